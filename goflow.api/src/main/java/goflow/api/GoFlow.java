@@ -1,0 +1,89 @@
+package goflow.api;
+
+import java.util.Iterator;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import goflow.api.inspect.Registry;
+
+/**
+ * The entry point: creates every goflow primitive and keeps the {@link Registry} of those still
+ * alive.
+ *
+ * <p>On a plain JVM, {@code GoFlow goflow = GoFlow.load();} finds the implementation (the
+ * {@code goflow.impl} module) through {@link ServiceLoader}, on the class path or the module path.
+ * In an OSGi framework, reference the {@code GoFlow} service instead; it is bundle-scoped, so
+ * everything a bundle created through it is closed when that bundle stops.
+ *
+ * <p>Every primitive has a name, given through its builder or generated as {@code <kind>-<n>}
+ * (for example {@code token-bucket-1}); names are unique among the live primitives of one
+ * {@code GoFlow}. {@link #close()} closes every primitive this instance created.
+ *
+ * <p>Thread-safe.
+ */
+@ProviderType
+public interface GoFlow extends AutoCloseable {
+
+    /**
+     * Loads a new, independent {@code GoFlow} from the implementation found by
+     * {@link ServiceLoader} with this interface's class loader (or the module graph).
+     *
+     * @return a new instance; close it to close everything it created
+     * @throws GoFlowException if no implementation is present, naming the missing module
+     */
+    static GoFlow load() {
+        // On the module path the generated module-info has no `uses` clause; declare it here.
+        GoFlow.class.getModule().addUses(GoFlow.class);
+        return load(ServiceLoader.load(GoFlow.class, GoFlow.class.getClassLoader()));
+    }
+
+    /**
+     * Loads a new, independent {@code GoFlow} from the implementation visible to {@code loader}.
+     *
+     * @param loader the class loader to search
+     * @return a new instance; close it to close everything it created
+     * @throws GoFlowException if no implementation is present, naming the missing module
+     */
+    static GoFlow load(ClassLoader loader) {
+        GoFlow.class.getModule().addUses(GoFlow.class);
+        return load(ServiceLoader.load(GoFlow.class, loader));
+    }
+
+    private static GoFlow load(ServiceLoader<GoFlow> loader) {
+        try {
+            Iterator<GoFlow> found = loader.iterator();
+            if (found.hasNext()) {
+                return found.next();
+            }
+        } catch (ServiceConfigurationError e) {
+            throw new GoFlowException("goflow.impl is present but could not be loaded: " + e.getMessage(), e);
+        }
+        throw new GoFlowException("No goflow implementation found: add the goflow.impl module "
+                + "(Maven dev.goflow:goflow.impl) to the class path or module path. "
+                + "In an OSGi framework, reference the goflow.api.GoFlow service instead.");
+    }
+
+    /**
+     * Returns the clock primitives use unless their builder is given another one.
+     *
+     * @return the default clock, normally {@link Clock#system()}
+     */
+    Clock clock();
+
+    /**
+     * Returns the live primitives this instance created.
+     *
+     * @return the registry
+     */
+    Registry registry();
+
+    /**
+     * Closes every primitive this instance created that is still alive (see
+     * {@link Primitive#close()}); afterwards creating a primitive throws {@link ClosedException}.
+     * Idempotent.
+     */
+    @Override
+    void close();
+}

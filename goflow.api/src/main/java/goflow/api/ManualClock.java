@@ -1,0 +1,198 @@
+package goflow.api;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A {@link Clock} whose time moves only when {@link #advance(Duration) advanced}, for deterministic
+ * tests of rate limiters, deadlines and schedules. Advancing runs every timer that became due (in
+ * deadline order, on the advancing thread) and wakes every thread parked on this clock.
+ *
+ * <p>A thread parked through {@link #parkNanos} also wakes on its own every few real milliseconds
+ * (a spurious wake-up, which the {@code parkNanos} contract allows), so code that re-checks its
+ * condition can never hang on a clock that is not advanced.
+ *
+ * <p>Thread-safe: any thread may read or advance the clock.
+ */
+public final class ManualClock implements Clock {
+    private static final System.Logger LOG = System.getLogger(ManualClock.class.getName());
+    private static final long SAFETY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
+    private final Instant origin;
+    /** Nanoseconds since the origin. Guarded by {@code this}; volatile for lock-free reads. */
+    private volatile long nanos;
+    /** Pending timers. Guarded by {@code this}. */
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Tie-breaker keeping FIFO order among equal deadlines. Guarded by {@code this}. */
+    private long sequence;
+    /** Threads currently inside {@link #parkNanos}. */
+    private final Set<Thread> parked = ConcurrentHashMap.newKeySet();
+
+    /** Creates a clock whose wall time starts at 2026-01-01T00:00:00Z and monotonic time at 0. */
+    public ManualClock() {
+        this(Instant.parse("2026-01-01T00:00:00Z"));
+    }
+
+    /**
+     * Creates a clock whose wall time starts at {@code start} and monotonic time at 0.
+     *
+     * @param start the initial wall-clock instant
+     */
+    public ManualClock(Instant start) {
+        this.origin = Objects.requireNonNull(start, "start");
+    }
+
+    @Override
+    public long nanoTime() {
+        return nanos;
+    }
+
+    @Override
+    public Instant instant() {
+        return origin.plusNanos(nanos);
+    }
+
+    /**
+     * Moves time forward, runs the timers that became due in deadline order, and wakes parked
+     * threads. Timers run on the calling thread, with the clock already showing each timer's
+     * deadline while it runs.
+     *
+     * @param amount how far to move; zero only runs timers that are already due
+     * @throws IllegalArgumentException if {@code amount} is negative
+     */
+    public void advance(Duration amount) {
+        Objects.requireNonNull(amount, "amount");
+        if (amount.isNegative()) {
+            throw new IllegalArgumentException("amount must not be negative: " + amount);
+        }
+        long target;
+        synchronized (this) {
+            target = nanos + amount.toNanos();
+        }
+        while (true) {
+            Timer due;
+            synchronized (this) {
+                Timer head = timers.peek();
+                if (head == null || head.deadline - target > 0) {
+                    nanos = target;
+                    break;
+                }
+                due = timers.poll();
+                if (due.deadline - nanos > 0) {
+                    nanos = due.deadline;
+                }
+            }
+            run(due.action);
+        }
+        wakeParked();
+    }
+
+    /**
+     * Advances by a number of nanoseconds; shorthand for {@code advance(Duration.ofNanos(n))}.
+     *
+     * @param amount nanoseconds to move forward, not negative
+     */
+    public void advanceNanos(long amount) {
+        advance(Duration.ofNanos(amount));
+    }
+
+    /**
+     * Returns how many threads are parked on this clock right now, so a test can wait until a
+     * blocking call is really waiting before it advances time.
+     *
+     * @return the number of parked threads
+     */
+    public int parkedThreads() {
+        return parked.size();
+    }
+
+    /**
+     * Returns how many timers are pending.
+     *
+     * @return the number of timers that have not run and were not cancelled
+     */
+    public synchronized int pendingTimers() {
+        return timers.size();
+    }
+
+    @Override
+    public void parkNanos(Object blocker, long nanosToPark) {
+        if (nanosToPark <= 0) {
+            return;
+        }
+        Thread self = Thread.currentThread();
+        parked.add(self);
+        try {
+            LockSupport.parkNanos(blocker, SAFETY_PARK_NANOS);
+        } finally {
+            parked.remove(self);
+        }
+    }
+
+    @Override
+    public Registration schedule(long deadlineNanos, Runnable action) {
+        Objects.requireNonNull(action, "action");
+        Timer timer;
+        synchronized (this) {
+            if (deadlineNanos - nanos > 0) {
+                timer = new Timer(deadlineNanos, sequence++, action);
+                timers.add(timer);
+                return timer;
+            }
+        }
+        run(action);
+        return Registration.NONE;
+    }
+
+    private void wakeParked() {
+        List<Thread> threads = new ArrayList<>(parked);
+        threads.forEach(LockSupport::unpark);
+    }
+
+    private static void run(Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.WARNING, "ManualClock timer action failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ManualClock[" + instant() + ", nanoTime=" + nanos + "]";
+    }
+
+    private final class Timer implements Registration, Comparable<Timer> {
+        final long deadline;
+        final long seq;
+        final Runnable action;
+
+        Timer(long deadline, long seq, Runnable action) {
+            this.deadline = deadline;
+            this.seq = seq;
+            this.action = action;
+        }
+
+        @Override
+        public void close() {
+            synchronized (ManualClock.this) {
+                timers.remove(this);
+            }
+        }
+
+        @Override
+        public int compareTo(Timer o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+}

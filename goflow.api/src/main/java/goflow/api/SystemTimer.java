@@ -1,0 +1,139 @@
+package goflow.api;
+
+import java.lang.System.Logger.Level;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The timer behind {@link Clock#system()}: one daemon thread, {@code goflow-timer}, that runs due
+ * actions in deadline order. The thread is started when the first timer is scheduled and exits once
+ * no timer has been pending for {@link #LINGER_NANOS}, so an idle application (or a stopped bundle)
+ * keeps no goflow thread alive.
+ *
+ * <p>Thread-safe. Actions run on the timer thread, outside the lock.
+ */
+final class SystemTimer {
+    static final SystemTimer INSTANCE = new SystemTimer();
+
+    /** How long the timer thread waits for new work before exiting. */
+    static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private static final System.Logger LOG = System.getLogger(SystemTimer.class.getName());
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the earliest deadline changes. */
+    private final Condition changed = lock.newCondition();
+    /** Pending timers ordered by deadline, then by creation. Guarded by {@code lock}. */
+    private final PriorityQueue<Entry> queue = new PriorityQueue<>();
+    /** Whether the timer thread is running. Guarded by {@code lock}. */
+    private boolean running;
+    /** Tie-breaker keeping FIFO order among equal deadlines. Guarded by {@code lock}. */
+    private long sequence;
+
+    private SystemTimer() {
+    }
+
+    Registration schedule(long deadlineNanos, Runnable action) {
+        Objects.requireNonNull(action, "action");
+        lock.lock();
+        try {
+            Entry entry = new Entry(deadlineNanos, sequence++, action);
+            queue.add(entry);
+            if (!running) {
+                running = true;
+                Thread thread = new Thread(this::loop, "goflow-timer");
+                thread.setDaemon(true);
+                thread.start();
+            } else if (queue.peek() == entry) {
+                changed.signal();
+            }
+            return entry;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns whether the timer thread is alive; for tests that check for leaked threads. */
+    boolean isRunning() {
+        lock.lock();
+        try {
+            return running;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void loop() {
+        while (true) {
+            Entry due;
+            lock.lock();
+            try {
+                due = null;
+                long idleSince = System.nanoTime();
+                while (due == null) {
+                    Entry head = queue.peek();
+                    long now = System.nanoTime();
+                    if (head == null) {
+                        long left = LINGER_NANOS - (now - idleSince);
+                        if (left <= 0) {
+                            running = false;
+                            return;
+                        }
+                        changed.awaitNanos(left);
+                    } else if (head.deadline - now <= 0) {
+                        due = queue.poll();
+                    } else {
+                        changed.awaitNanos(head.deadline - now);
+                        idleSince = System.nanoTime();
+                    }
+                }
+            } catch (InterruptedException e) {
+                // Nobody interrupts this private thread; keep serving the queue.
+                continue;
+            } finally {
+                lock.unlock();
+            }
+            try {
+                due.action.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "goflow timer action failed", e);
+            }
+        }
+    }
+
+    private void remove(Entry entry) {
+        lock.lock();
+        try {
+            queue.remove(entry);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A pending action; closing it removes it from the queue. */
+    private final class Entry implements Registration, Comparable<Entry> {
+        final long deadline;
+        final long seq;
+        final Runnable action;
+
+        Entry(long deadline, long seq, Runnable action) {
+            this.deadline = deadline;
+            this.seq = seq;
+            this.action = action;
+        }
+
+        @Override
+        public void close() {
+            remove(this);
+        }
+
+        @Override
+        public int compareTo(Entry o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(seq, o.seq);
+        }
+    }
+}

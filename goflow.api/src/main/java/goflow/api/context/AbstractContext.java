@@ -1,0 +1,119 @@
+package goflow.api.context;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+import goflow.api.InvalidConfigException;
+import goflow.api.Registration;
+
+/** What every context implementation shares: derivation, deadline arithmetic and sleeping. */
+abstract class AbstractContext implements Context {
+
+    /** Whether this context or an ancestor has a deadline. */
+    abstract boolean hasDeadline();
+
+    /** The effective deadline on {@link #clock()}'s monotonic scale; meaningful if {@link #hasDeadline()}. */
+    abstract long deadlineNanos();
+
+    /** The effective deadline as wall-clock time; meaningful if {@link #hasDeadline()}. */
+    abstract Instant deadlineInstant();
+
+    @Override
+    public CancellableContext withCancel() {
+        return new CancelNode(this, false, 0, null);
+    }
+
+    @Override
+    public CancellableContext withTimeout(Duration timeout) {
+        if (timeout == null) {
+            throw new InvalidConfigException("context", "timeout", null, "must not be null",
+                    "pass a Duration; zero or negative gives a context that is already done");
+        }
+        long now = clock().nanoTime();
+        return new CancelNode(this, true, saturatedAdd(now, saturatedNanos(timeout)),
+                clock().instant().plus(timeout));
+    }
+
+    @Override
+    public CancellableContext withDeadline(Instant deadline) {
+        if (deadline == null) {
+            throw new InvalidConfigException("context", "deadline", null, "must not be null",
+                    "pass an Instant; one in the past gives a context that is already done");
+        }
+        Duration left = Duration.between(clock().instant(), deadline);
+        return new CancelNode(this, true, saturatedAdd(clock().nanoTime(), saturatedNanos(left)), deadline);
+    }
+
+    @Override
+    public <T> Context withValue(Key<T> key, T value) {
+        if (key == null) {
+            throw new InvalidConfigException("context", "key", null, "must not be null",
+                    "create keys with Context.Key.named(name)");
+        }
+        return new ValueNode(this, key, value);
+    }
+
+    @Override
+    public Optional<Instant> deadline() {
+        return hasDeadline() ? Optional.of(deadlineInstant()) : Optional.empty();
+    }
+
+    @Override
+    public long remainingNanos() {
+        return hasDeadline() ? deadlineNanos() - clock().nanoTime() : Long.MAX_VALUE;
+    }
+
+    @Override
+    public void throwIfDone() {
+        if (isDone()) {
+            throw error().orElseThrow().rethrowable();
+        }
+    }
+
+    @Override
+    public void sleep(Duration duration) throws InterruptedException {
+        if (duration == null) {
+            throw new InvalidConfigException("context", "duration", null, "must not be null", "");
+        }
+        throwIfDone();
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        if (duration.isZero() || duration.isNegative()) {
+            return;
+        }
+        long end = saturatedAdd(clock().nanoTime(), saturatedNanos(duration));
+        Thread self = Thread.currentThread();
+        try (Registration wake = onDone(() -> LockSupport.unpark(self))) {
+            while (true) {
+                throwIfDone();
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
+                long left = end - clock().nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                clock().parkNanos(this, Math.min(left, remainingNanos()));
+            }
+        }
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+        }
+    }
+
+    static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return b < 0 ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+        }
+        return r;
+    }
+}

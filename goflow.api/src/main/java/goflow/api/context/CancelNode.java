@@ -1,0 +1,224 @@
+package goflow.api.context;
+
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Optional;
+
+import goflow.api.Clock;
+import goflow.api.Registration;
+
+/**
+ * A cancellable context, optionally with its own deadline.
+ *
+ * <p>State machine: LIVE → DONE, once. The transition happens in {@link #finish} under
+ * {@code this}: it publishes {@code error} (volatile) and takes the callback set; the callbacks then
+ * run outside the lock, in registration order. A node listens to its parent through
+ * {@code parentRegistration} and to its deadline through {@code timer}; both are released when the
+ * node finishes, so a long-lived parent does not accumulate finished children.
+ */
+final class CancelNode extends AbstractContext implements CancellableContext {
+    private static final System.Logger LOG = System.getLogger(Context.class.getName());
+
+    private final AbstractContext parent;
+    private final boolean hasDeadline;
+    private final long deadlineNanos;
+    private final Instant deadline;
+
+    /** Null while live; the reason once done. Written once, under {@code this}. */
+    private volatile ContextException error;
+    /** The cause given to cancel, or the error itself. Written before {@code error}. */
+    private Throwable cause;
+    /** Callbacks to run when done; null once done. Guarded by {@code this}. */
+    private LinkedHashSet<Callback> callbacks = new LinkedHashSet<>();
+    /** Our callback in the parent; released on finish. Guarded by {@code this}. */
+    private Registration parentRegistration = Registration.NONE;
+    /** Our deadline timer; released on finish. Guarded by {@code this}. */
+    private Registration timer = Registration.NONE;
+
+    CancelNode(AbstractContext parent, boolean ownDeadline, long ownDeadlineNanos, Instant ownInstant) {
+        this.parent = parent;
+        boolean parentFirst = parent.hasDeadline()
+                && (!ownDeadline || parent.deadlineNanos() - ownDeadlineNanos <= 0);
+        if (parentFirst) {
+            this.hasDeadline = true;
+            this.deadlineNanos = parent.deadlineNanos();
+            this.deadline = parent.deadlineInstant();
+        } else {
+            this.hasDeadline = ownDeadline;
+            this.deadlineNanos = ownDeadlineNanos;
+            this.deadline = ownInstant;
+        }
+        Registration fromParent = parent.onDone(this::parentDone);
+        Registration deadlineTimer = ownDeadline && !parentFirst
+                ? clock().schedule(deadlineNanos, this::expire)
+                : Registration.NONE;
+        boolean finished;
+        synchronized (this) {
+            finished = callbacks == null;
+            if (!finished) {
+                parentRegistration = fromParent;
+                timer = deadlineTimer;
+            }
+        }
+        if (finished) {
+            fromParent.close();
+            deadlineTimer.close();
+        }
+    }
+
+    private void parentDone() {
+        ContextException parentError = parent.error().orElseThrow();
+        finish(parentError, parent.cause().orElse(parentError));
+    }
+
+    private void expire() {
+        finish(new DeadlineExceededException(), null);
+    }
+
+    @Override
+    public void cancel() {
+        cancel(null);
+    }
+
+    @Override
+    public void cancel(Throwable why) {
+        finish(new CancelledException(why), why);
+    }
+
+    @Override
+    public void close() {
+        cancel(null);
+    }
+
+    private void finish(ContextException reason, Throwable why) {
+        LinkedHashSet<Callback> toRun;
+        Registration fromParent;
+        Registration deadlineTimer;
+        synchronized (this) {
+            if (callbacks == null) {
+                return;
+            }
+            cause = why != null ? why : reason;
+            error = reason;
+            toRun = callbacks;
+            callbacks = null;
+            fromParent = parentRegistration;
+            deadlineTimer = timer;
+            parentRegistration = Registration.NONE;
+            timer = Registration.NONE;
+        }
+        fromParent.close();
+        deadlineTimer.close();
+        for (Callback c : toRun) {
+            c.run();
+        }
+    }
+
+    @Override
+    public boolean isDone() {
+        if (error != null) {
+            return true;
+        }
+        if (hasDeadline && clock().nanoTime() - deadlineNanos >= 0) {
+            // The timer may run late (or the deadline is the parent's): end the context now.
+            if (parent.isDone()) {
+                parentDone();
+            } else {
+                expire();
+            }
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public Optional<ContextException> error() {
+        return isDone() ? Optional.of(error) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Throwable> cause() {
+        if (!isDone()) {
+            return Optional.empty();
+        }
+        synchronized (this) {
+            return Optional.of(cause);
+        }
+    }
+
+    @Override
+    public Registration onDone(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        Callback c = new Callback(callback);
+        if (!isDone()) {
+            synchronized (this) {
+                if (callbacks != null) {
+                    callbacks.add(c);
+                    return c;
+                }
+            }
+        }
+        c.run();
+        return Registration.NONE;
+    }
+
+    @Override
+    public <T> Optional<T> value(Key<T> key) {
+        return parent.value(key);
+    }
+
+    @Override
+    boolean hasDeadline() {
+        return hasDeadline;
+    }
+
+    @Override
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    @Override
+    Instant deadlineInstant() {
+        return deadline;
+    }
+
+    @Override
+    public Clock clock() {
+        return parent.clock();
+    }
+
+    @Override
+    public String toString() {
+        ContextException e = error;
+        return "Context[" + (e == null ? "live" : e.getMessage())
+                + (hasDeadline ? ", deadline=" + deadline : "") + "]";
+    }
+
+    /** One registered callback; removing it is O(1). Identity equality. */
+    private final class Callback implements Registration {
+        private final Runnable action;
+
+        Callback(Runnable action) {
+            this.action = action;
+        }
+
+        void run() {
+            try {
+                action.run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(Level.WARNING, "Context onDone callback failed", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (CancelNode.this) {
+                if (callbacks != null) {
+                    callbacks.remove(this);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package goflow.api.inspect;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import goflow.api.Primitive;
+
+/**
+ * The live primitives: every primitive is listed from its creation until it is closed.
+ *
+ * <p>Thread-safe; each method returns a snapshot that does not change afterwards.
+ */
+@ProviderType
+public interface Registry {
+
+    /**
+     * Returns every live primitive, sorted by kind and then name.
+     *
+     * @return an unmodifiable snapshot
+     */
+    List<Primitive> primitives();
+
+    /**
+     * Returns one row per live primitive, with owner and a fresh statistics snapshot, sorted by
+     * kind and then name.
+     *
+     * @return an unmodifiable snapshot
+     */
+    List<PrimitiveInfo> snapshot();
+
+    /**
+     * Finds a live primitive by name.
+     *
+     * @param name the name
+     * @return the primitive, or empty
+     */
+    Optional<Primitive> find(String name);
+
+    /**
+     * Finds a live primitive by name and type.
+     *
+     * @param <T> the expected type
+     * @param name the name
+     * @param type the expected interface, e.g. {@code WorkerPool.class}
+     * @return the primitive, or empty when there is none of that name or it has another type
+     */
+    <T extends Primitive> Optional<T> find(String name, Class<T> type);
+}

@@ -1,0 +1,65 @@
+package goflow.impl;
+
+import java.util.Objects;
+
+import goflow.api.Clock;
+import goflow.api.GoFlow;
+import goflow.api.inspect.Registry;
+import goflow.impl.internal.PrimitiveRegistry;
+
+/**
+ * The {@link GoFlow} implementation: owns a {@link PrimitiveRegistry} and creates primitives
+ * registered in it. Found by {@link java.util.ServiceLoader} (class path and module path) and
+ * registered as a bundle-scoped service in OSGi.
+ *
+ * <p>Thread-safe.
+ */
+public final class GoFlowImpl implements GoFlow {
+    private final Clock clock;
+    private final PrimitiveRegistry registry;
+
+    /** Creates an instance on the system clock owned by {@code "application"}; used by ServiceLoader. */
+    public GoFlowImpl() {
+        this(Clock.system(), "application");
+    }
+
+    /**
+     * Creates an instance.
+     *
+     * @param clock the default clock for primitives
+     * @param owner the owner reported in the registry, e.g. a bundle's symbolic name
+     */
+    public GoFlowImpl(Clock clock, String owner) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.registry = new PrimitiveRegistry(Objects.requireNonNull(owner, "owner"));
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    @Override
+    public Registry registry() {
+        return registry;
+    }
+
+    /**
+     * Returns the registry with its reservation methods, for the builders in this module.
+     *
+     * @return the registry
+     */
+    PrimitiveRegistry primitives() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        registry.closeAll();
+    }
+
+    @Override
+    public String toString() {
+        return "GoFlow[owner=" + registry.owner() + ", primitives=" + registry.primitives().size() + "]";
+    }
+}

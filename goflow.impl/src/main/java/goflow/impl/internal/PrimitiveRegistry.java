@@ -1,0 +1,179 @@
+package goflow.impl.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+import goflow.api.ClosedException;
+import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
+import goflow.api.inspect.PrimitiveInfo;
+import goflow.api.inspect.Registry;
+
+/**
+ * The live primitives of one {@link goflow.api.GoFlow}. A primitive's life in the registry:
+ * {@link #reserve} claims its name atomically before anything is built (so a duplicate name fails
+ * before any thread starts), {@link Entry#activate} lists it once fully built, and
+ * {@link Entry#release} frees the name when it is closed or when building it failed.
+ *
+ * <p>Thread-safe: {@code entries} is a concurrent map from name to entry; an entry whose primitive
+ * is still null is reserved but not yet listed.
+ */
+public final class PrimitiveRegistry implements Registry {
+    private static final Comparator<Primitive> ORDER =
+            Comparator.comparing(Primitive::kind).thenComparing(Primitive::name);
+
+    private final String owner;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<Primitive.Kind, AtomicLong> counters = new ConcurrentHashMap<>();
+    /** Set once by {@link #closeAll()}; then no name can be reserved. */
+    private volatile boolean closed;
+
+    /**
+     * Creates an empty registry.
+     *
+     * @param owner the owner reported for the primitives, e.g. {@code "application"} or a bundle name
+     */
+    public PrimitiveRegistry(String owner) {
+        this.owner = owner;
+    }
+
+    /**
+     * Claims a name for a primitive about to be built.
+     *
+     * @param kind the primitive's kind
+     * @param requestedName the name given by the user, or {@code null} to generate one
+     * @return the entry holding the name; call {@link Entry#activate} once built, or
+     *     {@link Entry#release} if building fails
+     * @throws InvalidConfigException if the name is invalid or taken
+     * @throws ClosedException if the registry was closed
+     */
+    public Entry reserve(Primitive.Kind kind, String requestedName) {
+        if (closed) {
+            throw new ClosedException("goflow is closed: cannot create " + kind.label()
+                    + (requestedName == null ? "" : " '" + requestedName + "'"));
+        }
+        if (requestedName != null) {
+            Check.name(kind.label(), requestedName);
+            Entry entry = new Entry(requestedName);
+            if (entries.putIfAbsent(requestedName, entry) != null) {
+                throw new InvalidConfigException(kind.label(), "name", requestedName,
+                        "must be unique among live primitives",
+                        "choose another name, or close the primitive that has it first");
+            }
+            return entry;
+        }
+        AtomicLong counter = counters.computeIfAbsent(kind, k -> new AtomicLong());
+        while (true) {
+            String name = kind.label() + "-" + counter.incrementAndGet();
+            Entry entry = new Entry(name);
+            if (entries.putIfAbsent(name, entry) == null) {
+                return entry;
+            }
+        }
+    }
+
+    /**
+     * Closes every live primitive (in reverse kind order, so pipelines close before the pools they
+     * use) and refuses new reservations.
+     */
+    public void closeAll() {
+        closed = true;
+        List<Primitive> live = primitives();
+        for (int i = live.size() - 1; i >= 0; i--) {
+            live.get(i).close();
+        }
+    }
+
+    /**
+     * Returns whether {@link #closeAll()} was called.
+     *
+     * @return true once closed
+     */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Returns the owner reported for every primitive of this registry.
+     *
+     * @return the owner
+     */
+    public String owner() {
+        return owner;
+    }
+
+    @Override
+    public List<Primitive> primitives() {
+        List<Primitive> list = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            Primitive p = e.primitive;
+            if (p != null) {
+                list.add(p);
+            }
+        }
+        list.sort(ORDER);
+        return List.copyOf(list);
+    }
+
+    @Override
+    public List<PrimitiveInfo> snapshot() {
+        List<PrimitiveInfo> rows = new ArrayList<>();
+        for (Primitive p : primitives()) {
+            rows.add(new PrimitiveInfo(p.name(), p.kind(), owner, p.stats()));
+        }
+        return List.copyOf(rows);
+    }
+
+    @Override
+    public Optional<Primitive> find(String name) {
+        Entry e = name == null ? null : entries.get(name);
+        return e == null ? Optional.empty() : Optional.ofNullable(e.primitive);
+    }
+
+    @Override
+    public <T extends Primitive> Optional<T> find(String name, Class<T> type) {
+        return find(name).filter(type::isInstance).map(type::cast);
+    }
+
+    /** A claimed name; see {@link PrimitiveRegistry}. Thread-safe. */
+    public final class Entry {
+        private final String name;
+        /** Null while reserved; the primitive once listed. */
+        private volatile Primitive primitive;
+
+        Entry(String name) {
+            this.name = name;
+        }
+
+        /**
+         * Returns the claimed name.
+         *
+         * @return the name
+         */
+        public String name() {
+            return name;
+        }
+
+        /**
+         * Lists the fully built primitive.
+         *
+         * @param <P> the primitive's type
+         * @param built the primitive, whose {@code name()} is this entry's name
+         * @return {@code built}
+         */
+        public <P extends Primitive> P activate(P built) {
+            primitive = built;
+            return built;
+        }
+
+        /** Removes the primitive (or the reservation) from the registry. Idempotent. */
+        public void release() {
+            entries.remove(name, this);
+        }
+    }
+}
