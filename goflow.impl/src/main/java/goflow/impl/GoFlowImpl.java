@@ -55,6 +55,11 @@ public final class GoFlowImpl implements GoFlow {
     // Worker pool (goflow.api.pool)
     // ---------------------------------------------------------------------------------------------
 
+    @Override
+    public goflow.api.pool.WorkerPool.Builder workerPool() {
+        throw new UnsupportedOperationException("worker pool: implementation in progress");
+    }
+
     // (end of worker pool)
 
 
