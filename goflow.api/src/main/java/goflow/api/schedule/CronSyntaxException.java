@@ -11,7 +11,7 @@ import goflow.api.InvalidConfigException;
  * {@code "day-of-week"}, {@code "time zone"}, {@code "@every"}, or {@code "expression"} for the
  * expression as a whole), {@link #value()} is the offending token, and {@link #expression()} the
  * whole text. Example message: {@code cron: invalid minute="75" (above the maximum 59) - in
- * expression "0 75 * * *"}.
+ * expression "75 0 * * *"}.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
