@@ -60,7 +60,7 @@ public final class GoFlowImpl implements GoFlow {
 
     @Override
     public goflow.api.pool.WorkerPool.Builder workerPool() {
-        throw new UnsupportedOperationException("worker pool: implementation in progress");
+        return new goflow.impl.pool.WorkerPoolBuilder(registry, clock);
     }
 
     // (end of worker pool)

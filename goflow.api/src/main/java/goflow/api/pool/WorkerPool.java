@@ -249,8 +249,8 @@ public interface WorkerPool extends Primitive, Executor {
 
         /**
          * Sets the factory of worker threads (for example to set priorities or context class
-         * loaders). Threads it creates must start when asked; the pool names them unless the
-         * factory already did. Cannot be combined with {@link #virtualThreads(boolean)}.
+         * loaders). The pool names the threads it gets {@code goflow-worker-pool-<name>-<n>}.
+         * Cannot be combined with {@link #virtualThreads(boolean)}.
          *
          * @param factory the factory
          * @return this builder
