@@ -45,8 +45,11 @@ import goflow.api.pool.WorkerPool;
  * <p><b>Life cycle.</b> {@link #start()} and {@link #stop()} are idempotent, and a stopped scheduler
  * can be started again: its tasks are kept while it is stopped (nothing runs), one-shot tasks that
  * came due meanwhile run at the start, and repeating tasks continue at their next regular time.
- * {@link #stop()} cancels the contexts of active runs and waits for them up to the stop timeout; an
- * own pool is shut down, a given pool or executor is left alone. {@link #close()} stops, cancels
+ * {@link #stop()} cancels the contexts of active runs and waits for them up to the stop timeout
+ * (measured on the scheduler's clock); then an own pool is shut down with
+ * {@link WorkerPool#shutdownNow()} (interrupting runs that ignored their context), while a given
+ * pool or executor is left alone. A one-shot run that the stop cancelled before its job started
+ * runs at the next start. {@link #close()} stops, cancels
  * every task and removes the scheduler from the registry; afterwards scheduling or starting throws
  * {@link ClosedException}.
  *

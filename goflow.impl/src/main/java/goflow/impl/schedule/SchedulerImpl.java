@@ -106,6 +106,8 @@ public final class SchedulerImpl implements Scheduler {
     private long skipped;
     private long retries;
     // ---- end of guarded by lock ----
+    /** The clock time up to which the scheduler thread has handled due tasks; for tests. */
+    private volatile long processedNanos = Long.MIN_VALUE;
     /** Threads waiting in stop() for active runs to end. */
     private final Set<Thread> stopWaiters = ConcurrentHashMap.newKeySet();
 
@@ -526,6 +528,7 @@ public final class SchedulerImpl implements Scheduler {
                     fire(head, now, dispatches);
                 }
                 wait = head == null ? MAX_PARK : Math.min(MAX_PARK, head.dueNanos - now);
+                processedNanos = now;
             } finally {
                 lock.unlock();
             }
@@ -682,6 +685,11 @@ public final class SchedulerImpl implements Scheduler {
     }
 
     // ---------------------------------------------------------------- reading
+
+    /** Returns the clock time up to which due tasks were handed to the pool (for tests). */
+    long processedNanos() {
+        return processedNanos;
+    }
 
     <T> T read(Supplier<T> reader) {
         lock.lock();
