@@ -68,7 +68,8 @@ public interface Scheduler extends Primitive {
     /**
      * Stops: no run starts any more, the contexts of active runs are cancelled, and this waits up to
      * the builder's stop timeout for them to end. Tasks stay scheduled. Idempotent (a second call
-     * waits again for runs still active).
+     * waits again for runs still active). Called from one of this scheduler's own jobs, it does not
+     * wait (it would wait for itself) and returns false.
      *
      * @return true if no run is active when it returns
      */

@@ -15,6 +15,8 @@ import goflow.api.schedule.RunOutcome;
  */
 final class Run implements Task<Void> {
     private static final System.Logger LOG = System.getLogger(Run.class.getName());
+    /** The scheduler whose job the current thread is running, so stop() from a job does not wait for itself. */
+    static final ThreadLocal<SchedulerImpl> RUNNING_FOR = new ThreadLocal<>();
 
     private final SchedulerImpl scheduler;
     private final TaskImpl task;
@@ -47,10 +49,14 @@ final class Run implements Task<Void> {
         }
         long t0 = scheduler.clock.nanoTime();
         Throwable failure = null;
+        SchedulerImpl outer = RUNNING_FOR.get();
+        RUNNING_FOR.set(scheduler);
         try {
             task.job.run(ctx);
         } catch (Exception | Error e) {
             failure = e;
+        } finally {
+            RUNNING_FOR.set(outer);
         }
         long nanos = scheduler.clock.nanoTime() - t0;
         RunOutcome.Status status;

@@ -218,6 +218,9 @@ public final class SchedulerImpl implements Scheduler {
     }
 
     private boolean awaitNoActiveRuns(Duration timeout) {
+        if (Run.RUNNING_FOR.get() == this) {
+            return false; // called from one of this scheduler's jobs: waiting would wait for itself
+        }
         long deadline = clock.nanoTime() + timeout.toNanos();
         Thread self = Thread.currentThread();
         stopWaiters.add(self);

@@ -368,6 +368,22 @@ class SchedulerTest extends SchedulerTestSupport {
     }
 
     @Test
+    void stopFromAJobDoesNotWaitForItself() {
+        Scheduler s = goflow.scheduler().executor(Runnable::run).build(); // jobs run on the scheduler thread
+        s.start();
+        java.util.concurrent.atomic.AtomicReference<Boolean> result = new java.util.concurrent.atomic.AtomicReference<>();
+        ScheduledTask t = s.once(Duration.ZERO, ctx -> {
+            result.set(s.stop());
+            assertTrue(ctx.isDone());
+        });
+        Eventually.until(() -> result.get() != null);
+        assertFalse(result.get());
+        assertFalse(s.isRunning());
+        Eventually.until(() -> t.state() == ScheduledTask.State.DONE);
+        assertEquals(RunOutcome.Status.SUCCEEDED, t.lastOutcome().orElseThrow().status());
+    }
+
+    @Test
     void tasksScheduledWhileStoppedCountFromStart() {
         Scheduler s = builder().build();
         AtomicInteger runs = new AtomicInteger();
@@ -378,6 +394,21 @@ class SchedulerTest extends SchedulerTestSupport {
         assertEquals(Optional.of(at(Duration.ofSeconds(12))), t.nextRun());
         advance(s, Duration.ofSeconds(1), 2);
         assertEquals(1, runs.get());
+    }
+
+    @Test
+    void worksOnTheSystemClock() {
+        try (goflow.api.GoFlow real = new goflow.impl.GoFlowImpl()) {
+            Scheduler s = real.scheduler().name("real").build();
+            s.start();
+            AtomicInteger runs = new AtomicInteger();
+            ScheduledTask rate = s.every(Duration.ofMillis(10), ctx -> runs.incrementAndGet());
+            ScheduledTask once = s.once(Duration.ofMillis(20), ctx -> { });
+            ScheduledTask at = s.at(Instant.now().plusMillis(30), ctx -> { });
+            Eventually.until(() -> runs.get() >= 3 && once.state() == ScheduledTask.State.DONE
+                    && at.state() == ScheduledTask.State.DONE);
+            assertEquals(ScheduledTask.State.SCHEDULED, rate.state());
+        }
     }
 
     @Test
