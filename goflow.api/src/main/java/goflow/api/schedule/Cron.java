@@ -44,6 +44,13 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <p>Immutable and thread-safe.
  */
+/*
+ * Why an interface with the parser in goflow.impl (and GoFlow.cron(...) as the factory) rather than
+ * a concrete value class here: goflow.api holds contracts only (DESIGN.md "Module boundaries"), so
+ * fixes to the parser or the search never change the exported API and its semantic version; the
+ * scheduler and Configuration Admin validation share the one implementation. The cost is that
+ * parsing needs a GoFlow, which every user of the scheduler has anyway.
+ */
 @ProviderType
 public interface Cron {
 

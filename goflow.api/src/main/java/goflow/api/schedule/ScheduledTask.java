@@ -45,8 +45,9 @@ public interface ScheduledTask {
     /**
      * Returns when the task runs next.
      *
-     * @return the next run time, or empty when none is planned: the scheduler is stopped and the
-     *     task was never started, the task is finished or cancelled, or a fixed-delay task is running
+     * @return the next run time, or empty when none is planned: the scheduler is stopped, the task
+     *     is finished or cancelled, or a one-shot or fixed-delay task is running (its next time
+     *     depends on how the run ends)
      */
     Optional<Instant> nextRun();
 

@@ -651,9 +651,11 @@ public final class SchedulerImpl implements Scheduler {
                         retries++;
                         armAfter(t, now, t.backoff.delayBefore(t.retriesDone).toNanos());
                         wake = thread;
-                    } else if (!jobStarted && status == RunOutcome.Status.CANCELLED && life != LifeCycle.RUNNING) {
-                        // stop() cancelled the run before the job started: run it at the next start.
+                    } else if (!jobStarted && status == RunOutcome.Status.CANCELLED) {
+                        // A still-scheduled task's run context was cancelled before the job started:
+                        // only stop() does that. Run it at the next start (at once if already restarted).
                         armAfter(t, now, 0);
+                        wake = thread;
                     } else {
                         t.state = ScheduledTask.State.DONE;
                         table.remove(t.id, t);
