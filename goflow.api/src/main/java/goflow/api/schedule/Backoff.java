@@ -66,10 +66,14 @@ public record Backoff(int maxRetries, Duration initialDelay, Duration maxDelay, 
         if (retry < 1) {
             throw new IllegalArgumentException("retry must be at least 1: " + retry);
         }
-        double nanos = initialDelay.toNanos() * Math.pow(multiplier, retry - 1);
-        if (nanos >= maxDelay.toNanos()) {
+        double nanos = nanos(initialDelay) * Math.pow(multiplier, retry - 1);
+        if (nanos >= nanos(maxDelay)) {
             return maxDelay;
         }
-        return Duration.ofNanos((long) nanos);
+        return Duration.ofNanos(Math.round(nanos));
+    }
+
+    private static double nanos(Duration d) {
+        return d.getSeconds() * 1e9 + d.getNano();
     }
 }

@@ -61,7 +61,7 @@ public final class SchedulerImpl implements Scheduler {
     private static final System.Logger LOG = System.getLogger(SchedulerImpl.class.getName());
     private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
     private static final long WALL_SLACK = TimeUnit.MILLISECONDS.toNanos(1);
-    /** Due times further away than this are clamped (only a far-off cron fire can be). */
+    /** Due times and periods longer than this (about 73 years) are clamped to it, so arithmetic never overflows. */
     private static final long FAR = Long.MAX_VALUE / 4;
 
     private enum LifeCycle { STOPPED, RUNNING, CLOSED }
@@ -221,7 +221,7 @@ public final class SchedulerImpl implements Scheduler {
         if (Run.RUNNING_FOR.get() == this) {
             return false; // called from one of this scheduler's jobs: waiting would wait for itself
         }
-        long deadline = clock.nanoTime() + timeout.toNanos();
+        long deadline = clock.nanoTime() + saturatedNanos(timeout);
         Thread self = Thread.currentThread();
         stopWaiters.add(self);
         try {
@@ -452,11 +452,18 @@ public final class SchedulerImpl implements Scheduler {
     }
 
     private static long toNanos(Instant when, long now, Instant wallNow) {
-        Duration d = Duration.between(wallNow, when);
+        return now + saturatedNanos(Duration.between(wallNow, when));
+    }
+
+    /** Converts a duration to nanoseconds, clamped to [-FAR, FAR] so that due-time arithmetic never overflows. */
+    static long saturatedNanos(Duration d) {
         if (d.compareTo(Duration.ofNanos(FAR)) > 0) {
-            return now + FAR;
+            return FAR;
         }
-        return now + d.toNanos();
+        if (d.compareTo(Duration.ofNanos(-FAR)) < 0) {
+            return -FAR;
+        }
+        return d.toNanos();
     }
 
     private long wallOffset(long now) {
@@ -514,13 +521,28 @@ public final class SchedulerImpl implements Scheduler {
     }
 
     private void loop(CancellableContext startContext) {
-        List<Dispatch> dispatches = new ArrayList<>();
         while (true) {
+            try {
+                if (!loopOnce(startContext)) {
+                    return;
+                }
+            } catch (RuntimeException | Error e) {
+                // A defect must not silently end the schedule: log it and keep serving.
+                LOG.log(Level.ERROR, "scheduler " + name + ": unexpected failure of the scheduler thread", e);
+                clock.parkNanos(this, MAX_PARK);
+            }
+        }
+    }
+
+    /** One pass: handle what is due, submit it, or park. Returns false once this start is over. */
+    private boolean loopOnce(CancellableContext startContext) {
+        List<Dispatch> dispatches = new ArrayList<>();
+        {
             long wait;
             lock.lock();
             try {
                 if (runContext != startContext) {
-                    return;
+                    return false;
                 }
                 long now = clock.nanoTime();
                 resyncWallClock(now);
@@ -541,8 +563,8 @@ public final class SchedulerImpl implements Scheduler {
                 for (Dispatch d : dispatches) {
                     submit(d);
                 }
-                dispatches.clear();
             }
+            return true;
         }
     }
 
@@ -649,7 +671,7 @@ public final class SchedulerImpl implements Scheduler {
                             && t.retriesDone < t.backoff.maxRetries()) {
                         t.retriesDone++;
                         retries++;
-                        armAfter(t, now, t.backoff.delayBefore(t.retriesDone).toNanos());
+                        armAfter(t, now, saturatedNanos(t.backoff.delayBefore(t.retriesDone)));
                         wake = thread;
                     } else if (!jobStarted && status == RunOutcome.Status.CANCELLED) {
                         // A still-scheduled task's run context was cancelled before the job started:

@@ -65,7 +65,7 @@ final class TaskBuilderImpl implements Scheduler.TaskBuilder {
     public ScheduledTask once(Duration delay) {
         Check.notNegative(component, "delay", delay, "how long until the task runs");
         onlyRepeating("once");
-        return add(TaskImpl.Kind.ONCE, delay.toNanos(), 0, null, null);
+        return add(TaskImpl.Kind.ONCE, SchedulerImpl.saturatedNanos(delay), 0, null, null);
     }
 
     @Override
@@ -79,16 +79,16 @@ final class TaskBuilderImpl implements Scheduler.TaskBuilder {
     public ScheduledTask every(Duration period) {
         Check.positive(component, "period", period, "the time between the starts of two runs");
         onlyOneShot("every");
-        long first = initialDelay == null ? period.toNanos() : initialDelay.toNanos();
-        return add(TaskImpl.Kind.RATE, first, period.toNanos(), null, null);
+        long first = SchedulerImpl.saturatedNanos(initialDelay == null ? period : initialDelay);
+        return add(TaskImpl.Kind.RATE, first, SchedulerImpl.saturatedNanos(period), null, null);
     }
 
     @Override
     public ScheduledTask withFixedDelay(Duration delay) {
         Check.positive(component, "delay", delay, "the time between the end of a run and the next start");
         onlyOneShot("withFixedDelay");
-        long first = initialDelay == null ? delay.toNanos() : initialDelay.toNanos();
-        return add(TaskImpl.Kind.DELAY, first, delay.toNanos(), null, null);
+        long first = SchedulerImpl.saturatedNanos(initialDelay == null ? delay : initialDelay);
+        return add(TaskImpl.Kind.DELAY, first, SchedulerImpl.saturatedNanos(delay), null, null);
     }
 
     @Override

@@ -384,6 +384,49 @@ class SchedulerTest extends SchedulerTestSupport {
     }
 
     @Test
+    void aOneShotRunThatStopCancelledBeforeItsJobStartedRunsAtTheNextStart() {
+        List<Runnable> queued = new CopyOnWriteArrayList<>();
+        Scheduler s = goflow.scheduler().executor(queued::add).stopTimeout(Duration.ZERO).build();
+        s.start();
+        AtomicInteger runs = new AtomicInteger();
+        ScheduledTask t = s.once(Duration.ZERO, ctx -> runs.incrementAndGet());
+        Eventually.until(() -> queued.size() == 1);
+        assertFalse(s.stop()); // the run is still queued in the executor
+        queued.remove(0).run(); // the executor gets to it after the stop: its context is done
+        assertEquals(0, runs.get());
+        assertEquals(RunOutcome.Status.CANCELLED, t.lastOutcome().orElseThrow().status());
+        assertEquals(ScheduledTask.State.SCHEDULED, t.state());
+        s.start();
+        Eventually.until(() -> queued.size() == 1);
+        queued.remove(0).run();
+        assertEquals(1, runs.get());
+        assertEquals(ScheduledTask.State.DONE, t.state());
+    }
+
+    @Test
+    void extremeTimesDoNotOverflow() {
+        Scheduler s = builder().build();
+        s.start();
+        AtomicInteger runs = new AtomicInteger();
+        ScheduledTask never = s.once(Duration.ofDays(365L * 1_000_000), ctx -> runs.incrementAndGet());
+        ScheduledTask rare = s.every(ChronoUnitForever.FOREVER, ctx -> runs.incrementAndGet());
+        ScheduledTask farFuture = s.at(Instant.MAX, ctx -> runs.incrementAndGet());
+        ScheduledTask farPast = s.at(Instant.MIN, ctx -> runs.incrementAndGet());
+        Eventually.until(() -> farPast.state() == ScheduledTask.State.DONE);
+        advance(s, Duration.ofDays(365L * 50), 1); // due times are clamped to ~73 years ahead
+        assertEquals(1, runs.get());
+        assertEquals(ScheduledTask.State.SCHEDULED, never.state());
+        assertEquals(ScheduledTask.State.SCHEDULED, rare.state());
+        assertEquals(ScheduledTask.State.SCHEDULED, farFuture.state());
+        assertTrue(s.stop());
+    }
+
+    /** A period too long for nanoseconds. */
+    private static final class ChronoUnitForever {
+        static final Duration FOREVER = Duration.ofSeconds(Long.MAX_VALUE / 2);
+    }
+
+    @Test
     void tasksScheduledWhileStoppedCountFromStart() {
         Scheduler s = builder().build();
         AtomicInteger runs = new AtomicInteger();
