@@ -143,9 +143,7 @@ public final class SchedulerImpl implements Scheduler {
             } else if (givenExecutor != null) {
                 executor = givenExecutor;
             } else {
-                ownPool = poolBuilders.get().name(name + "-pool" + (starts == 1 ? "" : "-" + starts))
-                        .workers(ownWorkers).queueCapacity(256)
-                        .onQueueFull(goflow.api.pool.QueueFullPolicy.REJECT).clock(clock).build();
+                ownPool = buildOwnPool();
                 pool = ownPool;
             }
             runContext = Context.background(clock).withCancel();
@@ -162,6 +160,24 @@ public final class SchedulerImpl implements Scheduler {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Builds the own pool, named after the scheduler unless that name is taken. Under the lock. */
+    private WorkerPool buildOwnPool() {
+        String poolName = name + "-pool" + (starts == 1 ? "" : "-" + starts);
+        try {
+            return ownPoolBuilder().name(poolName).build();
+        } catch (InvalidConfigException e) {
+            if (!"name".equals(e.field())) {
+                throw e;
+            }
+            return ownPoolBuilder().build(); // the name is taken: let the registry generate one
+        }
+    }
+
+    private WorkerPool.Builder ownPoolBuilder() {
+        return poolBuilders.get().workers(ownWorkers).queueCapacity(256)
+                .onQueueFull(goflow.api.pool.QueueFullPolicy.REJECT).clock(clock);
     }
 
     @Override

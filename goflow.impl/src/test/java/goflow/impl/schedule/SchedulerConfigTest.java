@@ -176,5 +176,12 @@ class SchedulerConfigTest extends SchedulerTestSupport {
         assertFalse(goflow.registry().find("plain-pool").isPresent());
         s.start();
         assertTrue(goflow.registry().find("plain-pool-2").isPresent());
+
+        WorkerPool squatter = goflow.workerPool().name("other-pool").workers(1).build();
+        Scheduler other = goflow.scheduler().name("other").build();
+        other.start(); // its pool's name is taken: it gets a generated one
+        assertTrue(other.isRunning());
+        assertTrue(other.stop());
+        assertFalse(squatter.isShutdown());
     }
 }
