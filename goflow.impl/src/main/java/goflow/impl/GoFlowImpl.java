@@ -1,14 +1,11 @@
 package goflow.impl;
 
-import java.time.ZoneId;
 import java.util.Objects;
 
 import goflow.api.Clock;
 import goflow.api.GoFlow;
 import goflow.api.inspect.Registry;
-import goflow.api.schedule.Cron;
 import goflow.impl.internal.PrimitiveRegistry;
-import goflow.impl.schedule.CronExpression;
 
 /**
  * The {@link GoFlow} implementation: owns a {@link PrimitiveRegistry} and creates primitives
@@ -71,13 +68,13 @@ public final class GoFlowImpl implements GoFlow {
     // ---------------------------------------------------------------------------------------------
 
     @Override
-    public Cron cron(String expression) {
-        return CronExpression.parse(expression, ZoneId.systemDefault());
+    public goflow.api.schedule.Cron cron(String expression) {
+        return goflow.impl.schedule.CronExpression.parse(expression, java.time.ZoneId.systemDefault());
     }
 
     @Override
-    public Cron cron(String expression, ZoneId zone) {
-        return CronExpression.parse(expression, zone);
+    public goflow.api.schedule.Cron cron(String expression, java.time.ZoneId zone) {
+        return goflow.impl.schedule.CronExpression.parse(expression, zone);
     }
 
     @Override
