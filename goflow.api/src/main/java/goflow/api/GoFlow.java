@@ -90,12 +90,60 @@ public interface GoFlow extends AutoCloseable {
     // Worker pool (goflow.api.pool)
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Starts configuring a {@link goflow.api.pool.WorkerPool}: a fixed (live-resizable) number of
+     * workers running tasks from a bounded FIFO queue.
+     *
+     * <pre>{@code
+     * WorkerPool pool = goflow.workerPool().name("io").workers(4).queueCapacity(100)
+     *         .taskTimeout(Duration.ofSeconds(5)).build();
+     * }</pre>
+     *
+     * @return a new builder
+     */
+    goflow.api.pool.WorkerPool.Builder workerPool();
+
     // (end of worker pool)
 
 
     // ---------------------------------------------------------------------------------------------
     // Scheduler (goflow.api.schedule)
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Parses a cron expression evaluated in the system default time zone (unless it has a
+     * {@code TZ=} prefix). Syntax, day-of-week rules and daylight-saving behaviour: {@link goflow.api.schedule.Cron}.
+     *
+     * @param expression the expression, e.g. {@code "0 9 * * MON-FRI"} or {@code "@every 10s"}
+     * @return the parsed expression
+     * @throws goflow.api.schedule.CronSyntaxException naming the field and the offending token
+     */
+    goflow.api.schedule.Cron cron(String expression);
+
+    /**
+     * Parses a cron expression evaluated in {@code zone} (unless it has a {@code TZ=} prefix, which
+     * wins). Syntax, day-of-week rules and daylight-saving behaviour: {@link goflow.api.schedule.Cron}.
+     *
+     * @param expression the expression, e.g. {@code "0 0 9 * * MON-FRI"}
+     * @param zone the time zone the fields are matched in
+     * @return the parsed expression
+     * @throws goflow.api.schedule.CronSyntaxException naming the field and the offending token
+     */
+    goflow.api.schedule.Cron cron(String expression, java.time.ZoneId zone);
+
+    /**
+     * Starts configuring a {@link goflow.api.schedule.Scheduler}: runs jobs once, at an instant, at
+     * a fixed rate or delay, or by cron, on a worker pool. It is built stopped.
+     *
+     * <pre>{@code
+     * Scheduler scheduler = goflow.scheduler().name("jobs").workers(2).build();
+     * scheduler.start();
+     * scheduler.cron("0 9 * * MON-FRI", ctx -> report.send());
+     * }</pre>
+     *
+     * @return a new builder
+     */
+    goflow.api.schedule.Scheduler.Builder scheduler();
 
     // (end of scheduler)
 

@@ -55,12 +55,32 @@ public final class GoFlowImpl implements GoFlow {
     // Worker pool (goflow.api.pool)
     // ---------------------------------------------------------------------------------------------
 
+    @Override
+    public goflow.api.pool.WorkerPool.Builder workerPool() {
+        return new goflow.impl.pool.WorkerPoolBuilder(registry, clock);
+    }
+
     // (end of worker pool)
 
 
     // ---------------------------------------------------------------------------------------------
     // Scheduler (goflow.api.schedule)
     // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public goflow.api.schedule.Cron cron(String expression) {
+        return goflow.impl.schedule.CronExpression.parse(expression, java.time.ZoneId.systemDefault());
+    }
+
+    @Override
+    public goflow.api.schedule.Cron cron(String expression, java.time.ZoneId zone) {
+        return goflow.impl.schedule.CronExpression.parse(expression, zone);
+    }
+
+    @Override
+    public goflow.api.schedule.Scheduler.Builder scheduler() {
+        return new goflow.impl.schedule.SchedulerBuilderImpl(registry, clock, this::workerPool);
+    }
 
     // (end of scheduler)
 
