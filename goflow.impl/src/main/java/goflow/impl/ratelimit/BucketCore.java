@@ -140,6 +140,8 @@ final class BucketCore {
     }
 
     private final Clock clock;
+    /** Leaky bucket: a capacity change keeps the level (capacity - tokens), not the tokens. */
+    private final boolean keepLevel;
     /** The current epoch; replaced only under this object's monitor. */
     private volatile Epoch epoch;
 
@@ -152,7 +154,18 @@ final class BucketCore {
      * @param tokens the initial tokens, clamped to the burst
      */
     BucketCore(Clock clock, Rate rate, long burst, double tokens) {
+        this(clock, rate, burst, tokens, false);
+    }
+
+    /**
+     * Creates a bucket.
+     *
+     * @param keepLevel when the burst changes, keep the level {@code burst - tokens} (clamped to the
+     *     new burst) rather than the tokens: the leaky bucket's semantics. Debt is kept either way.
+     */
+    BucketCore(Clock clock, Rate rate, long burst, double tokens, boolean keepLevel) {
         this.clock = clock;
+        this.keepLevel = keepLevel;
         this.epoch = new Epoch(rate, burst, clock.nanoTime(), tokens);
     }
 
@@ -361,6 +374,9 @@ final class BucketCore {
         double tokens = old.tokensAt(w, now);
         if (old.mode == UNLIMITED) {
             tokens = burst;
+        } else if (keepLevel && tokens >= 0 && burst != old.burst) {
+            double level = old.burst - tokens;
+            tokens = Math.max(0, burst - level);
         }
         epoch = new Epoch(rate, burst, now, tokens);
     }
