@@ -242,7 +242,7 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
 
     @Override
     public int size() {
-        return buckets.size();
+        return slots.get(); // exact when quiescent; ConcurrentHashMap.size() can overshoot under updates
     }
 
     @Override
@@ -262,7 +262,7 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
 
     @Override
     public KeyedRateLimiterStats stats() {
-        return new KeyedRateLimiterStats(rate.eventsPerSecond(), burst, buckets.size(), maxKeys, idleTimeout,
+        return new KeyedRateLimiterStats(rate.eventsPerSecond(), burst, slots.get(), maxKeys, idleTimeout,
                 shared.allowed.sum(), shared.denied.sum(), shared.waited.sum(), evictedIdle.sum(), evictedFull.sum());
     }
 
@@ -277,7 +277,7 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
 
     @Override
     public String toString() {
-        return shared.component + "[rate=" + rate + ", burst=" + burst + ", keys=" + buckets.size() + "/" + maxKeys
+        return shared.component + "[rate=" + rate + ", burst=" + burst + ", keys=" + slots.get() + "/" + maxKeys
                 + "]";
     }
 }
