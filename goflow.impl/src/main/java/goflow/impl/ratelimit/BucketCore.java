@@ -258,6 +258,9 @@ final class BucketCore {
                         e, 0, 0);
             }
             if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(z2))) {
+                if (now - e.base > REBASE_NANOS) {
+                    rebase(e);
+                }
                 return wait <= e.slack
                         ? new Grant(Outcome.OK, n, now, e, t, 0)
                         : new Grant(Outcome.OK, n, now + (long) Math.ceil(wait), e, z2, 0);
@@ -271,8 +274,8 @@ final class BucketCore {
      * capped at the burst.
      */
     void refund(Grant g) {
-        if (g.outcome != Outcome.OK || g.n == 0) {
-            return;
+        if (g.outcome != Outcome.OK || g.n == 0 || g.epoch.mode == UNLIMITED) {
+            return; // nothing was taken
         }
         Epoch e = epoch;
         long now = clock.nanoTime();

@@ -126,6 +126,10 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
 
     @Override
     public void await(Context ctx, K key, long n) throws InterruptedException {
+        if (ctx == null) {
+            throw new InvalidConfigException(shared.component, "ctx", null, "must not be null",
+                    "pass Context.background() to wait without a deadline");
+        }
         checkKey(key);
         shared.checkN(n);
         shared.ensureOpen("await");

@@ -275,8 +275,12 @@ class TokenBucketTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(Duration.ZERO, r.delay());
         l.await(background, 50);
         assertTrue(Rate.every(Duration.ZERO).isUnlimited());
-        // back to a finite rate: the bucket is full
+        // back to a finite rate: the bucket is full, and cancelling what unlimited granted refunds nothing
         l.setRate(1);
+        assertTrue(l.allow(1));
+        r.cancel();
+        assertEquals(1.0, l.tokens());
+        clock.advance(Duration.ofSeconds(1));
         assertEquals(2.0, l.tokens());
         assertTrue(l.allow(2));
         assertFalse(l.allow());
