@@ -83,6 +83,16 @@ public final class GoFlowImpl implements GoFlow {
     // Channels (goflow.api.channel)
     // ---------------------------------------------------------------------------------------------
 
+    @Override
+    public <T> goflow.api.channel.BackpressureChannel.Builder<T> channel() {
+        throw new UnsupportedOperationException("channel: not implemented yet");
+    }
+
+    @Override
+    public goflow.api.channel.Channels channels() {
+        throw new UnsupportedOperationException("channels: not implemented yet");
+    }
+
     // (end of channels)
 
 
