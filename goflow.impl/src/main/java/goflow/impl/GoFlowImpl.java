@@ -83,14 +83,16 @@ public final class GoFlowImpl implements GoFlow {
     // Channels (goflow.api.channel)
     // ---------------------------------------------------------------------------------------------
 
+    private final goflow.api.channel.Channels channels = new goflow.impl.channel.ChannelsImpl();
+
     @Override
     public <T> goflow.api.channel.BackpressureChannel.Builder<T> channel() {
-        throw new UnsupportedOperationException("channel: not implemented yet");
+        return new goflow.impl.channel.ChannelBuilder<>(registry);
     }
 
     @Override
     public goflow.api.channel.Channels channels() {
-        throw new UnsupportedOperationException("channels: not implemented yet");
+        return channels;
     }
 
     // (end of channels)
