@@ -143,6 +143,14 @@ public interface GoFlow extends AutoCloseable {
     // Async writer (goflow.api.io)
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Returns a builder for an {@link goflow.api.io.AsyncWriter}: a fixed-size buffer in front of
+     * an {@code OutputStream} or {@code Writer}, written out by one background thread.
+     *
+     * @return a new builder
+     */
+    goflow.api.io.AsyncWriter.Builder asyncWriter();
+
     // (end of async writer)
 
     /**

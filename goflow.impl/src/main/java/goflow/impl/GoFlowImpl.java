@@ -102,6 +102,11 @@ public final class GoFlowImpl implements GoFlow {
     // Async writer (goflow.api.io)
     // ---------------------------------------------------------------------------------------------
 
+    @Override
+    public goflow.api.io.AsyncWriter.Builder asyncWriter() {
+        return new goflow.impl.io.AsyncWriterBuilder(registry, clock);
+    }
+
     // (end of async writer)
 
     @Override
