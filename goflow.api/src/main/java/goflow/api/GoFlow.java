@@ -178,12 +178,38 @@ public interface GoFlow extends AutoCloseable {
     // Channels (goflow.api.channel)
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Returns a builder for a bounded {@link goflow.api.channel.BackpressureChannel}. Name the value
+     * type at the call: {@code goflow.<String>channel().capacity(10).build()}.
+     *
+     * @param <T> the type of the channel's values
+     * @return a new builder (default capacity 100, strategy BLOCK)
+     */
+    <T> goflow.api.channel.BackpressureChannel.Builder<T> channel();
+
+    /**
+     * Returns the channel utilities (merge, fan-out, tee, batch, pipe) of this instance; their
+     * links stop by themselves once the channels they connect are closed, so closing this
+     * {@code GoFlow} (which closes its channels) also ends the links between its channels.
+     *
+     * @return the utilities, stateless and shared
+     */
+    goflow.api.channel.Channels channels();
+
     // (end of channels)
 
 
     // ---------------------------------------------------------------------------------------------
     // Async writer (goflow.api.io)
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Returns a builder for an {@link goflow.api.io.AsyncWriter}: a fixed-size buffer in front of
+     * an {@code OutputStream} or {@code Writer}, written out by one background thread.
+     *
+     * @return a new builder
+     */
+    goflow.api.io.AsyncWriter.Builder asyncWriter();
 
     // (end of async writer)
 

@@ -121,12 +121,29 @@ public final class GoFlowImpl implements GoFlow {
     // Channels (goflow.api.channel)
     // ---------------------------------------------------------------------------------------------
 
+    private final goflow.api.channel.Channels channels = new goflow.impl.channel.ChannelsImpl();
+
+    @Override
+    public <T> goflow.api.channel.BackpressureChannel.Builder<T> channel() {
+        return new goflow.impl.channel.ChannelBuilder<>(registry);
+    }
+
+    @Override
+    public goflow.api.channel.Channels channels() {
+        return channels;
+    }
+
     // (end of channels)
 
 
     // ---------------------------------------------------------------------------------------------
     // Async writer (goflow.api.io)
     // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public goflow.api.io.AsyncWriter.Builder asyncWriter() {
+        return new goflow.impl.io.AsyncWriterBuilder(registry, clock);
+    }
 
     // (end of async writer)
 
