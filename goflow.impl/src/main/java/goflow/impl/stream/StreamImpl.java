@@ -32,7 +32,7 @@ import goflow.impl.internal.Check;
  *
  * @param <T> the element type
  */
-public final class StreamImpl<T> implements Stream<T> {
+final class StreamImpl<T> implements Stream<T> {
     static final String COMPONENT = "stream";
 
     final Shared shared;

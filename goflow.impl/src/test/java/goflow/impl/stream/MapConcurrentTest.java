@@ -191,4 +191,33 @@ class MapConcurrentTest extends NoThreadLeaks.LeakCheckedTest {
                 .toList(ctx);
         assertEquals(List.of("v4", "v6", "v8"), out);
     }
+
+    @Test
+    void closingTheStreamFromAnotherThreadStopsItsWorkers() throws Exception {
+        TrackingSource source = new TrackingSource(100);
+        CountDownLatch blocked = new CountDownLatch(1);
+        goflow.api.stream.Stream<Integer> s = goflow.streams().fromSource(source).mapConcurrent(2, x -> {
+            blocked.countDown();
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return x;
+        });
+        CompletableFuture<Throwable> result = CompletableFuture.supplyAsync(() -> {
+            try {
+                s.toList(ctx);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        blocked.await();
+        s.close();
+        assertInstanceOf(goflow.api.stream.StreamClosedException.class, result.get());
+        assertEquals(1, source.closed.get());
+        assertEquals(0, source.readAfterClose.get());
+        Eventually.until(() -> streamThreads().isEmpty());
+    }
 }

@@ -175,4 +175,16 @@ class WindowTest extends NoThreadLeaks.LeakCheckedTest {
         }).window(Duration.ofHours(1), 2).findFirst(ctx);
         assertTrue(names.get(0).matches("goflow-stream-stream-\\d+-1"), names.get(0));
     }
+
+    @Test
+    void theSourceIsClosedOnlyAfterTheProducerStopped() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            TrackingSource source = new TrackingSource(1_000_000);
+            List<List<Integer>> out = goflow.streams().fromSource(source).window(Duration.ofHours(1), 2).limit(1)
+                    .toList(ctx);
+            assertEquals(List.of(List.of(1, 2)), out);
+            assertEquals(1, source.closed.get());
+            assertEquals(0, source.readAfterClose.get());
+        }
+    }
 }
