@@ -191,6 +191,34 @@ public interface GoFlow extends AutoCloseable {
     // Stream (goflow.api.stream)
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Returns the factory of lazy, pull-based, single-use {@link goflow.api.stream.Stream}s:
+     * from collections, iterators, Java streams, generators, channels and named sources.
+     * Streams use this instance's {@link #clock()} (for {@code window}).
+     *
+     * @return the stream factory of this instance
+     */
+    goflow.api.stream.Streams streams();
+
+    /**
+     * Returns the named stream sources ({@link goflow.api.stream.StreamSource} plugins) that
+     * {@code streams().named(name, type)} looks up.
+     *
+     * @return the source registry of this instance
+     */
+    goflow.api.stream.StreamSources streamSources();
+
+    /**
+     * Streams the elements of an {@code Iterable}; shorthand for {@code streams().of(elements)}.
+     *
+     * @param <T> the element type
+     * @param elements the elements, in iteration order
+     * @return a new stream
+     */
+    default <T> goflow.api.stream.Stream<T> stream(Iterable<? extends T> elements) {
+        return streams().of(elements);
+    }
+
     // (end of stream)
 
 
@@ -198,12 +226,38 @@ public interface GoFlow extends AutoCloseable {
     // Channels (goflow.api.channel)
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Returns a builder for a bounded {@link goflow.api.channel.BackpressureChannel}. Name the value
+     * type at the call: {@code goflow.<String>channel().capacity(10).build()}.
+     *
+     * @param <T> the type of the channel's values
+     * @return a new builder (default capacity 100, strategy BLOCK)
+     */
+    <T> goflow.api.channel.BackpressureChannel.Builder<T> channel();
+
+    /**
+     * Returns the channel utilities (merge, fan-out, tee, batch, pipe) of this instance; their
+     * links stop by themselves once the channels they connect are closed, so closing this
+     * {@code GoFlow} (which closes its channels) also ends the links between its channels.
+     *
+     * @return the utilities, stateless and shared
+     */
+    goflow.api.channel.Channels channels();
+
     // (end of channels)
 
 
     // ---------------------------------------------------------------------------------------------
     // Async writer (goflow.api.io)
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Returns a builder for an {@link goflow.api.io.AsyncWriter}: a fixed-size buffer in front of
+     * an {@code OutputStream} or {@code Writer}, written out by one background thread.
+     *
+     * @return a new builder
+     */
+    goflow.api.io.AsyncWriter.Builder asyncWriter();
 
     // (end of async writer)
 

@@ -116,6 +116,24 @@ public final class GoFlowImpl implements GoFlow {
     // Stream (goflow.api.stream)
     // ---------------------------------------------------------------------------------------------
 
+    /** Streams and named stream sources; streams use this instance's clock. */
+    private final goflow.impl.stream.StreamFactory streams =
+            new goflow.impl.stream.StreamFactory(this::clock, this::isClosedForStreams);
+
+    @Override
+    public goflow.api.stream.Streams streams() {
+        return streams;
+    }
+
+    @Override
+    public goflow.api.stream.StreamSources streamSources() {
+        return streams.sources();
+    }
+
+    private boolean isClosedForStreams() {
+        return registry.isClosed();
+    }
+
     // (end of stream)
 
 
@@ -123,12 +141,29 @@ public final class GoFlowImpl implements GoFlow {
     // Channels (goflow.api.channel)
     // ---------------------------------------------------------------------------------------------
 
+    private final goflow.api.channel.Channels channels = new goflow.impl.channel.ChannelsImpl();
+
+    @Override
+    public <T> goflow.api.channel.BackpressureChannel.Builder<T> channel() {
+        return new goflow.impl.channel.ChannelBuilder<>(registry);
+    }
+
+    @Override
+    public goflow.api.channel.Channels channels() {
+        return channels;
+    }
+
     // (end of channels)
 
 
     // ---------------------------------------------------------------------------------------------
     // Async writer (goflow.api.io)
     // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public goflow.api.io.AsyncWriter.Builder asyncWriter() {
+        return new goflow.impl.io.AsyncWriterBuilder(registry, clock);
+    }
 
     // (end of async writer)
 
