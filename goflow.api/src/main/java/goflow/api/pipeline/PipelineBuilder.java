@@ -28,14 +28,15 @@ public interface PipelineBuilder<I, O> extends PipelineOptions<PipelineBuilder<I
     <R> PipelineBuilder<I, R> stage(String name, Function<? super O, ? extends R> fn);
 
     /**
-     * Adds a stage given as a context-aware function.
+     * Adds a stage given as a context-aware function. (Its own name keeps method references such as
+     * {@code Integer::parseInt} unambiguous for {@code stage(String, Function)}.)
      *
      * @param <R> the stage's output type
      * @param name the stage's name, unique within the pipeline
      * @param fn the body
      * @return this builder, with the new output type
      */
-    <R> PipelineBuilder<I, R> stage(String name, StageFunction<? super O, ? extends R> fn);
+    <R> PipelineBuilder<I, R> stageWithContext(String name, StageFunction<? super O, ? extends R> fn);
 
     /**
      * Adds a stage.

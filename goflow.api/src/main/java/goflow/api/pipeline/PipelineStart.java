@@ -43,7 +43,8 @@ public interface PipelineStart extends PipelineOptions<PipelineStart> {
     <I, R> PipelineBuilder<I, R> stage(String name, Function<I, R> fn);
 
     /**
-     * Adds the first stage as a context-aware function.
+     * Adds the first stage as a context-aware function. (Its own name keeps method references such as
+     * {@code Integer::parseInt} unambiguous for {@code stage(String, Function)}.)
      *
      * @param <I> the pipeline's input type
      * @param <R> the stage's output type
@@ -51,7 +52,7 @@ public interface PipelineStart extends PipelineOptions<PipelineStart> {
      * @param fn the body
      * @return the typed builder
      */
-    <I, R> PipelineBuilder<I, R> stage(String name, StageFunction<I, R> fn);
+    <I, R> PipelineBuilder<I, R> stageWithContext(String name, StageFunction<I, R> fn);
 
     /**
      * Adds the first stage.

@@ -96,7 +96,7 @@ final class PipelineBuilderImpl<I, O> implements PipelineBuilder<I, O> {
     }
 
     @Override
-    public <R> PipelineBuilder<I, R> stage(String stageName, StageFunction<? super O, ? extends R> fn) {
+    public <R> PipelineBuilder<I, R> stageWithContext(String stageName, StageFunction<? super O, ? extends R> fn) {
         Check.notNull(COMPONENT, "fn", fn);
         return add(stageName, Stage.of(stageName, (StageFunction<O, R>) fn::apply));
     }

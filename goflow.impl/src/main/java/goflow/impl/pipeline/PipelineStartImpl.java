@@ -86,9 +86,9 @@ public final class PipelineStartImpl implements PipelineStart {
     }
 
     @Override
-    public <I, R> PipelineBuilder<I, R> stage(String name, StageFunction<I, R> fn) {
+    public <I, R> PipelineBuilder<I, R> stageWithContext(String name, StageFunction<I, R> fn) {
         PipelineBuilder<I, I> b = typed();
-        return b.stage(name, fn);
+        return b.stageWithContext(name, fn);
     }
 
     @Override

@@ -65,7 +65,7 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
                     ran.add("fast");
                     return s;
                 })
-                .stage("slow", (ctx, s) -> {
+                .stageWithContext("slow", (ctx, s) -> {
                     stageCtx.set(ctx);
                     return waitForContext(ctx, entered);
                 })
@@ -95,7 +95,7 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
         CountDownLatch entered = new CountDownLatch(1);
         AtomicReference<Context> stageCtx = new AtomicReference<>();
         Pipeline<String, String> p = goflow.pipeline("timeout-pool").timeout(Duration.ofSeconds(1)).executor(pool)
-                .stage("stubborn", (Context ctx, String s) -> {
+                .stageWithContext("stubborn", (Context ctx, String s) -> {
                     stageCtx.set(ctx);
                     entered.countDown();
                     release.await(); // ignores ctx
@@ -125,7 +125,7 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
                 start.executor(pool);
             }
             List<String> ran = Collections.synchronizedList(new ArrayList<>());
-            Pipeline<String, Object> p = start.stage("wait", (Context c, String s) -> waitForContext(c, entered))
+            Pipeline<String, Object> p = start.stageWithContext("wait", (Context c, String s) -> waitForContext(c, entered))
                     .stage("never", (Object s) -> {
                         ran.add("never");
                         return s;
@@ -211,7 +211,7 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
     void interruptingTheWaitingCallerCancelsTheExecution() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         Pipeline<String, Object> p = goflow.pipeline("interrupted").executor(pool)
-                .stage("wait", (Context c, String s) -> waitForContext(c, entered)).build();
+                .stageWithContext("wait", (Context c, String s) -> waitForContext(c, entered)).build();
         AtomicReference<PipelineResult<String, Object>> result = new AtomicReference<>();
         AtomicReference<Boolean> flag = new AtomicReference<>();
         Thread caller = new Thread(() -> {
@@ -232,7 +232,7 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
     void cancellingTheFutureCancelsTheExecution() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         AtomicReference<Context> stageCtx = new AtomicReference<>();
-        Pipeline<String, Object> p = goflow.pipeline("future-cancel").stage("wait", (Context ctx, String s) -> {
+        Pipeline<String, Object> p = goflow.pipeline("future-cancel").stageWithContext("wait", (Context ctx, String s) -> {
             stageCtx.set(ctx);
             return waitForContext(ctx, entered);
         }).build();
@@ -287,7 +287,7 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
     void closingThePipelineLetsRunningExecutionsFinish() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
-        Pipeline<String, String> p = goflow.pipeline("closing").stage("a", (Context ctx, String s) -> {
+        Pipeline<String, String> p = goflow.pipeline("closing").stageWithContext("a", (Context ctx, String s) -> {
             entered.countDown();
             release.await();
             return s + "!";

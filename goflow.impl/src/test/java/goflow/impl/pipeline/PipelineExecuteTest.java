@@ -50,7 +50,7 @@ class PipelineExecuteTest {
                     seen.add("upper:" + s);
                     return s.toUpperCase();
                 })
-                .stage("len", (ctx, s) -> {
+                .stageWithContext("len", (ctx, s) -> {
                     seen.add("len:" + s);
                     return s.length();
                 })
@@ -145,7 +145,7 @@ class PipelineExecuteTest {
         Exception e2 = new Exception("second");
         List<String> ran = new ArrayList<>();
         Pipeline<Integer, Integer> p = goflow.pipeline("cont").continueOnError()
-                .<Integer, Integer>stage("a", (ctx, i) -> {
+                .<Integer, Integer>stageWithContext("a", (ctx, i) -> {
                     ran.add("a" + i);
                     throw e1;
                 })
@@ -153,7 +153,7 @@ class PipelineExecuteTest {
                     ran.add("b" + i);
                     return i * 10;
                 })
-                .<Integer>stage("c", (ctx, i) -> {
+                .<Integer>stageWithContext("c", (ctx, i) -> {
                     ran.add("c" + i);
                     throw e2;
                 })
