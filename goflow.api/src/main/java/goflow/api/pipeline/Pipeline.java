@@ -57,8 +57,11 @@ public interface Pipeline<I, O> extends Primitive {
      * Passes {@code input} through the stages and returns what happened. Runs the stages on the
      * calling thread, or on the configured executor while the caller waits. Never throws for a
      * stage failure, a timeout or a cancellation: see {@link PipelineResult#error()}. If the
-     * calling thread is interrupted while it waits for an executor, the execution is cancelled,
-     * fails with an {@link InterruptedException} and the thread's interrupt flag is set again.
+     * calling thread is interrupted while it waits for an executor, the execution is cancelled: it
+     * fails with a {@link goflow.api.context.CancelledException} whose cause is the
+     * {@link InterruptedException}, and the thread's interrupt flag is set again. Without an
+     * executor, a stage that throws {@link InterruptedException} ends the execution (whatever
+     * the error mode) and the flag is set again.
      *
      * @param ctx the execution's context; cancel it to stop the execution
      * @param input the input

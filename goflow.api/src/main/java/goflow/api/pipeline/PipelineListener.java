@@ -13,7 +13,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * In streaming mode only the stage events are sent, once per item and stage.
  *
  * <p><b>Threads.</b> Callbacks run synchronously on the thread that executes the pipeline or the
- * stage (the caller, an executor thread, or a streaming worker), so they must be quick and
+ * stage (the caller, an executor thread, or a streaming worker; when a timeout or cancellation gives
+ * up a stage running on an executor, the thread that ended the context), so they must be quick and
  * thread-safe: executions run concurrently. Within one execution they are never concurrent and
  * each happens-before the next. An exception thrown by a callback is logged and otherwise ignored.
  */

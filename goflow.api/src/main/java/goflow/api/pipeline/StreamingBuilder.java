@@ -19,7 +19,10 @@ import goflow.api.context.Context;
  * when the run ends, fails or is cancelled.
  *
  * <p>Without an {@link #onError error handler}, the first failing item stops the run. Listener
- * stage events are sent for every item.
+ * stage events are sent for every item; each item counts as one execution in the pipeline's
+ * statistics. The pipeline's executor and timeout apply to {@link Pipeline#execute} only: a
+ * streaming run uses its own threads, and stages get the run's context (done when the run is
+ * cancelled or stopped).
  *
  * <p>Each option may be set once; invalid values are rejected at once. Not thread-safe.
  *
