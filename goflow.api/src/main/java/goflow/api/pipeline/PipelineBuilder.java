@@ -1,7 +1,6 @@
 package goflow.api.pipeline;
 
 import java.util.List;
-import java.util.function.Function;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -25,11 +24,11 @@ public interface PipelineBuilder<I, O> extends PipelineOptions<PipelineBuilder<I
      * @param fn the body
      * @return this builder, with the new output type
      */
-    <R> PipelineBuilder<I, R> stage(String name, Function<? super O, ? extends R> fn);
+    <R> PipelineBuilder<I, R> stage(String name, ThrowingFunction<? super O, ? extends R> fn);
 
     /**
      * Adds a stage given as a context-aware function. (Its own name keeps method references such as
-     * {@code Integer::parseInt} unambiguous for {@code stage(String, Function)}.)
+     * {@code Integer::parseInt} unambiguous for {@code stage(String, ThrowingFunction)}.)
      *
      * @param <R> the stage's output type
      * @param name the stage's name, unique within the pipeline

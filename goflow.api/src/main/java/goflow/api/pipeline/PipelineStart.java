@@ -1,7 +1,6 @@
 package goflow.api.pipeline;
 
 import java.util.List;
-import java.util.function.Function;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -40,11 +39,11 @@ public interface PipelineStart extends PipelineOptions<PipelineStart> {
      * @param fn the body
      * @return the typed builder
      */
-    <I, R> PipelineBuilder<I, R> stage(String name, Function<I, R> fn);
+    <I, R> PipelineBuilder<I, R> stage(String name, ThrowingFunction<I, R> fn);
 
     /**
      * Adds the first stage as a context-aware function. (Its own name keeps method references such as
-     * {@code Integer::parseInt} unambiguous for {@code stage(String, Function)}.)
+     * {@code Integer::parseInt} unambiguous for {@code stage(String, ThrowingFunction)}.)
      *
      * @param <I> the pipeline's input type
      * @param <R> the stage's output type

@@ -1,7 +1,6 @@
 package goflow.api.pipeline;
 
 import java.util.Objects;
-import java.util.function.Function;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -11,7 +10,7 @@ import goflow.api.context.Context;
  * One named step of a {@link Pipeline}: a function from input to output that receives the
  * execution's {@link Context}. This is the plugin contract: a bundle contributes a stage by
  * registering a {@code Stage} service with the service property {@link #NAME_PROPERTY}; in code,
- * {@link #of(String, StageFunction)} and {@link #of(String, Function)} make one from a lambda.
+ * {@link #of(String, StageFunction)} and {@link #of(String, ThrowingFunction)} make one from a lambda.
  *
  * <p>A stage must not keep per-execution state in fields: one stage instance serves every
  * execution of every pipeline that uses it, and in streaming mode it may be called from several
@@ -94,7 +93,7 @@ public interface Stage<I, O> {
      * @return a new stage
      * @throws NullPointerException if an argument is null
      */
-    static <I, O> Stage<I, O> of(String name, Function<I, O> fn) {
+    static <I, O> Stage<I, O> of(String name, ThrowingFunction<I, O> fn) {
         Objects.requireNonNull(fn, "fn");
         return of(name, (StageFunction<I, O>) (ctx, input) -> fn.apply(input));
     }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 
 import goflow.api.Clock;
 import goflow.api.InvalidConfigException;
@@ -17,6 +16,7 @@ import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageFunction;
 import goflow.api.pipeline.StageNotFoundException;
 import goflow.api.pipeline.StageRegistry;
+import goflow.api.pipeline.ThrowingFunction;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
 
@@ -90,7 +90,7 @@ final class PipelineBuilderImpl<I, O> implements PipelineBuilder<I, O> {
     }
 
     @Override
-    public <R> PipelineBuilder<I, R> stage(String stageName, Function<? super O, ? extends R> fn) {
+    public <R> PipelineBuilder<I, R> stage(String stageName, ThrowingFunction<? super O, ? extends R> fn) {
         Check.notNull(COMPONENT, "fn", fn);
         return add(stageName, Stage.of(stageName, (StageFunction<O, R>) (ctx, in) -> fn.apply(in)));
     }

@@ -3,7 +3,6 @@ package goflow.impl.pipeline;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.function.Function;
 
 import goflow.api.Clock;
 import goflow.api.pipeline.PipelineBuilder;
@@ -12,6 +11,7 @@ import goflow.api.pipeline.PipelineStart;
 import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageFunction;
 import goflow.api.pipeline.StageRegistry;
+import goflow.api.pipeline.ThrowingFunction;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**
@@ -80,7 +80,7 @@ public final class PipelineStartImpl implements PipelineStart {
     }
 
     @Override
-    public <I, R> PipelineBuilder<I, R> stage(String name, Function<I, R> fn) {
+    public <I, R> PipelineBuilder<I, R> stage(String name, ThrowingFunction<I, R> fn) {
         PipelineBuilder<I, I> b = typed();
         return b.stage(name, fn);
     }
