@@ -70,6 +70,8 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
     private volatile boolean closed;
     /** Streaming runs not yet ended; close() cancels them. */
     private final Set<StreamingRunImpl<I, O>> runs = ConcurrentHashMap.newKeySet();
+    /** The context of {@link #execute(Object)}: never done, on this pipeline's clock. */
+    private final Context background;
     /** Numbers the threads this pipeline starts. */
     private final AtomicLong threadCounter = new AtomicLong();
 
@@ -83,6 +85,7 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
         this.executor = executor;
         this.listeners = new Listeners(name, listeners);
         this.clock = clock;
+        this.background = Context.background(clock);
         List<String> names = new ArrayList<>();
         for (StageNode n : nodes) {
             names.add(n.name);
@@ -130,7 +133,7 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
 
     @Override
     public PipelineResult<I, O> execute(I input) {
-        return execute(Context.background(clock), input);
+        return execute(background, input);
     }
 
     @Override
