@@ -14,8 +14,8 @@ import goflow.api.Registration;
  * {@link Stage#NAME_PROPERTY}.
  *
  * <p>Thread-safe: stages may be registered and unregistered while pipelines are being built.
- * A pipeline resolves its stages when it is built; unregistering a stage later does not change
- * pipelines already built.
+ * A pipeline resolves its stages by name when it is built; unregistering a stage later does not
+ * change pipelines already built, unless they use a late-bound {@link #reference(String)}.
  */
 @ProviderType
 public interface StageRegistry {
@@ -45,6 +45,19 @@ public interface StageRegistry {
      * @throws StageNotFoundException naming the stage and the registered ones
      */
     Stage<?, ?> get(String name);
+
+    /**
+     * Returns a stage that looks {@code name} up in this registry on every call, for pipelines
+     * that must follow stages registered, replaced or unregistered at run time (plugins being
+     * installed or updated): {@code builder.stage(registry.reference("enrich"))}. While no stage
+     * is registered under the name, each call fails at once with a
+     * {@link StageNotFoundException}, which becomes that stage's error; nothing waits.
+     *
+     * @param name the stage's name
+     * @return a late-bound stage named {@code name}
+     * @throws goflow.api.InvalidConfigException if the name is invalid
+     */
+    Stage<Object, Object> reference(String name);
 
     /**
      * Returns the names of the registered stages.

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import goflow.api.InvalidConfigException;
 import goflow.api.Registration;
+import goflow.api.context.Context;
 import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageNotFoundException;
 import goflow.api.pipeline.StageRegistry;
@@ -52,6 +53,32 @@ public final class StageRegistryImpl implements StageRegistry {
             throw new StageNotFoundException(COMPONENT, name, names());
         }
         return s;
+    }
+
+    @Override
+    public Stage<Object, Object> reference(String name) {
+        String checked = Check.name(COMPONENT, name);
+        return new Stage<>() {
+            @Override
+            public String name() {
+                return checked;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public Object process(Context ctx, Object input) throws Exception {
+                Stage<Object, Object> current = (Stage<Object, Object>) stages.get(checked);
+                if (current == null) {
+                    throw new StageNotFoundException(COMPONENT, checked, names());
+                }
+                return current.process(ctx, input);
+            }
+
+            @Override
+            public String toString() {
+                return "StageReference[" + checked + "]";
+            }
+        };
     }
 
     @Override

@@ -89,4 +89,22 @@ class StageRegistryTest {
         assertEquals("x", p.execute("x").output());
         assertThrows(StageNotFoundException.class, () -> goflow.pipeline().stages("id"));
     }
+
+    @Test
+    void aReferenceFollowsTheRegistryAtRunTime() {
+        Pipeline<String, Object> p = goflow.pipeline("late").stage("trim", String::trim)
+                .stage(goflow.stages().reference("enrich")).build();
+        assertEquals(List.of("trim", "enrich"), p.stageNames());
+
+        var missing = p.execute("x");
+        StageNotFoundException e = (StageNotFoundException) missing.error();
+        assertEquals("enrich", e.stageName());
+        assertEquals("enrich", missing.failedStage().orElseThrow().stageName());
+
+        Registration v1 = goflow.stages().register(Stage.of("enrich", (String s) -> s + "-v1"));
+        assertEquals("a-v1", p.execute(" a ").output());
+        v1.close();
+        goflow.stages().register(Stage.of("enrich", (String s) -> s + "-v2"));
+        assertEquals("a-v2", p.execute(" a ").output());
+    }
 }
