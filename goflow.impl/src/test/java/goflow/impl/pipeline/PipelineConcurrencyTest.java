@@ -37,6 +37,11 @@ import goflow.impl.testing.NoThreadLeaks;
 
 /** Timeouts, cancellation, executors and asynchronous executions. */
 class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
+
+    @AfterEach
+    void testThreadIsNotLeftInterrupted() {
+        assertFalse(Thread.interrupted(), "the test thread was left interrupted");
+    }
     private final ManualClock clock = new ManualClock();
     private final GoFlow goflow = new GoFlowImpl(clock, "test");
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -358,5 +363,36 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
         assertInstanceOf(InterruptedException.class, result.get().error());
         assertEquals(1, result.get().stages().size());
         assertTrue(flag.get());
+    }
+
+    @Test
+    void withAnExecutorTheTimeoutInterruptsTheStageThreadAndClearsTheInterruptAfterwards() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicReference<Throwable> stageSaw = new AtomicReference<>();
+        AtomicReference<Boolean> flagAfterTask = new AtomicReference<>();
+        java.util.concurrent.Executor threadPerTask = r -> new Thread(() -> {
+            r.run();
+            flagAfterTask.set(Thread.currentThread().isInterrupted());
+        }, "test-task").start();
+        Pipeline<String, String> p = goflow.pipeline("interrupting-pool").timeout(Duration.ofSeconds(1))
+                .executor(threadPerTask)
+                .stage("sleep", (String s) -> {
+                    entered.countDown();
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        stageSaw.set(e);
+                        throw e;
+                    }
+                    return s;
+                }).build();
+        CompletableFuture<PipelineResult<String, String>> f = p.executeAsync(Context.background(clock), "x");
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        clock.advance(Duration.ofSeconds(1));
+        PipelineResult<String, String> r = f.get(10, TimeUnit.SECONDS);
+        assertInstanceOf(DeadlineExceededException.class, r.error());
+        Eventually.until(() -> flagAfterTask.get() != null);
+        assertInstanceOf(InterruptedException.class, stageSaw.get());
+        assertFalse(flagAfterTask.get(), "the executor thread is not left interrupted");
     }
 }

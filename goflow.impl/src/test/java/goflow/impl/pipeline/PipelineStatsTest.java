@@ -1,6 +1,7 @@
 package goflow.impl.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -32,6 +33,11 @@ import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
 class PipelineStatsTest extends NoThreadLeaks.LeakCheckedTest {
+
+    @AfterEach
+    void testThreadIsNotLeftInterrupted() {
+        assertFalse(Thread.interrupted(), "the test thread was left interrupted");
+    }
     private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final GoFlow goflow = new GoFlowImpl(clock, "test");
 
