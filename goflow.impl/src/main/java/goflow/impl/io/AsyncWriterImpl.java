@@ -260,6 +260,7 @@ final class AsyncWriterImpl implements AsyncWriter {
                 }
                 failuresAtStart = failedRounds;
                 flushRequest = Math.max(flushRequest, target);
+                backoff = false; // an explicit flush tries again at once, even after a failure
                 LockSupport.unpark(flusher);
             } finally {
                 lock.unlock();
@@ -491,6 +492,15 @@ final class AsyncWriterImpl implements AsyncWriter {
         }
         WriteFailedException failure = new WriteFailedException("async writer '" + name + "': writing to the output failed "
                 + (maxRetries + 1) + (maxRetries == 0 ? " time: " : " times: ") + last.getMessage(), last);
+        LOG.log(Level.WARNING, failure.getMessage());
+        if (onError != null) {
+            // before the waiters learn of the failure, so the callback has run when flush() throws
+            try {
+                onError.accept(failure);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "async writer '" + name + "': error callback failed", e);
+            }
+        }
         lock.lock();
         try {
             failedRounds++;
@@ -500,14 +510,6 @@ final class AsyncWriterImpl implements AsyncWriter {
             progress.signalAll();
         } finally {
             lock.unlock();
-        }
-        LOG.log(Level.WARNING, failure.getMessage());
-        if (onError != null) {
-            try {
-                onError.accept(failure);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "async writer '" + name + "': error callback failed", e);
-            }
         }
         return -1;
     }

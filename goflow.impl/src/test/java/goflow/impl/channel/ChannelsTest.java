@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
@@ -32,6 +33,7 @@ import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
 /** The {@link Channels} utilities: results, ordering, and that each one stops on close and on cancellation. */
+@Timeout(60)
 class ChannelsTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "test");
     private final Channels channels = goflow.channels();
