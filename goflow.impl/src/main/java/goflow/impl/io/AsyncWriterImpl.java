@@ -65,6 +65,7 @@ final class AsyncWriterImpl implements AsyncWriter {
     private final Clock clock;
     private final PrimitiveRegistry.Entry entry;
     private final Thread flusher;
+    private final WriterOutputStream stream = new WriterOutputStream(this);
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled (all) when the flusher frees room, and on close. */
@@ -549,6 +550,11 @@ final class AsyncWriterImpl implements AsyncWriter {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public java.io.OutputStream asOutputStream() {
+        return stream;
+    }
 
     @Override
     public boolean isClosed() {

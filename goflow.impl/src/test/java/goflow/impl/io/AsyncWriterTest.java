@@ -404,4 +404,21 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
         w.flush(bg); // the flush went on in the background
         assertArrayEquals(ascii("slow"), out.bytes());
     }
+
+    @Test
+    void outputStreamViewSplitsLargeWritesAndMapsErrors() throws Exception {
+        AsyncWriter w = manual(8).name("view").build();
+        java.io.OutputStream os = w.asOutputStream();
+        assertTrue(os == w.asOutputStream());
+        try (java.io.PrintStream ps = new java.io.PrintStream(os, false, StandardCharsets.UTF_8)) {
+            ps.print("a line longer than the buffer\n");
+            ps.write('!');
+            ps.flush();
+            assertEquals("a line longer than the buffer\n!", out.text());
+        }
+        assertTrue(w.isClosed(), "closing the view closes the writer");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> os.write(1));
+        assertEquals("async writer 'view' is closed: cannot write", e.getMessage());
+        assertTrue(e.getCause() instanceof ClosedException);
+    }
 }
