@@ -421,4 +421,31 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals("async writer 'view' is closed: cannot write", e.getMessage());
         assertTrue(e.getCause() instanceof ClosedException);
     }
+
+    @Test
+    void failingWriterOutputIsRetriedWithoutDuplicatedCharacters() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger(2);
+        StringWriter sw = new StringWriter() {
+            @Override
+            public void write(char[] cbuf, int off, int len) {
+                if (failures.getAndDecrement() > 0) {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("writer hiccup"));
+                }
+                super.write(cbuf, off, len);
+            }
+        };
+        AsyncWriter w = goflow.asyncWriter().output(sw).capacity(64).flushInterval(Duration.ZERO)
+                .maxRetries(3).retryDelay(Duration.ZERO).build();
+        w.write(bg, "naïve ");
+        byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+        w.write(bg, euro, 0, 2); // a character cut in two by the flush below
+        w.flush(bg);
+        w.write(bg, euro, 2, 1);
+        w.flush(bg);
+        assertEquals("naïve €", sw.toString());
+        assertEquals(2, w.stats().errors());
+        w.write(bg, new byte[] {(byte) 0xE2}); // a character that never completes
+        w.close();
+        assertEquals("naïve €\uFFFD", sw.toString(), "replaced when the writer closes");
+    }
 }
