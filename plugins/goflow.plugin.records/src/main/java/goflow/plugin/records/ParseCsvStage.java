@@ -1,0 +1,113 @@
+package goflow.plugin.records;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.Designate;
+
+import goflow.api.context.Context;
+import goflow.api.pipeline.Stage;
+
+/**
+ * The {@value #NAME} stage: parses one CSV line (RFC 4180 quoting: {@code "a, b"} is one field,
+ * {@code ""} inside quotes is a quote) into a record keyed by the configured column names. Fields
+ * are not trimmed. A line with more fields than columns, or an unterminated quote, fails the item;
+ * missing trailing fields are left out of the record.
+ *
+ * <p>Immutable after construction, so thread-safe.
+ */
+@Component(service = Stage.class, configurationPid = ParseCsvConfig.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = Stage.NAME_PROPERTY + "=" + ParseCsvStage.NAME)
+@Designate(ocd = ParseCsvConfig.class)
+public final class ParseCsvStage implements Stage<Object, Map<String, String>> {
+    /** The stage's default name: {@value}. */
+    public static final String NAME = "parse-csv";
+
+    private final String name;
+    private final List<String> columns;
+    private final char delimiter;
+
+    /**
+     * Creates the stage from its configuration.
+     *
+     * @param config the configuration
+     */
+    @Activate
+    public ParseCsvStage(ParseCsvConfig config) {
+        this(config.goflow_stage_name(), List.of(config.columns()), config.delimiter());
+    }
+
+    /**
+     * Creates the stage from plain values.
+     *
+     * @param name the stage's name
+     * @param columns the column names, or empty for {@code c1, c2, ...}
+     * @param delimiter the delimiter, one character
+     * @throws IllegalArgumentException if the delimiter is not one character other than a quote
+     */
+    public ParseCsvStage(String name, List<String> columns, String delimiter) {
+        if (delimiter.length() != 1 || delimiter.charAt(0) == '"') {
+            throw new IllegalArgumentException("stage '" + name + "': delimiter '" + delimiter
+                    + "' must be one character other than a double quote");
+        }
+        this.name = name;
+        this.columns = List.copyOf(columns);
+        this.delimiter = delimiter.charAt(0);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Map<String, String> process(Context ctx, Object input) {
+        List<String> fields = fields(Records.line(name, input));
+        if (!columns.isEmpty() && fields.size() > columns.size()) {
+            throw new IllegalArgumentException("stage '" + name + "': " + fields.size() + " fields but only "
+                    + columns.size() + " columns " + columns);
+        }
+        Map<String, String> record = new LinkedHashMap<>();
+        for (int i = 0; i < fields.size(); i++) {
+            record.put(columns.isEmpty() ? "c" + (i + 1) : columns.get(i), fields.get(i));
+        }
+        return record;
+    }
+
+    private List<String> fields(String line) {
+        List<String> fields = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == delimiter) {
+                fields.add(field.toString());
+                field.setLength(0);
+            } else {
+                field.append(c);
+            }
+        }
+        if (quoted) {
+            throw new IllegalArgumentException("stage '" + name + "': unterminated quote in '" + line + "'");
+        }
+        fields.add(field.toString());
+        return fields;
+    }
+}

@@ -1,0 +1,44 @@
+package goflow.plugin.records;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Helpers shared by the record stages. Stateless, so thread-safe. */
+final class Records {
+    private Records() {
+    }
+
+    /**
+     * Returns the input as a record.
+     *
+     * @param stage the stage's name, for errors
+     * @param input the input
+     * @return an ordered copy with string keys and values
+     * @throws IllegalArgumentException naming the stage and the type when the input is not a map
+     */
+    static Map<String, String> record(String stage, Object input) {
+        if (!(input instanceof Map<?, ?> map)) {
+            throw new IllegalArgumentException("stage '" + stage + "' expects a record (a Map), got "
+                    + (input == null ? "null" : input.getClass().getName()));
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        return out;
+    }
+
+    /**
+     * Returns the input as a line of text.
+     *
+     * @param stage the stage's name, for errors
+     * @param input the input
+     * @return the text
+     * @throws IllegalArgumentException naming the stage and the type when the input is not text
+     */
+    static String line(String stage, Object input) {
+        if (input instanceof CharSequence cs) {
+            return cs.toString();
+        }
+        throw new IllegalArgumentException("stage '" + stage + "' expects a line of text, got "
+                + (input == null ? "null" : input.getClass().getName()));
+    }
+}

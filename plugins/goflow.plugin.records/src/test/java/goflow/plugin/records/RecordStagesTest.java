@@ -1,0 +1,110 @@
+package goflow.plugin.records;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import goflow.api.context.Context;
+import goflow.api.pipeline.Stage;
+
+class RecordStagesTest {
+    private static final Context CTX = Context.background();
+
+    private static Object run(Stage<?, ?> stage, Object input) throws Exception {
+        @SuppressWarnings("unchecked")
+        Stage<Object, Object> s = (Stage<Object, Object>) stage;
+        return s.process(CTX, input);
+    }
+
+    private static Map<String, String> rec(String... kv) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    @Test
+    void parseKeyValueKeepsOrderAndAcceptsCommonSeparators() throws Exception {
+        ParseKeyValueStage kv = new ParseKeyValueStage("parse-kv", "[\\s,;&]+");
+        Object r = run(kv, " id=7 customer=ann, amount=12.50;note=a=b& ");
+        assertEquals(rec("id", "7", "customer", "ann", "amount", "12.50", "note", "a=b"), r);
+        assertEquals(List.of("id", "customer", "amount", "note"), new ArrayList<>(((Map<?, ?>) r).keySet()));
+        assertEquals(rec(), run(kv, "   "));
+        assertEquals(rec("empty", ""), run(kv, "empty="));
+    }
+
+    @Test
+    void parseKeyValueRejectsPartsWithoutAKey() {
+        ParseKeyValueStage kv = new ParseKeyValueStage("parse-kv", "\\s+");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(kv, "id=1 oops"));
+        assertEquals("stage 'parse-kv': 'oops' is not a key=value pair", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> run(kv, "=1"));
+        assertEquals("stage 'parse-kv': '=1' is not a key=value pair", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> run(kv, 5));
+        assertEquals("stage 'parse-kv' expects a line of text, got java.lang.Integer", e.getMessage());
+    }
+
+    @Test
+    void parseCsvHandlesQuotesAndColumns() throws Exception {
+        ParseCsvStage csv = new ParseCsvStage("parse-csv", List.of("id", "name", "city"), ",");
+        assertEquals(rec("id", "1", "name", "Smith, \"Jo\"", "city", ""), run(csv, "1,\"Smith, \"\"Jo\"\"\","));
+        assertEquals(rec("id", "2"), run(csv, "2"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(csv, "1,2,3,4"));
+        assertEquals("stage 'parse-csv': 4 fields but only 3 columns [id, name, city]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> run(csv, "1,\"open"));
+        assertEquals("stage 'parse-csv': unterminated quote in '1,\"open'", e.getMessage());
+        ParseCsvStage anon = new ParseCsvStage("csv", List.of(), ";");
+        assertEquals(rec("c1", "a", "c2", "b,c"), run(anon, "a;b,c"));
+        e = assertThrows(IllegalArgumentException.class, () -> new ParseCsvStage("csv", List.of(), "ab"));
+        assertEquals("stage 'csv': delimiter 'ab' must be one character other than a double quote", e.getMessage());
+    }
+
+    @Test
+    void requireListsEveryMissingOrBlankField() throws Exception {
+        RequireStage req = new RequireStage("require", List.of("id", "amount"));
+        Map<String, String> ok = rec("id", "1", "amount", "3");
+        assertEquals(ok, run(req, ok));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> run(req, rec("id", " ")));
+        assertEquals("stage 'require': missing required fields id, amount", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> run(req, rec("id", "1")));
+        assertEquals("stage 'require': missing required field amount", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> run(req, "id=1"));
+        assertEquals("stage 'require' expects a record (a Map), got java.lang.String", e.getMessage());
+    }
+
+    @Test
+    void timestampAddsTheClockTimeWithoutTouchingTheInput() throws Exception {
+        Clock fixed = Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC);
+        TimestampStage ts = new TimestampStage("timestamp", "at", fixed);
+        Map<String, String> in = rec("id", "1");
+        assertEquals(rec("id", "1", "at", "2026-11-28T10:00:00Z"), run(ts, in));
+        assertEquals(rec("id", "1"), in);
+    }
+
+    @Test
+    void projectKeepsListedFieldsInOrderAndEmptyKeepsAll() throws Exception {
+        Map<String, String> in = rec("a", "1", "b", "2", "c", "3");
+        Object out = run(new ProjectStage("project", List.of("c", "a", "zz")), in);
+        assertEquals(List.of("c", "a"), new ArrayList<>(((Map<?, ?>) out).keySet()));
+        assertEquals(in, run(new ProjectStage("project", List.of()), in));
+    }
+
+    @Test
+    void formatIsTheInverseOfParse() throws Exception {
+        String line = "id=7 customer=ann amount=12.50";
+        Object parsed = run(new ParseKeyValueStage("parse-kv", "\\s+"), line);
+        assertEquals(line, run(new FormatKeyValueStage(), parsed));
+        assertTrue(new FormatKeyValueStage().name().equals("format-kv"));
+    }
+}

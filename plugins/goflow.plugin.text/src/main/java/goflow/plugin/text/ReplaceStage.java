@@ -1,0 +1,64 @@
+package goflow.plugin.text;
+
+import java.util.regex.Pattern;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.Designate;
+
+import goflow.api.context.Context;
+import goflow.api.pipeline.Stage;
+
+/**
+ * The {@value #NAME} stage: replaces every match of a regular expression in a text or in each
+ * text of a list. By default it collapses runs of white space into one space.
+ *
+ * <p>Immutable after construction, so thread-safe.
+ */
+@Component(service = Stage.class, configurationPid = ReplaceConfig.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = Stage.NAME_PROPERTY + "=" + ReplaceStage.NAME)
+@Designate(ocd = ReplaceConfig.class)
+public final class ReplaceStage implements Stage<Object, Object> {
+    /** The stage's default name: {@value}. */
+    public static final String NAME = "replace";
+
+    private final String name;
+    private final Pattern pattern;
+    private final String replacement;
+
+    /**
+     * Creates the stage from its configuration.
+     *
+     * @param config the configuration
+     */
+    @Activate
+    public ReplaceStage(ReplaceConfig config) {
+        this(config.goflow_stage_name(), config.pattern(), config.replacement());
+    }
+
+    /**
+     * Creates the stage from plain values.
+     *
+     * @param name the stage's name
+     * @param pattern the regular expression to replace
+     * @param replacement the replacement ({@code $1} refers to a group)
+     * @throws IllegalArgumentException if the pattern is invalid
+     */
+    public ReplaceStage(String name, String pattern, String replacement) {
+        this.name = name;
+        this.pattern = Texts.compile(name, "pattern", pattern);
+        this.replacement = replacement;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Object process(Context ctx, Object input) {
+        return Texts.map(name, input, s -> pattern.matcher(s).replaceAll(replacement));
+    }
+}

@@ -1,0 +1,80 @@
+package goflow.plugin.text;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.Designate;
+
+import goflow.api.context.Context;
+import goflow.api.pipeline.Stage;
+
+/**
+ * The {@value #NAME} stage: splits a text into the list of its non-empty parts around a separator
+ * (by default white space, giving the words). A list input is flattened: each text is split and
+ * the parts concatenated.
+ *
+ * <p>Immutable after construction, so thread-safe.
+ */
+@Component(service = Stage.class, configurationPid = SplitConfig.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = Stage.NAME_PROPERTY + "=" + SplitStage.NAME)
+@Designate(ocd = SplitConfig.class)
+public final class SplitStage implements Stage<Object, List<String>> {
+    /** The stage's default name: {@value}. */
+    public static final String NAME = "split";
+
+    private final String name;
+    private final Pattern separator;
+
+    /**
+     * Creates the stage from its configuration.
+     *
+     * @param config the configuration
+     */
+    @Activate
+    public SplitStage(SplitConfig config) {
+        this(config.goflow_stage_name(), config.separator());
+    }
+
+    /**
+     * Creates the stage from plain values.
+     *
+     * @param name the stage's name
+     * @param separator the regular expression between parts
+     * @throws IllegalArgumentException if the separator is invalid
+     */
+    public SplitStage(String name, String separator) {
+        this.name = name;
+        this.separator = Texts.compile(name, "separator", separator);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<String> process(Context ctx, Object input) {
+        List<String> out = new ArrayList<>();
+        if (input instanceof List<?> list) {
+            for (Object o : list) {
+                split(Texts.text(name, o), out);
+            }
+        } else {
+            split(Texts.text(name, input), out);
+        }
+        return out;
+    }
+
+    private void split(String s, List<String> out) {
+        for (String part : separator.split(s)) {
+            if (!part.isEmpty()) {
+                out.add(part);
+            }
+        }
+    }
+}
