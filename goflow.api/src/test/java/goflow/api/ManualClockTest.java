@@ -1,0 +1,75 @@
+package goflow.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+class ManualClockTest {
+
+    @Test
+    void timeMovesOnlyWhenAdvanced() {
+        ManualClock clock = new ManualClock(Instant.parse("2030-05-01T10:00:00Z"));
+        assertEquals(0, clock.nanoTime());
+        clock.advance(Duration.ofMillis(1500));
+        assertEquals(1_500_000_000L, clock.nanoTime());
+        assertEquals(Instant.parse("2030-05-01T10:00:01.500Z"), clock.instant());
+        assertThrows(IllegalArgumentException.class, () -> clock.advance(Duration.ofNanos(-1)));
+    }
+
+    @Test
+    void timersRunInDeadlineOrderWithTheClockAtTheirDeadline() {
+        ManualClock clock = new ManualClock();
+        List<String> log = new ArrayList<>();
+        clock.schedule(300, () -> log.add("c@" + clock.nanoTime()));
+        clock.schedule(100, () -> log.add("a@" + clock.nanoTime()));
+        Registration cancelled = clock.schedule(150, () -> log.add("cancelled"));
+        clock.schedule(100, () -> log.add("b@" + clock.nanoTime()));
+        cancelled.close();
+        clock.advanceNanos(200);
+        assertEquals(List.of("a@100", "b@100"), log);
+        assertEquals(200, clock.nanoTime());
+        clock.advanceNanos(100);
+        assertEquals(List.of("a@100", "b@100", "c@300"), log);
+        clock.schedule(0, () -> log.add("due now"));
+        assertEquals("due now", log.get(3), "a timer already due runs at once");
+        assertEquals(0, clock.pendingTimers());
+    }
+
+    @Test
+    void advanceWakesParkedThreads() throws Exception {
+        ManualClock clock = new ManualClock();
+        CountDownLatch woke = new CountDownLatch(1);
+        Thread t = new Thread(() -> {
+            while (clock.nanoTime() < 1000) {
+                clock.parkNanos(this, 1000 - clock.nanoTime());
+            }
+            woke.countDown();
+        });
+        t.start();
+        clock.advanceNanos(1000);
+        assertTrue(woke.await(30, TimeUnit.SECONDS));
+        t.join();
+    }
+
+    @Test
+    void systemClockTimerRunsAndItsThreadExitsWhenIdle() throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        Clock system = Clock.system();
+        system.schedule(system.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5), ran::countDown);
+        assertTrue(ran.await(30, TimeUnit.SECONDS));
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (SystemTimer.INSTANCE.isRunning()) {
+            assertTrue(System.nanoTime() - end < 0, "goflow-timer did not exit when idle");
+            Thread.sleep(10);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package goflow.impl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import goflow.api.ClosedException;
+import goflow.api.GoFlow;
+import goflow.api.InvalidConfigException;
+import goflow.api.ManualClock;
+import goflow.api.Primitive;
+import goflow.api.inspect.PrimitiveInfo;
+import goflow.api.inspect.Stats;
+import goflow.impl.internal.PrimitiveRegistry;
+
+class GoFlowImplTest {
+
+    @Test
+    void loadFindsTheImplementationOnTheClassPath() {
+        try (GoFlow a = GoFlow.load(); GoFlow b = GoFlow.load()) {
+            assertInstanceOf(GoFlowImpl.class, a);
+            assertNotSame(a, b, "each load() gives an independent instance");
+        }
+    }
+
+    @Test
+    void registryGeneratesUniqueNamesAndRejectsDuplicates() {
+        PrimitiveRegistry registry = new PrimitiveRegistry("test");
+        FakePrimitive first = new FakePrimitive(registry, null);
+        FakePrimitive second = new FakePrimitive(registry, null);
+        assertEquals("worker-pool-1", first.name());
+        assertEquals("worker-pool-2", second.name());
+        FakePrimitive named = new FakePrimitive(registry, "orders");
+        InvalidConfigException dup = assertThrows(InvalidConfigException.class,
+                () -> new FakePrimitive(registry, "orders"));
+        assertEquals("name", dup.field());
+        assertEquals("worker-pool: invalid name=\"orders\" (must be unique among live primitives) - choose another"
+                + " name, or close the primitive that has it first", dup.getMessage());
+        named.close();
+        new FakePrimitive(registry, "orders");
+        assertEquals(List.of("orders", "worker-pool-1", "worker-pool-2"),
+                registry.primitives().stream().map(Primitive::name).sorted().toList());
+    }
+
+    @Test
+    void invalidNamesAreRejected() {
+        PrimitiveRegistry registry = new PrimitiveRegistry("test");
+        for (String bad : new String[] {"", "a b", "x,y", "k=v", "a:b", "tab\t"}) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> registry.reserve(Primitive.Kind.PIPELINE, bad));
+            assertEquals("name", e.field(), bad);
+        }
+        assertEquals(List.of(), registry.primitives(), "nothing reserved by a rejected name");
+    }
+
+    @Test
+    void reservedButUnbuiltPrimitivesAreNotListedAndFailedBuildsFreeTheirName() {
+        PrimitiveRegistry registry = new PrimitiveRegistry("test");
+        PrimitiveRegistry.Entry entry = registry.reserve(Primitive.Kind.SCHEDULER, "nightly");
+        assertEquals(List.of(), registry.primitives());
+        assertThrows(InvalidConfigException.class, () -> registry.reserve(Primitive.Kind.SCHEDULER, "nightly"));
+        entry.release();
+        registry.reserve(Primitive.Kind.SCHEDULER, "nightly");
+    }
+
+    @Test
+    void snapshotReportsOwnerAndStats() {
+        PrimitiveRegistry registry = new PrimitiveRegistry("bundle.a");
+        new FakePrimitive(registry, "p");
+        List<PrimitiveInfo> rows = registry.snapshot();
+        assertEquals(1, rows.size());
+        assertEquals("bundle.a", rows.get(0).owner());
+        assertEquals(Map.of("closes", 0), rows.get(0).stats().toMap());
+        assertTrue(registry.find("p", FakePrimitive.class).isPresent());
+        assertTrue(registry.find("p", AnotherType.class).isEmpty());
+    }
+
+    @Test
+    void closingGoFlowClosesEverythingAndRefusesNewPrimitives() {
+        GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "test");
+        PrimitiveRegistry registry = (PrimitiveRegistry) goflow.registry();
+        FakePrimitive a = new FakePrimitive(registry, "a");
+        FakePrimitive b = new FakePrimitive(registry, "b");
+        goflow.close();
+        goflow.close();
+        assertEquals(1, a.closes.get());
+        assertEquals(1, b.closes.get());
+        assertEquals(List.of(), goflow.registry().primitives());
+        ClosedException e = assertThrows(ClosedException.class, () -> new FakePrimitive(registry, "c"));
+        assertTrue(e.getMessage().contains("worker-pool 'c'"), e.getMessage());
+    }
+
+    interface AnotherType extends Primitive {
+    }
+
+    /** A minimal primitive following the reserve / activate / release protocol. */
+    static final class FakePrimitive implements Primitive {
+        final AtomicInteger closes = new AtomicInteger();
+        private final PrimitiveRegistry.Entry entry;
+
+        FakePrimitive(PrimitiveRegistry registry, String name) {
+            entry = registry.reserve(Kind.WORKER_POOL, name);
+            entry.activate(this);
+        }
+
+        @Override
+        public String name() {
+            return entry.name();
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.WORKER_POOL;
+        }
+
+        @Override
+        public Stats stats() {
+            return () -> Map.of("closes", closes.get());
+        }
+
+        @Override
+        public void close() {
+            if (closes.compareAndSet(0, 1)) {
+                entry.release();
+            }
+        }
+    }
+}
