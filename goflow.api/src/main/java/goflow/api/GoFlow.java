@@ -83,6 +83,38 @@ public interface GoFlow extends AutoCloseable {
     // Rate limiting (goflow.api.ratelimit)
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Starts building a token bucket {@link goflow.api.ratelimit.RateLimiter}:
+     * {@code goflow.tokenBucket().name("api").rate(100).burst(200).build()}.
+     *
+     * @return a new builder
+     */
+    goflow.api.ratelimit.TokenBucketBuilder tokenBucket();
+
+    /**
+     * Starts building a {@link goflow.api.ratelimit.LeakyBucket}:
+     * {@code goflow.leakyBucket().leakRate(50).capacity(10).build()}.
+     *
+     * @return a new builder
+     */
+    goflow.api.ratelimit.LeakyBucketBuilder leakyBucket();
+
+    /**
+     * Starts building a {@link goflow.api.ratelimit.ConcurrencyLimiter}:
+     * {@code goflow.concurrencyLimiter().capacity(20).fair(true).build()}.
+     *
+     * @return a new builder
+     */
+    goflow.api.ratelimit.ConcurrencyLimiterBuilder concurrencyLimiter();
+
+    /**
+     * Starts building a per-key {@link goflow.api.ratelimit.KeyedRateLimiter}:
+     * {@code goflow.keyedRateLimiter().rate(10).burst(20).maxKeys(100_000).build()}.
+     *
+     * @return a new builder
+     */
+    goflow.api.ratelimit.KeyedRateLimiterBuilder keyedRateLimiter();
+
     // (end of rate limiting)
 
 

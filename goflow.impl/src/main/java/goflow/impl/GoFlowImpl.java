@@ -59,6 +59,26 @@ public final class GoFlowImpl implements GoFlow {
     // Rate limiting (goflow.api.ratelimit)
     // ---------------------------------------------------------------------------------------------
 
+    @Override
+    public goflow.api.ratelimit.TokenBucketBuilder tokenBucket() {
+        return new goflow.impl.ratelimit.TokenBucketBuilderImpl(registry, clock);
+    }
+
+    @Override
+    public goflow.api.ratelimit.LeakyBucketBuilder leakyBucket() {
+        return new goflow.impl.ratelimit.LeakyBucketBuilderImpl(registry, clock);
+    }
+
+    @Override
+    public goflow.api.ratelimit.ConcurrencyLimiterBuilder concurrencyLimiter() {
+        return new goflow.impl.ratelimit.ConcurrencyLimiterBuilderImpl(registry);
+    }
+
+    @Override
+    public goflow.api.ratelimit.KeyedRateLimiterBuilder keyedRateLimiter() {
+        return new goflow.impl.ratelimit.KeyedRateLimiterBuilderImpl(registry, clock);
+    }
+
     // (end of rate limiting)
 
 

@@ -1,0 +1,376 @@
+package goflow.impl.ratelimit;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import goflow.api.Clock;
+import goflow.api.ratelimit.Rate;
+
+/**
+ * The bucket engine behind every token-bucket-shaped limiter: a bucket of at most {@code burst}
+ * tokens refilled at {@code rate} tokens per second, with debt. Lock-free and allocation-free on
+ * {@link #tryTake}; configuration changes take this object's monitor.
+ *
+ * <p>Thread-safe.
+ */
+final class BucketCore {
+    /*
+     * Implementation notes.
+     *
+     * State lives in an Epoch: an immutable configuration (rate, burst, the clock origin `base`) plus
+     * one mutable 64-bit `word`, changed only by CAS, so taking tokens is one volatile read, one clock
+     * read, a little floating-point arithmetic and one CAS, with no allocation.
+     *
+     * NORMAL mode (0 < rate < infinity) uses the "theoretical arrival time" encoding of GCRA: `word`
+     * holds the raw bits of a double z, the point of time (nanoseconds since `base`) at which the
+     * bucket was, or will be, empty. At time t the bucket holds min(burst, (t - z) / nanosPerToken)
+     * tokens; taking n moves z to max(z, t - burstNanos) + n * nanosPerToken. z > t means debt (the
+     * tokens are negative) and is created only by reservations. Time-since-base is an exact double
+     * while below 2^53 ns; the epoch is rebased every 2^40 ns (18 minutes) so that the unit in the
+     * last place of t stays below 2^-12 ns and admission stays exact.
+     *
+     * ZERO mode (rate 0, or a rate so small its interval overflows): `word` holds the token count as
+     * a double. UNLIMITED mode: nothing is stored; every request is admitted and takes nothing.
+     *
+     * A configuration change (setRate, setBurst, rebase) runs under this object's monitor: it
+     * freezes the current epoch by swapping FROZEN into its word (so every CAS still in flight on it
+     * fails), computes the tokens at that instant, and publishes a new epoch holding them. A thread
+     * that reads FROZEN spins until the new epoch is published, which the changer does at once.
+     * Invariant: only the current epoch's word changes; a frozen word never changes again.
+     */
+    static final int NORMAL = 0;
+    static final int ZERO = 1;
+    static final int UNLIMITED = 2;
+
+    /** A NaN bit pattern that none of the arithmetic here can produce. */
+    static final long FROZEN = 0x7ff0_dead_beef_0001L;
+    private static final long REBASE_NANOS = 1L << 40;
+    private static final VarHandle WORD;
+
+    static {
+        try {
+            WORD = MethodHandles.lookup().findVarHandle(Epoch.class, "word", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** One configuration and its state word; see the implementation notes. */
+    static final class Epoch {
+        final int mode;
+        final Rate rate;
+        final long burst;
+        /** Nanoseconds to accrue one token (NORMAL mode). */
+        final double npt;
+        /** Nanoseconds to accrue a full bucket: burst * npt (NORMAL mode). */
+        final double burstNanos;
+        /** The clock reading at which this epoch's time is zero. */
+        final long base;
+        /** NORMAL: bits of z; ZERO: bits of the tokens; changed by CAS only; FROZEN once replaced. */
+        volatile long word;
+
+        Epoch(Rate rate, long burst, long base, double tokens) {
+            double r = rate.eventsPerSecond();
+            double interval = 1e9 / r;
+            this.rate = rate;
+            this.burst = burst;
+            this.base = base;
+            if (rate.isUnlimited()) {
+                mode = UNLIMITED;
+                npt = 0;
+            } else if (r == 0 || Double.isInfinite(interval) || Double.isInfinite(burst * interval)) {
+                mode = ZERO;
+                npt = Double.POSITIVE_INFINITY;
+            } else {
+                mode = NORMAL;
+                npt = interval;
+            }
+            burstNanos = mode == NORMAL ? burst * npt : 0;
+            double clamped = Math.min(tokens, burst);
+            if (mode == NORMAL) {
+                word = Double.doubleToRawLongBits(clamped == burst ? -burstNanos : -clamped * npt);
+            } else {
+                word = Double.doubleToRawLongBits(clamped);
+            }
+        }
+
+        /** The tokens at clock time {@code now}, given a (non-frozen) word of this epoch. */
+        double tokensAt(long w, long now) {
+            switch (mode) {
+                case UNLIMITED:
+                    return burst;
+                case ZERO:
+                    return Double.longBitsToDouble(w);
+                default:
+                    double t = now - base;
+                    double z = Double.longBitsToDouble(w);
+                    return z <= t - burstNanos ? burst : (t - z) / npt;
+            }
+        }
+    }
+
+    /** What {@link #reserve} decided. */
+    enum Outcome { OK, BURST, ZERO_RATE, TOO_LATE }
+
+    /** The result of {@link #reserve}; allocated on the reservation path only. */
+    static final class Grant {
+        final Outcome outcome;
+        final long n;
+        /** OK: the clock time to act. TOO_LATE: the wait needed, in nanoseconds. */
+        final long time;
+        /** OK: the epoch the reservation was made in, and its exact time to act in that epoch. */
+        final Epoch epoch;
+        final double exactTime;
+        /** ZERO_RATE: the tokens present. */
+        final double tokens;
+
+        Grant(Outcome outcome, long n, long time, Epoch epoch, double exactTime, double tokens) {
+            this.outcome = outcome;
+            this.n = n;
+            this.time = time;
+            this.epoch = epoch;
+            this.exactTime = exactTime;
+            this.tokens = tokens;
+        }
+    }
+
+    private final Clock clock;
+    /** The current epoch; replaced only under this object's monitor. */
+    private volatile Epoch epoch;
+
+    /**
+     * Creates a bucket.
+     *
+     * @param clock the time source
+     * @param rate the refill rate
+     * @param burst the capacity, 1 to MAX_BURST (validated by the caller)
+     * @param tokens the initial tokens, clamped to the burst
+     */
+    BucketCore(Clock clock, Rate rate, long burst, double tokens) {
+        this.clock = clock;
+        this.epoch = new Epoch(rate, burst, clock.nanoTime(), tokens);
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** Takes {@code n} (0 to any) tokens if present now; never creates debt. Lock-free, no allocation. */
+    boolean tryTake(long n) {
+        Epoch e = epoch;
+        long now = clock.nanoTime();
+        while (true) {
+            long w = (long) WORD.getVolatile(e);
+            if (w == FROZEN) {
+                e = next(e);
+                continue;
+            }
+            if (e.mode != NORMAL) {
+                if (e.mode == UNLIMITED) {
+                    return true;
+                }
+                double tokens = Double.longBitsToDouble(w);
+                if (tokens < n) {
+                    return false;
+                }
+                if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(tokens - n))) {
+                    return true;
+                }
+                continue;
+            }
+            double t = now - e.base;
+            double full = t - e.burstNanos;
+            double z = Double.longBitsToDouble(w);
+            double z2;
+            if (z <= full) {
+                if (n > e.burst) {
+                    return false;
+                }
+                z2 = full + n * e.npt;
+            } else {
+                z2 = z + n * e.npt;
+                if (z2 > t) {
+                    return false;
+                }
+            }
+            if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(z2))) {
+                if (now - e.base > REBASE_NANOS) {
+                    rebase(e);
+                }
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Takes {@code n} tokens now, into debt if needed, unless that would mean waiting longer than
+     * {@code maxWaitNanos}, asking more than the burst, or waiting for ever at rate zero.
+     */
+    Grant reserve(long n, long maxWaitNanos) {
+        Epoch e = epoch;
+        long now = clock.nanoTime();
+        while (true) {
+            long w = (long) WORD.getVolatile(e);
+            if (w == FROZEN) {
+                e = next(e);
+                continue;
+            }
+            if (n == 0 || e.mode == UNLIMITED) {
+                return new Grant(Outcome.OK, n, now, e, now - e.base, 0);
+            }
+            if (n > e.burst) {
+                return new Grant(Outcome.BURST, n, 0, e, 0, e.burst);
+            }
+            if (e.mode == ZERO) {
+                double tokens = Double.longBitsToDouble(w);
+                if (tokens < n) {
+                    return new Grant(Outcome.ZERO_RATE, n, 0, e, 0, tokens);
+                }
+                if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(tokens - n))) {
+                    return new Grant(Outcome.OK, n, now, e, now - e.base, 0);
+                }
+                continue;
+            }
+            double t = now - e.base;
+            double z = Math.max(Double.longBitsToDouble(w), t - e.burstNanos);
+            double z2 = z + n * e.npt;
+            double wait = z2 - t;
+            if (wait > maxWaitNanos) {
+                return new Grant(Outcome.TOO_LATE, n, wait >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.ceil(wait),
+                        e, 0, 0);
+            }
+            if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(z2))) {
+                return wait <= 0
+                        ? new Grant(Outcome.OK, n, now, e, t, 0)
+                        : new Grant(Outcome.OK, n, now + (long) Math.ceil(wait), e, z2, 0);
+            }
+        }
+    }
+
+    /**
+     * Gives back what is still unused of an OK grant, following golang.org/x/time/rate: nothing once
+     * its time to act has passed; otherwise its tokens minus those that later reservations build on,
+     * capped at the burst.
+     */
+    void refund(Grant g) {
+        if (g.outcome != Outcome.OK || g.n == 0) {
+            return;
+        }
+        Epoch e = epoch;
+        long now = clock.nanoTime();
+        if (g.time - now < 0) {
+            return;
+        }
+        while (true) {
+            long w = (long) WORD.getVolatile(e);
+            if (w == FROZEN) {
+                e = next(e);
+                continue;
+            }
+            if (e.mode == UNLIMITED) {
+                return;
+            }
+            if (e.mode == ZERO) {
+                double tokens = Math.min(e.burst, Double.longBitsToDouble(w) + g.n);
+                if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(tokens))) {
+                    return;
+                }
+                continue;
+            }
+            double t = now - e.base;
+            double z = Double.longBitsToDouble(w);
+            double act = g.epoch == e ? g.exactTime : (double) (g.time - e.base);
+            double restore = g.n * e.npt - Math.max(0, z - act);
+            if (restore <= 0) {
+                return;
+            }
+            double full = t - e.burstNanos;
+            double z2 = Math.max(Math.max(z, full) - restore, full);
+            if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(z2))) {
+                return;
+            }
+        }
+    }
+
+    /** The tokens now: at most the burst, negative in debt. */
+    double tokens() {
+        Epoch e = epoch;
+        long now = clock.nanoTime();
+        long w;
+        while ((w = (long) WORD.getVolatile(e)) == FROZEN) {
+            e = next(e);
+        }
+        return e.tokensAt(w, now);
+    }
+
+    /** The level of the same bucket read as a leaky bucket: burst - tokens, from one epoch. */
+    double level() {
+        Epoch e = epoch;
+        long now = clock.nanoTime();
+        long w;
+        while ((w = (long) WORD.getVolatile(e)) == FROZEN) {
+            e = next(e);
+        }
+        return e.burst - e.tokensAt(w, now);
+    }
+
+    Rate rate() {
+        return epoch.rate;
+    }
+
+    long burst() {
+        return epoch.burst;
+    }
+
+    /** Whether every request is admitted at once. */
+    boolean unlimited() {
+        return epoch.mode == UNLIMITED;
+    }
+
+    /** Whether the bucket is full now (so forgetting it would change no decision). */
+    boolean isFull() {
+        return tokens() >= burst();
+    }
+
+    synchronized void setRate(Rate rate) {
+        swap(rate, epoch.burst);
+    }
+
+    synchronized void setBurst(long burst) {
+        swap(epoch.rate, burst);
+    }
+
+    private void rebase(Epoch seen) {
+        synchronized (this) {
+            if (epoch == seen) {
+                swap(seen.rate, seen.burst);
+            }
+        }
+    }
+
+    /** Freezes the current epoch and publishes its successor. Caller holds the monitor. */
+    private void swap(Rate rate, long burst) {
+        Epoch old = epoch;
+        long w = (long) WORD.getAndSet(old, FROZEN);
+        long now = clock.nanoTime();
+        double tokens = old.tokensAt(w, now);
+        if (old.mode == UNLIMITED) {
+            tokens = burst;
+        }
+        epoch = new Epoch(rate, burst, now, tokens);
+    }
+
+    /** Waits for the successor of a frozen epoch; the changer publishes it right after freezing. */
+    private Epoch next(Epoch frozen) {
+        Epoch e;
+        int spins = 0;
+        while ((e = epoch) == frozen) {
+            if (++spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+        return e;
+    }
+}
