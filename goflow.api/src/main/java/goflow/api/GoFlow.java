@@ -122,6 +122,19 @@ public interface GoFlow extends AutoCloseable {
     // Worker pool (goflow.api.pool)
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Starts configuring a {@link goflow.api.pool.WorkerPool}: a fixed (live-resizable) number of
+     * workers running tasks from a bounded FIFO queue.
+     *
+     * <pre>{@code
+     * WorkerPool pool = goflow.workerPool().name("io").workers(4).queueCapacity(100)
+     *         .taskTimeout(Duration.ofSeconds(5)).build();
+     * }</pre>
+     *
+     * @return a new builder
+     */
+    goflow.api.pool.WorkerPool.Builder workerPool();
+
     // (end of worker pool)
 
 

@@ -86,6 +86,11 @@ public final class GoFlowImpl implements GoFlow {
     // Worker pool (goflow.api.pool)
     // ---------------------------------------------------------------------------------------------
 
+    @Override
+    public goflow.api.pool.WorkerPool.Builder workerPool() {
+        return new goflow.impl.pool.WorkerPoolBuilder(registry, clock);
+    }
+
     // (end of worker pool)
 
 

@@ -1,0 +1,17 @@
+package goflow.api.pool;
+
+/**
+ * What {@link WorkerPool#submit} does when the queue is full.
+ *
+ * <p>Immutable.
+ */
+public enum QueueFullPolicy {
+    /**
+     * Wait for room in the queue, until the submit context is done (the submit throws its
+     * {@link goflow.api.context.ContextException}), the pool shuts down, or the thread is
+     * interrupted (both throw {@link RejectedException}). The default.
+     */
+    BLOCK,
+    /** Throw {@link RejectedException} with {@link RejectedException.Reason#QUEUE_FULL} at once. */
+    REJECT
+}

@@ -1,0 +1,167 @@
+package goflow.impl.pool;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+import goflow.api.Registration;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.CancelledException;
+import goflow.api.context.Context;
+import goflow.api.pool.Task;
+import goflow.api.pool.TaskResult;
+
+/**
+ * One accepted submission: the queue node, the task's future (this object itself, so a submit
+ * allocates one object besides the task's context) and the state that decides who produces its
+ * result.
+ *
+ * <p>State machine, on {@code state} (CAS through {@link #STATE}):
+ * <pre>
+ *   PENDING --(queued, under the pool lock)--> NEW
+ *   NEW --(worker starts it)--> RUNNING --(worker ends it)--> DONE
+ *   NEW --(cancelled while queued or just dequeued)--> CANCELLED
+ *   RUNNING --(interrupter)--> INTERRUPTING --(interrupt sent)--> RUNNING
+ * </pre>
+ * Whoever wins the CAS out of NEW produces the result: the worker (RUNNING) or the canceller
+ * (CANCELLED). The INTERRUPTING state guarantees an interrupt meant for this task never reaches
+ * the worker after the task has ended: the worker spins out of it before moving to DONE (the
+ * pattern of {@code FutureTask}).
+ *
+ * <p>Thread-safe. Fields other than {@code state}, {@code ctx}, {@code runner} and
+ * {@code stopReason} are written before the job is queued and published by the pool lock.
+ */
+final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable {
+    static final int PENDING = -1;
+    static final int NEW = 0;
+    static final int RUNNING = 1;
+    static final int INTERRUPTING = 2;
+    static final int DONE = 3;
+    static final int CANCELLED = 4;
+
+    /** No stop was requested. */
+    static final int STOP_NONE = 0;
+    /** The timeout passed (used for executed runnables, which have no context). */
+    static final int STOP_TIMEOUT = 1;
+    /** The job was cancelled (future cancel or shutdownNow). */
+    static final int STOP_CANCEL = 2;
+
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Job.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final WorkerPoolImpl pool;
+    final Task<T> task;
+    /** The submit context; null for executed runnables, which get no context of their own. */
+    final Context parent;
+    /** Watches {@code parent} while queued; closed when the job starts. */
+    Registration queuedWatch = Registration.NONE;
+
+    private volatile int state = PENDING;
+    /** The task's context, set by the worker before the job moves to RUNNING. */
+    volatile CancellableContext ctx;
+    /** The worker thread, set before the job moves to RUNNING. */
+    volatile Thread runner;
+    /** Why the job was stopped while running, for jobs without a context; see STOP_*. */
+    volatile int stopReason = STOP_NONE;
+
+    Job(WorkerPoolImpl pool, Task<T> task, Context parent) {
+        this.pool = pool;
+        this.task = task;
+        this.parent = parent;
+    }
+
+    int state() {
+        return state;
+    }
+
+    /** Marks the job queued; called under the pool lock. */
+    void queued() {
+        STATE.setRelease(this, NEW);
+    }
+
+    boolean casState(int expected, int next) {
+        return STATE.compareAndSet(this, expected, next);
+    }
+
+    /** The worker's end of the run: leaves RUNNING, waiting out an interrupt in progress. */
+    void finishRun() {
+        while (!STATE.compareAndSet(this, RUNNING, DONE)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Interrupts the worker if, and only while, it runs this job. */
+    void interruptIfRunning() {
+        if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+            try {
+                Thread t = runner;
+                if (t != null) {
+                    t.interrupt();
+                }
+            } finally {
+                STATE.setRelease(this, RUNNING);
+            }
+        }
+    }
+
+    /** Called when the submit context ends while the job is queued. */
+    @Override
+    public void run() {
+        if (state == NEW) {
+            pool.cancelUnstarted(this, contextFailure(parent));
+        }
+    }
+
+    /** The failure of a job that never started because {@code ctx} ended. */
+    static Throwable contextFailure(Context ctx) {
+        return ctx.error().<Throwable>map(e -> e).orElseGet(() -> new CancelledException(null));
+    }
+
+    /**
+     * Cancels the task: an unstarted job never starts; a running one has its context cancelled
+     * and, if asked, is interrupted. The future itself completes as cancelled.
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        if (cancelled) {
+            stop(new CancelledException(new CancellationException("task future cancelled")),
+                    mayInterruptIfRunning);
+        }
+        return cancelled;
+    }
+
+    /**
+     * Stops the job from outside: if it has not started, it never will and gets a CANCELLED
+     * result; if it runs, its context is cancelled and, if asked, it is interrupted.
+     *
+     * @return true if this call prevented the start
+     */
+    boolean stop(Throwable why, boolean interrupt) {
+        if (state == NEW && pool.cancelUnstarted(this, why)) {
+            return true;
+        }
+        stopReason = STOP_CANCEL;
+        CancellableContext c = ctx;
+        if (c != null) {
+            c.cancel(why);
+        }
+        if (interrupt) {
+            interruptIfRunning();
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return "Job[" + task + ", state=" + state + "]";
+    }
+}

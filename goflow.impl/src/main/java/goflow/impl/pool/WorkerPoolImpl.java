@@ -1,0 +1,745 @@
+package goflow.impl.pool;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import goflow.api.Clock;
+import goflow.api.ClosedException;
+import goflow.api.Registration;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.CancelledException;
+import goflow.api.context.Context;
+import goflow.api.context.DeadlineExceededException;
+import goflow.api.pool.PoolStats;
+import goflow.api.pool.QueueFullPolicy;
+import goflow.api.pool.RejectedException;
+import goflow.api.pool.ResultListener;
+import goflow.api.pool.Task;
+import goflow.api.pool.TaskResult;
+import goflow.api.pool.TaskResult.Outcome;
+import goflow.api.pool.WorkerPool;
+import goflow.impl.internal.Check;
+import goflow.impl.internal.PrimitiveRegistry;
+
+/**
+ * The {@link WorkerPool}: workers pull {@link Job}s from one bounded FIFO queue.
+ *
+ * <p>Thread-safe. All queue, worker-set and life-cycle state is guarded by {@code lock}; the
+ * per-outcome counters are {@link LongAdder}s updated by workers without the lock.
+ */
+/*
+ * Implementation notes.
+ *
+ * One lock, two conditions (like ArrayBlockingQueue): a submit takes the lock once to check the
+ * state and enqueue; a worker takes it once to dequeue. There is no other hand-off per task: the
+ * Job is the queue node and the future at once, and executed Runnables get no context at all.
+ *
+ * Life cycle (field `state`): RUNNING -> SHUTTING_DOWN -> TERMINATED, or RUNNING/SHUTTING_DOWN ->
+ * STOPPING -> TERMINATED. Every transition happens under `lock`. Because the intake check and the
+ * enqueue happen under the same lock as the transition out of RUNNING, a submit is either queued
+ * before the shutdown (and then run, or cancelled with a result by shutdownNow) or rejected.
+ *
+ * Termination (tryTerminateLocked): shut down, no live worker, empty queue, and no result of a job
+ * cancelled before it started still being delivered (`cancelling`). Whoever makes the transition
+ * completes `termination` after releasing the lock.
+ *
+ * Workers: `target` is the wanted number, `live` the number started and not yet retired. A worker
+ * retires (under the lock, so exactly the surplus retires) when live > target, when stopping, or
+ * when shutting down with an empty queue. Workers catch every Throwable of a task and of the
+ * listener, so they never die of one.
+ */
+final class WorkerPoolImpl implements WorkerPool {
+    private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
+
+    private final String name;
+    private final PrimitiveRegistry.Entry entry;
+    private final Clock clock;
+    private final Context background;
+    private final int capacity;
+    private final Duration timeout;
+    private final long timeoutNanos;
+    private final QueueFullPolicy onFull;
+    private final ResultListener listener;
+    private final ThreadFactory threads;
+    private final boolean virtual;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a job is queued (workers wait on it). */
+    private final Condition notEmpty = lock.newCondition();
+    /** Signalled when room appears in the queue or the pool shuts down (blocked submitters wait). */
+    private final Condition notFull = lock.newCondition();
+    /** Guarded by lock. FIFO of jobs in state NEW (or just cancelled and about to be removed). */
+    private final ArrayDeque<Job<?>> queue;
+    /** Guarded by lock. Live workers. */
+    private final List<Worker> workerList = new ArrayList<>();
+    /** Guarded by lock. Threads of retired workers that may not have ended yet. */
+    private final List<Thread> retired = new ArrayList<>();
+    /** Guarded by lock. */
+    private State state = State.RUNNING;
+    /** Guarded by lock. The wanted number of workers. */
+    private int target;
+    /** Guarded by lock. Workers started and not retired. */
+    private int live;
+    /** Guarded by lock. Workers waiting on notEmpty. */
+    private int idle;
+    /** Guarded by lock. Results of jobs cancelled before they started, still being delivered. */
+    private int cancelling;
+    /** Guarded by lock. */
+    private int nextWorkerId;
+    /** Guarded by lock. Accepted submissions. */
+    private long submitted;
+    /** Guarded by lock. Refused submissions. */
+    private long rejected;
+
+    private final LongAdder succeeded = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder timedOut = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
+    private final LongAdder ran = new LongAdder();
+    private final LongAdder runNanos = new LongAdder();
+    private final LongAccumulator maxRunNanos = new LongAccumulator(Math::max, 0);
+
+    private final CompletableFuture<Void> termination = new CompletableFuture<>();
+
+    WorkerPoolImpl(String name, PrimitiveRegistry.Entry entry, Clock clock, int workers, int capacity,
+            Duration timeout, QueueFullPolicy onFull, ResultListener listener, ThreadFactory threads,
+            boolean virtual) {
+        this.name = name;
+        this.entry = entry;
+        this.clock = clock;
+        this.background = Context.background(clock);
+        this.capacity = capacity;
+        this.timeout = timeout;
+        this.timeoutNanos = timeout.isZero() ? 0 : saturatedNanos(timeout);
+        this.onFull = onFull;
+        this.listener = listener;
+        this.threads = threads;
+        this.virtual = virtual;
+        this.queue = new ArrayDeque<>(Math.max(16, Math.min(capacity, 4096)));
+        lock.lock();
+        try {
+            target = workers;
+            try {
+                startWorkersLocked();
+            } catch (RuntimeException | Error e) {
+                // Stop the workers already started: a pool that failed to build leaves no thread.
+                state = State.STOPPING;
+                notEmpty.signalAll();
+                throw e;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ intake
+
+    @Override
+    public <T> CompletableFuture<TaskResult<T>> submit(Task<T> task) {
+        Check.notNull(kind().label(), "task", task);
+        Job<T> job = new Job<>(this, task, background);
+        enqueue(job, background);
+        return job;
+    }
+
+    @Override
+    public <T> CompletableFuture<TaskResult<T>> submit(Context ctx, Task<T> task) {
+        Check.notNull(kind().label(), "ctx", ctx);
+        Check.notNull(kind().label(), "task", task);
+        if (ctx.isDone()) {
+            countRejected();
+            throw ctx.error().orElseThrow().rethrowable();
+        }
+        Job<T> job = new Job<>(this, task, ctx);
+        // Watch the context before queueing, so the registration is in place before any worker
+        // can start (and close) it; while the job is PENDING the watch does nothing.
+        job.queuedWatch = ctx.onDone(job);
+        try {
+            enqueue(job, ctx);
+        } catch (RuntimeException e) {
+            job.queuedWatch.close();
+            throw e;
+        }
+        return job;
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        Check.notNull(kind().label(), "command", command);
+        enqueue(new Job<>(this, Task.of(command), null), background);
+    }
+
+    /** Queues {@code job}, waiting for room with BLOCK; see WorkerPool#submit for the outcomes. */
+    private void enqueue(Job<?> job, Context ctx) {
+        Registration wake = Registration.NONE;
+        boolean watching = false;
+        lock.lock();
+        try {
+            while (true) {
+                if (state != State.RUNNING) {
+                    rejected++;
+                    throw new RejectedException(RejectedException.Reason.SHUT_DOWN,
+                            "worker-pool '" + name + "' is shut down: task rejected", null);
+                }
+                if (queue.size() < (capacity == 0 ? idle : capacity)) {
+                    queue.addLast(job);
+                    job.queued();
+                    submitted++;
+                    if (idle > 0) {
+                        notEmpty.signal();
+                    }
+                    return;
+                }
+                if (onFull == QueueFullPolicy.REJECT) {
+                    rejected++;
+                    throw new RejectedException(RejectedException.Reason.QUEUE_FULL,
+                            "worker-pool '" + name + "' queue is full (capacity " + capacity + "): task rejected",
+                            null);
+                }
+                if (ctx.isDone()) {
+                    rejected++;
+                    throw ctx.error().orElseThrow().rethrowable();
+                }
+                if (!watching) {
+                    watching = true;
+                    wake = ctx.onDone(this::wakeSubmitters);
+                    continue;
+                }
+                try {
+                    notFull.await();
+                } catch (InterruptedException e) {
+                    rejected++;
+                    Thread.currentThread().interrupt();
+                    throw new RejectedException(RejectedException.Reason.INTERRUPTED,
+                            "interrupted while waiting for room in worker-pool '" + name + "': task rejected", e);
+                }
+            }
+        } finally {
+            lock.unlock();
+            wake.close();
+        }
+    }
+
+    private void wakeSubmitters() {
+        lock.lock();
+        try {
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void countRejected() {
+        lock.lock();
+        try {
+            rejected++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ----------------------------------------------------------------------------------- workers
+
+    /** Starts workers until live == target. Guarded by lock. */
+    private void startWorkersLocked() {
+        while (live < target) {
+            Worker w = new Worker(nextWorkerId);
+            Thread t = threads.newThread(w);
+            if (t == null) {
+                throw new IllegalStateException("worker-pool '" + name + "': the thread factory returned null");
+            }
+            t.setName("goflow-" + kind().label() + "-" + name + "-" + nextWorkerId);
+            w.thread = t;
+            t.start();
+            nextWorkerId++;
+            live++;
+            workerList.add(w);
+        }
+    }
+
+    /** A worker: takes jobs until it retires. */
+    private final class Worker implements Runnable {
+        final int id;
+        Thread thread;
+        /** The job taken last; null between jobs. Written under lock when taken. */
+        volatile Job<?> current;
+
+        Worker(int id) {
+            this.id = id;
+        }
+
+        @Override
+        public void run() {
+            Job<?> job;
+            while ((job = take(this)) != null) {
+                try {
+                    runJob(job, this);
+                } finally {
+                    current = null;
+                }
+            }
+        }
+    }
+
+    /** Takes the next job, or returns null when {@code w} retires. */
+    private Job<?> take(Worker w) {
+        boolean terminated = false;
+        lock.lock();
+        try {
+            while (true) {
+                if (state == State.STOPPING || live > target || (queue.isEmpty() && state != State.RUNNING)) {
+                    live--;
+                    workerList.remove(w);
+                    retired.removeIf(t -> !t.isAlive());
+                    retired.add(w.thread);
+                    terminated = tryTerminateLocked();
+                    return null;
+                }
+                Job<?> job = queue.pollFirst();
+                if (job != null) {
+                    w.current = job;
+                    notFull.signal();
+                    return job;
+                }
+                idle++;
+                if (capacity == 0) {
+                    notFull.signal();
+                }
+                try {
+                    notEmpty.await();
+                } catch (InterruptedException e) {
+                    // An interrupt meant for a task that has ended, or shutdownNow: re-check.
+                } finally {
+                    idle--;
+                }
+            }
+        } finally {
+            lock.unlock();
+            if (terminated) {
+                terminated();
+            }
+        }
+    }
+
+    private <T> void runJob(Job<T> job, Worker w) {
+        if (job.state() != Job.NEW) {
+            return; // cancelled while queued; the canceller delivers its result
+        }
+        Context parent = job.parent;
+        CancellableContext ctx = null;
+        Registration deadlineWatch = Registration.NONE;
+        if (parent != null) {
+            if (parent.isDone()) {
+                cancelUnstarted(job, Job.contextFailure(parent));
+                return;
+            }
+            ctx = timeoutNanos > 0 ? parent.withTimeout(timeout) : parent.withCancel();
+            job.ctx = ctx;
+        }
+        job.runner = w.thread;
+        Thread.interrupted(); // a stray interrupt must not hit this task
+        if (!job.casState(Job.NEW, Job.RUNNING)) {
+            if (ctx != null) {
+                ctx.close();
+            }
+            return;
+        }
+        job.queuedWatch.close();
+        if (ctx != null) {
+            if (ctx.remainingNanos() != Long.MAX_VALUE) {
+                CancellableContext c = ctx;
+                deadlineWatch = ctx.onDone(() -> {
+                    if (c.error().orElse(null) instanceof DeadlineExceededException) {
+                        job.interruptIfRunning();
+                    }
+                });
+            }
+        } else if (timeoutNanos > 0) {
+            deadlineWatch = clock.schedule(clock.nanoTime() + timeoutNanos, () -> {
+                job.stopReason = Job.STOP_TIMEOUT;
+                job.interruptIfRunning();
+            });
+        }
+        long start = clock.nanoTime();
+        T value = null;
+        Throwable failure = null;
+        try {
+            value = job.task.run(ctx != null ? ctx : background);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        long nanos = Math.max(0, clock.nanoTime() - start);
+        job.finishRun();
+        deadlineWatch.close();
+        Thread.interrupted();
+        Outcome outcome;
+        if (failure == null) {
+            outcome = Outcome.SUCCEEDED;
+        } else if (ctx != null && ctx.isDone()) {
+            outcome = ctx.error().orElse(null) instanceof DeadlineExceededException ? Outcome.TIMED_OUT
+                    : Outcome.CANCELLED;
+        } else if (ctx == null && job.stopReason != Job.STOP_NONE) {
+            outcome = job.stopReason == Job.STOP_TIMEOUT ? Outcome.TIMED_OUT : Outcome.CANCELLED;
+        } else {
+            outcome = Outcome.FAILED;
+        }
+        if (ctx != null) {
+            ctx.close();
+        }
+        ran.increment();
+        runNanos.add(nanos);
+        maxRunNanos.accumulate(nanos);
+        deliver(job, new TaskResult<>(outcome, outcome == Outcome.SUCCEEDED ? value : null, failure,
+                Duration.ofNanos(nanos), w.id));
+    }
+
+    /**
+     * Cancels a job that has not started: it never will. Returns false if it had started (or was
+     * cancelled) already.
+     */
+    boolean cancelUnstarted(Job<?> job, Throwable why) {
+        if (!job.casState(Job.NEW, Job.CANCELLED)) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (queue.remove(job)) {
+                notFull.signal();
+            }
+            cancelling++;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            job.queuedWatch.close();
+            deliver(job, new TaskResult<>(Outcome.CANCELLED, null, why, Duration.ZERO, -1));
+        } finally {
+            doneCancelling(1);
+        }
+        return true;
+    }
+
+    private void doneCancelling(int n) {
+        boolean terminated;
+        lock.lock();
+        try {
+            cancelling -= n;
+            terminated = tryTerminateLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (terminated) {
+            terminated();
+        }
+    }
+
+    private <T> void deliver(Job<T> job, TaskResult<T> result) {
+        switch (result.outcome()) {
+            case SUCCEEDED -> succeeded.increment();
+            case FAILED -> failed.increment();
+            case TIMED_OUT -> timedOut.increment();
+            case CANCELLED -> cancelled.increment();
+            default -> throw new AssertionError(result.outcome());
+        }
+        if (listener != null) {
+            try {
+                listener.onResult(job.task, result);
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "worker-pool '" + name + "': result listener failed", t);
+            }
+        } else if (job.parent == null
+                && (result.outcome() == Outcome.FAILED || result.outcome() == Outcome.TIMED_OUT)) {
+            LOG.log(Level.WARNING, "worker-pool '" + name + "': executed task " + job.task + " "
+                    + result.outcome().name().toLowerCase(java.util.Locale.ROOT), result.failure());
+        }
+        job.complete(result);
+    }
+
+    // -------------------------------------------------------------------------------- life cycle
+
+    @Override
+    public CompletableFuture<Void> shutdown() {
+        boolean terminated = false;
+        lock.lock();
+        try {
+            if (state == State.RUNNING) {
+                state = State.SHUTTING_DOWN;
+                notEmpty.signalAll();
+                notFull.signalAll();
+                terminated = tryTerminateLocked();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (terminated) {
+            terminated();
+        }
+        return termination;
+    }
+
+    @Override
+    public List<Task<?>> shutdownNow() {
+        List<Job<?>> drained;
+        List<Job<?>> running = new ArrayList<>();
+        lock.lock();
+        try {
+            if (state != State.RUNNING && state != State.SHUTTING_DOWN) {
+                return List.of();
+            }
+            state = State.STOPPING;
+            drained = new ArrayList<>(queue);
+            queue.clear();
+            for (Worker w : workerList) {
+                Job<?> j = w.current;
+                if (j != null) {
+                    running.add(j);
+                }
+            }
+            cancelling += drained.size() + running.size();
+            notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        List<Task<?>> unstarted = new ArrayList<>();
+        try {
+            CancelledException why = new CancelledException(
+                    new ClosedException("worker-pool '" + name + "' was shut down now"));
+            for (Job<?> j : drained) {
+                if (j.stop(why, true)) {
+                    unstarted.add(j.task);
+                }
+            }
+            for (Job<?> j : running) {
+                if (j.stop(why, true)) {
+                    unstarted.add(j.task);
+                }
+            }
+        } finally {
+            doneCancelling(drained.size() + running.size());
+        }
+        return List.copyOf(unstarted);
+    }
+
+    /** Moves to TERMINATED if nothing is left; the caller then calls terminated(). Guarded by lock. */
+    private boolean tryTerminateLocked() {
+        if ((state == State.SHUTTING_DOWN || state == State.STOPPING) && live == 0 && queue.isEmpty()
+                && cancelling == 0) {
+            state = State.TERMINATED;
+            notFull.signalAll();
+            return true;
+        }
+        return false;
+    }
+
+    private void terminated() {
+        entry.release();
+        termination.complete(null);
+    }
+
+    @Override
+    public CompletableFuture<Void> termination() {
+        return termination;
+    }
+
+    @Override
+    public boolean isShutdown() {
+        lock.lock();
+        try {
+            return state != State.RUNNING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return termination.isDone();
+    }
+
+    @Override
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Check.notNull(kind().label(), "timeout", timeout);
+        // saturatedNanos is at most Long.MAX_VALUE / 2, so deadline - nanoTime() never overflows.
+        long deadline = clock.nanoTime() + saturatedNanos(timeout);
+        if (!termination.isDone()) {
+            Thread self = Thread.currentThread();
+            CompletableFuture<Void> wake = termination.thenRun(() -> LockSupport.unpark(self));
+            try {
+                while (!termination.isDone()) {
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    long left = deadline - clock.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    clock.parkNanos(this, left);
+                }
+            } finally {
+                wake.cancel(false);
+            }
+        }
+        joinThreads();
+        return true;
+    }
+
+    /** Waits for the threads of retired workers to end (they have nothing left to do). */
+    private void joinThreads() throws InterruptedException {
+        List<Thread> toJoin;
+        lock.lock();
+        try {
+            toJoin = new ArrayList<>(retired);
+        } finally {
+            lock.unlock();
+        }
+        for (Thread t : toJoin) {
+            if (t != Thread.currentThread()) {
+                t.join();
+            }
+        }
+    }
+
+    private boolean isOwnWorker() {
+        Thread self = Thread.currentThread();
+        lock.lock();
+        try {
+            for (Worker w : workerList) {
+                if (w.thread == self) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown();
+        if (isOwnWorker()) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                termination.get();
+                joinThreads();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+                shutdownNow();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new AssertionError(e); // never completed exceptionally
+            }
+        }
+        entry.release();
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------------------- inspection
+
+    @Override
+    public int workers() {
+        lock.lock();
+        try {
+            return target;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setWorkers(int workers) {
+        Check.positive(kind().label(), "workers", workers, "the number of threads running tasks");
+        lock.lock();
+        try {
+            if (state != State.RUNNING) {
+                throw new ClosedException("worker-pool '" + name + "' is shut down: cannot set workers");
+            }
+            target = workers;
+            if (live < target) {
+                startWorkersLocked();
+            } else {
+                notEmpty.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int queueCapacity() {
+        return capacity;
+    }
+
+    @Override
+    public PoolStats stats() {
+        State s;
+        int t;
+        int busy = 0;
+        int queued;
+        long sub;
+        long rej;
+        lock.lock();
+        try {
+            s = state;
+            t = target;
+            queued = queue.size();
+            sub = submitted;
+            rej = rejected;
+            for (Worker w : workerList) {
+                Job<?> j = w.current;
+                if (j != null && j.state() != Job.CANCELLED) {
+                    busy++;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        long ok = succeeded.sum();
+        long bad = failed.sum();
+        long late = timedOut.sum();
+        long gone = cancelled.sum();
+        long runs = ran.sum();
+        Duration avg = runs == 0 ? Duration.ZERO : Duration.ofNanos(runNanos.sum() / runs);
+        return new PoolStats(s, t, busy, queued, capacity, virtual, sub, ok + bad + late + gone, ok, bad, late,
+                gone, rej, avg, Duration.ofNanos(maxRunNanos.get()));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.WORKER_POOL;
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerPool[" + name + ", " + stats().toMap() + "]";
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+        }
+    }
+}
