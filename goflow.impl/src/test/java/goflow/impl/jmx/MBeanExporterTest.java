@@ -115,4 +115,32 @@ class MBeanExporterTest {
             assertFalse(platform.isRegistered(name));
         }
     }
+
+    @Test
+    void liveChangeOperationsOnLimitersAndPools() throws Exception {
+        try (GoFlowImpl goflow = new GoFlowImpl(Clock.system(), "app")) {
+            goflow.registry().addListener(new MBeanExporter(server, StandardOperations::of));
+            goflow.tokenBucket().name("api").rate(100).burst(200).build();
+            goflow.concurrencyLimiter().name("db").capacity(8).build();
+            goflow.workerPool().name("work").workers(2).build();
+            ObjectName api = new ObjectName("goflow:type=token-bucket,name=api");
+            server.invoke(api, "setRate", new Object[] {50.0}, new String[] {"double"});
+            server.invoke(api, "setBurst", new Object[] {10L}, new String[] {"long"});
+            assertEquals(50.0, server.getAttribute(api, "rate"));
+            assertEquals(10L, server.getAttribute(api, "burst"));
+            javax.management.RuntimeMBeanException invalid = assertThrows(javax.management.RuntimeMBeanException.class,
+                    () -> server.invoke(api, "setBurst", new Object[] {0L}, new String[] {"long"}));
+            assertTrue(invalid.getCause().getMessage().contains("burst"), invalid.getCause().getMessage());
+            ObjectName db = new ObjectName("goflow:type=concurrency-limiter,name=db");
+            server.invoke(db, "setCapacity", new Object[] {3L}, new String[] {"long"});
+            assertEquals(3L, server.getAttribute(db, "capacity"));
+            ObjectName work = new ObjectName("goflow:type=worker-pool,name=work");
+            server.invoke(work, "setWorkers", new Object[] {3}, new String[] {"int"});
+            assertEquals(3L, server.getAttribute(work, "workers"));
+            Set<String> ops = Arrays.stream(server.getMBeanInfo(api).getOperations())
+                    .map(javax.management.MBeanOperationInfo::getName).collect(Collectors.toSet());
+            assertEquals(Set.of("setRate", "setBurst"), ops);
+        }
+        assertTrue(server.queryNames(new ObjectName("goflow:*"), null).isEmpty());
+    }
 }
