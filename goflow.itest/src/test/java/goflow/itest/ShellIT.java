@@ -1,6 +1,7 @@
 package goflow.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
 
@@ -26,6 +27,9 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 import goflow.api.GoFlow;
+import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.ConcurrencyLimiter;
+import goflow.api.ratelimit.RateLimiter;
 
 /** Every goflow shell command runs in Gogo and prints the expected rows. */
 @RunWith(PaxExam.class)
@@ -61,7 +65,8 @@ public class ShellIT {
 
     @Test
     public void everyCommandIsRegisteredWithHelp() throws Exception {
-        for (String cmd : new String[] {"stats", "pools", "limiters", "pipelines", "schedules", "stages", "sources"}) {
+        for (String cmd : new String[] {"stats", "pools", "limiters", "pipelines", "schedules", "stages", "sources",
+            "rate", "burst", "capacity", "resize"}) {
             String help = run("help goflow:" + cmd);
             assertTrue(cmd + ": " + help, help.startsWith(cmd + " - ") && help.contains("scope: goflow"));
         }
@@ -99,5 +104,42 @@ public class ShellIT {
         }
         assertEquals("no stage plugins\n", run("goflow:stages"));
         assertEquals("no source plugins\n", run("goflow:sources"));
+    }
+
+    @Test
+    public void commandsShowAndChangeLivePrimitives() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("shell-api").rate(100).burst(200).build();
+        ConcurrencyLimiter db = goflow.concurrencyLimiter().name("shell-db").capacity(8).build();
+        WorkerPool pool = goflow.workerPool().name("shell-pool").workers(2).queueCapacity(10).build();
+        try {
+            String stats = run("goflow:stats");
+            assertTrue(stats, stats.startsWith("Limiters (2)\n"));
+            assertTrue(stats, stats.matches("(?s).*\nshell-db +concurrency-limiter +PAXEXAM-PROBE\\S* .*"));
+            assertTrue(stats, stats.matches("(?s).*\nshell-api +token-bucket +PAXEXAM-PROBE\\S* +100 +200 +200 .*"));
+            assertTrue(stats, stats.contains("\nWorker pools (1)\nname "));
+            assertTrue(stats, stats.matches("(?s).*\nshell-pool +worker-pool +PAXEXAM-PROBE\\S* +RUNNING +2 .*"));
+
+            String limiters = run("goflow:limiters");
+            assertTrue(limiters, limiters.startsWith("name "));
+            assertEquals(limiters, 3, limiters.split("\n").length);
+            String pools = run("goflow:pools");
+            assertEquals(pools, 2, pools.split("\n").length);
+            assertTrue(run("goflow:stats shell-api"), run("goflow:stats shell-api").contains("\nburst      200\n"));
+
+            assertTrue(run("goflow:rate shell-api 50").matches("(?s).*shell-api +token-bucket +rate +100 +50\n"));
+            assertEquals(50.0, api.rate().eventsPerSecond(), 0.0);
+            assertTrue(run("goflow:burst shell-api 20").matches("(?s).*shell-api +token-bucket +burst +200 +20\n"));
+            assertEquals(20, api.burst());
+            assertTrue(run("goflow:capacity shell-db 3").matches("(?s).*shell-db +concurrency-limiter +capacity +8 +3\n"));
+            assertEquals(3, db.capacity());
+            assertTrue(run("goflow:resize shell-pool 4").matches("(?s).*shell-pool +worker-pool +workers +2 +4\n"));
+            assertEquals(4, pool.workers());
+            Exception e = assertThrows(Exception.class, () -> run("goflow:resize nope 4"));
+            assertEquals("no worker pool named 'nope'", e.getMessage());
+        } finally {
+            api.close();
+            db.close();
+            pool.close();
+        }
     }
 }
