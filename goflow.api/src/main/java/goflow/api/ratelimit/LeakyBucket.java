@@ -45,8 +45,9 @@ public interface LeakyBucket extends RateLimiter {
     long capacity();
 
     /**
-     * Changes the capacity, same as {@link #setBurst(long)}: the level is clamped to the new
-     * capacity.
+     * Changes the capacity, same as {@link #setBurst(long)}: the level is kept, clamped to the new
+     * capacity; while the bucket is overfilled by reservations, the overfill is kept instead (pending
+     * reservations are not forgiven).
      *
      * @param capacity the new capacity, at least 1 and at most {@link RateLimiter#MAX_BURST}
      * @throws InvalidConfigException if {@code capacity} is zero, negative or too large

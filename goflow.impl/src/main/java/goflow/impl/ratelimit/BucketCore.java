@@ -27,7 +27,9 @@ final class BucketCore {
      * tokens; taking n moves z to max(z, t - burstNanos) + n * nanosPerToken. z > t means debt (the
      * tokens are negative) and is created only by reservations. Time-since-base is an exact double
      * while below 2^53 ns; the epoch is rebased every 2^40 ns (18 minutes) so that the unit in the
-     * last place of t stays below 2^-12 ns and admission stays exact.
+     * last place of t stays below 2^-12 ns and admission stays exact. A token that is due within a
+     * billionth of a token's interval (`slack`) counts as due, so rounding in the sums cannot refuse a
+     * token that exact arithmetic would admit at the same nanosecond.
      *
      * ZERO mode (rate 0, or a rate so small its interval overflows): `word` holds the token count as
      * a double. UNLIMITED mode: nothing is stored; every request is admitted and takes nothing.
@@ -64,6 +66,8 @@ final class BucketCore {
         final double npt;
         /** Nanoseconds to accrue a full bucket: burst * npt (NORMAL mode). */
         final double burstNanos;
+        /** A billionth of a token in nanoseconds: absorbs floating-point rounding at the boundary. */
+        final double slack;
         /** The clock reading at which this epoch's time is zero. */
         final long base;
         /** NORMAL: bits of z; ZERO: bits of the tokens; changed by CAS only; FROZEN once replaced. */
@@ -86,6 +90,7 @@ final class BucketCore {
                 npt = interval;
             }
             burstNanos = mode == NORMAL ? burst * npt : 0;
+            slack = mode == NORMAL ? npt * 1e-9 : 0;
             double clamped = Math.min(tokens, burst);
             if (mode == NORMAL) {
                 word = Double.doubleToRawLongBits(clamped == burst ? -burstNanos : -clamped * npt);
@@ -135,6 +140,8 @@ final class BucketCore {
     }
 
     private final Clock clock;
+    /** Leaky bucket: a capacity change keeps the level (capacity - tokens), not the tokens. */
+    private final boolean keepLevel;
     /** The current epoch; replaced only under this object's monitor. */
     private volatile Epoch epoch;
 
@@ -147,7 +154,18 @@ final class BucketCore {
      * @param tokens the initial tokens, clamped to the burst
      */
     BucketCore(Clock clock, Rate rate, long burst, double tokens) {
+        this(clock, rate, burst, tokens, false);
+    }
+
+    /**
+     * Creates a bucket.
+     *
+     * @param keepLevel when the burst changes, keep the level {@code burst - tokens} (clamped to the
+     *     new burst) rather than the tokens: the leaky bucket's semantics. Debt is kept either way.
+     */
+    BucketCore(Clock clock, Rate rate, long burst, double tokens, boolean keepLevel) {
         this.clock = clock;
+        this.keepLevel = keepLevel;
         this.epoch = new Epoch(rate, burst, clock.nanoTime(), tokens);
     }
 
@@ -189,7 +207,7 @@ final class BucketCore {
                 z2 = full + n * e.npt;
             } else {
                 z2 = z + n * e.npt;
-                if (z2 > t) {
+                if (z2 - t > e.slack) {
                     return false;
                 }
             }
@@ -240,7 +258,10 @@ final class BucketCore {
                         e, 0, 0);
             }
             if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(z2))) {
-                return wait <= 0
+                if (now - e.base > REBASE_NANOS) {
+                    rebase(e);
+                }
+                return wait <= e.slack
                         ? new Grant(Outcome.OK, n, now, e, t, 0)
                         : new Grant(Outcome.OK, n, now + (long) Math.ceil(wait), e, z2, 0);
             }
@@ -253,8 +274,8 @@ final class BucketCore {
      * capped at the burst.
      */
     void refund(Grant g) {
-        if (g.outcome != Outcome.OK || g.n == 0) {
-            return;
+        if (g.outcome != Outcome.OK || g.n == 0 || g.epoch.mode == UNLIMITED) {
+            return; // nothing was taken
         }
         Epoch e = epoch;
         long now = clock.nanoTime();
@@ -356,6 +377,9 @@ final class BucketCore {
         double tokens = old.tokensAt(w, now);
         if (old.mode == UNLIMITED) {
             tokens = burst;
+        } else if (keepLevel && tokens >= 0 && burst != old.burst) {
+            double level = old.burst - tokens;
+            tokens = Math.max(0, burst - level);
         }
         epoch = new Epoch(rate, burst, now, tokens);
     }

@@ -126,6 +126,10 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
 
     @Override
     public void await(Context ctx, K key, long n) throws InterruptedException {
+        if (ctx == null) {
+            throw new InvalidConfigException(shared.component, "ctx", null, "must not be null",
+                    "pass Context.background() to wait without a deadline");
+        }
         checkKey(key);
         shared.checkN(n);
         shared.ensureOpen("await");
@@ -242,7 +246,7 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
 
     @Override
     public int size() {
-        return buckets.size();
+        return slots.get(); // exact when quiescent; ConcurrentHashMap.size() can overshoot under updates
     }
 
     @Override
@@ -262,7 +266,7 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
 
     @Override
     public KeyedRateLimiterStats stats() {
-        return new KeyedRateLimiterStats(rate.eventsPerSecond(), burst, buckets.size(), maxKeys, idleTimeout,
+        return new KeyedRateLimiterStats(rate.eventsPerSecond(), burst, slots.get(), maxKeys, idleTimeout,
                 shared.allowed.sum(), shared.denied.sum(), shared.waited.sum(), evictedIdle.sum(), evictedFull.sum());
     }
 
@@ -277,7 +281,7 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
 
     @Override
     public String toString() {
-        return shared.component + "[rate=" + rate + ", burst=" + burst + ", keys=" + buckets.size() + "/" + maxKeys
+        return shared.component + "[rate=" + rate + ", burst=" + burst + ", keys=" + slots.get() + "/" + maxKeys
                 + "]";
     }
 }

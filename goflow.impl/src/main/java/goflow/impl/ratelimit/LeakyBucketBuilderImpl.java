@@ -87,7 +87,7 @@ public final class LeakyBucketBuilderImpl implements LeakyBucketBuilder {
         PrimitiveRegistry.Entry entry = registry.reserve(Primitive.Kind.LEAKY_BUCKET, name);
         try {
             double level = initialLevel < 0 ? 0 : Math.min(initialLevel, capacity);
-            BucketCore core = new BucketCore(clock, rate, capacity, capacity - level);
+            BucketCore core = new BucketCore(clock, rate, capacity, capacity - level, true);
             return entry.activate(new LeakyBucketImpl(core,
                     new LimiterShared(entry.name(), Primitive.Kind.LEAKY_BUCKET), entry));
         } catch (RuntimeException | Error e) {
