@@ -1,5 +1,6 @@
 package goflow.api;
 
+import java.time.ZoneId;
 import java.util.Iterator;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -7,6 +8,7 @@ import java.util.ServiceLoader;
 import org.osgi.annotation.versioning.ProviderType;
 
 import goflow.api.inspect.Registry;
+import goflow.api.schedule.Cron;
 
 /**
  * The entry point: creates every goflow primitive and keeps the {@link Registry} of those still
@@ -141,6 +143,41 @@ public interface GoFlow extends AutoCloseable {
     // ---------------------------------------------------------------------------------------------
     // Scheduler (goflow.api.schedule)
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Parses a cron expression evaluated in the system default time zone (unless it has a
+     * {@code TZ=} prefix). Syntax, day-of-week rules and daylight-saving behaviour: {@link Cron}.
+     *
+     * @param expression the expression, e.g. {@code "0 9 * * MON-FRI"} or {@code "@every 10s"}
+     * @return the parsed expression
+     * @throws goflow.api.schedule.CronSyntaxException naming the field and the offending token
+     */
+    Cron cron(String expression);
+
+    /**
+     * Parses a cron expression evaluated in {@code zone} (unless it has a {@code TZ=} prefix, which
+     * wins). Syntax, day-of-week rules and daylight-saving behaviour: {@link Cron}.
+     *
+     * @param expression the expression, e.g. {@code "0 0 9 * * MON-FRI"}
+     * @param zone the time zone the fields are matched in
+     * @return the parsed expression
+     * @throws goflow.api.schedule.CronSyntaxException naming the field and the offending token
+     */
+    Cron cron(String expression, ZoneId zone);
+
+    /**
+     * Starts configuring a {@link goflow.api.schedule.Scheduler}: runs jobs once, at an instant, at
+     * a fixed rate or delay, or by cron, on a worker pool. It is built stopped.
+     *
+     * <pre>{@code
+     * Scheduler scheduler = goflow.scheduler().name("jobs").workers(2).build();
+     * scheduler.start();
+     * scheduler.cron("0 9 * * MON-FRI", ctx -> report.send());
+     * }</pre>
+     *
+     * @return a new builder
+     */
+    goflow.api.schedule.Scheduler.Builder scheduler();
 
     // (end of scheduler)
 

@@ -1,10 +1,13 @@
 package goflow.impl;
 
+import java.time.ZoneId;
 import java.util.Objects;
 
 import goflow.api.Clock;
 import goflow.api.GoFlow;
+import goflow.api.schedule.Cron;
 import goflow.impl.internal.PrimitiveRegistry;
+import goflow.impl.schedule.CronExpression;
 
 /**
  * The {@link GoFlow} implementation: owns a {@link PrimitiveRegistry} and creates primitives
@@ -97,6 +100,21 @@ public final class GoFlowImpl implements GoFlow {
     // ---------------------------------------------------------------------------------------------
     // Scheduler (goflow.api.schedule)
     // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public Cron cron(String expression) {
+        return CronExpression.parse(expression, ZoneId.systemDefault());
+    }
+
+    @Override
+    public Cron cron(String expression, ZoneId zone) {
+        return CronExpression.parse(expression, zone);
+    }
+
+    @Override
+    public goflow.api.schedule.Scheduler.Builder scheduler() {
+        return new goflow.impl.schedule.SchedulerBuilderImpl(registry, clock, this::workerPool);
+    }
 
     // (end of scheduler)
 

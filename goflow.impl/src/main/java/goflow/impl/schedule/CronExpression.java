@@ -1,0 +1,308 @@
+package goflow.impl.schedule;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.Month;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+import goflow.api.InvalidConfigException;
+import goflow.api.schedule.Cron;
+import goflow.api.schedule.CronSyntaxException;
+
+/**
+ * The {@link Cron} implementation: bit sets per field, searched field by field on the wall clock
+ * of the zone, then mapped to an instant with the daylight-saving rules documented on {@link Cron}.
+ * {@code @every} expressions are a fixed {@link Duration} instead.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class CronExpression implements Cron {
+    private static final Map<String, String> DESCRIPTORS = Map.of(
+            "@yearly", "0 0 1 1 *", "@annually", "0 0 1 1 *", "@monthly", "0 0 1 * *",
+            "@weekly", "0 0 * * 0", "@daily", "0 0 * * *", "@midnight", "0 0 * * *",
+            "@hourly", "0 * * * *");
+    private static final List<String> FIVE = List.of("minute", "hour", "day-of-month", "month", "day-of-week");
+    /** A search never needs more than one 400-year Gregorian cycle (plus slack). */
+    private static final int SEARCH_YEARS = 402;
+
+    private final String expression;
+    private final ZoneId zone;
+    /** Non-null for {@code @every}; then the bit sets are unused. */
+    private final Duration every;
+    private final long seconds;
+    private final long minutes;
+    private final long hours;
+    private final long daysOfMonth;
+    private final long months;
+    private final long daysOfWeek;
+    /** Whether both day fields are restricted, so that either may match (Vixie OR). */
+    private final boolean dayOr;
+
+    private CronExpression(String expression, ZoneId zone, Duration every, long[] bits, boolean dayOr) {
+        this.expression = expression;
+        this.zone = zone;
+        this.every = every;
+        this.seconds = bits[0];
+        this.minutes = bits[1];
+        this.hours = bits[2];
+        this.daysOfMonth = bits[3];
+        this.months = bits[4];
+        this.daysOfWeek = bits[5];
+        this.dayOr = dayOr;
+    }
+
+    /**
+     * Parses an expression (syntax on {@link Cron}).
+     *
+     * @param expression the text
+     * @param defaultZone the zone used when the text has no {@code TZ=} prefix
+     * @return the parsed expression
+     * @throws CronSyntaxException naming the field and token when the text is invalid or can never fire
+     * @throws InvalidConfigException when an argument is null
+     */
+    public static CronExpression parse(String expression, ZoneId defaultZone) {
+        if (expression == null) {
+            throw new InvalidConfigException("cron", "expression", null, "must not be null", "");
+        }
+        if (defaultZone == null) {
+            throw new InvalidConfigException("cron", "zone", null, "must not be null", "");
+        }
+        String rest = expression.strip();
+        if (rest.isEmpty()) {
+            throw new CronSyntaxException(expression, "expression", expression, "must not be empty");
+        }
+        ZoneId zone = defaultZone;
+        if (rest.startsWith("TZ=") || rest.startsWith("CRON_TZ=")) {
+            int blank = indexOfBlank(rest);
+            String id = rest.substring(rest.indexOf('=') + 1, blank < 0 ? rest.length() : blank);
+            if (id.isEmpty()) {
+                throw new CronSyntaxException(expression, "time zone", rest.substring(0, rest.indexOf('=') + 1),
+                        "missing zone id, e.g. TZ=Europe/Berlin");
+            }
+            try {
+                zone = ZoneId.of(id);
+            } catch (DateTimeException e) {
+                throw new CronSyntaxException(expression, "time zone", id, "unknown time zone id");
+            }
+            if (blank < 0) {
+                throw new CronSyntaxException(expression, "expression", rest, "the time zone must be followed by the fields");
+            }
+            rest = rest.substring(blank).strip();
+        }
+        if (rest.startsWith("@")) {
+            return parseDescriptor(expression, rest, zone);
+        }
+        return parseFields(expression, rest, zone);
+    }
+
+    private static CronExpression parseDescriptor(String expression, String rest, ZoneId zone) {
+        String[] words = rest.split("\\s+");
+        String name = words[0].toLowerCase(Locale.ROOT);
+        if (name.equals("@every")) {
+            if (words.length != 2) {
+                throw new CronSyntaxException(expression, "@every", rest,
+                        "expected exactly one duration, e.g. @every 1h30m");
+            }
+            Duration d = GoDuration.parse(expression, words[1]);
+            return new CronExpression(expression, zone, d, new long[6], false);
+        }
+        String fields = DESCRIPTORS.get(name);
+        if (fields == null) {
+            throw new CronSyntaxException(expression, "expression", words[0], "unknown descriptor; expected "
+                    + "@yearly, @annually, @monthly, @weekly, @daily, @midnight, @hourly or @every <duration>");
+        }
+        if (words.length != 1) {
+            throw new CronSyntaxException(expression, "expression", rest, words[0] + " takes no fields");
+        }
+        return parseFields(expression, fields, zone);
+    }
+
+    private static CronExpression parseFields(String expression, String rest, ZoneId zone) {
+        String[] parts = rest.split("\\s+");
+        if (parts.length != 5 && parts.length != 6) {
+            throw new CronSyntaxException(expression, "expression", rest, "expected 5 fields (" + String.join(" ", FIVE)
+                    + ") or 6 with a leading second, found " + parts.length);
+        }
+        int offset = parts.length == 6 ? 0 : 1;
+        long[] bits = new long[6];
+        bits[0] = 1L; // second 0 when there is no second field
+        for (int i = 0; i < parts.length; i++) {
+            CronField field = CronField.values()[i + offset];
+            bits[i + offset] = field.parse(expression, parts[i]);
+        }
+        String dom = parts[parts.length - 3];
+        String dow = parts[parts.length - 1];
+        boolean domRestricted = !(dom.startsWith("*") || dom.startsWith("?"));
+        boolean dowRestricted = !(dow.startsWith("*") || dow.startsWith("?"));
+        boolean dayOr = domRestricted && dowRestricted;
+        if (!dayOr) {
+            checkSomeDayExists(expression, dom, bits[3], bits[4]);
+        }
+        return new CronExpression(expression, zone, null, bits, dayOr);
+    }
+
+    /** Rejects a day-of-month set that no selected month contains (e.g. 30 February). */
+    private static void checkSomeDayExists(String expression, String domText, long dom, long months) {
+        for (Month m : Month.values()) {
+            if ((months & (1L << m.getValue())) != 0) {
+                long possible = dom & ((1L << (m.maxLength() + 1)) - 1);
+                if (possible != 0) {
+                    return;
+                }
+            }
+        }
+        throw new CronSyntaxException(expression, "day-of-month", domText,
+                "can never fire: no selected month has such a day");
+    }
+
+    private static int indexOfBlank(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public String expression() {
+        return expression;
+    }
+
+    @Override
+    public ZoneId zone() {
+        return zone;
+    }
+
+    /**
+     * Returns the fixed interval of an {@code @every} expression.
+     *
+     * @return the interval, or {@code null} for a calendar expression
+     */
+    public Duration every() {
+        return every;
+    }
+
+    @Override
+    public ZonedDateTime next(ZonedDateTime after) {
+        Objects.requireNonNull(after, "after");
+        return next(after.toInstant()).atZone(zone);
+    }
+
+    @Override
+    public Instant next(Instant after) {
+        Objects.requireNonNull(after, "after");
+        if (every != null) {
+            return after.plus(every);
+        }
+        ZoneRules rules = zone.getRules();
+        LocalDateTime local = LocalDateTime.ofInstant(after, zone).withNano(0).plusSeconds(1);
+        while (true) {
+            LocalDateTime match = nextLocal(local);
+            Instant candidate = toInstant(rules, match);
+            if (candidate.isAfter(after)) {
+                return candidate;
+            }
+            // A wall time already passed: the second occurrence in an overlap, or a gap already fired.
+            local = match.plusSeconds(1);
+        }
+    }
+
+    /**
+     * Maps a wall time to the instant it fires at: a gap fires at the transition (the first instant
+     * after the gap), an overlap at its first occurrence (the offset before the transition).
+     */
+    private static Instant toInstant(ZoneRules rules, LocalDateTime local) {
+        List<ZoneOffset> offsets = rules.getValidOffsets(local);
+        if (offsets.size() == 1) {
+            return local.toInstant(offsets.get(0));
+        }
+        ZoneOffsetTransition t = rules.getTransition(local);
+        return offsets.isEmpty() ? t.getInstant() : local.toInstant(t.getOffsetBefore());
+    }
+
+    /** Returns the first wall time at or after {@code from} (whole seconds) matching every field. */
+    private LocalDateTime nextLocal(LocalDateTime from) {
+        LocalDate date = from.toLocalDate();
+        LocalTime time = from.toLocalTime();
+        int lastYear = date.getYear() + SEARCH_YEARS;
+        while (date.getYear() <= lastYear) {
+            if ((months & (1L << date.getMonthValue())) == 0) {
+                date = date.withDayOfMonth(1).plusMonths(1);
+                time = LocalTime.MIDNIGHT;
+                continue;
+            }
+            if (!dayMatches(date)) {
+                date = date.plusDays(1);
+                time = LocalTime.MIDNIGHT;
+                continue;
+            }
+            LocalTime t = nextTime(time);
+            if (t != null) {
+                return date.atTime(t);
+            }
+            date = date.plusDays(1);
+            time = LocalTime.MIDNIGHT;
+        }
+        throw new IllegalStateException("cron expression " + expression + " found no fire time in "
+                + SEARCH_YEARS + " years after " + from);
+    }
+
+    private boolean dayMatches(LocalDate date) {
+        boolean dom = (daysOfMonth & (1L << date.getDayOfMonth())) != 0;
+        boolean dow = (daysOfWeek & (1L << (date.getDayOfWeek().getValue() % 7))) != 0;
+        return dayOr ? dom || dow : dom && dow;
+    }
+
+    /** Returns the first matching time of day at or after {@code from}, or null if none is left. */
+    private LocalTime nextTime(LocalTime from) {
+        for (int h = nextBit(hours, from.getHour()); h >= 0; h = nextBit(hours, h + 1)) {
+            boolean sameHour = h == from.getHour();
+            for (int m = nextBit(minutes, sameHour ? from.getMinute() : 0); m >= 0; m = nextBit(minutes, m + 1)) {
+                boolean sameMinute = sameHour && m == from.getMinute();
+                int s = nextBit(seconds, sameMinute ? from.getSecond() : 0);
+                if (s >= 0) {
+                    return LocalTime.of(h, m, s);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Returns the lowest set bit at or above {@code from}, or -1. */
+    private static int nextBit(long bits, int from) {
+        if (from > 63) {
+            return -1;
+        }
+        long rest = bits & (-1L << from);
+        return rest == 0 ? -1 : Long.numberOfTrailingZeros(rest);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CronExpression && ((CronExpression) o).expression.equals(expression)
+                && ((CronExpression) o).zone.equals(zone);
+    }
+
+    @Override
+    public int hashCode() {
+        return expression.hashCode() * 31 + zone.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Cron[" + expression + " in " + zone + "]";
+    }
+}

@@ -1,0 +1,75 @@
+package goflow.impl.schedule;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import goflow.api.schedule.CronSyntaxException;
+
+/** Parses the duration of {@code @every}: Go syntax ({@code 1h30m}, {@code 1.5s}, {@code 250ms}) or ISO-8601. Stateless. */
+final class GoDuration {
+    private static final Pattern UNIT = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
+
+    private GoDuration() {
+    }
+
+    static Duration parse(String expression, String text) {
+        Duration d;
+        if (text.startsWith("P") || text.startsWith("p")) {
+            try {
+                d = Duration.parse(text);
+            } catch (DateTimeParseException e) {
+                throw new CronSyntaxException(expression, "@every", text, "not a duration");
+            }
+        } else {
+            d = parseGo(expression, text);
+        }
+        if (d.isNegative() || d.isZero()) {
+            throw new CronSyntaxException(expression, "@every", text, "must be positive");
+        }
+        return d;
+    }
+
+    private static Duration parseGo(String expression, String text) {
+        Matcher m = UNIT.matcher(text);
+        BigDecimal nanos = BigDecimal.ZERO;
+        int at = 0;
+        while (at < text.length()) {
+            if (!m.find(at) || m.start() != at) {
+                throw new CronSyntaxException(expression, "@every", text,
+                        "not a duration: use e.g. 10s, 1h30m, 250ms or PT10S");
+            }
+            BigDecimal amount = new BigDecimal(m.group(1).endsWith(".") ? m.group(1) + "0" : m.group(1));
+            nanos = nanos.add(amount.multiply(BigDecimal.valueOf(unitNanos(m.group(2)))));
+            at = m.end();
+        }
+        if (text.isEmpty()) {
+            throw new CronSyntaxException(expression, "@every", text, "missing duration");
+        }
+        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new CronSyntaxException(expression, "@every", text, "too long");
+        }
+        return Duration.ofNanos(nanos.longValue());
+    }
+
+    private static long unitNanos(String unit) {
+        switch (unit) {
+            case "ns":
+                return 1L;
+            case "us":
+            case "µs":
+            case "μs":
+                return 1_000L;
+            case "ms":
+                return 1_000_000L;
+            case "s":
+                return 1_000_000_000L;
+            case "m":
+                return 60_000_000_000L;
+            default:
+                return 3_600_000_000_000L;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package goflow.impl.schedule;
+
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import goflow.api.context.CancellableContext;
+import goflow.api.context.Context;
+import goflow.api.pool.Task;
+import goflow.api.schedule.RunOutcome;
+
+/**
+ * One run of a task, as submitted to the pool. It ends exactly once ({@link #claimed}): either the
+ * job ran ({@link #execute}) or the pool or executor never ran it ({@link #notRun}). Thread-safe.
+ */
+final class Run implements Task<Void> {
+    private static final System.Logger LOG = System.getLogger(Run.class.getName());
+    /** The scheduler whose job the current thread is running, so stop() from a job does not wait for itself. */
+    static final ThreadLocal<SchedulerImpl> RUNNING_FOR = new ThreadLocal<>();
+
+    private final SchedulerImpl scheduler;
+    private final TaskImpl task;
+    private final CancellableContext runContext;
+    /** Set by whichever of execute() and notRun() comes first; the other does nothing. */
+    private final AtomicBoolean claimed = new AtomicBoolean();
+
+    Run(SchedulerImpl scheduler, TaskImpl task, CancellableContext runContext) {
+        this.scheduler = scheduler;
+        this.task = task;
+        this.runContext = runContext;
+    }
+
+    @Override
+    public Void run(Context ctx) {
+        execute(ctx);
+        return null;
+    }
+
+    /** Runs the job with {@code ctx} (the run context or the pool's child of it) and records it. */
+    void execute(Context ctx) {
+        if (!claimed.compareAndSet(false, true)) {
+            return;
+        }
+        Instant started = scheduler.clock.instant();
+        if (ctx.isDone()) {
+            scheduler.complete(task, runContext, false, RunOutcome.Status.CANCELLED, started, 0,
+                    ctx.error().orElse(null));
+            return;
+        }
+        long t0 = scheduler.clock.nanoTime();
+        Throwable failure = null;
+        SchedulerImpl outer = RUNNING_FOR.get();
+        RUNNING_FOR.set(scheduler);
+        try {
+            task.job.run(ctx);
+        } catch (Exception | Error e) {
+            failure = e;
+        } finally {
+            RUNNING_FOR.set(outer);
+        }
+        long nanos = scheduler.clock.nanoTime() - t0;
+        RunOutcome.Status status;
+        if (failure == null) {
+            status = RunOutcome.Status.SUCCEEDED;
+        } else if (ctx.isDone()) {
+            status = RunOutcome.Status.CANCELLED;
+        } else {
+            status = RunOutcome.Status.FAILED;
+            Throwable thrown = failure;
+            LOG.log(Level.DEBUG, () -> "scheduler " + scheduler.name + ": task " + task.id + " failed", thrown);
+        }
+        scheduler.complete(task, runContext, true, status, started, nanos, failure);
+    }
+
+    /** The pool or executor finished with this run without running the job (or after it did). */
+    void notRun(Throwable why) {
+        if (!claimed.compareAndSet(false, true)) {
+            return;
+        }
+        boolean cancelled = runContext.isDone();
+        if (!cancelled) {
+            LOG.log(Level.WARNING, "scheduler " + scheduler.name + ": the pool did not run task " + task.id, why);
+        }
+        scheduler.complete(task, runContext, false, cancelled ? RunOutcome.Status.CANCELLED : RunOutcome.Status.FAILED,
+                scheduler.clock.instant(), 0, why);
+    }
+
+    @Override
+    public String toString() {
+        return "run of " + task;
+    }
+}

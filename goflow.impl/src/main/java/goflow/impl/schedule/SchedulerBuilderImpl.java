@@ -1,0 +1,145 @@
+package goflow.impl.schedule;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+import goflow.api.Clock;
+import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
+import goflow.api.pool.WorkerPool;
+import goflow.api.schedule.OverlapPolicy;
+import goflow.api.schedule.Scheduler;
+import goflow.impl.internal.Check;
+import goflow.impl.internal.PrimitiveRegistry;
+
+/** The {@link Scheduler.Builder}. Not thread-safe. */
+public final class SchedulerBuilderImpl implements Scheduler.Builder {
+    private static final String KIND = Primitive.Kind.SCHEDULER.label();
+
+    private final PrimitiveRegistry registry;
+    final Supplier<WorkerPool.Builder> poolBuilders;
+    private String name;
+    int workers = 2;
+    private boolean workersSet;
+    WorkerPool pool;
+    Executor executor;
+    ZoneId zone = ZoneId.systemDefault();
+    private boolean zoneSet;
+    OverlapPolicy overlap = OverlapPolicy.SKIP;
+    private boolean overlapSet;
+    Duration stopTimeout = Duration.ofSeconds(30);
+    private boolean stopTimeoutSet;
+    int maxTasks = 10_000;
+    private boolean maxTasksSet;
+    Clock clock;
+    private boolean clockSet;
+
+    /**
+     * Creates a builder.
+     *
+     * @param registry where the scheduler is registered
+     * @param defaultClock the GoFlow's clock
+     * @param poolBuilders makes builders of the own pool
+     */
+    public SchedulerBuilderImpl(PrimitiveRegistry registry, Clock defaultClock, Supplier<WorkerPool.Builder> poolBuilders) {
+        this.registry = registry;
+        this.clock = defaultClock;
+        this.poolBuilders = poolBuilders;
+    }
+
+    @Override
+    public Scheduler.Builder name(String value) {
+        Check.setOnce(KIND, "name", name != null, value);
+        name = Check.name(KIND, value);
+        return this;
+    }
+
+    @Override
+    public Scheduler.Builder workers(int value) {
+        Check.setOnce(KIND, "workers", workersSet, value);
+        Check.positive(KIND, "workers", value, "the number of threads of the scheduler's own pool");
+        requireNoRunner("workers", value);
+        workers = value;
+        workersSet = true;
+        return this;
+    }
+
+    @Override
+    public Scheduler.Builder pool(WorkerPool value) {
+        Check.setOnce(KIND, "pool", pool != null, value);
+        Check.notNull(KIND, "pool", value);
+        requireNoRunner("pool", value);
+        pool = value;
+        return this;
+    }
+
+    @Override
+    public Scheduler.Builder executor(Executor value) {
+        Check.setOnce(KIND, "executor", executor != null, value);
+        Check.notNull(KIND, "executor", value);
+        requireNoRunner("executor", value);
+        executor = value;
+        return this;
+    }
+
+    private void requireNoRunner(String field, Object value) {
+        if (workersSet || pool != null || executor != null) {
+            throw new InvalidConfigException(KIND, field, value, "conflicts with an earlier workers, pool or executor",
+                    "set only one of workers (an own pool), pool and executor");
+        }
+    }
+
+    @Override
+    public Scheduler.Builder zone(ZoneId value) {
+        Check.setOnce(KIND, "zone", zoneSet, value);
+        zone = Check.notNull(KIND, "zone", value);
+        zoneSet = true;
+        return this;
+    }
+
+    @Override
+    public Scheduler.Builder overlap(OverlapPolicy value) {
+        Check.setOnce(KIND, "overlap", overlapSet, value);
+        overlap = Check.notNull(KIND, "overlap", value);
+        overlapSet = true;
+        return this;
+    }
+
+    @Override
+    public Scheduler.Builder stopTimeout(Duration value) {
+        Check.setOnce(KIND, "stopTimeout", stopTimeoutSet, value);
+        stopTimeout = Check.notNegative(KIND, "stopTimeout", value, "how long stop() waits for active runs");
+        stopTimeoutSet = true;
+        return this;
+    }
+
+    @Override
+    public Scheduler.Builder maxTasks(int value) {
+        Check.setOnce(KIND, "maxTasks", maxTasksSet, value);
+        Check.positive(KIND, "maxTasks", value, "how many tasks may be scheduled at once");
+        maxTasks = value;
+        maxTasksSet = true;
+        return this;
+    }
+
+    @Override
+    public Scheduler.Builder clock(Clock value) {
+        Check.setOnce(KIND, "clock", clockSet, value);
+        clock = Check.notNull(KIND, "clock", value);
+        clockSet = true;
+        return this;
+    }
+
+    @Override
+    public Scheduler build() {
+        PrimitiveRegistry.Entry entry = registry.reserve(Primitive.Kind.SCHEDULER, name);
+        try {
+            return entry.activate(new SchedulerImpl(this, entry));
+        } catch (RuntimeException | Error e) {
+            entry.release();
+            throw e;
+        }
+    }
+}

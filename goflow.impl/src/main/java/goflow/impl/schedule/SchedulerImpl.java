@@ -1,0 +1,766 @@
+package goflow.impl.schedule;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+import goflow.api.Clock;
+import goflow.api.ClosedException;
+import goflow.api.InvalidConfigException;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.Context;
+import goflow.api.pool.WorkerPool;
+import goflow.api.schedule.Job;
+import goflow.api.schedule.OverlapPolicy;
+import goflow.api.schedule.RunOutcome;
+import goflow.api.schedule.ScheduledTask;
+import goflow.api.schedule.Scheduler;
+import goflow.api.schedule.SchedulerStats;
+import goflow.impl.internal.Check;
+import goflow.impl.internal.PrimitiveRegistry;
+
+/**
+ * The {@link Scheduler} implementation.
+ *
+ * <p>Thread-safe: one lock guards all mutable state of the scheduler and its tasks.
+ */
+/*
+ * Implementation notes.
+ *
+ * One scheduler thread per start (goflow-scheduler-<name>-<start#>) runs loop(): under the lock it
+ * takes every task whose due time (monotonic nanos of the injected clock) has come from a priority
+ * queue, decides what each does (run, skip, re-arm) and creates the run contexts; then, outside the
+ * lock, it submits the runs (which may block on a full pool queue) and parks on the clock until
+ * the next due time (at most MAX_PARK, so wall-clock jumps are noticed). Anything that changes the
+ * head of the queue unparks it; a ManualClock's advance() wakes it too.
+ *
+ * Wall-clock tasks (AT, CRON) keep their due instant; their monotonic due time is derived from it
+ * and recomputed when the offset between wall and monotonic time moves by more than WALL_SLACK.
+ * When such a task comes due it is checked against the wall clock once more.
+ *
+ * Runs end in complete(), on the pool thread (or on the thread that saw the pool drop the run);
+ * it records the outcome, re-arms fixed-delay tasks and retries, and wakes a stop() that waits.
+ * No user code, pool call, clock timer or context cancellation runs under the lock.
+ */
+public final class SchedulerImpl implements Scheduler {
+    private static final System.Logger LOG = System.getLogger(SchedulerImpl.class.getName());
+    private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
+    private static final long WALL_SLACK = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Due times and periods longer than this (about 73 years) are clamped to it, so arithmetic never overflows. */
+    private static final long FAR = Long.MAX_VALUE / 4;
+
+    private enum LifeCycle { STOPPED, RUNNING, CLOSED }
+
+    final String name;
+    final Clock clock;
+    final ZoneId zone;
+    final OverlapPolicy overlap;
+    private final Duration stopTimeout;
+    private final int maxTasks;
+    private final WorkerPool givenPool;
+    private final Executor givenExecutor;
+    private final int ownWorkers;
+    private final Supplier<WorkerPool.Builder> poolBuilders;
+    private final PrimitiveRegistry.Entry entry;
+
+    final ReentrantLock lock = new ReentrantLock();
+    // ---- guarded by lock ----
+    private LifeCycle life = LifeCycle.STOPPED;
+    /** SCHEDULED tasks by id, in scheduling order. */
+    private final Map<String, TaskImpl> table = new LinkedHashMap<>();
+    /** Tasks with a due time and no pending completion, earliest first. */
+    private final PriorityQueue<TaskImpl> due = new PriorityQueue<>(
+            Comparator.<TaskImpl>comparingLong(t -> t.dueNanos - Long.MIN_VALUE / 2).thenComparingLong(t -> t.seq));
+    private long seq;
+    private long idSeq;
+    private long starts;
+    /** The current start's context: cancelled by stop(), parent of every run context. */
+    private CancellableContext runContext;
+    private Thread thread;
+    private WorkerPool ownPool;
+    /** The pool or executor of the current start. */
+    private WorkerPool pool;
+    private Executor executor;
+    /** Epoch nanos minus monotonic nanos when wall-clock due times were last derived. */
+    private long wallOffset;
+    private int activeRuns;
+    private long runs;
+    private long succeeded;
+    private long failed;
+    private long cancelled;
+    private long skipped;
+    private long retries;
+    // ---- end of guarded by lock ----
+    /** The clock time up to which the scheduler thread has handled due tasks; for tests. */
+    private volatile long processedNanos = Long.MIN_VALUE;
+    /** Threads waiting in stop() for active runs to end. */
+    private final Set<Thread> stopWaiters = ConcurrentHashMap.newKeySet();
+
+    SchedulerImpl(SchedulerBuilderImpl b, PrimitiveRegistry.Entry entry) {
+        this.name = entry.name();
+        this.entry = entry;
+        this.clock = b.clock;
+        this.zone = b.zone;
+        this.overlap = b.overlap;
+        this.stopTimeout = b.stopTimeout;
+        this.maxTasks = b.maxTasks;
+        this.givenPool = b.pool;
+        this.givenExecutor = b.executor;
+        this.ownWorkers = b.workers;
+        this.poolBuilders = b.poolBuilders;
+    }
+
+    // ---------------------------------------------------------------- life cycle
+
+    @Override
+    public void start() {
+        lock.lock();
+        try {
+            if (life == LifeCycle.CLOSED) {
+                throw new ClosedException("scheduler '" + name + "' is closed: it cannot be started again");
+            }
+            if (life == LifeCycle.RUNNING) {
+                return;
+            }
+            starts++;
+            if (givenPool != null) {
+                pool = givenPool;
+            } else if (givenExecutor != null) {
+                executor = givenExecutor;
+            } else {
+                ownPool = buildOwnPool();
+                pool = ownPool;
+            }
+            runContext = Context.background(clock).withCancel();
+            long now = clock.nanoTime();
+            wallOffset = wallOffset(now);
+            for (TaskImpl t : table.values()) {
+                armOnStart(t, now);
+            }
+            life = LifeCycle.RUNNING;
+            CancellableContext ctx = runContext;
+            thread = new Thread(() -> loop(ctx), "goflow-scheduler-" + name + "-" + starts);
+            thread.setDaemon(true);
+            thread.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Builds the own pool, named after the scheduler unless that name is taken. Under the lock. */
+    private WorkerPool buildOwnPool() {
+        String poolName = name + "-pool" + (starts == 1 ? "" : "-" + starts);
+        try {
+            return ownPoolBuilder().name(poolName).build();
+        } catch (InvalidConfigException e) {
+            if (!"name".equals(e.field())) {
+                throw e;
+            }
+            return ownPoolBuilder().build(); // the name is taken: let the registry generate one
+        }
+    }
+
+    private WorkerPool.Builder ownPoolBuilder() {
+        return poolBuilders.get().workers(ownWorkers).queueCapacity(256)
+                .onQueueFull(goflow.api.pool.QueueFullPolicy.REJECT).clock(clock);
+    }
+
+    @Override
+    public boolean stop() {
+        return stop(stopTimeout);
+    }
+
+    @Override
+    public boolean stop(Duration timeout) {
+        Check.notNegative(name, "timeout", timeout, "how long stop waits for active runs");
+        CancellableContext ctx;
+        Thread loopThread;
+        WorkerPool stoppedPool;
+        lock.lock();
+        try {
+            ctx = runContext;
+            loopThread = thread;
+            stoppedPool = ownPool;
+            if (life == LifeCycle.RUNNING) {
+                life = LifeCycle.STOPPED;
+            }
+            runContext = null;
+            thread = null;
+            ownPool = null;
+            pool = null;
+            executor = null;
+            for (TaskImpl t : due) {
+                t.queued = false;
+            }
+            due.clear();
+        } finally {
+            lock.unlock();
+        }
+        if (ctx != null) {
+            ctx.cancel();
+        }
+        if (loopThread != null) {
+            LockSupport.unpark(loopThread);
+        }
+        boolean ended = awaitNoActiveRuns(timeout);
+        if (loopThread != null && loopThread != Thread.currentThread()) {
+            joinQuietly(loopThread);
+        }
+        if (stoppedPool != null) {
+            stoppedPool.shutdownNow();
+            if (ended) {
+                stoppedPool.close();
+            } else {
+                LOG.log(Level.WARNING, "scheduler {0}: runs still active after the stop timeout; its pool {1} "
+                        + "was told to stop them", name, stoppedPool.name());
+            }
+        }
+        return ended;
+    }
+
+    private boolean awaitNoActiveRuns(Duration timeout) {
+        if (Run.RUNNING_FOR.get() == this) {
+            return false; // called from one of this scheduler's jobs: waiting would wait for itself
+        }
+        long deadline = clock.nanoTime() + saturatedNanos(timeout);
+        Thread self = Thread.currentThread();
+        stopWaiters.add(self);
+        try {
+            while (true) {
+                if (read(() -> activeRuns) == 0) {
+                    return true;
+                }
+                long left = deadline - clock.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                if (Thread.interrupted()) {
+                    self.interrupt();
+                    return read(() -> activeRuns) == 0;
+                }
+                clock.parkNanos(this, Math.min(left, MAX_PARK));
+            }
+        } finally {
+            stopWaiters.remove(self);
+        }
+    }
+
+    private void joinQuietly(Thread t) {
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return read(() -> life == LifeCycle.RUNNING);
+    }
+
+    @Override
+    public void close() {
+        if (read(() -> life == LifeCycle.CLOSED)) {
+            return;
+        }
+        stop();
+        List<CancellableContext> toCancel = new ArrayList<>();
+        lock.lock();
+        try {
+            if (life == LifeCycle.CLOSED) {
+                return;
+            }
+            life = LifeCycle.CLOSED;
+            for (TaskImpl t : table.values()) {
+                t.state = ScheduledTask.State.CANCELLED;
+                toCancel.addAll(t.active);
+            }
+            table.clear();
+        } finally {
+            lock.unlock();
+        }
+        toCancel.forEach(CancellableContext::cancel);
+        entry.release();
+    }
+
+    // ---------------------------------------------------------------- scheduling
+
+    @Override
+    public ScheduledTask once(Duration delay, Job job) {
+        return task(job).once(delay);
+    }
+
+    @Override
+    public ScheduledTask at(Instant time, Job job) {
+        return task(job).at(time);
+    }
+
+    @Override
+    public ScheduledTask every(Duration period, Job job) {
+        return task(job).every(period);
+    }
+
+    @Override
+    public ScheduledTask withFixedDelay(Duration delay, Job job) {
+        return task(job).withFixedDelay(delay);
+    }
+
+    @Override
+    public ScheduledTask cron(String expression, Job job) {
+        return task(job).cron(expression);
+    }
+
+    @Override
+    public ScheduledTask cron(goflow.api.schedule.Cron cron, Job job) {
+        return task(job).cron(cron);
+    }
+
+    @Override
+    public TaskBuilder task(Job job) {
+        Check.notNull(name, "job", job);
+        return new TaskBuilderImpl(this, job);
+    }
+
+    /** Adds a task built by a {@link TaskBuilderImpl}; {@code id} is null to generate one. */
+    TaskImpl add(String id, java.util.function.Function<String, TaskImpl> factory) {
+        TaskImpl task;
+        Thread wake;
+        lock.lock();
+        try {
+            if (life == LifeCycle.CLOSED) {
+                throw new ClosedException("scheduler '" + name + "' is closed");
+            }
+            if (id != null && table.containsKey(id)) {
+                throw new InvalidConfigException(name, "id", id, "must be unique among the scheduled tasks",
+                        "choose another id, or cancel the task that has it first");
+            }
+            if (table.size() >= maxTasks) {
+                throw new InvalidConfigException(name, "maxTasks", maxTasks, "reached: no more tasks can be scheduled",
+                        "cancel tasks or build the scheduler with a larger maxTasks");
+            }
+            String taskId = id;
+            while (taskId == null || table.containsKey(taskId)) {
+                taskId = "task-" + (++idSeq);
+            }
+            task = factory.apply(taskId);
+            table.put(taskId, task);
+            wake = null;
+            if (life == LifeCycle.RUNNING) {
+                armOnStart(task, clock.nanoTime());
+                wake = thread;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
+        return task;
+    }
+
+    boolean cancel(TaskImpl task) {
+        List<CancellableContext> toCancel;
+        lock.lock();
+        try {
+            if (task.state != ScheduledTask.State.SCHEDULED) {
+                return false;
+            }
+            task.state = ScheduledTask.State.CANCELLED;
+            table.remove(task.id, task);
+            if (task.queued) {
+                due.remove(task);
+                task.queued = false;
+            }
+            toCancel = new ArrayList<>(task.active);
+        } finally {
+            lock.unlock();
+        }
+        toCancel.forEach(CancellableContext::cancel);
+        return true;
+    }
+
+    @Override
+    public int cancelAll() {
+        int n = 0;
+        for (ScheduledTask t : read(() -> new ArrayList<ScheduledTask>(table.values()))) {
+            if (t.cancel()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public Optional<ScheduledTask> task(String id) {
+        return read(() -> Optional.ofNullable(table.get(id)));
+    }
+
+    @Override
+    public List<ScheduledTask> tasks() {
+        return read(() -> {
+            List<TaskImpl> list = new ArrayList<>(table.values());
+            long now = clock.nanoTime();
+            list.sort(Comparator.<TaskImpl, Boolean>comparing(t -> !(t.hasDue && t.queued))
+                    .thenComparingLong(t -> t.hasDue && t.queued ? t.dueNanos - now : 0)
+                    .thenComparing(t -> t.id));
+            return List.copyOf(list);
+        });
+    }
+
+    // ---------------------------------------------------------------- arming (all under lock)
+
+    /** Gives a task its due time at a start (or when scheduled while running) and queues it. */
+    private void armOnStart(TaskImpl t, long now) {
+        if (t.state != ScheduledTask.State.SCHEDULED || t.queued) {
+            return;
+        }
+        if (!t.active.isEmpty() && (t.kind.oneShot() || t.kind == TaskImpl.Kind.DELAY)) {
+            return; // complete() arms it
+        }
+        Instant wallNow = clock.instant();
+        if (!t.hasDue) {
+            switch (t.kind) {
+                case ONCE:
+                    t.dueNanos = now + t.firstDelayNanos;
+                    break;
+                case AT:
+                    t.dueInstant = t.at;
+                    break;
+                case RATE:
+                case DELAY:
+                    t.dueNanos = now + t.firstDelayNanos;
+                    break;
+                default:
+                    t.dueInstant = t.cron.next(wallNow);
+            }
+            t.hasDue = true;
+        } else if (t.kind == TaskImpl.Kind.RATE && t.dueNanos - now < 0) {
+            long missed = (now - t.dueNanos) / t.periodNanos + 1;
+            t.dueNanos += missed * t.periodNanos;
+        } else if (t.kind == TaskImpl.Kind.CRON && !t.dueInstant.isAfter(wallNow)) {
+            t.dueInstant = t.cron.next(wallNow);
+        }
+        if (t.kind.wallClock()) {
+            t.dueNanos = toNanos(t.dueInstant, now, wallNow);
+        }
+        enqueue(t);
+    }
+
+    private void enqueue(TaskImpl t) {
+        t.seq = seq++;
+        t.queued = true;
+        due.add(t);
+    }
+
+    private static long toNanos(Instant when, long now, Instant wallNow) {
+        return now + saturatedNanos(Duration.between(wallNow, when));
+    }
+
+    /** Converts a duration to nanoseconds, clamped to [-FAR, FAR] so that due-time arithmetic never overflows. */
+    static long saturatedNanos(Duration d) {
+        if (d.compareTo(Duration.ofNanos(FAR)) > 0) {
+            return FAR;
+        }
+        if (d.compareTo(Duration.ofNanos(-FAR)) < 0) {
+            return -FAR;
+        }
+        return d.toNanos();
+    }
+
+    private long wallOffset(long now) {
+        Instant w = clock.instant();
+        return w.getEpochSecond() * 1_000_000_000L + w.getNano() - now;
+    }
+
+    /** Re-derives the monotonic due times of wall-clock tasks when the wall clock jumped. */
+    private void resyncWallClock(long now) {
+        long offset = wallOffset(now);
+        if (Math.abs(offset - wallOffset) <= WALL_SLACK) {
+            return;
+        }
+        wallOffset = offset;
+        Instant wallNow = clock.instant();
+        List<TaskImpl> wall = new ArrayList<>();
+        for (TaskImpl t : due) {
+            if (t.kind.wallClock()) {
+                wall.add(t);
+            }
+        }
+        for (TaskImpl t : wall) {
+            due.remove(t);
+            t.dueNanos = toNanos(t.dueInstant, now, wallNow);
+            due.add(t);
+        }
+    }
+
+    /** The next run of a task for display, or null. */
+    Instant nextRunOf(TaskImpl t) {
+        if (t.state != ScheduledTask.State.SCHEDULED || !t.hasDue || !t.queued) {
+            return null;
+        }
+        if (t.kind.wallClock()) {
+            return t.dueInstant;
+        }
+        return clock.instant().plusNanos(t.dueNanos - clock.nanoTime());
+    }
+
+    // ---------------------------------------------------------------- the scheduler thread
+
+    /** A run decided under the lock, submitted outside it. */
+    private static final class Dispatch {
+        final TaskImpl task;
+        final CancellableContext ctx;
+        final WorkerPool pool;
+        final Executor executor;
+
+        Dispatch(TaskImpl task, CancellableContext ctx, WorkerPool pool, Executor executor) {
+            this.task = task;
+            this.ctx = ctx;
+            this.pool = pool;
+            this.executor = executor;
+        }
+    }
+
+    private void loop(CancellableContext startContext) {
+        while (true) {
+            try {
+                if (!loopOnce(startContext)) {
+                    return;
+                }
+            } catch (RuntimeException | Error e) {
+                // A defect must not silently end the schedule: log it and keep serving.
+                LOG.log(Level.ERROR, "scheduler " + name + ": unexpected failure of the scheduler thread", e);
+                clock.parkNanos(this, MAX_PARK);
+            }
+        }
+    }
+
+    /** One pass: handle what is due, submit it, or park. Returns false once this start is over. */
+    private boolean loopOnce(CancellableContext startContext) {
+        List<Dispatch> dispatches = new ArrayList<>();
+        {
+            long wait;
+            lock.lock();
+            try {
+                if (runContext != startContext) {
+                    return false;
+                }
+                long now = clock.nanoTime();
+                resyncWallClock(now);
+                TaskImpl head;
+                while ((head = due.peek()) != null && head.dueNanos - now <= 0) {
+                    due.poll();
+                    head.queued = false;
+                    fire(head, now, dispatches);
+                }
+                wait = head == null ? MAX_PARK : Math.min(MAX_PARK, head.dueNanos - now);
+                processedNanos = now;
+            } finally {
+                lock.unlock();
+            }
+            if (dispatches.isEmpty()) {
+                clock.parkNanos(this, wait);
+            } else {
+                for (Dispatch d : dispatches) {
+                    submit(d);
+                }
+            }
+            return true;
+        }
+    }
+
+    /** A task came due: decide whether it runs, and when it is due next. Under the lock. */
+    private void fire(TaskImpl t, long now, List<Dispatch> dispatches) {
+        Instant wallNow = null;
+        if (t.kind.wallClock()) {
+            wallNow = clock.instant();
+            if (wallNow.isBefore(t.dueInstant)) {
+                t.dueNanos = toNanos(t.dueInstant, now, wallNow); // the wall clock is behind: wait more
+                enqueue(t);
+                return;
+            }
+        }
+        switch (t.kind) {
+            case RATE: {
+                long next = t.dueNanos + t.periodNanos;
+                if (next - now <= 0) {
+                    long missed = (now - t.dueNanos) / t.periodNanos;
+                    next = t.dueNanos + (missed + 1) * t.periodNanos;
+                    t.skipped += missed;
+                    skipped += missed;
+                }
+                t.dueNanos = next;
+                enqueue(t);
+                break;
+            }
+            case CRON: {
+                Instant next = t.cron.next(t.dueInstant);
+                int missed = 0;
+                while (!next.isAfter(wallNow) && missed < 10_000) {
+                    missed++;
+                    next = t.cron.next(next);
+                }
+                if (!next.isAfter(wallNow)) {
+                    next = t.cron.next(wallNow);
+                }
+                t.skipped += missed;
+                skipped += missed;
+                t.dueInstant = next;
+                t.dueNanos = toNanos(next, now, wallNow);
+                enqueue(t);
+                break;
+            }
+            default:
+                // ONCE, AT, DELAY: complete() decides what comes next.
+                t.hasDue = false;
+                break;
+        }
+        OverlapPolicy policy = t.kind.oneShot() || t.kind == TaskImpl.Kind.DELAY ? OverlapPolicy.ALLOW : t.overlap;
+        if (policy == OverlapPolicy.SKIP && !t.active.isEmpty()) {
+            t.skipped++;
+            skipped++;
+            return;
+        }
+        CancellableContext ctx = runContext.withCancel();
+        t.active.add(ctx);
+        activeRuns++;
+        dispatches.add(new Dispatch(t, ctx, pool, executor));
+    }
+
+    /** Hands a run to the pool or executor. Outside the lock. */
+    private void submit(Dispatch d) {
+        Run run = new Run(this, d.task, d.ctx);
+        try {
+            if (d.pool != null) {
+                d.pool.submit(d.ctx, run).whenComplete((result, error) -> run.notRun(
+                        error != null ? error : result == null ? null : result.failure()));
+            } else {
+                d.executor.execute(() -> run.execute(d.ctx));
+            }
+        } catch (RuntimeException e) {
+            run.notRun(e);
+        }
+    }
+
+    /** A run ended (or never started): record it and decide what comes next. */
+    void complete(TaskImpl t, CancellableContext ctx, boolean jobStarted, RunOutcome.Status status, Instant started,
+            long nanos, Throwable failure) {
+        Thread wake = null;
+        lock.lock();
+        try {
+            t.active.remove(ctx);
+            activeRuns--;
+            t.runs++;
+            runs++;
+            switch (status) {
+                case SUCCEEDED:
+                    succeeded++;
+                    break;
+                case FAILED:
+                    failed++;
+                    t.failures++;
+                    break;
+                default:
+                    cancelled++;
+                    break;
+            }
+            t.last = new RunOutcome(t.runs, status, started, Duration.ofNanos(Math.max(0, nanos)), failure);
+            long now = clock.nanoTime();
+            if (t.state == ScheduledTask.State.SCHEDULED) {
+                if (t.kind.oneShot()) {
+                    if (status == RunOutcome.Status.FAILED && t.backoff != null
+                            && t.retriesDone < t.backoff.maxRetries()) {
+                        t.retriesDone++;
+                        retries++;
+                        armAfter(t, now, saturatedNanos(t.backoff.delayBefore(t.retriesDone)));
+                        wake = thread;
+                    } else if (!jobStarted && status == RunOutcome.Status.CANCELLED) {
+                        // A still-scheduled task's run context was cancelled before the job started:
+                        // only stop() does that. Run it at the next start (at once if already restarted).
+                        armAfter(t, now, 0);
+                        wake = thread;
+                    } else {
+                        t.state = ScheduledTask.State.DONE;
+                        table.remove(t.id, t);
+                    }
+                } else if (t.kind == TaskImpl.Kind.DELAY) {
+                    armAfter(t, now, t.periodNanos);
+                    wake = thread;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        ctx.close();
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
+        for (Thread waiter : stopWaiters) {
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    /** Sets a monotonic due time {@code delay} after now; queues it if running. Under the lock. */
+    private void armAfter(TaskImpl t, long now, long delay) {
+        t.hasDue = true;
+        t.dueNanos = now + delay;
+        if (t.kind.wallClock()) {
+            t.dueInstant = clock.instant().plusNanos(delay);
+        }
+        if (life == LifeCycle.RUNNING) {
+            enqueue(t);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    /** Returns the clock time up to which due tasks were handed to the pool (for tests). */
+    long processedNanos() {
+        return processedNanos;
+    }
+
+    <T> T read(Supplier<T> reader) {
+        lock.lock();
+        try {
+            return reader.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.SCHEDULER;
+    }
+
+    @Override
+    public SchedulerStats stats() {
+        return read(() -> new SchedulerStats(life == LifeCycle.RUNNING, table.size(), activeRuns, runs, succeeded,
+                failed, cancelled, skipped, retries));
+    }
+
+    @Override
+    public String toString() {
+        return "Scheduler[" + name + ", " + stats().toMap() + "]";
+    }
+}

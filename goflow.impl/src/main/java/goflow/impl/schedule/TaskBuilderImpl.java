@@ -1,0 +1,142 @@
+package goflow.impl.schedule;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import goflow.api.InvalidConfigException;
+import goflow.api.schedule.Backoff;
+import goflow.api.schedule.Cron;
+import goflow.api.schedule.Job;
+import goflow.api.schedule.OverlapPolicy;
+import goflow.api.schedule.ScheduledTask;
+import goflow.api.schedule.Scheduler;
+import goflow.impl.internal.Check;
+
+/** The {@link Scheduler.TaskBuilder}. Not thread-safe; schedules at most one task. */
+final class TaskBuilderImpl implements Scheduler.TaskBuilder {
+    private final SchedulerImpl scheduler;
+    private final Job job;
+    private final String component;
+    private String id;
+    private OverlapPolicy overlap;
+    private Backoff backoff;
+    private Duration initialDelay;
+    private boolean scheduled;
+
+    TaskBuilderImpl(SchedulerImpl scheduler, Job job) {
+        this.scheduler = scheduler;
+        this.job = job;
+        this.component = scheduler.name;
+    }
+
+    @Override
+    public Scheduler.TaskBuilder id(String value) {
+        Check.setOnce(component, "id", id != null, value);
+        Check.notNull(component, "id", value);
+        if (value.isEmpty() || value.length() > 255) {
+            throw new InvalidConfigException(component, "id", value, "must have 1 to 255 characters", "");
+        }
+        id = value;
+        return this;
+    }
+
+    @Override
+    public Scheduler.TaskBuilder overlap(OverlapPolicy value) {
+        Check.setOnce(component, "overlap", overlap != null, value);
+        overlap = Check.notNull(component, "overlap", value);
+        return this;
+    }
+
+    @Override
+    public Scheduler.TaskBuilder retry(Backoff value) {
+        Check.setOnce(component, "retry", backoff != null, value);
+        backoff = Check.notNull(component, "retry", value);
+        return this;
+    }
+
+    @Override
+    public Scheduler.TaskBuilder initialDelay(Duration value) {
+        Check.setOnce(component, "initialDelay", initialDelay != null, value);
+        initialDelay = Check.notNegative(component, "initialDelay", value, "when a repeating task first runs");
+        return this;
+    }
+
+    @Override
+    public ScheduledTask once(Duration delay) {
+        Check.notNegative(component, "delay", delay, "how long until the task runs");
+        onlyRepeating("once");
+        return add(TaskImpl.Kind.ONCE, SchedulerImpl.saturatedNanos(delay), 0, null, null);
+    }
+
+    @Override
+    public ScheduledTask at(Instant time) {
+        Check.notNull(component, "time", time);
+        onlyRepeating("at");
+        return add(TaskImpl.Kind.AT, 0, 0, time, null);
+    }
+
+    @Override
+    public ScheduledTask every(Duration period) {
+        Check.positive(component, "period", period, "the time between the starts of two runs");
+        onlyOneShot("every");
+        long first = SchedulerImpl.saturatedNanos(initialDelay == null ? period : initialDelay);
+        return add(TaskImpl.Kind.RATE, first, SchedulerImpl.saturatedNanos(period), null, null);
+    }
+
+    @Override
+    public ScheduledTask withFixedDelay(Duration delay) {
+        Check.positive(component, "delay", delay, "the time between the end of a run and the next start");
+        onlyOneShot("withFixedDelay");
+        long first = SchedulerImpl.saturatedNanos(initialDelay == null ? delay : initialDelay);
+        return add(TaskImpl.Kind.DELAY, first, SchedulerImpl.saturatedNanos(delay), null, null);
+    }
+
+    @Override
+    public ScheduledTask cron(String expression) {
+        return cron(CronExpression.parse(expression, scheduler.zone));
+    }
+
+    @Override
+    public ScheduledTask cron(Cron cron) {
+        Check.notNull(component, "cron", cron);
+        onlyOneShot("cron");
+        if (initialDelay != null) {
+            throw new InvalidConfigException(component, "initialDelay", initialDelay,
+                    "applies only to every and withFixedDelay", "a cron task first runs when its expression fires");
+        }
+        CronExpression parsed = cron instanceof CronExpression ? (CronExpression) cron
+                : CronExpression.parse(cron.expression(), cron.zone());
+        return add(TaskImpl.Kind.CRON, 0, 0, null, parsed);
+    }
+
+    /** Options that only one-shot tasks take. */
+    private void onlyOneShot(String method) {
+        if (backoff != null) {
+            throw new InvalidConfigException(component, "retry", backoff, "applies only to one-shot tasks (once, at)",
+                    "a repeating task (" + method + ") runs again at its next time anyway");
+        }
+    }
+
+    /** Options that only repeating tasks take. */
+    private void onlyRepeating(String method) {
+        if (initialDelay != null) {
+            throw new InvalidConfigException(component, "initialDelay", initialDelay,
+                    "applies only to every and withFixedDelay", "give " + method + " the time directly");
+        }
+        if (overlap != null) {
+            throw new InvalidConfigException(component, "overlap", overlap, "applies only to repeating tasks",
+                    "a one-shot task (" + method + ") never overlaps itself");
+        }
+    }
+
+    private ScheduledTask add(TaskImpl.Kind kind, long first, long period, Instant at, CronExpression cron) {
+        if (scheduled) {
+            throw new IllegalStateException("this task builder already scheduled a task");
+        }
+        OverlapPolicy policy = overlap == null ? scheduler.overlap : overlap;
+        TaskImpl task = scheduler.add(id, taskId -> new TaskImpl(scheduler, taskId, job, kind, first, period, at, cron,
+                policy, backoff));
+        scheduled = true;
+        return task;
+    }
+}
