@@ -186,6 +186,33 @@ public interface GoFlow extends AutoCloseable {
     // Pipeline (goflow.api.pipeline)
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Starts building a pipeline with a generated name ({@code pipeline-<n>}).
+     *
+     * @return a builder: set options, then add stages
+     */
+    goflow.api.pipeline.PipelineStart pipeline();
+
+    /**
+     * Starts building a pipeline:
+     * {@code goflow.pipeline("words").stage("trim", String::trim).stage("len", s -> s.length()).build()}
+     * gives a {@code Pipeline<String, Integer>}.
+     *
+     * @param name the pipeline's name, unique among the live primitives of this instance
+     * @return a builder: set options, then add stages
+     * @throws InvalidConfigException if the name is invalid
+     */
+    goflow.api.pipeline.PipelineStart pipeline(String name);
+
+    /**
+     * Returns the stages known by name to this instance, from which pipelines are composed with
+     * {@link goflow.api.pipeline.PipelineStart#stages(String...)}. In OSGi it holds the
+     * {@link goflow.api.pipeline.Stage} services; on a plain JVM, register stages in code.
+     *
+     * @return the stage registry of this instance
+     */
+    goflow.api.pipeline.StageRegistry stages();
+
     // (end of pipeline)
 
 

@@ -123,6 +123,25 @@ public final class GoFlowImpl implements GoFlow {
     // Pipeline (goflow.api.pipeline)
     // ---------------------------------------------------------------------------------------------
 
+    /** Stages known by name; filled in code or, in OSGi, from Stage services. */
+    private final goflow.impl.pipeline.StageRegistryImpl stages = new goflow.impl.pipeline.StageRegistryImpl();
+
+    @Override
+    public goflow.api.pipeline.PipelineStart pipeline() {
+        return new goflow.impl.pipeline.PipelineStartImpl(registry, stages, clock, null);
+    }
+
+    @Override
+    public goflow.api.pipeline.PipelineStart pipeline(String name) {
+        goflow.impl.internal.Check.notNull(goflow.api.Primitive.Kind.PIPELINE.label(), "name", name);
+        return new goflow.impl.pipeline.PipelineStartImpl(registry, stages, clock, name);
+    }
+
+    @Override
+    public goflow.api.pipeline.StageRegistry stages() {
+        return stages;
+    }
+
     // (end of pipeline)
 
 

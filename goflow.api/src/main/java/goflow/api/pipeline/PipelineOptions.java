@@ -1,0 +1,79 @@
+package goflow.api.pipeline;
+
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import goflow.api.Clock;
+
+/**
+ * The options every pipeline builder shares. Each option may be set once; invalid values are
+ * rejected at once with an {@link goflow.api.InvalidConfigException} naming the field.
+ *
+ * <p>Builders are not thread-safe: build a pipeline on one thread.
+ *
+ * @param <B> the builder type returned by each option
+ */
+@ProviderType
+public interface PipelineOptions<B extends PipelineOptions<B>> {
+
+    /**
+     * Sets whether an execution stops at the first failing stage (the default, {@code true}) or
+     * runs the remaining stages; see {@link #continueOnError()}.
+     *
+     * @param stop {@code true} to stop at the first error
+     * @return this builder
+     */
+    B stopOnError(boolean stop);
+
+    /**
+     * Runs the remaining stages after a stage fails: the next stage receives the last successful
+     * value (the failed stage's input), so this suits stages that keep the type (T to T) and
+     * pipelines composed by names. Every stage error is in the result, and the execution counts
+     * as failed. Same as {@code stopOnError(false)}.
+     *
+     * @return this builder
+     */
+    B continueOnError();
+
+    /**
+     * Sets a timeout per execution: when it passes, the context of the stage in flight is
+     * cancelled with a {@link goflow.api.context.DeadlineExceededException}, and the execution
+     * ends with that error. With an {@link #executor(Executor)} the execution returns at the
+     * deadline; without one, the stage runs on the caller's thread and the execution ends when
+     * the stage returns (stages should honour their context). Default: none.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     */
+    B timeout(Duration timeout);
+
+    /**
+     * Runs each stage of an execution as a task on {@code executor} (for example a goflow
+     * {@code WorkerPool}); stages of one execution still run one after the other. Without it,
+     * {@link Pipeline#execute} runs the stages on the calling thread. A task the executor rejects
+     * (throws from {@code execute}) fails its stage; an executor that silently discards tasks
+     * leaves the execution waiting until its context ends, so give such pipelines a timeout.
+     *
+     * @param executor the executor
+     * @return this builder
+     */
+    B executor(Executor executor);
+
+    /**
+     * Adds a listener; listeners are called in the order they were added.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    B listener(PipelineListener listener);
+
+    /**
+     * Sets the clock used for durations and timestamps. Default: the {@code GoFlow}'s clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    B clock(Clock clock);
+}

@@ -1,0 +1,68 @@
+package goflow.api.pipeline;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A streaming run in progress: live counts, cancellation and the final {@link StreamingResult}.
+ * When the result is available, every thread of the run has ended.
+ *
+ * <p>Thread-safe.
+ */
+@ProviderType
+public interface StreamingRun {
+
+    /**
+     * Returns how many items were taken from the source so far.
+     *
+     * @return the count
+     */
+    long itemsIn();
+
+    /**
+     * Returns how many outputs were delivered to the sink so far.
+     *
+     * @return the count
+     */
+    long itemsOut();
+
+    /**
+     * Returns how many items failed so far.
+     *
+     * @return the count
+     */
+    long itemsFailed();
+
+    /**
+     * Returns how many items are between the source and the sink now: in buffers, in stages, or
+     * waiting for an earlier item to keep order. Bounded by the sum over the stages of buffer
+     * size plus concurrency.
+     *
+     * @return the count
+     */
+    long itemsInFlight();
+
+    /**
+     * Cancels the run: its context is cancelled, its threads are interrupted and stop, items not
+     * yet delivered are dropped. Idempotent; does nothing once the run has ended.
+     */
+    void cancel();
+
+    /**
+     * Returns the future completed with the result once every thread of the run has ended. It
+     * always completes normally; cancelling it cancels the run.
+     *
+     * @return the completion
+     */
+    CompletableFuture<StreamingResult> completion();
+
+    /**
+     * Waits for the run to end.
+     *
+     * @return the result
+     * @throws InterruptedException if the calling thread is interrupted while waiting (the run
+     *     goes on; call {@link #cancel()} to stop it)
+     */
+    StreamingResult await() throws InterruptedException;
+}

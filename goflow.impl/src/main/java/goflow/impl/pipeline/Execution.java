@@ -1,0 +1,183 @@
+package goflow.impl.pipeline;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import goflow.api.GoFlowException;
+import goflow.api.Registration;
+import goflow.api.context.CancellableContext;
+import goflow.api.pipeline.PipelineResult;
+import goflow.api.pipeline.StageResult;
+
+/**
+ * One execution of a pipeline that has an executor: each stage is a task on the executor, and no
+ * thread waits for a stage (the caller of {@code execute} waits only for {@link #future}).
+ *
+ * <p>State: the fields {@code cur}, {@code index}, {@code first}, {@code stopped} and
+ * {@code results} are touched by one thread at a time — the thread that starts the execution,
+ * then whichever thread ends each stage — and each hand-off goes through the executor (task
+ * submission) or the {@link Call#state} CAS, both of which publish them.
+ *
+ * <p>Each stage call ends exactly once: either the task finishes it ({@code PENDING → DONE}) or
+ * the context's end gives it up ({@code PENDING → ABANDONED}, on the thread that ended the
+ * context, so a timeout returns at the deadline even if the stage ignores its context). The
+ * execution checks the context again after publishing {@link #current} (and the context's
+ * callback reads {@code current} after the context is done), so a context that ends between two
+ * stages is never missed.
+ *
+ * @param <I> the input type
+ * @param <O> the output type
+ */
+final class Execution<I, O> {
+    private static final int PENDING = 0;
+    private static final int DONE = 1;
+    private static final int ABANDONED = 2;
+
+    final CompletableFuture<PipelineResult<I, O>> future = new CompletableFuture<>();
+    private final PipelineImpl<I, O> p;
+    private final CancellableContext ctx;
+    private final I input;
+    private final List<StageResult> results;
+    private long t0;
+    private Instant start;
+    private Object cur;
+    private int index;
+    private Throwable first;
+    private boolean stopped;
+    /** The stage call in progress; read by the context's callback. */
+    private volatile Call current;
+    private Registration onDone = Registration.NONE;
+
+    Execution(PipelineImpl<I, O> p, CancellableContext ctx, I input) {
+        this.p = p;
+        this.ctx = ctx;
+        this.input = input;
+        this.cur = input;
+        this.results = new ArrayList<>(p.nodes.length);
+    }
+
+    void start() {
+        t0 = p.clock.nanoTime();
+        start = p.clock.instant();
+        p.executionStarted();
+        if (p.listeners.any()) {
+            p.listeners.pipelineStart(input);
+        }
+        onDone = ctx.onDone(this::contextEnded);
+        next();
+    }
+
+    void cancel(Throwable why) {
+        ctx.cancel(why);
+    }
+
+    private void contextEnded() {
+        Call c = current;
+        if (c != null && c.state.compareAndSet(PENDING, ABANDONED)) {
+            ended(c, null, ctx.error().orElseThrow());
+        }
+    }
+
+    /** Starts the next stage, or completes. Runs on the thread that ended the previous stage. */
+    private void next() {
+        if (stopped || index == p.nodes.length || ctx.isDone()) {
+            if (!stopped && index < p.nodes.length && first == null) {
+                first = ctx.error().orElseThrow();
+            }
+            complete();
+            return;
+        }
+        StageNode node = p.nodes[index];
+        if (p.listeners.any()) {
+            p.listeners.stageStart(node.name, cur);
+        }
+        node.enter();
+        Call c = new Call(node, cur, p.clock.nanoTime());
+        current = c;
+        if (ctx.isDone()) {
+            if (c.state.compareAndSet(PENDING, ABANDONED)) {
+                ended(c, null, ctx.error().orElseThrow());
+            }
+            return;
+        }
+        try {
+            p.executor.execute(c);
+        } catch (RuntimeException | Error e) {
+            if (c.state.compareAndSet(PENDING, ABANDONED)) {
+                ended(c, null, new GoFlowException("pipeline '" + p.name + "': failed to submit stage '"
+                        + node.name + "' to the executor: " + e, e));
+            }
+        }
+    }
+
+    /** Records a stage call and moves on; called exactly once per call, by its winner. */
+    private void ended(Call c, Object out, Throwable err) {
+        long s1 = p.clock.nanoTime();
+        c.node.exit(s1 - c.startNanos, err == null);
+        StageResult r = new StageResult(c.node.name, c.input, out, err, start.plusNanos(c.startNanos - t0),
+                start.plusNanos(s1 - t0), Duration.ofNanos(s1 - c.startNanos));
+        results.add(r);
+        if (p.listeners.any()) {
+            p.listeners.stageEnd(r);
+        }
+        index++;
+        if (err == null) {
+            cur = out;
+        } else {
+            if (first == null) {
+                first = err;
+            }
+            if (p.stopOnError || ctx.isDone()) {
+                stopped = true;
+            }
+        }
+        next();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void complete() {
+        onDone.close();
+        PipelineResult<I, O> r;
+        try {
+            r = p.finish(input, (O) (first == null ? cur : null), first, results, t0, start);
+        } finally {
+            ctx.close();
+        }
+        future.complete(r);
+    }
+
+    /** One stage call, submitted to the executor. */
+    private final class Call implements Runnable {
+        final AtomicInteger state = new AtomicInteger(PENDING);
+        final StageNode node;
+        final Object input;
+        final long startNanos;
+
+        Call(StageNode node, Object input, long startNanos) {
+            this.node = node;
+            this.input = input;
+            this.startNanos = startNanos;
+        }
+
+        @Override
+        public void run() {
+            if (state.get() != PENDING) {
+                return;
+            }
+            Object out = null;
+            Throwable err = null;
+            try {
+                out = node.process(ctx, input);
+            } catch (Throwable e) {
+                err = e;
+            }
+            if (state.compareAndSet(PENDING, DONE)) {
+                ended(this, err == null ? out : null, err);
+            }
+        }
+    }
+}

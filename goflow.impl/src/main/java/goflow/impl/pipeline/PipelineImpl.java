@@ -1,0 +1,353 @@
+package goflow.impl.pipeline;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import goflow.api.Clock;
+import goflow.api.ClosedException;
+import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.Context;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.PipelineListener;
+import goflow.api.pipeline.PipelineResult;
+import goflow.api.pipeline.PipelineStats;
+import goflow.api.pipeline.StageResult;
+import goflow.api.pipeline.StageStats;
+import goflow.api.pipeline.StreamingBuilder;
+import goflow.api.pipeline.StreamingResult;
+import goflow.impl.internal.PrimitiveRegistry;
+
+/**
+ * A built pipeline.
+ *
+ * <p>Immutable structure: the stage array, options and listeners are final and never change, so
+ * executions read them without synchronization. Mutable state is only statistics (LongAdders and
+ * a CAS-raised maximum; {@code lastExecution} is a volatile last-writer-wins field), the
+ * {@code closed} flag (volatile, set once) and the set of live streaming runs (a concurrent set,
+ * so {@link #close()} can cancel them).
+ *
+ * <p>Implementation notes: without an executor and without a timeout, {@link #execute} runs the
+ * stages inline on the caller's thread and passes the caller's context to them: no allocation
+ * beyond the results, no lock, no thread hop. With a timeout a child context is derived per
+ * execution. With an executor, an {@link Execution} state machine submits one task per stage and
+ * completes a future; see there.
+ *
+ * @param <I> the input type
+ * @param <O> the output type
+ */
+final class PipelineImpl<I, O> implements Pipeline<I, O> {
+    final String name;
+    final StageNode[] nodes;
+    final boolean stopOnError;
+    final Duration timeout;
+    final Executor executor;
+    final Listeners listeners;
+    final Clock clock;
+    private final PrimitiveRegistry.Entry entry;
+    private final List<String> stageNames;
+
+    private final LongAdder successes = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder totalNanos = new LongAdder();
+    private final LongAdder inFlight = new LongAdder();
+    private final AtomicLong maxNanos = new AtomicLong();
+    /** End of the execution that completed last; last writer wins. */
+    private volatile Instant lastExecution;
+    /** Set once by close(). */
+    private volatile boolean closed;
+    /** Streaming runs not yet ended; close() cancels them. */
+    private final Set<StreamingRunImpl<I, O>> runs = ConcurrentHashMap.newKeySet();
+    /** The context of {@link #execute(Object)}: never done, on this pipeline's clock. */
+    private final Context background;
+    /** Numbers the threads this pipeline starts. */
+    private final AtomicLong threadCounter = new AtomicLong();
+
+    PipelineImpl(PrimitiveRegistry.Entry entry, List<StageNode> stages, boolean stopOnError, Duration timeout,
+            Executor executor, List<PipelineListener> listeners, Clock clock) {
+        this.entry = entry;
+        this.name = entry.name();
+        this.nodes = stages.toArray(new StageNode[0]);
+        this.stopOnError = stopOnError;
+        this.timeout = timeout;
+        this.executor = executor;
+        this.listeners = new Listeners(name, listeners);
+        this.clock = clock;
+        this.background = Context.background(clock);
+        List<String> names = new ArrayList<>();
+        for (StageNode n : nodes) {
+            names.add(n.name);
+        }
+        this.stageNames = List.copyOf(names);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Kind kind() {
+        return Primitive.Kind.PIPELINE;
+    }
+
+    @Override
+    public List<String> stageNames() {
+        return stageNames;
+    }
+
+    @Override
+    public boolean stopOnError() {
+        return stopOnError;
+    }
+
+    @Override
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(timeout);
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new ClosedException("pipeline '" + name + "' is closed");
+        }
+    }
+
+    private static void checkContext(Context ctx) {
+        if (ctx == null) {
+            throw new InvalidConfigException(PipelineBuilderImpl.COMPONENT, "ctx", null, "must not be null",
+                    "pass Context.background() when there is nothing to cancel");
+        }
+    }
+
+    @Override
+    public PipelineResult<I, O> execute(I input) {
+        return execute(background, input);
+    }
+
+    @Override
+    public PipelineResult<I, O> execute(Context ctx, I input) {
+        checkOpen();
+        checkContext(ctx);
+        if (executor == null) {
+            if (timeout == null) {
+                return runInline(ctx, input);
+            }
+            try (CancellableContext own = ctx.withTimeout(timeout)) {
+                return runInline(own, input);
+            }
+        }
+        Execution<I, O> e = new Execution<>(this, ownContext(ctx), input);
+        e.start();
+        try {
+            return e.future.get();
+        } catch (InterruptedException ie) {
+            e.cancel(ie);
+            Thread.currentThread().interrupt();
+            return e.future.join();
+        } catch (java.util.concurrent.ExecutionException ee) {
+            throw new IllegalStateException("pipeline execution failed unexpectedly", ee.getCause());
+        }
+    }
+
+    private CancellableContext ownContext(Context ctx) {
+        return timeout == null ? ctx.withCancel() : ctx.withTimeout(timeout);
+    }
+
+    @Override
+    public CompletableFuture<PipelineResult<I, O>> executeAsync(Context ctx, I input) {
+        checkOpen();
+        checkContext(ctx);
+        CancellableContext own = ownContext(ctx);
+        CompletableFuture<PipelineResult<I, O>> result;
+        if (executor != null) {
+            Execution<I, O> e = new Execution<>(this, own, input);
+            result = e.future;
+            e.start();
+        } else {
+            result = new CompletableFuture<>();
+            CompletableFuture<PipelineResult<I, O>> f = result;
+            Thread t = new Thread(() -> {
+                try {
+                    f.complete(runInline(own, input));
+                } catch (Throwable unexpected) {
+                    f.completeExceptionally(unexpected);
+                } finally {
+                    own.close();
+                }
+            }, threadName());
+            t.setDaemon(true);
+            try {
+                t.start();
+            } catch (RuntimeException | Error e) {
+                own.close();
+                throw e;
+            }
+        }
+        result.whenComplete((r, ex) -> {
+            if (ex instanceof CancellationException) {
+                own.cancel(ex);
+            }
+        });
+        return result;
+    }
+
+    String threadName() {
+        return "goflow-pipeline-" + name + "-" + threadCounter.incrementAndGet();
+    }
+
+    /** Runs every stage on the calling thread. */
+    @SuppressWarnings("unchecked")
+    private PipelineResult<I, O> runInline(Context ctx, I input) {
+        long t0 = clock.nanoTime();
+        Instant start = clock.instant();
+        inFlight.increment();
+        boolean notify = listeners.any();
+        if (notify) {
+            listeners.pipelineStart(input);
+        }
+        List<StageResult> results = new ArrayList<>(nodes.length);
+        Object cur = input;
+        Throwable first = null;
+        for (StageNode node : nodes) {
+            if (ctx.isDone()) {
+                if (first == null) {
+                    first = ctx.error().orElseThrow();
+                }
+                break;
+            }
+            if (notify) {
+                listeners.stageStart(node.name, cur);
+            }
+            node.enter();
+            long s0 = clock.nanoTime();
+            Object out = null;
+            Throwable err = null;
+            try {
+                out = node.process(ctx, cur);
+            } catch (Throwable e) {
+                err = e;
+            }
+            long s1 = clock.nanoTime();
+            node.exit(s1 - s0, err == null);
+            StageResult r = new StageResult(node.name, cur, out, err, start.plusNanos(s0 - t0),
+                    start.plusNanos(s1 - t0), Duration.ofNanos(s1 - s0));
+            results.add(r);
+            if (notify) {
+                listeners.stageEnd(r);
+            }
+            if (err == null) {
+                cur = out;
+            } else {
+                if (first == null) {
+                    first = err;
+                }
+                if (err instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                if (stopOnError) {
+                    break;
+                }
+            }
+        }
+        return finish(input, (O) (first == null ? cur : null), first, results, t0, start);
+    }
+
+    /** Records the execution and tells the listeners. */
+    PipelineResult<I, O> finish(I input, O output, Throwable error, List<StageResult> results, long t0,
+            Instant start) {
+        long nanos = clock.nanoTime() - t0;
+        Instant end = start.plusNanos(nanos);
+        PipelineResult<I, O> result = new PipelineResult<>(name, input, output, error, results, start, end,
+                Duration.ofNanos(nanos));
+        recordExecution(nanos, error == null, end);
+        inFlight.decrement();
+        if (listeners.any()) {
+            listeners.pipelineComplete(result);
+        }
+        return result;
+    }
+
+    void recordExecution(long nanos, boolean ok, Instant end) {
+        (ok ? successes : failures).increment();
+        totalNanos.add(nanos);
+        StageNode.raise(maxNanos, nanos);
+        lastExecution = end;
+    }
+
+    void itemsEntered(long n) {
+        inFlight.add(n);
+    }
+
+    void itemsLeft(long n) {
+        inFlight.add(-n);
+    }
+
+    void executionStarted() {
+        inFlight.increment();
+    }
+
+    @Override
+    public StreamingBuilder<I, O> stream() {
+        return new StreamingBuilderImpl<>(this);
+    }
+
+    @Override
+    public StreamingResult run(Context ctx, Iterable<? extends I> source, Consumer<? super O> sink)
+            throws InterruptedException {
+        return stream().run(ctx, source, sink);
+    }
+
+    void register(StreamingRunImpl<I, O> run) {
+        runs.add(run);
+        if (closed) {
+            runs.remove(run);
+            throw new ClosedException("pipeline '" + name + "' is closed");
+        }
+    }
+
+    void unregister(StreamingRunImpl<I, O> run) {
+        runs.remove(run);
+    }
+
+    @Override
+    public PipelineStats stats() {
+        long ok = successes.sum();
+        long failed = failures.sum();
+        long count = ok + failed;
+        long total = totalNanos.sum();
+        List<StageStats> stages = new ArrayList<>(nodes.length);
+        for (StageNode n : nodes) {
+            stages.add(n.snapshot());
+        }
+        return new PipelineStats(name, count, ok, failed, Duration.ofNanos(total),
+                Duration.ofNanos(count == 0 ? 0 : total / count), Duration.ofNanos(maxNanos.get()), lastExecution,
+                Math.max(0, inFlight.sum()), stages);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (StreamingRunImpl<I, O> r : runs) {
+            r.cancel();
+        }
+        entry.release();
+    }
+
+    @Override
+    public String toString() {
+        return "Pipeline[" + name + ", stages=" + stageNames + "]";
+    }
+}

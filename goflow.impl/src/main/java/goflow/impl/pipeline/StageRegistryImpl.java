@@ -1,0 +1,93 @@
+package goflow.impl.pipeline;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+import goflow.api.InvalidConfigException;
+import goflow.api.Registration;
+import goflow.api.context.Context;
+import goflow.api.pipeline.Stage;
+import goflow.api.pipeline.StageNotFoundException;
+import goflow.api.pipeline.StageRegistry;
+import goflow.impl.internal.Check;
+
+/**
+ * The in-memory {@link StageRegistry} of one {@code GoFlow}. Thread-safe: a concurrent map from
+ * name to stage; a registration removes its own stage only ({@code remove(name, stage)}).
+ */
+public final class StageRegistryImpl implements StageRegistry {
+    private static final String COMPONENT = "stage-registry";
+
+    private final Map<String, Stage<?, ?>> stages = new ConcurrentHashMap<>();
+
+    /** Creates an empty registry. */
+    public StageRegistryImpl() {
+    }
+
+    @Override
+    public Registration register(Stage<?, ?> stage) {
+        Check.notNull(COMPONENT, "stage", stage);
+        String name = Check.name(COMPONENT, stage.name());
+        if (stages.putIfAbsent(name, stage) != null) {
+            throw new InvalidConfigException(COMPONENT, "stage", name, "is already registered",
+                    "unregister the other stage first, or choose another name");
+        }
+        return () -> stages.remove(name, stage);
+    }
+
+    @Override
+    public Optional<Stage<?, ?>> find(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(stages.get(name));
+    }
+
+    @Override
+    public Stage<?, ?> get(String name) {
+        Objects.requireNonNull(name, "name");
+        Stage<?, ?> s = stages.get(name);
+        if (s == null) {
+            throw new StageNotFoundException(COMPONENT, name, names());
+        }
+        return s;
+    }
+
+    @Override
+    public Stage<Object, Object> reference(String name) {
+        String checked = Check.name(COMPONENT, name);
+        return new Stage<>() {
+            @Override
+            public String name() {
+                return checked;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public Object process(Context ctx, Object input) throws Exception {
+                Stage<Object, Object> current = (Stage<Object, Object>) stages.get(checked);
+                if (current == null) {
+                    throw new StageNotFoundException(COMPONENT, checked, names());
+                }
+                return current.process(ctx, input);
+            }
+
+            @Override
+            public String toString() {
+                return "StageReference[" + checked + "]";
+            }
+        };
+    }
+
+    @Override
+    public SortedSet<String> names() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(stages.keySet()));
+    }
+
+    @Override
+    public String toString() {
+        return "StageRegistry" + names();
+    }
+}

@@ -1,0 +1,421 @@
+package goflow.impl.pipeline;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import goflow.api.Registration;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.Context;
+import goflow.api.pipeline.ItemErrorHandler;
+import goflow.api.pipeline.StageResult;
+import goflow.api.pipeline.StreamingResult;
+import goflow.api.pipeline.StreamingRun;
+
+/**
+ * One streaming run: a source thread, {@code workers[k]} threads per stage {@code k}, and one
+ * output thread, connected by blocking queues.
+ *
+ * <p>Data flow: {@code queues[k]} (an {@link ArrayBlockingQueue} of {@code buffers[k]}) is the
+ * buffer in front of stage {@code k}; {@code queues[n]} leads to the output thread. A worker
+ * blocks on {@code put} when the next buffer is full, which is the backpressure. The source
+ * thread also takes one of {@code permits} per item, returned when the item leaves the run; the
+ * permits (sum of buffers and workers) bound the items in the run, including the ones the output
+ * thread holds back to restore input order, so memory stays bounded in ordered mode too.
+ *
+ * <p>Ending: when the source is exhausted the source thread puts one {@code END} per worker of
+ * stage 0; the last worker of a stage to take its {@code END} puts the {@code END}s of the next
+ * stage, after every item it and its siblings forwarded (FIFO queues keep them behind). The
+ * output thread ends on its {@code END}. Stopping early (error, cancellation, pipeline close)
+ * cancels {@code ctx}, whose callback interrupts every thread. The last thread to exit
+ * ({@code live} reaching zero) joins the others and publishes the result.
+ *
+ * <p>Thread-safe: counters are atomics; {@code error} is set once by CAS.
+ *
+ * @param <I> the input type
+ * @param <O> the output type
+ */
+final class StreamingRunImpl<I, O> implements StreamingRun {
+    private static final Object END = new Object();
+
+    private final PipelineImpl<I, O> p;
+    private final StageNode[] nodes;
+    private final int[] workers;
+    private final int n;
+    private final boolean ordered;
+    private final ItemErrorHandler<? super I> handler;
+    private final Iterable<? extends I> source;
+    private final Consumer<? super O> sink;
+    private final CancellableContext ctx;
+    private final List<BlockingQueue<Object>> queues = new ArrayList<>();
+    private final AtomicInteger[] remaining;
+    private final Semaphore permits;
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicInteger live = new AtomicInteger();
+    private final AtomicReference<Throwable> error = new AtomicReference<>();
+    private final AtomicLong in = new AtomicLong();
+    private final AtomicLong out = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final CompletableFuture<StreamingResult> completion = new CompletableFuture<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile StreamingResult result;
+    /** Set by the output thread when it received its END: every item was delivered. */
+    private volatile boolean drained;
+    private volatile Registration onDone = Registration.NONE;
+    private long t0;
+    private Instant start;
+
+    StreamingRunImpl(PipelineImpl<I, O> p, int[] workers, int[] buffers, boolean ordered,
+            ItemErrorHandler<? super I> handler, Iterable<? extends I> source, Consumer<? super O> sink,
+            Context parent) {
+        this.p = p;
+        this.nodes = p.nodes;
+        this.n = nodes.length;
+        this.workers = workers.clone();
+        this.ordered = ordered;
+        this.handler = handler;
+        this.source = source;
+        this.sink = sink;
+        int bound = 0;
+        this.remaining = new AtomicInteger[n];
+        for (int k = 0; k < n; k++) {
+            queues.add(new ArrayBlockingQueue<>(buffers[k]));
+            remaining[k] = new AtomicInteger(workers[k]);
+            bound += buffers[k] + workers[k];
+        }
+        queues.add(new LinkedBlockingQueue<>()); // bounded by the permits
+        this.permits = new Semaphore(Math.max(1, bound));
+        this.ctx = parent.withCancel();
+    }
+
+    void start() {
+        t0 = p.clock.nanoTime();
+        start = p.clock.instant();
+        threads.add(new Thread(guard(this::produce), p.threadName()));
+        for (int k = 0; k < n; k++) {
+            int stage = k;
+            for (int w = 0; w < workers[k]; w++) {
+                threads.add(new Thread(guard(() -> work(stage)), p.threadName()));
+            }
+        }
+        threads.add(new Thread(guard(this::deliver), p.threadName()));
+        live.set(threads.size());
+        try {
+            p.register(this);
+        } catch (RuntimeException e) {
+            ctx.close();
+            throw e;
+        }
+        completion.whenComplete((r, ex) -> {
+            if (ex instanceof CancellationException) {
+                cancel();
+            }
+        });
+        int started = 0;
+        try {
+            for (Thread t : threads) {
+                t.setDaemon(true);
+                t.start();
+                started++;
+            }
+        } catch (RuntimeException | Error e) {
+            // Threads never started will never exit: count them out, then stop the others.
+            stop(e);
+            for (int i = started; i < threads.size(); i++) {
+                exited();
+            }
+        }
+        onDone = ctx.onDone(this::interruptAll);
+    }
+
+    private Runnable guard(Runnable body) {
+        return () -> {
+            try {
+                body.run();
+            } catch (Throwable t) {
+                stop(t);
+            } finally {
+                exited();
+            }
+        };
+    }
+
+    /** Records the first error and stops the run. */
+    private void stop(Throwable why) {
+        error.compareAndSet(null, why);
+        ctx.cancel(why);
+    }
+
+    private void interruptAll() {
+        Thread self = Thread.currentThread();
+        for (Thread t : threads) {
+            if (t != self) {
+                t.interrupt();
+            }
+        }
+    }
+
+    private void produce() {
+        Iterator<? extends I> it;
+        long seq = 0;
+        boolean exhausted = false;
+        try {
+            it = source.iterator();
+            while (!ctx.isDone()) {
+                permits.acquire();
+                if (!it.hasNext()) {
+                    permits.release();
+                    exhausted = true;
+                    break;
+                }
+                Item item = new Item(seq++, it.next(), p.clock.nanoTime());
+                in.incrementAndGet();
+                p.itemsEntered(1);
+                queues.get(0).put(item);
+            }
+            if (exhausted) {
+                putEnds(0);
+            }
+        } catch (InterruptedException e) {
+            // cancelled
+        }
+    }
+
+    /** Puts the END markers in front of stage k (or of the output thread when k == n). */
+    private void putEnds(int k) throws InterruptedException {
+        int count = k < n ? workers[k] : 1;
+        for (int i = 0; i < count; i++) {
+            queues.get(k).put(END);
+        }
+    }
+
+    private void work(int k) {
+        StageNode node = nodes[k];
+        BlockingQueue<Object> from = queues.get(k);
+        BlockingQueue<Object> to = queues.get(k + 1);
+        boolean last = k == n - 1;
+        boolean notify = p.listeners.any();
+        try {
+            while (!ctx.isDone()) {
+                Object o = from.take();
+                if (o == END) {
+                    if (remaining[k].decrementAndGet() == 0) {
+                        putEnds(k + 1);
+                    }
+                    return;
+                }
+                Item item = (Item) o;
+                if (notify) {
+                    p.listeners.stageStart(node.name, item.value);
+                }
+                node.enter();
+                long s0 = p.clock.nanoTime();
+                Object value = null;
+                Throwable err = null;
+                try {
+                    value = node.process(ctx, item.value);
+                } catch (Throwable e) {
+                    err = e;
+                }
+                long s1 = p.clock.nanoTime();
+                node.exit(s1 - s0, err == null);
+                StageResult r = null;
+                if (notify || err != null) {
+                    r = new StageResult(node.name, item.value, value, err, start.plusNanos(s0 - t0),
+                            start.plusNanos(s1 - t0), Duration.ofNanos(s1 - s0));
+                    if (notify) {
+                        p.listeners.stageEnd(r);
+                    }
+                }
+                if (err != null) {
+                    if (ctx.isDone()) {
+                        return; // the run was stopped while the stage ran: the item is dropped
+                    }
+                    item.failure = r;
+                    p.recordExecution(s1 - item.startNanos, false, start.plusNanos(s1 - t0));
+                    if (handler == null) {
+                        failed.incrementAndGet();
+                        p.itemsLeft(1);
+                        stop(err);
+                        return;
+                    }
+                    queues.get(n).put(item);
+                } else {
+                    item.value = value;
+                    if (last) {
+                        p.recordExecution(s1 - item.startNanos, true, start.plusNanos(s1 - t0));
+                    }
+                    to.put(item);
+                }
+            }
+        } catch (InterruptedException e) {
+            // cancelled
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void deliver() {
+        BlockingQueue<Object> from = queues.get(n);
+        Map<Long, Item> held = ordered ? new HashMap<>() : null;
+        long next = 0;
+        try {
+            while (!ctx.isDone()) {
+                Object o = from.take();
+                if (o == END) {
+                    drained = true;
+                    return;
+                }
+                Item item = (Item) o;
+                if (!ordered) {
+                    hand(item);
+                    continue;
+                }
+                held.put(item.seq, item);
+                while ((item = held.remove(next)) != null && !ctx.isDone()) {
+                    hand(item);
+                    next++;
+                }
+            }
+        } catch (InterruptedException e) {
+            // cancelled
+        }
+    }
+
+    /** Gives one item to the sink or the error handler; on the output thread. */
+    @SuppressWarnings("unchecked")
+    private void hand(Item item) {
+        if (ctx.isDone()) {
+            return;
+        }
+        permits.release();
+        if (item.failure == null) {
+            try {
+                sink.accept((O) item.value);
+            } catch (RuntimeException e) {
+                stop(e); // the item counts as dropped
+                return;
+            }
+            out.incrementAndGet();
+            p.itemsLeft(1);
+        } else {
+            failed.incrementAndGet();
+            p.itemsLeft(1);
+            try {
+                ((ItemErrorHandler<Object>) handler).onError(item.input, item.failure);
+            } catch (Exception e) {
+                stop(e);
+            }
+        }
+    }
+
+    private void exited() {
+        if (live.decrementAndGet() != 0) {
+            return;
+        }
+        onDone.close();
+        Throwable err = error.get();
+        if (err == null && !drained) {
+            err = ctx.error().map(Throwable.class::cast).orElseGet(
+                    () -> new IllegalStateException("streaming run ended without draining"));
+        }
+        ctx.close();
+        p.unregister(this);
+        Thread.interrupted(); // our own interrupt, if any, was part of stopping
+        Thread self = Thread.currentThread();
+        for (Thread t : threads) {
+            while (t != self && t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException ignored) {
+                    // keep waiting: the thread is already leaving
+                }
+            }
+        }
+        long i = in.get();
+        long o = out.get();
+        long f = failed.get();
+        long dropped = Math.max(0, i - o - f);
+        p.itemsLeft(dropped);
+        StreamingResult r = new StreamingResult(i, o, f, dropped, err,
+                Duration.ofNanos(p.clock.nanoTime() - t0));
+        result = r;
+        ended.countDown();
+        completion.complete(r);
+    }
+
+    @Override
+    public long itemsIn() {
+        return in.get();
+    }
+
+    @Override
+    public long itemsOut() {
+        return out.get();
+    }
+
+    @Override
+    public long itemsFailed() {
+        return failed.get();
+    }
+
+    @Override
+    public long itemsInFlight() {
+        return Math.max(0, in.get() - out.get() - failed.get());
+    }
+
+    @Override
+    public void cancel() {
+        ctx.cancel();
+    }
+
+    @Override
+    public CompletableFuture<StreamingResult> completion() {
+        return completion;
+    }
+
+    @Override
+    public StreamingResult await() throws InterruptedException {
+        ended.await();
+        for (Thread t : threads) {
+            t.join();
+        }
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "StreamingRun[" + p.name + ", in=" + in.get() + ", out=" + out.get() + ", failed=" + failed.get()
+                + "]";
+    }
+
+    /** One item on its way through the stages; owned by one thread at a time (queues publish it). */
+    private static final class Item {
+        final long seq;
+        final Object input;
+        final long startNanos;
+        Object value;
+        StageResult failure;
+
+        Item(long seq, Object input, long startNanos) {
+            this.seq = seq;
+            this.input = input;
+            this.value = input;
+            this.startNanos = startNanos;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package goflow.impl.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.GoFlow;
+import goflow.api.InvalidConfigException;
+import goflow.api.Registration;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.Stage;
+import goflow.api.pipeline.StageNotFoundException;
+import goflow.api.pipeline.StageRegistry;
+import goflow.impl.GoFlowImpl;
+
+class StageRegistryTest {
+    private final GoFlow goflow = new GoFlowImpl();
+
+    @AfterEach
+    void close() {
+        goflow.close();
+    }
+
+    @Test
+    void pipelinesAreComposedFromRegisteredStagesByName() {
+        StageRegistry stages = goflow.stages();
+        stages.register(Stage.of("trim", (String s) -> s.trim()));
+        stages.register(Stage.of("upper", (String s) -> s.toUpperCase()));
+        assertEquals(Set.of("trim", "upper"), stages.names());
+
+        Pipeline<Object, Object> p = goflow.pipeline("named").stages("trim", "upper").build();
+
+        assertEquals(List.of("trim", "upper"), p.stageNames());
+        assertEquals("ABC", p.execute(" abc ").output());
+    }
+
+    @Test
+    void aMissingStageIsAClearErrorNamingIt() {
+        goflow.stages().register(Stage.of("trim", (String s) -> s.trim()));
+        StageNotFoundException e = assertThrows(StageNotFoundException.class,
+                () -> goflow.pipeline("cfg").stages("trim", "enrich", "store"));
+        assertEquals("enrich", e.stageName());
+        assertEquals("stage", e.field());
+        assertEquals("pipeline 'cfg': invalid stage=\"enrich\" (no stage is registered under this name) - register a"
+                + " Stage under that name (in OSGi: a Stage service with goflow.stage.name=enrich); registered"
+                + " stages: [trim]", e.getMessage());
+        assertTrue(goflow.registry().primitives().isEmpty());
+
+        StageNotFoundException direct = assertThrows(StageNotFoundException.class, () -> goflow.stages().get("x"));
+        assertEquals("x", direct.stageName());
+    }
+
+    @Test
+    void namedAndTypedStagesMix() {
+        goflow.stages().register(Stage.of("double", (Integer i) -> i * 2));
+        Pipeline<String, Object> p = goflow.pipeline("mixed").input(String.class).stage("parse", Integer::valueOf).stages("double")
+                .build();
+        assertEquals(42, p.execute("21").output());
+    }
+
+    @Test
+    void registrationIsUniqueAndRemovable() {
+        Stage<String, String> a = Stage.of("a", (String s) -> s);
+        Registration reg = goflow.stages().register(a);
+        InvalidConfigException dup = assertThrows(InvalidConfigException.class,
+                () -> goflow.stages().register(Stage.of("a", (String s) -> s)));
+        assertTrue(dup.getMessage().contains("is already registered"), dup.getMessage());
+        assertSame(a, goflow.stages().get("a"));
+        Pipeline<Object, Object> built = goflow.pipeline("keeps").stages("a").build();
+        reg.close();
+        reg.close();
+        assertTrue(goflow.stages().find("a").isEmpty());
+        assertEquals("x", built.execute("x").output(), "built pipelines keep their stages");
+        assertThrows(InvalidConfigException.class, () -> goflow.stages().register(Stage.of("bad name", x -> x)));
+    }
+
+    @Test
+    void anotherRegistryCanBeGiven() {
+        StageRegistryImpl other = new StageRegistryImpl();
+        other.register(Stage.of("id", (Object o) -> o));
+        Pipeline<Object, Object> p = goflow.pipeline().stages(other, List.of("id")).build();
+        assertEquals("x", p.execute("x").output());
+        assertThrows(StageNotFoundException.class, () -> goflow.pipeline().stages("id"));
+    }
+
+    @Test
+    void aReferenceFollowsTheRegistryAtRunTime() {
+        Pipeline<String, Object> p = goflow.pipeline("late").stage("trim", String::trim)
+                .stage(goflow.stages().reference("enrich")).build();
+        assertEquals(List.of("trim", "enrich"), p.stageNames());
+
+        var missing = p.execute("x");
+        StageNotFoundException e = (StageNotFoundException) missing.error();
+        assertEquals("enrich", e.stageName());
+        assertEquals("enrich", missing.failedStage().orElseThrow().stageName());
+
+        Registration v1 = goflow.stages().register(Stage.of("enrich", (String s) -> s + "-v1"));
+        assertEquals("a-v1", p.execute(" a ").output());
+        v1.close();
+        goflow.stages().register(Stage.of("enrich", (String s) -> s + "-v2"));
+        assertEquals("a-v2", p.execute(" a ").output());
+    }
+}
