@@ -220,6 +220,34 @@ public interface GoFlow extends AutoCloseable {
     // Stream (goflow.api.stream)
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Returns the factory of lazy, pull-based, single-use {@link goflow.api.stream.Stream}s:
+     * from collections, iterators, Java streams, generators, channels and named sources.
+     * Streams use this instance's {@link #clock()} (for {@code window}).
+     *
+     * @return the stream factory of this instance
+     */
+    goflow.api.stream.Streams streams();
+
+    /**
+     * Returns the named stream sources ({@link goflow.api.stream.StreamSource} plugins) that
+     * {@code streams().named(name, type)} looks up.
+     *
+     * @return the source registry of this instance
+     */
+    goflow.api.stream.StreamSources streamSources();
+
+    /**
+     * Streams the elements of an {@code Iterable}; shorthand for {@code streams().of(elements)}.
+     *
+     * @param <T> the element type
+     * @param elements the elements, in iteration order
+     * @return a new stream
+     */
+    default <T> goflow.api.stream.Stream<T> stream(Iterable<? extends T> elements) {
+        return streams().of(elements);
+    }
+
     // (end of stream)
 
 

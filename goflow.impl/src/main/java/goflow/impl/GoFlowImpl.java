@@ -149,6 +149,24 @@ public final class GoFlowImpl implements GoFlow {
     // Stream (goflow.api.stream)
     // ---------------------------------------------------------------------------------------------
 
+    /** Streams and named stream sources; streams use this instance's clock. */
+    private final goflow.impl.stream.StreamFactory streams =
+            new goflow.impl.stream.StreamFactory(this::clock, this::isClosedForStreams);
+
+    @Override
+    public goflow.api.stream.Streams streams() {
+        return streams;
+    }
+
+    @Override
+    public goflow.api.stream.StreamSources streamSources() {
+        return streams.sources();
+    }
+
+    private boolean isClosedForStreams() {
+        return registry.isClosed();
+    }
+
     // (end of stream)
 
 

@@ -1,0 +1,47 @@
+package goflow.api.stream;
+
+import java.util.Optional;
+import java.util.Set;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import goflow.api.Registration;
+
+/**
+ * The named {@link StreamSource}s of one {@link goflow.api.GoFlow}. On a plain JVM the application
+ * registers them; in an OSGi framework goflow also registers every {@code StreamSource} service
+ * that has the {@link StreamSource#NAME_PROPERTY} property, and removes it when the service goes.
+ *
+ * <p>Thread-safe.
+ */
+@ProviderType
+public interface StreamSources {
+
+    /**
+     * Lists a source under a name.
+     *
+     * @param name the name: 1 to 128 characters, no whitespace, control characters or any of
+     *     {@code , = : " * ?}
+     * @param source the source
+     * @return a registration whose {@code close()} removes the source again (streams already
+     *     running on it are not affected)
+     * @throws goflow.api.InvalidConfigException if the name is invalid or already taken, or the
+     *     source is null
+     */
+    Registration register(String name, StreamSource<?> source);
+
+    /**
+     * Looks a source up by name.
+     *
+     * @param name the name
+     * @return the source, or empty if none is registered under that name
+     */
+    Optional<StreamSource<?>> find(String name);
+
+    /**
+     * Returns the names registered right now.
+     *
+     * @return an immutable, sorted snapshot of the names
+     */
+    Set<String> names();
+}

@@ -1,0 +1,18 @@
+package goflow.impl.stream;
+
+/**
+ * Receives the elements a {@link Stage} pushes. Used by one thread at a time.
+ *
+ * @param <T> the element type
+ */
+@FunctionalInterface
+interface Sink<T> {
+    /**
+     * Takes one element.
+     *
+     * @param element the element
+     * @return {@code false} to stop the stage pushing (nothing more is wanted), {@code true} for more
+     * @throws InterruptedException if the thread is interrupted while the sink waits
+     */
+    boolean accept(T element) throws InterruptedException;
+}

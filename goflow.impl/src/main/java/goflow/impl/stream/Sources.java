@@ -1,0 +1,197 @@
+package goflow.impl.stream;
+
+import java.util.Iterator;
+import java.util.List;
+import java.util.RandomAccess;
+import java.util.Spliterator;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import goflow.api.context.ContextException;
+import goflow.api.stream.StreamException;
+import goflow.api.stream.StreamSource;
+
+/** The source stages. Each checks the run before pulling every element. */
+final class Sources {
+    private Sources() {
+    }
+
+    /** An {@code Iterable}; indexed access for random-access lists (no iterator per element). */
+    static final class OfIterable<T> extends Stage<T> {
+        private final Iterable<? extends T> elements;
+
+        OfIterable(Iterable<? extends T> elements) {
+            this.elements = elements;
+        }
+
+        @Override
+        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+            if (elements instanceof List<? extends T> list && elements instanceof RandomAccess) {
+                for (int i = 0, n = list.size(); i < n; i++) {
+                    run.check();
+                    if (!sink.accept(list.get(i))) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return iterate(run, elements.iterator(), sink);
+        }
+    }
+
+    /** An iterator. */
+    static final class OfIterator<T> extends Stage<T> {
+        private final Iterator<? extends T> iterator;
+
+        OfIterator(Iterator<? extends T> iterator) {
+            this.iterator = iterator;
+        }
+
+        @Override
+        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+            return iterate(run, iterator, sink);
+        }
+    }
+
+    static <T> boolean iterate(Run run, Iterator<? extends T> it, Sink<? super T> sink)
+            throws InterruptedException {
+        while (true) {
+            run.check();
+            if (!it.hasNext()) {
+                return true;
+            }
+            if (!sink.accept(it.next())) {
+                return false;
+            }
+        }
+    }
+
+    /** A {@code java.util.stream.Stream}, pulled one element at a time through its spliterator. */
+    static final class OfJavaStream<T> extends Stage<T> {
+        private final java.util.stream.Stream<? extends T> stream;
+
+        OfJavaStream(java.util.stream.Stream<? extends T> stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+            Spliterator<? extends T> split = stream.spliterator();
+            Holder<T> holder = new Holder<>();
+            while (true) {
+                run.check();
+                if (!split.tryAdvance(holder)) {
+                    return true;
+                }
+                if (!sink.accept(holder.take())) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** An infinite generator. */
+    static final class Generate<T> extends Stage<T> {
+        private final Supplier<? extends T> generator;
+
+        Generate(Supplier<? extends T> generator) {
+            this.generator = generator;
+        }
+
+        @Override
+        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+            while (true) {
+                run.check();
+                if (!sink.accept(generator.get())) {
+                    return false;
+                }
+            }
+        }
+    }
+
+    /** No elements. */
+    static final class Empty<T> extends Stage<T> {
+        @Override
+        boolean forEachWhile(Run run, Sink<? super T> sink) {
+            return true;
+        }
+    }
+
+    /** A {@link StreamSource}: opens a cursor, registers its close as a hook of its own chain. */
+    static final class OfSource<T> extends Stage<T> {
+        private final Shared owner;
+        private final StreamSource<? extends T> source;
+
+        OfSource(Shared owner, StreamSource<? extends T> source) {
+            this.owner = owner;
+            this.source = source;
+        }
+
+        @Override
+        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+            StreamSource.Cursor<? extends T> cursor = open(run);
+            owner.addSourceHook(cursor);
+            Holder<T> holder = new Holder<>();
+            while (true) {
+                run.check();
+                boolean more;
+                holder.given = false;
+                try {
+                    more = cursor.tryAdvance(run.scope, holder);
+                } catch (ContextException e) {
+                    throw run.failFrom(e);
+                } catch (InterruptedException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new StreamException("stream '" + owner.name + "': reading the source failed: " + e, e);
+                }
+                if (!more) {
+                    return true;
+                }
+                if (!holder.given) {
+                    throw new StreamException("stream '" + owner.name + "': the source's cursor returned true "
+                            + "without passing an element to the action (" + cursor.getClass().getName() + ")", null);
+                }
+                if (!sink.accept(holder.take())) {
+                    return false;
+                }
+            }
+        }
+
+        private StreamSource.Cursor<? extends T> open(Run run) throws InterruptedException {
+            StreamSource.Cursor<? extends T> cursor;
+            try {
+                cursor = source.open(run.scope);
+            } catch (ContextException e) {
+                throw run.failFrom(e);
+            } catch (InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new StreamException("stream '" + owner.name + "': opening the source failed: " + e, e);
+            }
+            if (cursor == null) {
+                throw new StreamException("stream '" + owner.name + "': the source returned a null cursor ("
+                        + source.getClass().getName() + ")", null);
+            }
+            return cursor;
+        }
+    }
+
+    /** Receives one element from a spliterator or cursor; reused for every element. */
+    static final class Holder<T> implements Consumer<T> {
+        private T value;
+        boolean given;
+
+        @Override
+        public void accept(T t) {
+            value = t;
+            given = true;
+        }
+
+        T take() {
+            T t = value;
+            value = null;
+            return t;
+        }
+    }
+}

@@ -1,0 +1,378 @@
+package goflow.impl.stream;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.stream.Collector;
+
+import goflow.api.GoFlowException;
+import goflow.api.context.Context;
+import goflow.api.stream.Stream;
+import goflow.api.stream.StreamClosedException;
+import goflow.impl.internal.Check;
+
+/**
+ * The {@link Stream} implementation: one link of a chain, holding its {@link Stage} and the
+ * chain's {@link Shared} state. Each operation claims this object once ({@link #usedBy}), so a
+ * stream object is used by exactly one operation; see the package documentation for how a
+ * terminal operation runs the stages.
+ *
+ * <p>Not thread-safe, as documented on {@link Stream}; {@link #close()} is (it goes to
+ * {@link Shared}), and {@link #claim} is synchronized so that a racing second use fails cleanly.
+ *
+ * @param <T> the element type
+ */
+public final class StreamImpl<T> implements Stream<T> {
+    static final String COMPONENT = "stream";
+
+    final Shared shared;
+    private final Stage<T> stage;
+    /** The operation that consumed this object, or null while unused. Guarded by {@code this}. */
+    private String usedBy;
+
+    StreamImpl(Shared shared, Stage<T> stage) {
+        this.shared = shared;
+        this.stage = stage;
+    }
+
+    static <X> StreamImpl<X> unwrap(Stream<X> stream) {
+        if (stream instanceof StreamImpl<X> impl) {
+            return impl;
+        }
+        throw new GoFlowException("flatMap needs streams created by goflow (goflow.streams()), not "
+                + stream.getClass().getName());
+    }
+
+    private synchronized void claim(String op) {
+        if (usedBy != null) {
+            throw new StreamClosedException("stream '" + shared.name + "' was already used by " + usedBy
+                    + "(): cannot apply " + op + "(); a stream is single use, apply one operation to each "
+                    + "stream object and create a new stream for each terminal operation");
+        }
+        shared.checkOpen(op);
+        usedBy = op;
+    }
+
+    private <R> Stream<R> derive(String op, Stage<R> next) {
+        claim(op);
+        return new StreamImpl<>(shared, next);
+    }
+
+    // ---- intermediate -------------------------------------------------------------------------
+
+    @Override
+    public Stream<T> filter(Predicate<? super T> predicate) {
+        Check.notNull(COMPONENT, "predicate", predicate);
+        return derive("filter", new Ops.Filter<>(stage, predicate));
+    }
+
+    @Override
+    public <R> Stream<R> map(Function<? super T, ? extends R> mapper) {
+        Check.notNull(COMPONENT, "mapper", mapper);
+        return derive("map", new Ops.Map<>(stage, mapper));
+    }
+
+    @Override
+    public <R> Stream<R> flatMap(Function<? super T, ? extends Stream<? extends R>> mapper) {
+        Check.notNull(COMPONENT, "mapper", mapper);
+        return derive("flatMap", new FlatMap<>(stage, mapper));
+    }
+
+    @Override
+    public Stream<T> distinct() {
+        return derive("distinct", new Buffering.Distinct<>(stage));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Stream<T> sorted() {
+        return sorted((Comparator<? super T>) Comparator.naturalOrder());
+    }
+
+    @Override
+    public Stream<T> sorted(Comparator<? super T> comparator) {
+        Check.notNull(COMPONENT, "comparator", comparator);
+        return derive("sorted", new Buffering.Sorted<>(stage, comparator));
+    }
+
+    @Override
+    public Stream<T> skip(long n) {
+        Check.notNegative(COMPONENT, "skip", n, "the number of elements to drop");
+        return derive("skip", new Ops.Skip<>(stage, n));
+    }
+
+    @Override
+    public Stream<T> limit(long n) {
+        Check.notNegative(COMPONENT, "limit", n, "the most elements to pass on");
+        return derive("limit", new Ops.Limit<>(stage, n));
+    }
+
+    @Override
+    public Stream<T> peek(Consumer<? super T> action) {
+        Check.notNull(COMPONENT, "action", action);
+        return derive("peek", new Ops.Peek<>(stage, action));
+    }
+
+    @Override
+    public Stream<T> takeWhile(Predicate<? super T> predicate) {
+        Check.notNull(COMPONENT, "predicate", predicate);
+        return derive("takeWhile", new Ops.TakeWhile<>(stage, predicate));
+    }
+
+    @Override
+    public Stream<T> dropWhile(Predicate<? super T> predicate) {
+        Check.notNull(COMPONENT, "predicate", predicate);
+        return derive("dropWhile", new Ops.DropWhile<>(stage, predicate));
+    }
+
+    @Override
+    public Stream<List<T>> batch(int size) {
+        Check.positive(COMPONENT, "batch size", size, "the number of elements per list");
+        return derive("batch", new Buffering.Batch<>(stage, size));
+    }
+
+    @Override
+    public Stream<List<T>> window(Duration window) {
+        return window("window", window, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public Stream<List<T>> window(Duration window, int maxSize) {
+        Check.positive(COMPONENT, "window maxSize", maxSize, "the most elements in one list");
+        return window("window", window, maxSize);
+    }
+
+    private Stream<List<T>> window(String op, Duration window, int maxSize) {
+        Check.positive(COMPONENT, "window", window, "the length of each period");
+        long nanos;
+        try {
+            nanos = window.toNanos();
+        } catch (ArithmeticException tooLong) {
+            nanos = Long.MAX_VALUE / 4;
+        }
+        return derive(op, new Window<>(stage, Math.min(nanos, Long.MAX_VALUE / 4), maxSize, shared));
+    }
+
+    @Override
+    public <R> Stream<R> mapConcurrent(int parallelism, Function<? super T, ? extends R> mapper) {
+        Check.positive(COMPONENT, "parallelism", parallelism, "the most mapper calls running at once");
+        Check.notNull(COMPONENT, "mapper", mapper);
+        return derive("mapConcurrent", new MapConcurrent<>(stage, parallelism, mapper, shared));
+    }
+
+    @Override
+    public Stream<T> onClose(Runnable action) {
+        Check.notNull(COMPONENT, "action", action);
+        claim("onClose");
+        shared.addUserHook(action::run);
+        return new StreamImpl<>(shared, stage);
+    }
+
+    // ---- terminal -----------------------------------------------------------------------------
+
+    /** Runs the chain into {@code sink} on the calling thread, then closes it, whatever happens. */
+    private void run(String op, Context ctx, Sink<? super T> sink) throws InterruptedException {
+        Check.notNull(COMPONENT, "ctx", ctx);
+        claim(op);
+        Run run = shared.start(op, ctx);
+        try {
+            run.check();
+            stage.forEachWhile(run, sink);
+        } catch (Throwable t) {
+            shared.finish(run, t);
+            throw t;
+        }
+        shared.finish(run, null);
+    }
+
+    /** Runs this stream as an inner stream of flatMap, inside the outer run, then closes it. */
+    boolean runInside(Run run, Sink<? super T> sink) throws InterruptedException {
+        claim("flatMap");
+        boolean more;
+        try {
+            more = stage.forEachWhile(run, sink);
+        } catch (Throwable t) {
+            shared.finishInner(t);
+            throw t;
+        }
+        shared.finishInner(null);
+        return more;
+    }
+
+    @Override
+    public void forEach(Context ctx, Consumer<? super T> action) throws InterruptedException {
+        Check.notNull(COMPONENT, "action", action);
+        run("forEach", ctx, t -> {
+            action.accept(t);
+            return true;
+        });
+    }
+
+    @Override
+    public List<T> toList(Context ctx) throws InterruptedException {
+        List<T> list = new ArrayList<>();
+        run("toList", ctx, t -> {
+            list.add(t);
+            return true;
+        });
+        return Collections.unmodifiableList(list);
+    }
+
+    @Override
+    public T reduce(Context ctx, T identity, BinaryOperator<T> accumulator) throws InterruptedException {
+        Check.notNull(COMPONENT, "accumulator", accumulator);
+        Box<T> box = new Box<>();
+        box.value = identity;
+        run("reduce", ctx, t -> {
+            box.value = accumulator.apply(box.value, t);
+            return true;
+        });
+        return box.value;
+    }
+
+    @Override
+    public Optional<T> reduce(Context ctx, BinaryOperator<T> accumulator) throws InterruptedException {
+        Check.notNull(COMPONENT, "accumulator", accumulator);
+        Box<T> box = new Box<>();
+        run("reduce", ctx, t -> {
+            box.value = box.found ? accumulator.apply(box.value, t) : t;
+            box.found = true;
+            return true;
+        });
+        return box.result("reduce", "result");
+    }
+
+    @Override
+    public <R, A> R collect(Context ctx, Collector<? super T, A, R> collector) throws InterruptedException {
+        Check.notNull(COMPONENT, "collector", collector);
+        A container = collector.supplier().get();
+        BiConsumer<A, ? super T> accumulator = collector.accumulator();
+        run("collect", ctx, t -> {
+            accumulator.accept(container, t);
+            return true;
+        });
+        if (collector.characteristics().contains(Collector.Characteristics.IDENTITY_FINISH)) {
+            @SuppressWarnings("unchecked")
+            R result = (R) container;
+            return result;
+        }
+        return collector.finisher().apply(container);
+    }
+
+    @Override
+    public long count(Context ctx) throws InterruptedException {
+        Box<T> box = new Box<>();
+        run("count", ctx, t -> {
+            box.count++;
+            return true;
+        });
+        return box.count;
+    }
+
+    @Override
+    public boolean anyMatch(Context ctx, Predicate<? super T> predicate) throws InterruptedException {
+        return firstWhere("anyMatch", ctx, predicate, true);
+    }
+
+    @Override
+    public boolean allMatch(Context ctx, Predicate<? super T> predicate) throws InterruptedException {
+        return !firstWhere("allMatch", ctx, predicate, false);
+    }
+
+    @Override
+    public boolean noneMatch(Context ctx, Predicate<? super T> predicate) throws InterruptedException {
+        return !firstWhere("noneMatch", ctx, predicate, true);
+    }
+
+    /** Whether some element has {@code predicate == wanted}; stops at the first. */
+    private boolean firstWhere(String op, Context ctx, Predicate<? super T> predicate, boolean wanted)
+            throws InterruptedException {
+        Check.notNull(COMPONENT, "predicate", predicate);
+        Box<T> box = new Box<>();
+        run(op, ctx, t -> {
+            if (predicate.test(t) == wanted) {
+                box.found = true;
+                return false;
+            }
+            return true;
+        });
+        return box.found;
+    }
+
+    @Override
+    public Optional<T> findFirst(Context ctx) throws InterruptedException {
+        Box<T> box = new Box<>();
+        run("findFirst", ctx, t -> {
+            box.value = t;
+            box.found = true;
+            return false;
+        });
+        return box.result("findFirst", "first element");
+    }
+
+    @Override
+    public Optional<T> min(Context ctx, Comparator<? super T> comparator) throws InterruptedException {
+        return best("min", ctx, comparator, -1);
+    }
+
+    @Override
+    public Optional<T> max(Context ctx, Comparator<? super T> comparator) throws InterruptedException {
+        return best("max", ctx, comparator, 1);
+    }
+
+    /** The first element whose comparison with every earlier best has the sign {@code sign}. */
+    private Optional<T> best(String op, Context ctx, Comparator<? super T> comparator, int sign)
+            throws InterruptedException {
+        Check.notNull(COMPONENT, "comparator", comparator);
+        Box<T> box = new Box<>();
+        run(op, ctx, t -> {
+            if (!box.found || Integer.signum(comparator.compare(t, box.value)) == sign) {
+                box.value = t;
+                box.found = true;
+            }
+            return true;
+        });
+        return box.result(op, op + " element");
+    }
+
+    // ---- control ------------------------------------------------------------------------------
+
+    @Override
+    public void close() {
+        shared.close();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return shared.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "Stream[" + shared.name + (isClosed() ? ", closed" : "") + "]";
+    }
+
+    /** The mutable result of a terminal operation; confined to the calling thread. */
+    private static final class Box<V> {
+        V value;
+        boolean found;
+        long count;
+
+        Optional<V> result(String op, String what) {
+            if (!found) {
+                return Optional.empty();
+            }
+            return Optional.of(Objects.requireNonNull(value, () -> op + "(): the " + what
+                    + " is null, which an Optional cannot hold"));
+        }
+    }
+}
