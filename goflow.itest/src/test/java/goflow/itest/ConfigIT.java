@@ -28,9 +28,16 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 import goflow.api.Primitive;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.PipelineResult;
+import goflow.api.pipeline.Stage;
+import goflow.api.pipeline.StageNotFoundException;
+import goflow.api.pipeline.ThrowingFunction;
+import goflow.api.schedule.Scheduler;
 import goflow.api.inspect.Registry;
 import goflow.api.pool.WorkerPool;
 import goflow.api.ratelimit.ConcurrencyLimiter;
@@ -234,5 +241,70 @@ public class ConfigIT {
         pool.delete();
         badName.delete();
         awaitGone(RateLimiter.class, "cfg-bad");
+    }
+
+    @Test
+    public void schedulerIsStartedResizedLiveAndStoppedOnDelete() throws Exception {
+        org.osgi.service.cm.Configuration c = factory("goflow.scheduler", "cfg-jobs");
+        c.update(props("workers", 1, "zone", "UTC"));
+        Scheduler jobs = awaitService(Scheduler.class, "cfg-jobs");
+        assertTrue(jobs.isRunning());
+        java.util.concurrent.CountDownLatch ran = new java.util.concurrent.CountDownLatch(1);
+        jobs.once(java.time.Duration.ofMillis(10), ctx -> ran.countDown());
+        assertTrue(ran.await(10, TimeUnit.SECONDS));
+        WorkerPool own = registry.find("cfg-jobs-pool", WorkerPool.class).orElseThrow();
+        c.update(props("workers", 3, "zone", "UTC"));
+        RuntimeIT.await(() -> own.workers() == 3);
+        assertSame(jobs, service(Scheduler.class, "cfg-jobs"));
+
+        c.update(props("workers", 3, "zone", "Mars/Olympus"));
+        awaitLog("property 'zone' = Mars/Olympus must be a time zone id");
+        awaitGone(Scheduler.class, "cfg-jobs");
+        assertTrue(RuntimeIT.threads("goflow-scheduler-cfg-jobs-").isEmpty());
+
+        c.update(props("workers", 1));
+        Scheduler again = awaitService(Scheduler.class, "cfg-jobs");
+        assertTrue(again.isRunning());
+        c.delete();
+        awaitGone(Scheduler.class, "cfg-jobs");
+        assertTrue(!again.isRunning());
+        RuntimeIT.await(() -> RuntimeIT.threads("goflow-scheduler-cfg-jobs").isEmpty()
+                && RuntimeIT.threads("goflow-worker-pool-cfg-jobs").isEmpty());
+    }
+
+    @Test
+    public void pipelineOfStagePluginsFollowsThemAtRunTime() throws Exception {
+        ServiceRegistration<?> upper = stage("upper", s -> s.toUpperCase(java.util.Locale.ROOT));
+        ServiceRegistration<?> exclaim = stage("exclaim", s -> s + "!");
+        org.osgi.service.cm.Configuration c = factory("goflow.pipeline", "cfg-text");
+        try {
+            c.update(props("stages", new String[] {"upper", "exclaim"}, "timeout", "PT10S"));
+            @SuppressWarnings("unchecked")
+            Pipeline<Object, Object> text = awaitService(Pipeline.class, "cfg-text");
+            assertEquals(List.of("upper", "exclaim"), text.stageNames());
+            assertEquals("HI!", text.execute("hi").orElseThrow());
+
+            exclaim.unregister();
+            PipelineResult<Object, Object> missing = text.execute("hi");
+            assertTrue(missing.failed());
+            assertEquals("exclaim", missing.failedStage().orElseThrow().stageName());
+            assertTrue(missing.error().toString(), missing.error() instanceof StageNotFoundException);
+
+            exclaim = stage("exclaim", s -> s + "?");
+            assertEquals("HI?", text.execute("hi").orElseThrow());
+
+            c.update(props("stages", new String[0]));
+            awaitLog("goflow.pipeline~cfg-text (factory goflow.pipeline) rejected: property 'stages'");
+            awaitGone(Pipeline.class, "cfg-text");
+        } finally {
+            c.delete();
+            upper.unregister();
+            exclaim.unregister();
+        }
+    }
+
+    private ServiceRegistration<?> stage(String name, java.util.function.UnaryOperator<String> fn) {
+        Stage<String, String> stage = Stage.of(name, (ThrowingFunction<String, String>) fn::apply);
+        return context.registerService(Stage.class, stage, props(Stage.NAME_PROPERTY, name));
     }
 }

@@ -27,6 +27,11 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 import goflow.api.GoFlow;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.Stage;
+import goflow.api.pipeline.ThrowingFunction;
+import goflow.api.schedule.Scheduler;
+import goflow.api.stream.StreamSource;
 import goflow.api.pool.WorkerPool;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.RateLimiter;
@@ -66,7 +71,7 @@ public class ShellIT {
     @Test
     public void everyCommandIsRegisteredWithHelp() throws Exception {
         for (String cmd : new String[] {"stats", "pools", "limiters", "pipelines", "schedules", "stages", "sources",
-            "rate", "burst", "capacity", "resize"}) {
+            "rate", "burst", "capacity", "resize", "run", "stream"}) {
             String help = run("help goflow:" + cmd);
             assertTrue(cmd + ": " + help, help.startsWith(cmd + " - ") && help.contains("scope: goflow"));
         }
@@ -140,6 +145,44 @@ public class ShellIT {
             api.close();
             db.close();
             pool.close();
+        }
+    }
+
+    @Test
+    public void runPipelinesStreamAndSchedules() throws Exception {
+        Dictionary<String, Object> sp = new Hashtable<>();
+        sp.put(Stage.NAME_PROPERTY, "shout");
+        ServiceRegistration<?> shout = context.registerService(Stage.class,
+                Stage.of("shout", (ThrowingFunction<String, String>) s -> s.toUpperCase(java.util.Locale.ROOT) + "!"), sp);
+        Dictionary<String, Object> srcp = new Hashtable<>();
+        srcp.put(StreamSource.NAME_PROPERTY, "letters");
+        StreamSource<String> letters = ctx -> new StreamSource.Cursor<>() {
+            private char next = 'a';
+
+            @Override
+            public boolean tryAdvance(goflow.api.context.Context c, java.util.function.Consumer<? super String> a) {
+                a.accept(String.valueOf(next++));
+                return true;
+            }
+        };
+        ServiceRegistration<?> source = context.registerService(StreamSource.class, letters, srcp);
+        Pipeline<Object, Object> p = goflow.pipeline("shell-text").stages("shout").build();
+        Scheduler jobs = goflow.scheduler().name("shell-jobs").workers(1).build();
+        try {
+            String out = run("goflow:run shell-text hello");
+            assertTrue(out, out.matches("(?s)pipeline +result +output +duration\nshell-text +succeeded +HELLO! .*"
+                    + "\nshout +hello +HELLO! +\\S+ +-\n"));
+            String stats = run("goflow:pipelines shell-text");
+            assertTrue(stats, stats.matches("(?s).*\nshell-text +1 +1 +0 +0 .*\nshout +1 +1 +0 +0 .*"));
+            assertTrue(run("goflow:pipelines").matches("(?s)name .*\nshell-text +pipeline .*"));
+            assertEquals("#  element\n1  a\n2  b\n", run("goflow:stream letters 2"));
+            String schedules = run("goflow:schedules");
+            assertTrue(schedules, schedules.matches("(?s)name +kind +owner +running .*\nshell-jobs +scheduler +PAXEXAM\\S+ +false .*"));
+        } finally {
+            p.close();
+            jobs.close();
+            shout.unregister();
+            source.unregister();
         }
     }
 }

@@ -16,6 +16,9 @@ import org.osgi.service.component.annotations.Reference;
 import goflow.api.Primitive;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Registry;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.PipelineStats;
+import goflow.api.pipeline.StageStats;
 
 /**
  * The Gogo commands of scope {@code goflow}. Every command returns its output as text (Gogo
@@ -133,6 +136,34 @@ public final class GoFlowCommands {
     @Descriptor("list the pipelines with their statistics")
     public String pipelines() {
         return family(Primitive.Family.PIPELINE);
+    }
+
+    /**
+     * One pipeline: its figures and a row of statistics per stage.
+     *
+     * @param name the pipeline's name
+     * @return the tables
+     */
+    @Descriptor("show one pipeline's statistics with a row per stage")
+    public String pipelines(@Descriptor("the pipeline's name") String name) {
+        Optional<PipelineStats> found = registry.find(name).filter(Pipeline.class::isInstance)
+                .map(p -> ((Pipeline<?, ?>) p).stats());
+        if (found.isEmpty()) {
+            return notFound("pipeline", name);
+        }
+        PipelineStats stats = found.get();
+        StringBuilder sb = new StringBuilder();
+        sb.append(Table.of("pipeline", "executions", "successes", "failures", "inFlight", "averageDuration",
+                "maxDuration").row(name, stats.executions(), stats.successes(), stats.failures(), stats.inFlight(),
+                stats.averageDuration(), stats.maxDuration()));
+        sb.append('\n');
+        Table stages = Table.of("stage", "count", "successes", "errors", "inFlight", "averageDuration",
+                "maxDuration", "totalDuration");
+        for (StageStats s : stats.stages()) {
+            stages.row(s.name(), s.count(), s.successes(), s.errors(), s.inFlight(), s.averageDuration(),
+                    s.maxDuration(), s.totalDuration());
+        }
+        return sb.append(stages).toString();
     }
 
     /**

@@ -40,16 +40,26 @@ final class Configured<P extends Primitive> {
     private final String factoryPid;
     private final LiveRegistry live;
     private final String[] services;
+    /** Bound into the primitive's GoFlow when not null (pipelines use stage plugins). */
+    private final Plugins plugins;
     /** The current primitive's GoFlow, primitive and registrations; replaced by {@link #rebuild}. */
     private GoFlowImpl goflow;
     private Registration listing;
+    private Registration attached;
     private P primitive;
     private ServiceRegistration<?> registration;
 
     /** Builds the primitive and registers it; if the configuration is invalid, logs why and registers nothing. */
     Configured(BundleContext context, Map<String, Object> properties, LiveRegistry live, Class<?>[] services,
             Function<GoFlow, P> build) {
+        this(context, properties, live, null, services, build);
+    }
+
+    /** As above, with the stage and stream source plugins bound into the primitive's GoFlow. */
+    Configured(BundleContext context, Map<String, Object> properties, LiveRegistry live, Plugins plugins,
+            Class<?>[] services, Function<GoFlow, P> build) {
         this.context = context;
+        this.plugins = plugins;
         this.pid = String.valueOf(properties.get("service.pid"));
         this.factoryPid = String.valueOf(properties.get("service.factoryPid"));
         this.live = live;
@@ -79,6 +89,11 @@ final class Configured<P extends Primitive> {
         return pid;
     }
 
+    /** Returns the GoFlow that holds the primitive (and its helpers, such as a scheduler's pool), or null. */
+    GoFlowImpl goflow() {
+        return goflow;
+    }
+
     private void create(Function<GoFlow, P> build) {
         try {
             tryCreate(build);
@@ -90,11 +105,13 @@ final class Configured<P extends Primitive> {
     private void tryCreate(Function<GoFlow, P> build) {
         GoFlowImpl g = new GoFlowImpl(Clock.system(), pid);
         Registration l = live.add(g.registry());
+        Registration a = plugins == null ? Registration.NONE : plugins.attach(g.stages(), g.streamSources());
         P p;
         try {
             p = build.apply(g);
         } catch (RuntimeException | Error e) {
             g.close();
+            a.close();
             l.close();
             throw e;
         }
@@ -104,6 +121,7 @@ final class Configured<P extends Primitive> {
         props.put("goflow.config.pid", pid);
         goflow = g;
         listing = l;
+        attached = a;
         primitive = p;
         registration = context.registerService(services, p, props);
         LOG.log(System.Logger.Level.INFO, () -> "configuration " + pid + " created " + p.kind().label() + " '"
@@ -153,9 +171,28 @@ final class Configured<P extends Primitive> {
         }
         if (goflow != null) {
             goflow.close();
+            attached.close();
             listing.close();
             goflow = null;
             primitive = null;
+        }
+    }
+
+    /**
+     * Parses a duration property.
+     *
+     * @param component the kind, for the error
+     * @param field the property
+     * @param value an ISO-8601 duration such as {@code PT5S}
+     * @return the duration
+     * @throws InvalidConfigException naming the property if the value is not a duration
+     */
+    static java.time.Duration duration(String component, String field, String value) {
+        try {
+            return java.time.Duration.parse(value.trim());
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new InvalidConfigException(component, field, value, "must be an ISO-8601 duration",
+                    "for example PT5S or PT0.5S; empty for none");
         }
     }
 

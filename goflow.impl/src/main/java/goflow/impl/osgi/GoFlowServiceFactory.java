@@ -22,7 +22,9 @@ import goflow.impl.GoFlowImpl;
 
 /**
  * Registers the bundle-scoped {@link GoFlow} service: each consumer bundle gets its own
- * {@link GoFlowImpl} whose owner is the bundle's symbolic name, listed in the {@link LiveRegistry};
+ * {@link GoFlowImpl} whose owner is the bundle's symbolic name, listed in the {@link LiveRegistry},
+ * with the stage and stream source plugin services in its {@code stages()} and
+ * {@code streamSources()} (see {@link Plugins});
  * when the bundle ungets the service (or stops), its {@code GoFlow} is closed, and with it every
  * primitive and thread it created.
  *
@@ -38,6 +40,7 @@ public final class GoFlowServiceFactory implements ServiceFactory<GoFlow> {
     private static final System.Logger LOG = System.getLogger(GoFlowServiceFactory.class.getName());
 
     private final LiveRegistry live;
+    private final Plugins plugins;
     private final ServiceRegistration<GoFlow> registration;
     /** Each handed-out instance's listing in {@code live}; identity-keyed. */
     private final Map<GoFlow, Registration> listed = Collections.synchronizedMap(new IdentityHashMap<>());
@@ -47,10 +50,12 @@ public final class GoFlowServiceFactory implements ServiceFactory<GoFlow> {
      *
      * @param context this bundle's context
      * @param live the framework-wide registry every consumer's primitives are listed in
+     * @param plugins the stage and stream source plugin services, bound into each consumer's GoFlow
      */
     @Activate
-    public GoFlowServiceFactory(BundleContext context, @Reference LiveRegistry live) {
+    public GoFlowServiceFactory(BundleContext context, @Reference LiveRegistry live, @Reference Plugins plugins) {
         this.live = live;
+        this.plugins = plugins;
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("service.description", "goflow: creates rate limiters, pools, schedulers and pipelines");
         props.put("service.vendor", "goflow");
@@ -60,7 +65,12 @@ public final class GoFlowServiceFactory implements ServiceFactory<GoFlow> {
     @Override
     public GoFlow getService(Bundle bundle, ServiceRegistration<GoFlow> reg) {
         GoFlowImpl goflow = new GoFlowImpl(Clock.system(), owner(bundle));
-        listed.put(goflow, live.add(goflow.registry()));
+        Registration listing = live.add(goflow.registry());
+        Registration attached = plugins.attach(goflow.stages(), goflow.streamSources());
+        listed.put(goflow, () -> {
+            attached.close();
+            listing.close();
+        });
         return goflow;
     }
 

@@ -1,7 +1,6 @@
 package goflow.impl.osgi;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,12 +95,7 @@ public final class WorkerPoolComponent {
         if (value == null || value.isBlank()) {
             return Duration.ZERO;
         }
-        try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException e) {
-            throw new InvalidConfigException("worker-pool", "taskTimeout", value,
-                    "must be an ISO-8601 duration", "for example PT5S or PT0.5S; empty for none");
-        }
+        return Configured.duration("worker-pool", "taskTimeout", value);
     }
 
     static QueueFullPolicy policy(String value) {
