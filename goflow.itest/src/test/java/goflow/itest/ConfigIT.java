@@ -144,6 +144,10 @@ public class ConfigIT {
         assertEquals(200, api.burst());
         assertEquals("goflow.tokenbucket~cfg-api", registry.snapshot().stream()
                 .filter(r -> r.name().equals("cfg-api")).findFirst().orElseThrow().owner());
+        javax.management.MBeanServer jmx = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        javax.management.ObjectName mbean = new javax.management.ObjectName("goflow:type=token-bucket,name=cfg-api");
+        assertEquals(200L, jmx.getAttribute(mbean, "burst"));
+        assertEquals("goflow.tokenbucket~cfg-api", jmx.getAttribute(mbean, "Owner"));
 
         c.update(props("rate", 50.0, "burst", 20L));
         RuntimeIT.await(() -> api.rate().eventsPerSecond() == 50.0 && api.burst() == 20);
@@ -157,6 +161,7 @@ public class ConfigIT {
 
         c.delete();
         awaitGone(RateLimiter.class, "cfg-api");
+        RuntimeIT.await(() -> !jmx.isRegistered(mbean));
         assertEquals(List.of(), registry.snapshot().stream().filter(r -> r.name().equals("cfg-api")).map(r -> r.owner())
                 .collect(java.util.stream.Collectors.toList()));
     }

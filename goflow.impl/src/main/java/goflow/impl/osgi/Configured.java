@@ -170,7 +170,7 @@ final class Configured<P extends Primitive> {
             }
         }
         if (goflow != null) {
-            goflow.close();
+            BoundedClose.close(goflow, BoundedClose.GRACE);
             attached.close();
             listing.close();
             goflow = null;

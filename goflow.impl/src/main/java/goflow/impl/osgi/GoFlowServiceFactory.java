@@ -77,7 +77,7 @@ public final class GoFlowServiceFactory implements ServiceFactory<GoFlow> {
     @Override
     public void ungetService(Bundle bundle, ServiceRegistration<GoFlow> reg, GoFlow service) {
         try {
-            service.close();
+            BoundedClose.close((GoFlowImpl) service, BoundedClose.GRACE);
         } finally {
             Registration listing = listed.remove(service);
             if (listing != null) {
