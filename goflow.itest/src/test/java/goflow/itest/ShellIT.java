@@ -126,7 +126,7 @@ public class ShellIT {
 
             String limiters = run("goflow:limiters");
             assertTrue(limiters, limiters.startsWith("name "));
-            assertEquals(limiters, 3, limiters.split("\n").length);
+            assertEquals(limiters, 5, limiters.split("\n").length);
             String pools = run("goflow:pools");
             assertEquals(pools, 2, pools.split("\n").length);
             assertTrue(run("goflow:stats shell-api"), run("goflow:stats shell-api").contains("\nburst      200\n"));

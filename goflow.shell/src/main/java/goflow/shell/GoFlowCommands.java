@@ -216,14 +216,41 @@ public final class GoFlowCommands {
         return familyTable(rows);
     }
 
-    /** One table for primitives of one family: name, kind, owner, then every statistic any of them has. */
+    /**
+     * The tables for primitives of one family: one per kind, each with name, owner and every
+     * top-level statistic of that kind (nested figures such as {@code stage.<name>.count} are left
+     * to the detail commands).
+     */
     static String familyTable(List<PrimitiveInfo> rows) {
+        StringBuilder sb = new StringBuilder();
+        for (Primitive.Kind kind : Primitive.Kind.values()) {
+            List<PrimitiveInfo> ofKind = new ArrayList<>();
+            for (PrimitiveInfo r : rows) {
+                if (r.kind() == kind) {
+                    ofKind.add(r);
+                }
+            }
+            if (!ofKind.isEmpty()) {
+                if (sb.length() > 0) {
+                    sb.append('\n');
+                }
+                sb.append(kindTable(ofKind));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String kindTable(List<PrimitiveInfo> rows) {
         Set<String> keys = new LinkedHashSet<>();
         List<Map<String, Object>> maps = new ArrayList<>();
         for (PrimitiveInfo r : rows) {
             Map<String, Object> m = r.stats().toMap();
             maps.add(m);
-            keys.addAll(m.keySet());
+            for (String k : m.keySet()) {
+                if (k.indexOf('.') < 0) {
+                    keys.add(k);
+                }
+            }
         }
         List<String> headers = new ArrayList<>(List.of("name", "kind", "owner"));
         headers.addAll(keys);

@@ -61,6 +61,7 @@ class GoFlowCommandsTest {
     private final FixedRegistry registry = new FixedRegistry()
             .add("api", Primitive.Kind.TOKEN_BUCKET, "app.bundle", map("rate", 100.0, "burst", 200L, "allowed", 12345L))
             .add("db", Primitive.Kind.CONCURRENCY_LIMITER, "config", map("capacity", 8, "inUse", 3))
+            .add("text", Primitive.Kind.PIPELINE, "app.bundle", map("executions", 2L, "stage.upper.count", 2L))
             .add("workers", Primitive.Kind.WORKER_POOL, "app.bundle",
                     map("workers", 4, "completed", 17L, "avgDuration", Duration.ofMillis(12)));
 
@@ -72,13 +73,19 @@ class GoFlowCommandsTest {
     void statsGroupsByFamilyInAlignedTables() {
         assertEquals(""
                 + "Limiters (2)\n"
-                + "name  kind                 owner       rate  burst  allowed  capacity  inUse\n"
-                + "api   token-bucket         app.bundle   100    200    12345         -      -\n"
-                + "db    concurrency-limiter  config         -      -        -         8      3\n"
+                + "name  kind          owner       rate  burst  allowed\n"
+                + "api   token-bucket  app.bundle   100    200    12345\n"
+                + "\n"
+                + "name  kind                 owner   capacity  inUse\n"
+                + "db    concurrency-limiter  config         8      3\n"
                 + "\n"
                 + "Worker pools (1)\n"
                 + "name     kind         owner       workers  completed  avgDuration\n"
-                + "workers  worker-pool  app.bundle        4         17       12.0ms\n",
+                + "workers  worker-pool  app.bundle        4         17       12.0ms\n"
+                + "\n"
+                + "Pipelines (1)\n"
+                + "name  kind      owner       executions\n"
+                + "text  pipeline  app.bundle           2\n",
                 commands.stats());
     }
 
@@ -87,8 +94,10 @@ class GoFlowCommandsTest {
         assertEquals(""
                 + "name     kind         owner       workers  completed  avgDuration\n"
                 + "workers  worker-pool  app.bundle        4         17       12.0ms\n", commands.pools());
-        assertEquals(3, commands.limiters().split("\n").length);
-        assertEquals("no pipelines\n", commands.pipelines());
+        assertEquals(5, commands.limiters().split("\n").length);
+        assertEquals(""
+                + "name  kind      owner       executions\n"
+                + "text  pipeline  app.bundle           2\n", commands.pipelines(), "nested figures are left out");
         assertEquals("no schedulers\n", commands.schedules());
     }
 
