@@ -264,12 +264,9 @@ public class ConfigIT {
 
         c.update(props("workers", 3, "zone", "Mars/Olympus"));
         awaitLog("property 'zone' = Mars/Olympus must be a time zone id");
-        awaitGone(Scheduler.class, "cfg-jobs");
-        assertTrue(RuntimeIT.threads("goflow-scheduler-cfg-jobs-").isEmpty());
-
-        c.update(props("workers", 1));
         Scheduler again = awaitService(Scheduler.class, "cfg-jobs");
-        assertTrue(again.isRunning());
+        assertTrue("the last valid configuration stays in effect", again.isRunning());
+        assertEquals(1, RuntimeIT.threads("goflow-scheduler-cfg-jobs-").size());
         c.delete();
         awaitGone(Scheduler.class, "cfg-jobs");
         assertTrue(!again.isRunning());
@@ -298,11 +295,28 @@ public class ConfigIT {
             exclaim = stage("exclaim", s -> s + "?");
             assertEquals("HI?", text.execute("hi").orElseThrow());
 
+            c.update(props("stages", new String[] {"exclaim"}));
+            RuntimeIT.await(() -> {
+                try {
+                    Pipeline<?, ?> now = service(Pipeline.class, "cfg-text");
+                    return now != null && now.stageNames().equals(List.of("exclaim"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             c.update(props("stages", new String[0]));
             awaitLog("goflow.pipeline~cfg-text (factory goflow.pipeline) rejected: property 'stages'");
+            @SuppressWarnings("unchecked")
+            Pipeline<Object, Object> kept = awaitService(Pipeline.class, "cfg-text");
+            assertEquals("the last valid configuration stays in effect", "hi?", kept.execute("hi").orElseThrow());
+            c.delete();
             awaitGone(Pipeline.class, "cfg-text");
         } finally {
-            c.delete();
+            try {
+                c.delete();
+            } catch (IllegalStateException alreadyDeleted) {
+                // deleted by the test
+            }
             upper.unregister();
             exclaim.unregister();
         }

@@ -59,9 +59,10 @@ public final class ConcurrencyLimiterComponent {
     public void modified(ConcurrencyLimiterConfig config, Map<String, Object> properties) {
         String newName = name(config, properties);
         if (configured.primitive() == null || !newName.equals(name) || config.fair() != fair) {
-            configured.rebuild(build(config, newName));
-            name = newName;
-            fair = config.fair();
+            if (configured.rebuild(build(config, newName))) {
+                name = newName;
+                fair = config.fair();
+            }
             return;
         }
         ConcurrencyLimiter l = configured.primitive();

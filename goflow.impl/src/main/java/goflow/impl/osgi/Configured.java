@@ -48,6 +48,8 @@ final class Configured<P extends Primitive> {
     private Registration attached;
     private P primitive;
     private ServiceRegistration<?> registration;
+    /** Builds from the last configuration that was in effect (valid), or null if none was. */
+    private Function<GoFlow, P> inEffect;
 
     /** Builds the primitive and registers it; if the configuration is invalid, logs why and registers nothing. */
     Configured(BundleContext context, Map<String, Object> properties, LiveRegistry live, Class<?>[] services,
@@ -94,11 +96,14 @@ final class Configured<P extends Primitive> {
         return goflow;
     }
 
-    private void create(Function<GoFlow, P> build) {
+    private boolean create(Function<GoFlow, P> build) {
         try {
             tryCreate(build);
+            inEffect = build;
+            return true;
         } catch (InvalidConfigException e) {
             rejected(e);
+            return false;
         }
     }
 
@@ -128,10 +133,25 @@ final class Configured<P extends Primitive> {
                 + p.name() + "'");
     }
 
-    /** Replaces the primitive with one built from a new configuration (for changes that cannot be live). */
-    void rebuild(Function<GoFlow, P> build) {
+    /**
+     * Replaces the primitive with one built from a new configuration, for changes that cannot be
+     * live: the old one is closed (a pool completes its accepted tasks), then the new one built. If
+     * the new configuration is rejected, the previous one is built again, so the last valid
+     * configuration stays in effect.
+     *
+     * @param build builds from the new configuration
+     * @return true if the new configuration is in effect
+     */
+    boolean rebuild(Function<GoFlow, P> build) {
+        Function<GoFlow, P> previous = inEffect;
         close();
-        create(build);
+        if (create(build)) {
+            return true;
+        }
+        if (previous != null) {
+            create(previous);
+        }
+        return false;
     }
 
     /**

@@ -58,8 +58,9 @@ public final class LeakyBucketComponent {
     public void modified(LeakyBucketConfig config, Map<String, Object> properties) {
         String newName = name(config, properties);
         if (configured.primitive() == null || !newName.equals(name)) {
-            configured.rebuild(build(config, newName));
-            name = newName;
+            if (configured.rebuild(build(config, newName))) {
+                name = newName;
+            }
             return;
         }
         LeakyBucket l = configured.primitive();

@@ -63,8 +63,9 @@ public final class SchedulerComponent {
         List<String> now = fixed(config, properties);
         Optional<WorkerPool> pool = ownPool();
         if (configured.primitive() == null || !now.equals(fixed) || pool.isEmpty()) {
-            configured.rebuild(build(config, name(config, properties)));
-            fixed = now;
+            if (configured.rebuild(build(config, name(config, properties)))) {
+                fixed = now;
+            }
             return;
         }
         WorkerPool p = pool.get();

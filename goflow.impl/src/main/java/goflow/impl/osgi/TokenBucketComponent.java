@@ -57,8 +57,9 @@ public final class TokenBucketComponent {
     public void modified(TokenBucketConfig config, Map<String, Object> properties) {
         String newName = name(config, properties);
         if (configured.primitive() == null || !newName.equals(name)) {
-            configured.rebuild(build(config, newName));
-            name = newName;
+            if (configured.rebuild(build(config, newName))) {
+                name = newName;
+            }
             return;
         }
         RateLimiter l = configured.primitive();

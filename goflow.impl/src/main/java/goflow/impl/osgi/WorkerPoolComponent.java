@@ -63,8 +63,9 @@ public final class WorkerPoolComponent {
     public void modified(WorkerPoolConfig config, Map<String, Object> properties) {
         Fixed now = new Fixed(config, properties);
         if (configured.primitive() == null || !now.equals(fixed)) {
-            configured.rebuild(build(config, now.name));
-            fixed = now;
+            if (configured.rebuild(build(config, now.name))) {
+                fixed = now;
+            }
             return;
         }
         WorkerPool p = configured.primitive();
