@@ -322,6 +322,39 @@ public class ConfigIT {
         }
     }
 
+    @Test
+    public void aStagePluginUnregisteredMidRunLetsTheInFlightItemFinish() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ServiceRegistration<?> slow = stage("slow", s -> {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return s + " done";
+        });
+        org.osgi.service.cm.Configuration c = factory("goflow.pipeline", "cfg-slow");
+        try {
+            c.update(props("stages", new String[] {"slow"}));
+            @SuppressWarnings("unchecked")
+            Pipeline<Object, Object> p = awaitService(Pipeline.class, "cfg-slow");
+            java.util.concurrent.CompletableFuture<PipelineResult<Object, Object>> running =
+                    p.executeAsync(goflow.api.context.Context.background(), "item");
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            slow.unregister();
+            release.countDown();
+            assertEquals("item done", running.get(10, TimeUnit.SECONDS).orElseThrow());
+            PipelineResult<Object, Object> after = p.execute("next");
+            assertTrue(after.error() instanceof StageNotFoundException);
+        } finally {
+            c.delete();
+            release.countDown();
+        }
+        awaitGone(Pipeline.class, "cfg-slow");
+    }
+
     private ServiceRegistration<?> stage(String name, java.util.function.UnaryOperator<String> fn) {
         Stage<String, String> stage = Stage.of(name, (ThrowingFunction<String, String>) fn::apply);
         return context.registerService(Stage.class, stage, props(Stage.NAME_PROPERTY, name));
