@@ -1,6 +1,5 @@
 package goflow.api;
 
-import java.time.ZoneId;
 import java.util.Iterator;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -8,7 +7,6 @@ import java.util.ServiceLoader;
 import org.osgi.annotation.versioning.ProviderType;
 
 import goflow.api.inspect.Registry;
-import goflow.api.schedule.Cron;
 
 /**
  * The entry point: creates every goflow primitive and keeps the {@link Registry} of those still
@@ -146,24 +144,24 @@ public interface GoFlow extends AutoCloseable {
 
     /**
      * Parses a cron expression evaluated in the system default time zone (unless it has a
-     * {@code TZ=} prefix). Syntax, day-of-week rules and daylight-saving behaviour: {@link Cron}.
+     * {@code TZ=} prefix). Syntax, day-of-week rules and daylight-saving behaviour: {@link goflow.api.schedule.Cron}.
      *
      * @param expression the expression, e.g. {@code "0 9 * * MON-FRI"} or {@code "@every 10s"}
      * @return the parsed expression
      * @throws goflow.api.schedule.CronSyntaxException naming the field and the offending token
      */
-    Cron cron(String expression);
+    goflow.api.schedule.Cron cron(String expression);
 
     /**
      * Parses a cron expression evaluated in {@code zone} (unless it has a {@code TZ=} prefix, which
-     * wins). Syntax, day-of-week rules and daylight-saving behaviour: {@link Cron}.
+     * wins). Syntax, day-of-week rules and daylight-saving behaviour: {@link goflow.api.schedule.Cron}.
      *
      * @param expression the expression, e.g. {@code "0 0 9 * * MON-FRI"}
      * @param zone the time zone the fields are matched in
      * @return the parsed expression
      * @throws goflow.api.schedule.CronSyntaxException naming the field and the offending token
      */
-    Cron cron(String expression, ZoneId zone);
+    goflow.api.schedule.Cron cron(String expression, java.time.ZoneId zone);
 
     /**
      * Starts configuring a {@link goflow.api.schedule.Scheduler}: runs jobs once, at an instant, at
@@ -255,12 +253,38 @@ public interface GoFlow extends AutoCloseable {
     // Channels (goflow.api.channel)
     // ---------------------------------------------------------------------------------------------
 
+    /**
+     * Returns a builder for a bounded {@link goflow.api.channel.BackpressureChannel}. Name the value
+     * type at the call: {@code goflow.<String>channel().capacity(10).build()}.
+     *
+     * @param <T> the type of the channel's values
+     * @return a new builder (default capacity 100, strategy BLOCK)
+     */
+    <T> goflow.api.channel.BackpressureChannel.Builder<T> channel();
+
+    /**
+     * Returns the channel utilities (merge, fan-out, tee, batch, pipe) of this instance; their
+     * links stop by themselves once the channels they connect are closed, so closing this
+     * {@code GoFlow} (which closes its channels) also ends the links between its channels.
+     *
+     * @return the utilities, stateless and shared
+     */
+    goflow.api.channel.Channels channels();
+
     // (end of channels)
 
 
     // ---------------------------------------------------------------------------------------------
     // Async writer (goflow.api.io)
     // ---------------------------------------------------------------------------------------------
+
+    /**
+     * Returns a builder for an {@link goflow.api.io.AsyncWriter}: a fixed-size buffer in front of
+     * an {@code OutputStream} or {@code Writer}, written out by one background thread.
+     *
+     * @return a new builder
+     */
+    goflow.api.io.AsyncWriter.Builder asyncWriter();
 
     // (end of async writer)
 

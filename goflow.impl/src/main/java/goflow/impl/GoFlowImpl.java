@@ -1,13 +1,10 @@
 package goflow.impl;
 
-import java.time.ZoneId;
 import java.util.Objects;
 
 import goflow.api.Clock;
 import goflow.api.GoFlow;
-import goflow.api.schedule.Cron;
 import goflow.impl.internal.PrimitiveRegistry;
-import goflow.impl.schedule.CronExpression;
 
 /**
  * The {@link GoFlow} implementation: owns a {@link PrimitiveRegistry} and creates primitives
@@ -102,13 +99,13 @@ public final class GoFlowImpl implements GoFlow {
     // ---------------------------------------------------------------------------------------------
 
     @Override
-    public Cron cron(String expression) {
-        return CronExpression.parse(expression, ZoneId.systemDefault());
+    public goflow.api.schedule.Cron cron(String expression) {
+        return goflow.impl.schedule.CronExpression.parse(expression, java.time.ZoneId.systemDefault());
     }
 
     @Override
-    public Cron cron(String expression, ZoneId zone) {
-        return CronExpression.parse(expression, zone);
+    public goflow.api.schedule.Cron cron(String expression, java.time.ZoneId zone) {
+        return goflow.impl.schedule.CronExpression.parse(expression, zone);
     }
 
     @Override
@@ -174,12 +171,29 @@ public final class GoFlowImpl implements GoFlow {
     // Channels (goflow.api.channel)
     // ---------------------------------------------------------------------------------------------
 
+    private final goflow.api.channel.Channels channels = new goflow.impl.channel.ChannelsImpl();
+
+    @Override
+    public <T> goflow.api.channel.BackpressureChannel.Builder<T> channel() {
+        return new goflow.impl.channel.ChannelBuilder<>(registry);
+    }
+
+    @Override
+    public goflow.api.channel.Channels channels() {
+        return channels;
+    }
+
     // (end of channels)
 
 
     // ---------------------------------------------------------------------------------------------
     // Async writer (goflow.api.io)
     // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public goflow.api.io.AsyncWriter.Builder asyncWriter() {
+        return new goflow.impl.io.AsyncWriterBuilder(registry, clock);
+    }
 
     // (end of async writer)
 

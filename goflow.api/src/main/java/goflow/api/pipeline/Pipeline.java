@@ -83,7 +83,8 @@ public interface Pipeline<I, O> extends Primitive {
      * Starts an execution without waiting for it. With an executor every stage runs there and no
      * thread waits; without one, the execution runs on a new thread named
      * {@code goflow-pipeline-<name>-<n>}. The future always completes normally with the result;
-     * cancelling the future cancels the execution.
+     * cancelling the future cancels the execution's context and interrupts the thread running
+     * its stage.
      *
      * @param ctx the execution's context; cancel it to stop the execution
      * @param input the input

@@ -40,9 +40,11 @@ public interface PipelineOptions<B extends PipelineOptions<B>> {
     /**
      * Sets a timeout per execution: when it passes, the context of the stage in flight is
      * cancelled with a {@link goflow.api.context.DeadlineExceededException}, and the execution
-     * ends with that error. With an {@link #executor(Executor)} the execution returns at the
-     * deadline; without one, the stage runs on the caller's thread and the execution ends when
-     * the stage returns (stages should honour their context). Default: none.
+     * ends with that error; the thread running the stage is also interrupted (and that interrupt
+     * is cleared when the stage returns, so it never reaches the caller or the executor's next
+     * task). With an {@link #executor(Executor)} the execution returns at the deadline; without
+     * one the stage runs on the caller's thread and the execution ends when the stage returns, so
+     * stages should honour their context or interruption. Default: none.
      *
      * @param timeout a positive duration
      * @return this builder

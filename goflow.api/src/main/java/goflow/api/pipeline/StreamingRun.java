@@ -58,7 +58,8 @@ public interface StreamingRun {
     CompletableFuture<StreamingResult> completion();
 
     /**
-     * Waits for the run to end.
+     * Waits for the run to end and for all its threads to terminate. Do not call it from the
+     * run's own sink or error handler: they run on a thread it waits for.
      *
      * @return the result
      * @throws InterruptedException if the calling thread is interrupted while waiting (the run

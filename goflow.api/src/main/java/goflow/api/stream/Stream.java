@@ -232,6 +232,19 @@ public interface Stream<T> extends AutoCloseable {
     <R> Stream<R> mapConcurrent(int parallelism, Function<? super T, ? extends R> mapper);
 
     /**
+     * Passes each element on only after taking one token from {@code limiter}
+     * ({@link goflow.api.ratelimit.RateLimiter#await(Context)}, with the terminal operation's
+     * context), so elements pass no faster than the limiter's rate. The element is pulled first,
+     * then waits; nothing else is read ahead. The limiter is shared, not owned: the stream never
+     * closes it. Its errors (for example {@link goflow.api.ClosedException} once it is closed, or
+     * {@link goflow.api.ratelimit.ZeroRateException}) end the terminal operation.
+     *
+     * @param limiter the limiter to take tokens from
+     * @return the new stream
+     */
+    Stream<T> throttle(goflow.api.ratelimit.RateLimiter limiter);
+
+    /**
      * Adds a close hook: {@code action} runs when the stream is closed, after the source's own
      * hooks, whatever the ending. An exception it throws is reported like a failing source close.
      *

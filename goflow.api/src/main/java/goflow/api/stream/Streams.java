@@ -72,6 +72,18 @@ public interface Streams {
     <T> Stream<T> empty();
 
     /**
+     * Streams the values received from a channel, in FIFO order, waiting while it is empty; the
+     * stream ends when the channel is closed and drained. Each element is received only when the
+     * chain asks for it. The stream does not own the channel: ending or closing the stream leaves
+     * the channel open, and values still in it stay there.
+     *
+     * @param <T> the element type
+     * @param channel the channel to receive from
+     * @return a new stream
+     */
+    <T> Stream<T> fromChannel(goflow.api.channel.BackpressureChannel<? extends T> channel);
+
+    /**
      * Streams from a source: its {@link StreamSource#open cursor} is opened when the terminal
      * operation starts and closed when it ends.
      *

@@ -22,9 +22,13 @@ import goflow.api.pipeline.StageResult;
  * then whichever thread ends each stage — and each hand-off goes through the executor (task
  * submission) or the {@link Call#state} CAS, both of which publish them.
  *
- * <p>Each stage call ends exactly once: either the task finishes it ({@code PENDING → DONE}) or
- * the context's end gives it up ({@code PENDING → ABANDONED}, on the thread that ended the
- * context, so a timeout returns at the deadline even if the stage ignores its context). The
+ * <p>Each stage call ends exactly once. {@link Call#state}: {@code PENDING → RUNNING} when the
+ * task starts, then {@code RUNNING → DONE} when it finishes (the task ends the call), or the
+ * context's end gives the call up on the thread that ended the context, so a timeout returns at
+ * the deadline even if the stage ignores its context: {@code PENDING → ABANDONED} before the task
+ * started, or {@code RUNNING → INTERRUPTING → ABANDONED} around interrupting the task's thread;
+ * the task then waits out INTERRUPTING and clears that interrupt, so it never reaches the
+ * executor's next task. The
  * execution checks the context again after publishing {@link #current} (and the context's
  * callback reads {@code current} after the context is done), so a context that ends between two
  * stages is never missed.
@@ -34,8 +38,10 @@ import goflow.api.pipeline.StageResult;
  */
 final class Execution<I, O> {
     private static final int PENDING = 0;
-    private static final int DONE = 1;
-    private static final int ABANDONED = 2;
+    private static final int RUNNING = 1;
+    private static final int DONE = 2;
+    private static final int INTERRUPTING = 3;
+    private static final int ABANDONED = 4;
 
     final CompletableFuture<PipelineResult<I, O>> future = new CompletableFuture<>();
     private final PipelineImpl<I, O> p;
@@ -77,7 +83,7 @@ final class Execution<I, O> {
 
     private void contextEnded() {
         Call c = current;
-        if (c != null && c.state.compareAndSet(PENDING, ABANDONED)) {
+        if (c != null && c.abandon()) {
             ended(c, null, ctx.error().orElseThrow());
         }
     }
@@ -99,7 +105,7 @@ final class Execution<I, O> {
         Call c = new Call(node, cur, p.clock.nanoTime());
         current = c;
         if (ctx.isDone()) {
-            if (c.state.compareAndSet(PENDING, ABANDONED)) {
+            if (c.abandon()) {
                 ended(c, null, ctx.error().orElseThrow());
             }
             return;
@@ -107,7 +113,7 @@ final class Execution<I, O> {
         try {
             p.executor.execute(c);
         } catch (RuntimeException | Error e) {
-            if (c.state.compareAndSet(PENDING, ABANDONED)) {
+            if (c.abandon()) {
                 ended(c, null, new GoFlowException("pipeline '" + p.name + "': failed to submit stage '"
                         + node.name + "' to the executor: " + e, e));
             }
@@ -163,9 +169,29 @@ final class Execution<I, O> {
             this.startNanos = startNanos;
         }
 
+        /** The thread running the stage; written before {@code state} becomes RUNNING. */
+        private Thread runner;
+
+        /** Gives the call up; returns true for the one caller that ends it this way. */
+        boolean abandon() {
+            if (state.compareAndSet(PENDING, ABANDONED)) {
+                return true;
+            }
+            if (state.compareAndSet(RUNNING, INTERRUPTING)) {
+                try {
+                    runner.interrupt();
+                } finally {
+                    state.set(ABANDONED);
+                }
+                return true;
+            }
+            return false;
+        }
+
         @Override
         public void run() {
-            if (state.get() != PENDING) {
+            runner = Thread.currentThread();
+            if (!state.compareAndSet(PENDING, RUNNING)) {
                 return;
             }
             Object out = null;
@@ -175,9 +201,14 @@ final class Execution<I, O> {
             } catch (Throwable e) {
                 err = e;
             }
-            if (state.compareAndSet(PENDING, DONE)) {
+            if (state.compareAndSet(RUNNING, DONE)) {
                 ended(this, err == null ? out : null, err);
+                return;
             }
+            while (state.get() == INTERRUPTING) {
+                Thread.onSpinWait();
+            }
+            Thread.interrupted(); // the interrupt was ours: do not leave it to the executor
         }
     }
 }

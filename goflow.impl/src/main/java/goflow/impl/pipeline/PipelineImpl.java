@@ -142,10 +142,10 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
         checkContext(ctx);
         if (executor == null) {
             if (timeout == null) {
-                return runInline(ctx, input);
+                return runInline(ctx, input, null);
             }
-            try (CancellableContext own = ctx.withTimeout(timeout)) {
-                return runInline(own, input);
+            try (CancellableContext own = ctx.withTimeout(timeout); Interrupter interrupter = new Interrupter(own)) {
+                return runInline(own, input, interrupter);
             }
         }
         Execution<I, O> e = new Execution<>(this, ownContext(ctx), input);
@@ -179,8 +179,8 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
             result = new CompletableFuture<>();
             CompletableFuture<PipelineResult<I, O>> f = result;
             Thread t = new Thread(() -> {
-                try {
-                    f.complete(runInline(own, input));
+                try (Interrupter interrupter = new Interrupter(own)) {
+                    f.complete(runInline(own, input, interrupter));
                 } catch (Throwable unexpected) {
                     f.completeExceptionally(unexpected);
                 } finally {
@@ -207,9 +207,12 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
         return "goflow-pipeline-" + name + "-" + threadCounter.incrementAndGet();
     }
 
-    /** Runs every stage on the calling thread. */
+    /**
+     * Runs every stage on the calling thread. {@code interrupter}, given when {@code ctx} is the
+     * execution's own context, interrupts a stage when it ends; null otherwise.
+     */
     @SuppressWarnings("unchecked")
-    private PipelineResult<I, O> runInline(Context ctx, I input) {
+    private PipelineResult<I, O> runInline(Context ctx, I input, Interrupter interrupter) {
         long t0 = clock.nanoTime();
         Instant start = clock.instant();
         inFlight.increment();
@@ -234,10 +237,16 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
             long s0 = clock.nanoTime();
             Object out = null;
             Throwable err = null;
+            if (interrupter != null) {
+                interrupter.stageStarts();
+            }
             try {
                 out = node.process(ctx, cur);
             } catch (Throwable e) {
                 err = e;
+            }
+            if (interrupter != null) {
+                interrupter.stageEnded();
             }
             long s1 = clock.nanoTime();
             node.exit(s1 - s0, err == null);
@@ -253,8 +262,8 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
                 if (first == null) {
                     first = err;
                 }
-                if (err instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
+                if (err instanceof InterruptedException && !ctx.isDone()) {
+                    Thread.currentThread().interrupt(); // not ours: keep the caller's interrupt
                     break;
                 }
                 if (stopOnError) {

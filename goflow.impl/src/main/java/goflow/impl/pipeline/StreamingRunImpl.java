@@ -302,7 +302,8 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         if (ctx.isDone()) {
             return;
         }
-        permits.release();
+        // The permit is returned after the item is counted out, so in - out - failed never
+        // exceeds the number of permits.
         if (item.failure == null) {
             try {
                 sink.accept((O) item.value);
@@ -312,9 +313,11 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
             }
             out.incrementAndGet();
             p.itemsLeft(1);
+            permits.release();
         } else {
             failed.incrementAndGet();
             p.itemsLeft(1);
+            permits.release();
             try {
                 ((ItemErrorHandler<Object>) handler).onError(item.input, item.failure);
             } catch (Exception e) {

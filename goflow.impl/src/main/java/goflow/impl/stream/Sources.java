@@ -7,6 +7,8 @@ import java.util.Spliterator;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import goflow.api.ClosedException;
+import goflow.api.channel.BackpressureChannel;
 import goflow.api.context.ContextException;
 import goflow.api.stream.StreamException;
 import goflow.api.stream.StreamSource;
@@ -114,6 +116,33 @@ final class Sources {
         @Override
         boolean forEachWhile(Run run, Sink<? super T> sink) {
             return true;
+        }
+    }
+
+    /** A channel, received from until it is closed and drained; never closed by the stream. */
+    static final class OfChannel<T> extends Stage<T> {
+        private final BackpressureChannel<? extends T> channel;
+
+        OfChannel(BackpressureChannel<? extends T> channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+            while (true) {
+                run.check();
+                T value;
+                try {
+                    value = channel.receive(run.scope);
+                } catch (ContextException e) {
+                    throw run.failFrom(e);
+                } catch (ClosedException closedAndDrained) {
+                    return true;
+                }
+                if (!sink.accept(value)) {
+                    return false;
+                }
+            }
         }
     }
 

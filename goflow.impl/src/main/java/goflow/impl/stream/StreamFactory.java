@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import goflow.api.Clock;
 import goflow.api.ClosedException;
 import goflow.api.GoFlowException;
+import goflow.api.channel.BackpressureChannel;
 import goflow.api.stream.Stream;
 import goflow.api.stream.StreamSource;
 import goflow.api.stream.StreamSources;
@@ -88,6 +89,12 @@ public final class StreamFactory implements Streams {
     @Override
     public <T> Stream<T> empty() {
         return new StreamImpl<>(newShared("stream"), new Sources.Empty<>());
+    }
+
+    @Override
+    public <T> Stream<T> fromChannel(BackpressureChannel<? extends T> channel) {
+        Check.notNull(COMPONENT, "channel", channel);
+        return new StreamImpl<>(newShared("stream"), new Sources.OfChannel<>(channel));
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.stream.Collector;
 
 import goflow.api.GoFlowException;
 import goflow.api.context.Context;
+import goflow.api.ratelimit.RateLimiter;
 import goflow.api.stream.Stream;
 import goflow.api.stream.StreamClosedException;
 import goflow.impl.internal.Check;
@@ -31,7 +32,7 @@ import goflow.impl.internal.Check;
  *
  * @param <T> the element type
  */
-public final class StreamImpl<T> implements Stream<T> {
+final class StreamImpl<T> implements Stream<T> {
     static final String COMPONENT = "stream";
 
     final Shared shared;
@@ -167,6 +168,12 @@ public final class StreamImpl<T> implements Stream<T> {
         Check.positive(COMPONENT, "parallelism", parallelism, "the most mapper calls running at once");
         Check.notNull(COMPONENT, "mapper", mapper);
         return derive("mapConcurrent", new MapConcurrent<>(stage, parallelism, mapper, shared));
+    }
+
+    @Override
+    public Stream<T> throttle(RateLimiter limiter) {
+        Check.notNull(COMPONENT, "limiter", limiter);
+        return derive("throttle", new Throttle<>(stage, limiter));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package goflow.impl.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +28,11 @@ import goflow.impl.testing.NoThreadLeaks;
 
 /** The examples of docs/pipeline.md, compiled and run. */
 class DocExamplesTest extends NoThreadLeaks.LeakCheckedTest {
+
+    @AfterEach
+    void testThreadIsNotLeftInterrupted() {
+        assertFalse(Thread.interrupted(), "the test thread was left interrupted");
+    }
 
     @Test
     void typedPipelineStreamingRunAndStatistics(@TempDir Path dir) throws Exception {

@@ -37,6 +37,11 @@ import goflow.impl.testing.NoThreadLeaks;
 
 /** Timeouts, cancellation, executors and asynchronous executions. */
 class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
+
+    @AfterEach
+    void testThreadIsNotLeftInterrupted() {
+        assertFalse(Thread.interrupted(), "the test thread was left interrupted");
+    }
     private final ManualClock clock = new ManualClock();
     private final GoFlow goflow = new GoFlowImpl(clock, "test");
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -299,5 +304,95 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals("x!", f.get(10, TimeUnit.SECONDS).output());
         assertNull(f.get().error());
         assertEquals(1L, p.stats().executions());
+    }
+
+    @Test
+    void withoutAnExecutorTheTimeoutInterruptsAStageThatIgnoresItsContextAndTheInterruptDoesNotLeak()
+            throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        Pipeline<String, String> p = goflow.pipeline("sleepy").timeout(Duration.ofSeconds(1))
+                .stage("sleep", (String s) -> {
+                    entered.countDown();
+                    Thread.sleep(60_000); // ignores the context, but is interruptible
+                    return s;
+                }).build();
+        AtomicReference<PipelineResult<String, String>> result = new AtomicReference<>();
+        AtomicReference<Boolean> leaked = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            result.set(p.execute(Context.background(clock), "x"));
+            leaked.set(Thread.currentThread().isInterrupted());
+        });
+        caller.start();
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        clock.advance(Duration.ofSeconds(1));
+        caller.join(10_000);
+        assertFalse(caller.isAlive());
+        assertInstanceOf(InterruptedException.class, result.get().failedStage().orElseThrow().error());
+        assertTrue(result.get().failed());
+        assertFalse(leaked.get(), "the pipeline's own interrupt is cleared");
+
+        // the same through executeAsync and a cancelled future
+        CountDownLatch entered2 = new CountDownLatch(1);
+        Pipeline<String, String> q = goflow.pipeline("sleepy-async").stage("sleep", (String s) -> {
+            entered2.countDown();
+            Thread.sleep(60_000);
+            return s;
+        }).build();
+        CompletableFuture<PipelineResult<String, String>> f = q.executeAsync(Context.background(), "x");
+        assertTrue(entered2.await(10, TimeUnit.SECONDS));
+        f.cancel(true);
+        Eventually.until(() -> q.stats().failures() == 1);
+        assertEquals(1, q.stats().stage("sleep").orElseThrow().errors());
+    }
+
+    @Test
+    void aCallersOwnInterruptIsKept() throws Exception {
+        Pipeline<String, String> p = goflow.pipeline("self-interrupt").stage("sleep", (String s) -> {
+            Thread.sleep(60_000);
+            return s;
+        }).stage("never", s -> s).build();
+        AtomicReference<PipelineResult<String, String>> result = new AtomicReference<>();
+        AtomicReference<Boolean> flag = new AtomicReference<>();
+        Thread caller = new Thread(() -> {
+            Thread.currentThread().interrupt();
+            result.set(p.execute("x"));
+            flag.set(Thread.currentThread().isInterrupted());
+        });
+        caller.start();
+        caller.join(10_000);
+        assertInstanceOf(InterruptedException.class, result.get().error());
+        assertEquals(1, result.get().stages().size());
+        assertTrue(flag.get());
+    }
+
+    @Test
+    void withAnExecutorTheTimeoutInterruptsTheStageThreadAndClearsTheInterruptAfterwards() throws Exception {
+        CountDownLatch entered = new CountDownLatch(1);
+        AtomicReference<Throwable> stageSaw = new AtomicReference<>();
+        AtomicReference<Boolean> flagAfterTask = new AtomicReference<>();
+        java.util.concurrent.Executor threadPerTask = r -> new Thread(() -> {
+            r.run();
+            flagAfterTask.set(Thread.currentThread().isInterrupted());
+        }, "test-task").start();
+        Pipeline<String, String> p = goflow.pipeline("interrupting-pool").timeout(Duration.ofSeconds(1))
+                .executor(threadPerTask)
+                .stage("sleep", (String s) -> {
+                    entered.countDown();
+                    try {
+                        Thread.sleep(60_000);
+                    } catch (InterruptedException e) {
+                        stageSaw.set(e);
+                        throw e;
+                    }
+                    return s;
+                }).build();
+        CompletableFuture<PipelineResult<String, String>> f = p.executeAsync(Context.background(clock), "x");
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        clock.advance(Duration.ofSeconds(1));
+        PipelineResult<String, String> r = f.get(10, TimeUnit.SECONDS);
+        assertInstanceOf(DeadlineExceededException.class, r.error());
+        Eventually.until(() -> flagAfterTask.get() != null);
+        assertInstanceOf(InterruptedException.class, stageSaw.get());
+        assertFalse(flagAfterTask.get(), "the executor thread is not left interrupted");
     }
 }

@@ -30,6 +30,11 @@ import goflow.api.pipeline.StageResult;
 import goflow.impl.GoFlowImpl;
 
 class PipelineExecuteTest {
+
+    @AfterEach
+    void testThreadIsNotLeftInterrupted() {
+        assertFalse(Thread.interrupted(), "the test thread was left interrupted");
+    }
     private final ManualClock clock = new ManualClock();
     private final GoFlow goflow = new GoFlowImpl(clock, "test");
 

@@ -1,6 +1,8 @@
 package goflow.impl.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -10,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -17,6 +21,8 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
 import goflow.api.ManualClock;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineResult;
@@ -27,6 +33,11 @@ import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
 class PipelineStatsTest extends NoThreadLeaks.LeakCheckedTest {
+
+    @AfterEach
+    void testThreadIsNotLeftInterrupted() {
+        assertFalse(Thread.interrupted(), "the test thread was left interrupted");
+    }
     private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final GoFlow goflow = new GoFlowImpl(clock, "test");
 
@@ -154,5 +165,54 @@ class PipelineStatsTest extends NoThreadLeaks.LeakCheckedTest {
         }
         Eventually.untilAsserted(() -> assertEquals(0, p.stats().inFlight()));
         assertEquals(3, p.stats().successes());
+    }
+
+    @Test
+    void statisticsAreExactWithAnExecutorAndRacingCancellations() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Pipeline<Integer, Integer> p = goflow.pipeline("racing").executor(pool)
+                    .stage("a", (Integer i) -> i + 1)
+                    .stageWithContext("b", (ctx, i) -> {
+                        if (i % 2 == 0) {
+                            Thread.onSpinWait();
+                        }
+                        return i;
+                    })
+                    .stage("c", i -> i)
+                    .build();
+            int n = 2_000;
+            List<CompletableFuture<PipelineResult<Integer, Integer>>> futures = new ArrayList<>();
+            List<CancellableContext> contexts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                CancellableContext ctx = Context.background().withCancel();
+                contexts.add(ctx);
+                futures.add(p.executeAsync(ctx, i));
+                if (i % 3 == 0) {
+                    contexts.get(i / 2).cancel(); // cancel an earlier execution, at whatever stage it is
+                }
+            }
+            int cancelled = 0;
+            for (var f : futures) {
+                PipelineResult<Integer, Integer> r = f.get(10, TimeUnit.SECONDS); // none hangs
+                if (r.failed()) {
+                    assertInstanceOf(CancelledException.class, r.error());
+                    cancelled++;
+                } else {
+                    assertEquals(3, r.stages().size());
+                }
+            }
+            PipelineStats s = p.stats();
+            assertEquals(n, s.executions());
+            assertEquals(cancelled, s.failures());
+            assertEquals(0, s.inFlight());
+            for (StageStats st : s.stages()) {
+                assertEquals(0, st.inFlight(), st.name());
+            }
+            assertEquals(n - cancelled, s.stage("c").orElseThrow().successes());
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package goflow.impl.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,6 +22,11 @@ import goflow.api.pipeline.StageRegistry;
 import goflow.impl.GoFlowImpl;
 
 class StageRegistryTest {
+
+    @AfterEach
+    void testThreadIsNotLeftInterrupted() {
+        assertFalse(Thread.interrupted(), "the test thread was left interrupted");
+    }
     private final GoFlow goflow = new GoFlowImpl();
 
     @AfterEach

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import goflow.api.GoFlow;
 import goflow.api.ClosedException;
@@ -31,6 +32,7 @@ import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
 /** Single use, close hooks in every ending, cancellation, close(), failures. */
+@Timeout(30)
 class StreamLifecycleTest extends NoThreadLeaks.LeakCheckedTest {
     private final ManualClock clock = new ManualClock();
     private final GoFlow goflow = new GoFlowImpl(clock, "test");

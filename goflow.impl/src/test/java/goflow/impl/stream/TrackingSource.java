@@ -15,6 +15,8 @@ final class TrackingSource implements StreamSource<Integer> {
     final AtomicInteger opened = new AtomicInteger();
     final AtomicInteger read = new AtomicInteger();
     final AtomicInteger closed = new AtomicInteger();
+    /** Reads attempted after the cursor was closed: must stay 0. */
+    final AtomicInteger readAfterClose = new AtomicInteger();
     private final int size;
     private int failAt = -1;
     private boolean blockAtEnd;
@@ -47,6 +49,9 @@ final class TrackingSource implements StreamSource<Integer> {
 
             @Override
             public boolean tryAdvance(Context c, Consumer<? super Integer> action) throws Exception {
+                if (closed.get() > 0) {
+                    readAfterClose.incrementAndGet();
+                }
                 if (next == failAt) {
                     throw new IOException("disk on fire at " + next);
                 }

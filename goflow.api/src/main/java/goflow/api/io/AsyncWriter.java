@@ -1,0 +1,298 @@
+package goflow.api.io;
+
+import java.io.OutputStream;
+import java.io.Writer;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+import goflow.api.Clock;
+import goflow.api.ClosedException;
+import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
+import goflow.api.context.Context;
+import goflow.api.context.ContextException;
+
+/**
+ * Buffers writes in memory and writes them to an {@link OutputStream} (or a {@link Writer}, decoding
+ * with a charset) from one background thread. Created by {@link goflow.api.GoFlow#asyncWriter()}:
+ *
+ * <pre>{@code
+ * try (AsyncWriter log = goflow.asyncWriter().name("access-log")
+ *         .output(Files.newOutputStream(path, CREATE, APPEND))
+ *         .capacity(256 * 1024).flushInterval(Duration.ofMillis(200)).build()) {
+ *     log.write(ctx, "GET /index.html 200\n");   // returns once buffered
+ *     log.flush(ctx);                            // returns once it reached the file
+ * }                                              // close(): flushes the rest, stops the thread
+ * }</pre>
+ *
+ * <p><b>Guarantees.</b> Every accepted write is written to the output whole, exactly once, and in
+ * the order in which writes were accepted (a write's bytes are never interleaved with another
+ * write's). {@link #flush} returns only after every byte accepted before it was called has been
+ * written and the output flushed, or throws {@link WriteFailedException}. {@link #close()} writes
+ * everything accepted before it, then stops the thread; writes after it fail with
+ * {@link ClosedException}.
+ *
+ * <p><b>When data is written.</b> The background thread writes the buffer out when it holds at
+ * least {@link Builder#flushThreshold(int) flushThreshold} bytes, when its oldest byte has waited
+ * {@link Builder#flushInterval(Duration) flushInterval} (on the writer's {@link Clock}), when a writer
+ * waits for room, on {@link #flush} and on {@link #close()}.
+ *
+ * <p><b>Full buffer.</b> The capacity is fixed. By default a write waits for room; with
+ * {@link Builder#blockWhenFull(boolean) blockWhenFull(false)} it fails at once with
+ * {@link BufferFullException}. {@link #tryWrite} never waits. A write larger than the capacity is
+ * always refused with {@link BufferFullException} (split it, or raise the capacity).
+ *
+ * <p><b>Failures.</b> An {@link java.io.IOException} from the output is retried
+ * {@link Builder#maxRetries(int) maxRetries} times, {@link Builder#retryDelay(Duration) retryDelay}
+ * apart; a retry resumes exactly where the failed call started, so nothing is written twice by the
+ * writer (an output that throws after writing part of a call may still have written that part).
+ * When all attempts fail, the bytes stay buffered, waiting flushes fail with
+ * {@link WriteFailedException}, the {@link Builder#onError error callback} is called, and the next
+ * flush tries again. Only {@link #close()} gives up: it discards what it could not write, reports
+ * it to the error callback and in {@link WriterStats#bytesDiscarded()}, and still stops.
+ *
+ * <p>Thread-safe: any number of threads may write and flush concurrently. Everything a thread did
+ * before a write is accepted happens-before the background thread writes those bytes.
+ */
+@ProviderType
+public interface AsyncWriter extends Primitive {
+
+    /**
+     * Accepts all of {@code data}.
+     *
+     * @param ctx cancels a wait for room
+     * @param data the bytes; copied before this method returns
+     * @throws ClosedException if the writer is closed, or is closed while this call waits
+     * @throws BufferFullException if there is no room and the writer does not block, or
+     *     {@code data} is larger than the capacity
+     * @throws ContextException if {@code ctx} is done before the bytes are accepted
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    void write(Context ctx, byte[] data) throws InterruptedException;
+
+    /**
+     * Accepts {@code len} bytes of {@code data} starting at {@code off}; see {@link #write(Context, byte[])}.
+     *
+     * @param ctx cancels a wait for room
+     * @param data the bytes; copied before this method returns
+     * @param off the first byte
+     * @param len how many bytes; zero does nothing (apart from the closed check)
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit {@code data}
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    void write(Context ctx, byte[] data, int off, int len) throws InterruptedException;
+
+    /**
+     * Accepts {@code text} encoded with the writer's {@link Builder#charset(Charset) charset}; see
+     * {@link #write(Context, byte[])}.
+     *
+     * @param ctx cancels a wait for room
+     * @param text the text
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    void write(Context ctx, CharSequence text) throws InterruptedException;
+
+    /**
+     * Accepts {@code len} bytes of {@code data} if they fit in the buffer now, without waiting.
+     *
+     * @param data the bytes; copied before this method returns
+     * @param off the first byte
+     * @param len how many bytes
+     * @return {@code true} if accepted, {@code false} if there is no room now (counted as an overflow)
+     * @throws ClosedException if the writer is closed
+     * @throws BufferFullException if {@code len} is larger than the capacity
+     * @throws IndexOutOfBoundsException if {@code off} and {@code len} do not fit {@code data}
+     */
+    boolean tryWrite(byte[] data, int off, int len);
+
+    /**
+     * Waits until every byte accepted before this call has been written to the output and the
+     * output flushed. Returns at once if nothing is pending.
+     *
+     * @param ctx cancels the wait (the flush itself still happens in the background)
+     * @throws WriteFailedException if a flush covering these bytes failed on every attempt
+     * @throws ClosedException if the writer is closed
+     * @throws ContextException if {@code ctx} is done first
+     * @throws InterruptedException if the thread is interrupted while waiting
+     */
+    void flush(Context ctx) throws InterruptedException;
+
+    /**
+     * Refuses further writes, writes out everything accepted (with the usual retries), closes the
+     * output if so configured, and stops the background thread before returning. Never throws: a
+     * final failure goes to the error callback, the log and {@link WriterStats#bytesDiscarded()}.
+     * Idempotent; a second call waits for the first to finish.
+     */
+    @Override
+    void close();
+
+    /**
+     * Returns whether {@link #close()} was called.
+     *
+     * @return {@code true} once closed
+     */
+    boolean isClosed();
+
+    /**
+     * Returns the fixed buffer capacity.
+     *
+     * @return the capacity in bytes
+     */
+    int capacity();
+
+    /**
+     * Returns a consistent snapshot of the counters.
+     *
+     * @return the statistics
+     */
+    @Override
+    WriterStats stats();
+
+    /**
+     * Configures and creates an {@link AsyncWriter}. Each setter validates its argument at once and
+     * may be called only once; {@link #output(OutputStream)} or {@link #output(Writer)} is required.
+     *
+     * <p>Not thread-safe: use a builder from one thread.
+     */
+    @ProviderType
+    interface Builder {
+        /** The capacity used when {@link #capacity(int)} is not called: 64 KiB. */
+        int DEFAULT_CAPACITY = 64 * 1024;
+
+        /**
+         * Sets the name shown in the registry and in the thread's name; default {@code async-writer-<n>}.
+         *
+         * @param name 1 to 128 characters without whitespace
+         * @return this builder
+         * @throws InvalidConfigException if invalid or set twice
+         */
+        Builder name(String name);
+
+        /**
+         * Writes to a byte stream. Exactly one output must be set.
+         *
+         * @param out the stream; only the background thread uses it
+         * @return this builder
+         * @throws InvalidConfigException if null, or an output was already set
+         */
+        Builder output(OutputStream out);
+
+        /**
+         * Writes to a character stream: the buffered bytes are decoded with the
+         * {@link #charset(Charset) charset} (malformed input replaced). Exactly one output must be set.
+         *
+         * @param out the writer; only the background thread uses it
+         * @return this builder
+         * @throws InvalidConfigException if null, or an output was already set
+         */
+        Builder output(Writer out);
+
+        /**
+         * Sets the charset that {@link AsyncWriter#write(Context, CharSequence)} encodes with and a
+         * {@link Writer} output decodes with; default UTF-8.
+         *
+         * @param charset the charset
+         * @return this builder
+         * @throws InvalidConfigException if null or set twice
+         */
+        Builder charset(Charset charset);
+
+        /**
+         * Sets the fixed buffer capacity; default {@value #DEFAULT_CAPACITY} bytes.
+         *
+         * @param bytes at least 1
+         * @return this builder
+         * @throws InvalidConfigException if not positive, or set twice
+         */
+        Builder capacity(int bytes);
+
+        /**
+         * Sets how many buffered bytes make the background thread write at once; default half the
+         * capacity. Must not exceed the capacity (checked by {@link #build()}).
+         *
+         * @param bytes at least 1
+         * @return this builder
+         * @throws InvalidConfigException if not positive, or set twice
+         */
+        Builder flushThreshold(int bytes);
+
+        /**
+         * Sets the longest time a byte waits in the buffer before the background thread writes it
+         * out; default 1 second; {@link Duration#ZERO} turns the timed flush off.
+         *
+         * @param interval zero or positive
+         * @return this builder
+         * @throws InvalidConfigException if negative, null, or set twice
+         */
+        Builder flushInterval(Duration interval);
+
+        /**
+         * Sets whether a write waits for room in a full buffer ({@code true}, the default) or fails
+         * with {@link BufferFullException}.
+         *
+         * @param block whether to wait
+         * @return this builder
+         * @throws InvalidConfigException if set twice
+         */
+        Builder blockWhenFull(boolean block);
+
+        /**
+         * Sets how many times a failed write to the output is retried; default 3.
+         *
+         * @param retries zero (a single attempt) or more
+         * @return this builder
+         * @throws InvalidConfigException if negative, or set twice
+         */
+        Builder maxRetries(int retries);
+
+        /**
+         * Sets the pause between attempts, on the writer's clock; default 100 ms.
+         *
+         * @param delay zero or positive
+         * @return this builder
+         * @throws InvalidConfigException if negative, null, or set twice
+         */
+        Builder retryDelay(Duration delay);
+
+        /**
+         * Sets the callback told when a flush gives up after all attempts; it runs on the
+         * background thread, outside the writer's lock. An exception it throws is logged.
+         *
+         * @param onError the callback
+         * @return this builder
+         * @throws InvalidConfigException if null, or set twice
+         */
+        Builder onError(Consumer<? super WriteFailedException> onError);
+
+        /**
+         * Sets whether {@link AsyncWriter#close()} also closes the output; default {@code true}.
+         *
+         * @param close whether to close the output
+         * @return this builder
+         * @throws InvalidConfigException if set twice
+         */
+        Builder closeOutput(boolean close);
+
+        /**
+         * Sets the clock for the flush interval and the retry delay; default the GoFlow's clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         * @throws InvalidConfigException if null, or set twice
+         */
+        Builder clock(Clock clock);
+
+        /**
+         * Creates the writer, starts its background thread and lists it in the registry.
+         *
+         * @return the new writer
+         * @throws InvalidConfigException if no output is set, the threshold exceeds the capacity,
+         *     or the name is taken
+         * @throws ClosedException if the {@link goflow.api.GoFlow} is closed
+         */
+        AsyncWriter build();
+    }
+}

@@ -1,0 +1,29 @@
+package goflow.api.io;
+
+import java.io.IOException;
+import java.io.Serial;
+
+import goflow.api.GoFlowException;
+
+/**
+ * Thrown by {@link AsyncWriter#flush} (and passed to the error callback) when writing to the
+ * underlying output failed on every attempt of a flush; the cause is the last {@link IOException}.
+ * The bytes that could not be written stay buffered and are retried by the next flush, except when
+ * the writer is closing, which gives up and discards them.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ */
+public class WriteFailedException extends GoFlowException {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message names the writer and the number of attempts
+     * @param cause the last failure of the output
+     */
+    public WriteFailedException(String message, IOException cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,41 @@
+package goflow.api.io;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import goflow.api.inspect.Stats;
+
+/**
+ * A consistent snapshot of an {@link AsyncWriter}'s counters, taken at one instant, so
+ * {@code bytesAccepted == bytesWritten + bytesPending + bytesDiscarded} holds in every snapshot.
+ *
+ * @param bytesAccepted bytes accepted by write calls
+ * @param bytesWritten bytes the underlying output accepted
+ * @param bytesPending bytes accepted but not yet written (buffered now)
+ * @param bytesDiscarded bytes given up by {@link AsyncWriter#close()} because the output kept failing
+ * @param flushes flushes that wrote bytes and flushed the output successfully
+ * @param errors failed attempts to write to or flush the output (each retry that fails counts)
+ * @param overflows writes refused with {@link BufferFullException}, or {@code tryWrite} calls
+ *     that returned {@code false}
+ * @param capacity the fixed buffer capacity in bytes
+ * @param closed whether the writer is closed
+ */
+public record WriterStats(long bytesAccepted, long bytesWritten, long bytesPending, long bytesDiscarded,
+        long flushes, long errors, long overflows, int capacity, boolean closed) implements Stats {
+
+    @Override
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bytesAccepted", bytesAccepted);
+        m.put("bytesWritten", bytesWritten);
+        m.put("bytesPending", bytesPending);
+        m.put("bytesDiscarded", bytesDiscarded);
+        m.put("flushes", flushes);
+        m.put("errors", errors);
+        m.put("overflows", overflows);
+        m.put("capacity", capacity);
+        m.put("closed", closed);
+        return Collections.unmodifiableMap(m);
+    }
+}

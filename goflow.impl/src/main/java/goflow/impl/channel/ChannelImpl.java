@@ -1,0 +1,402 @@
+package goflow.impl.channel;
+
+import java.lang.System.Logger.Level;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import goflow.api.ClosedException;
+import goflow.api.Registration;
+import goflow.api.channel.BackpressureChannel;
+import goflow.api.channel.ChannelFullException;
+import goflow.api.channel.ChannelStats;
+import goflow.api.channel.OverflowStrategy;
+import goflow.api.context.Context;
+import goflow.impl.internal.PrimitiveRegistry;
+
+/**
+ * A bounded ring buffer guarded by one {@link ReentrantLock} with two conditions.
+ *
+ * <p>Thread-safe: every field below marked "guarded by lock" is read and written only while
+ * holding {@code lock}, including the statistics, so a {@link #stats()} snapshot is consistent
+ * ({@code sent == received + dropped + size}) and there is only one lock to order (the reference's
+ * stats-lock/buffer-lock inversion, B-CH1, cannot happen).
+ */
+final class ChannelImpl<T> implements BackpressureChannel<T> {
+    /*
+     * Implementation notes.
+     *
+     * Waiting: a blocked send or receive waits on its condition. To be woken when its context ends
+     * it registers a Waker with ctx.onDone; the Waker sets its own flag and signals the condition
+     * under the lock. The waiter checks that flag (never ctx.isDone(), which may run other
+     * contexts' callbacks) while holding the lock, and calls into the context only after releasing
+     * it, so no context callback ever runs while this channel's lock is held by the same thread.
+     *
+     * Signals: one signal per enqueue/dequeue. A waiter that leaves without taking what it was
+     * signalled for (cancelled, interrupted) passes the signal on.
+     *
+     * Callbacks: dropped values are collected under the lock and handed to onDrop after unlock.
+     */
+    private static final System.Logger LOG = System.getLogger(ChannelImpl.class.getName());
+
+    private final String name;
+    private final OverflowStrategy strategy;
+    private final Consumer<? super T> onDrop;
+    private final PrimitiveRegistry.Entry entry;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a value is enqueued or the channel is closed. */
+    private final Condition notEmpty = lock.newCondition();
+    /** Signalled when a value is dequeued or the channel is closed. */
+    private final Condition notFull = lock.newCondition();
+
+    /** The ring; slots outside [head, head + count) are null. Guarded by lock. */
+    private final Object[] items;
+    /** Index of the oldest value. Guarded by lock. */
+    private int head;
+    /** Number of buffered values. Guarded by lock. */
+    private int count;
+    /** Set once by close(); never cleared. Guarded by lock for writes; volatile for isClosed(). */
+    private volatile boolean closed;
+
+    /** Statistics, see {@link ChannelStats}. All guarded by lock. */
+    private long sent;
+    private long received;
+    private long dropped;
+    private long rejected;
+    private long blockedSends;
+
+    ChannelImpl(String name, int capacity, OverflowStrategy strategy, Consumer<? super T> onDrop,
+            PrimitiveRegistry.Entry entry) {
+        this.name = name;
+        this.items = new Object[capacity];
+        this.strategy = strategy;
+        this.onDrop = onDrop;
+        this.entry = entry;
+    }
+
+    @Override
+    public boolean send(Context ctx, T value) throws InterruptedException {
+        Objects.requireNonNull(ctx, "ctx");
+        Objects.requireNonNull(value, "value");
+        ctx.throwIfDone();
+        Waker waker = null;
+        T evicted = null;
+        boolean counted = false;
+        try {
+            while (true) {
+                lock.lockInterruptibly();
+                try {
+                    while (true) {
+                        checkOpenForSend();
+                        if (count < items.length) {
+                            enqueue(value);
+                            return true;
+                        }
+                        switch (strategy) {
+                            case DROP_NEWEST:
+                                sent++;
+                                dropped++;
+                                evicted = value;
+                                return false;
+                            case DROP_OLDEST:
+                                evicted = dequeue();
+                                dropped++;
+                                enqueue(value);
+                                return true;
+                            case ERROR:
+                                rejected++;
+                                throw new ChannelFullException("channel '" + name + "' is full (capacity "
+                                        + items.length + "): the value was not sent");
+                            case BLOCK:
+                            default:
+                                break;
+                        }
+                        if (!counted) {
+                            blockedSends++;
+                            counted = true;
+                        }
+                        if (waker == null) {
+                            break; // register the waker outside the lock, then wait
+                        }
+                        if (waker.fired) {
+                            passOn(notFull, count < items.length);
+                            break;
+                        }
+                        try {
+                            notFull.await();
+                        } catch (InterruptedException e) {
+                            passOn(notFull, count < items.length);
+                            throw e;
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (waker == null) {
+                    waker = new Waker(notFull);
+                    waker.registration = ctx.onDone(waker);
+                } else {
+                    ctx.throwIfDone();
+                }
+            }
+        } finally {
+            if (waker != null) {
+                waker.registration.close();
+            }
+            if (evicted != null) {
+                fireDrop(evicted);
+            }
+        }
+    }
+
+    @Override
+    public boolean trySend(T value) {
+        Objects.requireNonNull(value, "value");
+        T evicted = null;
+        lock.lock();
+        try {
+            checkOpenForSend();
+            if (count < items.length) {
+                enqueue(value);
+                return true;
+            }
+            switch (strategy) {
+                case DROP_NEWEST:
+                    sent++;
+                    dropped++;
+                    evicted = value;
+                    return false;
+                case DROP_OLDEST:
+                    evicted = dequeue();
+                    dropped++;
+                    enqueue(value);
+                    return true;
+                default:
+                    rejected++;
+                    return false;
+            }
+        } finally {
+            lock.unlock();
+            if (evicted != null) {
+                fireDrop(evicted);
+            }
+        }
+    }
+
+    @Override
+    public T receive(Context ctx) throws InterruptedException {
+        Objects.requireNonNull(ctx, "ctx");
+        ctx.throwIfDone();
+        Waker waker = null;
+        try {
+            while (true) {
+                lock.lockInterruptibly();
+                try {
+                    while (true) {
+                        if (count > 0) {
+                            T v = dequeue();
+                            received++;
+                            return v;
+                        }
+                        if (closed) {
+                            throw drainedException();
+                        }
+                        if (waker == null) {
+                            break;
+                        }
+                        if (waker.fired) {
+                            passOn(notEmpty, count > 0);
+                            break;
+                        }
+                        try {
+                            notEmpty.await();
+                        } catch (InterruptedException e) {
+                            passOn(notEmpty, count > 0);
+                            throw e;
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (waker == null) {
+                    waker = new Waker(notEmpty);
+                    waker.registration = ctx.onDone(waker);
+                } else {
+                    ctx.throwIfDone();
+                }
+            }
+        } finally {
+            if (waker != null) {
+                waker.registration.close();
+            }
+        }
+    }
+
+    @Override
+    public Optional<T> tryReceive() {
+        lock.lock();
+        try {
+            if (count > 0) {
+                T v = dequeue();
+                received++;
+                return Optional.of(v);
+            }
+            if (closed) {
+                throw drainedException();
+            }
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        entry.release();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public boolean isDrained() {
+        lock.lock();
+        try {
+            return closed && count == 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int size() {
+        lock.lock();
+        try {
+            return count;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int capacity() {
+        return items.length;
+    }
+
+    @Override
+    public OverflowStrategy strategy() {
+        return strategy;
+    }
+
+    @Override
+    public ChannelStats stats() {
+        lock.lock();
+        try {
+            return new ChannelStats(sent, received, dropped, rejected, blockedSends, count, items.length, closed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.CHANNEL;
+    }
+
+    @Override
+    public String toString() {
+        return "BackpressureChannel[" + name + ", " + strategy + ", capacity=" + items.length + "]";
+    }
+
+    /** Requires lock and room. */
+    private void enqueue(T value) {
+        items[(head + count) % items.length] = value;
+        count++;
+        sent++;
+        notEmpty.signal();
+    }
+
+    /** Requires lock and count &gt; 0. */
+    @SuppressWarnings("unchecked")
+    private T dequeue() {
+        T v = (T) items[head];
+        items[head] = null;
+        head = (head + 1) % items.length;
+        count--;
+        notFull.signal();
+        return v;
+    }
+
+    /** Requires lock. */
+    private void checkOpenForSend() {
+        if (closed) {
+            throw new ClosedException("channel '" + name + "' is closed: cannot send");
+        }
+    }
+
+    private ClosedException drainedException() {
+        return new ClosedException("channel '" + name + "' is closed and drained: nothing left to receive");
+    }
+
+    /** Requires lock: a waiter leaving without acting wakes another one if there is something to do. */
+    private static void passOn(Condition condition, boolean worthIt) {
+        if (worthIt) {
+            condition.signal();
+        }
+    }
+
+    private void fireDrop(T value) {
+        if (onDrop == null) {
+            return;
+        }
+        try {
+            onDrop.accept(value);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "drop callback of channel '" + name + "' failed", e);
+        }
+    }
+
+    /** Wakes one waiter when its context ends; see the implementation notes. */
+    private final class Waker implements Runnable {
+        private final Condition condition;
+        /** Set by the context's callback; read under lock. */
+        volatile boolean fired;
+        Registration registration = Registration.NONE;
+
+        Waker(Condition condition) {
+            this.condition = condition;
+        }
+
+        @Override
+        public void run() {
+            lock.lock();
+            try {
+                fired = true;
+                condition.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

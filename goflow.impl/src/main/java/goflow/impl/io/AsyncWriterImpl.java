@@ -1,0 +1,607 @@
+package goflow.impl.io;
+
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.Charset;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import goflow.api.Clock;
+import goflow.api.ClosedException;
+import goflow.api.Registration;
+import goflow.api.context.Context;
+import goflow.api.io.AsyncWriter;
+import goflow.api.io.BufferFullException;
+import goflow.api.io.WriteFailedException;
+import goflow.api.io.WriterStats;
+import goflow.impl.internal.PrimitiveRegistry;
+
+/**
+ * A ring buffer of bytes filled by any thread and drained by one flusher thread.
+ *
+ * <p>Thread-safe. All mutable state is guarded by {@code lock} (so {@link #stats()} is a consistent
+ * snapshot). The flusher writes the bytes in {@code [head, head + count)} to the sink <em>without</em>
+ * holding the lock: writers only ever copy into the free part of the ring, and {@code head} moves
+ * only after the sink accepted the bytes, so the region being written is never touched by anyone
+ * else. Byte order in the sink is therefore exactly the order in which writes were accepted, each
+ * write contiguous (it is copied in one critical section), and a failed sink call is retried from
+ * the same offset: nothing is lost, reordered or written twice.
+ */
+final class AsyncWriterImpl implements AsyncWriter {
+    /*
+     * Flusher state machine: RUNNING (closed == false) -> CLOSING (closed == true: no writes are
+     * accepted; the flusher writes everything, then exits) -> TERMINATED (terminated == true,
+     * the thread has ended, the sink is closed if configured).
+     *
+     * The flusher parks on the injected clock and is unparked by whoever creates work for it
+     * (threshold reached, first byte into an empty buffer, a waiting writer, flush(), close()).
+     * It re-checks due() after every wake-up, so a lost or spurious wake-up is harmless.
+     *
+     * Flush requests are totals: flush() waits until flushedMark (bytes written and the sink
+     * flushed) reaches the value of `accepted` at its call. A flush round that gives up after all
+     * attempts increments failedRounds; a waiting flush() that sees it change before its mark was
+     * reached fails with lastFailure.
+     */
+    private static final System.Logger LOG = System.getLogger(AsyncWriterImpl.class.getName());
+    private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final String name;
+    private final Sink sink;
+    private final Charset charset;
+    private final int threshold;
+    private final long intervalNanos;
+    private final boolean blockWhenFull;
+    private final int maxRetries;
+    private final long retryDelayNanos;
+    private final Consumer<? super WriteFailedException> onError;
+    private final boolean closeOutput;
+    private final Clock clock;
+    private final PrimitiveRegistry.Entry entry;
+    private final Thread flusher;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled (all) when the flusher frees room, and on close. */
+    private final Condition space = lock.newCondition();
+    /** Signalled (all) when flushedMark advances, a round fails, or the flusher terminates. */
+    private final Condition progress = lock.newCondition();
+
+    /** The ring; pending bytes are [head, head + count) modulo its length. Guarded by lock. */
+    private final byte[] buf;
+    private int head;
+    private int count;
+    /** Clock time when the oldest pending byte was accepted. Guarded by lock. */
+    private long firstPendingAt;
+    /** Writers waiting for room. Guarded by lock. */
+    private int waitingWriters;
+    /** The largest `accepted` total a flush() waits for. Guarded by lock. */
+    private long flushRequest;
+    /** Written bytes covered by a successful sink flush. Guarded by lock. */
+    private long flushedMark;
+    /** Rounds that gave up; the last one's failure. Guarded by lock. */
+    private long failedRounds;
+    private WriteFailedException lastFailure;
+    /** After a failed round, no new round starts before this clock time (unless closing). Guarded by lock. */
+    private boolean backoff;
+    private long retryNotBefore;
+    /** Writes are refused once set. Guarded by lock for writes; volatile for isClosed(). */
+    private volatile boolean closed;
+    /** Set by the flusher as it ends. Guarded by lock. */
+    private boolean terminated;
+
+    /** Statistics, see {@link WriterStats}. Guarded by lock. */
+    private long accepted;
+    private long written;
+    private long discarded;
+    private long flushes;
+    private long errors;
+    private long overflows;
+
+    AsyncWriterImpl(AsyncWriterBuilder b, Sink sink, PrimitiveRegistry.Entry entry) {
+        this.name = entry.name();
+        this.sink = sink;
+        this.charset = b.charset;
+        this.buf = new byte[b.capacity];
+        this.threshold = b.threshold;
+        this.intervalNanos = b.interval.toNanos();
+        this.blockWhenFull = b.blockWhenFull;
+        this.maxRetries = b.maxRetries;
+        this.retryDelayNanos = b.retryDelay.toNanos();
+        this.onError = b.onError;
+        this.closeOutput = b.closeOutput;
+        this.clock = b.clock;
+        this.entry = entry;
+        this.flusher = new Thread(this::runFlusher, "goflow-" + kind().label() + "-" + name + "-1");
+        this.flusher.setDaemon(true);
+    }
+
+    void start() {
+        flusher.start();
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // writers
+
+    @Override
+    public void write(Context ctx, byte[] data) throws InterruptedException {
+        write(ctx, data, 0, data.length);
+    }
+
+    @Override
+    public void write(Context ctx, CharSequence text) throws InterruptedException {
+        ByteBuffer bytes = charset.encode(CharBuffer.wrap(text));
+        write(ctx, bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+    }
+
+    @Override
+    public void write(Context ctx, byte[] data, int off, int len) throws InterruptedException {
+        Objects.requireNonNull(ctx, "ctx");
+        Objects.checkFromIndexSize(off, len, data.length);
+        ctx.throwIfDone();
+        Waker waker = null;
+        try {
+            while (true) {
+                lock.lockInterruptibly();
+                try {
+                    while (true) {
+                        if (tryAppend(data, off, len)) {
+                            return;
+                        }
+                        if (!blockWhenFull) {
+                            overflows++;
+                            throw new BufferFullException("async writer '" + name + "' is full: no room for "
+                                    + len + " bytes (" + (buf.length - count) + " of " + buf.length
+                                    + " free) and it does not block; retry later or let it block");
+                        }
+                        if (waker == null) {
+                            break; // register with the context outside the lock, then wait
+                        }
+                        if (waker.fired) {
+                            break;
+                        }
+                        waitingWriters++;
+                        LockSupport.unpark(flusher);
+                        try {
+                            space.await();
+                        } finally {
+                            waitingWriters--;
+                        }
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (waker == null) {
+                    waker = new Waker(space);
+                    waker.registration = ctx.onDone(waker);
+                } else {
+                    ctx.throwIfDone();
+                }
+            }
+        } finally {
+            if (waker != null) {
+                waker.registration.close();
+            }
+        }
+    }
+
+    @Override
+    public boolean tryWrite(byte[] data, int off, int len) {
+        Objects.checkFromIndexSize(off, len, data.length);
+        lock.lock();
+        try {
+            if (tryAppend(data, off, len)) {
+                return true;
+            }
+            overflows++;
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Requires lock. Accepts the bytes if they fit; throws if closed or larger than the buffer. */
+    private boolean tryAppend(byte[] data, int off, int len) {
+        if (closed) {
+            throw new ClosedException("async writer '" + name + "' is closed: cannot write");
+        }
+        if (len > buf.length) {
+            overflows++;
+            throw new BufferFullException("async writer '" + name + "': a write of " + len
+                    + " bytes can never fit its buffer of " + buf.length
+                    + " bytes; split the write or raise the capacity");
+        }
+        if (buf.length - count < len) {
+            return false;
+        }
+        if (len == 0) {
+            return true;
+        }
+        int tail = (head + count) % buf.length;
+        int first = Math.min(len, buf.length - tail);
+        System.arraycopy(data, off, buf, tail, first);
+        System.arraycopy(data, off + first, buf, 0, len - first);
+        boolean wasEmpty = count == 0;
+        if (wasEmpty) {
+            firstPendingAt = clock.nanoTime();
+        }
+        count += len;
+        accepted += len;
+        if (count >= threshold || (wasEmpty && intervalNanos > 0)) {
+            LockSupport.unpark(flusher);
+        }
+        return true;
+    }
+
+    @Override
+    public void flush(Context ctx) throws InterruptedException {
+        Objects.requireNonNull(ctx, "ctx");
+        if (Thread.currentThread() == flusher) {
+            throw new IllegalStateException("async writer '" + name + "': flush() called from its own flusher thread");
+        }
+        ctx.throwIfDone();
+        Waker waker = null;
+        try {
+            long target;
+            long failuresAtStart;
+            lock.lockInterruptibly();
+            try {
+                if (closed) {
+                    throw new ClosedException("async writer '" + name + "' is closed: cannot flush");
+                }
+                target = accepted;
+                if (flushedMark >= target) {
+                    return;
+                }
+                failuresAtStart = failedRounds;
+                flushRequest = Math.max(flushRequest, target);
+                LockSupport.unpark(flusher);
+            } finally {
+                lock.unlock();
+            }
+            while (true) {
+                lock.lockInterruptibly();
+                try {
+                    while (true) {
+                        if (flushedMark >= target) {
+                            return;
+                        }
+                        if (failedRounds != failuresAtStart) {
+                            WriteFailedException f = lastFailure;
+                            throw new WriteFailedException(f.getMessage(), (IOException) f.getCause());
+                        }
+                        if (terminated) {
+                            throw new ClosedException("async writer '" + name + "' was closed during the flush");
+                        }
+                        if (waker == null || waker.fired) {
+                            break;
+                        }
+                        progress.await();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                if (waker == null) {
+                    waker = new Waker(progress);
+                    waker.registration = ctx.onDone(waker);
+                } else {
+                    ctx.throwIfDone();
+                }
+            }
+        } finally {
+            if (waker != null) {
+                waker.registration.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        boolean first;
+        lock.lock();
+        try {
+            first = !closed;
+            closed = true;
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        LockSupport.unpark(flusher);
+        if (Thread.currentThread() != flusher) {
+            boolean interrupted = false;
+            while (flusher.isAlive()) {
+                try {
+                    flusher.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (first) {
+            entry.release();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // flusher
+
+    private void runFlusher() {
+        try {
+            while (true) {
+                long target;
+                lock.lock();
+                try {
+                    while (!due()) {
+                        long park = parkNanos();
+                        lock.unlock();
+                        try {
+                            clock.parkNanos(this, park);
+                        } finally {
+                            lock.lock();
+                        }
+                    }
+                    if (closed && count == 0 && flushedMark == written) {
+                        return;
+                    }
+                    target = accepted;
+                } finally {
+                    lock.unlock();
+                }
+                if (!round(target) && closed) {
+                    discardPending();
+                    return;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "async writer '" + name + "': flusher thread failed", e);
+            discardPending();
+        } finally {
+            if (closeOutput) {
+                try {
+                    sink.close();
+                } catch (IOException | RuntimeException e) {
+                    countError();
+                    LOG.log(Level.WARNING, "async writer '" + name + "': closing the output failed", e);
+                }
+            }
+            lock.lock();
+            try {
+                terminated = true;
+                progress.signalAll();
+                space.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Requires lock: whether the flusher has work now. */
+    private boolean due() {
+        if (closed) {
+            return true;
+        }
+        long now = clock.nanoTime();
+        if (backoff) {
+            if (now - retryNotBefore < 0) {
+                return false;
+            }
+            backoff = false;
+        }
+        return flushRequest > flushedMark
+                || count >= threshold
+                || (waitingWriters > 0 && count > 0)
+                || (intervalNanos > 0 && count > 0 && now - firstPendingAt >= intervalNanos);
+    }
+
+    /** Requires lock: how long the flusher may sleep before it must look again. */
+    private long parkNanos() {
+        long now = clock.nanoTime();
+        long park = MAX_PARK_NANOS;
+        if (backoff) {
+            park = Math.min(park, retryNotBefore - now);
+        } else if (intervalNanos > 0 && count > 0) {
+            park = Math.min(park, firstPendingAt + intervalNanos - now);
+        }
+        return Math.max(park, 1);
+    }
+
+    /**
+     * Writes everything accepted up to {@code target}, then flushes the sink.
+     *
+     * @return whether it succeeded; on failure the failure has been reported
+     */
+    private boolean round(long target) {
+        while (true) {
+            int start;
+            int len;
+            lock.lock();
+            try {
+                if (written >= target) {
+                    break;
+                }
+                start = head;
+                len = (int) Math.min(Math.min(count, buf.length - head), target - written);
+            } finally {
+                lock.unlock();
+            }
+            int n = attempt(() -> sink.write(buf, start, len));
+            if (n < 0) {
+                return false;
+            }
+            lock.lock();
+            try {
+                head = (head + n) % buf.length;
+                count -= n;
+                written += n;
+                space.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (attempt(() -> {
+            sink.flush();
+            return 0;
+        }) < 0) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (written > flushedMark) {
+                flushedMark = written;
+                flushes++;
+            }
+            if (count > 0) {
+                firstPendingAt = clock.nanoTime();
+            }
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        return true;
+    }
+
+    @FunctionalInterface
+    private interface SinkCall {
+        int run() throws IOException;
+    }
+
+    /** Runs one sink call with retries; returns its result, or -1 once every attempt failed. */
+    private int attempt(SinkCall call) {
+        IOException last = null;
+        for (int attempt = 0; attempt <= maxRetries; attempt++) {
+            if (attempt > 0) {
+                pause(retryDelayNanos);
+            }
+            try {
+                return call.run();
+            } catch (IOException e) {
+                last = e;
+            } catch (RuntimeException e) {
+                last = new IOException("the output threw " + e, e);
+            }
+            countError();
+        }
+        WriteFailedException failure = new WriteFailedException("async writer '" + name + "': writing to the output failed "
+                + (maxRetries + 1) + (maxRetries == 0 ? " time: " : " times: ") + last.getMessage(), last);
+        lock.lock();
+        try {
+            failedRounds++;
+            lastFailure = failure;
+            backoff = true;
+            retryNotBefore = clock.nanoTime() + Math.max(retryDelayNanos, MIN_BACKOFF_NANOS);
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(Level.WARNING, failure.getMessage());
+        if (onError != null) {
+            try {
+                onError.accept(failure);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "async writer '" + name + "': error callback failed", e);
+            }
+        }
+        return -1;
+    }
+
+    private void countError() {
+        lock.lock();
+        try {
+            errors++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits {@code nanos} of the clock's time; wake-ups from unpark just loop. */
+    private void pause(long nanos) {
+        long end = clock.nanoTime() + nanos;
+        long left;
+        while ((left = end - clock.nanoTime()) > 0) {
+            clock.parkNanos(this, left);
+        }
+    }
+
+    private void discardPending() {
+        lock.lock();
+        try {
+            if (count > 0) {
+                LOG.log(Level.ERROR, "async writer '" + name + "': closed with " + count
+                        + " bytes that could not be written; they are discarded");
+            }
+            discarded += count;
+            count = 0;
+            head = 0;
+            progress.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public int capacity() {
+        return buf.length;
+    }
+
+    @Override
+    public WriterStats stats() {
+        lock.lock();
+        try {
+            return new WriterStats(accepted, written, count, discarded, flushes, errors, overflows, buf.length, closed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.ASYNC_WRITER;
+    }
+
+    @Override
+    public String toString() {
+        return "AsyncWriter[" + name + ", capacity=" + buf.length + (closed ? ", closed" : "") + "]";
+    }
+
+    /** Wakes the waiters of one condition when a context ends; the waiter checks {@code fired} under the lock. */
+    private final class Waker implements Runnable {
+        private final Condition condition;
+        volatile boolean fired;
+        Registration registration = Registration.NONE;
+
+        Waker(Condition condition) {
+            this.condition = condition;
+        }
+
+        @Override
+        public void run() {
+            lock.lock();
+            try {
+                fired = true;
+                condition.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

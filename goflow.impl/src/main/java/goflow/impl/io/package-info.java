@@ -1,0 +1,2 @@
+/** Implementation of {@link goflow.api.io.AsyncWriter}. Private to this bundle. */
+package goflow.impl.io;

@@ -1,0 +1,311 @@
+package goflow.impl.channel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.ClosedException;
+import goflow.api.GoFlowException;
+import goflow.api.InvalidConfigException;
+import goflow.api.ManualClock;
+import goflow.api.channel.BackpressureChannel;
+import goflow.api.channel.ChannelLink;
+import goflow.api.channel.Channels;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.CancelledException;
+import goflow.api.context.Context;
+import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.Eventually;
+import goflow.impl.testing.NoThreadLeaks;
+
+/** The {@link Channels} utilities: results, ordering, and that each one stops on close and on cancellation. */
+class ChannelsTest extends NoThreadLeaks.LeakCheckedTest {
+    private final GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "test");
+    private final Channels channels = goflow.channels();
+    private final Context bg = Context.background();
+
+    @AfterEach
+    void closeGoflow() {
+        goflow.close();
+    }
+
+    private BackpressureChannel<Integer> ch(String name, int capacity) {
+        return goflow.<Integer>channel().name(name).capacity(capacity).build();
+    }
+
+    /** Receives until the channel is drained. */
+    private static <T> List<T> drain(BackpressureChannel<T> ch) throws InterruptedException {
+        List<T> out = new ArrayList<>();
+        try {
+            while (true) {
+                out.add(ch.receive(Context.background()));
+            }
+        } catch (ClosedException drained) {
+            return out;
+        }
+    }
+
+    private void fill(BackpressureChannel<Integer> ch, int from, int to) throws InterruptedException {
+        for (int i = from; i < to; i++) {
+            ch.send(bg, i);
+        }
+    }
+
+    private static Throwable failure(ChannelLink link) {
+        CompletionException e = assertThrows(CompletionException.class,
+                () -> link.completion().toCompletableFuture().join());
+        return e.getCause();
+    }
+
+    private static void awaitEnd(ChannelLink link) throws InterruptedException {
+        assertTrue(link.awaitDone(Eventually.TIMEOUT), "link did not end: " + link);
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    @Test
+    void mergeMovesEverythingAndClosesTheTargetWhenSourcesEnd() throws Exception {
+        BackpressureChannel<Integer> a = ch("a", 4);
+        BackpressureChannel<Integer> b = ch("b", 4);
+        BackpressureChannel<Integer> c = ch("c", 4);
+        BackpressureChannel<Integer> out = ch("out", 2);
+        ChannelLink link = channels.merge(bg, List.of(a, b, c), out);
+        assertEquals("merge-out", link.name());
+        Thread producer = new Thread(() -> {
+            try {
+                fill(a, 0, 500);
+                a.close();
+                fill(b, 1000, 1500);
+                b.close();
+                fill(c, 2000, 2500);
+                c.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        producer.start();
+        List<Integer> got = drain(out);
+        producer.join();
+        awaitEnd(link);
+        link.completion().toCompletableFuture().join(); // normal end
+        assertEquals(1500, got.size());
+        assertEquals(IntStream.range(0, 3).flatMap(k -> IntStream.range(k * 1000, k * 1000 + 500)).boxed()
+                .collect(Collectors.toSet()), new HashSet<>(got));
+        for (int k = 0; k < 3; k++) {
+            int base = k * 1000;
+            List<Integer> fromK = got.stream().filter(v -> v / 1000 == base / 1000).collect(Collectors.toList());
+            assertEquals(IntStream.range(base, base + 500).boxed().collect(Collectors.toList()), fromK,
+                    "per-source order");
+        }
+        assertEquals(1500, link.transferred());
+        assertTrue(out.isDrained());
+        link.close(); // idempotent after the end
+    }
+
+    @Test
+    void mergeStopsOnCancellationAndClosesItsTarget() throws Exception {
+        BackpressureChannel<Integer> a = ch("a", 4);
+        BackpressureChannel<Integer> b = ch("b", 4);
+        BackpressureChannel<Integer> out = ch("out", 4);
+        CancellableContext ctx = bg.withCancel();
+        ChannelLink link = channels.merge(ctx, List.of(a, b), out);
+        a.send(bg, 1);
+        assertEquals(1, out.receive(bg));
+        ctx.cancel();
+        awaitEnd(link);
+        assertTrue(failure(link) instanceof CancelledException);
+        assertTrue(out.isClosed());
+        assertFalse(a.isClosed(), "sources are never closed by a link");
+        // NoThreadLeaks checks the workers are gone
+    }
+
+    @Test
+    void linkCloseStopsItsThreads() throws Exception {
+        BackpressureChannel<Integer> a = ch("a", 4);
+        BackpressureChannel<Integer> out = ch("out", 1);
+        ChannelLink link = channels.pipe(bg, a, out);
+        fill(a, 0, 3); // the pipe fills out and then blocks sending the second value
+        Eventually.until(() -> out.size() == 1);
+        link.close();
+        assertTrue(link.isDone());
+        assertTrue(failure(link) instanceof CancelledException);
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("goflow-channel-pipe-a")), "threads joined by close()");
+        assertEquals(List.of(0), drain(out), "the target drains what was delivered");
+    }
+
+    @Test
+    void closingGoFlowEndsLinksBetweenItsChannels() throws Exception {
+        BackpressureChannel<Integer> a = ch("a", 4);
+        BackpressureChannel<Integer> out = ch("out", 4);
+        ChannelLink link = channels.pipe(bg, a, out);
+        goflow.close();
+        awaitEnd(link);
+    }
+
+    @Test
+    void fanOutGivesEachValueToExactlyOneTargetInOrder() throws Exception {
+        BackpressureChannel<Integer> src = ch("src", 8);
+        List<BackpressureChannel<Integer>> targets = List.of(ch("t1", 2), ch("t2", 2), ch("t3", 2));
+        ChannelLink link = channels.fanOut(bg, src, targets);
+        List<List<Integer>> results = new ArrayList<>();
+        List<Thread> consumers = new ArrayList<>();
+        for (BackpressureChannel<Integer> t : targets) {
+            List<Integer> mine = new ArrayList<>();
+            results.add(mine);
+            consumers.add(new Thread(() -> {
+                try {
+                    mine.addAll(drain(t));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        consumers.forEach(Thread::start);
+        fill(src, 0, 3000);
+        src.close();
+        for (Thread t : consumers) {
+            t.join();
+        }
+        awaitEnd(link);
+        Set<Integer> all = new HashSet<>();
+        int total = 0;
+        for (List<Integer> mine : results) {
+            for (int i = 1; i < mine.size(); i++) {
+                assertTrue(mine.get(i - 1) < mine.get(i), "source order within a target");
+            }
+            all.addAll(mine);
+            total += mine.size();
+        }
+        assertEquals(3000, total, "no duplicates");
+        assertEquals(3000, all.size());
+        assertEquals(3000, link.transferred());
+    }
+
+    @Test
+    void teeGivesEveryValueToEveryTarget() throws Exception {
+        BackpressureChannel<Integer> src = ch("src", 8);
+        BackpressureChannel<Integer> t1 = ch("t1", 1000);
+        BackpressureChannel<Integer> t2 = ch("t2", 1000);
+        ChannelLink link = channels.tee(bg, src, List.of(t1, t2));
+        fill(src, 0, 500);
+        src.close();
+        awaitEnd(link);
+        List<Integer> expected = IntStream.range(0, 500).boxed().collect(Collectors.toList());
+        assertEquals(expected, drain(t1));
+        assertEquals(expected, drain(t2));
+        assertEquals(500, link.transferred());
+    }
+
+    @Test
+    void batchBySizeAndFinalPartialBatch() throws Exception {
+        BackpressureChannel<Integer> src = ch("src", 100);
+        BackpressureChannel<List<Integer>> out = goflow.<List<Integer>>channel().capacity(100).build();
+        fill(src, 0, 25);
+        src.close();
+        ChannelLink link = channels.batch(bg, src, out, 10, Duration.ofHours(1));
+        awaitEnd(link);
+        List<List<Integer>> batches = drain(out);
+        assertEquals(List.of(
+                IntStream.range(0, 10).boxed().collect(Collectors.toList()),
+                IntStream.range(10, 20).boxed().collect(Collectors.toList()),
+                IntStream.range(20, 25).boxed().collect(Collectors.toList())), batches);
+        assertThrows(UnsupportedOperationException.class, () -> batches.get(0).add(1));
+        assertEquals(3, link.transferred());
+    }
+
+    @Test
+    void batchByTimeOnTheContextClock() throws Exception {
+        ManualClock clock = new ManualClock();
+        Context ctx = Context.background(clock);
+        BackpressureChannel<Integer> src = ch("src", 100);
+        BackpressureChannel<List<Integer>> out = goflow.<List<Integer>>channel().capacity(100).build();
+        ChannelLink link = channels.batch(ctx, src, out, 10, Duration.ofSeconds(1));
+        src.send(bg, 1);
+        src.send(bg, 2);
+        Eventually.until(() -> src.size() == 0 && clock.pendingTimers() == 1); // waiting for more, with a timer
+        clock.advance(Duration.ofMillis(999));
+        assertEquals(0, out.size());
+        clock.advance(Duration.ofMillis(1));
+        assertEquals(List.of(1, 2), out.receive(bg));
+        src.send(bg, 3);
+        src.close();
+        assertEquals(List.of(3), out.receive(bg));
+        awaitEnd(link);
+    }
+
+    @Test
+    void pipeTransformsAndFailsWhenTheFunctionThrows() throws Exception {
+        BackpressureChannel<Integer> src = ch("src", 8);
+        BackpressureChannel<String> out = goflow.<String>channel().capacity(8).build();
+        ChannelLink link = channels.pipe(bg, src, out, (Integer v) -> {
+            if (v == 3) {
+                throw new IllegalArgumentException("boom at 3");
+            }
+            return "v" + v;
+        });
+        fill(src, 1, 5);
+        awaitEnd(link);
+        Throwable f = failure(link);
+        assertTrue(f instanceof IllegalArgumentException, String.valueOf(f));
+        assertEquals(List.of("v1", "v2"), drain(out));
+        assertFalse(src.isClosed());
+    }
+
+    @Test
+    void pipeRejectsNullResults() throws Exception {
+        BackpressureChannel<Integer> src = ch("src", 8);
+        BackpressureChannel<String> out = goflow.<String>channel().capacity(8).build();
+        ChannelLink link = channels.pipe(bg, src, out, (Integer v) -> null);
+        src.send(bg, 1);
+        awaitEnd(link);
+        Throwable f = failure(link);
+        assertTrue(f instanceof GoFlowException && f.getMessage().contains("returned null"), String.valueOf(f));
+    }
+
+    @Test
+    void targetClosedUnderneathFailsTheLink() throws Exception {
+        BackpressureChannel<Integer> src = ch("src", 8);
+        BackpressureChannel<Integer> out = ch("out", 8);
+        ChannelLink link = channels.pipe(bg, src, out);
+        out.close();
+        src.send(bg, 1);
+        awaitEnd(link);
+        Throwable f = failure(link);
+        assertTrue(f instanceof ClosedException, String.valueOf(f));
+        assertEquals("link 'pipe-src': target channel 'out' was closed while the link was running", f.getMessage());
+    }
+
+    @Test
+    void argumentsAreValidated() {
+        BackpressureChannel<Integer> a = ch("a", 1);
+        BackpressureChannel<Integer> out = ch("out", 1);
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> channels.merge(bg, List.of(), out));
+        assertEquals("channels: invalid sources=[] (must not be empty) - give at least one channel", e.getMessage());
+        e = assertThrows(InvalidConfigException.class, () -> channels.merge(bg, List.of(a, a), out));
+        assertTrue(e.getMessage().contains("must not contain a channel twice"), e.getMessage());
+        e = assertThrows(InvalidConfigException.class, () -> channels.pipe(null, a, out));
+        assertEquals("ctx", e.field());
+        e = assertThrows(InvalidConfigException.class,
+                () -> channels.batch(bg, a, goflow.<List<Integer>>channel().build(), 0, Duration.ofSeconds(1)));
+        assertEquals("maxSize", e.field());
+        e = assertThrows(InvalidConfigException.class,
+                () -> channels.batch(bg, a, goflow.<List<Integer>>channel().build(), 1, Duration.ZERO));
+        assertEquals("maxWait", e.field());
+        e = assertThrows(InvalidConfigException.class, () -> channels.fanOut(bg, a, List.of()));
+        assertEquals("targets", e.field());
+    }
+}
