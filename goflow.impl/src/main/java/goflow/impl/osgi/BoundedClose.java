@@ -13,7 +13,8 @@ import goflow.impl.GoFlowImpl;
 
 /**
  * Closes a {@link GoFlowImpl} within a bounded time, for bundle stops and deleted configurations:
- * every worker pool is shut down first (accepted tasks complete) and given a shared grace period;
+ * the primitives that feed pools (schedulers, pipelines, channels, writers) are closed first; then
+ * every worker pool is shut down (accepted tasks complete) and given a shared grace period;
  * pools still busy after it are stopped with {@code shutdownNow()} (their running tasks' contexts
  * are cancelled and their threads interrupted); then everything is closed. A framework stop thus
  * never waits forever on a task.
@@ -29,6 +30,15 @@ final class BoundedClose {
     }
 
     static void close(GoFlowImpl goflow, Duration grace) {
+        // Users of pools first (schedulers, pipelines, channels, writers: kinds after the pool),
+        // in reverse kind order as GoFlow.close() does, so they stop feeding the pools.
+        List<Primitive> live = goflow.registry().primitives();
+        for (int i = live.size() - 1; i >= 0; i--) {
+            Primitive p = live.get(i);
+            if (p.kind().compareTo(Primitive.Kind.WORKER_POOL) > 0) {
+                p.close();
+            }
+        }
         List<WorkerPool> pools = new ArrayList<>();
         for (Primitive p : goflow.registry().primitives()) {
             if (p instanceof WorkerPool) {

@@ -56,4 +56,18 @@ class BoundedCloseTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(pool.isTerminated());
         assertTrue(!stuck.get(5, TimeUnit.SECONDS).succeeded());
     }
+
+    @Test
+    void schedulersStopBeforeThePoolsDrain() throws Exception {
+        GoFlowImpl goflow = new GoFlowImpl(Clock.system(), "bundle");
+        goflow.api.schedule.Scheduler jobs = goflow.scheduler().name("jobs").workers(1).build();
+        jobs.start();
+        CountDownLatch ran = new CountDownLatch(3);
+        jobs.every(Duration.ofMillis(5), ctx -> ran.countDown());
+        assertTrue(ran.await(5, TimeUnit.SECONDS));
+        goflow.workerPool().name("p").workers(2).build();
+        BoundedClose.close(goflow, Duration.ofSeconds(5));
+        assertTrue(!jobs.isRunning());
+        assertEquals(List.of(), goflow.registry().primitives());
+    }
 }
