@@ -80,14 +80,21 @@ public class ConfigIT {
         return options(Runtime.goflowWithShell(), Runtime.exam());
     }
 
+    /** Held strongly: JUL keeps loggers only weakly. */
+    private Logger logger;
+
+    /** Captures the rejections the tests provoke, instead of printing them as errors. */
     @Before
     public void captureLog() {
-        Logger.getLogger(LOGGER).addHandler(capture);
+        logger = Logger.getLogger(LOGGER);
+        logger.addHandler(capture);
+        logger.setUseParentHandlers(false);
     }
 
     @After
     public void stopCapture() {
-        Logger.getLogger(LOGGER).removeHandler(capture);
+        logger.removeHandler(capture);
+        logger.setUseParentHandlers(true);
     }
 
     private static Dictionary<String, Object> props(Object... kv) {
