@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -34,8 +34,9 @@ import goflow.impl.internal.PrimitiveRegistry;
 /**
  * The {@link WorkerPool}: workers pull {@link Job}s from one bounded FIFO queue.
  *
- * <p>Thread-safe. All queue, worker-set and life-cycle state is guarded by {@code lock}; the
- * per-outcome counters are {@link LongAdder}s updated by workers without the lock.
+ * <p>Thread-safe. All queue, worker-set and life-cycle state is guarded by {@code lock}; each
+ * worker counts the outcomes of the tasks it ran in its own counters (single writer, no contention),
+ * folded into {@code retiredCounts} under the lock when it retires.
  */
 /*
  * Implementation notes.
@@ -60,6 +61,9 @@ import goflow.impl.internal.PrimitiveRegistry;
  */
 final class WorkerPoolImpl implements WorkerPool {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
+    private static final int RUN_NANOS = Outcome.values().length;
+    private static final int MAX_NANOS = RUN_NANOS + 1;
+    private static final int COUNTERS = MAX_NANOS + 1;
 
     private final String name;
     private final PrimitiveRegistry.Entry entry;
@@ -101,13 +105,10 @@ final class WorkerPoolImpl implements WorkerPool {
     /** Guarded by lock. Refused submissions. */
     private long rejected;
 
-    private final LongAdder succeeded = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder timedOut = new LongAdder();
-    private final LongAdder cancelled = new LongAdder();
-    private final LongAdder ran = new LongAdder();
-    private final LongAdder runNanos = new LongAdder();
-    private final LongAccumulator maxRunNanos = new LongAccumulator(Math::max, 0);
+    /** Guarded by lock. The counters (indexed by Outcome ordinal, RUN_NANOS, MAX_NANOS) of retired workers. */
+    private final long[] retiredCounts = new long[COUNTERS];
+    /** Tasks cancelled before they started (counted by whichever thread cancelled them). */
+    private final LongAdder cancelledUnstarted = new LongAdder();
 
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
@@ -273,9 +274,29 @@ final class WorkerPoolImpl implements WorkerPool {
         Thread thread;
         /** The job taken last; null between jobs. Written under lock when taken. */
         volatile Job<?> current;
+        /**
+         * Outcome counts of the tasks this worker ran (Outcome ordinal), RUN_NANOS and MAX_NANOS.
+         * Single writer (this worker, with lazySet: no fence on the hot path); read by stats().
+         */
+        final AtomicLongArray counts = new AtomicLongArray(COUNTERS);
 
         Worker(int id) {
             this.id = id;
+        }
+
+        void count(Outcome outcome, long nanos) {
+            counts.lazySet(outcome.ordinal(), counts.get(outcome.ordinal()) + 1);
+            counts.lazySet(RUN_NANOS, counts.get(RUN_NANOS) + nanos);
+            if (nanos > counts.get(MAX_NANOS)) {
+                counts.lazySet(MAX_NANOS, nanos);
+            }
+        }
+
+        void addCountsTo(long[] into) {
+            for (int i = 0; i < MAX_NANOS; i++) {
+                into[i] += counts.get(i);
+            }
+            into[MAX_NANOS] = Math.max(into[MAX_NANOS], counts.get(MAX_NANOS));
         }
 
         @Override
@@ -302,6 +323,7 @@ final class WorkerPoolImpl implements WorkerPool {
                     workerList.remove(w);
                     retired.removeIf(t -> !t.isAlive());
                     retired.add(w.thread);
+                    w.addCountsTo(retiredCounts);
                     terminated = tryTerminateLocked();
                     return null;
                 }
@@ -396,11 +418,12 @@ final class WorkerPoolImpl implements WorkerPool {
         if (ctx != null) {
             ctx.close();
         }
-        ran.increment();
-        runNanos.add(nanos);
-        maxRunNanos.accumulate(nanos);
-        deliver(job, new TaskResult<>(outcome, outcome == Outcome.SUCCEEDED ? value : null, failure,
-                Duration.ofNanos(nanos), w.id));
+        w.count(outcome, nanos);
+        if (job.parent != null || listener != null || outcome != Outcome.SUCCEEDED) {
+            // (an executed runnable's success has no observer: skip the result object)
+            deliver(job, new TaskResult<>(outcome, outcome == Outcome.SUCCEEDED ? value : null, failure,
+                    Duration.ofNanos(nanos), w.id));
+        }
     }
 
     /**
@@ -422,6 +445,7 @@ final class WorkerPoolImpl implements WorkerPool {
         }
         try {
             job.queuedWatch.close();
+            cancelledUnstarted.increment();
             deliver(job, new TaskResult<>(Outcome.CANCELLED, null, why, Duration.ZERO, -1));
         } finally {
             doneCancelling(1);
@@ -444,13 +468,6 @@ final class WorkerPoolImpl implements WorkerPool {
     }
 
     private <T> void deliver(Job<T> job, TaskResult<T> result) {
-        switch (result.outcome()) {
-            case SUCCEEDED -> succeeded.increment();
-            case FAILED -> failed.increment();
-            case TIMED_OUT -> timedOut.increment();
-            case CANCELLED -> cancelled.increment();
-            default -> throw new AssertionError(result.outcome());
-        }
         if (listener != null) {
             try {
                 listener.onResult(job.task, result);
@@ -694,8 +711,13 @@ final class WorkerPoolImpl implements WorkerPool {
         int queued;
         long sub;
         long rej;
+        long[] c = new long[COUNTERS];
         lock.lock();
         try {
+            System.arraycopy(retiredCounts, 0, c, 0, COUNTERS);
+            for (Worker w : workerList) {
+                w.addCountsTo(c);
+            }
             s = state;
             t = target;
             queued = queue.size();
@@ -710,14 +732,15 @@ final class WorkerPoolImpl implements WorkerPool {
         } finally {
             lock.unlock();
         }
-        long ok = succeeded.sum();
-        long bad = failed.sum();
-        long late = timedOut.sum();
-        long gone = cancelled.sum();
-        long runs = ran.sum();
-        Duration avg = runs == 0 ? Duration.ZERO : Duration.ofNanos(runNanos.sum() / runs);
+        long ok = c[Outcome.SUCCEEDED.ordinal()];
+        long bad = c[Outcome.FAILED.ordinal()];
+        long late = c[Outcome.TIMED_OUT.ordinal()];
+        long runCancelled = c[Outcome.CANCELLED.ordinal()];
+        long runs = ok + bad + late + runCancelled;
+        long gone = runCancelled + cancelledUnstarted.sum();
+        Duration avg = runs == 0 ? Duration.ZERO : Duration.ofNanos(c[RUN_NANOS] / runs);
         return new PoolStats(s, t, busy, queued, capacity, virtual, sub, ok + bad + late + gone, ok, bad, late,
-                gone, rej, avg, Duration.ofNanos(maxRunNanos.get()));
+                gone, rej, avg, Duration.ofNanos(c[MAX_NANOS]));
     }
 
     @Override
