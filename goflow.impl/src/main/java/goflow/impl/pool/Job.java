@@ -6,7 +6,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
 import goflow.api.Registration;
-import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
 import goflow.api.pool.Task;
@@ -65,10 +64,13 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
     Registration queuedWatch = Registration.NONE;
 
     private volatile int state = PENDING;
-    /** The task's context, set by the worker before the job moves to RUNNING. */
-    volatile CancellableContext ctx;
-    /** The worker thread, set before the job moves to RUNNING. */
-    volatile Thread runner;
+    /**
+     * The task's context and the worker thread, written by the worker before its CAS to RUNNING
+     * and read only after reading {@code state} (or a CAS on it) saw RUNNING or later: plain
+     * fields, published by that CAS.
+     */
+    TaskContext ctx;
+    Thread runner;
     /** Why the job was stopped while running, for jobs without a context; see STOP_*. */
     volatile int stopReason = STOP_NONE;
 
@@ -150,7 +152,7 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
             return true;
         }
         stopReason = STOP_CANCEL;
-        CancellableContext c = ctx;
+        TaskContext c = ctx;
         if (c != null) {
             c.cancel(why);
         }

@@ -16,7 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import goflow.api.Clock;
 import goflow.api.ClosedException;
 import goflow.api.Registration;
-import goflow.api.context.CancellableContext;
+import goflow.api.context.ContextException;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
 import goflow.api.context.DeadlineExceededException;
@@ -70,7 +70,6 @@ final class WorkerPoolImpl implements WorkerPool {
     private final Clock clock;
     private final Context background;
     private final int capacity;
-    private final Duration timeout;
     private final long timeoutNanos;
     private final QueueFullPolicy onFull;
     private final ResultListener listener;
@@ -120,7 +119,6 @@ final class WorkerPoolImpl implements WorkerPool {
         this.clock = clock;
         this.background = Context.background(clock);
         this.capacity = capacity;
-        this.timeout = timeout;
         this.timeoutNanos = timeout.isZero() ? 0 : saturatedNanos(timeout);
         this.onFull = onFull;
         this.listener = listener;
@@ -272,13 +270,20 @@ final class WorkerPoolImpl implements WorkerPool {
     private final class Worker implements Runnable {
         final int id;
         Thread thread;
-        /** The job taken last; null between jobs. Written under lock when taken. */
-        volatile Job<?> current;
+        /**
+         * The job taken last (kept after it ended; its state tells). Guarded by lock: written
+         * when taken, read by shutdownNow() and stats().
+         */
+        Job<?> current;
         /**
          * Outcome counts of the tasks this worker ran (Outcome ordinal), RUN_NANOS and MAX_NANOS.
          * Single writer (this worker, with lazySet: no fence on the hot path); read by stats().
          */
         final AtomicLongArray counts = new AtomicLongArray(COUNTERS);
+        /** When this worker's last task ended, on the pool clock. Worker thread only. */
+        long lastEnd;
+        /** Whether this worker waited (or ran other code) since its last task ended: then read the clock. */
+        boolean waited = true;
 
         Worker(int id) {
             this.id = id;
@@ -303,11 +308,7 @@ final class WorkerPoolImpl implements WorkerPool {
         public void run() {
             Job<?> job;
             while ((job = take(this)) != null) {
-                try {
-                    runJob(job, this);
-                } finally {
-                    current = null;
-                }
+                runJob(job, this);
             }
         }
     }
@@ -334,6 +335,7 @@ final class WorkerPoolImpl implements WorkerPool {
                     return job;
                 }
                 idle++;
+                w.waited = true;
                 if (capacity == 0) {
                     notFull.signal();
                 }
@@ -358,41 +360,34 @@ final class WorkerPoolImpl implements WorkerPool {
             return; // cancelled while queued; the canceller delivers its result
         }
         Context parent = job.parent;
-        CancellableContext ctx = null;
-        Registration deadlineWatch = Registration.NONE;
+        TaskContext ctx = null;
         if (parent != null) {
             if (parent.isDone()) {
                 cancelUnstarted(job, Job.contextFailure(parent));
                 return;
             }
-            ctx = timeoutNanos > 0 ? parent.withTimeout(timeout) : parent.withCancel();
+            ctx = new TaskContext(parent, timeoutNanos, job);
             job.ctx = ctx;
         }
         job.runner = w.thread;
         Thread.interrupted(); // a stray interrupt must not hit this task
         if (!job.casState(Job.NEW, Job.RUNNING)) {
-            if (ctx != null) {
-                ctx.close();
-            }
-            return;
+            return; // cancelled just now; the canceller delivers its result
         }
         job.queuedWatch.close();
+        Registration timer = Registration.NONE;
         if (ctx != null) {
-            if (ctx.remainingNanos() != Long.MAX_VALUE) {
-                CancellableContext c = ctx;
-                deadlineWatch = ctx.onDone(() -> {
-                    if (c.error().orElse(null) instanceof DeadlineExceededException) {
-                        job.interruptIfRunning();
-                    }
-                });
-            }
+            ctx.start();
         } else if (timeoutNanos > 0) {
-            deadlineWatch = clock.schedule(clock.nanoTime() + timeoutNanos, () -> {
+            timer = clock.schedule(clock.nanoTime() + timeoutNanos, () -> {
                 job.stopReason = Job.STOP_TIMEOUT;
                 job.interruptIfRunning();
             });
         }
-        long start = clock.nanoTime();
+        // A worker that took the job without waiting reuses the end of its previous task as the
+        // start: one clock read per task under load (the clock read is a large share of a no-op
+        // task's cost); the difference is the dequeue itself.
+        long start = w.waited ? clock.nanoTime() : w.lastEnd;
         T value = null;
         Throwable failure = null;
         try {
@@ -400,25 +395,33 @@ final class WorkerPoolImpl implements WorkerPool {
         } catch (Throwable t) {
             failure = t;
         }
-        long nanos = Math.max(0, clock.nanoTime() - start);
+        long end = clock.nanoTime();
+        w.lastEnd = end;
+        w.waited = false;
+        long nanos = Math.max(0, end - start);
         job.finishRun();
-        deadlineWatch.close();
         Thread.interrupted();
-        Outcome outcome;
-        if (failure == null) {
-            outcome = Outcome.SUCCEEDED;
-        } else if (ctx != null && ctx.isDone()) {
-            outcome = ctx.error().orElse(null) instanceof DeadlineExceededException ? Outcome.TIMED_OUT
-                    : Outcome.CANCELLED;
-        } else if (ctx == null && job.stopReason != Job.STOP_NONE) {
-            outcome = job.stopReason == Job.STOP_TIMEOUT ? Outcome.TIMED_OUT : Outcome.CANCELLED;
-        } else {
-            outcome = Outcome.FAILED;
-        }
+        Outcome outcome = Outcome.SUCCEEDED;
         if (ctx != null) {
+            ctx.release();
+            if (failure != null) {
+                ContextException why = ctx.endedBy();
+                outcome = why == null ? Outcome.FAILED
+                        : why instanceof DeadlineExceededException ? Outcome.TIMED_OUT : Outcome.CANCELLED;
+            }
             ctx.close();
+        } else {
+            timer.close();
+            if (failure != null) {
+                int stop = job.stopReason;
+                outcome = stop == Job.STOP_NONE ? Outcome.FAILED
+                        : stop == Job.STOP_TIMEOUT ? Outcome.TIMED_OUT : Outcome.CANCELLED;
+            }
         }
         w.count(outcome, nanos);
+        if (listener != null || job.getNumberOfDependents() != 0) {
+            w.waited = true; // the listener and dependent stages run now: not part of the next task
+        }
         if (job.parent != null || listener != null || outcome != Outcome.SUCCEEDED) {
             // (an executed runnable's success has no observer: skip the result object)
             deliver(job, new TaskResult<>(outcome, outcome == Outcome.SUCCEEDED ? value : null, failure,
@@ -725,7 +728,7 @@ final class WorkerPoolImpl implements WorkerPool {
             rej = rejected;
             for (Worker w : workerList) {
                 Job<?> j = w.current;
-                if (j != null && j.state() != Job.CANCELLED) {
+                if (j != null && (j.state() == Job.NEW || j.state() == Job.RUNNING || j.state() == Job.INTERRUPTING)) {
                     busy++;
                 }
             }
