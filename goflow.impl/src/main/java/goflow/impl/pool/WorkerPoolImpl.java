@@ -308,7 +308,13 @@ final class WorkerPoolImpl implements WorkerPool {
         public void run() {
             Job<?> job;
             while ((job = take(this)) != null) {
-                runJob(job, this);
+                try {
+                    runJob(job, this);
+                } catch (Throwable t) {
+                    // Not the task (its throwables are results) but pool code around it: a failing
+                    // clock or listener-free allocation failure. Fail the job; the worker lives on.
+                    abandon(job, this, t);
+                }
             }
         }
     }
@@ -426,6 +432,20 @@ final class WorkerPoolImpl implements WorkerPool {
             // (an executed runnable's success has no observer: skip the result object)
             deliver(job, new TaskResult<>(outcome, outcome == Outcome.SUCCEEDED ? value : null, failure,
                     Duration.ofNanos(nanos), w.id));
+        }
+    }
+
+    private void abandon(Job<?> job, Worker w, Throwable t) {
+        try {
+            LOG.log(Level.ERROR, "worker-pool '" + name + "': worker " + w.id + " failed around task " + job.task, t);
+            job.casState(Job.RUNNING, Job.DONE);
+            w.waited = true;
+            if (!job.isDone()) {
+                w.count(Outcome.FAILED, 0);
+                job.complete(new TaskResult<>(Outcome.FAILED, null, t, Duration.ZERO, w.id));
+            }
+        } catch (Throwable again) {
+            // nothing more can be done; the worker keeps going
         }
     }
 

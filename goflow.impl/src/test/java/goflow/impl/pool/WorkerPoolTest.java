@@ -441,6 +441,36 @@ class WorkerPoolTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void failureOfPoolCodeAroundATaskFailsThatTaskOnly() throws Exception {
+        goflow.api.Clock broken = new goflow.api.Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.now();
+            }
+
+            @Override
+            public goflow.api.Registration schedule(long deadlineNanos, Runnable action) {
+                throw new IllegalStateException("timer service down");
+            }
+        };
+        try (WorkerPool pool = goflow.workerPool().workers(1).clock(broken).taskTimeout(Duration.ofSeconds(1))
+                .build()) {
+            TaskResult<Integer> r = get(pool.submit(ctx -> 1));
+            assertEquals(Outcome.FAILED, r.outcome());
+            assertEquals("timer service down", r.failure().getMessage());
+            // the worker survived: the next task fails the same way, on the same worker
+            assertEquals(0, get(pool.submit(ctx -> 2)).workerId());
+            assertEquals(1, pool.workers());
+            assertEquals(2, pool.stats().failed());
+        }
+    }
+
+    @Test
     void statsToMapInDisplayOrder() {
         try (WorkerPool pool = goflow.workerPool().workers(2).queueCapacity(8).build()) {
             assertEquals(List.of("state", "workers", "busy", "queued", "queueCapacity", "virtualThreads", "submitted",
