@@ -57,7 +57,8 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
     }
 
     final WorkerPoolImpl pool;
-    final Task<T> task;
+    /** The {@link Task}, or for an executed job (parent null) the {@link Runnable}. */
+    private final Object work;
     /** The submit context; null for executed runnables, which get no context of their own. */
     final Context parent;
     /** Watches {@code parent} while queued; closed when the job starts. */
@@ -76,8 +77,35 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
 
     Job(WorkerPoolImpl pool, Task<T> task, Context parent) {
         this.pool = pool;
-        this.task = task;
+        this.work = task;
         this.parent = parent;
+    }
+
+    private Job(WorkerPoolImpl pool, Runnable command) {
+        this.pool = pool;
+        this.work = command;
+        this.parent = null;
+    }
+
+    /** A job for {@code Executor.execute}: no context, no observer of its future. */
+    static Job<Void> executed(WorkerPoolImpl pool, Runnable command) {
+        return new Job<>(pool, command);
+    }
+
+    /** Returns the task as submitted, or a {@link Task#of(Runnable)} adapter for an executed runnable. */
+    @SuppressWarnings("unchecked")
+    Task<T> task() {
+        return parent != null ? (Task<T>) work : (Task<T>) Task.of((Runnable) work);
+    }
+
+    /** Runs the work: the task with {@code ctx}, or the runnable. */
+    @SuppressWarnings("unchecked")
+    T runWork(Context ctx) throws Exception {
+        if (parent == null) {
+            ((Runnable) work).run();
+            return null;
+        }
+        return ((Task<T>) work).run(ctx);
     }
 
     int state() {
@@ -164,6 +192,6 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
 
     @Override
     public String toString() {
-        return "Job[" + task + ", state=" + state + "]";
+        return "Job[" + work + ", state=" + state + "]";
     }
 }

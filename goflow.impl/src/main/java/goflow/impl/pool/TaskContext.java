@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 import goflow.api.Clock;
 import goflow.api.Registration;
@@ -33,7 +34,14 @@ final class TaskContext implements Context {
     /** The ending of a context whose task is over (shared: never thrown as is, see rethrowable). */
     private static final Ending TASK_OVER;
 
+    private static final VarHandle ENDING;
+
     static {
+        try {
+            ENDING = MethodHandles.lookup().findVarHandle(TaskContext.class, "ending", Ending.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
         CancelledException over = new CancelledException(null);
         over.setStackTrace(new StackTraceElement[0]);
         TASK_OVER = new Ending(over, over);
@@ -46,7 +54,8 @@ final class TaskContext implements Context {
     private final boolean ownDeadline;
     /** The pool-timeout deadline on {@code clock}; meaningful if {@code ownDeadline}. */
     private final long deadlineNanos;
-    private final AtomicReference<Ending> ending = new AtomicReference<>();
+    /** Null while live; set once, by CAS through {@link #ENDING}. */
+    private volatile Ending ending;
     /**
      * The materialized child: written under {@code this}, read without it. end() sets
      * {@code ending} then reads {@code inner}; inner() sets {@code inner} then reads {@code ending};
@@ -78,7 +87,7 @@ final class TaskContext implements Context {
         }
         if (parent.remainingNanos() != Long.MAX_VALUE) {
             parentWatch = parent.onDone(() -> {
-                if (isDone() && ending.get().error() instanceof DeadlineExceededException) {
+                if (isDone() && ending.error() instanceof DeadlineExceededException) {
                     job.interruptIfRunning();
                 }
             });
@@ -114,7 +123,7 @@ final class TaskContext implements Context {
             adoptParent();
             return false;
         }
-        if (!ending.compareAndSet(null, how)) {
+        if (!ENDING.compareAndSet(this, null, how)) {
             return false;
         }
         CancellableContext child = inner;
@@ -127,17 +136,17 @@ final class TaskContext implements Context {
 
     private void adoptParent() {
         ContextException e = parent.error().orElseThrow();
-        ending.compareAndSet(null, new Ending(e, parent.cause().orElse(e)));
+        ENDING.compareAndSet(this, null, new Ending(e, parent.cause().orElse(e)));
     }
 
     /** The reason this context ended, or null while live. */
     ContextException endedBy() {
-        return isDone() ? ending.get().error() : null;
+        return isDone() ? ending.error() : null;
     }
 
     @Override
     public boolean isDone() {
-        if (ending.get() != null) {
+        if (ending != null) {
             return true;
         }
         if (parent.isDone()) {
@@ -153,18 +162,18 @@ final class TaskContext implements Context {
 
     @Override
     public Optional<ContextException> error() {
-        return isDone() ? Optional.of(ending.get().error()) : Optional.empty();
+        return isDone() ? Optional.of(ending.error()) : Optional.empty();
     }
 
     @Override
     public Optional<Throwable> cause() {
-        return isDone() ? Optional.of(ending.get().cause()) : Optional.empty();
+        return isDone() ? Optional.of(ending.cause()) : Optional.empty();
     }
 
     @Override
     public void throwIfDone() {
         if (isDone()) {
-            throw ending.get().error().rethrowable();
+            throw ending.error().rethrowable();
         }
     }
 
@@ -202,7 +211,7 @@ final class TaskContext implements Context {
         synchronized (this) {
             child = inner;
             if (child == null) {
-                Ending how = ending.get();
+                Ending how = ending;
                 if (how != null && how.error() instanceof DeadlineExceededException) {
                     child = parent.withTimeout(Duration.ZERO);
                 } else if (ownDeadline) {
@@ -214,7 +223,7 @@ final class TaskContext implements Context {
             }
         }
         // Mirror an ending that happened before (or while) the child was made.
-        Ending how = ending.get();
+        Ending how = ending;
         if (how != null && !(how.error() instanceof DeadlineExceededException)) {
             child.cancel(how.cause());
         }
@@ -255,7 +264,7 @@ final class TaskContext implements Context {
 
     @Override
     public String toString() {
-        Ending how = ending.get();
+        Ending how = ending;
         return "TaskContext[" + (how == null ? "live" : how.error().getMessage()) + ", parent=" + parent + "]";
     }
 }

@@ -70,6 +70,12 @@ final class WorkerPoolImpl implements WorkerPool {
     private final Clock clock;
     private final Context background;
     private final int capacity;
+    /**
+     * Blocked submitters are woken once the queue has drained to this size (half the capacity):
+     * a woken producer then fills the free half without blocking again, instead of being parked
+     * and unparked once per task.
+     */
+    private final int resumeAt;
     private final long timeoutNanos;
     private final QueueFullPolicy onFull;
     private final ResultListener listener;
@@ -95,6 +101,8 @@ final class WorkerPoolImpl implements WorkerPool {
     private int live;
     /** Guarded by lock. Workers waiting on notEmpty. */
     private int idle;
+    /** Guarded by lock. Submitters waiting on notFull. */
+    private int waitingSubmitters;
     /** Guarded by lock. Results of jobs cancelled before they started, still being delivered. */
     private int cancelling;
     /** Guarded by lock. */
@@ -119,6 +127,7 @@ final class WorkerPoolImpl implements WorkerPool {
         this.clock = clock;
         this.background = Context.background(clock);
         this.capacity = capacity;
+        this.resumeAt = capacity / 2;
         this.timeoutNanos = timeout.isZero() ? 0 : saturatedNanos(timeout);
         this.onFull = onFull;
         this.listener = listener;
@@ -175,7 +184,7 @@ final class WorkerPoolImpl implements WorkerPool {
     @Override
     public void execute(Runnable command) {
         Check.notNull(kind().label(), "command", command);
-        enqueue(new Job<>(this, Task.of(command), null), background);
+        enqueue(Job.executed(this, command), background);
     }
 
     /** Queues {@code job}, waiting for room with BLOCK; see WorkerPool#submit for the outcomes. */
@@ -190,7 +199,7 @@ final class WorkerPoolImpl implements WorkerPool {
                     throw new RejectedException(RejectedException.Reason.SHUT_DOWN,
                             "worker-pool '" + name + "' is shut down: task rejected", null);
                 }
-                if (queue.size() < (capacity == 0 ? idle : capacity)) {
+                if (hasRoomLocked()) {
                     queue.addLast(job);
                     job.queued();
                     submitted++;
@@ -207,6 +216,7 @@ final class WorkerPoolImpl implements WorkerPool {
                 }
                 if (ctx.isDone()) {
                     rejected++;
+                    passOnWakeupLocked();
                     throw ctx.error().orElseThrow().rethrowable();
                 }
                 if (!watching) {
@@ -214,18 +224,37 @@ final class WorkerPoolImpl implements WorkerPool {
                     wake = ctx.onDone(this::wakeSubmitters);
                     continue;
                 }
+                waitingSubmitters++;
                 try {
                     notFull.await();
                 } catch (InterruptedException e) {
                     rejected++;
+                    passOnWakeupLocked();
                     Thread.currentThread().interrupt();
                     throw new RejectedException(RejectedException.Reason.INTERRUPTED,
                             "interrupted while waiting for room in worker-pool '" + name + "': task rejected", e);
+                } finally {
+                    waitingSubmitters--;
                 }
             }
         } finally {
             lock.unlock();
             wake.close();
+        }
+    }
+
+    /** Whether a submit may queue now. Guarded by lock. */
+    private boolean hasRoomLocked() {
+        return queue.size() < (capacity == 0 ? idle : capacity);
+    }
+
+    /**
+     * A submitter leaving without queueing may have consumed the wake-up meant for room that is
+     * still there: hand it on to the next waiter. Guarded by lock.
+     */
+    private void passOnWakeupLocked() {
+        if (waitingSubmitters > 0 && hasRoomLocked()) {
+            notFull.signal();
         }
     }
 
@@ -337,12 +366,14 @@ final class WorkerPoolImpl implements WorkerPool {
                 Job<?> job = queue.pollFirst();
                 if (job != null) {
                     w.current = job;
-                    notFull.signal();
+                    if (waitingSubmitters > 0 && queue.size() <= resumeAt) {
+                        notFull.signal();
+                    }
                     return job;
                 }
                 idle++;
                 w.waited = true;
-                if (capacity == 0) {
+                if (capacity == 0 && waitingSubmitters > 0) {
                     notFull.signal();
                 }
                 try {
@@ -397,7 +428,7 @@ final class WorkerPoolImpl implements WorkerPool {
         T value = null;
         Throwable failure = null;
         try {
-            value = job.task.run(ctx != null ? ctx : background);
+            value = job.runWork(ctx);
         } catch (Throwable t) {
             failure = t;
         }
@@ -437,7 +468,7 @@ final class WorkerPoolImpl implements WorkerPool {
 
     private void abandon(Job<?> job, Worker w, Throwable t) {
         try {
-            LOG.log(Level.ERROR, "worker-pool '" + name + "': worker " + w.id + " failed around task " + job.task, t);
+            LOG.log(Level.ERROR, "worker-pool '" + name + "': worker " + w.id + " failed around task " + job.task(), t);
             job.casState(Job.RUNNING, Job.DONE);
             w.waited = true;
             if (!job.isDone()) {
@@ -459,7 +490,7 @@ final class WorkerPoolImpl implements WorkerPool {
         }
         lock.lock();
         try {
-            if (queue.remove(job)) {
+            if (queue.remove(job) && waitingSubmitters > 0) {
                 notFull.signal();
             }
             cancelling++;
@@ -493,13 +524,13 @@ final class WorkerPoolImpl implements WorkerPool {
     private <T> void deliver(Job<T> job, TaskResult<T> result) {
         if (listener != null) {
             try {
-                listener.onResult(job.task, result);
+                listener.onResult(job.task(), result);
             } catch (Throwable t) {
                 LOG.log(Level.WARNING, "worker-pool '" + name + "': result listener failed", t);
             }
         } else if (job.parent == null
                 && (result.outcome() == Outcome.FAILED || result.outcome() == Outcome.TIMED_OUT)) {
-            LOG.log(Level.WARNING, "worker-pool '" + name + "': executed task " + job.task + " "
+            LOG.log(Level.WARNING, "worker-pool '" + name + "': executed task " + job.task() + " "
                     + result.outcome().name().toLowerCase(java.util.Locale.ROOT), result.failure());
         }
         job.complete(result);
@@ -557,12 +588,12 @@ final class WorkerPoolImpl implements WorkerPool {
                     new ClosedException("worker-pool '" + name + "' was shut down now"));
             for (Job<?> j : drained) {
                 if (j.stop(why, true)) {
-                    unstarted.add(j.task);
+                    unstarted.add(j.task());
                 }
             }
             for (Job<?> j : running) {
                 if (j.stop(why, true)) {
-                    unstarted.add(j.task);
+                    unstarted.add(j.task());
                 }
             }
         } finally {

@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
 import goflow.api.ManualClock;
+import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
+import goflow.api.context.Context;
+import goflow.api.context.ContextException;
 import goflow.api.pool.PoolStats;
 import goflow.api.pool.QueueFullPolicy;
 import goflow.api.pool.RejectedException;
@@ -270,6 +273,44 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
             }
             assertEquals(List.of(), poolThreads(pool));
         }
+    }
+
+    @Test
+    void blockedSubmittersWithCancelledContextsLoseNoWakeup() throws Exception {
+        WorkerPool pool = goflow.workerPool().workers(1).queueCapacity(2).build();
+        AtomicLong ran = new AtomicLong();
+        int submitters = 6;
+        int perSubmitter = 150;
+        List<Thread> threads = new ArrayList<>();
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+        for (int s = 0; s < submitters; s++) {
+            boolean cancelling = s % 2 == 0;
+            Thread t = new Thread(() -> {
+                for (int i = 0; i < perSubmitter; i++) {
+                    try (CancellableContext ctx = Context.background()
+                            .withTimeout(Duration.ofNanos(cancelling ? ThreadLocalRandom.current().nextInt(300_000)
+                                    : Long.MAX_VALUE / 4))) {
+                        pool.submit(ctx, c -> {
+                            Thread.onSpinWait();
+                            return ran.incrementAndGet();
+                        });
+                        accepted.incrementAndGet();
+                    } catch (ContextException e) {
+                        refused.incrementAndGet();
+                    }
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(20_000);
+            assertFalse(t.isAlive(), "a blocked submitter was never woken");
+        }
+        assertEquals(submitters * perSubmitter, accepted.get() + refused.get());
+        pool.close();
+        assertEquals(accepted.get(), pool.stats().completed());
     }
 
     @Test
