@@ -32,12 +32,13 @@ import goflow.api.pool.TaskResult;
  * {@code stopReason} are written before the job is queued and published by the pool lock.
  */
 final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable {
-    static final int PENDING = -1;
-    static final int NEW = 0;
-    static final int RUNNING = 1;
-    static final int INTERRUPTING = 2;
-    static final int DONE = 3;
-    static final int CANCELLED = 4;
+    // PENDING is 0, the default: no volatile store (and fence) in the constructor.
+    static final int PENDING = 0;
+    static final int NEW = 1;
+    static final int RUNNING = 2;
+    static final int INTERRUPTING = 3;
+    static final int DONE = 4;
+    static final int CANCELLED = 5;
 
     /** No stop was requested. */
     static final int STOP_NONE = 0;
@@ -64,7 +65,7 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
     /** Watches {@code parent} while queued; closed when the job starts. */
     Registration queuedWatch = Registration.NONE;
 
-    private volatile int state = PENDING;
+    private volatile int state;
     /**
      * The task's context and the worker thread, written by the worker before its CAS to RUNNING
      * and read only after reading {@code state} (or a CAS on it) saw RUNNING or later: plain
@@ -73,7 +74,7 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
     TaskContext ctx;
     Thread runner;
     /** Why the job was stopped while running, for jobs without a context; see STOP_*. */
-    volatile int stopReason = STOP_NONE;
+    volatile int stopReason;
 
     Job(WorkerPoolImpl pool, Task<T> task, Context parent) {
         this.pool = pool;
