@@ -288,10 +288,13 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
             boolean cancelling = s % 2 == 0;
             Thread t = new Thread(() -> {
                 for (int i = 0; i < perSubmitter; i++) {
-                    try (CancellableContext ctx = Context.background()
-                            .withTimeout(Duration.ofNanos(cancelling ? ThreadLocalRandom.current().nextInt(300_000)
-                                    : Long.MAX_VALUE / 4))) {
-                        pool.submit(ctx, c -> {
+                    // half the submitters give up after a random short while (their task may then
+                    // also be cancelled in the queue), the other half wait as long as it takes
+                    try (CancellableContext ctx = cancelling
+                            ? Context.background().withTimeout(
+                                    Duration.ofNanos(ThreadLocalRandom.current().nextInt(300_000)))
+                            : Context.background().withCancel()) {
+                        pool.submit(cancelling ? ctx : Context.background(), c -> {
                             Thread.onSpinWait();
                             return ran.incrementAndGet();
                         });
