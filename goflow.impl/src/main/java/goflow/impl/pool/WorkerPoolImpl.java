@@ -57,7 +57,12 @@ import goflow.impl.internal.PrimitiveRegistry;
  * Workers: `target` is the wanted number, `live` the number started and not yet retired. A worker
  * retires (under the lock, so exactly the surplus retires) when live > target, when stopping, or
  * when shutting down with an empty queue. Workers catch every Throwable of a task and of the
- * listener, so they never die of one.
+ * listener, and of pool code around a task (abandon), so they never die of one.
+ *
+ * Per task, a worker reads the clock once when busy (see runJob), creates a TaskContext (lazy: no
+ * child context, no registration unless the task asks for one or a timeout applies) for submitted
+ * tasks and nothing for executed runnables, moves the Job NEW -> RUNNING -> DONE by CAS, and counts
+ * the outcome in its own single-writer counters.
  */
 final class WorkerPoolImpl implements WorkerPool {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
