@@ -12,9 +12,9 @@ import goflow.api.pool.Task;
 import goflow.api.pool.TaskResult;
 
 /**
- * One accepted submission: the queue node, the task's future (this object itself, so a submit
+ * One submitted task: the queue node, the task's future (this object itself, so a submit
  * allocates one object besides the task's context) and the state that decides who produces its
- * result.
+ * result. (Executed runnables are queued as they are; their per-run state lives on the worker.)
  *
  * <p>State machine, on {@code state} (CAS through {@link #STATE}):
  * <pre>
@@ -28,8 +28,8 @@ import goflow.api.pool.TaskResult;
  * the worker after the task has ended: the worker spins out of it before moving to DONE (the
  * pattern of {@code FutureTask}).
  *
- * <p>Thread-safe. Fields other than {@code state}, {@code ctx}, {@code runner} and
- * {@code stopReason} are written before the job is queued and published by the pool lock.
+ * <p>Thread-safe. {@code queuedWatch} is written before the job is queued and published by the
+ * pool lock; {@code ctx} and {@code runner}, see there.
  */
 final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable {
     // PENDING is 0, the default: no volatile store (and fence) in the constructor.
@@ -39,13 +39,6 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
     static final int INTERRUPTING = 3;
     static final int DONE = 4;
     static final int CANCELLED = 5;
-
-    /** No stop was requested. */
-    static final int STOP_NONE = 0;
-    /** The timeout passed (used for executed runnables, which have no context). */
-    static final int STOP_TIMEOUT = 1;
-    /** The job was cancelled (future cancel or shutdownNow). */
-    static final int STOP_CANCEL = 2;
 
     private static final VarHandle STATE;
 
@@ -58,9 +51,8 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
     }
 
     final WorkerPoolImpl pool;
-    /** The {@link Task}, or for an executed job (parent null) the {@link Runnable}. */
-    private final Object work;
-    /** The submit context; null for executed runnables, which get no context of their own. */
+    final Task<T> task;
+    /** The submit context. */
     final Context parent;
     /** Watches {@code parent} while queued; closed when the job starts. */
     Registration queuedWatch = Registration.NONE;
@@ -73,40 +65,11 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
      */
     TaskContext ctx;
     Thread runner;
-    /** Why the job was stopped while running, for jobs without a context; see STOP_*. */
-    volatile int stopReason;
 
     Job(WorkerPoolImpl pool, Task<T> task, Context parent) {
         this.pool = pool;
-        this.work = task;
+        this.task = task;
         this.parent = parent;
-    }
-
-    private Job(WorkerPoolImpl pool, Runnable command) {
-        this.pool = pool;
-        this.work = command;
-        this.parent = null;
-    }
-
-    /** A job for {@code Executor.execute}: no context, no observer of its future. */
-    static Job<Void> executed(WorkerPoolImpl pool, Runnable command) {
-        return new Job<>(pool, command);
-    }
-
-    /** Returns the task as submitted, or a {@link Task#of(Runnable)} adapter for an executed runnable. */
-    @SuppressWarnings("unchecked")
-    Task<T> task() {
-        return parent != null ? (Task<T>) work : (Task<T>) Task.of((Runnable) work);
-    }
-
-    /** Runs the work: the task with {@code ctx}, or the runnable. */
-    @SuppressWarnings("unchecked")
-    T runWork(Context ctx) throws Exception {
-        if (parent == null) {
-            ((Runnable) work).run();
-            return null;
-        }
-        return ((Task<T>) work).run(ctx);
     }
 
     int state() {
@@ -180,7 +143,6 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
         if (state == NEW && pool.cancelUnstarted(this, why)) {
             return true;
         }
-        stopReason = STOP_CANCEL;
         TaskContext c = ctx;
         if (c != null) {
             c.cancel(why);
@@ -193,6 +155,6 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
 
     @Override
     public String toString() {
-        return "Job[" + work + ", state=" + state + "]";
+        return "Job[" + task + ", state=" + state + "]";
     }
 }

@@ -1,6 +1,8 @@
 package goflow.impl.pool;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -69,6 +71,18 @@ final class WorkerPoolImpl implements WorkerPool {
     private static final int RUN_NANOS = Outcome.values().length;
     private static final int MAX_NANOS = RUN_NANOS + 1;
     private static final int COUNTERS = MAX_NANOS + 1;
+    /** Reasons an executed runnable was interrupted. */
+    private static final int STOP_TIMEOUT = 1;
+    private static final int STOP_CANCEL = 2;
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(Worker.class, "phase", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String name;
     private final PrimitiveRegistry.Entry entry;
@@ -92,8 +106,11 @@ final class WorkerPoolImpl implements WorkerPool {
     private final Condition notEmpty = lock.newCondition();
     /** Signalled when room appears in the queue or the pool shuts down (blocked submitters wait). */
     private final Condition notFull = lock.newCondition();
-    /** Guarded by lock. FIFO of jobs in state NEW (or just cancelled and about to be removed). */
-    private final ArrayDeque<Job<?>> queue;
+    /**
+     * Guarded by lock. FIFO of submitted {@link Job}s (state NEW, or just cancelled and about to be
+     * removed) and executed {@link Runnable}s (queued as they are: no allocation per execute).
+     */
+    private final ArrayDeque<Object> queue;
     /** Guarded by lock. Live workers. */
     private final List<Worker> workerList = new ArrayList<>();
     /** Guarded by lock. Threads of retired workers that may not have ended yet. */
@@ -189,11 +206,12 @@ final class WorkerPoolImpl implements WorkerPool {
     @Override
     public void execute(Runnable command) {
         Check.notNull(kind().label(), "command", command);
-        enqueue(Job.executed(this, command), background);
+        // A Job is also a Runnable (its context watch): never let one pass for a runnable.
+        enqueue(command instanceof Job ? (Runnable) command::run : command, background);
     }
 
     /** Queues {@code job}, waiting for room with BLOCK; see WorkerPool#submit for the outcomes. */
-    private void enqueue(Job<?> job, Context ctx) {
+    private void enqueue(Object item, Context ctx) {
         Registration wake = Registration.NONE;
         boolean watching = false;
         lock.lock();
@@ -205,8 +223,10 @@ final class WorkerPoolImpl implements WorkerPool {
                             "worker-pool '" + name + "' is shut down: task rejected", null);
                 }
                 if (hasRoomLocked()) {
-                    queue.addLast(job);
-                    job.queued();
+                    queue.addLast(item);
+                    if (item instanceof Job<?> job) {
+                        job.queued();
+                    }
                     submitted++;
                     if (idle > 0) {
                         notEmpty.signal();
@@ -305,10 +325,22 @@ final class WorkerPoolImpl implements WorkerPool {
         final int id;
         Thread thread;
         /**
-         * The job taken last (kept after it ended; its state tells). Guarded by lock: written
-         * when taken, read by shutdownNow() and stats().
+         * The Job or Runnable taken last (kept after it ended; its state tells). Guarded by lock:
+         * written when taken, read by shutdownNow() and stats().
          */
-        Job<?> current;
+        Object current;
+        /**
+         * Per-run state of executed runnables, which have no Job: {@code seq * 8 + phase}, CAS
+         * through {@link #PHASE}; seq counts this worker's runnables, so an interrupter (timeout,
+         * shutdownNow) acts on exactly the run it was meant for. Phases as in Job: NEW (taken),
+         * RUNNING, INTERRUPTING, DONE, CANCELLED (taken but stopped by shutdownNow before it ran).
+         */
+        volatile long phase;
+        /** The seq of the runnable taken last. Written under lock by this worker. */
+        long seq;
+        /** Why the run with seq {@code stoppedSeq} was interrupted: STOP_TIMEOUT or STOP_CANCEL. */
+        volatile int stopReason;
+        volatile long stoppedSeq = -1;
         /**
          * Outcome counts of the tasks this worker ran (Outcome ordinal), RUN_NANOS and MAX_NANOS.
          * Single writer (this worker, with lazySet: no fence on the hot path); read by stats().
@@ -321,6 +353,23 @@ final class WorkerPoolImpl implements WorkerPool {
 
         Worker(int id) {
             this.id = id;
+        }
+
+        boolean casPhase(long runSeq, int from, int to) {
+            return PHASE.compareAndSet(this, runSeq * 8 + from, runSeq * 8 + to);
+        }
+
+        /** Interrupts this worker if, and only while, it runs the runnable {@code runSeq}. */
+        void interruptRunnable(long runSeq, int reason) {
+            if (casPhase(runSeq, Job.RUNNING, Job.INTERRUPTING)) {
+                try {
+                    stopReason = reason;
+                    stoppedSeq = runSeq;
+                    thread.interrupt();
+                } finally {
+                    PHASE.setRelease(this, runSeq * 8 + Job.RUNNING);
+                }
+            }
         }
 
         void count(Outcome outcome, long nanos) {
@@ -340,21 +389,25 @@ final class WorkerPoolImpl implements WorkerPool {
 
         @Override
         public void run() {
-            Job<?> job;
-            while ((job = take(this)) != null) {
+            Object item;
+            while ((item = take(this)) != null) {
                 try {
-                    runJob(job, this);
+                    if (item instanceof Job<?> job) {
+                        runJob(job, this);
+                    } else {
+                        runExecuted((Runnable) item, this);
+                    }
                 } catch (Throwable t) {
                     // Not the task (its throwables are results) but pool code around it: a failing
-                    // clock or listener-free allocation failure. Fail the job; the worker lives on.
-                    abandon(job, this, t);
+                    // clock, an allocation failure. Fail the task; the worker lives on.
+                    abandon(item, this, t);
                 }
             }
         }
     }
 
-    /** Takes the next job, or returns null when {@code w} retires. */
-    private Job<?> take(Worker w) {
+    /** Takes the next Job or Runnable, or returns null when {@code w} retires. */
+    private Object take(Worker w) {
         boolean terminated = false;
         lock.lock();
         try {
@@ -368,13 +421,17 @@ final class WorkerPoolImpl implements WorkerPool {
                     terminated = tryTerminateLocked();
                     return null;
                 }
-                Job<?> job = queue.pollFirst();
-                if (job != null) {
-                    w.current = job;
+                Object item = queue.pollFirst();
+                if (item != null) {
+                    w.current = item;
+                    if (!(item instanceof Job)) {
+                        long runSeq = ++w.seq;
+                        PHASE.setRelease(w, runSeq * 8 + Job.NEW);
+                    }
                     if (waitingSubmitters > 0 && queue.size() <= resumeAt) {
                         notFull.signal();
                     }
-                    return job;
+                    return item;
                 }
                 idle++;
                 w.waited = true;
@@ -402,30 +459,19 @@ final class WorkerPoolImpl implements WorkerPool {
             return; // cancelled while queued; the canceller delivers its result
         }
         Context parent = job.parent;
-        TaskContext ctx = null;
-        if (parent != null) {
-            if (parent.isDone()) {
-                cancelUnstarted(job, Job.contextFailure(parent));
-                return;
-            }
-            ctx = new TaskContext(parent, timeoutNanos, job);
-            job.ctx = ctx;
+        if (parent.isDone()) {
+            cancelUnstarted(job, Job.contextFailure(parent));
+            return;
         }
+        TaskContext ctx = new TaskContext(parent, timeoutNanos, job);
+        job.ctx = ctx;
         job.runner = w.thread;
         Thread.interrupted(); // a stray interrupt must not hit this task
         if (!job.casState(Job.NEW, Job.RUNNING)) {
             return; // cancelled just now; the canceller delivers its result
         }
         job.queuedWatch.close();
-        Registration timer = Registration.NONE;
-        if (ctx != null) {
-            ctx.start();
-        } else if (timeoutNanos > 0) {
-            timer = clock.schedule(clock.nanoTime() + timeoutNanos, () -> {
-                job.stopReason = Job.STOP_TIMEOUT;
-                job.interruptIfRunning();
-            });
-        }
+        ctx.start();
         // A worker that took the job without waiting reuses the end of its previous task as the
         // start: one clock read per task under load (the clock read is a large share of a no-op
         // task's cost); the difference is the dequeue itself.
@@ -433,7 +479,7 @@ final class WorkerPoolImpl implements WorkerPool {
         T value = null;
         Throwable failure = null;
         try {
-            value = job.runWork(ctx);
+            value = job.task.run(ctx);
         } catch (Throwable t) {
             failure = t;
         }
@@ -444,45 +490,82 @@ final class WorkerPoolImpl implements WorkerPool {
         job.finishRun();
         Thread.interrupted();
         Outcome outcome = Outcome.SUCCEEDED;
-        if (ctx != null) {
-            ctx.release();
-            if (failure != null) {
-                ContextException why = ctx.endedBy();
-                outcome = why == null ? Outcome.FAILED
-                        : why instanceof DeadlineExceededException ? Outcome.TIMED_OUT : Outcome.CANCELLED;
-            }
-            ctx.close();
-        } else {
-            timer.close();
-            if (failure != null) {
-                int stop = job.stopReason;
-                outcome = stop == Job.STOP_NONE ? Outcome.FAILED
-                        : stop == Job.STOP_TIMEOUT ? Outcome.TIMED_OUT : Outcome.CANCELLED;
-            }
+        ctx.release();
+        if (failure != null) {
+            ContextException why = ctx.endedBy();
+            outcome = why == null ? Outcome.FAILED
+                    : why instanceof DeadlineExceededException ? Outcome.TIMED_OUT : Outcome.CANCELLED;
         }
+        ctx.close();
         w.count(outcome, nanos);
         if (listener != null || job.getNumberOfDependents() != 0) {
             w.waited = true; // the listener and dependent stages run now: not part of the next task
         }
-        if (job.parent != null || listener != null || outcome != Outcome.SUCCEEDED) {
-            // (an executed runnable's success has no observer: skip the result object)
-            deliver(job, new TaskResult<>(outcome, outcome == Outcome.SUCCEEDED ? value : null, failure,
-                    Duration.ofNanos(nanos), w.id));
+        deliver(job, new TaskResult<>(outcome, outcome == Outcome.SUCCEEDED ? value : null, failure,
+                Duration.ofNanos(nanos), w.id));
+    }
+
+    /** Runs an executed runnable: like runJob, with the per-run state on the worker. */
+    private void runExecuted(Runnable command, Worker w) {
+        long runSeq = w.seq;
+        Thread.interrupted(); // a stray interrupt must not hit this task
+        if (!w.casPhase(runSeq, Job.NEW, Job.RUNNING)) {
+            return; // stopped by shutdownNow before it started; shutdownNow delivers its result
+        }
+        Registration timer = timeoutNanos > 0
+                ? clock.schedule(clock.nanoTime() + timeoutNanos, () -> w.interruptRunnable(runSeq, STOP_TIMEOUT))
+                : Registration.NONE;
+        long start = w.waited ? clock.nanoTime() : w.lastEnd;
+        Throwable failure = null;
+        try {
+            command.run();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        long end = clock.nanoTime();
+        w.lastEnd = end;
+        w.waited = false;
+        long nanos = Math.max(0, end - start);
+        while (!w.casPhase(runSeq, Job.RUNNING, Job.DONE)) {
+            Thread.onSpinWait();
+        }
+        Thread.interrupted();
+        timer.close();
+        Outcome outcome = Outcome.SUCCEEDED;
+        if (failure != null) {
+            outcome = w.stoppedSeq != runSeq ? Outcome.FAILED
+                    : w.stopReason == STOP_TIMEOUT ? Outcome.TIMED_OUT : Outcome.CANCELLED;
+        }
+        w.count(outcome, nanos);
+        if (listener != null || outcome == Outcome.FAILED || outcome == Outcome.TIMED_OUT) {
+            // (a success without a listener has no observer: no result object)
+            w.waited = true;
+            deliverExecuted(command, new TaskResult<>(outcome, null, failure, Duration.ofNanos(nanos), w.id));
         }
     }
 
-    private void abandon(Job<?> job, Worker w, Throwable t) {
+    private void abandon(Object item, Worker w, Throwable t) {
         try {
-            LOG.log(Level.ERROR, "worker-pool '" + name + "': worker " + w.id + " failed around task " + job.task(), t);
-            job.casState(Job.RUNNING, Job.DONE);
+            LOG.log(Level.ERROR, "worker-pool '" + name + "': worker " + w.id + " failed around task " + item, t);
             w.waited = true;
-            if (!job.isDone()) {
+            if (item instanceof Job<?> job) {
+                job.casState(Job.RUNNING, Job.DONE);
+                if (!job.isDone()) {
+                    w.count(Outcome.FAILED, 0);
+                    job.complete(failedResult(t, w.id));
+                }
+            } else {
+                w.casPhase(w.seq, Job.RUNNING, Job.DONE);
                 w.count(Outcome.FAILED, 0);
-                job.complete(new TaskResult<>(Outcome.FAILED, null, t, Duration.ZERO, w.id));
             }
         } catch (Throwable again) {
             // nothing more can be done; the worker keeps going
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> TaskResult<T> failedResult(Throwable t, int workerId) {
+        return (TaskResult<T>) new TaskResult<>(Outcome.FAILED, null, t, Duration.ZERO, workerId);
     }
 
     /**
@@ -527,18 +610,28 @@ final class WorkerPoolImpl implements WorkerPool {
     }
 
     private <T> void deliver(Job<T> job, TaskResult<T> result) {
+        notifyListener(job.task, result);
+        job.complete(result);
+    }
+
+    /** Delivers the result of an executed runnable: to the listener, or a failure to the log. */
+    private void deliverExecuted(Runnable command, TaskResult<Void> result) {
+        if (listener != null) {
+            notifyListener(Task.of(command), result);
+        } else if (result.outcome() == Outcome.FAILED || result.outcome() == Outcome.TIMED_OUT) {
+            LOG.log(Level.WARNING, "worker-pool '" + name + "': executed task " + command + " "
+                    + result.outcome().name().toLowerCase(java.util.Locale.ROOT), result.failure());
+        }
+    }
+
+    private void notifyListener(Task<?> task, TaskResult<?> result) {
         if (listener != null) {
             try {
-                listener.onResult(job.task(), result);
+                listener.onResult(task, result);
             } catch (Throwable t) {
                 LOG.log(Level.WARNING, "worker-pool '" + name + "': result listener failed", t);
             }
-        } else if (job.parent == null
-                && (result.outcome() == Outcome.FAILED || result.outcome() == Outcome.TIMED_OUT)) {
-            LOG.log(Level.WARNING, "worker-pool '" + name + "': executed task " + job.task() + " "
-                    + result.outcome().name().toLowerCase(java.util.Locale.ROOT), result.failure());
         }
-        job.complete(result);
     }
 
     // -------------------------------------------------------------------------------- life cycle
@@ -565,8 +658,10 @@ final class WorkerPoolImpl implements WorkerPool {
 
     @Override
     public List<Task<?>> shutdownNow() {
-        List<Job<?>> drained;
-        List<Job<?>> running = new ArrayList<>();
+        List<Object> drained;
+        List<Object> taken = new ArrayList<>();
+        List<Worker> takers = new ArrayList<>();
+        List<Long> takenSeqs = new ArrayList<>();
         lock.lock();
         try {
             if (state != State.RUNNING && state != State.SHUTTING_DOWN) {
@@ -576,12 +671,13 @@ final class WorkerPoolImpl implements WorkerPool {
             drained = new ArrayList<>(queue);
             queue.clear();
             for (Worker w : workerList) {
-                Job<?> j = w.current;
-                if (j != null) {
-                    running.add(j);
+                if (w.current != null) {
+                    taken.add(w.current);
+                    takers.add(w);
+                    takenSeqs.add(w.seq);
                 }
             }
-            cancelling += drained.size() + running.size();
+            cancelling += drained.size() + taken.size();
             notEmpty.signalAll();
             notFull.signalAll();
         } finally {
@@ -591,20 +687,42 @@ final class WorkerPoolImpl implements WorkerPool {
         try {
             CancelledException why = new CancelledException(
                     new ClosedException("worker-pool '" + name + "' was shut down now"));
-            for (Job<?> j : drained) {
-                if (j.stop(why, true)) {
-                    unstarted.add(j.task());
+            for (Object item : drained) {
+                if (item instanceof Job<?> job) {
+                    if (job.stop(why, true)) {
+                        unstarted.add(job.task);
+                    }
+                } else {
+                    unstarted.add(cancelExecuted((Runnable) item, why));
                 }
             }
-            for (Job<?> j : running) {
-                if (j.stop(why, true)) {
-                    unstarted.add(j.task());
+            for (int i = 0; i < taken.size(); i++) {
+                Object item = taken.get(i);
+                if (item instanceof Job<?> job) {
+                    if (job.stop(why, true)) {
+                        unstarted.add(job.task);
+                    }
+                } else {
+                    Worker w = takers.get(i);
+                    long runSeq = takenSeqs.get(i);
+                    if (w.casPhase(runSeq, Job.NEW, Job.CANCELLED)) {
+                        unstarted.add(cancelExecuted((Runnable) item, why));
+                    } else {
+                        w.interruptRunnable(runSeq, STOP_CANCEL);
+                    }
                 }
             }
         } finally {
-            doneCancelling(drained.size() + running.size());
+            doneCancelling(drained.size() + taken.size());
         }
         return List.copyOf(unstarted);
+    }
+
+    /** Gives an executed runnable that will never start its CANCELLED result; returns it as a Task. */
+    private Task<?> cancelExecuted(Runnable command, Throwable why) {
+        cancelledUnstarted.increment();
+        deliverExecuted(command, new TaskResult<>(Outcome.CANCELLED, null, why, Duration.ZERO, -1));
+        return Task.of(command);
     }
 
     /** Moves to TERMINATED if nothing is left; the caller then calls terminated(). Guarded by lock. */
@@ -783,8 +901,9 @@ final class WorkerPoolImpl implements WorkerPool {
             sub = submitted;
             rej = rejected;
             for (Worker w : workerList) {
-                Job<?> j = w.current;
-                if (j != null && (j.state() == Job.NEW || j.state() == Job.RUNNING || j.state() == Job.INTERRUPTING)) {
+                Object item = w.current;
+                int st = item instanceof Job<?> j ? j.state() : item == null ? Job.DONE : (int) (w.phase & 7);
+                if (st == Job.NEW || st == Job.RUNNING || st == Job.INTERRUPTING) {
                     busy++;
                 }
             }

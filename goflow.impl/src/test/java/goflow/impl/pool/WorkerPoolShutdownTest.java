@@ -174,6 +174,28 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void shutdownNowInterruptsARunningExecutedRunnable() throws Exception {
+        List<TaskResult<?>> seen = new CopyOnWriteArrayList<>();
+        WorkerPool pool = goflow.workerPool().workers(1).resultListener((t, r) -> seen.add(r)).build();
+        CountDownLatch running = new CountDownLatch(1);
+        pool.execute(() -> {
+            running.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException("interrupted", e);
+            }
+        });
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        assertEquals(1, pool.stats().busy());
+        assertEquals(List.of(), pool.shutdownNow());
+        assertTrue(pool.awaitTermination(Duration.ofSeconds(10)));
+        assertEquals(1, seen.size());
+        assertEquals(Outcome.CANCELLED, seen.get(0).outcome());
+        assertEquals(1, pool.stats().cancelled());
+    }
+
+    @Test
     void shutdownNowAfterShutdownStopsTheDrain() throws Exception {
         WorkerPool pool = goflow.workerPool().workers(1).build();
         Gate gate = new Gate();
@@ -202,10 +224,47 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
             boolean reject = iterations % 2 == 0;
             AtomicLong ran = new AtomicLong();
             AtomicLong results = new AtomicLong();
+            AtomicLong executedRan = new AtomicLong();
+            AtomicLong executedAccepted = new AtomicLong();
+            AtomicLong executedResults = new AtomicLong();
+            AtomicLong executedCancelled = new AtomicLong();
+            Runnable executed = new Runnable() {
+                @Override
+                public void run() {
+                    executedRan.incrementAndGet();
+                }
+
+                @Override
+                public String toString() {
+                    return "exec";
+                }
+            };
             WorkerPool pool = goflow.workerPool().workers(2).queueCapacity(16)
                     .onQueueFull(reject ? QueueFullPolicy.REJECT : QueueFullPolicy.BLOCK)
-                    .resultListener((t, r) -> results.incrementAndGet()).build();
+                    .resultListener((t, r) -> {
+                        if (t.toString().equals("exec")) {
+                            executedResults.incrementAndGet();
+                            if (r.outcome() == Outcome.CANCELLED) {
+                                executedCancelled.incrementAndGet();
+                            }
+                        } else {
+                            results.incrementAndGet();
+                        }
+                    }).build();
             int submitters = 3;
+            Thread executor = new Thread(() -> {
+                while (true) {
+                    try {
+                        pool.execute(executed);
+                        executedAccepted.incrementAndGet();
+                    } catch (RejectedException e) {
+                        if (e.reason() == RejectedException.Reason.SHUT_DOWN) {
+                            break;
+                        }
+                    }
+                }
+            });
+            executor.start();
             CountDownLatch start = new CountDownLatch(1);
             List<CompletableFuture<List<CompletableFuture<TaskResult<Long>>>>> accepted = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
@@ -263,11 +322,18 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
             for (Thread t : threads) {
                 t.join();
             }
+            executor.join();
+            assertEquals(executedAccepted.get(), executedResults.get(), "every executed runnable has a result");
+            assertEquals(executedAccepted.get(), executedRan.get() + executedCancelled.get(),
+                    "every executed runnable ran or was cancelled");
+            if (!now) {
+                assertEquals(0, executedCancelled.get());
+            }
             assertEquals(succeeded, ran.get(), "every succeeded task ran exactly once");
             assertEquals(acceptedCount, results.get(), "the listener saw every accepted task");
             PoolStats s = pool.stats();
-            assertEquals(acceptedCount, s.submitted());
-            assertEquals(acceptedCount, s.completed());
+            assertEquals(acceptedCount + executedAccepted.get(), s.submitted());
+            assertEquals(acceptedCount + executedAccepted.get(), s.completed());
             if (!now) {
                 assertEquals(acceptedCount, ran.get(), "shutdown runs every accepted task");
             }
