@@ -107,7 +107,11 @@ final class SystemTimer {
     private void remove(Entry entry) {
         lock.lock();
         try {
-            queue.remove(entry);
+            boolean wasHead = queue.peek() == entry;
+            if (queue.remove(entry) && wasHead) {
+                // the thread may be waiting for this deadline: let it re-read the queue (and exit when idle)
+                changed.signal();
+            }
         } finally {
             lock.unlock();
         }

@@ -79,7 +79,7 @@ public interface BackpressureChannel<T> extends Primitive {
      * Takes the oldest value, waiting while the channel is empty and open. A closed channel still
      * hands out the values it holds.
      *
-     * @param ctx cancels the wait
+     * @param ctx cancels the wait; a context that is already done fails the call at once
      * @return the oldest value
      * @throws ClosedException if the channel is closed and empty
      * @throws ContextException if {@code ctx} is done before a value is available

@@ -130,6 +130,19 @@ public interface AsyncWriter extends Primitive {
     void close();
 
     /**
+     * Returns a view of this writer as an {@link OutputStream}, for APIs that want one (a
+     * {@code PrintStream}, an encoder, a logging appender). Its {@code write} calls
+     * {@link #write(Context, byte[], int, int)} with the background context and splits data larger
+     * than the capacity into capacity-sized writes (each kept whole, in order); {@code flush} is
+     * {@link #flush}; {@code close} closes this writer. goflow exceptions become {@link java.io.IOException}s
+     * (their message kept, the goflow exception as the cause) and an interrupt becomes a
+     * {@link java.io.InterruptedIOException} with the interrupt flag restored.
+     *
+     * @return a thread-safe stream writing through this writer; the same instance on every call
+     */
+    OutputStream asOutputStream();
+
+    /**
      * Returns whether {@link #close()} was called.
      *
      * @return {@code true} once closed

@@ -65,6 +65,7 @@ final class AsyncWriterImpl implements AsyncWriter {
     private final Clock clock;
     private final PrimitiveRegistry.Entry entry;
     private final Thread flusher;
+    private final WriterOutputStream stream = new WriterOutputStream(this);
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled (all) when the flusher frees room, and on close. */
@@ -260,6 +261,7 @@ final class AsyncWriterImpl implements AsyncWriter {
                 }
                 failuresAtStart = failedRounds;
                 flushRequest = Math.max(flushRequest, target);
+                backoff = false; // an explicit flush tries again at once, even after a failure
                 LockSupport.unpark(flusher);
             } finally {
                 lock.unlock();
@@ -491,6 +493,15 @@ final class AsyncWriterImpl implements AsyncWriter {
         }
         WriteFailedException failure = new WriteFailedException("async writer '" + name + "': writing to the output failed "
                 + (maxRetries + 1) + (maxRetries == 0 ? " time: " : " times: ") + last.getMessage(), last);
+        LOG.log(Level.WARNING, failure.getMessage());
+        if (onError != null) {
+            // before the waiters learn of the failure, so the callback has run when flush() throws
+            try {
+                onError.accept(failure);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "async writer '" + name + "': error callback failed", e);
+            }
+        }
         lock.lock();
         try {
             failedRounds++;
@@ -500,14 +511,6 @@ final class AsyncWriterImpl implements AsyncWriter {
             progress.signalAll();
         } finally {
             lock.unlock();
-        }
-        LOG.log(Level.WARNING, failure.getMessage());
-        if (onError != null) {
-            try {
-                onError.accept(failure);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "async writer '" + name + "': error callback failed", e);
-            }
         }
         return -1;
     }
@@ -547,6 +550,11 @@ final class AsyncWriterImpl implements AsyncWriter {
     }
 
     // ---------------------------------------------------------------------------------------------
+
+    @Override
+    public java.io.OutputStream asOutputStream() {
+        return stream;
+    }
 
     @Override
     public boolean isClosed() {

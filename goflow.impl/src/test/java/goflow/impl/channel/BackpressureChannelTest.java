@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
@@ -35,6 +36,7 @@ import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
 /** Single-threaded and simple blocking behaviour of {@link ChannelImpl}. */
+@Timeout(60)
 class BackpressureChannelTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "test");
     private final Context bg = Context.background();

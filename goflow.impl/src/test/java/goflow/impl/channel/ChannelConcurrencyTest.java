@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,6 +36,7 @@ import goflow.impl.testing.NoThreadLeaks;
  * exactly once), each producer's values stay in order, and {@code stats()} never deadlocks and is
  * consistent in every snapshot.
  */
+@Timeout(60)
 class ChannelConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
     private static final int PRODUCERS = 4;
     private static final int CONSUMERS = 3;

@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
@@ -32,6 +33,7 @@ import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
 /** The {@link Channels} utilities: results, ordering, and that each one stops on close and on cancellation. */
+@Timeout(60)
 class ChannelsTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "test");
     private final Channels channels = goflow.channels();
@@ -130,6 +132,27 @@ class ChannelsTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(out.isClosed());
         assertFalse(a.isClosed(), "sources are never closed by a link");
         // NoThreadLeaks checks the workers are gone
+    }
+
+    @Test
+    void everyUtilityStopsOnCancellationWhileBlocked() throws Exception {
+        List<java.util.function.Function<Context, ChannelLink>> starts = List.of(
+                c -> channels.merge(c, List.of(ch("m-src", 1)), ch("m-out", 1)),
+                c -> channels.fanOut(c, ch("f-src", 1), List.of(ch("f-out1", 1), ch("f-out2", 1))),
+                c -> channels.tee(c, ch("t-src", 1), List.of(ch("t-out1", 1), ch("t-out2", 1))),
+                c -> channels.batch(c, ch("b-src", 1), goflow.<List<Integer>>channel().name("b-out").build(), 5,
+                        Duration.ofHours(1)),
+                c -> channels.pipe(c, ch("p-src", 1), ch("p-out", 1)),
+                c -> channels.pipe(c, ch("q-src", 1), ch("q-out", 1), (Integer v) -> v + 1));
+        for (java.util.function.Function<Context, ChannelLink> start : starts) {
+            CancellableContext ctx = bg.withCancel();
+            ChannelLink link = start.apply(ctx);
+            assertFalse(link.awaitDone(Duration.ofMillis(20)), "runs until told otherwise: " + link.name());
+            ctx.cancel();
+            awaitEnd(link);
+            assertTrue(failure(link) instanceof CancelledException, link.name());
+        }
+        // NoThreadLeaks: every worker thread is gone
     }
 
     @Test

@@ -1,0 +1,70 @@
+package goflow.impl.io;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.Objects;
+
+import goflow.api.GoFlowException;
+import goflow.api.context.Context;
+import goflow.api.io.AsyncWriter;
+
+/** The {@link AsyncWriter#asOutputStream()} view. Thread-safe, as the writer it wraps. */
+final class WriterOutputStream extends OutputStream {
+    private final AsyncWriter writer;
+
+    WriterOutputStream(AsyncWriter writer) {
+        this.writer = writer;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        try {
+            int chunk = writer.capacity();
+            do {
+                int n = Math.min(chunk, len);
+                writer.write(Context.background(), b, off, n);
+                off += n;
+                len -= n;
+            } while (len > 0);
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        } catch (GoFlowException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        try {
+            writer.flush(Context.background());
+        } catch (InterruptedException e) {
+            throw interrupted(e);
+        } catch (GoFlowException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    private static InterruptedIOException interrupted(InterruptedException e) {
+        Thread.currentThread().interrupt();
+        InterruptedIOException io = new InterruptedIOException("interrupted while writing");
+        io.initCause(e);
+        return io;
+    }
+
+    @Override
+    public String toString() {
+        return "OutputStream[" + writer + "]";
+    }
+}
