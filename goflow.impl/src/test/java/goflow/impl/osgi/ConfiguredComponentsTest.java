@@ -21,6 +21,35 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     private final List<Fakes.Registered> registered = Fakes.registrations();
     private final BundleContext context = Fakes.context(registered);
     private final LiveRegistry live = new LiveRegistry();
+    private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.logging.Handler capture = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+            log.add(r.getLevel() + " " + r.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    /** Held strongly: JUL keeps loggers only weakly. */
+    private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Configured.class.getName());
+
+    @org.junit.jupiter.api.BeforeEach
+    void captureLog() {
+        logger.addHandler(capture);
+        logger.setUseParentHandlers(false);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopCapture() {
+        logger.removeHandler(capture);
+        logger.setUseParentHandlers(true);
+    }
 
     private static TokenBucketConfig bucket(Object... kv) {
         return Fakes.config(TokenBucketConfig.class, map(kv));
@@ -64,6 +93,9 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(20, api.burst());
 
         c.modified(bucket("rate", 60.0, "burst", 0L), props);
+        assertTrue(log.contains("SEVERE goflow: configuration goflow.tokenbucket~api (factory goflow.tokenbucket) "
+                + "rejected: property 'burst' = 0 must be positive (burst is the number of tokens that can be taken "
+                + "at once)"), log.toString());
         assertSame(api, only());
         assertEquals(50.0, api.rate().eventsPerSecond(), "the rate applied before the bad burst is undone");
         assertEquals(20, api.burst());
@@ -88,6 +120,8 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     void invalidFirstConfigurationCreatesNothingUntilCorrected() {
         Map<String, Object> props = Fakes.props(TokenBucketConfig.PID, "bad");
         TokenBucketComponent c = new TokenBucketComponent(context, bucket("rate", -1.0), props, live);
+        assertTrue(log.stream().anyMatch(m -> m.contains("rejected: property 'rate' = -1.0 must not be negative")),
+                log.toString());
         assertEquals(List.of(), registered);
         assertEquals(List.<PrimitiveInfo>of(), live.snapshot());
         c.modified(bucket("rate", -2.0), props);
