@@ -1,0 +1,61 @@
+package goflow.container;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * A Gogo home for non-interactive scripts. Gogo's built-in profile needs a terminal ("reader is
+ * null" without one), so when the shell is asked to run a script ({@code gosh.args} containing
+ * {@code --nointeractive}) and no {@code gosh.home} is given, this makes a temporary one with a
+ * minimal {@code etc/gosh_profile} and points the {@code gosh.home} system property at it (the
+ * shell reads it when it starts, after this bundle).
+ *
+ * <p>Not thread-safe; used by the activator only.
+ */
+final class GoshHome {
+    static final String ARGS = "gosh.args";
+    static final String HOME = "gosh.home";
+    static final String PROFILE = "# goflow: profile for non-interactive scripts (no terminal)\n"
+            + "prompt = 'g! '\n";
+
+    private GoshHome() {
+    }
+
+    /**
+     * Makes the temporary home when a script is to run without a terminal and none is set.
+     *
+     * @param goshArgs the shell's arguments, or null
+     * @param goshHome the configured home, or null
+     * @return the temporary home, or null when none was needed
+     * @throws IOException if it cannot be written
+     */
+    static Path prepare(String goshArgs, String goshHome) throws IOException {
+        if (goshArgs == null || !goshArgs.contains("--nointeractive") || goshHome != null) {
+            return null;
+        }
+        Path home = Files.createTempDirectory("goflow-gosh");
+        Files.createDirectories(home.resolve("etc"));
+        Files.writeString(home.resolve("etc").resolve("gosh_profile"), PROFILE);
+        return home;
+    }
+
+    /**
+     * Deletes a temporary home.
+     *
+     * @param home the home, or null
+     * @throws IOException if deleting fails
+     */
+    static void delete(Path home) throws IOException {
+        if (home == null) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(home)) {
+            for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
