@@ -1,6 +1,8 @@
 package goflow.container;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
@@ -8,34 +10,66 @@ import org.osgi.framework.launch.Framework;
 /**
  * The bnd launcher's "main thread" service ({@code Callable<Integer>} with
  * {@code main.thread=true}): the launcher calls it on its main thread and exits with the value it
- * returns. This one waits for the framework to stop and returns 0 for a normal stop (for example
- * {@code stop 0} at the end of a script; the launcher alone would exit with 117) and 124 when the
- * framework stopped on an error. It waits for the framework rather than for this bundle, so a
- * stopped or updated container bundle never leaves the launcher blocked.
+ * returns. This one returns 0 when the framework stops normally, for example after {@code stop 0}
+ * at the end of a script; without it the launcher exits with 117.
  *
- * <p>Thread-safe: stateless apart from the framework, whose {@code waitForStop} is thread-safe.
+ * <p>Why the hand-off: when the framework stops on its own, a launcher thread waiting for the stop
+ * exits the JVM with 117 unless the launcher's main thread has left this call first (the main
+ * thread then marks the shutdown as orderly and exits with our value). So the container bundle's
+ * stop, which runs while the framework is stopping and before it has stopped,
+ * {@linkplain #release(long) releases} the call and waits (bounded) until the main thread has left
+ * it. When the bundle alone is stopped
+ * or updated, the call keeps waiting for the framework to stop, so the launcher is never left
+ * blocked.
+ *
+ * <p>Thread-safe: the two latches hand the stop from the framework's thread to the launcher's
+ * main thread and back.
  */
 final class ExitCode implements Callable<Integer> {
     /** The service property that marks the launcher's main-thread service. */
     static final String MAIN_THREAD = "main.thread";
     /** The exit code for a framework stopped on an error (the launcher's own code for errors). */
     static final int ERROR = 124;
+    private static final long POLL_MILLIS = 100;
 
     private final Framework framework;
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final CountDownLatch returned = new CountDownLatch(1);
 
     ExitCode(Framework framework) {
         this.framework = framework;
     }
 
     /**
-     * Waits until the framework has stopped.
+     * Lets {@link #call()} return 0 and waits up to {@code millis} for the launcher's main thread
+     * to leave it (it may not be in it yet: then it returns at once when it calls).
      *
-     * @return 0 after a normal stop, {@value #ERROR} after an error
+     * @param millis the longest wait
+     * @throws InterruptedException if interrupted while waiting
+     */
+    void release(long millis) throws InterruptedException {
+        released.countDown();
+        returned.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Waits until {@link #release(long)} or until the framework has stopped.
+     *
+     * @return 0 after a normal stop, {@value #ERROR} when the framework stopped on an error
      * @throws InterruptedException if the launcher's thread is interrupted
      */
     @Override
     public Integer call() throws InterruptedException {
-        FrameworkEvent event = framework.waitForStop(0);
-        return event.getType() == FrameworkEvent.ERROR ? ERROR : 0;
+        try {
+            while (!released.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                FrameworkEvent event = framework.waitForStop(1);
+                if (event.getType() != FrameworkEvent.WAIT_TIMEDOUT) {
+                    return event.getType() == FrameworkEvent.ERROR ? ERROR : 0;
+                }
+            }
+            return 0;
+        } finally {
+            returned.countDown();
+        }
     }
 }

@@ -1,0 +1,44 @@
+package goflow.plugin.codec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import goflow.api.context.Context;
+
+class CodecStagesTest {
+    private static final Context CTX = Context.background();
+
+    @Test
+    void base64RoundTripsUtf8() throws Exception {
+        String encoded = new Base64EncodeStage().process(CTX, "grüße");
+        assertEquals("Z3LDvMOfZQ==", encoded);
+        assertEquals("grüße", new Base64DecodeStage().process(CTX, encoded + "\n"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Base64DecodeStage().process(CTX, "*"));
+        assertTrue(e.getMessage().startsWith("stage 'base64-decode': not Base64"), e.getMessage());
+    }
+
+    @Test
+    void sha256IsTheHexDigest() throws Exception {
+        assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
+                new Sha256Stage().process(CTX, "hello"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Sha256Stage().process(CTX, 1));
+        assertEquals("stage 'sha256' expects a text, got java.lang.Integer", e.getMessage());
+    }
+
+    @Test
+    void lengthCountsCharactersElementsOrEntries() throws Exception {
+        LengthStage length = new LengthStage();
+        assertEquals(5, length.process(CTX, "hello"));
+        assertEquals(2, length.process(CTX, List.of("a", "b")));
+        assertEquals(1, length.process(CTX, Map.of("k", "v")));
+        assertEquals("length", length.name());
+    }
+}
