@@ -1,0 +1,201 @@
+package goflow.itest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end: starts the real container jar ({@code goflow.dist/target/goflow.jar}) as a process
+ * in an empty folder and drives it as a user would: a non-interactive script, and an interactive
+ * session fed on standard input that hot-deploys a plugin jar into {@code deploy/} and removes it
+ * again. Every run must end with exit code 0.
+ */
+class ContainerIT {
+    private static final Path JAR = Path.of(System.getProperty("goflow.container.jar", "../goflow.dist/target/goflow.jar"));
+    private static final Path PLUGINS = Path.of(System.getProperty("goflow.container.plugins",
+            "../goflow.dist/target/plugins"));
+    private static final long TIMEOUT_SECONDS = 60;
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    private Process start(Path dir, List<String> jvmArgs, Path output) throws IOException {
+        assertTrue(Files.isRegularFile(JAR), "build goflow.dist first: missing " + JAR.toAbsolutePath());
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmArgs);
+        cmd.add("-jar");
+        cmd.add(JAR.toAbsolutePath().toString());
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        started.add(p);
+        return p;
+    }
+
+    private static int awaitExit(Process p, Path output) throws Exception {
+        assertTrue(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), () -> "container did not stop:\n" + read(output));
+        return p.exitValue();
+    }
+
+    private static String read(Path output) {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    @Test
+    void aScriptRunsNonInteractivelyShowsLiveFiguresAndExitsZero(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("check.gosh"), String.join("\n",
+                "sleep 1",
+                "echo (goflow:stats)",
+                "echo (goflow:stages)",
+                "echo (goflow:sources)",
+                "echo (goflow:run demo-orders 'id=7 customer=c01 amount=9.99 currency=EUR')",
+                "stop 0", ""));
+        Path out = dir.resolve("out.txt");
+        Process p = start(dir, List.of("-Dgosh.args=--nointeractive check.gosh"), out);
+        assertEquals(0, awaitExit(p, out), () -> read(out));
+        String text = read(out);
+        // The default configuration was written into the new deploy/ folder and is live.
+        assertTrue(Files.isRegularFile(dir.resolve("deploy/goflow.pipeline-demo-orders.config")), text);
+        for (String row : List.of("demo-ingress", "demo-db", "demo-workers", "demo-traffic", "demo-orders")) {
+            assertTrue(text.contains(row), () -> "goflow:stats lacks " + row + ":\n" + text);
+        }
+        assertTrue(demoExecutions(text) > 0, () -> "no demo traffic yet:\n" + text);
+        for (String stage : List.of("trim", "upper", "grep", "split", "parse-kv", "parse-csv", "require",
+                "timestamp", "project", "format-kv")) {
+            assertTrue(text.contains(stage), () -> "goflow:stages lacks " + stage + ":\n" + text);
+        }
+        assertTrue(text.contains("orders") && text.contains("counter") && text.contains("lines"), text);
+        assertTrue(text.contains("id=7 amount=9.99 currency=EUR timestamp="), text);
+        assertFalse(text.contains("sha256"), "the codec plugin is not in the container by default");
+    }
+
+    /** Reads the executions column of the demo-orders row of goflow:stats. */
+    private static long demoExecutions(String text) {
+        for (String line : text.split("\\R")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length > 3 && cols[0].equals("demo-orders") && cols[1].equals("pipeline")) {
+                return Long.parseLong(cols[3]);
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void aPluginJarCopiedIntoDeployAddsItsStagesAndRemovingItTakesThemAway(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.txt");
+        Process p = start(dir, List.of(), out);
+        try (Writer shell = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+            Shell sh = new Shell(shell, out);
+            String before = sh.run("echo (goflow:stages)");
+            assertTrue(before.contains("trim"), before);
+            assertFalse(before.contains("sha256"), before);
+
+            // A pipeline of stage names, one of them (sha256) from a plugin that is not there yet.
+            Files.writeString(dir.resolve("deploy").resolve("goflow.pipeline-hash.config"),
+                    "name=\"hash\"\nstages=[\"trim\",\"sha256\"]\n");
+            String waiting = sh.poll("echo (goflow:run hash ' hello ')", s -> s.contains("hash "));
+            assertTrue(waiting.contains("failed") && waiting.contains("sha256"), waiting);
+
+            Path jar = dir.resolve("deploy").resolve("goflow.plugin.codec.jar");
+            Files.copy(PLUGINS.resolve("goflow.plugin.codec.jar"), jar, StandardCopyOption.REPLACE_EXISTING);
+            String with = sh.poll("echo (goflow:stages)", s -> s.contains("sha256"));
+            assertTrue(with.contains("base64-encode") && with.contains("goflow.plugin.codec"), with);
+            String hashed = sh.run("echo (goflow:run hash ' hello ')");
+            assertTrue(hashed.contains("succeeded")
+                    && hashed.contains("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"), hashed);
+
+            Files.delete(jar);
+            String without = sh.poll("echo (goflow:stages)", s -> !s.contains("sha256") && s.contains("trim"));
+            assertFalse(without.contains("goflow.plugin.codec"), without);
+            String missing = sh.run("echo (goflow:run hash ' hello ')");
+            assertTrue(missing.contains("failed") && missing.contains("sha256"), missing);
+            sh.send("stop 0");
+        }
+        assertEquals(0, awaitExit(p, out), () -> read(out));
+    }
+
+    /** Sends commands to the container's shell and waits for their output, delimited by markers. */
+    private static final class Shell {
+        private final Writer in;
+        private final Path out;
+        private int marker;
+
+        Shell(Writer in, Path out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        void send(String line) throws IOException {
+            in.write(line + "\n");
+            in.flush();
+        }
+
+        /** A marker printed by echo alone on its line, after any prompts (not the echoed command). */
+        private static Pattern line(String marker) {
+            return Pattern.compile("(?m)^(?:g! )*" + Pattern.quote(marker) + "$");
+        }
+
+        /** Runs one command; returns its output (bounded wait). */
+        String run(String command) throws Exception {
+            String begin = "@@begin-" + (++marker);
+            String end = "@@end-" + marker;
+            send("echo " + begin);
+            send(command);
+            send("echo " + end);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (System.nanoTime() < deadline) {
+                String all = read(out);
+                Matcher b = line(begin).matcher(all);
+                if (b.find()) {
+                    Matcher e = line(end).matcher(all);
+                    if (e.find(b.end())) {
+                        return all.substring(b.end(), e.start());
+                    }
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            throw new AssertionError("no output for '" + command + "':\n" + read(out));
+        }
+
+        /** Repeats a command until its output satisfies {@code wanted} (bounded wait). */
+        String poll(String command, Predicate<String> wanted) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            String last = "";
+            while (System.nanoTime() < deadline) {
+                last = run(command);
+                if (wanted.test(last)) {
+                    return last;
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+            throw new AssertionError("never got the wanted output of '" + command + "'; last:\n" + last);
+        }
+    }
+
+}
