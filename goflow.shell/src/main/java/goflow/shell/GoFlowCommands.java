@@ -37,6 +37,8 @@ import goflow.api.pipeline.StageStats;
     "osgi.command.function=sources"
 })
 public final class GoFlowCommands {
+    /** The factory PID of pipelines composed of stage plugins by name. */
+    static final String PIPELINE_PID = "goflow.pipeline";
     private final Registry registry;
     private final PluginLister plugins;
 
@@ -82,6 +84,9 @@ public final class GoFlowCommands {
                 }
                 sb.append(title(family)).append(" (").append(rows.size()).append(")\n");
                 sb.append(familyTable(rows));
+                if (family == Primitive.Family.PIPELINE) {
+                    sb.append(statusTable(rows));
+                }
             }
         }
         return sb.toString();
@@ -133,9 +138,54 @@ public final class GoFlowCommands {
      *
      * @return the table
      */
-    @Descriptor("list the pipelines with their statistics")
+    @Descriptor("list the pipelines with their statistics, and whether each configured one has all its stage plugins")
     public String pipelines() {
-        return family(Primitive.Family.PIPELINE);
+        List<PrimitiveInfo> rows = of(registry.snapshot(), Primitive.Family.PIPELINE);
+        if (rows.isEmpty()) {
+            return family(Primitive.Family.PIPELINE);
+        }
+        return familyTable(rows) + statusTable(rows);
+    }
+
+    /**
+     * The status of pipelines composed of stage plugins by configuration (owner a
+     * {@value #PIPELINE_PID} configuration, stages bound by name): {@code ready}, or
+     * {@code waiting for <stage>, ...} while stage plugins are missing (executions then fail at
+     * the first missing stage). Empty when there is no such pipeline.
+     */
+    private String statusTable(List<PrimitiveInfo> rows) {
+        Table t = Table.of("pipeline", "status");
+        boolean any = false;
+        for (PrimitiveInfo r : rows) {
+            Optional<String> status = status(r);
+            if (status.isPresent()) {
+                t.row(r.name(), status.get());
+                any = true;
+            }
+        }
+        return any ? "\n" + t : "";
+    }
+
+    private Optional<String> status(PrimitiveInfo info) {
+        if (!info.owner().startsWith(PIPELINE_PID + "~") && !info.owner().startsWith(PIPELINE_PID + ".")) {
+            return Optional.empty();
+        }
+        Optional<Pipeline<?, ?>> pipeline = registry.find(info.name()).filter(Pipeline.class::isInstance)
+                .map(p -> (Pipeline<?, ?>) p);
+        if (pipeline.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> present = new java.util.HashSet<>();
+        for (PluginLister.Plugin p : plugins.list(PluginLister.STAGE_NAME)) {
+            present.add(p.name());
+        }
+        List<String> missing = new ArrayList<>();
+        for (String stage : pipeline.get().stageNames()) {
+            if (!present.contains(stage) && !missing.contains(stage)) {
+                missing.add(stage);
+            }
+        }
+        return Optional.of(missing.isEmpty() ? "ready" : "waiting for " + String.join(", ", missing));
     }
 
     /**
@@ -153,9 +203,11 @@ public final class GoFlowCommands {
         }
         PipelineStats stats = found.get();
         StringBuilder sb = new StringBuilder();
+        String status = registry.snapshot().stream().filter(r -> r.name().equals(name)).findFirst()
+                .flatMap(this::status).orElse("-");
         sb.append(Table.of("pipeline", "executions", "successes", "failures", "inFlight", "averageDuration",
-                "maxDuration").row(name, stats.executions(), stats.successes(), stats.failures(), stats.inFlight(),
-                stats.averageDuration(), stats.maxDuration()));
+                "maxDuration", "status").row(name, stats.executions(), stats.successes(), stats.failures(),
+                stats.inFlight(), stats.averageDuration(), stats.maxDuration(), status));
         sb.append('\n');
         Table stages = Table.of("stage", "count", "successes", "errors", "inFlight", "averageDuration",
                 "maxDuration", "totalDuration");

@@ -56,8 +56,9 @@ class RunCommandsTest {
         run.run("text", "a");
         run.run("text", "");
         String out = views.pipelines("text");
-        assertTrue(out.matches("(?s)pipeline +executions +successes +failures +inFlight +averageDuration +maxDuration\n"
-                + "text +2 +1 +1 +0 .*\n\n"
+        assertTrue(out.matches("(?s)pipeline +executions +successes +failures +inFlight +averageDuration +maxDuration"
+                + " +status\n"
+                + "text +2 +1 +1 +0 .* +-\n\n"
                 + "stage +count +successes +errors +inFlight +averageDuration +maxDuration +totalDuration\n"
                 + "upper +2 +2 +0 +0 .*\n"
                 + "exclaim +2 +1 +1 +0 .*\n"), out);
