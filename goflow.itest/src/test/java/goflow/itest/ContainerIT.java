@@ -121,11 +121,15 @@ class ContainerIT {
                     "name=\"hash\"\nstages=[\"trim\",\"sha256\"]\n");
             String waiting = sh.poll("echo (goflow:run hash ' hello ')", s -> s.contains("hash "));
             assertTrue(waiting.contains("failed") && waiting.contains("sha256"), waiting);
+            String status = sh.run("echo (goflow:pipelines)");
+            assertTrue(status.matches("(?s).*\\bhash +waiting for sha256\\R.*"), status);
 
             Path jar = dir.resolve("deploy").resolve("goflow.plugin.codec.jar");
             Files.copy(PLUGINS.resolve("goflow.plugin.codec.jar"), jar, StandardCopyOption.REPLACE_EXISTING);
             String with = sh.poll("echo (goflow:stages)", s -> s.contains("sha256"));
             assertTrue(with.contains("base64-encode") && with.contains("goflow.plugin.codec"), with);
+            String ready = sh.run("echo (goflow:pipelines)");
+            assertTrue(ready.matches("(?s).*\\bhash +ready\\R.*"), ready);
             String hashed = sh.run("echo (goflow:run hash ' hello ')");
             assertTrue(hashed.contains("succeeded")
                     && hashed.contains("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"), hashed);
