@@ -1,0 +1,48 @@
+package goflow.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ContainerSetupTest {
+
+    @Test
+    void aMissingDeployFolderIsCreatedWithTheDefaultConfiguration(@TempDir Path dir) throws Exception {
+        Path deploy = dir.resolve("deploy");
+        assertTrue(DeployFolder.prepare(deploy, getClass().getClassLoader()));
+        for (String name : DeployFolder.DEFAULTS) {
+            assertTrue(Files.size(deploy.resolve(name)) > 0, name);
+        }
+        String pipeline = Files.readString(deploy.resolve("goflow.pipeline-demo-orders.config"));
+        assertTrue(pipeline.contains("stages=[\"trim\",\"parse-kv\",\"require\",\"timestamp\",\"project\",\"format-kv\"]"),
+                pipeline);
+    }
+
+    @Test
+    void anExistingDeployFolderIsLeftAlone(@TempDir Path dir) throws Exception {
+        Path deploy = Files.createDirectories(dir.resolve("deploy"));
+        Files.writeString(deploy.resolve("mine.cfg"), "a=1\n");
+        assertFalse(DeployFolder.prepare(deploy, getClass().getClassLoader()));
+        try (var files = Files.list(deploy)) {
+            assertEquals(List.of(deploy.resolve("mine.cfg")), files.toList());
+        }
+    }
+
+    @Test
+    void aScriptWithoutAGoshHomeGetsATemporaryProfileThatIsDeletedAfterwards() throws Exception {
+        assertNull(GoshHome.prepare(null, null), "interactive: Gogo's own profile");
+        assertNull(GoshHome.prepare("--nointeractive s.gosh", "/my/home"), "a given home is kept");
+        Path home = GoshHome.prepare("--nointeractive s.gosh", null);
+        assertEquals(GoshHome.PROFILE, Files.readString(home.resolve("etc/gosh_profile")));
+        GoshHome.delete(home);
+        assertFalse(Files.exists(home));
+    }
+}
