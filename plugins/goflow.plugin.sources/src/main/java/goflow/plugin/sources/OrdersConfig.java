@@ -40,6 +40,6 @@ public @interface OrdersConfig {
      * @return n for every n-th line, 0 for never
      */
     @AttributeDefinition(name = "Invalid every", description = "Every n-th line has no id (to exercise "
-            + "validation); 0 for never. Default: 20.")
-    int invalidEvery() default 20;
+            + "validation); 0 for never. Default: 17.")
+    int invalidEvery() default 17;
 }
