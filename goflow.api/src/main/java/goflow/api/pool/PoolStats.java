@@ -28,7 +28,7 @@ import goflow.api.inspect.Stats;
  * @param failed tasks that threw while their context was live
  * @param timedOut tasks that threw after their deadline
  * @param cancelled tasks cancelled before or while running
- * @param rejected submissions refused (queue full, shut down, interrupted)
+ * @param rejected submissions refused (queue full, shut down, interrupted, submit context done)
  * @param averageTaskTime mean run time of the tasks that ran; zero if none did
  * @param maxTaskTime longest run time of a task; zero if none ran
  */

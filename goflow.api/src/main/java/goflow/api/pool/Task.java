@@ -13,7 +13,8 @@ import goflow.api.context.Context;
  * threads. The context it passes is done when the submitter's context is, when the pool's task
  * timeout passes, when the task's future is cancelled, or on {@link WorkerPool#shutdownNow()}; a
  * long-running task should check it ({@link Context#isDone()}, {@link Context#throwIfDone()}) or
- * block only in operations that honour it or thread interruption.
+ * block only in operations that honour it or thread interruption. The context ends when the task
+ * returns, so work the task hands on must not outlive it under this context.
  *
  * <p>Implementations need not be thread-safe unless the same instance is submitted more than once
  * concurrently: everything the submitting thread did before {@code submit} happens-before

@@ -29,7 +29,8 @@ import java.util.Objects;
  * @param outcome how the task ended
  * @param value what the task returned; null unless {@code outcome} is {@link Outcome#SUCCEEDED}
  * @param failure what the task threw; null if and only if it succeeded
- * @param duration from the moment a worker started the task to its end; zero if it never started
+ * @param duration from the moment a worker took the task to its end (for a task taken straight after
+ *     the worker's previous one, from that one's end); zero if it never started
  * @param workerId the id of the worker that ran it (0, 1, ... in creation order), or -1 if none did
  */
 public record TaskResult<T>(Outcome outcome, T value, Throwable failure, Duration duration, int workerId) {

@@ -27,8 +27,10 @@ import goflow.api.context.ContextException;
  * <p><b>Task context.</b> A task runs with a child of its submit context that is also cancelled by
  * the pool's task timeout (counted from the start of the run, on the submit context's clock, which
  * for {@link #submit(Task)} is the pool's clock), by cancelling its future, and by
- * {@link #shutdownNow()}; the timeout, a future cancelled with {@code mayInterruptIfRunning} and
- * {@code shutdownNow()} also interrupt the worker while it runs that task. A task whose context is
+ * {@link #shutdownNow()}; a deadline passing (the pool's timeout or the submit context's), a future
+ * cancelled with {@code mayInterruptIfRunning} and {@code shutdownNow()} also interrupt the worker
+ * while it runs that task (a plain cancellation of the submit context does not). The context ends
+ * when the task returns. A task whose context is
  * done while it is still queued never starts: its future completes at once with a
  * {@link TaskResult.Outcome#CANCELLED} result.
  *

@@ -6,16 +6,15 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
 import goflow.api.Registration;
-import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
 import goflow.api.pool.Task;
 import goflow.api.pool.TaskResult;
 
 /**
- * One accepted submission: the queue node, the task's future (this object itself, so a submit
+ * One submitted task: the queue node, the task's future (this object itself, so a submit
  * allocates one object besides the task's context) and the state that decides who produces its
- * result.
+ * result. (Executed runnables are queued as they are; their per-run state lives on the worker.)
  *
  * <p>State machine, on {@code state} (CAS through {@link #STATE}):
  * <pre>
@@ -29,23 +28,17 @@ import goflow.api.pool.TaskResult;
  * the worker after the task has ended: the worker spins out of it before moving to DONE (the
  * pattern of {@code FutureTask}).
  *
- * <p>Thread-safe. Fields other than {@code state}, {@code ctx}, {@code runner} and
- * {@code stopReason} are written before the job is queued and published by the pool lock.
+ * <p>Thread-safe. {@code queuedWatch} is written before the job is queued and published by the
+ * pool lock; {@code ctx} and {@code runner}, see there.
  */
 final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable {
-    static final int PENDING = -1;
-    static final int NEW = 0;
-    static final int RUNNING = 1;
-    static final int INTERRUPTING = 2;
-    static final int DONE = 3;
-    static final int CANCELLED = 4;
-
-    /** No stop was requested. */
-    static final int STOP_NONE = 0;
-    /** The timeout passed (used for executed runnables, which have no context). */
-    static final int STOP_TIMEOUT = 1;
-    /** The job was cancelled (future cancel or shutdownNow). */
-    static final int STOP_CANCEL = 2;
+    // PENDING is 0, the default: no volatile store (and fence) in the constructor.
+    static final int PENDING = 0;
+    static final int NEW = 1;
+    static final int RUNNING = 2;
+    static final int INTERRUPTING = 3;
+    static final int DONE = 4;
+    static final int CANCELLED = 5;
 
     private static final VarHandle STATE;
 
@@ -59,18 +52,19 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
 
     final WorkerPoolImpl pool;
     final Task<T> task;
-    /** The submit context; null for executed runnables, which get no context of their own. */
+    /** The submit context. */
     final Context parent;
     /** Watches {@code parent} while queued; closed when the job starts. */
     Registration queuedWatch = Registration.NONE;
 
-    private volatile int state = PENDING;
-    /** The task's context, set by the worker before the job moves to RUNNING. */
-    volatile CancellableContext ctx;
-    /** The worker thread, set before the job moves to RUNNING. */
-    volatile Thread runner;
-    /** Why the job was stopped while running, for jobs without a context; see STOP_*. */
-    volatile int stopReason = STOP_NONE;
+    private volatile int state;
+    /**
+     * The task's context and the worker thread, written by the worker before its CAS to RUNNING
+     * and read only after reading {@code state} (or a CAS on it) saw RUNNING or later: plain
+     * fields, published by that CAS.
+     */
+    TaskContext ctx;
+    Thread runner;
 
     Job(WorkerPoolImpl pool, Task<T> task, Context parent) {
         this.pool = pool;
@@ -149,8 +143,7 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
         if (state == NEW && pool.cancelUnstarted(this, why)) {
             return true;
         }
-        stopReason = STOP_CANCEL;
-        CancellableContext c = ctx;
+        TaskContext c = ctx;
         if (c != null) {
             c.cancel(why);
         }

@@ -41,7 +41,8 @@ final class Threads {
             Class<?> builderType = Class.forName("java.lang.Thread$Builder");
             MethodHandle ofVirtual = lookup.findStatic(Thread.class, "ofVirtual",
                     MethodType.methodType(Class.forName("java.lang.Thread$Builder$OfVirtual")));
-            MethodHandle factory = lookup.findVirtual(builderType, "factory", MethodType.methodType(ThreadFactory.class));
+            MethodHandle factory = lookup.findVirtual(builderType, "factory",
+                    MethodType.methodType(ThreadFactory.class));
             Object builder = ofVirtual.invoke();
             return (ThreadFactory) factory.invoke(builder);
         } catch (Throwable unavailable) {

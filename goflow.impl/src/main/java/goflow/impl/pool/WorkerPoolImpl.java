@@ -1,13 +1,15 @@
 package goflow.impl.pool;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -16,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import goflow.api.Clock;
 import goflow.api.ClosedException;
 import goflow.api.Registration;
-import goflow.api.context.CancellableContext;
+import goflow.api.context.ContextException;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
 import goflow.api.context.DeadlineExceededException;
@@ -34,8 +36,9 @@ import goflow.impl.internal.PrimitiveRegistry;
 /**
  * The {@link WorkerPool}: workers pull {@link Job}s from one bounded FIFO queue.
  *
- * <p>Thread-safe. All queue, worker-set and life-cycle state is guarded by {@code lock}; the
- * per-outcome counters are {@link LongAdder}s updated by workers without the lock.
+ * <p>Thread-safe. All queue, worker-set and life-cycle state is guarded by {@code lock}; each
+ * worker counts the outcomes of the tasks it ran in its own counters (single writer, no contention),
+ * folded into {@code retiredCounts} under the lock when it retires.
  */
 /*
  * Implementation notes.
@@ -56,17 +59,42 @@ import goflow.impl.internal.PrimitiveRegistry;
  * Workers: `target` is the wanted number, `live` the number started and not yet retired. A worker
  * retires (under the lock, so exactly the surplus retires) when live > target, when stopping, or
  * when shutting down with an empty queue. Workers catch every Throwable of a task and of the
- * listener, so they never die of one.
+ * listener, and of pool code around a task (abandon), so they never die of one.
+ *
+ * Per task, a worker reads the clock once when busy (see runJob), creates a TaskContext (lazy: no
+ * child context, no registration unless the task asks for one or a timeout applies) for submitted
+ * tasks and nothing for executed runnables, moves the Job NEW -> RUNNING -> DONE by CAS, and counts
+ * the outcome in its own single-writer counters.
  */
 final class WorkerPoolImpl implements WorkerPool {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
+    private static final int RUN_NANOS = Outcome.values().length;
+    private static final int MAX_NANOS = RUN_NANOS + 1;
+    private static final int COUNTERS = MAX_NANOS + 1;
+    /** Reasons an executed runnable was interrupted. */
+    private static final int STOP_TIMEOUT = 1;
+    private static final int STOP_CANCEL = 2;
+    private static final VarHandle PHASE;
+
+    static {
+        try {
+            PHASE = MethodHandles.lookup().findVarHandle(Worker.class, "phase", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String name;
     private final PrimitiveRegistry.Entry entry;
     private final Clock clock;
     private final Context background;
     private final int capacity;
-    private final Duration timeout;
+    /**
+     * Blocked submitters are woken once the queue has drained to this size (half the capacity):
+     * a woken producer then fills the free half without blocking again, instead of being parked
+     * and unparked once per task.
+     */
+    private final int resumeAt;
     private final long timeoutNanos;
     private final QueueFullPolicy onFull;
     private final ResultListener listener;
@@ -78,8 +106,11 @@ final class WorkerPoolImpl implements WorkerPool {
     private final Condition notEmpty = lock.newCondition();
     /** Signalled when room appears in the queue or the pool shuts down (blocked submitters wait). */
     private final Condition notFull = lock.newCondition();
-    /** Guarded by lock. FIFO of jobs in state NEW (or just cancelled and about to be removed). */
-    private final ArrayDeque<Job<?>> queue;
+    /**
+     * Guarded by lock. FIFO of submitted {@link Job}s (state NEW, or just cancelled and about to be
+     * removed) and executed {@link Runnable}s (queued as they are: no allocation per execute).
+     */
+    private final ArrayDeque<Object> queue;
     /** Guarded by lock. Live workers. */
     private final List<Worker> workerList = new ArrayList<>();
     /** Guarded by lock. Threads of retired workers that may not have ended yet. */
@@ -92,6 +123,8 @@ final class WorkerPoolImpl implements WorkerPool {
     private int live;
     /** Guarded by lock. Workers waiting on notEmpty. */
     private int idle;
+    /** Guarded by lock. Submitters waiting on notFull. */
+    private int waitingSubmitters;
     /** Guarded by lock. Results of jobs cancelled before they started, still being delivered. */
     private int cancelling;
     /** Guarded by lock. */
@@ -101,13 +134,10 @@ final class WorkerPoolImpl implements WorkerPool {
     /** Guarded by lock. Refused submissions. */
     private long rejected;
 
-    private final LongAdder succeeded = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder timedOut = new LongAdder();
-    private final LongAdder cancelled = new LongAdder();
-    private final LongAdder ran = new LongAdder();
-    private final LongAdder runNanos = new LongAdder();
-    private final LongAccumulator maxRunNanos = new LongAccumulator(Math::max, 0);
+    /** Guarded by lock. The counters (indexed by Outcome ordinal, RUN_NANOS, MAX_NANOS) of retired workers. */
+    private final long[] retiredCounts = new long[COUNTERS];
+    /** Tasks cancelled before they started (counted by whichever thread cancelled them). */
+    private final LongAdder cancelledUnstarted = new LongAdder();
 
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
@@ -119,7 +149,7 @@ final class WorkerPoolImpl implements WorkerPool {
         this.clock = clock;
         this.background = Context.background(clock);
         this.capacity = capacity;
-        this.timeout = timeout;
+        this.resumeAt = capacity / 2;
         this.timeoutNanos = timeout.isZero() ? 0 : saturatedNanos(timeout);
         this.onFull = onFull;
         this.listener = listener;
@@ -176,11 +206,12 @@ final class WorkerPoolImpl implements WorkerPool {
     @Override
     public void execute(Runnable command) {
         Check.notNull(kind().label(), "command", command);
-        enqueue(new Job<>(this, Task.of(command), null), background);
+        // A Job is also a Runnable (its context watch): never let one pass for a runnable.
+        enqueue(command instanceof Job ? (Runnable) command::run : command, background);
     }
 
     /** Queues {@code job}, waiting for room with BLOCK; see WorkerPool#submit for the outcomes. */
-    private void enqueue(Job<?> job, Context ctx) {
+    private void enqueue(Object item, Context ctx) {
         Registration wake = Registration.NONE;
         boolean watching = false;
         lock.lock();
@@ -191,9 +222,11 @@ final class WorkerPoolImpl implements WorkerPool {
                     throw new RejectedException(RejectedException.Reason.SHUT_DOWN,
                             "worker-pool '" + name + "' is shut down: task rejected", null);
                 }
-                if (queue.size() < (capacity == 0 ? idle : capacity)) {
-                    queue.addLast(job);
-                    job.queued();
+                if (hasRoomLocked()) {
+                    queue.addLast(item);
+                    if (item instanceof Job<?> job) {
+                        job.queued();
+                    }
                     submitted++;
                     if (idle > 0) {
                         notEmpty.signal();
@@ -208,6 +241,7 @@ final class WorkerPoolImpl implements WorkerPool {
                 }
                 if (ctx.isDone()) {
                     rejected++;
+                    passOnWakeupLocked();
                     throw ctx.error().orElseThrow().rethrowable();
                 }
                 if (!watching) {
@@ -215,18 +249,37 @@ final class WorkerPoolImpl implements WorkerPool {
                     wake = ctx.onDone(this::wakeSubmitters);
                     continue;
                 }
+                waitingSubmitters++;
                 try {
                     notFull.await();
                 } catch (InterruptedException e) {
                     rejected++;
+                    passOnWakeupLocked();
                     Thread.currentThread().interrupt();
                     throw new RejectedException(RejectedException.Reason.INTERRUPTED,
                             "interrupted while waiting for room in worker-pool '" + name + "': task rejected", e);
+                } finally {
+                    waitingSubmitters--;
                 }
             }
         } finally {
             lock.unlock();
             wake.close();
+        }
+    }
+
+    /** Whether a submit may queue now. Guarded by lock. */
+    private boolean hasRoomLocked() {
+        return queue.size() < (capacity == 0 ? idle : capacity);
+    }
+
+    /**
+     * A submitter leaving without queueing may have consumed the wake-up meant for room that is
+     * still there: hand it on to the next waiter. Guarded by lock.
+     */
+    private void passOnWakeupLocked() {
+        if (waitingSubmitters > 0 && hasRoomLocked()) {
+            notFull.signal();
         }
     }
 
@@ -271,28 +324,90 @@ final class WorkerPoolImpl implements WorkerPool {
     private final class Worker implements Runnable {
         final int id;
         Thread thread;
-        /** The job taken last; null between jobs. Written under lock when taken. */
-        volatile Job<?> current;
+        /**
+         * The Job or Runnable taken last (kept after it ended; its state tells). Guarded by lock:
+         * written when taken, read by shutdownNow() and stats().
+         */
+        Object current;
+        /**
+         * Per-run state of executed runnables, which have no Job: {@code seq * 8 + phase}, CAS
+         * through {@link #PHASE}; seq counts this worker's runnables, so an interrupter (timeout,
+         * shutdownNow) acts on exactly the run it was meant for. Phases as in Job: NEW (taken),
+         * RUNNING, INTERRUPTING, DONE, CANCELLED (taken but stopped by shutdownNow before it ran).
+         */
+        volatile long phase;
+        /** The seq of the runnable taken last. Written under lock by this worker. */
+        long seq;
+        /** Why the run with seq {@code stoppedSeq} was interrupted: STOP_TIMEOUT or STOP_CANCEL. */
+        volatile int stopReason;
+        volatile long stoppedSeq = -1;
+        /**
+         * Outcome counts of the tasks this worker ran (Outcome ordinal), RUN_NANOS and MAX_NANOS.
+         * Single writer (this worker, with lazySet: no fence on the hot path); read by stats().
+         */
+        final AtomicLongArray counts = new AtomicLongArray(COUNTERS);
+        /** When this worker's last task ended, on the pool clock. Worker thread only. */
+        long lastEnd;
+        /** Whether this worker waited (or ran other code) since its last task ended: then read the clock. */
+        boolean waited = true;
 
         Worker(int id) {
             this.id = id;
         }
 
+        boolean casPhase(long runSeq, int from, int to) {
+            return PHASE.compareAndSet(this, runSeq * 8 + from, runSeq * 8 + to);
+        }
+
+        /** Interrupts this worker if, and only while, it runs the runnable {@code runSeq}. */
+        void interruptRunnable(long runSeq, int reason) {
+            if (casPhase(runSeq, Job.RUNNING, Job.INTERRUPTING)) {
+                try {
+                    stopReason = reason;
+                    stoppedSeq = runSeq;
+                    thread.interrupt();
+                } finally {
+                    PHASE.setRelease(this, runSeq * 8 + Job.RUNNING);
+                }
+            }
+        }
+
+        void count(Outcome outcome, long nanos) {
+            counts.lazySet(outcome.ordinal(), counts.get(outcome.ordinal()) + 1);
+            counts.lazySet(RUN_NANOS, counts.get(RUN_NANOS) + nanos);
+            if (nanos > counts.get(MAX_NANOS)) {
+                counts.lazySet(MAX_NANOS, nanos);
+            }
+        }
+
+        void addCountsTo(long[] into) {
+            for (int i = 0; i < MAX_NANOS; i++) {
+                into[i] += counts.get(i);
+            }
+            into[MAX_NANOS] = Math.max(into[MAX_NANOS], counts.get(MAX_NANOS));
+        }
+
         @Override
         public void run() {
-            Job<?> job;
-            while ((job = take(this)) != null) {
+            Object item;
+            while ((item = take(this)) != null) {
                 try {
-                    runJob(job, this);
-                } finally {
-                    current = null;
+                    if (item instanceof Job<?> job) {
+                        runJob(job, this);
+                    } else {
+                        runExecuted((Runnable) item, this);
+                    }
+                } catch (Throwable t) {
+                    // Not the task (its throwables are results) but pool code around it: a failing
+                    // clock, an allocation failure. Fail the task; the worker lives on.
+                    abandon(item, this, t);
                 }
             }
         }
     }
 
-    /** Takes the next job, or returns null when {@code w} retires. */
-    private Job<?> take(Worker w) {
+    /** Takes the next Job or Runnable, or returns null when {@code w} retires. */
+    private Object take(Worker w) {
         boolean terminated = false;
         lock.lock();
         try {
@@ -302,17 +417,25 @@ final class WorkerPoolImpl implements WorkerPool {
                     workerList.remove(w);
                     retired.removeIf(t -> !t.isAlive());
                     retired.add(w.thread);
+                    w.addCountsTo(retiredCounts);
                     terminated = tryTerminateLocked();
                     return null;
                 }
-                Job<?> job = queue.pollFirst();
-                if (job != null) {
-                    w.current = job;
-                    notFull.signal();
-                    return job;
+                Object item = queue.pollFirst();
+                if (item != null) {
+                    w.current = item;
+                    if (!(item instanceof Job)) {
+                        long runSeq = ++w.seq;
+                        PHASE.setRelease(w, runSeq * 8 + Job.NEW);
+                    }
+                    if (waitingSubmitters > 0 && queue.size() <= resumeAt) {
+                        notFull.signal();
+                    }
+                    return item;
                 }
                 idle++;
-                if (capacity == 0) {
+                w.waited = true;
+                if (capacity == 0 && waitingSubmitters > 0) {
                     notFull.signal();
                 }
                 try {
@@ -336,71 +459,113 @@ final class WorkerPoolImpl implements WorkerPool {
             return; // cancelled while queued; the canceller delivers its result
         }
         Context parent = job.parent;
-        CancellableContext ctx = null;
-        Registration deadlineWatch = Registration.NONE;
-        if (parent != null) {
-            if (parent.isDone()) {
-                cancelUnstarted(job, Job.contextFailure(parent));
-                return;
-            }
-            ctx = timeoutNanos > 0 ? parent.withTimeout(timeout) : parent.withCancel();
-            job.ctx = ctx;
+        if (parent.isDone()) {
+            cancelUnstarted(job, Job.contextFailure(parent));
+            return;
         }
+        TaskContext ctx = new TaskContext(parent, timeoutNanos, job);
+        job.ctx = ctx;
         job.runner = w.thread;
         Thread.interrupted(); // a stray interrupt must not hit this task
         if (!job.casState(Job.NEW, Job.RUNNING)) {
-            if (ctx != null) {
-                ctx.close();
-            }
-            return;
+            return; // cancelled just now; the canceller delivers its result
         }
         job.queuedWatch.close();
-        if (ctx != null) {
-            if (ctx.remainingNanos() != Long.MAX_VALUE) {
-                CancellableContext c = ctx;
-                deadlineWatch = ctx.onDone(() -> {
-                    if (c.error().orElse(null) instanceof DeadlineExceededException) {
-                        job.interruptIfRunning();
-                    }
-                });
-            }
-        } else if (timeoutNanos > 0) {
-            deadlineWatch = clock.schedule(clock.nanoTime() + timeoutNanos, () -> {
-                job.stopReason = Job.STOP_TIMEOUT;
-                job.interruptIfRunning();
-            });
-        }
-        long start = clock.nanoTime();
+        ctx.start();
+        // A worker that took the job without waiting reuses the end of its previous task as the
+        // start: one clock read per task under load (the clock read is a large share of a no-op
+        // task's cost); the difference is the dequeue itself.
+        long start = w.waited ? clock.nanoTime() : w.lastEnd;
         T value = null;
         Throwable failure = null;
         try {
-            value = job.task.run(ctx != null ? ctx : background);
+            value = job.task.run(ctx);
         } catch (Throwable t) {
             failure = t;
         }
-        long nanos = Math.max(0, clock.nanoTime() - start);
+        long end = clock.nanoTime();
+        w.lastEnd = end;
+        w.waited = false;
+        long nanos = Math.max(0, end - start);
         job.finishRun();
-        deadlineWatch.close();
         Thread.interrupted();
-        Outcome outcome;
-        if (failure == null) {
-            outcome = Outcome.SUCCEEDED;
-        } else if (ctx != null && ctx.isDone()) {
-            outcome = ctx.error().orElse(null) instanceof DeadlineExceededException ? Outcome.TIMED_OUT
-                    : Outcome.CANCELLED;
-        } else if (ctx == null && job.stopReason != Job.STOP_NONE) {
-            outcome = job.stopReason == Job.STOP_TIMEOUT ? Outcome.TIMED_OUT : Outcome.CANCELLED;
-        } else {
-            outcome = Outcome.FAILED;
+        Outcome outcome = Outcome.SUCCEEDED;
+        ctx.release();
+        if (failure != null) {
+            ContextException why = ctx.endedBy();
+            outcome = why == null ? Outcome.FAILED
+                    : why instanceof DeadlineExceededException ? Outcome.TIMED_OUT : Outcome.CANCELLED;
         }
-        if (ctx != null) {
-            ctx.close();
+        ctx.close();
+        w.count(outcome, nanos);
+        if (listener != null || job.getNumberOfDependents() != 0) {
+            w.waited = true; // the listener and dependent stages run now: not part of the next task
         }
-        ran.increment();
-        runNanos.add(nanos);
-        maxRunNanos.accumulate(nanos);
         deliver(job, new TaskResult<>(outcome, outcome == Outcome.SUCCEEDED ? value : null, failure,
                 Duration.ofNanos(nanos), w.id));
+    }
+
+    /** Runs an executed runnable: like runJob, with the per-run state on the worker. */
+    private void runExecuted(Runnable command, Worker w) {
+        long runSeq = w.seq;
+        Thread.interrupted(); // a stray interrupt must not hit this task
+        if (!w.casPhase(runSeq, Job.NEW, Job.RUNNING)) {
+            return; // stopped by shutdownNow before it started; shutdownNow delivers its result
+        }
+        Registration timer = timeoutNanos > 0
+                ? clock.schedule(clock.nanoTime() + timeoutNanos, () -> w.interruptRunnable(runSeq, STOP_TIMEOUT))
+                : Registration.NONE;
+        long start = w.waited ? clock.nanoTime() : w.lastEnd;
+        Throwable failure = null;
+        try {
+            command.run();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        long end = clock.nanoTime();
+        w.lastEnd = end;
+        w.waited = false;
+        long nanos = Math.max(0, end - start);
+        while (!w.casPhase(runSeq, Job.RUNNING, Job.DONE)) {
+            Thread.onSpinWait();
+        }
+        Thread.interrupted();
+        timer.close();
+        Outcome outcome = Outcome.SUCCEEDED;
+        if (failure != null) {
+            outcome = w.stoppedSeq != runSeq ? Outcome.FAILED
+                    : w.stopReason == STOP_TIMEOUT ? Outcome.TIMED_OUT : Outcome.CANCELLED;
+        }
+        w.count(outcome, nanos);
+        if (listener != null || outcome == Outcome.FAILED || outcome == Outcome.TIMED_OUT) {
+            // (a success without a listener has no observer: no result object)
+            w.waited = true;
+            deliverExecuted(command, new TaskResult<>(outcome, null, failure, Duration.ofNanos(nanos), w.id));
+        }
+    }
+
+    private void abandon(Object item, Worker w, Throwable t) {
+        try {
+            LOG.log(Level.ERROR, "worker-pool '" + name + "': worker " + w.id + " failed around task " + item, t);
+            w.waited = true;
+            if (item instanceof Job<?> job) {
+                job.casState(Job.RUNNING, Job.DONE);
+                if (!job.isDone()) {
+                    w.count(Outcome.FAILED, 0);
+                    job.complete(failedResult(t, w.id));
+                }
+            } else {
+                w.casPhase(w.seq, Job.RUNNING, Job.DONE);
+                w.count(Outcome.FAILED, 0);
+            }
+        } catch (Throwable again) {
+            // nothing more can be done; the worker keeps going
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> TaskResult<T> failedResult(Throwable t, int workerId) {
+        return (TaskResult<T>) new TaskResult<>(Outcome.FAILED, null, t, Duration.ZERO, workerId);
     }
 
     /**
@@ -413,7 +578,7 @@ final class WorkerPoolImpl implements WorkerPool {
         }
         lock.lock();
         try {
-            if (queue.remove(job)) {
+            if (queue.remove(job) && waitingSubmitters > 0) {
                 notFull.signal();
             }
             cancelling++;
@@ -422,6 +587,7 @@ final class WorkerPoolImpl implements WorkerPool {
         }
         try {
             job.queuedWatch.close();
+            cancelledUnstarted.increment();
             deliver(job, new TaskResult<>(Outcome.CANCELLED, null, why, Duration.ZERO, -1));
         } finally {
             doneCancelling(1);
@@ -444,25 +610,28 @@ final class WorkerPoolImpl implements WorkerPool {
     }
 
     private <T> void deliver(Job<T> job, TaskResult<T> result) {
-        switch (result.outcome()) {
-            case SUCCEEDED -> succeeded.increment();
-            case FAILED -> failed.increment();
-            case TIMED_OUT -> timedOut.increment();
-            case CANCELLED -> cancelled.increment();
-            default -> throw new AssertionError(result.outcome());
+        notifyListener(job.task, result);
+        job.complete(result);
+    }
+
+    /** Delivers the result of an executed runnable: to the listener, or a failure to the log. */
+    private void deliverExecuted(Runnable command, TaskResult<Void> result) {
+        if (listener != null) {
+            notifyListener(Task.of(command), result);
+        } else if (result.outcome() == Outcome.FAILED || result.outcome() == Outcome.TIMED_OUT) {
+            LOG.log(Level.WARNING, "worker-pool '" + name + "': executed task " + command + " "
+                    + result.outcome().name().toLowerCase(java.util.Locale.ROOT), result.failure());
         }
+    }
+
+    private void notifyListener(Task<?> task, TaskResult<?> result) {
         if (listener != null) {
             try {
-                listener.onResult(job.task, result);
+                listener.onResult(task, result);
             } catch (Throwable t) {
                 LOG.log(Level.WARNING, "worker-pool '" + name + "': result listener failed", t);
             }
-        } else if (job.parent == null
-                && (result.outcome() == Outcome.FAILED || result.outcome() == Outcome.TIMED_OUT)) {
-            LOG.log(Level.WARNING, "worker-pool '" + name + "': executed task " + job.task + " "
-                    + result.outcome().name().toLowerCase(java.util.Locale.ROOT), result.failure());
         }
-        job.complete(result);
     }
 
     // -------------------------------------------------------------------------------- life cycle
@@ -489,8 +658,10 @@ final class WorkerPoolImpl implements WorkerPool {
 
     @Override
     public List<Task<?>> shutdownNow() {
-        List<Job<?>> drained;
-        List<Job<?>> running = new ArrayList<>();
+        List<Object> drained;
+        List<Object> taken = new ArrayList<>();
+        List<Worker> takers = new ArrayList<>();
+        List<Long> takenSeqs = new ArrayList<>();
         lock.lock();
         try {
             if (state != State.RUNNING && state != State.SHUTTING_DOWN) {
@@ -500,12 +671,13 @@ final class WorkerPoolImpl implements WorkerPool {
             drained = new ArrayList<>(queue);
             queue.clear();
             for (Worker w : workerList) {
-                Job<?> j = w.current;
-                if (j != null) {
-                    running.add(j);
+                if (w.current != null) {
+                    taken.add(w.current);
+                    takers.add(w);
+                    takenSeqs.add(w.seq);
                 }
             }
-            cancelling += drained.size() + running.size();
+            cancelling += drained.size() + taken.size();
             notEmpty.signalAll();
             notFull.signalAll();
         } finally {
@@ -515,20 +687,42 @@ final class WorkerPoolImpl implements WorkerPool {
         try {
             CancelledException why = new CancelledException(
                     new ClosedException("worker-pool '" + name + "' was shut down now"));
-            for (Job<?> j : drained) {
-                if (j.stop(why, true)) {
-                    unstarted.add(j.task);
+            for (Object item : drained) {
+                if (item instanceof Job<?> job) {
+                    if (job.stop(why, true)) {
+                        unstarted.add(job.task);
+                    }
+                } else {
+                    unstarted.add(cancelExecuted((Runnable) item, why));
                 }
             }
-            for (Job<?> j : running) {
-                if (j.stop(why, true)) {
-                    unstarted.add(j.task);
+            for (int i = 0; i < taken.size(); i++) {
+                Object item = taken.get(i);
+                if (item instanceof Job<?> job) {
+                    if (job.stop(why, true)) {
+                        unstarted.add(job.task);
+                    }
+                } else {
+                    Worker w = takers.get(i);
+                    long runSeq = takenSeqs.get(i);
+                    if (w.casPhase(runSeq, Job.NEW, Job.CANCELLED)) {
+                        unstarted.add(cancelExecuted((Runnable) item, why));
+                    } else {
+                        w.interruptRunnable(runSeq, STOP_CANCEL);
+                    }
                 }
             }
         } finally {
-            doneCancelling(drained.size() + running.size());
+            doneCancelling(drained.size() + taken.size());
         }
         return List.copyOf(unstarted);
+    }
+
+    /** Gives an executed runnable that will never start its CANCELLED result; returns it as a Task. */
+    private Task<?> cancelExecuted(Runnable command, Throwable why) {
+        cancelledUnstarted.increment();
+        deliverExecuted(command, new TaskResult<>(Outcome.CANCELLED, null, why, Duration.ZERO, -1));
+        return Task.of(command);
     }
 
     /** Moves to TERMINATED if nothing is left; the caller then calls terminated(). Guarded by lock. */
@@ -694,30 +888,37 @@ final class WorkerPoolImpl implements WorkerPool {
         int queued;
         long sub;
         long rej;
+        long[] c = new long[COUNTERS];
         lock.lock();
         try {
+            System.arraycopy(retiredCounts, 0, c, 0, COUNTERS);
+            for (Worker w : workerList) {
+                w.addCountsTo(c);
+            }
             s = state;
             t = target;
             queued = queue.size();
             sub = submitted;
             rej = rejected;
             for (Worker w : workerList) {
-                Job<?> j = w.current;
-                if (j != null && j.state() != Job.CANCELLED) {
+                Object item = w.current;
+                int st = item instanceof Job<?> j ? j.state() : item == null ? Job.DONE : (int) (w.phase & 7);
+                if (st == Job.NEW || st == Job.RUNNING || st == Job.INTERRUPTING) {
                     busy++;
                 }
             }
         } finally {
             lock.unlock();
         }
-        long ok = succeeded.sum();
-        long bad = failed.sum();
-        long late = timedOut.sum();
-        long gone = cancelled.sum();
-        long runs = ran.sum();
-        Duration avg = runs == 0 ? Duration.ZERO : Duration.ofNanos(runNanos.sum() / runs);
+        long ok = c[Outcome.SUCCEEDED.ordinal()];
+        long bad = c[Outcome.FAILED.ordinal()];
+        long late = c[Outcome.TIMED_OUT.ordinal()];
+        long runCancelled = c[Outcome.CANCELLED.ordinal()];
+        long runs = ok + bad + late + runCancelled;
+        long gone = runCancelled + cancelledUnstarted.sum();
+        Duration avg = runs == 0 ? Duration.ZERO : Duration.ofNanos(c[RUN_NANOS] / runs);
         return new PoolStats(s, t, busy, queued, capacity, virtual, sub, ok + bad + late + gone, ok, bad, late,
-                gone, rej, avg, Duration.ofNanos(maxRunNanos.get()));
+                gone, rej, avg, Duration.ofNanos(c[MAX_NANOS]));
     }
 
     @Override

@@ -361,14 +361,41 @@ class WorkerPoolTest extends NoThreadLeaks.LeakCheckedTest {
     void handOffQueueAcceptsOnlyWhenAWorkerIsIdle() throws Exception {
         try (WorkerPool pool = goflow.workerPool().workers(1).queueCapacity(0).onQueueFull(QueueFullPolicy.REJECT)
                 .build()) {
-            Eventually.untilAsserted(() -> assertEquals(1, get(pool.submit(ctx -> 1)).valueOrThrow()));
+            assertEquals(1, get(submitWhenIdle(pool, ctx -> 1)).valueOrThrow());
             Gate gate = new Gate();
-            Eventually.untilAsserted(() -> pool.submit(gate.task(null))); // retried until the worker is idle
+            submitWhenIdle(pool, gate.task(null));
             gate.awaitStarted();
-            assertThrows(RejectedException.class, () -> pool.submit(ctx -> 2));
+            RejectedException e = assertThrows(RejectedException.class, () -> pool.submit(ctx -> 2));
+            assertEquals(RejectedException.Reason.QUEUE_FULL, e.reason());
             gate.release.countDown();
-            Eventually.untilAsserted(() -> assertEquals(3, get(pool.submit(ctx -> 3)).valueOrThrow()));
+            assertEquals(3, get(submitWhenIdle(pool, ctx -> 3)).valueOrThrow());
         }
+        // with BLOCK, a hand-off submit waits for an idle worker
+        try (WorkerPool pool = goflow.workerPool().workers(1).queueCapacity(0).build()) {
+            Gate gate = new Gate();
+            pool.submit(gate.task(null));
+            gate.awaitStarted();
+            CompletableFuture<CompletableFuture<TaskResult<Integer>>> blocked =
+                    CompletableFuture.supplyAsync(() -> pool.submit(ctx -> 4));
+            Thread.sleep(50); // give it time to block (not an assertion)
+            assertFalse(blocked.isDone());
+            gate.release.countDown();
+            assertEquals(4, get(blocked.get(10, TimeUnit.SECONDS)).valueOrThrow());
+        }
+    }
+
+    /** Submits to a hand-off pool, retrying while no worker is idle yet. */
+    private static <T> CompletableFuture<TaskResult<T>> submitWhenIdle(WorkerPool pool, Task<T> task) {
+        List<CompletableFuture<TaskResult<T>>> got = new ArrayList<>();
+        Eventually.until(() -> {
+            try {
+                got.add(pool.submit(task));
+                return true;
+            } catch (RejectedException e) {
+                return false;
+            }
+        });
+        return got.get(0);
     }
 
     @Test
@@ -411,6 +438,91 @@ class WorkerPoolTest extends NoThreadLeaks.LeakCheckedTest {
             assertEquals("bad runnable", seen.get(0).failure().getMessage());
             assertEquals("the bad runnable", tasks.get(0).toString());
         }
+    }
+
+    @Test
+    void failureOfPoolCodeAroundATaskFailsThatTaskOnly() throws Exception {
+        goflow.api.Clock broken = new goflow.api.Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.now();
+            }
+
+            @Override
+            public goflow.api.Registration schedule(long deadlineNanos, Runnable action) {
+                throw new IllegalStateException("timer service down");
+            }
+        };
+        try (WorkerPool pool = goflow.workerPool().workers(1).clock(broken).taskTimeout(Duration.ofSeconds(1))
+                .build()) {
+            TaskResult<Integer> r = get(pool.submit(ctx -> 1));
+            assertEquals(Outcome.FAILED, r.outcome());
+            assertEquals("timer service down", r.failure().getMessage());
+            // the worker survived: the next task fails the same way, on the same worker
+            assertEquals(0, get(pool.submit(ctx -> 2)).workerId());
+            assertEquals(1, pool.workers());
+            assertEquals(2, pool.stats().failed());
+        }
+    }
+
+    @Test
+    void listenerSeesTheResultBeforeTheFutureCompletes() throws Exception {
+        List<CompletableFuture<?>> futures = new CopyOnWriteArrayList<>();
+        List<Boolean> doneWhenListened = new CopyOnWriteArrayList<>();
+        try (WorkerPool pool = goflow.workerPool().workers(2).resultListener((t, r) -> {
+            Eventually.until(() -> !futures.isEmpty());
+            doneWhenListened.add(futures.get(0).isDone());
+        }).build()) {
+            CompletableFuture<TaskResult<Integer>> f = pool.submit(ctx -> 1);
+            futures.add(f);
+            assertEquals(1, get(f).valueOrThrow());
+            assertEquals(List.of(false), doneWhenListened);
+        }
+    }
+
+    @Test
+    void statsTrackBusyQueuedAndTaskTimes() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (WorkerPool pool = goflow.workerPool().workers(2).queueCapacity(10).clock(clock).build()) {
+            Gate a = new Gate();
+            Gate b = new Gate();
+            pool.submit(a.task(null));
+            pool.submit(b.task(null));
+            a.awaitStarted();
+            b.awaitStarted();
+            pool.submit(ctx -> 1);
+            PoolStats busy = pool.stats();
+            assertEquals(2, busy.busy());
+            assertEquals(1, busy.queued());
+            assertEquals(3, busy.submitted());
+            assertEquals(0, busy.completed());
+            clock.advance(Duration.ofMillis(300));
+            a.release.countDown();
+            Eventually.until(() -> pool.stats().completed() == 2);
+            clock.advance(Duration.ofMillis(100));
+            b.release.countDown();
+            Eventually.until(() -> pool.stats().completed() == 3);
+            PoolStats s = pool.stats();
+            assertEquals(0, s.busy());
+            assertEquals(0, s.queued());
+            assertEquals(Duration.ofMillis(400), s.maxTaskTime());
+            assertTrue(s.averageTaskTime().compareTo(Duration.ofMillis(100)) >= 0, s.toString());
+        }
+    }
+
+    @Test
+    void terminationRemovesThePoolFromTheRegistry() throws Exception {
+        WorkerPool pool = goflow.workerPool().name("short-lived").workers(1).build();
+        assertTrue(goflow.registry().find("short-lived").isPresent());
+        pool.shutdown().get(10, TimeUnit.SECONDS);
+        assertTrue(goflow.registry().find("short-lived").isEmpty());
+        // the name can be used again
+        goflow.workerPool().name("short-lived").workers(1).build().close();
     }
 
     @Test
