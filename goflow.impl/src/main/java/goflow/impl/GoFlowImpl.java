@@ -4,7 +4,6 @@ import java.util.Objects;
 
 import goflow.api.Clock;
 import goflow.api.GoFlow;
-import goflow.api.inspect.Registry;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**
@@ -18,9 +17,16 @@ public final class GoFlowImpl implements GoFlow {
     private final Clock clock;
     private final PrimitiveRegistry registry;
 
-    /** Creates an instance on the system clock owned by {@code "application"}; used by ServiceLoader. */
+    /**
+     * Creates an instance on the system clock owned by {@code "application"}; used by ServiceLoader.
+     * With the system property {@code goflow.jmx=true}, its primitives are also MBeans in the
+     * platform MBean server (see {@link goflow.impl.jmx.MBeanExporter}).
+     */
     public GoFlowImpl() {
         this(Clock.system(), "application");
+        if (Boolean.getBoolean("goflow.jmx")) {
+            registry.addListener(goflow.impl.jmx.MBeanExporter.platform());
+        }
     }
 
     /**
@@ -39,8 +45,13 @@ public final class GoFlowImpl implements GoFlow {
         return clock;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @return the registry of this instance's primitives
+     */
     @Override
-    public Registry registry() {
+    public PrimitiveRegistry registry() {
         return registry;
     }
 

@@ -86,7 +86,7 @@ class GoFlowImplTest {
     @Test
     void closingGoFlowClosesEverythingAndRefusesNewPrimitives() {
         GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "test");
-        PrimitiveRegistry registry = (PrimitiveRegistry) goflow.registry();
+        PrimitiveRegistry registry = goflow.registry();
         FakePrimitive a = new FakePrimitive(registry, "a");
         FakePrimitive b = new FakePrimitive(registry, "b");
         goflow.close();

@@ -6,11 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
+import goflow.api.Registration;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Registry;
 
@@ -30,6 +32,8 @@ public final class PrimitiveRegistry implements Registry {
     private final String owner;
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Map<Primitive.Kind, AtomicLong> counters = new ConcurrentHashMap<>();
+    /** Told about every primitive listed and removed (JMX, the OSGi live registry). */
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     /** Set once by {@link #closeAll()}; then no name can be reserved. */
     private volatile boolean closed;
 
@@ -107,6 +111,36 @@ public final class PrimitiveRegistry implements Registry {
         return owner;
     }
 
+    /**
+     * Adds a listener and tells it at once about every primitive already listed. A primitive
+     * activated concurrently may be reported twice; listeners must tolerate that.
+     *
+     * @param listener the listener, called on the thread that activates or closes a primitive
+     * @return removes the listener
+     */
+    public Registration addListener(Listener listener) {
+        listeners.add(listener);
+        for (Primitive p : primitives()) {
+            listener.added(p, owner);
+        }
+        return () -> listeners.remove(listener);
+    }
+
+    private void fire(Primitive p, boolean added) {
+        for (Listener l : listeners) {
+            try {
+                if (added) {
+                    l.added(p, owner);
+                } else {
+                    l.removed(p, owner);
+                }
+            } catch (RuntimeException e) {
+                System.getLogger(PrimitiveRegistry.class.getName()).log(System.Logger.Level.WARNING,
+                        "registry listener " + l + " failed for " + p.kind().label() + " '" + p.name() + "'", e);
+            }
+        }
+    }
+
     @Override
     public List<Primitive> primitives() {
         List<Primitive> list = new ArrayList<>();
@@ -168,12 +202,38 @@ public final class PrimitiveRegistry implements Registry {
          */
         public <P extends Primitive> P activate(P built) {
             primitive = built;
+            fire(built, true);
             return built;
         }
 
         /** Removes the primitive (or the reservation) from the registry. Idempotent. */
         public void release() {
-            entries.remove(name, this);
+            Primitive p = primitive;
+            if (entries.remove(name, this) && p != null) {
+                fire(p, false);
+            }
         }
+    }
+
+    /**
+     * Observes primitives entering and leaving a registry. Implementations are thread-safe and
+     * quick; an exception they throw is logged and otherwise ignored.
+     */
+    public interface Listener {
+        /**
+         * A primitive was listed.
+         *
+         * @param primitive the primitive
+         * @param owner the registry's owner
+         */
+        void added(Primitive primitive, String owner);
+
+        /**
+         * A primitive was closed and removed.
+         *
+         * @param primitive the primitive
+         * @param owner the registry's owner
+         */
+        void removed(Primitive primitive, String owner);
     }
 }

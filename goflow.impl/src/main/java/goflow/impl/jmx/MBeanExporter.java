@@ -1,0 +1,113 @@
+package goflow.impl.jmx;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.InstanceNotFoundException;
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+
+import goflow.api.Primitive;
+import goflow.impl.internal.PrimitiveRegistry;
+
+/**
+ * Registers a {@link PrimitiveMBean} for each primitive a registry lists, and unregisters it when
+ * the primitive is closed. Object names are {@code goflow:type=<kind label>,name=<name>}; when two
+ * owners (bundles) use the same name, the later one gets an extra {@code owner} key.
+ *
+ * <p>Thread-safe: {@code registered} is a concurrent map from primitive (identity) to its name;
+ * registering the same primitive twice is ignored.
+ */
+public final class MBeanExporter implements PrimitiveRegistry.Listener {
+    /** The JMX domain of every goflow MBean. */
+    public static final String DOMAIN = "goflow";
+    private static final System.Logger LOG = System.getLogger(MBeanExporter.class.getName());
+
+    private final MBeanServer server;
+    private final Function<Primitive, Operations> operations;
+    private final Map<Primitive, ObjectName> registered = new ConcurrentHashMap<>();
+
+    /**
+     * Creates an exporter.
+     *
+     * @param server where to register the MBeans
+     * @param operations the live-change operations for a primitive
+     */
+    public MBeanExporter(MBeanServer server, Function<Primitive, Operations> operations) {
+        this.server = server;
+        this.operations = operations;
+    }
+
+    /**
+     * Creates an exporter into the platform MBean server with the standard operations.
+     *
+     * @return the exporter
+     */
+    public static MBeanExporter platform() {
+        return new MBeanExporter(ManagementFactory.getPlatformMBeanServer(), StandardOperations::of);
+    }
+
+    /**
+     * Returns the object name for a primitive.
+     *
+     * @param kind the primitive's kind
+     * @param name its name
+     * @return {@code goflow:type=<kind label>,name=<name>}
+     */
+    public static ObjectName objectName(Primitive.Kind kind, String name) {
+        try {
+            return new ObjectName(DOMAIN + ":type=" + kind.label() + ",name=" + name);
+        } catch (MalformedObjectNameException e) {
+            throw new IllegalArgumentException("not usable in a JMX object name: " + name, e);
+        }
+    }
+
+    @Override
+    public void added(Primitive primitive, String owner) {
+        if (registered.containsKey(primitive)) {
+            return;
+        }
+        PrimitiveMBean bean = new PrimitiveMBean(primitive, owner, operations.apply(primitive));
+        ObjectName name = objectName(primitive.kind(), primitive.name());
+        try {
+            try {
+                server.registerMBean(bean, name);
+            } catch (InstanceAlreadyExistsException e) {
+                name = new ObjectName(name + ",owner=" + ObjectName.quote(owner));
+                server.registerMBean(bean, name);
+            }
+            if (registered.putIfAbsent(primitive, name) != null) {
+                server.unregisterMBean(name);
+            }
+        } catch (JMException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not register the MBean " + name, e);
+        }
+    }
+
+    @Override
+    public void removed(Primitive primitive, String owner) {
+        ObjectName name = registered.remove(primitive);
+        if (name == null) {
+            return;
+        }
+        try {
+            server.unregisterMBean(name);
+        } catch (InstanceNotFoundException e) {
+            // already gone
+        } catch (JMException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not unregister the MBean " + name, e);
+        }
+    }
+
+    /** Unregisters every MBean this exporter registered. */
+    public void unregisterAll() {
+        for (Primitive p : registered.keySet()) {
+            removed(p, "");
+        }
+    }
+}

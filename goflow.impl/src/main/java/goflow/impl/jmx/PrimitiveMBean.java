@@ -1,0 +1,168 @@
+package goflow.impl.jmx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.AttributeNotFoundException;
+import javax.management.DynamicMBean;
+import javax.management.MBeanInfo;
+import javax.management.MBeanNotificationInfo;
+import javax.management.MBeanOperationInfo;
+import javax.management.ReflectionException;
+import javax.management.openmbean.OpenMBeanAttributeInfoSupport;
+import javax.management.openmbean.OpenMBeanConstructorInfo;
+import javax.management.openmbean.OpenMBeanInfoSupport;
+import javax.management.openmbean.OpenMBeanOperationInfoSupport;
+import javax.management.openmbean.OpenMBeanParameterInfo;
+import javax.management.openmbean.OpenMBeanParameterInfoSupport;
+import javax.management.openmbean.OpenType;
+import javax.management.openmbean.SimpleType;
+
+import goflow.api.Primitive;
+
+/**
+ * An open MBean for one primitive: read-only attributes {@code Name}, {@code Kind}, {@code Owner}
+ * and one per entry of its {@code stats().toMap()} (numbers as {@code long} or {@code double},
+ * booleans as {@code boolean}, everything else, durations and instants included, as its string
+ * form), plus the live-change operations its {@link Operations} declares. Attributes are read from
+ * a fresh snapshot on every call.
+ *
+ * <p>Thread-safe: immutable apart from the primitive, which is thread-safe.
+ */
+public final class PrimitiveMBean implements DynamicMBean {
+    private final Primitive primitive;
+    private final String owner;
+    private final Operations operations;
+
+    /**
+     * Creates the MBean.
+     *
+     * @param primitive the primitive
+     * @param owner its owner
+     * @param operations the live-change operations for this primitive's kind
+     */
+    public PrimitiveMBean(Primitive primitive, String owner, Operations operations) {
+        this.primitive = primitive;
+        this.owner = owner;
+        this.operations = operations;
+    }
+
+    @Override
+    public Object getAttribute(String attribute) throws AttributeNotFoundException {
+        switch (attribute) {
+            case "Name":
+                return primitive.name();
+            case "Kind":
+                return primitive.kind().label();
+            case "Owner":
+                return owner;
+            default:
+                Map<String, Object> stats = primitive.stats().toMap();
+                if (!stats.containsKey(attribute)) {
+                    throw new AttributeNotFoundException(attribute);
+                }
+                return open(stats.get(attribute));
+        }
+    }
+
+    @Override
+    public void setAttribute(Attribute attribute) throws AttributeNotFoundException {
+        throw new AttributeNotFoundException("read-only: " + attribute.getName());
+    }
+
+    @Override
+    public AttributeList getAttributes(String[] attributes) {
+        AttributeList list = new AttributeList();
+        Map<String, Object> stats = primitive.stats().toMap();
+        for (String a : attributes) {
+            switch (a) {
+                case "Name":
+                case "Kind":
+                case "Owner":
+                    try {
+                        list.add(new Attribute(a, getAttribute(a)));
+                    } catch (AttributeNotFoundException e) {
+                        throw new AssertionError(e);
+                    }
+                    break;
+                default:
+                    if (stats.containsKey(a)) {
+                        list.add(new Attribute(a, open(stats.get(a))));
+                    }
+            }
+        }
+        return list;
+    }
+
+    @Override
+    public AttributeList setAttributes(AttributeList attributes) {
+        return new AttributeList();
+    }
+
+    @Override
+    public Object invoke(String actionName, Object[] params, String[] signature) throws ReflectionException {
+        try {
+            return operations.invoke(primitive, actionName, params == null ? new Object[0] : params);
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            throw new ReflectionException(e, e.getMessage());
+        }
+    }
+
+    @Override
+    public MBeanInfo getMBeanInfo() {
+        List<OpenMBeanAttributeInfoSupport> attrs = new ArrayList<>();
+        attrs.add(attr("Name", "the primitive's name", SimpleType.STRING));
+        attrs.add(attr("Kind", "the primitive's kind", SimpleType.STRING));
+        attrs.add(attr("Owner", "the bundle, configuration or application that created it", SimpleType.STRING));
+        for (Map.Entry<String, Object> e : primitive.stats().toMap().entrySet()) {
+            attrs.add(attr(e.getKey(), "statistic " + e.getKey(), typeOf(e.getValue())));
+        }
+        List<OpenMBeanOperationInfoSupport> ops = new ArrayList<>();
+        for (Operations.Operation op : operations.list()) {
+            OpenMBeanParameterInfo[] ps = new OpenMBeanParameterInfo[op.parameters().size()];
+            for (int i = 0; i < ps.length; i++) {
+                Operations.Parameter p = op.parameters().get(i);
+                ps[i] = new OpenMBeanParameterInfoSupport(p.name(), p.description(), p.type());
+            }
+            ops.add(new OpenMBeanOperationInfoSupport(op.name(), op.description(), ps, SimpleType.VOID,
+                    MBeanOperationInfo.ACTION));
+        }
+        return new OpenMBeanInfoSupport(PrimitiveMBean.class.getName(),
+                "goflow " + primitive.kind().label() + " '" + primitive.name() + "'",
+                attrs.toArray(new OpenMBeanAttributeInfoSupport[0]), new OpenMBeanConstructorInfo[0],
+                ops.toArray(new OpenMBeanOperationInfoSupport[0]), new MBeanNotificationInfo[0]);
+    }
+
+    private static OpenMBeanAttributeInfoSupport attr(String name, String description, OpenType<?> type) {
+        return new OpenMBeanAttributeInfoSupport(name, description, type, true, false, false);
+    }
+
+    static OpenType<?> typeOf(Object value) {
+        if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long) {
+            return SimpleType.LONG;
+        }
+        if (value instanceof Number) {
+            return SimpleType.DOUBLE;
+        }
+        if (value instanceof Boolean) {
+            return SimpleType.BOOLEAN;
+        }
+        return SimpleType.STRING;
+    }
+
+    static Object open(Object value) {
+        if (value instanceof Byte || value instanceof Short || value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Number) {
+            return ((Number) value).doubleValue();
+        }
+        if (value instanceof Boolean) {
+            return value;
+        }
+        return String.valueOf(value);
+    }
+}

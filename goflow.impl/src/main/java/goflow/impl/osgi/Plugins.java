@@ -1,0 +1,206 @@
+package goflow.impl.osgi;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+import goflow.api.GoFlowException;
+import goflow.api.Registration;
+import goflow.api.pipeline.Stage;
+import goflow.api.pipeline.StageFunction;
+import goflow.api.pipeline.StageRegistry;
+import goflow.api.stream.StreamSource;
+import goflow.api.stream.StreamSources;
+
+/**
+ * Binds the plugin services, {@link Stage}s with {@value Stage#NAME_PROPERTY} and
+ * {@link StreamSource}s with {@value StreamSource#NAME_PROPERTY}, into the stage registry and
+ * stream sources of every attached {@code GoFlow} (each consumer bundle's and each configured
+ * pipeline's), as they come and go. When several services use one name, the first bound serves
+ * until it goes away, then the next.
+ *
+ * <p>Thread-safe: every field is guarded by {@code this}; registrations into the targets are made
+ * under that lock, so a target sees bind and unbind in order.
+ */
+@Component(service = Plugins.class)
+public final class Plugins {
+    private static final System.Logger LOG = System.getLogger(Plugins.class.getName());
+
+    /** Guarded by this: bound services per name, in bind order; the head serves. */
+    private final Map<String, Deque<Stage<?, ?>>> stages = new HashMap<>();
+    private final Map<String, Deque<StreamSource<?>>> sources = new HashMap<>();
+    /** Guarded by this: attached targets and, per target, the registration of each name. */
+    private final Map<Target, Map<String, Registration>> targets = new IdentityHashMap<>();
+
+    /** Creates an empty tracker (DS binds the services). */
+    public Plugins() {
+        // services are bound through the methods below
+    }
+
+    /** Where plugins are registered: one {@code GoFlow}'s stage registry and stream sources. */
+    private static final class Target {
+        final StageRegistry stages;
+        final StreamSources sources;
+
+        Target(StageRegistry stages, StreamSources sources) {
+            this.stages = stages;
+            this.sources = sources;
+        }
+    }
+
+    /**
+     * Registers every current and future plugin into one {@code GoFlow}'s registries.
+     *
+     * @param stageRegistry the {@code GoFlow}'s stages
+     * @param streamSources the {@code GoFlow}'s stream sources
+     * @return detaches again (the registrations made are removed)
+     */
+    public synchronized Registration attach(StageRegistry stageRegistry, StreamSources streamSources) {
+        Target t = new Target(stageRegistry, streamSources);
+        targets.put(t, new HashMap<>());
+        for (Map.Entry<String, Deque<Stage<?, ?>>> e : stages.entrySet()) {
+            registerStage(t, e.getKey(), e.getValue().peekFirst());
+        }
+        for (Map.Entry<String, Deque<StreamSource<?>>> e : sources.entrySet()) {
+            registerSource(t, e.getKey(), e.getValue().peekFirst());
+        }
+        return () -> detach(t);
+    }
+
+    private synchronized void detach(Target t) {
+        Map<String, Registration> regs = targets.remove(t);
+        if (regs != null) {
+            regs.values().forEach(Registration::close);
+        }
+    }
+
+    /**
+     * Binds a stage plugin.
+     *
+     * @param stage the stage
+     * @param properties its service properties
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + Stage.NAME_PROPERTY + "=*)", unbind = "unbindStage")
+    public synchronized void bindStage(Stage<?, ?> stage, Map<String, Object> properties) {
+        String name = String.valueOf(properties.get(Stage.NAME_PROPERTY));
+        Deque<Stage<?, ?>> bound = stages.computeIfAbsent(name, n -> new ArrayDeque<>());
+        bound.addLast(stage);
+        if (bound.size() == 1) {
+            targets.keySet().forEach(t -> registerStage(t, name, stage));
+        }
+    }
+
+    /**
+     * Unbinds a stage plugin; the next one of the same name, if any, takes over.
+     *
+     * @param stage the stage
+     * @param properties its service properties
+     */
+    public synchronized void unbindStage(Stage<?, ?> stage, Map<String, Object> properties) {
+        String name = String.valueOf(properties.get(Stage.NAME_PROPERTY));
+        Deque<Stage<?, ?>> bound = stages.get(name);
+        if (bound == null) {
+            return;
+        }
+        boolean serving = bound.peekFirst() == stage;
+        bound.remove(stage);
+        if (serving) {
+            targets.values().forEach(regs -> close(regs, "stage:" + name));
+            if (bound.isEmpty()) {
+                stages.remove(name);
+            } else {
+                targets.keySet().forEach(t -> registerStage(t, name, bound.peekFirst()));
+            }
+        }
+    }
+
+    /**
+     * Binds a stream source plugin.
+     *
+     * @param source the source
+     * @param properties its service properties
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            target = "(" + StreamSource.NAME_PROPERTY + "=*)", unbind = "unbindSource")
+    public synchronized void bindSource(StreamSource<?> source, Map<String, Object> properties) {
+        String name = String.valueOf(properties.get(StreamSource.NAME_PROPERTY));
+        Deque<StreamSource<?>> bound = sources.computeIfAbsent(name, n -> new ArrayDeque<>());
+        bound.addLast(source);
+        if (bound.size() == 1) {
+            targets.keySet().forEach(t -> registerSource(t, name, source));
+        }
+    }
+
+    /**
+     * Unbinds a stream source plugin; the next one of the same name, if any, takes over.
+     *
+     * @param source the source
+     * @param properties its service properties
+     */
+    public synchronized void unbindSource(StreamSource<?> source, Map<String, Object> properties) {
+        String name = String.valueOf(properties.get(StreamSource.NAME_PROPERTY));
+        Deque<StreamSource<?>> bound = sources.get(name);
+        if (bound == null) {
+            return;
+        }
+        boolean serving = bound.peekFirst() == source;
+        bound.remove(source);
+        if (serving) {
+            targets.values().forEach(regs -> close(regs, "source:" + name));
+            if (bound.isEmpty()) {
+                sources.remove(name);
+            } else {
+                targets.keySet().forEach(t -> registerSource(t, name, bound.peekFirst()));
+            }
+        }
+    }
+
+    /**
+     * Returns the names of the bound stage plugins.
+     *
+     * @return a snapshot
+     */
+    public synchronized List<String> stageNames() {
+        return new ArrayList<>(stages.keySet());
+    }
+
+    private void registerStage(Target t, String name, Stage<?, ?> stage) {
+        Stage<?, ?> named = stage.name().equals(name) ? stage : renamed(name, stage);
+        try {
+            targets.get(t).put("stage:" + name, t.stages.register(named));
+        } catch (GoFlowException e) {
+            LOG.log(System.Logger.Level.WARNING, "stage plugin '" + name + "' not registered: " + e.getMessage());
+        }
+    }
+
+    private void registerSource(Target t, String name, StreamSource<?> source) {
+        try {
+            targets.get(t).put("source:" + name, t.sources.register(name, source));
+        } catch (GoFlowException e) {
+            LOG.log(System.Logger.Level.WARNING, "stream source plugin '" + name + "' not registered: " + e.getMessage());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Stage<?, ?> renamed(String name, Stage<?, ?> stage) {
+        Stage<Object, Object> s = (Stage<Object, Object>) stage;
+        return Stage.of(name, (StageFunction<Object, Object>) s::process);
+    }
+
+    private static void close(Map<String, Registration> regs, String key) {
+        Registration r = regs.remove(key);
+        if (r != null) {
+            r.close();
+        }
+    }
+}

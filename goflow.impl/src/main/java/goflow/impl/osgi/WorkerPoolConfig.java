@@ -1,0 +1,67 @@
+package goflow.impl.osgi;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+/** Configuration of a worker pool (factory PID {@value #PID}). */
+@ObjectClassDefinition(id = WorkerPoolConfig.PID, name = "goflow worker pool",
+        description = "A named worker pool, registered as goflow.api.pool.WorkerPool and java.util.concurrent.Executor "
+                + "services with goflow.name. The worker count changes live; other changes recreate the pool "
+                + "(the old one completes its accepted tasks).")
+public @interface WorkerPoolConfig {
+    /** The factory PID. */
+    String PID = "goflow.workerpool";
+
+    /**
+     * The name.
+     *
+     * @return the name, or empty for the configuration's name or a generated one
+     */
+    @AttributeDefinition(name = "Name", required = false,
+            description = "Unique name. Default: the name of the factory configuration, else generated.")
+    String name() default "";
+
+    /**
+     * The number of workers.
+     *
+     * @return at least 1
+     */
+    @AttributeDefinition(name = "Workers", min = "1", description = "Number of worker threads. Changes live.")
+    int workers() default 4;
+
+    /**
+     * The queue capacity.
+     *
+     * @return tasks waiting at most
+     */
+    @AttributeDefinition(name = "Queue capacity", min = "0", description = "Most tasks waiting for a worker.")
+    int queueCapacity() default 1024;
+
+    /**
+     * The task timeout.
+     *
+     * @return an ISO-8601 duration, or empty for none
+     */
+    @AttributeDefinition(name = "Task timeout", required = false,
+            description = "Per-task timeout as an ISO-8601 duration (e.g. PT5S); empty for none.")
+    String taskTimeout() default "";
+
+    /**
+     * What a submit does when the queue is full.
+     *
+     * @return BLOCK or REJECT
+     */
+    @AttributeDefinition(name = "On queue full", description = "What submit does when the queue is full.",
+            options = {@Option(label = "Block until there is room", value = "BLOCK"),
+                @Option(label = "Reject at once", value = "REJECT")})
+    String onQueueFull() default "BLOCK";
+
+    /**
+     * Virtual threads.
+     *
+     * @return whether workers are virtual threads (where the JVM has them)
+     */
+    @AttributeDefinition(name = "Virtual threads", description = "Run tasks on virtual threads where the JVM has them.")
+    boolean virtualThreads() default false;
+}

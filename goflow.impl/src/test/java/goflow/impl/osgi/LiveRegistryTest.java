@@ -1,0 +1,81 @@
+package goflow.impl.osgi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import goflow.api.Clock;
+import goflow.api.Primitive;
+import goflow.api.Registration;
+import goflow.api.inspect.PrimitiveInfo;
+import goflow.impl.GoFlowImpl;
+import goflow.impl.internal.PrimitiveRegistry;
+import goflow.impl.jmx.FakePrimitive;
+
+class LiveRegistryTest {
+
+    @Test
+    void aggregatesEveryMemberWithItsOwner() {
+        LiveRegistry live = new LiveRegistry();
+        GoFlowImpl a = new GoFlowImpl(Clock.system(), "bundle.a");
+        GoFlowImpl b = new GoFlowImpl(Clock.system(), "bundle.b");
+        Registration ra = live.add(a.registry());
+        live.add(b.registry());
+        FakePrimitive poolB = FakePrimitive.create(b.registry(), Primitive.Kind.WORKER_POOL, "work", Map.of("n", 2));
+        FakePrimitive poolA = FakePrimitive.create(a.registry(), Primitive.Kind.WORKER_POOL, "work", Map.of("n", 1));
+        FakePrimitive.create(a.registry(), Primitive.Kind.TOKEN_BUCKET, "api", Map.of());
+
+        List<String> rows = live.snapshot().stream()
+                .map(r -> r.kind().label() + " " + r.name() + " " + r.owner()).collect(Collectors.toList());
+        assertEquals(List.of("token-bucket api bundle.a", "worker-pool work bundle.a", "worker-pool work bundle.b"), rows);
+        assertEquals(3, live.primitives().size());
+        assertSame(poolA, live.find("work").orElseThrow(), "same name: the owner sorting first wins");
+        assertTrue(live.find("api", FakePrimitive.class).isPresent());
+        assertTrue(live.find("api", NotAFake.class).isEmpty());
+
+        a.close();
+        ra.close();
+        assertEquals(List.of("bundle.b"), live.snapshot().stream().map(PrimitiveInfo::owner).collect(Collectors.toList()));
+        assertSame(poolB, live.find("work").orElseThrow());
+        b.close();
+    }
+
+    @Test
+    void listenersHearEveryMemberIncludingEarlierPrimitives() {
+        LiveRegistry live = new LiveRegistry();
+        GoFlowImpl a = new GoFlowImpl(Clock.system(), "bundle.a");
+        live.add(a.registry());
+        FakePrimitive.create(a.registry(), Primitive.Kind.WORKER_POOL, "before", Map.of());
+        List<String> events = new CopyOnWriteArrayList<>();
+        Registration listening = live.addListener(new PrimitiveRegistry.Listener() {
+            @Override
+            public void added(Primitive p, String owner) {
+                events.add("+" + p.name() + "@" + owner);
+            }
+
+            @Override
+            public void removed(Primitive p, String owner) {
+                events.add("-" + p.name() + "@" + owner);
+            }
+        });
+        GoFlowImpl b = new GoFlowImpl(Clock.system(), "bundle.b");
+        FakePrimitive.create(b.registry(), Primitive.Kind.SCHEDULER, "old", Map.of());
+        live.add(b.registry());
+        FakePrimitive.create(b.registry(), Primitive.Kind.SCHEDULER, "new", Map.of());
+        a.close();
+        listening.close();
+        b.close();
+        assertEquals(List.of("+before@bundle.a", "+old@bundle.b", "+new@bundle.b", "-before@bundle.a"), events);
+    }
+
+    /** Another primitive type, for typed find. */
+    private interface NotAFake extends Primitive {
+    }
+}

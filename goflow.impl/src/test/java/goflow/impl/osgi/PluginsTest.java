@@ -1,0 +1,83 @@
+package goflow.impl.osgi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.junit.jupiter.api.Test;
+
+import goflow.api.Clock;
+import goflow.api.Registration;
+import goflow.api.pipeline.Stage;
+import goflow.api.pipeline.ThrowingFunction;
+import goflow.api.stream.StreamSource;
+import goflow.impl.GoFlowImpl;
+
+class PluginsTest {
+    private static Stage<String, String> stage(String name, String suffix) {
+        return Stage.of(name, (ThrowingFunction<String, String>) s -> s + suffix);
+    }
+
+    private static Map<String, Object> named(String key, String name) {
+        return Map.of(key, name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String run(GoFlowImpl goflow, String stage, String input) throws Exception {
+        return ((Stage<String, String>) goflow.stages().get(stage)).process(null, input);
+    }
+
+    @Test
+    void stagesAreBoundIntoEveryAttachedGoFlowAsTheyComeAndGo() throws Exception {
+        Plugins plugins = new Plugins();
+        Stage<String, String> first = stage("exclaim", "!");
+        plugins.bindStage(first, named(Stage.NAME_PROPERTY, "exclaim"));
+        try (GoFlowImpl a = new GoFlowImpl(Clock.system(), "a"); GoFlowImpl b = new GoFlowImpl(Clock.system(), "b")) {
+            Registration ra = plugins.attach(a.stages(), a.streamSources());
+            plugins.attach(b.stages(), b.streamSources());
+            assertEquals("hi!", run(a, "exclaim", "hi"));
+            assertEquals("hi!", run(b, "exclaim", "hi"));
+
+            Stage<String, String> second = stage("other-name", "?");
+            plugins.bindStage(second, named(Stage.NAME_PROPERTY, "exclaim"));
+            assertEquals("hi!", run(a, "exclaim", "hi"), "the first bound serves");
+            plugins.unbindStage(first, named(Stage.NAME_PROPERTY, "exclaim"));
+            assertEquals("hi?", run(a, "exclaim", "hi"), "then the next, under the property's name");
+
+            ra.close();
+            assertTrue(a.stages().find("exclaim").isEmpty(), "detached: registrations removed");
+            assertEquals("hi?", run(b, "exclaim", "hi"));
+            plugins.unbindStage(second, named(Stage.NAME_PROPERTY, "exclaim"));
+            assertTrue(b.stages().find("exclaim").isEmpty());
+            assertEquals(List.of(), plugins.stageNames());
+        }
+    }
+
+    @Test
+    void sourcesAreBoundToo() {
+        Plugins plugins = new Plugins();
+        StreamSource<Integer> source = ctx -> (c, action) -> false;
+        try (GoFlowImpl a = new GoFlowImpl(Clock.system(), "a")) {
+            plugins.attach(a.stages(), a.streamSources());
+            plugins.bindSource(source, named(StreamSource.NAME_PROPERTY, "empty"));
+            assertEquals(Set.of("empty"), new TreeSet<>(a.streamSources().names()));
+            plugins.unbindSource(source, named(StreamSource.NAME_PROPERTY, "empty"));
+            assertTrue(a.streamSources().names().isEmpty());
+        }
+    }
+
+    @Test
+    void aNameTakenInTheTargetIsSkippedNotFatal() throws Exception {
+        Plugins plugins = new Plugins();
+        try (GoFlowImpl a = new GoFlowImpl(Clock.system(), "a")) {
+            a.stages().register(stage("mine", "-own"));
+            plugins.attach(a.stages(), a.streamSources());
+            plugins.bindStage(stage("mine", "-plugin"), named(Stage.NAME_PROPERTY, "mine"));
+            assertEquals("x-own", run(a, "mine", "x"));
+        }
+    }
+}

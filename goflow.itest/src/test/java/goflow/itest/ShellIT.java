@@ -1,0 +1,188 @@
+package goflow.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Dictionary;
+import java.util.Hashtable;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+import goflow.api.GoFlow;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.Stage;
+import goflow.api.pipeline.ThrowingFunction;
+import goflow.api.schedule.Scheduler;
+import goflow.api.stream.StreamSource;
+import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.ConcurrencyLimiter;
+import goflow.api.ratelimit.RateLimiter;
+
+/** Every goflow shell command runs in Gogo and prints the expected rows. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class ShellIT {
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private CommandProcessor processor;
+
+    @Inject
+    private GoFlow goflow;
+
+    @Configuration
+    public Option[] config() {
+        return options(Runtime.goflowWithShell(), Runtime.exam());
+    }
+
+    /** Runs one command line and returns what the console would show: its output and its value. */
+    private String run(String line) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        InputStream in = new java.io.ByteArrayInputStream(new byte[0]);
+        try (CommandSession session = processor.createSession(in, ps, ps)) {
+            Object value = session.execute(line);
+            ps.flush();
+            String printed = out.toString(StandardCharsets.UTF_8);
+            return value == null ? printed : printed + value;
+        }
+    }
+
+    @Test
+    public void everyCommandIsRegisteredWithHelp() throws Exception {
+        for (String cmd : new String[] {"stats", "pools", "limiters", "pipelines", "schedules", "stages", "sources",
+            "rate", "burst", "capacity", "resize", "run", "stream"}) {
+            String help = run("help goflow:" + cmd);
+            assertTrue(cmd + ": " + help, help.startsWith(cmd + " - ") && help.contains("scope: goflow"));
+        }
+        assertTrue(run("help goflow:stats"), run("help goflow:stats").contains("the primitive's name"));
+    }
+
+    @Test
+    public void emptyRuntime() throws Exception {
+        assertEquals("no goflow primitives\n", run("goflow:stats"));
+        assertEquals("no worker pools\n", run("goflow:pools"));
+        assertEquals("no limiters\n", run("goflow:limiters"));
+        assertEquals("no pipelines\n", run("goflow:pipelines"));
+        assertEquals("no schedulers\n", run("goflow:schedules"));
+        assertEquals("no primitive named 'nope'\n", run("goflow:stats nope"));
+    }
+
+    @Test
+    public void stagesAndSourcesListPluginServices() throws Exception {
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("goflow.stage.name", "upper");
+        ServiceRegistration<Runnable> stage = context.registerService(Runnable.class, () -> { }, props);
+        Dictionary<String, Object> sprops = new Hashtable<>();
+        sprops.put("goflow.source.name", "numbers");
+        ServiceRegistration<Runnable> source = context.registerService(Runnable.class, () -> { }, sprops);
+        try {
+            String stages = run("goflow:stages");
+            assertTrue(stages, stages.matches("(?s)stage +type +bundle +service.id\n"
+                    + "upper +java.lang.Runnable +PAXEXAM-PROBE\\S* +\\d+\n"));
+            String sources = run("goflow:sources");
+            assertTrue(sources, sources.matches("(?s)source +type +bundle +service.id\n"
+                    + "numbers +java.lang.Runnable +PAXEXAM-PROBE\\S* +\\d+\n"));
+        } finally {
+            stage.unregister();
+            source.unregister();
+        }
+        assertEquals("no stage plugins\n", run("goflow:stages"));
+        assertEquals("no source plugins\n", run("goflow:sources"));
+    }
+
+    @Test
+    public void commandsShowAndChangeLivePrimitives() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("shell-api").rate(100).burst(200).build();
+        ConcurrencyLimiter db = goflow.concurrencyLimiter().name("shell-db").capacity(8).build();
+        WorkerPool pool = goflow.workerPool().name("shell-pool").workers(2).queueCapacity(10).build();
+        try {
+            String stats = run("goflow:stats");
+            assertTrue(stats, stats.startsWith("Limiters (2)\n"));
+            assertTrue(stats, stats.matches("(?s).*\nshell-db +concurrency-limiter +PAXEXAM-PROBE\\S* .*"));
+            assertTrue(stats, stats.matches("(?s).*\nshell-api +token-bucket +PAXEXAM-PROBE\\S* +100 +200 +200 .*"));
+            assertTrue(stats, stats.contains("\nWorker pools (1)\nname "));
+            assertTrue(stats, stats.matches("(?s).*\nshell-pool +worker-pool +PAXEXAM-PROBE\\S* +RUNNING +2 .*"));
+
+            String limiters = run("goflow:limiters");
+            assertTrue(limiters, limiters.startsWith("name "));
+            assertEquals(limiters, 5, limiters.split("\n").length);
+            String pools = run("goflow:pools");
+            assertEquals(pools, 2, pools.split("\n").length);
+            assertTrue(run("goflow:stats shell-api"), run("goflow:stats shell-api").contains("\nburst      200\n"));
+
+            assertTrue(run("goflow:rate shell-api 50").matches("(?s).*shell-api +token-bucket +rate +100 +50\n"));
+            assertEquals(50.0, api.rate().eventsPerSecond(), 0.0);
+            assertTrue(run("goflow:burst shell-api 20").matches("(?s).*shell-api +token-bucket +burst +200 +20\n"));
+            assertEquals(20, api.burst());
+            assertTrue(run("goflow:capacity shell-db 3").matches("(?s).*shell-db +concurrency-limiter +capacity +8 +3\n"));
+            assertEquals(3, db.capacity());
+            assertTrue(run("goflow:resize shell-pool 4").matches("(?s).*shell-pool +worker-pool +workers +2 +4\n"));
+            assertEquals(4, pool.workers());
+            Exception e = assertThrows(Exception.class, () -> run("goflow:resize nope 4"));
+            assertEquals("no worker pool named 'nope'", e.getMessage());
+        } finally {
+            api.close();
+            db.close();
+            pool.close();
+        }
+    }
+
+    @Test
+    public void runPipelinesStreamAndSchedules() throws Exception {
+        Dictionary<String, Object> sp = new Hashtable<>();
+        sp.put(Stage.NAME_PROPERTY, "shout");
+        ServiceRegistration<?> shout = context.registerService(Stage.class,
+                Stage.of("shout", (ThrowingFunction<String, String>) s -> s.toUpperCase(java.util.Locale.ROOT) + "!"), sp);
+        Dictionary<String, Object> srcp = new Hashtable<>();
+        srcp.put(StreamSource.NAME_PROPERTY, "letters");
+        StreamSource<String> letters = ctx -> new StreamSource.Cursor<>() {
+            private char next = 'a';
+
+            @Override
+            public boolean tryAdvance(goflow.api.context.Context c, java.util.function.Consumer<? super String> a) {
+                a.accept(String.valueOf(next++));
+                return true;
+            }
+        };
+        ServiceRegistration<?> source = context.registerService(StreamSource.class, letters, srcp);
+        Pipeline<Object, Object> p = goflow.pipeline("shell-text").stages("shout").build();
+        Scheduler jobs = goflow.scheduler().name("shell-jobs").workers(1).build();
+        try {
+            String out = run("goflow:run shell-text hello");
+            assertTrue(out, out.matches("(?s)pipeline +result +output +duration\nshell-text +succeeded +HELLO! .*"
+                    + "\nshout +hello +HELLO! +\\S+ +-\n"));
+            String stats = run("goflow:pipelines shell-text");
+            assertTrue(stats, stats.matches("(?s).*\nshell-text +1 +1 +0 +0 .*\nshout +1 +1 +0 +0 .*"));
+            assertTrue(run("goflow:pipelines").matches("(?s)name .*\nshell-text +pipeline .*"));
+            assertEquals("#  element\n1  a\n2  b\n", run("goflow:stream letters 2"));
+            String schedules = run("goflow:schedules");
+            assertTrue(schedules, schedules.matches("(?s)name +kind +owner +running .*\nshell-jobs +scheduler +PAXEXAM\\S+ +false .*"));
+        } finally {
+            p.close();
+            jobs.close();
+            shout.unregister();
+            source.unregister();
+        }
+    }
+}

@@ -1,0 +1,297 @@
+package goflow.shell;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+import goflow.api.Primitive;
+import goflow.api.inspect.PrimitiveInfo;
+import goflow.api.inspect.Registry;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.PipelineStats;
+import goflow.api.pipeline.StageStats;
+
+/**
+ * The Gogo commands of scope {@code goflow}. Every command returns its output as text (Gogo
+ * prints it); tables are formatted by {@link Table} only.
+ *
+ * <p>Thread-safe: the fields are final and the services they hold are thread-safe.
+ */
+@Component(service = GoFlowCommands.class, property = {
+    "osgi.command.scope=goflow",
+    "osgi.command.function=stats",
+    "osgi.command.function=pools",
+    "osgi.command.function=limiters",
+    "osgi.command.function=pipelines",
+    "osgi.command.function=schedules",
+    "osgi.command.function=stages",
+    "osgi.command.function=sources"
+})
+public final class GoFlowCommands {
+    private final Registry registry;
+    private final PluginLister plugins;
+
+    /**
+     * Creates the commands.
+     *
+     * @param context this bundle's context, to list plugin services
+     * @param registry the live registry of every primitive
+     */
+    @Activate
+    public GoFlowCommands(BundleContext context, @Reference Registry registry) {
+        this(registry, PluginLister.of(context));
+    }
+
+    /**
+     * Creates the commands (unit tests).
+     *
+     * @param registry the live registry
+     * @param plugins lists the stage and source plugin services
+     */
+    GoFlowCommands(Registry registry, PluginLister plugins) {
+        this.registry = registry;
+        this.plugins = plugins;
+    }
+
+    /**
+     * Everything at a glance: every live primitive, grouped by family.
+     *
+     * @return the tables
+     */
+    @Descriptor("show every live goflow primitive with its statistics, grouped by family")
+    public String stats() {
+        List<PrimitiveInfo> all = registry.snapshot();
+        if (all.isEmpty()) {
+            return "no goflow primitives\n";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Primitive.Family family : Primitive.Family.values()) {
+            List<PrimitiveInfo> rows = of(all, family);
+            if (!rows.isEmpty()) {
+                if (sb.length() > 0) {
+                    sb.append('\n');
+                }
+                sb.append(title(family)).append(" (").append(rows.size()).append(")\n");
+                sb.append(familyTable(rows));
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The statistics of one primitive, one figure per line.
+     *
+     * @param name the primitive's name
+     * @return the table
+     */
+    @Descriptor("show every statistic of one primitive")
+    public String stats(@Descriptor("the primitive's name") String name) {
+        Optional<PrimitiveInfo> row = registry.snapshot().stream().filter(r -> r.name().equals(name)).findFirst();
+        if (row.isEmpty()) {
+            return notFound("primitive", name);
+        }
+        PrimitiveInfo info = row.get();
+        Table t = Table.of("statistic", "value");
+        t.row("name", info.name()).row("kind", info.kind().label()).row("owner", info.owner());
+        for (Map.Entry<String, Object> e : info.stats().toMap().entrySet()) {
+            t.row(e.getKey(), Table.format(e.getValue()));
+        }
+        return t.toString();
+    }
+
+    /**
+     * The worker pools.
+     *
+     * @return the table
+     */
+    @Descriptor("list the worker pools with their statistics")
+    public String pools() {
+        return family(Primitive.Family.POOL);
+    }
+
+    /**
+     * The rate and concurrency limiters.
+     *
+     * @return the table
+     */
+    @Descriptor("list the rate and concurrency limiters with their statistics")
+    public String limiters() {
+        return family(Primitive.Family.LIMITER);
+    }
+
+    /**
+     * The pipelines.
+     *
+     * @return the table
+     */
+    @Descriptor("list the pipelines with their statistics")
+    public String pipelines() {
+        return family(Primitive.Family.PIPELINE);
+    }
+
+    /**
+     * One pipeline: its figures and a row of statistics per stage.
+     *
+     * @param name the pipeline's name
+     * @return the tables
+     */
+    @Descriptor("show one pipeline's statistics with a row per stage")
+    public String pipelines(@Descriptor("the pipeline's name") String name) {
+        Optional<PipelineStats> found = registry.find(name).filter(Pipeline.class::isInstance)
+                .map(p -> ((Pipeline<?, ?>) p).stats());
+        if (found.isEmpty()) {
+            return notFound("pipeline", name);
+        }
+        PipelineStats stats = found.get();
+        StringBuilder sb = new StringBuilder();
+        sb.append(Table.of("pipeline", "executions", "successes", "failures", "inFlight", "averageDuration",
+                "maxDuration").row(name, stats.executions(), stats.successes(), stats.failures(), stats.inFlight(),
+                stats.averageDuration(), stats.maxDuration()));
+        sb.append('\n');
+        Table stages = Table.of("stage", "count", "successes", "errors", "inFlight", "averageDuration",
+                "maxDuration", "totalDuration");
+        for (StageStats s : stats.stages()) {
+            stages.row(s.name(), s.count(), s.successes(), s.errors(), s.inFlight(), s.averageDuration(),
+                    s.maxDuration(), s.totalDuration());
+        }
+        return sb.append(stages).toString();
+    }
+
+    /**
+     * The schedulers.
+     *
+     * @return the table
+     */
+    @Descriptor("list the schedulers with their statistics")
+    public String schedules() {
+        return family(Primitive.Family.SCHEDULER);
+    }
+
+    /**
+     * The stage plugins.
+     *
+     * @return the table
+     */
+    @Descriptor("list the pipeline stage plugins (services with goflow.stage.name)")
+    public String stages() {
+        return plugins(PluginLister.STAGE_NAME, "stage");
+    }
+
+    /**
+     * The stream source plugins.
+     *
+     * @return the table
+     */
+    @Descriptor("list the stream source plugins (services with goflow.source.name)")
+    public String sources() {
+        return plugins(PluginLister.SOURCE_NAME, "source");
+    }
+
+    private String plugins(String property, String what) {
+        List<PluginLister.Plugin> found = plugins.list(property);
+        if (found.isEmpty()) {
+            return "no " + what + " plugins\n";
+        }
+        Table t = Table.of(what, "type", "bundle", "service.id");
+        for (PluginLister.Plugin p : found) {
+            t.row(p.name(), p.type(), p.bundle(), p.serviceId());
+        }
+        return t.toString();
+    }
+
+    private String family(Primitive.Family family) {
+        List<PrimitiveInfo> rows = of(registry.snapshot(), family);
+        if (rows.isEmpty()) {
+            return "no " + title(family).toLowerCase(java.util.Locale.ROOT) + "\n";
+        }
+        return familyTable(rows);
+    }
+
+    /**
+     * The tables for primitives of one family: one per kind, each with name, owner and every
+     * top-level statistic of that kind (nested figures such as {@code stage.<name>.count} are left
+     * to the detail commands).
+     */
+    static String familyTable(List<PrimitiveInfo> rows) {
+        StringBuilder sb = new StringBuilder();
+        for (Primitive.Kind kind : Primitive.Kind.values()) {
+            List<PrimitiveInfo> ofKind = new ArrayList<>();
+            for (PrimitiveInfo r : rows) {
+                if (r.kind() == kind) {
+                    ofKind.add(r);
+                }
+            }
+            if (!ofKind.isEmpty()) {
+                if (sb.length() > 0) {
+                    sb.append('\n');
+                }
+                sb.append(kindTable(ofKind));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String kindTable(List<PrimitiveInfo> rows) {
+        Set<String> keys = new LinkedHashSet<>();
+        List<Map<String, Object>> maps = new ArrayList<>();
+        for (PrimitiveInfo r : rows) {
+            Map<String, Object> m = r.stats().toMap();
+            maps.add(m);
+            for (String k : m.keySet()) {
+                if (k.indexOf('.') < 0) {
+                    keys.add(k);
+                }
+            }
+        }
+        List<String> headers = new ArrayList<>(List.of("name", "kind", "owner"));
+        headers.addAll(keys);
+        Table t = Table.of(headers);
+        for (int i = 0; i < rows.size(); i++) {
+            PrimitiveInfo r = rows.get(i);
+            List<Object> cells = new ArrayList<>(List.of(r.name(), r.kind().label(), r.owner()));
+            for (String k : keys) {
+                cells.add(maps.get(i).getOrDefault(k, "-"));
+            }
+            t.row(cells);
+        }
+        return t.toString();
+    }
+
+    private static List<PrimitiveInfo> of(List<PrimitiveInfo> all, Primitive.Family family) {
+        List<PrimitiveInfo> rows = new ArrayList<>();
+        for (PrimitiveInfo r : all) {
+            if (r.kind().family() == family) {
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    static String title(Primitive.Family family) {
+        switch (family) {
+            case LIMITER:
+                return "Limiters";
+            case POOL:
+                return "Worker pools";
+            case SCHEDULER:
+                return "Schedulers";
+            case PIPELINE:
+                return "Pipelines";
+            default:
+                return "Channels and writers";
+        }
+    }
+
+    static String notFound(String what, String name) {
+        return "no " + what + " named '" + name + "'\n";
+    }
+}

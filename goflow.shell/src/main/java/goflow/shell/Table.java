@@ -1,0 +1,137 @@
+package goflow.shell;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * An aligned text table: the one place the shell formats output. Numbers and durations are
+ * right-aligned, everything else left-aligned; columns are separated by two spaces.
+ *
+ * <p>Not thread-safe: build, print and drop it on one thread.
+ */
+final class Table {
+    private final List<String> headers;
+    private final List<List<Object>> rows = new ArrayList<>();
+
+    private Table(List<String> headers) {
+        this.headers = headers;
+    }
+
+    static Table of(String... headers) {
+        return new Table(List.of(headers));
+    }
+
+    static Table of(List<String> headers) {
+        return new Table(List.copyOf(headers));
+    }
+
+    Table row(Object... values) {
+        return row(List.of(values));
+    }
+
+    Table row(List<?> values) {
+        List<Object> row = new ArrayList<>(values);
+        while (row.size() < headers.size()) {
+            row.add("");
+        }
+        rows.add(row);
+        return this;
+    }
+
+    int size() {
+        return rows.size();
+    }
+
+    @Override
+    public String toString() {
+        int n = headers.size();
+        int[] width = new int[n];
+        boolean[] right = new boolean[n];
+        List<List<String>> cells = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            width[c] = headers.get(c).length();
+            right[c] = true;
+        }
+        for (List<Object> row : rows) {
+            List<String> line = new ArrayList<>();
+            for (int c = 0; c < n; c++) {
+                Object v = row.get(c);
+                String s = format(v);
+                line.add(s);
+                width[c] = Math.max(width[c], s.length());
+                if (!(v instanceof Number || v instanceof Duration || "".equals(v) || "-".equals(v))) {
+                    right[c] = false;
+                }
+            }
+            cells.add(line);
+        }
+        if (rows.isEmpty()) {
+            java.util.Arrays.fill(right, false);
+        }
+        StringBuilder sb = new StringBuilder();
+        line(sb, headers, width, right);
+        for (List<String> line : cells) {
+            line(sb, line, width, right);
+        }
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, List<String> cells, int[] width, boolean[] right) {
+        StringBuilder line = new StringBuilder();
+        for (int c = 0; c < cells.size(); c++) {
+            if (c > 0) {
+                line.append("  ");
+            }
+            String s = cells.get(c);
+            String pad = " ".repeat(width[c] - s.length());
+            line.append(right[c] ? pad + s : s + pad);
+        }
+        sb.append(line.toString().stripTrailing()).append('\n');
+    }
+
+    /**
+     * Formats one value: durations in the largest fitting unit, decimals with two places,
+     * instants to the second, null as {@code -}.
+     */
+    static String format(Object v) {
+        if (v == null) {
+            return "-";
+        }
+        if (v instanceof Duration) {
+            return duration((Duration) v);
+        }
+        if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
+                    : String.format(Locale.ROOT, "%.2f", d);
+        }
+        if (v instanceof Instant) {
+            return ((Instant) v).truncatedTo(ChronoUnit.SECONDS).toString();
+        }
+        return v.toString();
+    }
+
+    static String duration(Duration d) {
+        long nanos;
+        try {
+            nanos = d.toNanos();
+        } catch (ArithmeticException e) {
+            return d.toString();
+        }
+        long abs = Math.abs(nanos);
+        if (abs < 1_000L) {
+            return nanos + "ns";
+        }
+        if (abs < 1_000_000L) {
+            return String.format(Locale.ROOT, "%.1fus", nanos / 1e3);
+        }
+        if (abs < 1_000_000_000L) {
+            return String.format(Locale.ROOT, "%.1fms", nanos / 1e6);
+        }
+        return String.format(Locale.ROOT, "%.2fs", nanos / 1e9);
+    }
+}

@@ -1,0 +1,138 @@
+package goflow.shell;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import goflow.api.Primitive;
+import goflow.api.inspect.PrimitiveInfo;
+import goflow.api.inspect.Registry;
+import goflow.api.inspect.Stats;
+
+class GoFlowCommandsTest {
+
+    /** A registry holding fixed rows. */
+    private static final class FixedRegistry implements Registry {
+        private final List<PrimitiveInfo> rows = new ArrayList<>();
+
+        FixedRegistry add(String name, Primitive.Kind kind, String owner, Map<String, Object> stats) {
+            Map<String, Object> copy = new LinkedHashMap<>(stats);
+            Stats s = () -> copy;
+            rows.add(new PrimitiveInfo(name, kind, owner, s));
+            return this;
+        }
+
+        @Override
+        public List<Primitive> primitives() {
+            return List.of();
+        }
+
+        @Override
+        public List<PrimitiveInfo> snapshot() {
+            return List.copyOf(rows);
+        }
+
+        @Override
+        public Optional<Primitive> find(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public <T extends Primitive> Optional<T> find(String name, Class<T> type) {
+            return Optional.empty();
+        }
+    }
+
+    private static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private final FixedRegistry registry = new FixedRegistry()
+            .add("api", Primitive.Kind.TOKEN_BUCKET, "app.bundle", map("rate", 100.0, "burst", 200L, "allowed", 12345L))
+            .add("db", Primitive.Kind.CONCURRENCY_LIMITER, "config", map("capacity", 8, "inUse", 3))
+            .add("text", Primitive.Kind.PIPELINE, "app.bundle", map("executions", 2L, "stage.upper.count", 2L))
+            .add("workers", Primitive.Kind.WORKER_POOL, "app.bundle",
+                    map("workers", 4, "completed", 17L, "avgDuration", Duration.ofMillis(12)));
+
+    private final GoFlowCommands commands = new GoFlowCommands(registry, property -> property.equals(PluginLister.STAGE_NAME)
+            ? List.of(new PluginLister.Plugin("upper", "goflow.api.pipeline.Stage", "goflow.plugin.text", 42L))
+            : List.of());
+
+    @Test
+    void statsGroupsByFamilyInAlignedTables() {
+        assertEquals(""
+                + "Limiters (2)\n"
+                + "name  kind          owner       rate  burst  allowed\n"
+                + "api   token-bucket  app.bundle   100    200    12345\n"
+                + "\n"
+                + "name  kind                 owner   capacity  inUse\n"
+                + "db    concurrency-limiter  config         8      3\n"
+                + "\n"
+                + "Worker pools (1)\n"
+                + "name     kind         owner       workers  completed  avgDuration\n"
+                + "workers  worker-pool  app.bundle        4         17       12.0ms\n"
+                + "\n"
+                + "Pipelines (1)\n"
+                + "name  kind      owner       executions\n"
+                + "text  pipeline  app.bundle           2\n",
+                commands.stats());
+    }
+
+    @Test
+    void familyCommands() {
+        assertEquals(""
+                + "name     kind         owner       workers  completed  avgDuration\n"
+                + "workers  worker-pool  app.bundle        4         17       12.0ms\n", commands.pools());
+        assertEquals(5, commands.limiters().split("\n").length);
+        assertEquals(""
+                + "name  kind      owner       executions\n"
+                + "text  pipeline  app.bundle           2\n", commands.pipelines(), "nested figures are left out");
+        assertEquals("no schedulers\n", commands.schedules());
+    }
+
+    @Test
+    void statsOfOnePrimitive() {
+        assertEquals(""
+                + "statistic  value\n"
+                + "name       api\n"
+                + "kind       token-bucket\n"
+                + "owner      app.bundle\n"
+                + "rate       100\n"
+                + "burst      200\n"
+                + "allowed    12345\n", commands.stats("api"));
+        assertEquals("no primitive named 'nope'\n", commands.stats("nope"));
+    }
+
+    @Test
+    void pluginsAreListedByTheirNameProperty() {
+        assertEquals(""
+                + "stage  type                       bundle              service.id\n"
+                + "upper  goflow.api.pipeline.Stage  goflow.plugin.text          42\n", commands.stages());
+        assertEquals("no source plugins\n", commands.sources());
+    }
+
+    @Test
+    void emptyRegistry() {
+        assertEquals("no goflow primitives\n", new GoFlowCommands(new FixedRegistry(), p -> List.of()).stats());
+    }
+
+    @Test
+    void durationsAndNumbersFormatting() {
+        assertEquals("999ns", Table.format(Duration.ofNanos(999)));
+        assertEquals("1.5us", Table.format(Duration.ofNanos(1500)));
+        assertEquals("2.50s", Table.format(Duration.ofMillis(2500)));
+        assertEquals("0.33", Table.format(1.0 / 3));
+        assertEquals("-", Table.format(null));
+    }
+}
