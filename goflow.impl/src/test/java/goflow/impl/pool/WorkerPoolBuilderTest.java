@@ -146,16 +146,6 @@ class WorkerPoolBuilderTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
-    void virtualThreadsWhenAvailable() throws Exception {
-        boolean jvmHasThem = Runtime.version().feature() >= 21;
-        try (WorkerPool pool = goflow.workerPool().workers(2).virtualThreads(true).build()) {
-            assertEquals(jvmHasThem, pool.stats().virtualThreads());
-            String threadName = pool.submit(ctx -> Thread.currentThread().getName()).get().valueOrThrow();
-            assertTrue(threadName.startsWith("goflow-worker-pool-" + pool.name() + "-"), threadName);
-        }
-    }
-
-    @Test
     void customThreadFactoryIsUsedAndThreadsNamed() throws Exception {
         AtomicInteger created = new AtomicInteger();
         try (WorkerPool pool = goflow.workerPool().name("custom").workers(2).threadFactory(r -> {

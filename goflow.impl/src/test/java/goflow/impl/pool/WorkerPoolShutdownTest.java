@@ -10,7 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
@@ -339,6 +341,61 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
             }
             assertEquals(List.of(), poolThreads(pool));
         }
+    }
+
+    @Test
+    void cancellationRacingWithStartGivesExactlyOneResultPerTask() throws Exception {
+        Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
+        AtomicLong listened = new AtomicLong();
+        WorkerPool pool = goflow.workerPool().workers(3).queueCapacity(64)
+                .resultListener((t, r) -> listened.incrementAndGet()).build();
+        List<CompletableFuture<TaskResult<Integer>>> futures = new ArrayList<>();
+        List<CancellableContext> contexts = new ArrayList<>();
+        int n = 3000;
+        for (int i = 0; i < n; i++) {
+            int id = i;
+            CancellableContext ctx = Context.background().withCancel();
+            contexts.add(ctx);
+            futures.add(pool.submit(ctx, c -> {
+                runs.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                return id;
+            }));
+            int victim = ThreadLocalRandom.current().nextInt(futures.size());
+            switch (ThreadLocalRandom.current().nextInt(4)) {
+                case 0 -> futures.get(victim).cancel(true);
+                case 1 -> contexts.get(victim).cancel();
+                default -> { }
+            }
+        }
+        pool.close();
+        for (CancellableContext c : contexts) {
+            c.close();
+        }
+        long cancelledFutures = 0;
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<TaskResult<Integer>> f = futures.get(i);
+            assertTrue(f.isDone(), "future " + i + " done");
+            AtomicInteger ran = runs.get(i);
+            assertTrue(ran == null || ran.get() == 1, "task " + i + " ran at most once");
+            if (f.isCancelled()) {
+                cancelledFutures++;
+            } else {
+                TaskResult<Integer> r = f.getNow(null);
+                if (r.succeeded()) {
+                    assertEquals(i, r.value());
+                    assertTrue(ran != null, "a succeeded task ran");
+                } else {
+                    assertEquals(Outcome.CANCELLED, r.outcome());
+                    assertTrue(ran == null, "a cancelled task that returned a value is a success");
+                }
+            }
+        }
+        assertEquals(n, listened.get(), "one result per task, cancelled or not");
+        PoolStats s = pool.stats();
+        assertEquals(n, s.submitted());
+        assertEquals(n, s.completed());
+        assertEquals(runs.size(), s.succeeded());
+        assertTrue(cancelledFutures > 0);
     }
 
     @Test

@@ -471,6 +471,61 @@ class WorkerPoolTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void listenerSeesTheResultBeforeTheFutureCompletes() throws Exception {
+        List<CompletableFuture<?>> futures = new CopyOnWriteArrayList<>();
+        List<Boolean> doneWhenListened = new CopyOnWriteArrayList<>();
+        try (WorkerPool pool = goflow.workerPool().workers(2).resultListener((t, r) -> {
+            Eventually.until(() -> !futures.isEmpty());
+            doneWhenListened.add(futures.get(0).isDone());
+        }).build()) {
+            CompletableFuture<TaskResult<Integer>> f = pool.submit(ctx -> 1);
+            futures.add(f);
+            assertEquals(1, get(f).valueOrThrow());
+            assertEquals(List.of(false), doneWhenListened);
+        }
+    }
+
+    @Test
+    void statsTrackBusyQueuedAndTaskTimes() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (WorkerPool pool = goflow.workerPool().workers(2).queueCapacity(10).clock(clock).build()) {
+            Gate a = new Gate();
+            Gate b = new Gate();
+            pool.submit(a.task(null));
+            pool.submit(b.task(null));
+            a.awaitStarted();
+            b.awaitStarted();
+            pool.submit(ctx -> 1);
+            PoolStats busy = pool.stats();
+            assertEquals(2, busy.busy());
+            assertEquals(1, busy.queued());
+            assertEquals(3, busy.submitted());
+            assertEquals(0, busy.completed());
+            clock.advance(Duration.ofMillis(300));
+            a.release.countDown();
+            Eventually.until(() -> pool.stats().completed() == 2);
+            clock.advance(Duration.ofMillis(100));
+            b.release.countDown();
+            Eventually.until(() -> pool.stats().completed() == 3);
+            PoolStats s = pool.stats();
+            assertEquals(0, s.busy());
+            assertEquals(0, s.queued());
+            assertEquals(Duration.ofMillis(400), s.maxTaskTime());
+            assertTrue(s.averageTaskTime().compareTo(Duration.ofMillis(100)) >= 0, s.toString());
+        }
+    }
+
+    @Test
+    void terminationRemovesThePoolFromTheRegistry() throws Exception {
+        WorkerPool pool = goflow.workerPool().name("short-lived").workers(1).build();
+        assertTrue(goflow.registry().find("short-lived").isPresent());
+        pool.shutdown().get(10, TimeUnit.SECONDS);
+        assertTrue(goflow.registry().find("short-lived").isEmpty());
+        // the name can be used again
+        goflow.workerPool().name("short-lived").workers(1).build().close();
+    }
+
+    @Test
     void statsToMapInDisplayOrder() {
         try (WorkerPool pool = goflow.workerPool().workers(2).queueCapacity(8).build()) {
             assertEquals(List.of("state", "workers", "busy", "queued", "queueCapacity", "virtualThreads", "submitted",
