@@ -74,6 +74,7 @@ class ContainerIT {
                 "echo (goflow:stats)",
                 "echo (goflow:stages)",
                 "echo (goflow:sources)",
+                "echo (goflow:stream orders 3)",
                 "echo (goflow:run demo-orders 'id=7 customer=c01 amount=9.99 currency=EUR')",
                 "stop 0", ""));
         Path out = dir.resolve("out.txt");
@@ -91,6 +92,8 @@ class ContainerIT {
             assertTrue(text.contains(stage), () -> "goflow:stages lacks " + stage + ":\n" + text);
         }
         assertTrue(text.contains("orders") && text.contains("counter") && text.contains("lines"), text);
+        assertTrue(text.matches("(?s).*\\R3 +id=3 customer=c\\d\\d amount=\\d+\\.\\d\\d currency=[A-Z]{3}\\R.*"),
+                () -> "goflow:stream orders 3:\n" + text);
         assertTrue(text.contains("id=7 amount=9.99 currency=EUR timestamp="), text);
         assertFalse(text.contains("sha256"), "the codec plugin is not in the container by default");
     }
