@@ -120,7 +120,10 @@ class WindowTest extends NoThreadLeaks.LeakCheckedTest {
         feed(7, 8);
         feed.add(END);
         assertEquals(null, result.join());
-        assertEquals(List.of(List.of(7, 8)), windows);
+        // The window thread may handle the three period ends before or after 7 arrives (it runs on
+        // its own), so 7 and 8 come as one window or two; never as an empty window, never lost.
+        assertTrue(windows.stream().noneMatch(List::isEmpty), "an empty period passes nothing: " + windows);
+        assertEquals(List.of(7, 8), windows.stream().flatMap(List::stream).toList(), "the end passes what remains");
     }
 
     @Test
