@@ -34,8 +34,9 @@ public final class Report {
     /** One JMH result row. */
     record Row(String benchmark, String mode, Map<String, String> params, double score, double error,
             String unit, double bytesPerOp) {
+        /** The implementation measured; a benchmark without an {@code impl} parameter measures ours. */
         String impl() {
-            return params.getOrDefault("impl", "?");
+            return params.getOrDefault("impl", OURS);
         }
 
         /** Cost of one operation: time per op, or 1/throughput. */
