@@ -19,9 +19,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The short profile: every benchmark of this module once (1 fork, 3 × 300 ms warm-up, 8 × 250 ms
  * measurement, gc profiler; many short iterations so that the report's medians can skip those
  * that lost their core to other work), the 10 s accuracy check, then the Markdown report of ratios
- * to the peers measured in the same run. About 5 minutes on 2 cores (4.3–4.8 min measured). Writes {@code jmh-result.json},
- * {@code accuracy.tsv} and {@code report.md} to the directory given by {@code -Dbench.out}
- * (default {@code goflow.bench/target/bench}) and prints the report.
+ * to the peers measured in the same run. About 5 minutes on 2 cores (4.3–4.8 min measured).
+ * Writes {@code jmh-result.json}, {@code accuracy.tsv} and {@code report.md} to the directory
+ * given by {@code -Dbench.out} (default {@code goflow.bench/target/bench}) and prints the report.
  *
  * <p>Run from the repository root:
  * {@code mvn -q -pl goflow.bench -am package -DskipTests && java -cp goflow.bench/target/benchmarks.jar goflow.bench.ShortProfile}
