@@ -18,7 +18,11 @@ import org.osgi.framework.launch.Framework;
  * thread then marks the shutdown as orderly and exits with our value). So the container bundle's
  * stop, which runs while the framework is stopping and before it has stopped,
  * {@linkplain #release(long) releases} the call and waits (bounded) until the main thread has left
- * it. When the bundle alone is stopped
+ * it, and then until that thread has told the launcher that the shutdown is orderly: the launcher
+ * does that right after our call returns and then waits in {@code Framework.waitForStop}, which
+ * is what {@link #release(long)} looks for in the thread's stack. (Leaving the call alone is not
+ * enough: on a busy machine the framework could finish stopping in between, and the launcher's
+ * watcher thread would still exit with 117.) When the bundle alone is stopped
  * or updated, the call keeps waiting for the framework to stop, so the launcher is never left
  * blocked.
  *
@@ -35,6 +39,8 @@ final class ExitCode implements Callable<Integer> {
     private final Framework framework;
     private final CountDownLatch released = new CountDownLatch(1);
     private final CountDownLatch returned = new CountDownLatch(1);
+    /** The launcher's main thread, once it has called; read by the stopping thread. */
+    private volatile Thread caller;
 
     ExitCode(Framework framework) {
         this.framework = framework;
@@ -48,8 +54,25 @@ final class ExitCode implements Callable<Integer> {
      * @throws InterruptedException if interrupted while waiting
      */
     void release(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         released.countDown();
-        returned.await(millis, TimeUnit.MILLISECONDS);
+        if (!returned.await(millis, TimeUnit.MILLISECONDS)) {
+            return;
+        }
+        Thread main = caller;
+        while (main != null && main.isAlive() && !waitingForTheStop(main) && System.nanoTime() - deadline < 0) {
+            Thread.sleep(5);
+        }
+    }
+
+    /** Whether {@code thread} is inside {@code Framework.waitForStop}, where the launcher waits after our call. */
+    private static boolean waitingForTheStop(Thread thread) {
+        for (StackTraceElement frame : thread.getStackTrace()) {
+            if (frame.getMethodName().equals("waitForStop")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -60,6 +83,7 @@ final class ExitCode implements Callable<Integer> {
      */
     @Override
     public Integer call() throws InterruptedException {
+        caller = Thread.currentThread();
         try {
             while (!released.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                 FrameworkEvent event = framework.waitForStop(1);
