@@ -8,12 +8,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import goflow.api.ClosedException;
-import goflow.api.Registration;
 import goflow.api.channel.BackpressureChannel;
 import goflow.api.channel.ChannelFullException;
 import goflow.api.channel.ChannelStats;
 import goflow.api.channel.OverflowStrategy;
 import goflow.api.context.Context;
+import goflow.impl.internal.ContextWaker;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**
@@ -29,7 +29,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
      * Implementation notes.
      *
      * Waiting: a blocked send or receive waits on its condition. To be woken when its context ends
-     * it registers a Waker with ctx.onDone; the Waker sets its own flag and signals the condition
+     * it registers a ContextWaker with ctx.onDone; the waker sets its own flag and signals the condition
      * under the lock. The waiter checks that flag (never ctx.isDone(), which may run other
      * contexts' callbacks) while holding the lock, and calls into the context only after releasing
      * it, so no context callback ever runs while this channel's lock is held by the same thread.
@@ -82,7 +82,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
         Objects.requireNonNull(ctx, "ctx");
         Objects.requireNonNull(value, "value");
         ctx.throwIfDone();
-        Waker waker = null;
+        ContextWaker waker = null;
         T evicted = null;
         boolean counted = false;
         try {
@@ -121,7 +121,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
                         if (waker == null) {
                             break; // register the waker outside the lock, then wait
                         }
-                        if (waker.fired) {
+                        if (waker.fired()) {
                             passOn(notFull, count < items.length);
                             break;
                         }
@@ -136,15 +136,14 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
                     lock.unlock();
                 }
                 if (waker == null) {
-                    waker = new Waker(notFull);
-                    waker.registration = ctx.onDone(waker);
+                    waker = ContextWaker.register(ctx, lock, notFull);
                 } else {
                     ctx.throwIfDone();
                 }
             }
         } finally {
             if (waker != null) {
-                waker.registration.close();
+                waker.close();
             }
             if (evicted != null) {
                 fireDrop(evicted);
@@ -190,7 +189,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
     public T receive(Context ctx) throws InterruptedException {
         Objects.requireNonNull(ctx, "ctx");
         ctx.throwIfDone();
-        Waker waker = null;
+        ContextWaker waker = null;
         try {
             while (true) {
                 lock.lockInterruptibly();
@@ -207,7 +206,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
                         if (waker == null) {
                             break;
                         }
-                        if (waker.fired) {
+                        if (waker.fired()) {
                             passOn(notEmpty, count > 0);
                             break;
                         }
@@ -222,15 +221,14 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
                     lock.unlock();
                 }
                 if (waker == null) {
-                    waker = new Waker(notEmpty);
-                    waker.registration = ctx.onDone(waker);
+                    waker = ContextWaker.register(ctx, lock, notEmpty);
                 } else {
                     ctx.throwIfDone();
                 }
             }
         } finally {
             if (waker != null) {
-                waker.registration.close();
+                waker.close();
             }
         }
     }
@@ -374,29 +372,6 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
             onDrop.accept(value);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "drop callback of channel '" + name + "' failed", e);
-        }
-    }
-
-    /** Wakes one waiter when its context ends; see the implementation notes. */
-    private final class Waker implements Runnable {
-        private final Condition condition;
-        /** Set by the context's callback; read under lock. */
-        volatile boolean fired;
-        Registration registration = Registration.NONE;
-
-        Waker(Condition condition) {
-            this.condition = condition;
-        }
-
-        @Override
-        public void run() {
-            lock.lock();
-            try {
-                fired = true;
-                condition.signalAll();
-            } finally {
-                lock.unlock();
-            }
         }
     }
 }

@@ -14,12 +14,12 @@ import java.util.function.Consumer;
 
 import goflow.api.Clock;
 import goflow.api.ClosedException;
-import goflow.api.Registration;
 import goflow.api.context.Context;
 import goflow.api.io.AsyncWriter;
 import goflow.api.io.BufferFullException;
 import goflow.api.io.WriteFailedException;
 import goflow.api.io.WriterStats;
+import goflow.impl.internal.ContextWaker;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**
@@ -147,7 +147,7 @@ final class AsyncWriterImpl implements AsyncWriter {
         Objects.requireNonNull(ctx, "ctx");
         Objects.checkFromIndexSize(off, len, data.length);
         ctx.throwIfDone();
-        Waker waker = null;
+        ContextWaker waker = null;
         try {
             while (true) {
                 lockForWrite();
@@ -165,7 +165,7 @@ final class AsyncWriterImpl implements AsyncWriter {
                         if (waker == null) {
                             break; // register with the context outside the lock, then wait
                         }
-                        if (waker.fired) {
+                        if (waker.fired()) {
                             break;
                         }
                         waitingWriters++;
@@ -180,15 +180,14 @@ final class AsyncWriterImpl implements AsyncWriter {
                     lock.unlock();
                 }
                 if (waker == null) {
-                    waker = new Waker(space);
-                    waker.registration = ctx.onDone(waker);
+                    waker = ContextWaker.register(ctx, lock, space);
                 } else {
                     ctx.throwIfDone();
                 }
             }
         } finally {
             if (waker != null) {
-                waker.registration.close();
+                waker.close();
             }
         }
     }
@@ -275,7 +274,7 @@ final class AsyncWriterImpl implements AsyncWriter {
             throw new IllegalStateException("async writer '" + name + "': flush() called from its own flusher thread");
         }
         ctx.throwIfDone();
-        Waker waker = null;
+        ContextWaker waker = null;
         try {
             long target;
             long failuresAtStart;
@@ -309,7 +308,7 @@ final class AsyncWriterImpl implements AsyncWriter {
                         if (terminated) {
                             throw new ClosedException("async writer '" + name + "' was closed during the flush");
                         }
-                        if (waker == null || waker.fired) {
+                        if (waker == null || waker.fired()) {
                             break;
                         }
                         progress.await();
@@ -318,15 +317,14 @@ final class AsyncWriterImpl implements AsyncWriter {
                     lock.unlock();
                 }
                 if (waker == null) {
-                    waker = new Waker(progress);
-                    waker.registration = ctx.onDone(waker);
+                    waker = ContextWaker.register(ctx, lock, progress);
                 } else {
                     ctx.throwIfDone();
                 }
             }
         } finally {
             if (waker != null) {
-                waker.registration.close();
+                waker.close();
             }
         }
     }
@@ -618,27 +616,5 @@ final class AsyncWriterImpl implements AsyncWriter {
     @Override
     public String toString() {
         return "AsyncWriter[" + name + ", capacity=" + buf.length + (closed ? ", closed" : "") + "]";
-    }
-
-    /** Wakes the waiters of one condition when a context ends; the waiter checks {@code fired} under the lock. */
-    private final class Waker implements Runnable {
-        private final Condition condition;
-        volatile boolean fired;
-        Registration registration = Registration.NONE;
-
-        Waker(Condition condition) {
-            this.condition = condition;
-        }
-
-        @Override
-        public void run() {
-            lock.lock();
-            try {
-                fired = true;
-                condition.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
     }
 }
