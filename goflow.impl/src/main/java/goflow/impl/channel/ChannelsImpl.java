@@ -43,18 +43,10 @@ public final class ChannelsImpl implements Channels {
         Check.notNull(COMPONENT, "target", target);
         Link link = new Link("merge-" + target.name(), ctx, List.of(target));
         for (BackpressureChannel<? extends T> source : from) {
-            link.add(c -> {
-                while (true) {
-                    T v;
-                    try {
-                        v = source.receive(c);
-                    } catch (ClosedException drained) {
-                        return;
-                    }
-                    deliver(c, target, v, link);
-                    link.delivered();
-                }
-            });
+            link.add(c -> drain(c, source, v -> {
+                deliver(c, target, v, link);
+                link.delivered();
+            }));
         }
         return link.start();
     }
@@ -67,18 +59,10 @@ public final class ChannelsImpl implements Channels {
         List<? extends BackpressureChannel<? super T>> to = nonEmpty("targets", targets);
         Link link = new Link("fanout-" + source.name(), ctx, to);
         for (BackpressureChannel<? super T> target : to) {
-            link.add(c -> {
-                while (true) {
-                    T v;
-                    try {
-                        v = source.receive(c);
-                    } catch (ClosedException drained) {
-                        return;
-                    }
-                    deliver(c, target, v, link);
-                    link.delivered();
-                }
-            });
+            link.add(c -> drain(c, source, v -> {
+                deliver(c, target, v, link);
+                link.delivered();
+            }));
         }
         return link.start();
     }
@@ -90,20 +74,12 @@ public final class ChannelsImpl implements Channels {
         Check.notNull(COMPONENT, "source", source);
         List<? extends BackpressureChannel<? super T>> to = nonEmpty("targets", targets);
         Link link = new Link("tee-" + source.name(), ctx, to);
-        link.add(c -> {
-            while (true) {
-                T v;
-                try {
-                    v = source.receive(c);
-                } catch (ClosedException drained) {
-                    return;
-                }
-                for (BackpressureChannel<? super T> target : to) {
-                    deliver(c, target, v, link);
-                }
-                link.delivered();
+        link.add(c -> drain(c, source, v -> {
+            for (BackpressureChannel<? super T> target : to) {
+                deliver(c, target, v, link);
             }
-        });
+            link.delivered();
+        }));
         return link.start();
     }
 
@@ -164,23 +140,35 @@ public final class ChannelsImpl implements Channels {
         Check.notNull(COMPONENT, "target", target);
         Check.notNull(COMPONENT, "fn", fn);
         Link link = new Link("pipe-" + source.name(), ctx, List.of(target));
-        link.add(c -> {
-            while (true) {
-                T v;
-                try {
-                    v = source.receive(c);
-                } catch (ClosedException drained) {
-                    return;
-                }
-                R r = fn.apply(v);
-                if (r == null) {
-                    throw new GoFlowException("link '" + link.name() + "': the function returned null for " + v);
-                }
-                deliver(c, target, r, link);
-                link.delivered();
+        link.add(c -> drain(c, source, v -> {
+            R r = fn.apply(v);
+            if (r == null) {
+                throw new GoFlowException("link '" + link.name() + "': the function returned null for " + v);
             }
-        });
+            deliver(c, target, r, link);
+            link.delivered();
+        }));
         return link.start();
+    }
+
+    /** Hands every value of {@code source} to {@code each} until the source is closed and drained. */
+    private static <T> void drain(Context c, BackpressureChannel<? extends T> source, Receiver<? super T> each)
+            throws InterruptedException {
+        while (true) {
+            T v;
+            try {
+                v = source.receive(c);
+            } catch (ClosedException drained) {
+                return;
+            }
+            each.accept(v);
+        }
+    }
+
+    /** What a link does with each received value. */
+    @FunctionalInterface
+    private interface Receiver<T> {
+        void accept(T value) throws InterruptedException;
     }
 
     /** Receives with a timeout on the context's clock; {@code null} when the time is up. */
