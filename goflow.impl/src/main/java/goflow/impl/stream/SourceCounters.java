@@ -70,7 +70,38 @@ public final class SourceCounters {
      * @return the counting source
      */
     <T> StreamSource<T> counting(StreamSource<T> source, Clock clock) {
-        return ctx -> {
+        return new CountingSource<>(source, clock);
+    }
+
+    /**
+     * Returns the class of the object a counting source or cursor wraps (for error messages that
+     * name the user's class), or of the object itself.
+     *
+     * @param sourceOrCursor a source or cursor, counted or not
+     * @return the class to name
+     */
+    static Class<?> userClass(Object sourceOrCursor) {
+        if (sourceOrCursor instanceof CountingSource<?> s) {
+            return s.source.getClass();
+        }
+        if (sourceOrCursor instanceof SourceCounters.Counting<?> c) {
+            return c.cursor.getClass();
+        }
+        return sourceOrCursor.getClass();
+    }
+
+    /** A source whose cursors are counted here; immutable. */
+    private final class CountingSource<T> implements StreamSource<T> {
+        private final StreamSource<T> source;
+        private final Clock clock;
+
+        CountingSource(StreamSource<T> source, Clock clock) {
+            this.source = source;
+            this.clock = clock;
+        }
+
+        @Override
+        public Cursor<T> open(Context ctx) throws Exception {
             StreamSource.Cursor<T> cursor;
             try {
                 cursor = source.open(ctx);
@@ -85,7 +116,12 @@ public final class SourceCounters {
             lastOpened = clock.instant();
             opened.increment();
             return new Counting<>(cursor);
-        };
+        }
+
+        @Override
+        public String toString() {
+            return source.toString();
+        }
     }
 
     private void failed(Throwable e) {

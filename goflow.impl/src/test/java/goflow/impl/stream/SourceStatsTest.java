@@ -128,9 +128,21 @@ class SourceStatsTest extends NoThreadLeaks.LeakCheckedTest {
         });
         assertThrows(StreamException.class, () -> goflow.streams().named("unopenable", Integer.class).toList(ctx));
         sources.register("null-cursor", c -> null);
-        assertThrows(StreamException.class, () -> goflow.streams().named("null-cursor", Integer.class).toList(ctx));
+        var n = assertThrows(StreamException.class,
+                () -> goflow.streams().named("null-cursor", Integer.class).toList(ctx));
+        assertTrue(n.getMessage().contains("(" + SourceStatsTest.class.getName()), "names the user's class: " + n);
         assertCounts(stats("unopenable"), 0, 0, 0, 1, 0);
         assertCounts(stats("null-cursor"), 0, 0, 0, 1, 0);
+
+        sources.register("liar", (StreamSource<Integer>) c -> new StreamSource.Cursor<Integer>() {
+            @Override
+            public boolean tryAdvance(Context cc, java.util.function.Consumer<? super Integer> action) {
+                return true;
+            }
+        });
+        var liar = assertThrows(StreamException.class, () -> goflow.streams().named("liar", Integer.class).toList(ctx));
+        assertTrue(liar.getMessage().contains("(" + SourceStatsTest.class.getName()), "names the user's class: " + liar);
+        assertCounts(stats("liar"), 1, 0, 1, 0, 1);
 
         sources.register("close-fails", new TrackingSource(1).failingOnClose(new IOException("flush")));
         assertThrows(StreamException.class, () -> goflow.streams().named("close-fails", Integer.class).toList(ctx));
