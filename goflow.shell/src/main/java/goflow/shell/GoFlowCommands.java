@@ -1,6 +1,8 @@
 package goflow.shell;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +15,15 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
+import goflow.api.GoFlow;
 import goflow.api.Primitive;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Registry;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineStats;
 import goflow.api.pipeline.StageStats;
+import goflow.api.stream.SourceStats;
+import goflow.api.stream.StreamSources;
 
 /**
  * The Gogo commands of scope {@code goflow}. Every command returns its output as text (Gogo
@@ -41,16 +46,19 @@ public final class GoFlowCommands {
     static final String PIPELINE_PID = "goflow.pipeline";
     private final Registry registry;
     private final PluginLister plugins;
+    private final StreamSources sources;
 
     /**
      * Creates the commands.
      *
      * @param context this bundle's context, to list plugin services
      * @param registry the live registry of every primitive
+     * @param goflow this bundle's GoFlow, whose stream sources give the source plugins' statistics
+     *     (shared by every GoFlow in the framework, one figure per source name)
      */
     @Activate
-    public GoFlowCommands(BundleContext context, @Reference Registry registry) {
-        this(registry, PluginLister.of(context));
+    public GoFlowCommands(BundleContext context, @Reference Registry registry, @Reference GoFlow goflow) {
+        this(registry, PluginLister.of(context), goflow.streamSources());
     }
 
     /**
@@ -58,10 +66,12 @@ public final class GoFlowCommands {
      *
      * @param registry the live registry
      * @param plugins lists the stage and source plugin services
+     * @param sources the stream sources whose statistics {@link #sources()} shows
      */
-    GoFlowCommands(Registry registry, PluginLister plugins) {
+    GoFlowCommands(Registry registry, PluginLister plugins, StreamSources sources) {
         this.registry = registry;
         this.plugins = plugins;
+        this.sources = sources;
     }
 
     /**
@@ -243,9 +253,39 @@ public final class GoFlowCommands {
      *
      * @return the table
      */
-    @Descriptor("list the stream source plugins (services with goflow.source.name)")
+    @Descriptor("list the stream source plugins (services with goflow.source.name) with their statistics")
     public String sources() {
-        return plugins(PluginLister.SOURCE_NAME, "source");
+        List<PluginLister.Plugin> found = plugins.list(PluginLister.SOURCE_NAME);
+        Map<String, SourceStats> stats = sources.stats();
+        if (found.isEmpty() && stats.isEmpty()) {
+            return "no source plugins\n";
+        }
+        Table t = Table.of("source", "bound", "opened", "open", "elements", "failures", "closed", "lastOpened",
+                "type", "bundle", "service.id");
+        // plugin services (sorted by name, then service id), then names with statistics but no service now
+        List<List<Object>> rows = new ArrayList<>();
+        Set<String> listed = new LinkedHashSet<>();
+        for (PluginLister.Plugin p : found) {
+            listed.add(p.name());
+            rows.add(sourceRow(p.name(), stats.get(p.name()), p.type(), p.bundle(), p.serviceId()));
+        }
+        for (SourceStats s : stats.values()) {
+            if (!listed.contains(s.name())) {
+                rows.add(sourceRow(s.name(), s, "-", "-", "-"));
+            }
+        }
+        rows.sort(Comparator.comparing(r -> (String) r.get(0)));
+        rows.forEach(t::row);
+        return t.toString();
+    }
+
+    /** One row of {@link #sources()}: a plugin service, or a name that has statistics but no service now. */
+    private static List<Object> sourceRow(String name, SourceStats s, Object type, Object bundle, Object serviceId) {
+        if (s == null) {
+            return List.of(name, false, "-", "-", "-", "-", "-", "-", type, bundle, serviceId);
+        }
+        return Arrays.asList(name, s.bound(), s.opened(), s.open(), s.elements(), s.failures(), s.closed(),
+                s.lastOpened(), type, bundle, serviceId);
     }
 
     private String plugins(String property, String what) {

@@ -59,7 +59,7 @@ class ControlCommandsTest {
                 + "name  kind         field    before  after\n"
                 + "work  worker-pool  workers       2      4\n", commands.resize("work", 4));
         assertEquals(4, pool.workers());
-        assertTrue(new GoFlowCommands(goflow.registry(), p -> java.util.List.of()).pools().contains("work"));
+        assertTrue(new GoFlowCommands(goflow.registry(), p -> java.util.List.of(), goflow.streamSources()).pools().contains("work"));
     }
 
     @Test

@@ -8,13 +8,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
 
+import goflow.api.GoFlow;
+import goflow.api.ManualClock;
 import goflow.api.Primitive;
+import goflow.api.context.Context;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Registry;
 import goflow.api.inspect.Stats;
+import goflow.api.stream.StreamSource;
+import goflow.impl.GoFlowImpl;
+import goflow.impl.stream.SourceRegistry;
 
 class GoFlowCommandsTest {
 
@@ -67,7 +74,7 @@ class GoFlowCommandsTest {
 
     private final GoFlowCommands commands = new GoFlowCommands(registry, property -> property.equals(PluginLister.STAGE_NAME)
             ? List.of(new PluginLister.Plugin("upper", "goflow.api.pipeline.Stage", "goflow.plugin.text", 42L))
-            : List.of());
+            : List.of(), new SourceRegistry());
 
     @Test
     void statsGroupsByFamilyInAlignedTables() {
@@ -123,8 +130,46 @@ class GoFlowCommandsTest {
     }
 
     @Test
+    void sourcesShowTheStatisticsOfEachName() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (GoFlow goflow = new GoFlowImpl(clock, "shell")) {
+            StreamSource<Integer> three = ctx -> new StreamSource.Cursor<>() {
+                private int next;
+
+                @Override
+                public boolean tryAdvance(Context c, Consumer<? super Integer> action) {
+                    if (next == 3) {
+                        return false;
+                    }
+                    action.accept(++next);
+                    return true;
+                }
+            };
+            goflow.streamSources().register("orders", three);
+            goflow.streamSources().register("old", three).close();
+            goflow.streams().named("orders", Integer.class).toList(Context.background());
+            goflow.streams().named("orders", Integer.class).limit(1).toList(Context.background());
+            GoFlowCommands withSources = new GoFlowCommands(registry, property -> property.equals(PluginLister.SOURCE_NAME)
+                    ? List.of(new PluginLister.Plugin("orders", "goflow.api.stream.StreamSource", "goflow.plugin.sources", 7L),
+                            new PluginLister.Plugin("lines", "goflow.api.stream.StreamSource", "goflow.plugin.sources", 8L))
+                    : List.of(), goflow.streamSources());
+            String at = Table.format(clock.instant());
+            assertEquals(""
+                    + "source  bound  opened  open  elements  failures  closed  lastOpened" + " ".repeat(at.length() - 10)
+                    + "  type                            bundle                 service.id\n"
+                    + "lines   false       -     -         -         -       -  -" + " ".repeat(at.length() - 1)
+                    + "  goflow.api.stream.StreamSource  goflow.plugin.sources           8\n"
+                    + "old     false       0     0         0         0       0  -" + " ".repeat(at.length() - 1)
+                    + "  -                               -                               -\n"
+                    + "orders  true        2     0         4         0       2  " + at
+                    + "  goflow.api.stream.StreamSource  goflow.plugin.sources           7\n",
+                    withSources.sources());
+        }
+    }
+
+    @Test
     void emptyRegistry() {
-        assertEquals("no goflow primitives\n", new GoFlowCommands(new FixedRegistry(), p -> List.of()).stats());
+        assertEquals("no goflow primitives\n", new GoFlowCommands(new FixedRegistry(), p -> List.of(), new SourceRegistry()).stats());
     }
 
     @Test

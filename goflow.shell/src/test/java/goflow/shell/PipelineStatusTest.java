@@ -52,7 +52,7 @@ class PipelineStatusTest {
     private final GoFlowCommands commands = new GoFlowCommands(configured, property ->
             property.equals(PluginLister.STAGE_NAME)
                     ? plugins.stream().map(n -> new PluginLister.Plugin(n, "goflow.api.pipeline.Stage", "b", 1L)).toList()
-                    : List.of());
+                    : List.of(), goflow.streamSources());
 
     @AfterEach
     void close() {

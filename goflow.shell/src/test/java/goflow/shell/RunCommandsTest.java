@@ -17,7 +17,7 @@ import goflow.api.stream.StreamSource;
 class RunCommandsTest {
     private final GoFlow goflow = GoFlow.load();
     private final RunCommands run = new RunCommands(goflow.registry(), goflow);
-    private final GoFlowCommands views = new GoFlowCommands(goflow.registry(), p -> List.of());
+    private final GoFlowCommands views = new GoFlowCommands(goflow.registry(), p -> List.of(), goflow.streamSources());
 
     @AfterEach
     void close() {

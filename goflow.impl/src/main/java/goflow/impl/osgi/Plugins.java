@@ -20,6 +20,8 @@ import goflow.api.pipeline.StageFunction;
 import goflow.api.pipeline.StageRegistry;
 import goflow.api.stream.StreamSource;
 import goflow.api.stream.StreamSources;
+import goflow.impl.stream.SourceCounters;
+import goflow.impl.stream.SourceRegistry;
 
 /**
  * Binds the plugin services, {@link Stage}s with {@value Stage#NAME_PROPERTY} and
@@ -27,6 +29,11 @@ import goflow.api.stream.StreamSources;
  * stream sources of every attached {@code GoFlow} (each consumer bundle's and each configured
  * pipeline's), as they come and go. When several services use one name, the first bound serves
  * until it goes away, then the next.
+ *
+ * <p>The statistics of a plugin source are kept here, per name, for the whole framework: every
+ * attached {@code GoFlow} counts the cursors it opens on the source into the same
+ * {@link SourceCounters}, so its figures are one per name, the same in every {@code GoFlow}, and
+ * continue when the plugin is updated (its service replaced by one of the same name).
  *
  * <p>Thread-safe: every field is guarded by {@code this}; registrations into the targets are made
  * under that lock, so a target sees bind and unbind in order.
@@ -38,6 +45,8 @@ public final class Plugins {
     /** Guarded by this: bound services per name, in bind order; the head serves. */
     private final Map<String, Deque<Stage<?, ?>>> stages = new HashMap<>();
     private final Map<String, Deque<StreamSource<?>>> sources = new HashMap<>();
+    /** Guarded by this: the framework-wide statistics of each source name ever bound; never removed. */
+    private final Map<String, SourceCounters> sourceCounters = new HashMap<>();
     /** Guarded by this: attached targets and, per target, the registration of each name. */
     private final Map<Target, Map<String, Registration>> targets = new IdentityHashMap<>();
 
@@ -185,7 +194,10 @@ public final class Plugins {
 
     private void registerSource(Target t, String name, StreamSource<?> source) {
         try {
-            targets.get(t).put("source:" + name, t.sources.register(name, source));
+            Registration r = t.sources instanceof SourceRegistry registry
+                    ? registry.register(name, source, sourceCounters.computeIfAbsent(name, SourceCounters::new))
+                    : t.sources.register(name, source);
+            targets.get(t).put("source:" + name, r);
         } catch (GoFlowException e) {
             LOG.log(System.Logger.Level.WARNING, "stream source plugin '" + name + "' not registered: " + e.getMessage());
         }

@@ -179,7 +179,8 @@ final class Sources {
                 }
                 if (!holder.given) {
                     throw new StreamException("stream '" + owner.name() + "': the source's cursor returned true "
-                            + "without passing an element to the action (" + cursor.getClass().getName() + ")", null);
+                            + "without passing an element to the action (" + SourceCounters.userClass(cursor).getName() + ")",
+                            null);
                 }
                 if (!sink.accept(holder.take())) {
                     return false;
@@ -200,7 +201,7 @@ final class Sources {
             }
             if (cursor == null) {
                 throw new StreamException("stream '" + owner.name() + "': the source returned a null cursor ("
-                        + source.getClass().getName() + ")", null);
+                        + SourceCounters.userClass(source).getName() + ")", null);
             }
             return cursor;
         }

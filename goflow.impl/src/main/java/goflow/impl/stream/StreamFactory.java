@@ -108,7 +108,7 @@ public final class StreamFactory implements Streams {
     public <T> Stream<T> named(String name, Class<T> type) {
         Check.notNull(COMPONENT, "name", name);
         Check.notNull(COMPONENT, "type", type);
-        StreamSource<?> source = sources.find(name).orElseThrow(() -> new GoFlowException(
+        StreamSource<?> source = sources.open(name, clock.get()).orElseThrow(() -> new GoFlowException(
                 "no stream source named '" + name + "'; registered sources: " + sources.names()
                         + " (in OSGi, a StreamSource service with property " + StreamSource.NAME_PROPERTY + "="
                         + name + ")"));

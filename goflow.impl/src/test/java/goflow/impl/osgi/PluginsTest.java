@@ -1,6 +1,7 @@
 package goflow.impl.osgi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.Clock;
 import goflow.api.Registration;
+import goflow.api.context.Context;
+import goflow.api.stream.SourceStats;
 import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.ThrowingFunction;
 import goflow.api.stream.StreamSource;
@@ -67,6 +70,60 @@ class PluginsTest {
             assertEquals(Set.of("empty"), new TreeSet<>(a.streamSources().names()));
             plugins.unbindSource(source, named(StreamSource.NAME_PROPERTY, "empty"));
             assertTrue(a.streamSources().names().isEmpty());
+        }
+    }
+
+    private static StreamSource<Integer> upTo(int n) {
+        return ctx -> new StreamSource.Cursor<>() {
+            private int next = 1;
+
+            @Override
+            public boolean tryAdvance(Context c, java.util.function.Consumer<? super Integer> action) {
+                if (next > n) {
+                    return false;
+                }
+                action.accept(next++);
+                return true;
+            }
+        };
+    }
+
+    private static SourceStats stats(GoFlowImpl goflow, String name) {
+        return goflow.streamSources().stats(name).orElseThrow();
+    }
+
+    @Test
+    void sourceStatisticsAreSharedByEveryGoFlowAndSurviveAnUpdateOfThePlugin() throws Exception {
+        Plugins plugins = new Plugins();
+        Map<String, Object> props = named(StreamSource.NAME_PROPERTY, "numbers");
+        StreamSource<Integer> v1 = upTo(3);
+        plugins.bindSource(v1, props);
+        try (GoFlowImpl a = new GoFlowImpl(Clock.system(), "a"); GoFlowImpl b = new GoFlowImpl(Clock.system(), "b")) {
+            plugins.attach(a.stages(), a.streamSources());
+            Registration rb = plugins.attach(b.stages(), b.streamSources());
+            a.streams().named("numbers", Integer.class).toList(Context.background());
+            b.streams().named("numbers", Integer.class).toList(Context.background());
+            assertEquals(stats(a, "numbers"), stats(b, "numbers"), "one figure per name in the framework");
+            assertEquals(2, stats(a, "numbers").opened());
+            assertEquals(6, stats(a, "numbers").elements());
+
+            // the plugin is updated: its service goes, a new one of the same name comes
+            plugins.unbindSource(v1, props);
+            assertFalse(stats(a, "numbers").bound());
+            assertEquals(6, stats(a, "numbers").elements(), "kept while unbound");
+            plugins.bindSource(upTo(2), props);
+            assertTrue(stats(a, "numbers").bound());
+            a.streams().named("numbers", Integer.class).toList(Context.background());
+            assertEquals(3, stats(a, "numbers").opened());
+            assertEquals(8, stats(b, "numbers").elements());
+            assertEquals(0, stats(b, "numbers").open());
+
+            // a GoFlow attached later sees the same figures
+            rb.close();
+            try (GoFlowImpl c = new GoFlowImpl(Clock.system(), "c")) {
+                plugins.attach(c.stages(), c.streamSources());
+                assertEquals(stats(a, "numbers"), stats(c, "numbers"));
+            }
         }
     }
 
