@@ -1,12 +1,35 @@
 package goflow.api;
 
+import java.time.ZoneId;
 import java.util.Iterator;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import goflow.api.channel.BackpressureChannel;
+import goflow.api.channel.Channels;
 import goflow.api.inspect.Registry;
+import goflow.api.io.AsyncWriter;
+import goflow.api.pipeline.PipelineStart;
+import goflow.api.pipeline.Stage;
+import goflow.api.pipeline.StageRegistry;
+import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.ConcurrencyLimiter;
+import goflow.api.ratelimit.ConcurrencyLimiterBuilder;
+import goflow.api.ratelimit.KeyedRateLimiter;
+import goflow.api.ratelimit.KeyedRateLimiterBuilder;
+import goflow.api.ratelimit.LeakyBucket;
+import goflow.api.ratelimit.LeakyBucketBuilder;
+import goflow.api.ratelimit.RateLimiter;
+import goflow.api.ratelimit.TokenBucketBuilder;
+import goflow.api.schedule.Cron;
+import goflow.api.schedule.CronSyntaxException;
+import goflow.api.schedule.Scheduler;
+import goflow.api.stream.Stream;
+import goflow.api.stream.StreamSource;
+import goflow.api.stream.StreamSources;
+import goflow.api.stream.Streams;
 
 /**
  * The entry point: creates every goflow primitive and keeps the {@link Registry} of those still
@@ -84,46 +107,43 @@ public interface GoFlow extends AutoCloseable {
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Starts building a token bucket {@link goflow.api.ratelimit.RateLimiter}:
+     * Starts building a token bucket {@link RateLimiter}:
      * {@code goflow.tokenBucket().name("api").rate(100).burst(200).build()}.
      *
      * @return a new builder
      */
-    goflow.api.ratelimit.TokenBucketBuilder tokenBucket();
+    TokenBucketBuilder tokenBucket();
 
     /**
-     * Starts building a {@link goflow.api.ratelimit.LeakyBucket}:
+     * Starts building a {@link LeakyBucket}:
      * {@code goflow.leakyBucket().leakRate(50).capacity(10).build()}.
      *
      * @return a new builder
      */
-    goflow.api.ratelimit.LeakyBucketBuilder leakyBucket();
+    LeakyBucketBuilder leakyBucket();
 
     /**
-     * Starts building a {@link goflow.api.ratelimit.ConcurrencyLimiter}:
+     * Starts building a {@link ConcurrencyLimiter}:
      * {@code goflow.concurrencyLimiter().capacity(20).fair(true).build()}.
      *
      * @return a new builder
      */
-    goflow.api.ratelimit.ConcurrencyLimiterBuilder concurrencyLimiter();
+    ConcurrencyLimiterBuilder concurrencyLimiter();
 
     /**
-     * Starts building a per-key {@link goflow.api.ratelimit.KeyedRateLimiter}:
+     * Starts building a per-key {@link KeyedRateLimiter}:
      * {@code goflow.keyedRateLimiter().rate(10).burst(20).maxKeys(100_000).build()}.
      *
      * @return a new builder
      */
-    goflow.api.ratelimit.KeyedRateLimiterBuilder keyedRateLimiter();
-
-    // (end of rate limiting)
-
+    KeyedRateLimiterBuilder keyedRateLimiter();
 
     // ---------------------------------------------------------------------------------------------
     // Worker pool (goflow.api.pool)
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Starts configuring a {@link goflow.api.pool.WorkerPool}: a fixed (live-resizable) number of
+     * Starts configuring a {@link WorkerPool}: a fixed (live-resizable) number of
      * workers running tasks from a bounded FIFO queue.
      *
      * <pre>{@code
@@ -133,10 +153,7 @@ public interface GoFlow extends AutoCloseable {
      *
      * @return a new builder
      */
-    goflow.api.pool.WorkerPool.Builder workerPool();
-
-    // (end of worker pool)
-
+    WorkerPool.Builder workerPool();
 
     // ---------------------------------------------------------------------------------------------
     // Scheduler (goflow.api.schedule)
@@ -144,27 +161,27 @@ public interface GoFlow extends AutoCloseable {
 
     /**
      * Parses a cron expression evaluated in the system default time zone (unless it has a
-     * {@code TZ=} prefix). Syntax, day-of-week rules and daylight-saving behaviour: {@link goflow.api.schedule.Cron}.
+     * {@code TZ=} prefix). Syntax, day-of-week rules and daylight-saving behaviour: {@link Cron}.
      *
      * @param expression the expression, e.g. {@code "0 9 * * MON-FRI"} or {@code "@every 10s"}
      * @return the parsed expression
-     * @throws goflow.api.schedule.CronSyntaxException naming the field and the offending token
+     * @throws CronSyntaxException naming the field and the offending token
      */
-    goflow.api.schedule.Cron cron(String expression);
+    Cron cron(String expression);
 
     /**
      * Parses a cron expression evaluated in {@code zone} (unless it has a {@code TZ=} prefix, which
-     * wins). Syntax, day-of-week rules and daylight-saving behaviour: {@link goflow.api.schedule.Cron}.
+     * wins). Syntax, day-of-week rules and daylight-saving behaviour: {@link Cron}.
      *
      * @param expression the expression, e.g. {@code "0 0 9 * * MON-FRI"}
      * @param zone the time zone the fields are matched in
      * @return the parsed expression
-     * @throws goflow.api.schedule.CronSyntaxException naming the field and the offending token
+     * @throws CronSyntaxException naming the field and the offending token
      */
-    goflow.api.schedule.Cron cron(String expression, java.time.ZoneId zone);
+    Cron cron(String expression, ZoneId zone);
 
     /**
-     * Starts configuring a {@link goflow.api.schedule.Scheduler}: runs jobs once, at an instant, at
+     * Starts configuring a {@link Scheduler}: runs jobs once, at an instant, at
      * a fixed rate or delay, or by cron, on a worker pool. It is built stopped.
      *
      * <pre>{@code
@@ -175,10 +192,7 @@ public interface GoFlow extends AutoCloseable {
      *
      * @return a new builder
      */
-    goflow.api.schedule.Scheduler.Builder scheduler();
-
-    // (end of scheduler)
-
+    Scheduler.Builder scheduler();
 
     // ---------------------------------------------------------------------------------------------
     // Pipeline (goflow.api.pipeline)
@@ -189,7 +203,7 @@ public interface GoFlow extends AutoCloseable {
      *
      * @return a builder: set options, then add stages
      */
-    goflow.api.pipeline.PipelineStart pipeline();
+    PipelineStart pipeline();
 
     /**
      * Starts building a pipeline:
@@ -200,40 +214,37 @@ public interface GoFlow extends AutoCloseable {
      * @return a builder: set options, then add stages
      * @throws InvalidConfigException if the name is invalid
      */
-    goflow.api.pipeline.PipelineStart pipeline(String name);
+    PipelineStart pipeline(String name);
 
     /**
      * Returns the stages known by name to this instance, from which pipelines are composed with
-     * {@link goflow.api.pipeline.PipelineStart#stages(String...)}. In OSGi it holds the
-     * {@link goflow.api.pipeline.Stage} services; on a plain JVM, register stages in code.
+     * {@link PipelineStart#stages(String...)}. In OSGi it holds the
+     * {@link Stage} services; on a plain JVM, register stages in code.
      *
      * @return the stage registry of this instance
      */
-    goflow.api.pipeline.StageRegistry stages();
-
-    // (end of pipeline)
-
+    StageRegistry stages();
 
     // ---------------------------------------------------------------------------------------------
     // Stream (goflow.api.stream)
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Returns the factory of lazy, pull-based, single-use {@link goflow.api.stream.Stream}s:
+     * Returns the factory of lazy, pull-based, single-use {@link Stream}s:
      * from collections, iterators, Java streams, generators, channels and named sources.
      * Streams use this instance's {@link #clock()} (for {@code window}).
      *
      * @return the stream factory of this instance
      */
-    goflow.api.stream.Streams streams();
+    Streams streams();
 
     /**
-     * Returns the named stream sources ({@link goflow.api.stream.StreamSource} plugins) that
+     * Returns the named stream sources ({@link StreamSource} plugins) that
      * {@code streams().named(name, type)} looks up.
      *
      * @return the source registry of this instance
      */
-    goflow.api.stream.StreamSources streamSources();
+    StreamSources streamSources();
 
     /**
      * Streams the elements of an {@code Iterable}; shorthand for {@code streams().of(elements)}.
@@ -242,25 +253,22 @@ public interface GoFlow extends AutoCloseable {
      * @param elements the elements, in iteration order
      * @return a new stream
      */
-    default <T> goflow.api.stream.Stream<T> stream(Iterable<? extends T> elements) {
+    default <T> Stream<T> stream(Iterable<? extends T> elements) {
         return streams().of(elements);
     }
-
-    // (end of stream)
-
 
     // ---------------------------------------------------------------------------------------------
     // Channels (goflow.api.channel)
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Returns a builder for a bounded {@link goflow.api.channel.BackpressureChannel}. Name the value
+     * Returns a builder for a bounded {@link BackpressureChannel}. Name the value
      * type at the call: {@code goflow.<String>channel().capacity(10).build()}.
      *
      * @param <T> the type of the channel's values
      * @return a new builder (default capacity 100, strategy BLOCK)
      */
-    <T> goflow.api.channel.BackpressureChannel.Builder<T> channel();
+    <T> BackpressureChannel.Builder<T> channel();
 
     /**
      * Returns the channel utilities (merge, fan-out, tee, batch, pipe) of this instance; their
@@ -269,24 +277,19 @@ public interface GoFlow extends AutoCloseable {
      *
      * @return the utilities, stateless and shared
      */
-    goflow.api.channel.Channels channels();
-
-    // (end of channels)
-
+    Channels channels();
 
     // ---------------------------------------------------------------------------------------------
     // Async writer (goflow.api.io)
     // ---------------------------------------------------------------------------------------------
 
     /**
-     * Returns a builder for an {@link goflow.api.io.AsyncWriter}: a fixed-size buffer in front of
+     * Returns a builder for an {@link AsyncWriter}: a fixed-size buffer in front of
      * an {@code OutputStream} or {@code Writer}, written out by one background thread.
      *
      * @return a new builder
      */
-    goflow.api.io.AsyncWriter.Builder asyncWriter();
-
-    // (end of async writer)
+    AsyncWriter.Builder asyncWriter();
 
     /**
      * Closes every primitive this instance created that is still alive (see

@@ -1,10 +1,41 @@
 package goflow.impl;
 
+import java.time.ZoneId;
 import java.util.Objects;
 
 import goflow.api.Clock;
 import goflow.api.GoFlow;
+import goflow.api.Primitive;
+import goflow.api.channel.BackpressureChannel;
+import goflow.api.channel.Channels;
+import goflow.api.io.AsyncWriter;
+import goflow.api.pipeline.PipelineStart;
+import goflow.api.pipeline.StageRegistry;
+import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.ConcurrencyLimiterBuilder;
+import goflow.api.ratelimit.KeyedRateLimiterBuilder;
+import goflow.api.ratelimit.LeakyBucketBuilder;
+import goflow.api.ratelimit.TokenBucketBuilder;
+import goflow.api.schedule.Cron;
+import goflow.api.schedule.Scheduler;
+import goflow.api.stream.StreamSources;
+import goflow.api.stream.Streams;
+import goflow.impl.channel.ChannelBuilder;
+import goflow.impl.channel.ChannelsImpl;
+import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
+import goflow.impl.io.AsyncWriterBuilder;
+import goflow.impl.jmx.MBeanExporter;
+import goflow.impl.pipeline.PipelineStartImpl;
+import goflow.impl.pipeline.StageRegistryImpl;
+import goflow.impl.pool.WorkerPoolBuilder;
+import goflow.impl.ratelimit.ConcurrencyLimiterBuilderImpl;
+import goflow.impl.ratelimit.KeyedRateLimiterBuilderImpl;
+import goflow.impl.ratelimit.LeakyBucketBuilderImpl;
+import goflow.impl.ratelimit.TokenBucketBuilderImpl;
+import goflow.impl.schedule.CronExpression;
+import goflow.impl.schedule.SchedulerBuilderImpl;
+import goflow.impl.stream.StreamFactory;
 
 /**
  * The {@link GoFlow} implementation: owns a {@link PrimitiveRegistry} and creates primitives
@@ -20,12 +51,12 @@ public final class GoFlowImpl implements GoFlow {
     /**
      * Creates an instance on the system clock owned by {@code "application"}; used by ServiceLoader.
      * With the system property {@code goflow.jmx=true}, its primitives are also MBeans in the
-     * platform MBean server (see {@link goflow.impl.jmx.MBeanExporter}).
+     * platform MBean server (see {@link MBeanExporter}).
      */
     public GoFlowImpl() {
         this(Clock.system(), "application");
         if (Boolean.getBoolean("goflow.jmx")) {
-            registry.addListener(goflow.impl.jmx.MBeanExporter.platform());
+            registry.addListener(MBeanExporter.platform());
         }
     }
 
@@ -60,103 +91,91 @@ public final class GoFlowImpl implements GoFlow {
     // ---------------------------------------------------------------------------------------------
 
     @Override
-    public goflow.api.ratelimit.TokenBucketBuilder tokenBucket() {
-        return new goflow.impl.ratelimit.TokenBucketBuilderImpl(registry, clock);
+    public TokenBucketBuilder tokenBucket() {
+        return new TokenBucketBuilderImpl(registry, clock);
     }
 
     @Override
-    public goflow.api.ratelimit.LeakyBucketBuilder leakyBucket() {
-        return new goflow.impl.ratelimit.LeakyBucketBuilderImpl(registry, clock);
+    public LeakyBucketBuilder leakyBucket() {
+        return new LeakyBucketBuilderImpl(registry, clock);
     }
 
     @Override
-    public goflow.api.ratelimit.ConcurrencyLimiterBuilder concurrencyLimiter() {
-        return new goflow.impl.ratelimit.ConcurrencyLimiterBuilderImpl(registry);
+    public ConcurrencyLimiterBuilder concurrencyLimiter() {
+        return new ConcurrencyLimiterBuilderImpl(registry);
     }
 
     @Override
-    public goflow.api.ratelimit.KeyedRateLimiterBuilder keyedRateLimiter() {
-        return new goflow.impl.ratelimit.KeyedRateLimiterBuilderImpl(registry, clock);
+    public KeyedRateLimiterBuilder keyedRateLimiter() {
+        return new KeyedRateLimiterBuilderImpl(registry, clock);
     }
-
-    // (end of rate limiting)
-
 
     // ---------------------------------------------------------------------------------------------
     // Worker pool (goflow.api.pool)
     // ---------------------------------------------------------------------------------------------
 
     @Override
-    public goflow.api.pool.WorkerPool.Builder workerPool() {
-        return new goflow.impl.pool.WorkerPoolBuilder(registry, clock);
+    public WorkerPool.Builder workerPool() {
+        return new WorkerPoolBuilder(registry, clock);
     }
-
-    // (end of worker pool)
-
 
     // ---------------------------------------------------------------------------------------------
     // Scheduler (goflow.api.schedule)
     // ---------------------------------------------------------------------------------------------
 
     @Override
-    public goflow.api.schedule.Cron cron(String expression) {
-        return goflow.impl.schedule.CronExpression.parse(expression, java.time.ZoneId.systemDefault());
+    public Cron cron(String expression) {
+        return CronExpression.parse(expression, ZoneId.systemDefault());
     }
 
     @Override
-    public goflow.api.schedule.Cron cron(String expression, java.time.ZoneId zone) {
-        return goflow.impl.schedule.CronExpression.parse(expression, zone);
+    public Cron cron(String expression, ZoneId zone) {
+        return CronExpression.parse(expression, zone);
     }
 
     @Override
-    public goflow.api.schedule.Scheduler.Builder scheduler() {
-        return new goflow.impl.schedule.SchedulerBuilderImpl(registry, clock, this::workerPool);
+    public Scheduler.Builder scheduler() {
+        return new SchedulerBuilderImpl(registry, clock, this::workerPool);
     }
-
-    // (end of scheduler)
-
 
     // ---------------------------------------------------------------------------------------------
     // Pipeline (goflow.api.pipeline)
     // ---------------------------------------------------------------------------------------------
 
     /** Stages known by name; filled in code or, in OSGi, from Stage services. */
-    private final goflow.impl.pipeline.StageRegistryImpl stages = new goflow.impl.pipeline.StageRegistryImpl();
+    private final StageRegistryImpl stages = new StageRegistryImpl();
 
     @Override
-    public goflow.api.pipeline.PipelineStart pipeline() {
-        return new goflow.impl.pipeline.PipelineStartImpl(registry, stages, clock, null);
+    public PipelineStart pipeline() {
+        return new PipelineStartImpl(registry, stages, clock, null);
     }
 
     @Override
-    public goflow.api.pipeline.PipelineStart pipeline(String name) {
-        goflow.impl.internal.Check.notNull(goflow.api.Primitive.Kind.PIPELINE.label(), "name", name);
-        return new goflow.impl.pipeline.PipelineStartImpl(registry, stages, clock, name);
+    public PipelineStart pipeline(String name) {
+        Check.notNull(Primitive.Kind.PIPELINE.label(), "name", name);
+        return new PipelineStartImpl(registry, stages, clock, name);
     }
 
     @Override
-    public goflow.api.pipeline.StageRegistry stages() {
+    public StageRegistry stages() {
         return stages;
     }
-
-    // (end of pipeline)
-
 
     // ---------------------------------------------------------------------------------------------
     // Stream (goflow.api.stream)
     // ---------------------------------------------------------------------------------------------
 
     /** Streams and named stream sources; streams use this instance's clock. */
-    private final goflow.impl.stream.StreamFactory streams =
-            new goflow.impl.stream.StreamFactory(this::clock, this::isClosedForStreams);
+    private final StreamFactory streams =
+            new StreamFactory(this::clock, this::isClosedForStreams);
 
     @Override
-    public goflow.api.stream.Streams streams() {
+    public Streams streams() {
         return streams;
     }
 
     @Override
-    public goflow.api.stream.StreamSources streamSources() {
+    public StreamSources streamSources() {
         return streams.sources();
     }
 
@@ -164,38 +183,30 @@ public final class GoFlowImpl implements GoFlow {
         return registry.isClosed();
     }
 
-    // (end of stream)
-
-
     // ---------------------------------------------------------------------------------------------
     // Channels (goflow.api.channel)
     // ---------------------------------------------------------------------------------------------
 
-    private final goflow.api.channel.Channels channels = new goflow.impl.channel.ChannelsImpl();
+    private final Channels channels = new ChannelsImpl();
 
     @Override
-    public <T> goflow.api.channel.BackpressureChannel.Builder<T> channel() {
-        return new goflow.impl.channel.ChannelBuilder<>(registry);
+    public <T> BackpressureChannel.Builder<T> channel() {
+        return new ChannelBuilder<>(registry);
     }
 
     @Override
-    public goflow.api.channel.Channels channels() {
+    public Channels channels() {
         return channels;
     }
-
-    // (end of channels)
-
 
     // ---------------------------------------------------------------------------------------------
     // Async writer (goflow.api.io)
     // ---------------------------------------------------------------------------------------------
 
     @Override
-    public goflow.api.io.AsyncWriter.Builder asyncWriter() {
-        return new goflow.impl.io.AsyncWriterBuilder(registry, clock);
+    public AsyncWriter.Builder asyncWriter() {
+        return new AsyncWriterBuilder(registry, clock);
     }
-
-    // (end of async writer)
 
     @Override
     public void close() {
