@@ -329,4 +329,27 @@ class ContextTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void closeEndsTheContextAsCancelledAndTheErrorIsOneStableInstance() {
+        CancellableContext parent = Context.background().withCancel();
+        CancellableContext child = parent.withCancel();
+        AtomicInteger callbacks = new AtomicInteger();
+        child.onDone(callbacks::incrementAndGet);
+        parent.close();
+        assertTrue(parent.isDone());
+        assertTrue(child.isDone());
+        assertEquals(1, callbacks.get());
+        ContextException e = parent.error().orElseThrow();
+        assertInstanceOf(CancelledException.class, e);
+        assertEquals("context cancelled", e.getMessage());
+        assertSame(e, parent.error().orElseThrow());
+        assertSame(e, parent.cause().orElseThrow());
+        assertSame(e, child.error().orElseThrow());
+        assertTrue(parent.toString().contains("context cancelled"), parent.toString());
+        CancelledException thrown = assertThrows(CancelledException.class, parent::throwIfDone);
+        assertNotSame(e, thrown);
+        parent.cancel(new IllegalStateException("too late"));
+        assertSame(e, parent.error().orElseThrow());
+    }
 }

@@ -178,43 +178,52 @@ final class BucketCore {
         Epoch e = epoch;
         long now = clock.nanoTime();
         while (true) {
+            if (e.mode == NORMAL) {
+                // What does not depend on the word is computed before reading it, so the window
+                // between the read and the CAS (where another thread's CAS makes ours fail) stays
+                // short: goflow.bench RateLimiterBench.allow2.
+                double t = now - e.base;
+                double full = t - e.burstNanos;
+                double cost = n * e.npt;
+                long w = (long) WORD.getVolatile(e);
+                if (w == FROZEN) {
+                    e = next(e);
+                    continue;
+                }
+                double z = Double.longBitsToDouble(w);
+                double z2;
+                if (z <= full) {
+                    if (n > e.burst) {
+                        return false;
+                    }
+                    z2 = full + cost;
+                } else {
+                    z2 = z + cost;
+                    if (z2 - t > e.slack) {
+                        return false;
+                    }
+                }
+                if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(z2))) {
+                    if (now - e.base > REBASE_NANOS) {
+                        rebase(e);
+                    }
+                    return true;
+                }
+                continue;
+            }
             long w = (long) WORD.getVolatile(e);
             if (w == FROZEN) {
                 e = next(e);
                 continue;
             }
-            if (e.mode != NORMAL) {
-                if (e.mode == UNLIMITED) {
-                    return true;
-                }
-                double tokens = Double.longBitsToDouble(w);
-                if (tokens < n) {
-                    return false;
-                }
-                if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(tokens - n))) {
-                    return true;
-                }
-                continue;
+            if (e.mode == UNLIMITED) {
+                return true;
             }
-            double t = now - e.base;
-            double full = t - e.burstNanos;
-            double z = Double.longBitsToDouble(w);
-            double z2;
-            if (z <= full) {
-                if (n > e.burst) {
-                    return false;
-                }
-                z2 = full + n * e.npt;
-            } else {
-                z2 = z + n * e.npt;
-                if (z2 - t > e.slack) {
-                    return false;
-                }
+            double tokens = Double.longBitsToDouble(w);
+            if (tokens < n) {
+                return false;
             }
-            if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(z2))) {
-                if (now - e.base > REBASE_NANOS) {
-                    rebase(e);
-                }
+            if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(tokens - n))) {
                 return true;
             }
         }

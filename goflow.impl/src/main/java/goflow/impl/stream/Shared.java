@@ -24,7 +24,14 @@ final class Shared {
     private static final int RUNNING = 1;
     private static final int CLOSED = 2;
 
-    final String name;
+    /**
+     * The name is {@code prefix-id}, built when first needed (messages, thread names): most
+     * streams never need it, and building it was a measurable part of a short stream's cost.
+     */
+    private final String prefix;
+    private final long id;
+    /** Cache of {@link #name()}; a benign race (Strings are immutable). */
+    private String name;
     final Clock clock;
     private final AtomicInteger threads = new AtomicInteger();
 
@@ -39,9 +46,20 @@ final class Shared {
     /** How many of {@link #hooks} are source hooks. Guarded by {@code this}. */
     private int sourceHooks;
 
-    Shared(String name, Clock clock) {
-        this.name = name;
+    Shared(String prefix, long id, Clock clock) {
+        this.prefix = prefix;
+        this.id = id;
         this.clock = clock;
+    }
+
+    /** The stream's name, {@code <prefix>-<n>}. */
+    String name() {
+        String n = name;
+        if (n == null) {
+            n = prefix + "-" + id;
+            name = n;
+        }
+        return n;
     }
 
     /** Adds a hook of a source, run before the onClose hooks. */
@@ -61,7 +79,7 @@ final class Shared {
     /** Fails if the chain is closed; called when an operation claims a stream object. */
     synchronized void checkOpen(String op) {
         if (state == CLOSED) {
-            throw new StreamClosedException("stream '" + name + "' is closed"
+            throw new StreamClosedException("stream '" + name() + "' is closed"
                     + ("close".equals(closedBy) ? "" : " (consumed by " + closedBy + "())")
                     + ": cannot apply " + op + "(); a stream is single use, create a new one");
         }
@@ -74,7 +92,7 @@ final class Shared {
             if (state != OPEN) {
                 run.end();
                 checkOpen(op);
-                throw new StreamClosedException("stream '" + name + "' is already running a terminal operation");
+                throw new StreamClosedException("stream '" + name() + "' is already running a terminal operation");
             }
             state = RUNNING;
             running = run;
@@ -130,12 +148,12 @@ final class Shared {
     }
 
     StreamClosedException closedDuring(String op) {
-        return new StreamClosedException("stream '" + name + "' was closed during " + op + "()");
+        return new StreamClosedException("stream '" + name() + "' was closed during " + op + "()");
     }
 
     /** Creates a daemon thread named {@code goflow-stream-<name>-<n>}; not started. */
     Thread newThread(Runnable body) {
-        Thread t = new Thread(body, "goflow-stream-" + name + "-" + threads.incrementAndGet());
+        Thread t = new Thread(body, "goflow-stream-" + name() + "-" + threads.incrementAndGet());
         t.setDaemon(true);
         return t;
     }
@@ -164,7 +182,7 @@ final class Shared {
                 if (failure != null) {
                     failure.addSuppressed(e);
                 } else if (first == null) {
-                    first = new StreamException("stream '" + name + "': a close hook failed: " + e, e);
+                    first = new StreamException("stream '" + name() + "': a close hook failed: " + e, e);
                 } else {
                     first.addSuppressed(e);
                 }

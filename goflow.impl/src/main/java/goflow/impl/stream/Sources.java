@@ -172,13 +172,13 @@ final class Sources {
                 } catch (InterruptedException | RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
-                    throw new StreamException("stream '" + owner.name + "': reading the source failed: " + e, e);
+                    throw new StreamException("stream '" + owner.name() + "': reading the source failed: " + e, e);
                 }
                 if (!more) {
                     return true;
                 }
                 if (!holder.given) {
-                    throw new StreamException("stream '" + owner.name + "': the source's cursor returned true "
+                    throw new StreamException("stream '" + owner.name() + "': the source's cursor returned true "
                             + "without passing an element to the action (" + cursor.getClass().getName() + ")", null);
                 }
                 if (!sink.accept(holder.take())) {
@@ -196,10 +196,10 @@ final class Sources {
             } catch (InterruptedException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
-                throw new StreamException("stream '" + owner.name + "': opening the source failed: " + e, e);
+                throw new StreamException("stream '" + owner.name() + "': opening the source failed: " + e, e);
             }
             if (cursor == null) {
-                throw new StreamException("stream '" + owner.name + "': the source returned a null cursor ("
+                throw new StreamException("stream '" + owner.name() + "': the source returned a null cursor ("
                         + source.getClass().getName() + ")", null);
             }
             return cursor;

@@ -53,7 +53,7 @@ public final class StreamFactory implements Streams {
         if (goflowClosed.getAsBoolean()) {
             throw new ClosedException("goflow is closed: cannot create a stream");
         }
-        return new Shared(prefix + "-" + ids.incrementAndGet(), clock.get());
+        return new Shared(prefix, ids.incrementAndGet(), clock.get());
     }
 
     @Override

@@ -55,7 +55,7 @@ final class StreamImpl<T> implements Stream<T> {
 
     private synchronized void claim(String op) {
         if (usedBy != null) {
-            throw new StreamClosedException("stream '" + shared.name + "' was already used by " + usedBy
+            throw new StreamClosedException("stream '" + shared.name() + "' was already used by " + usedBy
                     + "(): cannot apply " + op + "(); a stream is single use, apply one operation to each "
                     + "stream object and create a new stream for each terminal operation");
         }
@@ -365,7 +365,7 @@ final class StreamImpl<T> implements Stream<T> {
 
     @Override
     public String toString() {
-        return "Stream[" + shared.name + (isClosed() ? ", closed" : "") + "]";
+        return "Stream[" + shared.name() + (isClosed() ? ", closed" : "") + "]";
     }
 
     /** The mutable result of a terminal operation; confined to the calling thread. */

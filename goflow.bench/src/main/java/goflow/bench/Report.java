@@ -1,0 +1,383 @@
+package goflow.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+/**
+ * Turns a JMH JSON result (and optionally the accuracy TSV) into Markdown: one table per benchmark
+ * method, a row per parameter set, a column per implementation, each cell the score, the allocation
+ * per operation (when the gc profiler ran) and the cost ratio goflow ÷ that implementation (time
+ * per operation, or 1/throughput: below 1 means goflow is cheaper). Then the DESIGN.md targets,
+ * each met or missed.
+ *
+ * <p>Run: {@code java -cp goflow.bench/target/benchmarks.jar goflow.bench.Report result.json [accuracy.tsv]}
+ */
+public final class Report {
+    private static final String GC_NORM = "gc.alloc.rate.norm";
+    private static final String OURS = "goflow";
+
+    /** One JMH result row. */
+    record Row(String benchmark, String mode, Map<String, String> params, double score, double error,
+            String unit, double bytesPerOp) {
+        /** The implementation measured; a benchmark without an {@code impl} parameter measures ours. */
+        String impl() {
+            return params.getOrDefault("impl", OURS);
+        }
+
+        /** Cost of one operation: time per op, or 1/throughput. */
+        double cost() {
+            return mode.equals("thrpt") ? 1 / score : score;
+        }
+
+        String key() {
+            StringBuilder b = new StringBuilder();
+            for (Map.Entry<String, String> e : params.entrySet()) {
+                if (!e.getKey().equals("impl")) {
+                    b.append(b.length() == 0 ? "" : ", ").append(e.getKey()).append('=').append(e.getValue());
+                }
+            }
+            return b.length() == 0 ? "-" : b.toString();
+        }
+    }
+
+    private final List<Row> rows;
+    private final List<String[]> accuracy;
+
+    Report(List<Row> rows, List<String[]> accuracy) {
+        this.rows = rows;
+        this.accuracy = accuracy;
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 1) {
+            System.err.println("usage: Report result.json [accuracy.tsv]");
+            System.exit(2);
+        }
+        Report r = new Report(read(Path.of(args[0])), args.length > 1 ? readTsv(Path.of(args[1])) : List.of());
+        System.out.print(r.markdown());
+    }
+
+    static List<Row> read(Path json) throws IOException {
+        JsonArray array = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonArray();
+        List<Row> out = new ArrayList<>();
+        for (JsonElement el : array) {
+            JsonObject o = el.getAsJsonObject();
+            String bench = o.get("benchmark").getAsString();
+            bench = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
+            Map<String, String> params = new TreeMap<>();
+            if (o.has("params")) {
+                for (Map.Entry<String, JsonElement> p : o.getAsJsonObject("params").entrySet()) {
+                    params.put(p.getKey(), p.getValue().getAsString());
+                }
+            }
+            JsonObject pm = o.getAsJsonObject("primaryMetric");
+            double err = pm.get("scoreError").isJsonPrimitive() && pm.get("scoreError").getAsJsonPrimitive().isNumber()
+                    ? pm.get("scoreError").getAsDouble() : Double.NaN;
+            double bytes = Double.NaN;
+            JsonObject sec = o.getAsJsonObject("secondaryMetrics");
+            if (sec != null && sec.has(GC_NORM) && sec.getAsJsonObject(GC_NORM).get("score").isJsonPrimitive()) {
+                bytes = sec.getAsJsonObject(GC_NORM).get("score").getAsDouble();
+            }
+            out.add(new Row(bench, o.get("mode").getAsString(), params, median(pm, "rawData", pm.get("score").getAsDouble()),
+                    err, pm.get("scoreUnit").getAsString(), sec == null || !sec.has(GC_NORM) ? bytes
+                            : median(sec.getAsJsonObject(GC_NORM), "rawData", bytes)));
+        }
+        return out;
+    }
+
+    /**
+     * The median of a metric's per-iteration values over all forks: on machines shared with other
+     * work an iteration that lost its core is an outlier, and the median ignores it where the mean
+     * does not.
+     */
+    static double median(JsonObject metric, String field, double fallback) {
+        if (!metric.has(field) || !metric.get(field).isJsonArray()) {
+            return fallback;
+        }
+        List<Double> values = new ArrayList<>();
+        for (JsonElement fork : metric.getAsJsonArray(field)) {
+            for (JsonElement v : fork.getAsJsonArray()) {
+                if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()) {
+                    values.add(v.getAsDouble());
+                }
+            }
+        }
+        if (values.isEmpty()) {
+            return fallback;
+        }
+        values.sort(null);
+        int n = values.size();
+        return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+    }
+
+    static List<String[]> readTsv(Path tsv) throws IOException {
+        if (!Files.exists(tsv)) {
+            return List.of();
+        }
+        List<String[]> out = new ArrayList<>();
+        List<String> lines = Files.readAllLines(tsv, StandardCharsets.UTF_8);
+        for (String line : lines.subList(1, lines.size())) {
+            if (!line.isBlank()) {
+                out.add(line.split("\t"));
+            }
+        }
+        return out;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        Map<String, List<Row>> byBench = new LinkedHashMap<>();
+        for (Row r : rows) {
+            byBench.computeIfAbsent(r.benchmark, k -> new ArrayList<>()).add(r);
+        }
+        md.append("Cells: the median over measurement iterations, the allocation per operation (gc profiler, "
+                + "median), and in brackets the cost ratio goflow ÷ that implementation (time per operation, or "
+                + "1/throughput; below 1: goflow is cheaper). Means and JMH errors are in the JSON result.\n\n");
+        for (Map.Entry<String, List<Row>> b : byBench.entrySet()) {
+            Set<String> impls = new LinkedHashSet<>();
+            impls.add(OURS);
+            Map<String, Map<String, Row>> byKey = new LinkedHashMap<>();
+            for (Row r : b.getValue()) {
+                impls.add(r.impl());
+                byKey.computeIfAbsent(r.key(), k -> new LinkedHashMap<>()).put(r.impl(), r);
+            }
+            Row any = b.getValue().get(0);
+            md.append("#### ").append(b.getKey()).append(" (").append(any.unit).append(")\n\n| params |");
+            for (String i : impls) {
+                md.append(' ').append(i).append(" |");
+            }
+            md.append("\n|---|");
+            md.append("---|".repeat(impls.size()));
+            md.append('\n');
+            for (Map.Entry<String, Map<String, Row>> k : byKey.entrySet()) {
+                md.append("| ").append(k.getKey()).append(" |");
+                Row ours = k.getValue().get(OURS);
+                for (String i : impls) {
+                    Row r = k.getValue().get(i);
+                    md.append(' ').append(r == null ? "" : cell(r, ours)).append(" |");
+                }
+                md.append('\n');
+            }
+            md.append('\n');
+        }
+        if (!accuracy.isEmpty()) {
+            md.append("#### Accuracy: 1000/s, burst 100, offered as fast as one thread can\n\n");
+            md.append("| limiter | admitted | rate × time + burst | error | longest gap between offers | "
+                    + "expected, less what gaps over burst/rate forfeit | error against that |\n"
+                    + "|---|---|---|---|---|---|---|\n");
+            for (String[] a : accuracy) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %+.3f %% | %s ms | %s | %+.3f %% |%n", a[0], a[1],
+                        a[2], Double.parseDouble(a[4]), a[5], a[6], Double.parseDouble(a[7])));
+            }
+            md.append('\n');
+        }
+        md.append(targets());
+        return md.toString();
+    }
+
+    private static String cell(Row r, Row ours) {
+        StringBuilder c = new StringBuilder(num(r.score));
+        if (!Double.isNaN(r.bytesPerOp)) {
+            c.append(", ").append(num(r.bytesPerOp)).append(" B");
+        }
+        if (ours != null && r != ours) {
+            c.append(String.format(Locale.ROOT, " (%.2f×)", ours.cost() / r.cost()));
+        }
+        return c.toString();
+    }
+
+    static String num(double v) {
+        double a = Math.abs(v);
+        if (a >= 1e6) {
+            return String.format(Locale.ROOT, "%.3g", v);
+        }
+        if (a >= 100 || a == 0) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private Row find(String bench, String impl, String... kv) {
+        outer:
+        for (Row r : rows) {
+            if (!r.benchmark.endsWith(bench) || !r.impl().equals(impl)) {
+                continue;
+            }
+            for (int i = 0; i < kv.length; i += 2) {
+                if (!kv[i + 1].equals(r.params.get(kv[i]))) {
+                    continue outer;
+                }
+            }
+            return r;
+        }
+        return null;
+    }
+
+    private List<Row> peers(String bench, String... kv) {
+        List<Row> out = new ArrayList<>();
+        for (Row r : rows) {
+            if (!r.benchmark.endsWith(bench) || r.impl().equals(OURS) || r.impl().equals(CAS)) {
+                continue;
+            }
+            boolean ok = true;
+            for (int i = 0; i < kv.length; i += 2) {
+                ok &= kv[i + 1].equals(r.params.get(kv[i]));
+            }
+            if (ok && !r.impl().startsWith(OURS)) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    private static final String CAS = "casFloor";
+
+    private String targets() {
+        StringBuilder t = new StringBuilder("#### DESIGN.md targets\n\n| target | measured | verdict |\n|---|---|---|\n");
+        // Token bucket.
+        double maxBytes = Double.NaN;
+        for (Row r : rows) {
+            if (r.benchmark.startsWith("RateLimiterBench") && r.impl().equals(OURS) && !Double.isNaN(r.bytesPerOp)) {
+                maxBytes = Double.isNaN(maxBytes) ? r.bytesPerOp : Math.max(maxBytes, r.bytesPerOp);
+            }
+        }
+        if (!Double.isNaN(maxBytes)) {
+            line(t, "token bucket allow(): 0 B/op", "at most " + num(maxBytes) + " B/op", maxBytes < 1);
+        }
+        Row a1 = find("allow1", OURS, "path", "admit");
+        Row cas = find("allow1", CAS, "path", "admit");
+        if (a1 != null && cas != null) {
+            double ratio = a1.score / cas.score;
+            line(t, "allow(), 1 thread: ≤ 1.15× the CAS-and-clock floor",
+                    String.format(Locale.ROOT, "%s vs %s ns: %.2f×", num(a1.score), num(cas.score), ratio), ratio <= 1.15);
+        }
+        for (String path : new String[] {"admit", "reject"}) {
+            Row ours = find("allow1", OURS, "path", path);
+            Row best = best(peers("allow1", "path", path));
+            if (ours != null && best != null) {
+                line(t, "allow() " + path + ", 1 thread: faster than every peer",
+                        String.format(Locale.ROOT, "%s ns vs best peer %s %s ns", num(ours.score), best.impl(),
+                                num(best.score)), ours.score < best.score);
+            }
+        }
+        Row a2 = find("allow2", OURS, "path", "admit");
+        Row best2 = best(peers("allow2", "path", "admit"));
+        if (a2 != null && best2 != null) {
+            line(t, "allow() admit, 2 threads: no slower than the best peer",
+                    String.format(Locale.ROOT, "%s ns vs %s %s ns", num(a2.score), best2.impl(), num(best2.score)),
+                    a2.score <= best2.score);
+        }
+        Row rj = find("allow1", OURS, "path", "reject");
+        if (a1 != null && rj != null) {
+            line(t, "allow(): reject path no slower than admit path",
+                    String.format(Locale.ROOT, "reject %s ns, admit %s ns", num(rj.score), num(a1.score)),
+                    rj.score <= a1.score + Math.max(0, Double.isNaN(rj.error) ? 0 : rj.error));
+        }
+        for (String[] a : accuracy) {
+            if (a[0].equals(OURS)) {
+                double e = Double.parseDouble(a[4]);
+                double adjusted = Double.parseDouble(a[7]);
+                line(t, "admission accuracy: error ≤ 0.1 % over 10 s",
+                        String.format(Locale.ROOT, "%s admitted: %+.3f %% against rate × time + burst; %+.3f %% against "
+                                + "%s once the offering thread's stalls (longest %s ms) are taken out", a[1], e, adjusted,
+                                a[6], a[5]), Math.abs(adjusted) <= 0.1);
+            }
+        }
+        // Concurrency limiter.
+        for (String m : new String[] {"acquireRelease1", "acquireRelease2"}) {
+            Row ours = find(m, OURS);
+            Row sem = find(m, "semaphore");
+            if (ours != null && sem != null) {
+                double ratio = ours.score / sem.score;
+                line(t, "concurrency limiter tryAcquire+release within 1.2× Semaphore (" + threads(m) + ")",
+                        String.format(Locale.ROOT, "%s vs %s ns: %.2f×", num(ours.score), num(sem.score), ratio),
+                        ratio <= 1.2);
+            }
+        }
+        // Worker pool.
+        for (Row r : rows) {
+            if (r.benchmark.endsWith("endToEnd") && r.impl().equals(OURS)) {
+                Row tpe = null;
+                for (Row p : rows) {
+                    if (p.benchmark.equals(r.benchmark) && p.impl().equals("threadPoolExecutor") && p.key().equals(r.key())) {
+                        tpe = p;
+                    }
+                }
+                if (tpe != null) {
+                    line(t, "worker pool ≥ ThreadPoolExecutor (" + r.key() + ")",
+                            String.format(Locale.ROOT, "%s vs %s tasks/s: %.2f×", num(r.score), num(tpe.score),
+                                    r.score / tpe.score), r.score >= tpe.score);
+                }
+            }
+        }
+        // Stream.
+        for (Row r : rows) {
+            if (r.benchmark.endsWith("filterMapReduce") && r.impl().equals(OURS)) {
+                Row jdk = find("filterMapReduce", "jdk", "size", r.params.get("size"));
+                if (jdk != null) {
+                    double ratio = r.score / jdk.score;
+                    line(t, "stream filter/map/reduce within 1.5× java.util.stream (size " + r.params.get("size") + ")",
+                            String.format(Locale.ROOT, "%s vs %s %s: %.2f×", num(r.score), num(jdk.score), r.unit, ratio),
+                            ratio <= 1.5);
+                }
+            }
+        }
+        // Pipeline.
+        for (Row r : rows) {
+            if (r.benchmark.endsWith("PipelineBench.execute") && r.impl().equals(OURS)) {
+                Row direct = find("PipelineBench.execute", "direct", "stages", r.params.get("stages"));
+                if (direct != null) {
+                    int n = Integer.parseInt(r.params.get("stages"));
+                    double perStage = (r.score - direct.score) / n;
+                    line(t, "pipeline overhead per stage < 1 µs (" + n + " stages)",
+                            String.format(Locale.ROOT, "(%s − %s) / %d = %s ns", num(r.score), num(direct.score), n,
+                                    num(perStage)), perStage < 1000);
+                }
+            }
+        }
+        Row p1 = find("PipelineBench.execute", OURS, "stages", "1");
+        Row p10 = find("PipelineBench.execute", OURS, "stages", "10");
+        if (p1 != null && p10 != null) {
+            t.append(String.format(Locale.ROOT, "| pipeline: marginal cost of a stage | (%s − %s) / 9 = %s ns | (for information) |%n",
+                    num(p10.score), num(p1.score), num((p10.score - p1.score) / 9)));
+        }
+        return t.append('\n').toString();
+    }
+
+    private static String threads(String method) {
+        return method.endsWith("2") ? "2 threads" : "1 thread";
+    }
+
+    private static Row best(List<Row> rs) {
+        Row best = null;
+        for (Row r : rs) {
+            if (best == null || r.cost() < best.cost()) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    private static void line(StringBuilder t, String target, String measured, boolean met) {
+        t.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "met" : "**missed**")
+                .append(" |\n");
+    }
+}

@@ -1,0 +1,88 @@
+package goflow.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * The short profile: every benchmark of this module once (1 fork, 3 × 300 ms warm-up, 8 × 250 ms
+ * measurement, gc profiler; many short iterations so that the report's medians can skip those
+ * that lost their core to other work), the 10 s accuracy check, then the Markdown report of ratios
+ * to the peers measured in the same run. About 6 minutes on 2 cores. Writes {@code jmh-result.json},
+ * {@code accuracy.tsv} and {@code report.md} to the directory given by {@code -Dbench.out}
+ * (default {@code goflow.bench/target/bench}) and prints the report.
+ *
+ * <p>Run from the repository root:
+ * {@code mvn -q -pl goflow.bench -am package -DskipTests && java -cp goflow.bench/target/benchmarks.jar goflow.bench.ShortProfile}
+ * — arguments, if any, are regular expressions selecting benchmarks (default: all).
+ */
+public final class ShortProfile {
+    private ShortProfile() {
+    }
+
+    /** The load average from /proc/loadavg, or "n/a": how busy the machine was besides this run. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path out = Path.of(System.getProperty("bench.out", "goflow.bench/target/bench"));
+        Files.createDirectories(out);
+        Path json = out.resolve("jmh-result.json");
+        Path tsv = out.resolve("accuracy.tsv");
+        Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String loadBefore = loadAverage();
+
+        ChainedOptionsBuilder opts = new OptionsBuilder()
+                .forks(1)
+                .warmupIterations(Integer.getInteger("bench.wi", 3))
+                .warmupTime(TimeValue.milliseconds(Long.getLong("bench.w", 300)))
+                .measurementIterations(Integer.getInteger("bench.i", 8))
+                .measurementTime(TimeValue.milliseconds(Long.getLong("bench.r", 250)))
+                .addProfiler(GCProfiler.class)
+                .jvmArgsAppend("-Xms1g", "-Xmx1g")
+                .resultFormat(ResultFormatType.JSON)
+                .result(json.toString());
+        if (args.length == 0) {
+            opts.include("goflow\\.bench\\..*Bench\\..*");
+        }
+        for (String a : args) {
+            opts.include(a);
+        }
+        new Runner(opts.build()).run();
+
+        if (args.length == 0 || Boolean.getBoolean("bench.accuracy")) {
+            List<Accuracy.Result> acc = Accuracy.run(Double.parseDouble(System.getProperty("bench.accuracySeconds", "10")));
+            Files.writeString(tsv, Accuracy.tsv(acc), StandardCharsets.UTF_8);
+        }
+        Instant ended = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+
+        String env = String.format(Locale.ROOT,
+                "Run %s to %s on %s %s (%s), %d cores, %s %s; JMH 1.37, 1 fork, %s×%s ms warm-up, %s×%s ms measurement, "
+                        + "-prof gc. Load average (1, 5, 15 min) at the start: %s; at the end: %s.%n%n",
+                started, ended, System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Integer.getInteger("bench.wi", 3), Long.getLong("bench.w", 300),
+                Integer.getInteger("bench.i", 8), Long.getLong("bench.r", 250), loadBefore, loadAverage());
+        String md = env + new Report(Report.read(json), Files.exists(tsv) ? Report.readTsv(tsv) : List.of()).markdown();
+        Files.writeString(out.resolve("report.md"), md, StandardCharsets.UTF_8);
+        System.out.println();
+        System.out.println(md);
+    }
+}
