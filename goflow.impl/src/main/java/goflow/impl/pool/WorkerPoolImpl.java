@@ -332,8 +332,8 @@ final class WorkerPoolImpl implements WorkerPool {
         /**
          * Per-run state of executed runnables, which have no Job: {@code seq * 8 + phase}, CAS
          * through {@link #PHASE}; seq counts this worker's runnables, so an interrupter (timeout,
-         * shutdownNow) acts on exactly the run it was meant for. Phases as in Job: NEW (taken),
-         * RUNNING, INTERRUPTING, DONE, CANCELLED (taken but stopped by shutdownNow before it ran).
+         * shutdownNow) acts on exactly the run it was meant for. Phases as in Job:
+         * RUNNING (set when taken, under the lock), INTERRUPTING, DONE.
          */
         volatile long phase;
         /** The seq of the runnable taken last. Written under lock by this worker. */
@@ -425,8 +425,13 @@ final class WorkerPoolImpl implements WorkerPool {
                 if (item != null) {
                     w.current = item;
                     if (!(item instanceof Job)) {
+                        // A runnable starts here, under the lock: shutdownNow (which drains the
+                        // queue and reads the workers' runs under this lock) sees it RUNNING and
+                        // interrupts it. A stray interrupt is cleared first, so from now on an
+                        // interrupt is meant for this run. No CAS: nobody else writes NEW runs.
                         long runSeq = ++w.seq;
-                        PHASE.setRelease(w, runSeq * 8 + Job.NEW);
+                        Thread.interrupted();
+                        PHASE.setRelease(w, runSeq * 8 + Job.RUNNING);
                     }
                     if (waitingSubmitters > 0 && queue.size() <= resumeAt) {
                         notFull.signal();
@@ -507,11 +512,7 @@ final class WorkerPoolImpl implements WorkerPool {
 
     /** Runs an executed runnable: like runJob, with the per-run state on the worker. */
     private void runExecuted(Runnable command, Worker w) {
-        long runSeq = w.seq;
-        Thread.interrupted(); // a stray interrupt must not hit this task
-        if (!w.casPhase(runSeq, Job.NEW, Job.RUNNING)) {
-            return; // stopped by shutdownNow before it started; shutdownNow delivers its result
-        }
+        long runSeq = w.seq; // already RUNNING (see take)
         Registration timer = timeoutNanos > 0
                 ? clock.schedule(clock.nanoTime() + timeoutNanos, () -> w.interruptRunnable(runSeq, STOP_TIMEOUT))
                 : Registration.NONE;
@@ -703,13 +704,8 @@ final class WorkerPoolImpl implements WorkerPool {
                         unstarted.add(job.task);
                     }
                 } else {
-                    Worker w = takers.get(i);
-                    long runSeq = takenSeqs.get(i);
-                    if (w.casPhase(runSeq, Job.NEW, Job.CANCELLED)) {
-                        unstarted.add(cancelExecuted((Runnable) item, why));
-                    } else {
-                        w.interruptRunnable(runSeq, STOP_CANCEL);
-                    }
+                    // A taken runnable has started (see take): interrupt it if it still runs.
+                    takers.get(i).interruptRunnable(takenSeqs.get(i), STOP_CANCEL);
                 }
             }
         } finally {
