@@ -64,7 +64,24 @@ import goflow.impl.internal.PrimitiveRegistry;
  * Per task, a worker reads the clock once when busy (see runJob), creates a TaskContext (lazy: no
  * child context, no registration unless the task asks for one or a timeout applies) for submitted
  * tasks and nothing for executed runnables, moves the Job NEW -> RUNNING -> DONE by CAS, and counts
- * the outcome in its own single-writer counters.
+ * the outcome in its own single-writer counters. An executed runnable is marked RUNNING in take(),
+ * under the lock (no CAS: shutdownNow reads the workers' runs under the same lock, so it sees the
+ * run as started and interrupts it), and only its end is a CAS (RUNNING -> DONE, waiting out an
+ * interrupt in progress).
+ *
+ * Performance (WorkerPoolBench, 4 workers, queue 1000, one submitter; see docs/pool.md): with
+ * no-op tasks the workers, not the submitter, are the bottleneck (the submitter blocks about once
+ * per 2000 tasks; a worker waits before ~0.4% of its runs), so every nanosecond a worker spends
+ * per task counts. What a worker pays per executed runnable beyond a ThreadPoolExecutor worker is
+ * essentially the one clock read (~21 ns here) that keeps averageTaskTime and maxTaskTime exact:
+ * without it the pool matched or beat the executor (measured 0.95-1.06x), with it it is ~1.25x
+ * slower. Tried and dropped (no gain or worse, measured): spinning for work before parking (with
+ * Thread.onSpinWait it collapsed throughput 40x on these 2-vCPU VMs), spinning on tryLock before
+ * lock(), waking fewer idle workers per submit, other resume points for blocked submitters.
+ * The next step is the queue itself: the pool lock's CAS and release are ~25% of samples
+ * (producer and four workers on one lock, as in ArrayBlockingQueue); a two-lock or array-based
+ * MPMC queue would cut that, but the intake/shutdown linearization, cancelUnstarted's removal and
+ * the hand-off (capacity 0) mode all rely on the one lock today.
  */
 final class WorkerPoolImpl implements WorkerPool {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
@@ -332,8 +349,8 @@ final class WorkerPoolImpl implements WorkerPool {
         /**
          * Per-run state of executed runnables, which have no Job: {@code seq * 8 + phase}, CAS
          * through {@link #PHASE}; seq counts this worker's runnables, so an interrupter (timeout,
-         * shutdownNow) acts on exactly the run it was meant for. Phases as in Job: NEW (taken),
-         * RUNNING, INTERRUPTING, DONE, CANCELLED (taken but stopped by shutdownNow before it ran).
+         * shutdownNow) acts on exactly the run it was meant for. Phases as in Job:
+         * RUNNING (set when taken, under the lock), INTERRUPTING, DONE.
          */
         volatile long phase;
         /** The seq of the runnable taken last. Written under lock by this worker. */
@@ -425,8 +442,13 @@ final class WorkerPoolImpl implements WorkerPool {
                 if (item != null) {
                     w.current = item;
                     if (!(item instanceof Job)) {
+                        // A runnable starts here, under the lock: shutdownNow (which drains the
+                        // queue and reads the workers' runs under this lock) sees it RUNNING and
+                        // interrupts it. A stray interrupt is cleared first, so from now on an
+                        // interrupt is meant for this run. No CAS: nobody else writes NEW runs.
                         long runSeq = ++w.seq;
-                        PHASE.setRelease(w, runSeq * 8 + Job.NEW);
+                        Thread.interrupted();
+                        PHASE.setRelease(w, runSeq * 8 + Job.RUNNING);
                     }
                     if (waitingSubmitters > 0 && queue.size() <= resumeAt) {
                         notFull.signal();
@@ -507,11 +529,7 @@ final class WorkerPoolImpl implements WorkerPool {
 
     /** Runs an executed runnable: like runJob, with the per-run state on the worker. */
     private void runExecuted(Runnable command, Worker w) {
-        long runSeq = w.seq;
-        Thread.interrupted(); // a stray interrupt must not hit this task
-        if (!w.casPhase(runSeq, Job.NEW, Job.RUNNING)) {
-            return; // stopped by shutdownNow before it started; shutdownNow delivers its result
-        }
+        long runSeq = w.seq; // already RUNNING (see take)
         Registration timer = timeoutNanos > 0
                 ? clock.schedule(clock.nanoTime() + timeoutNanos, () -> w.interruptRunnable(runSeq, STOP_TIMEOUT))
                 : Registration.NONE;
@@ -703,13 +721,8 @@ final class WorkerPoolImpl implements WorkerPool {
                         unstarted.add(job.task);
                     }
                 } else {
-                    Worker w = takers.get(i);
-                    long runSeq = takenSeqs.get(i);
-                    if (w.casPhase(runSeq, Job.NEW, Job.CANCELLED)) {
-                        unstarted.add(cancelExecuted((Runnable) item, why));
-                    } else {
-                        w.interruptRunnable(runSeq, STOP_CANCEL);
-                    }
+                    // A taken runnable has started (see take): interrupt it if it still runs.
+                    takers.get(i).interruptRunnable(takenSeqs.get(i), STOP_CANCEL);
                 }
             }
         } finally {
