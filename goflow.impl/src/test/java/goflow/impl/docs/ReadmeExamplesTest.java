@@ -3,17 +3,31 @@ package goflow.impl.docs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
+import goflow.api.channel.BackpressureChannel;
+import goflow.api.channel.ChannelLink;
+import goflow.api.channel.OverflowStrategy;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
+import goflow.api.io.AsyncWriter;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineResult;
+import goflow.api.pool.QueueFullPolicy;
+import goflow.api.pool.Task;
 import goflow.api.pool.TaskResult;
 import goflow.api.pool.WorkerPool;
 import goflow.api.ratelimit.ConcurrencyLimiter;
@@ -21,6 +35,9 @@ import goflow.api.ratelimit.KeyedRateLimiter;
 import goflow.api.ratelimit.Rate;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.ratelimit.Reservation;
+import goflow.api.schedule.Backoff;
+import goflow.api.schedule.ScheduledTask;
+import goflow.api.schedule.Scheduler;
 import goflow.impl.testing.NoThreadLeaks;
 
 /**
@@ -103,6 +120,109 @@ class ReadmeExamplesTest extends NoThreadLeaks.LeakCheckedTest {
                     .run(ctx, List.of(" a", "bb ", " ccc "), out::add);
             assertEquals(List.of(1, 2, 3), out);
             assertEquals(4, words.stats().executions());
+        }
+    }
+
+    @Test
+    void theWorkerPoolSection() throws Exception {
+        try (GoFlow goflow = GoFlow.load()) {
+            Context ctx = Context.background();
+            WorkerPool pool = goflow.workerPool().name("images")
+                    .workers(4).queueCapacity(1_000)
+                    .taskTimeout(Duration.ofSeconds(30))
+                    .onQueueFull(QueueFullPolicy.REJECT)
+                    .build();
+            CompletableFuture<TaskResult<String>> f = pool.submit(ctx, c -> "thumbnail");
+            TaskResult<String> r = f.join();
+            assertEquals("thumbnail", r.value());
+            AtomicInteger cleaned = new AtomicInteger();
+            pool.execute(cleaned::incrementAndGet);
+            pool.setWorkers(8);
+            pool.shutdown().join();
+            List<Task<?>> neverStarted = pool.shutdownNow();
+            assertEquals(List.of(), neverStarted);
+            assertEquals(1, cleaned.get());
+        }
+    }
+
+    @Test
+    void theSchedulerSection() throws Exception {
+        try (GoFlow goflow = GoFlow.load()) {
+            Scheduler scheduler = goflow.scheduler().name("jobs").workers(2).zone(ZoneId.of("Europe/Berlin")).build();
+            scheduler.start();
+            scheduler.once(Duration.ofSeconds(30), ctx -> { });
+            scheduler.every(Duration.ofMinutes(5), ctx -> { });
+            scheduler.withFixedDelay(Duration.ofSeconds(10), ctx -> { });
+            scheduler.cron("0 9 * * MON-FRI", ctx -> { });
+            scheduler.cron("@every 1h30m", ctx -> { });
+            ScheduledTask upload = scheduler.task(ctx -> { }).id("upload")
+                    .retry(Backoff.exponential(5, Duration.ofSeconds(1), Duration.ofMinutes(1)))
+                    .once(Duration.ofHours(1));
+            assertTrue(upload.nextRun().isPresent());
+            assertEquals(0, upload.runCount());
+            assertTrue(upload.lastOutcome().isEmpty());
+            upload.cancel();
+            scheduler.stop();
+        }
+    }
+
+    @Test
+    void theStreamsSection() throws Exception {
+        try (GoFlow goflow = GoFlow.load()) {
+            Context ctx = Context.background();
+            List<String> names = goflow.stream(List.of("carol", "alice", "", "bob"))
+                    .filter(n -> !n.isEmpty())
+                    .map(String::toUpperCase)
+                    .sorted()
+                    .limit(10)
+                    .toList(ctx);
+            assertEquals(List.of("ALICE", "BOB", "CAROL"), names);
+
+            AtomicLong counter = new AtomicLong();
+            RateLimiter limiter = goflow.tokenBucket().rate(Rate.UNLIMITED).burst(1).build();
+            Map<Boolean, Long> byParity = goflow.streams().generate(counter::incrementAndGet)
+                    .takeWhile(i -> i <= 1_000)
+                    .mapConcurrent(8, i -> i * 3)
+                    .throttle(limiter)
+                    .collect(ctx, Collectors.partitioningBy(x -> x % 2 == 0, Collectors.counting()));
+            assertEquals(Map.of(true, 500L, false, 500L), byParity);
+        }
+    }
+
+    @Test
+    void theChannelAndWriterSections() throws Exception {
+        try (GoFlow goflow = GoFlow.load()) {
+            Context ctx = Context.background();
+            AtomicInteger dropped = new AtomicInteger();
+            BackpressureChannel<String> events = goflow.<String>channel().name("events")
+                    .capacity(1_000).strategy(OverflowStrategy.DROP_OLDEST)
+                    .onDrop(e -> dropped.incrementAndGet())
+                    .build();
+            events.send(ctx, "event");
+            assertEquals("event", events.receive(ctx));
+            events.close();
+
+            BackpressureChannel<String> a = goflow.<String>channel().build();
+            BackpressureChannel<String> b = goflow.<String>channel().build();
+            BackpressureChannel<String> merged = goflow.<String>channel().build();
+            ChannelLink link = goflow.channels().merge(ctx, List.of(a, b), merged);
+            a.send(ctx, "a");
+            b.send(ctx, "b");
+            a.close();
+            b.close();
+            link.completion().toCompletableFuture().join();
+            assertEquals(2, merged.size());
+
+            ByteArrayOutputStream file = new ByteArrayOutputStream();
+            try (AsyncWriter log = goflow.asyncWriter().name("access-log")
+                    .output(file)
+                    .capacity(256 * 1024).flushInterval(Duration.ofMillis(200))
+                    .maxRetries(3).retryDelay(Duration.ofMillis(100))
+                    .build()) {
+                log.write(ctx, "GET /index.html 200\n");
+                log.flush(ctx);
+                assertEquals("GET /index.html 200\n", file.toString(StandardCharsets.UTF_8));
+            }
         }
     }
 }
