@@ -44,7 +44,11 @@ public interface PipelineOptions<B extends PipelineOptions<B>> {
      * is cleared when the stage returns, so it never reaches the caller or the executor's next
      * task). With an {@link #executor(Executor)} the execution returns at the deadline; without
      * one the stage runs on the caller's thread and the execution ends when the stage returns, so
-     * stages should honour their context or interruption. Default: none.
+     * stages should honour their context or interruption. A stage call that returns after the
+     * deadline fails with the {@code DeadlineExceededException} whatever it returned (an
+     * exception it threw is attached as suppressed): a timed-out execution is never a success,
+     * whichever stage overran. In streaming mode the timeout applies to each item, from when it is
+     * taken from the source; see {@link StreamingBuilder}. Default: none.
      *
      * @param timeout a positive duration
      * @return this builder

@@ -20,9 +20,19 @@ import goflow.api.context.Context;
  *
  * <p>Without an {@link #onError error handler}, the first failing item stops the run. Listener
  * stage events are sent for every item; each item counts as one execution in the pipeline's
- * statistics. The pipeline's executor and timeout apply to {@link Pipeline#execute} only: a
- * streaming run uses its own threads, and stages get the run's context (done when the run is
- * cancelled or stopped).
+ * statistics. The pipeline's executor is not used: a streaming run uses its own threads. Stages
+ * get the run's context (done when the run is cancelled or stopped), or, when the pipeline has a
+ * {@linkplain PipelineOptions#timeout timeout}, a child of it per item that also ends when the
+ * item's time is up.
+ *
+ * <p><b>Timeout.</b> An item's time runs from when it is taken from the source, waits in buffers
+ * included (the same span the statistics record as its execution). When it is up, the stage in
+ * flight sees its context end with a {@link goflow.api.context.DeadlineExceededException} and its
+ * thread is interrupted (that interrupt is cleared when the stage returns); the item fails at that
+ * stage with the {@code DeadlineExceededException}, whatever the stage returned. An item whose time
+ * ran out while it waited fails at the next stage, which does not run for it (its
+ * {@link StageResult} has a zero duration and no listener event). A timed-out item fails like any
+ * other failing item: the error handler gets it, or without one it stops the run.
  *
  * <p>Each option may be set once; invalid values are rejected at once. Not thread-safe.
  *

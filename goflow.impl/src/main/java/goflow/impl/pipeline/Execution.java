@@ -31,7 +31,10 @@ import goflow.api.pipeline.StageResult;
  * executor's next task. The
  * execution checks the context again after publishing {@link #current} (and the context's
  * callback reads {@code current} after the context is done), so a context that ends between two
- * stages is never missed.
+ * stages is never missed. The task also reads the context after the stage returns, before it
+ * ends the call: a deadline that passed while its timer has not run yet is noticed there, and
+ * a call that returns after the context ended is a failure with the context's error, never a
+ * success.
  *
  * @param <I> the input type
  * @param <O> the output type
@@ -200,6 +203,14 @@ final class Execution<I, O> {
                 out = node.process(ctx, input);
             } catch (Throwable e) {
                 err = e;
+            }
+            if (ctx.isDone()) {
+                // The context ended while the stage ran. Reading it also ends a context whose
+                // deadline passed before its timer ran, and then contextEnded() gives this call up
+                // on this thread; if the context's own callback is still on its way, this call
+                // may win the CAS below, but it is a failure all the same.
+                err = PipelineImpl.endedDuring(ctx, err);
+                out = null;
             }
             if (state.compareAndSet(RUNNING, DONE)) {
                 ended(this, err == null ? out : null, err);

@@ -20,6 +20,7 @@ import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
+import goflow.api.context.ContextException;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineListener;
 import goflow.api.pipeline.PipelineResult;
@@ -43,7 +44,10 @@ import goflow.impl.internal.PrimitiveRegistry;
  * stages inline on the caller's thread and passes the caller's context to them: no allocation
  * beyond the results, no lock, no thread hop. With a timeout a child context is derived per
  * execution. With an executor, an {@link Execution} state machine submits one task per stage and
- * completes a future; see there.
+ * completes a future; see there. In every mode the context is read again after each stage
+ * returns: a stage call that returns after the execution's context ended (a stage that ignored
+ * its timeout) fails with the context's error ({@link #endedDuring}), so a timed-out execution
+ * is never a success, whichever stage overran.
  *
  * @param <I> the input type
  * @param <O> the output type
@@ -248,6 +252,12 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
             if (interrupter != null) {
                 interrupter.stageEnded();
             }
+            if (ctx.isDone()) {
+                // The stage returned after the execution's context ended (it ignored it): whatever
+                // it returned, the call timed out or was cancelled.
+                err = endedDuring(ctx, err);
+                out = null;
+            }
             long s1 = clock.nanoTime();
             node.exit(s1 - s0, err == null);
             StageResult r = new StageResult(node.name, cur, out, err, start.plusNanos(s0 - t0),
@@ -272,6 +282,28 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
             }
         }
         return finish(input, (O) (first == null ? cur : null), first, results, t0, start);
+    }
+
+    /**
+     * The error of a stage call that returned after its execution's context ended, for example a
+     * stage that ignored a timeout: the stage's own {@link ContextException} if it threw one, else
+     * the context's error, with whatever the stage threw (often the {@link InterruptedException}
+     * of the pipeline's own interrupt) attached as suppressed. Reading {@code ctx.isDone()} first
+     * is what notices a deadline whose timer has not run yet.
+     *
+     * @param ctx the execution's context, done
+     * @param stageError what the stage threw, or null if it returned
+     * @return the call's error
+     */
+    static Throwable endedDuring(Context ctx, Throwable stageError) {
+        if (stageError instanceof ContextException) {
+            return stageError;
+        }
+        ContextException e = ctx.error().orElseThrow().rethrowable();
+        if (stageError != null) {
+            e.addSuppressed(stageError);
+        }
+        return e;
     }
 
     /** Records the execution and tells the listeners. */

@@ -45,6 +45,11 @@ import goflow.api.pipeline.StreamingRun;
  * cancels {@code ctx}, whose callback interrupts every thread. The last thread to exit
  * ({@code live} reaching zero) joins the others and publishes the result.
  *
+ * <p>Timeout: with a pipeline timeout each item gets its own context ({@link Item#ctx}) when it is
+ * taken from the source, and each stage call on it is guarded by an {@link Interrupter}, as in
+ * {@code execute}. An item whose context is done before a stage fails there without running it;
+ * a stage call that returns after it fails with the context's error whatever it returned.
+ *
  * <p>Thread-safe: counters are atomics; {@code error} is set once by CAS.
  *
  * @param <I> the input type
@@ -183,7 +188,9 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                     exhausted = true;
                     break;
                 }
-                Item item = new Item(seq++, it.next(), p.clock.nanoTime());
+                I value = it.next();
+                Item item = new Item(seq++, value, p.clock.nanoTime(),
+                        p.timeout == null ? null : ctx.withTimeout(p.timeout));
                 in.incrementAndGet();
                 p.itemsEntered(1);
                 queues.get(0).put(item);
@@ -220,6 +227,19 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                     return;
                 }
                 Item item = (Item) o;
+                if (item.ctx != null && item.ctx.isDone()) {
+                    // Its time ran out before this stage: the stage does not run.
+                    if (ctx.isDone()) {
+                        return;
+                    }
+                    long now = p.clock.nanoTime();
+                    Instant at = start.plusNanos(now - t0);
+                    if (!itemFailed(item, new StageResult(node.name, item.value, null, item.ctx.error().orElseThrow(), at,
+                            at, Duration.ZERO), now)) {
+                        return;
+                    }
+                    continue;
+                }
                 if (notify) {
                     p.listeners.stageStart(node.name, item.value);
                 }
@@ -227,10 +247,26 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                 long s0 = p.clock.nanoTime();
                 Object value = null;
                 Throwable err = null;
-                try {
-                    value = node.process(ctx, item.value);
-                } catch (Throwable e) {
-                    err = e;
+                if (item.ctx == null) {
+                    try {
+                        value = node.process(ctx, item.value);
+                    } catch (Throwable e) {
+                        err = e;
+                    }
+                } else {
+                    try (Interrupter interrupter = new Interrupter(item.ctx)) {
+                        interrupter.stageStarts();
+                        try {
+                            value = node.process(item.ctx, item.value);
+                        } catch (Throwable e) {
+                            err = e;
+                        }
+                        interrupter.stageEnded();
+                    }
+                    if (item.ctx.isDone()) {
+                        err = PipelineImpl.endedDuring(item.ctx, err);
+                        value = null;
+                    }
                 }
                 long s1 = p.clock.nanoTime();
                 node.exit(s1 - s0, err == null);
@@ -242,22 +278,19 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                         p.listeners.stageEnd(r);
                     }
                 }
+                if (ctx.isDone()) {
+                    // The run was stopped while the stage ran: the item is dropped. (The
+                    // interrupter may have cleared the run's interrupt, so check explicitly.)
+                    return;
+                }
                 if (err != null) {
-                    if (ctx.isDone()) {
-                        return; // the run was stopped while the stage ran: the item is dropped
-                    }
-                    item.failure = r;
-                    p.recordExecution(s1 - item.startNanos, false, start.plusNanos(s1 - t0));
-                    if (handler == null) {
-                        failed.incrementAndGet();
-                        p.itemsLeft(1);
-                        stop(err);
+                    if (!itemFailed(item, r, s1)) {
                         return;
                     }
-                    queues.get(n).put(item);
                 } else {
                     item.value = value;
                     if (last) {
+                        item.end();
                         p.recordExecution(s1 - item.startNanos, true, start.plusNanos(s1 - t0));
                     }
                     to.put(item);
@@ -266,6 +299,24 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         } catch (InterruptedException e) {
             // cancelled
         }
+    }
+
+    /**
+     * Records a failed item and sends it to the error handler, or stops the run when there is
+     * none; returns whether the worker goes on.
+     */
+    private boolean itemFailed(Item item, StageResult failure, long nanos) throws InterruptedException {
+        item.end();
+        item.failure = failure;
+        p.recordExecution(nanos - item.startNanos, false, start.plusNanos(nanos - t0));
+        if (handler == null) {
+            failed.incrementAndGet();
+            p.itemsLeft(1);
+            stop(failure.error());
+            return false;
+        }
+        queues.get(n).put(item);
+        return true;
     }
 
     @SuppressWarnings("unchecked")
@@ -411,14 +462,29 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         final long seq;
         final Object input;
         final long startNanos;
+        /**
+         * With a pipeline timeout: the item's own context, a child of the run's with the timeout
+         * from when the item was taken from the source; its stages get it. Closed when the item's
+         * execution ends, or with the run's context when the item is dropped. Null without a
+         * timeout (stages then get the run's context).
+         */
+        final CancellableContext ctx;
         Object value;
         StageResult failure;
 
-        Item(long seq, Object input, long startNanos) {
+        Item(long seq, Object input, long startNanos, CancellableContext ctx) {
             this.seq = seq;
             this.input = input;
             this.value = input;
             this.startNanos = startNanos;
+            this.ctx = ctx;
+        }
+
+        /** Releases the item's context (its deadline timer and its place in the run's context). */
+        void end() {
+            if (ctx != null) {
+                ctx.close();
+            }
         }
     }
 }

@@ -327,8 +327,11 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
         clock.advance(Duration.ofSeconds(1));
         caller.join(10_000);
         assertFalse(caller.isAlive());
-        assertInstanceOf(InterruptedException.class, result.get().failedStage().orElseThrow().error());
-        assertTrue(result.get().failed());
+        // the stage's own InterruptedException is kept as suppressed by the timeout's error
+        Throwable stageError = result.get().failedStage().orElseThrow().error();
+        assertInstanceOf(DeadlineExceededException.class, stageError);
+        assertInstanceOf(InterruptedException.class, stageError.getSuppressed()[0]);
+        assertInstanceOf(DeadlineExceededException.class, result.get().error());
         assertFalse(leaked.get(), "the pipeline's own interrupt is cleared");
 
         // the same through executeAsync and a cancelled future
