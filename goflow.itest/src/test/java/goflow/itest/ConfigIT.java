@@ -36,7 +36,7 @@ import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineResult;
 import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageNotFoundException;
-import goflow.api.pipeline.ThrowingFunction;
+import goflow.api.function.ThrowingFunction;
 import goflow.api.schedule.Scheduler;
 import goflow.api.inspect.Registry;
 import goflow.api.pool.WorkerPool;

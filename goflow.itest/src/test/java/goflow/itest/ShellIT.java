@@ -29,7 +29,7 @@ import org.osgi.framework.ServiceRegistration;
 import goflow.api.GoFlow;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.Stage;
-import goflow.api.pipeline.ThrowingFunction;
+import goflow.api.function.ThrowingFunction;
 import goflow.api.schedule.Scheduler;
 import goflow.api.stream.StreamSource;
 import goflow.api.pool.WorkerPool;

@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import goflow.api.function.ThrowingFunction;
+
 /**
  * Builds a typed pipeline: each added stage changes the output type. The structure is fixed by
  * {@link #build()}; the pipeline cannot be changed afterwards.

@@ -4,6 +4,8 @@ import java.util.List;
 
 import org.osgi.annotation.versioning.ProviderType;
 
+import goflow.api.function.ThrowingFunction;
+
 /**
  * The first step of building a pipeline, from {@code GoFlow.pipeline()}: set options, then add the
  * first stage, which fixes the input type, or declare the input type with {@link #input(Class)}.

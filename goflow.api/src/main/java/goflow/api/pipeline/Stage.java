@@ -5,6 +5,7 @@ import java.util.Objects;
 import org.osgi.annotation.versioning.ConsumerType;
 
 import goflow.api.context.Context;
+import goflow.api.function.ThrowingFunction;
 
 /**
  * One named step of a {@link Pipeline}: a function from input to output that receives the

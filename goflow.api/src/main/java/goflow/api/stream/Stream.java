@@ -5,14 +5,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BinaryOperator;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.stream.Collector;
 
 import org.osgi.annotation.versioning.ProviderType;
 
 import goflow.api.context.Context;
+import goflow.api.function.ThrowingConsumer;
+import goflow.api.function.ThrowingFunction;
+import goflow.api.function.ThrowingPredicate;
 
 /**
  * A lazy, pull-based, single-use sequence of elements, created through
@@ -51,8 +51,31 @@ import goflow.api.context.Context;
  * exception, an early stop by {@code limit}, {@code takeWhile} or a short-circuiting terminal
  * operation, cancellation, or {@link #close()} from another thread), the terminal operation closes
  * the stream: it stops the operation's threads, then runs every close hook of the source (and of
- * the inner streams of {@code flatMap}). Exceptions thrown by the functions given to operations
- * reach the caller unchanged; a source's checked exceptions arrive as {@link StreamException}.
+ * the inner streams of {@code flatMap}).
+ *
+ * <p><b>Failures of your functions.</b> The functions that receive one element at a time
+ * ({@code filter}, {@code map}, {@code flatMap}, {@code peek}, {@code takeWhile},
+ * {@code dropWhile}, {@code mapConcurrent}, {@code forEach}, {@code anyMatch}, {@code allMatch},
+ * {@code noneMatch}) are {@code goflow.api.function} types that may throw checked exceptions, so
+ * blocking I/O needs no wrapping; pass an existing JDK function {@code f} as {@code f::apply}
+ * (or {@code p::test}, {@code c::accept}). Whatever such a function throws ends the terminal
+ * operation (after it closed the stream), also when it was thrown on a thread of
+ * {@code mapConcurrent} or {@code window}:
+ * <ul>
+ * <li>an unchecked exception or an {@link Error} is thrown unchanged (the same object);
+ * <li>an {@link InterruptedException} is thrown as is by the terminal operation, which declares
+ * it: the stream ends as interrupted, exactly as when the calling thread is interrupted while the
+ * stream waits. As with any method that throws {@code InterruptedException}, the interrupt flag
+ * is then clear: a caller that cannot rethrow the exception should restore the flag with
+ * {@code Thread.currentThread().interrupt()}. (When the stream stops its own threads, for
+ * example after {@code limit} or a failure, the {@code InterruptedException}s this causes in
+ * {@code mapConcurrent}'s mapper are not reported.)
+ * <li>any other checked exception arrives as a {@link StreamException} naming the stream and
+ * the operation, whose {@linkplain StreamException#getCause() cause} is that exception.
+ * </ul>
+ * Comparators, accumulators and collectors are plain JDK types (they combine elements and should
+ * not block); their exceptions reach the caller unchanged. A source's checked exceptions arrive
+ * as {@link StreamException}.
  *
  * <p><b>Nulls.</b> Elements may be {@code null}, except where an {@link Optional} is returned
  * ({@code findFirst}, {@code min}, {@code max}, {@code reduce} without identity), which throw
@@ -75,19 +98,19 @@ public interface Stream<T> extends AutoCloseable {
     /**
      * Keeps the elements that match {@code predicate}.
      *
-     * @param predicate the test
+     * @param predicate the test; may throw (see the class documentation)
      * @return the new stream
      */
-    Stream<T> filter(Predicate<? super T> predicate);
+    Stream<T> filter(ThrowingPredicate<? super T> predicate);
 
     /**
      * Replaces each element by {@code mapper}'s result, of any type.
      *
      * @param <R> the new element type
-     * @param mapper the function
+     * @param mapper the function; may throw (see the class documentation)
      * @return the new stream
      */
-    <R> Stream<R> map(Function<? super T, ? extends R> mapper);
+    <R> Stream<R> map(ThrowingFunction<? super T, ? extends R> mapper);
 
     /**
      * Replaces each element by the elements of the stream {@code mapper} returns for it, in order.
@@ -95,10 +118,11 @@ public interface Stream<T> extends AutoCloseable {
      * passed on (or the outer stream ends). A {@code null} result counts as an empty stream.
      *
      * @param <R> the new element type
-     * @param mapper returns a fresh stream created by this goflow for each element
+     * @param mapper returns a fresh stream created by this goflow for each element; may throw
+     *     (see the class documentation)
      * @return the new stream
      */
-    <R> Stream<R> flatMap(Function<? super T, ? extends Stream<? extends R>> mapper);
+    <R> Stream<R> flatMap(ThrowingFunction<? super T, ? extends Stream<? extends R>> mapper);
 
     /**
      * Drops elements equal ({@link Object#equals}) to an earlier one, keeping the first
@@ -149,28 +173,28 @@ public interface Stream<T> extends AutoCloseable {
     /**
      * Calls {@code action} with each element as it passes, then passes it on unchanged.
      *
-     * @param action the action
+     * @param action the action; may throw (see the class documentation)
      * @return the new stream
      */
-    Stream<T> peek(Consumer<? super T> action);
+    Stream<T> peek(ThrowingConsumer<? super T> action);
 
     /**
      * Passes elements while they match {@code predicate}; ends at the first that does not (that
      * one is dropped, and nothing after it is pulled).
      *
-     * @param predicate the test
+     * @param predicate the test; may throw (see the class documentation)
      * @return the new stream
      */
-    Stream<T> takeWhile(Predicate<? super T> predicate);
+    Stream<T> takeWhile(ThrowingPredicate<? super T> predicate);
 
     /**
      * Drops elements while they match {@code predicate}, then passes the first that does not and
      * every element after it.
      *
-     * @param predicate the test
+     * @param predicate the test; may throw (see the class documentation)
      * @return the new stream
      */
-    Stream<T> dropWhile(Predicate<? super T> predicate);
+    Stream<T> dropWhile(ThrowingPredicate<? super T> predicate);
 
     /**
      * Groups consecutive elements into lists of {@code size}; the last list holds what remains
@@ -220,16 +244,22 @@ public interface Stream<T> extends AutoCloseable {
      * on in the order of the input. Pulls up to {@code parallelism} elements ahead of the one
      * being passed on. The threads ({@code goflow-stream-<stream>-<n>}, started as needed) are
      * interrupted and have ended when the terminal operation returns, also when it stops early; a
-     * mapper that ignores interruption delays that return. An exception thrown by the mapper is
-     * thrown by the terminal operation when its element's turn comes.
+     * mapper that ignores interruption delays that return.
+     *
+     * <p>The mapper is meant for blocking work (I/O, waiting) and may throw checked exceptions.
+     * What it throws ends the terminal operation when its element's turn comes, after the results
+     * of the elements before it were passed on: unchecked exceptions and errors unchanged, an
+     * {@link InterruptedException} as is (the stream ends as interrupted), other checked exceptions
+     * as the cause of a {@link StreamException}. The mapper's thread is interrupted only when the
+     * stream stops; the {@code InterruptedException} that causes is not reported.
      *
      * @param <R> the new element type
      * @param parallelism the most mapper calls running at once
-     * @param mapper the function, called on the stream's threads
+     * @param mapper the function, called on the stream's threads, several at once
      * @return the new stream
      * @throws goflow.api.InvalidConfigException if {@code parallelism} is not positive
      */
-    <R> Stream<R> mapConcurrent(int parallelism, Function<? super T, ? extends R> mapper);
+    <R> Stream<R> mapConcurrent(int parallelism, ThrowingFunction<? super T, ? extends R> mapper);
 
     /**
      * Passes each element on only after taking one token from {@code limiter}
@@ -261,21 +291,25 @@ public interface Stream<T> extends AutoCloseable {
      * Calls {@code action} with each element, in order, on the calling thread.
      *
      * @param ctx stops the operation when done
-     * @param action the action
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @param action the action; may throw (see the class documentation)
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
-    void forEach(Context ctx, Consumer<? super T> action) throws InterruptedException;
+    void forEach(Context ctx, ThrowingConsumer<? super T> action) throws InterruptedException;
 
     /**
      * Collects the elements into a list.
      *
      * @param ctx stops the operation when done
      * @return an unmodifiable list of the elements, in order
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
     List<T> toList(Context ctx) throws InterruptedException;
 
@@ -286,9 +320,11 @@ public interface Stream<T> extends AutoCloseable {
      * @param identity the start value, returned for an empty stream
      * @param accumulator combines the result so far with the next element
      * @return the result
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
     T reduce(Context ctx, T identity, BinaryOperator<T> accumulator) throws InterruptedException;
 
@@ -299,9 +335,11 @@ public interface Stream<T> extends AutoCloseable {
      * @param accumulator combines the result so far with the next element
      * @return the result, or empty for an empty stream
      * @throws NullPointerException if the result is null
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
     Optional<T> reduce(Context ctx, BinaryOperator<T> accumulator) throws InterruptedException;
 
@@ -315,9 +353,11 @@ public interface Stream<T> extends AutoCloseable {
      * @param ctx stops the operation when done
      * @param collector the collector
      * @return the finished result
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
     <R, A> R collect(Context ctx, Collector<? super T, A, R> collector) throws InterruptedException;
 
@@ -326,9 +366,11 @@ public interface Stream<T> extends AutoCloseable {
      *
      * @param ctx stops the operation when done
      * @return the number of elements
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
     long count(Context ctx) throws InterruptedException;
 
@@ -336,37 +378,43 @@ public interface Stream<T> extends AutoCloseable {
      * Returns whether some element matches; stops pulling at the first match.
      *
      * @param ctx stops the operation when done
-     * @param predicate the test
+     * @param predicate the test; may throw (see the class documentation)
      * @return {@code true} at the first match, {@code false} if none (or the stream is empty)
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
-    boolean anyMatch(Context ctx, Predicate<? super T> predicate) throws InterruptedException;
+    boolean anyMatch(Context ctx, ThrowingPredicate<? super T> predicate) throws InterruptedException;
 
     /**
      * Returns whether every element matches; stops pulling at the first that does not.
      *
      * @param ctx stops the operation when done
-     * @param predicate the test
+     * @param predicate the test; may throw (see the class documentation)
      * @return {@code false} at the first mismatch, {@code true} otherwise (also when empty)
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
-    boolean allMatch(Context ctx, Predicate<? super T> predicate) throws InterruptedException;
+    boolean allMatch(Context ctx, ThrowingPredicate<? super T> predicate) throws InterruptedException;
 
     /**
      * Returns whether no element matches; stops pulling at the first match.
      *
      * @param ctx stops the operation when done
-     * @param predicate the test
+     * @param predicate the test; may throw (see the class documentation)
      * @return {@code false} at the first match, {@code true} otherwise (also when empty)
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
-    boolean noneMatch(Context ctx, Predicate<? super T> predicate) throws InterruptedException;
+    boolean noneMatch(Context ctx, ThrowingPredicate<? super T> predicate) throws InterruptedException;
 
     /**
      * Returns the first element, pulling nothing after it.
@@ -374,9 +422,11 @@ public interface Stream<T> extends AutoCloseable {
      * @param ctx stops the operation when done
      * @return the first element, or empty for an empty stream
      * @throws NullPointerException if the first element is null
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
     Optional<T> findFirst(Context ctx) throws InterruptedException;
 
@@ -387,9 +437,11 @@ public interface Stream<T> extends AutoCloseable {
      * @param comparator the order
      * @return the smallest element, or empty for an empty stream
      * @throws NullPointerException if the result is null
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
     Optional<T> min(Context ctx, Comparator<? super T> comparator) throws InterruptedException;
 
@@ -400,9 +452,11 @@ public interface Stream<T> extends AutoCloseable {
      * @param comparator the order
      * @return the largest element, or empty for an empty stream
      * @throws NullPointerException if the result is null
-     * @throws InterruptedException if the thread is interrupted while the stream waits
+     * @throws InterruptedException if the thread is interrupted while the stream waits, or a
+     *     function of the chain threw it
      * @throws goflow.api.context.ContextException if {@code ctx} is done first
      * @throws StreamClosedException if the stream was already used or closed
+     * @throws StreamException if a function of the chain threw a checked exception (its cause)
      */
     Optional<T> max(Context ctx, Comparator<? super T> comparator) throws InterruptedException;
 

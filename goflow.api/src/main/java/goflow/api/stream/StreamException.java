@@ -6,9 +6,11 @@ import goflow.api.GoFlowException;
 
 /**
  * Thrown by a terminal operation when a stream source fails with a checked exception (opening,
- * reading or closing it), or when closing a source fails after the operation itself succeeded.
- * The source's exception is the {@link #getCause() cause}. Exceptions thrown by the functions given
- * to the stream's operations are not wrapped: they reach the caller unchanged.
+ * reading or closing it), when a function given to an operation throws a checked exception other
+ * than {@link InterruptedException}, or when closing a source fails after the operation itself
+ * succeeded. That exception is the {@link #getCause() cause}, unchanged; the message names the
+ * stream and what failed. Unchecked exceptions and errors thrown by the functions given to the
+ * stream's operations are not wrapped: they reach the caller unchanged.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -20,7 +22,7 @@ public class StreamException extends GoFlowException {
      * Creates the exception.
      *
      * @param message names the stream and what failed
-     * @param cause the source's exception
+     * @param cause the exception of the source or function
      */
     public StreamException(String message, Throwable cause) {
         super(message, cause);

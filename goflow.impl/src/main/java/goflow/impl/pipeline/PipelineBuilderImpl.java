@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import goflow.api.Clock;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
+import goflow.api.function.ThrowingFunction;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineBuilder;
 import goflow.api.pipeline.PipelineListener;
@@ -16,7 +17,6 @@ import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageFunction;
 import goflow.api.pipeline.StageNotFoundException;
 import goflow.api.pipeline.StageRegistry;
-import goflow.api.pipeline.ThrowingFunction;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
 

@@ -5,13 +5,13 @@ import java.util.List;
 import java.util.concurrent.Executor;
 
 import goflow.api.Clock;
+import goflow.api.function.ThrowingFunction;
 import goflow.api.pipeline.PipelineBuilder;
 import goflow.api.pipeline.PipelineListener;
 import goflow.api.pipeline.PipelineStart;
 import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageFunction;
 import goflow.api.pipeline.StageRegistry;
-import goflow.api.pipeline.ThrowingFunction;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**

@@ -1,15 +1,14 @@
 package goflow.impl.stream;
 
-import java.util.function.Function;
-
+import goflow.api.function.ThrowingFunction;
 import goflow.api.stream.Stream;
 
 /** {@code flatMap}: runs each inner stream inside the outer run and closes it afterwards. */
 final class FlatMap<T, R> extends Stage<R> {
     private final Stage<T> up;
-    private final Function<? super T, ? extends Stream<? extends R>> mapper;
+    private final ThrowingFunction<? super T, ? extends Stream<? extends R>> mapper;
 
-    FlatMap(Stage<T> up, Function<? super T, ? extends Stream<? extends R>> mapper) {
+    FlatMap(Stage<T> up, ThrowingFunction<? super T, ? extends Stream<? extends R>> mapper) {
         this.up = up;
         this.mapper = mapper;
     }
@@ -17,7 +16,12 @@ final class FlatMap<T, R> extends Stage<R> {
     @Override
     boolean forEachWhile(Run run, Sink<? super R> sink) throws InterruptedException {
         return up.forEachWhile(run, t -> {
-            Stream<? extends R> inner = mapper.apply(t);
+            Stream<? extends R> inner;
+            try {
+                inner = mapper.apply(t);
+            } catch (Exception e) {
+                throw Failures.rethrow(run.shared, "the function given to flatMap()", e);
+            }
             return inner == null || runInner(run, StreamImpl.unwrap(inner), sink);
         });
     }

@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Function;
+
+import goflow.api.function.ThrowingFunction;
 
 /**
  * {@code mapConcurrent(n, mapper)}: up to n mapper calls at once on threads of the stream's own,
@@ -19,14 +20,20 @@ import java.util.function.Function;
  * volatile {@code done} and unpark the calling thread. When the run ends for any reason the
  * workers are interrupted and joined before {@code forEachWhile} returns, so no worker outlives
  * the terminal operation.
+ *
+ * <p>Failures: whatever the mapper throws (any {@code Throwable}, checked exceptions and
+ * {@code InterruptedException} included) is kept in its slot and thrown by the calling thread
+ * when the slot's turn comes, through {@link Failures#rethrow}. A mapper interrupted by
+ * {@link Workers#stop()} fails a slot nobody will take any more, so that interruption is never
+ * reported.
  */
 final class MapConcurrent<T, R> extends Stage<R> {
     private final Stage<T> up;
     private final int parallelism;
-    private final Function<? super T, ? extends R> mapper;
+    private final ThrowingFunction<? super T, ? extends R> mapper;
     private final Shared shared;
 
-    MapConcurrent(Stage<T> up, int parallelism, Function<? super T, ? extends R> mapper, Shared shared) {
+    MapConcurrent(Stage<T> up, int parallelism, ThrowingFunction<? super T, ? extends R> mapper, Shared shared) {
         this.up = up;
         this.parallelism = parallelism;
         this.mapper = mapper;
@@ -108,7 +115,7 @@ final class MapConcurrent<T, R> extends Stage<R> {
             }
             inFlight.removeFirst();
             if (slot.failure != null) {
-                throw Failures.rethrow(slot.failure);
+                throw Failures.rethrow(shared, "the function given to mapConcurrent()", slot.failure);
             }
             R result = slot.result;
             slot.result = null;

@@ -1,12 +1,14 @@
 package goflow.impl.stream;
 
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
+import goflow.api.function.ThrowingConsumer;
+import goflow.api.function.ThrowingFunction;
+import goflow.api.function.ThrowingPredicate;
 
 /**
  * The element-at-a-time operations. Each wraps the downstream sink in one object per run and
- * allocates nothing per element; counters live in that per-run object.
+ * allocates nothing per element; counters live in that per-run object. A user function is called
+ * inside its own {@code try}, so that only its exceptions go through {@link Failures#rethrow}
+ * (free when nothing is thrown), never those of the downstream sink.
  */
 final class Ops {
     private Ops() {
@@ -14,39 +16,55 @@ final class Ops {
 
     static final class Filter<T> extends Stage<T> {
         private final Stage<T> up;
-        private final Predicate<? super T> predicate;
+        private final ThrowingPredicate<? super T> predicate;
 
-        Filter(Stage<T> up, Predicate<? super T> predicate) {
+        Filter(Stage<T> up, ThrowingPredicate<? super T> predicate) {
             this.up = up;
             this.predicate = predicate;
         }
 
         @Override
         boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
-            return up.forEachWhile(run, t -> !predicate.test(t) || sink.accept(t));
+            return up.forEachWhile(run, t -> {
+                boolean keep;
+                try {
+                    keep = predicate.test(t);
+                } catch (Exception e) {
+                    throw Failures.rethrow(run.shared, "the function given to filter()", e);
+                }
+                return !keep || sink.accept(t);
+            });
         }
     }
 
     static final class Map<T, R> extends Stage<R> {
         private final Stage<T> up;
-        private final Function<? super T, ? extends R> mapper;
+        private final ThrowingFunction<? super T, ? extends R> mapper;
 
-        Map(Stage<T> up, Function<? super T, ? extends R> mapper) {
+        Map(Stage<T> up, ThrowingFunction<? super T, ? extends R> mapper) {
             this.up = up;
             this.mapper = mapper;
         }
 
         @Override
         boolean forEachWhile(Run run, Sink<? super R> sink) throws InterruptedException {
-            return up.forEachWhile(run, t -> sink.accept(mapper.apply(t)));
+            return up.forEachWhile(run, t -> {
+                R r;
+                try {
+                    r = mapper.apply(t);
+                } catch (Exception e) {
+                    throw Failures.rethrow(run.shared, "the function given to map()", e);
+                }
+                return sink.accept(r);
+            });
         }
     }
 
     static final class Peek<T> extends Stage<T> {
         private final Stage<T> up;
-        private final Consumer<? super T> action;
+        private final ThrowingConsumer<? super T> action;
 
-        Peek(Stage<T> up, Consumer<? super T> action) {
+        Peek(Stage<T> up, ThrowingConsumer<? super T> action) {
             this.up = up;
             this.action = action;
         }
@@ -54,7 +72,11 @@ final class Ops {
         @Override
         boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
             return up.forEachWhile(run, t -> {
-                action.accept(t);
+                try {
+                    action.accept(t);
+                } catch (Exception e) {
+                    throw Failures.rethrow(run.shared, "the function given to peek()", e);
+                }
                 return sink.accept(t);
             });
         }
@@ -138,9 +160,9 @@ final class Ops {
 
     static final class TakeWhile<T> extends Stage<T> {
         private final Stage<T> up;
-        private final Predicate<? super T> predicate;
+        private final ThrowingPredicate<? super T> predicate;
 
-        TakeWhile(Stage<T> up, Predicate<? super T> predicate) {
+        TakeWhile(Stage<T> up, ThrowingPredicate<? super T> predicate) {
             this.up = up;
             this.predicate = predicate;
         }
@@ -150,7 +172,13 @@ final class Ops {
             Ending<T> taker = new Ending<>(sink) {
                 @Override
                 public boolean accept(T t) throws InterruptedException {
-                    return predicate.test(t) && pass(t);
+                    boolean taking;
+                    try {
+                        taking = predicate.test(t);
+                    } catch (Exception e) {
+                        throw Failures.rethrow(run.shared, "the function given to takeWhile()", e);
+                    }
+                    return taking && pass(t);
                 }
             };
             up.forEachWhile(run, taker);
@@ -160,9 +188,9 @@ final class Ops {
 
     static final class DropWhile<T> extends Stage<T> {
         private final Stage<T> up;
-        private final Predicate<? super T> predicate;
+        private final ThrowingPredicate<? super T> predicate;
 
-        DropWhile(Stage<T> up, Predicate<? super T> predicate) {
+        DropWhile(Stage<T> up, ThrowingPredicate<? super T> predicate) {
             this.up = up;
             this.predicate = predicate;
         }
@@ -175,7 +203,13 @@ final class Ops {
                 @Override
                 public boolean accept(T t) throws InterruptedException {
                     if (dropping) {
-                        if (predicate.test(t)) {
+                        boolean drop;
+                        try {
+                            drop = predicate.test(t);
+                        } catch (Exception e) {
+                            throw Failures.rethrow(run.shared, "the function given to dropWhile()", e);
+                        }
+                        if (drop) {
                             return true;
                         }
                         dropping = false;

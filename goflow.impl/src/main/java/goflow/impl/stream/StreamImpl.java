@@ -9,13 +9,13 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.BinaryOperator;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.stream.Collector;
 
 import goflow.api.GoFlowException;
 import goflow.api.context.Context;
+import goflow.api.function.ThrowingConsumer;
+import goflow.api.function.ThrowingFunction;
+import goflow.api.function.ThrowingPredicate;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.stream.Stream;
 import goflow.api.stream.StreamClosedException;
@@ -71,19 +71,19 @@ final class StreamImpl<T> implements Stream<T> {
     // ---- intermediate -------------------------------------------------------------------------
 
     @Override
-    public Stream<T> filter(Predicate<? super T> predicate) {
+    public Stream<T> filter(ThrowingPredicate<? super T> predicate) {
         Check.notNull(COMPONENT, "predicate", predicate);
         return derive("filter", new Ops.Filter<>(stage, predicate));
     }
 
     @Override
-    public <R> Stream<R> map(Function<? super T, ? extends R> mapper) {
+    public <R> Stream<R> map(ThrowingFunction<? super T, ? extends R> mapper) {
         Check.notNull(COMPONENT, "mapper", mapper);
         return derive("map", new Ops.Map<>(stage, mapper));
     }
 
     @Override
-    public <R> Stream<R> flatMap(Function<? super T, ? extends Stream<? extends R>> mapper) {
+    public <R> Stream<R> flatMap(ThrowingFunction<? super T, ? extends Stream<? extends R>> mapper) {
         Check.notNull(COMPONENT, "mapper", mapper);
         return derive("flatMap", new FlatMap<>(stage, mapper));
     }
@@ -118,19 +118,19 @@ final class StreamImpl<T> implements Stream<T> {
     }
 
     @Override
-    public Stream<T> peek(Consumer<? super T> action) {
+    public Stream<T> peek(ThrowingConsumer<? super T> action) {
         Check.notNull(COMPONENT, "action", action);
         return derive("peek", new Ops.Peek<>(stage, action));
     }
 
     @Override
-    public Stream<T> takeWhile(Predicate<? super T> predicate) {
+    public Stream<T> takeWhile(ThrowingPredicate<? super T> predicate) {
         Check.notNull(COMPONENT, "predicate", predicate);
         return derive("takeWhile", new Ops.TakeWhile<>(stage, predicate));
     }
 
     @Override
-    public Stream<T> dropWhile(Predicate<? super T> predicate) {
+    public Stream<T> dropWhile(ThrowingPredicate<? super T> predicate) {
         Check.notNull(COMPONENT, "predicate", predicate);
         return derive("dropWhile", new Ops.DropWhile<>(stage, predicate));
     }
@@ -164,7 +164,7 @@ final class StreamImpl<T> implements Stream<T> {
     }
 
     @Override
-    public <R> Stream<R> mapConcurrent(int parallelism, Function<? super T, ? extends R> mapper) {
+    public <R> Stream<R> mapConcurrent(int parallelism, ThrowingFunction<? super T, ? extends R> mapper) {
         Check.positive(COMPONENT, "parallelism", parallelism, "the most mapper calls running at once");
         Check.notNull(COMPONENT, "mapper", mapper);
         return derive("mapConcurrent", new MapConcurrent<>(stage, parallelism, mapper, shared));
@@ -216,10 +216,14 @@ final class StreamImpl<T> implements Stream<T> {
     }
 
     @Override
-    public void forEach(Context ctx, Consumer<? super T> action) throws InterruptedException {
+    public void forEach(Context ctx, ThrowingConsumer<? super T> action) throws InterruptedException {
         Check.notNull(COMPONENT, "action", action);
         run("forEach", ctx, t -> {
-            action.accept(t);
+            try {
+                action.accept(t);
+            } catch (Exception e) {
+                throw Failures.rethrow(shared, "the function given to forEach()", e);
+            }
             return true;
         });
     }
@@ -286,27 +290,34 @@ final class StreamImpl<T> implements Stream<T> {
     }
 
     @Override
-    public boolean anyMatch(Context ctx, Predicate<? super T> predicate) throws InterruptedException {
+    public boolean anyMatch(Context ctx, ThrowingPredicate<? super T> predicate) throws InterruptedException {
         return firstWhere("anyMatch", ctx, predicate, true);
     }
 
     @Override
-    public boolean allMatch(Context ctx, Predicate<? super T> predicate) throws InterruptedException {
+    public boolean allMatch(Context ctx, ThrowingPredicate<? super T> predicate) throws InterruptedException {
         return !firstWhere("allMatch", ctx, predicate, false);
     }
 
     @Override
-    public boolean noneMatch(Context ctx, Predicate<? super T> predicate) throws InterruptedException {
+    public boolean noneMatch(Context ctx, ThrowingPredicate<? super T> predicate) throws InterruptedException {
         return !firstWhere("noneMatch", ctx, predicate, true);
     }
 
     /** Whether some element has {@code predicate == wanted}; stops at the first. */
-    private boolean firstWhere(String op, Context ctx, Predicate<? super T> predicate, boolean wanted)
+    private boolean firstWhere(String op, Context ctx, ThrowingPredicate<? super T> predicate, boolean wanted)
             throws InterruptedException {
         Check.notNull(COMPONENT, "predicate", predicate);
         Box<T> box = new Box<>();
+        String what = "the function given to " + op + "()";
         run(op, ctx, t -> {
-            if (predicate.test(t) == wanted) {
+            boolean test;
+            try {
+                test = predicate.test(t);
+            } catch (Exception e) {
+                throw Failures.rethrow(shared, what, e);
+            }
+            if (test == wanted) {
                 box.found = true;
                 return false;
             }

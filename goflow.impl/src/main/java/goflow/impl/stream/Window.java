@@ -68,7 +68,7 @@ final class Window<T> extends Stage<List<T>> {
                 }
                 if (finished) {
                     if (failure != null) {
-                        throw Failures.rethrow(failure);
+                        throw Failures.rethrow(shared, "the upstream of window()", failure);
                     }
                     return true;
                 }

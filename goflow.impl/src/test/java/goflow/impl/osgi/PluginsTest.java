@@ -16,7 +16,7 @@ import goflow.api.Registration;
 import goflow.api.context.Context;
 import goflow.api.stream.SourceStats;
 import goflow.api.pipeline.Stage;
-import goflow.api.pipeline.ThrowingFunction;
+import goflow.api.function.ThrowingFunction;
 import goflow.api.stream.StreamSource;
 import goflow.impl.GoFlowImpl;
 
