@@ -23,9 +23,10 @@ import goflow.api.function.ThrowingFunction;
  *
  * <p>Failures: whatever the mapper throws (any {@code Throwable}, checked exceptions and
  * {@code InterruptedException} included) is kept in its slot and thrown by the calling thread
- * when the slot's turn comes, through {@link Failures#rethrow}. A mapper interrupted by
- * {@link Workers#stop()} fails a slot nobody will take any more, so that interruption is never
- * reported.
+ * when the slot's turn comes, through {@link Failures#rethrow}; the worker goes on with the next
+ * slot (an interrupt the mapper left set is cleared by the next wait, and only ends the worker
+ * when the stream is stopping). A mapper interrupted by {@link Workers#stop()} fails a slot nobody
+ * will take any more, so that interruption is never reported.
  */
 final class MapConcurrent<T, R> extends Stage<R> {
     private final Stage<T> up;
@@ -128,7 +129,8 @@ final class MapConcurrent<T, R> extends Stage<R> {
                 try {
                     slot = work.take();
                 } catch (InterruptedException e) {
-                    return;
+                    // From stop(), or left set by the previous mapper call: only the first ends the worker.
+                    continue;
                 }
                 try {
                     slot.result = mapper.apply(slot.input);

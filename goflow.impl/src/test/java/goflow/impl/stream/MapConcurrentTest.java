@@ -174,6 +174,17 @@ class MapConcurrentTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aMapperThatLeavesItsThreadInterruptedDoesNotStopItsWorker() throws Exception {
+        // e.g. a mapper that caught an InterruptedException somewhere and restored the flag
+        List<Integer> out = goflow.stream(range(5)).mapConcurrent(1, x -> {
+            Thread.currentThread().interrupt();
+            return x;
+        }).toList(ctx);
+        assertEquals(range(5), out);
+        assertTrue(streamThreads().isEmpty());
+    }
+
+    @Test
     void anEmptyUpstreamStartsNoThread() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         assertEquals(List.of(), goflow.streams().<Integer>empty().mapConcurrent(4, x -> calls.incrementAndGet())
