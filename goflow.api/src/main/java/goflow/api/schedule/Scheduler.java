@@ -66,7 +66,8 @@ public interface Scheduler extends Primitive {
     void start();
 
     /**
-     * Stops: no run starts any more, the contexts of active runs are cancelled, and this waits up to
+     * Stops: no run starts any more (a run already queued in the pool ends cancelled without its
+     * job starting), the contexts of active runs are cancelled, and this waits up to
      * the builder's stop timeout for them to end. Tasks stay scheduled. Idempotent (a second call
      * waits again for runs still active). Called from one of this scheduler's own jobs, it does not
      * wait (it would wait for itself) and returns false.

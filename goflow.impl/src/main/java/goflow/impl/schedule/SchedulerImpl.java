@@ -53,6 +53,10 @@ import goflow.impl.internal.PrimitiveRegistry;
  * and recomputed when the offset between wall and monotonic time moves by more than WALL_SLACK.
  * When such a task comes due it is checked against the wall clock once more.
  *
+ * A run asks mayStart() under the lock just before its job begins; stop() clears runContext under
+ * the lock before it cancels anything, so no run begins once stop() has begun, even one the pool
+ * takes while stop() is still cancelling the run contexts one by one.
+ *
  * Runs end in complete(), on the pool thread (or on the thread that saw the pool drop the run);
  * it records the outcome, re-arms fixed-delay tasks and retries, and wakes a stop() that waits.
  * No user code, pool call, clock timer or context cancellation runs under the lock.
@@ -524,12 +528,15 @@ public final class SchedulerImpl implements Scheduler {
     /** A run decided under the lock, submitted outside it. */
     private static final class Dispatch {
         final TaskImpl task;
+        /** The start's context (the scheduler's runContext when the run was decided). */
+        final CancellableContext start;
         final CancellableContext ctx;
         final WorkerPool pool;
         final Executor executor;
 
-        Dispatch(TaskImpl task, CancellableContext ctx, WorkerPool pool, Executor executor) {
+        Dispatch(TaskImpl task, CancellableContext start, CancellableContext ctx, WorkerPool pool, Executor executor) {
             this.task = task;
+            this.start = start;
             this.ctx = ctx;
             this.pool = pool;
             this.executor = executor;
@@ -639,12 +646,12 @@ public final class SchedulerImpl implements Scheduler {
         CancellableContext ctx = runContext.withCancel();
         t.active.add(ctx);
         activeRuns++;
-        dispatches.add(new Dispatch(t, ctx, pool, executor));
+        dispatches.add(new Dispatch(t, runContext, ctx, pool, executor));
     }
 
     /** Hands a run to the pool or executor. Outside the lock. */
     private void submit(Dispatch d) {
-        Run run = new Run(this, d.task, d.ctx);
+        Run run = new Run(this, d.task, d.start, d.ctx);
         try {
             if (d.pool != null) {
                 d.pool.submit(d.ctx, run).whenComplete((result, error) -> run.notRun(
@@ -654,6 +661,23 @@ public final class SchedulerImpl implements Scheduler {
             }
         } catch (RuntimeException e) {
             run.notRun(e);
+        }
+    }
+
+    /**
+     * Whether a run decided under the start context {@code start} may begin its job. False once
+     * {@link #stop(Duration)} has begun: stop clears {@link #runContext} under the lock before it
+     * cancels any run context, and the run contexts are cancelled one by one, so a worker freed
+     * meanwhile could otherwise take a queued run whose context is still live. Taking the lock
+     * here makes the check and stop's first step ordered: a run either began before stop did or
+     * never begins.
+     */
+    boolean mayStart(CancellableContext start) {
+        lock.lock();
+        try {
+            return runContext == start;
+        } finally {
+            lock.unlock();
         }
     }
 

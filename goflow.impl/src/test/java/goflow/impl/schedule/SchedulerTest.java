@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
 import goflow.api.context.CancelledException;
+import goflow.api.pool.WorkerPool;
 import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.RunOutcome;
 import goflow.api.schedule.ScheduledTask;
@@ -401,6 +402,53 @@ class SchedulerTest extends SchedulerTestSupport {
         queued.remove(0).run();
         assertEquals(1, runs.get());
         assertEquals(ScheduledTask.State.DONE, t.state());
+    }
+
+    /**
+     * One worker busy, five one-shot runs queued behind it. stop() cancels the start's context,
+     * whose children (the run contexts) are cancelled one by one; here the first child's cancel
+     * callback holds the stopping thread until the worker has dealt with the next queued run, so
+     * the worker takes that run while its context is still live. No queued run may start once
+     * stop() has begun.
+     */
+    @Test
+    void noQueuedRunStartsOnceStopHasBegun() throws Exception {
+        Scheduler s = goflow.scheduler().name("racy").workers(1).stopTimeout(Duration.ofSeconds(30)).build();
+        s.start();
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch firstCancelled = new CountDownLatch(1);
+        List<ScheduledTask> queued = new CopyOnWriteArrayList<>();
+        AtomicInteger queuedStarted = new AtomicInteger();
+        ScheduledTask first = s.once(Duration.ZERO, ctx -> {
+            ctx.onDone(() -> {
+                firstCancelled.countDown();
+                // Runs on the stopping thread, before the other run contexts are cancelled:
+                // wait until the worker has taken the next queued run and it has ended.
+                Eventually.until(() -> queued.get(0).runCount() == 1);
+            });
+            firstRunning.countDown();
+            firstCancelled.await();
+        });
+        firstRunning.await();
+        for (int i = 0; i < 5; i++) {
+            queued.add(s.once(Duration.ZERO, ctx -> queuedStarted.incrementAndGet()));
+        }
+        WorkerPool pool = goflow.registry().find("racy-pool", WorkerPool.class).orElseThrow();
+        Eventually.until(() -> pool.stats().queued() == 5);
+
+        assertTrue(s.stop());
+        assertEquals(0, queuedStarted.get());
+        assertEquals(RunOutcome.Status.SUCCEEDED, first.lastOutcome().orElseThrow().status());
+        for (ScheduledTask t : queued) {
+            // never started: CANCELLED, and still scheduled, to run at the next start
+            Eventually.until(() -> t.runCount() == 1);
+            assertEquals(RunOutcome.Status.CANCELLED, t.lastOutcome().orElseThrow().status());
+            assertEquals(ScheduledTask.State.SCHEDULED, t.state());
+        }
+        s.start();
+        Eventually.until(() -> queuedStarted.get() == 5);
+        Eventually.until(() -> queued.stream().allMatch(t -> t.state() == ScheduledTask.State.DONE));
+        assertTrue(s.stop());
     }
 
     @Test
