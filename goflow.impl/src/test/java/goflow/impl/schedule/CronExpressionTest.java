@@ -102,11 +102,12 @@ class CronExpressionTest {
         "0 * * * *           | Europe/Berlin | 2026-03-29T03:00:00+02:00 | 2026-03-29T04:00+02:00",
         "*/15 * * * *        | Europe/Berlin | 2026-03-29T01:50:00+01:00 | 2026-03-29T03:00+02:00",
         "*/15 * * * *        | Europe/Berlin | 2026-03-29T03:00:00+02:00 | 2026-03-29T03:15+02:00",
-        // Europe/Berlin, fall back 2026-10-25 03:00 CEST -> 02:00 CET: a repeated time fires once, first occurrence
+        // Europe/Berlin, fall back 2026-10-25 03:00 CEST -> 02:00 CET: a repeated time fires once, first
+        // occurrence, for a job at a particular time; an interval-style job fires in both (CronDaylightSavingTest)
         "30 2 * * *          | Europe/Berlin | 2026-10-24T12:00:00+02:00 | 2026-10-25T02:30+02:00",
         "30 2 * * *          | Europe/Berlin | 2026-10-25T02:30:00+02:00 | 2026-10-26T02:30+01:00",
-        "0 * * * *           | Europe/Berlin | 2026-10-25T02:00:00+02:00 | 2026-10-25T03:00+01:00",
-        "*/30 * * * *        | Europe/Berlin | 2026-10-25T02:10:00+01:00 | 2026-10-25T03:00+01:00",
+        "0 * * * *           | Europe/Berlin | 2026-10-25T02:00:00+02:00 | 2026-10-25T02:00+01:00",
+        "*/30 * * * *        | Europe/Berlin | 2026-10-25T02:10:00+01:00 | 2026-10-25T02:30+01:00",
         "0 0 * * *           | Europe/Berlin | 2026-10-24T12:00:00+02:00 | 2026-10-25T00:00+02:00",
         "0 0 * * *           | Europe/Berlin | 2026-10-25T00:00:00+02:00 | 2026-10-26T00:00+01:00",
         // America/New_York, spring forward 2026-03-08 02:00 EST -> 03:00 EDT
@@ -118,7 +119,7 @@ class CronExpressionTest {
         "30 1 * * *          | America/New_York | 2026-10-31T12:00:00-04:00 | 2026-11-01T01:30-04:00",
         "30 1 * * *          | America/New_York | 2026-11-01T01:30:00-04:00 | 2026-11-02T01:30-05:00",
         "30 1 * * *          | America/New_York | 2026-11-01T01:10:00-05:00 | 2026-11-02T01:30-05:00",
-        "0 * * * *           | America/New_York | 2026-11-01T01:00:00-04:00 | 2026-11-01T02:00-05:00",
+        "0 * * * *           | America/New_York | 2026-11-01T01:00:00-04:00 | 2026-11-01T01:00-05:00",
     })
     void nextFire(String expr, String zone, String after, String expected) {
         assertEquals(expected, next(expr.strip(), zone.strip(), after.strip()));

@@ -153,6 +153,25 @@ class SchedulerTest extends SchedulerTestSupport {
     }
 
     @Test
+    void anIntervalCronJobKeepsRunningThroughTheRepeatedHour() {
+        // Berlin falls back at 2026-10-25 01:00 UTC (03:00 CEST -> 02:00 CET): 02:00-02:59 happens twice
+        Scheduler s = builder().zone(ZoneId.of("Europe/Berlin")).build();
+        s.start();
+        clock.advance(Duration.between(T0, Instant.parse("2026-10-24T23:50:00Z"))); // 01:50 CEST
+        settle(s);
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        List<String> quarterly = new CopyOnWriteArrayList<>();
+        List<String> daily = new CopyOnWriteArrayList<>();
+        s.cron("*/15 * * * *", ctx -> quarterly.add(clock.instant().atZone(berlin).toOffsetDateTime().toString()));
+        s.cron("30 2 * * *", ctx -> daily.add(clock.instant().atZone(berlin).toOffsetDateTime().toString()));
+        advance(s, Duration.ofMinutes(5), 30); // to 03:20 CET
+        assertEquals(List.of("2026-10-25T02:00+02:00", "2026-10-25T02:15+02:00", "2026-10-25T02:30+02:00",
+                "2026-10-25T02:45+02:00", "2026-10-25T02:00+01:00", "2026-10-25T02:15+01:00", "2026-10-25T02:30+01:00",
+                "2026-10-25T02:45+01:00", "2026-10-25T03:00+01:00", "2026-10-25T03:15+01:00"), quarterly);
+        assertEquals(List.of("2026-10-25T02:30+02:00"), daily);
+    }
+
+    @Test
     void cronEveryMinuteAndTimeZonePrefix() {
         Scheduler s = builder().zone(ZoneId.of("UTC")).build();
         s.start();
