@@ -18,8 +18,12 @@ import org.osgi.annotation.versioning.ProviderType;
  * 0-59, hour 0-23, day-of-month 1-31, month 1-12 or {@code JAN}-{@code DEC}, day-of-week 0-7 or
  * {@code SUN}-{@code SAT} (0 and 7 are Sunday); names are case-insensitive. Ranges do not wrap
  * ({@code FRI-MON} is an error; write {@code FRI-7,1} or {@code FRI,SAT,SUN,MON}).
- * An optional prefix {@code TZ=<zone> } or {@code CRON_TZ=<zone> } (an IANA zone id) sets the time
- * zone; it overrides the zone given to the factory. Descriptors: {@code @yearly} and
+ * An optional prefix {@code TZ=<zone> } or {@code CRON_TZ=<zone> } sets the time zone; it
+ * overrides the zone given to the factory. The zone is an IANA zone id, as listed by
+ * {@link ZoneId#getAvailableZoneIds()} ({@code Europe/Berlin}, {@code UTC}, {@code Etc/GMT-1});
+ * a UTC offset such as {@code +01:00}, {@code UTC+1} or {@code Z} is rejected (write
+ * {@code Etc/GMT-1} for a fixed UTC+01:00, or give the offset as the factory's zone).
+ * Descriptors, case-insensitive like the names: {@code @yearly} and
  * {@code @annually} ({@code 0 0 1 1 *}), {@code @monthly} ({@code 0 0 1 * *}), {@code @weekly}
  * ({@code 0 0 * * 0}), {@code @daily} and {@code @midnight} ({@code 0 0 * * *}), {@code @hourly}
  * ({@code 0 * * * *}), and {@code @every <duration>} with a Go-style duration such as

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
+import java.time.zone.ZoneRulesProvider;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,11 +100,7 @@ public final class CronExpression implements Cron {
                 throw new CronSyntaxException(expression, "time zone", rest.substring(0, rest.indexOf('=') + 1),
                         "missing zone id, e.g. TZ=Europe/Berlin");
             }
-            try {
-                zone = ZoneId.of(id);
-            } catch (DateTimeException e) {
-                throw new CronSyntaxException(expression, "time zone", id, "unknown time zone id");
-            }
+            zone = prefixZone(expression, rest.substring(0, rest.indexOf('=') + 1), id);
             if (blank < 0) {
                 throw new CronSyntaxException(expression, "expression", rest, "the time zone must be followed by the fields");
             }
@@ -113,6 +110,32 @@ public final class CronExpression implements Cron {
             return parseDescriptor(expression, rest, zone);
         }
         return parseFields(expression, rest, zone);
+    }
+
+    /**
+     * Resolves the zone of a {@code TZ=} / {@code CRON_TZ=} prefix: an IANA zone id only. A UTC
+     * offset ({@code +01:00}, {@code UTC+1}, {@code Z}), which {@link ZoneId#of} also accepts, is
+     * rejected with the IANA id to write instead.
+     */
+    private static ZoneId prefixZone(String expression, String prefix, String id) {
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(id);
+        } catch (DateTimeException e) {
+            throw new CronSyntaxException(expression, "time zone", id, "unknown time zone id");
+        }
+        if (ZoneRulesProvider.getAvailableZoneIds().contains(id)) {
+            return zone;
+        }
+        ZoneOffset offset = zone.getRules().getOffset(Instant.EPOCH); // not a region: a fixed offset
+        int seconds = offset.getTotalSeconds();
+        String etc = seconds == 0 ? "Etc/UTC"
+                : "Etc/GMT" + (seconds > 0 ? "-" : "+") + Math.abs(seconds / 3600);
+        String instead = seconds % 3600 == 0 && ZoneRulesProvider.getAvailableZoneIds().contains(etc)
+                ? "write " + prefix + etc + (seconds == 0 ? "" : " (IANA inverts the sign)")
+                : "give the offset as the zone of the scheduler or of GoFlow.cron(expression, zone) instead";
+        throw new CronSyntaxException(expression, "time zone", id, "a UTC offset, not an IANA zone id: " + prefix
+                + " takes a zone such as Europe/Berlin; for the fixed offset " + offset + " " + instead);
     }
 
     private static CronExpression parseDescriptor(String expression, String rest, ZoneId zone) {

@@ -175,7 +175,8 @@ class CronExpressionTest {
         "0 0 29 2 *", "0 0 31 2 MON", "0 0 30 1-2 *", "1,2,3-5,10-20/3 * * * *", "0 0 * * 7/1", "0 0 * * 5/1",
         "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly", "@Daily", "@every 1h30m",
         "@every 10s", "@every 250ms", "@every 1.5h", "@every 2h45m30s", "@every 100us", "@every PT10S",
-        "TZ=UTC 0 * * * *", "CRON_TZ=America/New_York 0 9 * * *", "TZ=Europe/Berlin @daily",
+        "TZ=UTC 0 * * * *", "TZ=Etc/UTC 0 * * * *", "TZ=GMT 0 * * * *", "TZ=Etc/GMT-1 0 * * * *",
+        "CRON_TZ=America/New_York 0 9 * * *", "TZ=Europe/Berlin @daily", "@DAILY", "@EVERY 5m", "TZ=UTC @Hourly",
         "TZ=Europe/Berlin @every 5m", "0 0 * * FRI-7",
     })
     void accepted(String expr) {
@@ -241,6 +242,14 @@ class CronExpressionTest {
         "@fortnightly          | expression   | @fortnightly   | unknown descriptor",
         "@                     | expression   | @              | unknown descriptor",
         "TZ=Mars/Base 0 * * * *| time zone    | Mars/Base      | unknown time zone id",
+        // the prefix takes IANA zone ids only: a UTC offset is rejected, naming the prefix and the IANA way to write it
+        "TZ=+01:00 0 * * * *   | time zone    | +01:00         | a UTC offset, not an IANA zone id: TZ= takes a zone such as Europe/Berlin; for the fixed offset +01:00 write TZ=Etc/GMT-1 (IANA inverts the sign)",
+        "CRON_TZ=-05:00 @daily | time zone    | -05:00         | a UTC offset, not an IANA zone id: CRON_TZ= takes a zone such as Europe/Berlin; for the fixed offset -05:00 write CRON_TZ=Etc/GMT+5",
+        "TZ=UTC+01:00 0 * * * *| time zone    | UTC+01:00      | TZ= takes a zone such as Europe/Berlin; for the fixed offset +01:00 write TZ=Etc/GMT-1",
+        "TZ=GMT+1 0 * * * *    | time zone    | GMT+1          | for the fixed offset +01:00 write TZ=Etc/GMT-1",
+        "TZ=Z 0 * * * *        | time zone    | Z              | for the fixed offset Z write TZ=Etc/UTC",
+        "TZ=UT 0 * * * *       | time zone    | UT             | for the fixed offset Z write TZ=Etc/UTC",
+        "TZ=+05:30 0 * * * *   | time zone    | +05:30         | a UTC offset, not an IANA zone id: TZ= takes a zone such as Europe/Berlin; for the fixed offset +05:30 give the offset as the zone of the scheduler or of GoFlow.cron(expression, zone) instead",
         "TZ=Europe/Berlin      | expression   | TZ=Europe/Berlin | the time zone must be followed by the fields",
         "'TZ= 0 * * * *'       | time zone    | TZ=            | missing zone id, e.g. TZ=Europe/Berlin",
         "TZ=UTC 0 * * *        | expression   | 0 * * *        | found 4",
