@@ -35,9 +35,11 @@ import org.osgi.annotation.versioning.ProviderType;
  * ({@code 0 9 15 * MON} fires on the 15th and on every Monday); otherwise both must match.
  *
  * <p><b>Rejected at parse time</b> with a {@link CronSyntaxException} naming the field and the
- * offending token: malformed syntax, values out of range, unknown names, a step of zero or larger
- * than the field's range, reversed ranges, and expressions that can never fire, such as
- * {@code 0 0 30 2 *} (30 February).
+ * offending token: malformed syntax, values out of range, unknown names, a step of zero, a step at
+ * least as long as the field's whole range (it would select only the first value, as
+ * {@code *}{@code /31} does in the day-of-month field: write the value alone or a shorter step),
+ * reversed ranges, a UTC offset as the zone prefix, and
+ * expressions that can never fire, such as {@code 0 0 30 2 *} (30 February).
  *
  * <p><b>Daylight-saving time</b> (the rule of cronie, the cron of most Linux systems). Fields are
  * matched against the wall clock of the zone; what happens when that clock jumps depends on the

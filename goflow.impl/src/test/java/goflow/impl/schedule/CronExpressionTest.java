@@ -207,10 +207,16 @@ class CronExpressionTest {
         "* * * * JAN           | day-of-week  | JAN            | not a number or a name (day-of-week takes 0-7 or SUN-SAT)",
         "* * * * MON-FOO       | day-of-week  | FOO            | not a number or a name",
         "* * * * MONDAY        | day-of-week  | MONDAY         | not a number or a name",
-        "a * * * *             | minute       | a              | not a number (minute takes 0-59)",
+        "a * * * *             | minute       | a              | not a number",
         "*/0 * * * *           | minute       | */0            | step must be positive",
-        "*/60 * * * *          | minute       | */60           | step 60 exceeds the minute range 0-59",
-        "* * */31 * *          | day-of-month | */31           | step 31 exceeds the day-of-month range 1-31",
+        "*/60 * * * *          | minute       | */60           | step 60 selects only the first value, 0: write 0 for that value alone, or a step of at most 59",
+        "* * */31 * *          | day-of-month | */31           | step 31 selects only the first value, 1: write 1 for that value alone, or a step of at most 30",
+        "0 0 */31 * *          | day-of-month | */31           | step 31 selects only the first value, 1: write 1 for that value alone",
+        "0 0 10-20/31 * *      | day-of-month | 10-20/31       | step 31 selects only the first value, 10: write 10 for that value alone, or a step of at most 10",
+        "0 0 * * */7           | day-of-week  | */7            | step 7 selects only the first value, 0: write 0 for that value alone, or a step of at most 6",
+        "0 0 * */12 *          | month        | */12           | step 12 selects only the first value, 1: write 1 for that value alone, or a step of at most 11",
+        "*/99999 * * * *       | minute       | */99999        | step 99999 selects only the first value, 0",
+        "0 0 31/31 * *         | day-of-month | 31/31          | step 31 selects only the first value, 31: write 31 for that value alone",
         "*/ * * * *            | minute       | */             | step must be a positive whole number",
         "*/x * * * *           | minute       | */x            | step must be a positive whole number",
         "1/2/3 * * * *         | minute       | 1/2/3          | step must be a positive whole number",
@@ -271,6 +277,12 @@ class CronExpressionTest {
         e = assertThrows(CronSyntaxException.class, () -> CronExpression.parse("0 0 30 2 *", UTC));
         assertEquals("cron: invalid day-of-month=\"30\" (can never fire: no selected month has such a day) "
                 + "- in expression \"0 0 30 2 *\"", e.getMessage());
+        e = assertThrows(CronSyntaxException.class, () -> CronExpression.parse("0 0 */31 * *", UTC));
+        assertEquals("cron: invalid day-of-month=\"*/31\" (step 31 selects only the first value, 1: write 1 for that "
+                + "value alone, or a step of at most 30) - in expression \"0 0 */31 * *\"", e.getMessage());
+        e = assertThrows(CronSyntaxException.class, () -> CronExpression.parse("0 0 31/31 * *", UTC));
+        assertEquals("cron: invalid day-of-month=\"31/31\" (step 31 selects only the first value, 31: write 31 for "
+                + "that value alone) - in expression \"0 0 31/31 * *\"", e.getMessage());
     }
 
     @Test
