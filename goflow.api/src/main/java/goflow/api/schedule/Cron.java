@@ -123,16 +123,28 @@ public interface Cron {
     /**
      * Returns the earliest fire time strictly after {@code after}.
      *
+     * <p>Every accepted expression fires again within a few years, so there is always an answer
+     * except near the end of the supported range of dates (the year 999,999,999, where
+     * {@link ZonedDateTime} ends): then, when no fire time follows that a {@code ZonedDateTime}
+     * can hold, this throws a {@link java.time.DateTimeException} saying so. A {@link Scheduler}
+     * ends such a task ({@link ScheduledTask.State#DONE}) after its last run.
+     *
      * @param after the reference time, in any zone
      * @return the next fire time, in {@link #zone()}
+     * @throws java.time.DateTimeException if no fire time follows within the supported range
      */
     ZonedDateTime next(ZonedDateTime after);
 
     /**
      * Returns the earliest fire time strictly after {@code after}.
      *
+     * <p>As {@link #next(ZonedDateTime)}: near the end of the supported range of dates, when no
+     * fire time follows ({@link Instant#MAX} for {@code @every}, the last local date-time of the
+     * zone for the others), this throws a {@link java.time.DateTimeException} saying so.
+     *
      * @param after the reference instant
      * @return the next fire instant
+     * @throws java.time.DateTimeException if no fire time follows within the supported range
      */
     Instant next(Instant after);
 }

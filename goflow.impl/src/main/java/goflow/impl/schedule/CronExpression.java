@@ -233,7 +233,12 @@ public final class CronExpression implements Cron {
     @Override
     public ZonedDateTime next(ZonedDateTime after) {
         Objects.requireNonNull(after, "after");
-        return next(after.toInstant()).atZone(zone);
+        Instant next = next(after.toInstant());
+        try {
+            return next.atZone(zone);
+        } catch (DateTimeException e) { // an instant beyond the last date-time
+            throw noFireTime(after.toInstant(), e);
+        }
     }
 
     @Override

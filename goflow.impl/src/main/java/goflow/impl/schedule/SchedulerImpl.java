@@ -1,6 +1,7 @@
 package goflow.impl.schedule;
 
 import java.lang.System.Logger.Level;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -450,19 +451,42 @@ public final class SchedulerImpl implements Scheduler {
                     t.dueNanos = now + t.firstDelayNanos;
                     break;
                 default:
-                    t.dueInstant = t.cron.next(wallNow);
+                    t.dueInstant = nextCron(t, wallNow);
             }
             t.hasDue = true;
         } else if (t.kind == TaskImpl.Kind.RATE && t.dueNanos - now < 0) {
             long missed = (now - t.dueNanos) / t.periodNanos + 1;
             t.dueNanos += missed * t.periodNanos;
         } else if (t.kind == TaskImpl.Kind.CRON && !t.dueInstant.isAfter(wallNow)) {
-            t.dueInstant = t.cron.next(wallNow);
+            t.dueInstant = nextCron(t, wallNow);
+        }
+        if (t.kind == TaskImpl.Kind.CRON && t.dueInstant == null) {
+            done(t);
+            return;
         }
         if (t.kind.wallClock()) {
             t.dueNanos = toNanos(t.dueInstant, now, wallNow);
         }
         enqueue(t);
+    }
+
+    /**
+     * The next fire time of a cron task strictly after {@code after}, or null when its expression
+     * has none left (only near the end of the supported range of dates). Under the lock.
+     */
+    private static Instant nextCron(TaskImpl t, Instant after) {
+        try {
+            return t.cron.next(after);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** Ends a repeating task that has no due time left; a run still active just ends. Under the lock. */
+    private void done(TaskImpl t) {
+        t.hasDue = false;
+        t.state = ScheduledTask.State.DONE;
+        table.remove(t.id, t);
     }
 
     private void enqueue(TaskImpl t) {
@@ -616,20 +640,24 @@ public final class SchedulerImpl implements Scheduler {
                 break;
             }
             case CRON: {
-                Instant next = t.cron.next(t.dueInstant);
+                Instant next = nextCron(t, t.dueInstant);
                 int missed = 0;
-                while (!next.isAfter(wallNow) && missed < 10_000) {
+                while (next != null && !next.isAfter(wallNow) && missed < 10_000) {
                     missed++;
-                    next = t.cron.next(next);
+                    next = nextCron(t, next);
                 }
-                if (!next.isAfter(wallNow)) {
-                    next = t.cron.next(wallNow);
+                if (next != null && !next.isAfter(wallNow)) {
+                    next = nextCron(t, wallNow);
                 }
                 t.skipped += missed;
                 skipped += missed;
-                t.dueInstant = next;
-                t.dueNanos = toNanos(next, now, wallNow);
-                enqueue(t);
+                if (next == null) {
+                    done(t); // this run is its last
+                } else {
+                    t.dueInstant = next;
+                    t.dueNanos = toNanos(next, now, wallNow);
+                    enqueue(t);
+                }
                 break;
             }
             default:

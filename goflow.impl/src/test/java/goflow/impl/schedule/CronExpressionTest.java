@@ -285,6 +285,38 @@ class CronExpressionTest {
                 + "that value alone) - in expression \"0 0 31/31 * *\"", e.getMessage());
     }
 
+    @ParameterizedTest(name = "{0} after {1}")
+    @CsvSource(delimiter = '|', value = {
+        "0 0 1 1 *    | +999999999-06-01T00:00:00Z",
+        "*/5 * * * *  | +999999999-12-31T23:58:00Z",
+        "0 0 29 2 *   | +999999996-03-01T00:00:00Z",
+        "@every 1h    | +1000000000-12-31T23:30:00Z",
+        "@daily       | +1000000000-12-31T23:59:59.999999999Z",
+    })
+    void noFireTimeLeftBeforeTheEndOfTheTimeLineIsADateTimeException(String expr, String after) {
+        Cron cron = CronExpression.parse(expr.strip(), UTC);
+        Instant t = Instant.parse(after.strip());
+        java.time.DateTimeException e = assertThrows(java.time.DateTimeException.class, () -> cron.next(t));
+        assertEquals("cron expression \"" + expr.strip() + "\" in Z has no fire time after " + t
+                + " within the supported range of dates", e.getMessage());
+        if (t.isAfter(java.time.LocalDateTime.MAX.toInstant(ZoneOffset.UTC))) {
+            return; // no ZonedDateTime is that late
+        }
+        e = assertThrows(java.time.DateTimeException.class, () -> cron.next(t.atZone(UTC)));
+        assertEquals("cron expression \"" + expr.strip() + "\" in Z has no fire time after " + t
+                + " within the supported range of dates", e.getMessage());
+    }
+
+    @Test
+    void aNextInstantThatNoZonedDateTimeCanHoldIsADateTimeExceptionToo() {
+        Cron cron = CronExpression.parse("@every 1h", UTC);
+        ZonedDateTime last = java.time.LocalDateTime.MAX.withNano(0).withSecond(0).withMinute(30).atZone(UTC);
+        assertEquals(Instant.parse("+1000000000-01-01T00:30:00Z"), cron.next(last.toInstant()));
+        java.time.DateTimeException e = assertThrows(java.time.DateTimeException.class, () -> cron.next(last));
+        assertEquals("cron expression \"@every 1h\" in Z has no fire time after +999999999-12-31T23:30:00Z within the "
+                + "supported range of dates", e.getMessage());
+    }
+
     @Test
     void nullArgumentsRejected() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> CronExpression.parse(null, UTC));

@@ -172,6 +172,29 @@ class SchedulerTest extends SchedulerTestSupport {
     }
 
     @Test
+    void aCronTaskWithNoFireTimeLeftIsDone() {
+        goflow.api.ManualClock end = new goflow.api.ManualClock(Instant.parse("+999999999-12-31T22:30:00Z"));
+        Scheduler s = goflow.scheduler().workers(1).clock(end).zone(java.time.ZoneOffset.UTC).build();
+        AtomicInteger runs = new AtomicInteger();
+        ScheduledTask whileStopped = s.cron("0 0 1 1 *", ctx -> runs.incrementAndGet());
+        s.start(); // the end of the time line is no reason for start() to fail
+        assertTrue(s.isRunning());
+        assertEquals(ScheduledTask.State.DONE, whileStopped.state());
+        ScheduledTask yearly = s.cron("@yearly", ctx -> runs.incrementAndGet());
+        assertEquals(ScheduledTask.State.DONE, yearly.state());
+        assertEquals(Optional.empty(), yearly.nextRun());
+        ScheduledTask hourly = s.cron("0 * * * *", ctx -> runs.incrementAndGet());
+        assertEquals(Optional.of(Instant.parse("+999999999-12-31T23:00:00Z")), hourly.nextRun());
+        end.advance(Duration.ofMinutes(30));
+        settle(s, end);
+        assertEquals(1, runs.get()); // its last run, then nothing follows
+        assertEquals(ScheduledTask.State.DONE, hourly.state());
+        assertEquals(RunOutcome.Status.SUCCEEDED, hourly.lastOutcome().orElseThrow().status());
+        assertEquals(List.of(), s.tasks());
+        assertTrue(s.stop());
+    }
+
+    @Test
     void cronEveryMinuteAndTimeZonePrefix() {
         Scheduler s = builder().zone(ZoneId.of("UTC")).build();
         s.start();
