@@ -27,8 +27,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * {@code @annually} ({@code 0 0 1 1 *}), {@code @monthly} ({@code 0 0 1 * *}), {@code @weekly}
  * ({@code 0 0 * * 0}), {@code @daily} and {@code @midnight} ({@code 0 0 * * *}), {@code @hourly}
  * ({@code 0 * * * *}), and {@code @every <duration>} with a Go-style duration such as
- * {@code 1h30m}, {@code 10s} or {@code 250ms} (or ISO-8601 {@code PT10S}), which fires every
- * duration after the previous fire.
+ * {@code 1h30m}, {@code 10s} or {@code 250ms} (or ISO-8601 {@code PT10S}), at least 1 ms, which
+ * fires every duration after the previous fire.
  *
  * <p><b>Day of month and day of week</b> combine as in Vixie cron: when both fields are restricted
  * (neither starts with {@code *} or {@code ?}) a day matches if <em>either</em> matches
@@ -38,7 +38,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * offending token: malformed syntax, values out of range, unknown names, a step of zero, a step at
  * least as long as the field's whole range (it would select only the first value, as
  * {@code *}{@code /31} does in the day-of-month field: write the value alone or a shorter step),
- * reversed ranges, a UTC offset as the zone prefix, and
+ * reversed ranges, a UTC offset as the zone prefix, an {@code @every} duration under 1 ms, and
  * expressions that can never fire, such as {@code 0 0 30 2 *} (30 February).
  *
  * <p><b>Daylight-saving time</b> (the rule of cronie, the cron of most Linux systems). Fields are

@@ -66,6 +66,12 @@ public final class SchedulerImpl implements Scheduler {
     private static final System.Logger LOG = System.getLogger(SchedulerImpl.class.getName());
     private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
     private static final long WALL_SLACK = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * The shortest period or delay of a repeating task ({@code every}, {@code withFixedDelay},
+     * {@code @every}): a shorter one would keep the scheduler thread, or a worker, busy with
+     * scheduling (every(1ns) came due again before each pass ended, so the thread never parked).
+     */
+    static final Duration MIN_PERIOD = Duration.ofMillis(1);
     /** Due times and periods longer than this (about 73 years) are clamped to it, so arithmetic never overflows. */
     private static final long FAR = Long.MAX_VALUE / 4;
 

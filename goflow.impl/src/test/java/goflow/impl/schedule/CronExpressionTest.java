@@ -174,7 +174,8 @@ class CronExpressionTest {
         "0 9 * * mon-Fri", "0 0 1 jan-jun/2 *", "0 0 1 JAN,Jul,dec *", "0 0 * * SUN,SAT", "0 0 0 1 1 ?",
         "0 0 29 2 *", "0 0 31 2 MON", "0 0 30 1-2 *", "1,2,3-5,10-20/3 * * * *", "0 0 * * 7/1", "0 0 * * 5/1",
         "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly", "@Daily", "@every 1h30m",
-        "@every 10s", "@every 250ms", "@every 1.5h", "@every 2h45m30s", "@every 100us", "@every PT10S",
+        "@every 10s", "@every 250ms", "@every 1.5h", "@every 2h45m30s", "@every 1500us", "@every 1ms",
+        "@every 1000000ns", "@every PT10S", "@every PT0.001S",
         "TZ=UTC 0 * * * *", "TZ=Etc/UTC 0 * * * *", "TZ=GMT 0 * * * *", "TZ=Etc/GMT-1 0 * * * *",
         "CRON_TZ=America/New_York 0 9 * * *", "TZ=Europe/Berlin @daily", "@DAILY", "@EVERY 5m", "TZ=UTC @Hourly",
         "TZ=Europe/Berlin @every 5m", "0 0 * * FRI-7",
@@ -243,6 +244,10 @@ class CronExpressionTest {
         "@every 10x            | @every       | 10x            | not a duration",
         "@every 1h 30m         | @every       | @every 1h 30m  | expected exactly one duration",
         "@every PT0S           | @every       | PT0S           | must be positive",
+        "@every 1ns            | @every       | 1ns            | must be at least 1ms; a shorter interval keeps a core busy with scheduling",
+        "@every 999us          | @every       | 999us          | must be at least 1ms",
+        "@every 0.5ms          | @every       | 0.5ms          | must be at least 1ms",
+        "@every PT0.0001S      | @every       | PT0.0001S      | must be at least 1ms",
         "@every Pxyz           | @every       | Pxyz           | not a duration",
         "@daily 5              | expression   | @daily 5       | @daily takes no fields",
         "@fortnightly          | expression   | @fortnightly   | unknown descriptor",
@@ -328,7 +333,7 @@ class CronExpressionTest {
     @Test
     void everyDurationIsExact() {
         assertEquals(Duration.ofHours(2).plusMinutes(45).plusSeconds(30), CronExpression.parse("@every 2h45m30s", UTC).every());
-        assertEquals(Duration.ofNanos(100_000), CronExpression.parse("@every 100us", UTC).every());
+        assertEquals(Duration.ofNanos(1_500_000), CronExpression.parse("@every 1500us", UTC).every());
         assertEquals(Duration.ofMinutes(90), CronExpression.parse("@every 1.5h", UTC).every());
     }
 }
