@@ -160,7 +160,7 @@ public final class SchedulerImpl implements Scheduler {
             runContext = Context.background(clock).withCancel();
             long now = clock.nanoTime();
             wallOffset = wallOffset(now);
-            for (TaskImpl t : table.values()) {
+            for (TaskImpl t : new ArrayList<>(table.values())) { // arming may end a task (no cron time left)
                 armOnStart(t, now);
             }
             life = LifeCycle.RUNNING;

@@ -177,9 +177,11 @@ class SchedulerTest extends SchedulerTestSupport {
         Scheduler s = goflow.scheduler().workers(1).clock(end).zone(java.time.ZoneOffset.UTC).build();
         AtomicInteger runs = new AtomicInteger();
         ScheduledTask whileStopped = s.cron("0 0 1 1 *", ctx -> runs.incrementAndGet());
+        ScheduledTask hourlyWhileStopped = s.cron("30 * * * *", ctx -> runs.incrementAndGet());
         s.start(); // the end of the time line is no reason for start() to fail
         assertTrue(s.isRunning());
         assertEquals(ScheduledTask.State.DONE, whileStopped.state());
+        assertEquals(Optional.of(Instant.parse("+999999999-12-31T23:30:00Z")), hourlyWhileStopped.nextRun());
         ScheduledTask yearly = s.cron("@yearly", ctx -> runs.incrementAndGet());
         assertEquals(ScheduledTask.State.DONE, yearly.state());
         assertEquals(Optional.empty(), yearly.nextRun());
@@ -190,6 +192,11 @@ class SchedulerTest extends SchedulerTestSupport {
         assertEquals(1, runs.get()); // its last run, then nothing follows
         assertEquals(ScheduledTask.State.DONE, hourly.state());
         assertEquals(RunOutcome.Status.SUCCEEDED, hourly.lastOutcome().orElseThrow().status());
+        assertEquals(List.of(hourlyWhileStopped), s.tasks());
+        end.advance(Duration.ofMinutes(30));
+        settle(s, end);
+        assertEquals(2, runs.get());
+        assertEquals(ScheduledTask.State.DONE, hourlyWhileStopped.state());
         assertEquals(List.of(), s.tasks());
         assertTrue(s.stop());
     }
