@@ -10,7 +10,8 @@ import org.osgi.annotation.versioning.ProviderType;
  * way to cancel it.
  *
  * <p>States: {@link State#SCHEDULED} → {@link State#DONE} (a one-shot task whose run, and retries,
- * ended) or → {@link State#CANCELLED} ({@link #cancel()}, {@link Scheduler#cancelAll()} or
+ * ended, or a cron task whose expression has no fire time left, see {@link Cron#next(Instant)})
+ * or → {@link State#CANCELLED} ({@link #cancel()}, {@link Scheduler#cancelAll()} or
  * {@link Scheduler#close()}). A finished or cancelled task leaves the scheduler's
  * {@link Scheduler#tasks() table}; the handle stays readable.
  *
@@ -99,7 +100,10 @@ public interface ScheduledTask {
     enum State {
         /** Waiting for its next run (or, while the scheduler is stopped, for the start). */
         SCHEDULED,
-        /** A one-shot task whose run ended (after its retries, if any). */
+        /**
+         * A one-shot task whose run ended (after its retries, if any), or a cron task whose
+         * expression has no fire time left (only near the end of the supported range of dates).
+         */
         DONE,
         /** Cancelled. */
         CANCELLED

@@ -66,7 +66,8 @@ public interface Scheduler extends Primitive {
     void start();
 
     /**
-     * Stops: no run starts any more, the contexts of active runs are cancelled, and this waits up to
+     * Stops: no run starts any more (a run already queued in the pool ends cancelled without its
+     * job starting), the contexts of active runs are cancelled, and this waits up to
      * the builder's stop timeout for them to end. Tasks stay scheduled. Idempotent (a second call
      * waits again for runs still active). Called from one of this scheduler's own jobs, it does not
      * wait (it would wait for itself) and returns false.
@@ -117,9 +118,10 @@ public interface Scheduler extends Primitive {
 
     /**
      * Runs {@code job} at a fixed rate: first after one {@code period}, then every {@code period}
-     * after the previous due time (not after the previous run's end).
+     * after the previous due time (not after the previous run's end). The period is at least 1 ms:
+     * a shorter one would keep a core busy with scheduling.
      *
-     * @param period positive
+     * @param period at least 1 ms
      * @param job the work
      * @return the task
      * @throws goflow.api.InvalidConfigException if an argument is invalid or the task table is full
@@ -129,9 +131,9 @@ public interface Scheduler extends Primitive {
 
     /**
      * Runs {@code job} with a fixed delay: first after one {@code delay}, then {@code delay} after
-     * the previous run ended. Runs never overlap.
+     * the previous run ended. Runs never overlap. The delay is at least 1 ms.
      *
-     * @param delay positive
+     * @param delay at least 1 ms
      * @param job the work
      * @return the task
      * @throws goflow.api.InvalidConfigException if an argument is invalid or the task table is full
@@ -272,7 +274,7 @@ public interface Scheduler extends Primitive {
         /**
          * Schedules the task at a fixed rate.
          *
-         * @param period positive
+         * @param period at least 1 ms
          * @return the task
          */
         ScheduledTask every(Duration period);
@@ -280,7 +282,7 @@ public interface Scheduler extends Primitive {
         /**
          * Schedules the task with a fixed delay between the end of a run and the next start.
          *
-         * @param delay positive
+         * @param delay at least 1 ms
          * @return the task
          */
         ScheduledTask withFixedDelay(Duration delay);

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
+import java.time.zone.ZoneRulesProvider;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,11 +50,19 @@ public final class CronExpression implements Cron {
     private final long daysOfWeek;
     /** Whether both day fields are restricted, so that either may match (Vixie OR). */
     private final boolean dayOr;
+    /**
+     * Whether the expression is interval-style and so follows elapsed time across daylight-saving
+     * changes: a {@code *} or {@code ?} leads its second, minute or hour field (or it is
+     * {@code @every}). Otherwise it runs at particular times. See {@link Cron}.
+     */
+    private final boolean interval;
 
-    private CronExpression(String expression, ZoneId zone, Duration every, long[] bits, boolean dayOr) {
+    private CronExpression(String expression, ZoneId zone, Duration every, long[] bits, boolean dayOr,
+            boolean interval) {
         this.expression = expression;
         this.zone = zone;
         this.every = every;
+        this.interval = interval;
         this.seconds = bits[0];
         this.minutes = bits[1];
         this.hours = bits[2];
@@ -91,11 +100,7 @@ public final class CronExpression implements Cron {
                 throw new CronSyntaxException(expression, "time zone", rest.substring(0, rest.indexOf('=') + 1),
                         "missing zone id, e.g. TZ=Europe/Berlin");
             }
-            try {
-                zone = ZoneId.of(id);
-            } catch (DateTimeException e) {
-                throw new CronSyntaxException(expression, "time zone", id, "unknown time zone id");
-            }
+            zone = prefixZone(expression, rest.substring(0, rest.indexOf('=') + 1), id);
             if (blank < 0) {
                 throw new CronSyntaxException(expression, "expression", rest, "the time zone must be followed by the fields");
             }
@@ -107,6 +112,32 @@ public final class CronExpression implements Cron {
         return parseFields(expression, rest, zone);
     }
 
+    /**
+     * Resolves the zone of a {@code TZ=} / {@code CRON_TZ=} prefix: an IANA zone id only. A UTC
+     * offset ({@code +01:00}, {@code UTC+1}, {@code Z}), which {@link ZoneId#of} also accepts, is
+     * rejected with the IANA id to write instead.
+     */
+    private static ZoneId prefixZone(String expression, String prefix, String id) {
+        ZoneId zone;
+        try {
+            zone = ZoneId.of(id);
+        } catch (DateTimeException e) {
+            throw new CronSyntaxException(expression, "time zone", id, "unknown time zone id");
+        }
+        if (ZoneRulesProvider.getAvailableZoneIds().contains(id)) {
+            return zone;
+        }
+        ZoneOffset offset = zone.getRules().getOffset(Instant.EPOCH); // not a region: a fixed offset
+        int seconds = offset.getTotalSeconds();
+        String etc = seconds == 0 ? "Etc/UTC"
+                : "Etc/GMT" + (seconds > 0 ? "-" : "+") + Math.abs(seconds / 3600);
+        String instead = seconds % 3600 == 0 && ZoneRulesProvider.getAvailableZoneIds().contains(etc)
+                ? "write " + prefix + etc + (seconds == 0 ? "" : " (IANA inverts the sign)")
+                : "give the offset as the zone of the scheduler or of GoFlow.cron(expression, zone) instead";
+        throw new CronSyntaxException(expression, "time zone", id, "a UTC offset, not an IANA zone id: " + prefix
+                + " takes a zone such as Europe/Berlin; for the fixed offset " + offset + " " + instead);
+    }
+
     private static CronExpression parseDescriptor(String expression, String rest, ZoneId zone) {
         String[] words = rest.split("\\s+");
         String name = words[0].toLowerCase(Locale.ROOT);
@@ -116,7 +147,7 @@ public final class CronExpression implements Cron {
                         "expected exactly one duration, e.g. @every 1h30m");
             }
             Duration d = GoDuration.parse(expression, words[1]);
-            return new CronExpression(expression, zone, d, new long[6], false);
+            return new CronExpression(expression, zone, d, new long[6], false, true);
         }
         String fields = DESCRIPTORS.get(name);
         if (fields == null) {
@@ -150,7 +181,11 @@ public final class CronExpression implements Cron {
         if (!dayOr) {
             checkSomeDayExists(expression, dom, bits[3], bits[4]);
         }
-        return new CronExpression(expression, zone, null, bits, dayOr);
+        boolean interval = false;
+        for (int i = 0; i < parts.length - 3; i++) { // second (if given), minute, hour
+            interval |= parts[i].startsWith("*") || parts[i].startsWith("?");
+        }
+        return new CronExpression(expression, zone, null, bits, dayOr, interval);
     }
 
     /** Rejects a day-of-month set that no selected month contains (e.g. 30 February). */
@@ -198,25 +233,91 @@ public final class CronExpression implements Cron {
     @Override
     public ZonedDateTime next(ZonedDateTime after) {
         Objects.requireNonNull(after, "after");
-        return next(after.toInstant()).atZone(zone);
+        Instant next = next(after.toInstant());
+        try {
+            return next.atZone(zone);
+        } catch (DateTimeException e) { // an instant beyond the last date-time
+            throw noFireTime(after.toInstant(), e);
+        }
     }
 
     @Override
     public Instant next(Instant after) {
         Objects.requireNonNull(after, "after");
-        if (every != null) {
-            return after.plus(every);
+        try {
+            if (every != null) {
+                return after.plus(every);
+            }
+            return interval ? nextByElapsedTime(after) : nextAtParticularTime(after);
+        } catch (DateTimeException | ArithmeticException e) {
+            throw noFireTime(after, e);
         }
+    }
+
+    /**
+     * Whether this expression follows elapsed time across daylight-saving changes (interval-style:
+     * a {@code *} or {@code ?} leads its second, minute or hour field, or {@code @every}) rather
+     * than running at particular wall times.
+     *
+     * @return true for an interval-style expression
+     */
+    public boolean followsElapsedTime() {
+        return interval;
+    }
+
+    private DateTimeException noFireTime(Instant after, Throwable cause) {
+        DateTimeException e = new DateTimeException("cron expression \"" + expression + "\" in " + zone
+                + " has no fire time after " + after + " within the supported range of dates");
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+
+    /**
+     * A job at particular times: wall times are searched in order; a wall time in a gap fires at
+     * the end of the gap, one in an overlap at its first occurrence, and one whose instant is not
+     * after {@code after} (the second occurrence, or a gap already fired) is passed over.
+     */
+    private Instant nextAtParticularTime(Instant after) {
         ZoneRules rules = zone.getRules();
         LocalDateTime local = LocalDateTime.ofInstant(after, zone).withNano(0).plusSeconds(1);
+        int lastYear = local.getYear() + SEARCH_YEARS;
         while (true) {
-            LocalDateTime match = nextLocal(local);
+            LocalDateTime match = nextLocal(local, null, lastYear);
+            if (match == null) {
+                throw noFireTime(after, null);
+            }
             Instant candidate = toInstant(rules, match);
             if (candidate.isAfter(after)) {
                 return candidate;
             }
-            // A wall time already passed: the second occurrence in an overlap, or a gap already fired.
             local = match.plusSeconds(1);
+        }
+    }
+
+    /**
+     * An interval-style job: the time line is cut at each offset transition into stretches of one
+     * offset, and each stretch is searched for the first matching wall time in it. So a wall time
+     * that a gap removes is never found, and one that an overlap repeats is found in both stretches.
+     */
+    private Instant nextByElapsedTime(Instant after) {
+        ZoneRules rules = zone.getRules();
+        Instant from = Instant.ofEpochSecond(after.getEpochSecond()).plusSeconds(1); // inclusive, whole seconds
+        int lastYear = LocalDateTime.ofInstant(from, zone).getYear() + SEARCH_YEARS;
+        while (true) {
+            ZoneOffset offset = rules.getOffset(from);
+            ZoneOffsetTransition change = rules.nextTransition(from);
+            LocalDateTime start = LocalDateTime.ofEpochSecond(from.getEpochSecond(), 0, offset);
+            LocalDateTime end = change == null ? null : change.getDateTimeBefore(); // exclusive, in offset
+            LocalDateTime match = nextLocal(start, end, lastYear);
+            if (match != null) {
+                return match.toInstant(offset);
+            }
+            if (change == null || start.getYear() > lastYear) {
+                throw noFireTime(after, null);
+            }
+            from = change.getInstant();
         }
     }
 
@@ -233,12 +334,16 @@ public final class CronExpression implements Cron {
         return offsets.isEmpty() ? t.getInstant() : local.toInstant(t.getOffsetBefore());
     }
 
-    /** Returns the first wall time at or after {@code from} (whole seconds) matching every field. */
-    private LocalDateTime nextLocal(LocalDateTime from) {
+    /**
+     * Returns the first wall time at or after {@code from} (whole seconds) and before {@code end}
+     * (none when null) matching every field, or null if there is none up to the end of
+     * {@code lastYear}.
+     */
+    private LocalDateTime nextLocal(LocalDateTime from, LocalDateTime end, int lastYear) {
         LocalDate date = from.toLocalDate();
         LocalTime time = from.toLocalTime();
-        int lastYear = date.getYear() + SEARCH_YEARS;
-        while (date.getYear() <= lastYear) {
+        LocalDate lastDate = end == null ? null : end.toLocalDate();
+        while (date.getYear() <= lastYear && (lastDate == null || !date.isAfter(lastDate))) {
             if ((months & (1L << date.getMonthValue())) == 0) {
                 date = date.withDayOfMonth(1).plusMonths(1);
                 time = LocalTime.MIDNIGHT;
@@ -251,13 +356,13 @@ public final class CronExpression implements Cron {
             }
             LocalTime t = nextTime(time);
             if (t != null) {
-                return date.atTime(t);
+                LocalDateTime match = date.atTime(t);
+                return end == null || match.isBefore(end) ? match : null;
             }
             date = date.plusDays(1);
             time = LocalTime.MIDNIGHT;
         }
-        throw new IllegalStateException("cron expression " + expression + " found no fire time in "
-                + SEARCH_YEARS + " years after " + from);
+        return null;
     }
 
     private boolean dayMatches(LocalDate date) {

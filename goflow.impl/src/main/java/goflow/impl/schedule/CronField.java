@@ -68,11 +68,7 @@ enum CronField {
             if (stepText.isEmpty() || !isDigits(stepText)) {
                 throw error(expression, part, "step must be a positive whole number");
             }
-            if (stepText.length() > 4 || Integer.parseInt(stepText) > openMax - min) {
-                throw error(expression, part, "step " + stepText + " exceeds the " + label + " range "
-                        + min + "-" + openMax);
-            }
-            step = Integer.parseInt(stepText);
+            step = stepText.length() > 4 ? Integer.MAX_VALUE : Integer.parseInt(stepText);
             if (step == 0) {
                 throw error(expression, part, "step must be positive");
             }
@@ -98,6 +94,12 @@ enum CronField {
                 lo = value(expression, range, part);
                 hi = stepped ? Math.max(lo, openMax) : lo;
             }
+        }
+        if (step > openMax - min) {
+            // Longer than the field itself: whatever the range, only its first value is selected.
+            String stepText = part.substring(slash + 1);
+            throw error(expression, part, "step " + stepText + " selects only the first value, " + lo + ": write " + lo
+                    + " for that value alone" + (hi > lo ? ", or a step of at most " + (hi - lo) : ""));
         }
         long bits = 0;
         for (int v = lo; v <= hi; v += step) {

@@ -29,6 +29,10 @@ final class GoDuration {
         if (d.isNegative() || d.isZero()) {
             throw new CronSyntaxException(expression, "@every", text, "must be positive");
         }
+        if (d.compareTo(SchedulerImpl.MIN_PERIOD) < 0) {
+            throw new CronSyntaxException(expression, "@every", text,
+                    "must be at least 1ms; a shorter interval keeps a core busy with scheduling");
+        }
         return d;
     }
 

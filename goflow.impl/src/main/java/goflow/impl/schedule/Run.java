@@ -20,13 +20,16 @@ final class Run implements Task<Void> {
 
     private final SchedulerImpl scheduler;
     private final TaskImpl task;
+    /** The context of the scheduler start that decided this run; see {@link SchedulerImpl#mayStart}. */
+    private final CancellableContext startContext;
     private final CancellableContext runContext;
     /** Set by whichever of execute() and notRun() comes first; the other does nothing. */
     private final AtomicBoolean claimed = new AtomicBoolean();
 
-    Run(SchedulerImpl scheduler, TaskImpl task, CancellableContext runContext) {
+    Run(SchedulerImpl scheduler, TaskImpl task, CancellableContext startContext, CancellableContext runContext) {
         this.scheduler = scheduler;
         this.task = task;
+        this.startContext = startContext;
         this.runContext = runContext;
     }
 
@@ -42,6 +45,10 @@ final class Run implements Task<Void> {
             return;
         }
         Instant started = scheduler.clock.instant();
+        if (!ctx.isDone() && !scheduler.mayStart(startContext)) {
+            // stop() has begun but has not reached this run's context yet: end it now, unstarted.
+            runContext.cancel();
+        }
         if (ctx.isDone()) {
             scheduler.complete(task, runContext, false, RunOutcome.Status.CANCELLED, started, 0,
                     ctx.error().orElse(null));

@@ -1,6 +1,7 @@
 package goflow.impl.schedule;
 
 import java.lang.System.Logger.Level;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -53,6 +54,10 @@ import goflow.impl.internal.PrimitiveRegistry;
  * and recomputed when the offset between wall and monotonic time moves by more than WALL_SLACK.
  * When such a task comes due it is checked against the wall clock once more.
  *
+ * A run asks mayStart() under the lock just before its job begins; stop() clears runContext under
+ * the lock before it cancels anything, so no run begins once stop() has begun, even one the pool
+ * takes while stop() is still cancelling the run contexts one by one.
+ *
  * Runs end in complete(), on the pool thread (or on the thread that saw the pool drop the run);
  * it records the outcome, re-arms fixed-delay tasks and retries, and wakes a stop() that waits.
  * No user code, pool call, clock timer or context cancellation runs under the lock.
@@ -61,6 +66,12 @@ public final class SchedulerImpl implements Scheduler {
     private static final System.Logger LOG = System.getLogger(SchedulerImpl.class.getName());
     private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
     private static final long WALL_SLACK = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * The shortest period or delay of a repeating task ({@code every}, {@code withFixedDelay},
+     * {@code @every}): a shorter one would keep the scheduler thread, or a worker, busy with
+     * scheduling (every(1ns) came due again before each pass ended, so the thread never parked).
+     */
+    static final Duration MIN_PERIOD = Duration.ofMillis(1);
     /** Due times and periods longer than this (about 73 years) are clamped to it, so arithmetic never overflows. */
     private static final long FAR = Long.MAX_VALUE / 4;
 
@@ -149,7 +160,7 @@ public final class SchedulerImpl implements Scheduler {
             runContext = Context.background(clock).withCancel();
             long now = clock.nanoTime();
             wallOffset = wallOffset(now);
-            for (TaskImpl t : table.values()) {
+            for (TaskImpl t : new ArrayList<>(table.values())) { // arming may end a task (no cron time left)
                 armOnStart(t, now);
             }
             life = LifeCycle.RUNNING;
@@ -446,19 +457,42 @@ public final class SchedulerImpl implements Scheduler {
                     t.dueNanos = now + t.firstDelayNanos;
                     break;
                 default:
-                    t.dueInstant = t.cron.next(wallNow);
+                    t.dueInstant = nextCron(t, wallNow);
             }
             t.hasDue = true;
         } else if (t.kind == TaskImpl.Kind.RATE && t.dueNanos - now < 0) {
             long missed = (now - t.dueNanos) / t.periodNanos + 1;
             t.dueNanos += missed * t.periodNanos;
         } else if (t.kind == TaskImpl.Kind.CRON && !t.dueInstant.isAfter(wallNow)) {
-            t.dueInstant = t.cron.next(wallNow);
+            t.dueInstant = nextCron(t, wallNow);
+        }
+        if (t.kind == TaskImpl.Kind.CRON && t.dueInstant == null) {
+            done(t);
+            return;
         }
         if (t.kind.wallClock()) {
             t.dueNanos = toNanos(t.dueInstant, now, wallNow);
         }
         enqueue(t);
+    }
+
+    /**
+     * The next fire time of a cron task strictly after {@code after}, or null when its expression
+     * has none left (only near the end of the supported range of dates). Under the lock.
+     */
+    private static Instant nextCron(TaskImpl t, Instant after) {
+        try {
+            return t.cron.next(after);
+        } catch (DateTimeException e) {
+            return null;
+        }
+    }
+
+    /** Ends a repeating task that has no due time left; a run still active just ends. Under the lock. */
+    private void done(TaskImpl t) {
+        t.hasDue = false;
+        t.state = ScheduledTask.State.DONE;
+        table.remove(t.id, t);
     }
 
     private void enqueue(TaskImpl t) {
@@ -524,12 +558,15 @@ public final class SchedulerImpl implements Scheduler {
     /** A run decided under the lock, submitted outside it. */
     private static final class Dispatch {
         final TaskImpl task;
+        /** The start's context (the scheduler's runContext when the run was decided). */
+        final CancellableContext start;
         final CancellableContext ctx;
         final WorkerPool pool;
         final Executor executor;
 
-        Dispatch(TaskImpl task, CancellableContext ctx, WorkerPool pool, Executor executor) {
+        Dispatch(TaskImpl task, CancellableContext start, CancellableContext ctx, WorkerPool pool, Executor executor) {
             this.task = task;
+            this.start = start;
             this.ctx = ctx;
             this.pool = pool;
             this.executor = executor;
@@ -609,20 +646,24 @@ public final class SchedulerImpl implements Scheduler {
                 break;
             }
             case CRON: {
-                Instant next = t.cron.next(t.dueInstant);
+                Instant next = nextCron(t, t.dueInstant);
                 int missed = 0;
-                while (!next.isAfter(wallNow) && missed < 10_000) {
+                while (next != null && !next.isAfter(wallNow) && missed < 10_000) {
                     missed++;
-                    next = t.cron.next(next);
+                    next = nextCron(t, next);
                 }
-                if (!next.isAfter(wallNow)) {
-                    next = t.cron.next(wallNow);
+                if (next != null && !next.isAfter(wallNow)) {
+                    next = nextCron(t, wallNow);
                 }
                 t.skipped += missed;
                 skipped += missed;
-                t.dueInstant = next;
-                t.dueNanos = toNanos(next, now, wallNow);
-                enqueue(t);
+                if (next == null) {
+                    done(t); // this run is its last
+                } else {
+                    t.dueInstant = next;
+                    t.dueNanos = toNanos(next, now, wallNow);
+                    enqueue(t);
+                }
                 break;
             }
             default:
@@ -639,12 +680,12 @@ public final class SchedulerImpl implements Scheduler {
         CancellableContext ctx = runContext.withCancel();
         t.active.add(ctx);
         activeRuns++;
-        dispatches.add(new Dispatch(t, ctx, pool, executor));
+        dispatches.add(new Dispatch(t, runContext, ctx, pool, executor));
     }
 
     /** Hands a run to the pool or executor. Outside the lock. */
     private void submit(Dispatch d) {
-        Run run = new Run(this, d.task, d.ctx);
+        Run run = new Run(this, d.task, d.start, d.ctx);
         try {
             if (d.pool != null) {
                 d.pool.submit(d.ctx, run).whenComplete((result, error) -> run.notRun(
@@ -654,6 +695,23 @@ public final class SchedulerImpl implements Scheduler {
             }
         } catch (RuntimeException e) {
             run.notRun(e);
+        }
+    }
+
+    /**
+     * Whether a run decided under the start context {@code start} may begin its job. False once
+     * {@link #stop(Duration)} has begun: stop clears {@link #runContext} under the lock before it
+     * cancels any run context, and the run contexts are cancelled one by one, so a worker freed
+     * meanwhile could otherwise take a queued run whose context is still live. Taking the lock
+     * here makes the check and stop's first step ordered: a run either began before stop did or
+     * never begins.
+     */
+    boolean mayStart(CancellableContext start) {
+        lock.lock();
+        try {
+            return runContext == start;
+        } finally {
+            lock.unlock();
         }
     }
 

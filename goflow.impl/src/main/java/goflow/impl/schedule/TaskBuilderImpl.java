@@ -77,7 +77,9 @@ final class TaskBuilderImpl implements Scheduler.TaskBuilder {
 
     @Override
     public ScheduledTask every(Duration period) {
-        Check.positive(component, "period", period, "the time between the starts of two runs");
+        String hint = "the time between the starts of two runs";
+        Check.positive(component, "period", period, hint);
+        atLeastMinimum("period", period, hint);
         onlyOneShot("every");
         long first = SchedulerImpl.saturatedNanos(initialDelay == null ? period : initialDelay);
         return add(TaskImpl.Kind.RATE, first, SchedulerImpl.saturatedNanos(period), null, null);
@@ -85,7 +87,9 @@ final class TaskBuilderImpl implements Scheduler.TaskBuilder {
 
     @Override
     public ScheduledTask withFixedDelay(Duration delay) {
-        Check.positive(component, "delay", delay, "the time between the end of a run and the next start");
+        String hint = "the time between the end of a run and the next start";
+        Check.positive(component, "delay", delay, hint);
+        atLeastMinimum("delay", delay, hint);
         onlyOneShot("withFixedDelay");
         long first = SchedulerImpl.saturatedNanos(initialDelay == null ? delay : initialDelay);
         return add(TaskImpl.Kind.DELAY, first, SchedulerImpl.saturatedNanos(delay), null, null);
@@ -107,6 +111,14 @@ final class TaskBuilderImpl implements Scheduler.TaskBuilder {
         CronExpression parsed = cron instanceof CronExpression ? (CronExpression) cron
                 : CronExpression.parse(cron.expression(), cron.zone());
         return add(TaskImpl.Kind.CRON, 0, 0, null, parsed);
+    }
+
+    /** Rejects a period or delay of a repeating task under {@link SchedulerImpl#MIN_PERIOD}. */
+    private void atLeastMinimum(String field, Duration value, String hint) {
+        if (value.compareTo(SchedulerImpl.MIN_PERIOD) < 0) {
+            throw new InvalidConfigException(component, field, value, "must be at least 1 ms; a shorter " + field
+                    + " keeps a core busy with scheduling", hint);
+        }
     }
 
     /** Options that only one-shot tasks take. */

@@ -17,8 +17,8 @@ import goflow.api.schedule.ScheduledTask;
  * One scheduled job. Its configuration is final; its mutable state belongs to the scheduler and is
  * guarded by the scheduler's lock ({@link SchedulerImpl#lock}), which every getter takes briefly.
  *
- * <p>State machine ({@link #state}): SCHEDULED → DONE (one-shot ended, retries included) or
- * SCHEDULED → CANCELLED. Only SCHEDULED tasks are in the scheduler's table, and only those with a
+ * <p>State machine ({@link #state}): SCHEDULED → DONE (one-shot ended, retries included; or a
+ * cron task whose expression has no fire time left) or SCHEDULED → CANCELLED. Only SCHEDULED tasks are in the scheduler's table, and only those with a
  * due time and no pending completion are in its due queue ({@link #queued}).
  */
 final class TaskImpl implements ScheduledTask {

@@ -102,11 +102,12 @@ class CronExpressionTest {
         "0 * * * *           | Europe/Berlin | 2026-03-29T03:00:00+02:00 | 2026-03-29T04:00+02:00",
         "*/15 * * * *        | Europe/Berlin | 2026-03-29T01:50:00+01:00 | 2026-03-29T03:00+02:00",
         "*/15 * * * *        | Europe/Berlin | 2026-03-29T03:00:00+02:00 | 2026-03-29T03:15+02:00",
-        // Europe/Berlin, fall back 2026-10-25 03:00 CEST -> 02:00 CET: a repeated time fires once, first occurrence
+        // Europe/Berlin, fall back 2026-10-25 03:00 CEST -> 02:00 CET: a repeated time fires once, first
+        // occurrence, for a job at a particular time; an interval-style job fires in both (CronDaylightSavingTest)
         "30 2 * * *          | Europe/Berlin | 2026-10-24T12:00:00+02:00 | 2026-10-25T02:30+02:00",
         "30 2 * * *          | Europe/Berlin | 2026-10-25T02:30:00+02:00 | 2026-10-26T02:30+01:00",
-        "0 * * * *           | Europe/Berlin | 2026-10-25T02:00:00+02:00 | 2026-10-25T03:00+01:00",
-        "*/30 * * * *        | Europe/Berlin | 2026-10-25T02:10:00+01:00 | 2026-10-25T03:00+01:00",
+        "0 * * * *           | Europe/Berlin | 2026-10-25T02:00:00+02:00 | 2026-10-25T02:00+01:00",
+        "*/30 * * * *        | Europe/Berlin | 2026-10-25T02:10:00+01:00 | 2026-10-25T02:30+01:00",
         "0 0 * * *           | Europe/Berlin | 2026-10-24T12:00:00+02:00 | 2026-10-25T00:00+02:00",
         "0 0 * * *           | Europe/Berlin | 2026-10-25T00:00:00+02:00 | 2026-10-26T00:00+01:00",
         // America/New_York, spring forward 2026-03-08 02:00 EST -> 03:00 EDT
@@ -118,7 +119,7 @@ class CronExpressionTest {
         "30 1 * * *          | America/New_York | 2026-10-31T12:00:00-04:00 | 2026-11-01T01:30-04:00",
         "30 1 * * *          | America/New_York | 2026-11-01T01:30:00-04:00 | 2026-11-02T01:30-05:00",
         "30 1 * * *          | America/New_York | 2026-11-01T01:10:00-05:00 | 2026-11-02T01:30-05:00",
-        "0 * * * *           | America/New_York | 2026-11-01T01:00:00-04:00 | 2026-11-01T02:00-05:00",
+        "0 * * * *           | America/New_York | 2026-11-01T01:00:00-04:00 | 2026-11-01T01:00-05:00",
     })
     void nextFire(String expr, String zone, String after, String expected) {
         assertEquals(expected, next(expr.strip(), zone.strip(), after.strip()));
@@ -173,8 +174,10 @@ class CronExpressionTest {
         "0 9 * * mon-Fri", "0 0 1 jan-jun/2 *", "0 0 1 JAN,Jul,dec *", "0 0 * * SUN,SAT", "0 0 0 1 1 ?",
         "0 0 29 2 *", "0 0 31 2 MON", "0 0 30 1-2 *", "1,2,3-5,10-20/3 * * * *", "0 0 * * 7/1", "0 0 * * 5/1",
         "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly", "@Daily", "@every 1h30m",
-        "@every 10s", "@every 250ms", "@every 1.5h", "@every 2h45m30s", "@every 100us", "@every PT10S",
-        "TZ=UTC 0 * * * *", "CRON_TZ=America/New_York 0 9 * * *", "TZ=Europe/Berlin @daily",
+        "@every 10s", "@every 250ms", "@every 1.5h", "@every 2h45m30s", "@every 1500us", "@every 1ms",
+        "@every 1000000ns", "@every PT10S", "@every PT0.001S",
+        "TZ=UTC 0 * * * *", "TZ=Etc/UTC 0 * * * *", "TZ=GMT 0 * * * *", "TZ=Etc/GMT-1 0 * * * *",
+        "CRON_TZ=America/New_York 0 9 * * *", "TZ=Europe/Berlin @daily", "@DAILY", "@EVERY 5m", "TZ=UTC @Hourly",
         "TZ=Europe/Berlin @every 5m", "0 0 * * FRI-7",
     })
     void accepted(String expr) {
@@ -205,10 +208,16 @@ class CronExpressionTest {
         "* * * * JAN           | day-of-week  | JAN            | not a number or a name (day-of-week takes 0-7 or SUN-SAT)",
         "* * * * MON-FOO       | day-of-week  | FOO            | not a number or a name",
         "* * * * MONDAY        | day-of-week  | MONDAY         | not a number or a name",
-        "a * * * *             | minute       | a              | not a number (minute takes 0-59)",
+        "a * * * *             | minute       | a              | not a number",
         "*/0 * * * *           | minute       | */0            | step must be positive",
-        "*/60 * * * *          | minute       | */60           | step 60 exceeds the minute range 0-59",
-        "* * */31 * *          | day-of-month | */31           | step 31 exceeds the day-of-month range 1-31",
+        "*/60 * * * *          | minute       | */60           | step 60 selects only the first value, 0: write 0 for that value alone, or a step of at most 59",
+        "* * */31 * *          | day-of-month | */31           | step 31 selects only the first value, 1: write 1 for that value alone, or a step of at most 30",
+        "0 0 */31 * *          | day-of-month | */31           | step 31 selects only the first value, 1: write 1 for that value alone",
+        "0 0 10-20/31 * *      | day-of-month | 10-20/31       | step 31 selects only the first value, 10: write 10 for that value alone, or a step of at most 10",
+        "0 0 * * */7           | day-of-week  | */7            | step 7 selects only the first value, 0: write 0 for that value alone, or a step of at most 6",
+        "0 0 * */12 *          | month        | */12           | step 12 selects only the first value, 1: write 1 for that value alone, or a step of at most 11",
+        "*/99999 * * * *       | minute       | */99999        | step 99999 selects only the first value, 0",
+        "0 0 31/31 * *         | day-of-month | 31/31          | step 31 selects only the first value, 31: write 31 for that value alone",
         "*/ * * * *            | minute       | */             | step must be a positive whole number",
         "*/x * * * *           | minute       | */x            | step must be a positive whole number",
         "1/2/3 * * * *         | minute       | 1/2/3          | step must be a positive whole number",
@@ -235,11 +244,23 @@ class CronExpressionTest {
         "@every 10x            | @every       | 10x            | not a duration",
         "@every 1h 30m         | @every       | @every 1h 30m  | expected exactly one duration",
         "@every PT0S           | @every       | PT0S           | must be positive",
+        "@every 1ns            | @every       | 1ns            | must be at least 1ms; a shorter interval keeps a core busy with scheduling",
+        "@every 999us          | @every       | 999us          | must be at least 1ms",
+        "@every 0.5ms          | @every       | 0.5ms          | must be at least 1ms",
+        "@every PT0.0001S      | @every       | PT0.0001S      | must be at least 1ms",
         "@every Pxyz           | @every       | Pxyz           | not a duration",
         "@daily 5              | expression   | @daily 5       | @daily takes no fields",
         "@fortnightly          | expression   | @fortnightly   | unknown descriptor",
         "@                     | expression   | @              | unknown descriptor",
         "TZ=Mars/Base 0 * * * *| time zone    | Mars/Base      | unknown time zone id",
+        // the prefix takes IANA zone ids only: a UTC offset is rejected, naming the prefix and the IANA way to write it
+        "TZ=+01:00 0 * * * *   | time zone    | +01:00         | a UTC offset, not an IANA zone id: TZ= takes a zone such as Europe/Berlin; for the fixed offset +01:00 write TZ=Etc/GMT-1 (IANA inverts the sign)",
+        "CRON_TZ=-05:00 @daily | time zone    | -05:00         | a UTC offset, not an IANA zone id: CRON_TZ= takes a zone such as Europe/Berlin; for the fixed offset -05:00 write CRON_TZ=Etc/GMT+5",
+        "TZ=UTC+01:00 0 * * * *| time zone    | UTC+01:00      | TZ= takes a zone such as Europe/Berlin; for the fixed offset +01:00 write TZ=Etc/GMT-1",
+        "TZ=GMT+1 0 * * * *    | time zone    | GMT+1          | for the fixed offset +01:00 write TZ=Etc/GMT-1",
+        "TZ=Z 0 * * * *        | time zone    | Z              | for the fixed offset Z write TZ=Etc/UTC",
+        "TZ=UT 0 * * * *       | time zone    | UT             | for the fixed offset Z write TZ=Etc/UTC",
+        "TZ=+05:30 0 * * * *   | time zone    | +05:30         | a UTC offset, not an IANA zone id: TZ= takes a zone such as Europe/Berlin; for the fixed offset +05:30 give the offset as the zone of the scheduler or of GoFlow.cron(expression, zone) instead",
         "TZ=Europe/Berlin      | expression   | TZ=Europe/Berlin | the time zone must be followed by the fields",
         "'TZ= 0 * * * *'       | time zone    | TZ=            | missing zone id, e.g. TZ=Europe/Berlin",
         "TZ=UTC 0 * * *        | expression   | 0 * * *        | found 4",
@@ -261,6 +282,44 @@ class CronExpressionTest {
         e = assertThrows(CronSyntaxException.class, () -> CronExpression.parse("0 0 30 2 *", UTC));
         assertEquals("cron: invalid day-of-month=\"30\" (can never fire: no selected month has such a day) "
                 + "- in expression \"0 0 30 2 *\"", e.getMessage());
+        e = assertThrows(CronSyntaxException.class, () -> CronExpression.parse("0 0 */31 * *", UTC));
+        assertEquals("cron: invalid day-of-month=\"*/31\" (step 31 selects only the first value, 1: write 1 for that "
+                + "value alone, or a step of at most 30) - in expression \"0 0 */31 * *\"", e.getMessage());
+        e = assertThrows(CronSyntaxException.class, () -> CronExpression.parse("0 0 31/31 * *", UTC));
+        assertEquals("cron: invalid day-of-month=\"31/31\" (step 31 selects only the first value, 31: write 31 for "
+                + "that value alone) - in expression \"0 0 31/31 * *\"", e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0} after {1}")
+    @CsvSource(delimiter = '|', value = {
+        "0 0 1 1 *    | +999999999-06-01T00:00:00Z",
+        "*/5 * * * *  | +999999999-12-31T23:58:00Z",
+        "0 0 29 2 *   | +999999996-03-01T00:00:00Z",
+        "@every 1h    | +1000000000-12-31T23:30:00Z",
+        "@daily       | +1000000000-12-31T23:59:59.999999999Z",
+    })
+    void noFireTimeLeftBeforeTheEndOfTheTimeLineIsADateTimeException(String expr, String after) {
+        Cron cron = CronExpression.parse(expr.strip(), UTC);
+        Instant t = Instant.parse(after.strip());
+        java.time.DateTimeException e = assertThrows(java.time.DateTimeException.class, () -> cron.next(t));
+        assertEquals("cron expression \"" + expr.strip() + "\" in Z has no fire time after " + t
+                + " within the supported range of dates", e.getMessage());
+        if (t.isAfter(java.time.LocalDateTime.MAX.toInstant(ZoneOffset.UTC))) {
+            return; // no ZonedDateTime is that late
+        }
+        e = assertThrows(java.time.DateTimeException.class, () -> cron.next(t.atZone(UTC)));
+        assertEquals("cron expression \"" + expr.strip() + "\" in Z has no fire time after " + t
+                + " within the supported range of dates", e.getMessage());
+    }
+
+    @Test
+    void aNextInstantThatNoZonedDateTimeCanHoldIsADateTimeExceptionToo() {
+        Cron cron = CronExpression.parse("@every 1h", UTC);
+        ZonedDateTime last = java.time.LocalDateTime.MAX.withNano(0).withSecond(0).withMinute(30).atZone(UTC);
+        assertEquals(Instant.parse("+1000000000-01-01T00:30:00Z"), cron.next(last.toInstant()));
+        java.time.DateTimeException e = assertThrows(java.time.DateTimeException.class, () -> cron.next(last));
+        assertEquals("cron expression \"@every 1h\" in Z has no fire time after +999999999-12-31T23:30:00Z within the "
+                + "supported range of dates", e.getMessage());
     }
 
     @Test
@@ -274,7 +333,7 @@ class CronExpressionTest {
     @Test
     void everyDurationIsExact() {
         assertEquals(Duration.ofHours(2).plusMinutes(45).plusSeconds(30), CronExpression.parse("@every 2h45m30s", UTC).every());
-        assertEquals(Duration.ofNanos(100_000), CronExpression.parse("@every 100us", UTC).every());
+        assertEquals(Duration.ofNanos(1_500_000), CronExpression.parse("@every 1500us", UTC).every());
         assertEquals(Duration.ofMinutes(90), CronExpression.parse("@every 1.5h", UTC).every());
     }
 }

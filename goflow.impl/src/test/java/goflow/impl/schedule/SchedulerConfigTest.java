@@ -79,6 +79,19 @@ class SchedulerConfigTest extends SchedulerTestSupport {
                 message(() -> s.every(Duration.ZERO, ctx -> { })));
         assertEquals("jobs: invalid delay=PT-1S (must be positive) - the time between the end of a run and the next start",
                 message(() -> s.withFixedDelay(Duration.ofSeconds(-1), ctx -> { })));
+        // a shorter period or delay would keep a core busy with scheduling: at least 1 ms
+        assertEquals("jobs: invalid period=PT0.000000001S (must be at least 1 ms; a shorter period keeps a core busy "
+                + "with scheduling) - the time between the starts of two runs",
+                message(() -> s.every(Duration.ofNanos(1), ctx -> { })));
+        assertEquals("jobs: invalid period=PT0.000999999S (must be at least 1 ms; a shorter period keeps a core busy "
+                + "with scheduling) - the time between the starts of two runs",
+                message(() -> s.task(ctx -> { }).every(Duration.ofNanos(999_999))));
+        assertEquals("jobs: invalid delay=PT0.000000001S (must be at least 1 ms; a shorter delay keeps a core busy "
+                + "with scheduling) - the time between the end of a run and the next start",
+                message(() -> s.withFixedDelay(Duration.ofNanos(1), ctx -> { })));
+        CronSyntaxException every = assertThrows(CronSyntaxException.class, () -> s.cron("@every 1ns", ctx -> { }));
+        assertEquals("cron: invalid @every=\"1ns\" (must be at least 1ms; a shorter interval keeps a core busy with "
+                + "scheduling) - in expression \"@every 1ns\"", every.getMessage());
         assertEquals("jobs: invalid delay=PT-0.001S (must not be negative) - how long until the task runs",
                 message(() -> s.once(Duration.ofMillis(-1), ctx -> { })));
         assertEquals("jobs: invalid delay=null (must not be null)", message(() -> s.once(null, ctx -> { })));
@@ -95,6 +108,10 @@ class SchedulerConfigTest extends SchedulerTestSupport {
         assertTrue(message(() -> s.task(ctx -> { }).initialDelay(Duration.ZERO).cron("@daily"))
                 .startsWith("jobs: invalid initialDelay=PT0S (applies only to every and withFixedDelay)"));
         assertEquals(List.of(), s.tasks()); // nothing half-made
+        s.every(Duration.ofMillis(1), ctx -> { }).cancel(); // the minimum itself is fine
+        s.withFixedDelay(Duration.ofMillis(1), ctx -> { }).cancel();
+        s.cron("@every 1ms", ctx -> { }).cancel();
+        s.task(ctx -> { }).initialDelay(Duration.ZERO).every(Duration.ofMillis(1)).cancel(); // no minimum for the first run
 
         s.task(ctx -> { }).id("a").every(Duration.ofSeconds(1));
         assertEquals("jobs: invalid id=\"a\" (must be unique among the scheduled tasks) - choose another id, or cancel "

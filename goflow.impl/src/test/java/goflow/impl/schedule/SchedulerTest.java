@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
 import goflow.api.context.CancelledException;
+import goflow.api.pool.WorkerPool;
 import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.RunOutcome;
 import goflow.api.schedule.ScheduledTask;
@@ -149,6 +150,55 @@ class SchedulerTest extends SchedulerTestSupport {
         clock.advance(Duration.between(clock.instant(), Instant.parse("2026-03-30T00:30:00Z")));
         settle(s);
         assertEquals(List.of(gapEnd, Instant.parse("2026-03-30T00:30:00Z")), times);
+    }
+
+    @Test
+    void anIntervalCronJobKeepsRunningThroughTheRepeatedHour() {
+        // Berlin falls back at 2026-10-25 01:00 UTC (03:00 CEST -> 02:00 CET): 02:00-02:59 happens twice
+        Scheduler s = builder().zone(ZoneId.of("Europe/Berlin")).build();
+        s.start();
+        clock.advance(Duration.between(T0, Instant.parse("2026-10-24T23:50:00Z"))); // 01:50 CEST
+        settle(s);
+        ZoneId berlin = ZoneId.of("Europe/Berlin");
+        List<String> quarterly = new CopyOnWriteArrayList<>();
+        List<String> daily = new CopyOnWriteArrayList<>();
+        s.cron("*/15 * * * *", ctx -> quarterly.add(clock.instant().atZone(berlin).toOffsetDateTime().toString()));
+        s.cron("30 2 * * *", ctx -> daily.add(clock.instant().atZone(berlin).toOffsetDateTime().toString()));
+        advance(s, Duration.ofMinutes(5), 30); // to 03:20 CET
+        assertEquals(List.of("2026-10-25T02:00+02:00", "2026-10-25T02:15+02:00", "2026-10-25T02:30+02:00",
+                "2026-10-25T02:45+02:00", "2026-10-25T02:00+01:00", "2026-10-25T02:15+01:00", "2026-10-25T02:30+01:00",
+                "2026-10-25T02:45+01:00", "2026-10-25T03:00+01:00", "2026-10-25T03:15+01:00"), quarterly);
+        assertEquals(List.of("2026-10-25T02:30+02:00"), daily);
+    }
+
+    @Test
+    void aCronTaskWithNoFireTimeLeftIsDone() {
+        goflow.api.ManualClock end = new goflow.api.ManualClock(Instant.parse("+999999999-12-31T22:30:00Z"));
+        Scheduler s = goflow.scheduler().workers(1).clock(end).zone(java.time.ZoneOffset.UTC).build();
+        AtomicInteger runs = new AtomicInteger();
+        ScheduledTask whileStopped = s.cron("0 0 1 1 *", ctx -> runs.incrementAndGet());
+        ScheduledTask hourlyWhileStopped = s.cron("30 * * * *", ctx -> runs.incrementAndGet());
+        s.start(); // the end of the time line is no reason for start() to fail
+        assertTrue(s.isRunning());
+        assertEquals(ScheduledTask.State.DONE, whileStopped.state());
+        assertEquals(Optional.of(Instant.parse("+999999999-12-31T23:30:00Z")), hourlyWhileStopped.nextRun());
+        ScheduledTask yearly = s.cron("@yearly", ctx -> runs.incrementAndGet());
+        assertEquals(ScheduledTask.State.DONE, yearly.state());
+        assertEquals(Optional.empty(), yearly.nextRun());
+        ScheduledTask hourly = s.cron("0 * * * *", ctx -> runs.incrementAndGet());
+        assertEquals(Optional.of(Instant.parse("+999999999-12-31T23:00:00Z")), hourly.nextRun());
+        end.advance(Duration.ofMinutes(30));
+        settle(s, end);
+        assertEquals(1, runs.get()); // its last run, then nothing follows
+        assertEquals(ScheduledTask.State.DONE, hourly.state());
+        assertEquals(RunOutcome.Status.SUCCEEDED, hourly.lastOutcome().orElseThrow().status());
+        assertEquals(List.of(hourlyWhileStopped), s.tasks());
+        end.advance(Duration.ofMinutes(30));
+        settle(s, end);
+        assertEquals(2, runs.get());
+        assertEquals(ScheduledTask.State.DONE, hourlyWhileStopped.state());
+        assertEquals(List.of(), s.tasks());
+        assertTrue(s.stop());
     }
 
     @Test
@@ -401,6 +451,53 @@ class SchedulerTest extends SchedulerTestSupport {
         queued.remove(0).run();
         assertEquals(1, runs.get());
         assertEquals(ScheduledTask.State.DONE, t.state());
+    }
+
+    /**
+     * One worker busy, five one-shot runs queued behind it. stop() cancels the start's context,
+     * whose children (the run contexts) are cancelled one by one; here the first child's cancel
+     * callback holds the stopping thread until the worker has dealt with the next queued run, so
+     * the worker takes that run while its context is still live. No queued run may start once
+     * stop() has begun.
+     */
+    @Test
+    void noQueuedRunStartsOnceStopHasBegun() throws Exception {
+        Scheduler s = goflow.scheduler().name("racy").workers(1).stopTimeout(Duration.ofSeconds(30)).build();
+        s.start();
+        CountDownLatch firstRunning = new CountDownLatch(1);
+        CountDownLatch firstCancelled = new CountDownLatch(1);
+        List<ScheduledTask> queued = new CopyOnWriteArrayList<>();
+        AtomicInteger queuedStarted = new AtomicInteger();
+        ScheduledTask first = s.once(Duration.ZERO, ctx -> {
+            ctx.onDone(() -> {
+                firstCancelled.countDown();
+                // Runs on the stopping thread, before the other run contexts are cancelled:
+                // wait until the worker has taken the next queued run and it has ended.
+                Eventually.until(() -> queued.get(0).runCount() == 1);
+            });
+            firstRunning.countDown();
+            firstCancelled.await();
+        });
+        firstRunning.await();
+        for (int i = 0; i < 5; i++) {
+            queued.add(s.once(Duration.ZERO, ctx -> queuedStarted.incrementAndGet()));
+        }
+        WorkerPool pool = goflow.registry().find("racy-pool", WorkerPool.class).orElseThrow();
+        Eventually.until(() -> pool.stats().queued() == 5);
+
+        assertTrue(s.stop());
+        assertEquals(0, queuedStarted.get());
+        assertEquals(RunOutcome.Status.SUCCEEDED, first.lastOutcome().orElseThrow().status());
+        for (ScheduledTask t : queued) {
+            // never started: CANCELLED, and still scheduled, to run at the next start
+            Eventually.until(() -> t.runCount() == 1);
+            assertEquals(RunOutcome.Status.CANCELLED, t.lastOutcome().orElseThrow().status());
+            assertEquals(ScheduledTask.State.SCHEDULED, t.state());
+        }
+        s.start();
+        Eventually.until(() -> queuedStarted.get() == 5);
+        Eventually.until(() -> queued.stream().allMatch(t -> t.state() == ScheduledTask.State.DONE));
+        assertTrue(s.stop());
     }
 
     @Test
