@@ -33,6 +33,7 @@ import goflow.api.pool.TaskResult.Outcome;
 import goflow.api.pool.WorkerPool;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
+import goflow.impl.internal.Stoppable;
 
 /**
  * The {@link WorkerPool}: workers pull {@link Job}s from one bounded FIFO queue.
@@ -87,7 +88,7 @@ import goflow.impl.internal.PrimitiveRegistry;
  * MPMC queue would cut that, but the intake/shutdown linearization, cancelUnstarted's removal and
  * the hand-off (capacity 0) mode all rely on the one lock today.
  */
-final class WorkerPoolImpl implements WorkerPool {
+final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
     private static final int RUN_NANOS = Outcome.values().length;
     private static final int MAX_NANOS = RUN_NANOS + 1;
@@ -883,6 +884,42 @@ final class WorkerPoolImpl implements WorkerPool {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    // ------------------------------------------------------------- bounded close (Stoppable)
+
+    @Override
+    public void stopGracefully() {
+        shutdown();
+    }
+
+    @Override
+    public CompletableFuture<Void> stopped() {
+        return termination;
+    }
+
+    @Override
+    public void stopNow() {
+        shutdownNow();
+    }
+
+    /**
+     * Removes the pool from the registry without waiting for it; its workers still running a task
+     * retire when the task returns (the pool is stopping), and the pool terminates then.
+     */
+    @Override
+    public List<Thread> abandon(String why) {
+        List<Thread> running = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Worker w : workerList) {
+                running.add(w.thread);
+            }
+        } finally {
+            lock.unlock();
+        }
+        entry.release();
+        return List.copyOf(running);
     }
 
     // ------------------------------------------------------------------------------- inspection
