@@ -177,6 +177,25 @@ class AsyncWriterFaultTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(new WriterStats(8, 8, 0, 0, 1, 3, 0, 64, true), w.stats());
     }
 
+    @Test
+    void anErrorFromTheErrorCallbackIsLoggedAndTheWriterGoesOn() throws Exception {
+        TestStreams.Recording out = new TestStreams.Recording();
+        out.failNext.set(1);
+        AtomicInteger calls = new AtomicInteger();
+        AsyncWriter w = goflow.asyncWriter().name("cb").output(out).capacity(64).flushThreshold(64)
+                .flushInterval(Duration.ZERO).maxRetries(0).onError(e -> {
+                    calls.incrementAndGet();
+                    throw new AssertionError("callback bug");
+                }).build();
+        w.write(bg, ascii("first"));
+        assertThrows(WriteFailedException.class, () -> w.flush(bg));
+        assertEquals(1, calls.get());
+        w.flush(bg); // the output works again; the flusher survived its callback's Error
+        assertEquals("first", out.text());
+        assertFalse(w.isClosed());
+        assertTrue(threadAlive("goflow-async-writer-cb-1"));
+    }
+
     /** A clock whose parkNanos throws {@code fail} once it is set: pool code, not the output, fails. */
     private static final class FailingClock implements Clock {
         final ManualClock delegate = new ManualClock();
