@@ -12,7 +12,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
@@ -54,6 +56,46 @@ final class Runtime {
     static Option exam() {
         return composite(junitBundles(), cleanCaches(true), systemTimeout(60_000),
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"));
+    }
+
+    /**
+     * A bundle whose activator is {@code activator}, with every class of the activator's package
+     * (read from the test class path, which must be a directory), importing {@code imports}.
+     *
+     * @param symbolicName its symbolic name
+     * @param activator the activator class; its package should hold nothing else
+     * @param imports the Import-Package header
+     * @return the jar's content
+     */
+    static InputStream activatorBundle(String symbolicName, Class<?> activator, String imports) throws IOException {
+        Manifest mf = new Manifest();
+        Attributes a = mf.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.putValue("Bundle-ManifestVersion", "2");
+        a.putValue("Bundle-SymbolicName", symbolicName);
+        a.putValue("Bundle-Version", "1.0.0");
+        a.putValue("Bundle-Activator", activator.getName());
+        a.putValue("Import-Package", imports);
+        String dir = activator.getPackageName().replace('.', '/') + "/";
+        File classes;
+        try {
+            classes = new File(activator.getResource("").toURI());
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            throw new IOException("the classes of " + activator.getPackageName() + " are not in a directory", e);
+        }
+        File[] files = classes.listFiles((d, n) -> n.endsWith(".class"));
+        if (files == null || files.length == 0) {
+            throw new IOException("no classes in " + classes);
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (JarOutputStream jar = new JarOutputStream(bytes, mf)) {
+            for (File f : files) {
+                jar.putNextEntry(new JarEntry(dir + f.getName()));
+                jar.write(Files.readAllBytes(f.toPath()));
+                jar.closeEntry();
+            }
+        }
+        return new ByteArrayInputStream(bytes.toByteArray());
     }
 
     /**

@@ -45,14 +45,26 @@ import goflow.api.context.ContextException;
  * {@link BufferFullException}. {@link #tryWrite} never waits. A write larger than the capacity is
  * always refused with {@link BufferFullException} (split it, or raise the capacity).
  *
- * <p><b>Failures.</b> An {@link java.io.IOException} from the output is retried
- * {@link Builder#maxRetries(int) maxRetries} times, {@link Builder#retryDelay(Duration) retryDelay}
- * apart; a retry resumes exactly where the failed call started, so nothing is written twice by the
- * writer (an output that throws after writing part of a call may still have written that part).
- * When all attempts fail, the bytes stay buffered, waiting flushes fail with
- * {@link WriteFailedException}, the {@link Builder#onError error callback} is called, and the next
- * flush tries again. Only {@link #close()} gives up: it discards what it could not write, reports
- * it to the error callback and in {@link WriterStats#bytesDiscarded()}, and still stops.
+ * <p><b>Failures.</b> Whatever the output throws, an {@link java.io.IOException}, a runtime
+ * exception or an {@link Error} (an {@code AssertionError}, a {@code StackOverflowError}), is
+ * retried {@link Builder#maxRetries(int) maxRetries} times, {@link Builder#retryDelay(Duration)
+ * retryDelay} apart, and counted in {@link WriterStats#errors()}; a retry resumes exactly where the
+ * failed call started, so nothing is written twice by the writer (an output that throws after
+ * writing part of a call may still have written that part). When all attempts fail, the bytes stay
+ * buffered, waiting flushes fail with {@link WriteFailedException}, the
+ * {@link Builder#onError error callback} is called, and the next flush tries again. Only closing
+ * gives up: it discards what it could not write, reports it to the error callback and in
+ * {@link WriterStats#bytesDiscarded()}, and still stops. Should the background thread itself fail
+ * (a fault outside the output), the writer closes at once: what it held is reported the same way
+ * and every later write or flush fails with {@link ClosedException} naming the fault; nothing is
+ * accepted that cannot be written.
+ *
+ * <p><b>An output that blocks.</b> {@link #close(Duration)} bounds the wait: past the timeout (or
+ * when the closing thread is interrupted, also in {@link #close()}) the background thread is
+ * interrupted and abandoned, the bytes not written are reported (error callback,
+ * {@link WriterStats#bytesDiscarded()}, the exception of {@code close(Duration)}) and the writer
+ * leaves the registry. The abandoned thread keeps its name and ends when the output returns,
+ * writing nothing more (and closing the output if so configured).
  *
  * <p>Thread-safe: any number of threads may write and flush concurrently. Everything a thread did
  * before a write is accepted happens-before the background thread writes those bytes.
@@ -125,9 +137,31 @@ public interface AsyncWriter extends Primitive {
      * output if so configured, and stops the background thread before returning. Never throws: a
      * final failure goes to the error callback, the log and {@link WriterStats#bytesDiscarded()}.
      * Idempotent; a second call waits for the first to finish.
+     *
+     * <p>It waits as long as the output takes; use {@link #close(Duration)} to bound the wait. If
+     * the closing thread is interrupted while waiting, it gives up at once as
+     * {@code close(Duration)} does at its timeout, and returns with the interrupt flag set.
      */
     @Override
     void close();
+
+    /**
+     * Closes as {@link #close()} does, waiting at most {@code timeout} (on the writer's
+     * {@link Builder#clock(Clock) clock}) for the background thread to write everything and stop.
+     * Past the timeout, or if the calling thread is interrupted (its interrupt flag is then set
+     * again), the background thread is interrupted and abandoned: it writes nothing more and ends
+     * when the output returns (bytes of the call in flight that the output still accepts then move
+     * from {@link WriterStats#bytesDiscarded()} to {@link WriterStats#bytesWritten()}). The writer
+     * is closed and out of the registry when this returns, whatever happened.
+     *
+     * @param timeout how long to wait at most; zero gives up at once unless already stopped
+     * @throws WriteFailedException if any accepted byte was not written: the output kept failing,
+     *     did not return in time, or the background thread failed. The message says how many bytes
+     *     and why; they were also reported to the error callback and counted as discarded. A later
+     *     call throws the same report.
+     * @throws InvalidConfigException if {@code timeout} is null or negative
+     */
+    void close(Duration timeout);
 
     /**
      * Returns a view of this writer as an {@link OutputStream}, for APIs that want one (a
@@ -271,8 +305,10 @@ public interface AsyncWriter extends Primitive {
         Builder retryDelay(Duration delay);
 
         /**
-         * Sets the callback told when a flush gives up after all attempts; it runs on the
-         * background thread, outside the writer's lock. An exception it throws is logged.
+         * Sets the callback told when a flush gives up after all attempts, when closing discards
+         * bytes, and when the background thread fails; it runs on the background thread (or, when
+         * that thread is stuck in the output and is abandoned, on the closing thread), outside the
+         * writer's lock, at most once per failure. Whatever it throws is logged.
          *
          * @param onError the callback
          * @return this builder

@@ -7,9 +7,13 @@ import goflow.api.GoFlowException;
 
 /**
  * Thrown by {@link AsyncWriter#flush} (and passed to the error callback) when writing to the
- * underlying output failed on every attempt of a flush; the cause is the last {@link IOException}.
- * The bytes that could not be written stay buffered and are retried by the next flush, except when
- * the writer is closing, which gives up and discards them.
+ * underlying output failed on every attempt of a flush; the cause is the last {@link IOException}
+ * (a throwable of the output that is not one arrives wrapped in one). The bytes that could not be
+ * written stay buffered and are retried by the next flush, except when the writer is closing,
+ * which gives up and discards them. Also thrown by {@link AsyncWriter#close(java.time.Duration)}
+ * (and passed to the error callback) when closing left accepted bytes unwritten: the message says
+ * how many and why; the cause is then the last failure, or an {@link java.io.InterruptedIOException}
+ * when the output did not return in time.
  *
  * <p>Instances are immutable and safe to share between threads.
  */

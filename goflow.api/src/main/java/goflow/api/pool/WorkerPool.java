@@ -103,11 +103,24 @@ public interface WorkerPool extends Primitive, Executor {
     int workers();
 
     /**
+     * Returns the most workers this pool may have ({@link Builder#maxWorkers(int)}).
+     *
+     * @return the upper bound of {@link #workers()}
+     */
+    int maxWorkers();
+
+    /**
      * Changes the number of workers live. New workers start at once; surplus workers stop after
      * the task they are running, if any. Running and queued tasks are not affected.
      *
-     * @param workers the new number, positive
-     * @throws goflow.api.InvalidConfigException if {@code workers} is not positive
+     * <p>All or nothing: if a new worker's thread cannot be created or started (the thread factory
+     * throws, or the system refuses more threads), the workers started by this call stop again,
+     * {@link #workers()} keeps its previous value and the error names the pool, the number and the
+     * cause.
+     *
+     * @param workers the new number, from 1 to {@link #maxWorkers()}
+     * @throws goflow.api.InvalidConfigException if {@code workers} is not positive, is above
+     *     {@link #maxWorkers()}, or its threads cannot be started (the cause tells why)
      * @throws ClosedException if the pool is shut down
      */
     void setWorkers(int workers);
@@ -201,12 +214,23 @@ public interface WorkerPool extends Primitive, Executor {
      * Configures and builds a {@link WorkerPool}. Each setter validates its argument at once and may
      * be called once. Defaults: as many workers as available processors, a queue of 1024, no task
      * timeout, {@link QueueFullPolicy#BLOCK}, platform daemon threads named
-     * {@code goflow-worker-pool-<name>-<n>}, no listener, the {@code GoFlow}'s clock.
+     * {@code goflow-worker-pool-<name>-<n>}, no listener, the {@code GoFlow}'s clock, at most
+     * {@value #DEFAULT_MAX_WORKERS} workers.
      *
      * <p>Not thread-safe: use a builder from one thread.
      */
     @ProviderType
     interface Builder {
+        /**
+         * The most workers a pool may have unless {@link #maxWorkers(int)} says otherwise. Pool sizes
+         * follow blocking I/O more than cores, so the bound is not a multiple of the processors (a
+         * small machine may rightly run hundreds of I/O workers); it is more than any reasonable
+         * platform-thread pool needs and below the usual default limits of a Linux server on
+         * threads and address space (each platform thread reserves a stack, 1 MiB by default). It
+         * stops a typo such as {@code workers=100000} from creating threads until the system
+         * refuses and the JVM aborts; where the system refuses earlier, the resize fails cleanly.
+         */
+        int DEFAULT_MAX_WORKERS = 10_000;
 
         /**
          * Sets the pool's unique name; generated ({@code worker-pool-<n>}) when not set.
@@ -219,10 +243,22 @@ public interface WorkerPool extends Primitive, Executor {
         /**
          * Sets the number of workers.
          *
-         * @param workers positive
+         * @param workers positive, at most {@link #maxWorkers(int) maxWorkers} (checked by
+         *     {@link #build()})
          * @return this builder
          */
         Builder workers(int workers);
+
+        /**
+         * Sets the most workers the pool may have, at build time and for every later
+         * {@link WorkerPool#setWorkers(int)} (and so for a resize from the shell, JMX or a
+         * configuration); default {@value #DEFAULT_MAX_WORKERS}. Without {@link #workers(int)}, the
+         * default worker count (the available processors) is capped by it.
+         *
+         * @param max positive
+         * @return this builder
+         */
+        Builder maxWorkers(int max);
 
         /**
          * Sets the queue's capacity: how many accepted tasks may wait for a worker.
@@ -287,10 +323,13 @@ public interface WorkerPool extends Primitive, Executor {
         Builder clock(Clock clock);
 
         /**
-         * Validates the configuration, registers the pool and starts its workers.
+         * Validates the configuration, registers the pool and starts its workers. If a worker's
+         * thread cannot be created or started, the workers already started stop and nothing is
+         * registered.
          *
          * @return the running pool
-         * @throws goflow.api.InvalidConfigException if the configuration is invalid or the name taken
+         * @throws goflow.api.InvalidConfigException if the configuration is invalid, the name taken,
+         *     or the worker threads cannot be started (the cause tells why)
          * @throws ClosedException if the {@code GoFlow} is closed
          */
         WorkerPool build();

@@ -1,11 +1,15 @@
 package goflow.impl.io;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -19,8 +23,10 @@ import goflow.api.io.AsyncWriter;
 import goflow.api.io.BufferFullException;
 import goflow.api.io.WriteFailedException;
 import goflow.api.io.WriterStats;
+import goflow.impl.internal.Check;
 import goflow.impl.internal.ContextWaker;
 import goflow.impl.internal.PrimitiveRegistry;
+import goflow.impl.internal.Stoppable;
 
 /**
  * A ring buffer of bytes filled by any thread and drained by one flusher thread.
@@ -33,11 +39,20 @@ import goflow.impl.internal.PrimitiveRegistry;
  * write contiguous (it is copied in one critical section), and a failed sink call is retried from
  * the same offset: nothing is lost, reordered or written twice.
  */
-final class AsyncWriterImpl implements AsyncWriter {
+final class AsyncWriterImpl implements AsyncWriter, Stoppable {
     /*
      * Flusher state machine: RUNNING (closed == false) -> CLOSING (closed == true: no writes are
      * accepted; the flusher writes everything, then exits) -> TERMINATED (terminated == true,
-     * the thread has ended, the sink is closed if configured).
+     * the thread has ended, the sink is closed if configured, `stopped` is complete).
+     * Side exits, each reported once (error callback, log, bytesDiscarded, lossReport):
+     * - stopNow (stopRequested, from close(Duration) at its timeout or a bounded close): the
+     *   flusher stops retrying and starting sink calls, and gives up what is pending (giveUp);
+     * - abandoned (a closer gave up on a flusher stuck in the sink): the closer counts the pending
+     *   bytes as discarded and leaves; the flusher, once the sink returns, only moves the bytes
+     *   that call did write from discarded to written, and exits;
+     * - failure (the flusher's own code threw, not the sink): the writer closes at once (fail),
+     *   discards what is pending, and every later write or flush names the failure.
+     * A throwable from the sink is never a flusher failure: it is retried like an IOException.
      *
      * The flusher parks on the injected clock and is unparked by whoever creates work for it
      * (threshold reached, first byte into an empty buffer, a waiting writer, flush(), close()).
@@ -87,9 +102,10 @@ final class AsyncWriterImpl implements AsyncWriter {
     private long flushRequest;
     /** Written bytes covered by a successful sink flush. Guarded by lock. */
     private long flushedMark;
-    /** Rounds that gave up; the last one's failure. Guarded by lock. */
+    /** Rounds that gave up; the last one's failure and its reason (without the writer's name). Guarded by lock. */
     private long failedRounds;
     private WriteFailedException lastFailure;
+    private String lastFailureReason;
     /** After a failed round, no new round starts before this clock time (unless closing). Guarded by lock. */
     private boolean backoff;
     private long retryNotBefore;
@@ -97,6 +113,20 @@ final class AsyncWriterImpl implements AsyncWriter {
     private volatile boolean closed;
     /** Set by the flusher as it ends. Guarded by lock. */
     private boolean terminated;
+    /** Completed by the flusher as it ends, after terminated is set. */
+    private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+    /** Completed when closers need not wait any more: the flusher ended, or was abandoned. */
+    private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
+    /** Give up what is pending: no more retries, no new sink call. Written under lock; volatile for the flusher. */
+    private volatile boolean stopRequested;
+    /** A closer gave up on the flusher; pending bytes were counted as discarded. Guarded by lock. */
+    private boolean abandoned;
+    /** While closing, the flusher reported a failure of its own (so giving up needs no second report). Guarded by lock. */
+    private boolean gaveUp;
+    /** What made the flusher itself fail, or null. Guarded by lock. */
+    private Throwable failure;
+    /** What closing could not write, or null: thrown by close(Duration). Guarded by lock. */
+    private WriteFailedException lossReport;
 
     /** Statistics, see {@link WriterStats}. Guarded by lock. */
     private long accepted;
@@ -229,7 +259,7 @@ final class AsyncWriterImpl implements AsyncWriter {
 
     private boolean tryAppend(byte[] data, int off, int len) {
         if (closed) {
-            throw new ClosedException("async writer '" + name + "' is closed: cannot write");
+            throw new ClosedException(closedMessage("write"));
         }
         if (len > buf.length) {
             overflows++;
@@ -281,7 +311,7 @@ final class AsyncWriterImpl implements AsyncWriter {
             lock.lockInterruptibly();
             try {
                 if (closed) {
-                    throw new ClosedException("async writer '" + name + "' is closed: cannot flush");
+                    throw new ClosedException(closedMessage("flush"));
                 }
                 target = accepted;
                 if (flushedMark >= target) {
@@ -329,33 +359,186 @@ final class AsyncWriterImpl implements AsyncWriter {
         }
     }
 
+    /** Requires lock. The message of a refused operation on a closed writer. */
+    private String closedMessage(String operation) {
+        return "async writer '" + name + "' is closed: "
+                + (failure != null ? "its background thread failed (" + failure + "): " : "") + "cannot " + operation;
+    }
+
     @Override
     public void close() {
-        boolean first;
+        closeWithin(-1, null);
+    }
+
+    @Override
+    public void close(Duration timeout) {
+        Check.notNegative(kind().label() + " '" + name + "'", "timeout", timeout,
+                "how long close waits for the output to take what is buffered");
+        WriteFailedException report = closeWithin(saturatedNanos(timeout), timeout);
+        if (report != null) {
+            // a fresh exception per call, so its stack trace is this caller's
+            throw new WriteFailedException(report.getMessage(), (IOException) report.getCause());
+        }
+    }
+
+    /**
+     * Closes, waiting for the flusher at most {@code timeoutNanos} on the clock ({@code -1}: no
+     * limit); past it, or when interrupted, abandons the flusher. Returns the loss report, if any.
+     */
+    private WriteFailedException closeWithin(long timeoutNanos, Duration timeout) {
+        stopGracefully();
+        Thread self = Thread.currentThread();
+        if (self != flusher) {
+            String why = null;
+            boolean interrupted = false;
+            long deadline = timeoutNanos < 0 ? 0 : clock.nanoTime() + timeoutNanos;
+            CompletableFuture<Void> wake = closeDone.thenRun(() -> LockSupport.unpark(self));
+            try {
+                while (!closeDone.isDone()) {
+                    if (Thread.interrupted()) {
+                        interrupted = true;
+                        why = "the close was interrupted";
+                        break;
+                    }
+                    if (timeoutNanos < 0) {
+                        LockSupport.park(this);
+                        continue;
+                    }
+                    long left = deadline - clock.nanoTime();
+                    if (left <= 0) {
+                        why = "the output did not return within " + timeout;
+                        break;
+                    }
+                    clock.parkNanos(this, left);
+                }
+            } finally {
+                wake.cancel(false);
+            }
+            if (why != null) {
+                stopNow();
+                abandon(why);
+            }
+            if (interrupted) {
+                self.interrupt();
+            }
+        }
+        entry.release();
         lock.lock();
         try {
-            first = !closed;
+            return lossReport;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // bounded close (Stoppable)
+
+    @Override
+    public void stopGracefully() {
+        lock.lock();
+        try {
             closed = true;
             space.signalAll();
         } finally {
             lock.unlock();
         }
         LockSupport.unpark(flusher);
-        if (Thread.currentThread() != flusher) {
-            boolean interrupted = false;
-            while (flusher.isAlive()) {
-                try {
-                    flusher.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
+    }
+
+    @Override
+    public CompletableFuture<Void> stopped() {
+        return stopped;
+    }
+
+    @Override
+    public void stopNow() {
+        lock.lock();
+        try {
+            closed = true;
+            space.signalAll();
+            if (terminated) {
+                return;
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
+            stopRequested = true;
+        } finally {
+            lock.unlock();
+        }
+        if (Thread.currentThread() != flusher) {
+            flusher.interrupt();
+        }
+    }
+
+    /**
+     * Gives up on a flusher that has not ended: counts what is pending as discarded, reports it
+     * (unless the flusher already reported its own failure), fails waiting flushes, and leaves the
+     * registry. The flusher exits when the sink returns.
+     */
+    @Override
+    public List<Thread> abandon(String why) {
+        WriteFailedException report;
+        boolean notify;
+        long lost;
+        lock.lock();
+        try {
+            if (terminated || abandoned) {
+                return terminated ? List.of() : List.of(flusher);
+            }
+            abandoned = true;
+            closed = true;
+            stopRequested = true;
+            lost = count;
+            String stuck = "its thread " + flusher.getName()
+                    + " was interrupted and is abandoned (it ends when the output returns)";
+            if (lost > 0) {
+                discarded += lost;
+                count = 0;
+                head = 0;
+                report = new WriteFailedException(prefix() + "closed with " + lost + " accepted bytes not written: "
+                        + why + "; " + stuck, new InterruptedIOException(why));
+                lossReport = report;
+            } else {
+                report = new WriteFailedException(prefix() + "the output did not finish (" + why
+                        + ") after every accepted byte was handed to it; " + stuck, new InterruptedIOException(why));
+            }
+            notify = !gaveUp;
+            failedRounds++;
+            lastFailure = report;
+            lastFailureReason = why;
+            progress.signalAll();
+            space.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        flusher.interrupt();
+        LOG.log(Level.WARNING, report.getMessage());
+        if (notify) {
+            callOnError(report);
+        }
+        entry.release();
+        closeDone.complete(null);
+        return flusher.isAlive() ? List.of(flusher) : List.of();
+    }
+
+    private String prefix() {
+        return "async writer '" + name + "': ";
+    }
+
+    private void callOnError(WriteFailedException report) {
+        if (onError != null) {
+            try {
+                onError.accept(report);
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "async writer '" + name + "': error callback failed", t);
             }
         }
-        if (first) {
-            entry.release();
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE / 2;
         }
     }
 
@@ -377,7 +560,7 @@ final class AsyncWriterImpl implements AsyncWriter {
                             lock.lock();
                         }
                     }
-                    if (closed && count == 0 && flushedMark == written) {
+                    if (closed && (abandoned || (count == 0 && flushedMark == written))) {
                         return;
                     }
                     target = accepted;
@@ -385,18 +568,19 @@ final class AsyncWriterImpl implements AsyncWriter {
                     lock.unlock();
                 }
                 if (!round(target) && closed) {
-                    discardPending();
+                    giveUp();
                     return;
                 }
             }
-        } catch (RuntimeException | Error e) {
-            LOG.log(Level.ERROR, "async writer '" + name + "': flusher thread failed", e);
-            discardPending();
+        } catch (Throwable e) {
+            // Not the sink (its throwables are failed attempts, see attempt) but the flusher's own
+            // code: a failing clock, an allocation failure. It cannot go on: close loudly.
+            fail(e);
         } finally {
             if (closeOutput) {
                 try {
                     sink.close();
-                } catch (IOException | RuntimeException e) {
+                } catch (Throwable e) {
                     countError();
                     LOG.log(Level.WARNING, "async writer '" + name + "': closing the output failed", e);
                 }
@@ -409,6 +593,46 @@ final class AsyncWriterImpl implements AsyncWriter {
             } finally {
                 lock.unlock();
             }
+            stopped.complete(null);
+            closeDone.complete(null);
+        }
+    }
+
+    /**
+     * The flusher failed: refuse every further write and flush, count what is pending as
+     * discarded and report it. Never throws.
+     */
+    private void fail(Throwable e) {
+        try {
+            WriteFailedException report = null;
+            lock.lock();
+            try {
+                closed = true;
+                failure = e;
+                if (!abandoned) {
+                    long lost = count;
+                    discarded += lost;
+                    count = 0;
+                    head = 0;
+                    errors++;
+                    report = new WriteFailedException(prefix() + "its background thread failed (" + e + "); " + lost
+                            + " accepted bytes were not written", new IOException(e.toString(), e));
+                    lossReport = report;
+                    failedRounds++;
+                    lastFailure = report;
+                    lastFailureReason = "its background thread failed (" + e + ")";
+                }
+                progress.signalAll();
+                space.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            LOG.log(Level.ERROR, "async writer '" + name + "': its background thread failed; the writer is closed", e);
+            if (report != null) {
+                callOnError(report);
+            }
+        } catch (Throwable again) {
+            // nothing more can be done; the thread ends and waiters are released by runFlusher
         }
     }
 
@@ -445,7 +669,8 @@ final class AsyncWriterImpl implements AsyncWriter {
     /**
      * Writes everything accepted up to {@code target}, then flushes the sink.
      *
-     * @return whether it succeeded; on failure the failure has been reported
+     * @return whether it succeeded; on failure the failure has been reported, unless the writer
+     *     was stopped or abandoned meanwhile
      */
     private boolean round(long target) {
         while (true) {
@@ -453,6 +678,9 @@ final class AsyncWriterImpl implements AsyncWriter {
             int len;
             lock.lock();
             try {
+                if (abandoned || stopRequested) {
+                    return false;
+                }
                 if (written >= target) {
                     break;
                 }
@@ -467,6 +695,12 @@ final class AsyncWriterImpl implements AsyncWriter {
             }
             lock.lock();
             try {
+                if (abandoned) {
+                    // the closer counted these bytes as discarded; the output took them after all
+                    written += n;
+                    discarded -= n;
+                    return false;
+                }
                 head = (head + n) % buf.length;
                 count -= n;
                 written += n;
@@ -483,6 +717,9 @@ final class AsyncWriterImpl implements AsyncWriter {
         }
         lock.lock();
         try {
+            if (abandoned) {
+                return false;
+            }
             if (written > flushedMark) {
                 flushedMark = written;
                 flushes++;
@@ -502,37 +739,56 @@ final class AsyncWriterImpl implements AsyncWriter {
         int run() throws IOException;
     }
 
-    /** Runs one sink call with retries; returns its result, or -1 once every attempt failed. */
+    /**
+     * Runs one sink call with retries; returns its result, or -1 once every attempt failed (or the
+     * writer was stopped between attempts). Whatever the sink throws is a failed attempt, Errors
+     * included: the flusher survives it.
+     */
     private int attempt(SinkCall call) {
         IOException last = null;
+        int attempts = 0;
         for (int attempt = 0; attempt <= maxRetries; attempt++) {
             if (attempt > 0) {
+                if (stopRequested) {
+                    break;
+                }
                 pause(retryDelayNanos);
+                if (stopRequested) {
+                    break;
+                }
             }
+            attempts++;
             try {
                 return call.run();
             } catch (IOException e) {
                 last = e;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 last = new IOException("the output threw " + e, e);
             }
             countError();
         }
-        WriteFailedException failure = new WriteFailedException("async writer '" + name + "': writing to the output failed "
-                + (maxRetries + 1) + (maxRetries == 0 ? " time: " : " times: ") + last.getMessage(), last);
-        LOG.log(Level.WARNING, failure.getMessage());
-        if (onError != null) {
-            // before the waiters learn of the failure, so the callback has run when flush() throws
-            try {
-                onError.accept(failure);
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "async writer '" + name + "': error callback failed", e);
+        String reason = "writing to the output failed " + attempts + (attempts == 1 ? " time: " : " times: ")
+                + last.getMessage();
+        WriteFailedException failure = new WriteFailedException(prefix() + reason, last);
+        lock.lock();
+        try {
+            if (abandoned) {
+                return -1; // the closer has reported what was lost
             }
+            if (closed) {
+                gaveUp = true; // closing gives up after this round: this report is the one
+            }
+        } finally {
+            lock.unlock();
         }
+        LOG.log(Level.WARNING, failure.getMessage());
+        // before the waiters learn of the failure, so the callback has run when flush() throws
+        callOnError(failure);
         lock.lock();
         try {
             failedRounds++;
             lastFailure = failure;
+            lastFailureReason = reason;
             backoff = true;
             retryNotBefore = clock.nanoTime() + Math.max(retryDelayNanos, MIN_BACKOFF_NANOS);
             progress.signalAll();
@@ -551,28 +807,57 @@ final class AsyncWriterImpl implements AsyncWriter {
         }
     }
 
-    /** Waits {@code nanos} of the clock's time; wake-ups from unpark just loop. */
+    /** Waits {@code nanos} of the clock's time, or until stopped; wake-ups from unpark just loop. */
     private void pause(long nanos) {
         long end = clock.nanoTime() + nanos;
         long left;
-        while ((left = end - clock.nanoTime()) > 0) {
+        while (!stopRequested && (left = end - clock.nanoTime()) > 0) {
             clock.parkNanos(this, left);
         }
     }
 
-    private void discardPending() {
+    /**
+     * Closing could not write what is pending (the sink kept failing, or the writer was stopped):
+     * discard it, count it and report it, once.
+     */
+    private void giveUp() {
+        WriteFailedException report = null;
+        boolean notify = false;
+        long lost;
         lock.lock();
         try {
-            if (count > 0) {
-                LOG.log(Level.ERROR, "async writer '" + name + "': closed with " + count
-                        + " bytes that could not be written; they are discarded");
+            if (abandoned) {
+                return; // the closer has counted and reported it
             }
-            discarded += count;
-            count = 0;
-            head = 0;
+            lost = count;
+            if (lost > 0) {
+                discarded += lost;
+                count = 0;
+                head = 0;
+                if (gaveUp && lastFailure != null) {
+                    report = new WriteFailedException(prefix() + "closed with " + lost + " accepted bytes not written: "
+                            + lastFailureReason, (IOException) lastFailure.getCause());
+                } else {
+                    String why = "the writer was stopped before it could write them";
+                    report = new WriteFailedException(prefix() + "closed with " + lost + " accepted bytes not written: "
+                            + why, new InterruptedIOException(why));
+                    notify = true;
+                    failedRounds++;
+                    lastFailure = report;
+                    lastFailureReason = why;
+                }
+                lossReport = report;
+            }
             progress.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (lost > 0) {
+            LOG.log(Level.ERROR, "async writer '" + name + "': closed with " + lost
+                    + " bytes that could not be written; they are discarded");
+        }
+        if (notify) {
+            callOnError(report);
         }
     }
 

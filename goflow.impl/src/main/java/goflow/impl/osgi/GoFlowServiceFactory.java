@@ -1,5 +1,6 @@
 package goflow.impl.osgi;
 
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -26,7 +27,11 @@ import goflow.impl.GoFlowImpl;
  * with the stage and stream source plugin services in its {@code stages()} and
  * {@code streamSources()} (see {@link Plugins});
  * when the bundle ungets the service (or stops), its {@code GoFlow} is closed, and with it every
- * primitive and thread it created.
+ * primitive and thread it created, within a bounded time (see {@link BoundedClose}): accepted
+ * tasks get a grace period, set by the framework or system property
+ * {@value BoundedClose#GRACE_PROPERTY} (an ISO-8601 duration, 10 seconds by default); work that
+ * still does not stop after it and an interrupt is abandoned and logged, so the bundle's stop (and
+ * the framework's) always goes on.
  *
  * <p>The service object is a {@link ServiceFactory} registered by this component rather than the
  * component itself, so that consumers get the real {@code GoFlowImpl} (every factory method the
@@ -42,6 +47,8 @@ public final class GoFlowServiceFactory implements ServiceFactory<GoFlow> {
     private final LiveRegistry live;
     private final Plugins plugins;
     private final ServiceRegistration<GoFlow> registration;
+    /** How long a consumer's accepted tasks get when it stops, from {@value BoundedClose#GRACE_PROPERTY}. */
+    private final Duration grace;
     /** Each handed-out instance's listing in {@code live}; identity-keyed. */
     private final Map<GoFlow, Registration> listed = Collections.synchronizedMap(new IdentityHashMap<>());
 
@@ -56,6 +63,7 @@ public final class GoFlowServiceFactory implements ServiceFactory<GoFlow> {
     public GoFlowServiceFactory(BundleContext context, @Reference LiveRegistry live, @Reference Plugins plugins) {
         this.live = live;
         this.plugins = plugins;
+        this.grace = BoundedClose.grace(context.getProperty(BoundedClose.GRACE_PROPERTY));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("service.description", "goflow: creates rate limiters, pools, schedulers and pipelines");
         props.put("service.vendor", "goflow");
@@ -77,7 +85,7 @@ public final class GoFlowServiceFactory implements ServiceFactory<GoFlow> {
     @Override
     public void ungetService(Bundle bundle, ServiceRegistration<GoFlow> reg, GoFlow service) {
         try {
-            BoundedClose.close((GoFlowImpl) service, BoundedClose.GRACE);
+            BoundedClose.close((GoFlowImpl) service, grace);
         } finally {
             Registration listing = listed.remove(service);
             if (listing != null) {

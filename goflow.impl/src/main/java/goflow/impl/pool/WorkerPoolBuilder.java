@@ -15,8 +15,8 @@ import goflow.impl.internal.PrimitiveRegistry;
 
 /**
  * Builds {@link WorkerPoolImpl}s: validates each setting as it is set, cross-checks in
- * {@link #build()}, reserves the name, then starts the workers; nothing is registered and no
- * thread is left running when building fails.
+ * {@link #build()} (workers against maxWorkers), reserves the name, then starts the workers;
+ * nothing is registered and no thread is left running when building fails.
  *
  * <p>Not thread-safe (a builder is used by one thread).
  */
@@ -30,6 +30,7 @@ public final class WorkerPoolBuilder implements WorkerPool.Builder {
     private final PrimitiveRegistry registry;
     private String name;
     private Integer workers;
+    private Integer maxWorkers;
     private Integer queueCapacity;
     private Duration taskTimeout;
     private QueueFullPolicy onQueueFull;
@@ -62,6 +63,14 @@ public final class WorkerPoolBuilder implements WorkerPool.Builder {
         Check.setOnce(C, "workers", this.workers != null, workers);
         Check.positive(C, "workers", workers, "the number of threads running tasks");
         this.workers = workers;
+        return this;
+    }
+
+    @Override
+    public WorkerPoolBuilder maxWorkers(int max) {
+        Check.setOnce(C, "maxWorkers", this.maxWorkers != null, max);
+        Check.positive(C, "maxWorkers", max, "the most threads the pool may run, also for setWorkers");
+        this.maxWorkers = max;
         return this;
     }
 
@@ -137,11 +146,16 @@ public final class WorkerPoolBuilder implements WorkerPool.Builder {
         if (factory == null) {
             factory = Threads.platform();
         }
-        int w = workers != null ? workers : Runtime.getRuntime().availableProcessors();
+        int max = maxWorkers != null ? maxWorkers : DEFAULT_MAX_WORKERS;
+        int w = workers != null ? workers : Math.min(max, Runtime.getRuntime().availableProcessors());
+        if (w > max) {
+            throw new InvalidConfigException(C, "workers", w, "must be at most maxWorkers=" + max,
+                    "set a higher maxWorkers if this many threads are really wanted");
+        }
         int q = queueCapacity != null ? queueCapacity : DEFAULT_QUEUE_CAPACITY;
         PrimitiveRegistry.Entry entry = registry.reserve(Primitive.Kind.WORKER_POOL, name);
         try {
-            WorkerPoolImpl pool = new WorkerPoolImpl(entry.name(), entry, clock != null ? clock : defaultClock, w, q,
+            WorkerPoolImpl pool = new WorkerPoolImpl(entry.name(), entry, clock != null ? clock : defaultClock, w, max, q,
                     taskTimeout != null ? taskTimeout : Duration.ZERO,
                     onQueueFull != null ? onQueueFull : QueueFullPolicy.BLOCK, listener, factory, virtual);
             return entry.activate(pool);

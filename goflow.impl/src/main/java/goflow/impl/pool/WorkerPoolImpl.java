@@ -17,6 +17,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import goflow.api.Clock;
 import goflow.api.ClosedException;
+import goflow.api.InvalidConfigException;
 import goflow.api.Registration;
 import goflow.api.context.ContextException;
 import goflow.api.context.CancelledException;
@@ -32,6 +33,7 @@ import goflow.api.pool.TaskResult.Outcome;
 import goflow.api.pool.WorkerPool;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
+import goflow.impl.internal.Stoppable;
 
 /**
  * The {@link WorkerPool}: workers pull {@link Job}s from one bounded FIFO queue.
@@ -56,9 +58,12 @@ import goflow.impl.internal.PrimitiveRegistry;
  * cancelled before it started still being delivered (`cancelling`). Whoever makes the transition
  * completes `termination` after releasing the lock.
  *
- * Workers: `target` is the wanted number, `live` the number started and not yet retired. A worker
- * retires (under the lock, so exactly the surplus retires) when live > target, when stopping, or
- * when shutting down with an empty queue. Workers catch every Throwable of a task and of the
+ * Workers: `target` is the wanted number, `live` the number started and not yet retired
+ * (live >= target except while startWorkersLocked runs). A worker retires (under the lock, so
+ * exactly the surplus retires) when live > target, when stopping, or when shutting down with an
+ * empty queue. Growing is all or nothing: if a thread cannot be created or started, target goes
+ * back to its previous value and the workers just started retire as surplus, so workers() never
+ * reports threads that do not exist. Workers catch every Throwable of a task and of the
  * listener, and of pool code around a task (abandon), so they never die of one.
  *
  * Per task, a worker reads the clock once when busy (see runJob), creates a TaskContext (lazy: no
@@ -83,7 +88,7 @@ import goflow.impl.internal.PrimitiveRegistry;
  * MPMC queue would cut that, but the intake/shutdown linearization, cancelUnstarted's removal and
  * the hand-off (capacity 0) mode all rely on the one lock today.
  */
-final class WorkerPoolImpl implements WorkerPool {
+final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
     private static final int RUN_NANOS = Outcome.values().length;
     private static final int MAX_NANOS = RUN_NANOS + 1;
@@ -102,10 +107,14 @@ final class WorkerPoolImpl implements WorkerPool {
     }
 
     private final String name;
+    /** The component named in errors: {@code worker-pool '<name>'}. */
+    private final String component;
     private final PrimitiveRegistry.Entry entry;
     private final Clock clock;
     private final Context background;
     private final int capacity;
+    /** The most workers; target never exceeds it. */
+    private final int maxWorkers;
     /**
      * Blocked submitters are woken once the queue has drained to this size (half the capacity):
      * a woken producer then fills the free half without blocking again, instead of being parked
@@ -158,14 +167,16 @@ final class WorkerPoolImpl implements WorkerPool {
 
     private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
-    WorkerPoolImpl(String name, PrimitiveRegistry.Entry entry, Clock clock, int workers, int capacity,
-            Duration timeout, QueueFullPolicy onFull, ResultListener listener, ThreadFactory threads,
+    WorkerPoolImpl(String name, PrimitiveRegistry.Entry entry, Clock clock, int workers, int maxWorkers,
+            int capacity, Duration timeout, QueueFullPolicy onFull, ResultListener listener, ThreadFactory threads,
             boolean virtual) {
         this.name = name;
+        this.component = kind().label() + " '" + name + "'";
         this.entry = entry;
         this.clock = clock;
         this.background = Context.background(clock);
         this.capacity = capacity;
+        this.maxWorkers = maxWorkers;
         this.resumeAt = capacity / 2;
         this.timeoutNanos = timeout.isZero() ? 0 : saturatedNanos(timeout);
         this.onFull = onFull;
@@ -177,7 +188,7 @@ final class WorkerPoolImpl implements WorkerPool {
         try {
             target = workers;
             try {
-                startWorkersLocked();
+                startWorkersLocked(-1);
             } catch (RuntimeException | Error e) {
                 // Stop the workers already started: a pool that failed to build leaves no thread.
                 state = State.STOPPING;
@@ -320,20 +331,38 @@ final class WorkerPoolImpl implements WorkerPool {
 
     // ----------------------------------------------------------------------------------- workers
 
-    /** Starts workers until live == target. Guarded by lock. */
-    private void startWorkersLocked() {
-        while (live < target) {
-            Worker w = new Worker(nextWorkerId);
-            Thread t = threads.newThread(w);
-            if (t == null) {
-                throw new IllegalStateException("worker-pool '" + name + "': the thread factory returned null");
+    /**
+     * Starts workers until live == target. Guarded by lock. If a thread cannot be created or
+     * started, throws the InvalidConfigException that names the pool, the target and the cause;
+     * the workers started so far keep running (the caller decides what becomes of them).
+     *
+     * @param keep the number of workers the pool keeps on failure, for the message; -1 while building
+     */
+    private void startWorkersLocked(int keep) {
+        int needed = target - live;
+        for (int i = 1; live < target; i++) {
+            try {
+                Worker w = new Worker(nextWorkerId);
+                Thread t = threads.newThread(w);
+                if (t == null) {
+                    throw new IllegalStateException("the thread factory returned null");
+                }
+                t.setName("goflow-" + kind().label() + "-" + name + "-" + nextWorkerId);
+                w.thread = t;
+                t.start();
+                nextWorkerId++;
+                live++;
+                workerList.add(w);
+            } catch (RuntimeException | Error e) {
+                // OutOfMemoryError "unable to create native thread" is what the JVM throws when the
+                // system refuses: the pool and the JVM go on, with what runs.
+                InvalidConfigException refused = new InvalidConfigException(component, "workers", target,
+                        "could not start the threads: new worker " + i + " of " + needed + " failed with " + e
+                                + (keep >= 0 ? "; the pool keeps its " + keep + " workers" : ""),
+                        "the system refuses more threads: lower the number, or raise the limit on threads");
+                refused.initCause(e);
+                throw refused;
             }
-            t.setName("goflow-" + kind().label() + "-" + name + "-" + nextWorkerId);
-            w.thread = t;
-            t.start();
-            nextWorkerId++;
-            live++;
-            workerList.add(w);
         }
     }
 
@@ -857,6 +886,42 @@ final class WorkerPoolImpl implements WorkerPool {
         }
     }
 
+    // ------------------------------------------------------------- bounded close (Stoppable)
+
+    @Override
+    public void stopGracefully() {
+        shutdown();
+    }
+
+    @Override
+    public CompletableFuture<Void> stopped() {
+        return termination;
+    }
+
+    @Override
+    public void stopNow() {
+        shutdownNow();
+    }
+
+    /**
+     * Removes the pool from the registry without waiting for it; its workers still running a task
+     * retire when the task returns (the pool is stopping), and the pool terminates then.
+     */
+    @Override
+    public List<Thread> abandon(String why) {
+        List<Thread> running = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Worker w : workerList) {
+                running.add(w.thread);
+            }
+        } finally {
+            lock.unlock();
+        }
+        entry.release();
+        return List.copyOf(running);
+    }
+
     // ------------------------------------------------------------------------------- inspection
 
     @Override
@@ -870,16 +935,34 @@ final class WorkerPoolImpl implements WorkerPool {
     }
 
     @Override
+    public int maxWorkers() {
+        return maxWorkers;
+    }
+
+    @Override
     public void setWorkers(int workers) {
-        Check.positive(kind().label(), "workers", workers, "the number of threads running tasks");
+        Check.positive(component, "workers", workers, "the number of threads running tasks");
+        if (workers > maxWorkers) {
+            throw new InvalidConfigException(component, "workers", workers, "must be at most maxWorkers=" + maxWorkers,
+                    "set a higher maxWorkers when building the pool if this many threads are really wanted");
+        }
         lock.lock();
         try {
             if (state != State.RUNNING) {
                 throw new ClosedException("worker-pool '" + name + "' is shut down: cannot set workers");
             }
+            int previous = target;
             target = workers;
             if (live < target) {
-                startWorkersLocked();
+                try {
+                    startWorkersLocked(previous);
+                } catch (InvalidConfigException e) {
+                    // All or nothing: the workers this call started retire as surplus (idle ones
+                    // at once), so workers() stays what really runs.
+                    target = previous;
+                    notEmpty.signalAll();
+                    throw e;
+                }
             } else {
                 notEmpty.signalAll();
             }

@@ -1,23 +1,108 @@
 package goflow.impl.osgi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import goflow.api.Clock;
+import goflow.api.ClosedException;
+import goflow.api.InvalidConfigException;
+import goflow.api.context.Context;
+import goflow.api.io.AsyncWriter;
 import goflow.api.pool.TaskResult;
 import goflow.api.pool.WorkerPool;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
+@Timeout(120)
 class BoundedCloseTest extends NoThreadLeaks.LeakCheckedTest {
+    private final List<LogRecord> logged = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logged.add(r);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    /** Held strongly while the test runs (JUL keeps loggers weakly). */
+    private final Logger logger = Logger.getLogger(BoundedClose.class.getName());
+    /** Lets every stuck task and output of a test go once it is over. */
+    private final CountDownLatch release = new CountDownLatch(1);
+
+    @BeforeEach
+    void captureLog() {
+        logger.addHandler(capture);
+    }
+
+    @AfterEach
+    void releaseAndStopCapturing() {
+        release.countDown();
+        logger.removeHandler(capture);
+    }
+
+    private List<String> warnings() {
+        return logged.stream().filter(r -> r.getLevel() == Level.WARNING).map(LogRecord::getMessage)
+                .collect(java.util.stream.Collectors.toList());
+    }
+
+    private static boolean threadAlive(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.isAlive() && t.getName().startsWith(prefix));
+    }
+
+    /** Waits for {@code release}, ignoring interrupts. */
+    private void awaitReleaseIgnoringInterrupts() {
+        while (true) {
+            try {
+                release.await();
+                return;
+            } catch (InterruptedException e) {
+                // ignored on purpose: this is the stuck user code the close must not wait for
+            }
+        }
+    }
+
+    /** Runs the close on another thread; fails if it does not return within 30 s. */
+    private static long closeWithin30s(GoFlowImpl goflow, Duration grace) throws Exception {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                BoundedClose.close(goflow, grace);
+                done.complete(System.nanoTime() - t0);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "test-closer");
+        t.start();
+        return done.get(30, TimeUnit.SECONDS);
+    }
 
     @Test
     void acceptedTasksCompleteWithinTheGrace() throws Exception {
@@ -69,5 +154,106 @@ class BoundedCloseTest extends NoThreadLeaks.LeakCheckedTest {
         BoundedClose.close(goflow, Duration.ofSeconds(5));
         assertTrue(!jobs.isRunning());
         assertEquals(List.of(), goflow.registry().primitives());
+    }
+
+    @Test
+    void aTaskThatIgnoresInterruptsIsAbandonedAndTheCloseEnds() throws Exception {
+        GoFlowImpl goflow = new GoFlowImpl(Clock.system(), "com.example.consumer");
+        WorkerPool pool = goflow.workerPool().name("stubborn").workers(2).build();
+        WorkerPool fine = goflow.workerPool().name("fine").workers(1).build();
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<TaskResult<String>> stuck = pool.submit(ctx -> {
+            started.countDown();
+            awaitReleaseIgnoringInterrupts();
+            return "late";
+        });
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        long nanos = closeWithin30s(goflow, Duration.ofMillis(300));
+        assertTrue(nanos < TimeUnit.SECONDS.toNanos(20), "took " + nanos + " ns");
+        assertEquals(List.of(), goflow.registry().primitives(), "everything released, the stuck pool too");
+        assertTrue(goflow.registry().isClosed());
+        assertThrows(ClosedException.class, () -> goflow.workerPool().build());
+        assertTrue(fine.isTerminated());
+        assertEquals(WorkerPool.State.STOPPING, pool.stats().state());
+        assertTrue(threadAlive("goflow-worker-pool-stubborn-"), "the stuck worker lingers, by name");
+        List<String> warnings = warnings();
+        assertTrue(warnings.stream().anyMatch(m -> m.startsWith("worker-pool 'stubborn' of com.example.consumer: "
+                + "still running after the grace of PT0.3S, shutdownNow() and a further PT0.3S; abandoned: its "
+                + "threads end when their tasks return: goflow-worker-pool-stubborn-")), String.valueOf(warnings));
+        assertTrue(warnings.stream().anyMatch(m -> m.contains("awaitReleaseIgnoringInterrupts")),
+                "the stuck thread's frame is named: " + warnings);
+        release.countDown();
+        assertEquals("late", stuck.get(10, TimeUnit.SECONDS).value(), "the abandoned task's result still arrives");
+        Eventually.until(() -> !threadAlive("goflow-worker-pool-stubborn-"));
+        assertTrue(pool.isTerminated());
+    }
+
+    @Test
+    void aWriterWhoseOutputBlocksIsAbandonedAndTheCloseEnds() throws Exception {
+        GoFlowImpl goflow = new GoFlowImpl(Clock.system(), "com.example.logger");
+        CountDownLatch entered = new CountDownLatch(1);
+        OutputStream blocking = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                entered.countDown();
+                awaitReleaseIgnoringInterrupts();
+            }
+        };
+        AsyncWriter w = goflow.asyncWriter().name("audit").output(blocking).capacity(64).flushThreshold(1).build();
+        w.write(Context.background(), new byte[] {1, 2, 3});
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        long nanos = closeWithin30s(goflow, Duration.ofMillis(300));
+        assertTrue(nanos < TimeUnit.SECONDS.toNanos(20), "took " + nanos + " ns");
+        assertEquals(List.of(), goflow.registry().primitives());
+        assertTrue(w.isClosed());
+        assertEquals(3, w.stats().bytesDiscarded(), "reported, not silently lost");
+        assertTrue(threadAlive("goflow-async-writer-audit-1"));
+        List<String> warnings = warnings();
+        assertTrue(warnings.stream().anyMatch(m -> m.startsWith("async-writer 'audit' of com.example.logger: still "
+                + "running after the grace of PT0.3S, stopping it and a further PT0.3S; abandoned: its threads end "
+                + "when their output returns: goflow-async-writer-audit-1")), String.valueOf(warnings));
+        release.countDown();
+        Eventually.until(() -> !threadAlive("goflow-async-writer-audit-1"));
+    }
+
+    @Test
+    void aWriterIsClosedAfterThePoolsSoQueuedTasksCanStillWrite() throws Exception {
+        GoFlowImpl goflow = new GoFlowImpl(Clock.system(), "bundle");
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        AsyncWriter w = goflow.asyncWriter().name("out").output(bytes).build();
+        WorkerPool pool = goflow.workerPool().name("p").workers(1).build();
+        CountDownLatch started = new CountDownLatch(1);
+        pool.submit(ctx -> {
+            started.countDown();
+            Thread.sleep(50);
+            return null;
+        });
+        pool.submit(ctx -> {
+            w.write(ctx, "queued task wrote this");
+            return null;
+        });
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        BoundedClose.close(goflow, Duration.ofSeconds(10));
+        assertEquals("queued task wrote this", bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void graceIsReadFromAnIso8601PropertyAndBadValuesFallBackToTheDefault() {
+        assertEquals(BoundedClose.GRACE, BoundedClose.grace(null));
+        assertEquals(BoundedClose.GRACE, BoundedClose.grace(" "));
+        assertEquals(Duration.ofMillis(500), BoundedClose.grace("PT0.5S"));
+        assertEquals(Duration.ZERO, BoundedClose.grace(" PT0S "));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> BoundedClose.parseGrace("ten"));
+        assertEquals("goflow: invalid goflow.stop.grace=\"ten\" (must be an ISO-8601 duration) - for example PT10S "
+                + "or PT0.5S", e.getMessage());
+        e = assertThrows(InvalidConfigException.class, () -> BoundedClose.parseGrace("PT-1S"));
+        assertEquals("goflow: invalid goflow.stop.grace=\"PT-1S\" (must not be negative) - how long accepted tasks "
+                + "get to complete when a bundle stops", e.getMessage());
+        assertEquals(BoundedClose.GRACE, BoundedClose.grace("ten"));
+        assertTrue(warnings().stream().anyMatch(m -> m.contains("invalid goflow.stop.grace=\"ten\"")
+                && m.contains("using PT10S")), String.valueOf(warnings()));
+        assertEquals(Duration.ofSeconds(2), BoundedClose.interruptBound(Duration.ofSeconds(10)));
+        assertEquals(Duration.ofMillis(500), BoundedClose.interruptBound(Duration.ofMillis(500)));
+        assertEquals(Duration.ofMillis(100), BoundedClose.interruptBound(Duration.ZERO));
     }
 }

@@ -133,16 +133,55 @@ class WorkerPoolBuilderTest extends NoThreadLeaks.LeakCheckedTest {
     @Test
     void failingThreadFactoryLeavesNothing() {
         AtomicInteger created = new AtomicInteger();
-        RuntimeException e = assertThrows(RuntimeException.class, () -> goflow.workerPool().workers(3)
-                .threadFactory(r -> {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> goflow.workerPool().name("p")
+                .workers(3).threadFactory(r -> {
                     if (created.incrementAndGet() == 3) {
                         throw new IllegalStateException("no more threads");
                     }
                     return new Thread(r);
                 }).build());
-        assertEquals("no more threads", e.getMessage());
+        assertEquals("worker-pool 'p': invalid workers=3 (could not start the threads: new worker 3 of 3 failed "
+                + "with java.lang.IllegalStateException: no more threads) - the system refuses more threads: lower "
+                + "the number, or raise the limit on threads", e.getMessage());
+        assertEquals("no more threads", e.getCause().getMessage());
         assertTrue(goflow.registry().primitives().isEmpty());
         // the two started workers stop: checked by the leak extension
+    }
+
+    @Test
+    void anErrorFromTheThreadFactoryLeavesNothingEither() {
+        AtomicInteger created = new AtomicInteger();
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> goflow.workerPool().workers(2)
+                .threadFactory(r -> {
+                    if (created.incrementAndGet() == 2) {
+                        throw new OutOfMemoryError("unable to create native thread");
+                    }
+                    return new Thread(r);
+                }).build());
+        assertTrue(e.getCause() instanceof OutOfMemoryError);
+        assertTrue(goflow.registry().primitives().isEmpty());
+    }
+
+    @Test
+    void maxWorkersIsValidatedAndBoundsWorkers() {
+        assertInvalid("worker-pool: invalid maxWorkers=0 (must be positive) - the most threads the pool may run, "
+                + "also for setWorkers", () -> goflow.workerPool().maxWorkers(0));
+        assertInvalid("worker-pool: invalid workers=5 (must be at most maxWorkers=4) - set a higher maxWorkers "
+                + "if this many threads are really wanted", () -> goflow.workerPool().workers(5).maxWorkers(4).build());
+        assertInvalid("worker-pool: invalid workers=10001 (must be at most maxWorkers=10000) - set a higher "
+                + "maxWorkers if this many threads are really wanted", () -> goflow.workerPool().workers(10_001).build());
+        InvalidConfigException twice = assertThrows(InvalidConfigException.class,
+                () -> goflow.workerPool().maxWorkers(2).maxWorkers(3));
+        assertTrue(twice.getMessage().contains("was already set"), twice.getMessage());
+        assertTrue(goflow.registry().primitives().isEmpty());
+        // without workers(n), the default (available processors) is capped by maxWorkers
+        try (WorkerPool pool = goflow.workerPool().maxWorkers(1).build()) {
+            assertEquals(1, pool.workers());
+            assertEquals(1, pool.maxWorkers());
+        }
+        try (WorkerPool pool = goflow.workerPool().workers(4).maxWorkers(4).build()) {
+            assertEquals(4, pool.workers());
+        }
     }
 
     @Test

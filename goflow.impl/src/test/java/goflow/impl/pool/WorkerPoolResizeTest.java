@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,12 +115,119 @@ class WorkerPoolResizeTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
-    void invalidSizeIsRejected() {
-        try (WorkerPool pool = goflow.workerPool().workers(2).build()) {
+    void invalidSizeIsRejectedNamingThePool() {
+        try (WorkerPool pool = goflow.workerPool().name("demo-workers").workers(2).build()) {
             InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> pool.setWorkers(0));
-            assertEquals("worker-pool: invalid workers=0 (must be positive) - the number of threads running tasks",
-                    e.getMessage());
+            assertEquals("worker-pool 'demo-workers': invalid workers=0 (must be positive) - the number of threads "
+                    + "running tasks", e.getMessage());
             assertEquals(2, pool.workers());
+        }
+    }
+
+    /** A thread factory that creates {@code allowed} threads, then throws what {@code failure} makes. */
+    private static final class FailingFactory implements ThreadFactory {
+        final AtomicInteger created = new AtomicInteger();
+        private final int allowed;
+        private final Supplier<? extends Throwable> failure;
+
+        FailingFactory(int allowed, Supplier<? extends Throwable> failure) {
+            this.allowed = allowed;
+            this.failure = failure;
+        }
+
+        @Override
+        public Thread newThread(Runnable r) {
+            if (created.get() >= allowed) {
+                Throwable t = failure.get();
+                if (t instanceof Error) {
+                    throw (Error) t;
+                }
+                throw (RuntimeException) t;
+            }
+            created.incrementAndGet();
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            return t;
+        }
+    }
+
+    @Test
+    void resizeAboveTheDefaultMaximumIsRejectedBeforeAnyThreadStarts() {
+        // the factory refuses beyond 50 threads, so that the old code fails here instead of
+        // creating 100 000 threads on a shared machine
+        FailingFactory factory = new FailingFactory(50, () -> new IllegalStateException("test: too many threads"));
+        try (WorkerPool pool = goflow.workerPool().name("demo-workers").workers(2).threadFactory(factory).build()) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> pool.setWorkers(100_000));
+            assertEquals("worker-pool 'demo-workers': invalid workers=100000 (must be at most maxWorkers=10000) - "
+                    + "set a higher maxWorkers when building the pool if this many threads are really wanted",
+                    e.getMessage());
+            assertEquals("workers", e.field());
+            assertEquals(100_000, e.value());
+            assertEquals(2, factory.created.get(), "no thread was started");
+            assertEquals(2, pool.workers());
+            assertEquals(WorkerPool.Builder.DEFAULT_MAX_WORKERS, pool.maxWorkers());
+        }
+    }
+
+    @Test
+    void resizeAboveAConfiguredMaximumIsRejectedAndUpToItAccepted() throws Exception {
+        try (WorkerPool pool = goflow.workerPool().name("small").workers(1).maxWorkers(3).build()) {
+            assertEquals(3, pool.maxWorkers());
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> pool.setWorkers(4));
+            assertEquals("worker-pool 'small': invalid workers=4 (must be at most maxWorkers=3) - set a higher "
+                    + "maxWorkers when building the pool if this many threads are really wanted", e.getMessage());
+            assertEquals(1, pool.workers());
+            pool.setWorkers(3);
+            Eventually.until(() -> liveThreads(pool) == 3);
+            assertEquals(3, pool.workers());
+        }
+    }
+
+    @Test
+    void aResizeThatCannotStartItsThreadsIsRolledBack() throws Exception {
+        FailingFactory factory = new FailingFactory(4, () -> new OutOfMemoryError("unable to create native thread"));
+        try (WorkerPool pool = goflow.workerPool().name("rollback").workers(2).threadFactory(factory).build()) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> pool.setWorkers(6));
+            assertEquals("worker-pool 'rollback': invalid workers=6 (could not start the threads: new worker 3 of 4 "
+                    + "failed with java.lang.OutOfMemoryError: unable to create native thread; the pool keeps its 2 "
+                    + "workers) - the system refuses more threads: lower the number, or raise the limit on threads",
+                    e.getMessage());
+            assertEquals("workers", e.field());
+            assertTrue(e.getCause() instanceof OutOfMemoryError, String.valueOf(e.getCause()));
+            assertEquals(2, pool.workers(), "workers() reports what runs");
+            assertEquals(2, pool.stats().workers());
+            Eventually.until(() -> liveThreads(pool) == 2);
+            // the pool still works with its two workers
+            CountDownLatch both = new CountDownLatch(2);
+            CountDownLatch release = new CountDownLatch(1);
+            List<CompletableFuture<TaskResult<Object>>> futures = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                futures.add(pool.submit(ctx -> {
+                    both.countDown();
+                    release.await();
+                    return null;
+                }));
+            }
+            assertTrue(both.await(10, TimeUnit.SECONDS));
+            release.countDown();
+            for (CompletableFuture<TaskResult<Object>> f : futures) {
+                assertTrue(f.get(10, TimeUnit.SECONDS).succeeded());
+            }
+        }
+    }
+
+    @Test
+    void aResizeWhoseFactoryThrowsIsRolledBackWithTheCause() throws Exception {
+        FailingFactory factory = new FailingFactory(3, () -> new IllegalStateException("quota"));
+        try (WorkerPool pool = goflow.workerPool().name("quota").workers(1).threadFactory(factory).build()) {
+            pool.setWorkers(2);
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> pool.setWorkers(5));
+            assertTrue(e.getMessage().startsWith("worker-pool 'quota': invalid workers=5 (could not start the "
+                    + "threads: new worker 2 of 3 failed with java.lang.IllegalStateException: quota; the pool keeps "
+                    + "its 2 workers)"), e.getMessage());
+            assertEquals("quota", e.getCause().getMessage());
+            assertEquals(2, pool.workers());
+            Eventually.until(() -> liveThreads(pool) == 2);
         }
     }
 }
