@@ -1,6 +1,8 @@
 package goflow.shell;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
@@ -8,6 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import goflow.api.GoFlow;
+import goflow.api.Primitive;
 import goflow.api.context.Context;
 import goflow.api.inspect.Registry;
 import goflow.api.pipeline.Pipeline;
@@ -55,7 +58,7 @@ public final class RunCommands {
         @SuppressWarnings("unchecked")
         Pipeline<Object, ?> pipeline = registry.find(name).filter(Pipeline.class::isInstance)
                 .map(p -> (Pipeline<Object, ?>) p)
-                .orElseThrow(() -> new IllegalArgumentException("no pipeline named '" + name + "'"));
+                .orElseThrow(() -> missingPipeline(name));
         PipelineResult<Object, ?> result = pipeline.execute(input);
         StringBuilder sb = new StringBuilder();
         sb.append(Table.of("pipeline", "result", "output", "duration")
@@ -68,6 +71,17 @@ public final class RunCommands {
                     s.error() == null ? "-" : s.error().toString());
         }
         return sb.append(stages).toString();
+    }
+
+    private IllegalArgumentException missingPipeline(String name) {
+        List<String> known = new ArrayList<>();
+        for (Primitive p : registry.primitives()) {
+            if (p instanceof Pipeline) {
+                known.add(p.name());
+            }
+        }
+        Optional<String> other = registry.find(name).map(p -> p.kind().label());
+        return new IllegalArgumentException(Names.notFound("pipeline", name, other, known));
     }
 
     /**

@@ -46,7 +46,7 @@ class RunCommandsTest {
         String failed = run.run("text", "");
         assertTrue(failed.matches("(?s)pipeline +result +output +duration\ntext +failed +- .*"
                 + "\nexclaim + +- +\\S+ +java.lang.IllegalArgumentException: empty input\n"), failed);
-        assertEquals("no pipeline named 'nope'",
+        assertEquals("no pipeline named 'nope'; known: text",
                 assertThrows(IllegalArgumentException.class, () -> run.run("nope", "x")).getMessage());
     }
 
@@ -62,7 +62,7 @@ class RunCommandsTest {
                 + "stage +count +successes +errors +inFlight +averageDuration +maxDuration +totalDuration\n"
                 + "upper +2 +2 +0 +0 .*\n"
                 + "exclaim +2 +1 +1 +0 .*\n"), out);
-        assertEquals("no pipeline named 'nope'\n", views.pipelines("nope"));
+        assertEquals("no pipeline named 'nope'; known: text\n", views.pipelines("nope"));
         assertTrue(views.pipelines().startsWith("name  kind      owner        executions"), views.pipelines());
     }
 
