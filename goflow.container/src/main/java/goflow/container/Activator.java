@@ -44,6 +44,7 @@ public final class Activator implements BundleActivator {
             LOG.log(System.Logger.Level.INFO, "goflow: created " + deploy.toAbsolutePath()
                     + " with the default configuration");
         }
+        ConfigFileGuard.register(context); // malformed .config files in deploy/ are refused loudly
         goshHome = GoshHome.prepare(context.getProperty(GoshHome.ARGS), System.getProperty(GoshHome.HOME));
         if (goshHome != null) {
             System.setProperty(GoshHome.HOME, goshHome.toString());

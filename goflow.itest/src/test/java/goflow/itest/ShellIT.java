@@ -1,6 +1,7 @@
 package goflow.itest;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.options;
@@ -11,11 +12,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Job;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -85,7 +91,8 @@ public class ShellIT {
         assertEquals("no limiters\n", run("goflow:limiters"));
         assertEquals("no pipelines\n", run("goflow:pipelines"));
         assertEquals("no schedulers\n", run("goflow:schedules"));
-        assertEquals("no primitive named 'nope'\n", run("goflow:stats nope"));
+        assertEquals("no primitive named 'nope'; known: none\n", run("goflow:stats nope"));
+        assertEquals("no limiter named 'nope'; known: none\n", run("goflow:limiters nope"));
     }
 
     @Test
@@ -143,7 +150,7 @@ public class ShellIT {
             assertTrue(run("goflow:resize shell-pool 4").matches("(?s).*shell-pool +worker-pool +workers +2 +4\n"));
             assertEquals(4, pool.workers());
             Exception e = assertThrows(Exception.class, () -> run("goflow:resize nope 4"));
-            assertEquals("no worker pool named 'nope'", e.getMessage());
+            assertEquals("no worker pool named 'nope'; known: shell-pool", e.getMessage());
         } finally {
             api.close();
             db.close();
@@ -189,6 +196,135 @@ public class ShellIT {
             jobs.close();
             shout.unregister();
             source.unregister();
+        }
+    }
+
+    /** Polls {@code condition} every 20 ms for up to 30 s (these machines are busy). */
+    private static boolean eventually(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() - deadline < 0) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+
+    /** The text a stream wrote so far (the stream is written by the command thread). */
+    private static String text(ByteArrayOutputStream out) {
+        synchronized (out) {
+            return out.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    public void streamPrintsEachElementAsItComesAndCtrlCStopsItAndClosesTheSource() throws Exception {
+        AtomicBoolean closed = new AtomicBoolean();
+        StreamSource<Long> ticks = ctx -> new StreamSource.Cursor<>() {
+            private long next;
+
+            @Override
+            public boolean tryAdvance(goflow.api.context.Context c, java.util.function.Consumer<? super Long> a)
+                    throws InterruptedException {
+                if (next > 0) {
+                    c.sleep(java.time.Duration.ofMillis(20));
+                }
+                a.accept(++next);
+                return true;
+            }
+
+            @Override
+            public void close() {
+                closed.set(true);
+            }
+        };
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(StreamSource.NAME_PROPERTY, "shell-ticks");
+        ServiceRegistration<?> source = context.registerService(StreamSource.class, ticks, props);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        AtomicReference<Object> ended = new AtomicReference<>();
+        try (CommandSession session = processor.createSession(new java.io.ByteArrayInputStream(new byte[0]), ps, ps)) {
+            Thread shell = new Thread(() -> {
+                try {
+                    ended.set(String.valueOf(session.execute("goflow:stream shell-ticks 100000")));
+                } catch (Exception e) {
+                    ended.set(e);
+                }
+            }, "shell-it-stream");
+            shell.start();
+            try {
+                assertTrue("elements reach the console while the command runs: " + text(out),
+                        eventually(() -> text(out).matches("(?s)#  element\n1  1\n2  2\n3  3\n.*")));
+                assertTrue(shell.isAlive());
+                assertFalse(closed.get());
+                // Ctrl-C in Gogo's console: the foreground job is interrupted.
+                assertTrue(eventually(() -> session.foregroundJob() != null || !session.jobs().isEmpty()));
+                Job job = session.foregroundJob() != null ? session.foregroundJob() : session.jobs().get(0);
+                job.interrupt();
+                shell.join(TimeUnit.SECONDS.toMillis(30));
+                assertFalse("the command ended after the interrupt", shell.isAlive());
+            } finally {
+                shell.interrupt();
+                shell.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            assertTrue("source closed", eventually(closed::get));
+            assertTrue(text(out), eventually(() -> text(out).matches("(?s).*\ngoflow:stream: interrupted after \\d+"
+                    + " elements; source 'shell-ticks' closed\n")));
+        } finally {
+            source.unregister();
+        }
+    }
+
+    @Test
+    public void familyCommandsShowOnePrimitiveByName() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("shell-one-api").rate(100).burst(200).build();
+        WorkerPool pool = goflow.workerPool().name("shell-one-pool").workers(2).queueCapacity(10).build();
+        Scheduler jobs = goflow.scheduler().name("shell-one-jobs").workers(1).build();
+        try {
+            String limiter = run("goflow:limiters shell-one-api");
+            assertTrue(limiter, limiter.matches("(?s)statistic +value\nname +shell-one-api\nkind +token-bucket\n.*"
+                    + "\nburst +200\n.*"));
+            String p = run("goflow:pools shell-one-pool");
+            assertTrue(p, p.matches("(?s)statistic +value\nname +shell-one-pool\nkind +worker-pool\n.*\nworkers +2\n.*"));
+            jobs.every(java.time.Duration.ofHours(1), c -> { });
+            String s = run("goflow:schedules shell-one-jobs");
+            assertTrue(s, s.matches("(?s)statistic +value\nname +shell-one-jobs\n.*\n\ntask +schedule +state .*"));
+            String none = run("goflow:limiters shell-one-pool");
+            assertTrue(none, none.matches("no limiter named 'shell-one-pool' \\(it is a worker-pool\\); known: .*shell-one-api.*\n"));
+            assertTrue(run("goflow:pools nope"), run("goflow:pools nope").matches("no worker pool named 'nope'; known: .*shell-one-pool.*\n"));
+        } finally {
+            api.close();
+            pool.close();
+            jobs.close();
+        }
+    }
+
+    @Test
+    public void numericArgumentsThatOverflowAreRefusedAndChangeNothing() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("shell-big-api").rate(100).burst(200).build();
+        ConcurrencyLimiter db = goflow.concurrencyLimiter().name("shell-big-db").capacity(8).build();
+        WorkerPool pool = goflow.workerPool().name("shell-big-pool").workers(2).queueCapacity(10).build();
+        try {
+            Exception e = assertThrows(Exception.class, () -> run("goflow:capacity shell-big-db 3000000000"));
+            assertTrue(e.toString(), e.getMessage().contains("capacity=3000000000") && e.getMessage().contains("2147483647"));
+            assertEquals(8, db.capacity());
+            e = assertThrows(Exception.class, () -> run("goflow:resize shell-big-pool 3000000000"));
+            assertTrue(e.toString(), e.getMessage().contains("workers=3000000000") && e.getMessage().contains("2147483647"));
+            assertEquals(2, pool.workers());
+            e = assertThrows(Exception.class, () -> run("goflow:burst shell-big-api 99999999999999999999"));
+            assertTrue(e.toString(), e.getMessage().contains("burst=99999999999999999999"));
+            assertEquals(200, api.burst());
+            e = assertThrows(Exception.class, () -> run("goflow:rate shell-big-api 1e400"));
+            assertTrue(e.toString(), e.getMessage().contains("eventsPerSecond=1e400"));
+            assertEquals(100.0, api.rate().eventsPerSecond(), 0.0);
+            e = assertThrows(Exception.class, () -> run("goflow:stream shell-none 10000000000"));
+            assertTrue(e.toString(), e.getMessage().contains("limit=10000000000"));
+        } finally {
+            api.close();
+            db.close();
+            pool.close();
         }
     }
 }

@@ -22,6 +22,8 @@ import goflow.api.inspect.Registry;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineStats;
 import goflow.api.pipeline.StageStats;
+import goflow.api.schedule.ScheduledTask;
+import goflow.api.schedule.Scheduler;
 import goflow.api.stream.SourceStats;
 import goflow.api.stream.StreamSources;
 
@@ -106,21 +108,66 @@ public final class GoFlowCommands {
      * The statistics of one primitive, one figure per line.
      *
      * @param name the primitive's name
-     * @return the table
+     * @return the table, or the names that exist when there is no such primitive
      */
     @Descriptor("show every statistic of one primitive")
     public String stats(@Descriptor("the primitive's name") String name) {
-        Optional<PrimitiveInfo> row = registry.snapshot().stream().filter(r -> r.name().equals(name)).findFirst();
+        List<PrimitiveInfo> all = registry.snapshot();
+        Optional<PrimitiveInfo> row = all.stream().filter(r -> r.name().equals(name)).findFirst();
         if (row.isEmpty()) {
-            return notFound("primitive", name);
+            List<String> known = new ArrayList<>();
+            all.forEach(r -> known.add(r.name()));
+            return Names.notFound("primitive", name, Optional.empty(), known) + "\n";
         }
-        PrimitiveInfo info = row.get();
+        return statisticsTable(row.get());
+    }
+
+    /** Every figure of one primitive, one per line, after its name, kind and owner. */
+    private static String statisticsTable(PrimitiveInfo info) {
         Table t = Table.of("statistic", "value");
         t.row("name", info.name()).row("kind", info.kind().label()).row("owner", info.owner());
         for (Map.Entry<String, Object> e : info.stats().toMap().entrySet()) {
             t.row(e.getKey(), Table.format(e.getValue()));
         }
         return t.toString();
+    }
+
+    /**
+     * The row of the primitive of one family with that name, or the "not found" message listing
+     * the names of that family (and what the name is, when it is a primitive of another family).
+     */
+    private Result<PrimitiveInfo> one(Primitive.Family family, String what, String name) {
+        List<PrimitiveInfo> all = registry.snapshot();
+        List<String> known = new ArrayList<>();
+        Optional<String> other = Optional.empty();
+        for (PrimitiveInfo r : all) {
+            if (r.kind().family() == family) {
+                if (r.name().equals(name)) {
+                    return Result.found(r);
+                }
+                known.add(r.name());
+            } else if (r.name().equals(name) && other.isEmpty()) {
+                other = Optional.of(r.kind().label());
+            }
+        }
+        return Result.missing(Names.notFound(what, name, other, known) + "\n");
+    }
+
+    /**
+     * A primitive found by name, or the message saying it was not.
+     *
+     * @param <T> what was looked for
+     * @param value what was found, or null
+     * @param message the "not found" message, or null
+     */
+    private record Result<T>(T value, String message) {
+        static <T> Result<T> found(T value) {
+            return new Result<>(value, null);
+        }
+
+        static <T> Result<T> missing(String message) {
+            return new Result<>(null, message);
+        }
     }
 
     /**
@@ -134,6 +181,18 @@ public final class GoFlowCommands {
     }
 
     /**
+     * One worker pool: every statistic, one per line.
+     *
+     * @param name the pool's name
+     * @return the table, or the names of the pools when there is no such pool
+     */
+    @Descriptor("show every statistic of one worker pool")
+    public String pools(@Descriptor("the pool's name") String name) {
+        Result<PrimitiveInfo> r = one(Primitive.Family.POOL, "worker pool", name);
+        return r.value() == null ? r.message() : statisticsTable(r.value());
+    }
+
+    /**
      * The rate and concurrency limiters.
      *
      * @return the table
@@ -141,6 +200,18 @@ public final class GoFlowCommands {
     @Descriptor("list the rate and concurrency limiters with their statistics")
     public String limiters() {
         return family(Primitive.Family.LIMITER);
+    }
+
+    /**
+     * One rate or concurrency limiter: every statistic, one per line.
+     *
+     * @param name the limiter's name
+     * @return the table, or the names of the limiters when there is no such limiter
+     */
+    @Descriptor("show every statistic of one rate or concurrency limiter")
+    public String limiters(@Descriptor("the limiter's name") String name) {
+        Result<PrimitiveInfo> r = one(Primitive.Family.LIMITER, "limiter", name);
+        return r.value() == null ? r.message() : statisticsTable(r.value());
     }
 
     /**
@@ -206,15 +277,18 @@ public final class GoFlowCommands {
      */
     @Descriptor("show one pipeline's statistics with a row per stage")
     public String pipelines(@Descriptor("the pipeline's name") String name) {
+        Result<PrimitiveInfo> row = one(Primitive.Family.PIPELINE, "pipeline", name);
+        if (row.value() == null) {
+            return row.message();
+        }
         Optional<PipelineStats> found = registry.find(name).filter(Pipeline.class::isInstance)
                 .map(p -> ((Pipeline<?, ?>) p).stats());
-        if (found.isEmpty()) {
-            return notFound("pipeline", name);
+        if (found.isEmpty()) { // closed since the snapshot was taken
+            return Names.notFound("pipeline", name, Optional.empty(), List.of()) + "\n";
         }
         PipelineStats stats = found.get();
         StringBuilder sb = new StringBuilder();
-        String status = registry.snapshot().stream().filter(r -> r.name().equals(name)).findFirst()
-                .flatMap(this::status).orElse("-");
+        String status = status(row.value()).orElse("-");
         sb.append(Table.of("pipeline", "executions", "successes", "failures", "inFlight", "averageDuration",
                 "maxDuration", "status").row(name, stats.executions(), stats.successes(), stats.failures(),
                 stats.inFlight(), stats.averageDuration(), stats.maxDuration(), status));
@@ -236,6 +310,33 @@ public final class GoFlowCommands {
     @Descriptor("list the schedulers with their statistics")
     public String schedules() {
         return family(Primitive.Family.SCHEDULER);
+    }
+
+    /**
+     * One scheduler: every statistic, one per line, then a row per scheduled task.
+     *
+     * @param name the scheduler's name
+     * @return the tables, or the names of the schedulers when there is no such scheduler
+     */
+    @Descriptor("show every statistic of one scheduler and a row per scheduled task")
+    public String schedules(@Descriptor("the scheduler's name") String name) {
+        Result<PrimitiveInfo> r = one(Primitive.Family.SCHEDULER, "scheduler", name);
+        if (r.value() == null) {
+            return r.message();
+        }
+        StringBuilder sb = new StringBuilder(statisticsTable(r.value())).append('\n');
+        List<ScheduledTask> tasks = registry.find(name, Scheduler.class).map(Scheduler::tasks).orElse(List.of());
+        if (tasks.isEmpty()) {
+            return sb.append("no scheduled tasks\n").toString();
+        }
+        Table t = Table.of("task", "schedule", "state", "nextRun", "runs", "failures", "skipped", "activeRuns",
+                "lastOutcome");
+        for (ScheduledTask task : tasks) {
+            t.row(task.id(), task.schedule(), task.state(), task.nextRun().<Object>map(next -> next).orElse("-"),
+                    task.runCount(), task.failureCount(), task.skippedCount(), task.activeRuns(),
+                    task.lastOutcome().map(o -> o.status().toString()).orElse("-"));
+        }
+        return sb.append(t).toString();
     }
 
     /**
@@ -383,7 +484,4 @@ public final class GoFlowCommands {
         }
     }
 
-    static String notFound(String what, String name) {
-        return "no " + what + " named '" + name + "'\n";
-    }
 }

@@ -1,6 +1,9 @@
 package goflow.shell;
 
+import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
@@ -8,6 +11,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 import goflow.api.GoFlow;
+import goflow.api.GoFlowException;
+import goflow.api.Primitive;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
 import goflow.api.inspect.Registry;
 import goflow.api.pipeline.Pipeline;
@@ -17,7 +24,7 @@ import goflow.api.stream.Stream;
 
 /**
  * The Gogo commands of scope {@code goflow} that run things: a pipeline on one input, and the
- * first elements of a stream source plugin.
+ * elements of a stream source plugin, printed as they come.
  *
  * <p>Thread-safe: the fields are final and the services they hold are thread-safe.
  */
@@ -27,6 +34,11 @@ import goflow.api.stream.Stream;
     "osgi.command.function=stream"
 })
 public final class RunCommands {
+    /** The most elements {@code goflow:stream} prints: {@value}. */
+    static final long MAX_LIMIT = 100_000;
+    /** The most characters of one element {@code goflow:stream} prints: {@value}. */
+    static final int MAX_ELEMENT_CHARS = 1_000;
+
     private final Registry registry;
     private final GoFlow goflow;
 
@@ -55,7 +67,7 @@ public final class RunCommands {
         @SuppressWarnings("unchecked")
         Pipeline<Object, ?> pipeline = registry.find(name).filter(Pipeline.class::isInstance)
                 .map(p -> (Pipeline<Object, ?>) p)
-                .orElseThrow(() -> new IllegalArgumentException("no pipeline named '" + name + "'"));
+                .orElseThrow(() -> missingPipeline(name));
         PipelineResult<Object, ?> result = pipeline.execute(input);
         StringBuilder sb = new StringBuilder();
         sb.append(Table.of("pipeline", "result", "output", "duration")
@@ -70,25 +82,112 @@ public final class RunCommands {
         return sb.append(stages).toString();
     }
 
+    private IllegalArgumentException missingPipeline(String name) {
+        List<String> known = new ArrayList<>();
+        for (Primitive p : registry.primitives()) {
+            if (p instanceof Pipeline) {
+                known.add(p.name());
+            }
+        }
+        Optional<String> other = registry.find(name).map(p -> p.kind().label());
+        return new IllegalArgumentException(Names.notFound("pipeline", name, other, known));
+    }
+
     /**
-     * Prints the first elements of a stream source plugin.
+     * Prints the elements of a stream source plugin as they come, on the command's output (Gogo
+     * binds {@code System.out} to the console, a pipe or a redirection of the running command).
+     * See {@link #stream(PrintStream, String, String)}.
      *
      * @param source the source's name
-     * @param limit how many elements at most
-     * @return one element per line
-     * @throws InterruptedException if interrupted while pulling
+     * @param limit how many elements at most, as typed
      */
-    @Descriptor("print the first elements of a stream source plugin (goflow.source.name)")
-    public String stream(@Descriptor("the source's name") String source,
-            @Descriptor("how many elements at most") long limit) throws InterruptedException {
-        List<Object> items;
-        try (Stream<Object> s = goflow.streams().named(source, Object.class)) {
-            items = s.limit(limit).toList(Context.background());
+    @Descriptor("print the elements of a stream source plugin (goflow.source.name) as they come, at most <limit>"
+            + " (1 to " + MAX_LIMIT + "); Ctrl-C stops it and closes the source")
+    public void stream(@Descriptor("the source's name") String source,
+            @Descriptor("how many elements at most, a whole number from 1 to " + MAX_LIMIT) String limit) {
+        stream(System.out, source, limit);
+    }
+
+    /**
+     * Prints the elements of a source as they come: a header line, then one line per element
+     * ({@code <n>  <element>}), each flushed as soon as the element arrives, on this thread. Nothing
+     * is collected, so memory does not grow with {@code limit}.
+     *
+     * <p>It ends when {@code limit} elements are printed, the source ends, or the thread is
+     * interrupted (Ctrl-C: Gogo interrupts the command's thread). An interrupt stops the stream at
+     * the source's next wait or, for a source that does not wait, after the element being
+     * printed; the stream then closes the source, this prints
+     * {@code goflow:stream: interrupted after <n> elements; source '<name>' closed} and returns with
+     * the thread's interrupt flag set again. A failure of the source, {@code Error}s included
+     * (except the JVM's own), is thrown as a {@link GoFlowException} naming the source and how
+     * many elements were printed, with the failure as its cause.
+     *
+     * @param out where to print
+     * @param source the source's name
+     * @param limit how many elements at most, as typed
+     * @throws goflow.api.InvalidConfigException if {@code limit} is not a whole number from 1 to
+     *     {@value #MAX_LIMIT}
+     * @throws GoFlowException if there is no such source (the message lists the names that
+     *     exist) or the source fails
+     */
+    void stream(PrintStream out, String source, String limit) {
+        long max = Args.whole("goflow:stream", "limit", limit, 1, MAX_LIMIT,
+                "how many elements to print; Ctrl-C stops sooner");
+        Stream<Object> stream = goflow.streams().named(source, Object.class); // unknown: lists the names
+        long[] printed = {0};
+        boolean[] interrupted = {false};
+        try (stream; CancellableContext ctx = Context.background().withCancel()) {
+            out.println("#  element");
+            out.flush();
+            stream.limit(max).forEach(ctx, element -> {
+                out.println(++printed[0] + "  " + show(element));
+                out.flush();
+                if (Thread.currentThread().isInterrupted()) {
+                    interrupted[0] = true;
+                    ctx.cancel(); // a source that never waits: stop before pulling the next one
+                }
+            });
+        } catch (InterruptedException e) {
+            interrupted(out, source, printed[0]);
+        } catch (CancelledException e) {
+            if (!interrupted[0]) {
+                throw failed(source, printed[0], e);
+            }
+            interrupted(out, source, printed[0]);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw failed(source, printed[0], e);
         }
-        Table t = Table.of("#", "element");
-        for (int i = 0; i < items.size(); i++) {
-            t.row(i + 1, items.get(i));
+    }
+
+    private static void interrupted(PrintStream out, String source, long printed) {
+        out.println("goflow:stream: interrupted after " + printed + " elements; source '" + source + "' closed");
+        out.flush();
+        Thread.currentThread().interrupt();
+    }
+
+    private static GoFlowException failed(String source, long printed, Throwable e) {
+        return new GoFlowException("goflow:stream: source '" + source + "' failed after " + printed + " elements: "
+                + e, e);
+    }
+
+    /**
+     * One element on one line: its {@code toString()} with line breaks shown as {@code \n} and
+     * {@code \r}, cut after {@value #MAX_ELEMENT_CHARS} characters; a failing {@code toString()} is
+     * shown, not thrown.
+     */
+    static String show(Object element) {
+        String text;
+        try {
+            text = String.valueOf(element);
+        } catch (RuntimeException e) {
+            return "<toString() failed: " + e + ">";
         }
-        return t.toString();
+        if (text.length() > MAX_ELEMENT_CHARS) {
+            text = text.substring(0, MAX_ELEMENT_CHARS) + "... (" + (text.length() - MAX_ELEMENT_CHARS)
+                    + " more characters)";
+        }
+        return text.replace("\r", "\\r").replace("\n", "\\n");
     }
 }

@@ -1,6 +1,7 @@
 package goflow.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,7 +119,59 @@ class GoFlowCommandsTest {
                 + "rate       100\n"
                 + "burst      200\n"
                 + "allowed    12345\n", commands.stats("api"));
-        assertEquals("no primitive named 'nope'\n", commands.stats("nope"));
+        assertEquals("no primitive named 'nope'; known: api, db, text, workers\n", commands.stats("nope"));
+    }
+
+    @Test
+    void familyCommandsShowOnePrimitiveOfTheirFamilyByName() {
+        assertEquals(""
+                + "statistic  value\n"
+                + "name       db\n"
+                + "kind       concurrency-limiter\n"
+                + "owner      config\n"
+                + "capacity   8\n"
+                + "inUse      3\n", commands.limiters("db"));
+        assertEquals(""
+                + "statistic    value\n"
+                + "name         workers\n"
+                + "kind         worker-pool\n"
+                + "owner        app.bundle\n"
+                + "workers      4\n"
+                + "completed    17\n"
+                + "avgDuration  12.0ms\n", commands.pools("workers"));
+        assertEquals("no limiter named 'workers' (it is a worker-pool); known: api, db\n", commands.limiters("workers"));
+        assertEquals("no limiter named 'nope'; known: api, db\n", commands.limiters("nope"));
+        assertEquals("no worker pool named 'api' (it is a token-bucket); known: workers\n", commands.pools("api"));
+        assertEquals("no scheduler named 'nope'; known: none\n", commands.schedules("nope"));
+        assertEquals("no pipeline named 'db' (it is a concurrency-limiter); known: text\n", commands.pipelines("db"));
+    }
+
+    @Test
+    void theKnownNamesAreBoundedForALargeRegistry() {
+        FixedRegistry many = new FixedRegistry();
+        for (int i = 0; i < 1000; i++) {
+            many.add(String.format("key-%04d", i), Primitive.Kind.TOKEN_BUCKET, "app", map("rate", 1.0));
+        }
+        String message = new GoFlowCommands(many, p -> List.of(), new SourceRegistry()).limiters("nope");
+        assertEquals("no limiter named 'nope'; known: key-0000, key-0001, key-0002, key-0003, key-0004, key-0005,"
+                + " key-0006, key-0007, key-0008, key-0009, key-0010, key-0011, key-0012, key-0013, key-0014,"
+                + " key-0015, key-0016, key-0017, key-0018, key-0019, ... (980 more)\n", message);
+    }
+
+    @Test
+    void schedulesOfOneSchedulerListsItsTasks() {
+        try (GoFlow goflow = new GoFlowImpl(new ManualClock(), "shell")) {
+            goflow.scheduler().name("jobs").workers(1).build()
+                    .task(ctx -> { }).id("report").every(Duration.ofHours(1));
+            goflow.scheduler().name("idle").workers(1).build();
+            GoFlowCommands live = new GoFlowCommands(goflow.registry(), p -> List.of(), goflow.streamSources());
+            String jobs = live.schedules("jobs");
+            assertTrue(jobs.matches("(?s)statistic +value\nname +jobs\nkind +scheduler\n.*\n\n"
+                    + "task +schedule +state +nextRun +runs +failures +skipped +activeRuns +lastOutcome\n"
+                    + "report +every PT1H +SCHEDULED +\\S+ +0 +0 +0 +0 +-\n"), jobs);
+            assertTrue(live.schedules("idle").endsWith("\n\nno scheduled tasks\n"), live.schedules("idle"));
+            assertEquals("no scheduler named 'nope'; known: idle, jobs\n", live.schedules("nope"));
+        }
     }
 
     @Test

@@ -1,16 +1,30 @@
 package goflow.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import goflow.api.GoFlow;
+import goflow.api.GoFlowException;
+import goflow.api.InvalidConfigException;
 import goflow.api.context.Context;
 import goflow.api.stream.StreamSource;
 
@@ -46,7 +60,7 @@ class RunCommandsTest {
         String failed = run.run("text", "");
         assertTrue(failed.matches("(?s)pipeline +result +output +duration\ntext +failed +- .*"
                 + "\nexclaim + +- +\\S+ +java.lang.IllegalArgumentException: empty input\n"), failed);
-        assertEquals("no pipeline named 'nope'",
+        assertEquals("no pipeline named 'nope'; known: text",
                 assertThrows(IllegalArgumentException.class, () -> run.run("nope", "x")).getMessage());
     }
 
@@ -62,26 +76,192 @@ class RunCommandsTest {
                 + "stage +count +successes +errors +inFlight +averageDuration +maxDuration +totalDuration\n"
                 + "upper +2 +2 +0 +0 .*\n"
                 + "exclaim +2 +1 +1 +0 .*\n"), out);
-        assertEquals("no pipeline named 'nope'\n", views.pipelines("nope"));
+        assertEquals("no pipeline named 'nope'; known: text\n", views.pipelines("nope"));
         assertTrue(views.pipelines().startsWith("name  kind      owner        executions"), views.pipelines());
     }
 
+    /** Runs goflow:stream into a string; the header and one line per element. */
+    private String stream(String source, String limit) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        run.stream(new PrintStream(bytes, true, StandardCharsets.UTF_8), source, limit);
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A source of 1, 2, 3, ... without end that waits {@code pause} before each element after the first. */
+    private static final class Ticks implements StreamSource<Integer> {
+        final AtomicInteger opened = new AtomicInteger();
+        final AtomicInteger closed = new AtomicInteger();
+        private final Duration pause;
+
+        Ticks(Duration pause) {
+            this.pause = pause;
+        }
+
+        @Override
+        public Cursor<Integer> open(Context ctx) {
+            opened.incrementAndGet();
+            return new Cursor<>() {
+                private int next;
+
+                @Override
+                public boolean tryAdvance(Context c, Consumer<? super Integer> action) throws InterruptedException {
+                    if (next > 0 && !pause.isZero()) {
+                        c.sleep(pause);
+                    }
+                    action.accept(++next);
+                    return true;
+                }
+
+                @Override
+                public void close() {
+                    closed.incrementAndGet();
+                }
+            };
+        }
+    }
+
     @Test
-    void streamPrintsTheFirstElementsOfASource() throws Exception {
-        StreamSource<Integer> numbers = ctx -> new StreamSource.Cursor<>() {
+    void streamPrintsTheFirstElementsOfASource() {
+        Ticks numbers = new Ticks(Duration.ZERO);
+        goflow.streamSources().register("numbers", numbers);
+        assertEquals(""
+                + "#  element\n"
+                + "1  1\n"
+                + "2  2\n"
+                + "3  3\n", stream("numbers", "3"));
+        assertEquals(1, numbers.closed.get(), "the source is closed when the limit is reached");
+    }
+
+    /**
+     * A source that never ends, waiting between elements: each element reaches the output as it
+     * comes, and interrupting the command's thread (Gogo's Ctrl-C) ends the command at once with a
+     * message, the source closed and the interrupt flag kept.
+     */
+    @ParameterizedTest(name = "pause {0} ms")
+    @ValueSource(ints = {0, 20})
+    void streamPrintsElementsAsTheyComeAndAnInterruptStopsItAndClosesTheSource(int pauseMillis) throws Exception {
+        Ticks ticks = new Ticks(Duration.ofMillis(pauseMillis));
+        goflow.streamSources().register("ticks", ticks);
+        StringBuffer printed = new StringBuffer();
+        PrintStream out = new PrintStream(new OutputStream() {
+            @Override
+            public void write(int b) {
+                printed.append((char) b);
+            }
+        }, true, StandardCharsets.ISO_8859_1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread command = new Thread(() -> {
+            try {
+                run.stream(out, "ticks", String.valueOf(RunCommands.MAX_LIMIT));
+                interruptKept.set(Thread.currentThread().isInterrupted());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "goflow-shell-test-stream");
+        command.start();
+        try {
+            Eventually.until(() -> printed.toString().startsWith("#  element\n1  1\n2  2\n3  3\n"));
+            assertTrue(command.isAlive(), "the command is still running while its elements are printed");
+            assertEquals(0, ticks.closed.get());
+            command.interrupt();
+            command.join(Eventually.TIMEOUT.toMillis());
+            assertFalse(command.isAlive(), "the command ended after the interrupt");
+        } finally {
+            command.interrupt();
+            command.join(Eventually.TIMEOUT.toMillis());
+        }
+        assertNull(failure.get());
+        assertTrue(interruptKept.get(), "the interrupt flag is set again for the caller");
+        assertEquals(1, ticks.opened.get());
+        assertEquals(1, ticks.closed.get(), "the source is closed");
+        List<String> lines = printed.toString().lines().toList();
+        assertEquals("#  element", lines.get(0));
+        int elements = lines.size() - 2;
+        for (int i = 1; i <= elements; i++) {
+            assertEquals(i + "  " + i, lines.get(i), "one line per element, in order");
+        }
+        assertEquals("goflow:stream: interrupted after " + elements + " elements; source 'ticks' closed",
+                lines.get(lines.size() - 1));
+    }
+
+    @Test
+    void theLimitIsAWholeNumberFromOneToTheMaximum() {
+        Ticks ticks = new Ticks(Duration.ZERO);
+        goflow.streamSources().register("ticks", ticks);
+        for (String bad : List.of("0", "-1", "100001", "10000000000", "99999999999999999999", "abc", "1.5", "")) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> stream("ticks", bad), bad);
+            assertEquals("goflow:stream", e.component());
+            assertEquals("limit", e.field());
+            assertEquals("must be a whole number from 1 to 100000", e.rule());
+            assertTrue(e.getMessage().startsWith("goflow:stream: invalid limit="), e.getMessage());
+            assertTrue(e.getMessage().contains(bad.isEmpty() ? "\"\"" : bad), e.getMessage());
+        }
+        assertEquals("goflow:stream: invalid limit=100001 (must be a whole number from 1 to 100000)"
+                + " - how many elements to print; Ctrl-C stops sooner",
+                assertThrows(InvalidConfigException.class, () -> stream("ticks", "100001")).getMessage());
+        assertEquals("goflow:stream: invalid limit=\"abc\" (must be a whole number from 1 to 100000)"
+                + " - how many elements to print; Ctrl-C stops sooner",
+                assertThrows(InvalidConfigException.class, () -> stream("ticks", "abc")).getMessage());
+        assertEquals(0, ticks.opened.get(), "a bad limit opens nothing");
+        String all = stream("ticks", "100000");
+        assertTrue(all.endsWith("\n100000  100000\n"), "the maximum is allowed");
+    }
+
+    @Test
+    void aFailingSourceIsReportedWithHowFarItGotAndIsClosed() {
+        AtomicInteger closed = new AtomicInteger();
+        StreamSource<Integer> failing = ctx -> new StreamSource.Cursor<>() {
             private int next;
 
             @Override
             public boolean tryAdvance(Context c, Consumer<? super Integer> action) {
+                if (next == 2) {
+                    throw new AssertionError("boom");
+                }
                 action.accept(++next);
                 return true;
             }
+
+            @Override
+            public void close() {
+                closed.incrementAndGet();
+            }
         };
-        goflow.streamSources().register("numbers", numbers);
-        assertEquals(""
-                + "#  element\n"
-                + "1        1\n"
-                + "2        2\n"
-                + "3        3\n", run.stream("numbers", 3));
+        goflow.streamSources().register("failing", failing);
+        GoFlowException e = assertThrows(GoFlowException.class, () -> stream("failing", "10"));
+        assertEquals("goflow:stream: source 'failing' failed after 2 elements: java.lang.AssertionError: boom",
+                e.getMessage());
+        assertTrue(e.getCause() instanceof AssertionError);
+        assertEquals(1, closed.get());
+
+        goflow.streamSources().register("throwing", ctx -> {
+            throw new IllegalStateException("cannot open");
+        });
+        GoFlowException open = assertThrows(GoFlowException.class, () -> stream("throwing", "10"));
+        assertTrue(open.getMessage().startsWith("goflow:stream: source 'throwing' failed after 0 elements: "),
+                open.getMessage());
+    }
+
+    @Test
+    void anUnknownSourceIsNamedWithTheSourcesThatExist() {
+        goflow.streamSources().register("numbers", new Ticks(Duration.ZERO));
+        GoFlowException e = assertThrows(GoFlowException.class, () -> stream("nope", "3"));
+        assertTrue(e.getMessage().contains("nope") && e.getMessage().contains("numbers"), e.getMessage());
+    }
+
+    @Test
+    void eachElementIsOneLineOfBoundedLength() {
+        assertEquals("a\\nb\\r", RunCommands.show("a\nb\r"));
+        assertEquals("null", RunCommands.show(null));
+        String longText = "x".repeat(RunCommands.MAX_ELEMENT_CHARS + 5);
+        assertEquals("x".repeat(RunCommands.MAX_ELEMENT_CHARS) + "... (5 more characters)", RunCommands.show(longText));
+        Object bad = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text");
+            }
+        };
+        assertEquals("<toString() failed: java.lang.IllegalStateException: no text>", RunCommands.show(bad));
     }
 }

@@ -1,0 +1,219 @@
+package goflow.container;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
+
+/**
+ * Stands in front of FileInstall's own configuration installer for typed {@code .config} files, so
+ * that a file FileInstall 3.7.4 would read wrongly is refused loudly instead: a {@code WARNING}
+ * naming the file and, for each fault, the line and what is wrong; no configuration is created or
+ * changed from it (one made from an earlier, valid version of the file stays as it was). A valid
+ * file, an XML properties file and every deletion are passed to FileInstall's installer unchanged,
+ * so configurations keep FileInstall's PIDs, file link ({@code felix.fileinstall.filename}) and
+ * life cycle. See {@link TypedConfigFile} for what FileInstall does with a malformed file.
+ *
+ * <p>It is FileInstall's standard extension point: an {@link ArtifactInstaller} service. FileInstall
+ * offers each file to its installers in service-ranking order, so this one, registered with
+ * {@value #RANKING}, is asked before FileInstall's {@code ConfigInstaller} (ranking 0). It claims a
+ * {@code .config} file only while FileInstall's installer is there to delegate to; until then the
+ * file waits in FileInstall's queue as it would without this class.
+ *
+ * <p>Thread-safe: stateless; FileInstall calls it from its directory watcher threads.
+ */
+final class ConfigFileGuard implements ArtifactInstaller {
+    private static final System.Logger LOG = System.getLogger(ConfigFileGuard.class.getName());
+    /** The service ranking that puts this installer before FileInstall's own: {@value}. */
+    static final int RANKING = 1000;
+    /** The files this installer checks. */
+    static final String SUFFIX = ".config";
+    /** Larger files are refused without being read: {@value} bytes. */
+    static final long MAX_BYTES = 1 << 20;
+    /** How many problems a warning lists at most. */
+    static final int MAX_PROBLEMS = 20;
+    private static final String FILEINSTALL = "org.apache.felix.fileinstall";
+    private static final String ENCODING = "felix.fileinstall.configEncoding";
+
+    /** FileInstall's own installer, looked up for each call (it comes and goes with ConfigAdmin). */
+    interface Delegates {
+        /**
+         * Calls {@code action} with FileInstall's installer for {@code file}, if there is one.
+         *
+         * @param file the file
+         * @param action what to do with the installer
+         * @return false if there is no installer for the file now
+         * @throws Exception what the action throws
+         */
+        boolean with(File file, Action action) throws Exception;
+    }
+
+    /** Something done with FileInstall's installer. */
+    @FunctionalInterface
+    interface Action {
+        /**
+         * Does it.
+         *
+         * @param installer FileInstall's installer
+         * @throws Exception what the installer throws
+         */
+        void run(ArtifactInstaller installer) throws Exception;
+    }
+
+    private final Delegates delegates;
+    private final Charset encoding;
+    private final Consumer<String> warn;
+
+    /**
+     * Creates the guard.
+     *
+     * @param delegates finds FileInstall's installer
+     * @param encoding the encoding FileInstall reads configuration files in
+     * @param warn where refusals are reported
+     */
+    ConfigFileGuard(Delegates delegates, Charset encoding, Consumer<String> warn) {
+        this.delegates = delegates;
+        this.encoding = encoding;
+        this.warn = warn;
+    }
+
+    /**
+     * Registers a guard in front of the FileInstall bundle's installers.
+     *
+     * @param context the container bundle's context
+     * @return the registration (the framework removes it when the bundle stops)
+     */
+    static ServiceRegistration<ArtifactInstaller> register(BundleContext context) {
+        String name = context.getProperty(ENCODING);
+        Charset encoding = name == null || name.isBlank() ? StandardCharsets.ISO_8859_1 : Charset.forName(name);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(Constants.SERVICE_RANKING, RANKING);
+        props.put(Constants.SERVICE_DESCRIPTION, "goflow: refuses malformed typed .config files in the deploy folder");
+        ConfigFileGuard guard = new ConfigFileGuard(fileInstall(context), encoding, ConfigFileGuard::warn);
+        return context.registerService(ArtifactInstaller.class, guard, props);
+    }
+
+    private static void warn(String message) {
+        LOG.log(System.Logger.Level.WARNING, message);
+    }
+
+    /** FileInstall's own installers: the ArtifactInstaller services of the FileInstall bundle. */
+    private static Delegates fileInstall(BundleContext context) {
+        return (file, action) -> {
+            ServiceReference<ArtifactInstaller>[] refs;
+            try {
+                @SuppressWarnings("unchecked")
+                ServiceReference<ArtifactInstaller>[] found = (ServiceReference<ArtifactInstaller>[])
+                        context.getServiceReferences(ArtifactInstaller.class.getName(), null);
+                refs = found;
+            } catch (InvalidSyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+            if (refs == null) {
+                return false;
+            }
+            for (ServiceReference<ArtifactInstaller> ref : refs) {
+                if (ref.getBundle() == null || !FILEINSTALL.equals(ref.getBundle().getSymbolicName())) {
+                    continue;
+                }
+                ArtifactInstaller installer = context.getService(ref);
+                if (installer == null) {
+                    continue;
+                }
+                try {
+                    if (installer.canHandle(file)) {
+                        action.run(installer);
+                        return true;
+                    }
+                } finally {
+                    context.ungetService(ref);
+                }
+            }
+            return false;
+        };
+    }
+
+    @Override
+    public boolean canHandle(File artifact) {
+        if (!artifact.getName().endsWith(SUFFIX)) {
+            return false;
+        }
+        try {
+            return delegates.with(artifact, installer -> { });
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void install(File artifact) throws Exception {
+        if (check(artifact)) {
+            delegate(artifact, installer -> installer.install(artifact));
+        }
+    }
+
+    @Override
+    public void update(File artifact) throws Exception {
+        if (check(artifact)) {
+            delegate(artifact, installer -> installer.update(artifact));
+        }
+    }
+
+    @Override
+    public void uninstall(File artifact) throws Exception {
+        delegate(artifact, installer -> installer.uninstall(artifact));
+    }
+
+    private void delegate(File artifact, Action action) throws Exception {
+        if (!delegates.with(artifact, action)) {
+            throw new IllegalStateException("goflow: FileInstall's configuration installer is gone; " + artifact
+                    + " is not applied now (FileInstall applies it when the file next changes)");
+        }
+    }
+
+    /**
+     * Checks a file; reports it and returns false if FileInstall would read it wrongly. An XML
+     * properties file (first byte {@code <}) is FileInstall's other format and is not checked.
+     */
+    private boolean check(File artifact) throws IOException {
+        long size = Files.size(artifact.toPath());
+        if (size > MAX_BYTES) {
+            warn.accept(refused(artifact) + "\n  it has " + size + " bytes, more than the " + MAX_BYTES
+                    + " a configuration file may have");
+            return false;
+        }
+        byte[] bytes = Files.readAllBytes(artifact.toPath());
+        if (bytes.length > 0 && bytes[0] == '<') {
+            return true;
+        }
+        List<TypedConfigFile.Problem> problems = TypedConfigFile.read(new String(bytes, encoding)).problems();
+        if (problems.isEmpty()) {
+            return true;
+        }
+        StringBuilder sb = new StringBuilder(refused(artifact));
+        problems.stream().limit(MAX_PROBLEMS).forEach(p -> sb.append("\n  ").append(p));
+        if (problems.size() > MAX_PROBLEMS) {
+            sb.append("\n  ... and ").append(problems.size() - MAX_PROBLEMS).append(" more");
+        }
+        warn.accept(sb.toString());
+        return false;
+    }
+
+    private static String refused(File artifact) {
+        return "goflow: " + artifact.getPath() + " is not a valid typed .config file, so no configuration is created"
+                + " or changed from it (one made from an earlier version of the file stays as it was);"
+                + " FileInstall alone would read it wrongly or fail on it:";
+    }
+}

@@ -1,0 +1,145 @@
+package goflow.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.felix.fileinstall.ArtifactInstaller;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The guard in front of FileInstall's installer, with a recording stand-in for that installer. */
+class ConfigFileGuardTest {
+    @TempDir
+    Path deploy;
+
+    /** What the stand-in for FileInstall's ConfigInstaller was asked to do. */
+    private final List<String> calls = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+    private boolean fileInstallPresent = true;
+
+    private final ArtifactInstaller fileInstall = new ArtifactInstaller() {
+        @Override
+        public boolean canHandle(File artifact) {
+            return artifact.getName().endsWith(".cfg") || artifact.getName().endsWith(".config");
+        }
+
+        @Override
+        public void install(File artifact) {
+            calls.add("install " + artifact.getName());
+        }
+
+        @Override
+        public void update(File artifact) {
+            calls.add("update " + artifact.getName());
+        }
+
+        @Override
+        public void uninstall(File artifact) {
+            calls.add("uninstall " + artifact.getName());
+        }
+    };
+
+    private final ConfigFileGuard guard = new ConfigFileGuard((file, action) -> {
+        if (!fileInstallPresent || !fileInstall.canHandle(file)) {
+            return false;
+        }
+        action.run(fileInstall);
+        return true;
+    }, StandardCharsets.ISO_8859_1, warnings::add);
+
+    private File write(String name, String text) throws Exception {
+        return Files.writeString(deploy.resolve(name), text, StandardCharsets.ISO_8859_1).toFile();
+    }
+
+    @Test
+    void aValidFileGoesToFileInstallUnchanged() throws Exception {
+        File file = write("goflow.pipeline-ok.config", "name=\"ok\"\nstages=[\"trim\"]\n");
+        assertTrue(guard.canHandle(file));
+        guard.install(file);
+        guard.update(file);
+        guard.uninstall(file);
+        assertEquals(List.of("install goflow.pipeline-ok.config", "update goflow.pipeline-ok.config",
+                "uninstall goflow.pipeline-ok.config"), calls);
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void aMalformedFileIsRefusedWithAWarningNamingTheFileAndLineAndNothingIsApplied() throws Exception {
+        File file = write("goflow.concurrencylimiter-odd.config", "# typo below\nname=\"odd\"\ncapacity=3\n");
+        assertTrue(guard.canHandle(file), "the guard claims it, so that FileInstall's installer never reads it");
+        guard.install(file);
+        assertEquals(List.of(), calls, "no configuration created");
+        assertEquals(1, warnings.size());
+        String warning = warnings.get(0);
+        assertTrue(warning.startsWith("goflow: " + file.getPath() + " is not a valid typed .config file, so no"
+                + " configuration is created or changed from it"), warning);
+        assertTrue(warning.contains("\n  line 3: capacity=3: a value in a .config file is typed and quoted"), warning);
+    }
+
+    @Test
+    void aFileBrokenByAnEditKeepsItsLastGoodConfigurationAndAFixIsApplied() throws Exception {
+        File file = write("goflow.tokenbucket-api.config", "name=\"api\"\nburst=L\"20\"\n");
+        guard.install(file);
+        write(file.getName(), "name=\"api\"\nburst=L\"twenty\"\n");
+        guard.update(file);
+        assertEquals(List.of("install " + file.getName()), calls, "the broken version is not applied");
+        assertTrue(warnings.get(0).contains("line 2: burst=L\"twenty\": L\"twenty\" is not a Long"), warnings.get(0));
+        write(file.getName(), "name=\"api\"\nburst=L\"30\"\n");
+        guard.update(file);
+        assertEquals(List.of("install " + file.getName(), "update " + file.getName()), calls);
+        guard.uninstall(file);
+        assertEquals("uninstall " + file.getName(), calls.get(2), "deleting the file removes its configuration");
+    }
+
+    @Test
+    void otherFilesAndXmlAreNotChecked() throws Exception {
+        assertFalse(guard.canHandle(write("goflow.demo.cfg", "a = 1\n")), ".cfg files are plain properties");
+        assertFalse(guard.canHandle(write("plugin.jar", "x")));
+        File xml = write("goflow.demo-x.config", "<?xml version=\"1.0\"?><!DOCTYPE properties SYSTEM"
+                + " \"http://java.sun.com/dtd/properties.dtd\"><properties><entry key=\"a\">1</entry></properties>");
+        guard.install(xml);
+        assertEquals(List.of("install goflow.demo-x.config"), calls, "FileInstall's XML properties format");
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void withoutFileInstallsInstallerTheFileWaitsInFileInstallsQueue() throws Exception {
+        File file = write("goflow.pipeline-ok.config", "name=\"ok\"\n");
+        fileInstallPresent = false;
+        assertFalse(guard.canHandle(file), "not claimed: FileInstall retries it when an installer comes");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> guard.install(file));
+        assertTrue(e.getMessage().contains("FileInstall's configuration installer is gone"), e.getMessage());
+        fileInstallPresent = true;
+        assertTrue(guard.canHandle(file));
+    }
+
+    @Test
+    void aHugeFileIsRefusedUnread() throws Exception {
+        File file = write("goflow.pipeline-big.config", "x=\"" + "a".repeat((int) ConfigFileGuard.MAX_BYTES) + "\"\n");
+        guard.install(file);
+        assertEquals(List.of(), calls);
+        assertTrue(warnings.get(0).contains("more than the 1048576 a configuration file may have"), warnings.get(0));
+    }
+
+    @Test
+    void aWarningListsAtMostTwentyProblems() throws Exception {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 30; i++) {
+            text.append("k").append(i).append("=").append(i).append('\n');
+        }
+        File file = write("goflow.x-many.config", text.toString());
+        guard.install(file);
+        String warning = warnings.get(0);
+        assertEquals(1 + ConfigFileGuard.MAX_PROBLEMS + 1, warning.split("\n").length, warning);
+        assertTrue(warning.endsWith("\n  ... and 10 more"), warning);
+    }
+}
