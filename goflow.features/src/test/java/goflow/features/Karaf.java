@@ -75,7 +75,7 @@ final class Karaf implements AutoCloseable {
         replace(etc.resolve("org.apache.karaf.management.cfg"), "rmiRegistryPort", String.valueOf(freePort()));
         replace(etc.resolve("org.apache.karaf.management.cfg"), "rmiServerPort", String.valueOf(freePort()));
         Files.writeString(etc.resolve("org.ops4j.pax.url.mvn.cfg"), String.join("\n",
-                "# KarafIT: offline, from system/ and the build's throwaway repository only.",
+                "# KarafIT: offline, from system/, the build's throwaway repository and (read only) its local one.",
                 "org.ops4j.pax.url.mvn.offline = true",
                 "org.ops4j.pax.url.mvn.useFallbackRepositories = false",
                 "org.ops4j.pax.url.mvn.localRepository = ${karaf.data}/m2",
