@@ -1,0 +1,112 @@
+package ${package};
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.metatype.annotations.Designate;
+
+import goflow.api.context.Context;
+import goflow.api.stream.StreamSource;
+
+/**
+ * The {@code ${sourceName}} stream source: the configured words in order, {@code repeat} times
+ * (0: without end), waiting {@code interval} before each element after the first. A
+ * {@code StreamSource} service with {@code goflow.source.name=${sourceName}}.
+ *
+ * <p>The wait uses the stream's context, so it ends at once when the stream is cancelled, closed
+ * or stops early; the cursor holds no resource, so closing it has nothing to release. Immutable
+ * after construction, so thread-safe; each cursor counts on its own and is used by one thread at a
+ * time. A cursor opened before this bundle is updated or stopped keeps working until its stream
+ * ends; new streams use the new instance.
+ */
+@Component(service = StreamSource.class, configurationPid = WordsConfig.PID,
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        property = StreamSource.NAME_PROPERTY + "=" + WordsSource.NAME)
+@Designate(ocd = WordsConfig.class)
+public final class WordsSource implements StreamSource<String> {
+    /** The source's default name. */
+    public static final String NAME = "${sourceName}";
+
+    private final List<String> words;
+    private final long repeat;
+    private final Duration interval;
+
+    /**
+     * Creates the source from its configuration (Declarative Services). An invalid configuration
+     * fails the activation: DS logs the error and no service is registered.
+     *
+     * @param config the configuration
+     * @throws IllegalArgumentException if a value is invalid (the message names it)
+     */
+    @Activate
+    public WordsSource(WordsConfig config) {
+        this(config.goflow_source_name(), List.of(config.words()), config.repeat(),
+                interval(config.goflow_source_name(), config.interval()));
+    }
+
+    /**
+     * Creates the source from plain values.
+     *
+     * @param name the source's name, for error messages
+     * @param words the words
+     * @param repeat how many times the words are delivered, 0 for no end
+     * @param interval the pause before each element after the first; zero for none
+     * @throws IllegalArgumentException if {@code repeat} or {@code interval} is negative
+     */
+    public WordsSource(String name, List<String> words, long repeat, Duration interval) {
+        if (repeat < 0) {
+            throw new IllegalArgumentException("source '" + name + "': repeat " + repeat + " must be 0 or more");
+        }
+        if (interval.isNegative()) {
+            throw new IllegalArgumentException("source '" + name + "': interval " + interval + " must not be negative");
+        }
+        this.words = List.copyOf(words);
+        this.repeat = repeat;
+        this.interval = interval;
+    }
+
+    /**
+     * Parses the configured interval.
+     *
+     * @param name the source's name, for the error
+     * @param text an ISO-8601 duration, or blank for none
+     * @return the interval
+     * @throws IllegalArgumentException if the text is not an ISO-8601 duration
+     */
+    static Duration interval(String name, String text) {
+        if (text.isBlank()) {
+            return Duration.ZERO;
+        }
+        try {
+            return Duration.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("source '" + name + "': interval '" + text
+                    + "' is not an ISO-8601 duration such as PT0.5S", e);
+        }
+    }
+
+    @Override
+    public Cursor<String> open(Context ctx) {
+        return new Cursor<>() {
+            private long delivered;
+
+            @Override
+            public boolean tryAdvance(Context c, Consumer<? super String> action) throws InterruptedException {
+                int n = words.size();
+                if (n == 0 || (repeat > 0 && delivered / n >= repeat)) {
+                    return false;
+                }
+                if (delivered > 0 && !interval.isZero()) {
+                    c.sleep(interval);
+                }
+                action.accept(words.get((int) (delivered++ % n)));
+                return true;
+            }
+        };
+    }
+}

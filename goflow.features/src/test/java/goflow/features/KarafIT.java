@@ -1,0 +1,151 @@
+package goflow.features;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The features repository in a real Apache Karaf 4.4 (the distribution fetched by Maven, unpacked
+ * afresh, started once for the class with its own loopback ports, stopped at the end): the three
+ * commands of the README install goflow and every bundle goes Active; the goflow commands work in
+ * Karaf's console; configurations in {@code etc/} create primitives and pipelines; a stage plugin
+ * updated with {@code bundle:update} or stopped behaves as in the goflow container.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KarafIT {
+    private static final String VERSION = System.getProperty("goflow.version", "0.1.0-SNAPSHOT");
+    private static final List<String> BUNDLES = List.of("goflow.api", "goflow.impl", "goflow.shell",
+            "goflow.plugin.text", "goflow.plugin.records", "goflow.plugin.codec", "goflow.plugin.sources");
+
+    private Karaf karaf;
+
+    @BeforeAll
+    void startKarafAndInstallTheFeatures() throws Exception {
+        Path repo = Path.of(System.getProperty("goflow.karaf.repo", "target/karaf-repo"));
+        // The features repository as the artifact dev.goflow:goflow.features:xml:features.
+        Path features = repo.resolve("dev/goflow/goflow.features/" + VERSION + "/goflow.features-" + VERSION
+                + "-features.xml");
+        Files.createDirectories(features.getParent());
+        Files.copy(Path.of(System.getProperty("goflow.features.file", "target/feature/features.xml")), features,
+                StandardCopyOption.REPLACE_EXISTING);
+        karaf = Karaf.start(Path.of(System.getProperty("goflow.karaf.distribution",
+                "target/karaf-dist/apache-karaf.tar.gz")), Path.of(System.getProperty("goflow.karaf.work",
+                "target/karaf-it")), repo, Path.of(System.getProperty("goflow.karaf.localRepository",
+                System.getProperty("user.home") + "/.m2/repository")));
+
+        // The console is up once Karaf's own feature commands are.
+        karaf.poll("feature:repo-list", out -> out.contains("standard-"));
+        String added = karaf.run("feature:repo-add mvn:dev.goflow/goflow.features/" + VERSION + "/xml/features");
+        assertFalse(added.contains("Error"), added);
+        String installed = karaf.run("feature:install goflow goflow-shell goflow-plugins");
+        assertFalse(installed.contains("Error"), installed);
+    }
+
+    @AfterAll
+    void stopKaraf() throws Exception {
+        if (karaf != null) {
+            karaf.close();
+        }
+    }
+
+    @Test
+    void theFeaturesAreInstalledAndEveryGoflowBundleIsActive() throws Exception {
+        String features = karaf.run("feature:list -i");
+        for (String f : List.of("goflow ", "goflow-shell ", "goflow-plugins ", "scr ")) {
+            assertTrue(features.lines().anyMatch(l -> l.startsWith(f) && l.contains("Started")),
+                    () -> f + "is not started:\n" + features);
+        }
+        String bundles = karaf.poll("bundle:list -s", out -> BUNDLES.stream().allMatch(b -> active(out, b)));
+        for (String b : BUNDLES) {
+            assertTrue(active(bundles, b), () -> b + " is not Active:\n" + bundles);
+        }
+    }
+
+    private static boolean active(String bundleList, String symbolicName) {
+        // bundle:list -s rows: ID │ State │ Lvl │ Version │ Symbolic name
+        return bundleList.lines().anyMatch(l -> l.matches(".*[|\u2502]\\s*Active\\s*[|\u2502].*[|\u2502]\\s*"
+                + Pattern.quote(symbolicName) + "\\s*"));
+    }
+
+    @Test
+    void theGoflowCommandsPrintTheirTablesInKarafsConsole() throws Exception {
+        String stages = karaf.poll("goflow:stages", out -> out.contains("sha256"));
+        for (String stage : List.of("trim", "upper", "parse-kv", "format-kv", "sha256", "base64-encode")) {
+            assertTrue(stages.contains(stage), () -> "goflow:stages lacks " + stage + ":\n" + stages);
+        }
+        assertTrue(stages.contains("goflow.plugin.text") && stages.contains("goflow.plugin.codec"), stages);
+        String sources = karaf.poll("goflow:sources", out -> out.contains("orders"));
+        assertTrue(sources.contains("counter") && sources.contains("lines"), sources);
+        String stream = karaf.run("goflow:stream counter 3");
+        assertTrue(stream.matches("(?s)#\\s+element\\n1\\s+1\\n2\\s+2\\n3\\s+3\\n"), stream);
+    }
+
+    @Test
+    void aConfigurationInEtcCreatesAPrimitiveThatGoflowStatsShowsChangesItLiveAndDeletingItClosesIt() throws Exception {
+        Path cfg = karaf.home().resolve("etc/goflow.tokenbucket-api.cfg");
+        Files.writeString(cfg, "rate = 100\nburst = 200\n", StandardCharsets.UTF_8);
+        String stats = karaf.poll("goflow:stats", out -> out.contains("token-bucket"));
+        Matcher row = Pattern.compile("(?m)^api\\s+token-bucket\\s+goflow\\.tokenbucket~api\\s+100\\s+200\\b").matcher(stats);
+        assertTrue(row.find(), stats);
+
+        Files.writeString(cfg, "rate = 100\nburst = 50\n", StandardCharsets.UTF_8);
+        String changed = karaf.poll("goflow:stats api", out -> out.matches("(?s).*\\nburst\\s+50\\n.*"));
+        assertTrue(changed.matches("(?s).*\\nrate\\s+100\\n.*"), changed);
+
+        Files.delete(cfg);
+        karaf.poll("goflow:limiters", out -> out.contains("no limiters"));
+    }
+
+    @Test
+    void aConfiguredPipelineRunsAndFollowsItsStagePluginThroughBundleUpdateStopAndStart() throws Exception {
+        Files.writeString(karaf.home().resolve("etc/goflow.pipeline-hash.config"),
+                "name=\"hash\"\nstages=[\"trim\",\"sha256\"]\n", StandardCharsets.UTF_8);
+        String hello = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+        String first = karaf.poll("goflow:run hash ' hello '", out -> out.contains("succeeded"));
+        assertTrue(first.contains(hello), first);
+        long before = serviceId(karaf.run("goflow:stages"), "sha256");
+
+        karaf.run("bundle:update goflow.plugin.codec");
+        karaf.poll("goflow:stages", out -> serviceId(out, "sha256") > before);
+        String again = karaf.poll("goflow:run hash ' hello '", out -> out.contains("succeeded"));
+        assertTrue(again.contains(hello), again);
+        // The statistics of the stage name survived the update.
+        String stats = karaf.run("goflow:pipelines hash");
+        assertTrue(stats.matches("(?s).*\\nsha256\\s+2\\s+2\\s+0\\s.*"), stats);
+
+        karaf.run("bundle:stop goflow.plugin.codec");
+        String waiting = karaf.poll("goflow:pipelines", out -> out.contains("waiting for sha256"));
+        assertTrue(waiting.matches("(?s).*\\bhash\\s+waiting for sha256\\n.*"), waiting);
+        String failed = karaf.run("goflow:run hash ' hello '");
+        assertTrue(failed.contains("failed") && failed.contains("sha256"), failed);
+
+        karaf.run("bundle:start goflow.plugin.codec");
+        String ready = karaf.poll("goflow:pipelines", out -> out.matches("(?s).*\\bhash\\s+ready\\n.*"));
+        assertFalse(ready.contains("waiting"), ready);
+        String back = karaf.run("goflow:run hash ' hello '");
+        assertTrue(back.contains("succeeded") && back.contains(hello), back);
+    }
+
+    /** The service.id of a stage in goflow:stages, or -1. */
+    private static long serviceId(String stages, String stage) {
+        for (String line : stages.split("\n")) {
+            String[] cols = line.trim().split("\\s+");
+            if (cols.length == 4 && cols[0].equals(stage)) {
+                return Long.parseLong(cols[3]);
+            }
+        }
+        return -1;
+    }
+}
