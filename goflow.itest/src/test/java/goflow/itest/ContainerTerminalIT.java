@@ -111,7 +111,10 @@ class ContainerTerminalIT {
     private Terminal open(Path dir) throws Exception {
         String java = Containers.command(List.of("-Duser.home=" + dir)).stream()
                 .map(ContainerTerminalIT::quote).collect(Collectors.joining(" "));
-        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "-qfec", "stty cols 160 rows 50; exec " + java, "/dev/null")
+        // As from a user's shell: SIGINT handled by default. (A CI job or a command started in the
+        // background inherits SIGINT ignored, and an ignored signal stays ignored across exec.)
+        ProcessBuilder pb = new ProcessBuilder(SCRIPT.toString(), "-qfec",
+                "stty cols 160 rows 50; exec env --default-signal=INT " + java, "/dev/null")
                 .directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().put("TERM", "xterm-256color");
         Process p = pb.start();
