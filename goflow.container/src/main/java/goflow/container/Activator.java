@@ -37,7 +37,13 @@ public final class Activator implements BundleActivator {
 
     @Override
     public void start(BundleContext context) throws IOException, InvalidSyntaxException {
-        log = LogFile.install(context.getProperty(LogFile.FILE), context.getProperty(LogFile.LEVEL));
+        try {
+            log = LogFile.install(context.getProperty(LogFile.FILE), context.getProperty(LogFile.LEVEL));
+        } catch (IOException | IllegalArgumentException e) {
+            // The container works without its log file: say why, on the console, and go on.
+            log = null;
+            LOG.log(System.Logger.Level.WARNING, e.getMessage() + "; the log stays on the console");
+        }
         try {
             terminal = new ConsoleTerminal(context);
             context.addBundleListener(terminal);

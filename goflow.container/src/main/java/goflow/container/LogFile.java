@@ -59,19 +59,26 @@ final class LogFile {
      * @param file the value of {@value #FILE}, or null for the default
      * @param level the value of {@value #LEVEL}, or null for INFO
      * @return the installed log file, or null when {@code file} is empty (logging left alone)
-     * @throws IOException if the file or its folder cannot be created
-     * @throws IllegalArgumentException if {@code level} is not a level name
+     * @throws IOException if the file or its folder cannot be created (the message names the property and value)
+     * @throws IllegalArgumentException if {@code level} is not a level name (the message names the property and value)
      */
     static LogFile install(String file, String level) throws IOException {
         if (file != null && file.isBlank()) {
             return null;
         }
         Level parsed = parseLevel(level);
-        Path path = Path.of(file == null ? DEFAULT_FILE : file.strip()).toAbsolutePath();
-        if (path.getParent() != null) {
-            Files.createDirectories(path.getParent());
+        String name = file == null ? DEFAULT_FILE : file.strip();
+        FileHandler handler;
+        try {
+            Path path = Path.of(name).toAbsolutePath();
+            if (path.getParent() != null) {
+                Files.createDirectories(path.getParent());
+            }
+            handler = new FileHandler(path.toString().replace("%", "%%"), true);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("goflow.container: property " + FILE + " = '" + name
+                    + "' must name a file that can be created and appended to: " + e, e);
         }
-        FileHandler handler = new FileHandler(path.toString().replace("%", "%%"), true);
         handler.setFormatter(new LineFormat());
         handler.setLevel(Level.ALL);
         handler.setEncoding("UTF-8");
