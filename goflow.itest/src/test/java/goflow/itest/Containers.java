@@ -18,8 +18,14 @@ final class Containers {
     static final Path PLUGINS = Path.of(System.getProperty("goflow.container.plugins", "../goflow.dist/target/plugins"));
     /** The longest wait for one step of a test (a command's output, the container's exit). */
     static final long TIMEOUT_SECONDS = 60;
-    /** A log record (java.util.logging's console format, or a level word with its logger). */
-    static final Pattern LOG_LINE = Pattern.compile("(?m)^(INFO|WARNING|SEVERE|FINE|CONFIG): |\\bINFO goflow\\.");
+    /**
+     * A log record: java.util.logging's console format (a line with the date, the logger and the
+     * method, then {@code LEVEL: message}), any {@code INFO:} line, or the container's log file
+     * format. Not the JVM's own {@code WARNING:} lines on JDK 24+ (Felix uses sun.misc.Unsafe),
+     * which no logger writes and no setting inside the jar can silence.
+     */
+    static final Pattern LOG_LINE = Pattern.compile("(?m)^[A-Z][a-z]{2} \\d{1,2}, \\d{4} \\d{1,2}:\\d\\d:\\d\\d [AP]M \\S+( \\S+)?\\R"
+            + "[A-Z]+: |^(INFO|CONFIG|FINE|FINER|FINEST): |\\b(INFO|SEVERE|WARNING) goflow\\.");
     /** A line of a stack trace, or an exception's name at the start of a line. */
     static final Pattern STACK_TRACE = Pattern.compile("(?m)^\\s+at [\\w$.]+\\(|^[\\w$.]+(Exception|Error)\\b");
 
