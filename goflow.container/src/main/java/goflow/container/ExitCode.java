@@ -1,39 +1,55 @@
 package goflow.container;
 
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.launch.Framework;
 
 /**
  * The bnd launcher's "main thread" service ({@code Callable<Integer>} with
  * {@code main.thread=true}): the launcher calls it on its main thread and exits with the value it
- * returns. This one returns 0 when the framework stops normally, for example after {@code stop 0}
- * at the end of a script; without it the launcher exits with 117.
+ * returns. This one returns 0 when the framework stops normally, for example after {@code stop 0};
+ * without it the launcher exits with 117.
  *
- * <p>Why the hand-off: when the framework stops on its own, a launcher thread waiting for the stop
- * exits the JVM with 117 unless the launcher's main thread has left this call first (the main
- * thread then marks the shutdown as orderly and exits with our value). So the container bundle's
- * stop, which runs while the framework is stopping and before it has stopped,
- * {@linkplain #release(long) releases} the call and waits (bounded) until the main thread has left
- * it, and then until that thread has told the launcher that the shutdown is orderly: the launcher
- * does that right after our call returns and then waits in {@code Framework.waitForStop}, which
- * is what {@link #release(long)} looks for in the thread's stack. (Leaving the call alone is not
- * enough: on a busy machine the framework could finish stopping in between, and the launcher's
- * watcher thread would still exit with 117.) When the bundle alone is stopped
- * or updated, the call keeps waiting for the framework to stop, so the launcher is never left
- * blocked.
+ * <p><b>One per framework, not per bundle revision.</b> The launcher takes the first such service
+ * and keeps calling that object, whatever happens to the bundle that registered it. So the exit
+ * code is registered, and listens for the framework's stop, through the <em>system bundle's</em>
+ * context: it outlives a restart, update or refresh of the container bundle (a refresh of
+ * goflow.api restarts it), and a later revision of the bundle finds it by the {@value #OWNER}
+ * property instead of registering a second one nobody waits on. The framework unregisters it when
+ * it stops. The price is that the first revision's class stays loaded until the JVM exits; the
+ * code that runs late (the release below) uses only this class, already loaded, and JDK and
+ * framework types, so it works after that revision is refreshed away.
  *
- * <p>Thread-safe: the two latches hand the stop from the framework's thread to the launcher's
- * main thread and back.
+ * <p><b>The hand-off.</b> When the framework starts to stop, Felix fires the system bundle's
+ * {@code STOPPING} event synchronously on its shutdown thread, before any bundle is stopped; the
+ * listener then {@linkplain #release(long) releases} the call and waits (bounded) until the
+ * launcher's main thread has marked the shutdown as orderly: the launcher does that right after
+ * our call returns and then waits in {@code Framework.waitForStop} for the rest of the stop, which
+ * is what the release looks for in the thread's stack. Otherwise the launcher's watcher thread,
+ * seeing the framework stopped first, would exit with 117.
+ *
+ * <p>Thread-safe: the two latches hand the stop from the framework's shutdown thread to the
+ * launcher's main thread and back; {@link #caller} is volatile.
  */
-final class ExitCode implements Callable<Integer> {
+final class ExitCode implements Callable<Integer>, SynchronousBundleListener {
     /** The service property that marks the launcher's main-thread service. */
     static final String MAIN_THREAD = "main.thread";
+    /** The service property that marks this container's exit code (for later bundle revisions). */
+    static final String OWNER = "goflow.container.exitcode";
     /** The exit code for a framework stopped on an error (the launcher's own code for errors). */
     static final int ERROR = 124;
+    /** How long the stopping framework waits for the launcher's main thread to take the exit code. */
+    static final long RELEASE_WAIT_MILLIS = 2000;
     private static final long POLL_MILLIS = 100;
 
     private final Framework framework;
@@ -44,11 +60,48 @@ final class ExitCode implements Callable<Integer> {
 
     ExitCode(Framework framework) {
         this.framework = framework;
+        // Resolve now what the release uses, while this bundle revision is current.
+        waitingForTheStop(Thread.currentThread());
     }
 
     /**
-     * Lets {@link #call()} return 0 and waits up to {@code millis} for the launcher's main thread
-     * to leave it (it may not be in it yet: then it returns at once when it calls).
+     * Registers the framework's exit code unless an earlier revision of this bundle already did.
+     *
+     * @param framework the framework
+     * @return the new exit code, or null when one was already registered
+     * @throws InvalidSyntaxException never (the filter is constant)
+     */
+    static ExitCode install(Framework framework) throws InvalidSyntaxException {
+        BundleContext system = framework.getBundleContext();
+        ServiceReference<?>[] existing = system.getServiceReferences(Callable.class.getName(), "(" + OWNER + "=true)");
+        if (existing != null && existing.length > 0) {
+            return null;
+        }
+        ExitCode exit = new ExitCode(framework);
+        system.addBundleListener(exit);
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put(MAIN_THREAD, Boolean.TRUE);
+        props.put(OWNER, Boolean.TRUE);
+        system.registerService(Callable.class.getName(), exit, props);
+        return exit;
+    }
+
+    /** Releases the launcher when the framework (bundle 0) starts to stop. */
+    @Override
+    public void bundleChanged(BundleEvent event) {
+        if (event.getType() == BundleEvent.STOPPING && event.getBundle().getBundleId() == 0) {
+            try {
+                release(RELEASE_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Lets {@link #call()} return 0 and waits up to {@code millis} until the launcher's main thread
+     * has left it and waits for the stop (it may not be in it yet: then it returns at once when
+     * it calls).
      *
      * @param millis the longest wait
      * @throws InterruptedException if interrupted while waiting

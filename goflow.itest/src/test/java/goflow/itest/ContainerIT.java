@@ -24,31 +24,27 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end: starts the real container jar ({@code goflow.dist/target/goflow.jar}) as a process
- * in an empty folder and drives it as a user would: a non-interactive script, and an interactive
+ * in an empty folder and drives it as a user would: a non-interactive script; an interactive
  * session fed on standard input that hot-deploys a plugin jar into {@code deploy/} and removes it
- * again. Every run must end with exit code 0.
+ * again; a restart of the container bundle and a refresh of goflow.api before {@code stop 0}; and
+ * a console free of log lines and stack traces, the log going to {@code log/goflow.log}. Every
+ * run must end with exit code 0. ({@link ContainerTerminalIT} does the same under a terminal.)
  */
 class ContainerIT {
-    private static final Path JAR = Path.of(System.getProperty("goflow.container.jar", "../goflow.dist/target/goflow.jar"));
-    private static final Path PLUGINS = Path.of(System.getProperty("goflow.container.plugins",
-            "../goflow.dist/target/plugins"));
-    private static final long TIMEOUT_SECONDS = 60;
+    private static final long TIMEOUT_SECONDS = Containers.TIMEOUT_SECONDS;
 
     private final List<Process> started = new ArrayList<>();
 
     @AfterEach
     void killLeftovers() {
-        started.forEach(Process::destroyForcibly);
+        started.forEach(Containers::kill);
     }
 
+    /** Starts the container in {@code dir}, standard input piped, output to a file; its home is {@code dir}. */
     private Process start(Path dir, List<String> jvmArgs, Path output) throws IOException {
-        assertTrue(Files.isRegularFile(JAR), "build goflow.dist first: missing " + JAR.toAbsolutePath());
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmArgs);
-        cmd.add("-jar");
-        cmd.add(JAR.toAbsolutePath().toString());
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        List<String> args = new ArrayList<>(jvmArgs);
+        args.add("-Duser.home=" + dir);
+        Process p = new ProcessBuilder(Containers.command(args)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
         started.add(p);
         return p;
@@ -128,7 +124,7 @@ class ContainerIT {
             assertTrue(status.matches("(?s).*\\bhash +waiting for sha256\\R.*"), status);
 
             Path jar = dir.resolve("deploy").resolve("goflow.plugin.codec.jar");
-            Files.copy(PLUGINS.resolve("goflow.plugin.codec.jar"), jar, StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(Containers.PLUGINS.resolve("goflow.plugin.codec.jar"), jar, StandardCopyOption.REPLACE_EXISTING);
             String with = sh.poll("echo (goflow:stages)", s -> s.contains("sha256"));
             assertTrue(with.contains("base64-encode") && with.contains("goflow.plugin.codec"), with);
             String ready = sh.run("echo (goflow:pipelines)");
@@ -145,6 +141,60 @@ class ContainerIT {
             sh.send("stop 0");
         }
         assertEquals(0, awaitExit(p, out), () -> read(out));
+    }
+
+    @Test
+    void afterARestartOfTheContainerBundleAndARefreshOfTheApiStopZeroStillExitsZero(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.txt");
+        Process p = start(dir, List.of(), out);
+        try (Writer shell = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+            Shell sh = new Shell(shell, out);
+            String container = bundleId(sh.run("lb goflow.container"), "goflow.container");
+            String api = bundleId(sh.run("lb goflow.api"), "goflow.api");
+            sh.run("stop " + container);
+            sh.run("start " + container);
+            sh.poll("lb goflow.container", s -> s.contains("Active"));
+            // A refresh of the API restarts every bundle wired to it, the container bundle included.
+            sh.run("refresh " + api);
+            sh.poll("lb goflow", s -> s.contains("goflow.container") && !s.matches("(?s).*\\|(Installed|Resolved|Starting|Stopping) .*"));
+            String stages = sh.poll("echo (goflow:stages)", s -> s.contains("trim"));
+            assertTrue(stages.contains("parse-kv"), stages);
+            sh.send("stop 0");
+        }
+        assertEquals(0, awaitExit(p, out), () -> read(out));
+    }
+
+    /** The id in the row of {@code lb}'s output that names {@code bsn}. */
+    private static String bundleId(String lb, String bsn) {
+        Matcher m = Pattern.compile("(?m)^\\s*(\\d+)\\|[^|]*\\|[^|]*\\|" + Pattern.quote(bsn) + " ").matcher(lb);
+        assertTrue(m.find(), () -> "no " + bsn + " in:\n" + lb);
+        return m.group(1);
+    }
+
+    @Test
+    void theConsoleShowsNoLogLinesOrStackTracesAndTheLogFileHasThem(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out.txt");
+        Process p = start(dir, List.of(), out);
+        try (Writer shell = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+            Shell sh = new Shell(shell, out);
+            // Let the demo traffic run, so that the stop closes primitives under it.
+            sh.poll("echo (goflow:stats)", s -> demoExecutions(s) > 0);
+            sh.send("stop 0");
+        }
+        assertEquals(0, awaitExit(p, out), () -> read(out));
+        String console = read(out);
+        int prompt = console.indexOf("g! ");
+        assertTrue(prompt > 0, console);
+        String beforePrompt = console.substring(0, prompt);
+        assertFalse(Containers.LOG_LINE.matcher(beforePrompt).find(), () -> "log lines before the prompt:\n" + beforePrompt);
+        assertFalse(Containers.LOG_LINE.matcher(console).find(), () -> "log lines on the console:\n" + console);
+        assertFalse(Containers.STACK_TRACE.matcher(console).find(), () -> "a stack trace on the console:\n" + console);
+        Path log = dir.resolve("log/goflow.log");
+        assertTrue(Files.isRegularFile(log), () -> "no " + log + "; console:\n" + console);
+        String logged = Files.readString(log, StandardCharsets.UTF_8);
+        assertTrue(logged.matches("(?s).*\\R?\\d{4}-\\d\\d-\\d\\dT[0-9:.]+\\S* INFO goflow\\.impl\\.osgi\\.Configured - "
+                + "configuration goflow\\.pipeline~demo-orders created pipeline 'demo-orders'\\R.*"), logged);
+        assertTrue(logged.contains("INFO goflow.container.Activator - goflow: created "), logged);
     }
 
     /** Sends commands to the container's shell and waits for their output, delimited by markers. */

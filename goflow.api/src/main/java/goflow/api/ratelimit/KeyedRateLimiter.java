@@ -27,6 +27,8 @@ import goflow.api.context.DeadlineExceededException;
  * reset the buckets of the oldest clients.
  *
  * <p>Keys are compared with {@code equals}; they must not be null. Thread-safe.
+ *
+ * @param <K> the type of the client keys
  */
 @ProviderType
 public interface KeyedRateLimiter<K> extends Primitive {

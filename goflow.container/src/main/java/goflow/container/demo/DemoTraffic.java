@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
+import goflow.api.ClosedException;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
 import goflow.api.pipeline.Pipeline;
@@ -128,7 +129,20 @@ public final class DemoTraffic {
         }
     }
 
+    /**
+     * Runs one admitted line, on a pool worker. While the container stops (or a demo file is
+     * deleted), the primitives close in no particular order: a line that meets a closed limiter or
+     * pipeline is dropped quietly, as the traffic itself is stopping.
+     */
     private void process(Object line) {
+        try {
+            processAdmitted(line);
+        } catch (ClosedException e) {
+            LOG.log(System.Logger.Level.DEBUG, "demo: a primitive closed under a line, dropped", e);
+        }
+    }
+
+    private void processAdmitted(Object line) {
         if (!db.tryAcquire()) {
             CancellableContext wait = Context.background().withTimeout(ACQUIRE_TIMEOUT);
             try {

@@ -237,7 +237,6 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
         }
     }
 
-    /** Requires lock. Accepts the bytes if they fit; throws if closed or larger than the buffer. */
     /**
      * {@code lock.lockInterruptibly()} after a short spin on {@code tryLock()}: a write holds the
      * lock only to copy a few bytes, so a writer that finds it taken usually gets it within
@@ -257,6 +256,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
         lock.lockInterruptibly();
     }
 
+    /** Requires lock. Accepts the bytes if they fit; throws if closed or larger than the buffer. */
     private boolean tryAppend(byte[] data, int off, int len) {
         if (closed) {
             throw new ClosedException(closedMessage("write"));

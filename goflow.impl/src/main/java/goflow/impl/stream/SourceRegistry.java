@@ -29,6 +29,11 @@ public final class SourceRegistry implements StreamSources {
     private final Map<String, StreamSource<?>> sources = new ConcurrentHashMap<>();
     private final Map<String, SourceCounters> counters = new ConcurrentHashMap<>();
 
+    /** Creates an empty registry. */
+    public SourceRegistry() {
+        // no source, no counters yet
+    }
+
     @Override
     public Registration register(String name, StreamSource<?> source) {
         return register(name, source, null);
