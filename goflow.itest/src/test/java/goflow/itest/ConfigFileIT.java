@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code .config} file in {@code deploy/} that does not parse is refused with a warning naming the
  * file, the line and the fault, and no configuration is made from it; FileInstall 3.7.4 alone
  * would silently read such a file as plain properties (every value a string, quotes included).
+ * The warnings are read from the container's log file ({@code log/goflow.log}), where its log goes.
  */
 class ConfigFileIT {
     private static final Path JAR = Path.of(System.getProperty("goflow.container.jar", "../goflow.dist/target/goflow.jar"));
@@ -66,7 +67,7 @@ class ConfigFileIT {
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
-        throw new AssertionError("never saw " + what + " in the container's output:\n" + read(output));
+        throw new AssertionError("never saw " + what + " in " + output.getFileName() + ":\n" + read(output));
     }
 
     private static int count(String text, String part) {
@@ -89,7 +90,8 @@ class ConfigFileIT {
 
             // capacity is not typed: FileInstall would read the whole file as strings, name "\"odd\"" included
             Files.writeString(file, "# a typo on line 3\nname=\"odd\"\ncapacity=3\n", StandardCharsets.ISO_8859_1);
-            String warned = awaitOutput(out, s -> s.contains(name), "a warning about " + name);
+            Path log = dir.resolve("log").resolve("goflow.log"); // the container logs there, not on the console
+            String warned = awaitOutput(log, s -> s.contains(name), "a warning about " + name);
             assertTrue(warned.matches("(?s).*WARNING.*" + Pattern.quote(name) + ".*line 3: capacity=3: .*"), warned);
             String limiters = sh.run("echo (goflow:limiters)");
             assertFalse(limiters.contains("odd"), "no limiter from the wrong parse: " + limiters);
@@ -101,7 +103,7 @@ class ConfigFileIT {
 
             // broken again: refused, and the configuration from the good version stays
             Files.writeString(file, "name=\"odd\"\ncapacity=I\"three\"\n", StandardCharsets.ISO_8859_1);
-            String again = awaitOutput(out, s -> count(s, name) >= 2, "a second warning about " + name);
+            String again = awaitOutput(log, s -> count(s, name) >= 2, "a second warning about " + name);
             assertTrue(again.matches("(?s).*line 2: capacity=I\"three\": .*"), again);
             String kept = sh.run("echo (goflow:limiters odd)");
             assertTrue(kept.matches("(?s).*\\bcapacity +3\\R.*"), kept);
