@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +21,7 @@ import goflow.api.ManualClock;
 import goflow.api.Primitive;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Stats;
+import goflow.api.schedule.Scheduler;
 import goflow.impl.internal.PrimitiveRegistry;
 
 class GoFlowImplTest {
@@ -96,6 +99,25 @@ class GoFlowImplTest {
         assertEquals(List.of(), goflow.registry().primitives());
         ClosedException e = assertThrows(ClosedException.class, () -> new FakePrimitive(registry, "c"));
         assertTrue(e.getMessage().contains("worker-pool 'c'"), e.getMessage());
+    }
+
+    @Test
+    void everyBuilderIsImplementedByTheClassOfItsNameWithImpl() {
+        try (GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "test")) {
+            List<Object> builders = new ArrayList<>(List.of(goflow.tokenBucket(), goflow.leakyBucket(),
+                    goflow.concurrencyLimiter(), goflow.keyedRateLimiter(), goflow.workerPool(), goflow.scheduler(),
+                    goflow.pipeline(), goflow.pipeline().stage("a", (String s) -> s), goflow.channel(),
+                    goflow.asyncWriter()));
+            Scheduler scheduler = goflow.scheduler().build();
+            builders.add(scheduler.task(ctx -> { }));
+            builders.add(goflow.pipeline().stage("a", (String s) -> s).build().stream());
+            for (Object builder : builders) {
+                Class<?> api = Arrays.stream(builder.getClass().getInterfaces())
+                        .filter(i -> i.getPackageName().startsWith("goflow.api."))
+                        .findFirst().orElseThrow();
+                assertEquals(api.getSimpleName() + "Impl", builder.getClass().getSimpleName(), api.getName());
+            }
+        }
     }
 
     interface AnotherType extends Primitive {

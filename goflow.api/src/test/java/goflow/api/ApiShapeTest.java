@@ -1,0 +1,76 @@
+package goflow.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conventions of the API's 1.0 shape, checked on the compiled classes of goflow.api so that a
+ * new type cannot quietly break them.
+ */
+class ApiShapeTest {
+
+    /** Every class of goflow.api, nested ones included, in name order. */
+    static List<Class<?>> apiClasses() throws IOException, URISyntaxException {
+        Path root = Paths.get(GoFlow.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertTrue(Files.isDirectory(root), "expected the compiled classes directory: " + root);
+        List<Class<?>> classes = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).sorted().collect(Collectors.toList())) {
+                String name = root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), ".");
+                name = name.substring(0, name.length() - ".class".length());
+                if (name.endsWith("package-info") || name.equals("module-info")) {
+                    continue;
+                }
+                try {
+                    classes.add(Class.forName(name, false, GoFlow.class.getClassLoader()));
+                } catch (ClassNotFoundException e) {
+                    throw new AssertionError("cannot load " + name, e);
+                }
+            }
+        }
+        assertFalse(classes.isEmpty());
+        return classes;
+    }
+
+    @Test
+    void noBuilderIsNestedInAnotherType() throws Exception {
+        List<String> nested = apiClasses().stream()
+                .filter(c -> c.getSimpleName().endsWith("Builder") && c.getEnclosingClass() != null)
+                .map(Class::getName)
+                .collect(Collectors.toList());
+        assertEquals(List.of(), nested, "builders are top-level XxxBuilder types");
+    }
+
+    @Test
+    void everyFactoryOfGoFlowReturnsATopLevelBuilderOfThePrimitivesPackage() {
+        List<String> builders = new ArrayList<>();
+        for (Method m : GoFlow.class.getMethods()) {
+            Class<?> type = m.getReturnType();
+            if (!type.getSimpleName().endsWith("Builder") && !type.getSimpleName().equals("PipelineStart")) {
+                continue;
+            }
+            builders.add(m.getName());
+            assertNull(type.getEnclosingClass(), m + " returns a nested type");
+            assertTrue(type.isInterface(), m + " returns a class");
+            assertTrue(type.getPackageName().startsWith("goflow.api."), m + " returns " + type.getName());
+        }
+        assertEquals(List.of("asyncWriter", "channel", "concurrencyLimiter", "keyedRateLimiter", "leakyBucket",
+                "pipeline", "pipeline", "scheduler", "tokenBucket", "workerPool"),
+                builders.stream().sorted().collect(Collectors.toList()));
+    }
+}
