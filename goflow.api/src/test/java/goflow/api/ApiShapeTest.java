@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+
+import goflow.api.context.CancellableContext;
+import goflow.api.context.Context;
 
 /**
  * The conventions of the API's 1.0 shape, checked on the compiled classes of goflow.api so that a
@@ -45,6 +49,34 @@ class ApiShapeTest {
         }
         assertFalse(classes.isEmpty());
         return classes;
+    }
+
+    @Test
+    void exportedPackagesHoldOnlyContract() throws Exception {
+        List<String> machinery = new ArrayList<>();
+        for (Class<?> c : apiClasses()) {
+            String pkg = c.getPackageName();
+            if (c.getEnclosingClass() != null || (pkg + ".").startsWith("goflow.api.internal.")) {
+                continue;
+            }
+            boolean contract = Modifier.isPublic(c.getModifiers()) && (c.isInterface() || c.isRecord() || c.isEnum()
+                    || Throwable.class.isAssignableFrom(c));
+            // the testing package holds test doubles, which are classes
+            boolean testDouble = pkg.equals("goflow.api.testing") && Modifier.isPublic(c.getModifiers());
+            if (!contract && !testDouble) {
+                machinery.add(c.getName());
+            }
+        }
+        assertEquals(List.of(), machinery, "implementation classes belong in goflow.api.internal.*");
+    }
+
+    @Test
+    void theEntryPointsReachTheMachineryOutsideTheExportedPackages() {
+        assertEquals("goflow.api.internal.time", Clock.system().getClass().getPackageName());
+        assertEquals("goflow.api.internal.context", Context.background().getClass().getPackageName());
+        try (CancellableContext child = Context.background().withCancel()) {
+            assertEquals("goflow.api.internal.context", child.getClass().getPackageName());
+        }
     }
 
     @Test

@@ -17,11 +17,11 @@ import org.junit.jupiter.api.Test;
 import goflow.api.ClosedException;
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
-import goflow.api.ManualClock;
 import goflow.api.Primitive;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Stats;
 import goflow.api.schedule.Scheduler;
+import goflow.api.testing.ManualClock;
 import goflow.impl.internal.PrimitiveRegistry;
 
 class GoFlowImplTest {

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
-import goflow.api.ManualClock;
 import goflow.api.Primitive;
 import goflow.api.channel.BackpressureChannel;
 import goflow.api.channel.ChannelBuilder;
@@ -32,6 +31,7 @@ import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
 import goflow.api.context.DeadlineExceededException;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
-import goflow.api.ManualClock;
 import goflow.api.Primitive;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
@@ -34,6 +33,7 @@ import goflow.api.io.AsyncWriterBuilder;
 import goflow.api.io.BufferFullException;
 import goflow.api.io.WriteFailedException;
 import goflow.api.io.WriterStats;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

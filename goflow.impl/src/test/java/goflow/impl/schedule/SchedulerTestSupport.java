@@ -5,9 +5,9 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.AfterEach;
 
-import goflow.api.ManualClock;
 import goflow.api.schedule.Scheduler;
 import goflow.api.schedule.SchedulerBuilder;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
