@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
+import goflow.api.inspect.Stats;
 
 /**
  * The conventions of the API's 1.0 shape, checked on the compiled classes of goflow.api so that a
@@ -77,6 +79,23 @@ class ApiShapeTest {
         try (CancellableContext child = Context.background().withCancel()) {
             assertEquals("goflow.api.internal.context", child.getClass().getPackageName());
         }
+    }
+
+    @Test
+    void statsRecordsDeriveTheirMapAndOnlyTheReshapingOnesOverrideIt() throws Exception {
+        List<String> statsRecords = new ArrayList<>();
+        List<String> overriding = new ArrayList<>();
+        for (Class<?> c : apiClasses()) {
+            if (c.isRecord() && Stats.class.isAssignableFrom(c)) {
+                statsRecords.add(c.getSimpleName());
+                if (Arrays.stream(c.getDeclaredMethods()).anyMatch(m -> m.getName().equals("toMap"))) {
+                    overriding.add(c.getSimpleName());
+                }
+            }
+        }
+        assertEquals(10, statsRecords.size(), statsRecords.toString());
+        // the derived total of evictions, and the flattened stages
+        assertEquals(List.of("KeyedRateLimiterStats", "PipelineStats"), overriding.stream().sorted().toList());
     }
 
     @Test

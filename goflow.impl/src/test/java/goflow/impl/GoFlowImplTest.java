@@ -145,7 +145,12 @@ class GoFlowImplTest {
 
         @Override
         public Stats stats() {
-            return () -> Map.of("closes", closes.get());
+            return new Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    return Map.of("closes", closes.get());
+                }
+            };
         }
 
         @Override

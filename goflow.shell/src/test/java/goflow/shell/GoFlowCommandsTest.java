@@ -32,7 +32,12 @@ class GoFlowCommandsTest {
 
         FixedRegistry add(String name, Primitive.Kind kind, String owner, Map<String, Object> stats) {
             Map<String, Object> copy = new LinkedHashMap<>(stats);
-            Stats s = () -> copy;
+            Stats s = new Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    return copy;
+                }
+            };
             rows.add(new PrimitiveInfo(name, kind, owner, s));
             return this;
         }
