@@ -5,12 +5,15 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
+import goflow.api.internal.time.SystemClock;
+import goflow.api.internal.time.SystemTimer;
+
 /**
  * The time source of every time-based primitive: a monotonic nanosecond counter for measuring
  * intervals, the wall-clock instant for calendars (cron), a way to park a thread for an amount of
  * this clock's time, and a way to run an action at a point of this clock's time.
  *
- * <p>Production code uses {@link #system()}. Tests inject a {@link ManualClock}, whose time moves
+ * <p>Production code uses {@link #system()}. Tests inject a {@link goflow.api.testing.ManualClock}, whose time moves
  * only when the test advances it, so rate limiters, deadlines and schedules are deterministic.
  *
  * <p>Implementations must be thread-safe. {@link #nanoTime()} must never go backwards.
@@ -60,7 +63,7 @@ public interface Clock {
     /**
      * Runs {@code action} once when this clock's {@link #nanoTime()} reaches {@code deadlineNanos},
      * or as soon as possible when it already has. The action runs on a timer thread (or, for a
-     * {@link ManualClock}, on the thread that advances the clock); it must be short and must not
+     * {@link goflow.api.testing.ManualClock}, on the thread that advances the clock); it must be short and must not
      * block. An exception it throws is logged and otherwise ignored.
      *
      * <p>The default implementation, meant for clocks that run at the speed of real time, waits

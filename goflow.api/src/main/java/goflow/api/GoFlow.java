@@ -8,13 +8,16 @@ import java.util.ServiceLoader;
 import org.osgi.annotation.versioning.ProviderType;
 
 import goflow.api.channel.BackpressureChannel;
+import goflow.api.channel.ChannelBuilder;
 import goflow.api.channel.Channels;
 import goflow.api.inspect.Registry;
 import goflow.api.io.AsyncWriter;
+import goflow.api.io.AsyncWriterBuilder;
 import goflow.api.pipeline.PipelineStart;
 import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageRegistry;
 import goflow.api.pool.WorkerPool;
+import goflow.api.pool.WorkerPoolBuilder;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiterBuilder;
 import goflow.api.ratelimit.KeyedRateLimiter;
@@ -26,6 +29,7 @@ import goflow.api.ratelimit.TokenBucketBuilder;
 import goflow.api.schedule.Cron;
 import goflow.api.schedule.CronSyntaxException;
 import goflow.api.schedule.Scheduler;
+import goflow.api.schedule.SchedulerBuilder;
 import goflow.api.stream.Stream;
 import goflow.api.stream.StreamSource;
 import goflow.api.stream.StreamSources;
@@ -153,7 +157,7 @@ public interface GoFlow extends AutoCloseable {
      *
      * @return a new builder
      */
-    WorkerPool.Builder workerPool();
+    WorkerPoolBuilder workerPool();
 
     // ---------------------------------------------------------------------------------------------
     // Scheduler (goflow.api.schedule)
@@ -192,7 +196,7 @@ public interface GoFlow extends AutoCloseable {
      *
      * @return a new builder
      */
-    Scheduler.Builder scheduler();
+    SchedulerBuilder scheduler();
 
     // ---------------------------------------------------------------------------------------------
     // Pipeline (goflow.api.pipeline)
@@ -268,7 +272,7 @@ public interface GoFlow extends AutoCloseable {
      * @param <T> the type of the channel's values
      * @return a new builder (default capacity 100, strategy BLOCK)
      */
-    <T> BackpressureChannel.Builder<T> channel();
+    <T> ChannelBuilder<T> channel();
 
     /**
      * Returns the channel utilities (merge, fan-out, tee, batch, pipe) of this instance; their
@@ -289,7 +293,7 @@ public interface GoFlow extends AutoCloseable {
      *
      * @return a new builder
      */
-    AsyncWriter.Builder asyncWriter();
+    AsyncWriterBuilder asyncWriter();
 
     /**
      * Closes every primitive this instance created that is still alive (see

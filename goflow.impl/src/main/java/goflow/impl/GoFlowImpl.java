@@ -6,29 +6,29 @@ import java.util.Objects;
 import goflow.api.Clock;
 import goflow.api.GoFlow;
 import goflow.api.Primitive;
-import goflow.api.channel.BackpressureChannel;
+import goflow.api.channel.ChannelBuilder;
 import goflow.api.channel.Channels;
-import goflow.api.io.AsyncWriter;
+import goflow.api.io.AsyncWriterBuilder;
 import goflow.api.pipeline.PipelineStart;
 import goflow.api.pipeline.StageRegistry;
-import goflow.api.pool.WorkerPool;
+import goflow.api.pool.WorkerPoolBuilder;
 import goflow.api.ratelimit.ConcurrencyLimiterBuilder;
 import goflow.api.ratelimit.KeyedRateLimiterBuilder;
 import goflow.api.ratelimit.LeakyBucketBuilder;
 import goflow.api.ratelimit.TokenBucketBuilder;
 import goflow.api.schedule.Cron;
-import goflow.api.schedule.Scheduler;
+import goflow.api.schedule.SchedulerBuilder;
 import goflow.api.stream.StreamSources;
 import goflow.api.stream.Streams;
-import goflow.impl.channel.ChannelBuilder;
+import goflow.impl.channel.ChannelBuilderImpl;
 import goflow.impl.channel.ChannelsImpl;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
-import goflow.impl.io.AsyncWriterBuilder;
+import goflow.impl.io.AsyncWriterBuilderImpl;
 import goflow.impl.jmx.MBeanExporter;
 import goflow.impl.pipeline.PipelineStartImpl;
 import goflow.impl.pipeline.StageRegistryImpl;
-import goflow.impl.pool.WorkerPoolBuilder;
+import goflow.impl.pool.WorkerPoolBuilderImpl;
 import goflow.impl.ratelimit.ConcurrencyLimiterBuilderImpl;
 import goflow.impl.ratelimit.KeyedRateLimiterBuilderImpl;
 import goflow.impl.ratelimit.LeakyBucketBuilderImpl;
@@ -115,8 +115,8 @@ public final class GoFlowImpl implements GoFlow {
     // ---------------------------------------------------------------------------------------------
 
     @Override
-    public WorkerPool.Builder workerPool() {
-        return new WorkerPoolBuilder(registry, clock);
+    public WorkerPoolBuilder workerPool() {
+        return new WorkerPoolBuilderImpl(registry, clock);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -134,7 +134,7 @@ public final class GoFlowImpl implements GoFlow {
     }
 
     @Override
-    public Scheduler.Builder scheduler() {
+    public SchedulerBuilder scheduler() {
         return new SchedulerBuilderImpl(registry, clock, this::workerPool);
     }
 
@@ -190,8 +190,8 @@ public final class GoFlowImpl implements GoFlow {
     private final Channels channels = new ChannelsImpl();
 
     @Override
-    public <T> BackpressureChannel.Builder<T> channel() {
-        return new ChannelBuilder<>(registry);
+    public <T> ChannelBuilder<T> channel() {
+        return new ChannelBuilderImpl<>(registry);
     }
 
     @Override
@@ -204,8 +204,8 @@ public final class GoFlowImpl implements GoFlow {
     // ---------------------------------------------------------------------------------------------
 
     @Override
-    public AsyncWriter.Builder asyncWriter() {
-        return new AsyncWriterBuilder(registry, clock);
+    public AsyncWriterBuilder asyncWriter() {
+        return new AsyncWriterBuilderImpl(registry, clock);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
@@ -24,10 +25,16 @@ import goflow.api.GoFlow;
 
 /**
  * Checks the packaged bundles against the module boundaries of DESIGN.md: goflow.impl exports no
- * package and provides GoFlow; goflow.api exports only goflow.api.* and imports nothing outside the
- * JDK. Runs on the jars (failsafe, after {@code package}).
+ * package and provides GoFlow; goflow.api exports exactly its contract packages (never an
+ * {@code internal} one: the context machinery, the system clock and timer stay private) and
+ * imports nothing outside the JDK. Runs on the jars (failsafe, after {@code package}).
  */
 class BundleBoundariesIT {
+
+    /** The packages goflow.api exports: its contract, nothing else. */
+    static final Set<String> API_EXPORTS = Set.of("goflow.api", "goflow.api.channel", "goflow.api.context",
+            "goflow.api.function", "goflow.api.inspect", "goflow.api.io", "goflow.api.pipeline", "goflow.api.pool",
+            "goflow.api.ratelimit", "goflow.api.schedule", "goflow.api.stream", "goflow.api.testing");
 
     static Path implJar() {
         return Paths.get(System.getProperty("goflow.impl.jar"));
@@ -79,6 +86,46 @@ class BundleBoundariesIT {
         }
     }
 
+    @Test
+    void apiExportsExactlyItsContractPackagesAndKeepsItsMachineryPrivate() throws Exception {
+        try (JarFile jar = new JarFile(apiJar().toFile())) {
+            Manifest mf = jar.getManifest();
+            List<String> exported = packages(mf.getMainAttributes().getValue("Export-Package"));
+            assertEquals(new TreeSet<>(API_EXPORTS), new TreeSet<>(exported), "Export-Package");
+            assertEquals(exported.size(), API_EXPORTS.size(), "each package exported once: " + exported);
+            assertTrue(exported.stream().noneMatch(p -> p.contains("internal")), exported.toString());
+            for (String p : exported) {
+                assertTrue(exportClause(mf.getMainAttributes().getValue("Export-Package"), p)
+                        .matches(".*;version=\"?\\d+\\.\\d+\\.\\d+\"?.*"), p + " has a version");
+            }
+            Set<String> moduleExports = descriptor(jar).exports().stream()
+                    .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+            assertEquals(new TreeSet<>(API_EXPORTS), new TreeSet<>(moduleExports), "module-info exports");
+            // the machinery is in the bundle and the module, but private to them
+            List<String> privatePackages = packages(mf.getMainAttributes().getValue("Private-Package"));
+            assertTrue(privatePackages.containsAll(List.of("goflow.api.internal.context", "goflow.api.internal.time")),
+                    "Private-Package: " + privatePackages);
+            assertTrue(privatePackages.stream().allMatch(p -> (p + ".").startsWith("goflow.api.internal.")),
+                    "every private package is an internal one: " + privatePackages);
+            for (String machinery : List.of("goflow/api/internal/context/CancelNode.class",
+                    "goflow/api/internal/time/SystemTimer.class", "goflow/api/testing/ManualClock.class")) {
+                assertTrue(jar.getEntry(machinery) != null, machinery);
+            }
+            for (String gone : List.of("goflow/api/SystemClock.class", "goflow/api/SystemTimer.class",
+                    "goflow/api/ManualClock.class", "goflow/api/context/CancelNode.class",
+                    "goflow/api/context/AbstractContext.class", "goflow/api/context/Background.class",
+                    "goflow/api/context/ValueNode.class")) {
+                assertNull(jar.getEntry(gone), gone + " is not in an exported package");
+            }
+        }
+    }
+
+    /** The clause of {@code pkg} in an Export-Package header. */
+    private static String exportClause(String header, String pkg) {
+        return clauses(header).stream().filter(c -> c.startsWith(pkg + ";")).findFirst()
+                .orElseThrow(() -> new AssertionError(pkg + " not in " + header));
+    }
+
     private static ModuleDescriptor descriptor(JarFile jar) throws IOException {
         try (InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {
             return ModuleDescriptor.read(in);
@@ -87,9 +134,14 @@ class BundleBoundariesIT {
 
     /** Package names of an OSGi header, without attributes and directives. */
     static List<String> packages(String header) {
-        List<String> names = new ArrayList<>();
+        return clauses(header).stream().map(c -> c.split(";")[0].trim()).collect(Collectors.toList());
+    }
+
+    /** The clauses of an OSGi header, split at the commas outside quotes. */
+    static List<String> clauses(String header) {
+        List<String> clauses = new ArrayList<>();
         if (header == null) {
-            return names;
+            return clauses;
         }
         boolean quoted = false;
         StringBuilder clause = new StringBuilder();
@@ -98,15 +150,15 @@ class BundleBoundariesIT {
                 quoted = !quoted;
             }
             if (c == ',' && !quoted) {
-                String first = clause.toString().split(";")[0].trim();
-                if (!first.isEmpty()) {
-                    names.add(first);
+                String text = clause.toString().trim();
+                if (!text.isEmpty()) {
+                    clauses.add(text);
                 }
                 clause.setLength(0);
             } else {
                 clause.append(c);
             }
         }
-        return names;
+        return clauses;
     }
 }

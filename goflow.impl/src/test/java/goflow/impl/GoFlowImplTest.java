@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -15,10 +17,11 @@ import org.junit.jupiter.api.Test;
 import goflow.api.ClosedException;
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
-import goflow.api.ManualClock;
 import goflow.api.Primitive;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Stats;
+import goflow.api.schedule.Scheduler;
+import goflow.api.testing.ManualClock;
 import goflow.impl.internal.PrimitiveRegistry;
 
 class GoFlowImplTest {
@@ -98,6 +101,25 @@ class GoFlowImplTest {
         assertTrue(e.getMessage().contains("worker-pool 'c'"), e.getMessage());
     }
 
+    @Test
+    void everyBuilderIsImplementedByTheClassOfItsNameWithImpl() {
+        try (GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "test")) {
+            List<Object> builders = new ArrayList<>(List.of(goflow.tokenBucket(), goflow.leakyBucket(),
+                    goflow.concurrencyLimiter(), goflow.keyedRateLimiter(), goflow.workerPool(), goflow.scheduler(),
+                    goflow.pipeline(), goflow.pipeline().stage("a", (String s) -> s), goflow.channel(),
+                    goflow.asyncWriter()));
+            Scheduler scheduler = goflow.scheduler().build();
+            builders.add(scheduler.task(ctx -> { }));
+            builders.add(goflow.pipeline().stage("a", (String s) -> s).build().stream());
+            for (Object builder : builders) {
+                Class<?> api = Arrays.stream(builder.getClass().getInterfaces())
+                        .filter(i -> i.getPackageName().startsWith("goflow.api."))
+                        .findFirst().orElseThrow();
+                assertEquals(api.getSimpleName() + "Impl", builder.getClass().getSimpleName(), api.getName());
+            }
+        }
+    }
+
     interface AnotherType extends Primitive {
     }
 
@@ -123,7 +145,12 @@ class GoFlowImplTest {
 
         @Override
         public Stats stats() {
-            return () -> Map.of("closes", closes.get());
+            return new Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    return Map.of("closes", closes.get());
+                }
+            };
         }
 
         @Override

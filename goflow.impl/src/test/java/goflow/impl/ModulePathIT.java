@@ -25,7 +25,9 @@ class ModulePathIT {
     void loadFindsTheImplementationOnTheModulePath() throws Exception {
         String out = run(BundleBoundariesIT.apiJar() + File.pathSeparator + BundleBoundariesIT.implJar(),
                 "goflow.impl");
-        assertEquals("loaded goflow.impl.GoFlowImpl from module goflow.impl", out.strip());
+        assertEquals("loaded goflow.impl.GoFlowImpl from module goflow.impl\n"
+                + "stats {rate=5.0, burst=2, tokens=2.0, allowed=0, denied=0, waited=0, cancelled=0}",
+                out.strip().replace(System.lineSeparator(), "\n"));
     }
 
     @Test

@@ -14,13 +14,13 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
-import goflow.api.ManualClock;
 import goflow.api.Primitive;
 import goflow.api.context.Context;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Registry;
 import goflow.api.inspect.Stats;
 import goflow.api.stream.StreamSource;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.stream.SourceRegistry;
 
@@ -32,7 +32,12 @@ class GoFlowCommandsTest {
 
         FixedRegistry add(String name, Primitive.Kind kind, String owner, Map<String, Object> stats) {
             Map<String, Object> copy = new LinkedHashMap<>(stats);
-            Stats s = () -> copy;
+            Stats s = new Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    return copy;
+                }
+            };
             rows.add(new PrimitiveInfo(name, kind, owner, s));
             return this;
         }

@@ -1,12 +1,10 @@
 package goflow.api.channel;
 
 import java.util.Optional;
-import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ProviderType;
 
 import goflow.api.ClosedException;
-import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.context.Context;
 import goflow.api.context.ContextException;
@@ -30,7 +28,7 @@ import goflow.api.context.ContextException;
  * {@link ClosedException} only once the channel is closed <em>and</em> empty.
  *
  * <p><b>Dropping.</b> Every value dropped by {@link OverflowStrategy#DROP_NEWEST} or
- * {@link OverflowStrategy#DROP_OLDEST} is passed to the builder's {@link Builder#onDrop drop
+ * {@link OverflowStrategy#DROP_OLDEST} is passed to the builder's {@link ChannelBuilder#onDrop drop
  * callback}, through {@code send} and {@code trySend} alike. The callback runs on the sending thread
  * after the channel's lock is released, so it may call back into the channel; an exception it
  * throws is logged and does not fail the send.
@@ -145,63 +143,4 @@ public interface BackpressureChannel<T> extends Primitive {
      */
     @Override
     ChannelStats stats();
-
-    /**
-     * Configures and creates a {@link BackpressureChannel}. Each setter validates its argument at
-     * once and may be called only once.
-     *
-     * <p>Not thread-safe: use a builder from one thread.
-     *
-     * @param <T> the type of the values
-     */
-    @ProviderType
-    interface Builder<T> {
-        /** The capacity used when {@link #capacity(int)} is not called. */
-        int DEFAULT_CAPACITY = 100;
-
-        /**
-         * Sets the name shown in the registry; default {@code channel-<n>}.
-         *
-         * @param name 1 to 128 characters without whitespace
-         * @return this builder
-         * @throws InvalidConfigException if the name is invalid or set twice
-         */
-        Builder<T> name(String name);
-
-        /**
-         * Sets the fixed capacity; default {@value #DEFAULT_CAPACITY}.
-         *
-         * @param capacity the number of values the channel buffers, at least 1
-         * @return this builder
-         * @throws InvalidConfigException if not positive, or set twice
-         */
-        Builder<T> capacity(int capacity);
-
-        /**
-         * Sets what a send into a full channel does; default {@link OverflowStrategy#BLOCK}.
-         *
-         * @param strategy the strategy
-         * @return this builder
-         * @throws InvalidConfigException if null, or set twice
-         */
-        Builder<T> strategy(OverflowStrategy strategy);
-
-        /**
-         * Sets the callback that receives every dropped value (see {@link BackpressureChannel}).
-         *
-         * @param onDrop called on the sending thread, outside the channel's lock
-         * @return this builder
-         * @throws InvalidConfigException if null, or set twice
-         */
-        Builder<T> onDrop(Consumer<? super T> onDrop);
-
-        /**
-         * Creates the channel and lists it in the registry.
-         *
-         * @return the new channel
-         * @throws InvalidConfigException if the name is taken
-         * @throws ClosedException if the {@link goflow.api.GoFlow} is closed
-         */
-        BackpressureChannel<T> build();
-    }
 }

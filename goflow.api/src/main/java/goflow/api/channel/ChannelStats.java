@@ -1,9 +1,5 @@
 package goflow.api.channel;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import goflow.api.inspect.Stats;
 
 /**
@@ -24,18 +20,4 @@ import goflow.api.inspect.Stats;
  */
 public record ChannelStats(long sent, long received, long dropped, long rejected, long blockedSends,
         int size, int capacity, boolean closed) implements Stats {
-
-    @Override
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("sent", sent);
-        m.put("received", received);
-        m.put("dropped", dropped);
-        m.put("rejected", rejected);
-        m.put("blockedSends", blockedSends);
-        m.put("size", size);
-        m.put("capacity", capacity);
-        m.put("closed", closed);
-        return Collections.unmodifiableMap(m);
-    }
 }

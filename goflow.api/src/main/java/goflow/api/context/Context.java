@@ -9,6 +9,7 @@ import org.osgi.annotation.versioning.ProviderType;
 
 import goflow.api.Clock;
 import goflow.api.Registration;
+import goflow.api.internal.context.Background;
 
 /**
  * Carries cancellation, an optional deadline and request-scoped values into blocking operations.
@@ -39,19 +40,18 @@ public interface Context {
      * @return the shared background context
      */
     static Context background() {
-        return Background.SYSTEM;
+        return Background.system();
     }
 
     /**
      * Returns a root context that measures deadlines on {@code clock}: never cancelled, no
-     * deadline, no values. Use it with a {@link goflow.api.ManualClock} in tests.
+     * deadline, no values. Use it with a {@link goflow.api.testing.ManualClock} in tests.
      *
      * @param clock the clock every descendant uses
      * @return a new root context
      */
     static Context background(Clock clock) {
-        Objects.requireNonNull(clock, "clock");
-        return new Background(clock);
+        return Background.of(clock);
     }
 
     /**

@@ -4,7 +4,6 @@ import java.io.OutputStream;
 import java.io.Writer;
 import java.nio.charset.Charset;
 import java.time.Duration;
-import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -36,23 +35,23 @@ import goflow.api.context.ContextException;
  * {@link ClosedException}.
  *
  * <p><b>When data is written.</b> The background thread writes the buffer out when it holds at
- * least {@link Builder#flushThreshold(int) flushThreshold} bytes, when its oldest byte has waited
- * {@link Builder#flushInterval(Duration) flushInterval} (on the writer's {@link Clock}), when a writer
+ * least {@link AsyncWriterBuilder#flushThreshold(int) flushThreshold} bytes, when its oldest byte has waited
+ * {@link AsyncWriterBuilder#flushInterval(Duration) flushInterval} (on the writer's {@link Clock}), when a writer
  * waits for room, on {@link #flush} and on {@link #close()}.
  *
  * <p><b>Full buffer.</b> The capacity is fixed. By default a write waits for room; with
- * {@link Builder#blockWhenFull(boolean) blockWhenFull(false)} it fails at once with
+ * {@link AsyncWriterBuilder#blockWhenFull(boolean) blockWhenFull(false)} it fails at once with
  * {@link BufferFullException}. {@link #tryWrite} never waits. A write larger than the capacity is
  * always refused with {@link BufferFullException} (split it, or raise the capacity).
  *
  * <p><b>Failures.</b> Whatever the output throws, an {@link java.io.IOException}, a runtime
  * exception or an {@link Error} (an {@code AssertionError}, a {@code StackOverflowError}), is
- * retried {@link Builder#maxRetries(int) maxRetries} times, {@link Builder#retryDelay(Duration)
+ * retried {@link AsyncWriterBuilder#maxRetries(int) maxRetries} times, {@link AsyncWriterBuilder#retryDelay(Duration)
  * retryDelay} apart, and counted in {@link WriterStats#errors()}; a retry resumes exactly where the
  * failed call started, so nothing is written twice by the writer (an output that throws after
  * writing part of a call may still have written that part). When all attempts fail, the bytes stay
  * buffered, waiting flushes fail with {@link WriteFailedException}, the
- * {@link Builder#onError error callback} is called, and the next flush tries again. Only closing
+ * {@link AsyncWriterBuilder#onError error callback} is called, and the next flush tries again. Only closing
  * gives up: it discards what it could not write, reports it to the error callback and in
  * {@link WriterStats#bytesDiscarded()}, and still stops. Should the background thread itself fail
  * (a fault outside the output), the writer closes at once: what it held is reported the same way
@@ -98,7 +97,7 @@ public interface AsyncWriter extends Primitive {
     void write(Context ctx, byte[] data, int off, int len) throws InterruptedException;
 
     /**
-     * Accepts {@code text} encoded with the writer's {@link Builder#charset(Charset) charset}; see
+     * Accepts {@code text} encoded with the writer's {@link AsyncWriterBuilder#charset(Charset) charset}; see
      * {@link #write(Context, byte[])}.
      *
      * @param ctx cancels a wait for room
@@ -147,7 +146,7 @@ public interface AsyncWriter extends Primitive {
 
     /**
      * Closes as {@link #close()} does, waiting at most {@code timeout} (on the writer's
-     * {@link Builder#clock(Clock) clock}) for the background thread to write everything and stop.
+     * {@link AsyncWriterBuilder#clock(Clock) clock}) for the background thread to write everything and stop.
      * Past the timeout, or if the calling thread is interrupted (its interrupt flag is then set
      * again), the background thread is interrupted and abandoned: it writes nothing more and ends
      * when the output returns (bytes of the call in flight that the output still accepts then move
@@ -197,151 +196,4 @@ public interface AsyncWriter extends Primitive {
      */
     @Override
     WriterStats stats();
-
-    /**
-     * Configures and creates an {@link AsyncWriter}. Each setter validates its argument at once and
-     * may be called only once; {@link #output(OutputStream)} or {@link #output(Writer)} is required.
-     *
-     * <p>Not thread-safe: use a builder from one thread.
-     */
-    @ProviderType
-    interface Builder {
-        /** The capacity used when {@link #capacity(int)} is not called: 64 KiB. */
-        int DEFAULT_CAPACITY = 64 * 1024;
-
-        /**
-         * Sets the name shown in the registry and in the thread's name; default {@code async-writer-<n>}.
-         *
-         * @param name 1 to 128 characters without whitespace
-         * @return this builder
-         * @throws InvalidConfigException if invalid or set twice
-         */
-        Builder name(String name);
-
-        /**
-         * Writes to a byte stream. Exactly one output must be set.
-         *
-         * @param out the stream; only the background thread uses it
-         * @return this builder
-         * @throws InvalidConfigException if null, or an output was already set
-         */
-        Builder output(OutputStream out);
-
-        /**
-         * Writes to a character stream: the buffered bytes are decoded with the
-         * {@link #charset(Charset) charset} (malformed input replaced). Exactly one output must be set.
-         *
-         * @param out the writer; only the background thread uses it
-         * @return this builder
-         * @throws InvalidConfigException if null, or an output was already set
-         */
-        Builder output(Writer out);
-
-        /**
-         * Sets the charset that {@link AsyncWriter#write(Context, CharSequence)} encodes with and a
-         * {@link Writer} output decodes with; default UTF-8.
-         *
-         * @param charset the charset
-         * @return this builder
-         * @throws InvalidConfigException if null or set twice
-         */
-        Builder charset(Charset charset);
-
-        /**
-         * Sets the fixed buffer capacity; default {@value #DEFAULT_CAPACITY} bytes.
-         *
-         * @param bytes at least 1
-         * @return this builder
-         * @throws InvalidConfigException if not positive, or set twice
-         */
-        Builder capacity(int bytes);
-
-        /**
-         * Sets how many buffered bytes make the background thread write at once; default half the
-         * capacity. Must not exceed the capacity (checked by {@link #build()}).
-         *
-         * @param bytes at least 1
-         * @return this builder
-         * @throws InvalidConfigException if not positive, or set twice
-         */
-        Builder flushThreshold(int bytes);
-
-        /**
-         * Sets the longest time a byte waits in the buffer before the background thread writes it
-         * out; default 1 second; {@link Duration#ZERO} turns the timed flush off.
-         *
-         * @param interval zero or positive
-         * @return this builder
-         * @throws InvalidConfigException if negative, null, or set twice
-         */
-        Builder flushInterval(Duration interval);
-
-        /**
-         * Sets whether a write waits for room in a full buffer ({@code true}, the default) or fails
-         * with {@link BufferFullException}.
-         *
-         * @param block whether to wait
-         * @return this builder
-         * @throws InvalidConfigException if set twice
-         */
-        Builder blockWhenFull(boolean block);
-
-        /**
-         * Sets how many times a failed write to the output is retried; default 3.
-         *
-         * @param retries zero (a single attempt) or more
-         * @return this builder
-         * @throws InvalidConfigException if negative, or set twice
-         */
-        Builder maxRetries(int retries);
-
-        /**
-         * Sets the pause between attempts, on the writer's clock; default 100 ms.
-         *
-         * @param delay zero or positive
-         * @return this builder
-         * @throws InvalidConfigException if negative, null, or set twice
-         */
-        Builder retryDelay(Duration delay);
-
-        /**
-         * Sets the callback told when a flush gives up after all attempts, when closing discards
-         * bytes, and when the background thread fails; it runs on the background thread (or, when
-         * that thread is stuck in the output and is abandoned, on the closing thread), outside the
-         * writer's lock, at most once per failure. Whatever it throws is logged.
-         *
-         * @param onError the callback
-         * @return this builder
-         * @throws InvalidConfigException if null, or set twice
-         */
-        Builder onError(Consumer<? super WriteFailedException> onError);
-
-        /**
-         * Sets whether {@link AsyncWriter#close()} also closes the output; default {@code true}.
-         *
-         * @param close whether to close the output
-         * @return this builder
-         * @throws InvalidConfigException if set twice
-         */
-        Builder closeOutput(boolean close);
-
-        /**
-         * Sets the clock for the flush interval and the retry delay; default the GoFlow's clock.
-         *
-         * @param clock the clock
-         * @return this builder
-         * @throws InvalidConfigException if null, or set twice
-         */
-        Builder clock(Clock clock);
-
-        /**
-         * Creates the writer, starts its background thread and lists it in the registry.
-         *
-         * @return the new writer
-         * @throws InvalidConfigException if no output is set, the threshold exceeds the capacity,
-         *     or the name is taken
-         * @throws ClosedException if the {@link goflow.api.GoFlow} is closed
-         */
-        AsyncWriter build();
-    }
 }

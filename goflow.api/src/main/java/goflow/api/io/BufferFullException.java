@@ -6,7 +6,7 @@ import goflow.api.GoFlowException;
 
 /**
  * Thrown when an {@link AsyncWriter} cannot accept a write: the buffer has no room for it and the
- * writer does not block ({@link AsyncWriter.Builder#blockWhenFull(boolean) blockWhenFull(false)}),
+ * writer does not block ({@link AsyncWriterBuilder#blockWhenFull(boolean) blockWhenFull(false)}),
  * or the write is larger than the whole buffer. None of the write's bytes were accepted.
  *
  * <p>Instances are immutable and safe to share between threads.

@@ -1,9 +1,5 @@
 package goflow.api.io;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import goflow.api.inspect.Stats;
 
 /**
@@ -26,19 +22,4 @@ import goflow.api.inspect.Stats;
  */
 public record WriterStats(long bytesAccepted, long bytesWritten, long bytesPending, long bytesDiscarded,
         long flushes, long errors, long overflows, int capacity, boolean closed) implements Stats {
-
-    @Override
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("bytesAccepted", bytesAccepted);
-        m.put("bytesWritten", bytesWritten);
-        m.put("bytesPending", bytesPending);
-        m.put("bytesDiscarded", bytesDiscarded);
-        m.put("flushes", flushes);
-        m.put("errors", errors);
-        m.put("overflows", overflows);
-        m.put("capacity", capacity);
-        m.put("closed", closed);
-        return Collections.unmodifiableMap(m);
-    }
 }

@@ -4,7 +4,7 @@
  * background thread, never losing or reordering what it accepted.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package goflow.api.io;
 
 import org.osgi.annotation.bundle.Export;

@@ -3,13 +3,13 @@ package goflow.api.pipeline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 import goflow.api.inspect.Stats;
+import goflow.api.internal.StatsMaps;
 
 /**
  * A statistics snapshot of a pipeline. An "execution" is one {@link Pipeline#execute} call or one
@@ -83,22 +83,16 @@ public record PipelineStats(String name, long executions, long successes, long f
     /**
      * {@inheritDoc}
      *
-     * <p>Stage figures follow the pipeline's, under keys {@code stage.<name>.<figure>}.
-     * {@code lastExecution} is absent before the first execution.
+     * <p>The pipeline's own figures leave out its {@code name} (the registry row has it) and
+     * replace the list of stages by {@code stageCount}; each stage's figures follow, but its name,
+     * under keys {@code stage.<name>.<figure>}. {@code lastExecution} is absent before the first
+     * execution.
      */
     @Override
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("executions", executions);
-        m.put("successes", successes);
-        m.put("failures", failures);
-        m.put("totalDuration", totalDuration);
-        m.put("averageDuration", averageDuration);
-        m.put("maxDuration", maxDuration);
-        if (lastExecution != null) {
-            m.put("lastExecution", lastExecution);
-        }
-        m.put("inFlight", inFlight);
+        Map<String, Object> m = StatsMaps.figures(this);
+        m.remove("name");
+        m.remove("stages");
         m.put("stageCount", stages.size());
         for (StageStats s : stages) {
             for (Map.Entry<String, Object> e : s.toMap().entrySet()) {

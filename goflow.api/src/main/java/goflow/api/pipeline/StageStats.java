@@ -1,9 +1,6 @@
 package goflow.api.pipeline;
 
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 import goflow.api.inspect.Stats;
@@ -42,19 +39,5 @@ public record StageStats(String name, long count, long successes, long errors, D
         Objects.requireNonNull(totalDuration, "totalDuration");
         Objects.requireNonNull(averageDuration, "averageDuration");
         Objects.requireNonNull(maxDuration, "maxDuration");
-    }
-
-    @Override
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("count", count);
-        m.put("successes", successes);
-        m.put("errors", errors);
-        m.put("totalDuration", totalDuration);
-        m.put("averageDuration", averageDuration);
-        m.put("maxDuration", maxDuration);
-        m.put("inFlight", inFlight);
-        return Collections.unmodifiableMap(m);
     }
 }

@@ -10,7 +10,7 @@
  * {@link goflow.api.pipeline.StageRegistry}.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package goflow.api.pipeline;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,9 +1,6 @@
 package goflow.api.pool;
 
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 import goflow.api.inspect.Stats;
@@ -16,7 +13,7 @@ import goflow.api.inspect.Stats;
  *
  * <p>Immutable and thread-safe.
  *
- * @param state the pool's life-cycle state
+ * @param state the pool's life-cycle state ({@link #toMap()} gives its name)
  * @param workers the target number of workers
  * @param busy workers running a task now
  * @param queued tasks waiting in the queue
@@ -59,26 +56,5 @@ public record PoolStats(WorkerPool.State state, int workers, int busy, int queue
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(averageTaskTime, "averageTaskTime");
         Objects.requireNonNull(maxTaskTime, "maxTaskTime");
-    }
-
-    @Override
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("state", state.name());
-        m.put("workers", workers);
-        m.put("busy", busy);
-        m.put("queued", queued);
-        m.put("queueCapacity", queueCapacity);
-        m.put("virtualThreads", virtualThreads);
-        m.put("submitted", submitted);
-        m.put("completed", completed);
-        m.put("succeeded", succeeded);
-        m.put("failed", failed);
-        m.put("timedOut", timedOut);
-        m.put("cancelled", cancelled);
-        m.put("rejected", rejected);
-        m.put("averageTaskTime", averageTaskTime);
-        m.put("maxTaskTime", maxTaskTime);
-        return Collections.unmodifiableMap(m);
     }
 }

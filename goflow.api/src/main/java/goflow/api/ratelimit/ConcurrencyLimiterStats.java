@@ -1,9 +1,5 @@
 package goflow.api.ratelimit;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import goflow.api.inspect.Stats;
 
 /**
@@ -22,19 +18,4 @@ import goflow.api.inspect.Stats;
  */
 public record ConcurrencyLimiterStats(int capacity, int inUse, int available, int waiting, boolean fair,
         long acquired, long rejected, long waited, long cancelled) implements Stats {
-
-    @Override
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("capacity", capacity);
-        m.put("inUse", inUse);
-        m.put("available", available);
-        m.put("waiting", waiting);
-        m.put("fair", fair);
-        m.put("acquired", acquired);
-        m.put("rejected", rejected);
-        m.put("waited", waited);
-        m.put("cancelled", cancelled);
-        return Collections.unmodifiableMap(m);
-    }
 }

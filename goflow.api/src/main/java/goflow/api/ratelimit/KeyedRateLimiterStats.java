@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import goflow.api.inspect.Stats;
+import goflow.api.internal.StatsMaps;
 
 /**
  * A snapshot of a {@link KeyedRateLimiter}.
@@ -33,20 +34,20 @@ public record KeyedRateLimiterStats(double rate, long burst, int keys, int maxKe
         return evictedIdle + evictedFull;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The derived figure {@code evicted} (all evictions) comes just before its two parts.
+     */
     @Override
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rate", rate);
-        m.put("burst", burst);
-        m.put("keys", keys);
-        m.put("maxKeys", maxKeys);
-        m.put("idleTimeout", idleTimeout);
-        m.put("allowed", allowed);
-        m.put("denied", denied);
-        m.put("waited", waited);
-        m.put("evicted", evicted());
-        m.put("evictedIdle", evictedIdle);
-        m.put("evictedFull", evictedFull);
+        StatsMaps.figures(this).forEach((figure, value) -> {
+            if (figure.equals("evictedIdle")) {
+                m.put("evicted", evicted());
+            }
+            m.put(figure, value);
+        });
         return Collections.unmodifiableMap(m);
     }
 }

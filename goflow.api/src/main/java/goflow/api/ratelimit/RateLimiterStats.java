@@ -1,9 +1,5 @@
 package goflow.api.ratelimit;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import goflow.api.inspect.Stats;
 
 /**
@@ -23,17 +19,4 @@ import goflow.api.inspect.Stats;
  */
 public record RateLimiterStats(double rate, long burst, double tokens, long allowed, long denied, long waited,
         long cancelled) implements Stats {
-
-    @Override
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("rate", rate);
-        m.put("burst", burst);
-        m.put("tokens", tokens);
-        m.put("allowed", allowed);
-        m.put("denied", denied);
-        m.put("waited", waited);
-        m.put("cancelled", cancelled);
-        return Collections.unmodifiableMap(m);
-    }
 }

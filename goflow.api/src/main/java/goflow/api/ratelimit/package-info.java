@@ -10,7 +10,7 @@
  * time on an injectable {@link goflow.api.Clock}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package goflow.api.ratelimit;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,8 +1,5 @@
 package goflow.api.schedule;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import goflow.api.inspect.Stats;
 
 /**
@@ -20,19 +17,4 @@ import goflow.api.inspect.Stats;
  */
 public record SchedulerStats(boolean running, int tasks, int activeRuns, long runs, long succeeded, long failed,
         long cancelled, long skipped, long retries) implements Stats {
-
-    @Override
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("running", running);
-        m.put("tasks", tasks);
-        m.put("activeRuns", activeRuns);
-        m.put("runs", runs);
-        m.put("succeeded", succeeded);
-        m.put("failed", failed);
-        m.put("cancelled", cancelled);
-        m.put("skipped", skipped);
-        m.put("retries", retries);
-        return java.util.Collections.unmodifiableMap(m);
-    }
 }

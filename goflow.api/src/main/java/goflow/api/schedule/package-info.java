@@ -5,7 +5,7 @@
  * {@link goflow.api.Clock}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package goflow.api.schedule;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,9 +1,6 @@
 package goflow.api.stream;
 
 import java.time.Instant;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -30,7 +27,8 @@ import goflow.api.inspect.Stats;
  * @param failures how many opens and advances threw (or returned a null cursor); a cursor that
  *     gives up because its context was cancelled or its thread interrupted is not counted
  * @param closed how many cursors were closed, whatever the way the operation ended
- * @param lastOpened when a cursor was last opened, or {@code null} before the first
+ * @param lastOpened when a cursor was last opened, or {@code null} before the first (and then absent
+ *     from {@link #toMap()})
  */
 public record SourceStats(String name, boolean bound, long opened, long open, long elements, long failures,
         long closed, Instant lastOpened) implements Stats {
@@ -58,26 +56,5 @@ public record SourceStats(String name, boolean bound, long opened, long open, lo
      */
     public Optional<Instant> lastOpenedTime() {
         return Optional.ofNullable(lastOpened);
-    }
-
-    /**
-     * {@inheritDoc}
-     *
-     * <p>{@code lastOpened} is absent before the first open.
-     */
-    @Override
-    public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("bound", bound);
-        m.put("opened", opened);
-        m.put("open", open);
-        m.put("elements", elements);
-        m.put("failures", failures);
-        m.put("closed", closed);
-        if (lastOpened != null) {
-            m.put("lastOpened", lastOpened);
-        }
-        return Collections.unmodifiableMap(m);
     }
 }

@@ -9,7 +9,7 @@
  * end before the terminal operation returns.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package goflow.api.stream;
 
 import org.osgi.annotation.bundle.Export;

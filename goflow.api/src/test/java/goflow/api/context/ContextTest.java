@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.InvalidConfigException;
-import goflow.api.ManualClock;
 import goflow.api.Registration;
+import goflow.api.testing.ManualClock;
 
 class ContextTest {
     private final ManualClock clock = new ManualClock();

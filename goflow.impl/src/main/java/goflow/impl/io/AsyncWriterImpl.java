@@ -136,7 +136,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
     private long errors;
     private long overflows;
 
-    AsyncWriterImpl(AsyncWriterBuilder b, Sink sink, PrimitiveRegistry.Entry entry) {
+    AsyncWriterImpl(AsyncWriterBuilderImpl b, Sink sink, PrimitiveRegistry.Entry entry) {
         this.name = entry.name();
         this.sink = sink;
         this.charset = b.charset;

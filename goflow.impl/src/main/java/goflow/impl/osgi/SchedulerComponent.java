@@ -21,6 +21,7 @@ import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.pool.WorkerPool;
 import goflow.api.schedule.Scheduler;
+import goflow.api.schedule.SchedulerBuilder;
 
 /**
  * A started scheduler per factory configuration {@value SchedulerConfig#PID}: registered with
@@ -98,7 +99,7 @@ public final class SchedulerComponent {
 
     private static Function<GoFlow, Scheduler> build(SchedulerConfig config, String name) {
         return goflow -> {
-            Scheduler.Builder b = goflow.scheduler().workers(config.workers());
+            SchedulerBuilder b = goflow.scheduler().workers(config.workers());
             if (!config.zone().isBlank()) {
                 b.zone(zone(config.zone()));
             }

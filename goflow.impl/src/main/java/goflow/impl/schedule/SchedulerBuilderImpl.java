@@ -9,17 +9,19 @@ import goflow.api.Clock;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.pool.WorkerPool;
+import goflow.api.pool.WorkerPoolBuilder;
 import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.Scheduler;
+import goflow.api.schedule.SchedulerBuilder;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
 
-/** The {@link Scheduler.Builder}. Not thread-safe. */
-public final class SchedulerBuilderImpl implements Scheduler.Builder {
+/** The {@link SchedulerBuilder}. Not thread-safe. */
+public final class SchedulerBuilderImpl implements SchedulerBuilder {
     private static final String KIND = Primitive.Kind.SCHEDULER.label();
 
     private final PrimitiveRegistry registry;
-    final Supplier<WorkerPool.Builder> poolBuilders;
+    final Supplier<WorkerPoolBuilder> poolBuilders;
     private String name;
     int workers = 2;
     private boolean workersSet;
@@ -43,21 +45,21 @@ public final class SchedulerBuilderImpl implements Scheduler.Builder {
      * @param defaultClock the GoFlow's clock
      * @param poolBuilders makes builders of the own pool
      */
-    public SchedulerBuilderImpl(PrimitiveRegistry registry, Clock defaultClock, Supplier<WorkerPool.Builder> poolBuilders) {
+    public SchedulerBuilderImpl(PrimitiveRegistry registry, Clock defaultClock, Supplier<WorkerPoolBuilder> poolBuilders) {
         this.registry = registry;
         this.clock = defaultClock;
         this.poolBuilders = poolBuilders;
     }
 
     @Override
-    public Scheduler.Builder name(String value) {
+    public SchedulerBuilder name(String value) {
         Check.setOnce(KIND, "name", name != null, value);
         name = Check.name(KIND, value);
         return this;
     }
 
     @Override
-    public Scheduler.Builder workers(int value) {
+    public SchedulerBuilder workers(int value) {
         Check.setOnce(KIND, "workers", workersSet, value);
         Check.positive(KIND, "workers", value, "the number of threads of the scheduler's own pool");
         requireNoRunner("workers", value);
@@ -67,7 +69,7 @@ public final class SchedulerBuilderImpl implements Scheduler.Builder {
     }
 
     @Override
-    public Scheduler.Builder pool(WorkerPool value) {
+    public SchedulerBuilder pool(WorkerPool value) {
         Check.setOnce(KIND, "pool", pool != null, value);
         Check.notNull(KIND, "pool", value);
         requireNoRunner("pool", value);
@@ -76,7 +78,7 @@ public final class SchedulerBuilderImpl implements Scheduler.Builder {
     }
 
     @Override
-    public Scheduler.Builder executor(Executor value) {
+    public SchedulerBuilder executor(Executor value) {
         Check.setOnce(KIND, "executor", executor != null, value);
         Check.notNull(KIND, "executor", value);
         requireNoRunner("executor", value);
@@ -92,7 +94,7 @@ public final class SchedulerBuilderImpl implements Scheduler.Builder {
     }
 
     @Override
-    public Scheduler.Builder zone(ZoneId value) {
+    public SchedulerBuilder zone(ZoneId value) {
         Check.setOnce(KIND, "zone", zoneSet, value);
         zone = Check.notNull(KIND, "zone", value);
         zoneSet = true;
@@ -100,7 +102,7 @@ public final class SchedulerBuilderImpl implements Scheduler.Builder {
     }
 
     @Override
-    public Scheduler.Builder overlap(OverlapPolicy value) {
+    public SchedulerBuilder overlap(OverlapPolicy value) {
         Check.setOnce(KIND, "overlap", overlapSet, value);
         overlap = Check.notNull(KIND, "overlap", value);
         overlapSet = true;
@@ -108,7 +110,7 @@ public final class SchedulerBuilderImpl implements Scheduler.Builder {
     }
 
     @Override
-    public Scheduler.Builder stopTimeout(Duration value) {
+    public SchedulerBuilder stopTimeout(Duration value) {
         Check.setOnce(KIND, "stopTimeout", stopTimeoutSet, value);
         stopTimeout = Check.notNegative(KIND, "stopTimeout", value, "how long stop() waits for active runs");
         stopTimeoutSet = true;
@@ -116,7 +118,7 @@ public final class SchedulerBuilderImpl implements Scheduler.Builder {
     }
 
     @Override
-    public Scheduler.Builder maxTasks(int value) {
+    public SchedulerBuilder maxTasks(int value) {
         Check.setOnce(KIND, "maxTasks", maxTasksSet, value);
         Check.positive(KIND, "maxTasks", value, "how many tasks may be scheduled at once");
         maxTasks = value;
@@ -125,7 +127,7 @@ public final class SchedulerBuilderImpl implements Scheduler.Builder {
     }
 
     @Override
-    public Scheduler.Builder clock(Clock value) {
+    public SchedulerBuilder clock(Clock value) {
         Check.setOnce(KIND, "clock", clockSet, value);
         clock = Check.notNull(KIND, "clock", value);
         clockSet = true;

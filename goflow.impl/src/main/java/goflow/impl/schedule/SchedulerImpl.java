@@ -26,12 +26,14 @@ import goflow.api.InvalidConfigException;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
 import goflow.api.pool.WorkerPool;
+import goflow.api.pool.WorkerPoolBuilder;
 import goflow.api.schedule.Job;
 import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.RunOutcome;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
 import goflow.api.schedule.SchedulerStats;
+import goflow.api.schedule.TaskBuilder;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
 
@@ -86,7 +88,7 @@ public final class SchedulerImpl implements Scheduler {
     private final WorkerPool givenPool;
     private final Executor givenExecutor;
     private final int ownWorkers;
-    private final Supplier<WorkerPool.Builder> poolBuilders;
+    private final Supplier<WorkerPoolBuilder> poolBuilders;
     private final PrimitiveRegistry.Entry entry;
 
     final ReentrantLock lock = new ReentrantLock();
@@ -186,7 +188,7 @@ public final class SchedulerImpl implements Scheduler {
         }
     }
 
-    private WorkerPool.Builder ownPoolBuilder() {
+    private WorkerPoolBuilder ownPoolBuilder() {
         return poolBuilders.get().workers(ownWorkers).queueCapacity(256)
                 .onQueueFull(goflow.api.pool.QueueFullPolicy.REJECT).clock(clock);
     }

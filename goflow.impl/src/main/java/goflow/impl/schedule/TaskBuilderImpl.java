@@ -9,11 +9,11 @@ import goflow.api.schedule.Cron;
 import goflow.api.schedule.Job;
 import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.ScheduledTask;
-import goflow.api.schedule.Scheduler;
+import goflow.api.schedule.TaskBuilder;
 import goflow.impl.internal.Check;
 
-/** The {@link Scheduler.TaskBuilder}. Not thread-safe; schedules at most one task. */
-final class TaskBuilderImpl implements Scheduler.TaskBuilder {
+/** The {@link TaskBuilder}. Not thread-safe; schedules at most one task. */
+final class TaskBuilderImpl implements TaskBuilder {
     private final SchedulerImpl scheduler;
     private final Job job;
     private final String component;
@@ -30,7 +30,7 @@ final class TaskBuilderImpl implements Scheduler.TaskBuilder {
     }
 
     @Override
-    public Scheduler.TaskBuilder id(String value) {
+    public TaskBuilder id(String value) {
         Check.setOnce(component, "id", id != null, value);
         Check.notNull(component, "id", value);
         if (value.isEmpty() || value.length() > 255) {
@@ -41,21 +41,21 @@ final class TaskBuilderImpl implements Scheduler.TaskBuilder {
     }
 
     @Override
-    public Scheduler.TaskBuilder overlap(OverlapPolicy value) {
+    public TaskBuilder overlap(OverlapPolicy value) {
         Check.setOnce(component, "overlap", overlap != null, value);
         overlap = Check.notNull(component, "overlap", value);
         return this;
     }
 
     @Override
-    public Scheduler.TaskBuilder retry(Backoff value) {
+    public TaskBuilder retry(Backoff value) {
         Check.setOnce(component, "retry", backoff != null, value);
         backoff = Check.notNull(component, "retry", value);
         return this;
     }
 
     @Override
-    public Scheduler.TaskBuilder initialDelay(Duration value) {
+    public TaskBuilder initialDelay(Duration value) {
         Check.setOnce(component, "initialDelay", initialDelay != null, value);
         initialDelay = Check.notNegative(component, "initialDelay", value, "when a repeating task first runs");
         return this;

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
-import goflow.api.ManualClock;
 import goflow.api.Primitive;
 import goflow.api.channel.BackpressureChannel;
+import goflow.api.channel.ChannelBuilder;
 import goflow.api.channel.ChannelFullException;
 import goflow.api.channel.ChannelStats;
 import goflow.api.channel.OverflowStrategy;
@@ -31,6 +31,7 @@ import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
 import goflow.api.context.DeadlineExceededException;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
@@ -47,7 +48,7 @@ class BackpressureChannelTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     private BackpressureChannel<Integer> channel(int capacity, OverflowStrategy strategy, List<Integer> drops) {
-        BackpressureChannel.Builder<Integer> b = goflow.<Integer>channel().capacity(capacity).strategy(strategy);
+        ChannelBuilder<Integer> b = goflow.<Integer>channel().capacity(capacity).strategy(strategy);
         if (drops != null) {
             b.onDrop(drops::add);
         }

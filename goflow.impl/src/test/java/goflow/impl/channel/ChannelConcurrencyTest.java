@@ -21,12 +21,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import goflow.api.ClosedException;
-import goflow.api.ManualClock;
 import goflow.api.channel.BackpressureChannel;
 import goflow.api.channel.ChannelFullException;
 import goflow.api.channel.ChannelStats;
 import goflow.api.channel.OverflowStrategy;
 import goflow.api.context.Context;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.NoThreadLeaks;
 

@@ -34,7 +34,12 @@ class PrimitiveRegistryListenerTest {
 
         @Override
         public Stats stats() {
-            return () -> Map.of();
+            return new Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    return Map.of();
+                }
+            };
         }
 
         @Override

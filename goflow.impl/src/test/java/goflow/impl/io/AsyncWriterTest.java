@@ -24,15 +24,16 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
-import goflow.api.ManualClock;
 import goflow.api.Primitive;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
 import goflow.api.io.AsyncWriter;
+import goflow.api.io.AsyncWriterBuilder;
 import goflow.api.io.BufferFullException;
 import goflow.api.io.WriteFailedException;
 import goflow.api.io.WriterStats;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
@@ -56,7 +57,7 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     /** A writer whose only trigger is an explicit flush or close (no threshold, no interval). */
-    private AsyncWriter.Builder manual(int capacity) {
+    private AsyncWriterBuilder manual(int capacity) {
         return goflow.asyncWriter().output(out).capacity(capacity).flushThreshold(capacity)
                 .flushInterval(Duration.ZERO);
     }

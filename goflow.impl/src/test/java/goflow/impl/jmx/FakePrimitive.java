@@ -56,7 +56,12 @@ public final class FakePrimitive implements Primitive {
     @Override
     public Stats stats() {
         Map<String, Object> snapshot = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
-        return () -> snapshot;
+        return new Stats() {
+            @Override
+            public Map<String, Object> toMap() {
+                return snapshot;
+            }
+        };
     }
 
     @Override

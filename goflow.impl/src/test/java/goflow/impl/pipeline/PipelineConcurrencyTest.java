@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
-import goflow.api.ManualClock;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
@@ -31,6 +30,7 @@ import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineListener;
 import goflow.api.pipeline.PipelineResult;
 import goflow.api.pipeline.StageResult;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

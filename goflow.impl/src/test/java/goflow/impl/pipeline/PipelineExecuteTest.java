@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import goflow.api.ClosedException;
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
-import goflow.api.ManualClock;
 import goflow.api.context.Context;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineException;
@@ -27,6 +26,7 @@ import goflow.api.pipeline.PipelineListener;
 import goflow.api.pipeline.PipelineResult;
 import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageResult;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 
 class PipelineExecuteTest {

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
-import goflow.api.ManualClock;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
@@ -28,6 +27,7 @@ import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineResult;
 import goflow.api.pipeline.PipelineStats;
 import goflow.api.pipeline.StageStats;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

@@ -29,7 +29,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import goflow.api.Clock;
 import goflow.api.GoFlow;
-import goflow.api.ManualClock;
 import goflow.api.Registration;
 import goflow.api.context.Context;
 import goflow.api.context.DeadlineExceededException;
@@ -41,6 +40,7 @@ import goflow.api.pipeline.PipelineStats;
 import goflow.api.pipeline.StageResult;
 import goflow.api.pipeline.StreamingResult;
 import goflow.api.pipeline.StreamingRun;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import goflow.api.ManualClock;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
@@ -26,6 +25,7 @@ import goflow.api.context.DeadlineExceededException;
 import goflow.api.pool.TaskResult;
 import goflow.api.pool.TaskResult.Outcome;
 import goflow.api.pool.WorkerPool;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.NoThreadLeaks;
 

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import goflow.api.InvalidConfigException;
 import goflow.api.pool.TaskResult;
 import goflow.api.pool.WorkerPool;
+import goflow.api.pool.WorkerPoolBuilder;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
@@ -165,7 +166,7 @@ class WorkerPoolResizeTest extends NoThreadLeaks.LeakCheckedTest {
             assertEquals(100_000, e.value());
             assertEquals(2, factory.created.get(), "no thread was started");
             assertEquals(2, pool.workers());
-            assertEquals(WorkerPool.Builder.DEFAULT_MAX_WORKERS, pool.maxWorkers());
+            assertEquals(WorkerPoolBuilder.DEFAULT_MAX_WORKERS, pool.maxWorkers());
         }
     }
 

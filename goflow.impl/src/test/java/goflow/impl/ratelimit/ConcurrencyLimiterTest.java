@@ -16,13 +16,13 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
 import goflow.api.GoFlowException;
-import goflow.api.ManualClock;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
 import goflow.api.context.DeadlineExceededException;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiterStats;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

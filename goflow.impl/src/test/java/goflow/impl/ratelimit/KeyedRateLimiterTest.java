@@ -13,13 +13,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
-import goflow.api.ManualClock;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
 import goflow.api.context.DeadlineExceededException;
 import goflow.api.ratelimit.BurstExceededException;
 import goflow.api.ratelimit.KeyedRateLimiter;
 import goflow.api.ratelimit.KeyedRateLimiterStats;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

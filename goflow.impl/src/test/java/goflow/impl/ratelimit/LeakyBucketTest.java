@@ -12,7 +12,6 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import goflow.api.ManualClock;
 import goflow.api.Primitive;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
@@ -22,6 +21,7 @@ import goflow.api.ratelimit.LeakyBucket;
 import goflow.api.ratelimit.Rate;
 import goflow.api.ratelimit.Reservation;
 import goflow.api.ratelimit.ZeroRateException;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
-import goflow.api.ManualClock;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
@@ -25,6 +24,7 @@ import goflow.api.ratelimit.RateLimiter;
 import goflow.api.ratelimit.RateLimiterStats;
 import goflow.api.ratelimit.Reservation;
 import goflow.api.ratelimit.ZeroRateException;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

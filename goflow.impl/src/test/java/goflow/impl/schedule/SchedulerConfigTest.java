@@ -26,6 +26,7 @@ import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.RunOutcome;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
+import goflow.api.schedule.TaskBuilder;
 import goflow.impl.testing.Eventually;
 
 class SchedulerConfigTest extends SchedulerTestSupport {
@@ -121,7 +122,7 @@ class SchedulerConfigTest extends SchedulerTestSupport {
                 + "scheduler with a larger maxTasks", message(() -> s.once(Duration.ofSeconds(1), ctx -> { })));
         s.task("a").orElseThrow().cancel();
         s.task(ctx -> { }).id("a").every(Duration.ofSeconds(1)); // the id and the slot are free again
-        Scheduler.TaskBuilder once = s.task(ctx -> { });
+        TaskBuilder once = s.task(ctx -> { });
         s.cancelAll();
         once.once(Duration.ZERO);
         assertThrows(IllegalStateException.class, () -> once.once(Duration.ZERO));

@@ -173,7 +173,7 @@ class SchedulerTest extends SchedulerTestSupport {
 
     @Test
     void aCronTaskWithNoFireTimeLeftIsDone() {
-        goflow.api.ManualClock end = new goflow.api.ManualClock(Instant.parse("+999999999-12-31T22:30:00Z"));
+        goflow.api.testing.ManualClock end = new goflow.api.testing.ManualClock(Instant.parse("+999999999-12-31T22:30:00Z"));
         Scheduler s = goflow.scheduler().workers(1).clock(end).zone(java.time.ZoneOffset.UTC).build();
         AtomicInteger runs = new AtomicInteger();
         ScheduledTask whileStopped = s.cron("0 0 1 1 *", ctx -> runs.incrementAndGet());

@@ -5,8 +5,9 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.AfterEach;
 
-import goflow.api.ManualClock;
 import goflow.api.schedule.Scheduler;
+import goflow.api.schedule.SchedulerBuilder;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
@@ -23,7 +24,7 @@ abstract class SchedulerTestSupport extends NoThreadLeaks.LeakCheckedTest {
         goflow.close();
     }
 
-    Scheduler.Builder builder() {
+    SchedulerBuilder builder() {
         return goflow.scheduler().workers(2);
     }
 

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.Clock;
 import goflow.api.GoFlow;
-import goflow.api.ManualClock;
 import goflow.api.Registration;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
@@ -31,6 +30,7 @@ import goflow.api.stream.SourceStats;
 import goflow.api.stream.StreamException;
 import goflow.api.stream.StreamSource;
 import goflow.api.stream.StreamSources;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

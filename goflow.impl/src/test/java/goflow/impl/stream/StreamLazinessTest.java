@@ -12,9 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
-import goflow.api.ManualClock;
 import goflow.api.context.Context;
 import goflow.api.stream.Stream;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 
 /** Nothing is pulled before it is needed, and nothing at all before a terminal operation. */

@@ -17,9 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import goflow.api.GoFlow;
 import goflow.api.ClosedException;
-import goflow.api.ManualClock;
+import goflow.api.GoFlow;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
@@ -27,6 +26,7 @@ import goflow.api.context.DeadlineExceededException;
 import goflow.api.stream.Stream;
 import goflow.api.stream.StreamClosedException;
 import goflow.api.stream.StreamException;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

@@ -20,10 +20,10 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
-import goflow.api.ManualClock;
 import goflow.api.context.Context;
 import goflow.api.stream.Stream;
 import goflow.api.stream.Streams;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 
 /** Every intermediate and terminal operation, on plain sources. */

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import goflow.api.GoFlow;
 import goflow.api.GoFlowException;
 import goflow.api.InvalidConfigException;
-import goflow.api.ManualClock;
 import goflow.api.Registration;
 import goflow.api.context.Context;
 import goflow.api.stream.StreamException;
 import goflow.api.stream.StreamSource;
 import goflow.api.stream.StreamSources;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 
 /** Named sources, the StreamSource contract, and the JDK sources. */

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 
 import goflow.api.ClosedException;
 import goflow.api.GoFlow;
-import goflow.api.ManualClock;
 import goflow.api.channel.BackpressureChannel;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
@@ -25,6 +24,7 @@ import goflow.api.context.Context;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.stream.Stream;
 import goflow.api.stream.StreamClosedException;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;

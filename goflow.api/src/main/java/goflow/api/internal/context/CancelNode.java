@@ -1,4 +1,4 @@
-package goflow.api.context;
+package goflow.api.internal.context;
 
 import java.lang.System.Logger.Level;
 import java.time.Instant;
@@ -8,6 +8,11 @@ import java.util.Optional;
 
 import goflow.api.Clock;
 import goflow.api.Registration;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.CancelledException;
+import goflow.api.context.Context;
+import goflow.api.context.ContextException;
+import goflow.api.context.DeadlineExceededException;
 
 /**
  * A cancellable context, optionally with its own deadline.

@@ -1,10 +1,11 @@
-package goflow.api.context;
+package goflow.api.internal.context;
 
 import java.time.Instant;
 import java.util.Optional;
 
 import goflow.api.Clock;
 import goflow.api.Registration;
+import goflow.api.context.ContextException;
 
 /** A context that adds one key/value pair and is done exactly when its parent is. Immutable. */
 final class ValueNode extends AbstractContext {

@@ -10,6 +10,7 @@ import goflow.api.Primitive;
 import goflow.api.pool.QueueFullPolicy;
 import goflow.api.pool.ResultListener;
 import goflow.api.pool.WorkerPool;
+import goflow.api.pool.WorkerPoolBuilder;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
 
@@ -20,7 +21,7 @@ import goflow.impl.internal.PrimitiveRegistry;
  *
  * <p>Not thread-safe (a builder is used by one thread).
  */
-public final class WorkerPoolBuilder implements WorkerPool.Builder {
+public final class WorkerPoolBuilderImpl implements WorkerPoolBuilder {
     /** The queue capacity used when none is set. */
     public static final int DEFAULT_QUEUE_CAPACITY = 1024;
 
@@ -46,20 +47,20 @@ public final class WorkerPoolBuilder implements WorkerPool.Builder {
      * @param registry where the pool is registered
      * @param defaultClock the clock used unless one is set
      */
-    public WorkerPoolBuilder(PrimitiveRegistry registry, Clock defaultClock) {
+    public WorkerPoolBuilderImpl(PrimitiveRegistry registry, Clock defaultClock) {
         this.registry = registry;
         this.defaultClock = defaultClock;
     }
 
     @Override
-    public WorkerPoolBuilder name(String name) {
+    public WorkerPoolBuilderImpl name(String name) {
         Check.setOnce(C, "name", this.name != null, name);
         this.name = Check.name(C, name);
         return this;
     }
 
     @Override
-    public WorkerPoolBuilder workers(int workers) {
+    public WorkerPoolBuilderImpl workers(int workers) {
         Check.setOnce(C, "workers", this.workers != null, workers);
         Check.positive(C, "workers", workers, "the number of threads running tasks");
         this.workers = workers;
@@ -67,7 +68,7 @@ public final class WorkerPoolBuilder implements WorkerPool.Builder {
     }
 
     @Override
-    public WorkerPoolBuilder maxWorkers(int max) {
+    public WorkerPoolBuilderImpl maxWorkers(int max) {
         Check.setOnce(C, "maxWorkers", this.maxWorkers != null, max);
         Check.positive(C, "maxWorkers", max, "the most threads the pool may run, also for setWorkers");
         this.maxWorkers = max;
@@ -75,7 +76,7 @@ public final class WorkerPoolBuilder implements WorkerPool.Builder {
     }
 
     @Override
-    public WorkerPoolBuilder queueCapacity(int capacity) {
+    public WorkerPoolBuilderImpl queueCapacity(int capacity) {
         Check.setOnce(C, "queueCapacity", this.queueCapacity != null, capacity);
         Check.notNegative(C, "queueCapacity", capacity,
                 "how many accepted tasks may wait for a worker; 0 hands tasks only to idle workers");
@@ -84,7 +85,7 @@ public final class WorkerPoolBuilder implements WorkerPool.Builder {
     }
 
     @Override
-    public WorkerPoolBuilder taskTimeout(Duration timeout) {
+    public WorkerPoolBuilderImpl taskTimeout(Duration timeout) {
         Check.setOnce(C, "taskTimeout", this.taskTimeout != null, timeout);
         this.taskTimeout = Check.notNegative(C, "taskTimeout", timeout,
                 "the longest a task may run; zero means no timeout");
@@ -92,35 +93,35 @@ public final class WorkerPoolBuilder implements WorkerPool.Builder {
     }
 
     @Override
-    public WorkerPoolBuilder onQueueFull(QueueFullPolicy policy) {
+    public WorkerPoolBuilderImpl onQueueFull(QueueFullPolicy policy) {
         Check.setOnce(C, "onQueueFull", this.onQueueFull != null, policy);
         this.onQueueFull = Check.notNull(C, "onQueueFull", policy);
         return this;
     }
 
     @Override
-    public WorkerPoolBuilder threadFactory(ThreadFactory factory) {
+    public WorkerPoolBuilderImpl threadFactory(ThreadFactory factory) {
         Check.setOnce(C, "threadFactory", this.threadFactory != null, factory);
         this.threadFactory = Check.notNull(C, "threadFactory", factory);
         return this;
     }
 
     @Override
-    public WorkerPoolBuilder virtualThreads(boolean virtual) {
+    public WorkerPoolBuilderImpl virtualThreads(boolean virtual) {
         Check.setOnce(C, "virtualThreads", this.virtualThreads != null, virtual);
         this.virtualThreads = virtual;
         return this;
     }
 
     @Override
-    public WorkerPoolBuilder resultListener(ResultListener listener) {
+    public WorkerPoolBuilderImpl resultListener(ResultListener listener) {
         Check.setOnce(C, "resultListener", this.listener != null, listener);
         this.listener = Check.notNull(C, "resultListener", listener);
         return this;
     }
 
     @Override
-    public WorkerPoolBuilder clock(Clock clock) {
+    public WorkerPoolBuilderImpl clock(Clock clock) {
         Check.setOnce(C, "clock", this.clock != null, clock);
         this.clock = Check.notNull(C, "clock", clock);
         return this;

@@ -1,19 +1,44 @@
-package goflow.api.context;
+package goflow.api.internal.context;
 
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 
 import goflow.api.Clock;
 import goflow.api.Registration;
+import goflow.api.context.Context;
+import goflow.api.context.ContextException;
 
-/** A root context: never done, no deadline, no values. Immutable. */
-final class Background extends AbstractContext {
-    static final Background SYSTEM = new Background(Clock.system());
+/**
+ * A root context: never done, no deadline, no values; what {@link Context#background()} and
+ * {@link Context#background(Clock)} return. Immutable.
+ */
+public final class Background extends AbstractContext {
+    private static final Background SYSTEM = new Background(Clock.system());
 
     private final Clock clock;
 
-    Background(Clock clock) {
+    private Background(Clock clock) {
         this.clock = clock;
+    }
+
+    /**
+     * Returns the shared root context on {@link Clock#system()}.
+     *
+     * @return the shared background context
+     */
+    public static Context system() {
+        return SYSTEM;
+    }
+
+    /**
+     * Returns a new root context on {@code clock}.
+     *
+     * @param clock the clock every descendant uses, not null
+     * @return a new root context
+     */
+    public static Context of(Clock clock) {
+        return new Background(Objects.requireNonNull(clock, "clock"));
     }
 
     @Override
@@ -58,7 +83,7 @@ final class Background extends AbstractContext {
 
     @Override
     public Registration onDone(Runnable callback) {
-        java.util.Objects.requireNonNull(callback, "callback");
+        Objects.requireNonNull(callback, "callback");
         return Registration.NONE;
     }
 

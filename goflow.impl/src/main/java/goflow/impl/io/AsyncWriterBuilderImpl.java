@@ -11,12 +11,13 @@ import goflow.api.Clock;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.io.AsyncWriter;
+import goflow.api.io.AsyncWriterBuilder;
 import goflow.api.io.WriteFailedException;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /** Builds {@link AsyncWriterImpl}s. Not thread-safe (like every builder). */
-public final class AsyncWriterBuilder implements AsyncWriter.Builder {
+public final class AsyncWriterBuilderImpl implements AsyncWriterBuilder {
     private static final String COMPONENT = Primitive.Kind.ASYNC_WRITER.label();
     /** Durations beyond this are refused (they would overflow nanosecond arithmetic). */
     private static final Duration MAX_DURATION = Duration.ofDays(365);
@@ -55,41 +56,41 @@ public final class AsyncWriterBuilder implements AsyncWriter.Builder {
      * @param registry where the writer is listed
      * @param defaultClock the GoFlow's clock
      */
-    public AsyncWriterBuilder(PrimitiveRegistry registry, Clock defaultClock) {
+    public AsyncWriterBuilderImpl(PrimitiveRegistry registry, Clock defaultClock) {
         this.registry = registry;
         this.defaultClock = defaultClock;
     }
 
     @Override
-    public AsyncWriterBuilder name(String name) {
+    public AsyncWriterBuilderImpl name(String name) {
         Check.setOnce(COMPONENT, "name", this.name != null, name);
         this.name = Check.name(COMPONENT, name);
         return this;
     }
 
     @Override
-    public AsyncWriterBuilder output(OutputStream out) {
+    public AsyncWriterBuilderImpl output(OutputStream out) {
         Check.setOnce(COMPONENT, "output", stream != null || writer != null, out);
         this.stream = Check.notNull(COMPONENT, "output", out);
         return this;
     }
 
     @Override
-    public AsyncWriterBuilder output(Writer out) {
+    public AsyncWriterBuilderImpl output(Writer out) {
         Check.setOnce(COMPONENT, "output", stream != null || writer != null, out);
         this.writer = Check.notNull(COMPONENT, "output", out);
         return this;
     }
 
     @Override
-    public AsyncWriterBuilder charset(Charset charset) {
+    public AsyncWriterBuilderImpl charset(Charset charset) {
         Check.setOnce(COMPONENT, "charset", charsetSet != null, charset);
         this.charsetSet = Check.notNull(COMPONENT, "charset", charset);
         return this;
     }
 
     @Override
-    public AsyncWriterBuilder capacity(int bytes) {
+    public AsyncWriterBuilderImpl capacity(int bytes) {
         Check.setOnce(COMPONENT, "capacity", capacitySet != null, bytes);
         Check.positive(COMPONENT, "capacity", bytes, "the buffer size in bytes");
         this.capacitySet = bytes;
@@ -97,7 +98,7 @@ public final class AsyncWriterBuilder implements AsyncWriter.Builder {
     }
 
     @Override
-    public AsyncWriterBuilder flushThreshold(int bytes) {
+    public AsyncWriterBuilderImpl flushThreshold(int bytes) {
         Check.setOnce(COMPONENT, "flushThreshold", thresholdSet != null, bytes);
         Check.positive(COMPONENT, "flushThreshold", bytes, "buffered bytes that start a write to the output");
         this.thresholdSet = bytes;
@@ -105,21 +106,21 @@ public final class AsyncWriterBuilder implements AsyncWriter.Builder {
     }
 
     @Override
-    public AsyncWriterBuilder flushInterval(Duration interval) {
+    public AsyncWriterBuilderImpl flushInterval(Duration interval) {
         Check.setOnce(COMPONENT, "flushInterval", intervalSet != null, interval);
         this.intervalSet = bounded("flushInterval", interval, "the longest time a byte waits; ZERO turns it off");
         return this;
     }
 
     @Override
-    public AsyncWriterBuilder blockWhenFull(boolean block) {
+    public AsyncWriterBuilderImpl blockWhenFull(boolean block) {
         Check.setOnce(COMPONENT, "blockWhenFull", blockSet != null, block);
         this.blockSet = block;
         return this;
     }
 
     @Override
-    public AsyncWriterBuilder maxRetries(int retries) {
+    public AsyncWriterBuilderImpl maxRetries(int retries) {
         Check.setOnce(COMPONENT, "maxRetries", retriesSet != null, retries);
         Check.notNegative(COMPONENT, "maxRetries", retries, "retries after a failed write; 0 means one attempt");
         this.retriesSet = retries;
@@ -127,28 +128,28 @@ public final class AsyncWriterBuilder implements AsyncWriter.Builder {
     }
 
     @Override
-    public AsyncWriterBuilder retryDelay(Duration delay) {
+    public AsyncWriterBuilderImpl retryDelay(Duration delay) {
         Check.setOnce(COMPONENT, "retryDelay", retryDelaySet != null, delay);
         this.retryDelaySet = bounded("retryDelay", delay, "the pause between attempts");
         return this;
     }
 
     @Override
-    public AsyncWriterBuilder onError(Consumer<? super WriteFailedException> onError) {
+    public AsyncWriterBuilderImpl onError(Consumer<? super WriteFailedException> onError) {
         Check.setOnce(COMPONENT, "onError", onErrorSet != null, onError);
         this.onErrorSet = Check.notNull(COMPONENT, "onError", onError);
         return this;
     }
 
     @Override
-    public AsyncWriterBuilder closeOutput(boolean close) {
+    public AsyncWriterBuilderImpl closeOutput(boolean close) {
         Check.setOnce(COMPONENT, "closeOutput", closeOutputSet != null, close);
         this.closeOutputSet = close;
         return this;
     }
 
     @Override
-    public AsyncWriterBuilder clock(Clock clock) {
+    public AsyncWriterBuilderImpl clock(Clock clock) {
         Check.setOnce(COMPONENT, "clock", clockSet != null, clock);
         this.clockSet = Check.notNull(COMPONENT, "clock", clock);
         return this;

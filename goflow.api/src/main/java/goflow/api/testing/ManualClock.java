@@ -1,4 +1,4 @@
-package goflow.api;
+package goflow.api.testing;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -11,6 +11,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+
+import goflow.api.Clock;
+import goflow.api.Registration;
 
 /**
  * A {@link Clock} whose time moves only when {@link #advance(Duration) advanced}, for deterministic

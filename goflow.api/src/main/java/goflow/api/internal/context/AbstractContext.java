@@ -1,4 +1,4 @@
-package goflow.api.context;
+package goflow.api.internal.context;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,8 +7,13 @@ import java.util.concurrent.locks.LockSupport;
 
 import goflow.api.InvalidConfigException;
 import goflow.api.Registration;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.Context;
 
-/** What every context implementation shares: derivation, deadline arithmetic and sleeping. */
+/**
+ * What every context implementation shares: derivation, deadline arithmetic and sleeping. The
+ * implementations are {@link Background} (a root), {@link CancelNode} and {@link ValueNode}.
+ */
 abstract class AbstractContext implements Context {
 
     /** Whether this context or an ancestor has a deadline. */

@@ -4,6 +4,7 @@ import java.util.function.Consumer;
 
 import goflow.api.Primitive;
 import goflow.api.channel.BackpressureChannel;
+import goflow.api.channel.ChannelBuilder;
 import goflow.api.channel.OverflowStrategy;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.PrimitiveRegistry;
@@ -13,7 +14,7 @@ import goflow.impl.internal.PrimitiveRegistry;
  *
  * @param <T> the value type
  */
-public final class ChannelBuilder<T> implements BackpressureChannel.Builder<T> {
+public final class ChannelBuilderImpl<T> implements ChannelBuilder<T> {
     private static final String COMPONENT = Primitive.Kind.CHANNEL.label();
 
     private final PrimitiveRegistry registry;
@@ -28,19 +29,19 @@ public final class ChannelBuilder<T> implements BackpressureChannel.Builder<T> {
      *
      * @param registry where the channel is listed
      */
-    public ChannelBuilder(PrimitiveRegistry registry) {
+    public ChannelBuilderImpl(PrimitiveRegistry registry) {
         this.registry = registry;
     }
 
     @Override
-    public ChannelBuilder<T> name(String name) {
+    public ChannelBuilderImpl<T> name(String name) {
         Check.setOnce(COMPONENT, "name", this.name != null, name);
         this.name = Check.name(COMPONENT, name);
         return this;
     }
 
     @Override
-    public ChannelBuilder<T> capacity(int capacity) {
+    public ChannelBuilderImpl<T> capacity(int capacity) {
         Check.setOnce(COMPONENT, "capacity", capacitySet, capacity);
         Check.positive(COMPONENT, "capacity", capacity, "the number of values the channel buffers");
         this.capacity = capacity;
@@ -49,14 +50,14 @@ public final class ChannelBuilder<T> implements BackpressureChannel.Builder<T> {
     }
 
     @Override
-    public ChannelBuilder<T> strategy(OverflowStrategy strategy) {
+    public ChannelBuilderImpl<T> strategy(OverflowStrategy strategy) {
         Check.setOnce(COMPONENT, "strategy", this.strategy != null, strategy);
         this.strategy = Check.notNull(COMPONENT, "strategy", strategy);
         return this;
     }
 
     @Override
-    public ChannelBuilder<T> onDrop(Consumer<? super T> onDrop) {
+    public ChannelBuilderImpl<T> onDrop(Consumer<? super T> onDrop) {
         Check.setOnce(COMPONENT, "onDrop", this.onDrop != null, onDrop);
         this.onDrop = Check.notNull(COMPONENT, "onDrop", onDrop);
         return this;

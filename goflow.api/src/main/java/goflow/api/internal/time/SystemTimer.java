@@ -1,4 +1,4 @@
-package goflow.api;
+package goflow.api.internal.time;
 
 import java.lang.System.Logger.Level;
 import java.util.Objects;
@@ -6,6 +6,9 @@ import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+
+import goflow.api.Clock;
+import goflow.api.Registration;
 
 /**
  * The timer behind {@link Clock#system()}: one daemon thread, {@code goflow-timer}, that runs due
@@ -15,8 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread-safe. Actions run on the timer thread, outside the lock.
  */
-final class SystemTimer {
-    static final SystemTimer INSTANCE = new SystemTimer();
+public final class SystemTimer {
+    /** The timer shared by {@link Clock#system()} and the default {@link Clock#schedule}. */
+    public static final SystemTimer INSTANCE = new SystemTimer();
 
     /** How long the timer thread waits for new work before exiting. */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
@@ -36,7 +40,16 @@ final class SystemTimer {
     private SystemTimer() {
     }
 
-    Registration schedule(long deadlineNanos, Runnable action) {
+    /**
+     * Runs {@code action} once on the timer thread when {@link System#nanoTime()} reaches
+     * {@code deadlineNanos}, or as soon as possible when it already has; see
+     * {@link Clock#schedule(long, Runnable)}.
+     *
+     * @param deadlineNanos the point of {@link System#nanoTime()} to run at
+     * @param action what to run; short, not blocking; what it throws is logged
+     * @return a registration whose {@code close()} cancels the action if it has not run yet
+     */
+    public Registration schedule(long deadlineNanos, Runnable action) {
         Objects.requireNonNull(action, "action");
         lock.lock();
         try {

@@ -1,9 +1,16 @@
-package goflow.api;
+package goflow.api.internal.time;
 
 import java.time.Instant;
 
-/** The {@link Clock#system() system clock}. Stateless and thread-safe. */
-enum SystemClock implements Clock {
+import goflow.api.Clock;
+import goflow.api.Registration;
+
+/**
+ * The {@link Clock#system() system clock}: {@link System#nanoTime()}, {@link Instant#now()} and the
+ * {@link SystemTimer}. Stateless and thread-safe.
+ */
+public enum SystemClock implements Clock {
+    /** The only instance, returned by {@link Clock#system()}. */
     INSTANCE;
 
     @Override
