@@ -267,15 +267,42 @@ public class ConfigErrorsIT {
 
     @Test
     public void aFactoryPidUsedAsAPlainPidGetsAWarningWithTheFileName() throws Exception {
+        org.osgi.service.cm.Configuration factory = factory("goflow.leakybucket", "cfg-exists");
         org.osgi.service.cm.Configuration plain = cm.getConfiguration("goflow.leakybucket", "?");
         try {
+            factory.update(props("leakRate", 1.0));
+            awaitService(Primitive.class, "cfg-exists");
             plain.update(props("name", "plain", "leakRate", 2.0));
-            String warning = awaitLog("WARNING", "goflow.leakybucket", "factory PID");
-            assertTrue(warning, warning.contains("goflow.leakybucket-<name>.cfg"));
+            String warning = awaitLog("WARNING goflow: configuration goflow.leakybucket is a plain configuration");
+            assertTrue(warning, warning.contains("a file deploy/goflow.leakybucket-<name>.cfg"));
+            assertTrue(warning, warning.contains("ignores it otherwise"));
+            assertEquals(1, refs(Primitive.class, "cfg-exists").size());
         } finally {
             plain.delete();
+            factory.delete();
         }
+        awaitGone(Primitive.class, "cfg-exists");
         awaitGone(Primitive.class, "plain");
+    }
+
+    @Test
+    public void plainConfigurationsThatExistBeforeGoflowStartsAreWarnedAboutToo() throws Exception {
+        org.osgi.framework.Bundle impl = java.util.Arrays.stream(context.getBundles())
+                .filter(b -> b.getSymbolicName().equals("goflow.impl")).findFirst().orElseThrow();
+        org.osgi.service.cm.Configuration plain = cm.getConfiguration("goflow.scheduler", "?");
+        impl.stop();
+        try {
+            plain.update(props("name", "early"));
+            log.clear();
+            impl.start();
+            awaitLog("WARNING goflow: configuration goflow.scheduler is a plain configuration");
+        } finally {
+            plain.delete();
+            if (impl.getState() != org.osgi.framework.Bundle.ACTIVE) {
+                impl.start();
+            }
+        }
+        awaitGone(Primitive.class, "early");
     }
 
     @Test

@@ -35,7 +35,8 @@ import goflow.impl.internal.Check;
  * it leaves nothing behind (no primitive, no thread, no service) and the last valid
  * configuration stays in effect;</li>
  * <li>a configuration refused for its name is applied when that name is released;</li>
- * <li>unknown keys, and a plain configuration whose PID is the factory PID, get a WARNING.</li>
+ * <li>unknown keys get a WARNING naming the nearest known key (a plain configuration whose PID
+ * is the factory PID is warned about by {@link FactoryPidCheck}).</li>
  * </ul>
  *
  * <p>Thread-safe: DS calls {@link #update} and {@link #close} (serialized for one component), and
@@ -172,13 +173,6 @@ final class Configured<C extends Annotation, P extends Primitive> {
     }
 
     private void warn(Map<String, Object> properties) {
-        if (properties.get("service.factoryPid") == null) {
-            LOG.log(System.Logger.Level.WARNING, "goflow: configuration " + pid + " is a plain configuration of "
-                    + "the factory PID " + kind.factoryPid + ": it makes one " + kind.label + " (named by its 'name' "
-                    + "property, else generated). Make one factory configuration per " + kind.label
-                    + " instead: a file deploy/" + kind.factoryPid + "-<name>.cfg, or "
-                    + "ConfigurationAdmin.getFactoryConfiguration(\"" + kind.factoryPid + "\", \"<name>\", \"?\")");
-        }
         for (String unknown : kind.reader.unknownKeys(properties)) {
             LOG.log(System.Logger.Level.WARNING, "goflow: configuration " + pid + " (factory " + kind.factoryPid
                     + "): " + unknown);

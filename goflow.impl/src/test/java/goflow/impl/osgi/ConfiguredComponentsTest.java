@@ -299,20 +299,6 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
-    void aPlainConfigurationOfAFactoryPidIsWarnedAboutWithTheFileName() {
-        Map<String, Object> plain = Map.of("service.pid", LeakyBucketConfig.PID, "name", "plain");
-        LeakyBucketComponent c = new LeakyBucketComponent(context, plain, live);
-        assertEquals(List.of("WARNING goflow: configuration goflow.leakybucket is a plain configuration of the factory "
-                + "PID goflow.leakybucket: it makes one leaky-bucket (named by its 'name' property, else generated). "
-                + "Make one factory configuration per leaky-bucket instead: a file deploy/goflow.leakybucket-<name>.cfg, "
-                + "or ConfigurationAdmin.getFactoryConfiguration(\"goflow.leakybucket\", \"<name>\", \"?\")"),
-                logged("WARNING", ""));
-        assertEquals("plain", named("plain").property("goflow.name"));
-        c.deactivate();
-        assertEquals(List.of(), registered);
-    }
-
-    @Test
     void anInvalidStageNameIsBlamedOnStages() {
         Plugins plugins = new Plugins();
         PipelineComponent c = new PipelineComponent(context, Fakes.props(PipelineConfig.PID, "text", "stages",
