@@ -299,6 +299,42 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void manyConfigurationsRacingForOneNameEndWithOneHolderAtATimeAndNoDeadlock() throws Exception {
+        int n = 16;
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<TokenBucketComponent>> created = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                created.add(threads.submit(() -> new TokenBucketComponent(context,
+                        Fakes.props(TokenBucketConfig.PID, "race-" + id, "name", "shared"), live)));
+            }
+            List<TokenBucketComponent> components = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<TokenBucketComponent> f : created) {
+                components.add(f.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(1, registered.size(), registered.toString());
+            java.util.Collections.shuffle(components, new java.util.Random(42));
+            List<java.util.concurrent.Future<?>> closed = new java.util.ArrayList<>();
+            for (TokenBucketComponent c : components.subList(0, n - 1)) {
+                closed.add(threads.submit(c::deactivate));
+            }
+            for (java.util.concurrent.Future<?> f : closed) {
+                f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            TokenBucketComponent last = components.get(n - 1);
+            assertEquals(1, registered.size(), "the one configuration left holds the name: " + registered);
+            assertEquals(live.configuredNames().owner("shared"), named("shared").property("goflow.config.pid"));
+            last.deactivate();
+            assertEquals(List.of(), registered);
+            assertEquals(List.of(), rows());
+        } finally {
+            threads.shutdownNow();
+            assertTrue(threads.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void anInvalidStageNameIsBlamedOnStages() {
         Plugins plugins = new Plugins();
         PipelineComponent c = new PipelineComponent(context, Fakes.props(PipelineConfig.PID, "text", "stages",
