@@ -128,8 +128,9 @@ abstract class AbstractBucketLimiter implements RateLimiter {
 
     @Override
     public final RateLimiterStats stats() {
-        return new RateLimiterStats(core.rate().eventsPerSecond(), core.burst(), core.tokens(), shared.allowed.sum(),
-                shared.denied.sum(), shared.waited.sum(), shared.cancelled.sum());
+        // rate, burst and tokens of one epoch: a snapshot never mixes a burst with another burst's tokens
+        return core.read((e, w, now) -> new RateLimiterStats(e.rate.eventsPerSecond(), e.burst, e.tokensAt(w, now),
+                shared.allowed.sum(), shared.denied.sum(), shared.waited.sum(), shared.cancelled.sum()));
     }
 
     @Override
