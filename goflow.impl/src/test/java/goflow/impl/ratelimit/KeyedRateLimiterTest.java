@@ -115,6 +115,85 @@ class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aFloodOfNewKeysCostsTheSameSampleForEveryEvictionHoweverManyCameBefore() {
+        KeyedRateLimiter<Integer> l = goflow.keyedRateLimiter().rate(1).burst(1).maxKeys(1_000)
+                .idleTimeout(Duration.ofHours(1)).build();
+        KeyedRateLimiterImpl<Integer> impl = (KeyedRateLimiterImpl<Integer>) l;
+        for (int i = 0; i < 1_000; i++) {
+            l.allow(i);
+        }
+        assertEquals(0, impl.evictionProbes(), "no eviction while filling");
+        long before = 0;
+        for (int round = 1; round <= 30; round++) {
+            for (int i = 0; i < 10_000; i++) {
+                clock.advance(Duration.ofNanos(1));
+                l.allow(round * 1_000_000 + i);
+            }
+            long probes = impl.evictionProbes();
+            assertEquals(10_000L * 16, probes - before, "round " + round + ": work per eviction does not grow");
+            before = probes;
+        }
+        assertEquals(1_000, l.size());
+        assertEquals(300_000, l.stats().evictedFull());
+    }
+
+    @Test
+    void keysInUseSurviveAFloodOfNewKeys() {
+        KeyedRateLimiter<String> l = goflow.keyedRateLimiter().rate(1_000).burst(1_000).maxKeys(100)
+                .idleTimeout(Duration.ofHours(1)).build();
+        for (int round = 0; round < 10_000; round++) {
+            for (int hot = 0; hot < 10; hot++) {
+                clock.advance(Duration.ofNanos(1));
+                l.allow("hot-" + hot);
+            }
+            clock.advance(Duration.ofNanos(1));
+            l.allow("flood-" + round);
+        }
+        for (int hot = 0; hot < 10; hot++) {
+            // a hot key that had been evicted would have come back with a full bucket
+            assertTrue(l.tokens("hot-" + hot) < 1_000, "hot-" + hot + " was evicted");
+        }
+        assertEquals(100, l.size());
+    }
+
+    @Test
+    void threadsFloodingNewKeysNeverExceedTheBound() throws InterruptedException {
+        KeyedRateLimiter<Long> l = goflow.keyedRateLimiter().rate(1).burst(1).maxKeys(64)
+                .idleTimeout(Duration.ofNanos(1)).build();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int t = 0; t < 4; t++) {
+            long offset = t * 1_000_000_000L;
+            Thread th = new Thread(() -> {
+                try {
+                    for (long i = 0; i < 50_000; i++) {
+                        l.allow(offset + i % 5_000);
+                        if (l.size() > 64) {
+                            throw new AssertionError("size " + l.size());
+                        }
+                        if (i % 1_000 == 0) {
+                            clock.advance(Duration.ofNanos(1)); // idle sweeps run too
+                        }
+                    }
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            }, "flood-" + t);
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        if (failed.get() != null) {
+            throw new AssertionError(failed.get());
+        }
+        assertTrue(l.size() <= 64 && l.size() > 0, "size " + l.size());
+        KeyedRateLimiterStats s = l.stats();
+        assertEquals(s.evicted(), s.evictedIdle() + s.evictedFull());
+    }
+
+    @Test
     void awaitWaitsOnTheKeysBucket() throws InterruptedException {
         KeyedRateLimiter<String> l = goflow.keyedRateLimiter().rate(10).burst(1).build();
         assertTrue(l.allow("k"));
