@@ -10,7 +10,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.Clock;
@@ -19,6 +18,7 @@ import goflow.api.ratelimit.RateLimiter;
 import goflow.api.ratelimit.RateLimiterStats;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.NoThreadLeaks;
+import goflow.impl.testing.Stress;
 
 /**
  * Readings of a bucket taken while other threads admit from it are states that existed: with no
@@ -27,7 +27,7 @@ import goflow.impl.testing.NoThreadLeaks;
  * burst changes. A million readings on the real clock (the fault they guard against showed about
  * once in 10^5); about a second on two cores.
  */
-@Tag("stress")
+@Stress
 class ConsistentReadingsTest extends NoThreadLeaks.LeakCheckedTest {
     private static final int READINGS = 1_000_000;
     private static final int ADMITTERS = 3;

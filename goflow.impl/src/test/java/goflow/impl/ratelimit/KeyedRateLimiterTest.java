@@ -23,6 +23,7 @@ import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
+import goflow.impl.testing.Stress;
 
 /** Deterministic tests of the per-key limiter on a {@link ManualClock}. */
 class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
@@ -115,6 +116,7 @@ class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    @Stress
     void aFloodOfNewKeysCostsTheSameSampleForEveryEvictionHoweverManyCameBefore() {
         KeyedRateLimiter<Integer> l = goflow.keyedRateLimiter().rate(1).burst(1).maxKeys(1_000)
                 .idleTimeout(Duration.ofHours(1)).build();
@@ -157,6 +159,7 @@ class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    @Stress
     void threadsFloodingNewKeysNeverExceedTheBound() throws InterruptedException {
         KeyedRateLimiter<Long> l = goflow.keyedRateLimiter().rate(1).burst(1).maxKeys(64)
                 .idleTimeout(Duration.ofNanos(1)).build();
