@@ -19,9 +19,9 @@ import goflow.api.Clock;
 import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
 import goflow.api.Registration;
-import goflow.api.context.ContextException;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
+import goflow.api.context.ContextException;
 import goflow.api.context.DeadlineExceededException;
 import goflow.api.pool.PoolStats;
 import goflow.api.pool.QueueFullPolicy;
@@ -32,6 +32,8 @@ import goflow.api.pool.TaskResult;
 import goflow.api.pool.TaskResult.Outcome;
 import goflow.api.pool.WorkerPool;
 import goflow.impl.internal.Check;
+import goflow.impl.internal.ContextWait;
+import goflow.impl.internal.Durations;
 import goflow.impl.internal.PrimitiveRegistry;
 import goflow.impl.internal.Stoppable;
 
@@ -178,7 +180,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         this.capacity = capacity;
         this.maxWorkers = maxWorkers;
         this.resumeAt = capacity / 2;
-        this.timeoutNanos = timeout.isZero() ? 0 : saturatedNanos(timeout);
+        this.timeoutNanos = timeout.isZero() ? 0 : Durations.toNanosSaturated(timeout);
         this.onFull = onFull;
         this.listener = listener;
         this.threads = threads;
@@ -240,8 +242,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
     /** Queues {@code job}, waiting for room with BLOCK; see WorkerPool#submit for the outcomes. */
     private void enqueue(Object item, Context ctx) {
-        Registration wake = Registration.NONE;
-        boolean watching = false;
+        ContextWait wait = null;
         lock.lock();
         try {
             while (true) {
@@ -267,57 +268,33 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                             "worker-pool '" + name + "' queue is full (capacity " + capacity + "): task rejected",
                             null);
                 }
-                if (ctx.isDone()) {
-                    rejected++;
-                    passOnWakeupLocked();
-                    throw ctx.error().orElseThrow().rethrowable();
-                }
-                if (!watching) {
-                    watching = true;
-                    wake = ctx.onDone(this::wakeSubmitters);
-                    continue;
+                if (wait == null) {
+                    wait = new ContextWait(ctx, lock, notFull);
                 }
                 waitingSubmitters++;
                 try {
-                    notFull.await();
+                    wait.await(this::hasRoomLocked);
                 } catch (InterruptedException e) {
                     rejected++;
-                    passOnWakeupLocked();
                     Thread.currentThread().interrupt();
                     throw new RejectedException(RejectedException.Reason.INTERRUPTED,
                             "interrupted while waiting for room in worker-pool '" + name + "': task rejected", e);
+                } catch (ContextException e) {
+                    rejected++;
+                    throw e;
                 } finally {
                     waitingSubmitters--;
                 }
             }
         } finally {
             lock.unlock();
-            wake.close();
+            ContextWait.close(wait);
         }
     }
 
     /** Whether a submit may queue now. Guarded by lock. */
     private boolean hasRoomLocked() {
         return queue.size() < (capacity == 0 ? idle : capacity);
-    }
-
-    /**
-     * A submitter leaving without queueing may have consumed the wake-up meant for room that is
-     * still there: hand it on to the next waiter. Guarded by lock.
-     */
-    private void passOnWakeupLocked() {
-        if (waitingSubmitters > 0 && hasRoomLocked()) {
-            notFull.signal();
-        }
-    }
-
-    private void wakeSubmitters() {
-        lock.lock();
-        try {
-            notFull.signalAll();
-        } finally {
-            lock.unlock();
-        }
     }
 
     private void countRejected() {
@@ -807,7 +784,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         Check.notNull(kind().label(), "timeout", timeout);
         // saturatedNanos is at most Long.MAX_VALUE / 2, so deadline - nanoTime() never overflows.
-        long deadline = clock.nanoTime() + saturatedNanos(timeout);
+        long deadline = clock.nanoTime() + Durations.toNanosSaturated(timeout);
         if (!termination.isDone()) {
             Thread self = Thread.currentThread();
             CompletableFuture<Void> wake = termination.thenRun(() -> LockSupport.unpark(self));
@@ -1032,11 +1009,4 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         return "WorkerPool[" + name + ", " + stats().toMap() + "]";
     }
 
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
-        }
-    }
 }

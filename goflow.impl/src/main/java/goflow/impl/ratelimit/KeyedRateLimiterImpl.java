@@ -17,6 +17,7 @@ import goflow.api.context.Context;
 import goflow.api.ratelimit.KeyedRateLimiter;
 import goflow.api.ratelimit.KeyedRateLimiterStats;
 import goflow.api.ratelimit.Rate;
+import goflow.impl.internal.Durations;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**
@@ -106,17 +107,9 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
         this.burst = burst;
         this.maxKeys = maxKeys;
         this.idleTimeout = idleTimeout;
-        this.idleNanos = saturatedNanos(idleTimeout);
+        this.idleNanos = Durations.toNanosSaturated(idleTimeout);
         this.sweepEveryNanos = Math.max(1, idleNanos / 4);
         this.nextSweepAt = new AtomicLong(clock.nanoTime() + sweepEveryNanos);
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE / 2;
-        }
     }
 
     @Override

@@ -20,6 +20,7 @@ import goflow.api.ratelimit.RateLimiter;
 import goflow.api.stream.Stream;
 import goflow.api.stream.StreamClosedException;
 import goflow.impl.internal.Check;
+import goflow.impl.internal.Durations;
 
 /**
  * The {@link Stream} implementation: one link of a chain, holding its {@link Stage} and the
@@ -154,13 +155,7 @@ final class StreamImpl<T> implements Stream<T> {
 
     private Stream<List<T>> window(String op, Duration window, int maxSize) {
         Check.positive(COMPONENT, "window", window, "the length of each period");
-        long nanos;
-        try {
-            nanos = window.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE / 4;
-        }
-        return derive(op, new Window<>(stage, Math.min(nanos, Long.MAX_VALUE / 4), maxSize, shared));
+        return derive(op, new Window<>(stage, Durations.toNanosSaturated(window), maxSize, shared));
     }
 
     @Override
