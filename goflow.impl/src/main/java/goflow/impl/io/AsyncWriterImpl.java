@@ -74,7 +74,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
     private static final int WRITE_SPINS = 64;
 
     private final String name;
-    private final Sink sink;
+    private final WriterOutput sink;
     private final Charset charset;
     private final int threshold;
     private final long intervalNanos;
@@ -140,7 +140,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
     private long errors;
     private long overflows;
 
-    AsyncWriterImpl(AsyncWriterBuilderImpl b, Sink sink, PrimitiveRegistry.Entry entry) {
+    AsyncWriterImpl(AsyncWriterBuilderImpl b, WriterOutput sink, PrimitiveRegistry.Entry entry) {
         this.name = entry.name();
         this.sink = sink;
         this.charset = b.charset;

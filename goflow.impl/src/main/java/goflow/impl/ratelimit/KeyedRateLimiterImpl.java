@@ -76,7 +76,7 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
         }
     }
 
-    private final LimiterShared shared;
+    private final LimiterState shared;
     private final PrimitiveRegistry.Entry entry;
     private final Clock clock;
     private final Rate rate;
@@ -98,7 +98,7 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
     private final LongAdder evictedIdle = new LongAdder();
     private final LongAdder evictedFull = new LongAdder();
 
-    KeyedRateLimiterImpl(LimiterShared shared, PrimitiveRegistry.Entry entry, Clock clock, Rate rate, long burst,
+    KeyedRateLimiterImpl(LimiterState shared, PrimitiveRegistry.Entry entry, Clock clock, Rate rate, long burst,
             int maxKeys, Duration idleTimeout) {
         this.shared = shared;
         this.entry = entry;

@@ -246,7 +246,7 @@ public final class SchedulerImpl implements Scheduler {
     }
 
     private boolean awaitNoActiveRuns(Duration timeout) {
-        if (Run.RUNNING_FOR.get() == this) {
+        if (ScheduledRun.RUNNING_FOR.get() == this) {
             return false; // called from one of this scheduler's jobs: waiting would wait for itself
         }
         long deadline = clock.nanoTime() + Durations.toNanosSaturated(timeout);
@@ -674,7 +674,7 @@ public final class SchedulerImpl implements Scheduler {
 
     /** Hands a run to the pool or executor. Outside the lock. */
     private void submit(Dispatch d) {
-        Run run = new Run(this, d.task, d.start, d.ctx);
+        ScheduledRun run = new ScheduledRun(this, d.task, d.start, d.ctx);
         try {
             if (d.pool != null) {
                 d.pool.submit(d.ctx, run).whenComplete((result, error) -> run.notRun(

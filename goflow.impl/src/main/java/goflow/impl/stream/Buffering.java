@@ -12,32 +12,32 @@ final class Buffering {
     private Buffering() {
     }
 
-    static final class Distinct<T> extends Stage<T> {
-        private final Stage<T> up;
+    static final class Distinct<T> extends StreamNode<T> {
+        private final StreamNode<T> up;
 
-        Distinct(Stage<T> up) {
+        Distinct(StreamNode<T> up) {
             this.up = up;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             Set<T> seen = new HashSet<>();
             return up.forEachWhile(run, t -> !seen.add(t) || sink.accept(t));
         }
     }
 
     /** Collects everything, sorts with {@code List.sort} (a stable merge sort), then passes it on. */
-    static final class Sorted<T> extends Stage<T> {
-        private final Stage<T> up;
+    static final class Sorted<T> extends StreamNode<T> {
+        private final StreamNode<T> up;
         private final Comparator<? super T> comparator;
 
-        Sorted(Stage<T> up, Comparator<? super T> comparator) {
+        Sorted(StreamNode<T> up, Comparator<? super T> comparator) {
             this.up = up;
             this.comparator = comparator;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             List<T> all = new ArrayList<>();
             up.forEachWhile(run, t -> {
                 all.add(t);
@@ -55,17 +55,17 @@ final class Buffering {
         }
     }
 
-    static final class Batch<T> extends Stage<List<T>> {
-        private final Stage<T> up;
+    static final class Batch<T> extends StreamNode<List<T>> {
+        private final StreamNode<T> up;
         private final int size;
 
-        Batch(Stage<T> up, int size) {
+        Batch(StreamNode<T> up, int size) {
             this.up = up;
             this.size = size;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super List<T>> sink) throws InterruptedException {
+        boolean forEachWhile(TerminalRun run, Downstream<? super List<T>> sink) throws InterruptedException {
             Batcher<T> batcher = new Batcher<>(size, sink);
             if (!up.forEachWhile(run, batcher)) {
                 return false;
@@ -75,13 +75,13 @@ final class Buffering {
     }
 
     /** Fills a list and passes it on when full; the last, partial list is left in {@link #current}. */
-    private static final class Batcher<T> implements Sink<T> {
+    private static final class Batcher<T> implements Downstream<T> {
         private final int size;
         private final int initialCapacity;
-        private final Sink<? super List<T>> down;
+        private final Downstream<? super List<T>> down;
         List<T> current;
 
-        Batcher(int size, Sink<? super List<T>> down) {
+        Batcher(int size, Downstream<? super List<T>> down) {
             this.size = size;
             this.initialCapacity = Math.min(size, 1024);
             this.down = down;

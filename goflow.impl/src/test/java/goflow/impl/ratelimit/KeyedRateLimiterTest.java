@@ -233,7 +233,7 @@ class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
                 + "before its full bucket is evicted", () -> goflow.keyedRateLimiter().idleTimeout(Duration.ZERO));
         assertMessage("keyed-rate-limiter: invalid idleTimeout=null (must not be null)",
                 () -> goflow.keyedRateLimiter().idleTimeout(null));
-        assertMessage("keyed-rate-limiter: invalid rate=-1.0 (must not be negative) - " + Limits.RATE_HINT,
+        assertMessage("keyed-rate-limiter: invalid rate=-1.0 (must not be negative) - " + LimiterChecks.RATE_HINT,
                 () -> goflow.keyedRateLimiter().rate(-1));
         assertMessage("keyed-rate-limiter: invalid burst=0 (must be positive) - " + TokenBucketImpl.BURST_HINT,
                 () -> goflow.keyedRateLimiter().burst(0));

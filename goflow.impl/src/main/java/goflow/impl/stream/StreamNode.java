@@ -7,7 +7,7 @@ package goflow.impl.stream;
  *
  * @param <T> the type of the elements this stage produces
  */
-abstract class Stage<T> {
+abstract class StreamNode<T> {
 
     /**
      * Pushes this stage's elements, in order, to {@code sink} until there are none left or the
@@ -20,5 +20,5 @@ abstract class Stage<T> {
      *     elements
      * @throws InterruptedException if the thread is interrupted while a stage waits
      */
-    abstract boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException;
+    abstract boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException;
 }
