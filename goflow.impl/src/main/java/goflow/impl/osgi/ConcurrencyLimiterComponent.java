@@ -7,8 +7,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -27,7 +25,7 @@ import goflow.impl.GoFlowImpl;
 @Component(configurationPid = ConcurrencyLimiterConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = ConcurrencyLimiterConfig.class, factory = true)
-public final class ConcurrencyLimiterComponent {
+public final class ConcurrencyLimiterComponent extends ConfiguredComponent<ConcurrencyLimiterConfig, ConcurrencyLimiter> {
     static final Configured.Kind<ConcurrencyLimiterConfig, ConcurrencyLimiter> KIND = new Configured.Kind<>(
             ConcurrencyLimiterConfig.PID, "concurrency-limiter", ConcurrencyLimiterConfig.class,
             ConcurrencyLimiter.class, Primitive.class) {
@@ -54,8 +52,6 @@ public final class ConcurrencyLimiterComponent {
         }
     };
 
-    private final Configured<ConcurrencyLimiterConfig, ConcurrencyLimiter> configured;
-
     /**
      * Creates and registers the limiter (or logs why the configuration is rejected).
      *
@@ -66,22 +62,6 @@ public final class ConcurrencyLimiterComponent {
     @Activate
     public ConcurrencyLimiterComponent(BundleContext context, Map<String, Object> properties,
             @Reference LiveRegistry live) {
-        this.configured = Configured.start(context, properties, live, null, KIND);
-    }
-
-    /**
-     * Applies a changed configuration: capacity live, a new name or fairness by recreating it.
-     *
-     * @param properties the configuration's properties
-     */
-    @Modified
-    public void modified(Map<String, Object> properties) {
-        configured.update(properties);
-    }
-
-    /** Unregisters and closes the limiter. */
-    @Deactivate
-    public void deactivate() {
-        configured.close();
+        super(Configured.start(context, properties, live, null, KIND));
     }
 }

@@ -7,8 +7,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -28,7 +26,7 @@ import goflow.impl.GoFlowImpl;
 @Component(configurationPid = LeakyBucketConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = LeakyBucketConfig.class, factory = true)
-public final class LeakyBucketComponent {
+public final class LeakyBucketComponent extends ConfiguredComponent<LeakyBucketConfig, LeakyBucket> {
     static final Configured.Kind<LeakyBucketConfig, LeakyBucket> KIND = new Configured.Kind<>(LeakyBucketConfig.PID,
             "leaky-bucket", LeakyBucketConfig.class, LeakyBucket.class, RateLimiter.class, Primitive.class) {
         @Override
@@ -55,8 +53,6 @@ public final class LeakyBucketComponent {
         }
     };
 
-    private final Configured<LeakyBucketConfig, LeakyBucket> configured;
-
     /**
      * Creates and registers the bucket (or logs why the configuration is rejected).
      *
@@ -66,22 +62,6 @@ public final class LeakyBucketComponent {
      */
     @Activate
     public LeakyBucketComponent(BundleContext context, Map<String, Object> properties, @Reference LiveRegistry live) {
-        this.configured = Configured.start(context, properties, live, null, KIND);
-    }
-
-    /**
-     * Applies a changed configuration: leak rate and capacity live, a new name by recreating it.
-     *
-     * @param properties the configuration's properties
-     */
-    @Modified
-    public void modified(Map<String, Object> properties) {
-        configured.update(properties);
-    }
-
-    /** Unregisters and closes the bucket. */
-    @Deactivate
-    public void deactivate() {
-        configured.close();
+        super(Configured.start(context, properties, live, null, KIND));
     }
 }

@@ -7,8 +7,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -34,7 +32,7 @@ import goflow.impl.GoFlowImpl;
 @Component(configurationPid = PipelineConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = PipelineConfig.class, factory = true)
-public final class PipelineComponent {
+public final class PipelineComponent extends ConfiguredComponent<PipelineConfig, Pipeline<Object, Object>> {
     static final Configured.Kind<PipelineConfig, Pipeline<Object, Object>> KIND = new Configured.Kind<>(
             PipelineConfig.PID, "pipeline", PipelineConfig.class, Pipeline.class, Primitive.class) {
         @Override
@@ -72,8 +70,6 @@ public final class PipelineComponent {
         }
     };
 
-    private final Configured<PipelineConfig, Pipeline<Object, Object>> configured;
-
     /**
      * Creates and registers the pipeline (or logs why the configuration is rejected).
      *
@@ -85,23 +81,7 @@ public final class PipelineComponent {
     @Activate
     public PipelineComponent(BundleContext context, Map<String, Object> properties, @Reference LiveRegistry live,
             @Reference Plugins plugins) {
-        this.configured = Configured.start(context, properties, live, plugins, KIND);
-    }
-
-    /**
-     * Applies a changed configuration by recreating the pipeline.
-     *
-     * @param properties the configuration's properties
-     */
-    @Modified
-    public void modified(Map<String, Object> properties) {
-        configured.update(properties);
-    }
-
-    /** Unregisters and closes the pipeline. */
-    @Deactivate
-    public void deactivate() {
-        configured.close();
+        super(Configured.start(context, properties, live, plugins, KIND));
     }
 
     /** A late-bound reference to a stage; an invalid stage name is blamed on {@code stages}, not on a name. */

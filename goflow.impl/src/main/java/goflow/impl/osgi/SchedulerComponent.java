@@ -10,8 +10,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -34,7 +32,7 @@ import goflow.impl.GoFlowImpl;
 @Component(configurationPid = SchedulerConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = SchedulerConfig.class, factory = true)
-public final class SchedulerComponent {
+public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfig, Scheduler> {
     static final Configured.Kind<SchedulerConfig, Scheduler> KIND = new Configured.Kind<>(SchedulerConfig.PID,
             "scheduler", SchedulerConfig.class, Scheduler.class, Primitive.class) {
         @Override
@@ -74,8 +72,6 @@ public final class SchedulerComponent {
         }
     };
 
-    private final Configured<SchedulerConfig, Scheduler> configured;
-
     /**
      * Creates, starts and registers the scheduler (or logs why the configuration is rejected).
      *
@@ -85,23 +81,7 @@ public final class SchedulerComponent {
      */
     @Activate
     public SchedulerComponent(BundleContext context, Map<String, Object> properties, @Reference LiveRegistry live) {
-        this.configured = Configured.start(context, properties, live, null, KIND);
-    }
-
-    /**
-     * Applies a changed configuration: the worker count live, anything else by recreating it.
-     *
-     * @param properties the configuration's properties
-     */
-    @Modified
-    public void modified(Map<String, Object> properties) {
-        configured.update(properties);
-    }
-
-    /** Unregisters, stops and closes the scheduler. */
-    @Deactivate
-    public void deactivate() {
-        configured.close();
+        super(Configured.start(context, properties, live, null, KIND));
     }
 
     static ZoneId zone(String value) {

@@ -7,8 +7,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -28,7 +26,7 @@ import goflow.impl.GoFlowImpl;
 @Component(configurationPid = TokenBucketConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = TokenBucketConfig.class, factory = true)
-public final class TokenBucketComponent {
+public final class TokenBucketComponent extends ConfiguredComponent<TokenBucketConfig, RateLimiter> {
     static final Configured.Kind<TokenBucketConfig, RateLimiter> KIND = new Configured.Kind<>(TokenBucketConfig.PID,
             "token-bucket", TokenBucketConfig.class, RateLimiter.class, Primitive.class) {
         @Override
@@ -55,8 +53,6 @@ public final class TokenBucketComponent {
         }
     };
 
-    private final Configured<TokenBucketConfig, RateLimiter> configured;
-
     /**
      * Creates and registers the limiter (or logs why the configuration is rejected).
      *
@@ -66,22 +62,6 @@ public final class TokenBucketComponent {
      */
     @Activate
     public TokenBucketComponent(BundleContext context, Map<String, Object> properties, @Reference LiveRegistry live) {
-        this.configured = Configured.start(context, properties, live, null, KIND);
-    }
-
-    /**
-     * Applies a changed configuration: rate and burst live, a new name by recreating the limiter.
-     *
-     * @param properties the configuration's properties
-     */
-    @Modified
-    public void modified(Map<String, Object> properties) {
-        configured.update(properties);
-    }
-
-    /** Unregisters and closes the limiter. */
-    @Deactivate
-    public void deactivate() {
-        configured.close();
+        super(Configured.start(context, properties, live, null, KIND));
     }
 }

@@ -10,8 +10,6 @@ import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -32,7 +30,7 @@ import goflow.impl.GoFlowImpl;
 @Component(configurationPid = WorkerPoolConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = WorkerPoolConfig.class, factory = true)
-public final class WorkerPoolComponent {
+public final class WorkerPoolComponent extends ConfiguredComponent<WorkerPoolConfig, WorkerPool> {
     static final Configured.Kind<WorkerPoolConfig, WorkerPool> KIND = new Configured.Kind<>(WorkerPoolConfig.PID,
             "worker-pool", WorkerPoolConfig.class, WorkerPool.class, Executor.class, Primitive.class) {
         @Override
@@ -63,8 +61,6 @@ public final class WorkerPoolComponent {
         }
     };
 
-    private final Configured<WorkerPoolConfig, WorkerPool> configured;
-
     /**
      * Creates and registers the pool (or logs why the configuration is rejected).
      *
@@ -74,23 +70,7 @@ public final class WorkerPoolComponent {
      */
     @Activate
     public WorkerPoolComponent(BundleContext context, Map<String, Object> properties, @Reference LiveRegistry live) {
-        this.configured = Configured.start(context, properties, live, null, KIND);
-    }
-
-    /**
-     * Applies a changed configuration: the worker count live, anything else by recreating the pool.
-     *
-     * @param properties the configuration's properties
-     */
-    @Modified
-    public void modified(Map<String, Object> properties) {
-        configured.update(properties);
-    }
-
-    /** Unregisters the pool, then shuts it down: accepted tasks complete. */
-    @Deactivate
-    public void deactivate() {
-        configured.close();
+        super(Configured.start(context, properties, live, null, KIND));
     }
 
     static Duration timeout(String value) {
