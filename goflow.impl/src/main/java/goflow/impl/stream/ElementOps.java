@@ -1,5 +1,7 @@
 package goflow.impl.stream;
 
+import java.util.Comparator;
+
 import goflow.api.function.ThrowingConsumer;
 import goflow.api.function.ThrowingFunction;
 import goflow.api.function.ThrowingPredicate;
@@ -21,6 +23,11 @@ final class ElementOps {
         Filter(StreamNode<T> up, ThrowingPredicate<? super T> predicate) {
             this.up = up;
             this.predicate = predicate;
+        }
+
+        @Override
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
         }
 
         @Override
@@ -47,6 +54,11 @@ final class ElementOps {
         }
 
         @Override
+        long knownSize() {
+            return up.knownSize(); // one element out per element in
+        }
+
+        @Override
         boolean forEachWhile(TerminalRun run, Downstream<? super R> sink) throws InterruptedException {
             return up.forEachWhile(run, t -> {
                 R r;
@@ -70,6 +82,16 @@ final class ElementOps {
         }
 
         @Override
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
+        }
+
+        @Override
+        long knownSize() {
+            return up.knownSize(); // one element out per element in
+        }
+
+        @Override
         boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             return up.forEachWhile(run, t -> {
                 try {
@@ -89,6 +111,11 @@ final class ElementOps {
         Skip(StreamNode<T> up, long n) {
             this.up = up;
             this.n = n;
+        }
+
+        @Override
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
         }
 
         @Override
@@ -140,6 +167,11 @@ final class ElementOps {
         }
 
         @Override
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
+        }
+
+        @Override
         boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             if (n == 0) {
                 return true;
@@ -168,6 +200,11 @@ final class ElementOps {
         }
 
         @Override
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
+        }
+
+        @Override
         boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             Ending<T> taker = new Ending<>(sink) {
                 @Override
@@ -193,6 +230,11 @@ final class ElementOps {
         DropWhile(StreamNode<T> up, ThrowingPredicate<? super T> predicate) {
             this.up = up;
             this.predicate = predicate;
+        }
+
+        @Override
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
         }
 
         @Override

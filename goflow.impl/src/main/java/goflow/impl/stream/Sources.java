@@ -1,8 +1,11 @@
 package goflow.impl.stream;
 
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.RandomAccess;
+import java.util.SortedSet;
 import java.util.Spliterator;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -24,6 +27,22 @@ final class Sources {
 
         OfIterable(Iterable<? extends T> elements) {
             this.elements = elements;
+        }
+
+        @Override
+        long knownSize() {
+            return elements instanceof Collection<?> c ? c.size() : -1;
+        }
+
+        /** A {@code SortedSet} (a {@code TreeSet}, say) comes in its own order. */
+        @Override
+        @SuppressWarnings("unchecked")
+        Comparator<? super T> sortedBy() {
+            if (elements instanceof SortedSet<?> set) {
+                Comparator<?> c = set.comparator();
+                return c != null ? (Comparator<? super T>) c : (Comparator<? super T>) Comparator.naturalOrder();
+            }
+            return null;
         }
 
         @Override
