@@ -62,10 +62,12 @@ final class Karaf implements AutoCloseable {
      * @param repository the Maven repository, after {@code system/}, that {@code mvn:} URLs resolve from
      * @param localRepository the build's local repository, read last (for the bundles of Karaf's own features
      *     that its distribution lacks); nothing is written to it
+     * @param javaHome the JDK Karaf runs on (see {@link #supportedJavaHome()})
      * @return the started Karaf, its console not necessarily ready yet
      * @throws Exception if it cannot be unpacked or started
      */
-    static Karaf start(Path distribution, Path work, Path repository, Path localRepository) throws Exception {
+    static Karaf start(Path distribution, Path work, Path repository, Path localRepository, Path javaHome)
+            throws Exception {
         delete(work);
         Files.createDirectories(work);
         run(work, "tar", "xzf", distribution.toAbsolutePath().toString(), "-C", work.toString(), "--strip-components=1");
@@ -101,10 +103,58 @@ final class Karaf implements AutoCloseable {
         Path output = work.resolve("console.out");
         ProcessBuilder pb = new ProcessBuilder("bash", "bin/karaf").directory(work.toFile())
                 .redirectErrorStream(true).redirectOutput(output.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("JAVA_HOME", javaHome.toString());
         pb.environment().put("KARAF_EXEC", "exec");
         pb.environment().put("JAVA_MAX_MEM", "512M");
         return new Karaf(work, pb.start(), output);
+    }
+
+    /** The newest Java feature release Karaf 4.4 runs on. */
+    static final int NEWEST_SUPPORTED_JAVA = 21;
+
+    /**
+     * The JDK to run Karaf 4.4 on: the one running the test when Karaf supports it (Java 11 to 21), otherwise
+     * {@code -Dgoflow.karaf.java.home}, otherwise a JDK 11 to 21 found beside the running one (as in
+     * {@code /usr/lib/jvm}). Karaf 4.4 does not start on Java 24 and later: its scripts allow the Security
+     * Manager, which those JDKs refuse, and its Felix EventAdmin calls {@code Subject.getSubject}, which they
+     * no longer support.
+     *
+     * @return the JDK's home, or empty when there is none here
+     * @throws IOException if the folder of JDKs cannot be listed
+     */
+    static java.util.Optional<Path> supportedJavaHome() throws IOException {
+        Path running = Path.of(System.getProperty("java.home"));
+        if (Runtime.version().feature() <= NEWEST_SUPPORTED_JAVA) {
+            return java.util.Optional.of(running);
+        }
+        String configured = System.getProperty("goflow.karaf.java.home", "");
+        if (!configured.isBlank()) {
+            return java.util.Optional.of(Path.of(configured));
+        }
+        Path jdks = running.toRealPath().getParent();
+        try (Stream<Path> candidates = Files.list(jdks)) {
+            return candidates.filter(home -> Files.isExecutable(home.resolve("bin/java")))
+                    .filter(home -> {
+                        int feature = javaFeature(home);
+                        return feature >= 11 && feature <= NEWEST_SUPPORTED_JAVA;
+                    })
+                    .max(java.util.Comparator.comparingInt(Karaf::javaFeature));
+        }
+    }
+
+    /** The feature release named by a JDK's {@code release} file, or 0 when it cannot be read. */
+    private static int javaFeature(Path home) {
+        try {
+            for (String line : Files.readAllLines(home.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    String version = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                    return Runtime.Version.parse(version).feature();
+                }
+            }
+        } catch (IOException | IllegalArgumentException unreadable) {
+            return 0;
+        }
+        return 0;
     }
 
     /** The Karaf folder ({@code etc/}, {@code data/log/karaf.log}, ...). */

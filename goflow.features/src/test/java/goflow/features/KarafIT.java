@@ -2,6 +2,7 @@ package goflow.features;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,10 +41,14 @@ class KarafIT {
         Files.createDirectories(features.getParent());
         Files.copy(Path.of(System.getProperty("goflow.features.file", "target/feature/features.xml")), features,
                 StandardCopyOption.REPLACE_EXISTING);
+        java.util.Optional<Path> javaHome = Karaf.supportedJavaHome();
+        assumeTrue(javaHome.isPresent(), "Karaf 4.4 runs on Java 11 to " + Karaf.NEWEST_SUPPORTED_JAVA
+                + " and none is installed beside " + System.getProperty("java.home")
+                + " (or set -Dgoflow.karaf.java.home)");
         karaf = Karaf.start(Path.of(System.getProperty("goflow.karaf.distribution",
                 "target/karaf-dist/apache-karaf.tar.gz")), Path.of(System.getProperty("goflow.karaf.work",
                 "target/karaf-it")), repo, Path.of(System.getProperty("goflow.karaf.localRepository",
-                System.getProperty("user.home") + "/.m2/repository")));
+                System.getProperty("user.home") + "/.m2/repository")), javaHome.get());
 
         // The console is up once Karaf's own feature commands are.
         karaf.poll("feature:repo-list", out -> out.contains("standard-"));
