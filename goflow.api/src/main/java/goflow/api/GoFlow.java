@@ -18,6 +18,8 @@ import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageRegistry;
 import goflow.api.pool.WorkerPool;
 import goflow.api.pool.WorkerPoolBuilder;
+import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.AdaptiveLimiterBuilder;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiterBuilder;
 import goflow.api.ratelimit.KeyedRateLimiter;
@@ -133,6 +135,14 @@ public interface GoFlow extends AutoCloseable {
      * @return a new builder
      */
     ConcurrencyLimiterBuilder concurrencyLimiter();
+
+    /**
+     * Starts building an {@link AdaptiveLimiter}, a concurrency limit found by measuring:
+     * {@code goflow.adaptiveLimiter().algorithm(GradientLimit.defaults()).maxLimit(64).build()}.
+     *
+     * @return a new builder
+     */
+    AdaptiveLimiterBuilder adaptiveLimiter();
 
     /**
      * Starts building a per-key {@link KeyedRateLimiter}:

@@ -55,6 +55,8 @@ public interface Primitive extends AutoCloseable {
         CONCURRENCY_LIMITER("concurrency-limiter", Family.LIMITER),
         /** A per-key rate limiter. */
         KEYED_RATE_LIMITER("keyed-rate-limiter", Family.LIMITER),
+        /** An adaptive concurrency limiter. */
+        ADAPTIVE_LIMITER("adaptive-limiter", Family.LIMITER),
         /** A worker pool. */
         WORKER_POOL("worker-pool", Family.POOL),
         /** A scheduler. */

@@ -6,7 +6,7 @@
  * service in an OSGi framework.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package goflow.api;
 
 import org.osgi.annotation.bundle.Export;

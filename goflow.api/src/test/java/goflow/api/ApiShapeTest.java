@@ -93,7 +93,7 @@ class ApiShapeTest {
                 }
             }
         }
-        assertEquals(10, statsRecords.size(), statsRecords.toString());
+        assertEquals(11, statsRecords.size(), statsRecords.toString());
         // the derived total of evictions, and the flattened stages
         assertEquals(List.of("KeyedRateLimiterStats", "PipelineStats"), overriding.stream().sorted().toList());
     }
@@ -120,7 +120,7 @@ class ApiShapeTest {
             assertTrue(type.isInterface(), m + " returns a class");
             assertTrue(type.getPackageName().startsWith("goflow.api."), m + " returns " + type.getName());
         }
-        assertEquals(List.of("asyncWriter", "channel", "concurrencyLimiter", "keyedRateLimiter", "leakyBucket",
+        assertEquals(List.of("adaptiveLimiter", "asyncWriter", "channel", "concurrencyLimiter", "keyedRateLimiter", "leakyBucket",
                 "pipeline", "pipeline", "scheduler", "tokenBucket", "workerPool"),
                 builders.stream().sorted().collect(Collectors.toList()));
     }

@@ -12,6 +12,7 @@ import goflow.api.io.AsyncWriterBuilder;
 import goflow.api.pipeline.PipelineStart;
 import goflow.api.pipeline.StageRegistry;
 import goflow.api.pool.WorkerPoolBuilder;
+import goflow.api.ratelimit.AdaptiveLimiterBuilder;
 import goflow.api.ratelimit.ConcurrencyLimiterBuilder;
 import goflow.api.ratelimit.KeyedRateLimiterBuilder;
 import goflow.api.ratelimit.LeakyBucketBuilder;
@@ -29,6 +30,7 @@ import goflow.impl.jmx.MBeanExporter;
 import goflow.impl.pipeline.PipelineStartImpl;
 import goflow.impl.pipeline.StageRegistryImpl;
 import goflow.impl.pool.WorkerPoolBuilderImpl;
+import goflow.impl.ratelimit.AdaptiveLimiterBuilderImpl;
 import goflow.impl.ratelimit.ConcurrencyLimiterBuilderImpl;
 import goflow.impl.ratelimit.KeyedRateLimiterBuilderImpl;
 import goflow.impl.ratelimit.LeakyBucketBuilderImpl;
@@ -103,6 +105,11 @@ public final class GoFlowImpl implements GoFlow {
     @Override
     public ConcurrencyLimiterBuilder concurrencyLimiter() {
         return new ConcurrencyLimiterBuilderImpl(registry);
+    }
+
+    @Override
+    public AdaptiveLimiterBuilder adaptiveLimiter() {
+        return new AdaptiveLimiterBuilderImpl(registry, clock);
     }
 
     @Override

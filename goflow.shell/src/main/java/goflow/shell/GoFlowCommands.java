@@ -22,6 +22,8 @@ import goflow.api.inspect.Registry;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineStats;
 import goflow.api.pipeline.StageStats;
+import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.LimitChange;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
 import goflow.api.stream.SourceStats;
@@ -216,14 +218,30 @@ public final class GoFlowCommands {
      * @param name the limiter's name
      * @return the table, or the names of the limiters when there is no such limiter
      */
-    @Descriptor("show every statistic of one rate or concurrency limiter")
+    @Descriptor("show every statistic of one rate or concurrency limiter (an adaptive one: and its limit's history)")
     public String limiters(@Descriptor("the limiter's name") String name) {
         if (Usage.asked(name)) {
             Usage.print(System.out, GoFlowCommands.class, "limiters");
             return null;
         }
         Result<PrimitiveInfo> r = one(Primitive.Family.LIMITER, "limiter", name);
-        return r.value() == null ? r.message() : statisticsTable(r.value());
+        if (r.value() == null) {
+            return r.message();
+        }
+        String table = statisticsTable(r.value());
+        Optional<AdaptiveLimiter> adaptive = registry.find(name).filter(AdaptiveLimiter.class::isInstance)
+                .map(AdaptiveLimiter.class::cast);
+        return adaptive.isEmpty() ? table : table + "\n" + history(adaptive.get().history());
+    }
+
+    /** An adaptive limiter's recent windows, newest first: how its limit moved and why. */
+    private static String history(List<LimitChange> windows) {
+        Table t = Table.of("windowEnd", "limit", "latency", "samples", "dropped", "maxInFlight", "probe");
+        for (int i = windows.size() - 1; i >= 0; i--) {
+            LimitChange w = windows.get(i);
+            t.row(w.time(), w.limit(), w.latency(), w.samples(), w.dropped(), w.maxInFlight(), w.probe() ? "probe" : "");
+        }
+        return "limit history (" + windows.size() + " windows, newest first)\n" + t;
     }
 
     /**

@@ -19,6 +19,9 @@ import goflow.api.context.Context;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Registry;
 import goflow.api.inspect.Stats;
+import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.AimdLimit;
+import goflow.api.ratelimit.Permit;
 import goflow.api.stream.StreamSource;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
@@ -176,6 +179,36 @@ class GoFlowCommandsTest {
                     + "report +every PT1H +SCHEDULED +\\S+ +0 +0 +0 +0 +-\n"), jobs);
             assertTrue(live.schedules("idle").endsWith("\n\nno scheduled tasks\n"), live.schedules("idle"));
             assertEquals("no scheduler named 'nope'; known: idle, jobs\n", live.schedules("nope"));
+        }
+    }
+
+    @Test
+    void anAdaptiveLimiterShowsItsLimitsHistoryNewestFirst() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (GoFlow goflow = new GoFlowImpl(clock, "shell")) {
+            AdaptiveLimiter db = goflow.adaptiveLimiter().name("db").algorithm(AimdLimit.defaults())
+                    .initialLimit(4).window(Duration.ofMillis(100), 2).build();
+            for (int window = 0; window < 3; window++) {
+                // three calls in flight at once (at least half the limit: the limit held them back), 60 ms each
+                for (int round = 0; round < 2; round++) {
+                    Permit a = db.tryAcquirePermit().orElseThrow();
+                    Permit b = db.tryAcquirePermit().orElseThrow();
+                    Permit c = db.tryAcquirePermit().orElseThrow();
+                    clock.advance(Duration.ofMillis(60));
+                    a.success();
+                    b.success();
+                    c.success();
+                }
+            }
+            GoFlowCommands live = new GoFlowCommands(goflow.registry(), p -> List.of(), goflow.streamSources());
+            String out = live.limiters("db");
+            assertTrue(out.matches("(?s)statistic +value\nname +db\nkind +adaptive-limiter\n.*limit +7\n.*\n\n"
+                    + "limit history \\(3 windows, newest first\\)\n"
+                    + "windowEnd +limit +latency +samples +dropped +maxInFlight +probe\n"
+                    + "\\S+ +7 +60\\.0ms +\\d+ +0 +3 *\n"
+                    + "\\S+ +6 +60\\.0ms +\\d+ +0 +3 *\n"
+                    + "\\S+ +5 +60\\.0ms +\\d+ +0 +3 *\n"), out);
+            assertEquals(3, db.history().size());
         }
     }
 

@@ -38,7 +38,7 @@ import goflow.api.context.DeadlineExceededException;
  * <p>Thread-safe. A {@code release} happens-before the {@code acquire} it enables returns.
  */
 @ProviderType
-public interface ConcurrencyLimiter extends Primitive {
+public interface ConcurrencyLimiter extends ConcurrencyGate, Primitive {
 
     /**
      * Takes one permit if one is available now. Same as {@code tryAcquire(1)}.

@@ -8,6 +8,7 @@ import javax.management.openmbean.SimpleType;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.AdaptiveLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.LeakyBucket;
 import goflow.api.ratelimit.RateLimiter;
@@ -15,7 +16,7 @@ import goflow.api.ratelimit.RateLimiter;
 /**
  * The live-change {@link Operations} for each type of primitive: {@code setRate(double)} and
  * {@code setBurst(long)} on rate limiters, {@code setCapacity} on leaky buckets and concurrency
- * limiters, {@code setWorkers(int)} on worker pools. An invalid value fails with the primitive's
+ * limiters, {@code setLimit(int)} on adaptive limiters, {@code setWorkers(int)} on worker pools. An invalid value fails with the primitive's
  * own message (it names the field and the rule), or with one in the same form for a capacity
  * beyond a concurrency limiter's int range (never an overflow).
  *
@@ -28,6 +29,9 @@ final class StandardOperations implements Operations {
             List.of(new Parameter("burst", "the new burst, at least 1", SimpleType.LONG)));
     private static final Operation SET_CAPACITY = new Operation("setCapacity", "change the capacity",
             List.of(new Parameter("capacity", "the new capacity, at least 1", SimpleType.LONG)));
+    private static final Operation SET_LIMIT = new Operation("setLimit", "set the adaptive limit now (the "
+            + "algorithm goes on from it at the next window)",
+            List.of(new Parameter("limit", "the new limit, from the minimum to the maximum limit", SimpleType.INTEGER)));
     private static final Operation SET_WORKERS = new Operation("setWorkers", "change the number of workers",
             List.of(new Parameter("workers", "the new number of workers, at least 1", SimpleType.INTEGER)));
 
@@ -45,6 +49,9 @@ final class StandardOperations implements Operations {
         }
         if (primitive instanceof LeakyBucket || primitive instanceof ConcurrencyLimiter) {
             ops.add(SET_CAPACITY);
+        }
+        if (primitive instanceof AdaptiveLimiter) {
+            ops.add(SET_LIMIT);
         }
         if (primitive instanceof WorkerPool) {
             ops.add(SET_WORKERS);
@@ -84,6 +91,15 @@ final class StandardOperations implements Operations {
                 } else {
                     ((LeakyBucket) p).setCapacity(n.longValue());
                 }
+                break;
+            case "setLimit":
+                long limit = n.longValue();
+                if (limit < 1 || limit > Integer.MAX_VALUE) {
+                    throw new InvalidConfigException(p.kind().label() + " '" + p.name() + "'", "limit", limit,
+                            "must be a whole number from 1 to " + Integer.MAX_VALUE,
+                            "an adaptive limiter's limit is an int: the most permits held at once");
+                }
+                ((AdaptiveLimiter) p).setLimit((int) limit);
                 break;
             default:
                 ((WorkerPool) p).setWorkers(n.intValue());

@@ -76,6 +76,26 @@ final class BoundedClose {
     }
 
     /**
+     * Returns the grace set by {@value #GRACE_PROPERTY} for a configured primitive, or
+     * {@link #GRACE} when the value is missing, blank or invalid, without logging: the GoFlow
+     * service factory of the same bundle reads the same property when it starts and logs an invalid
+     * value once.
+     *
+     * @param value the property's value, may be null
+     * @return the grace
+     */
+    static Duration configuredGrace(String value) {
+        if (value == null || value.isBlank()) {
+            return GRACE;
+        }
+        try {
+            return parseGrace(value);
+        } catch (InvalidConfigException e) {
+            return GRACE;
+        }
+    }
+
+    /**
      * Parses a value of {@value #GRACE_PROPERTY}.
      *
      * @param value an ISO-8601 duration, zero or positive

@@ -53,6 +53,8 @@ final class Configured<C extends Annotation, P extends Primitive> {
     private static final System.Logger LOG = System.getLogger(Configured.class.getName());
 
     private final BundleContext context;
+    /** How long the primitive's accepted work gets when it is closed ({@value BoundedClose#GRACE_PROPERTY}). */
+    private final java.time.Duration grace;
     private final String pid;
     private final LiveRegistry live;
     private final ConfiguredNames names;
@@ -80,6 +82,7 @@ final class Configured<C extends Annotation, P extends Primitive> {
     private Configured(BundleContext context, Map<String, Object> properties, LiveRegistry live, Plugins plugins,
             Kind<C, P> kind) {
         this.context = context;
+        this.grace = BoundedClose.configuredGrace(context.getProperty(BoundedClose.GRACE_PROPERTY));
         this.pid = String.valueOf(properties.get("service.pid"));
         this.live = live;
         this.names = live.configuredNames();
@@ -197,6 +200,12 @@ final class Configured<C extends Annotation, P extends Primitive> {
                 return;
             }
         }
+        try {
+            kind.check(config);
+        } catch (InvalidConfigException e) {
+            rejected(e); // found before the primitive in effect is closed: it goes on undisturbed
+            return;
+        }
         C previous = inEffect;
         String previousName = requested;
         closePrimitive();
@@ -302,7 +311,7 @@ final class Configured<C extends Annotation, P extends Primitive> {
             }
         }
         if (goflow != null) {
-            BoundedClose.close(goflow, BoundedClose.GRACE);
+            BoundedClose.close(goflow, grace);
             attached.close();
             listing.close();
             goflow = null;
@@ -384,6 +393,16 @@ final class Configured<C extends Annotation, P extends Primitive> {
 
         /** Builds (and starts) the primitive named {@code name} in {@code goflow}. */
         abstract P build(GoFlow goflow, C config, String name);
+
+        /**
+         * Checks a configuration that needs a new primitive before the one in effect is closed, so that
+         * a configuration rejected here leaves it undisturbed (instead of closed and recreated from the
+         * last valid configuration, which loses its state). By default nothing: {@link #build} checks.
+         *
+         * @throws InvalidConfigException if the configuration cannot make a primitive
+         */
+        void check(C config) {
+        }
 
         /**
          * Returns the live changes that bring {@code primitive} to {@code config} (whose fixed

@@ -90,7 +90,8 @@ public final class FactoryPidCheck implements ConfigurationListener {
     private static Map<String, String> factoryPids() {
         Map<String, String> m = new TreeMap<>();
         for (Configured.Kind<?, ?> k : new Configured.Kind<?, ?>[] {TokenBucketComponent.KIND,
-            LeakyBucketComponent.KIND, ConcurrencyLimiterComponent.KIND, WorkerPoolComponent.KIND,
+            LeakyBucketComponent.KIND, ConcurrencyLimiterComponent.KIND, AdaptiveLimiterComponent.KIND,
+            WorkerPoolComponent.KIND,
             SchedulerComponent.KIND, PipelineComponent.KIND}) {
             m.put(k.factoryPid, k.label);
         }

@@ -40,12 +40,14 @@ public final class WorkerPoolComponent extends ConfiguredComponent<WorkerPoolCon
 
         @Override
         List<Object> fixed(WorkerPoolConfig config) {
-            return List.of(config.queueCapacity(), config.taskTimeout(), config.onQueueFull(), config.virtualThreads());
+            return List.of(config.maxWorkers(), config.queueCapacity(), config.taskTimeout(), config.onQueueFull(),
+                    config.virtualThreads());
         }
 
         @Override
         WorkerPool build(GoFlow goflow, WorkerPoolConfig config, String name) {
-            var b = goflow.workerPool().name(name).workers(config.workers()).queueCapacity(config.queueCapacity())
+            var b = goflow.workerPool().name(name).maxWorkers(config.maxWorkers()).workers(config.workers())
+                    .queueCapacity(config.queueCapacity())
                     .onQueueFull(policy(config.onQueueFull())).virtualThreads(config.virtualThreads());
             Duration timeout = timeout(config.taskTimeout());
             if (!timeout.isZero()) {

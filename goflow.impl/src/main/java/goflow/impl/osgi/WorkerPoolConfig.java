@@ -31,6 +31,16 @@ public @interface WorkerPoolConfig {
     int workers() default 4;
 
     /**
+     * The most workers the pool may have.
+     *
+     * @return at least 1
+     */
+    @AttributeDefinition(name = "Max workers", min = "1", description = "The most workers the pool may have, now "
+            + "and for every later resize (a typo such as workers=100000 is refused, not obeyed until the system "
+            + "runs out of threads). Default 10000. A change recreates the pool.")
+    int maxWorkers() default goflow.api.pool.WorkerPoolBuilder.DEFAULT_MAX_WORKERS;
+
+    /**
      * The queue capacity.
      *
      * @return tasks waiting at most

@@ -1,5 +1,7 @@
 package goflow.impl.ratelimit;
 
+import java.util.Optional;
+
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +16,7 @@ import goflow.api.Registration;
 import goflow.api.context.Context;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiterStats;
+import goflow.api.ratelimit.Permit;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**
@@ -89,6 +92,17 @@ final class ConcurrencyLimiterImpl implements ConcurrencyLimiter {
 
     private static int cap(long s) {
         return (int) ((s >>> 32) & 0x7fff_ffffL);
+    }
+
+    @Override
+    public Optional<Permit> tryAcquirePermit() {
+        return tryAcquire() ? Optional.of(new ReleaseOncePermit(this)) : Optional.empty();
+    }
+
+    @Override
+    public Permit acquirePermit(Context ctx) throws InterruptedException {
+        acquire(ctx);
+        return new ReleaseOncePermit(this);
     }
 
     @Override

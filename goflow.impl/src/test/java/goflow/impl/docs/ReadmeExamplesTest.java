@@ -30,7 +30,10 @@ import goflow.api.pool.QueueFullPolicy;
 import goflow.api.pool.Task;
 import goflow.api.pool.TaskResult;
 import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.AdaptiveLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiter;
+import goflow.api.ratelimit.GradientLimit;
+import goflow.api.ratelimit.Permit;
 import goflow.api.ratelimit.KeyedRateLimiter;
 import goflow.api.ratelimit.Rate;
 import goflow.api.ratelimit.RateLimiter;
@@ -68,6 +71,27 @@ class ReadmeExamplesTest extends NoThreadLeaks.LeakCheckedTest {
         }
         assertTrue(printed.get(0).startsWith("SUCCEEDED in PT"), printed.toString());
         assertEquals(3, printed.size(), printed.toString());
+    }
+
+    @Test
+    void adaptiveConcurrencyLimits() throws Exception {
+        try (GoFlow goflow = GoFlow.load()) {
+            WorkerPool pool = goflow.workerPool().name("callers").workers(2).build();
+            AtomicInteger queries = new AtomicInteger();
+            // the README's lines, with query() and fetch() counting
+            AdaptiveLimiter db = goflow.adaptiveLimiter().name("db").algorithm(GradientLimit.defaults())
+                    .minLimit(2).maxLimit(200).partition("batch", 0.2).build();
+            try (Permit p = db.acquirePermit(Context.background())) {
+                queries.incrementAndGet();
+                p.success();
+            }
+            String row = db.call(Context.background(), c -> "row-" + queries.incrementAndGet());
+            TaskResult<String> fetched = pool.submit(Context.background(), c -> db.call(c, cc -> fetch(cc))).join();
+            assertEquals("row-2", row);
+            assertEquals("fetched", fetched.valueOrThrow());
+            assertEquals(3, db.stats().succeeded());
+            assertEquals(0, db.inFlight());
+        }
     }
 
     @Test

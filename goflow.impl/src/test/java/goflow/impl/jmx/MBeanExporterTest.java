@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.Clock;
 import goflow.api.Primitive;
+import goflow.api.ratelimit.AimdLimit;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.internal.PrimitiveRegistry;
 
@@ -134,6 +135,16 @@ class MBeanExporterTest {
             ObjectName db = new ObjectName("goflow:type=concurrency-limiter,name=db");
             server.invoke(db, "setCapacity", new Object[] {3L}, new String[] {"long"});
             assertEquals(3L, server.getAttribute(db, "capacity"));
+            goflow.adaptiveLimiter().name("backend").algorithm(AimdLimit.defaults())
+                    .initialLimit(10).minLimit(2).maxLimit(50).build();
+            ObjectName backend = new ObjectName("goflow:type=adaptive-limiter,name=backend");
+            server.invoke(backend, "setLimit", new Object[] {30}, new String[] {"int"});
+            assertEquals(30L, server.getAttribute(backend, "limit"));
+            javax.management.RuntimeMBeanException outside = assertThrows(javax.management.RuntimeMBeanException.class,
+                    () -> server.invoke(backend, "setLimit", new Object[] {51}, new String[] {"int"}));
+            assertTrue(outside.getCause().getMessage().contains("limit=51"), outside.getCause().getMessage());
+            assertEquals(30L, server.getAttribute(backend, "limit"));
+            assertEquals("aimd", server.getAttribute(backend, "algorithm"));
             ObjectName work = new ObjectName("goflow:type=worker-pool,name=work");
             server.invoke(work, "setWorkers", new Object[] {3}, new String[] {"int"});
             assertEquals(3L, server.getAttribute(work, "workers"));

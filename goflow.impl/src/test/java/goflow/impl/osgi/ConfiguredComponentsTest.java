@@ -17,6 +17,7 @@ import org.osgi.framework.BundleContext;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.AdaptiveLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.schedule.Scheduler;
@@ -115,6 +116,124 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
         c.deactivate();
         assertEquals(List.of(), registered);
         assertEquals(List.of(), rows());
+    }
+
+    @Test
+    void adaptiveLimiterFromConfigurationWithAlgorithmPartitionsAndRecreation() throws Exception {
+        String pid = AdaptiveLimiterConfig.PID;
+        AdaptiveLimiterComponent c = new AdaptiveLimiterComponent(context, Fakes.props(pid, "db", "algorithm", " AIMD",
+                "aimdBackoffRatio", 0.5, "aimdIncrease", 2L, "aimdTimeout", "PT0.2S", "minLimit", 2, "maxLimit", 40, "initialLimit", 10,
+                "windowTime", "PT0.5S", "partitions", new String[] {"batch=0.25", " interactive = 1 "}), live);
+        AdaptiveLimiter db = (AdaptiveLimiter) only();
+        assertEquals(List.of(AdaptiveLimiter.class.getName(), goflow.api.ratelimit.ConcurrencyGate.class.getName(),
+                goflow.api.Primitive.class.getName()), registered.get(0).classes());
+        assertEquals("adaptive-limiter", registered.get(0).property("goflow.kind"));
+        assertEquals(new goflow.api.ratelimit.AimdLimit(0.5, 2, java.time.Duration.ofMillis(200)), db.algorithm());
+        assertEquals(10, db.limit());
+        // the batch partition holds at most floor(10 * 0.25) = 2 of the 10 permits
+        goflow.api.ratelimit.Permit a = db.tryAcquirePermit("batch").orElseThrow();
+        goflow.api.ratelimit.Permit b = db.tryAcquirePermit("batch").orElseThrow();
+        assertTrue(db.tryAcquirePermit("batch").isEmpty(), "the batch share is taken");
+        goflow.api.ratelimit.Permit i = db.tryAcquirePermit("interactive").orElseThrow();
+        a.ignore();
+        b.ignore();
+        i.ignore();
+
+        c.modified(Fakes.props(pid, "db", "algorithm", "annealing"));
+        assertEquals(1, logged("SEVERE", "goflow.adaptivelimiter~db (factory goflow.adaptivelimiter) rejected: "
+                + "property 'algorithm' = annealing must be gradient, vegas or aimd").size(), log.toString());
+        assertSame(db, only(), "a rejected change keeps the limiter");
+        c.modified(Fakes.props(pid, "db", "partitions", new String[] {"batch:0.2"}));
+        assertEquals(1, logged("SEVERE", "property 'partitions' = batch:0.2 must be name=share").size(), log.toString());
+        c.modified(Fakes.props(pid, "db", "minLimit", 50, "maxLimit", 40));
+        assertEquals(1, logged("SEVERE", "rejected: property 'maxLimit'").size(), log.toString());
+        c.modified(Fakes.props(pid, "db", "aimdTimeout", "5s", "algorithm", "aimd"));
+        assertEquals(1, logged("SEVERE", "property 'aimdTimeout' = 5s must be an ISO-8601 duration").size(),
+                log.toString());
+        assertSame(db, only());
+
+        c.modified(Fakes.props(pid, "db", "algorithm", "vegas", "vegasAlpha", 2.0, "vegasBeta", 4.0, "maxLimit", 30));
+        AdaptiveLimiter recreated = (AdaptiveLimiter) only();
+        assertNotSame(db, recreated);
+        org.junit.jupiter.api.Assertions.assertThrows(goflow.api.ClosedException.class, db::tryAcquirePermit,
+                "the replaced limiter is closed");
+        assertEquals(new goflow.api.ratelimit.VegasLimit(2, 4), recreated.algorithm());
+        assertTrue(recreated.stats().probing(), "vegas measures the no-load latency first");
+        assertEquals(List.of("db@goflow.adaptivelimiter~db"), rows());
+        c.deactivate();
+        org.junit.jupiter.api.Assertions.assertThrows(goflow.api.ClosedException.class, recreated::tryAcquirePermit);
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
+    void aConfiguredPrimitiveIsClosedWithTheGraceOfTheFrameworkProperty() throws Exception {
+        List<String> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                closing.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger boundedClose = java.util.logging.Logger.getLogger(BoundedClose.class.getName());
+        boundedClose.addHandler(handler);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try {
+            BundleContext withGrace = Fakes.context(registered, Map.of("goflow.stop.grace", "PT0.2S"));
+            WorkerPoolComponent c = new WorkerPoolComponent(withGrace,
+                    Fakes.props(WorkerPoolConfig.PID, "stuck", "workers", 1), live);
+            WorkerPool pool = (WorkerPool) only();
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            pool.execute(() -> {
+                started.countDown();
+                while (true) { // ignores interrupts until the test lets it go
+                    try {
+                        if (release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                            return;
+                        }
+                    } catch (InterruptedException ignored) {
+                        // a task that ignores interrupts
+                    }
+                }
+            });
+            assertTrue(started.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            c.deactivate();
+            assertTrue(closing.stream().anyMatch(m -> m.contains("worker-pool 'stuck'")
+                    && m.contains("still running after the grace of PT0.2S")), closing.toString());
+        } finally {
+            release.countDown();
+            boundedClose.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void maxWorkersBoundsTheLiveResizeAndAChangeRecreatesThePool() {
+        String pid = WorkerPoolConfig.PID;
+        WorkerPoolComponent c = new WorkerPoolComponent(context, Fakes.props(pid, "io", "workers", 2, "maxWorkers", 4),
+                live);
+        WorkerPool io = (WorkerPool) only();
+        assertEquals(4, io.maxWorkers());
+        c.modified(Fakes.props(pid, "io", "workers", 3, "maxWorkers", 4));
+        assertSame(io, only());
+        assertEquals(3, io.workers(), "a resize within maxWorkers is live");
+        c.modified(Fakes.props(pid, "io", "workers", 5, "maxWorkers", 4));
+        assertEquals(1, logged("SEVERE", "goflow.workerpool~io (factory goflow.workerpool) rejected: property "
+                + "'workers' = 5").size(), log.toString());
+        assertSame(io, only());
+        assertEquals(3, io.workers(), "a resize beyond maxWorkers is refused and the pool keeps its size");
+        c.modified(Fakes.props(pid, "io", "workers", 5, "maxWorkers", 8));
+        WorkerPool bigger = (WorkerPool) only();
+        assertNotSame(io, bigger);
+        assertEquals(8, bigger.maxWorkers());
+        assertEquals(5, bigger.workers());
+        c.deactivate();
     }
 
     @Test

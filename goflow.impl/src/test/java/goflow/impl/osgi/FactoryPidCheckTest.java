@@ -90,7 +90,8 @@ class FactoryPidCheckTest {
 
     @Test
     void everyFactoryPidOfGoflowIsKnown() {
-        assertEquals(Set.of("goflow.tokenbucket", "goflow.leakybucket", "goflow.concurrencylimiter", "goflow.workerpool",
+        assertEquals(Set.of("goflow.tokenbucket", "goflow.leakybucket", "goflow.concurrencylimiter", "goflow.adaptivelimiter",
+                "goflow.workerpool",
                 "goflow.scheduler", "goflow.pipeline"), FactoryPidCheck.FACTORY_PIDS.keySet());
     }
 

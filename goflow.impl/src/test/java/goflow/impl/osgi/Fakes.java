@@ -34,6 +34,14 @@ final class Fakes {
      * and {@code getBundle()} (an active bundle).
      */
     static BundleContext context(List<Registered> registered) {
+        return context(registered, Map.of());
+    }
+
+    /**
+     * A bundle context that records service registrations and answers {@code getProperty} from
+     * {@code frameworkProperties} (framework properties, such as {@code goflow.stop.grace}).
+     */
+    static BundleContext context(List<Registered> registered, Map<String, String> frameworkProperties) {
         Bundle bundle = (Bundle) Proxy.newProxyInstance(Fakes.class.getClassLoader(), new Class<?>[] {Bundle.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("getState")) {
@@ -45,6 +53,9 @@ final class Fakes {
                 (proxy, method, args) -> {
                     if (method.getName().equals("getBundle") && args == null) {
                         return bundle;
+                    }
+                    if (method.getName().equals("getProperty")) {
+                        return frameworkProperties.get((String) args[0]);
                     }
                     if (method.getName().equals("registerService") && args[0] instanceof String[]) {
                         @SuppressWarnings("unchecked")

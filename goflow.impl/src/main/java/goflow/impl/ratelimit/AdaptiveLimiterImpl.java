@@ -1,0 +1,534 @@
+package goflow.impl.ratelimit;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+import goflow.api.ClosedException;
+import goflow.api.Clock;
+import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
+import goflow.api.context.Context;
+import goflow.api.ratelimit.AdaptiveAlgorithm;
+import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.AdaptiveLimiterStats;
+import goflow.api.ratelimit.LimitChange;
+import goflow.api.ratelimit.Permit;
+import goflow.impl.internal.ContextWait;
+import goflow.impl.internal.PrimitiveRegistry;
+
+/**
+ * The {@link AdaptiveLimiter}: permits counted under one lock, a window of outcomes, and a
+ * {@link LimitRule} that moves the limit at the end of each window.
+ *
+ * <p>Thread-safe: every field marked "guarded by lock" is read and written holding {@code lock};
+ * the configuration is final.
+ */
+final class AdaptiveLimiterImpl implements AdaptiveLimiter {
+    /*
+     * Implementation notes.
+     *
+     * Permits: inFlight (and the partition's count) goes up on a grant and down once per permit,
+     * on its first outcome (the permit's CAS). A permit is granted when the total is below the limit
+     * and its partition below its cap (max(1, floor(limit * share))). Waiters queue in FIFO order; on
+     * every release or limit change the queue is scanned in order and each waiter that fits is
+     * granted (a waiter whose partition is full does not hold up the others). tryAcquirePermit does
+     * not barge past waiters of its partition. A waiter whose context ends or who is interrupted
+     * after being granted gives its permit back.
+     *
+     * Windows: outcomes accumulate into the current window (successes: count and latency sum; drops:
+     * count; ignored: nothing); the window ends at the first outcome after minTime with minSamples
+     * successes-and-drops, or after 10 * minTime with at least one outcome. Then the rule computes a
+     * new estimate (a real number), the limit becomes it clamped to [min, max] and rounded down, and
+     * the window's figures go into the history (the last HISTORY windows).
+     *
+     * Probes: when the rule asks (at the start, and every so often for the gradient rule), the next
+     * window runs with the limit pinned to minLimit, so that its latency is the no-load latency; the
+     * rule takes it, and the limit goes back to the estimate kept aside.
+     */
+    private static final int HISTORY = 60;
+
+    private final String name;
+    private final String component;
+    private final PrimitiveRegistry.Entry entry;
+    private final Clock clock;
+    private final AdaptiveAlgorithm algorithm;
+    private final LimitRule rule;
+    private final int minLimit;
+    private final int maxLimit;
+    private final long windowNanos;
+    private final long maxWindowNanos;
+    private final int minSamples;
+    /** Partition names and their shares; index i of {@code partitionInFlight}. */
+    private final String[] partitions;
+    private final double[] shares;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when waiters may have been granted, and on close. */
+    private final Condition changed = lock.newCondition();
+    /** The algorithm's estimate and the limit from it. Guarded by lock. */
+    private double estimate;
+    private int limit;
+    /** Whether the current window is a probe (the limit pinned to the minimum). Guarded by lock. */
+    private boolean probing;
+    /**
+     * When the probe began: only calls granted since then count in a probe window, so that the calls
+     * in flight under the higher limit (slower, queued behind each other) cannot inflate the no-load
+     * latency it measures. Guarded by lock.
+     */
+    private long probeStart;
+    /** Guarded by lock. */
+    private int inFlight;
+    private final int[] partitionInFlight;
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private boolean closed;
+    /** The current window. Guarded by lock. */
+    private long windowStart;
+    private long windowSamples;
+    private double windowLatencySum;
+    private long windowMinLatency = Long.MAX_VALUE;
+    private long windowMaxLatency;
+    private long windowDrops;
+    private int windowMaxInFlight;
+    /** Totals. Guarded by lock. */
+    private long acquired;
+    private long rejected;
+    private long succeeded;
+    private long dropped;
+    private long ignored;
+    private long windows;
+    private double lastLatency;
+    private final ArrayDeque<LimitChange> history = new ArrayDeque<>();
+
+    /** A thread waiting for a permit; {@code granted} is set under the lock. */
+    private static final class Waiter {
+        final int partition;
+        boolean granted;
+
+        Waiter(int partition) {
+            this.partition = partition;
+        }
+    }
+
+    AdaptiveLimiterImpl(String name, PrimitiveRegistry.Entry entry, Clock clock, AdaptiveAlgorithm algorithm,
+            int initialLimit, int minLimit, int maxLimit, Duration windowMin, int minSamples,
+            Map<String, Double> partitionShares) {
+        this.name = name;
+        this.component = Primitive.Kind.ADAPTIVE_LIMITER.label() + " '" + name + "'";
+        this.entry = entry;
+        this.clock = clock;
+        this.algorithm = algorithm;
+        this.rule = LimitRule.of(algorithm);
+        this.minLimit = minLimit;
+        this.maxLimit = maxLimit;
+        this.windowNanos = windowMin.toNanos();
+        this.maxWindowNanos = windowNanos > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : windowNanos * 10;
+        this.minSamples = minSamples;
+        this.partitions = partitionShares.keySet().toArray(new String[0]);
+        this.shares = new double[partitions.length];
+        for (int i = 0; i < partitions.length; i++) {
+            shares[i] = partitionShares.get(partitions[i]);
+        }
+        this.partitionInFlight = new int[partitions.length];
+        this.estimate = Math.max(minLimit, Math.min(maxLimit, initialLimit));
+        this.limit = (int) estimate;
+        this.windowStart = clock.nanoTime();
+        if (rule.probeDue()) {
+            startProbe(windowStart);
+        }
+    }
+
+    /** Guarded by lock: pins the limit to the minimum for a window whose calls start from now. */
+    private void startProbe(long now) {
+        probing = true;
+        probeStart = now;
+        limit = minLimit;
+    }
+
+    // ------------------------------------------------------------------------------------ permits
+
+    @Override
+    public Optional<Permit> tryAcquirePermit() {
+        return tryAcquire(-1);
+    }
+
+    @Override
+    public Optional<Permit> tryAcquirePermit(String partition) {
+        return tryAcquire(partitionIndex(partition));
+    }
+
+    @Override
+    public Permit acquirePermit(Context ctx) throws InterruptedException {
+        return acquire(ctx, -1);
+    }
+
+    @Override
+    public Permit acquirePermit(Context ctx, String partition) throws InterruptedException {
+        return acquire(ctx, partitionIndex(partition));
+    }
+
+    private int partitionIndex(String partition) {
+        for (int i = 0; i < partitions.length; i++) {
+            if (partitions[i].equals(partition)) {
+                return i;
+            }
+        }
+        throw new InvalidConfigException(component, "partition", partition,
+                partitions.length == 0 ? "is not a partition: this limiter has none"
+                        : "is not a partition of this limiter (" + String.join(", ", partitions) + ")",
+                "name a partition given to the builder, or take a permit without one");
+    }
+
+    private Optional<Permit> tryAcquire(int partition) {
+        lock.lock();
+        try {
+            ensureOpen("tryAcquirePermit");
+            if (fits(partition) && !waiterAhead(partition)) {
+                return Optional.of(grant(partition));
+            }
+            rejected++;
+            return Optional.empty();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Permit acquire(Context ctx, int partition) throws InterruptedException {
+        if (ctx == null) {
+            throw new InvalidConfigException(component, "ctx", null, "must not be null",
+                    "pass Context.background() to wait without a deadline");
+        }
+        ctx.throwIfDone();
+        ContextWait wait = null;
+        Waiter me = null;
+        lock.lockInterruptibly();
+        try {
+            ensureOpen("acquirePermit");
+            if (fits(partition) && !waiterAhead(partition)) {
+                return grant(partition);
+            }
+            me = new Waiter(partition);
+            waiters.addLast(me);
+            wait = new ContextWait(ctx, lock, changed);
+            while (!me.granted) {
+                if (closed) {
+                    throw closedException("acquirePermit");
+                }
+                wait.await(() -> false); // grants are signalled to all: nothing to pass on
+            }
+            return new AdaptivePermit(this, partition, clock.nanoTime());
+        } catch (RuntimeException | InterruptedException | Error e) {
+            if (me != null) {
+                if (me.granted) {
+                    release(partition); // granted as it gave up: give the permit back
+                } else {
+                    waiters.remove(me);
+                }
+            }
+            throw e;
+        } finally {
+            lock.unlock();
+            ContextWait.close(wait);
+        }
+    }
+
+    /** Guarded by lock: whether a permit of {@code partition} (-1: none) fits now. */
+    private boolean fits(int partition) {
+        return inFlight < limit && (partition < 0 || partitionInFlight[partition] < cap(partition));
+    }
+
+    /** Guarded by lock. */
+    private int cap(int partition) {
+        return Math.max(1, (int) Math.floor(limit * shares[partition]));
+    }
+
+    /** Guarded by lock: whether a waiter of the same partition came first (no barging). */
+    private boolean waiterAhead(int partition) {
+        for (Waiter w : waiters) {
+            if (w.partition == partition) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Guarded by lock: counts a permit and returns it. */
+    private Permit grant(int partition) {
+        take(partition);
+        return new AdaptivePermit(this, partition, clock.nanoTime());
+    }
+
+    /** Guarded by lock. */
+    private void take(int partition) {
+        inFlight++;
+        if (partition >= 0) {
+            partitionInFlight[partition]++;
+        }
+        acquired++;
+        windowMaxInFlight = Math.max(windowMaxInFlight, inFlight);
+    }
+
+    /** Guarded by lock: a permit comes back; waiters that now fit are granted. */
+    private void release(int partition) {
+        inFlight--;
+        if (partition >= 0) {
+            partitionInFlight[partition]--;
+        }
+        grantWaiters();
+    }
+
+    /** Guarded by lock. */
+    private void grantWaiters() {
+        boolean any = false;
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext() && inFlight < limit;) {
+            Waiter w = it.next();
+            if (fits(w.partition)) {
+                it.remove();
+                take(w.partition);
+                w.granted = true;
+                any = true;
+            }
+        }
+        if (any) {
+            changed.signalAll();
+        }
+    }
+
+    enum Outcome { SUCCESS, DROPPED, IGNORED }
+
+    /** A permit's first outcome: the permit comes back, the window counts the outcome. */
+    void complete(int partition, long startNanos, Outcome outcome) {
+        long now = clock.nanoTime();
+        lock.lock();
+        try {
+            switch (outcome) {
+                case SUCCESS:
+                    succeeded++;
+                    break;
+                case DROPPED:
+                    dropped++;
+                    break;
+                default:
+                    ignored++;
+                    break;
+            }
+            // A call granted before the current probe says nothing of the no-load latency.
+            boolean counts = outcome != Outcome.IGNORED && !(probing && startNanos - probeStart < 0);
+            if (counts) {
+                if (outcome == Outcome.SUCCESS) {
+                    long latency = Math.max(0, now - startNanos);
+                    windowSamples++;
+                    windowLatencySum += latency;
+                    windowMinLatency = Math.min(windowMinLatency, latency);
+                    windowMaxLatency = Math.max(windowMaxLatency, latency);
+                } else {
+                    windowDrops++;
+                }
+                long length = now - windowStart;
+                long outcomes = windowSamples + windowDrops;
+                if (length >= windowNanos && outcomes >= minSamples || length >= maxWindowNanos) {
+                    endWindow(now);
+                }
+            }
+            release(partition);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Guarded by lock: the algorithm moves the limit; a new window starts. */
+    private void endWindow(long now) {
+        double average = windowSamples == 0 ? 0 : windowLatencySum / windowSamples;
+        LimitRule.Window w = new LimitRule.Window(windowSamples, average, windowDrops, windowMaxInFlight,
+                windowMinLatency, windowMaxLatency);
+        boolean probe = probing;
+        if (probing) {
+            rule.probed(w); // the estimate was kept aside during the probe
+            probing = false;
+        } else {
+            estimate = Math.max(minLimit, Math.min(maxLimit, rule.next(estimate, w)));
+        }
+        limit = (int) estimate;
+        if (rule.probeDue()) {
+            startProbe(now);
+        }
+        windows++;
+        if (windowSamples > 0) {
+            lastLatency = average;
+        }
+        history.addLast(new LimitChange(clock.instant(), limit, Duration.ofNanos((long) average), windowSamples,
+                windowDrops, windowMaxInFlight, probe));
+        if (history.size() > HISTORY) {
+            history.removeFirst();
+        }
+        windowStart = now;
+        windowSamples = 0;
+        windowLatencySum = 0;
+        windowMinLatency = Long.MAX_VALUE;
+        windowMaxLatency = 0;
+        windowDrops = 0;
+        windowMaxInFlight = inFlight;
+    }
+
+    // ------------------------------------------------------------------------------------ figures
+
+    @Override
+    public int limit() {
+        lock.lock();
+        try {
+            return limit;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void setLimit(int newLimit) {
+        if (newLimit < minLimit || newLimit > maxLimit) {
+            throw new InvalidConfigException(component, "limit", newLimit,
+                    "must be from minLimit " + minLimit + " to maxLimit " + maxLimit,
+                    "the algorithm moves the limit between these bounds");
+        }
+        lock.lock();
+        try {
+            ensureOpen("setLimit");
+            estimate = newLimit;
+            if (!probing) {
+                limit = newLimit;
+            }
+            grantWaiters();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public AdaptiveAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    @Override
+    public List<LimitChange> history() {
+        lock.lock();
+        try {
+            return List.copyOf(new ArrayList<>(history));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public AdaptiveLimiterStats stats() {
+        lock.lock();
+        try {
+            return new AdaptiveLimiterStats(algorithm.label(), limit, minLimit, maxLimit, inFlight, waiters.size(),
+                    acquired, rejected, succeeded, dropped, ignored, windows,
+                    Duration.ofNanos((long) rule.noLoadNanos()), Duration.ofNanos((long) lastLatency), probing);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.ADAPTIVE_LIMITER;
+    }
+
+    /** Guarded by lock. */
+    private void ensureOpen(String operation) {
+        if (closed) {
+            throw closedException(operation);
+        }
+    }
+
+    private ClosedException closedException(String operation) {
+        return new ClosedException(component + " is closed: " + operation + " refused");
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        entry.release();
+    }
+
+    @Override
+    public String toString() {
+        return component + "[" + algorithm.label() + ", limit=" + limit() + "]";
+    }
+
+    /** A permit of this limiter; its first outcome completes it (CAS), later ones do nothing. */
+    private static final class AdaptivePermit implements Permit {
+        private final AdaptiveLimiterImpl limiter;
+        private final int partition;
+        private final long startNanos;
+        private final AtomicBoolean done = new AtomicBoolean();
+
+        AdaptivePermit(AdaptiveLimiterImpl limiter, int partition, long startNanos) {
+            this.limiter = limiter;
+            this.partition = partition;
+            this.startNanos = startNanos;
+        }
+
+        private void complete(Outcome outcome) {
+            if (done.compareAndSet(false, true)) {
+                limiter.complete(partition, startNanos, outcome);
+            }
+        }
+
+        @Override
+        public void success() {
+            complete(Outcome.SUCCESS);
+        }
+
+        @Override
+        public void dropped() {
+            complete(Outcome.DROPPED);
+        }
+
+        @Override
+        public void ignore() {
+            complete(Outcome.IGNORED);
+        }
+
+        @Override
+        public void close() {
+            complete(Outcome.IGNORED);
+        }
+
+        @Override
+        public String toString() {
+            return "Permit[" + limiter.name + (done.get() ? ", completed]" : "]");
+        }
+    }
+}

@@ -1,0 +1,288 @@
+package goflow.impl.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.ClosedException;
+import goflow.api.InvalidConfigException;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.CancelledException;
+import goflow.api.context.Context;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pool.TaskResult;
+import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.AdaptiveLimiterStats;
+import goflow.api.ratelimit.AimdLimit;
+import goflow.api.ratelimit.ConcurrencyLimiter;
+import goflow.api.ratelimit.GradientLimit;
+import goflow.api.ratelimit.Permit;
+import goflow.api.ratelimit.VegasLimit;
+import goflow.api.testing.ManualClock;
+import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.Eventually;
+import goflow.impl.testing.NoThreadLeaks;
+
+/** The adaptive limiter's contract: permits, outcomes, partitions, validation, the gate in a pool and a stage. */
+class AdaptiveLimiterTest extends NoThreadLeaks.LeakCheckedTest {
+    private final ManualClock clock = new ManualClock();
+    private final GoFlowImpl goflow = new GoFlowImpl(clock, "test");
+    private final Context background = Context.background(clock);
+
+    @AfterEach
+    void close() {
+        goflow.close();
+    }
+
+    private AdaptiveLimiter fixedAt(int limit) {
+        // min = max: the algorithm cannot move it, so the tests see the permit logic alone
+        return goflow.adaptiveLimiter().algorithm(AimdLimit.defaults()).initialLimit(limit).minLimit(limit)
+                .maxLimit(limit).window(Duration.ofMillis(100), 1).build();
+    }
+
+    @Test
+    void permitsAreCountedAndEachOutcomeReleasesExactlyOnce() throws InterruptedException {
+        AdaptiveLimiter l = fixedAt(2);
+        Permit a = l.acquirePermit(background);
+        Permit b = l.tryAcquirePermit().orElseThrow();
+        assertEquals(Optional.empty(), l.tryAcquirePermit());
+        assertEquals(2, l.inFlight());
+        a.success();
+        a.success();
+        a.dropped();
+        a.close();
+        assertEquals(1, l.inFlight(), "a second outcome, or a close after one, releases nothing more");
+        b.close();
+        assertEquals(0, l.inFlight());
+        AdaptiveLimiterStats s = l.stats();
+        assertEquals(2, s.acquired());
+        assertEquals(1, s.rejected());
+        assertEquals(1, s.succeeded());
+        assertEquals(1, s.ignored(), "close without an outcome is an ignored call");
+        assertEquals(0, s.dropped());
+    }
+
+    @Test
+    void droppedCallsDoNotDistortTheLatencySamples() {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(VegasLimit.defaults()).initialLimit(10).minLimit(1)
+                .maxLimit(100).window(Duration.ofMillis(100), 10).build();
+        for (int round = 0; round < 20; round++) {
+            List<Permit> ok = new ArrayList<>();
+            List<Permit> timedOut = new ArrayList<>();
+            for (int i = 0; i < 10 && l.inFlight() < l.limit(); i++) {
+                ok.add(l.tryAcquirePermit().orElseThrow());
+            }
+            for (int i = 0; i < 5 && l.inFlight() < l.limit(); i++) {
+                timedOut.add(l.tryAcquirePermit().orElseThrow());
+            }
+            clock.advance(Duration.ofMillis(10));
+            ok.forEach(Permit::success); // 10 ms each
+            clock.advance(Duration.ofSeconds(1));
+            timedOut.forEach(Permit::dropped); // gave up after a second: no latency sample
+        }
+        AdaptiveLimiterStats s = l.stats();
+        assertTrue(s.windows() > 5, s.toString());
+        assertTrue(s.dropped() > 0, s.toString());
+        assertEquals(Duration.ofMillis(10), s.lastLatency(), "only the successes' latency: " + s);
+        assertEquals(Duration.ofMillis(10), s.noLoadLatency(), s.toString());
+    }
+
+    @Test
+    void aPartitionCannotTakeTheCapacityOfTheOthers() throws InterruptedException {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(AimdLimit.defaults()).initialLimit(10).minLimit(10)
+                .maxLimit(10).partition("batch", 0.2).partition("interactive", 0.8).build();
+        List<Permit> batch = new ArrayList<>();
+        Optional<Permit> p;
+        while ((p = l.tryAcquirePermit("batch")).isPresent()) {
+            batch.add(p.get());
+        }
+        assertEquals(2, batch.size(), "batch holds at most floor(10 × 0.2)");
+        List<Permit> interactive = new ArrayList<>();
+        while ((p = l.tryAcquirePermit("interactive")).isPresent()) {
+            interactive.add(p.get());
+        }
+        assertEquals(8, interactive.size(), "interactive still gets its 8");
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> l.tryAcquirePermit("bulk"));
+        assertTrue(e.getMessage().contains("partition=\"bulk\"") && e.getMessage().contains("batch, interactive"),
+                e.getMessage());
+        // a batch waiter is served when a batch permit comes back, not by an interactive one
+        CompletableFuture<Permit> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                return l.acquirePermit(background, "batch");
+            } catch (InterruptedException ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+        Eventually.until(() -> l.stats().waiting() == 1);
+        interactive.get(0).success();
+        assertFalse(waiter.isDone());
+        batch.get(0).success();
+        Permit got = waiter.join();
+        assertEquals(2, l.stats().inFlight() - interactive.size() + 1);
+        got.close();
+        batch.get(1).close();
+        interactive.forEach(Permit::close);
+        assertEquals(0, l.inFlight());
+    }
+
+    @Test
+    void aWaiterEndsWithItsContextAndGivesBackAPermitGrantedAsItGaveUp() throws Exception {
+        AdaptiveLimiter l = fixedAt(1);
+        Permit held = l.acquirePermit(background);
+        CancellableContext ctx = background.withCancel();
+        CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                l.acquirePermit(ctx).close();
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        Eventually.until(() -> l.stats().waiting() == 1);
+        ctx.cancel();
+        assertInstanceOf(CancelledException.class, waiter.get(30, TimeUnit.SECONDS));
+        assertEquals(0, l.stats().waiting());
+        held.success();
+        assertEquals(0, l.inFlight(), "no permit lost or leaked");
+        assertTrue(l.tryAcquirePermit().isPresent());
+    }
+
+    @Test
+    void aClosedLimiterRefusesAndWakesItsWaiters() throws Exception {
+        AdaptiveLimiter l = fixedAt(1);
+        Permit held = l.acquirePermit(background);
+        CompletableFuture<Throwable> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                l.acquirePermit(background);
+                return null;
+            } catch (Throwable t) {
+                return t;
+            }
+        });
+        Eventually.until(() -> l.stats().waiting() == 1);
+        l.close();
+        assertInstanceOf(ClosedException.class, waiter.get(30, TimeUnit.SECONDS));
+        assertThrows(ClosedException.class, l::tryAcquirePermit);
+        held.success(); // an outcome after close still releases, quietly
+        assertEquals(0, l.inFlight());
+    }
+
+    @Test
+    void theBuilderValidatesEachSettingNamingIt() {
+        assertMessage("adaptive-limiter: invalid maxLimit=3 (must not be below minLimit 5)", () -> goflow.adaptiveLimiter()
+                .minLimit(5).maxLimit(3).build());
+        assertMessage("adaptive-limiter: invalid initialLimit=0", () -> goflow.adaptiveLimiter().initialLimit(0));
+        assertMessage("adaptive-limiter: invalid partition batch share=1.5 (must be in (0, 1])",
+                () -> goflow.adaptiveLimiter().partition("batch", 1.5));
+        assertMessage("adaptive-limiter: invalid partition=\"batch\" (is given twice)",
+                () -> goflow.adaptiveLimiter().partition("batch", 0.5).partition("batch", 0.2));
+        assertMessage("aimd-limit: invalid backoffRatio=1.0", () -> new AimdLimit(1.0, 1, Duration.ofSeconds(1)));
+        assertMessage("vegas-limit: invalid beta=2.0 (must be a number above alpha (3.0))", () -> new VegasLimit(3, 2));
+        assertMessage("gradient-limit: invalid buffer=-0.1", () -> new GradientLimit(-0.1, 10));
+        assertMessage("gradient-limit: invalid refreshWindows=1", () -> new GradientLimit(0.2, 1));
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(AimdLimit.defaults()).minLimit(2).maxLimit(8).build();
+        assertMessage("invalid limit=9 (must be from minLimit 2 to maxLimit 8)", () -> l.setLimit(9));
+        assertEquals(8, l.limit(), "the initial 20 clamped to the maximum");
+        AdaptiveLimiter g = goflow.adaptiveLimiter().minLimit(2).maxLimit(8).build();
+        assertEquals("gradient", g.algorithm().label());
+        assertTrue(g.stats().probing(), "the gradient limiter starts by measuring the no-load latency");
+        assertEquals(2, g.limit(), "at its minimum while it probes");
+    }
+
+    private static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, call);
+        assertTrue(e.getMessage().contains(part), () -> "'" + e.getMessage() + "' lacks '" + part + "'");
+    }
+
+    @Test
+    void theGateOfAPoolsTasksAndOfAPipelineStage() throws Exception {
+        AdaptiveLimiter gate = fixedAt(2);
+        WorkerPool pool = goflow.workerPool().workers(4).build();
+        List<CompletableFuture<TaskResult<Integer>>> results = new ArrayList<>();
+        int[] running = new int[1];
+        int[] most = new int[1];
+        Object monitor = new Object();
+        for (int i = 0; i < 12; i++) {
+            int n = i;
+            results.add(pool.submit(background, c -> gate.call(c, cc -> {
+                synchronized (monitor) {
+                    most[0] = Math.max(most[0], ++running[0]);
+                }
+                Thread.onSpinWait();
+                synchronized (monitor) {
+                    running[0]--;
+                }
+                return n * 2;
+            })));
+        }
+        for (int i = 0; i < 12; i++) {
+            assertEquals(i * 2, results.get(i).get(30, TimeUnit.SECONDS).value());
+        }
+        assertTrue(most[0] <= 2, "at most the gate's limit at once: " + most[0]);
+        assertEquals(12, gate.stats().succeeded());
+
+        Pipeline<String, Integer> p = goflow.pipeline("gated").input(String.class).stageWithContext("len",
+                (c, in) -> gate.call(c, cc -> in.length())).build();
+        assertEquals(5, p.execute(background, "hello").output());
+        assertEquals(13, gate.stats().succeeded());
+
+        // a timeout in the call is a drop; any other failure is ignored; both are thrown on
+        assertThrows(TimeoutException.class, () -> gate.call(background, c -> {
+            throw new TimeoutException("backend too slow");
+        }));
+        assertThrows(IllegalStateException.class, () -> gate.call(background, c -> {
+            throw new IllegalStateException("bad request");
+        }));
+        assertEquals(1, gate.stats().dropped());
+        assertEquals(1, gate.stats().ignored());
+        assertEquals(0, gate.inFlight());
+    }
+
+    @Test
+    void aFixedConcurrencyLimiterIsAGateToo() throws Exception {
+        ConcurrencyLimiter fixed = goflow.concurrencyLimiter().capacity(1).build();
+        Permit p = fixed.acquirePermit(background);
+        assertEquals(Optional.empty(), fixed.tryAcquirePermit());
+        p.dropped();
+        p.success();
+        assertEquals(0, fixed.inUse(), "released once");
+        assertEquals(Integer.valueOf(7), fixed.call(background, c -> 7));
+        assertEquals(1, fixed.available());
+    }
+
+    @Test
+    void theHistoryKeepsTheLastWindowsWithWhatEachSaw() {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(AimdLimit.withTimeout(Duration.ofMillis(50)))
+                .initialLimit(4).minLimit(1).maxLimit(100).window(Duration.ofMillis(10), 1).build();
+        for (int i = 0; i < 80; i++) {
+            List<Permit> ps = new ArrayList<>();
+            Optional<Permit> p;
+            while ((p = l.tryAcquirePermit()).isPresent()) {
+                ps.add(p.get());
+            }
+            clock.advance(Duration.ofMillis(10));
+            ps.forEach(Permit::success);
+        }
+        assertEquals(60, l.history().size());
+        assertEquals(l.limit(), l.history().get(59).limit());
+        assertTrue(l.history().get(59).limit() > l.history().get(0).limit(), "AIMD grows without drops");
+        assertEquals(Duration.ofMillis(10), l.history().get(59).latency());
+        assertThrows(UnsupportedOperationException.class, () -> l.history().clear());
+        assertEquals("adaptive-limiter", l.kind().label());
+        assertTrue(l.stats().toMap().containsKey("noLoadLatency"));
+    }
+}
