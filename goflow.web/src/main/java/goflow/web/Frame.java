@@ -44,7 +44,7 @@ record Frame(long nanos, Instant at, List<Row> rows) {
      */
     record Row(PrimitiveInfo info, Map<String, Object> figures) {
         Row {
-            figures = Map.copyOf(figures);
+            figures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(figures)); // order kept
         }
 
         /** The identity of a primitive across frames: its name and owner. */

@@ -147,7 +147,7 @@
     body2.appendChild(charts);
     if (p.stages) { body2.appendChild(stages(p)); }
     var details = el('details');
-    details.open = c.open === undefined ? true : c.open;
+    details.open = c.open === true;
     details.addEventListener('toggle', function () { c.open = details.open; });
     details.appendChild(el('summary', null, 'figures'));
     details.appendChild(figures(p));
