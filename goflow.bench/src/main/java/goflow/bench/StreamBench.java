@@ -24,7 +24,8 @@ import goflow.api.context.Context;
  * Stream chains against sequential {@code java.util.stream} over lists of boxed integers.
  * {@code filterMapReduce}: filter(even), map(×3), reduce(sum). {@code sortedDistinct}: distinct()
  * then sorted() then count over a shuffled list with 50 % duplicates ({@code i % (n/2)}, the Go
- * reference's {@code BenchmarkDistinct} fixture). {@code goChain}: the Go reference's
+ * reference's {@code BenchmarkDistinct} fixture); {@code sortedThenDistinct}: the same with sorted()
+ * first, where distinct needs no set. {@code goChain}: the Go reference's
  * {@code BenchmarkChainedOperations}: filter(even), map(×2), filter(&gt;100), to a list.
  *
  * <p>Run: {@code java -jar goflow.bench/target/benchmarks.jar StreamBench -prof gc}
@@ -75,6 +76,15 @@ public class StreamBench {
             return duplicates.stream().distinct().sorted().count();
         }
         return goflow.stream(duplicates).distinct().sorted().count(ctx);
+    }
+
+    /** {@code sorted()} then {@code distinct()}: distinct over a sorted stream compares neighbours (no set). */
+    @Benchmark
+    public long sortedThenDistinct() throws InterruptedException {
+        if (impl.equals("jdk")) {
+            return duplicates.stream().sorted().distinct().count();
+        }
+        return goflow.stream(duplicates).sorted().distinct().count(ctx);
     }
 
     @Benchmark

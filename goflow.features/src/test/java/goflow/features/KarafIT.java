@@ -128,6 +128,12 @@ class KarafIT {
         assertTrue(sources.contains("counter") && sources.contains("lines"), sources);
         String stream = karaf.run("goflow:stream counter 3");
         assertTrue(stream.matches("(?s)#\\s+element\\n1\\s+1\\n2\\s+2\\n3\\s+3\\n"), stream);
+        // Karaf's help runs the command with --help and shows what it prints
+        String help = karaf.run("help goflow:stats");
+        assertTrue(help.contains("goflow:stats <name>") && help.contains("show every statistic of one primitive")
+                && help.contains("show every live goflow primitive with its statistics"), help);
+        String rateHelp = karaf.run("goflow:rate --help");
+        assertTrue(rateHelp.contains("goflow:rate <name> <eventsPerSecond>"), rateHelp);
     }
 
     @Test

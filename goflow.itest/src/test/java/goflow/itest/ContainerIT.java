@@ -192,7 +192,7 @@ class ContainerIT {
         Path log = dir.resolve("log/goflow.log");
         assertTrue(Files.isRegularFile(log), () -> "no " + log + "; console:\n" + console);
         String logged = Files.readString(log, StandardCharsets.UTF_8);
-        assertTrue(logged.matches("(?s).*\\R?\\d{4}-\\d\\d-\\d\\dT[0-9:.]+\\S* INFO goflow\\.impl\\.osgi\\.Configured - "
+        assertTrue(logged.matches("(?s).*\\R?\\d{4}-\\d\\d-\\d\\dT[0-9:.]+\\S* INFO goflow\\.impl\\.osgi\\.Configured - (goflow: )?"
                 + "configuration goflow\\.pipeline~demo-orders created pipeline 'demo-orders'\\R.*"), logged);
         assertTrue(logged.contains("INFO goflow.container.Activator - goflow: created "), logged);
     }

@@ -76,6 +76,18 @@ public final class ControlCommands {
     }
 
     /**
+     * Prints the usage of {@code goflow:rate} for {@code --help} (see {@link Usage}).
+     *
+     * @param help {@code --help} or {@code -h}
+     * @throws IllegalArgumentException for any other argument
+     */
+    @Usage.HelpOnly
+    @Descriptor("print this command's usage (--help or -h)")
+    public void rate(@Descriptor("--help or -h") String help) {
+        Usage.helpOnly(help, ControlCommands.class, "rate");
+    }
+
+    /**
      * Changes a rate limiter's burst.
      *
      * @param name the limiter
@@ -90,6 +102,18 @@ public final class ControlCommands {
         long before = limiter.burst();
         limiter.setBurst(value);
         return changed(limiter, "burst", before, limiter.burst());
+    }
+
+    /**
+     * Prints the usage of {@code goflow:burst} for {@code --help} (see {@link Usage}).
+     *
+     * @param help {@code --help} or {@code -h}
+     * @throws IllegalArgumentException for any other argument
+     */
+    @Usage.HelpOnly
+    @Descriptor("print this command's usage (--help or -h)")
+    public void burst(@Descriptor("--help or -h") String help) {
+        Usage.helpOnly(help, ControlCommands.class, "burst");
     }
 
     /**
@@ -123,6 +147,18 @@ public final class ControlCommands {
     }
 
     /**
+     * Prints the usage of {@code goflow:capacity} for {@code --help} (see {@link Usage}).
+     *
+     * @param help {@code --help} or {@code -h}
+     * @throws IllegalArgumentException for any other argument
+     */
+    @Usage.HelpOnly
+    @Descriptor("print this command's usage (--help or -h)")
+    public void capacity(@Descriptor("--help or -h") String help) {
+        Usage.helpOnly(help, ControlCommands.class, "capacity");
+    }
+
+    /**
      * Changes a worker pool's number of workers.
      *
      * @param name the pool
@@ -137,6 +173,18 @@ public final class ControlCommands {
         int before = pool.workers();
         pool.setWorkers(value);
         return changed(pool, "workers", before, pool.workers());
+    }
+
+    /**
+     * Prints the usage of {@code goflow:resize} for {@code --help} (see {@link Usage}).
+     *
+     * @param help {@code --help} or {@code -h}
+     * @throws IllegalArgumentException for any other argument
+     */
+    @Usage.HelpOnly
+    @Descriptor("print this command's usage (--help or -h)")
+    public void resize(@Descriptor("--help or -h") String help) {
+        Usage.helpOnly(help, ControlCommands.class, "resize");
     }
 
     private static boolean hasCapacity(Primitive p) {

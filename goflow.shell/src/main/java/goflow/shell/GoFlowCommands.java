@@ -112,6 +112,10 @@ public final class GoFlowCommands {
      */
     @Descriptor("show every statistic of one primitive")
     public String stats(@Descriptor("the primitive's name") String name) {
+        if (Usage.asked(name)) {
+            Usage.print(System.out, GoFlowCommands.class, "stats");
+            return null;
+        }
         List<PrimitiveInfo> all = registry.snapshot();
         Optional<PrimitiveInfo> row = all.stream().filter(r -> r.name().equals(name)).findFirst();
         if (row.isEmpty()) {
@@ -188,6 +192,10 @@ public final class GoFlowCommands {
      */
     @Descriptor("show every statistic of one worker pool")
     public String pools(@Descriptor("the pool's name") String name) {
+        if (Usage.asked(name)) {
+            Usage.print(System.out, GoFlowCommands.class, "pools");
+            return null;
+        }
         Result<PrimitiveInfo> r = one(Primitive.Family.POOL, "worker pool", name);
         return r.value() == null ? r.message() : statisticsTable(r.value());
     }
@@ -210,6 +218,10 @@ public final class GoFlowCommands {
      */
     @Descriptor("show every statistic of one rate or concurrency limiter")
     public String limiters(@Descriptor("the limiter's name") String name) {
+        if (Usage.asked(name)) {
+            Usage.print(System.out, GoFlowCommands.class, "limiters");
+            return null;
+        }
         Result<PrimitiveInfo> r = one(Primitive.Family.LIMITER, "limiter", name);
         return r.value() == null ? r.message() : statisticsTable(r.value());
     }
@@ -277,6 +289,10 @@ public final class GoFlowCommands {
      */
     @Descriptor("show one pipeline's statistics with a row per stage")
     public String pipelines(@Descriptor("the pipeline's name") String name) {
+        if (Usage.asked(name)) {
+            Usage.print(System.out, GoFlowCommands.class, "pipelines");
+            return null;
+        }
         Result<PrimitiveInfo> row = one(Primitive.Family.PIPELINE, "pipeline", name);
         if (row.value() == null) {
             return row.message();
@@ -320,6 +336,10 @@ public final class GoFlowCommands {
      */
     @Descriptor("show every statistic of one scheduler and a row per scheduled task")
     public String schedules(@Descriptor("the scheduler's name") String name) {
+        if (Usage.asked(name)) {
+            Usage.print(System.out, GoFlowCommands.class, "schedules");
+            return null;
+        }
         Result<PrimitiveInfo> r = one(Primitive.Family.SCHEDULER, "scheduler", name);
         if (r.value() == null) {
             return r.message();
@@ -347,6 +367,18 @@ public final class GoFlowCommands {
     @Descriptor("list the pipeline stage plugins (services with goflow.stage.name)")
     public String stages() {
         return plugins(PluginLister.STAGE_NAME, "stage");
+    }
+
+    /**
+     * Prints the usage of {@code goflow:stages} for {@code --help} (see {@link Usage}).
+     *
+     * @param help {@code --help} or {@code -h}
+     * @throws IllegalArgumentException for any other argument
+     */
+    @Usage.HelpOnly
+    @Descriptor("print this command's usage (--help or -h)")
+    public void stages(@Descriptor("--help or -h") String help) {
+        Usage.helpOnly(help, GoFlowCommands.class, "stages");
     }
 
     /**
@@ -378,6 +410,18 @@ public final class GoFlowCommands {
         rows.sort(Comparator.comparing(r -> (String) r.get(0)));
         rows.forEach(t::row);
         return t.toString();
+    }
+
+    /**
+     * Prints the usage of {@code goflow:sources} for {@code --help} (see {@link Usage}).
+     *
+     * @param help {@code --help} or {@code -h}
+     * @throws IllegalArgumentException for any other argument
+     */
+    @Usage.HelpOnly
+    @Descriptor("print this command's usage (--help or -h)")
+    public void sources(@Descriptor("--help or -h") String help) {
+        Usage.helpOnly(help, GoFlowCommands.class, "sources");
     }
 
     /** One row of {@link #sources()}: a plugin service, or a name that has statistics but no service now. */

@@ -82,6 +82,18 @@ public final class RunCommands {
         return sb.append(stages).toString();
     }
 
+    /**
+     * Prints the usage of {@code goflow:run} for {@code --help} (see {@link Usage}).
+     *
+     * @param help {@code --help} or {@code -h}
+     * @throws IllegalArgumentException for any other argument
+     */
+    @Usage.HelpOnly
+    @Descriptor("print this command's usage (--help or -h)")
+    public void run(@Descriptor("--help or -h") String help) {
+        Usage.helpOnly(help, RunCommands.class, "run");
+    }
+
     private IllegalArgumentException missingPipeline(String name) {
         List<String> known = new ArrayList<>();
         for (Primitive p : registry.primitives()) {
@@ -106,6 +118,18 @@ public final class RunCommands {
     public void stream(@Descriptor("the source's name") String source,
             @Descriptor("how many elements at most, a whole number from 1 to " + MAX_LIMIT) String limit) {
         stream(System.out, source, limit);
+    }
+
+    /**
+     * Prints the usage of {@code goflow:stream} for {@code --help} (see {@link Usage}).
+     *
+     * @param help {@code --help} or {@code -h}
+     * @throws IllegalArgumentException for any other argument
+     */
+    @Usage.HelpOnly
+    @Descriptor("print this command's usage (--help or -h)")
+    public void stream(@Descriptor("--help or -h") String help) {
+        Usage.helpOnly(help, RunCommands.class, "stream");
     }
 
     /**

@@ -13,7 +13,7 @@ import goflow.api.channel.ChannelFullException;
 import goflow.api.channel.ChannelStats;
 import goflow.api.channel.OverflowStrategy;
 import goflow.api.context.Context;
-import goflow.impl.internal.ContextWaker;
+import goflow.impl.internal.ContextWait;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**
@@ -28,14 +28,13 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
     /*
      * Implementation notes.
      *
-     * Waiting: a blocked send or receive waits on its condition. To be woken when its context ends
-     * it registers a ContextWaker with ctx.onDone; the waker sets its own flag and signals the condition
-     * under the lock. The waiter checks that flag (never ctx.isDone(), which may run other
-     * contexts' callbacks) while holding the lock, and calls into the context only after releasing
-     * it, so no context callback ever runs while this channel's lock is held by the same thread.
+     * Waiting: a blocked send or receive waits on its condition through a ContextWait, which wakes
+     * it when its context ends and never runs a context callback while this channel's lock is held
+     * (see ContextWait for the protocol).
      *
      * Signals: one signal per enqueue/dequeue. A waiter that leaves without taking what it was
-     * signalled for (cancelled, interrupted) passes the signal on.
+     * signalled for (cancelled, interrupted) passes the signal on when there is still room (send)
+     * or a value (receive).
      *
      * Callbacks: dropped values are collected under the lock and handed to onDrop after unlock.
      */
@@ -82,69 +81,44 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
         Objects.requireNonNull(ctx, "ctx");
         Objects.requireNonNull(value, "value");
         ctx.throwIfDone();
-        ContextWaker waker = null;
+        ContextWait wait = null;
         T evicted = null;
-        boolean counted = false;
+        lock.lockInterruptibly();
         try {
             while (true) {
-                lock.lockInterruptibly();
-                try {
-                    while (true) {
-                        checkOpenForSend();
-                        if (count < items.length) {
-                            enqueue(value);
-                            return true;
-                        }
-                        switch (strategy) {
-                            case DROP_NEWEST:
-                                sent++;
-                                dropped++;
-                                evicted = value;
-                                return false;
-                            case DROP_OLDEST:
-                                evicted = dequeue();
-                                dropped++;
-                                enqueue(value);
-                                return true;
-                            case ERROR:
-                                rejected++;
-                                throw new ChannelFullException("channel '" + name + "' is full (capacity "
-                                        + items.length + "): the value was not sent");
-                            case BLOCK:
-                            default:
-                                break;
-                        }
-                        if (!counted) {
-                            blockedSends++;
-                            counted = true;
-                        }
-                        if (waker == null) {
-                            break; // register the waker outside the lock, then wait
-                        }
-                        if (waker.fired()) {
-                            passOn(notFull, count < items.length);
-                            break;
-                        }
-                        try {
-                            notFull.await();
-                        } catch (InterruptedException e) {
-                            passOn(notFull, count < items.length);
-                            throw e;
-                        }
-                    }
-                } finally {
-                    lock.unlock();
+                checkOpenForSend();
+                if (count < items.length) {
+                    enqueue(value);
+                    return true;
                 }
-                if (waker == null) {
-                    waker = ContextWaker.register(ctx, lock, notFull);
-                } else {
-                    ctx.throwIfDone();
+                switch (strategy) {
+                    case DROP_NEWEST:
+                        sent++;
+                        dropped++;
+                        evicted = value;
+                        return false;
+                    case DROP_OLDEST:
+                        evicted = dequeue();
+                        dropped++;
+                        enqueue(value);
+                        return true;
+                    case ERROR:
+                        rejected++;
+                        throw new ChannelFullException("channel '" + name + "' is full (capacity "
+                                + items.length + "): the value was not sent");
+                    case BLOCK:
+                    default:
+                        break;
                 }
+                if (wait == null) {
+                    blockedSends++;
+                    wait = new ContextWait(ctx, lock, notFull);
+                }
+                wait.await(this::hasRoom);
             }
         } finally {
-            if (waker != null) {
-                waker.close();
-            }
+            lock.unlock();
+            ContextWait.close(wait);
             if (evicted != null) {
                 fireDrop(evicted);
             }
@@ -189,47 +163,26 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
     public T receive(Context ctx) throws InterruptedException {
         Objects.requireNonNull(ctx, "ctx");
         ctx.throwIfDone();
-        ContextWaker waker = null;
+        ContextWait wait = null;
+        lock.lockInterruptibly();
         try {
             while (true) {
-                lock.lockInterruptibly();
-                try {
-                    while (true) {
-                        if (count > 0) {
-                            T v = dequeue();
-                            received++;
-                            return v;
-                        }
-                        if (closed) {
-                            throw drainedException();
-                        }
-                        if (waker == null) {
-                            break;
-                        }
-                        if (waker.fired()) {
-                            passOn(notEmpty, count > 0);
-                            break;
-                        }
-                        try {
-                            notEmpty.await();
-                        } catch (InterruptedException e) {
-                            passOn(notEmpty, count > 0);
-                            throw e;
-                        }
-                    }
-                } finally {
-                    lock.unlock();
+                if (count > 0) {
+                    T v = dequeue();
+                    received++;
+                    return v;
                 }
-                if (waker == null) {
-                    waker = ContextWaker.register(ctx, lock, notEmpty);
-                } else {
-                    ctx.throwIfDone();
+                if (closed) {
+                    throw drainedException();
                 }
+                if (wait == null) {
+                    wait = new ContextWait(ctx, lock, notEmpty);
+                }
+                wait.await(this::hasValues);
             }
         } finally {
-            if (waker != null) {
-                waker.close();
-            }
+            lock.unlock();
+            ContextWait.close(wait);
         }
     }
 
@@ -357,11 +310,14 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
         return new ClosedException("channel '" + name + "' is closed and drained: nothing left to receive");
     }
 
-    /** Requires lock: a waiter leaving without acting wakes another one if there is something to do. */
-    private static void passOn(Condition condition, boolean worthIt) {
-        if (worthIt) {
-            condition.signal();
-        }
+    /** Requires lock: whether a blocked send could enqueue now (a signal on notFull is worth passing on). */
+    private boolean hasRoom() {
+        return count < items.length;
+    }
+
+    /** Requires lock: whether a blocked receive could take a value now. */
+    private boolean hasValues() {
+        return count > 0;
     }
 
     private void fireDrop(T value) {

@@ -18,6 +18,7 @@ import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
 import goflow.api.context.DeadlineExceededException;
 import goflow.impl.internal.Check;
+import goflow.impl.internal.Durations;
 
 /**
  * The {@link Channels} utilities. Stateless apart from the links it starts, which it does not keep:
@@ -90,8 +91,8 @@ public final class ChannelsImpl implements Channels {
         Check.notNull(COMPONENT, "source", source);
         Check.notNull(COMPONENT, "target", target);
         Check.positive(COMPONENT, "maxSize", maxSize, "the largest number of values in one batch");
-        long waitNanos = Check.positive(COMPONENT, "maxWait", maxWait,
-                "how long a value waits for its batch to fill").toNanos();
+        long waitNanos = Durations.toNanosSaturated(Check.positive(COMPONENT, "maxWait", maxWait,
+                "how long a value waits for its batch to fill"));
         Link link = new Link("batch-" + source.name(), ctx, List.of(target));
         link.add(c -> {
             List<T> batch = new ArrayList<>(Math.min(maxSize, 1024));

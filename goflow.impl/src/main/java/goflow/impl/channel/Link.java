@@ -17,6 +17,7 @@ import goflow.api.channel.BackpressureChannel;
 import goflow.api.channel.ChannelLink;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
+import goflow.impl.internal.Durations;
 
 /**
  * A running {@link ChannelLink}: a fixed set of worker threads sharing one cancellable context.
@@ -129,12 +130,7 @@ final class Link implements ChannelLink {
     @Override
     public boolean awaitDone(Duration timeout) throws InterruptedException {
         try {
-            long nanos;
-            try {
-                nanos = Math.max(0, timeout.toNanos());
-            } catch (ArithmeticException tooLong) {
-                nanos = Long.MAX_VALUE;
-            }
+            long nanos = Math.max(0, Durations.toNanosSaturated(timeout));
             done.get(nanos, TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             return true;

@@ -183,7 +183,7 @@ public final class AsyncWriterBuilderImpl implements AsyncWriterBuilder {
         onError = onErrorSet;
         closeOutput = closeOutputSet == null || closeOutputSet;
         clock = clockSet == null ? defaultClock : clockSet;
-        Sink sink = stream != null ? Sink.of(stream) : Sink.of(writer, charset);
+        WriterOutput sink = stream != null ? WriterOutput.of(stream) : WriterOutput.of(writer, charset);
 
         PrimitiveRegistry.Entry entry = registry.reserve(Primitive.Kind.ASYNC_WRITER, name);
         try {

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -24,7 +25,8 @@ import goflow.api.io.BufferFullException;
 import goflow.api.io.WriteFailedException;
 import goflow.api.io.WriterStats;
 import goflow.impl.internal.Check;
-import goflow.impl.internal.ContextWaker;
+import goflow.impl.internal.ContextWait;
+import goflow.impl.internal.Durations;
 import goflow.impl.internal.PrimitiveRegistry;
 import goflow.impl.internal.Stoppable;
 
@@ -65,12 +67,14 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
      */
     private static final System.Logger LOG = System.getLogger(AsyncWriterImpl.class.getName());
     private static final long MAX_PARK_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** The writer's conditions are signalled to all waiters: a waiter that leaves has nothing to pass on. */
+    private static final BooleanSupplier NEVER_PASS_ON = () -> false;
     private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** tryLock attempts before a writer parks on the lock. */
     private static final int WRITE_SPINS = 64;
 
     private final String name;
-    private final Sink sink;
+    private final WriterOutput sink;
     private final Charset charset;
     private final int threshold;
     private final long intervalNanos;
@@ -136,7 +140,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
     private long errors;
     private long overflows;
 
-    AsyncWriterImpl(AsyncWriterBuilderImpl b, Sink sink, PrimitiveRegistry.Entry entry) {
+    AsyncWriterImpl(AsyncWriterBuilderImpl b, WriterOutput sink, PrimitiveRegistry.Entry entry) {
         this.name = entry.name();
         this.sink = sink;
         this.charset = b.charset;
@@ -177,48 +181,35 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
         Objects.requireNonNull(ctx, "ctx");
         Objects.checkFromIndexSize(off, len, data.length);
         ctx.throwIfDone();
-        ContextWaker waker = null;
+        ContextWait wait = null;
+        lockForWrite();
         try {
             while (true) {
-                lockForWrite();
-                try {
-                    while (true) {
-                        if (tryAppend(data, off, len)) {
-                            return;
-                        }
-                        if (!blockWhenFull) {
-                            overflows++;
-                            throw new BufferFullException("async writer '" + name + "' is full: no room for "
-                                    + len + " bytes (" + (buf.length - count) + " of " + buf.length
-                                    + " free) and it does not block; retry later or let it block");
-                        }
-                        if (waker == null) {
-                            break; // register with the context outside the lock, then wait
-                        }
-                        if (waker.fired()) {
-                            break;
-                        }
-                        waitingWriters++;
-                        LockSupport.unpark(flusher);
-                        try {
-                            space.await();
-                        } finally {
-                            waitingWriters--;
-                        }
-                    }
-                } finally {
-                    lock.unlock();
+                if (tryAppend(data, off, len)) {
+                    return;
                 }
-                if (waker == null) {
-                    waker = ContextWaker.register(ctx, lock, space);
-                } else {
-                    ctx.throwIfDone();
+                if (!blockWhenFull) {
+                    overflows++;
+                    throw new BufferFullException("async writer '" + name + "' is full: no room for "
+                            + len + " bytes (" + (buf.length - count) + " of " + buf.length
+                            + " free) and it does not block; retry later or let it block");
+                }
+                if (wait == null) {
+                    wait = new ContextWait(ctx, lock, space);
+                    wait.await(NEVER_PASS_ON); // watches the context; then the state is checked again
+                    continue;
+                }
+                waitingWriters++;
+                LockSupport.unpark(flusher);
+                try {
+                    wait.await(NEVER_PASS_ON); // space is signalled to all: nothing to pass on
+                } finally {
+                    waitingWriters--;
                 }
             }
         } finally {
-            if (waker != null) {
-                waker.close();
-            }
+            lock.unlock();
+            ContextWait.close(wait);
         }
     }
 
@@ -304,7 +295,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
             throw new IllegalStateException("async writer '" + name + "': flush() called from its own flusher thread");
         }
         ctx.throwIfDone();
-        ContextWaker waker = null;
+        ContextWait wait = null;
         try {
             long target;
             long failuresAtStart;
@@ -324,38 +315,29 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
             } finally {
                 lock.unlock();
             }
-            while (true) {
-                lock.lockInterruptibly();
-                try {
-                    while (true) {
-                        if (flushedMark >= target) {
-                            return;
-                        }
-                        if (failedRounds != failuresAtStart) {
-                            WriteFailedException f = lastFailure;
-                            throw new WriteFailedException(f.getMessage(), (IOException) f.getCause());
-                        }
-                        if (terminated) {
-                            throw new ClosedException("async writer '" + name + "' was closed during the flush");
-                        }
-                        if (waker == null || waker.fired()) {
-                            break;
-                        }
-                        progress.await();
+            lock.lockInterruptibly();
+            try {
+                while (true) {
+                    if (flushedMark >= target) {
+                        return;
                     }
-                } finally {
-                    lock.unlock();
+                    if (failedRounds != failuresAtStart) {
+                        WriteFailedException f = lastFailure;
+                        throw new WriteFailedException(f.getMessage(), (IOException) f.getCause());
+                    }
+                    if (terminated) {
+                        throw new ClosedException("async writer '" + name + "' was closed during the flush");
+                    }
+                    if (wait == null) {
+                        wait = new ContextWait(ctx, lock, progress);
+                    }
+                    wait.await(NEVER_PASS_ON); // progress is signalled to all: nothing to pass on
                 }
-                if (waker == null) {
-                    waker = ContextWaker.register(ctx, lock, progress);
-                } else {
-                    ctx.throwIfDone();
-                }
+            } finally {
+                lock.unlock();
             }
         } finally {
-            if (waker != null) {
-                waker.close();
-            }
+            ContextWait.close(wait);
         }
     }
 
@@ -374,7 +356,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
     public void close(Duration timeout) {
         Check.notNegative(kind().label() + " '" + name + "'", "timeout", timeout,
                 "how long close waits for the output to take what is buffered");
-        WriteFailedException report = closeWithin(saturatedNanos(timeout), timeout);
+        WriteFailedException report = closeWithin(Durations.toNanosSaturated(timeout), timeout);
         if (report != null) {
             // a fresh exception per call, so its stack trace is this caller's
             throw new WriteFailedException(report.getMessage(), (IOException) report.getCause());
@@ -531,14 +513,6 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
             } catch (Throwable t) {
                 LOG.log(Level.WARNING, "async writer '" + name + "': error callback failed", t);
             }
-        }
-    }
-
-    private static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return Long.MAX_VALUE / 2;
         }
     }
 

@@ -30,6 +30,13 @@ import goflow.api.Primitive;
  * form), plus the live-change operations its {@link Operations} declares. Attributes are read from
  * a fresh snapshot on every call.
  *
+ * <p>A remote JMX client has none of goflow's classes, so nothing thrown from here carries one (it
+ * would reach the client as a {@code ClassNotFoundException}): a failure of the primitive becomes
+ * a JDK exception with goflow's message and stack trace and no cause: an invalid value an
+ * {@link IllegalArgumentException}, an unknown operation an {@link UnsupportedOperationException}
+ * (inside a {@link ReflectionException}), anything else an {@link IllegalStateException}. The
+ * MBean server hands them to the client inside a {@code RuntimeMBeanException}.
+ *
  * <p>Thread-safe: immutable apart from the primitive, which is thread-safe.
  */
 public final class PrimitiveMBean implements DynamicMBean {
@@ -60,7 +67,7 @@ public final class PrimitiveMBean implements DynamicMBean {
             case "Owner":
                 return owner;
             default:
-                Map<String, Object> stats = primitive.stats().toMap();
+                Map<String, Object> stats = stats();
                 if (!stats.containsKey(attribute)) {
                     throw new AttributeNotFoundException(attribute);
                 }
@@ -76,7 +83,7 @@ public final class PrimitiveMBean implements DynamicMBean {
     @Override
     public AttributeList getAttributes(String[] attributes) {
         AttributeList list = new AttributeList();
-        Map<String, Object> stats = primitive.stats().toMap();
+        Map<String, Object> stats = stats();
         for (String a : attributes) {
             switch (a) {
                 case "Name":
@@ -106,9 +113,41 @@ public final class PrimitiveMBean implements DynamicMBean {
     public Object invoke(String actionName, Object[] params, String[] signature) throws ReflectionException {
         try {
             return operations.invoke(primitive, actionName, params == null ? new Object[0] : params);
-        } catch (IllegalArgumentException | UnsupportedOperationException e) {
-            throw new ReflectionException(e, e.getMessage());
+        } catch (UnsupportedOperationException e) {
+            throw new ReflectionException(jdk(e), e.getMessage());
+        } catch (RuntimeException e) {
+            throw jdk(e);
         }
+    }
+
+    private Map<String, Object> stats() {
+        try {
+            return primitive.stats().toMap();
+        } catch (RuntimeException e) {
+            throw jdk(e);
+        }
+    }
+
+    /**
+     * Returns a JDK exception with the message and stack trace of {@code e} and no cause, which a
+     * client without goflow's classes can deserialize.
+     *
+     * @param e a failure of the primitive or of an operation
+     * @return an IllegalArgumentException for an invalid value, an UnsupportedOperationException
+     *     for one, else an IllegalStateException
+     */
+    static RuntimeException jdk(RuntimeException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        RuntimeException out;
+        if (e instanceof goflow.api.InvalidConfigException || e instanceof IllegalArgumentException) {
+            out = new IllegalArgumentException(message);
+        } else if (e instanceof UnsupportedOperationException) {
+            out = new UnsupportedOperationException(message);
+        } else {
+            out = new IllegalStateException(message);
+        }
+        out.setStackTrace(e.getStackTrace());
+        return out;
     }
 
     @Override
@@ -117,7 +156,7 @@ public final class PrimitiveMBean implements DynamicMBean {
         attrs.add(attr("Name", "the primitive's name", SimpleType.STRING));
         attrs.add(attr("Kind", "the primitive's kind", SimpleType.STRING));
         attrs.add(attr("Owner", "the bundle, configuration or application that created it", SimpleType.STRING));
-        for (Map.Entry<String, Object> e : primitive.stats().toMap().entrySet()) {
+        for (Map.Entry<String, Object> e : stats().entrySet()) {
             attrs.add(attr(e.getKey(), "statistic " + e.getKey(), typeOf(e.getValue())));
         }
         List<OpenMBeanOperationInfoSupport> ops = new ArrayList<>();

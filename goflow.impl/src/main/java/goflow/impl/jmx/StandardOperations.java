@@ -5,6 +5,7 @@ import java.util.List;
 
 import javax.management.openmbean.SimpleType;
 
+import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.pool.WorkerPool;
 import goflow.api.ratelimit.ConcurrencyLimiter;
@@ -15,7 +16,8 @@ import goflow.api.ratelimit.RateLimiter;
  * The live-change {@link Operations} for each type of primitive: {@code setRate(double)} and
  * {@code setBurst(long)} on rate limiters, {@code setCapacity} on leaky buckets and concurrency
  * limiters, {@code setWorkers(int)} on worker pools. An invalid value fails with the primitive's
- * own message (it names the field and the rule).
+ * own message (it names the field and the rule), or with one in the same form for a capacity
+ * beyond a concurrency limiter's int range (never an overflow).
  *
  * <p>Stateless and thread-safe.
  */
@@ -72,7 +74,13 @@ final class StandardOperations implements Operations {
                 break;
             case "setCapacity":
                 if (p instanceof ConcurrencyLimiter) {
-                    ((ConcurrencyLimiter) p).setCapacity(Math.toIntExact(n.longValue()));
+                    long capacity = n.longValue();
+                    if (capacity < 1 || capacity > Integer.MAX_VALUE) {
+                        throw new InvalidConfigException(p.kind().label() + " '" + p.name() + "'", "capacity",
+                                capacity, "must be a whole number from 1 to " + Integer.MAX_VALUE,
+                                "a concurrency limiter's capacity is an int: the most permits in use at once");
+                    }
+                    ((ConcurrencyLimiter) p).setCapacity((int) capacity);
                 } else {
                     ((LeakyBucket) p).setCapacity(n.longValue());
                 }

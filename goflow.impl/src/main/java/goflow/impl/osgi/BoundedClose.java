@@ -14,6 +14,7 @@ import goflow.api.Primitive;
 import goflow.api.pool.WorkerPool;
 import goflow.api.schedule.Scheduler;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.internal.Durations;
 import goflow.impl.internal.Stoppable;
 
 /**
@@ -128,7 +129,7 @@ final class BoundedClose {
             this.owner = goflow.registry().owner();
             this.grace = grace;
             this.bound = interruptBound(grace);
-            this.deadline = System.nanoTime() + nanos(grace);
+            this.deadline = System.nanoTime() + Durations.toNanosSaturated(grace);
         }
 
         void close() {
@@ -142,7 +143,7 @@ final class BoundedClose {
                     }
                 }
                 stopInSteps(pools, deadline, "shutdownNow()", "tasks return");
-                stopInSteps(others, Math.max(deadline, System.nanoTime() + nanos(bound)), "stopping it",
+                stopInSteps(others, Math.max(deadline, System.nanoTime() + Durations.toNanosSaturated(bound)), "stopping it",
                         "output returns");
                 closeTheRest();
             } finally {
@@ -193,7 +194,7 @@ final class BoundedClose {
                                 : " (its thread is interrupted; what it holds is given up)"));
                 s.stopNow();
             }
-            List<Stoppable> stuck = awaitStopped(busy, System.nanoTime() + nanos(bound));
+            List<Stoppable> stuck = awaitStopped(busy, System.nanoTime() + Durations.toNanosSaturated(bound));
             for (Stoppable s : stuck) {
                 Primitive p = (Primitive) s;
                 List<Thread> threads = s.abandon("it did not stop within the grace of " + grace + " and a further "
@@ -249,7 +250,7 @@ final class BoundedClose {
             closer.start();
             if (!interrupted) {
                 try {
-                    closer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos(bound))));
+                    closer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(Durations.toNanosSaturated(bound))));
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }
@@ -290,14 +291,6 @@ final class BoundedClose {
             }
         }
         return sb.append(')').toString();
-    }
-
-    private static long nanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return Long.MAX_VALUE / 4;
-        }
     }
 
     private static long left(long until) {

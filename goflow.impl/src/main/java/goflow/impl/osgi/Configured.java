@@ -1,12 +1,14 @@
 package goflow.impl.osgi;
 
+import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -16,60 +18,92 @@ import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.Registration;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.internal.Check;
 
 /**
- * The life of one primitive created from a factory configuration: its own {@link GoFlowImpl}
- * (owner: the configuration's PID) listed in the {@link LiveRegistry}, the primitive, and its
- * service registration with {@code goflow.name}. Building, registering and closing happen in one
- * place for every kind. A rejected configuration is logged naming the property and leaves nothing
- * behind: no primitive, no thread, no service. The component itself stays active (DS would not
- * retry a failed activation), so a corrected configuration is applied through {@code @Modified}.
+ * The life of one primitive made from a configuration, the same for every kind: the configuration
+ * is read with the kind's {@link ConfigReader} (not by DS, whose conversion errors would fail the
+ * component's activation), its name claimed framework-wide ({@link ConfiguredNames}), the
+ * primitive built in its own {@link GoFlowImpl} (owner: the configuration's PID) listed in the
+ * {@link LiveRegistry}, and registered as a service with {@code goflow.name}.
  *
- * <p>Thread-safe: DS serializes activate, modified and deactivate of one component; the fields
- * are written only there.
+ * <p>Every outcome of an update is logged (logger {@code goflow.impl.osgi.Configured}); nothing is
+ * thrown to DS, so the component stays active and a corrected configuration is applied:
+ * <ul>
+ * <li>a rejected configuration (a value of the wrong type, a value the primitive refuses, a name
+ * another configuration holds) is logged at ERROR naming the property, the value and the rule;
+ * it leaves nothing behind (no primitive, no thread, no service) and the last valid
+ * configuration stays in effect;</li>
+ * <li>a configuration refused for its name is applied when that name is released;</li>
+ * <li>unknown keys get a WARNING naming the nearest known key (a plain configuration whose PID
+ * is the factory PID is warned about by {@link FactoryPidCheck}).</li>
+ * </ul>
  *
+ * <p>Thread-safe: DS calls {@link #update} and {@link #close} (serialized for one component), and
+ * a retry may come from the thread that released a name; all state below is guarded by this
+ * object's monitor. Retries that become due are run after the monitor is released, so no thread
+ * holds two configurations' monitors.
+ *
+ * @param <C> the configuration's component property type
  * @param <P> the primitive's type
  */
-final class Configured<P extends Primitive> {
+final class Configured<C extends Annotation, P extends Primitive> {
     /** The service property every configured primitive is registered with. */
     static final String NAME_PROPERTY = "goflow.name";
     private static final System.Logger LOG = System.getLogger(Configured.class.getName());
 
     private final BundleContext context;
     private final String pid;
-    private final String factoryPid;
     private final LiveRegistry live;
-    private final String[] services;
+    private final ConfiguredNames names;
     /** Bound into the primitive's GoFlow when not null (pipelines use stage plugins). */
     private final Plugins plugins;
-    /** The current primitive's GoFlow, primitive and registrations; replaced by {@link #rebuild}. */
+    private final Kind<C, P> kind;
+
+    /** Set by {@link #close}; then nothing more is built. Guarded by this. */
+    private boolean closed;
+    /** The properties of the last update, applied again when the name they wait for is freed. Guarded by this. */
+    private Map<String, Object> latest;
+    /** The configuration of the primitive in effect, and the name it asked for; null when there is none. Guarded by this. */
+    private C inEffect;
+    private String requested;
+    /** The name generated for this configuration when it names none, kept across rebuilds. Guarded by this. */
+    private String generated;
+    /** The primitive in effect, its GoFlow, listings, service and claimed names; null/empty when none. Guarded by this. */
     private GoFlowImpl goflow;
     private Registration listing;
     private Registration attached;
     private P primitive;
     private ServiceRegistration<?> registration;
-    /** Builds from the last configuration that was in effect (valid), or null if none was. */
-    private Function<GoFlow, P> inEffect;
+    private List<String> claimed = List.of();
 
-    /** Builds the primitive and registers it; if the configuration is invalid, logs why and registers nothing. */
-    Configured(BundleContext context, Map<String, Object> properties, LiveRegistry live, Class<?>[] services,
-            Function<GoFlow, P> build) {
-        this(context, properties, live, null, services, build);
+    private Configured(BundleContext context, Map<String, Object> properties, LiveRegistry live, Plugins plugins,
+            Kind<C, P> kind) {
+        this.context = context;
+        this.pid = String.valueOf(properties.get("service.pid"));
+        this.live = live;
+        this.names = live.configuredNames();
+        this.plugins = plugins;
+        this.kind = kind;
     }
 
-    /** As above, with the stage and stream source plugins bound into the primitive's GoFlow. */
-    Configured(BundleContext context, Map<String, Object> properties, LiveRegistry live, Plugins plugins,
-            Class<?>[] services, Function<GoFlow, P> build) {
-        this.context = context;
-        this.plugins = plugins;
-        this.pid = String.valueOf(properties.get("service.pid"));
-        this.factoryPid = String.valueOf(properties.get("service.factoryPid"));
-        this.live = live;
-        this.services = new String[services.length];
-        for (int i = 0; i < services.length; i++) {
-            this.services[i] = services[i].getName();
-        }
-        create(build);
+    /**
+     * Starts managing a configuration and applies it.
+     *
+     * @param <C> the configuration type
+     * @param <P> the primitive type
+     * @param context the bundle context to register the service with
+     * @param properties the configuration's properties as DS passes them
+     * @param live the live registry
+     * @param plugins the plugins to bind into the primitive's GoFlow, or null
+     * @param kind the kind
+     * @return the managed configuration
+     */
+    static <C extends Annotation, P extends Primitive> Configured<C, P> start(BundleContext context,
+            Map<String, Object> properties, LiveRegistry live, Plugins plugins, Kind<C, P> kind) {
+        Configured<C, P> c = new Configured<>(context, properties, live, plugins, kind);
+        c.update(properties);
+        return c;
     }
 
     /**
@@ -82,8 +116,8 @@ final class Configured<P extends Primitive> {
         return tilde >= 0 ? pid.substring(tilde + 1) : "";
     }
 
-    /** Returns the primitive, or null while the configuration is rejected. */
-    P primitive() {
+    /** Returns the primitive, or null while no configuration is in effect. */
+    synchronized P primitive() {
         return primitive;
     }
 
@@ -91,76 +125,154 @@ final class Configured<P extends Primitive> {
         return pid;
     }
 
-    /** Returns the GoFlow that holds the primitive (and its helpers, such as a scheduler's pool), or null. */
-    GoFlowImpl goflow() {
-        return goflow;
+    /**
+     * Applies a new or changed configuration: live where the kind allows it and only live
+     * settings changed, else by replacing the primitive (the old one is closed first: a pool
+     * completes its accepted tasks). Never throws: see the class comment.
+     *
+     * @param properties the configuration's properties as DS passes them
+     */
+    void update(Map<String, Object> properties) {
+        synchronized (this) {
+            if (!closed) {
+                warn(properties);
+                names.forget(pid);
+                latest = new HashMap<>(properties);
+                apply(latest);
+            }
+        }
+        names.runDue();
     }
 
-    private boolean create(Function<GoFlow, P> build) {
+    /** Unregisters the service and closes the primitive (a pool completes its accepted tasks first). */
+    void close() {
+        synchronized (this) {
+            closed = true;
+            names.forget(pid);
+            closePrimitive();
+        }
+        names.runDue();
+    }
+
+    /** Applies the last configuration again, now that the name it waited for is free. */
+    private void retry() {
+        synchronized (this) {
+            if (!closed && latest != null && !stopping()) {
+                LOG.log(System.Logger.Level.INFO, () -> "goflow: configuration " + pid + " retried: a name it waited for is free");
+                apply(latest);
+            }
+        }
+    }
+
+    private boolean stopping() {
         try {
-            tryCreate(build);
-            inEffect = build;
+            return context.getBundle().getState() == Bundle.STOPPING;
+        } catch (IllegalStateException invalidContext) {
+            return true;
+        }
+    }
+
+    private void warn(Map<String, Object> properties) {
+        for (String unknown : kind.reader.unknownKeys(properties)) {
+            LOG.log(System.Logger.Level.WARNING, "goflow: configuration " + pid + " (factory " + kind.factoryPid
+                    + "): " + unknown);
+        }
+    }
+
+    private void apply(Map<String, Object> properties) {
+        C config;
+        try {
+            config = kind.reader.read(properties);
+        } catch (InvalidConfigException e) {
+            rejected(e);
+            return;
+        }
+        String wanted = kind.name(config).isEmpty() ? defaultName(properties) : kind.name(config);
+        if (primitive != null && wanted.equals(requested) && kind.fixed(config).equals(kind.fixed(inEffect))) {
+            List<Change> changes = kind.live(goflow, primitive, config);
+            if (changes != null) {
+                if (applyLive(changes)) {
+                    inEffect = config;
+                }
+                return;
+            }
+        }
+        C previous = inEffect;
+        String previousName = requested;
+        closePrimitive();
+        if (!create(config, wanted) && previous != null) {
+            create(previous, previousName);
+        }
+    }
+
+    private boolean create(C config, String wanted) {
+        try {
+            tryCreate(config, wanted);
+            inEffect = config;
+            requested = wanted;
             return true;
         } catch (InvalidConfigException e) {
             rejected(e);
-            return false;
-        }
-    }
-
-    private void tryCreate(Function<GoFlow, P> build) {
-        GoFlowImpl g = new GoFlowImpl(Clock.system(), pid);
-        Registration l = live.add(g.registry());
-        Registration a = plugins == null ? Registration.NONE : plugins.attach(g.stages(), g.streamSources());
-        P p;
-        try {
-            p = build.apply(g);
-        } catch (RuntimeException | Error e) {
-            g.close();
-            a.close();
-            l.close();
-            throw e;
-        }
-        Dictionary<String, Object> props = new Hashtable<>();
-        props.put(NAME_PROPERTY, p.name());
-        props.put("goflow.kind", p.kind().label());
-        props.put("goflow.config.pid", pid);
-        goflow = g;
-        listing = l;
-        attached = a;
-        primitive = p;
-        registration = context.registerService(services, p, props);
-        LOG.log(System.Logger.Level.INFO, () -> "configuration " + pid + " created " + p.kind().label() + " '"
-                + p.name() + "'");
-    }
-
-    /**
-     * Replaces the primitive with one built from a new configuration, for changes that cannot be
-     * live: the old one is closed (a pool completes its accepted tasks), then the new one built. If
-     * the new configuration is rejected, the previous one is built again, so the last valid
-     * configuration stays in effect.
-     *
-     * @param build builds from the new configuration
-     * @return true if the new configuration is in effect
-     */
-    boolean rebuild(Function<GoFlow, P> build) {
-        Function<GoFlow, P> previous = inEffect;
-        close();
-        if (create(build)) {
-            return true;
-        }
-        if (previous != null) {
-            create(previous);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "goflow: configuration " + pid + " (factory " + kind.factoryPid
+                    + ") failed: could not create its " + kind.label, e);
         }
         return false;
+    }
+
+    private void tryCreate(C config, String wanted) {
+        List<String> held = new ArrayList<>();
+        String name;
+        if (wanted.isEmpty()) {
+            name = names.generate(kind.label, pid, generated);
+            generated = name;
+        } else {
+            name = Check.name(kind.label, wanted);
+            names.claim(kind.label, name, pid, this::retry);
+        }
+        held.add(name);
+        GoFlowImpl g = null;
+        Registration l = Registration.NONE;
+        Registration a = Registration.NONE;
+        try {
+            g = new GoFlowImpl(Clock.system(), pid);
+            l = live.add(g.registry());
+            a = plugins == null ? Registration.NONE : plugins.attach(g.stages(), g.streamSources());
+            P p = kind.build(g, config, name);
+            for (Primitive helper : g.registry().primitives()) {
+                if (!helper.name().equals(name)) {
+                    names.claim(kind.label, helper.name(), pid, this::retry);
+                    held.add(helper.name());
+                }
+            }
+            Dictionary<String, Object> props = new Hashtable<>();
+            props.put(NAME_PROPERTY, p.name());
+            props.put("goflow.kind", p.kind().label());
+            props.put("goflow.config.pid", pid);
+            registration = context.registerService(kind.services, p, props);
+            goflow = g;
+            listing = l;
+            attached = a;
+            primitive = p;
+            claimed = held;
+        } catch (RuntimeException | Error e) {
+            if (g != null) {
+                g.close();
+            }
+            a.close();
+            l.close();
+            held.forEach(n -> names.release(n, pid));
+            throw e;
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "goflow: configuration " + pid + " created " + kind.label + " '"
+                + name + "'");
     }
 
     /**
      * Applies live changes in order; if one is rejected, the ones already applied are undone (the
      * primitive is as it was) and the rejection is logged naming the property.
-     *
-     * @param changes each change with its undo
      */
-    void applyLive(List<Change> changes) {
+    private boolean applyLive(List<Change> changes) {
         List<Change> done = new ArrayList<>();
         try {
             for (Change c : changes) {
@@ -172,14 +284,14 @@ final class Configured<P extends Primitive> {
                 done.get(i).undo.run();
             }
             rejected(e);
-            return;
+            return false;
         }
-        LOG.log(System.Logger.Level.INFO, () -> "configuration " + pid + " updated " + primitive.kind().label()
-                + " '" + primitive.name() + "' live");
+        LOG.log(System.Logger.Level.INFO, () -> "goflow: configuration " + pid + " updated " + kind.label + " '"
+                + primitive.name() + "' live");
+        return true;
     }
 
-    /** Unregisters the service and closes the primitive (a pool completes its accepted tasks first). */
-    void close() {
+    private void closePrimitive() {
         ServiceRegistration<?> r = registration;
         registration = null;
         if (r != null) {
@@ -196,6 +308,10 @@ final class Configured<P extends Primitive> {
             goflow = null;
             primitive = null;
         }
+        claimed.forEach(n -> names.release(n, pid));
+        claimed = List.of();
+        inEffect = null;
+        requested = null;
     }
 
     /**
@@ -217,7 +333,7 @@ final class Configured<P extends Primitive> {
     }
 
     private void rejected(InvalidConfigException e) {
-        LOG.log(System.Logger.Level.ERROR, "goflow: configuration " + pid + " (factory " + factoryPid
+        LOG.log(System.Logger.Level.ERROR, "goflow: configuration " + pid + " (factory " + kind.factoryPid
                 + ") rejected: property '" + e.field() + "' = " + e.value() + " " + e.rule()
                 + (e.hint() == null || e.hint().isEmpty() ? "" : " (" + e.hint() + ")"));
     }
@@ -229,4 +345,52 @@ final class Configured<P extends Primitive> {
      * @param undo restores the previous value
      */
     record Change(Runnable apply, Runnable undo) { }
+
+    /**
+     * What differs between the kinds of configured primitive. Implementations are stateless.
+     *
+     * @param <C> the configuration's component property type
+     * @param <P> the primitive's type
+     */
+    abstract static class Kind<C extends Annotation, P extends Primitive> {
+        final String factoryPid;
+        final String label;
+        final ConfigReader<C> reader;
+        final String[] services;
+
+        /**
+         * Describes a kind.
+         *
+         * @param factoryPid its factory PID
+         * @param label its kind label, used in messages
+         * @param type its component property type (the one its Metatype is generated from)
+         * @param services the interfaces its service is registered under
+         */
+        Kind(String factoryPid, String label, Class<C> type, Class<?>... services) {
+            this.factoryPid = factoryPid;
+            this.label = label;
+            this.reader = new ConfigReader<>(type, label);
+            this.services = new String[services.length];
+            for (int i = 0; i < services.length; i++) {
+                this.services[i] = services[i].getName();
+            }
+        }
+
+        /** Returns the {@code name} property; empty for the default. */
+        abstract String name(C config);
+
+        /** Returns the settings that cannot change live (compared with equals); a change rebuilds. */
+        abstract List<Object> fixed(C config);
+
+        /** Builds (and starts) the primitive named {@code name} in {@code goflow}. */
+        abstract P build(GoFlow goflow, C config, String name);
+
+        /**
+         * Returns the live changes that bring {@code primitive} to {@code config} (whose fixed
+         * settings are those in effect), or null if they cannot be made live. By default none.
+         */
+        List<Change> live(GoFlowImpl goflow, P primitive, C config) {
+            return List.of();
+        }
+    }
 }

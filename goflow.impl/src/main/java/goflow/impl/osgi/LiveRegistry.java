@@ -32,6 +32,8 @@ public final class LiveRegistry implements Registry {
             .thenComparing(PrimitiveInfo::name).thenComparing(PrimitiveInfo::owner);
 
     private final Set<PrimitiveRegistry> registries = ConcurrentHashMap.newKeySet();
+    /** The names of the configured primitives (shared by every configuration component). */
+    private final ConfiguredNames configuredNames = new ConfiguredNames();
     private final List<PrimitiveRegistry.Listener> listeners = new CopyOnWriteArrayList<>();
     /** Forwards each member registry's events to {@code listeners}. */
     private final PrimitiveRegistry.Listener forwarder = new PrimitiveRegistry.Listener() {
@@ -68,6 +70,15 @@ public final class LiveRegistry implements Registry {
             forwarding.close();
             registries.remove(registry);
         };
+    }
+
+    /**
+     * Returns the names held by configured primitives, framework-wide.
+     *
+     * @return the table every configuration component claims its names in
+     */
+    ConfiguredNames configuredNames() {
+        return configuredNames;
     }
 
     /**

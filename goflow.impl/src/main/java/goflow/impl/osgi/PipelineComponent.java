@@ -2,14 +2,11 @@ package goflow.impl.osgi;
 
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
@@ -19,7 +16,9 @@ import goflow.api.Primitive;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineBuilder;
 import goflow.api.pipeline.PipelineStart;
+import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageRegistry;
+import goflow.impl.GoFlowImpl;
 
 /**
  * A pipeline per factory configuration {@value PipelineConfig#PID}, composed of stage plugins by
@@ -28,66 +27,71 @@ import goflow.api.pipeline.StageRegistry;
  * that stage at once with a {@code StageNotFoundException}. Registered with {@code goflow.name};
  * any change recreates it; deleting the configuration closes it.
  *
- * <p>Thread-safe: DS serializes the lifecycle methods.
+ * <p>Thread-safe: see {@link Configured}.
  */
 @Component(configurationPid = PipelineConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = PipelineConfig.class, factory = true)
-public final class PipelineComponent {
-    private final Configured<Pipeline<Object, Object>> configured;
+public final class PipelineComponent extends ConfiguredComponent<PipelineConfig, Pipeline<Object, Object>> {
+    static final Configured.Kind<PipelineConfig, Pipeline<Object, Object>> KIND = new Configured.Kind<>(
+            PipelineConfig.PID, "pipeline", PipelineConfig.class, Pipeline.class, Primitive.class) {
+        @Override
+        String name(PipelineConfig config) {
+            return config.name();
+        }
 
-    /**
-     * Creates and registers the pipeline.
-     *
-     * @param context this bundle's context
-     * @param config the configuration
-     * @param properties the configuration's properties (for the PID)
-     * @param live the live registry
-     * @param plugins the stage plugins
-     */
-    @Activate
-    public PipelineComponent(BundleContext context, PipelineConfig config, Map<String, Object> properties,
-            @Reference LiveRegistry live, @Reference Plugins plugins) {
-        this.configured = new Configured<>(context, properties, live, plugins,
-                new Class<?>[] {Pipeline.class, Primitive.class}, build(config, properties));
-    }
+        @Override
+        List<Object> fixed(PipelineConfig config) {
+            return List.of(List.of(config.stages()), config.stopOnError(), config.timeout());
+        }
 
-    /**
-     * Applies a changed configuration by recreating the pipeline.
-     *
-     * @param config the new configuration
-     * @param properties its properties
-     */
-    @Modified
-    public void modified(PipelineConfig config, Map<String, Object> properties) {
-        configured.rebuild(build(config, properties));
-    }
-
-    /** Unregisters and closes the pipeline. */
-    @Deactivate
-    public void deactivate() {
-        configured.close();
-    }
-
-    private static Function<GoFlow, Pipeline<Object, Object>> build(PipelineConfig config, Map<String, Object> properties) {
-        String name = config.name().isEmpty() ? Configured.defaultName(properties) : config.name();
-        return goflow -> {
+        @Override
+        Pipeline<Object, Object> build(GoFlow goflow, PipelineConfig config, String name) {
             List<String> names = List.of(config.stages());
             if (names.isEmpty()) {
                 throw new InvalidConfigException("pipeline", "stages", names, "must name at least one stage",
                         "list the goflow.stage.name of each stage in order");
             }
-            PipelineStart start = name.isEmpty() ? goflow.pipeline() : goflow.pipeline(name);
-            start = start.stopOnError(config.stopOnError());
+            PipelineStart start = goflow.pipeline(name).stopOnError(config.stopOnError());
             if (!config.timeout().isBlank()) {
                 start = start.timeout(Configured.duration("pipeline", "timeout", config.timeout()));
             }
             StageRegistry stages = goflow.stages();
-            PipelineBuilder<Object, Object> b = start.stage(stages.reference(names.get(0)));
+            PipelineBuilder<Object, Object> b = start.stage(stage(stages, names.get(0)));
             for (String stage : names.subList(1, names.size())) {
-                b = b.stage(stages.reference(stage));
+                b = b.stage(stage(stages, stage));
             }
             return b.build();
-        };
+        }
+
+        @Override
+        List<Configured.Change> live(GoFlowImpl goflow, Pipeline<Object, Object> p, PipelineConfig config) {
+            return null;
+        }
+    };
+
+    /**
+     * Creates and registers the pipeline (or logs why the configuration is rejected).
+     *
+     * @param context this bundle's context
+     * @param properties the configuration's properties
+     * @param live the live registry
+     * @param plugins the stage plugins
+     */
+    @Activate
+    public PipelineComponent(BundleContext context, Map<String, Object> properties, @Reference LiveRegistry live,
+            @Reference Plugins plugins) {
+        super(Configured.start(context, properties, live, plugins, KIND));
+    }
+
+    /** A late-bound reference to a stage; an invalid stage name is blamed on {@code stages}, not on a name. */
+    static Stage<Object, Object> stage(StageRegistry stages, String name) {
+        try {
+            return stages.reference(name);
+        } catch (InvalidConfigException e) {
+            throw new InvalidConfigException("pipeline", "stages", name, "is not a stage name: it " + e.rule(),
+                    "each entry is the goflow.stage.name of a stage "
+                    + "plugin; in a .cfg file a list needs the .config format: stages=[\"trim\",\"upper\"]");
+        }
     }
 }

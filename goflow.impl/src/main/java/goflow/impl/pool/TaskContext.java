@@ -49,7 +49,7 @@ final class TaskContext implements Context {
 
     private final Context parent;
     private final Clock clock;
-    private final Job<?> job;
+    private final QueuedTask<?> job;
     /** Whether the pool's timeout ends this context before the parent's deadline. */
     private final boolean ownDeadline;
     /** The pool-timeout deadline on {@code clock}; meaningful if {@code ownDeadline}. */
@@ -68,7 +68,7 @@ final class TaskContext implements Context {
     private Registration timer = Registration.NONE;
     private Registration parentWatch = Registration.NONE;
 
-    TaskContext(Context parent, long timeoutNanos, Job<?> job) {
+    TaskContext(Context parent, long timeoutNanos, QueuedTask<?> job) {
         this.parent = parent;
         this.clock = parent.clock();
         this.job = job;

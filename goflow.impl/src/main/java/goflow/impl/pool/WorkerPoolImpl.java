@@ -19,9 +19,9 @@ import goflow.api.Clock;
 import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
 import goflow.api.Registration;
-import goflow.api.context.ContextException;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
+import goflow.api.context.ContextException;
 import goflow.api.context.DeadlineExceededException;
 import goflow.api.pool.PoolStats;
 import goflow.api.pool.QueueFullPolicy;
@@ -32,11 +32,13 @@ import goflow.api.pool.TaskResult;
 import goflow.api.pool.TaskResult.Outcome;
 import goflow.api.pool.WorkerPool;
 import goflow.impl.internal.Check;
+import goflow.impl.internal.ContextWait;
+import goflow.impl.internal.Durations;
 import goflow.impl.internal.PrimitiveRegistry;
 import goflow.impl.internal.Stoppable;
 
 /**
- * The {@link WorkerPool}: workers pull {@link Job}s from one bounded FIFO queue.
+ * The {@link WorkerPool}: workers pull {@link QueuedTask}s from one bounded FIFO queue.
  *
  * <p>Thread-safe. All queue, worker-set and life-cycle state is guarded by {@code lock}; each
  * worker counts the outcomes of the tasks it ran in its own counters (single writer, no contention),
@@ -47,7 +49,7 @@ import goflow.impl.internal.Stoppable;
  *
  * One lock, two conditions (like ArrayBlockingQueue): a submit takes the lock once to check the
  * state and enqueue; a worker takes it once to dequeue. There is no other hand-off per task: the
- * Job is the queue node and the future at once, and executed Runnables get no context at all.
+ * QueuedTask is the queue node and the future at once, and executed Runnables get no context at all.
  *
  * Life cycle (field `state`): RUNNING -> SHUTTING_DOWN -> TERMINATED, or RUNNING/SHUTTING_DOWN ->
  * STOPPING -> TERMINATED. Every transition happens under `lock`. Because the intake check and the
@@ -68,25 +70,14 @@ import goflow.impl.internal.Stoppable;
  *
  * Per task, a worker reads the clock once when busy (see runJob), creates a TaskContext (lazy: no
  * child context, no registration unless the task asks for one or a timeout applies) for submitted
- * tasks and nothing for executed runnables, moves the Job NEW -> RUNNING -> DONE by CAS, and counts
+ * tasks and nothing for executed runnables, moves the QueuedTask NEW -> RUNNING -> DONE by CAS, and counts
  * the outcome in its own single-writer counters. An executed runnable is marked RUNNING in take(),
  * under the lock (no CAS: shutdownNow reads the workers' runs under the same lock, so it sees the
  * run as started and interrupts it), and only its end is a CAS (RUNNING -> DONE, waiting out an
  * interrupt in progress).
  *
- * Performance (WorkerPoolBench, 4 workers, queue 1000, one submitter; see docs/pool.md): with
- * no-op tasks the workers, not the submitter, are the bottleneck (the submitter blocks about once
- * per 2000 tasks; a worker waits before ~0.4% of its runs), so every nanosecond a worker spends
- * per task counts. What a worker pays per executed runnable beyond a ThreadPoolExecutor worker is
- * essentially the one clock read (~21 ns here) that keeps averageTaskTime and maxTaskTime exact:
- * without it the pool matched or beat the executor (measured 0.95-1.06x), with it it is ~1.25x
- * slower. Tried and dropped (no gain or worse, measured): spinning for work before parking (with
- * Thread.onSpinWait it collapsed throughput 40x on these 2-vCPU VMs), spinning on tryLock before
- * lock(), waking fewer idle workers per submit, other resume points for blocked submitters.
- * The next step is the queue itself: the pool lock's CAS and release are ~25% of samples
- * (producer and four workers on one lock, as in ArrayBlockingQueue); a two-lock or array-based
- * MPMC queue would cut that, but the intake/shutdown linearization, cancelUnstarted's removal and
- * the hand-off (capacity 0) mode all rely on the one lock today.
+ * Why a worker reads the clock once per task, and where a task's time goes against a
+ * ThreadPoolExecutor's: docs/pool.md, "Performance notes".
  */
 final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
@@ -133,7 +124,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     /** Signalled when room appears in the queue or the pool shuts down (blocked submitters wait). */
     private final Condition notFull = lock.newCondition();
     /**
-     * Guarded by lock. FIFO of submitted {@link Job}s (state NEW, or just cancelled and about to be
+     * Guarded by lock. FIFO of submitted {@link QueuedTask}s (state NEW, or just cancelled and about to be
      * removed) and executed {@link Runnable}s (queued as they are: no allocation per execute).
      */
     private final ArrayDeque<Object> queue;
@@ -178,7 +169,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         this.capacity = capacity;
         this.maxWorkers = maxWorkers;
         this.resumeAt = capacity / 2;
-        this.timeoutNanos = timeout.isZero() ? 0 : saturatedNanos(timeout);
+        this.timeoutNanos = timeout.isZero() ? 0 : Durations.toNanosSaturated(timeout);
         this.onFull = onFull;
         this.listener = listener;
         this.threads = threads;
@@ -205,7 +196,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     @Override
     public <T> CompletableFuture<TaskResult<T>> submit(Task<T> task) {
         Check.notNull(kind().label(), "task", task);
-        Job<T> job = new Job<>(this, task, background);
+        QueuedTask<T> job = new QueuedTask<>(this, task, background);
         enqueue(job, background);
         return job;
     }
@@ -218,7 +209,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             countRejected();
             throw ctx.error().orElseThrow().rethrowable();
         }
-        Job<T> job = new Job<>(this, task, ctx);
+        QueuedTask<T> job = new QueuedTask<>(this, task, ctx);
         // Watch the context before queueing, so the registration is in place before any worker
         // can start (and close) it; while the job is PENDING the watch does nothing.
         job.queuedWatch = ctx.onDone(job);
@@ -234,14 +225,13 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     @Override
     public void execute(Runnable command) {
         Check.notNull(kind().label(), "command", command);
-        // A Job is also a Runnable (its context watch): never let one pass for a runnable.
-        enqueue(command instanceof Job ? (Runnable) command::run : command, background);
+        // A QueuedTask is also a Runnable (its context watch): never let one pass for a runnable.
+        enqueue(command instanceof QueuedTask ? (Runnable) command::run : command, background);
     }
 
     /** Queues {@code job}, waiting for room with BLOCK; see WorkerPool#submit for the outcomes. */
     private void enqueue(Object item, Context ctx) {
-        Registration wake = Registration.NONE;
-        boolean watching = false;
+        ContextWait wait = null;
         lock.lock();
         try {
             while (true) {
@@ -252,7 +242,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 }
                 if (hasRoomLocked()) {
                     queue.addLast(item);
-                    if (item instanceof Job<?> job) {
+                    if (item instanceof QueuedTask<?> job) {
                         job.queued();
                     }
                     submitted++;
@@ -267,57 +257,33 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                             "worker-pool '" + name + "' queue is full (capacity " + capacity + "): task rejected",
                             null);
                 }
-                if (ctx.isDone()) {
-                    rejected++;
-                    passOnWakeupLocked();
-                    throw ctx.error().orElseThrow().rethrowable();
-                }
-                if (!watching) {
-                    watching = true;
-                    wake = ctx.onDone(this::wakeSubmitters);
-                    continue;
+                if (wait == null) {
+                    wait = new ContextWait(ctx, lock, notFull);
                 }
                 waitingSubmitters++;
                 try {
-                    notFull.await();
+                    wait.await(this::hasRoomLocked);
                 } catch (InterruptedException e) {
                     rejected++;
-                    passOnWakeupLocked();
                     Thread.currentThread().interrupt();
                     throw new RejectedException(RejectedException.Reason.INTERRUPTED,
                             "interrupted while waiting for room in worker-pool '" + name + "': task rejected", e);
+                } catch (ContextException e) {
+                    rejected++;
+                    throw e;
                 } finally {
                     waitingSubmitters--;
                 }
             }
         } finally {
             lock.unlock();
-            wake.close();
+            ContextWait.close(wait);
         }
     }
 
     /** Whether a submit may queue now. Guarded by lock. */
     private boolean hasRoomLocked() {
         return queue.size() < (capacity == 0 ? idle : capacity);
-    }
-
-    /**
-     * A submitter leaving without queueing may have consumed the wake-up meant for room that is
-     * still there: hand it on to the next waiter. Guarded by lock.
-     */
-    private void passOnWakeupLocked() {
-        if (waitingSubmitters > 0 && hasRoomLocked()) {
-            notFull.signal();
-        }
-    }
-
-    private void wakeSubmitters() {
-        lock.lock();
-        try {
-            notFull.signalAll();
-        } finally {
-            lock.unlock();
-        }
     }
 
     private void countRejected() {
@@ -371,14 +337,14 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         final int id;
         Thread thread;
         /**
-         * The Job or Runnable taken last (kept after it ended; its state tells). Guarded by lock:
+         * The QueuedTask or Runnable taken last (kept after it ended; its state tells). Guarded by lock:
          * written when taken, read by shutdownNow() and stats().
          */
         Object current;
         /**
-         * Per-run state of executed runnables, which have no Job: {@code seq * 8 + phase}, CAS
+         * Per-run state of executed runnables, which have no QueuedTask: {@code seq * 8 + phase}, CAS
          * through {@link #PHASE}; seq counts this worker's runnables, so an interrupter (timeout,
-         * shutdownNow) acts on exactly the run it was meant for. Phases as in Job:
+         * shutdownNow) acts on exactly the run it was meant for. Phases as in QueuedTask:
          * RUNNING (set when taken, under the lock), INTERRUPTING, DONE.
          */
         volatile long phase;
@@ -407,13 +373,13 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
         /** Interrupts this worker if, and only while, it runs the runnable {@code runSeq}. */
         void interruptRunnable(long runSeq, int reason) {
-            if (casPhase(runSeq, Job.RUNNING, Job.INTERRUPTING)) {
+            if (casPhase(runSeq, QueuedTask.RUNNING, QueuedTask.INTERRUPTING)) {
                 try {
                     stopReason = reason;
                     stoppedSeq = runSeq;
                     thread.interrupt();
                 } finally {
-                    PHASE.setRelease(this, runSeq * 8 + Job.RUNNING);
+                    PHASE.setRelease(this, runSeq * 8 + QueuedTask.RUNNING);
                 }
             }
         }
@@ -438,7 +404,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             Object item;
             while ((item = take(this)) != null) {
                 try {
-                    if (item instanceof Job<?> job) {
+                    if (item instanceof QueuedTask<?> job) {
                         runJob(job, this);
                     } else {
                         runExecuted((Runnable) item, this);
@@ -452,7 +418,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
     }
 
-    /** Takes the next Job or Runnable, or returns null when {@code w} retires. */
+    /** Takes the next QueuedTask or Runnable, or returns null when {@code w} retires. */
     private Object take(Worker w) {
         boolean terminated = false;
         lock.lock();
@@ -470,14 +436,14 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 Object item = queue.pollFirst();
                 if (item != null) {
                     w.current = item;
-                    if (!(item instanceof Job)) {
+                    if (!(item instanceof QueuedTask)) {
                         // A runnable starts here, under the lock: shutdownNow (which drains the
                         // queue and reads the workers' runs under this lock) sees it RUNNING and
                         // interrupts it. A stray interrupt is cleared first, so from now on an
                         // interrupt is meant for this run. No CAS: nobody else writes NEW runs.
                         long runSeq = ++w.seq;
                         Thread.interrupted();
-                        PHASE.setRelease(w, runSeq * 8 + Job.RUNNING);
+                        PHASE.setRelease(w, runSeq * 8 + QueuedTask.RUNNING);
                     }
                     if (waitingSubmitters > 0 && queue.size() <= resumeAt) {
                         notFull.signal();
@@ -505,20 +471,20 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
     }
 
-    private <T> void runJob(Job<T> job, Worker w) {
-        if (job.state() != Job.NEW) {
+    private <T> void runJob(QueuedTask<T> job, Worker w) {
+        if (job.state() != QueuedTask.NEW) {
             return; // cancelled while queued; the canceller delivers its result
         }
         Context parent = job.parent;
         if (parent.isDone()) {
-            cancelUnstarted(job, Job.contextFailure(parent));
+            cancelUnstarted(job, QueuedTask.contextFailure(parent));
             return;
         }
         TaskContext ctx = new TaskContext(parent, timeoutNanos, job);
         job.ctx = ctx;
         job.runner = w.thread;
         Thread.interrupted(); // a stray interrupt must not hit this task
-        if (!job.casState(Job.NEW, Job.RUNNING)) {
+        if (!job.casState(QueuedTask.NEW, QueuedTask.RUNNING)) {
             return; // cancelled just now; the canceller delivers its result
         }
         job.queuedWatch.close();
@@ -573,7 +539,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         w.lastEnd = end;
         w.waited = false;
         long nanos = Math.max(0, end - start);
-        while (!w.casPhase(runSeq, Job.RUNNING, Job.DONE)) {
+        while (!w.casPhase(runSeq, QueuedTask.RUNNING, QueuedTask.DONE)) {
             Thread.onSpinWait();
         }
         Thread.interrupted();
@@ -595,14 +561,14 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         try {
             LOG.log(Level.ERROR, "worker-pool '" + name + "': worker " + w.id + " failed around task " + item, t);
             w.waited = true;
-            if (item instanceof Job<?> job) {
-                job.casState(Job.RUNNING, Job.DONE);
+            if (item instanceof QueuedTask<?> job) {
+                job.casState(QueuedTask.RUNNING, QueuedTask.DONE);
                 if (!job.isDone()) {
                     w.count(Outcome.FAILED, 0);
                     job.complete(failedResult(t, w.id));
                 }
             } else {
-                w.casPhase(w.seq, Job.RUNNING, Job.DONE);
+                w.casPhase(w.seq, QueuedTask.RUNNING, QueuedTask.DONE);
                 w.count(Outcome.FAILED, 0);
             }
         } catch (Throwable again) {
@@ -619,8 +585,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      * Cancels a job that has not started: it never will. Returns false if it had started (or was
      * cancelled) already.
      */
-    boolean cancelUnstarted(Job<?> job, Throwable why) {
-        if (!job.casState(Job.NEW, Job.CANCELLED)) {
+    boolean cancelUnstarted(QueuedTask<?> job, Throwable why) {
+        if (!job.casState(QueuedTask.NEW, QueuedTask.CANCELLED)) {
             return false;
         }
         lock.lock();
@@ -656,7 +622,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
     }
 
-    private <T> void deliver(Job<T> job, TaskResult<T> result) {
+    private <T> void deliver(QueuedTask<T> job, TaskResult<T> result) {
         notifyListener(job.task, result);
         job.complete(result);
     }
@@ -735,7 +701,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             CancelledException why = new CancelledException(
                     new ClosedException("worker-pool '" + name + "' was shut down now"));
             for (Object item : drained) {
-                if (item instanceof Job<?> job) {
+                if (item instanceof QueuedTask<?> job) {
                     if (job.stop(why, true)) {
                         unstarted.add(job.task);
                     }
@@ -745,7 +711,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             }
             for (int i = 0; i < taken.size(); i++) {
                 Object item = taken.get(i);
-                if (item instanceof Job<?> job) {
+                if (item instanceof QueuedTask<?> job) {
                     if (job.stop(why, true)) {
                         unstarted.add(job.task);
                     }
@@ -807,7 +773,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         Check.notNull(kind().label(), "timeout", timeout);
         // saturatedNanos is at most Long.MAX_VALUE / 2, so deadline - nanoTime() never overflows.
-        long deadline = clock.nanoTime() + saturatedNanos(timeout);
+        long deadline = clock.nanoTime() + Durations.toNanosSaturated(timeout);
         if (!termination.isDone()) {
             Thread self = Thread.currentThread();
             CompletableFuture<Void> wake = termination.thenRun(() -> LockSupport.unpark(self));
@@ -998,8 +964,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             rej = rejected;
             for (Worker w : workerList) {
                 Object item = w.current;
-                int st = item instanceof Job<?> j ? j.state() : item == null ? Job.DONE : (int) (w.phase & 7);
-                if (st == Job.NEW || st == Job.RUNNING || st == Job.INTERRUPTING) {
+                int st = item instanceof QueuedTask<?> j ? j.state() : item == null ? QueuedTask.DONE : (int) (w.phase & 7);
+                if (st == QueuedTask.NEW || st == QueuedTask.RUNNING || st == QueuedTask.INTERRUPTING) {
                     busy++;
                 }
             }
@@ -1032,11 +998,4 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         return "WorkerPool[" + name + ", " + stats().toMap() + "]";
     }
 
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
-        }
-    }
 }

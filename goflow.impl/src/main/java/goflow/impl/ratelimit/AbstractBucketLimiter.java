@@ -12,14 +12,14 @@ import goflow.impl.internal.PrimitiveRegistry;
  * A registered {@link RateLimiter} over one {@link BucketCore}: the token bucket and the leaky
  * bucket differ only in vocabulary.
  *
- * <p>Thread-safe: all state is in the core (lock-free) and in {@link LimiterShared} (atomics).
+ * <p>Thread-safe: all state is in the core (lock-free) and in {@link LimiterState} (atomics).
  */
 abstract class AbstractBucketLimiter implements RateLimiter {
     final BucketCore core;
-    final LimiterShared shared;
+    final LimiterState shared;
     private final PrimitiveRegistry.Entry entry;
 
-    AbstractBucketLimiter(BucketCore core, LimiterShared shared, PrimitiveRegistry.Entry entry) {
+    AbstractBucketLimiter(BucketCore core, LimiterState shared, PrimitiveRegistry.Entry entry) {
         this.core = core;
         this.shared = shared;
         this.entry = entry;
@@ -87,14 +87,14 @@ abstract class AbstractBucketLimiter implements RateLimiter {
 
     @Override
     public final void setRate(Rate rate) {
-        Limits.rate(shared.component, rateField(), rate);
+        LimiterChecks.rate(shared.component, rateField(), rate);
         shared.ensureOpen("setRate");
         core.setRate(rate);
     }
 
     @Override
     public final void setRate(double eventsPerSecond) {
-        Rate rate = Limits.rate(shared.component, rateField(), eventsPerSecond);
+        Rate rate = LimiterChecks.rate(shared.component, rateField(), eventsPerSecond);
         shared.ensureOpen("setRate");
         core.setRate(rate);
     }
@@ -106,7 +106,7 @@ abstract class AbstractBucketLimiter implements RateLimiter {
 
     @Override
     public void setBurst(long burst) {
-        Limits.burst(shared.component, burstField(), burst, burstHint());
+        LimiterChecks.burst(shared.component, burstField(), burst, burstHint());
         shared.ensureOpen("setBurst");
         core.setBurst(burst);
     }
@@ -128,8 +128,9 @@ abstract class AbstractBucketLimiter implements RateLimiter {
 
     @Override
     public final RateLimiterStats stats() {
-        return new RateLimiterStats(core.rate().eventsPerSecond(), core.burst(), core.tokens(), shared.allowed.sum(),
-                shared.denied.sum(), shared.waited.sum(), shared.cancelled.sum());
+        // rate, burst and tokens of one epoch: a snapshot never mixes a burst with another burst's tokens
+        return core.read((e, w, now) -> new RateLimiterStats(e.rate.eventsPerSecond(), e.burst, e.tokensAt(w, now),
+                shared.allowed.sum(), shared.denied.sum(), shared.waited.sum(), shared.cancelled.sum()));
     }
 
     @Override

@@ -39,6 +39,17 @@ final class BucketCore {
      * fails), computes the tokens at that instant, and publishes a new epoch holding them. A thread
      * that reads FROZEN spins until the new epoch is published, which the changer does at once.
      * Invariant: only the current epoch's word changes; a frozen word never changes again.
+     *
+     * Positions (for refunds). A reservation's refund is "what it reserved, less what later
+     * reservations build on", which must not depend on rate or burst changes made in between, so it
+     * is counted in tokens, not in time at some rate. Each epoch maps its words to a position on one
+     * token line that runs across epochs: NORMAL pos(z) = p0 + (z - z0) / npt (z0: the epoch's first
+     * word), ZERO pos(tokens) = p0 + (tokens0 - tokens), UNLIMITED pos = p0. Taking n tokens moves the
+     * position of the bucket's frontier by n; a swap starts the next epoch at the position of the old
+     * epoch's effective frontier (max(z, full)), so both the frontier and the supply (frontier +
+     * tokens) stay where they were. A grant remembers the position of its time to act; a refund in a
+     * later epoch converts it back into that epoch's time. The position is a double: exact while the
+     * tokens taken over the limiter's life stay below 2^53 / 2^12 (10^12), within 2^-12 tokens beyond.
      */
     static final int NORMAL = 0;
     static final int ZERO = 1;
@@ -47,6 +58,10 @@ final class BucketCore {
     /** A NaN bit pattern that none of the arithmetic here can produce. */
     static final long FROZEN = 0x7ff0_dead_beef_0001L;
     private static final long REBASE_NANOS = 1L << 40;
+    /** How often {@link #read} retries a reading whose word changed under it. */
+    private static final int READ_TRIES = 16;
+    private static final Reader<Double> TOKENS = (e, w, now) -> e.tokensAt(w, now);
+    private static final Reader<Double> LEVEL = (e, w, now) -> e.burst - e.tokensAt(w, now);
     private static final VarHandle WORD;
 
     static {
@@ -70,10 +85,14 @@ final class BucketCore {
         final double slack;
         /** The clock reading at which this epoch's time is zero. */
         final long base;
+        /** The token-line position of this epoch's first word (see "Positions"). */
+        final double p0;
+        /** This epoch's first word, as a double: z (NORMAL) or tokens (ZERO). */
+        final double first;
         /** NORMAL: bits of z; ZERO: bits of the tokens; changed by CAS only; FROZEN once replaced. */
         volatile long word;
 
-        Epoch(Rate rate, long burst, long base, double tokens) {
+        Epoch(Rate rate, long burst, long base, double tokens, double p0) {
             double r = rate.eventsPerSecond();
             double interval = 1e9 / r;
             this.rate = rate;
@@ -91,12 +110,37 @@ final class BucketCore {
             }
             burstNanos = mode == NORMAL ? burst * npt : 0;
             slack = mode == NORMAL ? npt * 1e-9 : 0;
+            this.p0 = p0;
             double clamped = Math.min(tokens, burst);
             if (mode == NORMAL) {
-                word = Double.doubleToRawLongBits(clamped == burst ? -burstNanos : -clamped * npt);
+                first = clamped == burst ? -burstNanos : -clamped * npt;
             } else {
-                word = Double.doubleToRawLongBits(clamped);
+                first = clamped;
             }
+            word = Double.doubleToRawLongBits(first);
+        }
+
+        /** The position of this epoch's time {@code t} (NORMAL), or of its word {@code w} (ZERO). */
+        double position(double tOrWord) {
+            switch (mode) {
+                case UNLIMITED:
+                    return p0;
+                case ZERO:
+                    return p0 + (first - tOrWord);
+                default:
+                    return p0 + (tOrWord - first) / npt;
+            }
+        }
+
+        /** The time in this epoch (NORMAL) at which the frontier is at {@code position}. */
+        double timeOf(double position) {
+            return first + (position - p0) * npt;
+        }
+
+        /** The position of the effective frontier at clock time {@code now}, given a word. */
+        double frontier(long w, long now) {
+            double x = Double.longBitsToDouble(w);
+            return mode == NORMAL ? position(Math.max(x, now - base - burstNanos)) : position(x);
         }
 
         /** The tokens at clock time {@code now}, given a (non-frozen) word of this epoch. */
@@ -126,6 +170,11 @@ final class BucketCore {
         /** OK: the epoch the reservation was made in, and its exact time to act in that epoch. */
         final Epoch epoch;
         final double exactTime;
+        /**
+         * OK: the token-line position of its time to act (NORMAL: the position of {@code exactTime};
+         * ZERO: the supply when it was taken, so that nothing taken after it builds on it).
+         */
+        final double actPosition;
         /** ZERO_RATE: the tokens present. */
         final double tokens;
 
@@ -136,6 +185,9 @@ final class BucketCore {
             this.epoch = epoch;
             this.exactTime = exactTime;
             this.tokens = tokens;
+            this.actPosition = outcome != Outcome.OK ? 0
+                    : epoch.mode == NORMAL ? epoch.position(exactTime)
+                    : epoch.mode == ZERO ? epoch.p0 + epoch.first : epoch.p0;
         }
     }
 
@@ -166,7 +218,7 @@ final class BucketCore {
     BucketCore(Clock clock, Rate rate, long burst, double tokens, boolean keepLevel) {
         this.clock = clock;
         this.keepLevel = keepLevel;
-        this.epoch = new Epoch(rate, burst, clock.nanoTime(), tokens);
+        this.epoch = new Epoch(rate, burst, clock.nanoTime(), tokens, 0);
     }
 
     Clock clock() {
@@ -280,7 +332,8 @@ final class BucketCore {
     /**
      * Gives back what is still unused of an OK grant, following golang.org/x/time/rate: nothing once
      * its time to act has passed; otherwise its tokens minus those that later reservations build on,
-     * capped at the burst.
+     * capped at the burst. Counted in tokens on the token line (see "Positions"), so rate and burst
+     * changes since the grant change nothing in the count.
      */
     void refund(Grant g) {
         if (g.outcome != Outcome.OK || g.n == 0 || g.epoch.mode == UNLIMITED) {
@@ -301,15 +354,22 @@ final class BucketCore {
                 return;
             }
             if (e.mode == ZERO) {
-                double tokens = Math.min(e.burst, Double.longBitsToDouble(w) + g.n);
-                if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(tokens))) {
+                // No time passes at rate zero: what later grants took beyond the grant's act position
+                // builds on it.
+                double tokens = Double.longBitsToDouble(w);
+                double restore = g.n - Math.max(0, e.position(tokens) - g.actPosition);
+                if (restore <= 0) {
+                    return;
+                }
+                if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(Math.min(e.burst, tokens + restore)))) {
                     return;
                 }
                 continue;
             }
             double t = now - e.base;
             double z = Double.longBitsToDouble(w);
-            double act = g.epoch == e ? g.exactTime : (double) (g.time - e.base);
+            // The grant's time to act in this epoch: exact in its own epoch, through its position after a change.
+            double act = g.epoch == e ? g.exactTime : e.timeOf(g.actPosition);
             double restore = g.n * e.npt - Math.max(0, z - act);
             if (restore <= 0) {
                 return;
@@ -322,26 +382,48 @@ final class BucketCore {
         }
     }
 
+    /** Reads a consistent state; see {@link #read}. */
+    @FunctionalInterface
+    interface Reader<R> {
+        /**
+         * @param e the epoch whose word was read
+         * @param w the word, current when {@code now} was read
+         * @param now the clock reading
+         */
+        R read(Epoch e, long w, long now);
+    }
+
+    /**
+     * Reads a state that existed: the word is read before the clock and read again after it, and
+     * the pair is used only if the word did not change in between (so it was the current state at
+     * the clock reading). Under constant contention it gives up after a few tries and uses the word
+     * read before the clock: a state no older than the clock reading (never an old time with a
+     * newer word, which is what put readings out of range).
+     */
+    <R> R read(Reader<R> reader) {
+        Epoch e = epoch;
+        int tries = 0;
+        while (true) {
+            long w = (long) WORD.getVolatile(e);
+            if (w == FROZEN) {
+                e = next(e);
+                continue;
+            }
+            long now = clock.nanoTime();
+            if ((long) WORD.getVolatile(e) == w || ++tries >= READ_TRIES) {
+                return reader.read(e, w, now);
+            }
+        }
+    }
+
     /** The tokens now: at most the burst, negative in debt. */
     double tokens() {
-        Epoch e = epoch;
-        long now = clock.nanoTime();
-        long w;
-        while ((w = (long) WORD.getVolatile(e)) == FROZEN) {
-            e = next(e);
-        }
-        return e.tokensAt(w, now);
+        return read(TOKENS);
     }
 
     /** The level of the same bucket read as a leaky bucket: burst - tokens, from one epoch. */
     double level() {
-        Epoch e = epoch;
-        long now = clock.nanoTime();
-        long w;
-        while ((w = (long) WORD.getVolatile(e)) == FROZEN) {
-            e = next(e);
-        }
-        return e.burst - e.tokensAt(w, now);
+        return read(LEVEL);
     }
 
     Rate rate() {
@@ -384,13 +466,14 @@ final class BucketCore {
         long w = (long) WORD.getAndSet(old, FROZEN);
         long now = clock.nanoTime();
         double tokens = old.tokensAt(w, now);
+        double frontier = old.frontier(w, now);
         if (old.mode == UNLIMITED) {
             tokens = burst;
         } else if (keepLevel && tokens >= 0 && burst != old.burst) {
             double level = old.burst - tokens;
             tokens = Math.max(0, burst - level);
         }
-        epoch = new Epoch(rate, burst, now, tokens);
+        epoch = new Epoch(rate, burst, now, tokens, frontier);
     }
 
     /** Waits for the successor of a frozen epoch; the changer publishes it right after freezing. */

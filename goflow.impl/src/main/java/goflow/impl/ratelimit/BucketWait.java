@@ -19,7 +19,7 @@ final class BucketWait {
     private BucketWait() {
     }
 
-    static void await(BucketCore core, LimiterShared shared, Context ctx, long n) throws InterruptedException {
+    static void await(BucketCore core, LimiterState shared, Context ctx, long n) throws InterruptedException {
         if (ctx == null) {
             throw new InvalidConfigException(shared.component, "ctx", null, "must not be null",
                     "pass Context.background() to wait without a deadline");
@@ -58,7 +58,7 @@ final class BucketWait {
         shared.allowed.increment();
     }
 
-    private static void park(BucketCore core, LimiterShared shared, Context ctx, BucketCore.Grant g)
+    private static void park(BucketCore core, LimiterState shared, Context ctx, BucketCore.Grant g)
             throws InterruptedException {
         Thread me = Thread.currentThread();
         shared.waiters.add(me);

@@ -48,21 +48,21 @@ public final class KeyedRateLimiterBuilderImpl implements KeyedRateLimiterBuilde
     @Override
     public KeyedRateLimiterBuilder rate(Rate rate) {
         Check.setOnce(C, "rate", this.rate != null, rate);
-        this.rate = Limits.rate(C, "rate", rate);
+        this.rate = LimiterChecks.rate(C, "rate", rate);
         return this;
     }
 
     @Override
     public KeyedRateLimiterBuilder rate(double eventsPerSecond) {
         Check.setOnce(C, "rate", this.rate != null, eventsPerSecond);
-        this.rate = Limits.rate(C, "rate", eventsPerSecond);
+        this.rate = LimiterChecks.rate(C, "rate", eventsPerSecond);
         return this;
     }
 
     @Override
     public KeyedRateLimiterBuilder burst(long burst) {
         Check.setOnce(C, "burst", burstSet, burst);
-        this.burst = Limits.burst(C, "burst", burst, TokenBucketImpl.BURST_HINT);
+        this.burst = LimiterChecks.burst(C, "burst", burst, TokenBucketImpl.BURST_HINT);
         burstSet = true;
         return this;
     }
@@ -98,7 +98,7 @@ public final class KeyedRateLimiterBuilderImpl implements KeyedRateLimiterBuilde
         PrimitiveRegistry.Entry entry = registry.reserve(Primitive.Kind.KEYED_RATE_LIMITER, name);
         try {
             return entry.activate(new KeyedRateLimiterImpl<K>(
-                    new LimiterShared(entry.name(), Primitive.Kind.KEYED_RATE_LIMITER), entry, clock, rate, burst,
+                    new LimiterState(entry.name(), Primitive.Kind.KEYED_RATE_LIMITER), entry, clock, rate, burst,
                     maxKeys == 0 ? DEFAULT_MAX_KEYS : maxKeys, idleTimeout == null ? DEFAULT_IDLE : idleTimeout));
         } catch (RuntimeException | Error e) {
             entry.release();

@@ -43,21 +43,21 @@ public final class LeakyBucketBuilderImpl implements LeakyBucketBuilder {
     @Override
     public LeakyBucketBuilder leakRate(Rate rate) {
         Check.setOnce(C, "leakRate", this.rate != null, rate);
-        this.rate = Limits.rate(C, "leakRate", rate);
+        this.rate = LimiterChecks.rate(C, "leakRate", rate);
         return this;
     }
 
     @Override
     public LeakyBucketBuilder leakRate(double perSecond) {
         Check.setOnce(C, "leakRate", this.rate != null, perSecond);
-        this.rate = Limits.rate(C, "leakRate", perSecond);
+        this.rate = LimiterChecks.rate(C, "leakRate", perSecond);
         return this;
     }
 
     @Override
     public LeakyBucketBuilder capacity(long capacity) {
         Check.setOnce(C, "capacity", capacitySet, capacity);
-        this.capacity = Limits.burst(C, "capacity", capacity, LeakyBucketImpl.CAPACITY_HINT);
+        this.capacity = LimiterChecks.burst(C, "capacity", capacity, LeakyBucketImpl.CAPACITY_HINT);
         capacitySet = true;
         return this;
     }
@@ -89,7 +89,7 @@ public final class LeakyBucketBuilderImpl implements LeakyBucketBuilder {
             double level = initialLevel < 0 ? 0 : Math.min(initialLevel, capacity);
             BucketCore core = new BucketCore(clock, rate, capacity, capacity - level, true);
             return entry.activate(new LeakyBucketImpl(core,
-                    new LimiterShared(entry.name(), Primitive.Kind.LEAKY_BUCKET), entry));
+                    new LimiterState(entry.name(), Primitive.Kind.LEAKY_BUCKET), entry));
         } catch (RuntimeException | Error e) {
             entry.release();
             throw e;

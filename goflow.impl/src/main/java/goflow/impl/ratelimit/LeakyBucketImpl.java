@@ -10,7 +10,7 @@ import goflow.impl.internal.PrimitiveRegistry;
 final class LeakyBucketImpl extends AbstractBucketLimiter implements LeakyBucket {
     static final String CAPACITY_HINT = "capacity is the volume the bucket admits without waiting";
 
-    LeakyBucketImpl(BucketCore core, LimiterShared shared, PrimitiveRegistry.Entry entry) {
+    LeakyBucketImpl(BucketCore core, LimiterState shared, PrimitiveRegistry.Entry entry) {
         super(core, shared, entry);
     }
 

@@ -12,11 +12,11 @@ import goflow.api.ratelimit.Reservation;
  */
 final class ReservationImpl implements Reservation {
     private final BucketCore core;
-    private final LimiterShared shared;
+    private final LimiterState shared;
     private final BucketCore.Grant grant;
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
-    ReservationImpl(BucketCore core, LimiterShared shared, BucketCore.Grant grant) {
+    ReservationImpl(BucketCore core, LimiterState shared, BucketCore.Grant grant) {
         this.core = core;
         this.shared = shared;
         this.grant = grant;

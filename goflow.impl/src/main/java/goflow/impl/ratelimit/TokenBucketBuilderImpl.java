@@ -43,21 +43,21 @@ public final class TokenBucketBuilderImpl implements TokenBucketBuilder {
     @Override
     public TokenBucketBuilder rate(Rate rate) {
         Check.setOnce(C, "rate", this.rate != null, rate);
-        this.rate = Limits.rate(C, "rate", rate);
+        this.rate = LimiterChecks.rate(C, "rate", rate);
         return this;
     }
 
     @Override
     public TokenBucketBuilder rate(double eventsPerSecond) {
         Check.setOnce(C, "rate", this.rate != null, eventsPerSecond);
-        this.rate = Limits.rate(C, "rate", eventsPerSecond);
+        this.rate = LimiterChecks.rate(C, "rate", eventsPerSecond);
         return this;
     }
 
     @Override
     public TokenBucketBuilder burst(long burst) {
         Check.setOnce(C, "burst", burstSet, burst);
-        this.burst = Limits.burst(C, "burst", burst, TokenBucketImpl.BURST_HINT);
+        this.burst = LimiterChecks.burst(C, "burst", burst, TokenBucketImpl.BURST_HINT);
         burstSet = true;
         return this;
     }
@@ -88,7 +88,7 @@ public final class TokenBucketBuilderImpl implements TokenBucketBuilder {
             double tokens = initialTokens < 0 ? burst : Math.min(initialTokens, burst);
             BucketCore core = new BucketCore(clock, rate, burst, tokens);
             return entry.activate(new TokenBucketImpl(core,
-                    new LimiterShared(entry.name(), Primitive.Kind.TOKEN_BUCKET), entry));
+                    new LimiterState(entry.name(), Primitive.Kind.TOKEN_BUCKET), entry));
         } catch (RuntimeException | Error e) {
             entry.release();
             throw e;

@@ -6,7 +6,7 @@ import goflow.impl.internal.PrimitiveRegistry;
 final class TokenBucketImpl extends AbstractBucketLimiter {
     static final String BURST_HINT = "burst is the number of tokens that can be taken at once";
 
-    TokenBucketImpl(BucketCore core, LimiterShared shared, PrimitiveRegistry.Entry entry) {
+    TokenBucketImpl(BucketCore core, LimiterState shared, PrimitiveRegistry.Entry entry) {
         super(core, shared, entry);
     }
 

@@ -35,6 +35,7 @@ import goflow.api.schedule.Scheduler;
 import goflow.api.schedule.SchedulerStats;
 import goflow.api.schedule.TaskBuilder;
 import goflow.impl.internal.Check;
+import goflow.impl.internal.Durations;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**
@@ -74,8 +75,6 @@ public final class SchedulerImpl implements Scheduler {
      * scheduling (every(1ns) came due again before each pass ended, so the thread never parked).
      */
     static final Duration MIN_PERIOD = Duration.ofMillis(1);
-    /** Due times and periods longer than this (about 73 years) are clamped to it, so arithmetic never overflows. */
-    private static final long FAR = Long.MAX_VALUE / 4;
 
     private enum LifeCycle { STOPPED, RUNNING, CLOSED }
 
@@ -247,10 +246,10 @@ public final class SchedulerImpl implements Scheduler {
     }
 
     private boolean awaitNoActiveRuns(Duration timeout) {
-        if (Run.RUNNING_FOR.get() == this) {
+        if (ScheduledRun.RUNNING_FOR.get() == this) {
             return false; // called from one of this scheduler's jobs: waiting would wait for itself
         }
-        long deadline = clock.nanoTime() + saturatedNanos(timeout);
+        long deadline = clock.nanoTime() + Durations.toNanosSaturated(timeout);
         Thread self = Thread.currentThread();
         stopWaiters.add(self);
         try {
@@ -504,20 +503,8 @@ public final class SchedulerImpl implements Scheduler {
     }
 
     private static long toNanos(Instant when, long now, Instant wallNow) {
-        return now + saturatedNanos(Duration.between(wallNow, when));
+        return now + Durations.toNanosSaturated(Duration.between(wallNow, when));
     }
-
-    /** Converts a duration to nanoseconds, clamped to [-FAR, FAR] so that due-time arithmetic never overflows. */
-    static long saturatedNanos(Duration d) {
-        if (d.compareTo(Duration.ofNanos(FAR)) > 0) {
-            return FAR;
-        }
-        if (d.compareTo(Duration.ofNanos(-FAR)) < 0) {
-            return -FAR;
-        }
-        return d.toNanos();
-    }
-
     private long wallOffset(long now) {
         Instant w = clock.instant();
         return w.getEpochSecond() * 1_000_000_000L + w.getNano() - now;
@@ -687,7 +674,7 @@ public final class SchedulerImpl implements Scheduler {
 
     /** Hands a run to the pool or executor. Outside the lock. */
     private void submit(Dispatch d) {
-        Run run = new Run(this, d.task, d.start, d.ctx);
+        ScheduledRun run = new ScheduledRun(this, d.task, d.start, d.ctx);
         try {
             if (d.pool != null) {
                 d.pool.submit(d.ctx, run).whenComplete((result, error) -> run.notRun(
@@ -747,7 +734,7 @@ public final class SchedulerImpl implements Scheduler {
                             && t.retriesDone < t.backoff.maxRetries()) {
                         t.retriesDone++;
                         retries++;
-                        armAfter(t, now, saturatedNanos(t.backoff.delayBefore(t.retriesDone)));
+                        armAfter(t, now, Durations.toNanosSaturated(t.backoff.delayBefore(t.retriesDone)));
                         wake = thread;
                     } else if (!jobStarted && status == RunOutcome.Status.CANCELLED) {
                         // A still-scheduled task's run context was cancelled before the job started:

@@ -11,6 +11,7 @@ import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.TaskBuilder;
 import goflow.impl.internal.Check;
+import goflow.impl.internal.Durations;
 
 /** The {@link TaskBuilder}. Not thread-safe; schedules at most one task. */
 final class TaskBuilderImpl implements TaskBuilder {
@@ -65,7 +66,7 @@ final class TaskBuilderImpl implements TaskBuilder {
     public ScheduledTask once(Duration delay) {
         Check.notNegative(component, "delay", delay, "how long until the task runs");
         onlyRepeating("once");
-        return add(TaskImpl.Kind.ONCE, SchedulerImpl.saturatedNanos(delay), 0, null, null);
+        return add(TaskImpl.Kind.ONCE, Durations.toNanosSaturated(delay), 0, null, null);
     }
 
     @Override
@@ -81,8 +82,8 @@ final class TaskBuilderImpl implements TaskBuilder {
         Check.positive(component, "period", period, hint);
         atLeastMinimum("period", period, hint);
         onlyOneShot("every");
-        long first = SchedulerImpl.saturatedNanos(initialDelay == null ? period : initialDelay);
-        return add(TaskImpl.Kind.RATE, first, SchedulerImpl.saturatedNanos(period), null, null);
+        long first = Durations.toNanosSaturated(initialDelay == null ? period : initialDelay);
+        return add(TaskImpl.Kind.RATE, first, Durations.toNanosSaturated(period), null, null);
     }
 
     @Override
@@ -91,8 +92,8 @@ final class TaskBuilderImpl implements TaskBuilder {
         Check.positive(component, "delay", delay, hint);
         atLeastMinimum("delay", delay, hint);
         onlyOneShot("withFixedDelay");
-        long first = SchedulerImpl.saturatedNanos(initialDelay == null ? delay : initialDelay);
-        return add(TaskImpl.Kind.DELAY, first, SchedulerImpl.saturatedNanos(delay), null, null);
+        long first = Durations.toNanosSaturated(initialDelay == null ? delay : initialDelay);
+        return add(TaskImpl.Kind.DELAY, first, Durations.toNanosSaturated(delay), null, null);
     }
 
     @Override

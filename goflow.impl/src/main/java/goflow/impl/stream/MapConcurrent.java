@@ -21,20 +21,20 @@ import goflow.api.function.ThrowingFunction;
  * workers are interrupted and joined before {@code forEachWhile} returns, so no worker outlives
  * the terminal operation.
  *
- * <p>Failures: whatever the mapper throws (any {@code Throwable}, checked exceptions and
+ * <p>FunctionFailures: whatever the mapper throws (any {@code Throwable}, checked exceptions and
  * {@code InterruptedException} included) is kept in its slot and thrown by the calling thread
- * when the slot's turn comes, through {@link Failures#rethrow}; the worker goes on with the next
+ * when the slot's turn comes, through {@link FunctionFailures#rethrow}; the worker goes on with the next
  * slot (an interrupt the mapper left set is cleared by the next wait, and only ends the worker
  * when the stream is stopping). A mapper interrupted by {@link Workers#stop()} fails a slot nobody
  * will take any more, so that interruption is never reported.
  */
-final class MapConcurrent<T, R> extends Stage<R> {
-    private final Stage<T> up;
+final class MapConcurrent<T, R> extends StreamNode<R> {
+    private final StreamNode<T> up;
     private final int parallelism;
     private final ThrowingFunction<? super T, ? extends R> mapper;
-    private final Shared shared;
+    private final ChainState shared;
 
-    MapConcurrent(Stage<T> up, int parallelism, ThrowingFunction<? super T, ? extends R> mapper, Shared shared) {
+    MapConcurrent(StreamNode<T> up, int parallelism, ThrowingFunction<? super T, ? extends R> mapper, ChainState shared) {
         this.up = up;
         this.parallelism = parallelism;
         this.mapper = mapper;
@@ -42,7 +42,7 @@ final class MapConcurrent<T, R> extends Stage<R> {
     }
 
     @Override
-    boolean forEachWhile(Run run, Sink<? super R> sink) throws InterruptedException {
+    boolean forEachWhile(TerminalRun run, Downstream<? super R> sink) throws InterruptedException {
         Workers workers = new Workers(run);
         try {
             boolean more = up.forEachWhile(run, t -> {
@@ -82,14 +82,14 @@ final class MapConcurrent<T, R> extends Stage<R> {
 
     /** The workers of one run. Fields other than {@code work} and {@code stopping} belong to the calling thread. */
     private final class Workers {
-        private final Run run;
+        private final TerminalRun run;
         private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
         /** Never holds more than {@code parallelism} slots, since each is also in {@code inFlight}. */
         private final BlockingQueue<Slot> work = new ArrayBlockingQueue<>(parallelism);
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean stopping;
 
-        Workers(Run run) {
+        Workers(TerminalRun run) {
             this.run = run;
         }
 
@@ -105,7 +105,7 @@ final class MapConcurrent<T, R> extends Stage<R> {
         }
 
         /** Waits for the oldest slot and passes its result on; returns what the sink returned. */
-        boolean passOldest(Sink<? super R> sink) throws InterruptedException {
+        boolean passOldest(Downstream<? super R> sink) throws InterruptedException {
             Slot slot = inFlight.peekFirst();
             while (!slot.done) {
                 run.check();
@@ -116,7 +116,7 @@ final class MapConcurrent<T, R> extends Stage<R> {
             }
             inFlight.removeFirst();
             if (slot.failure != null) {
-                throw Failures.rethrow(shared, "the function given to mapConcurrent()", slot.failure);
+                throw FunctionFailures.rethrow(shared, "the function given to mapConcurrent()", slot.failure);
             }
             R result = slot.result;
             slot.result = null;

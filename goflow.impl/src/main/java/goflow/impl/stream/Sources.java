@@ -1,8 +1,11 @@
 package goflow.impl.stream;
 
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.RandomAccess;
+import java.util.SortedSet;
 import java.util.Spliterator;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -19,7 +22,7 @@ final class Sources {
     }
 
     /** An {@code Iterable}; indexed access for random-access lists (no iterator per element). */
-    static final class OfIterable<T> extends Stage<T> {
+    static final class OfIterable<T> extends StreamNode<T> {
         private final Iterable<? extends T> elements;
 
         OfIterable(Iterable<? extends T> elements) {
@@ -27,7 +30,23 @@ final class Sources {
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        long knownSize() {
+            return elements instanceof Collection<?> c ? c.size() : -1;
+        }
+
+        /** A {@code SortedSet} (a {@code TreeSet}, say) comes in its own order. */
+        @Override
+        @SuppressWarnings("unchecked")
+        Comparator<? super T> sortedBy() {
+            if (elements instanceof SortedSet<?> set) {
+                Comparator<?> c = set.comparator();
+                return c != null ? (Comparator<? super T>) c : (Comparator<? super T>) Comparator.naturalOrder();
+            }
+            return null;
+        }
+
+        @Override
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             if (elements instanceof List<? extends T> list && elements instanceof RandomAccess) {
                 for (int i = 0, n = list.size(); i < n; i++) {
                     run.check();
@@ -42,7 +61,7 @@ final class Sources {
     }
 
     /** An iterator. */
-    static final class OfIterator<T> extends Stage<T> {
+    static final class OfIterator<T> extends StreamNode<T> {
         private final Iterator<? extends T> iterator;
 
         OfIterator(Iterator<? extends T> iterator) {
@@ -50,12 +69,12 @@ final class Sources {
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             return iterate(run, iterator, sink);
         }
     }
 
-    static <T> boolean iterate(Run run, Iterator<? extends T> it, Sink<? super T> sink)
+    static <T> boolean iterate(TerminalRun run, Iterator<? extends T> it, Downstream<? super T> sink)
             throws InterruptedException {
         while (true) {
             run.check();
@@ -69,7 +88,7 @@ final class Sources {
     }
 
     /** A {@code java.util.stream.Stream}, pulled one element at a time through its spliterator. */
-    static final class OfJavaStream<T> extends Stage<T> {
+    static final class OfJavaStream<T> extends StreamNode<T> {
         private final java.util.stream.Stream<? extends T> stream;
 
         OfJavaStream(java.util.stream.Stream<? extends T> stream) {
@@ -77,7 +96,7 @@ final class Sources {
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             Spliterator<? extends T> split = stream.spliterator();
             Holder<T> holder = new Holder<>();
             while (true) {
@@ -93,7 +112,7 @@ final class Sources {
     }
 
     /** An infinite generator. */
-    static final class Generate<T> extends Stage<T> {
+    static final class Generate<T> extends StreamNode<T> {
         private final Supplier<? extends T> generator;
 
         Generate(Supplier<? extends T> generator) {
@@ -101,7 +120,7 @@ final class Sources {
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             while (true) {
                 run.check();
                 if (!sink.accept(generator.get())) {
@@ -112,15 +131,15 @@ final class Sources {
     }
 
     /** No elements. */
-    static final class Empty<T> extends Stage<T> {
+    static final class Empty<T> extends StreamNode<T> {
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) {
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) {
             return true;
         }
     }
 
     /** A channel, received from until it is closed and drained; never closed by the stream. */
-    static final class OfChannel<T> extends Stage<T> {
+    static final class OfChannel<T> extends StreamNode<T> {
         private final BackpressureChannel<? extends T> channel;
 
         OfChannel(BackpressureChannel<? extends T> channel) {
@@ -128,7 +147,7 @@ final class Sources {
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             while (true) {
                 run.check();
                 T value;
@@ -147,17 +166,17 @@ final class Sources {
     }
 
     /** A {@link StreamSource}: opens a cursor, registers its close as a hook of its own chain. */
-    static final class OfSource<T> extends Stage<T> {
-        private final Shared owner;
+    static final class OfSource<T> extends StreamNode<T> {
+        private final ChainState owner;
         private final StreamSource<? extends T> source;
 
-        OfSource(Shared owner, StreamSource<? extends T> source) {
+        OfSource(ChainState owner, StreamSource<? extends T> source) {
             this.owner = owner;
             this.source = source;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             StreamSource.Cursor<? extends T> cursor = open(run);
             owner.addSourceHook(cursor);
             Holder<T> holder = new Holder<>();
@@ -188,7 +207,7 @@ final class Sources {
             }
         }
 
-        private StreamSource.Cursor<? extends T> open(Run run) throws InterruptedException {
+        private StreamSource.Cursor<? extends T> open(TerminalRun run) throws InterruptedException {
             StreamSource.Cursor<? extends T> cursor;
             try {
                 cursor = source.open(run.scope);

@@ -49,11 +49,11 @@ public final class StreamFactory implements Streams {
         return sources;
     }
 
-    private Shared newShared(String prefix) {
+    private ChainState newShared(String prefix) {
         if (goflowClosed.getAsBoolean()) {
             throw new ClosedException("goflow is closed: cannot create a stream");
         }
-        return new Shared(prefix, ids.incrementAndGet(), clock.get());
+        return new ChainState(prefix, ids.incrementAndGet(), clock.get());
     }
 
     @Override
@@ -65,7 +65,7 @@ public final class StreamFactory implements Streams {
     @Override
     public <T> Stream<T> fromIterator(Iterator<? extends T> iterator) {
         Check.notNull(COMPONENT, "iterator", iterator);
-        Shared shared = newShared("stream");
+        ChainState shared = newShared("stream");
         if (iterator instanceof AutoCloseable closeable) {
             shared.addSourceHook(closeable);
         }
@@ -75,7 +75,7 @@ public final class StreamFactory implements Streams {
     @Override
     public <T> Stream<T> fromStream(java.util.stream.Stream<? extends T> stream) {
         Check.notNull(COMPONENT, "stream", stream);
-        Shared shared = newShared("stream");
+        ChainState shared = newShared("stream");
         shared.addSourceHook(stream);
         return new StreamImpl<>(shared, new Sources.OfJavaStream<>(stream));
     }
@@ -100,7 +100,7 @@ public final class StreamFactory implements Streams {
     @Override
     public <T> Stream<T> fromSource(StreamSource<? extends T> source) {
         Check.notNull(COMPONENT, "source", source);
-        Shared shared = newShared("stream");
+        ChainState shared = newShared("stream");
         return new StreamImpl<>(shared, new Sources.OfSource<>(shared, source));
     }
 
@@ -112,9 +112,9 @@ public final class StreamFactory implements Streams {
                 "no stream source named '" + name + "'; registered sources: " + sources.names()
                         + " (in OSGi, a StreamSource service with property " + StreamSource.NAME_PROPERTY + "="
                         + name + ")"));
-        Shared shared = newShared(name);
-        Stage<Object> raw = new Sources.OfSource<>(shared, source);
-        return new StreamImpl<>(shared, new Ops.Map<>(raw, element -> {
+        ChainState shared = newShared(name);
+        StreamNode<Object> raw = new Sources.OfSource<>(shared, source);
+        return new StreamImpl<>(shared, new ElementOps.Map<>(raw, element -> {
             if (element != null && !type.isInstance(element)) {
                 throw new ClassCastException("stream source '" + name + "' produced a "
                         + element.getClass().getName() + ", not the expected " + type.getName());

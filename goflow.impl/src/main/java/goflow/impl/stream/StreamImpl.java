@@ -20,27 +20,28 @@ import goflow.api.ratelimit.RateLimiter;
 import goflow.api.stream.Stream;
 import goflow.api.stream.StreamClosedException;
 import goflow.impl.internal.Check;
+import goflow.impl.internal.Durations;
 
 /**
- * The {@link Stream} implementation: one link of a chain, holding its {@link Stage} and the
- * chain's {@link Shared} state. Each operation claims this object once ({@link #usedBy}), so a
+ * The {@link Stream} implementation: one link of a chain, holding its {@link StreamNode} and the
+ * chain's {@link ChainState} state. Each operation claims this object once ({@link #usedBy}), so a
  * stream object is used by exactly one operation; see the package documentation for how a
  * terminal operation runs the stages.
  *
  * <p>Not thread-safe, as documented on {@link Stream}; {@link #close()} is (it goes to
- * {@link Shared}), and {@link #claim} is synchronized so that a racing second use fails cleanly.
+ * {@link ChainState}), and {@link #claim} is synchronized so that a racing second use fails cleanly.
  *
  * @param <T> the element type
  */
 final class StreamImpl<T> implements Stream<T> {
     static final String COMPONENT = "stream";
 
-    final Shared shared;
-    private final Stage<T> stage;
+    final ChainState shared;
+    private final StreamNode<T> stage;
     /** The operation that consumed this object, or null while unused. Guarded by {@code this}. */
     private String usedBy;
 
-    StreamImpl(Shared shared, Stage<T> stage) {
+    StreamImpl(ChainState shared, StreamNode<T> stage) {
         this.shared = shared;
         this.stage = stage;
     }
@@ -63,7 +64,7 @@ final class StreamImpl<T> implements Stream<T> {
         usedBy = op;
     }
 
-    private <R> Stream<R> derive(String op, Stage<R> next) {
+    private <R> Stream<R> derive(String op, StreamNode<R> next) {
         claim(op);
         return new StreamImpl<>(shared, next);
     }
@@ -73,13 +74,13 @@ final class StreamImpl<T> implements Stream<T> {
     @Override
     public Stream<T> filter(ThrowingPredicate<? super T> predicate) {
         Check.notNull(COMPONENT, "predicate", predicate);
-        return derive("filter", new Ops.Filter<>(stage, predicate));
+        return derive("filter", new ElementOps.Filter<>(stage, predicate));
     }
 
     @Override
     public <R> Stream<R> map(ThrowingFunction<? super T, ? extends R> mapper) {
         Check.notNull(COMPONENT, "mapper", mapper);
-        return derive("map", new Ops.Map<>(stage, mapper));
+        return derive("map", new ElementOps.Map<>(stage, mapper));
     }
 
     @Override
@@ -108,31 +109,31 @@ final class StreamImpl<T> implements Stream<T> {
     @Override
     public Stream<T> skip(long n) {
         Check.notNegative(COMPONENT, "skip", n, "the number of elements to drop");
-        return derive("skip", new Ops.Skip<>(stage, n));
+        return derive("skip", new ElementOps.Skip<>(stage, n));
     }
 
     @Override
     public Stream<T> limit(long n) {
         Check.notNegative(COMPONENT, "limit", n, "the most elements to pass on");
-        return derive("limit", new Ops.Limit<>(stage, n));
+        return derive("limit", new ElementOps.Limit<>(stage, n));
     }
 
     @Override
     public Stream<T> peek(ThrowingConsumer<? super T> action) {
         Check.notNull(COMPONENT, "action", action);
-        return derive("peek", new Ops.Peek<>(stage, action));
+        return derive("peek", new ElementOps.Peek<>(stage, action));
     }
 
     @Override
     public Stream<T> takeWhile(ThrowingPredicate<? super T> predicate) {
         Check.notNull(COMPONENT, "predicate", predicate);
-        return derive("takeWhile", new Ops.TakeWhile<>(stage, predicate));
+        return derive("takeWhile", new ElementOps.TakeWhile<>(stage, predicate));
     }
 
     @Override
     public Stream<T> dropWhile(ThrowingPredicate<? super T> predicate) {
         Check.notNull(COMPONENT, "predicate", predicate);
-        return derive("dropWhile", new Ops.DropWhile<>(stage, predicate));
+        return derive("dropWhile", new ElementOps.DropWhile<>(stage, predicate));
     }
 
     @Override
@@ -154,13 +155,7 @@ final class StreamImpl<T> implements Stream<T> {
 
     private Stream<List<T>> window(String op, Duration window, int maxSize) {
         Check.positive(COMPONENT, "window", window, "the length of each period");
-        long nanos;
-        try {
-            nanos = window.toNanos();
-        } catch (ArithmeticException tooLong) {
-            nanos = Long.MAX_VALUE / 4;
-        }
-        return derive(op, new Window<>(stage, Math.min(nanos, Long.MAX_VALUE / 4), maxSize, shared));
+        return derive(op, new Window<>(stage, Durations.toNanosSaturated(window), maxSize, shared));
     }
 
     @Override
@@ -187,10 +182,10 @@ final class StreamImpl<T> implements Stream<T> {
     // ---- terminal -----------------------------------------------------------------------------
 
     /** Runs the chain into {@code sink} on the calling thread, then closes it, whatever happens. */
-    private void run(String op, Context ctx, Sink<? super T> sink) throws InterruptedException {
+    private void run(String op, Context ctx, Downstream<? super T> sink) throws InterruptedException {
         Check.notNull(COMPONENT, "ctx", ctx);
         claim(op);
-        Run run = shared.start(op, ctx);
+        TerminalRun run = shared.start(op, ctx);
         try {
             run.check();
             stage.forEachWhile(run, sink);
@@ -202,7 +197,7 @@ final class StreamImpl<T> implements Stream<T> {
     }
 
     /** Runs this stream as an inner stream of flatMap, inside the outer run, then closes it. */
-    boolean runInside(Run run, Sink<? super T> sink) throws InterruptedException {
+    boolean runInside(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
         claim("flatMap");
         boolean more;
         try {
@@ -222,7 +217,7 @@ final class StreamImpl<T> implements Stream<T> {
             try {
                 action.accept(t);
             } catch (Exception e) {
-                throw Failures.rethrow(shared, "the function given to forEach()", e);
+                throw FunctionFailures.rethrow(shared, "the function given to forEach()", e);
             }
             return true;
         });
@@ -315,7 +310,7 @@ final class StreamImpl<T> implements Stream<T> {
             try {
                 test = predicate.test(t);
             } catch (Exception e) {
-                throw Failures.rethrow(shared, what, e);
+                throw FunctionFailures.rethrow(shared, what, e);
             }
             if (test == wanted) {
                 box.found = true;

@@ -4,17 +4,17 @@ import goflow.api.context.ContextException;
 import goflow.api.ratelimit.RateLimiter;
 
 /** {@code throttle(limiter)}: each element waits for one token before it is passed on. */
-final class Throttle<T> extends Stage<T> {
-    private final Stage<T> up;
+final class Throttle<T> extends StreamNode<T> {
+    private final StreamNode<T> up;
     private final RateLimiter limiter;
 
-    Throttle(Stage<T> up, RateLimiter limiter) {
+    Throttle(StreamNode<T> up, RateLimiter limiter) {
         this.up = up;
         this.limiter = limiter;
     }
 
     @Override
-    boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+    boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
         return up.forEachWhile(run, t -> {
             try {
                 limiter.await(run.scope);

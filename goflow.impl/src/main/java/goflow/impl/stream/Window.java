@@ -18,13 +18,13 @@ import goflow.api.Clock;
  * sub-run, interrupts the producer and joins it before {@code forEachWhile} returns, so the
  * chain's close hooks never run while the producer still reads the source.
  */
-final class Window<T> extends Stage<List<T>> {
-    private final Stage<T> up;
+final class Window<T> extends StreamNode<List<T>> {
+    private final StreamNode<T> up;
     private final long periodNanos;
     private final int maxSize;
-    private final Shared shared;
+    private final ChainState shared;
 
-    Window(Stage<T> up, long periodNanos, int maxSize, Shared shared) {
+    Window(StreamNode<T> up, long periodNanos, int maxSize, ChainState shared) {
         this.up = up;
         this.periodNanos = periodNanos;
         this.maxSize = maxSize;
@@ -32,7 +32,7 @@ final class Window<T> extends Stage<List<T>> {
     }
 
     @Override
-    boolean forEachWhile(Run run, Sink<? super List<T>> sink) throws InterruptedException {
+    boolean forEachWhile(TerminalRun run, Downstream<? super List<T>> sink) throws InterruptedException {
         Clock clock = shared.clock;
         Buffer buffer = new Buffer(run.owner);
         Thread producer = shared.newThread(() -> buffer.produce(run));
@@ -68,7 +68,7 @@ final class Window<T> extends Stage<List<T>> {
                 }
                 if (finished) {
                     if (failure != null) {
-                        throw Failures.rethrow(shared, "the upstream of window()", failure);
+                        throw FunctionFailures.rethrow(shared, "the upstream of window()", failure);
                     }
                     return true;
                 }
@@ -86,15 +86,15 @@ final class Window<T> extends Stage<List<T>> {
         private Throwable failure;
         private boolean stopped;
         /** The producer's sub-run; set by the producer before it pulls. Guarded by {@code this}. */
-        private Run sub;
+        private TerminalRun sub;
 
         Buffer(Thread consumer) {
             this.consumer = consumer;
         }
 
         /** The producer thread's body. */
-        void produce(Run run) {
-            Run mine = run.child(Thread.currentThread());
+        void produce(TerminalRun run) {
+            TerminalRun mine = run.child(Thread.currentThread());
             Throwable failed = null;
             try {
                 synchronized (this) {
@@ -145,7 +145,7 @@ final class Window<T> extends Stage<List<T>> {
 
         /** Stops the producer and waits for it to end, keeping the caller's interrupt status. */
         void stop(Thread producer) {
-            Run toCancel;
+            TerminalRun toCancel;
             synchronized (this) {
                 stopped = true;
                 toCancel = sub;

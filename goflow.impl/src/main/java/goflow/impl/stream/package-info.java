@@ -1,7 +1,7 @@
 /**
  * The stream implementation: {@link goflow.impl.stream.StreamImpl} and its stages.
  *
- * <p>Execution model. A chain of operations is a linked list of {@link goflow.impl.stream.Stage}s,
+ * <p>Execution model. A chain of operations is a linked list of {@link goflow.impl.stream.StreamNode}s,
  * each holding its upstream. A terminal operation calls the last stage's
  * {@code forEachWhile(run, sink)}, which calls its upstream's with a sink wrapping the terminal's,
  * down to the source, which loops over its elements and pushes each through the sinks. A sink

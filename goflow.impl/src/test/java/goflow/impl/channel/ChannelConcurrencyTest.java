@@ -29,6 +29,7 @@ import goflow.api.context.Context;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.NoThreadLeaks;
+import goflow.impl.testing.Stress;
 
 /**
  * Every strategy under concurrent producers and consumers: nothing is lost or duplicated
@@ -36,6 +37,7 @@ import goflow.impl.testing.NoThreadLeaks;
  * exactly once), each producer's values stay in order, and {@code stats()} never deadlocks and is
  * consistent in every snapshot.
  */
+@Stress
 @Timeout(60)
 class ChannelConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
     private static final int PRODUCERS = 4;

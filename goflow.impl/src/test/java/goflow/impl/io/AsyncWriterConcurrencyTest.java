@@ -23,12 +23,14 @@ import goflow.api.io.AsyncWriter;
 import goflow.api.io.WriterStats;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.NoThreadLeaks;
+import goflow.impl.testing.Stress;
 
 /**
  * Concurrent writers, flushes and close against a slow and occasionally failing output: every
  * record arrives whole, exactly once, in each writer's order; a flush covers every record its
  * caller wrote before it; {@code stats()} is consistent in every snapshot and never deadlocks.
  */
+@Stress
 @Timeout(60)
 class AsyncWriterConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
     private static final int WRITERS = 4;

@@ -13,6 +13,8 @@ public final class FakePrimitive implements Primitive {
     private final PrimitiveRegistry.Entry entry;
     private final Kind kind;
     private volatile Map<String, Object> stats;
+    /** Thrown by {@link #stats()} when not null. */
+    private volatile RuntimeException statsFailure;
 
     private FakePrimitive(PrimitiveRegistry.Entry entry, Kind kind, Map<String, Object> stats) {
         this.entry = entry;
@@ -43,6 +45,15 @@ public final class FakePrimitive implements Primitive {
         this.stats = new LinkedHashMap<>(stats);
     }
 
+    /**
+     * Makes {@link #stats()} throw.
+     *
+     * @param failure what it throws, or null to read the figures again
+     */
+    public void failStats(RuntimeException failure) {
+        this.statsFailure = failure;
+    }
+
     @Override
     public String name() {
         return entry.name();
@@ -55,6 +66,10 @@ public final class FakePrimitive implements Primitive {
 
     @Override
     public Stats stats() {
+        RuntimeException failure = statsFailure;
+        if (failure != null) {
+            throw failure;
+        }
         Map<String, Object> snapshot = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
         return new Stats() {
             @Override

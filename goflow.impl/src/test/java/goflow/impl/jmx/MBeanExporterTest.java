@@ -143,4 +143,84 @@ class MBeanExporterTest {
         }
         assertTrue(server.queryNames(new ObjectName("goflow:*"), null).isEmpty());
     }
+
+    /**
+     * A remote JMX client (jconsole, a monitoring agent) has none of goflow's classes: every
+     * exception an MBean throws must deserialize with the JDK's classes alone, and still carry
+     * goflow's message. Each failure is sent through serialization and read back with a class
+     * loader that sees only the platform's classes, as RMI does on such a client.
+     */
+    @Test
+    void failuresReachAClientWithoutGoflowClassesWithGoflowsMessage() throws Exception {
+        try (GoFlowImpl goflow = new GoFlowImpl(Clock.system(), "app")) {
+            goflow.registry().addListener(new MBeanExporter(server, StandardOperations::of));
+            goflow.tokenBucket().name("api").rate(100).burst(200).build();
+            goflow.concurrencyLimiter().name("db").capacity(8).build();
+            FakePrimitive broken = FakePrimitive.create(goflow.registry(), Primitive.Kind.SCHEDULER, "broken", stats(1));
+            ObjectName api = new ObjectName("goflow:type=token-bucket,name=api");
+            ObjectName db = new ObjectName("goflow:type=concurrency-limiter,name=db");
+            ObjectName brokenName = new ObjectName("goflow:type=scheduler,name=broken");
+
+            Throwable invalid = remote(() -> server.invoke(api, "setBurst", new Object[] {0L}, new String[] {"long"}));
+            assertEquals(IllegalArgumentException.class, invalid.getCause().getClass(), invalid.toString());
+            assertEquals("token-bucket 'api': invalid burst=0 (must be positive) - burst is the number of tokens that "
+                    + "can be taken at once", invalid.getCause().getMessage());
+
+            Throwable tooBig = remote(() -> server.invoke(db, "setCapacity", new Object[] {3_000_000_000L},
+                    new String[] {"long"}));
+            assertEquals(IllegalArgumentException.class, tooBig.getCause().getClass(), tooBig.toString());
+            assertTrue(tooBig.getCause().getMessage().contains("capacity=3000000000"), tooBig.getCause().getMessage());
+            assertEquals(8L, server.getAttribute(db, "capacity"));
+
+            broken.failStats(new goflow.api.ClosedException("scheduler 'broken' is closed"));
+            Throwable attribute = remote(() -> server.getAttribute(brokenName, "submitted"));
+            assertEquals(IllegalStateException.class, attribute.getCause().getClass(), attribute.toString());
+            assertEquals("scheduler 'broken' is closed", attribute.getCause().getMessage());
+            Throwable info = remote(() -> server.getAttributes(brokenName, new String[] {"submitted"}));
+            assertEquals("scheduler 'broken' is closed", rootMessage(info));
+
+            Throwable unknown = remote(() -> server.invoke(api, "explode", new Object[0], new String[0]));
+            assertTrue(rootMessage(unknown).contains("explode"), rootMessage(unknown));
+        }
+    }
+
+    /** An action expected to fail. */
+    interface Failing {
+        Object run() throws Exception;
+    }
+
+    /** Runs the action and returns its failure as a client without goflow's classes would read it. */
+    private static Throwable remote(Failing action) throws Exception {
+        Exception thrown;
+        try {
+            action.run();
+            throw new AssertionError("no failure");
+        } catch (Exception e) {
+            thrown = e;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(thrown);
+        }
+        ClassLoader platform = ClassLoader.getPlatformClassLoader();
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray())) {
+            @Override
+            protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws ClassNotFoundException {
+                return Class.forName(desc.getName(), false, platform);
+            }
+        }) {
+            return (Throwable) in.readObject();
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError("a client without goflow's classes cannot read " + thrown + ": " + e, e);
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage();
+    }
 }

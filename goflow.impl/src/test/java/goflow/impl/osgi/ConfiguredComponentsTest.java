@@ -9,12 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 
 import goflow.api.inspect.PrimitiveInfo;
+import goflow.api.pipeline.Pipeline;
 import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.RateLimiter;
+import goflow.api.schedule.Scheduler;
 import goflow.impl.testing.NoThreadLeaks;
 
 class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
@@ -39,32 +44,16 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     /** Held strongly: JUL keeps loggers only weakly. */
     private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Configured.class.getName());
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void captureLog() {
         logger.addHandler(capture);
         logger.setUseParentHandlers(false);
     }
 
-    @org.junit.jupiter.api.AfterEach
+    @AfterEach
     void stopCapture() {
         logger.removeHandler(capture);
         logger.setUseParentHandlers(true);
-    }
-
-    private static TokenBucketConfig bucket(Object... kv) {
-        return Fakes.config(TokenBucketConfig.class, map(kv));
-    }
-
-    private static WorkerPoolConfig pool(Object... kv) {
-        return Fakes.config(WorkerPoolConfig.class, map(kv));
-    }
-
-    private static Map<String, Object> map(Object... kv) {
-        Map<String, Object> m = new java.util.HashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
     }
 
     private Object only() {
@@ -76,10 +65,22 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
         return live.snapshot().stream().map(r -> r.name() + "@" + r.owner()).collect(Collectors.toList());
     }
 
+    private List<String> logged(String level, String fragment) {
+        return log.stream().filter(m -> m.startsWith(level + " ") && m.contains(fragment)).collect(Collectors.toList());
+    }
+
+    private Fakes.Registered named(String name) {
+        List<Fakes.Registered> found = registered.stream().filter(r -> name.equals(r.property("goflow.name")))
+                .collect(Collectors.toList());
+        assertEquals(1, found.size(), "services named " + name + ": " + registered);
+        return found.get(0);
+    }
+
     @Test
     void tokenBucketLifecycle() {
-        Map<String, Object> props = Fakes.props(TokenBucketConfig.PID, "api");
-        TokenBucketComponent c = new TokenBucketComponent(context, bucket("rate", 100.0, "burst", 200L), props, live);
+        String pid = TokenBucketConfig.PID;
+        TokenBucketComponent c = new TokenBucketComponent(context, Fakes.props(pid, "api", "rate", 100.0, "burst", 200L),
+                live);
         RateLimiter api = (RateLimiter) only();
         assertEquals("api", registered.get(0).property("goflow.name"));
         assertEquals("token-bucket", registered.get(0).property("goflow.kind"));
@@ -87,12 +88,12 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
                 registered.get(0).classes());
         assertEquals(List.of("api@goflow.tokenbucket~api"), rows());
 
-        c.modified(bucket("rate", 50.0, "burst", 20L), props);
+        c.modified(Fakes.props(pid, "api", "rate", 50.0, "burst", 20L));
         assertSame(api, only(), "live change");
         assertEquals(50.0, api.rate().eventsPerSecond());
         assertEquals(20, api.burst());
 
-        c.modified(bucket("rate", 60.0, "burst", 0L), props);
+        c.modified(Fakes.props(pid, "api", "rate", 60.0, "burst", 0L));
         assertTrue(log.contains("SEVERE goflow: configuration goflow.tokenbucket~api (factory goflow.tokenbucket) "
                 + "rejected: property 'burst' = 0 must be positive (burst is the number of tokens that can be taken "
                 + "at once)"), log.toString());
@@ -100,13 +101,13 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(50.0, api.rate().eventsPerSecond(), "the rate applied before the bad burst is undone");
         assertEquals(20, api.burst());
 
-        c.modified(bucket("name", "api2", "rate", 5.0, "burst", 5L), props);
+        c.modified(Fakes.props(pid, "api", "name", "api2", "rate", 5.0, "burst", 5L));
         RateLimiter api2 = (RateLimiter) only();
         assertNotSame(api, api2);
         assertEquals("api2", api2.name());
         assertEquals(List.of("api2@goflow.tokenbucket~api"), rows());
 
-        c.modified(bucket("name", "bad name", "rate", 5.0, "burst", 5L), props);
+        c.modified(Fakes.props(pid, "api", "name", "bad name", "rate", 5.0, "burst", 5L));
         RateLimiter kept = (RateLimiter) only();
         assertEquals("api2", kept.name(), "the last valid configuration stays in effect");
         assertEquals(5, kept.burst());
@@ -118,40 +119,83 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
 
     @Test
     void invalidFirstConfigurationCreatesNothingUntilCorrected() {
-        Map<String, Object> props = Fakes.props(TokenBucketConfig.PID, "bad");
-        TokenBucketComponent c = new TokenBucketComponent(context, bucket("rate", -1.0), props, live);
+        String pid = TokenBucketConfig.PID;
+        TokenBucketComponent c = new TokenBucketComponent(context, Fakes.props(pid, "bad", "rate", -1.0), live);
         assertTrue(log.stream().anyMatch(m -> m.contains("rejected: property 'rate' = -1.0 must not be negative")),
                 log.toString());
         assertEquals(List.of(), registered);
         assertEquals(List.<PrimitiveInfo>of(), live.snapshot());
-        c.modified(bucket("rate", -2.0), props);
+        c.modified(Fakes.props(pid, "bad", "rate", -2.0));
         assertEquals(List.of(), registered);
-        c.modified(bucket("rate", 1.0, "burst", 3L), props);
+        c.modified(Fakes.props(pid, "bad", "rate", 1.0, "burst", 3L));
         assertEquals(3, ((RateLimiter) only()).burst());
         c.deactivate();
         assertEquals(List.of(), registered);
     }
 
     @Test
+    void valuesOfTheWrongTypeAreRejectedNamingThePropertyAndACorrectedConfigurationIsApplied() throws Exception {
+        String pid = WorkerPoolConfig.PID;
+        WorkerPoolComponent c = new WorkerPoolComponent(context, Fakes.props(pid, "io", "workers", "two"), live);
+        assertEquals(List.of("SEVERE goflow: configuration goflow.workerpool~io (factory goflow.workerpool) rejected: "
+                + "property 'workers' = two must be a whole number from -2147483648 to 2147483647 (digits only, "
+                + "for example 4)"), logged("SEVERE", ""));
+        assertEquals(List.of(), registered);
+        assertEquals(List.of(), rows());
+
+        c.modified(Fakes.props(pid, "io", "workers", " 2 ", "queueCapacity", "10", "virtualThreads", "False"));
+        WorkerPool io = (WorkerPool) only();
+        assertEquals(2, io.workers());
+        assertEquals(10, io.queueCapacity());
+
+        c.modified(Fakes.props(pid, "io", "workers", "3000000000", "queueCapacity", "10", "virtualThreads", "False"));
+        assertEquals(1, logged("SEVERE", "property 'workers' = 3000000000 must be a whole number from").size(), log.toString());
+        c.modified(Fakes.props(pid, "io", "workers", "2", "queueCapacity", "10", "virtualThreads", "no"));
+        assertEquals(1, logged("SEVERE", "property 'virtualThreads' = no must be true or false").size(), log.toString());
+        assertSame(io, only(), "an update of the wrong type changes nothing");
+        assertEquals(2, io.workers());
+
+        c.modified(Fakes.props(pid, "io", "workers", 3L, "queueCapacity", "10", "virtualThreads", false));
+        assertSame(io, only());
+        assertEquals(3, io.workers(), "a Long for an int property converts when it fits");
+        c.deactivate();
+        assertTrue(io.isTerminated());
+    }
+
+    @Test
+    void aNonBooleanIsRejectedNotReadAsFalse() {
+        String pid = ConcurrencyLimiterConfig.PID;
+        ConcurrencyLimiterComponent c = new ConcurrencyLimiterComponent(context,
+                Fakes.props(pid, "db", "capacity", "2", "fair", "maybe"), live);
+        assertEquals(1, logged("SEVERE", "goflow.concurrencylimiter~db (factory goflow.concurrencylimiter) rejected: "
+                + "property 'fair' = maybe must be true or false").size(), log.toString());
+        assertEquals(List.of(), registered);
+        c.modified(Fakes.props(pid, "db", "capacity", "2", "fair", "TRUE"));
+        assertTrue(((ConcurrencyLimiter) only()).isFair());
+        c.deactivate();
+    }
+
+    @Test
     void workerPoolResizesLiveAndRecreatesOtherwise() throws Exception {
-        Map<String, Object> props = Fakes.props(WorkerPoolConfig.PID, "io");
-        WorkerPoolComponent c = new WorkerPoolComponent(context, pool("workers", 2, "queueCapacity", 10), props, live);
+        String pid = WorkerPoolConfig.PID;
+        WorkerPoolComponent c = new WorkerPoolComponent(context, Fakes.props(pid, "io", "workers", 2,
+                "queueCapacity", 10), live);
         WorkerPool io = (WorkerPool) only();
         assertEquals(List.of(WorkerPool.class.getName(), java.util.concurrent.Executor.class.getName(),
                 goflow.api.Primitive.class.getName()), registered.get(0).classes());
         assertEquals("ran", io.submit(ctx -> "ran").get().value());
 
-        c.modified(pool("workers", 3, "queueCapacity", 10), props);
+        c.modified(Fakes.props(pid, "io", "workers", 3, "queueCapacity", 10));
         assertSame(io, only());
         assertEquals(3, io.workers());
 
-        c.modified(pool("workers", 3, "queueCapacity", 20, "onQueueFull", "reject"), props);
+        c.modified(Fakes.props(pid, "io", "workers", 3, "queueCapacity", 20, "onQueueFull", "reject"));
         WorkerPool io2 = (WorkerPool) only();
         assertNotSame(io, io2);
         assertTrue(io.isTerminated(), "the replaced pool completed and stopped");
         assertEquals(20, io2.queueCapacity());
 
-        c.modified(pool("workers", 3, "queueCapacity", 20, "onQueueFull", "drop"), props);
+        c.modified(Fakes.props(pid, "io", "workers", 3, "queueCapacity", 20, "onQueueFull", "drop"));
         WorkerPool io3 = (WorkerPool) only();
         assertEquals(20, io3.queueCapacity(), "rejected: rebuilt from the last valid configuration");
         c.deactivate();
@@ -160,11 +204,208 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
-    void unnamedFactoryConfigurationGetsAGeneratedName() {
-        Map<String, Object> props = Map.of("service.pid", "goflow.tokenbucket.4711", "service.factoryPid",
+    void unnamedFactoryConfigurationsGetDistinctGeneratedNamesKeptAcrossRebuilds() {
+        Map<String, Object> first = Map.of("service.pid", "goflow.tokenbucket.4711", "service.factoryPid",
                 TokenBucketConfig.PID);
-        TokenBucketComponent c = new TokenBucketComponent(context, bucket(), props, live);
-        assertEquals("token-bucket-1", registered.get(0).property("goflow.name"));
+        Map<String, Object> second = Map.of("service.pid", "goflow.tokenbucket.4712", "service.factoryPid",
+                TokenBucketConfig.PID, "burst", 3L);
+        TokenBucketComponent a = new TokenBucketComponent(context, first, live);
+        TokenBucketComponent b = new TokenBucketComponent(context, second, live);
+        assertEquals("goflow.tokenbucket.4711", named("token-bucket-1").property("goflow.config.pid"));
+        assertEquals("goflow.tokenbucket.4712", named("token-bucket-2").property("goflow.config.pid"));
+        a.modified(Map.of("service.pid", "goflow.tokenbucket.4711", "service.factoryPid", TokenBucketConfig.PID,
+                "burst", 0L));
+        assertEquals(10, ((RateLimiter) named("token-bucket-1").service()).burst(), "rebuilt under the same name");
+        a.deactivate();
+        b.deactivate();
+    }
+
+    @Test
+    void aDuplicateNameIsRefusedNamingBothConfigurationsAndAppliedWhenTheFirstIsDeleted() {
+        TokenBucketComponent first = new TokenBucketComponent(context,
+                Fakes.props(TokenBucketConfig.PID, "a", "name", "t1", "burst", 1L), live);
+        TokenBucketComponent second = new TokenBucketComponent(context,
+                Fakes.props(TokenBucketConfig.PID, "b", "name", "t1", "burst", 2L), live);
+        WorkerPoolComponent otherKind = new WorkerPoolComponent(context,
+                Fakes.props(WorkerPoolConfig.PID, "c", "name", "t1", "workers", 1), live);
+        assertEquals(List.of("SEVERE goflow: configuration goflow.tokenbucket~b (factory goflow.tokenbucket) rejected: "
+                + "property 'name' = t1 is the name of the primitive of configuration goflow.tokenbucket~a; names are "
+                + "unique among configured primitives (choose another name, or delete or rename configuration "
+                + "goflow.tokenbucket~a; this configuration is applied as soon as the name is free)"),
+                logged("SEVERE", "goflow.tokenbucket~b"));
+        assertEquals(1, logged("SEVERE", "goflow.workerpool~c (factory goflow.workerpool) rejected: property 'name' = t1 "
+                + "is the name of the primitive of configuration goflow.tokenbucket~a").size(), log.toString());
+        assertEquals(1, ((RateLimiter) only()).burst());
+        assertEquals(List.of("t1@goflow.tokenbucket~a"), rows());
+
+        first.deactivate();
+        assertEquals("goflow.tokenbucket~b", named("t1").property("goflow.config.pid"), "the first waiting one");
+        assertEquals(2, ((RateLimiter) only()).burst());
+        assertEquals(1, logged("SEVERE", "goflow.workerpool~c (factory goflow.workerpool) rejected: property 'name' = t1 "
+                + "is the name of the primitive of configuration goflow.tokenbucket~b").size(), log.toString());
+
+        otherKind.modified(Fakes.props(WorkerPoolConfig.PID, "c", "name", "t1", "workers", 2));
+        second.modified(Fakes.props(TokenBucketConfig.PID, "b", "name", "t1-renamed", "burst", 2L));
+        assertEquals(2, ((WorkerPool) named("t1").service()).workers(), "the updated configuration waited");
+        assertEquals("goflow.tokenbucket~b", named("t1-renamed").property("goflow.config.pid"));
+        assertEquals(2, registered.size());
+
+        otherKind.deactivate();
+        second.deactivate();
+        assertEquals(List.of(), registered);
+        assertEquals(List.of(), rows());
+    }
+
+    @Test
+    void aDeletedOrUpdatedConfigurationNoLongerWaitsForAName() {
+        TokenBucketComponent first = new TokenBucketComponent(context,
+                Fakes.props(TokenBucketConfig.PID, "a", "name", "t1"), live);
+        TokenBucketComponent deleted = new TokenBucketComponent(context,
+                Fakes.props(TokenBucketConfig.PID, "b", "name", "t1"), live);
+        TokenBucketComponent changed = new TokenBucketComponent(context,
+                Fakes.props(TokenBucketConfig.PID, "c", "name", "t1"), live);
+        deleted.deactivate();
+        changed.modified(Fakes.props(TokenBucketConfig.PID, "c", "name", "t3"));
+        first.deactivate();
+        assertEquals(List.of("t3@goflow.tokenbucket~c"), rows());
+        changed.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
+    void aSchedulersOwnPoolNameIsHeldToo() {
+        SchedulerComponent jobs = new SchedulerComponent(context, Fakes.props(SchedulerConfig.PID, "jobs"), live);
+        assertTrue(named("jobs").service() instanceof Scheduler);
+        WorkerPoolComponent pool = new WorkerPoolComponent(context,
+                Fakes.props(WorkerPoolConfig.PID, "p", "name", "jobs-pool"), live);
+        assertEquals(1, logged("SEVERE", "property 'name' = jobs-pool is the name of the primitive of configuration "
+                + "goflow.scheduler~jobs").size(), log.toString());
+        jobs.deactivate();
+        assertTrue(named("jobs-pool").service() instanceof WorkerPool);
+        pool.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
+    void unknownKeysAreWarnedAboutWithTheNearestKnownKey() {
+        TokenBucketComponent c = new TokenBucketComponent(context, Fakes.props(TokenBucketConfig.PID, "api", "ratee", "3",
+                "Burst", "4", "felix.fileinstall.filename", "file:/deploy/x.cfg", "live.target", "(x=y)"), live);
+        assertEquals(List.of("WARNING goflow: configuration goflow.tokenbucket~api (factory goflow.tokenbucket): unknown "
+                + "property 'ratee' is ignored; did you mean 'rate'? (known: burst, name, rate)"), logged("WARNING", ""));
+        RateLimiter api = (RateLimiter) only();
+        assertEquals(10.0, api.rate().eventsPerSecond(), "the unknown key is ignored");
+        assertEquals(4, api.burst(), "keys match without regard to case, as in Configuration Admin");
         c.deactivate();
+    }
+
+    @Test
+    void manyConfigurationsRacingForOneNameEndWithOneHolderAtATimeAndNoDeadlock() throws Exception {
+        int n = 16;
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<TokenBucketComponent>> created = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int id = i;
+                created.add(threads.submit(() -> new TokenBucketComponent(context,
+                        Fakes.props(TokenBucketConfig.PID, "race-" + id, "name", "shared"), live)));
+            }
+            List<TokenBucketComponent> components = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<TokenBucketComponent> f : created) {
+                components.add(f.get(10, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertEquals(1, registered.size(), registered.toString());
+            java.util.Collections.shuffle(components, new java.util.Random(42));
+            List<java.util.concurrent.Future<?>> closed = new java.util.ArrayList<>();
+            for (TokenBucketComponent c : components.subList(0, n - 1)) {
+                closed.add(threads.submit(c::deactivate));
+            }
+            for (java.util.concurrent.Future<?> f : closed) {
+                f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            TokenBucketComponent last = components.get(n - 1);
+            assertEquals(1, registered.size(), "the one configuration left holds the name: " + registered);
+            assertEquals(live.configuredNames().owner("shared"), named("shared").property("goflow.config.pid"));
+            last.deactivate();
+            assertEquals(List.of(), registered);
+            assertEquals(List.of(), rows());
+        } finally {
+            threads.shutdownNow();
+            assertTrue(threads.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void anInvalidStageNameIsBlamedOnStages() {
+        Plugins plugins = new Plugins();
+        PipelineComponent c = new PipelineComponent(context, Fakes.props(PipelineConfig.PID, "text", "stages",
+                "trim,upper"), live, plugins);
+        assertEquals(List.of("SEVERE goflow: configuration goflow.pipeline~text (factory goflow.pipeline) rejected: "
+                + "property 'stages' = trim,upper is not a stage name: it must not contain whitespace, control "
+                + "characters or any of , = : \" * ? (each entry is the goflow.stage.name of a stage plugin; in a .cfg "
+                + "file a list needs the .config format: stages=[\"trim\",\"upper\"])"), logged("SEVERE", ""));
+        assertEquals(List.of(), registered);
+        c.modified(Fakes.props(PipelineConfig.PID, "text", "stages", List.of("trim", "upper")));
+        @SuppressWarnings("unchecked")
+        Pipeline<Object, Object> text = (Pipeline<Object, Object>) only();
+        assertEquals(List.of("trim", "upper"), text.stageNames());
+        c.deactivate();
+    }
+
+    /** A token bucket kind whose build fails with what {@code failure} holds, if anything. */
+    private static Configured.Kind<TokenBucketConfig, RateLimiter> failing(
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure) {
+        return new Configured.Kind<>(TokenBucketConfig.PID, "token-bucket", TokenBucketConfig.class,
+                RateLimiter.class) {
+            @Override
+            String name(TokenBucketConfig config) {
+                return config.name();
+            }
+
+            @Override
+            List<Object> fixed(TokenBucketConfig config) {
+                return List.of(config.rate());
+            }
+
+            @Override
+            RateLimiter build(goflow.api.GoFlow goflow, TokenBucketConfig config, String name) {
+                RateLimiter l = goflow.tokenBucket().name(name).rate(config.rate()).build();
+                Throwable t = failure.get();
+                if (t instanceof RuntimeException) {
+                    throw (RuntimeException) t;
+                }
+                if (t instanceof Error) {
+                    throw (Error) t;
+                }
+                return l;
+            }
+        };
+    }
+
+    @Test
+    void aBuildThatFailsOtherwiseIsLoggedLeavesNothingAndTheNextUpdateIsApplied() {
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+                new java.util.concurrent.atomic.AtomicReference<>(new IllegalStateException("boom"));
+        Configured<TokenBucketConfig, RateLimiter> c = Configured.start(context,
+                Fakes.props(TokenBucketConfig.PID, "f", "name", "f1"), live, null, failing(failure));
+        assertEquals(List.of("SEVERE goflow: configuration goflow.tokenbucket~f (factory goflow.tokenbucket) failed: "
+                + "could not create its token-bucket"), logged("SEVERE", ""));
+        assertEquals(List.of(), registered);
+        assertEquals(List.of(), rows());
+        assertEquals(null, live.configuredNames().owner("f1"), "the name is released");
+
+        failure.set(new OutOfMemoryError("simulated"));
+        org.junit.jupiter.api.Assertions.assertThrows(OutOfMemoryError.class,
+                () -> c.update(Fakes.props(TokenBucketConfig.PID, "f", "name", "f1", "rate", 2.0)));
+        assertEquals(List.of(), registered, "an Error leaves nothing behind either");
+        assertEquals(List.of(), rows());
+        assertEquals(null, live.configuredNames().owner("f1"));
+
+        failure.set(null);
+        c.update(Fakes.props(TokenBucketConfig.PID, "f", "name", "f1", "rate", 3.0));
+        assertEquals(3.0, ((RateLimiter) only()).rate().eventsPerSecond());
+        assertEquals("goflow.tokenbucket~f", live.configuredNames().owner("f1"));
+        c.close();
+        assertEquals(List.of(), registered);
+        assertEquals(null, live.configuredNames().owner("f1"));
     }
 }

@@ -2,10 +2,12 @@ package goflow.impl.osgi;
 
 import java.lang.reflect.Proxy;
 import java.util.Dictionary;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
@@ -27,10 +29,23 @@ final class Fakes {
         }
     }
 
-    /** A bundle context whose only working method is {@code registerService(String[], Object, Dictionary)}. */
+    /**
+     * A bundle context whose only working methods are {@code registerService(String[], Object, Dictionary)}
+     * and {@code getBundle()} (an active bundle).
+     */
     static BundleContext context(List<Registered> registered) {
+        Bundle bundle = (Bundle) Proxy.newProxyInstance(Fakes.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getState")) {
+                        return Bundle.ACTIVE;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
         return (BundleContext) Proxy.newProxyInstance(Fakes.class.getClassLoader(), new Class<?>[] {BundleContext.class},
                 (proxy, method, args) -> {
+                    if (method.getName().equals("getBundle") && args == null) {
+                        return bundle;
+                    }
                     if (method.getName().equals("registerService") && args[0] instanceof String[]) {
                         @SuppressWarnings("unchecked")
                         Registered r = new Registered(List.of((String[]) args[0]), args[1],
@@ -60,16 +75,21 @@ final class Fakes {
     }
 
     /**
-     * An instance of a component property type: each element from {@code values}, else its default.
+     * The properties DS passes for a named factory configuration.
+     *
+     * @param factoryPid the factory PID
+     * @param name the configuration's name
+     * @param kv the configuration's own properties: key, value, key, value...
      */
-    static <A> A config(Class<A> type, Map<String, Object> values) {
-        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                (proxy, method, args) -> values.containsKey(method.getName()) ? values.get(method.getName())
-                        : method.getDefaultValue()));
-    }
-
-    /** The properties DS passes for a named factory configuration. */
-    static Map<String, Object> props(String factoryPid, String name) {
-        return Map.of("service.pid", factoryPid + "~" + name, "service.factoryPid", factoryPid);
+    static Map<String, Object> props(String factoryPid, String name, Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("service.pid", factoryPid + "~" + name);
+        m.put("service.factoryPid", factoryPid);
+        m.put("component.name", "goflow.impl.osgi.Component");
+        m.put("component.id", 7L);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
     }
 }

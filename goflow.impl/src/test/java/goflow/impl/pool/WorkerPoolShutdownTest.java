@@ -40,6 +40,7 @@ import goflow.impl.GoFlowImpl;
 import goflow.impl.pool.WorkerPoolTest.Gate;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
+import goflow.impl.testing.Stress;
 
 class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlowImpl goflow = new GoFlowImpl();
@@ -217,6 +218,7 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    @Stress
     void nothingLostUnderConcurrentSubmitAndShutdown() throws Exception {
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
         int iterations = 0;
@@ -344,6 +346,7 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    @Stress
     void cancellationRacingWithStartGivesExactlyOneResultPerTask() throws Exception {
         Map<Integer, AtomicInteger> runs = new ConcurrentHashMap<>();
         AtomicLong listened = new AtomicLong();
@@ -399,6 +402,7 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    @Stress
     void blockedSubmittersWithCancelledContextsLoseNoWakeup() throws Exception {
         WorkerPool pool = goflow.workerPool().workers(1).queueCapacity(2).build();
         AtomicLong ran = new AtomicLong();

@@ -16,8 +16,10 @@ import goflow.api.Clock;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.NoThreadLeaks;
+import goflow.impl.testing.Stress;
 
 /** Admission accuracy over real time (generous tolerance) and zero allocation on allow(). */
+@Stress
 class AccuracyAndAllocationTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlowImpl goflow = new GoFlowImpl(Clock.system(), "accuracy");
 

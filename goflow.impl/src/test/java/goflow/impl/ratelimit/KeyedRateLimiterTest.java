@@ -23,6 +23,7 @@ import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
+import goflow.impl.testing.Stress;
 
 /** Deterministic tests of the per-key limiter on a {@link ManualClock}. */
 class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
@@ -115,6 +116,87 @@ class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    @Stress
+    void aFloodOfNewKeysCostsTheSameSampleForEveryEvictionHoweverManyCameBefore() {
+        KeyedRateLimiter<Integer> l = goflow.keyedRateLimiter().rate(1).burst(1).maxKeys(1_000)
+                .idleTimeout(Duration.ofHours(1)).build();
+        KeyedRateLimiterImpl<Integer> impl = (KeyedRateLimiterImpl<Integer>) l;
+        for (int i = 0; i < 1_000; i++) {
+            l.allow(i);
+        }
+        assertEquals(0, impl.evictionProbes(), "no eviction while filling");
+        long before = 0;
+        for (int round = 1; round <= 30; round++) {
+            for (int i = 0; i < 10_000; i++) {
+                clock.advance(Duration.ofNanos(1));
+                l.allow(round * 1_000_000 + i);
+            }
+            long probes = impl.evictionProbes();
+            assertEquals(10_000L * 16, probes - before, "round " + round + ": work per eviction does not grow");
+            before = probes;
+        }
+        assertEquals(1_000, l.size());
+        assertEquals(300_000, l.stats().evictedFull());
+    }
+
+    @Test
+    void keysInUseSurviveAFloodOfNewKeys() {
+        KeyedRateLimiter<String> l = goflow.keyedRateLimiter().rate(1_000).burst(1_000).maxKeys(100)
+                .idleTimeout(Duration.ofHours(1)).build();
+        for (int round = 0; round < 10_000; round++) {
+            for (int hot = 0; hot < 10; hot++) {
+                clock.advance(Duration.ofNanos(1));
+                l.allow("hot-" + hot);
+            }
+            clock.advance(Duration.ofNanos(1));
+            l.allow("flood-" + round);
+        }
+        for (int hot = 0; hot < 10; hot++) {
+            // a hot key that had been evicted would have come back with a full bucket
+            assertTrue(l.tokens("hot-" + hot) < 1_000, "hot-" + hot + " was evicted");
+        }
+        assertEquals(100, l.size());
+    }
+
+    @Test
+    @Stress
+    void threadsFloodingNewKeysNeverExceedTheBound() throws InterruptedException {
+        KeyedRateLimiter<Long> l = goflow.keyedRateLimiter().rate(1).burst(1).maxKeys(64)
+                .idleTimeout(Duration.ofNanos(1)).build();
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int t = 0; t < 4; t++) {
+            long offset = t * 1_000_000_000L;
+            Thread th = new Thread(() -> {
+                try {
+                    for (long i = 0; i < 50_000; i++) {
+                        l.allow(offset + i % 5_000);
+                        if (l.size() > 64) {
+                            throw new AssertionError("size " + l.size());
+                        }
+                        if (i % 1_000 == 0) {
+                            clock.advance(Duration.ofNanos(1)); // idle sweeps run too
+                        }
+                    }
+                } catch (Throwable e) {
+                    failed.set(e);
+                }
+            }, "flood-" + t);
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        if (failed.get() != null) {
+            throw new AssertionError(failed.get());
+        }
+        assertTrue(l.size() <= 64 && l.size() > 0, "size " + l.size());
+        KeyedRateLimiterStats s = l.stats();
+        assertEquals(s.evicted(), s.evictedIdle() + s.evictedFull());
+    }
+
+    @Test
     void awaitWaitsOnTheKeysBucket() throws InterruptedException {
         KeyedRateLimiter<String> l = goflow.keyedRateLimiter().rate(10).burst(1).build();
         assertTrue(l.allow("k"));
@@ -151,7 +233,7 @@ class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
                 + "before its full bucket is evicted", () -> goflow.keyedRateLimiter().idleTimeout(Duration.ZERO));
         assertMessage("keyed-rate-limiter: invalid idleTimeout=null (must not be null)",
                 () -> goflow.keyedRateLimiter().idleTimeout(null));
-        assertMessage("keyed-rate-limiter: invalid rate=-1.0 (must not be negative) - " + Limits.RATE_HINT,
+        assertMessage("keyed-rate-limiter: invalid rate=-1.0 (must not be negative) - " + LimiterChecks.RATE_HINT,
                 () -> goflow.keyedRateLimiter().rate(-1));
         assertMessage("keyed-rate-limiter: invalid burst=0 (must be positive) - " + TokenBucketImpl.BURST_HINT,
                 () -> goflow.keyedRateLimiter().burst(0));

@@ -125,9 +125,9 @@ class LeakyBucketTest extends NoThreadLeaks.LeakCheckedTest {
 
     @Test
     void invalidArgumentsNameTheLeakyBucketFields() {
-        assertMessage("leaky-bucket: invalid leakRate=-1.0 (must not be negative) - " + Limits.RATE_HINT,
+        assertMessage("leaky-bucket: invalid leakRate=-1.0 (must not be negative) - " + LimiterChecks.RATE_HINT,
                 () -> goflow.leakyBucket().leakRate(-1));
-        assertMessage("leaky-bucket: invalid leakRate=NaN (must be a number, not NaN) - " + Limits.RATE_HINT,
+        assertMessage("leaky-bucket: invalid leakRate=NaN (must be a number, not NaN) - " + LimiterChecks.RATE_HINT,
                 () -> goflow.leakyBucket().leakRate(Double.NaN));
         assertMessage("leaky-bucket: invalid capacity=0 (must be positive) - " + LeakyBucketImpl.CAPACITY_HINT,
                 () -> goflow.leakyBucket().capacity(0));
@@ -138,7 +138,7 @@ class LeakyBucketTest extends NoThreadLeaks.LeakCheckedTest {
         LeakyBucket b = goflow.leakyBucket().name("live").leakRate(1).capacity(3).build();
         assertMessage("leaky-bucket 'live': invalid capacity=-5 (must be positive) - " + LeakyBucketImpl.CAPACITY_HINT,
                 () -> b.setCapacity(-5));
-        assertMessage("leaky-bucket 'live': invalid leakRate=NaN (must be a number, not NaN) - " + Limits.RATE_HINT,
+        assertMessage("leaky-bucket 'live': invalid leakRate=NaN (must be a number, not NaN) - " + LimiterChecks.RATE_HINT,
                 () -> b.setRate(Double.NaN));
     }
 }

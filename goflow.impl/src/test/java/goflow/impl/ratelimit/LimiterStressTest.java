@@ -28,12 +28,14 @@ import goflow.api.ratelimit.Reservation;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
+import goflow.impl.testing.Stress;
 
 /**
  * Many threads hammering each limiter for a bounded time on the real clock, then invariants: tokens
  * never above the burst, admissions never above {@code burst + rate * elapsed}, permits conserved,
  * no waiter stuck. No timing assertions beyond generous accuracy bounds.
  */
+@Stress
 class LimiterStressTest extends NoThreadLeaks.LeakCheckedTest {
     private static final long RUN_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
     private static final int THREADS = 4;

@@ -422,11 +422,11 @@ class TokenBucketTest extends NoThreadLeaks.LeakCheckedTest {
 
     @Test
     void invalidArgumentsAreRejectedWithTheirMessage() {
-        assertMessage("token-bucket: invalid rate=-1.0 (must not be negative) - " + Limits.RATE_HINT,
+        assertMessage("token-bucket: invalid rate=-1.0 (must not be negative) - " + LimiterChecks.RATE_HINT,
                 () -> goflow.tokenBucket().rate(-1));
-        assertMessage("token-bucket: invalid rate=NaN (must be a number, not NaN) - " + Limits.RATE_HINT,
+        assertMessage("token-bucket: invalid rate=NaN (must be a number, not NaN) - " + LimiterChecks.RATE_HINT,
                 () -> goflow.tokenBucket().rate(Double.NaN));
-        assertMessage("token-bucket: invalid rate=null (must not be null) - " + Limits.RATE_HINT,
+        assertMessage("token-bucket: invalid rate=null (must not be null) - " + LimiterChecks.RATE_HINT,
                 () -> goflow.tokenBucket().rate((Rate) null));
         assertMessage("token-bucket: invalid burst=0 (must be positive) - " + TokenBucketImpl.BURST_HINT,
                 () -> goflow.tokenBucket().burst(0));
@@ -451,11 +451,11 @@ class TokenBucketTest extends NoThreadLeaks.LeakCheckedTest {
                 + "Duration.ofMillis(100)", () -> Rate.every(null));
 
         RateLimiter l = goflow.tokenBucket().name("live").rate(10).burst(5).build();
-        assertMessage("token-bucket 'live': invalid rate=-1.0 (must not be negative) - " + Limits.RATE_HINT,
+        assertMessage("token-bucket 'live': invalid rate=-1.0 (must not be negative) - " + LimiterChecks.RATE_HINT,
                 () -> l.setRate(-1));
-        assertMessage("token-bucket 'live': invalid rate=NaN (must be a number, not NaN) - " + Limits.RATE_HINT,
+        assertMessage("token-bucket 'live': invalid rate=NaN (must be a number, not NaN) - " + LimiterChecks.RATE_HINT,
                 () -> l.setRate(Double.NaN));
-        assertMessage("token-bucket 'live': invalid rate=null (must not be null) - " + Limits.RATE_HINT,
+        assertMessage("token-bucket 'live': invalid rate=null (must not be null) - " + LimiterChecks.RATE_HINT,
                 () -> l.setRate((Rate) null));
         assertMessage("token-bucket 'live': invalid burst=0 (must be positive) - " + TokenBucketImpl.BURST_HINT,
                 () -> l.setBurst(0));

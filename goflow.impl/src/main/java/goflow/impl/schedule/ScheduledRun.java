@@ -13,8 +13,8 @@ import goflow.api.schedule.RunOutcome;
  * One run of a task, as submitted to the pool. It ends exactly once ({@link #claimed}): either the
  * job ran ({@link #execute}) or the pool or executor never ran it ({@link #notRun}). Thread-safe.
  */
-final class Run implements Task<Void> {
-    private static final System.Logger LOG = System.getLogger(Run.class.getName());
+final class ScheduledRun implements Task<Void> {
+    private static final System.Logger LOG = System.getLogger(ScheduledRun.class.getName());
     /** The scheduler whose job the current thread is running, so stop() from a job does not wait for itself. */
     static final ThreadLocal<SchedulerImpl> RUNNING_FOR = new ThreadLocal<>();
 
@@ -26,7 +26,7 @@ final class Run implements Task<Void> {
     /** Set by whichever of execute() and notRun() comes first; the other does nothing. */
     private final AtomicBoolean claimed = new AtomicBoolean();
 
-    Run(SchedulerImpl scheduler, TaskImpl task, CancellableContext startContext, CancellableContext runContext) {
+    ScheduledRun(SchedulerImpl scheduler, TaskImpl task, CancellableContext startContext, CancellableContext runContext) {
         this.scheduler = scheduler;
         this.task = task;
         this.startContext = startContext;

@@ -31,7 +31,7 @@ import goflow.api.pool.TaskResult;
  * <p>Thread-safe. {@code queuedWatch} is written before the job is queued and published by the
  * pool lock; {@code ctx} and {@code runner}, see there.
  */
-final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable {
+final class QueuedTask<T> extends CompletableFuture<TaskResult<T>> implements Runnable {
     // PENDING is 0, the default: no volatile store (and fence) in the constructor.
     static final int PENDING = 0;
     static final int NEW = 1;
@@ -44,7 +44,7 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
 
     static {
         try {
-            STATE = MethodHandles.lookup().findVarHandle(Job.class, "state", int.class);
+            STATE = MethodHandles.lookup().findVarHandle(QueuedTask.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -66,7 +66,7 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
     TaskContext ctx;
     Thread runner;
 
-    Job(WorkerPoolImpl pool, Task<T> task, Context parent) {
+    QueuedTask(WorkerPoolImpl pool, Task<T> task, Context parent) {
         this.pool = pool;
         this.task = task;
         this.parent = parent;
@@ -155,6 +155,6 @@ final class Job<T> extends CompletableFuture<TaskResult<T>> implements Runnable 
 
     @Override
     public String toString() {
-        return "Job[" + task + ", state=" + state + "]";
+        return "QueuedTask[" + task + ", state=" + state + "]";
     }
 }

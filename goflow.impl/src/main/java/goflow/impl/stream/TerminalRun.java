@@ -9,7 +9,7 @@ import goflow.api.context.ContextException;
 
 /**
  * One execution of a terminal operation (or of the upstream part of a {@code window}, on its own
- * thread): the caller's context, a child {@link #scope} that {@link Shared#close()} or the owner of
+ * thread): the caller's context, a child {@link #scope} that {@link ChainState#close()} or the owner of
  * a sub-run can cancel, and a {@link #stop} flag the hot loops read once per element.
  *
  * <p>Why a flag: {@code Context.isDone()} reads the clock when the context has a deadline, which is
@@ -17,10 +17,10 @@ import goflow.api.context.ContextException;
  * ends the context: a cancel, the deadline timer, a parent) sets the volatile flag and unparks the
  * owner thread, so waits wake up as well. Thread-safe: the flag is volatile; the rest is final.
  */
-final class Run {
-    final Shared shared;
+final class TerminalRun {
+    final ChainState shared;
     /** The run that started this sub-run, or null. */
-    private final Run parent;
+    private final TerminalRun parent;
     /** The terminal operation's name, for messages. */
     final String op;
     /** The context the caller gave. */
@@ -31,15 +31,15 @@ final class Run {
     final Thread owner;
     /** Set once, when {@link #scope} is done. */
     private volatile boolean stop;
-    /** Set when the run is ended by {@link Shared#close()}, so {@link #fail()} can say so. */
+    /** Set when the run is ended by {@link ChainState#close()}, so {@link #fail()} can say so. */
     private volatile boolean closedByUser;
     private final Registration wake;
 
-    Run(Shared shared, String op, Context ctx, CancellableContext scope, Thread owner) {
+    TerminalRun(ChainState shared, String op, Context ctx, CancellableContext scope, Thread owner) {
         this(null, shared, op, ctx, scope, owner);
     }
 
-    private Run(Run parent, Shared shared, String op, Context ctx, CancellableContext scope, Thread owner) {
+    private TerminalRun(TerminalRun parent, ChainState shared, String op, Context ctx, CancellableContext scope, Thread owner) {
         this.parent = parent;
         this.shared = shared;
         this.op = op;
@@ -100,8 +100,8 @@ final class Run {
      * Starts a sub-run for a thread of this run's own ({@code window}'s producer): it stops when
      * this run stops, or when its own scope is cancelled.
      */
-    Run child(Thread thread) {
-        return new Run(this, shared, op, ctx, scope.withCancel(), thread);
+    TerminalRun child(Thread thread) {
+        return new TerminalRun(this, shared, op, ctx, scope.withCancel(), thread);
     }
 
     /** Releases the scope. */

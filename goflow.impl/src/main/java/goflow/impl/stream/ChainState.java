@@ -15,11 +15,11 @@ import goflow.api.stream.StreamException;
  *
  * <p>State machine, guarded by {@code this}: OPEN → RUNNING ({@link #start}) → CLOSED
  * ({@link #finish}); or OPEN → CLOSED ({@link #close()} before any terminal operation). A
- * {@code close()} while RUNNING stops the run ({@link Run#closeFromOutside()}); the running thread
+ * {@code close()} while RUNNING stops the run ({@link TerminalRun#closeFromOutside()}); the running thread
  * then moves to CLOSED and runs the hooks, after the run's own threads have ended. The hooks run
  * exactly once, outside the lock, on the thread that made the move to CLOSED.
  */
-final class Shared {
+final class ChainState {
     private static final int OPEN = 0;
     private static final int RUNNING = 1;
     private static final int CLOSED = 2;
@@ -38,7 +38,7 @@ final class Shared {
     /** OPEN, RUNNING or CLOSED. Guarded by {@code this}. */
     private int state = OPEN;
     /** The run in progress while RUNNING. Guarded by {@code this}. */
-    private Run running;
+    private TerminalRun running;
     /** What closed the chain: a terminal operation's name or "close". Guarded by {@code this}. */
     private String closedBy;
     /** Close hooks: the sources' first ({@link #sourceHooks} of them), then onClose actions. Guarded by {@code this}. */
@@ -46,7 +46,7 @@ final class Shared {
     /** How many of {@link #hooks} are source hooks. Guarded by {@code this}. */
     private int sourceHooks;
 
-    Shared(String prefix, long id, Clock clock) {
+    ChainState(String prefix, long id, Clock clock) {
         this.prefix = prefix;
         this.id = id;
         this.clock = clock;
@@ -86,8 +86,8 @@ final class Shared {
     }
 
     /** Starts a terminal operation on the calling thread: OPEN → RUNNING. */
-    Run start(String op, Context ctx) {
-        Run run = new Run(this, op, ctx, ctx.withCancel(), Thread.currentThread());
+    TerminalRun start(String op, Context ctx) {
+        TerminalRun run = new TerminalRun(this, op, ctx, ctx.withCancel(), Thread.currentThread());
         synchronized (this) {
             if (state != OPEN) {
                 run.end();
@@ -101,7 +101,7 @@ final class Shared {
     }
 
     /** Ends a terminal operation: RUNNING → CLOSED, then runs the hooks; see {@link #runHooks}. */
-    void finish(Run run, Throwable failure) {
+    void finish(TerminalRun run, Throwable failure) {
         run.end();
         List<AutoCloseable> toRun;
         synchronized (this) {
@@ -126,7 +126,7 @@ final class Shared {
 
     /** Closes the chain; see the state machine. */
     void close() {
-        Run toStop;
+        TerminalRun toStop;
         List<AutoCloseable> toRun;
         synchronized (this) {
             if (state == CLOSED) {

@@ -16,7 +16,7 @@ import goflow.api.Primitive;
  * <p>Thread-safe: counters are {@link Counter}s and {@link LongAdder}s (no allocation once their
  * cells exist), {@code closed} is volatile, {@code waiters} a concurrent set.
  */
-final class LimiterShared {
+final class LimiterState {
     final String name;
     final Primitive.Kind kind;
     /** How errors name this limiter: {@code token-bucket 'api'}. */
@@ -31,7 +31,7 @@ final class LimiterShared {
     /** Set once by close(); never cleared. */
     volatile boolean closed;
 
-    LimiterShared(String name, Primitive.Kind kind) {
+    LimiterState(String name, Primitive.Kind kind) {
         this.name = name;
         this.kind = kind;
         this.component = kind.label() + " '" + name + "'";

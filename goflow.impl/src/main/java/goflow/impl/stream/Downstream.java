@@ -1,12 +1,12 @@
 package goflow.impl.stream;
 
 /**
- * Receives the elements a {@link Stage} pushes. Used by one thread at a time.
+ * Receives the elements a {@link StreamNode} pushes. Used by one thread at a time.
  *
  * @param <T> the element type
  */
 @FunctionalInterface
-interface Sink<T> {
+interface Downstream<T> {
     /**
      * Takes one element.
      *

@@ -5,10 +5,10 @@ import goflow.api.ratelimit.Rate;
 import goflow.api.ratelimit.RateLimiter;
 
 /** Validation shared by the limiter builders and live setters. Stateless. */
-final class Limits {
+final class LimiterChecks {
     static final String RATE_HINT = "use 0 for no refill, a positive number of tokens per second, or Rate.UNLIMITED";
 
-    private Limits() {
+    private LimiterChecks() {
     }
 
     static Rate rate(String component, String field, double perSecond) {

@@ -1,5 +1,7 @@
 package goflow.impl.stream;
 
+import java.util.Comparator;
+
 import goflow.api.function.ThrowingConsumer;
 import goflow.api.function.ThrowingFunction;
 import goflow.api.function.ThrowingPredicate;
@@ -7,93 +9,118 @@ import goflow.api.function.ThrowingPredicate;
 /**
  * The element-at-a-time operations. Each wraps the downstream sink in one object per run and
  * allocates nothing per element; counters live in that per-run object. A user function is called
- * inside its own {@code try}, so that only its exceptions go through {@link Failures#rethrow}
+ * inside its own {@code try}, so that only its exceptions go through {@link FunctionFailures#rethrow}
  * (free when nothing is thrown), never those of the downstream sink.
  */
-final class Ops {
-    private Ops() {
+final class ElementOps {
+    private ElementOps() {
     }
 
-    static final class Filter<T> extends Stage<T> {
-        private final Stage<T> up;
+    static final class Filter<T> extends StreamNode<T> {
+        private final StreamNode<T> up;
         private final ThrowingPredicate<? super T> predicate;
 
-        Filter(Stage<T> up, ThrowingPredicate<? super T> predicate) {
+        Filter(StreamNode<T> up, ThrowingPredicate<? super T> predicate) {
             this.up = up;
             this.predicate = predicate;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
+        }
+
+        @Override
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             return up.forEachWhile(run, t -> {
                 boolean keep;
                 try {
                     keep = predicate.test(t);
                 } catch (Exception e) {
-                    throw Failures.rethrow(run.shared, "the function given to filter()", e);
+                    throw FunctionFailures.rethrow(run.shared, "the function given to filter()", e);
                 }
                 return !keep || sink.accept(t);
             });
         }
     }
 
-    static final class Map<T, R> extends Stage<R> {
-        private final Stage<T> up;
+    static final class Map<T, R> extends StreamNode<R> {
+        private final StreamNode<T> up;
         private final ThrowingFunction<? super T, ? extends R> mapper;
 
-        Map(Stage<T> up, ThrowingFunction<? super T, ? extends R> mapper) {
+        Map(StreamNode<T> up, ThrowingFunction<? super T, ? extends R> mapper) {
             this.up = up;
             this.mapper = mapper;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super R> sink) throws InterruptedException {
+        long knownSize() {
+            return up.knownSize(); // one element out per element in
+        }
+
+        @Override
+        boolean forEachWhile(TerminalRun run, Downstream<? super R> sink) throws InterruptedException {
             return up.forEachWhile(run, t -> {
                 R r;
                 try {
                     r = mapper.apply(t);
                 } catch (Exception e) {
-                    throw Failures.rethrow(run.shared, "the function given to map()", e);
+                    throw FunctionFailures.rethrow(run.shared, "the function given to map()", e);
                 }
                 return sink.accept(r);
             });
         }
     }
 
-    static final class Peek<T> extends Stage<T> {
-        private final Stage<T> up;
+    static final class Peek<T> extends StreamNode<T> {
+        private final StreamNode<T> up;
         private final ThrowingConsumer<? super T> action;
 
-        Peek(Stage<T> up, ThrowingConsumer<? super T> action) {
+        Peek(StreamNode<T> up, ThrowingConsumer<? super T> action) {
             this.up = up;
             this.action = action;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
+        }
+
+        @Override
+        long knownSize() {
+            return up.knownSize(); // one element out per element in
+        }
+
+        @Override
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             return up.forEachWhile(run, t -> {
                 try {
                     action.accept(t);
                 } catch (Exception e) {
-                    throw Failures.rethrow(run.shared, "the function given to peek()", e);
+                    throw FunctionFailures.rethrow(run.shared, "the function given to peek()", e);
                 }
                 return sink.accept(t);
             });
         }
     }
 
-    static final class Skip<T> extends Stage<T> {
-        private final Stage<T> up;
+    static final class Skip<T> extends StreamNode<T> {
+        private final StreamNode<T> up;
         private final long n;
 
-        Skip(Stage<T> up, long n) {
+        Skip(StreamNode<T> up, long n) {
             this.up = up;
             this.n = n;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
-            return up.forEachWhile(run, new Sink<T>() {
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
+        }
+
+        @Override
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
+            return up.forEachWhile(run, new Downstream<T>() {
                 private long left = n;
 
                 @Override
@@ -113,11 +140,11 @@ final class Ops {
      * downstream wants no more ({@code stopped}) or because this stage has no more to give; only
      * the first is reported upstream of the caller as "stopped".
      */
-    abstract static class Ending<T> implements Sink<T> {
-        final Sink<? super T> down;
+    abstract static class Ending<T> implements Downstream<T> {
+        final Downstream<? super T> down;
         boolean stopped;
 
-        Ending(Sink<? super T> down) {
+        Ending(Downstream<? super T> down) {
             this.down = down;
         }
 
@@ -130,17 +157,22 @@ final class Ops {
         }
     }
 
-    static final class Limit<T> extends Stage<T> {
-        private final Stage<T> up;
+    static final class Limit<T> extends StreamNode<T> {
+        private final StreamNode<T> up;
         private final long n;
 
-        Limit(Stage<T> up, long n) {
+        Limit(StreamNode<T> up, long n) {
             this.up = up;
             this.n = n;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
+        }
+
+        @Override
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             if (n == 0) {
                 return true;
             }
@@ -158,17 +190,22 @@ final class Ops {
         }
     }
 
-    static final class TakeWhile<T> extends Stage<T> {
-        private final Stage<T> up;
+    static final class TakeWhile<T> extends StreamNode<T> {
+        private final StreamNode<T> up;
         private final ThrowingPredicate<? super T> predicate;
 
-        TakeWhile(Stage<T> up, ThrowingPredicate<? super T> predicate) {
+        TakeWhile(StreamNode<T> up, ThrowingPredicate<? super T> predicate) {
             this.up = up;
             this.predicate = predicate;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
+        }
+
+        @Override
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             Ending<T> taker = new Ending<>(sink) {
                 @Override
                 public boolean accept(T t) throws InterruptedException {
@@ -176,7 +213,7 @@ final class Ops {
                     try {
                         taking = predicate.test(t);
                     } catch (Exception e) {
-                        throw Failures.rethrow(run.shared, "the function given to takeWhile()", e);
+                        throw FunctionFailures.rethrow(run.shared, "the function given to takeWhile()", e);
                     }
                     return taking && pass(t);
                 }
@@ -186,18 +223,23 @@ final class Ops {
         }
     }
 
-    static final class DropWhile<T> extends Stage<T> {
-        private final Stage<T> up;
+    static final class DropWhile<T> extends StreamNode<T> {
+        private final StreamNode<T> up;
         private final ThrowingPredicate<? super T> predicate;
 
-        DropWhile(Stage<T> up, ThrowingPredicate<? super T> predicate) {
+        DropWhile(StreamNode<T> up, ThrowingPredicate<? super T> predicate) {
             this.up = up;
             this.predicate = predicate;
         }
 
         @Override
-        boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException {
-            return up.forEachWhile(run, new Sink<T>() {
+        Comparator<? super T> sortedBy() {
+            return up.sortedBy(); // keeps the order of what it passes on
+        }
+
+        @Override
+        boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
+            return up.forEachWhile(run, new Downstream<T>() {
                 private boolean dropping = true;
 
                 @Override
@@ -207,7 +249,7 @@ final class Ops {
                         try {
                             drop = predicate.test(t);
                         } catch (Exception e) {
-                            throw Failures.rethrow(run.shared, "the function given to dropWhile()", e);
+                            throw FunctionFailures.rethrow(run.shared, "the function given to dropWhile()", e);
                         }
                         if (drop) {
                             return true;

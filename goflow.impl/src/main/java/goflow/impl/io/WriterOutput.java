@@ -17,15 +17,15 @@ import java.nio.charset.CodingErrorAction;
  * when it returns normally). When it throws, it consumed none of them, and the caller retries from
  * the same offset.
  */
-interface Sink {
+interface WriterOutput {
     int write(byte[] b, int off, int len) throws IOException;
 
     void flush() throws IOException;
 
     void close() throws IOException;
 
-    static Sink of(OutputStream out) {
-        return new Sink() {
+    static WriterOutput of(OutputStream out) {
+        return new WriterOutput() {
             @Override
             public int write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
@@ -44,7 +44,7 @@ interface Sink {
         };
     }
 
-    static Sink of(Writer out, Charset charset) {
+    static WriterOutput of(Writer out, Charset charset) {
         return new WriterSink(out, charset);
     }
 
@@ -54,7 +54,7 @@ interface Sink {
      * kept with the number of bytes they came from; the retry (which starts at the same offset)
      * writes those characters and reports that many bytes consumed, so nothing is decoded twice.
      */
-    final class WriterSink implements Sink {
+    final class WriterSink implements WriterOutput {
         private final Writer out;
         private final CharsetDecoder decoder;
         /** Characters decoded but not yet accepted by the writer, or null. */

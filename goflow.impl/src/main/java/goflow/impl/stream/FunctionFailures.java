@@ -9,8 +9,8 @@ import goflow.api.stream.StreamException;
  * {@link StreamException} naming the stream and the operation (see {@code Stream}'s class
  * documentation).
  */
-final class Failures {
-    private Failures() {
+final class FunctionFailures {
+    private FunctionFailures() {
     }
 
     /**
@@ -24,7 +24,7 @@ final class Failures {
      * @return the exception to throw
      * @throws InterruptedException if {@code t} is one
      */
-    static RuntimeException rethrow(Shared shared, String what, Throwable t) throws InterruptedException {
+    static RuntimeException rethrow(ChainState shared, String what, Throwable t) throws InterruptedException {
         if (t instanceof RuntimeException re) {
             return re;
         }

@@ -1,5 +1,7 @@
 package goflow.impl.stream;
 
+import java.util.Comparator;
+
 /**
  * One link of a stream's chain: a source, or an operation over its upstream stage. Stages are
  * immutable descriptions; the state of one execution (counters, buffers, threads) lives in objects
@@ -7,7 +9,7 @@ package goflow.impl.stream;
  *
  * @param <T> the type of the elements this stage produces
  */
-abstract class Stage<T> {
+abstract class StreamNode<T> {
 
     /**
      * Pushes this stage's elements, in order, to {@code sink} until there are none left or the
@@ -20,5 +22,27 @@ abstract class Stage<T> {
      *     elements
      * @throws InterruptedException if the thread is interrupted while a stage waits
      */
-    abstract boolean forEachWhile(Run run, Sink<? super T> sink) throws InterruptedException;
+    abstract boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException;
+
+    /**
+     * The order this node's elements are known to come in, like java.util.stream's SORTED flag: the
+     * comparator they are sorted by, or {@code null} when nothing is known. {@code distinct()} after
+     * a sorted node compares neighbours instead of remembering every element.
+     *
+     * @return the comparator the elements are sorted by, or {@code null}
+     */
+    Comparator<? super T> sortedBy() {
+        return null;
+    }
+
+    /**
+     * How many elements this node passes on when it runs to the end, if that is known before it
+     * runs (java.util.stream's SIZED flag), so that {@code sorted()} sizes its buffer once; -1 when
+     * unknown.
+     *
+     * @return the number of elements, or -1
+     */
+    long knownSize() {
+        return -1;
+    }
 }
