@@ -22,7 +22,9 @@ final class DeployFolder {
             "goflow.scheduler-demo-traffic.cfg",
             "goflow.pipeline-demo-orders.config",
             "goflow.plugin.records.project.config",
-            "goflow.demo.cfg");
+            "goflow.demo.cfg",
+            "goflow.web.cfg",
+            "org.apache.felix.hc.core.impl.servlet.HealthCheckExecutorServlet-goflow.cfg");
 
     private DeployFolder() {
     }

@@ -28,7 +28,10 @@ import org.junit.jupiter.api.TestInstance;
 class KarafIT {
     private static final String VERSION = System.getProperty("goflow.version", "0.1.0-SNAPSHOT");
     private static final List<String> BUNDLES = List.of("goflow.api", "goflow.impl", "goflow.shell",
-            "goflow.plugin.text", "goflow.plugin.records", "goflow.plugin.codec", "goflow.plugin.sources");
+            "goflow.plugin.text", "goflow.plugin.records", "goflow.plugin.codec", "goflow.plugin.sources",
+            "goflow.metrics", "goflow.web", "org.apache.felix.http.jetty", "org.apache.felix.healthcheck.core");
+    /** The free loopback port goflow-web's HTTP listens on (etc/org.apache.felix.http.cfg). */
+    private int httpPort;
 
     private Karaf karaf;
 
@@ -54,7 +57,12 @@ class KarafIT {
         karaf.poll("feature:repo-list", out -> out.contains("standard-"));
         String added = karaf.run("feature:repo-add mvn:dev.goflow/goflow.features/" + VERSION + "/xml/features");
         assertFalse(added.contains("Error"), added);
-        String installed = karaf.run("feature:install goflow goflow-shell goflow-plugins");
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            httpPort = free.getLocalPort();
+        }
+        Files.writeString(karaf.home().resolve("etc/org.apache.felix.http.cfg"),
+                "org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = " + httpPort + "\n");
+        String installed = karaf.run("feature:install goflow goflow-shell goflow-plugins goflow-web");
         assertFalse(installed.contains("Error"), installed);
     }
 
@@ -68,7 +76,7 @@ class KarafIT {
     @Test
     void theFeaturesAreInstalledAndEveryGoflowBundleIsActive() throws Exception {
         String features = karaf.run("feature:list -i");
-        for (String f : List.of("goflow ", "goflow-shell ", "goflow-plugins ", "scr ")) {
+        for (String f : List.of("goflow ", "goflow-shell ", "goflow-plugins ", "goflow-web ", "scr ")) {
             assertTrue(features.lines().anyMatch(l -> l.startsWith(f) && l.contains("Started")),
                     () -> f + "is not started:\n" + features);
         }
@@ -82,6 +90,36 @@ class KarafIT {
         // bundle:list -s rows: ID │ State │ Lvl │ Version │ Symbolic name
         return bundleList.lines().anyMatch(l -> l.matches(".*[|\u2502]\\s*Active\\s*[|\u2502].*[|\u2502]\\s*"
                 + Pattern.quote(symbolicName) + "\\s*"));
+    }
+
+    @Test
+    void goflowWebServesMetricsTheDashboardAndHealthOnTheConfiguredLoopbackPort() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + httpPort;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        java.net.http.HttpResponse<String> metrics = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                metrics = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/metrics")).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (metrics.statusCode() == 200) {
+                    break;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(200);
+        }
+        java.net.http.HttpResponse<String> m = metrics;
+        assertTrue(m != null && m.statusCode() == 200, () -> "no /metrics on " + base + ": " + (m == null ? "-" : m.body()));
+        assertTrue(m.headers().firstValue("Content-Type").orElse("").startsWith("text/plain; version=0.0.4"),
+                m.headers().toString());
+        String state = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/goflow/api/state"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(state.contains("\"primitives\":[") && state.contains("\"name\":\"trim\""), state);
+        String health = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base
+                + "/system/health?format=json&tags=goflow")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(health.contains("goflow worker pools") && health.contains("goflow limiters"), health);
     }
 
     @Test

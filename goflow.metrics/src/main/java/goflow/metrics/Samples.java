@@ -1,0 +1,131 @@
+package goflow.metrics;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import goflow.api.inspect.PrimitiveInfo;
+
+/**
+ * Turns registry rows into samples: every figure of every row's {@code stats().toMap()} becomes a
+ * sample of its {@link MetricCatalog} family, labelled {@code name}, {@code kind} and
+ * {@code owner} (and {@code stage} for a pipeline stage's figures, which a pipeline's map holds as
+ * {@code stage.<stage>.<figure>}).
+ *
+ * <p>Values: numbers as they are, durations in seconds, instants in seconds since the epoch,
+ * booleans 1 or 0; a text figure (a pool's {@code state}) becomes 1 with the text as a label named
+ * after the figure. Figures of any other type are left out.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class Samples {
+    /** The label naming the primitive. */
+    public static final String NAME = "name";
+    /** The label naming the primitive's kind ({@code token-bucket}, ...). */
+    public static final String KIND = "kind";
+    /** The label naming the primitive's owner (a bundle, a configuration PID, {@code application}). */
+    public static final String OWNER = "owner";
+
+    private Samples() {
+    }
+
+    /**
+     * Returns the samples of every row, row by row, figures in the order of each row's map.
+     *
+     * @param rows registry rows, e.g. {@code registry.snapshot()}
+     * @return the samples
+     */
+    public static List<Sample> of(List<PrimitiveInfo> rows) {
+        List<Sample> out = new ArrayList<>();
+        for (PrimitiveInfo row : rows) {
+            of(row, out);
+        }
+        return out;
+    }
+
+    /**
+     * Adds the samples of one row.
+     *
+     * @param row a registry row
+     * @param out where the samples go
+     */
+    public static void of(PrimitiveInfo row, List<Sample> out) {
+        String prefix = MetricCatalog.prefix(row.kind());
+        for (Map.Entry<String, Object> e : row.stats().toMap().entrySet()) {
+            String figure = e.getKey();
+            Map<String, String> labels = labels(row);
+            String family = prefix;
+            if (figure.startsWith("stage.")) {
+                int dot = figure.lastIndexOf('.');
+                if (dot <= "stage.".length()) {
+                    continue;
+                }
+                labels.put(MetricCatalog.STAGE_LABEL, figure.substring("stage.".length(), dot));
+                figure = figure.substring(dot + 1);
+                family = MetricCatalog.STAGE_PREFIX;
+            }
+            String fig = figure;
+            String fam = family;
+            Metric metric = MetricCatalog.find(family, figure).orElseGet(() -> MetricCatalog.undocumented(fam, fig));
+            Object value = e.getValue();
+            if (value instanceof String text) {
+                labels.put(figure, text);
+                out.add(new Sample(metric, labels, 1));
+                continue;
+            }
+            Number number = number(value);
+            if (number != null) {
+                out.add(new Sample(metric, labels, number));
+            }
+        }
+    }
+
+    /**
+     * Returns the three labels of a row: name, kind, owner.
+     *
+     * @param row the row
+     * @return a new mutable map
+     */
+    public static Map<String, String> labels(PrimitiveInfo row) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(NAME, row.name());
+        labels.put(KIND, row.kind().label());
+        labels.put(OWNER, row.owner());
+        return labels;
+    }
+
+    /**
+     * Converts a figure's value to a number by the rules of this class.
+     *
+     * @param value a figure's value
+     * @return the number, or {@code null} for a value that has none
+     */
+    public static Number number(Object value) {
+        if (value instanceof Number n) {
+            return n;
+        }
+        if (value instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        if (value instanceof Duration d) {
+            return seconds(d);
+        }
+        if (value instanceof Instant i) {
+            return i.getEpochSecond() + i.getNano() / 1e9;
+        }
+        return null;
+    }
+
+    /**
+     * Returns a duration in seconds, exact to the nanosecond where a double can hold it.
+     *
+     * @param d the duration
+     * @return seconds
+     */
+    public static double seconds(Duration d) {
+        return d.getSeconds() + d.getNano() / 1e9;
+    }
+}

@@ -1,0 +1,186 @@
+package goflow.micrometer;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import goflow.api.Primitive;
+import goflow.api.inspect.PrimitiveInfo;
+import goflow.api.inspect.Registry;
+import goflow.api.pool.WorkerPool;
+import goflow.metrics.Metric;
+import goflow.metrics.MetricCatalog;
+import goflow.metrics.Samples;
+
+/**
+ * Binds goflow primitives to a Micrometer {@link MeterRegistry}: every figure of a primitive's
+ * {@code stats().toMap()} becomes a {@link FunctionCounter} (counters), a {@link TimeGauge}
+ * (durations, in seconds) or a {@link Gauge}, read from a fresh snapshot whenever the registry
+ * publishes. Names are {@link Metric#micrometerName()} of the {@link MetricCatalog} family (a
+ * Prometheus registry writes them back as goflow.web's {@code /metrics} names); tags
+ * {@code name}, {@code kind}, {@code owner}, and {@code stage} for a pipeline stage's figures.
+ *
+ * <pre>{@code
+ * // Spring Boot binds every MeterBinder bean to the application's registry: return this from a bean method
+ * MeterBinder goflowMetrics = GoFlowMetrics.of(goflow.registry());
+ * // or one primitive
+ * GoFlowMetrics.of(pool).bindTo(meterRegistry);
+ * }</pre>
+ *
+ * <p>A binder over a registry binds the primitives live at {@link #bindTo(MeterRegistry)};
+ * {@link #refresh()} binds those created since and removes the meters of those closed since.
+ *
+ * <p>Thread-safe: {@code bindTo} and {@code refresh} synchronize on this binder, which guards
+ * {@code bound}; the meters' functions read the primitives, which are thread-safe.
+ */
+public final class GoFlowMetrics implements MeterBinder {
+    private static final String APPLICATION = "application";
+
+    private final Supplier<List<Live>> source;
+    /** Guarded by this: the meter registries bound to. */
+    private final List<MeterRegistry> registries = new ArrayList<>();
+    /** Guarded by this: each bound primitive's meters, per meter registry. */
+    private final Map<Primitive, List<Meter>> bound = new IdentityHashMap<>();
+
+    /** A live primitive and its registry row. */
+    private record Live(Primitive primitive, PrimitiveInfo row) { }
+
+    private GoFlowMetrics(Supplier<List<Live>> source) {
+        this.source = source;
+    }
+
+    /**
+     * A binder of every primitive of a goflow registry (owner tag: the row's owner).
+     *
+     * @param registry e.g. {@code goflow.registry()}, or the OSGi {@code Registry} service
+     * @return the binder
+     */
+    public static GoFlowMetrics of(Registry registry) {
+        Objects.requireNonNull(registry, "registry");
+        return new GoFlowMetrics(() -> {
+            List<Live> live = new ArrayList<>();
+            for (PrimitiveInfo row : registry.snapshot()) {
+                registry.find(row.name()).filter(p -> p.kind() == row.kind()).ifPresent(p -> live.add(new Live(p, row)));
+            }
+            return live;
+        });
+    }
+
+    /**
+     * A binder of one primitive, with the owner tag {@code application}.
+     *
+     * @param primitive the primitive
+     * @return the binder
+     */
+    public static GoFlowMetrics of(Primitive primitive) {
+        Objects.requireNonNull(primitive, "primitive");
+        return new GoFlowMetrics(() -> List.of(new Live(primitive,
+                new PrimitiveInfo(primitive.name(), primitive.kind(), APPLICATION, primitive.stats()))));
+    }
+
+    @Override
+    public synchronized void bindTo(MeterRegistry meters) {
+        Objects.requireNonNull(meters, "meters");
+        if (registries.contains(meters)) {
+            return; // bound already
+        }
+        registries.add(meters);
+        for (Live l : source.get()) {
+            bound.computeIfAbsent(l.primitive(), x -> new ArrayList<>()).addAll(register(l.primitive(), l.row(), meters));
+        }
+    }
+
+    /**
+     * Binds the primitives created since the last bind or refresh and removes the meters of those
+     * closed since, in every meter registry this binder was bound to.
+     */
+    public synchronized void refresh() {
+        Map<Primitive, PrimitiveInfo> now = new IdentityHashMap<>();
+        for (Live l : source.get()) {
+            now.put(l.primitive(), l.row());
+        }
+        for (Primitive gone : new ArrayList<>(bound.keySet())) {
+            if (!now.containsKey(gone)) {
+                for (Meter m : bound.remove(gone)) {
+                    registries.forEach(r -> r.remove(m));
+                }
+            }
+        }
+        for (Map.Entry<Primitive, PrimitiveInfo> e : now.entrySet()) {
+            if (!bound.containsKey(e.getKey())) {
+                List<Meter> meters = new ArrayList<>();
+                for (MeterRegistry r : registries) {
+                    meters.addAll(register(e.getKey(), e.getValue(), r));
+                }
+                bound.put(e.getKey(), meters);
+            }
+        }
+    }
+
+    private static List<Meter> register(Primitive p, PrimitiveInfo row, MeterRegistry meters) {
+        List<Meter> out = new ArrayList<>();
+        String prefix = MetricCatalog.prefix(row.kind());
+        for (Map.Entry<String, Object> e : row.stats().toMap().entrySet()) {
+            String key = e.getKey();
+            Tags tags = Tags.of(Samples.NAME, row.name(), Samples.KIND, row.kind().label(), Samples.OWNER, row.owner());
+            String family = prefix;
+            String figure = key;
+            if (key.startsWith("stage.")) {
+                int dot = key.lastIndexOf('.');
+                tags = tags.and(MetricCatalog.STAGE_LABEL, key.substring("stage.".length(), dot));
+                figure = key.substring(dot + 1);
+                family = MetricCatalog.STAGE_PREFIX;
+            }
+            String fam = family;
+            String fig = figure;
+            Metric metric = MetricCatalog.find(family, figure).orElseGet(() -> MetricCatalog.undocumented(fam, fig));
+            if (e.getValue() instanceof String) {
+                if (p instanceof WorkerPool && key.equals("state")) {
+                    for (WorkerPool.State s : WorkerPool.State.values()) {
+                        out.add(Gauge.builder(metric.micrometerName(), p, x -> s.name().equals(read(x, key)) ? 1 : 0)
+                                .tags(tags.and(key, s.name())).description(metric.help()).strongReference(true)
+                                .register(meters));
+                    }
+                }
+                continue;
+            }
+            if (Samples.number(e.getValue()) == null) {
+                continue;
+            }
+            if (metric.type() == Metric.Type.COUNTER) {
+                out.add(FunctionCounter.builder(metric.micrometerName(), p, x -> number(x, key)).tags(tags)
+                        .description(metric.help()).baseUnit(metric.unit().isEmpty() ? null : metric.unit())
+                        .register(meters));
+            } else if (metric.unit().equals("seconds")) {
+                out.add(TimeGauge.builder(metric.micrometerName(), p, TimeUnit.SECONDS, x -> number(x, key)).tags(tags)
+                        .description(metric.help()).strongReference(true).register(meters));
+            } else {
+                out.add(Gauge.builder(metric.micrometerName(), p, x -> number(x, key)).tags(tags)
+                        .description(metric.help()).baseUnit(metric.unit().isEmpty() ? null : metric.unit())
+                        .strongReference(true).register(meters));
+            }
+        }
+        return out;
+    }
+
+    private static Object read(Primitive p, String key) {
+        return p.stats().toMap().get(key);
+    }
+
+    private static double number(Primitive p, String key) {
+        Number n = Samples.number(read(p, key));
+        return n == null ? Double.NaN : n.doubleValue();
+    }
+}

@@ -1,0 +1,252 @@
+package goflow.web;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import goflow.api.Primitive;
+import goflow.metrics.Samples;
+
+/**
+ * The dashboard's state as JSON ({@code GET /goflow/api/state}): every live primitive with its
+ * figures, its charts (the last {@value #POINTS} samples of the figures people watch), the plugins
+ * present, and each configured pipeline's status (ready, or waiting for missing stages).
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class DashboardState {
+    /** Points per chart. */
+    static final int POINTS = 120;
+
+    private DashboardState() {
+    }
+
+    /** One chart: a figure read as a rate per second, a gauge, or a duration per call in ms. */
+    private record Series(String title, String figure, Mode mode, String per) {
+        static Series rate(String title, String figure) {
+            return new Series(title, figure, Mode.RATE, null);
+        }
+
+        static Series gauge(String title, String figure) {
+            return new Series(title, figure, Mode.GAUGE, null);
+        }
+
+        static Series millisPer(String title, String totalDuration, String count) {
+            return new Series(title, totalDuration, Mode.MILLIS_PER, count);
+        }
+    }
+
+    private enum Mode { RATE, GAUGE, MILLIS_PER }
+
+    private static List<Series> series(Primitive.Kind kind, Map<String, Object> figures) {
+        switch (kind) {
+            case TOKEN_BUCKET:
+            case LEAKY_BUCKET:
+            case KEYED_RATE_LIMITER:
+                return List.of(Series.rate("admitted /s", "allowed"), Series.rate("denied /s", "denied"));
+            case CONCURRENCY_LIMITER:
+                return List.of(Series.rate("acquired /s", "acquired"), Series.rate("rejected /s", "rejected"),
+                        Series.gauge("in use", "inUse"));
+            case WORKER_POOL:
+                return List.of(Series.gauge("queue depth", "queued"), Series.gauge("busy workers", "busy"),
+                        Series.rate("completed /s", "completed"));
+            case SCHEDULER:
+                return List.of(Series.rate("runs /s", "runs"), Series.rate("failed /s", "failed"));
+            case PIPELINE: {
+                List<Series> list = new ArrayList<>(List.of(Series.rate("throughput /s", "executions"),
+                        Series.rate("failures /s", "failures"),
+                        Series.millisPer("latency ms", "totalDuration", "executions")));
+                for (String stage : stages(figures)) {
+                    String p = "stage." + stage + ".";
+                    list.add(Series.millisPer("stage " + stage + " ms", p + "totalDuration", p + "count"));
+                }
+                return list;
+            }
+            case CHANNEL:
+                return List.of(Series.rate("sent /s", "sent"), Series.gauge("size", "size"));
+            case ASYNC_WRITER:
+                return List.of(Series.rate("written B/s", "bytesWritten"), Series.gauge("pending B", "bytesPending"));
+            default:
+                return List.of();
+        }
+    }
+
+    /** The stage names of a pipeline's figures, in order. */
+    private static List<String> stages(Map<String, Object> figures) {
+        List<String> stages = new ArrayList<>();
+        for (String key : figures.keySet()) {
+            if (key.startsWith("stage.") && key.endsWith(".count")) {
+                stages.add(key.substring("stage.".length(), key.length() - ".count".length()));
+            }
+        }
+        return stages;
+    }
+
+    /** The live changes each kind takes from the dashboard. */
+    static List<String> controls(Primitive.Kind kind) {
+        switch (kind) {
+            case TOKEN_BUCKET:
+                return List.of("rate", "burst");
+            case LEAKY_BUCKET:
+                return List.of("rate", "capacity");
+            case CONCURRENCY_LIMITER:
+                return List.of("capacity");
+            case WORKER_POOL:
+                return List.of("workers");
+            default:
+                return List.of();
+        }
+    }
+
+    /**
+     * Builds the state.
+     *
+     * @param sampler the live figures, their history and the plugins
+     * @param controls whether live changes are enabled
+     * @param token the session's token for live changes, or null when they are disabled
+     * @return the JSON text
+     */
+    static String json(Sampler sampler, boolean controls, String token) {
+        List<Frame> frames = sampler.history().frames();
+        Frame now = sampler.now();
+        if (frames.isEmpty() || now.nanos() != frames.get(frames.size() - 1).nanos()) {
+            frames.add(now); // the latest figures, unless the sampler has just recorded them
+        }
+        if (frames.size() > POINTS + 1) {
+            frames = frames.subList(frames.size() - POINTS - 1, frames.size());
+        }
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("time", now.at().toString());
+        state.put("controls", controls);
+        if (controls && token != null) {
+            state.put("token", token);
+        }
+        List<Object> times = new ArrayList<>();
+        for (int i = 1; i < frames.size(); i++) {
+            times.add(frames.get(i).at().toEpochMilli());
+        }
+        state.put("times", times);
+        List<Object> primitives = new ArrayList<>();
+        for (Frame.Row row : now.rows()) {
+            primitives.add(primitive(sampler, row, frames, controls));
+        }
+        state.put("primitives", primitives);
+        state.put("stages", plugins(sampler.plugins().list(Plugins.STAGE_NAME)));
+        state.put("sources", plugins(sampler.plugins().list(Plugins.SOURCE_NAME)));
+        return Json.write(state);
+    }
+
+    private static Map<String, Object> primitive(Sampler sampler, Frame.Row row, List<Frame> frames, boolean controls) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("name", row.info().name());
+        p.put("kind", row.info().kind().label());
+        p.put("family", row.info().kind().family().name().toLowerCase(Locale.ROOT));
+        p.put("owner", row.info().owner());
+        Optional<List<String>> missing = sampler.missingStages(row.info());
+        if (missing.isPresent()) {
+            p.put("status", missing.get().isEmpty() ? "ready" : "waiting for " + String.join(", ", missing.get()));
+            p.put("missing", missing.get());
+        }
+        List<Object> figures = new ArrayList<>();
+        List<Object> stageRows = new ArrayList<>();
+        for (Map.Entry<String, Object> e : row.info().stats().toMap().entrySet()) {
+            if (!e.getKey().startsWith("stage.")) {
+                figures.add(List.of(e.getKey(), display(e.getValue())));
+            }
+        }
+        for (String stage : stages(row.figures())) {
+            String pre = "stage." + stage + ".";
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("name", stage);
+            for (String f : List.of("count", "errors", "inFlight", "averageDuration", "maxDuration")) {
+                s.put(f, display(row.figures().get(pre + f)));
+            }
+            stageRows.add(s);
+        }
+        p.put("figures", figures);
+        if (!stageRows.isEmpty()) {
+            p.put("stages", stageRows);
+        }
+        if (controls) {
+            p.put("controls", controls(row.info().kind()));
+        }
+        List<Object> charts = new ArrayList<>();
+        for (Series s : series(row.info().kind(), row.figures())) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("title", s.title());
+            c.put("points", points(s, row.key(), frames));
+            charts.add(c);
+        }
+        p.put("charts", charts);
+        return p;
+    }
+
+    /** One point per pair of consecutive frames (null where the primitive was absent or nothing ran). */
+    private static List<Object> points(Series s, String key, List<Frame> frames) {
+        List<Object> points = new ArrayList<>();
+        for (int i = 1; i < frames.size(); i++) {
+            Optional<Frame.Row> before = frames.get(i - 1).row(key);
+            Optional<Frame.Row> after = frames.get(i).row(key);
+            Double v = null;
+            if (after.isPresent()) {
+                double now = after.get().number(s.figure());
+                if (s.mode() == Mode.GAUGE) {
+                    v = now;
+                } else if (before.isPresent()) {
+                    double d = now - before.get().number(s.figure());
+                    if (s.mode() == Mode.RATE) {
+                        double seconds = (frames.get(i).nanos() - frames.get(i - 1).nanos()) / 1e9;
+                        v = seconds > 0 && d >= 0 ? d / seconds : null;
+                    } else {
+                        double calls = after.get().number(s.per()) - before.get().number(s.per());
+                        v = calls > 0 ? d * 1000 / calls : null;
+                    }
+                }
+            }
+            points.add(v == null || !Double.isFinite(v) ? null : Math.round(v * 1000) / 1000.0);
+        }
+        return points;
+    }
+
+    private static List<Object> plugins(List<Plugins.Plugin> plugins) {
+        List<Object> list = new ArrayList<>();
+        for (Plugins.Plugin p : plugins) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", p.name());
+            m.put("bundle", p.bundle());
+            list.add(m);
+        }
+        return list;
+    }
+
+    /** A figure as the shell shows it: durations with a unit, rates with two decimals. */
+    static Object display(Object value) {
+        if (value instanceof Duration d) {
+            long nanos = d.toNanos();
+            if (nanos < 1_000) {
+                return nanos + "ns";
+            }
+            if (nanos < 1_000_000) {
+                return String.format(Locale.ROOT, "%.1fus", nanos / 1e3);
+            }
+            if (nanos < 1_000_000_000) {
+                return String.format(Locale.ROOT, "%.1fms", nanos / 1e6);
+            }
+            return String.format(Locale.ROOT, "%.2fs", nanos / 1e9);
+        }
+        if (value instanceof Double dv) {
+            return Double.isInfinite(dv) ? (dv > 0 ? "Infinity" : "-Infinity")
+                    : String.format(Locale.ROOT, "%.2f", dv);
+        }
+        if (value instanceof Instant i) {
+            return i.toString();
+        }
+        Number n = Samples.number(value);
+        return n != null && !(value instanceof Boolean) ? n : value;
+    }
+}

@@ -1,0 +1,179 @@
+package goflow.web;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.felix.hc.api.Result;
+import org.apache.felix.hc.api.ResultLog;
+
+import goflow.api.Primitive;
+
+/**
+ * The judgement of each health check: from the frame at the start of the window ({@code then},
+ * possibly without a primitive created since, whose figures then count from zero) and a frame
+ * taken now, one log entry per primitive of the family; the check's status is the worst entry.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class HealthRules {
+    private HealthRules() {
+    }
+
+    /** Pools: the fraction of the queue in use now (with no queue: all workers busy). */
+    static ResultLog pools(Frame now, Thresholds t) {
+        ResultLog log = new ResultLog();
+        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.WORKER_POOL))) {
+            double capacity = r.number("queueCapacity");
+            double queued = r.number("queued");
+            double busy = r.number("busy");
+            double workers = r.number("workers");
+            double fill = capacity > 0 ? queued / capacity : (workers > 0 && busy >= workers ? 1 : 0);
+            Result.Status s = level(fill, t.poolWarn(), t.poolCritical());
+            log.add(new ResultLog.Entry(s, String.format(Locale.ROOT, "worker pool '%s': queue %.0f/%.0f (%.0f%%), %.0f/%.0f"
+                    + " workers busy%s", r.info().name(), queued, capacity, fill * 100, busy, workers, limits(s,
+                    t.poolWarn(), t.poolCritical(), "of the queue"))));
+        }
+        return orNone(log, "worker pool");
+    }
+
+    /** Limiters: the fraction of the requests refused in the window. */
+    static ResultLog limiters(Frame then, Frame now, Thresholds t) {
+        ResultLog log = new ResultLog();
+        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.TOKEN_BUCKET, Primitive.Kind.LEAKY_BUCKET,
+                Primitive.Kind.KEYED_RATE_LIMITER, Primitive.Kind.CONCURRENCY_LIMITER))) {
+            boolean permits = r.info().kind() == Primitive.Kind.CONCURRENCY_LIMITER;
+            double ok = delta(then, r, permits ? "acquired" : "allowed");
+            double refused = delta(then, r, permits ? "rejected" : "denied");
+            judge(log, r, ok + refused, refused, t.limiterMinRequests(), t.limiterWarn(), t.limiterCritical(), t,
+                    "requests refused");
+        }
+        return orNone(log, "limiter");
+    }
+
+    /** Pipelines: the fraction of the executions failed in the window. */
+    static ResultLog pipelines(Frame then, Frame now, Thresholds t) {
+        ResultLog log = new ResultLog();
+        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.PIPELINE))) {
+            judge(log, r, delta(then, r, "executions"), delta(then, r, "failures"), t.pipelineMinExecutions(),
+                    t.pipelineWarn(), t.pipelineCritical(), t, "executions failed");
+        }
+        return orNone(log, "pipeline");
+    }
+
+    /**
+     * Schedulers: a task fails repeatedly when its last run failed and every one of its runs in the
+     * window failed; the count of those runs is judged.
+     */
+    static ResultLog schedulers(Frame then, Frame now, Thresholds t) {
+        ResultLog log = new ResultLog();
+        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.SCHEDULER))) {
+            Set<String> tasks = new TreeSet<>();
+            for (String figure : r.figures().keySet()) {
+                if (figure.startsWith("task.") && figure.endsWith(".runs")) {
+                    tasks.add(figure.substring("task.".length(), figure.length() - ".runs".length()));
+                }
+            }
+            Result.Status worst = Result.Status.OK;
+            for (String task : tasks) {
+                String p = "task." + task + ".";
+                double runs = delta(then, r, p + "runs");
+                double failures = delta(then, r, p + "failures");
+                boolean lastFailed = Boolean.TRUE.equals(r.figures().get(p + "lastFailed"));
+                if (!lastFailed || failures < runs || failures == 0) {
+                    continue;
+                }
+                Result.Status s = level(failures, t.schedulerWarn(), t.schedulerCritical());
+                if (s != Result.Status.OK) {
+                    log.add(new ResultLog.Entry(s, String.format(Locale.ROOT, "scheduler '%s': task '%s' failed its last"
+                            + " %.0f runs in %s, none succeeded%s", r.info().name(), task, failures, t.window(),
+                            limits(s, t.schedulerWarn(), t.schedulerCritical(), "failed runs"))));
+                    worst = s;
+                }
+            }
+            if (worst == Result.Status.OK) {
+                log.add(new ResultLog.Entry(Result.Status.OK, String.format(Locale.ROOT,
+                        "scheduler '%s': %d tasks, none failing repeatedly", r.info().name(), tasks.size())));
+            }
+        }
+        return orNone(log, "scheduler");
+    }
+
+    /** Writers: failed writes and flushes in the window; any byte discarded is critical. */
+    static ResultLog writers(Frame then, Frame now, Thresholds t) {
+        ResultLog log = new ResultLog();
+        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.ASYNC_WRITER))) {
+            double errors = delta(then, r, "errors");
+            double discarded = delta(then, r, "bytesDiscarded");
+            Result.Status s = discarded > 0 ? Result.Status.CRITICAL : level(errors, t.writerWarn(), t.writerCritical());
+            log.add(new ResultLog.Entry(s, String.format(Locale.ROOT, "async writer '%s': %.0f errors and %.0f bytes"
+                    + " discarded in %s%s", r.info().name(), errors, discarded, t.window(),
+                    discarded > 0 ? " (discarded bytes are CRITICAL)" : limits(s, t.writerWarn(), t.writerCritical(),
+                            "errors"))));
+        }
+        return orNone(log, "async writer");
+    }
+
+    private static void judge(ResultLog log, Frame.Row r, double total, double bad, long minimum, double warn,
+            double critical, Thresholds t, String what) {
+        String name = r.info().kind().label() + " '" + r.info().name() + "'";
+        if (total < minimum) {
+            log.add(new ResultLog.Entry(Result.Status.OK, String.format(Locale.ROOT, "%s: %.0f of %.0f %s in %s"
+                    + " (fewer than %d: not judged)", name, bad, total, what, t.window(), minimum)));
+            return;
+        }
+        double ratio = bad / total;
+        Result.Status s = level(ratio, warn, critical);
+        log.add(new ResultLog.Entry(s, String.format(Locale.ROOT, "%s: %.0f of %.0f %s in %s (%.1f%%)%s", name, bad,
+                total, what, t.window(), ratio * 100, limits(s, warn, critical, ""))));
+    }
+
+    private static Result.Status level(double value, double warn, double critical) {
+        return value >= critical ? Result.Status.CRITICAL : value >= warn ? Result.Status.WARN : Result.Status.OK;
+    }
+
+    private static String limits(Result.Status s, double warn, double critical, String unit) {
+        String u = unit.isEmpty() ? "" : " " + unit;
+        if (s == Result.Status.CRITICAL) {
+            return String.format(Locale.ROOT, ", CRITICAL at %s%s", number(critical), u);
+        }
+        if (s == Result.Status.WARN) {
+            return String.format(Locale.ROOT, ", WARN at %s%s", number(warn), u);
+        }
+        return "";
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) && d >= 1 ? Long.toString((long) d) : (d * 100 == Math.rint(d * 100)
+                ? String.format(Locale.ROOT, "%.0f%%", d * 100) : Double.toString(d));
+    }
+
+    private static double delta(Frame then, Frame.Row now, String figure) {
+        double current = now.number(figure);
+        if (Double.isNaN(current)) {
+            return 0;
+        }
+        double before = then == null ? 0 : then.row(now.key()).map(r -> r.number(figure)).orElse(0.0);
+        double d = current - (Double.isNaN(before) ? 0 : before);
+        return d < 0 ? current : d; // a primitive re-created under the same name counts from zero again
+    }
+
+    private static List<Frame.Row> rows(Frame frame, Set<Primitive.Kind> kinds) {
+        List<Frame.Row> rows = new ArrayList<>();
+        for (Frame.Row r : frame.rows()) {
+            if (kinds.contains(r.info().kind())) {
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    private static ResultLog orNone(ResultLog log, String what) {
+        if (!log.iterator().hasNext()) {
+            log.add(new ResultLog.Entry(Result.Status.OK, "no " + what + " is live"));
+        }
+        return log;
+    }
+}

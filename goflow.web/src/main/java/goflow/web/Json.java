@@ -1,0 +1,86 @@
+package goflow.web;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Writes JSON from maps, collections, strings, numbers, booleans and nulls (what the dashboard's
+ * state is made of). A non-finite number is written as {@code null}; any other object as its
+ * string.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class Json {
+    private Json() {
+    }
+
+    static String write(Object value) {
+        StringBuilder sb = new StringBuilder(4096);
+        write(value, sb);
+        return sb.toString();
+    }
+
+    private static void write(Object value, StringBuilder sb) {
+        if (value == null) {
+            sb.append("null");
+        } else if (value instanceof Map<?, ?> map) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : map.entrySet()) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                string(String.valueOf(e.getKey()), sb);
+                sb.append(':');
+                write(e.getValue(), sb);
+            }
+            sb.append('}');
+        } else if (value instanceof Collection<?> list) {
+            sb.append('[');
+            boolean first = true;
+            for (Object o : list) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                write(o, sb);
+            }
+            sb.append(']');
+        } else if (value instanceof Boolean) {
+            sb.append(value);
+        } else if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            sb.append(Double.isFinite(d) ? (d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
+                    : Double.toString(d)) : "null");
+        } else if (value instanceof Number) {
+            sb.append(value);
+        } else {
+            string(value.toString(), sb);
+        }
+    }
+
+    /** A JSON string, with every character JSON or an HTML script block could misread escaped. */
+    static void string(String s, StringBuilder sb) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '<', '>', '&', '\u2028', '\u2029' -> sb.append(String.format("\\u%04x", (int) c));
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+}

@@ -1,0 +1,41 @@
+package goflow.web;
+
+import org.apache.felix.hc.api.HealthCheck;
+import org.apache.felix.hc.api.ResultLog;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * Felix Health Check {@code goflow worker pools}: the queue saturation of every worker pool (thresholds: {@link HealthConfig}).
+ *
+ * <p>Thread-safe, as {@link GoFlowHealthCheck}.
+ */
+@Component(service = HealthCheck.class, configurationPid = HealthConfig.PID, property = {
+    HealthCheck.NAME + "=goflow worker pools",
+    HealthCheck.TAGS + "=" + GoFlowHealthCheck.TAG,
+    HealthCheck.TAGS + "=goflow-worker-pools"
+})
+@Designate(ocd = HealthConfig.class)
+public final class PoolHealthCheck extends GoFlowHealthCheck {
+    /**
+     * Creates the check.
+     *
+     * @param sampler the live figures and their history
+     * @param config the thresholds
+     */
+    @Activate
+    public PoolHealthCheck(@Reference Sampler sampler, HealthConfig config) {
+        this(sampler, Thresholds.of(config));
+    }
+
+    PoolHealthCheck(Sampler sampler, Thresholds thresholds) {
+        super(sampler, thresholds);
+    }
+
+    @Override
+    ResultLog judge(Frame then, Frame now, Thresholds t) {
+        return HealthRules.pools(now, t);
+    }
+}

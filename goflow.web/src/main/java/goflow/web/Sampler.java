@@ -1,0 +1,227 @@
+package goflow.web;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+
+import goflow.api.Clock;
+import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
+import goflow.api.inspect.PrimitiveInfo;
+import goflow.api.inspect.Registry;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.schedule.RunOutcome;
+import goflow.api.schedule.ScheduledTask;
+import goflow.api.schedule.Scheduler;
+
+/**
+ * Records every live primitive's figures once per interval into a {@link History} (the
+ * dashboard's charts and the windowed health checks read it) and knows the plugins present.
+ *
+ * <p>Thread-safe. One thread of its own, {@code goflow-web-sampler}, started on activation and
+ * stopped (and waited for) on deactivation; the registry, the plugins and the history are
+ * thread-safe. A failure to read one sample is logged and the next interval tries again.
+ */
+@Component(service = Sampler.class, configurationPid = WebConfig.PID)
+@Designate(ocd = WebConfig.class)
+public final class Sampler {
+    private static final System.Logger LOG = System.getLogger(Sampler.class.getName());
+    /** Owners of pipelines composed of stage plugins by configuration. */
+    private static final String PIPELINE_PID = "goflow.pipeline";
+    private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    private static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
+
+    private final Registry registry;
+    private final Plugins plugins;
+    private final Clock clock;
+    private final Duration interval;
+    private final History history;
+    /** Null until {@link #start()}; then the sampling thread. */
+    private volatile ScheduledExecutorService executor;
+
+    /**
+     * Creates the sampler from its configuration and starts sampling.
+     *
+     * @param context this bundle's context, to list the plugin services
+     * @param registry the live registry
+     * @param config the configuration
+     * @throws InvalidConfigException if the interval or the history is out of range
+     */
+    @Activate
+    public Sampler(BundleContext context, @Reference Registry registry, WebConfig config) {
+        this(registry, Plugins.of(context), Clock.system(), interval(config.sample_interval()), config.history());
+        start();
+    }
+
+    /**
+     * Creates a sampler that samples only when told ({@link #sample()}) until {@link #start()}.
+     *
+     * @param registry the live registry
+     * @param plugins the plugin services
+     * @param clock the clock of the samples
+     * @param interval the sampling interval
+     * @param capacity the frames kept
+     */
+    Sampler(Registry registry, Plugins plugins, Clock clock, Duration interval, int capacity) {
+        if (capacity < 2 || capacity > 100_000) {
+            throw new InvalidConfigException(WebConfig.PID, "history", capacity, "must be from 2 to 100000",
+                    "the number of samples kept for the charts and the health checks");
+        }
+        this.registry = registry;
+        this.plugins = plugins;
+        this.clock = clock;
+        this.interval = interval;
+        this.history = new History(capacity);
+    }
+
+    static Duration interval(String text) {
+        Duration d;
+        try {
+            d = Duration.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw new InvalidConfigException(WebConfig.PID, "sample.interval", text, "must be an ISO-8601 duration",
+                    "e.g. PT1S");
+        }
+        if (d.compareTo(MIN_INTERVAL) < 0 || d.compareTo(MAX_INTERVAL) > 0) {
+            throw new InvalidConfigException(WebConfig.PID, "sample.interval", text, "must be from PT0.1S to PT1M",
+                    "how often the figures are recorded");
+        }
+        return d;
+    }
+
+    /** Starts the sampling thread; it takes a first sample at once. */
+    void start() {
+        ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "goflow-web-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        executor = ex;
+        ex.scheduleAtFixedRate(this::sampleQuietly, 0, interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Stops the sampling thread and waits for it (bounded). */
+    @Deactivate
+    void stop() {
+        ScheduledExecutorService ex = executor;
+        if (ex != null) {
+            ex.shutdownNow();
+            try {
+                if (!ex.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.log(System.Logger.Level.WARNING, "goflow-web-sampler did not stop within 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void sampleQuietly() {
+        try {
+            sample();
+        } catch (RuntimeException | Error e) { // a failing primitive must not end the sampling
+            LOG.log(System.Logger.Level.WARNING, "goflow.web could not sample the registry", e);
+        }
+    }
+
+    /**
+     * Takes a frame and records it.
+     *
+     * @return the frame
+     */
+    Frame sample() {
+        Frame f = now();
+        history.add(f);
+        return f;
+    }
+
+    /**
+     * Takes a frame without recording it.
+     *
+     * @return every live primitive's figures now
+     */
+    Frame now() {
+        List<Frame.Row> rows = new ArrayList<>();
+        for (PrimitiveInfo info : registry.snapshot()) {
+            Map<String, Object> figures = new LinkedHashMap<>(info.stats().toMap());
+            if (info.kind() == Primitive.Kind.SCHEDULER) {
+                registry.find(info.name(), Scheduler.class).ifPresent(s -> tasks(s, figures));
+            }
+            rows.add(new Frame.Row(info, figures));
+        }
+        return new Frame(clock.nanoTime(), clock.instant(), rows);
+    }
+
+    private static void tasks(Scheduler scheduler, Map<String, Object> figures) {
+        for (ScheduledTask t : scheduler.tasks()) {
+            String p = "task." + t.id() + ".";
+            figures.put(p + "runs", t.runCount());
+            figures.put(p + "failures", t.failureCount());
+            figures.put(p + "lastFailed", t.lastOutcome().map(o -> o.status() == RunOutcome.Status.FAILED).orElse(false));
+        }
+    }
+
+    /** The frames recorded, oldest first. */
+    History history() {
+        return history;
+    }
+
+    /** The clock of the frames. */
+    Clock clock() {
+        return clock;
+    }
+
+    /** The registry sampled. */
+    Registry registry() {
+        return registry;
+    }
+
+    /** The plugin services. */
+    Plugins plugins() {
+        return plugins;
+    }
+
+    /**
+     * The stage plugins a pipeline configured by stage names is waiting for.
+     *
+     * @param info a registry row
+     * @return empty for a pipeline that is not configured by stage names; else the missing stages
+     *     (an empty list when it is ready)
+     */
+    Optional<List<String>> missingStages(PrimitiveInfo info) {
+        if (info.kind() != Primitive.Kind.PIPELINE || !(info.owner().startsWith(PIPELINE_PID + "~")
+                || info.owner().startsWith(PIPELINE_PID + "."))) {
+            return Optional.empty();
+        }
+        Optional<Pipeline<?, ?>> pipeline = registry.find(info.name()).filter(Pipeline.class::isInstance)
+                .map(p -> (Pipeline<?, ?>) p);
+        if (pipeline.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<String> present = new TreeSet<>();
+        plugins.list(Plugins.STAGE_NAME).forEach(p -> present.add(p.name()));
+        List<String> missing = new ArrayList<>();
+        for (String stage : pipeline.get().stageNames()) {
+            if (!present.contains(stage) && !missing.contains(stage)) {
+                missing.add(stage);
+            }
+        }
+        return Optional.of(missing);
+    }
+}

@@ -1,0 +1,45 @@
+package goflow.web;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Configuration of goflow.web (PID {@value #PID}). The HTTP address and port are those of the
+ * Servlet Whiteboard implementation (Felix HTTP Jetty: {@code org.apache.felix.http.host},
+ * {@code org.osgi.service.http.port}, PID {@code org.apache.felix.http}).
+ */
+@ObjectClassDefinition(id = WebConfig.PID, name = "goflow web",
+        description = "The /goflow dashboard and the sampler behind its charts and the windowed health checks.")
+public @interface WebConfig {
+    /** The PID. */
+    String PID = "goflow.web";
+
+    /**
+     * Whether the dashboard may change primitives.
+     *
+     * @return false unless enabled
+     */
+    @AttributeDefinition(name = "Live changes from the dashboard",
+            description = "Allow POST /goflow/api/change (rate, burst, capacity, workers) from the dashboard, protected"
+                    + " by a same-origin check and a per-session token. Off by default: no endpoint changes state.")
+    boolean controls_enabled() default false;
+
+    /**
+     * The sampling interval.
+     *
+     * @return an ISO-8601 duration
+     */
+    @AttributeDefinition(name = "Sample interval",
+            description = "How often every primitive's figures are recorded for the charts and the health checks"
+                    + " (ISO-8601, from PT0.1S to PT1M).")
+    String sample_interval() default "PT1S";
+
+    /**
+     * How many samples are kept.
+     *
+     * @return from 2 to 100000
+     */
+    @AttributeDefinition(name = "History", min = "2", max = "100000",
+            description = "Samples kept (the charts show them; the health check window cannot look further back).")
+    int history() default 600;
+}

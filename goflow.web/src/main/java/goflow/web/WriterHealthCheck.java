@@ -1,0 +1,39 @@
+package goflow.web;
+
+import org.apache.felix.hc.api.HealthCheck;
+import org.apache.felix.hc.api.ResultLog;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * Felix Health Check {@code goflow async writers}: the errors and discarded bytes of every async writer over the window (thresholds: {@link HealthConfig}).
+ *
+ * <p>Thread-safe, as {@link GoFlowHealthCheck}.
+ */
+@Component(service = HealthCheck.class, configurationPid = HealthConfig.PID, property = {
+    HealthCheck.NAME + "=goflow async writers",
+    HealthCheck.TAGS + "=" + GoFlowHealthCheck.TAG,
+    HealthCheck.TAGS + "=goflow-async-writers"
+})
+public final class WriterHealthCheck extends GoFlowHealthCheck {
+    /**
+     * Creates the check.
+     *
+     * @param sampler the live figures and their history
+     * @param config the thresholds
+     */
+    @Activate
+    public WriterHealthCheck(@Reference Sampler sampler, HealthConfig config) {
+        this(sampler, Thresholds.of(config));
+    }
+
+    WriterHealthCheck(Sampler sampler, Thresholds thresholds) {
+        super(sampler, thresholds);
+    }
+
+    @Override
+    ResultLog judge(Frame then, Frame now, Thresholds t) {
+        return HealthRules.writers(then, now, t);
+    }
+}

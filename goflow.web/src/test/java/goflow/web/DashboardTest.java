@@ -1,0 +1,132 @@
+package goflow.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.GoFlow;
+import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.RateLimiter;
+import goflow.api.testing.ManualClock;
+import goflow.impl.GoFlowImpl;
+import goflow.metrics.PrometheusText;
+import goflow.metrics.Promtool;
+
+/** The dashboard's state, the metrics text with the pipelines' status, the live changes and their CSRF guard. */
+class DashboardTest {
+    private final ManualClock clock = new ManualClock();
+    /** Owned like a pipeline configured by stage names. */
+    private final GoFlow goflow = new GoFlowImpl(clock, "goflow.pipeline~hash");
+    private final Plugins plugins = property -> property.equals(Plugins.STAGE_NAME)
+            ? List.of(new Plugins.Plugin("trim", "goflow.plugin.text"))
+            : List.of(new Plugins.Plugin("orders", "goflow.plugin.sources"));
+    private final Sampler sampler = new Sampler(goflow.registry(), plugins, clock, Duration.ofSeconds(1), 600);
+
+    @AfterEach
+    void close() {
+        goflow.close();
+    }
+
+    @Test
+    void chartsAreRatesPerSecondBetweenSamplesAndAWaitingPipelineIsMarked() {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(100).build();
+        goflow.pipeline("hash").stage(goflow.stages().reference("trim")).stage(goflow.stages().reference("sha256"))
+                .build();
+        sampler.sample();
+        for (int i = 0; i < 20; i++) {
+            api.allow();
+        }
+        clock.advance(Duration.ofSeconds(2));
+        sampler.sample();
+        clock.advance(Duration.ofSeconds(1));
+        sampler.sample();
+        String json = DashboardState.json(sampler, false, "secret");
+        assertTrue(json.contains("{\"title\":\"admitted /s\",\"points\":[10,0]}"), json); // 20 in 2 s, then none
+        assertTrue(json.contains("\"status\":\"waiting for sha256\",\"missing\":[\"sha256\"]"), json);
+        assertTrue(json.contains("\"stages\":[{\"name\":\"trim\",\"bundle\":\"goflow.plugin.text\"}]"), json);
+        assertTrue(json.contains("\"sources\":[{\"name\":\"orders\",\"bundle\":\"goflow.plugin.sources\"}]"), json);
+        assertTrue(json.contains("\"controls\":false"), json);
+        assertFalse(json.contains("secret"), "no token when live changes are disabled: " + json);
+        assertTrue(DashboardState.json(sampler, true, "secret").contains("\"token\":\"secret\""));
+    }
+
+    @Test
+    void metricsTellTheStagesAPipelineWaitsFor() throws Exception {
+        goflow.pipeline("hash").stage(goflow.stages().reference("trim")).stage(goflow.stages().reference("sha256"))
+                .stage(goflow.stages().reference("base64")).build();
+        String text = PrometheusText.toText(MetricsServlet.samples(sampler));
+        assertEquals("2", Promtool.samples(text).get(
+                "goflow_pipeline_missing_stages{name=\"hash\",kind=\"pipeline\",owner=\"goflow.pipeline~hash\"}"), text);
+        Promtool.check(text);
+    }
+
+    @Test
+    void liveChangesApplyValidValuesAndRefuseOthersChangingNothing() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(10).burst(10).build();
+        WorkerPool pool = goflow.workerPool().name("io").workers(2).build();
+        Controls c = new Controls(goflow.registry());
+        assertEquals("api rate: 10.0 -> 50.0", c.change("api", "rate", "50"));
+        assertEquals("api burst: 10 -> 20", c.change("api", "burst", "20"));
+        assertEquals("io workers: 2 -> 3", c.change("io", "workers", "3"));
+        Controls.Refused bad = assertThrows(Controls.Refused.class, () -> c.change("api", "burst", "0"));
+        assertEquals(400, bad.status());
+        assertEquals("invalid burst='0' (must be a whole number from 1 to 4503599627370496)", bad.getMessage());
+        assertEquals(400, assertThrows(Controls.Refused.class, () -> c.change("api", "rate", "-1")).status());
+        assertEquals(400, assertThrows(Controls.Refused.class, () -> c.change("api", "rate", "1e-400")).status());
+        assertEquals(400, assertThrows(Controls.Refused.class, () -> c.change("api", "rate", "1e400")).status());
+        assertEquals(400, assertThrows(Controls.Refused.class, () -> c.change("io", "workers", "99999999999")).status());
+        assertEquals(400, assertThrows(Controls.Refused.class, () -> c.change("io", "rate", "5")).status());
+        Controls.Refused missing = assertThrows(Controls.Refused.class, () -> c.change("nope", "rate", "5"));
+        assertEquals(404, missing.status());
+        assertTrue(missing.getMessage().contains("api, io"), missing.getMessage());
+        assertEquals(50.0, api.rate().eventsPerSecond());
+        assertEquals(20, api.burst());
+        assertEquals(3, pool.workers());
+        pool.shutdown().join();
+    }
+
+    @Test
+    void aPostMustComeFromThePagesOriginWithItsSessionToken() {
+        String ok = Csrf.refusal("http", "127.0.0.1:8080", "http://127.0.0.1:8080", "same-origin", "t0k", "t0k");
+        assertNull(ok);
+        assertNull(Csrf.refusal("http", "127.0.0.1:8080", "http://127.0.0.1:8080", null, "t0k", "t0k"));
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", "http://evil.example", "cross-site", "t0k", "t0k")
+                .contains("cross-site"));
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", "http://evil.example", null, "t0k", "t0k")
+                .contains("cross-origin"));
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", "http://127.0.0.1:9090", null, "t0k", "t0k")
+                .contains("cross-origin"));
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", null, null, "t0k", "t0k").contains("without an Origin"));
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", "http://127.0.0.1:8080", null, "t0k", "other")
+                .contains("X-GoFlow-Token"));
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", "http://127.0.0.1:8080", null, null, null)
+                .contains("X-GoFlow-Token"));
+        assertFalse(Csrf.newToken().equals(Csrf.newToken()));
+    }
+
+    @Test
+    void theSamplingThreadStopsWithTheComponent() {
+        Sampler live = new Sampler(goflow.registry(), plugins, clock, Duration.ofMillis(100), 10);
+        live.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> live.history().frames().size() >= 2);
+        live.stop();
+        org.awaitility.Awaitility.await("the sampler thread ends").atMost(Duration.ofSeconds(10))
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().equals("goflow-web-sampler") && t.isAlive()));
+    }
+
+    @Test
+    void jsonEscapesWhatAPageCouldMisread() {
+        assertEquals("{\"a\\\"b\":[\"\\u003c/script\\u003e\",null,1.5,true,null]}",
+                Json.write(java.util.Map.of("a\"b", java.util.Arrays.asList("</script>", Double.NaN, 1.5, true, null))));
+    }
+}

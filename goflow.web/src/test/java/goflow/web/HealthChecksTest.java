@@ -1,0 +1,201 @@
+package goflow.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.felix.hc.api.Result;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.GoFlow;
+import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
+import goflow.api.inspect.PrimitiveInfo;
+import goflow.api.io.WriterStats;
+import goflow.api.schedule.SchedulerStats;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pool.QueueFullPolicy;
+import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.RateLimiter;
+import goflow.api.testing.ManualClock;
+import goflow.impl.GoFlowImpl;
+
+/** Each health check judged on real primitives, with the window's frames taken on a manual clock. */
+class HealthChecksTest {
+    private final ManualClock clock = new ManualClock();
+    private final GoFlow goflow = new GoFlowImpl(clock, "test");
+    private final Sampler sampler = new Sampler(goflow.registry(), Plugins.none(), clock, Duration.ofSeconds(1), 600);
+
+    @AfterEach
+    void close() {
+        goflow.close();
+    }
+
+    private static String text(Result r) {
+        StringBuilder sb = new StringBuilder(r.getStatus().toString());
+        r.forEach(e -> sb.append("\n  ").append(e.getStatus()).append(' ').append(e.getMessage()));
+        return sb.toString();
+    }
+
+    @Test
+    void aSaturatedPoolTurnsItsCheckToWarnThenCriticalAndBackToOk() throws Exception {
+        GoFlow real = GoFlow.load(); // real threads: tasks block on a latch
+        try {
+            Sampler live = new Sampler(real.registry(), Plugins.none(), clock, Duration.ofSeconds(1), 10);
+            PoolHealthCheck check = new PoolHealthCheck(live, Thresholds.DEFAULTS);
+            WorkerPool pool = real.workerPool().name("busy").workers(1).queueCapacity(5)
+                    .onQueueFull(QueueFullPolicy.REJECT).build();
+            assertEquals(Result.Status.OK, check.execute().getStatus(), () -> text(check.execute()));
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch running = new CountDownLatch(1);
+            pool.submit(ctx -> {
+                running.countDown();
+                return release.await(30, TimeUnit.SECONDS);
+            });
+            assertTrue(running.await(10, TimeUnit.SECONDS));
+            for (int i = 0; i < 4; i++) {
+                pool.submit(ctx -> release.await(30, TimeUnit.SECONDS));
+            }
+            Result warn = check.execute(); // 4 of 5 queued: 80%
+            assertEquals(Result.Status.WARN, warn.getStatus(), () -> text(warn));
+            assertTrue(text(warn).contains("worker pool 'busy': queue 4/5 (80%), 1/1 workers busy, WARN at 80% of the queue"),
+                    () -> text(warn));
+            pool.submit(ctx -> release.await(30, TimeUnit.SECONDS));
+            Result critical = check.execute(); // full
+            assertEquals(Result.Status.CRITICAL, critical.getStatus(), () -> text(critical));
+            release.countDown();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> check.execute().getStatus() == Result.Status.OK);
+            pool.shutdown().join();
+        } finally {
+            real.close();
+        }
+    }
+
+    @Test
+    void limiterRejectionsAreCountedOverTheWindowOnly() {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(30).build();
+        LimiterHealthCheck check = new LimiterHealthCheck(sampler, Thresholds.DEFAULTS);
+        for (int i = 0; i < 40; i++) {
+            api.allow(); // 30 admitted, 10 refused: 25%
+        }
+        assertEquals(Result.Status.OK, check.execute().getStatus(), () -> text(check.execute()));
+        sampler.sample();
+        clock.advance(Duration.ofMinutes(6)); // 360 tokens back, capped at the burst (30)
+        sampler.sample();
+        for (int i = 0; i < 40; i++) {
+            api.allow(); // in the window: 30 admitted, 10 refused again
+        }
+        for (int i = 0; i < 50; i++) {
+            api.allow(); // 50 more refused: 60 of 90
+        }
+        Result warn = check.execute();
+        assertEquals(Result.Status.WARN, warn.getStatus(), () -> text(warn));
+        assertTrue(text(warn).contains("token-bucket 'api': 60 of 90 requests refused in PT5M (66.7%), WARN at 50%"),
+                () -> text(warn));
+        for (int i = 0; i < 600; i++) {
+            api.allow();
+        }
+        assertEquals(Result.Status.CRITICAL, check.execute().getStatus());
+        sampler.sample();
+        clock.advance(Duration.ofMinutes(6));
+        sampler.sample();
+        assertEquals(Result.Status.OK, check.execute().getStatus(), () -> text(check.execute()));
+    }
+
+    @Test
+    void pipelineFailuresOverTheWindowWarnAndGoCritical() {
+        Pipeline<String, Integer> p = goflow.pipeline("parse").stage("int", (String s) -> Integer.parseInt(s)).build();
+        PipelineHealthCheck check = new PipelineHealthCheck(sampler, Thresholds.DEFAULTS);
+        for (int i = 0; i < 9; i++) {
+            p.execute("x"); // 9 failures, below the minimum of 10 executions: not judged
+        }
+        Result few = check.execute();
+        assertEquals(Result.Status.OK, few.getStatus(), () -> text(few));
+        assertTrue(text(few).contains("not judged"), () -> text(few));
+        for (int i = 0; i < 11; i++) {
+            p.execute("1");
+        }
+        Result warn = check.execute(); // 9 of 20
+        assertEquals(Result.Status.WARN, warn.getStatus(), () -> text(warn));
+        for (int i = 0; i < 20; i++) {
+            p.execute("y");
+        }
+        assertEquals(Result.Status.CRITICAL, check.execute().getStatus()); // 29 of 40
+    }
+
+    private static Frame writerFrame(long nanos, long errors, long discarded) {
+        WriterStats stats = new WriterStats(100, 90, 10, discarded, 3, errors, 0, 1024, false);
+        PrimitiveInfo info = new PrimitiveInfo("log", Primitive.Kind.ASYNC_WRITER, "test", stats);
+        return new Frame(nanos, Instant.EPOCH.plusNanos(nanos), List.of(new Frame.Row(info, stats.toMap())));
+    }
+
+    @Test
+    void writerErrorsInTheWindowWarnAndGoCriticalAndDiscardedBytesAreCritical() {
+        Frame then = writerFrame(0, 5, 0);
+        assertEquals(Result.Status.OK, new Result(HealthRules.writers(then, writerFrame(1, 5, 0),
+                Thresholds.DEFAULTS)).getStatus());
+        Result warn = new Result(HealthRules.writers(then, writerFrame(1, 7, 0), Thresholds.DEFAULTS));
+        assertEquals(Result.Status.WARN, warn.getStatus(), () -> text(warn));
+        assertTrue(text(warn).contains("async writer 'log': 2 errors and 0 bytes discarded in PT5M, WARN at 1 errors"),
+                () -> text(warn));
+        assertEquals(Result.Status.CRITICAL, new Result(HealthRules.writers(then, writerFrame(1, 15, 0),
+                Thresholds.DEFAULTS)).getStatus());
+        assertEquals(Result.Status.CRITICAL, new Result(HealthRules.writers(then, writerFrame(1, 5, 1),
+                Thresholds.DEFAULTS)).getStatus());
+    }
+
+    private static Frame schedulerFrame(long runs, long failures, boolean lastFailed) {
+        SchedulerStats stats = new SchedulerStats(true, 1, 0, runs, runs - failures, failures, 0, 0, 0);
+        PrimitiveInfo info = new PrimitiveInfo("jobs", Primitive.Kind.SCHEDULER, "test", stats);
+        Map<String, Object> figures = new java.util.LinkedHashMap<>(stats.toMap());
+        figures.put("task.upload.runs", runs);
+        figures.put("task.upload.failures", failures);
+        figures.put("task.upload.lastFailed", lastFailed);
+        return new Frame(runs, Instant.EPOCH, List.of(new Frame.Row(info, figures)));
+    }
+
+    @Test
+    void aTaskFailingRunAfterRunWarnsThenGoesCriticalAndOneSuccessClearsIt() {
+        Frame then = schedulerFrame(10, 2, false);
+        Result warn = new Result(HealthRules.schedulers(then, schedulerFrame(13, 5, true), Thresholds.DEFAULTS));
+        assertEquals(Result.Status.WARN, warn.getStatus(), () -> text(warn));
+        assertTrue(text(warn).contains("scheduler 'jobs': task 'upload' failed its last 3 runs in PT5M, none succeeded"),
+                () -> text(warn));
+        assertEquals(Result.Status.CRITICAL, new Result(HealthRules.schedulers(then, schedulerFrame(20, 12, true),
+                Thresholds.DEFAULTS)).getStatus());
+        // one success in the window: not failing repeatedly
+        assertEquals(Result.Status.OK, new Result(HealthRules.schedulers(then, schedulerFrame(21, 12, true),
+                Thresholds.DEFAULTS)).getStatus());
+        assertEquals(Result.Status.OK, new Result(HealthRules.schedulers(then, schedulerFrame(13, 5, false),
+                Thresholds.DEFAULTS)).getStatus());
+    }
+
+    @Test
+    void noPrimitiveOfAFamilyIsOk() {
+        Result r = new SchedulerHealthCheck(sampler, Thresholds.DEFAULTS).execute();
+        assertEquals(Result.Status.OK, r.getStatus());
+        assertEquals("OK\n  OK no scheduler is live", text(r));
+    }
+
+    @Test
+    void badThresholdsAreRefusedNamingTheField() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> new Thresholds(Duration.ofMinutes(5),
+                0.9, 0.8, 0.5, 0.9, 20, 0.1, 0.5, 10, 3, 10, 1, 10));
+        assertTrue(e.getMessage().contains("pool.queue.critical") && e.getMessage().contains("0.8"), e.getMessage());
+        assertThrows(InvalidConfigException.class, () -> new Thresholds(Duration.ZERO,
+                0.8, 1, 0.5, 0.9, 20, 0.1, 0.5, 10, 3, 10, 1, 10));
+        assertThrows(InvalidConfigException.class, () -> new Thresholds(Duration.ofMinutes(1),
+                0.8, 1, 0.5, 0.9, 20, 0.1, 0.5, 10, 3, 2, 1, 10));
+        assertThrows(InvalidConfigException.class, () -> Sampler.interval("1s"));
+        assertThrows(InvalidConfigException.class, () -> Sampler.interval("PT0.01S"));
+    }
+}
