@@ -58,6 +58,24 @@ public final class MetricCatalog {
         add(c, "rejected", "rejected_total", "", "Acquisitions refused (tryAcquire found no permit).");
         add(c, "waited", "waited_total", "", "Acquisitions that had to wait.");
         add(c, "cancelled", "cancelled_total", "", "Waits cancelled or timed out before a grant.");
+        String a = "adaptive_limiter";
+        add(a, "algorithm", "algorithm", "", "1, with the algorithm (aimd, vegas, gradient) as the label algorithm.");
+        add(a, "limit", "limit", "", "The limit now: the most permits held at once, as the algorithm measured it.");
+        add(a, "minLimit", "min_limit", "", "The lowest the limit goes.");
+        add(a, "maxLimit", "max_limit", "", "The highest the limit goes.");
+        add(a, "inFlight", "in_flight", "", "Permits held now.");
+        add(a, "waiting", "waiting", "", "Callers waiting for a permit now.");
+        add(a, "acquired", "acquired_total", "", "Permits handed out.");
+        add(a, "rejected", "rejected_total", "", "tryAcquirePermit calls that found the limiter full.");
+        add(a, "succeeded", "succeeded_total", "", "Calls recorded as a success (each one a latency sample).");
+        add(a, "dropped", "dropped_total", "", "Calls recorded as dropped (timeouts, overload): they lower the limit.");
+        add(a, "ignored", "ignored_total", "", "Calls recorded as ignored (or closed without an outcome).");
+        add(a, "windows", "windows_total", "", "Windows completed (each one an update of the limit).");
+        add(a, "noLoadLatency", "no_load_latency_seconds", "seconds", "The no-load latency the algorithm compares "
+                + "with (0 before the first sample, and for AIMD).");
+        add(a, "lastLatency", "last_latency_seconds", "seconds", "The average latency of the last completed window.");
+        add(a, "probing", "probing", "", "1 while a probe window measures the no-load latency (the limit pinned to "
+                + "the minimum), else 0.");
         String k = "keyed_rate_limiter";
         add(k, "rate", "rate_per_second", "", "The rate of each key's bucket in events per second.");
         add(k, "burst", "burst", "", "The burst of each key's bucket.");

@@ -22,6 +22,7 @@ import goflow.api.io.AsyncWriter;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pool.TaskResult;
 import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.AdaptiveLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.KeyedRateLimiter;
 import goflow.api.ratelimit.LeakyBucket;
@@ -112,6 +113,7 @@ class KnownWorkloadTest {
         RateLimiter tb = goflow.tokenBucket().name("tb").rate(Double.POSITIVE_INFINITY).burst(1).build();
         LeakyBucket lb = goflow.leakyBucket().name("lb").leakRate(3).capacity(2).build();
         ConcurrencyLimiter cl = goflow.concurrencyLimiter().name("cl").capacity(2).build();
+        AdaptiveLimiter al = goflow.adaptiveLimiter().name("al").build();
         KeyedRateLimiter<String> kl = goflow.keyedRateLimiter().name("kl").rate(1).burst(1).build();
         kl.allow("k");
         WorkerPool wp = goflow.workerPool().name("wp").workers(1).build();
@@ -121,7 +123,7 @@ class KnownWorkloadTest {
         BackpressureChannel<String> ch = goflow.<String>channel().name("ch").capacity(4)
                 .strategy(OverflowStrategy.DROP_OLDEST).build();
         AsyncWriter aw = goflow.asyncWriter().name("aw").output(java.io.OutputStream.nullOutputStream()).build();
-        List<Primitive> all = List.of(tb, lb, cl, kl, wp, sc, pl, ch, aw);
+        List<Primitive> all = List.of(tb, lb, cl, al, kl, wp, sc, pl, ch, aw);
         Set<String> used = new TreeSet<>();
         for (PrimitiveInfo row : goflow.registry().snapshot()) {
             kinds.add(row.kind());

@@ -8,6 +8,7 @@ import goflow.api.GoFlowException;
 import goflow.api.Primitive;
 import goflow.api.inspect.Registry;
 import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.AdaptiveLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.LeakyBucket;
 import goflow.api.ratelimit.RateLimiter;
@@ -46,7 +47,8 @@ final class Controls {
      * Applies a change.
      *
      * @param name the primitive's name
-     * @param field {@code rate}, {@code burst}, {@code capacity} or {@code workers}
+     * @param field {@code rate}, {@code burst}, {@code capacity}, {@code limit} (adaptive limiters) or
+     *     {@code workers}
      * @param value the new value as typed
      * @return what changed: {@code <name> <field>: <before> -> <after>}
      * @throws Refused 404 for an unknown primitive, 400 for a field it has not or a bad value
@@ -85,6 +87,12 @@ final class Controls {
                     long before = b.capacity();
                     b.setCapacity(whole(field, value, 1, RateLimiter.MAX_BURST));
                     return changed(name, field, before, b.capacity());
+                }
+                case "limit": {
+                    AdaptiveLimiter l = (AdaptiveLimiter) p;
+                    int before = l.limit();
+                    l.setLimit((int) whole(field, value, 1, Integer.MAX_VALUE));
+                    return changed(name, field, before, l.limit());
                 }
                 default: {
                     WorkerPool pool = (WorkerPool) p;

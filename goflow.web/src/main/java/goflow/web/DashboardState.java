@@ -52,6 +52,9 @@ final class DashboardState {
             case CONCURRENCY_LIMITER:
                 return List.of(Series.rate("acquired /s", "acquired"), Series.rate("rejected /s", "rejected"),
                         Series.gauge("in use", "inUse"));
+            case ADAPTIVE_LIMITER:
+                return List.of(Series.gauge("limit", "limit"), Series.gauge("in flight", "inFlight"),
+                        Series.rate("succeeded /s", "succeeded"), Series.rate("dropped /s", "dropped"));
             case WORKER_POOL:
                 return List.of(Series.gauge("queue depth", "queued"), Series.gauge("busy workers", "busy"),
                         Series.rate("completed /s", "completed"));
@@ -96,6 +99,8 @@ final class DashboardState {
                 return List.of("rate", "capacity");
             case CONCURRENCY_LIMITER:
                 return List.of("capacity");
+            case ADAPTIVE_LIMITER:
+                return List.of("limit");
             case WORKER_POOL:
                 return List.of("workers");
             default:

@@ -43,8 +43,9 @@ final class HealthRules {
     static ResultLog limiters(Frame then, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.TOKEN_BUCKET, Primitive.Kind.LEAKY_BUCKET,
-                Primitive.Kind.KEYED_RATE_LIMITER, Primitive.Kind.CONCURRENCY_LIMITER))) {
-            boolean permits = r.info().kind() == Primitive.Kind.CONCURRENCY_LIMITER;
+                Primitive.Kind.KEYED_RATE_LIMITER, Primitive.Kind.CONCURRENCY_LIMITER, Primitive.Kind.ADAPTIVE_LIMITER))) {
+            boolean permits = r.info().kind() == Primitive.Kind.CONCURRENCY_LIMITER
+                    || r.info().kind() == Primitive.Kind.ADAPTIVE_LIMITER;
             double ok = delta(then, r, permits ? "acquired" : "allowed");
             double refused = delta(then, r, permits ? "rejected" : "denied");
             judge(log, r, ok + refused, refused, t.limiterMinRequests(), t.limiterWarn(), t.limiterCritical(), t,

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
 import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.AimdLimit;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
@@ -91,6 +93,33 @@ class DashboardTest {
         assertEquals(20, api.burst());
         assertEquals(3, pool.workers());
         pool.shutdown().join();
+    }
+
+    @Test
+    void anAdaptiveLimiterHasItsChartsAndItsLimitChangesLive() throws Exception {
+        AdaptiveLimiter db = goflow.adaptiveLimiter().name("db").algorithm(AimdLimit.defaults()).initialLimit(10)
+                .minLimit(2).maxLimit(40).build();
+        sampler.sample();
+        for (int i = 0; i < 6; i++) {
+            db.tryAcquirePermit().orElseThrow().success();
+        }
+        db.tryAcquirePermit().orElseThrow().dropped();
+        clock.advance(Duration.ofSeconds(2));
+        sampler.sample();
+        String json = DashboardState.json(sampler, false, "");
+        assertTrue(json.contains("{\"title\":\"limit\",\"points\":[10]}"), json);
+        assertTrue(json.contains("{\"title\":\"succeeded /s\",\"points\":[3]}"), json); // 6 in 2 s
+        assertTrue(json.contains("{\"title\":\"dropped /s\",\"points\":[0.5]}"), json);
+        Controls c = new Controls(goflow.registry());
+        assertEquals("db limit: 10 -> 25", c.change("db", "limit", "25"));
+        Controls.Refused outside = assertThrows(Controls.Refused.class, () -> c.change("db", "limit", "41"));
+        assertEquals(400, outside.status());
+        assertTrue(outside.getMessage().contains("limit=41"), outside.getMessage());
+        assertEquals(25, db.limit());
+        String text = PrometheusText.toText(MetricsServlet.samples(sampler));
+        assertEquals("1", Promtool.samples(text).get("goflow_adaptive_limiter_algorithm{name=\"db\","
+                + "kind=\"adaptive-limiter\",owner=\"goflow.pipeline~hash\",algorithm=\"aimd\"}"), text);
+        Promtool.check(text);
     }
 
     @Test
