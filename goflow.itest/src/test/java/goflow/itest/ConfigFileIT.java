@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
@@ -50,11 +49,7 @@ class ConfigFileIT {
     }
 
     private static String read(Path output) {
-        try {
-            return Files.readString(output, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        return Containers.read(output);
     }
 
     /** Waits (bounded) until the container's output satisfies {@code wanted}; returns it. */
@@ -83,7 +78,7 @@ class ConfigFileIT {
         Path out = dir.resolve("out.txt");
         Process p = start(dir, out);
         try (Writer shell = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-            Shell sh = new Shell(shell, out);
+            Containers.Shell sh = new Containers.Shell(shell, out);
             sh.poll("echo (goflow:limiters)", s -> s.contains("demo-db"));
             Path file = dir.resolve("deploy").resolve("goflow.concurrencylimiter-odd.config");
             String name = file.getFileName().toString();
@@ -115,63 +110,5 @@ class ConfigFileIT {
         }
         assertTrue(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), () -> "container did not stop:\n" + read(out));
         assertEquals(0, p.exitValue(), () -> read(out));
-    }
-
-    /** Sends commands to the container's shell and waits for their output, delimited by markers. */
-    private static final class Shell {
-        private final Writer in;
-        private final Path out;
-        private int marker;
-
-        Shell(Writer in, Path out) {
-            this.in = in;
-            this.out = out;
-        }
-
-        void send(String line) throws IOException {
-            in.write(line + "\n");
-            in.flush();
-        }
-
-        /** A marker printed by echo alone on its line, after any prompts (not the echoed command). */
-        private static Pattern line(String marker) {
-            return Pattern.compile("(?m)^(?:g! )*" + Pattern.quote(marker) + "$");
-        }
-
-        /** Runs one command; returns its output (bounded wait). */
-        String run(String command) throws Exception {
-            String begin = "@@begin-" + (++marker);
-            String end = "@@end-" + marker;
-            send("echo " + begin);
-            send(command);
-            send("echo " + end);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            while (System.nanoTime() - deadline < 0) {
-                String all = read(out);
-                Matcher b = line(begin).matcher(all);
-                if (b.find()) {
-                    Matcher e = line(end).matcher(all);
-                    if (e.find(b.end())) {
-                        return all.substring(b.end(), e.start());
-                    }
-                }
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-            throw new AssertionError("no output for '" + command + "':\n" + read(out));
-        }
-
-        /** Repeats a command until its output satisfies {@code wanted} (bounded wait). */
-        String poll(String command, Predicate<String> wanted) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            String last = "";
-            while (System.nanoTime() - deadline < 0) {
-                last = run(command);
-                if (wanted.test(last)) {
-                    return last;
-                }
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
-            throw new AssertionError("never got the wanted output of '" + command + "'; last:\n" + last);
-        }
     }
 }

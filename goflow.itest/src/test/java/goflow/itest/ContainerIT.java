@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -56,11 +55,7 @@ class ContainerIT {
     }
 
     private static String read(Path output) {
-        try {
-            return Files.readString(output, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
+        return Containers.read(output);
     }
 
     @Test
@@ -110,7 +105,7 @@ class ContainerIT {
         Path out = dir.resolve("out.txt");
         Process p = start(dir, List.of(), out);
         try (Writer shell = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-            Shell sh = new Shell(shell, out);
+            Containers.Shell sh = new Containers.Shell(shell, out);
             String before = sh.run("echo (goflow:stages)");
             assertTrue(before.contains("trim"), before);
             assertFalse(before.contains("sha256"), before);
@@ -148,7 +143,7 @@ class ContainerIT {
         Path out = dir.resolve("out.txt");
         Process p = start(dir, List.of(), out);
         try (Writer shell = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-            Shell sh = new Shell(shell, out);
+            Containers.Shell sh = new Containers.Shell(shell, out);
             String container = bundleId(sh.run("lb goflow.container"), "goflow.container");
             String api = bundleId(sh.run("lb goflow.api"), "goflow.api");
             sh.run("stop " + container);
@@ -176,7 +171,7 @@ class ContainerIT {
         Path out = dir.resolve("out.txt");
         Process p = start(dir, List.of(), out);
         try (Writer shell = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-            Shell sh = new Shell(shell, out);
+            Containers.Shell sh = new Containers.Shell(shell, out);
             // Let the demo traffic run, so that the stop closes primitives under it.
             sh.poll("echo (goflow:stats)", s -> demoExecutions(s) > 0);
             sh.send("stop 0");
@@ -195,64 +190,6 @@ class ContainerIT {
         assertTrue(logged.matches("(?s).*\\R?\\d{4}-\\d\\d-\\d\\dT[0-9:.]+\\S* INFO goflow\\.impl\\.osgi\\.Configured - (goflow: )?"
                 + "configuration goflow\\.pipeline~demo-orders created pipeline 'demo-orders'\\R.*"), logged);
         assertTrue(logged.contains("INFO goflow.container.Activator - goflow: created "), logged);
-    }
-
-    /** Sends commands to the container's shell and waits for their output, delimited by markers. */
-    private static final class Shell {
-        private final Writer in;
-        private final Path out;
-        private int marker;
-
-        Shell(Writer in, Path out) {
-            this.in = in;
-            this.out = out;
-        }
-
-        void send(String line) throws IOException {
-            in.write(line + "\n");
-            in.flush();
-        }
-
-        /** A marker printed by echo alone on its line, after any prompts (not the echoed command). */
-        private static Pattern line(String marker) {
-            return Pattern.compile("(?m)^(?:g! )*" + Pattern.quote(marker) + "$");
-        }
-
-        /** Runs one command; returns its output (bounded wait). */
-        String run(String command) throws Exception {
-            String begin = "@@begin-" + (++marker);
-            String end = "@@end-" + marker;
-            send("echo " + begin);
-            send(command);
-            send("echo " + end);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            while (System.nanoTime() < deadline) {
-                String all = read(out);
-                Matcher b = line(begin).matcher(all);
-                if (b.find()) {
-                    Matcher e = line(end).matcher(all);
-                    if (e.find(b.end())) {
-                        return all.substring(b.end(), e.start());
-                    }
-                }
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-            throw new AssertionError("no output for '" + command + "':\n" + read(out));
-        }
-
-        /** Repeats a command until its output satisfies {@code wanted} (bounded wait). */
-        String poll(String command, Predicate<String> wanted) throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-            String last = "";
-            while (System.nanoTime() < deadline) {
-                last = run(command);
-                if (wanted.test(last)) {
-                    return last;
-                }
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
-            throw new AssertionError("never got the wanted output of '" + command + "'; last:\n" + last);
-        }
     }
 
 }

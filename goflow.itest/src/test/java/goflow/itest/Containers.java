@@ -2,10 +2,16 @@ package goflow.itest;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -52,5 +58,82 @@ final class Containers {
     static void kill(Process p) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
+    }
+
+    /**
+     * Reads a container's console output so far.
+     *
+     * @param output the file the container's output goes to
+     * @return its text, or a note saying why it could not be read
+     */
+    static String read(Path output) {
+        try {
+            return Files.readString(output, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    /**
+     * Sends commands to a container's shell and waits for their output, delimited by markers that
+     * {@code echo} prints alone on their lines (bounded waits of {@link #TIMEOUT_SECONDS}).
+     *
+     * <p>Not thread-safe: one test thread drives it.
+     */
+    static final class Shell {
+        private final Writer in;
+        private final Path out;
+        private int marker;
+
+        Shell(Writer in, Path out) {
+            this.in = in;
+            this.out = out;
+        }
+
+        void send(String line) throws IOException {
+            in.write(line + "\n");
+            in.flush();
+        }
+
+        /** A marker printed by echo alone on its line, after any prompts (not the echoed command). */
+        private static Pattern line(String marker) {
+            return Pattern.compile("(?m)^(?:g! )*" + Pattern.quote(marker) + "$");
+        }
+
+        /** Runs one command; returns its output (bounded wait). */
+        String run(String command) throws Exception {
+            String begin = "@@begin-" + (++marker);
+            String end = "@@end-" + marker;
+            send("echo " + begin);
+            send(command);
+            send("echo " + end);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            while (System.nanoTime() - deadline < 0) {
+                String all = read(out);
+                Matcher b = line(begin).matcher(all);
+                if (b.find()) {
+                    Matcher e = line(end).matcher(all);
+                    if (e.find(b.end())) {
+                        return all.substring(b.end(), e.start());
+                    }
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            throw new AssertionError("no output for '" + command + "':\n" + read(out));
+        }
+
+        /** Repeats a command until its output satisfies {@code wanted} (bounded wait). */
+        String poll(String command, Predicate<String> wanted) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+            String last = "";
+            while (System.nanoTime() - deadline < 0) {
+                last = run(command);
+                if (wanted.test(last)) {
+                    return last;
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+            throw new AssertionError("never got the wanted output of '" + command + "'; last:\n" + last);
+        }
     }
 }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,6 +32,7 @@ import goflow.api.context.Context;
 import goflow.api.context.DeadlineExceededException;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.Async;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
@@ -59,29 +59,9 @@ class BackpressureChannelTest extends NoThreadLeaks.LeakCheckedTest {
 
     /** Runs a blocking call on its own thread. */
     private <V> CompletableFuture<V> async(java.util.concurrent.Callable<V> call) {
-        CompletableFuture<V> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(call.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "test-async");
-        started.add(t);
-        t.start();
-        return f;
+        return Async.start(call, started);
     }
 
-    private static Throwable failureOf(CompletableFuture<?> f) throws InterruptedException {
-        try {
-            f.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("call did not end", e);
-        }
-        throw new AssertionError("call did not fail");
-    }
 
     /** Waits until every thread started by {@link #async} is waiting (or has ended). */
     private void awaitBlocked() {
@@ -193,7 +173,7 @@ class BackpressureChannelTest extends NoThreadLeaks.LeakCheckedTest {
         CompletableFuture<Boolean> blocked = async(() -> ch.send(ctx, 2));
         Eventually.until(() -> ch.stats().blockedSends() == 1);
         ctx.cancel();
-        assertTrue(failureOf(blocked) instanceof CancelledException);
+        assertTrue(Async.failureOf(blocked) instanceof CancelledException);
         assertEquals(1, ch.size());
         assertEquals(1, ch.stats().sent(), "the cancelled value was not sent");
     }
@@ -209,7 +189,7 @@ class BackpressureChannelTest extends NoThreadLeaks.LeakCheckedTest {
         clock.advance(Duration.ofSeconds(4));
         assertFalse(blocked.isDone());
         clock.advance(Duration.ofSeconds(1));
-        assertTrue(failureOf(blocked) instanceof DeadlineExceededException);
+        assertTrue(Async.failureOf(blocked) instanceof DeadlineExceededException);
         ctx.close();
     }
 
@@ -220,7 +200,7 @@ class BackpressureChannelTest extends NoThreadLeaks.LeakCheckedTest {
         CompletableFuture<Boolean> blocked = async(() -> ch.send(bg, 2));
         Eventually.until(() -> ch.stats().blockedSends() == 1);
         ch.close();
-        Throwable f = failureOf(blocked);
+        Throwable f = Async.failureOf(blocked);
         assertTrue(f instanceof ClosedException, String.valueOf(f));
         assertTrue(f.getMessage().contains("is closed"), f.getMessage());
         assertEquals(1, ch.receive(bg), "the buffered value is still drained");
@@ -237,7 +217,7 @@ class BackpressureChannelTest extends NoThreadLeaks.LeakCheckedTest {
         });
         Eventually.until(() -> ch.stats().blockedSends() == 1);
         sender.get().interrupt();
-        assertTrue(failureOf(blocked) instanceof InterruptedException);
+        assertTrue(Async.failureOf(blocked) instanceof InterruptedException);
     }
 
     @Test
@@ -333,13 +313,13 @@ class BackpressureChannelTest extends NoThreadLeaks.LeakCheckedTest {
         CompletableFuture<Integer> r = async(() -> ch.receive(ctx));
         awaitBlocked();
         ctx.cancel();
-        assertTrue(failureOf(r) instanceof CancelledException);
+        assertTrue(Async.failureOf(r) instanceof CancelledException);
 
         ManualClock clock = new ManualClock();
         CancellableContext timed = Context.background(clock).withTimeout(Duration.ofMillis(10));
         CompletableFuture<Integer> r2 = async(() -> ch.receive(timed));
         clock.advance(Duration.ofMillis(10));
-        assertTrue(failureOf(r2) instanceof DeadlineExceededException);
+        assertTrue(Async.failureOf(r2) instanceof DeadlineExceededException);
         // a value sent afterwards is not lost to the cancelled receivers
         ch.send(bg, 5);
         assertEquals(Optional.of(5), ch.tryReceive());
@@ -378,7 +358,7 @@ class BackpressureChannelTest extends NoThreadLeaks.LeakCheckedTest {
         awaitBlocked();
         ch.close();
         for (CompletableFuture<Integer> r : receivers) {
-            assertTrue(failureOf(r) instanceof ClosedException);
+            assertTrue(Async.failureOf(r) instanceof ClosedException);
         }
     }
 }

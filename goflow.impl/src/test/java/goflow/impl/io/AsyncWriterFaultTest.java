@@ -33,6 +33,7 @@ import goflow.api.io.WriteFailedException;
 import goflow.api.io.WriterStats;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.Async;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
@@ -60,26 +61,9 @@ class AsyncWriterFaultTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     private static <V> CompletableFuture<V> async(java.util.concurrent.Callable<V> call) {
-        CompletableFuture<V> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(call.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "test-async");
-        t.start();
-        return f;
+        return Async.start(call);
     }
 
-    private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
-        try {
-            f.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-        throw new AssertionError("did not fail");
-    }
 
     private static boolean threadAlive(String name) {
         return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().equals(name));
@@ -300,7 +284,7 @@ class AsyncWriterFaultTest extends NoThreadLeaks.LeakCheckedTest {
         Eventually.until(() -> w.isClosed() && clock.parkedThreads() >= 1);
         assertFalse(closing.isDone());
         clock.advance(Duration.ofSeconds(5));
-        Throwable t = failureOf(closing);
+        Throwable t = Async.failureOf(closing);
         assertTrue(t instanceof WriteFailedException, String.valueOf(t));
         assertEquals("async writer 'blocked': closed with 10 accepted bytes not written: the output did not return "
                 + "within PT5S; its thread goflow-async-writer-blocked-1 was interrupted and is abandoned (it ends "
@@ -309,7 +293,7 @@ class AsyncWriterFaultTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(new WriterStats(10, 0, 0, 10, 0, 0, 0, 64, true), w.stats());
         assertEquals(1, reported.size());
         assertEquals(t.getMessage(), reported.get(0).getMessage());
-        assertTrue(failureOf(flushing) instanceof WriteFailedException);
+        assertTrue(Async.failureOf(flushing) instanceof WriteFailedException);
         // the closer interrupts the stuck thread and returns; the thread counts the interrupt when it wakes
         Eventually.until(() -> out.interrupts.get() >= 1);
         assertTrue(threadAlive("goflow-async-writer-blocked-1"), "abandoned, not ended");
@@ -380,7 +364,7 @@ class AsyncWriterFaultTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(reported.get(0).getMessage().startsWith("async writer 'stuck': closed with 6 accepted bytes not "
                 + "written: the close was interrupted; its thread goflow-async-writer-stuck-1 was interrupted and is "
                 + "abandoned"), reported.get(0).getMessage());
-        assertTrue(failureOf(flushing) instanceof WriteFailedException);
+        assertTrue(Async.failureOf(flushing) instanceof WriteFailedException);
         release.countDown();
         Eventually.until(() -> !threadAlive("goflow-async-writer-stuck-1"));
     }
@@ -404,7 +388,7 @@ class AsyncWriterFaultTest extends NoThreadLeaks.LeakCheckedTest {
         });
         Eventually.until(() -> w.isClosed() && clock.parkedThreads() >= 1);
         clock.advance(Duration.ofSeconds(2));
-        Throwable t = failureOf(closing);
+        Throwable t = Async.failureOf(closing);
         assertTrue(t instanceof WriteFailedException, String.valueOf(t));
         assertTrue(t.getMessage().startsWith("async writer 'polite': closed with 3 accepted bytes not written: "),
                 t.getMessage());
@@ -413,7 +397,7 @@ class AsyncWriterFaultTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(3, s.bytesDiscarded());
         assertEquals(0, s.bytesWritten());
         assertEquals(1, reported.size(), "reported once, however the race between closer and flusher went");
-        assertTrue(failureOf(flushing) instanceof WriteFailedException);
+        assertTrue(Async.failureOf(flushing) instanceof WriteFailedException);
         assertEquals(1, out.writeCalls.get(), "no retry once the writer is being stopped");
         assertTrue(out.closed);
     }

@@ -15,7 +15,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +34,7 @@ import goflow.api.io.WriteFailedException;
 import goflow.api.io.WriterStats;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.Async;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
@@ -67,26 +67,9 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     private static <V> CompletableFuture<V> async(java.util.concurrent.Callable<V> call) {
-        CompletableFuture<V> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(call.call());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "test-async");
-        t.start();
-        return f;
+        return Async.start(call);
     }
 
-    private static Throwable failureOf(CompletableFuture<?> f) throws Exception {
-        try {
-            f.get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-        throw new AssertionError("did not fail");
-    }
 
     // ---------------------------------------------------------------------------------------------
     // builder
@@ -273,7 +256,7 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
         });
         Eventually.until(() -> out.writeCalls.get() == 1);
         ctx.cancel();
-        assertTrue(failureOf(blocked) instanceof CancelledException);
+        assertTrue(Async.failureOf(blocked) instanceof CancelledException);
         out.gate.countDown();
         w.close();
         assertEquals("0123456789", out.text());
@@ -296,7 +279,7 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
             w.close();
             return null;
         });
-        assertTrue(failureOf(blocked) instanceof ClosedException);
+        assertTrue(Async.failureOf(blocked) instanceof ClosedException);
         out.gate.countDown();
         closing.get(30, TimeUnit.SECONDS);
         assertEquals("abcd", out.text());
@@ -400,7 +383,7 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
         });
         Eventually.until(() -> out.writeCalls.get() == 1);
         ctx.cancel();
-        assertTrue(failureOf(flushing) instanceof CancelledException);
+        assertTrue(Async.failureOf(flushing) instanceof CancelledException);
         out.gate.countDown();
         w.flush(bg); // the flush went on in the background
         assertArrayEquals(ascii("slow"), out.bytes());
