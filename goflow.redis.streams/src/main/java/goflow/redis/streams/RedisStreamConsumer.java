@@ -1,0 +1,511 @@
+package goflow.redis.streams;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+import goflow.api.context.Context;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.StageResult;
+import goflow.api.pipeline.StreamingResult;
+import goflow.api.pipeline.StreamingRun;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamPendingEntry;
+
+/**
+ * Feeds a Redis stream, read through a consumer group, into a goflow {@link Pipeline} in streaming
+ * mode, with at-least-once delivery:
+ *
+ * <ul>
+ * <li>Entries are read with {@code XREADGROUP} in batches, never more than
+ *     {@code maxInFlight} read and not yet finished: a slow pipeline reads no faster than it
+ *     works, and nothing is read ahead without bound.</li>
+ * <li>An entry is acknowledged ({@code XACK}) only once the pipeline has finished it: its result
+ *     is appended to the output stream ({@code XADD}) and the entry acknowledged in one Lua script,
+ *     so a result is never written without its acknowledgement or the reverse.</li>
+ * <li>A failed delivery leaves the entry pending; after {@code claimIdle} any consumer of the group
+ *     claims it ({@code XAUTOCLAIM}) and delivers it again. When the last allowed delivery fails
+ *     (or an entry was delivered more often than allowed without an outcome, its consumers having
+ *     died), it is appended to the dead-letter stream with its error and acknowledged.</li>
+ * <li>Entries of a consumer that died are claimed by the others after {@code claimIdle}.</li>
+ * </ul>
+ *
+ * <p>Duplicates: an entry whose result was written but whose consumer died before the script ran
+ * cannot exist (one script does both); an entry finished by the pipeline of a consumer that died
+ * before writing it is delivered again. So the duplicates after a crash are at most the entries
+ * that consumer had in flight ({@code maxInFlight}), and each is a second run of the pipeline on
+ * the same input. Ordering: within one consumer, results are written in the order entries were
+ * read; across consumers, and for redelivered entries, there is no order.
+ *
+ * <p>Threads: {@link #start()} starts one supervising thread, {@code goflow-redis-stream-<consumer>},
+ * which starts the pipeline's streaming run (its own threads read from Redis, run the stages and
+ * write the results) and starts it again after a failure of Redis while writing (entries of the
+ * failed run stay pending and are claimed again). While Redis is down, reading retries every
+ * {@code block} and the failure is logged once per outage.
+ *
+ * <p>Thread-safe.
+ */
+public final class RedisStreamConsumer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(RedisStreamConsumer.class.getName());
+    /**
+     * Appends an entry to KEYS[1] and acknowledges ARGV[2] of group ARGV[1] in stream KEYS[2]: the
+     * two in one step, so a result and its acknowledgement are written together or not at all.
+     * ARGV[3..] are the field-value pairs of the appended entry.
+     */
+    static final String APPEND_AND_ACK = "redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))\n"
+            + "return redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])";
+
+    private final UnifiedJedis redis;
+    private final String stream;
+    private final String group;
+    private final String consumer;
+    private final String field;
+    private final String output;
+    private final String deadLetter;
+    private final int batch;
+    private final Duration block;
+    private final Duration claimIdle;
+    private final int maxDeliveries;
+    private final int maxInFlight;
+    private final int concurrency;
+    private final int buffer;
+    private final Pipeline<String, ?> pipeline;
+
+    private final AtomicLong read = new AtomicLong();
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong claimed = new AtomicLong();
+    private final AtomicLong failedDeliveries = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when an entry is finished (room to read more) and on close. */
+    private final Condition room = lock.newCondition();
+    /**
+     * The entries handed to the current run, oldest first. The run keeps input order, so each
+     * result or failure belongs to the head. Guarded by lock.
+     */
+    private final ArrayDeque<Delivery> inPipeline = new ArrayDeque<>();
+    /** Entries read and not yet handed to the run. Guarded by lock. */
+    private final ArrayDeque<Delivery> fetched = new ArrayDeque<>();
+    /** The current run, while one is going. Guarded by lock. */
+    private StreamingRun run;
+    /** Set once by close: no more reading, the run drains. */
+    private volatile boolean stopping;
+    /** The supervising thread, once started. Guarded by lock. */
+    private Thread supervisor;
+
+    /** One entry on its way through the pipeline. */
+    private record Delivery(StreamEntryID id, String input, long deliveries) {
+    }
+
+    RedisStreamConsumer(RedisStreamConsumerBuilder b) {
+        this.redis = b.redis;
+        this.stream = b.stream;
+        this.group = b.group;
+        this.consumer = b.consumer;
+        this.field = b.field;
+        this.output = b.output;
+        this.deadLetter = b.deadLetter;
+        this.batch = b.batch;
+        this.block = b.block;
+        this.claimIdle = b.claimIdle;
+        this.maxDeliveries = b.maxDeliveries;
+        this.maxInFlight = b.maxInFlight;
+        this.concurrency = b.concurrency;
+        this.buffer = b.buffer;
+        this.pipeline = b.pipeline;
+    }
+
+    /**
+     * Starts building a consumer on a Redis client (a pooled {@code RedisClient}, or goflow.redis's
+     * shared client).
+     *
+     * @param redis the client; the consumer does not close it
+     * @return a new builder
+     */
+    public static RedisStreamConsumerBuilder builder(UnifiedJedis redis) {
+        return new RedisStreamConsumerBuilder(redis);
+    }
+
+    /**
+     * Returns this consumer's name in the group.
+     *
+     * @return the name
+     */
+    public String consumer() {
+        return consumer;
+    }
+
+    /**
+     * Creates the group when missing and starts reading.
+     *
+     * @throws IllegalStateException if it was started before
+     * @throws redis.clients.jedis.exceptions.JedisException if Redis cannot be reached to create
+     *     the group
+     */
+    public void start() {
+        lock.lock();
+        try {
+            if (supervisor != null || stopping) {
+                throw new IllegalStateException("redis stream consumer " + consumer + " was started before");
+            }
+            ensureGroup();
+            supervisor = new Thread(this::supervise, "goflow-redis-stream-" + consumer);
+            supervisor.setDaemon(true);
+            supervisor.start();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureGroup() {
+        try {
+            redis.xgroupCreate(stream, group, new StreamEntryID(0, 0), true);
+        } catch (JedisDataException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("BUSYGROUP")) {
+                throw e;
+            }
+        }
+    }
+
+    /** Runs the pipeline, again after a failure, until closed. */
+    private void supervise() {
+        while (!stopping) {
+            StreamingRun current;
+            lock.lock();
+            try {
+                if (stopping) {
+                    return;
+                }
+                current = pipeline.stream().concurrency(concurrency).buffer(buffer).onError(this::failed)
+                        .start(Context.background(), new Reader(), this::finished);
+                run = current;
+            } finally {
+                lock.unlock();
+            }
+            StreamingResult result;
+            try {
+                result = current.completion().get();
+            } catch (InterruptedException e) {
+                current.cancel();
+                return;
+            } catch (ExecutionException e) {
+                result = null;
+            }
+            lock.lock();
+            try {
+                run = null;
+                // what the ended run held is still pending in Redis: it is claimed again after claimIdle
+                inPipeline.clear();
+                fetched.clear();
+                room.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            if (!stopping) {
+                Throwable error = result == null ? null : result.error();
+                LOG.log(System.Logger.Level.WARNING, "goflow: redis stream consumer " + consumer + " of " + stream
+                        + ": the pipeline run ended (" + (error == null ? "no error" : error) + "); starting it again"
+                        + " in " + block.toMillis() + " ms (its unfinished entries are claimed again after "
+                        + claimIdle + ")");
+                LockSupport.parkNanos(block.toNanos());
+            }
+        }
+    }
+
+    /** The run's source: entries read from Redis, at most maxInFlight unfinished. Used by the run's reading thread. */
+    private final class Reader implements Iterator<String> {
+        private String next;
+        private long lastClaim = System.nanoTime() - claimIdle.toNanos();
+        private StreamEntryID claimCursor = new StreamEntryID(0, 0);
+        private boolean failing;
+
+        @Override
+        public boolean hasNext() {
+            while (next == null) {
+                if (stopping) {
+                    return false;
+                }
+                Delivery d = nextFetched();
+                if (d != null) {
+                    next = d.input();
+                    break;
+                }
+                try {
+                    fill();
+                    if (failing) {
+                        failing = false;
+                        LOG.log(System.Logger.Level.INFO, "goflow: redis stream consumer " + consumer + " reads "
+                                + stream + " again");
+                    }
+                } catch (RuntimeException e) { // Redis down or slow: retry after a pause, log once per outage
+                    if (!failing) {
+                        failing = true;
+                        LOG.log(System.Logger.Level.WARNING, "goflow: redis stream consumer " + consumer
+                                + " cannot read " + stream + " (" + e + "); retrying every " + block.toMillis()
+                                + " ms");
+                    }
+                    LockSupport.parkNanos(block.toNanos());
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            String n = next;
+            next = null;
+            return n;
+        }
+
+        /** Hands the oldest fetched entry to the run, or returns null when none is fetched. */
+        private Delivery nextFetched() {
+            lock.lock();
+            try {
+                Delivery d = fetched.poll();
+                if (d != null) {
+                    inPipeline.addLast(d);
+                }
+                return d;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** Reads up to the room left: claimed entries first (at most every claimIdle / 2), then new ones. */
+        private void fill() {
+            int want;
+            lock.lock();
+            try {
+                want = Math.min(batch, maxInFlight - fetched.size() - inPipeline.size());
+                if (want <= 0) {
+                    room.await(block.toNanos(), TimeUnit.NANOSECONDS);
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                stopping = true;
+                return;
+            } finally {
+                lock.unlock();
+            }
+            long now = System.nanoTime();
+            if (now - lastClaim >= claimIdle.toNanos() / 2) {
+                lastClaim = now;
+                if (claim(want) > 0) {
+                    return;
+                }
+            }
+            List<Map.Entry<String, List<StreamEntry>>> got = redis.xreadGroup(group, consumer,
+                    XReadGroupParams.xReadGroupParams().count(want).block((int) block.toMillis()),
+                    Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+            if (got != null) {
+                for (Map.Entry<String, List<StreamEntry>> s : got) {
+                    for (StreamEntry e : s.getValue()) {
+                        accept(e, 1);
+                    }
+                }
+            }
+        }
+
+        /** Claims entries idle for claimIdle (from any consumer); returns how many it took on. */
+        private int claim(int want) {
+            Map.Entry<StreamEntryID, List<StreamEntry>> r = redis.xautoclaim(stream, group, consumer,
+                    claimIdle.toMillis(), claimCursor, XAutoClaimParams.xAutoClaimParams().count(want));
+            claimCursor = r.getKey();
+            List<StreamEntry> entries = new ArrayList<>();
+            for (StreamEntry e : r.getValue()) {
+                if (e != null) {
+                    entries.add(e);
+                }
+            }
+            if (entries.isEmpty()) {
+                return 0;
+            }
+            Map<StreamEntryID, Long> deliveries = new HashMap<>();
+            for (StreamPendingEntry p : redis.xpending(stream, group, XPendingParams.xPendingParams(
+                    entries.get(0).getID(), entries.get(entries.size() - 1).getID(), entries.size() * 2)
+                    .consumer(consumer))) {
+                deliveries.put(p.getID(), p.getDeliveredTimes());
+            }
+            int taken = 0;
+            for (StreamEntry e : entries) {
+                claimed.incrementAndGet();
+                long n = deliveries.getOrDefault(e.getID(), (long) maxDeliveries + 1);
+                if (e.getFields() == null) { // deleted from the stream while pending: nothing to deliver
+                    redis.xack(stream, group, e.getID());
+                    continue;
+                }
+                if (n > maxDeliveries) {
+                    Delivery d = new Delivery(e.getID(), e.getFields().get(field), n);
+                    read.incrementAndGet();
+                    deadLetter(d, "delivered " + n + " times without an outcome (its consumers died or stalled)",
+                            "-");
+                    continue;
+                }
+                accept(e, n);
+                taken++;
+            }
+            return taken;
+        }
+
+        private void accept(StreamEntry e, long deliveries) {
+            read.incrementAndGet();
+            String input = e.getFields() == null ? null : e.getFields().get(field);
+            Delivery d = new Delivery(e.getID(), input, deliveries);
+            if (input == null) {
+                deadLetter(d, "the entry has no field '" + field + "'", "-");
+                return;
+            }
+            lock.lock();
+            try {
+                fetched.addLast(d);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** The run's sink: the result of the oldest entry in the pipeline. Called on the run's output thread. */
+    private void finished(Object result) {
+        Delivery d = take();
+        redis.eval(APPEND_AND_ACK, List.of(output, stream), List.of(group, d.id().toString(), field,
+                String.valueOf(result), "source", d.id().toString()));
+        acknowledged.incrementAndGet();
+    }
+
+    /** The run's error handler: the oldest entry in the pipeline failed. Called on the run's output thread. */
+    private void failed(String input, StageResult failure) {
+        Delivery d = take();
+        failedDeliveries.incrementAndGet();
+        if (d.deliveries() >= maxDeliveries) {
+            deadLetter(d, String.valueOf(failure.error()), failure.stageName());
+        }
+        // otherwise it stays pending: claimed and delivered again after claimIdle
+    }
+
+    private Delivery take() {
+        lock.lock();
+        try {
+            Delivery d = inPipeline.poll();
+            if (d == null) {
+                throw new IllegalStateException("a result with no entry in flight: the run must keep input order");
+            }
+            room.signalAll();
+            return d;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void deadLetter(Delivery d, String error, String stage) {
+        List<String> args = new ArrayList<>(List.of(group, d.id().toString(), "source", d.id().toString(),
+                "error", error, "stage", stage, "deliveries", Long.toString(d.deliveries())));
+        if (d.input() != null) {
+            args.add(field);
+            args.add(d.input());
+        }
+        redis.eval(APPEND_AND_ACK, List.of(deadLetter, stream), args);
+        deadLettered.incrementAndGet();
+        acknowledged.incrementAndGet();
+    }
+
+    /**
+     * Returns this consumer's figures, and the group's pending count from Redis.
+     *
+     * @return a snapshot
+     */
+    public RedisStreamStats stats() {
+        long pending;
+        try {
+            pending = redis.xpending(stream, group).getTotal();
+        } catch (RuntimeException e) {
+            pending = -1;
+        }
+        int inFlight;
+        boolean running;
+        lock.lock();
+        try {
+            inFlight = inPipeline.size() + fetched.size();
+            running = supervisor != null && !stopping;
+        } finally {
+            lock.unlock();
+        }
+        return new RedisStreamStats(read.get(), acknowledged.get(), claimed.get(), failedDeliveries.get(),
+                deadLettered.get(), inFlight, pending, running);
+    }
+
+    /** Closes with a grace of 30 s. */
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Stops reading, lets the pipeline finish (and acknowledge) what it holds within {@code grace},
+     * then cancels the run: what it still held stays pending in Redis, and is claimed by the
+     * group's other consumers after {@code claimIdle}. Idempotent.
+     *
+     * @param grace how long the entries in the pipeline get to finish
+     */
+    public void close(Duration grace) {
+        Thread s;
+        StreamingRun current;
+        lock.lock();
+        try {
+            stopping = true;
+            room.signalAll();
+            s = supervisor;
+            current = run;
+        } finally {
+            lock.unlock();
+        }
+        if (current != null) {
+            CompletableFuture<StreamingResult> done = current.completion();
+            try {
+                done.get(grace.toNanos() + block.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                current.cancel();
+            } catch (InterruptedException e) {
+                current.cancel();
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // the run's failure was logged by the supervisor
+            }
+        }
+        if (s != null) {
+            try {
+                s.join(TimeUnit.NANOSECONDS.toMillis(block.toNanos()) + 1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisStreamConsumer[" + consumer + " of " + group + " on " + stream + " -> " + output + "]";
+    }
+}

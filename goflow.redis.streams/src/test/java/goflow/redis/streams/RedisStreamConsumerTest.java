@@ -1,0 +1,204 @@
+package goflow.redis.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import goflow.api.GoFlow;
+import goflow.api.InvalidConfigException;
+import goflow.api.pipeline.Pipeline;
+import goflow.impl.GoFlowImpl;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XReadGroupParams;
+import redis.clients.jedis.resps.StreamEntry;
+
+/** The consumer on a real redis-server: delivery, acknowledgement, dead letters, claims and the read-ahead bound. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisStreamConsumerTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private RedisServer server;
+    private RedisClient redis;
+    private final GoFlow goflow = new GoFlowImpl();
+    private int test;
+
+    @BeforeAll
+    void startRedis() throws Exception {
+        server = RedisServer.start();
+        redis = server.client();
+    }
+
+    @AfterAll
+    void stopRedis() throws Exception {
+        goflow.close();
+        if (redis != null) {
+            redis.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @AfterEach
+    void nextKeys() {
+        test++;
+    }
+
+    private String key(String what) {
+        return "{t" + test + "}:" + what;
+    }
+
+    private void produce(String stream, int n, java.util.function.IntFunction<String> data) {
+        for (int i = 0; i < n; i++) {
+            redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("data", data.apply(i)));
+        }
+    }
+
+    private RedisStreamConsumerBuilder consumer(Pipeline<String, ?> p) {
+        return RedisStreamConsumer.builder(redis).stream(key("in")).group("workers").output(key("out")).pipeline(p)
+                .block(Duration.ofMillis(100));
+    }
+
+    /** source id -> how many results name it. */
+    private Map<String, Integer> sources(String stream) {
+        Map<String, Integer> seen = new HashMap<>();
+        for (StreamEntry e : redis.xrange(stream, "-", "+")) {
+            seen.merge(e.getFields().get("source"), 1, Integer::sum);
+        }
+        return seen;
+    }
+
+    @Test
+    void everyEntryIsProcessedOnceAcknowledgedAndItsResultAppended() {
+        produce(key("in"), 500, i -> "item-" + i);
+        Pipeline<String, String> upper = goflow.pipeline("upper-" + test).input(String.class).stage("upper", s -> s.toUpperCase())
+                .build();
+        try (RedisStreamConsumer c = consumer(upper).consumer("c1").build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 500);
+            RedisStreamStats s = c.stats();
+            assertEquals(500, s.read());
+            assertEquals(0, s.pending(), "every entry acknowledged");
+            assertEquals(0, s.failed());
+            assertEquals(0, s.deadLettered());
+        }
+        List<StreamEntry> out = redis.xrange(key("out"), "-", "+");
+        assertEquals(500, out.size());
+        Map<String, Integer> seen = sources(key("out"));
+        assertEquals(500, seen.size(), "one result per entry");
+        assertTrue(seen.values().stream().allMatch(n -> n == 1));
+        assertEquals("ITEM-0", out.get(0).getFields().get("data"), "results in the order entries were read");
+        assertEquals("ITEM-499", out.get(499).getFields().get("data"));
+    }
+
+    @Test
+    void aPoisonEntryGoesToTheDeadLetterStreamWithItsErrorAfterNDeliveriesAndTheRestFlowsOn() {
+        produce(key("in"), 100, i -> i % 25 == 7 ? "poison-" + i : "item-" + i);
+        AtomicLong poisonTries = new AtomicLong();
+        Pipeline<String, String> picky = goflow.pipeline("picky-" + test).input(String.class).stage("check", s -> {
+            if (s.startsWith("poison")) {
+                poisonTries.incrementAndGet();
+                throw new IllegalArgumentException("cannot digest " + s);
+            }
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = consumer(picky).maxDeliveries(3).claimIdle(Duration.ofMillis(100)).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 100);
+            RedisStreamStats s = c.stats();
+            assertEquals(4, s.deadLettered());
+            assertEquals(12, s.failed(), "3 deliveries of each of the 4 poison entries failed");
+            assertEquals(8, s.claimed(), "each poison entry was claimed back twice");
+            assertEquals(0, s.pending());
+        }
+        assertEquals(12, poisonTries.get());
+        assertEquals(96, redis.xlen(key("out")));
+        List<StreamEntry> dead = redis.xrange(key("in") + ":dead", "-", "+");
+        assertEquals(4, dead.size());
+        for (StreamEntry d : dead) {
+            Map<String, String> f = d.getFields();
+            assertTrue(f.get("data").startsWith("poison-"), f.toString());
+            assertTrue(f.get("error").contains("IllegalArgumentException: cannot digest " + f.get("data")), f.toString());
+            assertEquals("check", f.get("stage"));
+            assertEquals("3", f.get("deliveries"));
+            assertTrue(f.get("source").matches("\\d+-\\d+"), f.toString());
+        }
+    }
+
+    @Test
+    void theEntriesOfAConsumerThatDiedAreClaimedByAnother() {
+        produce(key("in"), 50, i -> "item-" + i);
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        // a consumer reads 30 entries and dies before finishing them
+        List<Map.Entry<String, List<StreamEntry>>> taken = redis.xreadGroup("workers", "dead-one",
+                XReadGroupParams.xReadGroupParams().count(30), Map.of(key("in"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+        assertEquals(30, taken.get(0).getValue().size());
+        Pipeline<String, String> same = goflow.pipeline("same-" + test).input(String.class).stage("same", s -> s).build();
+        try (RedisStreamConsumer c = consumer(same).consumer("alive").claimIdle(Duration.ofMillis(200)).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 50);
+            assertEquals(30, c.stats().claimed());
+            assertEquals(0, c.stats().pending());
+        }
+        Map<String, Integer> seen = sources(key("out"));
+        assertEquals(50, seen.size());
+        assertTrue(seen.values().stream().allMatch(n -> n == 1));
+    }
+
+    @Test
+    void aSlowPipelineReadsNoMoreThanMaxInFlightAhead() {
+        produce(key("in"), 200, i -> "item-" + i);
+        Pipeline<String, String> slow = goflow.pipeline("slow-" + test).input(String.class).stage("slow", s -> {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+            return s;
+        }).build();
+        long most = 0;
+        Set<Long> seen = new HashSet<>();
+        try (RedisStreamConsumer c = consumer(slow).maxInFlight(8).batch(4).concurrency(1).buffer(2).build()) {
+            c.start();
+            while (c.stats().acknowledged() < 200) {
+                RedisStreamStats s = c.stats();
+                most = Math.max(most, s.pending());
+                seen.add(s.pending());
+                assertTrue(s.inFlight() <= 8, "in flight " + s.inFlight());
+            }
+        }
+        assertTrue(most <= 8, "read but unacknowledged at most 8; saw " + most);
+        assertTrue(most >= 2, "the pipeline was kept busy: " + seen);
+    }
+
+    @Test
+    void theBuilderNamesTheFieldValueAndRule() {
+        Pipeline<String, String> p = goflow.pipeline("checks-" + test).input(String.class).stage("s", s -> s).build();
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> RedisStreamConsumer.builder(redis).batch(0));
+        assertEquals("batch", e.field());
+        e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder(redis).stream("a b"));
+        assertEquals("stream", e.field());
+        e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder(redis).block(Duration.ofSeconds(5)));
+        assertEquals("block", e.field());
+        e = assertThrows(InvalidConfigException.class,
+                () -> RedisStreamConsumer.builder(redis).stream("x").group("g").output("x").pipeline(p).build());
+        assertEquals("output", e.field());
+        e = assertThrows(InvalidConfigException.class,
+                () -> RedisStreamConsumer.builder(redis).stream("x").output("y").pipeline(p).build());
+        assertEquals("group", e.field());
+    }
+}
