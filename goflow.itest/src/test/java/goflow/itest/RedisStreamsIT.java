@@ -1,0 +1,144 @@
+package goflow.itest;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.options;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.resps.StreamEntry;
+
+/**
+ * goflow.redis.streams in Felix with Jedis and its bundles: a {@code goflow.redis.stream}
+ * configuration feeds a configured pipeline of stage plugins from a real redis-server (started on
+ * 127.0.0.1 by the test, stopped by PID), waits while the pipeline is missing, and
+ * {@code goflow:redisstreams} shows it.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class RedisStreamsIT {
+    @Inject
+    private ConfigurationAdmin cm;
+
+    @Inject
+    private CommandProcessor processor;
+
+    @Configuration
+    public Option[] config() {
+        return options(Runtime.goflowWithShell(), Runtime.file("goflow.plugin.text"),
+                composite(Runtime.file("commons-pool2"), Runtime.file("json"), Runtime.file("gson"),
+                        Runtime.file("redis-authx-core"), Runtime.file("jedis"), Runtime.file("goflow.redis.streams")),
+                Runtime.exam());
+    }
+
+    private String run(String line) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
+        try (InputStream in = new java.io.ByteArrayInputStream(new byte[0]);
+                CommandSession session = processor.createSession(in, ps, ps)) {
+            Object value = session.execute(line);
+            ps.flush();
+            String printed = out.toString(StandardCharsets.UTF_8);
+            return value == null ? printed : printed + value;
+        }
+    }
+
+    /** Polls (bounded) until the condition holds; exceptions count as "not yet". */
+    private static void poll(int seconds, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        Exception last = null;
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                if (condition.call()) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        throw new AssertionError("not within " + seconds + " s", last);
+    }
+
+    private static Dictionary<String, Object> props(Object... kv) {
+        Dictionary<String, Object> d = new Hashtable<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            d.put((String) kv[i], kv[i + 1]);
+        }
+        return d;
+    }
+
+    @Test
+    public void aConfiguredConsumerFeedsAConfiguredPipelineAndWaitsWhileItIsMissing() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Process server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--daemonize", "no").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (RedisClient redis = RedisClient.create("127.0.0.1", port)) {
+            poll(30, () -> "PONG".equals(redis.ping()));
+            for (int i = 0; i < 100; i++) {
+                redis.xadd("{it}:in", StreamEntryID.NEW_ENTRY, Map.of("data", "  item " + i + " "));
+            }
+            org.osgi.service.cm.Configuration consumer = cm.getFactoryConfiguration("goflow.redis.stream", "it", "?");
+            consumer.update(props("uri", "redis://127.0.0.1:" + port, "stream", "{it}:in", "group", "it-group",
+                    "output", "{it}:out", "pipeline", "it-pipe", "block", "PT0.1S", "claimIdle", "PT1S",
+                    "consumer", "felix"));
+            poll(60, () -> run("goflow:redisstreams")
+                    .contains("waiting for pipeline it-pipe"));
+            assertEquals("nothing is read while the pipeline is missing", 0, redis.xlen("{it}:out"));
+
+            org.osgi.service.cm.Configuration pipeline = cm.getFactoryConfiguration("goflow.pipeline", "it-pipe", "?");
+            pipeline.update(props("stages", new String[] {"trim", "upper"}));
+            poll(60, () -> redis.xlen("{it}:out") == 100);
+            List<StreamEntry> out = redis.xrange("{it}:out", "-", "+");
+            assertEquals("ITEM 0", out.get(0).getFields().get("data"));
+            assertEquals("ITEM 99", out.get(99).getFields().get("data"));
+            assertEquals(0, redis.xpending("{it}:in", "it-group").getTotal());
+            String table = run("goflow:redisstreams");
+            assertTrue(table, table.matches("(?s).*goflow\\.redis\\.stream~it +\\{it\\}:in +it-group +felix +it-pipe "
+                    + "+running +100 +100 +0 +0 +0 +0 +0\\n.*"));
+
+            pipeline.delete();
+            poll(60, () -> run("goflow:redisstreams")
+                    .contains("waiting for pipeline it-pipe"));
+            consumer.delete();
+            poll(60, () -> run("goflow:redisstreams")
+                    .startsWith("no redis stream consumers"));
+        } finally {
+            server.destroy();
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+}

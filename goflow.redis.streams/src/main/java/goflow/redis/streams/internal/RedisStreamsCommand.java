@@ -1,0 +1,66 @@
+package goflow.redis.streams.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.felix.service.command.Descriptor;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The Gogo command {@code goflow:redisstreams}: every configured Redis stream consumer with its
+ * status (running, waiting for its pipeline, rejected) and figures.
+ *
+ * <p>Stateless and thread-safe.
+ */
+@Component(service = RedisStreamsCommand.class, property = {"osgi.command.scope=goflow",
+    "osgi.command.function=redisstreams"})
+public final class RedisStreamsCommand {
+    private static final List<String> HEADERS = List.of("configuration", "stream", "group", "consumer", "pipeline",
+            "status", "read", "acked", "claimed", "failed", "deadLettered", "inFlight", "pending");
+
+    /**
+     * Lists the consumers.
+     *
+     * @return an aligned table, or a line saying there are none
+     */
+    @Descriptor("list the Redis stream consumers (factory PID goflow.redis.stream) with their status and figures: "
+            + "entries read, acknowledged, claimed from others, failed, dead-lettered, in flight, pending in the group")
+    public String redisstreams() {
+        List<List<Object>> rows = new ArrayList<>();
+        StreamConsumerComponent.ACTIVE.values().forEach(c -> rows.add(c.row()));
+        if (rows.isEmpty()) {
+            return "no redis stream consumers (configure factory PID goflow.redis.stream)\n";
+        }
+        rows.sort((a, b) -> String.valueOf(a.get(0)).compareTo(String.valueOf(b.get(0))));
+        return table(rows);
+    }
+
+    static String table(List<List<Object>> rows) {
+        int[] width = new int[HEADERS.size()];
+        for (int i = 0; i < width.length; i++) {
+            width[i] = HEADERS.get(i).length();
+            for (List<Object> r : rows) {
+                width[i] = Math.max(width[i], String.valueOf(r.get(i)).length());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        line(sb, new ArrayList<>(HEADERS), width);
+        for (List<Object> r : rows) {
+            line(sb, r, width);
+        }
+        return sb.toString();
+    }
+
+    private static void line(StringBuilder sb, List<?> cells, int[] width) {
+        for (int i = 0; i < cells.size(); i++) {
+            String v = String.valueOf(cells.get(i));
+            boolean number = cells.get(i) instanceof Number;
+            String pad = " ".repeat(width[i] - v.length());
+            sb.append(number ? pad + v : v + (i == cells.size() - 1 ? "" : pad));
+            if (i < cells.size() - 1) {
+                sb.append("  ");
+            }
+        }
+        sb.append('\n');
+    }
+}

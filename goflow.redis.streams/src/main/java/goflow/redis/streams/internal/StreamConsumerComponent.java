@@ -1,0 +1,234 @@
+package goflow.redis.streams.internal;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Filter;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.util.tracker.ServiceTracker;
+
+import goflow.api.InvalidConfigException;
+import goflow.api.pipeline.Pipeline;
+import goflow.redis.streams.RedisStreamConsumer;
+import goflow.redis.streams.RedisStreamConsumerBuilder;
+import goflow.redis.streams.RedisStreamStats;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * One {@link RedisStreamConsumer} per factory configuration {@value StreamConsumerConfig#PID}. The
+ * consumer starts when the pipeline service named by {@code pipeline} ({@code goflow.name}) is
+ * present, and stops (letting what it holds finish, 10 s at most; the rest is claimed by the
+ * group) when that service goes; meanwhile {@code goflow:redisstreams} shows it waiting. A
+ * configuration change recreates it; an invalid one is logged naming the property and creates
+ * nothing.
+ *
+ * <p>Thread-safe: the tracker's callbacks and deactivation synchronize on this component.
+ */
+@Component(configurationPid = StreamConsumerConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
+@Designate(ocd = StreamConsumerConfig.class, factory = true)
+public final class StreamConsumerComponent {
+    private static final System.Logger LOG = System.getLogger(StreamConsumerComponent.class.getName());
+    private static final String C = "redis-stream-consumer";
+    /** The active components, by configuration PID, for the shell command. */
+    static final Map<String, StreamConsumerComponent> ACTIVE = new ConcurrentHashMap<>();
+
+    private final String pid;
+    private final StreamConsumerConfig config;
+    private final RedisClient redis;
+    private final ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> tracker;
+    /** The running consumer, or null while the pipeline is missing. Guarded by this. */
+    private RedisStreamConsumer consumer;
+    private String problem;
+
+    /**
+     * Checks the configuration, connects (lazily: the pool opens connections when used) and waits
+     * for the pipeline.
+     *
+     * @param context this bundle's context
+     * @param config the configuration
+     * @param properties the raw properties (for the PID)
+     */
+    @Activate
+    public StreamConsumerComponent(BundleContext context, StreamConsumerConfig config, Map<String, Object> properties) {
+        this.pid = String.valueOf(properties.get("service.pid"));
+        this.config = config;
+        RedisClient client = null;
+        ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> t = null;
+        try {
+            checkUri(config);
+            client = client(config); // connects lazily, on the first command
+            builder(client, config, p -> { }); // the builder checks every other setting, naming it
+            t = new ServiceTracker<>(context, filter(context, config.pipeline()), null) {
+                @Override
+                public Pipeline<?, ?> addingService(ServiceReference<Pipeline<?, ?>> ref) {
+                    Pipeline<?, ?> p = super.addingService(ref);
+                    if (p != null) {
+                        started(p);
+                    }
+                    return p;
+                }
+
+                @Override
+                public void removedService(ServiceReference<Pipeline<?, ?>> ref, Pipeline<?, ?> p) {
+                    stopped();
+                    super.removedService(ref, p);
+                }
+            };
+        } catch (InvalidConfigException e) {
+            if (client != null) {
+                client.close();
+            }
+            LOG.log(System.Logger.Level.ERROR, "goflow: configuration " + pid + " (factory " + StreamConsumerConfig.PID
+                    + ") rejected: property '" + e.field() + "' = " + e.value() + " " + e.rule());
+            this.redis = null;
+            this.tracker = null;
+            this.problem = "rejected: " + e.field() + " " + e.rule();
+            ACTIVE.put(pid, this);
+            return;
+        }
+        this.redis = client;
+        this.tracker = t;
+        this.problem = "waiting for pipeline " + config.pipeline();
+        ACTIVE.put(pid, this);
+        t.open();
+    }
+
+    private static void checkUri(StreamConsumerConfig config) {
+        URI uri;
+        try {
+            uri = URI.create(config.uri().trim());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidConfigException(C, "uri", config.uri(), "must be a redis:// URI", "redis://host:port");
+        }
+        if (!"redis".equals(uri.getScheme()) || uri.getHost() == null) {
+            throw new InvalidConfigException(C, "uri", config.uri(), "must be a redis:// URI with a host",
+                    "redis://host:port[/database]");
+        }
+        if (uri.getUserInfo() != null) {
+            throw new InvalidConfigException(C, "uri", "redis://***@" + uri.getHost(), "must not carry credentials",
+                    "put the password in the password property, which is never logged");
+        }
+    }
+
+    private static RedisClient client(StreamConsumerConfig config) {
+        URI uri = URI.create(config.uri().trim());
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(2000);
+        if (!config.password().isEmpty()) {
+            b.password(config.password());
+        }
+        String path = uri.getPath();
+        if (path != null && path.length() > 1) {
+            try {
+                b.database(Integer.parseInt(path.substring(1)));
+            } catch (NumberFormatException e) {
+                throw new InvalidConfigException(C, "uri", config.uri(), "must name a database by number", "");
+            }
+        }
+        return RedisClient.builder().hostAndPort(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379
+                : uri.getPort())).clientConfig(b.build()).build();
+    }
+
+    private static RedisStreamConsumerBuilder builder(RedisClient redis, StreamConsumerConfig config,
+            java.util.function.Consumer<RedisStreamConsumerBuilder> pipeline) {
+        RedisStreamConsumerBuilder b = RedisStreamConsumer.builder(redis)
+                .stream(config.stream()).group(config.group()).output(config.output()).field(config.field())
+                .batch(config.batch()).block(duration("block", config.block()))
+                .claimIdle(duration("claimIdle", config.claimIdle())).maxDeliveries(config.maxDeliveries())
+                .maxInFlight(config.maxInFlight()).concurrency(config.concurrency());
+        if (!config.consumer().isEmpty()) {
+            b.consumer(config.consumer());
+        }
+        if (!config.deadLetter().isEmpty()) {
+            b.deadLetter(config.deadLetter());
+        }
+        if (config.pipeline() == null || config.pipeline().isBlank()) {
+            throw new InvalidConfigException(C, "pipeline", config.pipeline(), "is required",
+                    "the goflow.name of a pipeline service");
+        }
+        pipeline.accept(b);
+        return b;
+    }
+
+    private static Duration duration(String field, String value) {
+        try {
+            return Duration.parse(value.trim());
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new InvalidConfigException(C, field, value, "must be an ISO-8601 duration", "for example PT0.5S");
+        }
+    }
+
+    private static Filter filter(BundleContext context, String pipeline) {
+        try {
+            return context.createFilter("(&(objectClass=" + Pipeline.class.getName() + ")(goflow.name="
+                    + pipeline.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("*", "\\*")
+                    + "))");
+        } catch (InvalidSyntaxException e) {
+            throw new InvalidConfigException(C, "pipeline", pipeline, "must be a pipeline name", "");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private synchronized void started(Pipeline<?, ?> pipeline) {
+        if (consumer != null) {
+            return; // one pipeline of that name at a time
+        }
+        try {
+            RedisStreamConsumer c = builder(redis, config, b -> b.pipeline((Pipeline<String, ?>) pipeline)).build();
+            c.start();
+            consumer = c;
+            problem = null;
+            LOG.log(System.Logger.Level.INFO, "goflow: " + pid + " consumes " + config.stream() + " as "
+                    + c.consumer() + " of " + config.group() + " into pipeline " + config.pipeline());
+        } catch (RuntimeException e) {
+            problem = "cannot start: " + e;
+            LOG.log(System.Logger.Level.ERROR, "goflow: " + pid + " cannot start consuming " + config.stream(), e);
+        }
+    }
+
+    private synchronized void stopped() {
+        if (consumer != null) {
+            consumer.close(Duration.ofSeconds(10));
+            consumer = null;
+        }
+        problem = "waiting for pipeline " + config.pipeline();
+    }
+
+    /** Stops the consumer (what it holds gets 10 s), the tracker and the client. */
+    @Deactivate
+    public void deactivate() {
+        ACTIVE.remove(pid, this);
+        if (tracker != null) {
+            tracker.close();
+        }
+        stopped();
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    /** One row of {@code goflow:redisstreams}. */
+    synchronized List<Object> row() {
+        RedisStreamStats s = consumer == null ? null : consumer.stats();
+        String status = problem != null ? problem : "running";
+        if (s == null) {
+            return List.of(pid, config.stream(), config.group(), "-", config.pipeline(), status, "-", "-", "-", "-", "-",
+                    "-", "-");
+        }
+        return List.of(pid, config.stream(), config.group(), consumer.consumer(), config.pipeline(), status, s.read(),
+                s.acknowledged(), s.claimed(), s.failed(), s.deadLettered(), s.inFlight(), s.pending());
+    }
+}
