@@ -29,7 +29,8 @@ class KarafIT {
     private static final String VERSION = System.getProperty("goflow.version", "0.1.0-SNAPSHOT");
     private static final List<String> BUNDLES = List.of("goflow.api", "goflow.impl", "goflow.shell",
             "goflow.plugin.text", "goflow.plugin.records", "goflow.plugin.codec", "goflow.plugin.sources",
-            "goflow.metrics", "goflow.web", "org.apache.felix.http.jetty", "org.apache.felix.healthcheck.core");
+            "goflow.metrics", "goflow.web", "org.apache.felix.http.jetty", "org.apache.felix.healthcheck.core",
+            "goflow.redis.streams", "redis.clients.jedis");
     /** The free loopback port goflow-web's HTTP listens on (etc/org.apache.felix.http.cfg). */
     private int httpPort;
 
@@ -62,7 +63,7 @@ class KarafIT {
         }
         Files.writeString(karaf.home().resolve("etc/org.apache.felix.http.cfg"),
                 "org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = " + httpPort + "\n");
-        String installed = karaf.run("feature:install goflow goflow-shell goflow-plugins goflow-web");
+        String installed = karaf.run("feature:install goflow goflow-shell goflow-plugins goflow-web goflow-redis-streams");
         assertFalse(installed.contains("Error"), installed);
     }
 
@@ -76,7 +77,8 @@ class KarafIT {
     @Test
     void theFeaturesAreInstalledAndEveryGoflowBundleIsActive() throws Exception {
         String features = karaf.run("feature:list -i");
-        for (String f : List.of("goflow ", "goflow-shell ", "goflow-plugins ", "goflow-web ", "scr ")) {
+        for (String f : List.of("goflow ", "goflow-shell ", "goflow-plugins ", "goflow-web ", "goflow-redis-streams ",
+                "scr ")) {
             assertTrue(features.lines().anyMatch(l -> l.startsWith(f) && l.contains("Started")),
                     () -> f + "is not started:\n" + features);
         }
@@ -139,6 +141,9 @@ class KarafIT {
                 && help.contains("show every live goflow primitive with its statistics"), help);
         String rateHelp = karaf.run("goflow:rate --help");
         assertTrue(rateHelp.contains("goflow:rate <name> <eventsPerSecond>"), rateHelp);
+        // goflow-redis-streams: its command answers, with no consumer configured (no Redis is needed for that)
+        String streams = karaf.run("goflow:redisstreams");
+        assertTrue(streams.contains("no redis stream consumers"), streams);
     }
 
     @Test
