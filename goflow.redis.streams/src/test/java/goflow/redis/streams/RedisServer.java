@@ -18,7 +18,7 @@ import redis.clients.jedis.RedisClient;
  *
  * <p>Not thread-safe: one test class drives it.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Process process;
     private final Path log;
@@ -35,7 +35,7 @@ final class RedisServer implements AutoCloseable {
      * @return the running server
      * @throws Exception if it cannot be started or does not answer within 30 s
      */
-    static RedisServer start() throws Exception {
+    public static RedisServer start() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -69,17 +69,29 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** The server's port on 127.0.0.1. */
-    int port() {
+    /**
+     * Returns the server's port on 127.0.0.1.
+     *
+     * @return the port
+     */
+    public int port() {
         return port;
     }
 
-    /** A new pooled client of this server; the caller closes it. */
-    RedisClient client() {
+    /**
+     * Returns a new pooled client of this server; the caller closes it.
+     *
+     * @return the client
+     */
+    public RedisClient client() {
         return RedisClient.create("127.0.0.1", port);
     }
 
-    /** Stops the server by its PID and waits for it to end. */
+    /**
+     * Stops the server by its PID and waits for it to end.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
