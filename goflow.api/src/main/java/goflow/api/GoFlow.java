@@ -108,6 +108,26 @@ public interface GoFlow extends AutoCloseable {
      */
     Registry registry();
 
+    /**
+     * Lists a primitive built outside this implementation in this instance's {@link #registry()},
+     * so the shell, JMX and every reader of the live registry see it beside the primitives created
+     * here: a bundle that brings an outside engine (goflow.redis's fleet-wide limiters) builds its
+     * own {@link Primitive} and registers it with the {@code GoFlow} it was given.
+     *
+     * <p>The name {@link Primitive#name()} is claimed like the name of a primitive built here (it
+     * must be valid and unique among this instance's live primitives). The primitive stays listed
+     * until the returned registration is closed (its {@code close()} should do that) or until this
+     * {@code GoFlow} is closed, which closes it like every primitive it lists.
+     *
+     * @param primitive the primitive, fully built; its {@code name()}, {@code kind()} and
+     *     {@code stats()} are read from now on, from any thread
+     * @return removes the listing again; idempotent
+     * @throws InvalidConfigException if the primitive is null, or its name invalid or taken
+     * @throws ClosedException if this instance is closed
+     * @since 0.3
+     */
+    Registration register(Primitive primitive);
+
     // ---------------------------------------------------------------------------------------------
     // Rate limiting (goflow.api.ratelimit)
     // ---------------------------------------------------------------------------------------------

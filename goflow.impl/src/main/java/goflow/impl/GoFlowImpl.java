@@ -6,6 +6,7 @@ import java.util.Objects;
 import goflow.api.Clock;
 import goflow.api.GoFlow;
 import goflow.api.Primitive;
+import goflow.api.Registration;
 import goflow.api.channel.ChannelBuilder;
 import goflow.api.channel.Channels;
 import goflow.api.io.AsyncWriterBuilder;
@@ -86,6 +87,11 @@ public final class GoFlowImpl implements GoFlow {
     @Override
     public PrimitiveRegistry registry() {
         return registry;
+    }
+
+    @Override
+    public Registration register(Primitive primitive) {
+        return registry.register(primitive);
     }
 
     // ---------------------------------------------------------------------------------------------

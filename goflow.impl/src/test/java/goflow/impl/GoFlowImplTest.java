@@ -160,4 +160,73 @@ class GoFlowImplTest {
             }
         }
     }
+
+    private record Calls(long calls) implements Stats { }
+
+    /** A primitive built outside goflow.impl, as goflow.redis builds its limiters. */
+    private static final class Outside implements Primitive {
+        private final String name;
+        private final AtomicInteger closes = new AtomicInteger();
+
+        Outside(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.TOKEN_BUCKET;
+        }
+
+        @Override
+        public Stats stats() {
+            return new Calls(7);
+        }
+
+        @Override
+        public void close() {
+            closes.incrementAndGet();
+        }
+    }
+
+    @Test
+    void anOutsidePrimitiveIsListedUnderItsNameUntilItsRegistrationIsClosed() {
+        try (GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "goflow.redis")) {
+            Outside fleet = new Outside("api-fleet");
+            goflow.register(fleet).close();
+            goflow.tokenBucket().name("local").rate(1).burst(1).build();
+            var listing = goflow.register(fleet);
+            assertEquals(List.of("api-fleet goflow.redis 7", "local goflow.redis 0"), goflow.registry().snapshot()
+                    .stream().map(r -> r.name() + " " + r.owner() + " "
+                            + r.stats().toMap().getOrDefault("calls", 0)).toList());
+            assertEquals(fleet, goflow.registry().find("api-fleet").orElseThrow());
+
+            InvalidConfigException dup = assertThrows(InvalidConfigException.class,
+                    () -> goflow.register(new Outside("local")));
+            assertEquals("name", dup.field());
+            assertThrows(InvalidConfigException.class, () -> goflow.register(new Outside("a b")));
+            assertEquals("primitive", assertThrows(InvalidConfigException.class, () -> goflow.register(null)).field());
+            assertEquals("name", assertThrows(InvalidConfigException.class,
+                    () -> goflow.register(new Outside(null))).field());
+
+            listing.close();
+            listing.close();
+            assertTrue(goflow.registry().find("api-fleet").isEmpty());
+            assertEquals(0, fleet.closes.get(), "removing the listing does not close the primitive");
+        }
+    }
+
+    @Test
+    void closingTheGoFlowClosesTheOutsidePrimitivesItLists() {
+        GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "goflow.redis");
+        Outside fleet = new Outside("api-fleet");
+        goflow.register(fleet);
+        goflow.close();
+        assertEquals(1, fleet.closes.get());
+        assertThrows(ClosedException.class, () -> goflow.register(new Outside("late")));
+    }
 }

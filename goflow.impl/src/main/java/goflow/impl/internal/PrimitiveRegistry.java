@@ -82,6 +82,24 @@ public final class PrimitiveRegistry implements Registry {
     }
 
     /**
+     * Lists a primitive built elsewhere (see {@link goflow.api.GoFlow#register}): claims its name
+     * and lists it at once.
+     *
+     * @param primitive the built primitive
+     * @return releases the name and removes the listing; idempotent
+     * @throws InvalidConfigException if the primitive or its name is null, or the name invalid or taken
+     * @throws ClosedException if the registry was closed
+     */
+    public Registration register(Primitive primitive) {
+        Check.notNull("goflow", "primitive", primitive);
+        String name = primitive.name();
+        Check.notNull(primitive.kind().label(), "name", name);
+        Entry entry = reserve(primitive.kind(), name);
+        entry.activate(primitive);
+        return entry::release;
+    }
+
+    /**
      * Closes every live primitive (in reverse kind order, so pipelines close before the pools they
      * use) and refuses new reservations.
      */
