@@ -66,7 +66,14 @@ public interface Primitive extends AutoCloseable {
         /** A backpressure channel. */
         CHANNEL("channel", Family.STREAMING),
         /** An asynchronous buffered writer. */
-        ASYNC_WRITER("async-writer", Family.STREAMING);
+        ASYNC_WRITER("async-writer", Family.STREAMING),
+        /**
+         * A consumer that feeds a pipeline from an outside stream (goflow.redis.streams' consumer of a
+         * Redis stream), listed through {@link goflow.api.GoFlow#register}.
+         *
+         * @since 0.3
+         */
+        STREAM_CONSUMER("stream-consumer", Family.STREAMING);
 
         private final String label;
         private final Family family;

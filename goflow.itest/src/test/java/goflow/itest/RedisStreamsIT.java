@@ -127,6 +127,9 @@ public class RedisStreamsIT {
             assertTrue(table, table.matches("(?s).*goflow\\.redis\\.stream~it +\\{it\\}:in +it-group +felix +it-pipe "
                     + "+running +100 +100 +0 +0 +0 +0 +0\\n.*"));
 
+            String stats = run("goflow:stats it");
+            assertTrue(stats, stats.matches("(?s).*kind +stream-consumer\n.*acknowledged +100\n.*"));
+
             pipeline.delete();
             poll(60, () -> run("goflow:redisstreams")
                     .contains("waiting for pipeline it-pipe"));

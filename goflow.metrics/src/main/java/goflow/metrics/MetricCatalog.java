@@ -141,6 +141,17 @@ public final class MetricCatalog {
         add(ch, "size", "size", "", "Values buffered now.");
         add(ch, "capacity", "capacity", "", "The buffer's capacity.");
         add(ch, "closed", "closed", "", "1 once the channel is closed, else 0.");
+        String sc = "stream_consumer";
+        add(sc, "read", "read_total", "", "Entries read from the outside stream (new ones and claimed ones).");
+        add(sc, "acknowledged", "acknowledged_total", "", "Entries acknowledged: result written, or dead-lettered.");
+        add(sc, "claimed", "claimed_total", "", "Entries claimed after they stayed unacknowledged for the idle time.");
+        add(sc, "failed", "failed_total", "", "Deliveries that failed in the pipeline (delivered again later).");
+        add(sc, "deadLettered", "dead_lettered_total", "", "Entries set aside in the dead-letter stream after their "
+                + "last failed delivery.");
+        add(sc, "inFlight", "in_flight", "", "Entries this consumer read and has not finished.");
+        add(sc, "pending", "pending", "", "Entries of the whole group read and not acknowledged (-1: the stream's "
+                + "server could not be asked).");
+        add(sc, "running", "running", "", "1 while the consumer reads, else 0.");
         String aw = "async_writer";
         add(aw, "bytesAccepted", "accepted_bytes_total", "bytes", "Bytes accepted by write.");
         add(aw, "bytesWritten", "written_bytes_total", "bytes", "Bytes written to the output.");

@@ -30,6 +30,8 @@ import goflow.api.ratelimit.RateLimiter;
 import goflow.api.schedule.Scheduler;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
+import goflow.redis.streams.RedisStreamConsumer;
+import redis.clients.jedis.RedisClient;
 
 /**
  * The exposition of real primitives after a known workload: every value is exactly what the
@@ -123,7 +125,12 @@ class KnownWorkloadTest {
         BackpressureChannel<String> ch = goflow.<String>channel().name("ch").capacity(4)
                 .strategy(OverflowStrategy.DROP_OLDEST).build();
         AsyncWriter aw = goflow.asyncWriter().name("aw").output(java.io.OutputStream.nullOutputStream()).build();
-        List<Primitive> all = List.of(tb, lb, cl, al, kl, wp, sc, pl, ch, aw);
+        // a stream consumer, listed and never started: its figures are there without a Redis (pending -1)
+        RedisClient nowhere = RedisClient.create("127.0.0.1", 1);
+        RedisStreamConsumer rc = RedisStreamConsumer.builder(nowhere)
+                .stream("in").group("g").output("out").name("rc").listIn(goflow)
+                .pipeline(goflow.pipeline("rc-pipe").input(String.class).stage("s", s -> s).build()).build();
+        List<Primitive> all = List.of(tb, lb, cl, al, kl, wp, sc, pl, ch, aw, rc);
         Set<String> used = new TreeSet<>();
         for (PrimitiveInfo row : goflow.registry().snapshot()) {
             kinds.add(row.kind());
@@ -145,5 +152,6 @@ class KnownWorkloadTest {
                 + "owner=\"test-owner\"} +Inf\n"), text);
         Promtool.check(text);
         all.forEach(Primitive::close);
+        nowhere.close();
     }
 }

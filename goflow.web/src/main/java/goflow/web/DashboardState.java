@@ -72,6 +72,9 @@ final class DashboardState {
             }
             case CHANNEL:
                 return List.of(Series.rate("sent /s", "sent"), Series.gauge("size", "size"));
+            case STREAM_CONSUMER:
+                return List.of(Series.rate("read /s", "read"), Series.rate("acknowledged /s", "acknowledged"),
+                        Series.gauge("in flight", "inFlight"), Series.gauge("pending", "pending"));
             case ASYNC_WRITER:
                 return List.of(Series.rate("written B/s", "bytesWritten"), Series.gauge("pending B", "bytesPending"));
             default:

@@ -17,6 +17,8 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import goflow.api.Primitive;
+import goflow.api.Registration;
 import goflow.api.context.Context;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.StageResult;
@@ -64,7 +66,7 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  *
  * <p>Thread-safe.
  */
-public final class RedisStreamConsumer implements AutoCloseable {
+public final class RedisStreamConsumer implements Primitive {
     private static final System.Logger LOG = System.getLogger(RedisStreamConsumer.class.getName());
     /**
      * Appends an entry to KEYS[1] and acknowledges ARGV[2] of group ARGV[1] in stream KEYS[2]: the
@@ -89,6 +91,9 @@ public final class RedisStreamConsumer implements AutoCloseable {
     private final int concurrency;
     private final int buffer;
     private final Pipeline<String, ?> pipeline;
+    private final String name;
+    /** The listing in a GoFlow's registry, set once right after construction. */
+    private volatile Registration listing = Registration.NONE;
 
     private final AtomicLong read = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
@@ -133,6 +138,32 @@ public final class RedisStreamConsumer implements AutoCloseable {
         this.concurrency = b.concurrency;
         this.buffer = b.buffer;
         this.pipeline = b.pipeline;
+        this.name = b.name;
+    }
+
+    /** Keeps the registry listing made by the builder, removed by {@link #close()}. */
+    void listing(Registration registration) {
+        this.listing = registration;
+    }
+
+    /**
+     * Returns the consumer's name as a goflow primitive ({@link RedisStreamConsumerBuilder#name}).
+     *
+     * @return the name
+     */
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns {@link Primitive.Kind#STREAM_CONSUMER}.
+     *
+     * @return the kind
+     */
+    @Override
+    public Kind kind() {
+        return Kind.STREAM_CONSUMER;
     }
 
     /**
@@ -437,6 +468,7 @@ public final class RedisStreamConsumer implements AutoCloseable {
      *
      * @return a snapshot
      */
+    @Override
     public RedisStreamStats stats() {
         long pending;
         try {
@@ -466,11 +498,13 @@ public final class RedisStreamConsumer implements AutoCloseable {
     /**
      * Stops reading, lets the pipeline finish (and acknowledge) what it holds within {@code grace},
      * then cancels the run: what it still held stays pending in Redis, and is claimed by the
-     * group's other consumers after {@code claimIdle}. Idempotent.
+     * group's other consumers after {@code claimIdle}; removes the consumer from the registry it
+     * was listed in. Idempotent.
      *
      * @param grace how long the entries in the pipeline get to finish
      */
     public void close(Duration grace) {
+        listing.close();
         Thread s;
         StreamingRun current;
         lock.lock();

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 
+import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.pipeline.Pipeline;
 import redis.clients.jedis.UnifiedJedis;
@@ -14,6 +15,7 @@ import redis.clients.jedis.UnifiedJedis;
  * checks its argument at once and names the field, the value and the rule when it is wrong.
  *
  * <p>Defaults: consumer name {@code <host>-<random>} (unique per process), field {@code data},
+ * name as a primitive the consumer name, not listed in a GoFlow,
  * dead-letter stream {@code <stream>:dead}, batch 32, block 500 ms, claim idle 30 s, 3 deliveries,
  * at most 64 entries in flight, pipeline concurrency 4 and buffers of 16.
  *
@@ -37,6 +39,8 @@ public final class RedisStreamConsumerBuilder {
     int concurrency = 4;
     int buffer = 16;
     Pipeline<String, ?> pipeline;
+    String name;
+    GoFlow goflow;
 
     RedisStreamConsumerBuilder(UnifiedJedis redis) {
         this.redis = Objects.requireNonNull(redis, "redis");
@@ -206,6 +210,31 @@ public final class RedisStreamConsumerBuilder {
     }
 
     /**
+     * Sets the consumer's name as a goflow primitive (default: its {@link #consumer} name).
+     *
+     * @param name 1 to 128 characters, no whitespace; unique in the {@link #listIn GoFlow} it is
+     *     listed in
+     * @return this builder
+     */
+    public RedisStreamConsumerBuilder name(String name) {
+        this.name = key(name, "name");
+        return this;
+    }
+
+    /**
+     * Lists the consumer in a {@link GoFlow}'s registry ({@link GoFlow#register}), so that the
+     * shell, JMX, {@code /metrics} and the dashboard show it as a {@code stream-consumer}; closing
+     * the consumer removes it (default: not listed).
+     *
+     * @param goflow the GoFlow, usually the one of the bundle or service that builds the consumer
+     * @return this builder
+     */
+    public RedisStreamConsumerBuilder listIn(GoFlow goflow) {
+        this.goflow = Objects.requireNonNull(goflow, "goflow");
+        return this;
+    }
+
+    /**
      * Sets the pipeline each entry's {@link #field} value goes through.
      *
      * @param pipeline a pipeline whose input is a {@code String}
@@ -217,10 +246,12 @@ public final class RedisStreamConsumerBuilder {
     }
 
     /**
-     * Builds the consumer (nothing is read until {@link RedisStreamConsumer#start()}).
+     * Builds the consumer (nothing is read until {@link RedisStreamConsumer#start()}) and lists it
+     * in the GoFlow given to {@link #listIn}, if any.
      *
      * @return the consumer
-     * @throws InvalidConfigException if a required setting is missing
+     * @throws InvalidConfigException if a required setting is missing, or the name is taken in
+     *     that GoFlow
      */
     public RedisStreamConsumer build() {
         for (String[] required : new String[][] {{"stream", stream}, {"group", group}, {"output", output}}) {
@@ -241,7 +272,14 @@ public final class RedisStreamConsumerBuilder {
         if (deadLetter == null) {
             deadLetter = stream + ":dead";
         }
-        return new RedisStreamConsumer(this);
+        if (name == null) {
+            name = consumer;
+        }
+        RedisStreamConsumer built = new RedisStreamConsumer(this);
+        if (goflow != null) {
+            built.listing(goflow.register(built));
+        }
+        return built;
     }
 
     private static String host() {

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.TestInstance;
 
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
+import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.pipeline.Pipeline;
 import goflow.impl.GoFlowImpl;
 import redis.clients.jedis.RedisClient;
@@ -182,6 +184,25 @@ class RedisStreamConsumerTest {
         }
         assertTrue(most <= 8, "read but unacknowledged at most 8; saw " + most);
         assertTrue(most >= 2, "the pipeline was kept busy: " + seen);
+    }
+
+    @Test
+    void aConsumerListedInAGoFlowIsAStreamConsumerPrimitiveUntilClosed() {
+        produce(key("in"), 10, i -> "item-" + i);
+        Pipeline<String, String> same = goflow.pipeline("listed-" + test).input(String.class).stage("same", s -> s)
+                .build();
+        RedisStreamConsumer c = consumer(same).name("orders-consumer").listIn(goflow).build();
+        c.start();
+        Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 10);
+        PrimitiveInfo row = goflow.registry().snapshot().stream()
+                .filter(r -> r.name().equals("orders-consumer")).findFirst().orElseThrow();
+        assertEquals(Primitive.Kind.STREAM_CONSUMER, row.kind());
+        assertEquals(10L, row.stats().toMap().get("acknowledged"));
+        InvalidConfigException taken = assertThrows(InvalidConfigException.class,
+                () -> consumer(same).name("orders-consumer").listIn(goflow).build());
+        assertEquals("name", taken.field());
+        c.close();
+        assertTrue(goflow.registry().find("orders-consumer").isEmpty(), "closing removes the listing");
     }
 
     @Test

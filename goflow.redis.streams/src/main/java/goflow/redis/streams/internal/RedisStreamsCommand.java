@@ -18,6 +18,10 @@ public final class RedisStreamsCommand {
     private static final List<String> HEADERS = List.of("configuration", "stream", "group", "consumer", "pipeline",
             "status", "read", "acked", "claimed", "failed", "deadLettered", "inFlight", "pending");
 
+    /** Creates the command (Declarative Services does). */
+    public RedisStreamsCommand() {
+    }
+
     /**
      * Lists the consumers.
      *

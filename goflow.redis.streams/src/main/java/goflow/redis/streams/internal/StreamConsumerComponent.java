@@ -15,9 +15,11 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.util.tracker.ServiceTracker;
 
+import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.pipeline.Pipeline;
 import goflow.redis.streams.RedisStreamConsumer;
@@ -48,6 +50,7 @@ public final class StreamConsumerComponent {
 
     private final String pid;
     private final StreamConsumerConfig config;
+    private final GoFlow goflow;
     private final RedisClient redis;
     private final ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> tracker;
     /** The running consumer, or null while the pipeline is missing. Guarded by this. */
@@ -61,11 +64,14 @@ public final class StreamConsumerComponent {
      * @param context this bundle's context
      * @param config the configuration
      * @param properties the raw properties (for the PID)
+     * @param goflow this bundle's GoFlow, which lists the consumer (shell, JMX, /metrics, dashboard)
      */
     @Activate
-    public StreamConsumerComponent(BundleContext context, StreamConsumerConfig config, Map<String, Object> properties) {
+    public StreamConsumerComponent(BundleContext context, StreamConsumerConfig config, Map<String, Object> properties,
+            @Reference GoFlow goflow) {
         this.pid = String.valueOf(properties.get("service.pid"));
         this.config = config;
+        this.goflow = goflow;
         RedisClient client = null;
         ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> t = null;
         try {
@@ -155,6 +161,9 @@ public final class StreamConsumerComponent {
         if (!config.deadLetter().isEmpty()) {
             b.deadLetter(config.deadLetter());
         }
+        if (!config.name().isEmpty()) {
+            b.name(config.name());
+        }
         if (config.pipeline() == null || config.pipeline().isBlank()) {
             throw new InvalidConfigException(C, "pipeline", config.pipeline(), "is required",
                     "the goflow.name of a pipeline service");
@@ -187,7 +196,8 @@ public final class StreamConsumerComponent {
             return; // one pipeline of that name at a time
         }
         try {
-            RedisStreamConsumer c = builder(redis, config, b -> b.pipeline((Pipeline<String, ?>) pipeline)).build();
+            RedisStreamConsumer c = builder(redis, config, b -> b.pipeline((Pipeline<String, ?>) pipeline)
+                    .name(primitiveName()).listIn(goflow)).build();
             c.start();
             consumer = c;
             problem = null;
@@ -197,6 +207,18 @@ public final class StreamConsumerComponent {
             problem = "cannot start: " + e;
             LOG.log(System.Logger.Level.ERROR, "goflow: " + pid + " cannot start consuming " + config.stream(), e);
         }
+    }
+
+    /** The configured name, else the factory configuration's name, else the consumer name. */
+    private String primitiveName() {
+        if (!config.name().isEmpty()) {
+            return config.name();
+        }
+        int tilde = pid.indexOf('~');
+        if (tilde >= 0 && tilde < pid.length() - 1) {
+            return pid.substring(tilde + 1);
+        }
+        return config.consumer().isEmpty() ? "redis-stream-" + Math.abs(pid.hashCode()) : config.consumer();
     }
 
     private synchronized void stopped() {

@@ -13,6 +13,15 @@ public @interface StreamConsumerConfig {
     String PID = "goflow.redis.stream";
 
     /**
+     * The consumer's name as a goflow primitive.
+     *
+     * @return the name, or empty for the configuration's name (or the consumer name)
+     */
+    @AttributeDefinition(name = "Name", required = false, description = "The name goflow:stats, /metrics and the "
+            + "dashboard show. Default: the name of the factory configuration, else the consumer name.")
+    String name() default "";
+
+    /**
      * The Redis server.
      *
      * @return a redis:// URI without credentials
