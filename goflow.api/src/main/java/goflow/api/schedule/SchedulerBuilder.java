@@ -109,6 +109,18 @@ public interface SchedulerBuilder {
     SchedulerBuilder clock(Clock clock);
 
     /**
+     * Makes every task of this scheduler run once per cluster, as
+     * {@link TaskBuilder#oncePerCluster(LeaseProvider, Duration)} describes, unless the task is given
+     * its own lease provider.
+     *
+     * @param leases where the leases are kept
+     * @param ttl how long a lease lasts without renewal: at least 10 ms
+     * @return this builder
+     * @since 0.3
+     */
+    SchedulerBuilder oncePerCluster(LeaseProvider leases, Duration ttl);
+
+    /**
      * Validates the configuration and registers the scheduler, stopped.
      *
      * @return the scheduler; call {@link Scheduler#start()}

@@ -55,6 +55,30 @@ public interface TaskBuilder {
     TaskBuilder initialDelay(Duration delay);
 
     /**
+     * Makes the task run once per cluster: every node of a fleet schedules it (same scheduler name,
+     * same task {@link #id id}), and at each due time only the node holding its lease runs it.
+     * Overrides the scheduler's {@link SchedulerBuilder#oncePerCluster default}.
+     *
+     * <p>The lease is named {@code goflow/<scheduler>/<task id>}. When the task comes due, the node
+     * that holds the lease renews it, any other node tries to take it; the node without it skips
+     * the run (counted in {@link ScheduledTask#skippedCount()}), and so does a node that cannot
+     * reach the lease store (the safe side: a run is never duplicated, it may be missed while the
+     * store is down). During the run the lease is renewed every third of {@code ttl}; the job finds
+     * it, with its fencing token, in its context under {@link Lease#CONTEXT_KEY}; if it is lost,
+     * the run's context is cancelled. After the run the node keeps the lease (it is not released),
+     * so it runs the next due time too while it lives: when it dies, the lease runs out and the
+     * next due time after that is run by another node, within one {@code ttl}. Stopping or closing
+     * the scheduler, or cancelling the task, releases the lease. {@code ttl} must be longer than
+     * the clock skew between the nodes, or a node whose clock lags could run a due time again.
+     *
+     * @param leases where the leases are kept, e.g. goflow.redis's lease provider
+     * @param ttl how long a lease lasts without renewal: at least 10 ms
+     * @return this builder
+     * @since 0.3
+     */
+    TaskBuilder oncePerCluster(LeaseProvider leases, Duration ttl);
+
+    /**
      * Schedules the task once after {@code delay}.
      *
      * @param delay zero or positive

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
 import goflow.api.pool.Task;
+import goflow.api.schedule.Lease;
 import goflow.api.schedule.RunOutcome;
 
 /**
@@ -54,16 +55,32 @@ final class ScheduledRun implements Task<Void> {
                     ctx.error().orElse(null));
             return;
         }
+        ClusterLease.Renewer renewer = null;
+        Context jobContext = ctx;
+        if (task.lease != null) {
+            Lease lease = task.lease.claimForRun();
+            if (lease == null) {
+                scheduler.skippedWithoutLease(task, runContext);
+                return;
+            }
+            renewer = task.lease.renewWhileRunning(lease, runContext, scheduler.clock,
+                    "goflow-lease-" + scheduler.name + "-" + task.id);
+            jobContext = ctx.withValue(Lease.CONTEXT_KEY, lease);
+            started = scheduler.clock.instant();
+        }
         long t0 = scheduler.clock.nanoTime();
         Throwable failure = null;
         SchedulerImpl outer = RUNNING_FOR.get();
         RUNNING_FOR.set(scheduler);
         try {
-            task.job.run(ctx);
+            task.job.run(jobContext);
         } catch (Exception | Error e) {
             failure = e;
         } finally {
             RUNNING_FOR.set(outer);
+            if (renewer != null) {
+                renewer.stop();
+            }
         }
         long nanos = scheduler.clock.nanoTime() - t0;
         RunOutcome.Status status;

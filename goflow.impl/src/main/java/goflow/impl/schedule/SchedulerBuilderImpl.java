@@ -10,6 +10,7 @@ import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.pool.WorkerPool;
 import goflow.api.pool.WorkerPoolBuilder;
+import goflow.api.schedule.LeaseProvider;
 import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.Scheduler;
 import goflow.api.schedule.SchedulerBuilder;
@@ -37,6 +38,8 @@ public final class SchedulerBuilderImpl implements SchedulerBuilder {
     private boolean maxTasksSet;
     Clock clock;
     private boolean clockSet;
+    LeaseProvider leases;
+    Duration leaseTtl;
 
     /**
      * Creates a builder.
@@ -131,6 +134,14 @@ public final class SchedulerBuilderImpl implements SchedulerBuilder {
         Check.setOnce(KIND, "clock", clockSet, value);
         clock = Check.notNull(KIND, "clock", value);
         clockSet = true;
+        return this;
+    }
+
+    @Override
+    public SchedulerBuilder oncePerCluster(LeaseProvider provider, Duration ttl) {
+        Check.setOnce(KIND, "oncePerCluster", leases != null, provider);
+        leases = Check.notNull(KIND, "leases", provider);
+        leaseTtl = TaskBuilderImpl.checkLeaseTtl(KIND, ttl);
         return this;
     }
 

@@ -28,6 +28,7 @@ import goflow.api.context.Context;
 import goflow.api.pool.WorkerPool;
 import goflow.api.pool.WorkerPoolBuilder;
 import goflow.api.schedule.Job;
+import goflow.api.schedule.LeaseProvider;
 import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.RunOutcome;
 import goflow.api.schedule.ScheduledTask;
@@ -82,6 +83,9 @@ public final class SchedulerImpl implements Scheduler {
     final Clock clock;
     final ZoneId zone;
     final OverlapPolicy overlap;
+    /** The default lease provider of the tasks, and its time to live; null when tasks run on every node. */
+    final LeaseProvider leases;
+    final Duration leaseTtl;
     private final Duration stopTimeout;
     private final int maxTasks;
     private final WorkerPool givenPool;
@@ -129,6 +133,8 @@ public final class SchedulerImpl implements Scheduler {
         this.clock = b.clock;
         this.zone = b.zone;
         this.overlap = b.overlap;
+        this.leases = b.leases;
+        this.leaseTtl = b.leaseTtl;
         this.stopTimeout = b.stopTimeout;
         this.maxTasks = b.maxTasks;
         this.givenPool = b.pool;
@@ -233,6 +239,7 @@ public final class SchedulerImpl implements Scheduler {
         if (loopThread != null && loopThread != Thread.currentThread()) {
             joinQuietly(loopThread);
         }
+        releaseLeases(read(() -> new ArrayList<>(table.values())));
         if (stoppedPool != null) {
             stoppedPool.shutdownNow();
             if (ended) {
@@ -292,12 +299,14 @@ public final class SchedulerImpl implements Scheduler {
         }
         stop();
         List<CancellableContext> toCancel = new ArrayList<>();
+        List<TaskImpl> closedTasks;
         lock.lock();
         try {
             if (life == LifeCycle.CLOSED) {
                 return;
             }
             life = LifeCycle.CLOSED;
+            closedTasks = new ArrayList<>(table.values());
             for (TaskImpl t : table.values()) {
                 t.state = ScheduledTask.State.CANCELLED;
                 toCancel.addAll(t.active);
@@ -307,7 +316,17 @@ public final class SchedulerImpl implements Scheduler {
             lock.unlock();
         }
         toCancel.forEach(CancellableContext::cancel);
+        releaseLeases(closedTasks);
         entry.release();
+    }
+
+    /** Releases the leases the tasks hold, so other nodes take their next runs at once. Outside the lock. */
+    private static void releaseLeases(List<TaskImpl> tasks) {
+        for (TaskImpl t : tasks) {
+            if (t.lease != null) {
+                t.lease.release();
+            }
+        }
     }
 
     // ---------------------------------------------------------------- scheduling
@@ -403,6 +422,7 @@ public final class SchedulerImpl implements Scheduler {
             lock.unlock();
         }
         toCancel.forEach(CancellableContext::cancel);
+        releaseLeases(List.of(task));
         return true;
     }
 
@@ -747,6 +767,40 @@ public final class SchedulerImpl implements Scheduler {
                     }
                 } else if (t.kind == TaskImpl.Kind.DELAY) {
                     armAfter(t, now, t.periodNanos);
+                    wake = thread;
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        ctx.close();
+        if (wake != null) {
+            LockSupport.unpark(wake);
+        }
+        for (Thread waiter : stopWaiters) {
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    /**
+     * A run of a once-per-cluster task did not get the task's lease (another node holds it, or the
+     * store cannot be reached): it counts as skipped, not as a run. A one-shot task is done (another
+     * node runs it); a fixed-delay task is due again one delay later.
+     */
+    void skippedWithoutLease(TaskImpl t, CancellableContext ctx) {
+        Thread wake = null;
+        lock.lock();
+        try {
+            t.active.remove(ctx);
+            activeRuns--;
+            t.skipped++;
+            skipped++;
+            if (t.state == ScheduledTask.State.SCHEDULED) {
+                if (t.kind.oneShot()) {
+                    t.state = ScheduledTask.State.DONE;
+                    table.remove(t.id, t);
+                } else if (t.kind == TaskImpl.Kind.DELAY) {
+                    armAfter(t, clock.nanoTime(), t.periodNanos);
                     wake = thread;
                 }
             }

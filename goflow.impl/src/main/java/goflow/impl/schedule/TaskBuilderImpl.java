@@ -7,6 +7,7 @@ import goflow.api.InvalidConfigException;
 import goflow.api.schedule.Backoff;
 import goflow.api.schedule.Cron;
 import goflow.api.schedule.Job;
+import goflow.api.schedule.LeaseProvider;
 import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.TaskBuilder;
@@ -15,6 +16,9 @@ import goflow.impl.internal.Durations;
 
 /** The {@link TaskBuilder}. Not thread-safe; schedules at most one task. */
 final class TaskBuilderImpl implements TaskBuilder {
+    /** The shortest time to live of a once-per-cluster lease (renewed every third of it). */
+    static final Duration MIN_LEASE_TTL = Duration.ofMillis(10);
+
     private final SchedulerImpl scheduler;
     private final Job job;
     private final String component;
@@ -22,6 +26,8 @@ final class TaskBuilderImpl implements TaskBuilder {
     private OverlapPolicy overlap;
     private Backoff backoff;
     private Duration initialDelay;
+    private LeaseProvider leases;
+    private Duration leaseTtl;
     private boolean scheduled;
 
     TaskBuilderImpl(SchedulerImpl scheduler, Job job) {
@@ -60,6 +66,25 @@ final class TaskBuilderImpl implements TaskBuilder {
         Check.setOnce(component, "initialDelay", initialDelay != null, value);
         initialDelay = Check.notNegative(component, "initialDelay", value, "when a repeating task first runs");
         return this;
+    }
+
+    @Override
+    public TaskBuilder oncePerCluster(LeaseProvider provider, Duration ttl) {
+        Check.setOnce(component, "oncePerCluster", leases != null, provider);
+        leases = Check.notNull(component, "leases", provider);
+        leaseTtl = checkLeaseTtl(component, ttl);
+        return this;
+    }
+
+    /** Validates the time to live of a once-per-cluster lease. */
+    static Duration checkLeaseTtl(String component, Duration ttl) {
+        Check.notNull(component, "leaseTtl", ttl);
+        if (ttl.compareTo(MIN_LEASE_TTL) < 0) {
+            throw new InvalidConfigException(component, "leaseTtl", ttl, "must be at least 10 ms",
+                    "how long a node keeps a task's lease without renewing it; longer than the clock skew "
+                            + "between the nodes");
+        }
+        return ttl;
     }
 
     @Override
@@ -147,8 +172,10 @@ final class TaskBuilderImpl implements TaskBuilder {
             throw new IllegalStateException("this task builder already scheduled a task");
         }
         OverlapPolicy policy = overlap == null ? scheduler.overlap : overlap;
+        LeaseProvider provider = leases != null ? leases : scheduler.leases;
+        Duration ttl = leases != null ? leaseTtl : scheduler.leaseTtl;
         TaskImpl task = scheduler.add(id, taskId -> new TaskImpl(scheduler, taskId, job, kind, first, period, at, cron,
-                policy, backoff));
+                policy, backoff, provider == null ? null : new ClusterLease(provider, ttl, scheduler.name, taskId)));
         scheduled = true;
         return task;
     }

@@ -51,6 +51,8 @@ final class TaskImpl implements ScheduledTask {
     /** One-shot tasks only; may be null. */
     final Backoff backoff;
     final String description;
+    /** The lease of a once-per-cluster task; null for a task that runs on every node. */
+    final ClusterLease lease;
 
     // ---- guarded by scheduler.lock ----
     State state = State.SCHEDULED;
@@ -72,7 +74,7 @@ final class TaskImpl implements ScheduledTask {
     RunOutcome last;
 
     TaskImpl(SchedulerImpl scheduler, String id, Job job, Kind kind, long firstDelayNanos, long periodNanos,
-            Instant at, CronExpression cron, OverlapPolicy overlap, Backoff backoff) {
+            Instant at, CronExpression cron, OverlapPolicy overlap, Backoff backoff, ClusterLease lease) {
         this.scheduler = scheduler;
         this.id = id;
         this.job = job;
@@ -83,7 +85,8 @@ final class TaskImpl implements ScheduledTask {
         this.cron = cron;
         this.overlap = overlap;
         this.backoff = backoff;
-        this.description = describe();
+        this.lease = lease;
+        this.description = lease == null ? describe() : describe() + ", once per cluster";
     }
 
     private String describe() {

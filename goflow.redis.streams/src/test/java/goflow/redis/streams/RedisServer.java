@@ -20,7 +20,7 @@ import redis.clients.jedis.RedisClient;
  */
 public final class RedisServer implements AutoCloseable {
     private final int port;
-    private final Process process;
+    private Process process;
     private final Path log;
 
     private RedisServer(int port, Process process, Path log) {
@@ -41,32 +41,61 @@ public final class RedisServer implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path log = Files.createTempFile("redis-" + port + "-", ".log");
-        Process p;
+        RedisServer server = new RedisServer(port, launch(port, log), log);
+        server.awaitPong();
+        return server;
+    }
+
+    private static Process launch(int port, Path log) {
         try {
-            p = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+            return new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).directory(new File(
-                            System.getProperty("java.io.tmpdir"))).start();
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .directory(new File(System.getProperty("java.io.tmpdir"))).start();
         } catch (IOException e) {
             throw new IllegalStateException("redis-server is not installed (apt-get install redis-server; .ci/run "
                     + "does it): " + e.getMessage(), e);
         }
-        RedisServer server = new RedisServer(port, p, log);
+    }
+
+    private void awaitPong() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
-            try (RedisClient c = server.client()) {
+            try (RedisClient c = client()) {
                 if ("PONG".equals(c.ping())) {
-                    return server;
+                    return;
                 }
             } catch (RuntimeException notYet) {
-                if (!p.isAlive() || System.nanoTime() - deadline > 0) {
-                    server.close();
+                if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+                    close();
                     throw new IllegalStateException("redis-server on port " + port + " did not answer: "
                             + Files.readString(log, StandardCharsets.UTF_8), notYet);
                 }
                 TimeUnit.MILLISECONDS.sleep(20);
             }
         }
+    }
+
+    /**
+     * Kills the server by its PID (SIGKILL: no shutdown, as when a machine is lost).
+     *
+     * @throws InterruptedException if interrupted while waiting for it to end
+     */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Starts the server again on the same port (empty: nothing was persisted) and waits for it.
+     *
+     * @throws Exception if it does not answer within 30 s
+     */
+    public void restart() throws Exception {
+        if (process.isAlive()) {
+            kill();
+        }
+        process = launch(port, log);
+        awaitPong();
     }
 
     /**

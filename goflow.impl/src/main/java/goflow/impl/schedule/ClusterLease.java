@@ -1,0 +1,201 @@
+package goflow.impl.schedule;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+
+import goflow.api.Clock;
+import goflow.api.context.CancellableContext;
+import goflow.api.schedule.Lease;
+import goflow.api.schedule.LeaseException;
+import goflow.api.schedule.LeaseProvider;
+import goflow.impl.internal.Durations;
+
+/**
+ * The lease of one once-per-cluster task (see {@link goflow.api.schedule.TaskBuilder#oncePerCluster}):
+ * claimed on the worker before each run, renewed by a {@link Renewer} thread while the run lasts,
+ * kept after it (so the holder runs the next due time too), released when the task is cancelled or
+ * the scheduler stops.
+ *
+ * <p>Thread-safe: {@link #held} is guarded by this object's monitor; the provider's network calls
+ * in {@link #claim()} run under it, so the runs of one task claim one after the other (each call is
+ * bounded by the provider's own timeout), while {@link #release()} calls the provider outside it.
+ */
+final class ClusterLease {
+    private static final System.Logger LOG = System.getLogger(ClusterLease.class.getName());
+
+    final LeaseProvider provider;
+    final Duration ttl;
+    final String name;
+    /** The lease this node holds, or null. Guarded by this. */
+    private Lease held;
+    /** Whether the last claim failed because the store could not be reached (logged once). Guarded by this. */
+    private boolean storeFailing;
+
+    ClusterLease(LeaseProvider provider, Duration ttl, String schedulerName, String taskId) {
+        this.provider = provider;
+        this.ttl = ttl;
+        this.name = "goflow/" + schedulerName + "/" + taskId;
+    }
+
+    /**
+     * Claims the lease for a run: renews the one held, or takes it.
+     *
+     * @return the lease, or null when another node holds it
+     * @throws LeaseException if the store cannot be reached
+     */
+    synchronized Lease claim() {
+        if (held != null) {
+            if (held.renew(ttl)) {
+                return held;
+            }
+            LOG.log(Level.INFO, () -> "lease " + name + " ran out since the last run; taking it again");
+            held = null;
+        }
+        Optional<Lease> taken = provider.tryAcquire(name, ttl);
+        held = taken.orElse(null);
+        return held;
+    }
+
+    /**
+     * Claims the lease for a run as {@link #claim()} does; a store that cannot be reached counts as
+     * another holder (logged at WARNING when it starts failing, at INFO when it answers again).
+     *
+     * @return the lease, or null when the run must be skipped
+     */
+    synchronized Lease claimForRun() {
+        try {
+            Lease l = claim();
+            if (storeFailing) {
+                storeFailing = false;
+                LOG.log(Level.INFO, () -> "lease " + name + ": the lease store answers again");
+            }
+            return l;
+        } catch (RuntimeException e) {
+            if (!storeFailing) {
+                storeFailing = true;
+                LOG.log(Level.WARNING, "lease " + name + ": the lease store cannot be reached; runs are skipped "
+                        + "until it answers (" + provider.describe() + ")", e);
+            } else {
+                LOG.log(Level.DEBUG, () -> "lease " + name + ": the lease store still cannot be reached", e);
+            }
+            return null;
+        }
+    }
+
+    /** Forgets {@code lease} if it is the one held (it was lost). */
+    synchronized void lost(Lease lease) {
+        if (held == lease) {
+            held = null;
+        }
+    }
+
+    /** Releases the lease held, if any, so another node can take it at once. Never throws. */
+    void release() {
+        Lease l;
+        synchronized (this) {
+            l = held;
+            held = null;
+        }
+        if (l != null) {
+            try {
+                l.release();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "lease " + name + ": release failed; it runs out by itself", e);
+            }
+        }
+    }
+
+    /** Returns whether this node holds the lease (as far as it knows). */
+    synchronized boolean holds() {
+        return held != null;
+    }
+
+    /**
+     * Starts renewing {@code lease} every third of the time to live while a run lasts; when the
+     * lease is lost, or cannot be renewed for a whole time to live, {@code run} is cancelled.
+     *
+     * @param lease the lease claimed for the run
+     * @param run the run's context
+     * @param clock the scheduler's clock
+     * @param threadName the renewer thread's name
+     * @return the renewer; {@link Renewer#stop()} it when the run ends
+     */
+    Renewer renewWhileRunning(Lease lease, CancellableContext run, Clock clock, String threadName) {
+        Renewer r = new Renewer(lease, run, clock);
+        r.thread = new Thread(r::loop, threadName);
+        r.thread.setDaemon(true);
+        r.thread.start();
+        return r;
+    }
+
+    /** Renews one run's lease on its own thread. Thread-safe: {@link #stopped} is volatile. */
+    final class Renewer {
+        private final Lease lease;
+        private final CancellableContext run;
+        private final Clock clock;
+        private final long ttlNanos = Durations.toNanosSaturated(ttl);
+        /** When the lease was claimed: the first renewal is due a third of the ttl after it. */
+        private final long claimedNanos;
+        private volatile boolean stopped;
+        private Thread thread;
+
+        private Renewer(Lease lease, CancellableContext run, Clock clock) {
+            this.lease = lease;
+            this.run = run;
+            this.clock = clock;
+            this.claimedNanos = clock.nanoTime();
+        }
+
+        private void loop() {
+            long lastOk = claimedNanos;
+            long next = lastOk + ttlNanos / 3;
+            while (!stopped) {
+                long wait = next - clock.nanoTime();
+                if (wait > 0) {
+                    clock.parkNanos(this, wait);
+                    continue;
+                }
+                try {
+                    if (!lease.renew(ttl)) {
+                        LOG.log(Level.WARNING, "lease " + name + " was lost during a run (fencing token "
+                                + lease.fencingToken() + "): the run is cancelled");
+                        lost(lease);
+                        run.cancel();
+                        return;
+                    }
+                    lastOk = clock.nanoTime();
+                } catch (RuntimeException e) {
+                    if (clock.nanoTime() - lastOk >= ttlNanos) {
+                        LOG.log(Level.WARNING, "lease " + name + " could not be renewed for its whole time to live: "
+                                + "the run is cancelled", e);
+                        lost(lease);
+                        run.cancel();
+                        return;
+                    }
+                    LOG.log(Level.DEBUG, () -> "lease " + name + ": renewal failed, retrying", e);
+                }
+                next = clock.nanoTime() + ttlNanos / 3;
+            }
+        }
+
+        /** Stops renewing and waits for the thread to end. */
+        void stop() {
+            stopped = true;
+            LockSupport.unpark(thread);
+            if (thread != Thread.currentThread()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "lease " + name + " (" + provider.describe() + ", ttl " + ttl + ")";
+    }
+}

@@ -1,0 +1,225 @@
+package goflow.impl.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.InvalidConfigException;
+import goflow.api.schedule.Job;
+import goflow.api.schedule.Lease;
+import goflow.api.schedule.RunOutcome;
+import goflow.api.schedule.ScheduledTask;
+import goflow.api.schedule.Scheduler;
+import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.Eventually;
+
+/**
+ * Once-per-cluster tasks: two or three "nodes" (schedulers of the same name in separate GoFlows on
+ * one manual clock) share a {@link MemoryLeases} store.
+ */
+class SchedulerClusterLeaseTest extends SchedulerTestSupport {
+    private static final Duration TTL = Duration.ofSeconds(3);
+
+    private final MemoryLeases store = new MemoryLeases(clock);
+    private final GoFlowImpl goflowB = new GoFlowImpl(clock, "node-b");
+    private final GoFlowImpl goflowC = new GoFlowImpl(clock, "node-c");
+    /** Which node ran each due time (by second since T0). */
+    private final Map<Long, List<String>> ranBy = new ConcurrentHashMap<>();
+
+    @AfterEach
+    void closeNodes() {
+        goflowB.close();
+        goflowC.close();
+    }
+
+    private Job record(String node) {
+        return ctx -> ranBy.computeIfAbsent(Duration.between(T0, clock.instant()).toSeconds(),
+                k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(node);
+    }
+
+    private Scheduler node(GoFlowImpl g, String node, MemoryLeases.Node leases) {
+        Scheduler s = g.scheduler().name("jobs").workers(1).oncePerCluster(leases, TTL).build();
+        s.every(Duration.ofSeconds(1), record(node));
+        s.start();
+        return s;
+    }
+
+    private void advanceAll(int seconds, Scheduler... nodes) {
+        for (int i = 0; i < seconds; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            for (Scheduler s : nodes) {
+                settle(s);
+            }
+        }
+    }
+
+    @Test
+    void eachDueTimeRunsOnceAndTheHolderKeepsTheTask() {
+        Scheduler a = node(goflow, "a", store.node("a"));
+        Scheduler b = node(goflowB, "b", store.node("b"));
+        Scheduler c = node(goflowC, "c", store.node("c"));
+        advanceAll(10, a, b, c);
+
+        assertEquals(10, ranBy.size(), ranBy.toString());
+        ranBy.forEach((second, nodes) -> assertEquals(1, nodes.size(), "due time " + second + " ran on " + nodes));
+        String holder = ranBy.get(1L).get(0);
+        assertTrue(ranBy.values().stream().allMatch(n -> n.equals(List.of(holder))), "the holder keeps it: " + ranBy);
+        assertEquals(1, store.acquisitions.get(), "taken once, then renewed");
+        long runs = 0;
+        long skipped = 0;
+        for (Scheduler s : List.of(a, b, c)) {
+            ScheduledTask t = s.tasks().get(0);
+            runs += t.runCount();
+            skipped += t.skippedCount();
+            assertTrue(t.schedule().endsWith("once per cluster"), t.schedule());
+        }
+        assertEquals(10, runs);
+        assertEquals(20, skipped, "the two other nodes skip every due time");
+    }
+
+    @Test
+    void whenTheHolderDiesTheNextDueTimeAfterOneTtlRunsElsewhere() {
+        MemoryLeases.Node leasesA = store.node("a");
+        Scheduler a = node(goflow, "a", leasesA);
+        advanceAll(2, a);
+        assertEquals(Optional.of("a"), store.holder("goflow/jobs/task-1"));
+        Scheduler b = node(goflowB, "b", store.node("b"));
+        // a "dies": it can no longer reach the store (nor run anything that needs it)
+        leasesA.unreachable = true;
+        advanceAll(6, a, b);
+
+        TreeMap<Long, List<String>> sorted = new TreeMap<>(ranBy);
+        assertEquals(List.of("a"), sorted.get(2L));
+        long firstOfB = sorted.entrySet().stream().filter(e -> e.getValue().contains("b")).findFirst().orElseThrow()
+                .getKey();
+        assertTrue(firstOfB <= 2 + TTL.toSeconds(), "b took over within one ttl of a's last renewal: " + sorted);
+        sorted.forEach((second, nodes) -> assertEquals(1, nodes.size(), "due time " + second + " ran on " + nodes));
+        assertTrue(a.tasks().get(0).skippedCount() >= 5, "a skips while the store is out of its reach");
+    }
+
+    @Test
+    void stoppingTheHolderReleasesTheLeaseAndAnotherNodeRunsTheNextDueTime() {
+        Scheduler a = node(goflow, "a", store.node("a"));
+        Scheduler b = node(goflowB, "b", store.node("b"));
+        advanceAll(1, a, b);
+        String holder = ranBy.get(1L).get(0);
+        Scheduler first = holder.equals("a") ? a : b;
+        Scheduler second = holder.equals("a") ? b : a;
+        String other = holder.equals("a") ? "b" : "a";
+        first.stop();
+        assertEquals(Optional.empty(), store.holder("goflow/jobs/task-1"));
+        advanceAll(1, second);
+        assertEquals(List.of(other), ranBy.get(2L));
+    }
+
+    @Test
+    void aRunLongerThanTheTtlKeepsItsLeaseByRenewingAndSeesItInItsContext() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        Map<String, Long> tokens = new ConcurrentHashMap<>();
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build();
+        a.task(ctx -> {
+            tokens.put("a", ctx.value(Lease.CONTEXT_KEY).orElseThrow().fencingToken());
+            running.countDown();
+            assertTrue(finish.await(30, TimeUnit.SECONDS));
+        }).id("long").oncePerCluster(store.node("a"), TTL).once(Duration.ZERO);
+        a.start();
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        MemoryLeases.Node b = store.node("b");
+        for (int i = 0; i < 4; i++) { // 4 x 2 s = 8 s of a run with a 3 s ttl
+            clock.advance(Duration.ofSeconds(2));
+            Eventually.until(() -> store.holder("goflow/jobs/long").equals(Optional.of("a")));
+            assertEquals(Optional.empty(), b.tryAcquire("goflow/jobs/long", TTL), "still held by a");
+        }
+        finish.countDown();
+        Eventually.until(() -> a.stats().runs() == 1);
+        assertEquals(1L, tokens.get("a"));
+        assertEquals(RunOutcome.Status.SUCCEEDED, a.task("long").map(t -> t.lastOutcome().orElseThrow().status())
+                .orElse(RunOutcome.Status.SUCCEEDED));
+    }
+
+    @Test
+    void aRunWhoseLeaseIsLostIsCancelled() throws Exception {
+        MemoryLeases.Node leases = store.node("a");
+        CountDownLatch running = new CountDownLatch(1);
+        AtomicBoolean sawCancel = new AtomicBoolean();
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build();
+        ScheduledTask t = a.task(ctx -> {
+            running.countDown();
+            while (!ctx.isDone()) {
+                Thread.onSpinWait();
+            }
+            sawCancel.set(true);
+            ctx.throwIfDone();
+        }).id("lost").oncePerCluster(leases, TTL).once(Duration.ZERO);
+        a.start();
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        leases.forget = true;
+        clock.advance(Duration.ofSeconds(1)); // the first renewal, a third of the ttl in
+        Eventually.until(() -> t.runCount() == 1);
+        assertTrue(sawCancel.get());
+        assertEquals(RunOutcome.Status.CANCELLED, t.lastOutcome().orElseThrow().status());
+    }
+
+    @Test
+    void aStoreThatCannotBeReachedSkipsRunsUntilItAnswers() {
+        MemoryLeases.Node leases = store.node("a");
+        leases.unreachable = true;
+        Scheduler a = node(goflow, "a", leases);
+        advanceAll(3, a);
+        ScheduledTask t = a.tasks().get(0);
+        assertEquals(0, t.runCount());
+        assertEquals(3, t.skippedCount());
+        leases.unreachable = false;
+        advanceAll(2, a);
+        assertEquals(2, t.runCount());
+    }
+
+    @Test
+    void aOneShotTaskThatAnotherNodeRunsIsDoneHere() {
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build();
+        Scheduler b = goflowB.scheduler().name("jobs").workers(1).build();
+        ScheduledTask ta = a.task(record("a")).id("report").oncePerCluster(store.node("a"), TTL)
+                .at(T0.plusSeconds(5));
+        ScheduledTask tb = b.task(record("b")).id("report").oncePerCluster(store.node("b"), TTL)
+                .at(T0.plusSeconds(5));
+        a.start();
+        b.start();
+        advanceAll(6, a, b);
+        assertEquals(1, ranBy.get(5L).size(), ranBy.toString());
+        assertEquals(ScheduledTask.State.DONE, ta.state());
+        assertEquals(ScheduledTask.State.DONE, tb.state());
+        assertEquals(1, ta.runCount() + tb.runCount());
+        assertEquals(1, ta.skippedCount() + tb.skippedCount());
+    }
+
+    @Test
+    void badLeaseOptionsAreRejected() {
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build();
+        MemoryLeases.Node leases = store.node("a");
+        InvalidConfigException shortTtl = assertThrows(InvalidConfigException.class,
+                () -> a.task(ctx -> { }).oncePerCluster(leases, Duration.ofMillis(9)));
+        assertEquals("jobs: invalid leaseTtl=PT0.009S (must be at least 10 ms) - how long a node keeps a task's "
+                + "lease without renewing it; longer than the clock skew between the nodes", shortTtl.getMessage());
+        assertEquals("leases", assertThrows(InvalidConfigException.class,
+                () -> a.task(ctx -> { }).oncePerCluster(null, TTL)).field());
+        assertEquals("leaseTtl", assertThrows(InvalidConfigException.class,
+                () -> goflowB.scheduler().oncePerCluster(leases, null)).field());
+        assertEquals("oncePerCluster", assertThrows(InvalidConfigException.class,
+                () -> a.task(ctx -> { }).oncePerCluster(leases, TTL).oncePerCluster(leases, TTL)).field());
+        assertEquals(List.of(), a.tasks());
+    }
+}

@@ -1,0 +1,25 @@
+package goflow.redis;
+
+/**
+ * What a Redis limiter decides when Redis cannot answer within the connection's timeout (down,
+ * slow, refusing connections, or answering with an error). Each decision taken by the policy is
+ * counted in {@link RedisLimiterStats#fallbacks()}.
+ */
+public enum FailurePolicy {
+    /**
+     * Admit every request: the service keeps working without a limit while Redis is away. For
+     * limits that protect nobody's money or safety.
+     */
+    FAIL_OPEN,
+    /**
+     * Refuse every request ({@code allow} returns false; {@code await} keeps waiting, retrying Redis,
+     * until its context ends): nothing is admitted that the fleet's limit did not grant.
+     */
+    FAIL_CLOSED,
+    /**
+     * Decide with a local bucket on this node that has a configured share of the rate and burst
+     * ({@code localShare}, e.g. 1/N for N nodes): the fleet as a whole stays near its limit while
+     * Redis is away. The local bucket runs on the limiter's clock.
+     */
+    LOCAL
+}

@@ -1,0 +1,478 @@
+package goflow.redis.internal;
+
+import java.lang.System.Logger.Level;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
+
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+
+import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
+import goflow.api.schedule.LeaseProvider;
+import goflow.redis.RedisConnection;
+import goflow.redis.RedisKeyedRateLimiterBuilder;
+import goflow.redis.RedisRateLimiterBuilder;
+import goflow.redis.RedisState;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.util.Pool;
+
+/**
+ * The {@link RedisConnection}: a Jedis pool shared by the limiters, the lease provider and the
+ * lent {@link RedisClient}, with the hard per-call timeout and the down/probe logic.
+ *
+ * <p>Thread-safe. State: {@link #down} is set by the first call that fails at the connection level
+ * and cleared only by the probe thread once Redis answers a PING; while it is set, calls fail at
+ * once. {@link #probe} (guarded by this object's monitor) is the probe thread, alive only while
+ * Redis is down; {@link #closed} ends everything.
+ */
+/*
+ * Why the timeout holds: a call borrows a connection with the remaining budget as the pool's wait
+ * (an idle connection is taken at once; a new one is opened with the connect timeout, which is the
+ * call timeout; a full pool waits at most what is left), then sets the socket timeout of that
+ * connection to what is left before sending the command. Each step is bounded by the budget, and
+ * no step starts once it is used up; the one exception, opening a connection, is itself bounded by
+ * the timeout. A failure at the connection level marks Redis down, so the callers after it do not
+ * each pay the timeout again while Redis is away.
+ */
+public final class ConnectionImpl implements RedisConnection {
+    private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
+    private static final Pattern NAME = Pattern.compile("[^\\s,=:\"*?]{1,128}");
+
+    private final String name;
+    private final String endpoint;
+    private final HostAndPort hostAndPort;
+    private final JedisClientConfig clientConfig;
+    private final Duration timeout;
+    private final long timeoutNanos;
+    private final long reconnectNanos;
+    private final RedisClient client;
+    private final Pool<Connection> pool;
+    private final RedisLeases leases;
+    /** The live limiters by name. */
+    private final Map<String, Primitive> limiters = new ConcurrentHashMap<>();
+
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder timeouts = new LongAdder();
+    private final RoundTrips roundTrips = new RoundTrips();
+    private volatile boolean down;
+    private volatile boolean everConnected;
+    private volatile String lastError;
+    private volatile Instant lastErrorAt;
+    private volatile boolean closed;
+    /** The probe thread while Redis is down. Guarded by this. */
+    private Thread probe;
+
+    /**
+     * Creates the connection (opens nothing yet).
+     *
+     * @param name its name
+     * @param uri redis:// or rediss:// URI, validated
+     * @param timeout the per-call timeout
+     * @param reconnectInterval how often a down Redis is probed
+     * @param poolSize the most pooled connections
+     * @param user the ACL user, or null
+     * @param password the password, or null
+     */
+    public ConnectionImpl(String name, URI uri, Duration timeout, Duration reconnectInterval, int poolSize, String user,
+            char[] password) {
+        this.name = name;
+        this.timeout = timeout;
+        this.timeoutNanos = timeout.toNanos();
+        this.reconnectNanos = reconnectInterval.toNanos();
+        int port = uri.getPort() > 0 ? uri.getPort() : 6379;
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        int db = path.length() > 1 ? Integer.parseInt(path.substring(1)) : 0;
+        this.hostAndPort = new HostAndPort(uri.getHost(), port);
+        this.endpoint = uri.getHost() + ":" + port + "/" + db;
+        String u = user;
+        String p = password == null ? null : new String(password);
+        if (uri.getRawUserInfo() != null) {
+            String info = java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+            int colon = info.indexOf(':');
+            if (u == null && colon != 0) {
+                u = colon < 0 ? null : info.substring(0, colon);
+            }
+            if (p == null && colon >= 0) {
+                p = info.substring(colon + 1);
+            }
+        }
+        int millis = (int) Math.max(1, timeout.toMillis());
+        DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder().connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis).database(db).clientName("goflow-" + name);
+        if ("rediss".equalsIgnoreCase(uri.getScheme())) {
+            cfg.sslOptions(SslOptions.defaults()); // TLS with the JVM's trust store
+        }
+        if (u != null && !u.isEmpty()) {
+            cfg.user(u);
+        }
+        if (p != null && !p.isEmpty()) {
+            cfg.password(p);
+        }
+        this.clientConfig = cfg.build();
+        GenericObjectPoolConfig<Connection> poolConfig = new GenericObjectPoolConfig<>();
+        poolConfig.setMaxTotal(poolSize);
+        poolConfig.setMaxIdle(poolSize);
+        poolConfig.setMinIdle(0);
+        poolConfig.setBlockWhenExhausted(true);
+        poolConfig.setMaxWait(timeout);
+        poolConfig.setTestOnBorrow(false);
+        poolConfig.setTestWhileIdle(false);
+        poolConfig.setTimeBetweenEvictionRuns(Duration.ofMillis(-1)); // no evictor thread
+        poolConfig.setJmxEnabled(false);
+        this.client = RedisClient.builder().hostAndPort(hostAndPort).clientConfig(clientConfig).poolConfig(poolConfig)
+                .build();
+        this.pool = client.getPool();
+        this.leases = new RedisLeases(this);
+    }
+
+    // ------------------------------------------------------------------ validation helpers
+
+    /**
+     * Validates a name (of a connection or limiter).
+     *
+     * @param component what is configured
+     * @param field the field
+     * @param value the name
+     * @return the name
+     */
+    public static String checkName(String component, String field, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw new InvalidConfigException(component, field, value,
+                    "must have 1 to 128 characters, none of them whitespace or , = : \" * ?",
+                    "nodes that use the same name share the same state in Redis");
+        }
+        return value;
+    }
+
+    /**
+     * Validates a duration in a range.
+     *
+     * @param component what is configured
+     * @param field the field
+     * @param value the duration
+     * @param min the shortest allowed
+     * @param max the longest allowed
+     * @param hint what it is for
+     * @return the duration
+     */
+    public static Duration checkDuration(String component, String field, Duration value, Duration min, Duration max,
+            String hint) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new InvalidConfigException(component, field, value, "must be from " + min + " to " + max, hint);
+        }
+        return value;
+    }
+
+    /**
+     * Replaces the password of a URI (and anything that looks like one) by {@code ****}.
+     *
+     * @param uri the URI as given
+     * @return the URI safe to show
+     */
+    public static String hideSecret(String uri) {
+        return uri == null ? null : uri.replaceAll("://[^@/]*@", "://****@");
+    }
+
+    // ------------------------------------------------------------------ calls
+
+    /**
+     * Runs a script with the hard timeout.
+     *
+     * @param script the script
+     * @param keys its keys
+     * @param args its arguments
+     * @return the reply: a {@code Long}, {@code byte[]} or {@code List} of them
+     * @throws RedisFailure if Redis is down, does not answer in time or answers with an error
+     */
+    Object eval(Script script, String[] keys, String... args) throws RedisFailure {
+        long start = System.nanoTime();
+        calls.increment();
+        if (closed) {
+            failures.increment();
+            throw new RedisFailure("redis connection '" + name + "' is closed", false, null);
+        }
+        if (down) {
+            failures.increment();
+            throw new RedisFailure("redis " + endpoint + " is down (" + lastError + ")", false, null);
+        }
+        Connection c;
+        try {
+            c = pool.borrowObject(Duration.ofNanos(timeoutNanos));
+        } catch (NoSuchElementException e) {
+            throw failed("no pooled connection to redis " + endpoint + " was free within " + timeout, true, e, false);
+        } catch (Exception e) {
+            throw failed("cannot connect to redis " + endpoint + ": " + describe(e), isTimeout(e), e, true);
+        }
+        long left = timeoutNanos - (System.nanoTime() - start);
+        if (left <= 0) {
+            pool.returnResource(c);
+            throw failed("redis " + endpoint + " took longer than " + timeout + " to connect", true, null, true);
+        }
+        try {
+            c.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
+            Object reply = send(c, script, keys, args);
+            pool.returnResource(c);
+            roundTrips.record(System.nanoTime() - start);
+            everConnected = true;
+            return reply;
+        } catch (JedisConnectionException e) {
+            discard(c);
+            boolean slow = isTimeout(e);
+            throw failed(slow ? "redis " + endpoint + " did not answer within " + timeout
+                    : "lost the connection to redis " + endpoint + ": " + describe(e), slow, e, true);
+        } catch (JedisDataException e) {
+            pool.returnResource(c);
+            throw failed("redis " + endpoint + " answered " + script.name() + " with an error: " + e.getMessage(),
+                    false, e, false);
+        } catch (RuntimeException e) {
+            discard(c);
+            throw failed("call to redis " + endpoint + " failed: " + describe(e), false, e, true);
+        }
+    }
+
+    /**
+     * Gives a broken connection back to the pool without letting the pool's own failure reach the
+     * caller: with Redis dead, Jedis's pool fails to replace it ("Could not return the broken
+     * resource to the pool"), and a limiter's caller must see its failure policy, never a Jedis
+     * exception (RedisRateLimiterTest's failure-policy test caught this).
+     */
+    private void discard(Connection c) {
+        try {
+            pool.returnBrokenResource(c);
+        } catch (RuntimeException e) {
+            try {
+                c.close();
+            } catch (RuntimeException ignored) {
+                // already broken
+            }
+        }
+    }
+
+    private static Object send(Connection c, Script script, String[] keys, String[] args) {
+        String[] shaCall = new String[2 + keys.length + args.length];
+        shaCall[0] = script.sha();
+        shaCall[1] = Integer.toString(keys.length);
+        System.arraycopy(keys, 0, shaCall, 2, keys.length);
+        System.arraycopy(args, 0, shaCall, 2 + keys.length, args.length);
+        try {
+            c.sendCommand(Protocol.Command.EVALSHA, shaCall);
+            return c.getOne();
+        } catch (JedisNoScriptException e) {
+            // Redis forgot the script (restart, SCRIPT FLUSH): EVAL sends it once and loads it again.
+            shaCall[0] = script.source();
+            c.sendCommand(Protocol.Command.EVAL, shaCall);
+            return c.getOne();
+        }
+    }
+
+    private RedisFailure failed(String message, boolean slow, Throwable cause, boolean connectionLevel) {
+        failures.increment();
+        if (slow) {
+            timeouts.increment();
+        }
+        lastError = message;
+        lastErrorAt = Instant.now();
+        if (connectionLevel) {
+            markDown(message);
+        }
+        return new RedisFailure(message, slow, cause);
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof ConnectException) {
+            return "connection refused";
+        }
+        String m = root.getMessage();
+        return root.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    // ------------------------------------------------------------------ down and probe
+
+    private void markDown(String why) {
+        synchronized (this) {
+            if (closed || down) {
+                return;
+            }
+            down = true;
+            probe = new Thread(this::probeLoop, "goflow-redis-" + name + "-reconnect");
+            probe.setDaemon(true);
+            probe.start();
+        }
+        LOG.log(Level.WARNING, "goflow: redis ''{0}'' ({1}) is down: {2}; calls fail at once (their limiters "
+                + "apply their failure policy) until it answers again", name, endpoint, why);
+    }
+
+    private void probeLoop() {
+        while (!closed) {
+            LockSupport.parkNanos(this, reconnectNanos);
+            if (closed) {
+                return;
+            }
+            try (Connection c = new Connection(hostAndPort, clientConfig)) {
+                if (c.ping()) {
+                    pool.clear(); // idle connections opened before the outage are dead
+                    synchronized (this) {
+                        down = false;
+                        probe = null;
+                    }
+                    everConnected = true;
+                    LOG.log(Level.INFO, "goflow: redis ''{0}'' ({1}) answers again", name, endpoint);
+                    return;
+                }
+            } catch (RuntimeException e) {
+                lastError = "redis " + endpoint + " is down: " + describe(e);
+                lastErrorAt = Instant.now();
+            }
+        }
+    }
+
+    /**
+     * Returns whether Redis is known to be down.
+     *
+     * @return true between a connection failure and a successful probe
+     */
+    boolean isDown() {
+        return down;
+    }
+
+    Duration reconnectInterval() {
+        return Duration.ofNanos(reconnectNanos);
+    }
+
+    // ------------------------------------------------------------------ limiters
+
+    /** Claims {@code name} for a limiter of this connection. */
+    void claim(String component, String limiterName, Primitive limiter) {
+        if (closed) {
+            throw new goflow.api.ClosedException("redis connection '" + name + "' is closed: cannot build "
+                    + component + " '" + limiterName + "'");
+        }
+        if (limiters.putIfAbsent(limiterName, limiter) != null) {
+            throw new InvalidConfigException(component, "name", limiterName,
+                    "must be unique among the limiters of redis connection '" + name + "'",
+                    "close the limiter that has it first, or share that one");
+        }
+    }
+
+    void release(String limiterName, Primitive limiter) {
+        limiters.remove(limiterName, limiter);
+    }
+
+    // ------------------------------------------------------------------ RedisConnection
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public Duration timeout() {
+        return timeout;
+    }
+
+    @Override
+    public RedisClient client() {
+        return client;
+    }
+
+    @Override
+    public RedisState state() {
+        return new RedisState(name, endpoint, everConnected && !down, lastError, lastErrorAt, calls.sum(),
+                failures.sum(), timeouts.sum(), roundTrips.percentile(0.5), roundTrips.percentile(0.99),
+                pool.getNumActive(), pool.getNumIdle());
+    }
+
+    @Override
+    public RedisRateLimiterBuilder rateLimiter() {
+        return new LimiterBuilders.Single(this);
+    }
+
+    @Override
+    public RedisKeyedRateLimiterBuilder keyedRateLimiter() {
+        return new LimiterBuilders.Keyed(this);
+    }
+
+    @Override
+    public LeaseProvider leases() {
+        return leases;
+    }
+
+    @Override
+    public List<Primitive> limiters() {
+        List<Primitive> list = new ArrayList<>(limiters.values());
+        list.sort(Comparator.comparing(Primitive::name));
+        return List.copyOf(list);
+    }
+
+    @Override
+    public void close() {
+        Thread p;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            p = probe;
+            probe = null;
+        }
+        for (Primitive l : limiters()) {
+            l.close();
+        }
+        if (p != null) {
+            LockSupport.unpark(p);
+            try {
+                p.join(TimeUnit.SECONDS.toMillis(10) + timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        client.close();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisConnection[" + name + ", " + endpoint + (down ? ", down" : "") + "]";
+    }
+}

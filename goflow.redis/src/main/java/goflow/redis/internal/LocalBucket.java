@@ -1,0 +1,85 @@
+package goflow.redis.internal;
+
+/**
+ * The local token bucket of {@link goflow.redis.FailurePolicy#LOCAL}: a share of the fleet's rate
+ * and burst on this node, on the limiter's clock, used only while Redis cannot answer. It starts
+ * full. Rate and burst are passed with each call (the fleet's last known values times the share),
+ * so a change of the fleet's limit reaches it too.
+ *
+ * <p>Thread-safe: all state is guarded by this object's monitor.
+ */
+final class LocalBucket {
+    /** Guarded by this. */
+    private double tokens = Double.NaN;
+    private long last;
+    private long lastUsed;
+
+    private void refill(long now, double rate, double burst) {
+        if (Double.isNaN(tokens)) {
+            tokens = burst;
+        } else if (now > last && rate > 0) {
+            tokens = Math.min(burst, tokens + (now - last) * rate / 1e9);
+        } else {
+            tokens = Math.min(burst, tokens);
+        }
+        last = now;
+        lastUsed = now;
+    }
+
+    /** Takes n tokens if they are there. */
+    synchronized boolean allow(long now, long n, double rate, double burst) {
+        refill(now, rate, burst);
+        if (Double.isInfinite(rate)) {
+            return true;
+        }
+        if (tokens + 1e-9 >= n) {
+            tokens -= n;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Takes n tokens now, into debt, if the wait is at most {@code maxWaitNanos}.
+     *
+     * @return the wait in nanoseconds, or -1 when it would be longer (nothing taken) or never
+     */
+    synchronized long reserve(long now, long n, double rate, double burst, long maxWaitNanos) {
+        refill(now, rate, burst);
+        if (Double.isInfinite(rate)) {
+            return 0;
+        }
+        if (n > burst || (rate <= 0 && tokens + 1e-9 < n)) {
+            return -1;
+        }
+        double missing = n - tokens;
+        long wait = missing <= 1e-9 ? 0 : (long) Math.ceil(missing * 1e9 / rate);
+        if (wait > maxWaitNanos) {
+            return -1;
+        }
+        tokens -= n;
+        return wait;
+    }
+
+    /** Gives back n tokens (a cancelled reservation), up to the burst. */
+    synchronized void refund(long now, long n, double rate, double burst) {
+        refill(now, rate, burst);
+        tokens = Math.min(burst, tokens + n);
+    }
+
+    synchronized double tokens(long now, double rate, double burst) {
+        refill(now, rate, burst);
+        return tokens;
+    }
+
+    /** Whether it was unused since {@code idleSince} and is full again (forgetting it changes nothing). */
+    synchronized boolean idle(long now, long idleNanos, double rate, double burst) {
+        if (now - lastUsed < idleNanos) {
+            return false;
+        }
+        long used = lastUsed;
+        refill(now, rate, burst);
+        lastUsed = used;
+        return tokens >= burst - 1e-9;
+    }
+}

@@ -1,0 +1,46 @@
+package goflow.redis.internal;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Tokens taken in advance from one Redis bucket by this node (the local lease of a hot limiter or
+ * key): handed out one at a time without a round trip until they run out or their time is up; and,
+ * after Redis said the bucket is empty, the time before which it will not have a token.
+ *
+ * <p>Thread-safe: {@link #tokens} is taken by compare-and-set; the refill (one round trip) happens
+ * under {@link #refill}, so one thread refills while the others wait for its result; the volatile
+ * times are written under it.
+ */
+final class LocalLease {
+    /** Tokens left in the lease. */
+    final AtomicLong tokens = new AtomicLong();
+    /** The clock time after which the tokens left may no longer be used. */
+    volatile long expiresNanos = Long.MIN_VALUE;
+    /** The clock time before which Redis has no token for this bucket (after it refused). */
+    volatile long deniedUntilNanos = Long.MIN_VALUE;
+    /** Whether Redis said the bucket will never have a token (zero rate) when it last refused. */
+    volatile boolean never;
+    /** When it was last used, for eviction. */
+    volatile long lastUsedNanos;
+    final ReentrantLock refill = new ReentrantLock();
+
+    /** Takes one token from the lease if it has one and is not expired. */
+    boolean tryTake(long now) {
+        lastUsedNanos = now;
+        if (now - expiresNanos >= 0) {
+            return false;
+        }
+        long have;
+        while ((have = tokens.get()) > 0) {
+            if (tokens.compareAndSet(have, have - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    boolean deniedAt(long now) {
+        return now - deniedUntilNanos < 0;
+    }
+}

@@ -1,0 +1,240 @@
+package goflow.redis.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
+
+import goflow.api.InvalidConfigException;
+import goflow.api.Registration;
+import goflow.api.context.Context;
+import goflow.api.ratelimit.KeyedRateLimiterStats;
+import goflow.api.ratelimit.Rate;
+import goflow.redis.FailurePolicy;
+import goflow.redis.RedisKeyedRateLimiter;
+import goflow.redis.RedisLimiterStats;
+
+/**
+ * The fleet-wide keyed limiter: one bucket key per client key
+ * ({@code goflow:rl:{name}:k:<key>}, or the SHA-1 of a key longer than 200 characters), all in the
+ * slot of the limiter's configuration.
+ *
+ * <p>Thread-safe. {@link #states} holds the local state of keys that need one (a local lease, or
+ * a local fallback bucket once Redis failed), at most {@code maxKeys}; without lease and without
+ * the LOCAL policy no key needs local state and the map stays empty.
+ *
+ * @param <K> the key type
+ */
+final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
+    private static final int LONGEST_KEY = 200;
+
+    private final LimiterCore core;
+    private final Function<? super K, String> keyName;
+    private final int maxKeys;
+    private final Duration idleTimeout;
+    private final long idleNanos;
+    private final boolean needsState;
+    private final Map<String, LimiterCore.KeyState> states = new ConcurrentHashMap<>();
+    /** Shared by keys that need no local state. */
+    private final LimiterCore.KeyState stateless;
+    private final LongAdder evictedIdle = new LongAdder();
+    private final LongAdder evictedFull = new LongAdder();
+    private volatile Registration listing = Registration.NONE;
+
+    RedisKeyedRateLimiterImpl(LimiterBuilders.Common b, Function<? super K, String> keyName) {
+        this.core = new LimiterCore(b, Kind.KEYED_RATE_LIMITER.label());
+        this.keyName = keyName;
+        this.maxKeys = b.maxKeys;
+        this.idleTimeout = b.idleTimeout;
+        this.idleNanos = b.idleTimeout.toNanos();
+        this.needsState = b.leaseTokens > 0 || b.policy == FailurePolicy.LOCAL;
+        this.stateless = core.new KeyState();
+    }
+
+    void listing(Registration r) {
+        listing = r;
+    }
+
+    LimiterCore core() {
+        return core;
+    }
+
+    private String name(K key) {
+        if (key == null) {
+            throw new InvalidConfigException(core.component, "key", null, "must not be null", "");
+        }
+        String s = keyName.apply(key);
+        if (s == null) {
+            throw new InvalidConfigException(core.component, "key", key, "its name must not be null",
+                    "the key-name function returned null");
+        }
+        return s;
+    }
+
+    private static String bucketSuffix(String name) {
+        if (name.length() <= LONGEST_KEY) {
+            return ":k:" + name;
+        }
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(name.getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder(":h:");
+            for (byte b : d) {
+                hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String bucket(String name) {
+        return core.keyPrefix + bucketSuffix(name);
+    }
+
+    private LimiterCore.KeyState state(String name) {
+        if (!needsState) {
+            return stateless;
+        }
+        LimiterCore.KeyState s = states.get(name);
+        if (s != null) {
+            return s;
+        }
+        if (states.size() >= maxKeys) {
+            makeRoom();
+        }
+        return states.computeIfAbsent(name, k -> core.new KeyState());
+    }
+
+    /** Evicts idle states; if none is idle, the first one the map yields. */
+    private void makeRoom() {
+        if (evictIdle() > 0) {
+            return;
+        }
+        Iterator<String> it = states.keySet().iterator();
+        if (it.hasNext()) {
+            it.next();
+            it.remove();
+            evictedFull.increment();
+        }
+    }
+
+    @Override
+    public boolean allow(K key) {
+        String n = name(key);
+        return core.allow(state(n), bucket(n), 1);
+    }
+
+    @Override
+    public boolean allow(K key, long tokens) {
+        String n = name(key);
+        return core.allow(state(n), bucket(n), tokens);
+    }
+
+    @Override
+    public void await(Context ctx, K key) throws InterruptedException {
+        String n = name(key);
+        core.await(ctx, state(n), bucket(n), 1);
+    }
+
+    @Override
+    public void await(Context ctx, K key, long tokens) throws InterruptedException {
+        String n = name(key);
+        core.await(ctx, state(n), bucket(n), tokens);
+    }
+
+    @Override
+    public double tokens(K key) {
+        String n = name(key);
+        return core.tokens(states.get(n), bucket(n));
+    }
+
+    @Override
+    public Rate rate() {
+        return core.rate();
+    }
+
+    @Override
+    public long burst() {
+        return core.burst();
+    }
+
+    @Override
+    public int size() {
+        return states.size();
+    }
+
+    @Override
+    public int maxKeys() {
+        return maxKeys;
+    }
+
+    @Override
+    public int evictIdle() {
+        long now = core.clock.nanoTime();
+        int n = 0;
+        for (Map.Entry<String, LimiterCore.KeyState> e : states.entrySet()) {
+            if (e.getValue().idle(now, idleNanos) && states.remove(e.getKey(), e.getValue())) {
+                n++;
+            }
+        }
+        evictedIdle.add(n);
+        return n;
+    }
+
+    @Override
+    public KeyedRateLimiterStats stats() {
+        return new KeyedRateLimiterStats(core.rate().eventsPerSecond(), core.burst(), states.size(), maxKeys,
+                idleTimeout, core.allowed.sum(), core.denied.sum(), core.waited.sum(), evictedIdle.sum(),
+                evictedFull.sum());
+    }
+
+    @Override
+    public FailurePolicy failurePolicy() {
+        return core.policy;
+    }
+
+    @Override
+    public RedisLimiterStats backendStats() {
+        return core.backendStats();
+    }
+
+    @Override
+    public void setRate(double eventsPerSecond) {
+        core.setRate(eventsPerSecond);
+    }
+
+    @Override
+    public void setBurst(long burst) {
+        core.setBurst(burst);
+    }
+
+    @Override
+    public String name() {
+        return core.name;
+    }
+
+    @Override
+    public Kind kind() {
+        return Kind.KEYED_RATE_LIMITER;
+    }
+
+    @Override
+    public void close() {
+        if (core.close()) {
+            states.clear();
+            core.conn.release(core.name, this);
+            listing.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisKeyedRateLimiter[" + core.name + " on " + core.conn.name() + ", rate=" + core.rate() + ", burst="
+                + core.burst() + ", " + core.policy + "]";
+    }
+}

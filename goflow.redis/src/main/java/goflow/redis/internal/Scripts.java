@@ -1,0 +1,124 @@
+package goflow.redis.internal;
+
+/** The Lua scripts goflow.redis runs on the server; docs/redis.md explains them. */
+final class Scripts {
+    private Scripts() {
+    }
+
+    /**
+     * The generic cell rate algorithm on one key, with the fleet's rate and burst read from (or
+     * written to) the limiter's configuration hash in the same slot.
+     *
+     * <p>KEYS[1] the bucket: its theoretical arrival time (TAT) in microseconds of Redis TIME since
+     * 2025-01-01, expiring when the bucket is full again; KEYS[2] the limiter's configuration hash
+     * {rate, burst}. ARGV: 1 mode (a: n or nothing; r: reserve n, waiting at most ARGV[3]; t: take up
+     * to n; p: read; f: give n back; c: configuration only), 2 n, 3 the longest wait of mode r in
+     * microseconds, 4 and 5 this node's rate ('inf' or decimal) and burst, 6 '1' to make them the
+     * fleet's ('0' to read the fleet's, seeding it when missing), 7 how long the configuration is
+     * kept unused (ms). Returns {granted, wait (µs, -1 never), tokens left, rate, burst} as strings.
+     */
+    static final Script GCRA = Script.of("gcra", """
+            local t = redis.call('TIME')
+            local now = (tonumber(t[1]) - 1735689600) * 1000000 + tonumber(t[2])
+            local rs, bs = ARGV[4], ARGV[5]
+            if ARGV[6] == '1' then
+              redis.call('HSET', KEYS[2], 'rate', rs, 'burst', bs)
+            else
+              local c = redis.call('HMGET', KEYS[2], 'rate', 'burst')
+              if c[1] and c[2] then
+                rs, bs = c[1], c[2]
+              else
+                redis.call('HSET', KEYS[2], 'rate', rs, 'burst', bs)
+              end
+            end
+            redis.call('PEXPIRE', KEYS[2], ARGV[7])
+            local mode = ARGV[1]
+            local n = tonumber(ARGV[2])
+            local burst = tonumber(bs)
+            if mode == 'c' then
+              return {'0', '0', bs, rs, bs}
+            end
+            if rs == 'inf' then
+              if mode == 'p' or mode == 'f' then
+                return {'0', '0', bs, rs, bs}
+              end
+              return {ARGV[2], '0', bs, rs, bs}
+            end
+            local rate = tonumber(rs)
+            if rate <= 0 then
+              return {'0', '-1', '0', rs, bs}
+            end
+            local T = 1000000 / rate
+            local tau = burst * T
+            local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if tat < now then
+              tat = now
+            end
+            local avail = (tau - (tat - now)) / T
+            local granted, wait = 0, 0
+            if mode == 'p' then
+              return {'0', '0', string.format('%.6f', avail), rs, bs}
+            elseif mode == 'f' then
+              tat = math.max(now, tat - n * T)
+            elseif n > burst then
+              return {'0', '-1', string.format('%.6f', avail), rs, bs}
+            elseif mode == 'a' then
+              if avail + 1e-9 >= n then
+                granted = n
+                tat = tat + n * T
+              else
+                wait = (n - avail) * T
+              end
+            elseif mode == 'r' then
+              wait = math.max(0, (n - avail) * T)
+              if wait <= tonumber(ARGV[3]) then
+                granted = n
+                tat = tat + n * T
+              end
+            elseif mode == 't' then
+              granted = math.min(n, math.floor(avail + 1e-9))
+              if granted >= 1 then
+                tat = tat + granted * T
+              else
+                granted = 0
+                wait = (1 - avail) * T
+              end
+            end
+            if granted > 0 or mode == 'f' then
+              redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', math.ceil((tat - now) / 1000) + 1)
+            end
+            return {tostring(granted), string.format('%.0f', math.ceil(wait)),
+              string.format('%.6f', (tau - (tat - now)) / T), rs, bs}
+            """);
+
+    /**
+     * Takes a lease: KEYS[1] the lease, KEYS[2] its fencing counter (never expires); ARGV[1] the
+     * holder's id, ARGV[2] the time to live (ms). Returns the fencing token, or 0 when held.
+     */
+    static final Script LEASE_ACQUIRE = Script.of("lease-acquire", """
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              return 0
+            end
+            local token = redis.call('INCR', KEYS[2])
+            if redis.call('SET', KEYS[1], ARGV[1] .. '#' .. token, 'NX', 'PX', ARGV[2]) then
+              return token
+            end
+            return 0
+            """);
+
+    /** Renews a lease if ARGV[1] ("holder#token") still holds it, for ARGV[2] ms. Returns 1 or 0. */
+    static final Script LEASE_RENEW = Script.of("lease-renew", """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return 0
+            """);
+
+    /** Releases a lease if ARGV[1] ("holder#token") still holds it. Returns 1 or 0. */
+    static final Script LEASE_RELEASE = Script.of("lease-release", """
+            if redis.call('GET', KEYS[1]) == ARGV[1] then
+              return redis.call('DEL', KEYS[1])
+            end
+            return 0
+            """);
+}

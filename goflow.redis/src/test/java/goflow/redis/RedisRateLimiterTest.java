@@ -1,0 +1,161 @@
+package goflow.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import goflow.api.testing.ManualClock;
+import goflow.redis.streams.RedisServer;
+
+/**
+ * Fleet-wide token buckets on a real redis-server (started by the test on 127.0.0.1, killed and
+ * restarted by PID): one limit shared by nodes, Redis's time rather than the nodes', and each
+ * failure policy while Redis is dead, then recovery without restarting anything.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisRateLimiterTest {
+    private RedisServer server;
+    private RedisConnection nodeA;
+    private RedisConnection nodeB;
+    private int test;
+
+    @BeforeAll
+    void startRedis() throws Exception {
+        server = RedisServer.start();
+        nodeA = connection("node-a");
+        nodeB = connection("node-b");
+    }
+
+    private RedisConnection connection(String name) {
+        return RedisConnection.builder().name(name).uri("redis://127.0.0.1:" + server.port())
+                .timeout(Duration.ofMillis(200)).reconnectInterval(Duration.ofMillis(50)).build();
+    }
+
+    @AfterAll
+    void stopRedis() throws Exception {
+        if (nodeA != null) {
+            nodeA.close();
+        }
+        if (nodeB != null) {
+            nodeB.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private String name(String what) {
+        return what + "-" + (++test);
+    }
+
+    @Test
+    void twoNodesShareOneBurst() {
+        String name = name("shared");
+        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
+        int admitted = 0;
+        for (int i = 0; i < 20; i++) {
+            admitted += (i % 2 == 0 ? a : b).allow() ? 1 : 0;
+        }
+        assertEquals(10, admitted, "the fleet admits the burst once, not once per node");
+        assertFalse(a.allow());
+        assertTrue(a.tokens() < 1, "tokens " + a.tokens());
+        assertEquals(0, a.backendStats().fallbacks());
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void aChangeOfRateOrBurstOnOneNodeIsTheFleets() {
+        String name = name("changed");
+        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(2).build();
+        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(2).build();
+        a.setBurst(5);
+        int admitted = 0;
+        for (int i = 0; i < 10; i++) {
+            admitted += b.allow() ? 1 : 0;
+        }
+        assertEquals(5, admitted, "node b decides with the burst node a set, at once");
+        assertEquals(5, b.burst(), "and reads it from its decisions");
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void aNodeWhoseClockIs30SecondsOffAdmitsTheSame() {
+        String name = name("skewed");
+        ManualClock offBy30s = new ManualClock(Instant.now().plusSeconds(30));
+        RedisRateLimiter skewed = nodeA.rateLimiter().name(name).rate(0.001).burst(4).clock(offBy30s).build();
+        RedisRateLimiter right = nodeB.rateLimiter().name(name).rate(0.001).burst(4).build();
+        assertTrue(skewed.allow());
+        assertTrue(right.allow());
+        assertTrue(skewed.allow());
+        assertTrue(right.allow());
+        offBy30s.advance(Duration.ofHours(1)); // its clock jumps an hour: no tokens come from that
+        assertFalse(skewed.allow(), "decisions take Redis's time, not the node's");
+        assertFalse(right.allow());
+        skewed.close();
+        right.close();
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // it kills Redis: the other tests run before it
+    void eachFailurePolicyDecidesWhileRedisIsDeadAndTheLimiterRecoversWhenItReturns() throws Exception {
+        RedisRateLimiter open = nodeA.rateLimiter().name(name("open")).rate(0.001).burst(1)
+                .failurePolicy(FailurePolicy.FAIL_OPEN).build();
+        RedisRateLimiter closed = nodeA.rateLimiter().name(name("closed")).rate(1000).burst(1000)
+                .failurePolicy(FailurePolicy.FAIL_CLOSED).build();
+        ManualClock clock = new ManualClock();
+        RedisRateLimiter local = nodeA.rateLimiter().name(name("local")).rate(0.001).burst(8)
+                .failurePolicy(FailurePolicy.LOCAL).localShare(0.25).clock(clock).build();
+        assertTrue(open.allow());
+        assertFalse(open.allow(), "with Redis up, the fleet's limit holds");
+        assertTrue(closed.allow());
+        server.kill();
+        try {
+            for (int i = 0; i < 5; i++) {
+                assertTrue(open.allow(), "fail-open admits while Redis is dead");
+                assertFalse(closed.allow(), "fail-closed refuses while Redis is dead");
+            }
+            int localAdmitted = 0;
+            for (int i = 0; i < 10; i++) {
+                localAdmitted += local.allow() ? 1 : 0;
+            }
+            assertEquals(2, localAdmitted, "the local bucket has a quarter of the burst of 8");
+            assertTrue(open.backendStats().fallbacks() >= 5, open.backendStats().toString());
+            assertTrue(closed.backendStats().fallbacks() >= 5, closed.backendStats().toString());
+            assertEquals(2, local.backendStats().fallbackAllowed(), local.backendStats().toString());
+            assertFalse(nodeA.state().connected(), nodeA.state().toString());
+        } finally {
+            server.restart();
+        }
+        // Redis is back (empty: nothing was persisted): the limiters go to it again by themselves
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> closed.allow());
+        long fallbacks = closed.backendStats().fallbacks();
+        assertTrue(closed.allow());
+        assertEquals(fallbacks, closed.backendStats().fallbacks(), "decided by Redis again");
+        assertTrue(nodeA.state().connected());
+        // the other node works again too, with no restart of anything
+        RedisRateLimiter onB = nodeB.rateLimiter().name(name("after")).rate(0.001).burst(1).build();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(onB::allow);
+        assertFalse(onB.allow(), "decided by Redis: the burst of 1 is taken");
+        onB.close();
+        open.close();
+        closed.close();
+        local.close();
+    }
+}
