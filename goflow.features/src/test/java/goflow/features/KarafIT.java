@@ -30,7 +30,7 @@ class KarafIT {
     private static final List<String> BUNDLES = List.of("goflow.api", "goflow.impl", "goflow.shell",
             "goflow.plugin.text", "goflow.plugin.records", "goflow.plugin.codec", "goflow.plugin.sources",
             "goflow.metrics", "goflow.web", "org.apache.felix.http.jetty", "org.apache.felix.healthcheck.core",
-            "goflow.redis.streams", "redis.clients.jedis");
+            "goflow.redis.streams", "goflow.redis", "redis.clients.jedis");
     /** The free loopback port goflow-web's HTTP listens on (etc/org.apache.felix.http.cfg). */
     private int httpPort;
 
@@ -63,7 +63,8 @@ class KarafIT {
         }
         Files.writeString(karaf.home().resolve("etc/org.apache.felix.http.cfg"),
                 "org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = " + httpPort + "\n");
-        String installed = karaf.run("feature:install goflow goflow-shell goflow-plugins goflow-web goflow-redis-streams");
+        String installed = karaf.run(
+                "feature:install goflow goflow-shell goflow-plugins goflow-web goflow-redis goflow-redis-streams");
         assertFalse(installed.contains("Error"), installed);
     }
 
@@ -77,8 +78,8 @@ class KarafIT {
     @Test
     void theFeaturesAreInstalledAndEveryGoflowBundleIsActive() throws Exception {
         String features = karaf.run("feature:list -i");
-        for (String f : List.of("goflow ", "goflow-shell ", "goflow-plugins ", "goflow-web ", "goflow-redis-streams ",
-                "scr ")) {
+        for (String f : List.of("goflow ", "goflow-shell ", "goflow-plugins ", "goflow-web ", "goflow-redis ",
+                "goflow-redis-streams ", "scr ")) {
             assertTrue(features.lines().anyMatch(l -> l.startsWith(f) && l.contains("Started")),
                     () -> f + "is not started:\n" + features);
         }
