@@ -10,8 +10,8 @@ import redis.clients.jedis.RedisClient;
 /**
  * A connection to one Redis server (or primary): a pool of Jedis connections with a hard per-call
  * timeout, which makes fleet-wide limiters and leases, and lends its pooled {@link RedisClient} to
- * other bundles. Build one with {@link #builder()}. (A configuration PID {@value #PID} that
- * registers one as an OSGi service is reserved for it and not built yet: docs/redis.md.)
+ * other bundles. Build one with {@link #builder()}; in an OSGi framework the configuration
+ * {@value #PID} registers one as a service (and its {@link #leases()} as a {@code LeaseProvider}).
  *
  * <pre>{@code
  * try (RedisConnection redis = RedisConnection.builder().uri("redis://127.0.0.1:6379")
@@ -33,7 +33,7 @@ import redis.clients.jedis.RedisClient;
 @ProviderType
 public interface RedisConnection extends AutoCloseable {
 
-    /** The configuration PID reserved for the connection service (not built yet). */
+    /** The configuration PID of the connection service. */
     String PID = "goflow.redis";
 
     /**

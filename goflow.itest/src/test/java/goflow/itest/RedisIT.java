@@ -28,32 +28,41 @@ import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
+
+import goflow.api.ratelimit.RateLimiter;
 
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
- * goflow.redis.streams in Felix with Jedis and its bundles: a {@code goflow.redis.stream}
- * configuration feeds a configured pipeline of stage plugins from a real redis-server (started on
- * 127.0.0.1 by the test, stopped by PID), waits while the pipeline is missing, and
- * {@code goflow:redisstreams} shows it.
+ * goflow.redis and goflow.redis.streams in Felix with Jedis and its bundles, on a real redis-server
+ * (started on 127.0.0.1 by each test, stopped by PID): a {@code goflow.redis.stream} configuration
+ * feeds a configured pipeline of stage plugins, waits while the pipeline is missing, and
+ * {@code goflow:redisstreams} shows it; a {@code goflow.redis} connection and a
+ * {@code goflow.redis.tokenbucket} configuration make a fleet-wide rate limiter service that
+ * {@code goflow:redis} and {@code goflow:stats} show.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class RedisStreamsIT {
+public class RedisIT {
     @Inject
     private ConfigurationAdmin cm;
 
     @Inject
     private CommandProcessor processor;
 
+    @Inject
+    private org.osgi.framework.BundleContext context;
+
     @Configuration
     public Option[] config() {
         return options(Runtime.goflowWithShell(), Runtime.file("goflow.plugin.text"),
                 composite(Runtime.file("commons-pool2"), Runtime.file("json"), Runtime.file("gson"),
-                        Runtime.file("redis-authx-core"), Runtime.file("jedis"), Runtime.file("goflow.redis.streams")),
+                        Runtime.file("redis-authx-core"), Runtime.file("jedis"), Runtime.file("goflow.redis.streams"),
+                        Runtime.file("goflow.redis")),
                 Runtime.exam());
     }
 
@@ -94,17 +103,68 @@ public class RedisStreamsIT {
         return d;
     }
 
-    @Test
-    public void aConfiguredConsumerFeedsAConfiguredPipelineAndWaitsWhileItIsMissing() throws Exception {
-        int port;
+    /** A redis-server on a free 127.0.0.1 port; returns its port once it answers. */
+    private static Process redisServer(int[] port) throws Exception {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+            port[0] = s.getLocalPort();
         }
-        Process server = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        Process server = new ProcessBuilder("redis-server", "--port", Integer.toString(port[0]), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try (RedisClient redis = RedisClient.create("127.0.0.1", port)) {
+        try (RedisClient redis = RedisClient.create("127.0.0.1", port[0])) {
             poll(30, () -> "PONG".equals(redis.ping()));
+        }
+        return server;
+    }
+
+    private static void stop(Process server) throws InterruptedException {
+        server.destroy();
+        if (!server.waitFor(10, TimeUnit.SECONDS)) {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    public void aConfiguredFleetWideTokenBucketIsARateLimiterServiceThatTheShellShows() throws Exception {
+        int[] port = new int[1];
+        Process server = redisServer(port);
+        try {
+            org.osgi.service.cm.Configuration connection = cm.getConfiguration("goflow.redis", "?");
+            connection.update(props("uri", "redis://127.0.0.1:" + port[0], "timeout", "PT0.5S"));
+            org.osgi.service.cm.Configuration bucket = cm.getFactoryConfiguration("goflow.redis.tokenbucket", "fleet-api",
+                    "?");
+            bucket.update(props("rate", 0.001, "burst", 3L, "failurePolicy", "fail_closed"));
+            poll(60, () -> !context.getServiceReferences(RateLimiter.class, "(goflow.name=fleet-api)").isEmpty());
+            ServiceReference<RateLimiter> ref = context.getServiceReferences(RateLimiter.class,
+                    "(goflow.name=fleet-api)").iterator().next();
+            RateLimiter limiter = context.getService(ref);
+            try {
+                assertTrue(limiter.allow());
+                assertTrue(limiter.allow());
+                assertTrue(limiter.allow());
+                assertTrue("the burst of 3 is the fleet's, kept in Redis", !limiter.allow());
+            } finally {
+                context.ungetService(ref);
+            }
+            String redisReport = run("goflow:redis");
+            assertTrue(redisReport, redisReport.contains("connected  true") && redisReport.contains("fleet-api"));
+            String stats = run("goflow:stats fleet-api");
+            assertTrue(stats, stats.contains("fleet-api"));
+            bucket.delete();
+            poll(60, () -> context.getServiceReferences(RateLimiter.class, "(goflow.name=fleet-api)").isEmpty());
+            connection.delete();
+            poll(60, () -> run("goflow:redis").startsWith("no redis connection"));
+        } finally {
+            stop(server);
+        }
+    }
+
+    @Test
+    public void aConfiguredConsumerFeedsAConfiguredPipelineAndWaitsWhileItIsMissing() throws Exception {
+        int[] ports = new int[1];
+        Process server = redisServer(ports);
+        int port = ports[0];
+        try (RedisClient redis = RedisClient.create("127.0.0.1", port)) {
             for (int i = 0; i < 100; i++) {
                 redis.xadd("{it}:in", StreamEntryID.NEW_ENTRY, Map.of("data", "  item " + i + " "));
             }
@@ -137,10 +197,7 @@ public class RedisStreamsIT {
             poll(60, () -> run("goflow:redisstreams")
                     .startsWith("no redis stream consumers"));
         } finally {
-            server.destroy();
-            if (!server.waitFor(10, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
+            stop(server);
         }
     }
 

@@ -1,0 +1,109 @@
+package goflow.redis.internal.osgi;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+
+import goflow.api.InvalidConfigException;
+import goflow.api.schedule.LeaseProvider;
+import goflow.redis.RedisConnection;
+import goflow.redis.RedisConnectionBuilder;
+
+/**
+ * The Redis connection of configuration {@value RedisConnection#PID}, registered as a
+ * {@link RedisConnection} service and its {@link LeaseProvider} ({@code goflow.lease.name=redis}).
+ * A change recreates it; an invalid configuration is logged naming the property and makes nothing;
+ * the password is never logged. No configuration, no connection: the container runs without Redis.
+ *
+ * <p>Thread-safe: set in the constructor, released by {@link #deactivate()}.
+ */
+@Component(configurationPid = RedisConnection.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = RedisConnectionConfig.class)
+public final class RedisConnectionComponent {
+    private static final System.Logger LOG = System.getLogger(RedisConnectionComponent.class.getName());
+    /** The live connection, for the shell command. */
+    static volatile RedisConnection current;
+
+    private final RedisConnection connection;
+    private final ServiceRegistration<?> asConnection;
+    private final ServiceRegistration<?> asLeases;
+
+    /**
+     * Connects (lazily: the pool opens connections on demand) and registers the services.
+     *
+     * @param context this bundle's context
+     * @param config the configuration
+     * @param properties the raw properties
+     */
+    @Activate
+    public RedisConnectionComponent(BundleContext context, RedisConnectionConfig config, Map<String, Object> properties) {
+        RedisConnection c = null;
+        try {
+            RedisConnectionBuilder b = RedisConnection.builder().name("redis").uri(config.uri())
+                    .timeout(duration("timeout", config.timeout()))
+                    .reconnectInterval(duration("reconnectInterval", config.reconnectInterval()))
+                    .poolSize(config.poolSize());
+            if (!config.user().isEmpty()) {
+                b.user(config.user());
+            }
+            if (!config.password().isEmpty()) {
+                b.password(config.password().toCharArray());
+            }
+            c = b.build();
+        } catch (InvalidConfigException e) {
+            LOG.log(System.Logger.Level.ERROR, "goflow: configuration " + RedisConnection.PID + " rejected: property '"
+                    + e.field() + "' = " + ("password".equals(e.field()) ? "***" : e.value()) + " " + e.rule());
+        }
+        this.connection = c;
+        if (c == null) {
+            asConnection = null;
+            asLeases = null;
+            return;
+        }
+        Dictionary<String, Object> props = new Hashtable<>();
+        props.put("goflow.redis.name", c.name());
+        asConnection = context.registerService(RedisConnection.class, c, props);
+        Dictionary<String, Object> leaseProps = new Hashtable<>();
+        leaseProps.put(LeaseProvider.NAME_PROPERTY, "redis");
+        asLeases = context.registerService(LeaseProvider.class, c.leases(), leaseProps);
+        current = c;
+        LOG.log(System.Logger.Level.INFO, "goflow: redis connection to " + c.endpoint());
+    }
+
+    static Duration duration(String field, String value) {
+        try {
+            return Duration.parse(value.trim());
+        } catch (DateTimeParseException | NullPointerException e) {
+            throw new InvalidConfigException("redis", field, value, "must be an ISO-8601 duration", "for example PT0.2S");
+        }
+    }
+
+    /** Unregisters the services and closes the connection (and the limiters built on it). */
+    @Deactivate
+    public void deactivate() {
+        if (connection == null) {
+            return;
+        }
+        if (current == connection) {
+            current = null;
+        }
+        for (ServiceRegistration<?> r : new ServiceRegistration<?>[] {asLeases, asConnection}) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the bundle is stopping
+            }
+        }
+        connection.close();
+    }
+}

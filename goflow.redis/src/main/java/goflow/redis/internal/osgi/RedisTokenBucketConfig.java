@@ -1,0 +1,57 @@
+package goflow.redis.internal.osgi;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of one fleet-wide token bucket (factory PID {@value #PID}). */
+@ObjectClassDefinition(id = RedisTokenBucketConfig.PID, name = "goflow Redis token bucket",
+        description = "A fleet-wide token bucket on the goflow.redis connection, registered as a "
+                + "goflow.api.ratelimit.RateLimiter service with goflow.name. Rate and burst change live for the "
+                + "whole fleet; other changes recreate it (its state is in Redis, so nothing is lost).")
+public @interface RedisTokenBucketConfig {
+    /** The factory PID. */
+    String PID = "goflow.redis.tokenbucket";
+
+    /**
+     * The name, shared by every node that uses the same limit.
+     *
+     * @return the name, or empty for the configuration's name
+     */
+    @AttributeDefinition(name = "Name", required = false, description = "Nodes with the same name share the limit. "
+            + "Default: the name of the factory configuration.")
+    String name() default "";
+
+    /**
+     * The fleet's rate.
+     *
+     * @return tokens per second
+     */
+    @AttributeDefinition(name = "Rate", description = "Tokens per second for the whole fleet. Changes live.")
+    double rate() default 10;
+
+    /**
+     * The fleet's burst.
+     *
+     * @return at least 1
+     */
+    @AttributeDefinition(name = "Burst", min = "1", description = "The most tokens taken at once. Changes live.")
+    long burst() default 10;
+
+    /**
+     * The failure policy.
+     *
+     * @return FAIL_CLOSED, FAIL_OPEN or LOCAL
+     */
+    @AttributeDefinition(name = "Failure policy", description = "What allow() decides while Redis cannot answer: "
+            + "FAIL_CLOSED (default), FAIL_OPEN or LOCAL.")
+    String failurePolicy() default "FAIL_CLOSED";
+
+    /**
+     * The local share.
+     *
+     * @return in (0, 1]
+     */
+    @AttributeDefinition(name = "Local share", description = "LOCAL: the share of the rate and burst this node's "
+            + "local bucket gets while Redis is away (1/N for N nodes). Default 0.25.")
+    double localShare() default 0.25;
+}
