@@ -112,6 +112,49 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    @Order(Integer.MAX_VALUE - 1) // it stalls Redis: after the others, before the kill
+    void noCallWaitsLongerThanTheTimeoutWhenRedisStalls() throws Exception {
+        RedisRateLimiter closed = nodeA.rateLimiter().name(name("stalled")).rate(1000).burst(1000)
+                .failurePolicy(FailurePolicy.FAIL_CLOSED).build();
+        assertTrue(closed.allow());
+        // a script that keeps the single-threaded server busy for 3 s: every other call waits behind it
+        String busy = "local t = redis.call('TIME') local s = t[1] * 1000000 + t[2] "
+                + "while true do local n = redis.call('TIME') if n[1] * 1000000 + n[2] - s > 3000000 then break end end "
+                + "return 1";
+        try (redis.clients.jedis.RedisClient stall = redis.clients.jedis.RedisClient.builder()
+                .hostAndPort(new redis.clients.jedis.HostAndPort("127.0.0.1", server.port()))
+                .clientConfig(redis.clients.jedis.DefaultJedisClientConfig.builder().timeoutMillis(5000).build())
+                .build()) {
+            Thread staller = new Thread(() -> stall.eval(busy), "test-stall-redis");
+            staller.start();
+            // the stall is in effect once a PING with a 300 ms timeout goes unanswered
+            try (redis.clients.jedis.RedisClient probe = redis.clients.jedis.RedisClient.builder()
+                    .hostAndPort(new redis.clients.jedis.HostAndPort("127.0.0.1", server.port()))
+                    .clientConfig(redis.clients.jedis.DefaultJedisClientConfig.builder().timeoutMillis(300).build())
+                    .build()) {
+                Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                    try {
+                        probe.ping();
+                        return false;
+                    } catch (redis.clients.jedis.exceptions.JedisException stalled) {
+                        return true;
+                    }
+                });
+            }
+            long t0 = System.nanoTime();
+            boolean admitted = closed.allow();
+            long tookMillis = (System.nanoTime() - t0) / 1_000_000;
+            staller.join(10_000);
+            // the timeout is 200 ms; without it the call would wait for the rest of the 3 s stall
+            assertTrue(tookMillis < 1500, "allow() took " + tookMillis + " ms with a 200 ms timeout");
+            assertFalse(admitted, "fail-closed: Redis did not answer in time");
+            assertTrue(closed.backendStats().fallbacks() >= 1, closed.backendStats().toString());
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(closed::allow);
+        closed.close();
+    }
+
+    @Test
     @Order(Integer.MAX_VALUE) // it kills Redis: the other tests run before it
     void eachFailurePolicyDecidesWhileRedisIsDeadAndTheLimiterRecoversWhenItReturns() throws Exception {
         RedisRateLimiter open = nodeA.rateLimiter().name(name("open")).rate(0.001).burst(1)
