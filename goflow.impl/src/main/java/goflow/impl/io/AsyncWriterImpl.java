@@ -396,6 +396,16 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
             } finally {
                 wake.cancel(false);
             }
+            if (why == null && !interrupted && hasTerminated()) {
+                // closeDone completes in the flusher's last lines; wait for the thread itself to
+                // end, so that close() returning means no goflow thread is left behind. (An
+                // abandoned flusher also completes closeDone, but may never end: not joined.)
+                try {
+                    flusher.join(timeoutNanos < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - clock.nanoTime())));
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
             if (why != null) {
                 stopNow();
                 abandon(why);
@@ -408,6 +418,15 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
         lock.lock();
         try {
             return lossReport;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean hasTerminated() {
+        lock.lock();
+        try {
+            return terminated;
         } finally {
             lock.unlock();
         }

@@ -147,6 +147,22 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void closeReturnsOnlyOnceTheFlusherThreadHasEnded() throws Exception {
+        // The flusher completes the close in its last lines; close() must also wait for the
+        // thread to end (a race that CI hit once in ~900 tests): repeated to give it a chance.
+        for (int i = 0; i < 200; i++) {
+            String threadName = "goflow-async-writer-ends-" + i + "-1";
+            AsyncWriter w = goflow.asyncWriter().name("ends-" + i).output(new StringWriter()).capacity(16)
+                    .flushInterval(Duration.ZERO).build();
+            w.write(bg, "x");
+            Thread flusher = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals(threadName)).findFirst().orElseThrow();
+            w.close();
+            assertFalse(flusher.isAlive(), "the flusher of round " + i + " is still alive after close()");
+        }
+    }
+
+    @Test
     void closeOutputFalseLeavesTheOutputOpen() {
         AsyncWriter w = manual(8).closeOutput(false).build();
         w.close();
