@@ -25,14 +25,16 @@ import goflow.api.pool.Task;
 import goflow.api.pool.WorkerPool;
 
 /**
- * Worker pool end-to-end throughput (tasks per second, submitted and run): one submitting thread
- * hands {@value #BATCH} tasks to the pool, blocking when the queue is full, and waits until all
- * have run. Against a {@link ThreadPoolExecutor} of the same size and queue (an
+ * Worker pool end-to-end throughput (tasks per second, submitted and run): {@code submitters}
+ * threads (1 or 2) hand {@value #BATCH} tasks in all to the pool, blocking when the queue is full,
+ * and the benchmark thread waits until all have run. With 2 submitters the benchmark thread submits
+ * half and a helper thread of this benchmark (started in the set-up, handed the batch through a
+ * one-slot queue) the other half. Against a {@link ThreadPoolExecutor} of the same size and queue (an
  * {@link ArrayBlockingQueue}, a rejection handler that blocks on {@code put}, threads prestarted).
  * {@code noop}: the task only counts down; {@code cpu10us}: about 10 µs of CPU first. {@code api}:
  * {@code execute(Runnable)} or {@code submit} (ours returns a future of a TaskResult, the JDK's a
- * Future). Defaults: 4 workers, queue 1000; the Go reference's {@code BenchmarkWorkerPoolThroughput}
- * is {@code -p queue=100}.
+ * Future). Workers 2, 4 and 8, queue 1000; the Go reference's
+ * {@code BenchmarkWorkerPoolThroughput} is {@code -p workers=4 -p queue=100}.
  *
  * <p>Run: {@code java -jar goflow.bench/target/benchmarks.jar WorkerPoolBench -prof gc}
  */
@@ -56,8 +58,11 @@ public class WorkerPoolBench {
     @Param({"execute", "submit"})
     public String api;
 
-    @Param({"4"})
+    @Param({"2", "4", "8"})
     public int workers;
+
+    @Param({"1", "2"})
+    public int submitters;
 
     @Param({"1000"})
     public int queue;
@@ -68,6 +73,12 @@ public class WorkerPoolBench {
     private volatile CountDownLatch latch;
     private Runnable task;
     private Task<Void> poolTask;
+    /** With 2 submitters: hands the helper thread its latch (its half of the batch); {@link #STOP} ends it. */
+    private final ArrayBlockingQueue<CountDownLatch> handOff = new ArrayBlockingQueue<>(1);
+    private static final CountDownLatch STOP = new CountDownLatch(0);
+    private Thread helper;
+    /** What the helper thread failed with, if it did. */
+    private volatile Throwable helperFailure;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -97,10 +108,38 @@ public class WorkerPoolBench {
                     });
             tpe.prestartAllCoreThreads();
         }
+        if (submitters == 2) {
+            helper = new Thread(this::helperLoop, "WorkerPoolBench-submitter-2");
+            helper.setDaemon(true);
+            helper.start();
+        } else if (submitters != 1) {
+            throw new IllegalArgumentException("submitters must be 1 or 2: " + submitters);
+        }
+    }
+
+    private void helperLoop() {
+        try {
+            CountDownLatch next;
+            while ((next = handOff.take()) != STOP) {
+                try {
+                    submitSome(BATCH / 2);
+                } catch (Throwable t) {
+                    helperFailure = t;
+                } finally {
+                    next.countDown();
+                }
+            }
+        } catch (InterruptedException e) {
+            helperFailure = e;
+        }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException {
+        if (helper != null) {
+            handOff.put(STOP);
+            helper.join();
+        }
         if (pool != null) {
             pool.close();
         } else {
@@ -115,8 +154,23 @@ public class WorkerPoolBench {
     public void endToEnd() throws InterruptedException {
         CountDownLatch done = new CountDownLatch(BATCH);
         latch = done;
+        if (helper == null) {
+            submitSome(BATCH);
+        } else {
+            CountDownLatch helperDone = new CountDownLatch(1);
+            handOff.put(helperDone);
+            submitSome(BATCH - BATCH / 2);
+            helperDone.await();
+            if (helperFailure != null) {
+                throw new IllegalStateException("the second submitter failed", helperFailure);
+            }
+        }
+        done.await();
+    }
+
+    private void submitSome(int n) {
         boolean submit = api.equals("submit");
-        for (int i = 0; i < BATCH; i++) {
+        for (int i = 0; i < n; i++) {
             if (pool != null) {
                 if (submit) {
                     pool.submit(poolTask);
@@ -129,6 +183,5 @@ public class WorkerPoolBench {
                 tpe.execute(task);
             }
         }
-        done.await();
     }
 }
