@@ -84,6 +84,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private static final int RUN_NANOS = Outcome.values().length;
     private static final int MAX_NANOS = RUN_NANOS + 1;
     private static final int COUNTERS = MAX_NANOS + 1;
+    /** Longs of padding on either side of a worker's counters: a cache line. */
+    private static final int PAD = 8;
     /** Reasons an executed runnable was interrupted. */
     private static final int STOP_TIMEOUT = 1;
     private static final int STOP_CANCEL = 2;
@@ -91,7 +93,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
     static {
         try {
-            PHASE = MethodHandles.lookup().findVarHandle(Worker.class, "phase", long.class);
+            PHASE = MethodHandles.lookup().findVarHandle(WorkerFields.class, "phase", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -332,8 +334,18 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
     }
 
-    /** A worker: takes jobs until it retires. */
-    private final class Worker implements Runnable {
+    /**
+     * Padding before a worker's fields (a superclass's fields are laid out before its subclass's):
+     * the workers are allocated together, and without padding one worker's per-task writes (its
+     * run phase, its clock, its current task) would invalidate the cache line another worker is
+     * writing.
+     */
+    abstract static class WorkerPadBefore {
+        long pb0, pb1, pb2, pb3, pb4, pb5, pb6, pb7;
+    }
+
+    /** The fields of a {@link Worker}, between {@link WorkerPadBefore} and {@link WorkerPadAfter}. */
+    abstract static class WorkerFields extends WorkerPadBefore {
         final int id;
         Thread thread;
         /**
@@ -343,7 +355,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         Object current;
         /**
          * Per-run state of executed runnables, which have no QueuedTask: {@code seq * 8 + phase}, CAS
-         * through {@link #PHASE}; seq counts this worker's runnables, so an interrupter (timeout,
+         * through {@code PHASE}; seq counts this worker's runnables, so an interrupter (timeout,
          * shutdownNow) acts on exactly the run it was meant for. Phases as in QueuedTask:
          * RUNNING (set when taken, under the lock), INTERRUPTING, DONE.
          */
@@ -354,21 +366,38 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         volatile int stopReason;
         volatile long stoppedSeq = -1;
         /**
-         * Outcome counts of the tasks this worker ran (Outcome ordinal), RUN_NANOS and MAX_NANOS.
+         * Outcome counts of the tasks this worker ran (at PAD + the Outcome ordinal, PAD + RUN_NANOS
+         * and PAD + MAX_NANOS: padded, so that no other object shares their cache line).
          * Single writer (this worker, with lazySet: no fence on the hot path); read by stats().
          */
-        final AtomicLongArray counts = new AtomicLongArray(COUNTERS);
+        final AtomicLongArray counts = new AtomicLongArray(PAD + COUNTERS + PAD);
         /** When this worker's last task ended, on the pool clock. Worker thread only. */
         long lastEnd;
         /** Whether this worker waited (or ran other code) since its last task ended: then read the clock. */
         boolean waited = true;
 
-        Worker(int id) {
+        WorkerFields(int id) {
             this.id = id;
+        }
+    }
+
+    /** Padding after a worker's fields; see {@link WorkerPadBefore}. */
+    abstract static class WorkerPadAfter extends WorkerFields {
+        long pa0, pa1, pa2, pa3, pa4, pa5, pa6, pa7;
+
+        WorkerPadAfter(int id) {
+            super(id);
+        }
+    }
+
+    /** A worker: takes jobs until it retires. */
+    private final class Worker extends WorkerPadAfter implements Runnable {
+        Worker(int id) {
+            super(id);
         }
 
         boolean casPhase(long runSeq, int from, int to) {
-            return PHASE.compareAndSet(this, runSeq * 8 + from, runSeq * 8 + to);
+            return PHASE.compareAndSet((WorkerFields) this, runSeq * 8 + from, runSeq * 8 + to);
         }
 
         /** Interrupts this worker if, and only while, it runs the runnable {@code runSeq}. */
@@ -379,24 +408,25 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     stoppedSeq = runSeq;
                     thread.interrupt();
                 } finally {
-                    PHASE.setRelease(this, runSeq * 8 + QueuedTask.RUNNING);
+                    PHASE.setRelease((WorkerFields) this, runSeq * 8 + QueuedTask.RUNNING);
                 }
             }
         }
 
         void count(Outcome outcome, long nanos) {
-            counts.lazySet(outcome.ordinal(), counts.get(outcome.ordinal()) + 1);
-            counts.lazySet(RUN_NANOS, counts.get(RUN_NANOS) + nanos);
-            if (nanos > counts.get(MAX_NANOS)) {
-                counts.lazySet(MAX_NANOS, nanos);
+            int i = PAD + outcome.ordinal();
+            counts.lazySet(i, counts.get(i) + 1);
+            counts.lazySet(PAD + RUN_NANOS, counts.get(PAD + RUN_NANOS) + nanos);
+            if (nanos > counts.get(PAD + MAX_NANOS)) {
+                counts.lazySet(PAD + MAX_NANOS, nanos);
             }
         }
 
         void addCountsTo(long[] into) {
             for (int i = 0; i < MAX_NANOS; i++) {
-                into[i] += counts.get(i);
+                into[i] += counts.get(PAD + i);
             }
-            into[MAX_NANOS] = Math.max(into[MAX_NANOS], counts.get(MAX_NANOS));
+            into[MAX_NANOS] = Math.max(into[MAX_NANOS], counts.get(PAD + MAX_NANOS));
         }
 
         @Override
@@ -443,7 +473,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                         // interrupt is meant for this run. No CAS: nobody else writes NEW runs.
                         long runSeq = ++w.seq;
                         Thread.interrupted();
-                        PHASE.setRelease(w, runSeq * 8 + QueuedTask.RUNNING);
+                        PHASE.setRelease((WorkerFields) w, runSeq * 8 + QueuedTask.RUNNING);
                     }
                     if (waitingSubmitters > 0 && queue.size() <= resumeAt) {
                         notFull.signal();
