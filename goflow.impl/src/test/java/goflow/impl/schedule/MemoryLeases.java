@@ -39,6 +39,12 @@ final class MemoryLeases {
         return e == null ? Optional.empty() : Optional.of(e.owner);
     }
 
+    /** How long the lease {@code name} has left on the store's clock; zero when nobody holds it. */
+    synchronized Duration expiresIn(String name) {
+        Entry e = live(name);
+        return e == null ? Duration.ZERO : Duration.ofNanos(e.expiresNanos - clock.nanoTime());
+    }
+
     private Entry live(String name) {
         Entry e = leases.get(name);
         if (e != null && e.expiresNanos - clock.nanoTime() <= 0) {
