@@ -501,7 +501,7 @@ final class LimiterCore {
 
     /** The local state of one bucket: its lease (when the lease is on) and its fallback bucket. */
     final class KeyState {
-        final LocalLease lease = leaseTokens > 0 ? new LocalLease() : null;
+        final LocalLease lease = leaseTokens > 0 ? new LocalLease(clock.nanoTime()) : null;
         /** Guarded by this. */
         private LocalBucket local;
 

@@ -16,14 +16,27 @@ final class LocalLease {
     /** Tokens left in the lease. */
     final AtomicLong tokens = new AtomicLong();
     /** The clock time after which the tokens left may no longer be used. */
-    volatile long expiresNanos = Long.MIN_VALUE;
+    volatile long expiresNanos;
     /** The clock time before which Redis has no token for this bucket (after it refused). */
-    volatile long deniedUntilNanos = Long.MIN_VALUE;
+    volatile long deniedUntilNanos;
     /** Whether Redis said the bucket will never have a token (zero rate) when it last refused. */
     volatile boolean never;
     /** When it was last used, for eviction. */
     volatile long lastUsedNanos;
     final ReentrantLock refill = new ReentrantLock();
+
+    /**
+     * Creates an empty lease, expired and not denied at {@code now}. (Clock times are compared by
+     * difference, as {@link System#nanoTime} requires: a sentinel such as {@code Long.MIN_VALUE}
+     * would overflow the difference and read as "denied for ever".)
+     *
+     * @param now the clock's time
+     */
+    LocalLease(long now) {
+        this.expiresNanos = now;
+        this.deniedUntilNanos = now;
+        this.lastUsedNanos = now;
+    }
 
     /** Takes one token from the lease if it has one and is not expired. */
     boolean tryTake(long now) {

@@ -60,7 +60,7 @@ final class Scripts {
               return {'0', '0', string.format('%.6f', avail), rs, bs}
             elseif mode == 'f' then
               tat = math.max(now, tat - n * T)
-            elseif n > burst then
+            elseif n > burst and mode ~= 't' then
               return {'0', '-1', string.format('%.6f', avail), rs, bs}
             elseif mode == 'a' then
               if avail + 1e-9 >= n then

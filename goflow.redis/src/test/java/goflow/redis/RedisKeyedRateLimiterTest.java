@@ -1,0 +1,226 @@
+package goflow.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import goflow.api.context.Context;
+import goflow.api.ratelimit.KeyedRateLimiterStats;
+import goflow.redis.streams.RedisServer;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * Fleet-wide keyed limiters and the local lease on a real redis-server (started by the test on
+ * 127.0.0.1): one bucket per key shared by the nodes, keys in the limiter's hash slot that expire
+ * once their bucket is full again, local state bounded under a flood of new keys, and the local
+ * lease's over-admission bound {@code min(nodes × tokens, rate × maxAge)}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisKeyedRateLimiterTest {
+    private RedisServer server;
+    private RedisConnection nodeA;
+    private RedisConnection nodeB;
+    private RedisClient raw;
+    private int test;
+
+    @BeforeAll
+    void startRedis() throws Exception {
+        server = RedisServer.start();
+        nodeA = connection("node-a");
+        nodeB = connection("node-b");
+        raw = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port()))
+                .clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(5000).build()).build();
+    }
+
+    private RedisConnection connection(String name) {
+        return RedisConnection.builder().name(name).uri("redis://127.0.0.1:" + server.port())
+                .timeout(Duration.ofSeconds(2)).reconnectInterval(Duration.ofMillis(50)).build();
+    }
+
+    @AfterAll
+    void stopRedis() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {raw, nodeA, nodeB, server}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    private String name(String what) {
+        return what + "-" + (++test);
+    }
+
+    private static int admitted(RedisKeyedRateLimiter<String> a, RedisKeyedRateLimiter<String> b, String key, int tries) {
+        int n = 0;
+        for (int i = 0; i < tries; i++) {
+            n += (i % 2 == 0 ? a : b).allow(key) ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Test
+    void eachKeyIsOneBucketForTheWholeFleet() {
+        String name = name("per-key");
+        RedisKeyedRateLimiter<String> a = nodeA.keyedRateLimiter().name(name).rate(0.001).burst(3).build();
+        RedisKeyedRateLimiter<String> b = nodeB.keyedRateLimiter().name(name).rate(0.001).burst(3).build();
+        assertEquals(3, admitted(a, b, "alice", 10), "alice's burst, once for both nodes");
+        assertEquals(3, admitted(a, b, "bob", 10), "bob's bucket is his own");
+        String longKey = "k".repeat(300);
+        String otherLongKey = "k".repeat(299) + "j";
+        assertEquals(3, admitted(a, b, longKey, 10), "a key longer than 200 characters (hashed) works");
+        assertEquals(3, admitted(a, b, otherLongKey, 10), "and two long keys that differ stay apart");
+        assertTrue(a.tokens("alice") < 1, "tokens " + a.tokens("alice"));
+        assertEquals(3.0, a.tokens("carol"), 1e-3, "an unseen key has a full bucket");
+        assertFalse(a.allow("dave", 4), "more than the burst at once is never admitted");
+        assertTrue(b.allow("dave", 3));
+        KeyedRateLimiterStats s = a.stats();
+        assertEquals(8, s.allowed(), s.toString());
+        assertEquals(0, a.backendStats().fallbacks());
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void keysAreInTheLimitersHashSlotAndExpireOnceTheirBucketIsFullAgain() {
+        String name = name("expiry");
+        RedisKeyedRateLimiter<String> slow = nodeA.keyedRateLimiter().name(name).rate(0.001).burst(2).build();
+        assertTrue(slow.allow("erin"));
+        String key = "goflow:rl:{" + name + "}:k:erin";
+        assertEquals(1, raw.exists(key) ? 1 : 0, "the bucket of erin is " + key + " (hash tag: the limiter's name)");
+        long ttl = raw.pttl(key);
+        // one token of 2 taken at 0.001/s: full again in 1000 s, and then the key is gone
+        assertTrue(ttl > 990_000 && ttl <= 1_000_001, "pttl " + ttl);
+        slow.close();
+
+        String fastName = name("fast");
+        RedisKeyedRateLimiter<String> fast = nodeA.keyedRateLimiter().name(fastName).rate(50).burst(1).build();
+        assertTrue(fast.allow("frank"));
+        String fastKey = "goflow:rl:{" + fastName + "}:k:frank";
+        // 1 token at 50/s: full after 20 ms; an idle key costs Redis nothing after that
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(() -> !raw.exists(fastKey));
+        assertTrue(fast.allow("frank"), "a key that expired is a full bucket");
+        fast.close();
+    }
+
+    @Test
+    void awaitWaitsWhatRedisSaysThenTakesTheToken() throws Exception {
+        String name = name("await");
+        RedisKeyedRateLimiter<String> a = nodeA.keyedRateLimiter().name(name).rate(20).burst(1).build();
+        RedisKeyedRateLimiter<String> b = nodeB.keyedRateLimiter().name(name).rate(20).burst(1).build();
+        assertTrue(a.allow("gina"));
+        assertFalse(b.allow("gina"));
+        b.await(Context.background(), "gina"); // ~50 ms: Redis says when the next token is there
+        assertFalse(a.allow("gina"), "await took the token it waited for");
+        assertEquals(1, b.stats().waited(), b.stats().toString());
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void aLeaseLargerThanTheBurstTakesWhatTheBucketHas() {
+        String name = name("big-lease");
+        RedisKeyedRateLimiter<String> l = nodeA.keyedRateLimiter().name(name).rate(0.001).burst(5)
+                .localLease(50, Duration.ofSeconds(10)).build();
+        int admitted = 0;
+        for (int i = 0; i < 20; i++) {
+            admitted += l.allow("ivan") ? 1 : 0;
+        }
+        assertEquals(5, admitted, "the whole burst, through one lease of the 5 tokens Redis had");
+        // the build's, the lease of 5, the refill Redis refused (it said when a token comes: 1000 s);
+        // the 15 refusals after it are decided locally
+        assertEquals(3, l.backendStats().roundTrips(), l.backendStats().toString());
+        l.close();
+    }
+
+    @Test
+    void aFloodOfNewKeysKeepsTheLocalStateWithinMaxKeys() {
+        String name = name("flood");
+        // LOCAL keeps a local fallback bucket per key: the one case where keys need local state
+        RedisKeyedRateLimiter<String> l = nodeA.keyedRateLimiter().name(name).rate(1000).burst(10)
+                .failurePolicy(FailurePolicy.LOCAL).localShare(0.5).maxKeys(100).build();
+        for (int i = 0; i < 5_000; i++) {
+            assertTrue(l.allow("client-" + i), "every new key has its burst");
+            assertTrue(l.size() <= 100, "local keys " + l.size() + " after " + (i + 1) + " new keys");
+        }
+        KeyedRateLimiterStats s = l.stats();
+        assertEquals(100, s.maxKeys());
+        assertTrue(s.evicted() >= 4_900, s.toString());
+        assertEquals(0, l.backendStats().fallbacks(), "Redis decided every one of them");
+        l.close();
+    }
+
+    @Test
+    void theLocalLeaseSavesRoundTripsAndOverAdmitsNoMoreThanItsStatedBound() throws Exception {
+        String name = name("hot");
+        double rate = 200;
+        int burst = 20;
+        int leaseTokens = 10;
+        Duration maxAge = Duration.ofMillis(100);
+        int nodes = 2;
+        int threadsPerNode = 2;
+        List<RedisKeyedRateLimiter<String>> limiters = List.of(
+                nodeA.keyedRateLimiter().name(name).rate(rate).burst(burst).localLease(leaseTokens, maxAge).build(),
+                nodeB.keyedRateLimiter().name(name).rate(rate).burst(burst).localLease(leaseTokens, maxAge).build());
+        AtomicLong admitted = new AtomicLong();
+        AtomicLong decisions = new AtomicLong();
+        CountDownLatch go = new CountDownLatch(1);
+        long runNanos = Duration.ofSeconds(2).toNanos();
+        List<Thread> callers = new ArrayList<>();
+        long[] window = new long[2];
+        for (int n = 0; n < nodes; n++) {
+            for (int t = 0; t < threadsPerNode; t++) {
+                RedisKeyedRateLimiter<String> l = limiters.get(n);
+                Thread th = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    long end = window[0] + runNanos;
+                    while (System.nanoTime() - end < 0) {
+                        decisions.incrementAndGet();
+                        if (l.allow("hot-key")) {
+                            admitted.incrementAndGet();
+                        }
+                    }
+                }, "test-lease-caller-" + n + "-" + t);
+                callers.add(th);
+                th.start();
+            }
+        }
+        window[0] = System.nanoTime();
+        go.countDown();
+        for (Thread th : callers) {
+            th.join(60_000);
+        }
+        double elapsed = (System.nanoTime() - window[0]) / 1e9;
+        double exact = burst + rate * elapsed;
+        double overAdmission = Math.min(nodes * leaseTokens, rate * maxAge.toNanos() / 1e9);
+        long got = admitted.get();
+        assertTrue(got <= exact + overAdmission,
+                "admitted " + got + " > burst + rate x " + elapsed + " s = " + exact + " + the lease's bound "
+                        + overAdmission);
+        // tokens a node leased and could not use within maxAge are lost to the others: some, not most
+        assertTrue(got >= 0.8 * exact, "admitted " + got + " of " + exact + " " + limiters.get(0).backendStats());
+        long hits = limiters.stream().mapToLong(l -> l.backendStats().localLeaseHits()).sum();
+        long trips = limiters.stream().mapToLong(l -> l.backendStats().roundTrips()).sum();
+        assertTrue(hits > 0, "decisions served by the lease: " + hits);
+        assertTrue(trips < decisions.get() / 2, trips + " round trips for " + decisions.get() + " decisions");
+        limiters.forEach(RedisKeyedRateLimiter::close);
+    }
+}
