@@ -31,7 +31,10 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
 
+import goflow.api.ratelimit.KeyedRateLimiter;
 import goflow.api.ratelimit.RateLimiter;
+import goflow.api.schedule.Lease;
+import goflow.api.schedule.Scheduler;
 
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
@@ -42,8 +45,9 @@ import redis.clients.jedis.resps.StreamEntry;
  * (started on 127.0.0.1 by each test, stopped by PID): a {@code goflow.redis.stream} configuration
  * feeds a configured pipeline of stage plugins, waits while the pipeline is missing, and
  * {@code goflow:redisstreams} shows it; a {@code goflow.redis} connection and a
- * {@code goflow.redis.tokenbucket} configuration make a fleet-wide rate limiter service that
- * {@code goflow:redis} and {@code goflow:stats} show.
+ * {@code goflow.redis.tokenbucket} and a {@code goflow.redis.keyed} configuration make fleet-wide
+ * limiter services that {@code goflow:redis} and {@code goflow:stats} show, and a
+ * {@code goflow.scheduler} configured with {@code leases=redis} runs its tasks on Redis leases.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -125,7 +129,7 @@ public class RedisIT {
     }
 
     @Test
-    public void aConfiguredFleetWideTokenBucketIsARateLimiterServiceThatTheShellShows() throws Exception {
+    public void configuredFleetWideLimitersAndASchedulerOnRedisLeasesAreServicesThatTheShellShows() throws Exception {
         int[] port = new int[1];
         Process server = redisServer(port);
         try {
@@ -150,6 +154,53 @@ public class RedisIT {
             assertTrue(redisReport, redisReport.contains("connected  true") && redisReport.contains("fleet-api"));
             String stats = run("goflow:stats fleet-api");
             assertTrue(stats, stats.contains("fleet-api"));
+            // a change other than rate and burst builds the limiter again: the service stays, with the new policy
+            bucket.update(props("rate", 0.001, "burst", 3L, "failurePolicy", "fail_open"));
+            poll(60, () -> run("goflow:redis").matches("(?s).*fleet-api\\s+FAIL_OPEN.*"));
+
+            // goflow.redis.keyed: a limit per key, shared by the fleet
+            org.osgi.service.cm.Configuration keyed = cm.getFactoryConfiguration("goflow.redis.keyed", "per-client", "?");
+            keyed.update(props("rate", 0.001, "burst", 2L, "maxKeys", 1000));
+            poll(60, () -> context.getServiceReferences(KeyedRateLimiter.class.getName(), "(goflow.name=per-client)")
+                    != null);
+            ServiceReference<?> keyedRef = context.getServiceReferences(KeyedRateLimiter.class.getName(),
+                    "(goflow.name=per-client)")[0];
+            @SuppressWarnings("unchecked")
+            KeyedRateLimiter<Object> perClient = (KeyedRateLimiter<Object>) context.getService(keyedRef);
+            try {
+                assertTrue(perClient.allow("alice"));
+                assertTrue(perClient.allow("alice"));
+                assertTrue("alice's burst of 2 is taken", !perClient.allow("alice"));
+                assertTrue("bob has his own bucket", perClient.allow("bob"));
+            } finally {
+                context.ungetService(keyedRef);
+            }
+            try (RedisClient redis = RedisClient.create("127.0.0.1", port[0])) {
+                assertTrue(redis.exists("goflow:rl:{per-client}:k:alice"));
+            }
+            assertTrue(run("goflow:redis").contains("per-client"));
+
+            // a configured scheduler with leases=redis: its tasks run on the Redis connection's leases
+            org.osgi.service.cm.Configuration jobs = cm.getFactoryConfiguration("goflow.scheduler", "fleet-jobs", "?");
+            jobs.update(props("leases", "redis", "leaseTtl", "PT5S"));
+            poll(60, () -> !context.getServiceReferences(Scheduler.class, "(goflow.name=fleet-jobs)").isEmpty());
+            ServiceReference<Scheduler> jobsRef = context.getServiceReferences(Scheduler.class,
+                    "(goflow.name=fleet-jobs)").iterator().next();
+            Scheduler scheduler = context.getService(jobsRef);
+            java.util.Set<Long> fencingTokens = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            try {
+                scheduler.every(java.time.Duration.ofMillis(100), ctx -> fencingTokens.add(
+                        ctx.value(Lease.CONTEXT_KEY).orElseThrow().fencingToken()));
+                poll(60, () -> scheduler.stats().runs() >= 3);
+                assertEquals("one lease, kept between runs", 1, fencingTokens.size());
+                try (RedisClient redis = RedisClient.create("127.0.0.1", port[0])) {
+                    assertTrue(redis.exists("goflow:lease:{goflow/fleet-jobs/task-1}"));
+                }
+            } finally {
+                context.ungetService(jobsRef);
+            }
+            jobs.delete();
+            keyed.delete();
             bucket.delete();
             poll(60, () -> context.getServiceReferences(RateLimiter.class, "(goflow.name=fleet-api)").isEmpty());
             connection.delete();

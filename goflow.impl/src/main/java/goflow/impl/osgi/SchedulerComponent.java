@@ -5,18 +5,24 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.pool.WorkerPool;
+import goflow.api.schedule.LeaseProvider;
 import goflow.api.schedule.Scheduler;
 import goflow.api.schedule.SchedulerBuilder;
 import goflow.impl.GoFlowImpl;
@@ -27,50 +33,79 @@ import goflow.impl.GoFlowImpl;
  * like the scheduler's) changes live; other changes recreate it; deleting the configuration stops
  * it (running jobs' contexts are cancelled) and closes it.
  *
- * <p>Thread-safe: see {@link Configured}.
+ * <p>With {@code leases=<name>}, every task of the scheduler runs once per cluster on the leases of
+ * the LeaseProvider service registered with {@code goflow.lease.name=<name>} (goflow.redis
+ * registers {@code redis}), followed dynamically: while none is registered, runs are skipped.
+ *
+ * <p>Thread-safe: see {@link Configured}; the lease services are a concurrent map DS updates.
  */
 @Component(configurationPid = SchedulerConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = SchedulerConfig.class, factory = true)
 public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfig, Scheduler> {
-    static final Configured.Kind<SchedulerConfig, Scheduler> KIND = new Configured.Kind<>(SchedulerConfig.PID,
-            "scheduler", SchedulerConfig.class, Scheduler.class, Primitive.class) {
-        @Override
-        String name(SchedulerConfig config) {
-            return config.name();
-        }
+    /** The kind, for the checks that need no lease provider (see {@link FactoryPidCheck}). */
+    static final Configured.Kind<SchedulerConfig, Scheduler> KIND = kind(name -> null);
 
-        @Override
-        List<Object> fixed(SchedulerConfig config) {
-            return List.of(config.zone(), config.stopTimeout());
-        }
+    /**
+     * The registered LeaseProvider services and their properties, kept by DS's dynamic reference
+     * (a provider coming or going does not recreate the schedulers); read by {@link NamedLeases}.
+     */
+    private final Map<LeaseProvider, Map<String, Object>> leaseServices;
 
-        @Override
-        Scheduler build(GoFlow goflow, SchedulerConfig config, String name) {
-            SchedulerBuilder b = goflow.scheduler().name(name).workers(config.workers());
-            if (!config.zone().isBlank()) {
-                b.zone(zone(config.zone()));
+    /**
+     * The scheduler kind.
+     *
+     * @param leases the lease provider of a {@code leases} name; null when there is none
+     */
+    static Configured.Kind<SchedulerConfig, Scheduler> kind(Function<String, LeaseProvider> leases) {
+        return new Configured.Kind<>(SchedulerConfig.PID, "scheduler", SchedulerConfig.class, Scheduler.class,
+                Primitive.class) {
+            @Override
+            String name(SchedulerConfig config) {
+                return config.name();
             }
-            if (!config.stopTimeout().isBlank()) {
-                b.stopTimeout(Configured.duration("scheduler", "stopTimeout", config.stopTimeout()));
-            }
-            Scheduler s = b.build();
-            s.start();
-            return s;
-        }
 
-        @Override
-        List<Configured.Change> live(GoFlowImpl goflow, Scheduler s, SchedulerConfig config) {
-            Optional<WorkerPool> pool = goflow.registry().primitives().stream().filter(WorkerPool.class::isInstance)
-                    .map(WorkerPool.class::cast).findFirst();
-            if (pool.isEmpty()) {
-                return null;
+            @Override
+            List<Object> fixed(SchedulerConfig config) {
+                return List.of(config.zone(), config.stopTimeout(), config.leases().trim(), config.leaseTtl());
             }
-            WorkerPool p = pool.get();
-            int old = p.workers();
-            return List.of(new Configured.Change(() -> p.setWorkers(config.workers()), () -> p.setWorkers(old)));
-        }
-    };
+
+            @Override
+            Scheduler build(GoFlow goflow, SchedulerConfig config, String name) {
+                SchedulerBuilder b = goflow.scheduler().name(name).workers(config.workers());
+                if (!config.zone().isBlank()) {
+                    b.zone(zone(config.zone()));
+                }
+                if (!config.stopTimeout().isBlank()) {
+                    b.stopTimeout(Configured.duration("scheduler", "stopTimeout", config.stopTimeout()));
+                }
+                String leaseName = config.leases().trim();
+                if (!leaseName.isEmpty()) {
+                    LeaseProvider provider = leases.apply(leaseName);
+                    if (provider == null) {
+                        throw new InvalidConfigException("scheduler", "leases", leaseName,
+                                "cannot be used here: no lease provider lookup", "");
+                    }
+                    b.oncePerCluster(provider, Configured.duration("scheduler", "leaseTtl", config.leaseTtl()));
+                }
+                Scheduler s = b.build();
+                s.start();
+                return s;
+            }
+
+            @Override
+            List<Configured.Change> live(GoFlowImpl goflow, Scheduler s, SchedulerConfig config) {
+                Optional<WorkerPool> pool = goflow.registry().primitives().stream()
+                        .filter(WorkerPool.class::isInstance).map(WorkerPool.class::cast).findFirst();
+                if (pool.isEmpty()) {
+                    return null;
+                }
+                WorkerPool p = pool.get();
+                int old = p.workers();
+                return List.of(new Configured.Change(() -> p.setWorkers(config.workers()), () -> p.setWorkers(old)));
+            }
+        };
+    }
 
     /**
      * Creates, starts and registers the scheduler (or logs why the configuration is rejected).
@@ -81,7 +116,47 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
      */
     @Activate
     public SchedulerComponent(BundleContext context, Map<String, Object> properties, @Reference LiveRegistry live) {
-        super(Configured.start(context, properties, live, null, KIND));
+        this(context, properties, live, new ConcurrentHashMap<>());
+    }
+
+    private SchedulerComponent(BundleContext context, Map<String, Object> properties, LiveRegistry live,
+            Map<LeaseProvider, Map<String, Object>> leaseServices) {
+        super(Configured.start(context, properties, live, null,
+                kind(name -> new NamedLeases(name, leaseServices))));
+        this.leaseServices = leaseServices;
+    }
+
+    /**
+     * A LeaseProvider service is registered (or DS binds one present at activation).
+     *
+     * @param provider the service
+     * @param properties its properties ({@code goflow.lease.name})
+     */
+    @Reference(service = LeaseProvider.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeLeaseProvider", updated = "updatedLeaseProvider")
+    public void addLeaseProvider(LeaseProvider provider, Map<String, Object> properties) {
+        leaseServices.put(provider, Map.copyOf(properties));
+    }
+
+    /**
+     * A LeaseProvider service's properties changed.
+     *
+     * @param provider the service
+     * @param properties its new properties
+     */
+    public void updatedLeaseProvider(LeaseProvider provider, Map<String, Object> properties) {
+        leaseServices.put(provider, Map.copyOf(properties));
+    }
+
+    /**
+     * A LeaseProvider service is unregistered: schedulers that named it skip their runs until one is
+     * registered again.
+     *
+     * @param provider the service
+     */
+    public void removeLeaseProvider(LeaseProvider provider) {
+        leaseServices.remove(provider);
     }
 
     static ZoneId zone(String value) {

@@ -46,4 +46,25 @@ public @interface SchedulerConfig {
     @AttributeDefinition(name = "Stop timeout", required = false,
             description = "How long stopping waits for running jobs, as an ISO-8601 duration (e.g. PT10S).")
     String stopTimeout() default "";
+
+    /**
+     * The lease provider that makes every task of this scheduler run once per cluster.
+     *
+     * @return the {@code goflow.lease.name} of a LeaseProvider service, or empty for none
+     */
+    @AttributeDefinition(name = "Leases", required = false,
+            description = "The goflow.lease.name of a goflow.api.schedule.LeaseProvider service (goflow.redis registers "
+                    + "'redis'): every task then runs once per cluster, on the node that holds its lease. While no such "
+                    + "service is registered, runs are skipped (never run on every node). Empty: tasks run on every node.")
+    String leases() default "";
+
+    /**
+     * How long a node keeps a task's lease without renewing it.
+     *
+     * @return an ISO-8601 duration
+     */
+    @AttributeDefinition(name = "Lease time to live", required = false,
+            description = "With leases: how long a node keeps a task's lease without renewing it (renewed every third "
+                    + "of it while a run lasts), as an ISO-8601 duration; longer than the clock skew between nodes.")
+    String leaseTtl() default "PT30S";
 }

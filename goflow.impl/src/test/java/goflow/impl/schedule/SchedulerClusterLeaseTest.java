@@ -25,6 +25,7 @@ import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
+import goflow.impl.testing.MemoryLeases;
 
 /**
  * Once-per-cluster tasks: two or three "nodes" (schedulers of the same name in separate GoFlows on

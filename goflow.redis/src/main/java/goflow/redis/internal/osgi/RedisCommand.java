@@ -5,6 +5,7 @@ import org.osgi.service.component.annotations.Component;
 
 import goflow.api.Primitive;
 import goflow.redis.RedisConnection;
+import goflow.redis.RedisKeyedRateLimiter;
 import goflow.redis.RedisLimiterStats;
 import goflow.redis.RedisRateLimiter;
 import goflow.redis.RedisState;
@@ -41,8 +42,9 @@ public final class RedisCommand {
         sb.append(String.format("%nlimiter%20s%14s%12s%10s%11s%n", "policy", "roundTrips", "failures", "fallbacks",
                 "admitted"));
         for (Primitive p : c.limiters()) {
-            if (p instanceof RedisRateLimiter l) {
-                RedisLimiterStats b = l.backendStats();
+            RedisLimiterStats b = p instanceof RedisRateLimiter l ? l.backendStats()
+                    : p instanceof RedisKeyedRateLimiter<?> k ? k.backendStats() : null;
+            if (b != null) {
                 sb.append(String.format("%-16s%11s%14d%12d%10d%11d%n", p.name(), b.policy(), b.roundTrips(),
                         b.failures(), b.fallbacks(), b.fallbackAllowed()));
             }

@@ -54,4 +54,23 @@ public @interface RedisTokenBucketConfig {
     @AttributeDefinition(name = "Local share", description = "LOCAL: the share of the rate and burst this node's "
             + "local bucket gets while Redis is away (1/N for N nodes). Default 0.25.")
     double localShare() default 0.25;
+
+    /**
+     * The local lease's size.
+     *
+     * @return 0 for no lease, else 2 to 1,000,000 tokens
+     */
+    @AttributeDefinition(name = "Local lease tokens", description = "Tokens a node takes from Redis at once and hands "
+            + "out without a round trip (hot limiters); 0 (default) turns the lease off. The fleet may then admit up to "
+            + "min(nodes x tokens, rate x max age) more than its limit over any interval.")
+    int localLeaseTokens() default 0;
+
+    /**
+     * The local lease's age limit.
+     *
+     * @return an ISO-8601 duration
+     */
+    @AttributeDefinition(name = "Local lease max age", description = "How long leased tokens may be used, as an "
+            + "ISO-8601 duration (1 ms to 1 minute).")
+    String localLeaseMaxAge() default "PT0.1S";
 }

@@ -1,4 +1,4 @@
-package goflow.impl.schedule;
+package goflow.impl.testing;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -17,30 +17,37 @@ import goflow.api.schedule.LeaseProvider;
  * Each node gets its own {@link #node view}, which a test can make fail as if the store were
  * unreachable from that node. Thread-safe: guarded by this.
  */
-final class MemoryLeases {
+public final class MemoryLeases {
     private final Clock clock;
     private final Map<String, Entry> leases = new HashMap<>();
     private long fence;
-    final AtomicInteger acquisitions = new AtomicInteger();
+    /** Successful acquisitions, by every node. */
+    public final AtomicInteger acquisitions = new AtomicInteger();
 
     private record Entry(String owner, long token, long expiresNanos) { }
 
-    MemoryLeases(Clock clock) {
+    /**
+     * Creates an empty store.
+     *
+     * @param clock the clock the time to live runs on
+     */
+    public MemoryLeases(Clock clock) {
         this.clock = clock;
     }
 
     /** The provider seen by one node. */
-    Node node(String owner) {
+    public Node node(String owner) {
         return new Node(owner);
     }
 
-    synchronized Optional<String> holder(String name) {
+    /** Returns the holder of the lease {@code name}, if it is held. */
+    public synchronized Optional<String> holder(String name) {
         Entry e = live(name);
         return e == null ? Optional.empty() : Optional.of(e.owner);
     }
 
     /** How long the lease {@code name} has left on the store's clock; zero when nobody holds it. */
-    synchronized Duration expiresIn(String name) {
+    public synchronized Duration expiresIn(String name) {
         Entry e = live(name);
         return e == null ? Duration.ZERO : Duration.ofNanos(e.expiresNanos - clock.nanoTime());
     }
@@ -54,11 +61,13 @@ final class MemoryLeases {
         return e;
     }
 
-    final class Node implements LeaseProvider {
-        final String owner;
-        volatile boolean unreachable;
+    public final class Node implements LeaseProvider {
+        /** The node's name, the holder named by {@link MemoryLeases#holder}. */
+        public final String owner;
+        /** While set, every call from this node fails as if the store could not be reached. */
+        public volatile boolean unreachable;
         /** While set, renewals answer "lost" (as if the store forgot the lease). */
-        volatile boolean forget;
+        public volatile boolean forget;
 
         Node(String owner) {
             this.owner = owner;

@@ -1,0 +1,146 @@
+package goflow.impl.osgi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.BundleContext;
+
+import goflow.api.Clock;
+import goflow.api.schedule.Lease;
+import goflow.api.schedule.LeaseProvider;
+import goflow.api.schedule.Scheduler;
+import goflow.impl.testing.Eventually;
+import goflow.impl.testing.MemoryLeases;
+import goflow.impl.testing.NoThreadLeaks;
+
+/**
+ * A configured scheduler with {@code leases=<name>} runs its tasks once per cluster on the
+ * LeaseProvider service of that name, followed as DS binds and unbinds it: no provider, no runs
+ * (never a fall-back to running on every node); a provider that goes and another that comes take
+ * over without recreating the scheduler. (The real provider on Redis: goflow.redis's RedisIT and
+ * FleetScheduleIT.)
+ */
+class SchedulerLeasesConfigTest extends NoThreadLeaks.LeakCheckedTest {
+    private final List<Fakes.Registered> registered = Fakes.registrations();
+    private final BundleContext context = Fakes.context(registered);
+    private final LiveRegistry live = new LiveRegistry();
+    private final MemoryLeases store = new MemoryLeases(Clock.system());
+    /** The fencing tokens the runs saw. */
+    private final Map<Long, Boolean> tokens = new ConcurrentHashMap<>();
+    private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.logging.Handler capture = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+            log.add(r.getLevel() + " " + r.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Configured.class.getName());
+
+    @BeforeEach
+    void captureLog() {
+        logger.addHandler(capture);
+        logger.setUseParentHandlers(false);
+    }
+
+    @AfterEach
+    void stopCapture() {
+        logger.removeHandler(capture);
+        logger.setUseParentHandlers(true);
+    }
+
+    private Scheduler scheduler(String name) {
+        List<Fakes.Registered> found = registered.stream().filter(r -> name.equals(r.property("goflow.name")))
+                .collect(Collectors.toList());
+        assertEquals(1, found.size(), "services named " + name + ": " + registered + " " + log);
+        return (Scheduler) found.get(0).service();
+    }
+
+    private static Map<String, Object> named(String leaseName) {
+        return Map.of(LeaseProvider.NAME_PROPERTY, leaseName, "service.id", 42L);
+    }
+
+    @Test
+    void tasksRunOnlyWithTheNamedProvidersLeaseAndFollowItAsItComesAndGoes() {
+        SchedulerComponent c = new SchedulerComponent(context,
+                Fakes.props(SchedulerConfig.PID, "fleet", "leases", "redis", "leaseTtl", "PT0.3S"), live);
+        Scheduler s = scheduler("fleet");
+        s.every(Duration.ofMillis(20), ctx -> tokens.put(ctx.value(Lease.CONTEXT_KEY).orElseThrow().fencingToken(), true));
+
+        // no provider registered: every run is skipped, none runs as if there were no cluster
+        Eventually.until(() -> s.stats().skipped() >= 3);
+        assertEquals(0, s.stats().runs(), s.stats().toString());
+
+        // a provider of another name changes nothing
+        c.addLeaseProvider(store.node("other"), named("zookeeper"));
+        long skipped = s.stats().skipped();
+        Eventually.until(() -> s.stats().skipped() >= skipped + 3);
+        assertEquals(0, s.stats().runs());
+
+        // the named provider arrives: runs take its lease
+        MemoryLeases.Node a = store.node("a");
+        c.addLeaseProvider(a, named("redis"));
+        Eventually.until(() -> s.stats().runs() >= 3);
+        assertEquals(Optional.of("a"), store.holder("goflow/fleet/task-1"));
+        assertEquals(1, tokens.size(), "one lease, kept between runs: " + tokens.keySet());
+
+        // it goes: runs are skipped again
+        c.removeLeaseProvider(a);
+        long runs = s.stats().runs();
+        long skippedAgain = s.stats().skipped();
+        Eventually.until(() -> s.stats().skipped() >= skippedAgain + 3);
+        assertTrue(s.stats().runs() <= runs + 1, "at most the run in flight: " + s.stats());
+
+        // another provider of the name comes: the old lease (held by a) is not renewed through it;
+        // once it runs out, the new provider's node takes it and runs go on
+        MemoryLeases.Node b = store.node("b");
+        c.addLeaseProvider(b, named("redis"));
+        Eventually.until(() -> store.holder("goflow/fleet/task-1").equals(Optional.of("b")));
+        long runsWithB = s.stats().runs();
+        Eventually.until(() -> s.stats().runs() >= runsWithB + 3);
+        assertEquals(2, tokens.size(), "a second lease, from the new provider: " + tokens.keySet());
+        assertEquals(1, registered.size(), "the same scheduler all along: " + registered);
+
+        c.deactivate();
+        assertEquals(Optional.empty(), store.holder("goflow/fleet/task-1"), "released when the scheduler closes");
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
+    void withoutLeasesTasksRunOnEveryNode() {
+        SchedulerComponent c = new SchedulerComponent(context, Fakes.props(SchedulerConfig.PID, "local"), live);
+        Scheduler s = scheduler("local");
+        s.every(Duration.ofMillis(20), ctx -> tokens.put(ctx.value(Lease.CONTEXT_KEY).map(Lease::fencingToken)
+                .orElse(-1L), true));
+        Eventually.until(() -> s.stats().runs() >= 2);
+        assertEquals(0, s.stats().skipped());
+        assertEquals(List.of(-1L), List.copyOf(tokens.keySet()), "no lease in the runs' context");
+        c.deactivate();
+    }
+
+    @Test
+    void anInvalidLeaseTimeToLiveIsRejectedNamingTheProperty() {
+        SchedulerComponent c = new SchedulerComponent(context,
+                Fakes.props(SchedulerConfig.PID, "bad", "leases", "redis", "leaseTtl", "30 seconds"), live);
+        assertEquals(List.of(), registered, "nothing is made");
+        assertTrue(log.stream().anyMatch(m -> m.startsWith("SEVERE") && m.contains("'leaseTtl' = 30 seconds")), log.toString());
+        c.deactivate();
+    }
+}

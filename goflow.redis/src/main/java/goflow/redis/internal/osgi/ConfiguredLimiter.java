@@ -1,0 +1,117 @@
+package goflow.redis.internal.osgi;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+import goflow.api.GoFlow;
+import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
+import goflow.api.Registration;
+
+/**
+ * The life of one fleet-wide limiter made from a configuration, the same for each of goflow.redis's
+ * limiter PIDs: built, listed in the bundle's {@link GoFlow}, registered as a service with
+ * {@code goflow.name}; a change of only the live settings (rate, burst) is applied in place for the
+ * whole fleet; any other change closes it and builds it again (its state is in Redis, so nothing is
+ * lost); a rejected configuration is logged at ERROR naming the property, the value and the rule,
+ * and the last valid one stays in effect.
+ *
+ * <p>Thread-safe: every method is synchronized (DS serializes them anyway).
+ *
+ * @param <C> the configuration type
+ * @param <L> the limiter type
+ */
+final class ConfiguredLimiter<C, L extends Primitive> {
+    private final BundleContext context;
+    private final GoFlow goflow;
+    private final String pid;
+    private final String factoryPid;
+    private final Class<? super L> service;
+    private final Function<C, L> build;
+    private final Function<C, List<Object>> fixed;
+    private final BiConsumer<L, C> live;
+
+    /** The configuration in effect and what it made; null/NONE when nothing is. Guarded by this. */
+    private C inEffect;
+    private L limiter;
+    private Registration listing = Registration.NONE;
+    private ServiceRegistration<?> registration;
+
+    /**
+     * @param build builds the limiter of a configuration (throws InvalidConfigException)
+     * @param fixed the settings that cannot change live
+     * @param live applies the live settings (throws InvalidConfigException)
+     */
+    ConfiguredLimiter(BundleContext context, GoFlow goflow, String pid, String factoryPid, Class<? super L> service,
+            Function<C, L> build, Function<C, List<Object>> fixed, BiConsumer<L, C> live) {
+        this.context = context;
+        this.goflow = goflow;
+        this.pid = pid;
+        this.factoryPid = factoryPid;
+        this.service = service;
+        this.build = build;
+        this.fixed = fixed;
+        this.live = live;
+    }
+
+    /** Returns the limiter in effect, or null. */
+    synchronized L limiter() {
+        return limiter;
+    }
+
+    /** Applies a new or changed configuration; never throws (see the class comment). */
+    synchronized void apply(C config) {
+        if (limiter != null && Objects.equals(fixed.apply(inEffect), fixed.apply(config))) {
+            try {
+                live.accept(limiter, config);
+                inEffect = config;
+            } catch (InvalidConfigException e) {
+                ConfigValues.rejected(pid, factoryPid, e);
+            }
+            return;
+        }
+        C previous = limiter != null ? inEffect : null;
+        close();
+        try {
+            make(config);
+        } catch (InvalidConfigException e) {
+            ConfigValues.rejected(pid, factoryPid, e);
+            if (previous != null) {
+                make(previous); // valid before: its limiter again, with its state from Redis
+            }
+        }
+    }
+
+    private void make(C config) {
+        L l = build.apply(config);
+        try {
+            listing = goflow.register(l);
+            registration = context.registerService(service.getName(), l, ConfigValues.serviceProperties(l, pid));
+        } catch (RuntimeException | Error e) {
+            listing.close();
+            listing = Registration.NONE;
+            l.close();
+            throw e;
+        }
+        limiter = l;
+        inEffect = config;
+    }
+
+    /** Unregisters and closes the limiter in effect, if any (its state stays in Redis for the other nodes). */
+    synchronized void close() {
+        ConfigValues.unregister(registration);
+        registration = null;
+        listing.close();
+        listing = Registration.NONE;
+        if (limiter != null) {
+            limiter.close();
+            limiter = null;
+        }
+        inEffect = null;
+    }
+}
