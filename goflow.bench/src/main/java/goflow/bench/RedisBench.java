@@ -28,7 +28,8 @@ import redis.clients.jedis.RedisClient;
  * (one EVALSHA of the GCRA script; the rate, 1e9/s, is never the limit); {@code incr} is a bare
  * {@code INCR} on the same connection's pooled client, the floor of one round trip (a fixed-window
  * limiter's whole decision); {@code lease} is {@code allow()} with the local lease on (1000 tokens,
- * 100 ms), for a hot limiter. One thread and eight threads (a pool of 16 connections). The benchmark
+ * 100 ms), for a hot limiter. One thread and eight threads (a pool of 16 connections), and the
+ * distribution of one thread's decision time ({@code latency}, p50 and p99 in the report). The benchmark
  * starts its own {@code redis-server} on a free 127.0.0.1 port and stops it by PID (Debian package
  * {@code redis-server}; the benchmark fails without it).
  *
@@ -81,10 +82,16 @@ public class RedisBench {
 
     @TearDown(Level.Trial)
     public void tearDown() throws InterruptedException {
+        long denied = limiter.stats().denied();
         redis.close(); // closes its client too
         server.destroy();
         if (!server.waitFor(10, TimeUnit.SECONDS)) {
             server.destroyForcibly();
+        }
+        if (denied > 0) {
+            // the rate never limits here: a refusal means the figure measured refusals, not decisions
+            throw new IllegalStateException("RedisBench " + impl + ": the limiter refused " + denied
+                    + " decisions; the figures are not those of admitted decisions");
         }
     }
 
@@ -104,6 +111,19 @@ public class RedisBench {
     @Benchmark
     @Threads(8)
     public Object decide8() {
+        return decide();
+    }
+
+    /**
+     * The distribution of one decision's time on one thread: the report takes its p50 and p99.
+     *
+     * @return the decision
+     */
+    @Benchmark
+    @Threads(1)
+    @BenchmarkMode(Mode.SampleTime)
+    @OutputTimeUnit(TimeUnit.MICROSECONDS)
+    public Object latency() {
         return decide();
     }
 }

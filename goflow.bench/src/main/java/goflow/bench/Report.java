@@ -93,6 +93,17 @@ public final class Report {
             if (sec != null && sec.has(GC_NORM) && sec.getAsJsonObject(GC_NORM).get("score").isJsonPrimitive()) {
                 bytes = sec.getAsJsonObject(GC_NORM).get("score").getAsDouble();
             }
+            if (o.get("mode").getAsString().equals("sample") && pm.has("scorePercentiles")) {
+                // a latency distribution: its median and its 99th percentile, as two rows
+                JsonObject pct = pm.getAsJsonObject("scorePercentiles");
+                for (String[] p : new String[][] {{"50.0", ":p50"}, {"99.0", ":p99"}}) {
+                    if (pct.has(p[0])) {
+                        out.add(new Row(bench + p[1], "sample", params, pct.get(p[0]).getAsDouble(), Double.NaN,
+                                pm.get("scoreUnit").getAsString(), bytes));
+                    }
+                }
+                continue;
+            }
             out.add(new Row(bench, o.get("mode").getAsString(), params, median(pm, "rawData", pm.get("score").getAsDouble()),
                     err, pm.get("scoreUnit").getAsString(), sec == null || !sec.has(GC_NORM) ? bytes
                             : median(sec.getAsJsonObject(GC_NORM), "rawData", bytes)));
@@ -373,6 +384,33 @@ public final class Report {
                                     num(perStage)), perStage < 1000);
                 }
             }
+        }
+        // Fleet-wide limiter on Redis (docs/redis.md).
+        Row decision = find("RedisBench.latency:p50", OURS);
+        Row incr = find("RedisBench.latency:p50", "incr");
+        if (decision != null && incr != null) {
+            double ratio = decision.score / incr.score;
+            Row d99 = find("RedisBench.latency:p99", OURS);
+            line(t, "Redis: p50 of a fleet-wide decision ≤ 1.5× a bare INCR round trip",
+                    String.format(Locale.ROOT, "%s vs %s %s: %.2f× (p99 %s)", num(decision.score), num(incr.score),
+                            decision.unit, ratio, d99 == null ? "n/a" : num(d99.score) + " " + d99.unit), ratio <= 1.5);
+        }
+        Row one = find("RedisBench.decide1", OURS);
+        Row eight = find("RedisBench.decide8", OURS);
+        if (one != null && eight != null) {
+            double scale = eight.score / one.score;
+            line(t, "Redis: 8 threads ≥ 4× one thread's decisions per second",
+                    String.format(Locale.ROOT, "%s vs %s ops/s: %.1f×", num(eight.score), num(one.score), scale),
+                    scale >= 4);
+        }
+        Row lease1 = find("RedisBench.decide1", "lease");
+        Row lease8 = find("RedisBench.decide8", "lease");
+        if (lease1 != null || lease8 != null) {
+            double best = Math.max(lease1 == null ? 0 : lease1.score, lease8 == null ? 0 : lease8.score);
+            line(t, "Redis with the local lease: ≥ 1 M decisions/s per node (hot key)",
+                    String.format(Locale.ROOT, "%s ops/s (1 thread %s, 8 threads %s)", num(best),
+                            lease1 == null ? "n/a" : num(lease1.score), lease8 == null ? "n/a" : num(lease8.score)),
+                    best >= 1e6);
         }
         Row p1 = find("PipelineBench.execute", OURS, "stages", "1");
         Row p10 = find("PipelineBench.execute", OURS, "stages", "10");
