@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 
 import goflow.api.inspect.PrimitiveInfo;
@@ -21,41 +22,16 @@ import goflow.api.ratelimit.AdaptiveLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.schedule.Scheduler;
+import goflow.impl.testing.LogCapture;
 import goflow.impl.testing.NoThreadLeaks;
 
 class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     private final List<Fakes.Registered> registered = Fakes.registrations();
     private final BundleContext context = Fakes.context(registered);
     private final LiveRegistry live = new LiveRegistry();
-    private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.logging.Handler capture = new java.util.logging.Handler() {
-        @Override
-        public void publish(java.util.logging.LogRecord r) {
-            log.add(r.getLevel() + " " + r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    /** Held strongly: JUL keeps loggers only weakly. */
-    private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Configured.class.getName());
-
-    @BeforeEach
-    void captureLog() {
-        logger.addHandler(capture);
-        logger.setUseParentHandlers(false);
-    }
-
-    @AfterEach
-    void stopCapture() {
-        logger.removeHandler(capture);
-        logger.setUseParentHandlers(true);
-    }
+    @RegisterExtension
+    final LogCapture logCapture = new LogCapture(Configured.class.getName());
+    private final List<String> log = logCapture.lines();
 
     private Object only() {
         assertEquals(1, registered.size(), registered.toString());

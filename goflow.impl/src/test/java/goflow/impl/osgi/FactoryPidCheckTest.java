@@ -8,49 +8,21 @@ import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.cm.ConfigurationEvent;
 
+import goflow.impl.testing.LogCapture;
+
 class FactoryPidCheckTest {
-    private final List<String> log = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            log.add(r.getLevel() + " " + r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    /** Held strongly: JUL keeps loggers only weakly. */
-    private final Logger logger = Logger.getLogger(Configured.class.getName());
+    @RegisterExtension
+    final LogCapture logCapture = new LogCapture(Configured.class.getName());
+    private final List<String> log = logCapture.lines();
     private final List<String> filters = new CopyOnWriteArrayList<>();
-
-    @BeforeEach
-    void captureLog() {
-        logger.addHandler(capture);
-        logger.setUseParentHandlers(false);
-    }
-
-    @AfterEach
-    void stopCapture() {
-        logger.removeHandler(capture);
-        logger.setUseParentHandlers(true);
-    }
 
     private static <T> T proxy(Class<T> type, java.lang.reflect.InvocationHandler h) {
         return type.cast(Proxy.newProxyInstance(FactoryPidCheckTest.class.getClassLoader(), new Class<?>[] {type}, h));

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.BundleContext;
 
 import goflow.api.Clock;
@@ -21,6 +22,7 @@ import goflow.api.schedule.LeaseProvider;
 import goflow.api.schedule.Scheduler;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.MemoryLeases;
+import goflow.impl.testing.LogCapture;
 import goflow.impl.testing.NoThreadLeaks;
 
 /**
@@ -37,34 +39,9 @@ class SchedulerLeasesConfigTest extends NoThreadLeaks.LeakCheckedTest {
     private final MemoryLeases store = new MemoryLeases(Clock.system());
     /** The fencing tokens the runs saw. */
     private final Map<Long, Boolean> tokens = new ConcurrentHashMap<>();
-    private final List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final java.util.logging.Handler capture = new java.util.logging.Handler() {
-        @Override
-        public void publish(java.util.logging.LogRecord r) {
-            log.add(r.getLevel() + " " + r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-    private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Configured.class.getName());
-
-    @BeforeEach
-    void captureLog() {
-        logger.addHandler(capture);
-        logger.setUseParentHandlers(false);
-    }
-
-    @AfterEach
-    void stopCapture() {
-        logger.removeHandler(capture);
-        logger.setUseParentHandlers(true);
-    }
+    @RegisterExtension
+    final LogCapture logCapture = new LogCapture(Configured.class.getName());
+    private final List<String> log = logCapture.lines();
 
     private Scheduler scheduler(String name) {
         List<Fakes.Registered> found = registered.stream().filter(r -> name.equals(r.property("goflow.name")))
