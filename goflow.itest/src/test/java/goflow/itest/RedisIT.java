@@ -30,6 +30,9 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 
 import goflow.api.ratelimit.KeyedRateLimiter;
 import goflow.api.ratelimit.RateLimiter;
@@ -128,6 +131,23 @@ public class RedisIT {
         }
     }
 
+    /** The DS state of the token bucket component of configuration goflow.redis.tokenbucket~typo; -1 if none. */
+    private int typoState() {
+        ServiceReference<ServiceComponentRuntime> ref = context.getServiceReference(ServiceComponentRuntime.class);
+        ServiceComponentRuntime scr = context.getService(ref);
+        try {
+            org.osgi.framework.Bundle redis = java.util.Arrays.stream(context.getBundles())
+                    .filter(b -> "goflow.redis".equals(b.getSymbolicName())).findFirst().orElseThrow();
+            ComponentDescriptionDTO d = scr.getComponentDescriptionDTO(redis,
+                    "goflow.redis.internal.osgi.RedisTokenBucketComponent");
+            return scr.getComponentConfigurationDTOs(d).stream()
+                    .filter(c -> String.valueOf(c.properties.get("service.pid")).endsWith("~typo"))
+                    .mapToInt(c -> c.state).findFirst().orElse(-1);
+        } finally {
+            context.ungetService(ref);
+        }
+    }
+
     @Test
     public void configuredFleetWideLimitersAndASchedulerOnRedisLeasesAreServicesThatTheShellShows() throws Exception {
         int[] port = new int[1];
@@ -157,6 +177,19 @@ public class RedisIT {
             // a change other than rate and burst builds the limiter again: the service stays, with the new policy
             bucket.update(props("rate", 0.001, "burst", 3L, "failurePolicy", "fail_open"));
             poll(60, () -> run("goflow:redis").matches("(?s).*fleet-api\\s+FAIL_OPEN.*"));
+
+            // a value of the wrong type makes nothing (logged naming the property); corrected, it applies
+            org.osgi.service.cm.Configuration typo = cm.getFactoryConfiguration("goflow.redis.tokenbucket", "typo", "?");
+            typo.update(props("rate", "fast", "burst", "3"));
+            poll(60, () -> typoState() == ComponentConfigurationDTO.ACTIVE
+                    || typoState() == ComponentConfigurationDTO.FAILED_ACTIVATION);
+            assertEquals("active, having logged the rejection (DS's own conversion would fail the activation)",
+                    ComponentConfigurationDTO.ACTIVE, typoState());
+            assertTrue("no limiter from it", context.getServiceReferences(RateLimiter.class.getName(),
+                    "(goflow.name=typo)") == null);
+            typo.update(props("rate", "2", "burst", "3"));
+            poll(60, () -> context.getServiceReferences(RateLimiter.class.getName(), "(goflow.name=typo)") != null);
+            typo.delete();
 
             // goflow.redis.keyed: a limit per key, shared by the fleet
             org.osgi.service.cm.Configuration keyed = cm.getFactoryConfiguration("goflow.redis.keyed", "per-client", "?");

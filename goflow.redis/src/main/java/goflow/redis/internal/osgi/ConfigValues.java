@@ -4,7 +4,11 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.util.Locale;
+import java.util.Map;
 
 import org.osgi.framework.ServiceRegistration;
 
@@ -23,6 +27,39 @@ final class ConfigValues {
     static String defaultName(String pid, String fallback) {
         int tilde = pid.indexOf('~');
         return tilde >= 0 && tilde < pid.length() - 1 ? pid.substring(tilde + 1) : fallback;
+    }
+
+    /**
+     * Reads every attribute of {@code config} once, so that a value DS could not convert to the
+     * attribute's type ({@code rate = fast}) is rejected here, naming the property and the value,
+     * before anything is built; DS's own failure, thrown when the attribute is read, names neither.
+     *
+     * @param component the kind named in the error
+     * @param type the component property type
+     * @param config the configuration as DS converted it
+     * @param properties the raw properties, for the value shown
+     * @throws InvalidConfigException for the first attribute that cannot be read
+     */
+    static <A> void checkTypes(String component, Class<A> type, A config, Map<String, Object> properties) {
+        for (Method m : type.getDeclaredMethods()) {
+            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            try {
+                m.invoke(config);
+            } catch (InvocationTargetException e) {
+                Object raw = properties.entrySet().stream().filter(p -> p.getKey().equalsIgnoreCase(m.getName()))
+                        .map(Map.Entry::getValue).findFirst().orElse(null);
+                Class<?> t = m.getReturnType();
+                String rule = t == double.class || t == float.class ? "must be a decimal number"
+                        : t == long.class || t == int.class ? "must be a whole number"
+                        : t == boolean.class ? "must be true or false" : "must be a " + t.getSimpleName();
+                throw new InvalidConfigException(component, m.getName(), raw, rule,
+                        "the value could not be converted: " + e.getCause().getMessage());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** Parses a failure policy, in any case. */

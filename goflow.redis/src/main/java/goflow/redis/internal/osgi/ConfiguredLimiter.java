@@ -1,6 +1,7 @@
 package goflow.redis.internal.osgi;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -32,6 +33,8 @@ final class ConfiguredLimiter<C, L extends Primitive> {
     private final String pid;
     private final String factoryPid;
     private final Class<? super L> service;
+    private final Class<C> configType;
+    private final String component;
     private final Function<C, L> build;
     private final Function<C, List<Object>> fixed;
     private final BiConsumer<L, C> live;
@@ -43,17 +46,22 @@ final class ConfiguredLimiter<C, L extends Primitive> {
     private ServiceRegistration<?> registration;
 
     /**
+     * @param configType the component property type
+     * @param component the kind named in errors
      * @param build builds the limiter of a configuration (throws InvalidConfigException)
      * @param fixed the settings that cannot change live
      * @param live applies the live settings (throws InvalidConfigException)
      */
     ConfiguredLimiter(BundleContext context, GoFlow goflow, String pid, String factoryPid, Class<? super L> service,
-            Function<C, L> build, Function<C, List<Object>> fixed, BiConsumer<L, C> live) {
+            Class<C> configType, String component, Function<C, L> build, Function<C, List<Object>> fixed,
+            BiConsumer<L, C> live) {
         this.context = context;
         this.goflow = goflow;
         this.pid = pid;
         this.factoryPid = factoryPid;
         this.service = service;
+        this.configType = configType;
+        this.component = component;
         this.build = build;
         this.fixed = fixed;
         this.live = live;
@@ -64,8 +72,19 @@ final class ConfiguredLimiter<C, L extends Primitive> {
         return limiter;
     }
 
-    /** Applies a new or changed configuration; never throws (see the class comment). */
-    synchronized void apply(C config) {
+    /**
+     * Applies a new or changed configuration; never throws (see the class comment).
+     *
+     * @param config the configuration as DS converted it
+     * @param properties its raw properties
+     */
+    synchronized void apply(C config, Map<String, Object> properties) {
+        try {
+            ConfigValues.checkTypes(component, configType, config, properties);
+        } catch (InvalidConfigException e) {
+            ConfigValues.rejected(pid, factoryPid, e);
+            return;
+        }
         if (limiter != null && Objects.equals(fixed.apply(inEffect), fixed.apply(config))) {
             try {
                 live.accept(limiter, config);

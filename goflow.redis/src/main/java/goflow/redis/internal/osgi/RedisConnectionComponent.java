@@ -49,6 +49,7 @@ public final class RedisConnectionComponent {
     public RedisConnectionComponent(BundleContext context, RedisConnectionConfig config, Map<String, Object> properties) {
         RedisConnection c = null;
         try {
+            ConfigValues.checkTypes("redis", RedisConnectionConfig.class, config, properties);
             RedisConnectionBuilder b = RedisConnection.builder().name("redis").uri(config.uri())
                     .timeout(duration("timeout", config.timeout()))
                     .reconnectInterval(duration("reconnectInterval", config.reconnectInterval()))

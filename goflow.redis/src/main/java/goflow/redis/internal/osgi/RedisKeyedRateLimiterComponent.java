@@ -51,7 +51,7 @@ public final class RedisKeyedRateLimiterComponent {
             Map<String, Object> properties, @Reference RedisConnection redis, @Reference GoFlow goflow) {
         String pid = String.valueOf(properties.get("service.pid"));
         this.configured = new ConfiguredLimiter<>(context, goflow, pid, RedisKeyedRateLimiterConfig.PID,
-                KeyedRateLimiter.class, c -> {
+                KeyedRateLimiter.class, RedisKeyedRateLimiterConfig.class, COMPONENT, c -> {
             String name = c.name().isEmpty() ? ConfigValues.defaultName(pid, COMPONENT) : c.name();
             RedisKeyedRateLimiterBuilder b = redis.keyedRateLimiter().name(name).rate(c.rate())
                     .burst(c.burst()).failurePolicy(ConfigValues.policy(COMPONENT, c.failurePolicy()))
@@ -67,7 +67,7 @@ public final class RedisKeyedRateLimiterComponent {
             l.setRate(c.rate());
             l.setBurst(c.burst());
         });
-        configured.apply(config);
+        configured.apply(config, properties);
     }
 
     /**
@@ -75,10 +75,11 @@ public final class RedisKeyedRateLimiterComponent {
      * change by building the limiter again.
      *
      * @param config the new configuration
+     * @param properties its raw properties
      */
     @Modified
-    public void modified(RedisKeyedRateLimiterConfig config) {
-        configured.apply(config);
+    public void modified(RedisKeyedRateLimiterConfig config, Map<String, Object> properties) {
+        configured.apply(config, properties);
     }
 
     /** Unregisters and closes the limiter (its state stays in Redis for the other nodes). */

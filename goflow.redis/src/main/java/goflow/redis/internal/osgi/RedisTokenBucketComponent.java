@@ -49,7 +49,7 @@ public final class RedisTokenBucketComponent {
             @Reference RedisConnection redis, @Reference GoFlow goflow) {
         String pid = String.valueOf(properties.get("service.pid"));
         this.configured = new ConfiguredLimiter<>(context, goflow, pid, RedisTokenBucketConfig.PID,
-                RateLimiter.class, c -> {
+                RateLimiter.class, RedisTokenBucketConfig.class, COMPONENT, c -> {
             String name = c.name().isEmpty() ? ConfigValues.defaultName(pid, COMPONENT) : c.name();
             var b = redis.rateLimiter().name(name).rate(c.rate()).burst(c.burst())
                     .failurePolicy(ConfigValues.policy(COMPONENT, c.failurePolicy())).localShare(c.localShare());
@@ -63,7 +63,7 @@ public final class RedisTokenBucketComponent {
             l.setRate(c.rate());
             l.setBurst(c.burst());
         });
-        configured.apply(config);
+        configured.apply(config, properties);
     }
 
     /**
@@ -71,10 +71,11 @@ public final class RedisTokenBucketComponent {
      * change by building the limiter again.
      *
      * @param config the new configuration
+     * @param properties its raw properties
      */
     @Modified
-    public void modified(RedisTokenBucketConfig config) {
-        configured.apply(config);
+    public void modified(RedisTokenBucketConfig config, Map<String, Object> properties) {
+        configured.apply(config, properties);
     }
 
     /** Unregisters and closes the limiter (its state stays in Redis for the other nodes). */
