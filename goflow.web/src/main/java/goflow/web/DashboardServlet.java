@@ -46,12 +46,13 @@ public final class DashboardServlet extends HttpServlet {
      *
      * @param sampler the live figures, their history and the plugins
      * @param config whether live changes are enabled
+     * @param properties the raw properties, for a value that cannot be used ({@link ConfigDefaults})
      */
     @Activate
-    public DashboardServlet(@Reference Sampler sampler, WebConfig config) {
+    public DashboardServlet(@Reference Sampler sampler, WebConfig config, Map<String, Object> properties) {
         this.sampler = sampler;
         this.controls = new Controls(sampler.registry());
-        this.controlsEnabled = config.controls_enabled();
+        this.controlsEnabled = ConfigDefaults.of(WebConfig.class, config, properties, WebConfig.PID).controls_enabled();
     }
 
     @Override

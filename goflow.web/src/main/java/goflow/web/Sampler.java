@@ -60,13 +60,42 @@ public final class Sampler {
      *
      * @param context this bundle's context, to list the plugin services
      * @param registry the live registry
-     * @param config the configuration
-     * @throws InvalidConfigException if the interval or the history is out of range
+     * @param config the configuration; values that cannot be used are logged and replaced by the
+     *     defaults ({@link ConfigDefaults})
+     * @param properties the raw properties, for the values shown in the log
      */
     @Activate
-    public Sampler(BundleContext context, @Reference Registry registry, WebConfig config) {
-        this(registry, Plugins.of(context), Clock.system(), interval(config.sample_interval()), config.history());
+    public Sampler(BundleContext context, @Reference Registry registry, WebConfig config,
+            Map<String, Object> properties) {
+        this(registry, Plugins.of(context), Clock.system(), settings(config, properties));
         start();
+    }
+
+    private Sampler(Registry registry, Plugins plugins, Clock clock, Settings settings) {
+        this(registry, plugins, clock, settings.interval(), settings.history());
+    }
+
+    /** The sampling interval and the frames kept. */
+    record Settings(Duration interval, int history) {
+    }
+
+    /** The settings of {@code config}, or the defaults where its values cannot be used (logged). */
+    static Settings settings(WebConfig config, Map<String, Object> properties) {
+        WebConfig c = ConfigDefaults.of(WebConfig.class, config, properties, WebConfig.PID);
+        Duration interval;
+        try {
+            interval = interval(c.sample_interval());
+        } catch (InvalidConfigException e) {
+            ConfigDefaults.rejected(WebConfig.PID, e, "the default PT1S is used");
+            interval = Duration.ofSeconds(1);
+        }
+        int history = c.history();
+        if (history < 2 || history > 100_000) {
+            ConfigDefaults.rejected(WebConfig.PID, new InvalidConfigException(WebConfig.PID, "history", history,
+                    "must be from 2 to 100000", ""), "the default 600 is used");
+            history = 600;
+        }
+        return new Settings(interval, history);
     }
 
     /**

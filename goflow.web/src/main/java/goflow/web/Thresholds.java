@@ -2,6 +2,7 @@ package goflow.web;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 
 import goflow.api.InvalidConfigException;
 
@@ -44,6 +45,20 @@ record Thresholds(Duration window, double poolWarn, double poolCritical, double 
         }
         if (pipelineMinExecutions < 1) {
             throw invalid("pipeline.min.executions", pipelineMinExecutions, "must be at least 1", "");
+        }
+    }
+
+    /**
+     * The thresholds of a configuration as DS hands it over; a value DS could not convert takes its
+     * default, and a configuration that is out of range is logged and replaced by the defaults
+     * ({@link ConfigDefaults}): a health check is never lost to a typo.
+     */
+    static Thresholds configured(HealthConfig config, Map<String, Object> properties) {
+        try {
+            return of(ConfigDefaults.of(HealthConfig.class, config, properties, HealthConfig.PID));
+        } catch (InvalidConfigException e) {
+            ConfigDefaults.rejected(HealthConfig.PID, e, "the default thresholds are used");
+            return DEFAULTS;
         }
     }
 

@@ -1,5 +1,7 @@
 package goflow.web;
 
+import java.util.Map;
+
 import org.apache.felix.hc.api.HealthCheck;
 import org.apache.felix.hc.api.ResultLog;
 import org.osgi.service.component.annotations.Activate;
@@ -22,10 +24,11 @@ public final class WriterHealthCheck extends GoFlowHealthCheck {
      *
      * @param sampler the live figures and their history
      * @param config the thresholds
+     * @param properties the raw properties, for a value that cannot be used ({@link Thresholds#configured})
      */
     @Activate
-    public WriterHealthCheck(@Reference Sampler sampler, HealthConfig config) {
-        this(sampler, Thresholds.of(config));
+    public WriterHealthCheck(@Reference Sampler sampler, HealthConfig config, Map<String, Object> properties) {
+        this(sampler, Thresholds.configured(config, properties));
     }
 
     WriterHealthCheck(Sampler sampler, Thresholds thresholds) {
