@@ -1,5 +1,8 @@
 package goflow.redis.streams.internal;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -75,6 +78,7 @@ public final class StreamConsumerComponent {
         RedisClient client = null;
         ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> t = null;
         try {
+            checkTypes(config, properties);
             checkUri(config);
             client = client(config); // connects lazily, on the first command
             builder(client, config, p -> { }); // the builder checks every other setting, naming it
@@ -111,6 +115,30 @@ public final class StreamConsumerComponent {
         this.problem = "waiting for pipeline " + config.pipeline();
         ACTIVE.put(pid, this);
         t.open();
+    }
+
+    /**
+     * Reads every attribute once, so that a value DS could not convert ({@code batch = many}) is
+     * rejected naming the property and the value, before anything is built; DS's own failure,
+     * thrown when the attribute is read, names neither and fails the component's activation.
+     */
+    static void checkTypes(StreamConsumerConfig config, Map<String, Object> properties) {
+        for (Method m : StreamConsumerConfig.class.getDeclaredMethods()) {
+            if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers())) {
+                continue;
+            }
+            try {
+                m.invoke(config);
+            } catch (InvocationTargetException e) {
+                Object raw = properties.entrySet().stream().filter(p -> p.getKey().equalsIgnoreCase(m.getName()))
+                        .map(Map.Entry::getValue).findFirst().orElse(null);
+                throw new InvalidConfigException(C, m.getName(), raw,
+                        m.getReturnType() == int.class ? "must be a whole number" : "must be a " + m.getReturnType(),
+                        "the value could not be converted: " + e.getCause().getMessage());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     private static void checkUri(StreamConsumerConfig config) {
