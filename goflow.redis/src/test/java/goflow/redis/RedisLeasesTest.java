@@ -1,0 +1,137 @@
+package goflow.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import goflow.api.InvalidConfigException;
+import goflow.api.schedule.Lease;
+import goflow.api.schedule.LeaseException;
+import goflow.api.schedule.LeaseProvider;
+import goflow.redis.streams.RedisServer;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+
+/**
+ * The {@link LeaseProvider} contract on a real redis-server: one holder at a time, fencing tokens
+ * that grow with every acquisition, time to live kept by Redis, renew and release that act only for
+ * the holder (a node whose lease ran out can neither renew nor release the next holder's), and a
+ * store that cannot be reached gives {@link LeaseException}, never a lease. Scripts the server
+ * forgot ({@code SCRIPT FLUSH}, a restart) are loaded again by the next call.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisLeasesTest {
+    private RedisServer server;
+    private RedisConnection nodeA;
+    private RedisConnection nodeB;
+    private RedisClient raw;
+    private int test;
+
+    @BeforeAll
+    void startRedis() throws Exception {
+        server = RedisServer.start();
+        nodeA = connection("node-a");
+        nodeB = connection("node-b");
+        raw = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port()))
+                .clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(5000).build()).build();
+    }
+
+    private RedisConnection connection(String name) {
+        return RedisConnection.builder().name(name).uri("redis://127.0.0.1:" + server.port())
+                .timeout(Duration.ofMillis(500)).reconnectInterval(Duration.ofMillis(50)).build();
+    }
+
+    @AfterAll
+    void stopRedis() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {raw, nodeA, nodeB, server}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    private String name(String what) {
+        return "goflow/test/" + what + "-" + (++test);
+    }
+
+    @Test
+    void oneHolderAtATimeAndEachNewHolderGetsAGreaterFencingToken() {
+        String name = name("job");
+        Lease a = nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+        assertEquals(Optional.empty(), nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)), "held by a");
+        assertEquals(Optional.empty(), nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)),
+                "held, even for the same provider: a lease is taken once");
+        assertTrue(a.renew(Duration.ofSeconds(30)));
+        long ttl = raw.pttl("goflow:lease:{" + name + "}");
+        assertTrue(ttl > 29_000 && ttl <= 30_000, "the time to live is kept by Redis: " + ttl);
+        a.release();
+        assertFalse(raw.exists("goflow:lease:{" + name + "}"), "released at once");
+        Lease b = nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+        assertTrue(b.fencingToken() > a.fencingToken(), b.fencingToken() + " after " + a.fencingToken());
+        assertFalse(a.renew(Duration.ofSeconds(30)), "a released lease is not renewed");
+        b.release();
+    }
+
+    @Test
+    void aHolderWhoseLeaseRanOutCanNeitherRenewNorReleaseTheNextHolders() {
+        String name = name("expired");
+        Lease a = nodeA.leases().tryAcquire(name, Duration.ofMillis(50)).orElseThrow();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                .until(() -> nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)).isPresent());
+        assertFalse(a.renew(Duration.ofSeconds(30)), "a's lease ran out and b holds it now");
+        a.release(); // must not release b's
+        assertTrue(raw.exists("goflow:lease:{" + name + "}"), "b still holds it");
+        assertEquals(Optional.empty(), nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void scriptsTheServerForgotAreLoadedAgain() {
+        String name = name("flushed");
+        raw.scriptFlush();
+        Lease a = nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+        raw.scriptFlush();
+        assertTrue(a.renew(Duration.ofSeconds(30)));
+        RedisRateLimiter limiter = nodeA.rateLimiter().name(name("limiter")).rate(0.001).burst(1).build();
+        raw.scriptFlush();
+        assertTrue(limiter.allow(), "EVALSHA answered NOSCRIPT; the call sent the script and was decided by Redis");
+        assertFalse(limiter.allow());
+        assertEquals(0, limiter.backendStats().fallbacks(), limiter.backendStats().toString());
+        limiter.close();
+        a.release();
+    }
+
+    @Test
+    void badNamesAndTimesToLiveAreRefused() {
+        assertEquals("name", assertThrows(InvalidConfigException.class,
+                () -> nodeA.leases().tryAcquire("two words", Duration.ofSeconds(1))).field());
+        assertEquals("ttl", assertThrows(InvalidConfigException.class,
+                () -> nodeA.leases().tryAcquire(name("ttl"), Duration.ZERO)).field());
+    }
+
+    @Test
+    void aStoreThatCannotBeReachedGivesLeaseExceptionNeverALease() throws Exception {
+        RedisConnection nowhere;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            nowhere = RedisConnection.builder().name("nowhere").uri("redis://127.0.0.1:" + s.getLocalPort())
+                    .timeout(Duration.ofMillis(200)).build();
+        }
+        try {
+            LeaseException e = assertThrows(LeaseException.class,
+                    () -> nowhere.leases().tryAcquire(name("down"), Duration.ofSeconds(1)));
+            assertTrue(e.getMessage().startsWith("lease goflow/test/down-"), e.getMessage());
+        } finally {
+            nowhere.close();
+        }
+    }
+}
