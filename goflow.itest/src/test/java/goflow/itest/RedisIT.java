@@ -229,6 +229,9 @@ public class RedisIT {
                 try (RedisClient redis = RedisClient.create("127.0.0.1", port[0])) {
                     assertTrue(redis.exists("goflow:lease:{goflow/fleet-jobs/task-1}"));
                 }
+                String report = run("goflow:redis");
+                assertTrue(report, report.contains("leases held by this node (goflow.lease.name=redis): 1")
+                        && report.contains("goflow/fleet-jobs/task-1 token " + fencingTokens.iterator().next()));
             } finally {
                 context.ungetService(jobsRef);
             }

@@ -439,6 +439,15 @@ public final class ConnectionImpl implements RedisConnection {
         return leases;
     }
 
+    /**
+     * Describes the leases this connection's provider holds, for {@code goflow:redis}.
+     *
+     * @return one line per lease, by name; see {@link RedisLeases#held()}
+     */
+    public List<String> heldLeases() {
+        return leases.held();
+    }
+
     @Override
     public List<Primitive> limiters() {
         List<Primitive> list = new ArrayList<>(limiters.values());

@@ -2,8 +2,13 @@ package goflow.redis.internal;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
@@ -18,8 +23,8 @@ import goflow.api.schedule.LeaseProvider;
  * {@code goflow:lease:{<name>}:fence}, which never expires); renew and release are scripts that
  * act only when the value is still this holder's. Every call has the connection's hard timeout.
  *
- * <p>Thread-safe and stateless apart from the holder id, unique per provider instance (so two
- * schedulers in one JVM are two holders).
+ * <p>Thread-safe: the holder id is unique per provider instance (so two schedulers in one JVM are
+ * two holders); {@link #held} is a concurrent set of the leases taken and not seen to end.
  */
 final class RedisLeases implements LeaseProvider {
     private static final Pattern NAME = Pattern.compile("[^\\s]{1,255}");
@@ -27,6 +32,12 @@ final class RedisLeases implements LeaseProvider {
     private final ConnectionImpl conn;
     /** This process and provider: host name@pid/random, for the lease's value. */
     private final String holder;
+    /**
+     * The leases this provider took and has not seen end (released, or answered "lost" to a
+     * renewal), for {@code goflow:redis}; one whose time to live ran out unnoticed stays until its
+     * holder renews or releases it. Concurrent set.
+     */
+    private final Set<RedisLease> held = ConcurrentHashMap.newKeySet();
 
     RedisLeases(ConnectionImpl conn) {
         this.conn = conn;
@@ -53,7 +64,12 @@ final class RedisLeases implements LeaseProvider {
             throw new LeaseException("lease " + name + ": " + e.getMessage(), e);
         }
         long token = (Long) reply;
-        return token == 0 ? Optional.empty() : Optional.of(new RedisLease(name, token));
+        if (token == 0) {
+            return Optional.empty();
+        }
+        RedisLease lease = new RedisLease(name, token, System.currentTimeMillis());
+        held.add(lease);
+        return Optional.of(lease);
     }
 
     private static long checkTtl(Duration ttl) {
@@ -61,6 +77,16 @@ final class RedisLeases implements LeaseProvider {
             throw new InvalidConfigException("redis-lease", "ttl", ttl, "must be at least 1 ms", "");
         }
         return ttl.toMillis();
+    }
+
+    /** Returns {@code <name> token <n> since <epoch ms>} for each lease this provider holds, by name. */
+    List<String> held() {
+        List<String> out = new ArrayList<>();
+        for (RedisLease l : held) {
+            out.add(l.name + " token " + l.token + " since " + Instant.ofEpochMilli(l.acquiredMillis));
+        }
+        out.sort(null);
+        return out;
     }
 
     @Override
@@ -78,12 +104,14 @@ final class RedisLeases implements LeaseProvider {
         private final String name;
         private final long token;
         private final String value;
+        private final long acquiredMillis;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        RedisLease(String name, long token) {
+        RedisLease(String name, long token, long acquiredMillis) {
             this.name = name;
             this.token = token;
             this.value = holder + "#" + token;
+            this.acquiredMillis = acquiredMillis;
         }
 
         @Override
@@ -103,7 +131,12 @@ final class RedisLeases implements LeaseProvider {
                 return false;
             }
             try {
-                return (Long) conn.eval(Scripts.LEASE_RENEW, new String[] {key(name)}, value, Long.toString(ms)) == 1L;
+                boolean renewed = (Long) conn.eval(Scripts.LEASE_RENEW, new String[] {key(name)}, value,
+                        Long.toString(ms)) == 1L;
+                if (!renewed) {
+                    held.remove(this);
+                }
+                return renewed;
             } catch (RedisFailure e) {
                 throw new LeaseException("lease " + name + ": renewal failed: " + e.getMessage(), e);
             }
@@ -114,6 +147,7 @@ final class RedisLeases implements LeaseProvider {
             if (!released.compareAndSet(false, true)) {
                 return;
             }
+            held.remove(this);
             try {
                 conn.eval(Scripts.LEASE_RELEASE, new String[] {key(name)}, value);
             } catch (RedisFailure e) {

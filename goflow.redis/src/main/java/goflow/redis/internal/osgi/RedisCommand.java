@@ -3,16 +3,20 @@ package goflow.redis.internal.osgi;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 
+import java.util.List;
+
 import goflow.api.Primitive;
 import goflow.redis.RedisConnection;
 import goflow.redis.RedisKeyedRateLimiter;
 import goflow.redis.RedisLimiterStats;
 import goflow.redis.RedisRateLimiter;
 import goflow.redis.RedisState;
+import goflow.redis.internal.ConnectionImpl;
 
 /**
  * The Gogo command {@code goflow:redis}: the configured connection's backend state (connected,
- * last error, round-trip p50/p99) and its limiters with their backend figures.
+ * last error, round-trip p50/p99), its limiters with their backend figures, and the scheduler
+ * leases this node holds.
  *
  * <p>Stateless and thread-safe.
  */
@@ -47,6 +51,13 @@ public final class RedisCommand {
             if (b != null) {
                 sb.append(String.format("%-16s%11s%14d%12d%10d%11d%n", p.name(), b.policy(), b.roundTrips(),
                         b.failures(), b.fallbacks(), b.fallbackAllowed()));
+            }
+        }
+        if (c instanceof ConnectionImpl impl) {
+            List<String> held = impl.heldLeases();
+            sb.append(String.format("%nleases held by this node (goflow.lease.name=redis): %d%n", held.size()));
+            for (String l : held) {
+                sb.append("  ").append(l).append('\n');
             }
         }
         return sb.toString();
