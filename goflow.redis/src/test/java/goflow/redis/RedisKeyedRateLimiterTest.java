@@ -18,9 +18,6 @@ import org.junit.jupiter.api.TestInstance;
 
 import goflow.api.context.Context;
 import goflow.api.ratelimit.KeyedRateLimiterStats;
-import goflow.redis.streams.RedisServer;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -31,7 +28,7 @@ import redis.clients.jedis.RedisClient;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisKeyedRateLimiterTest {
-    private RedisServer server;
+    private RedisNodes fleet;
     private RedisConnection nodeA;
     private RedisConnection nodeB;
     private RedisClient raw;
@@ -39,25 +36,15 @@ class RedisKeyedRateLimiterTest {
 
     @BeforeAll
     void startRedis() throws Exception {
-        server = RedisServer.start();
-        nodeA = connection("node-a");
-        nodeB = connection("node-b");
-        raw = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port()))
-                .clientConfig(DefaultJedisClientConfig.builder().timeoutMillis(5000).build()).build();
-    }
-
-    private RedisConnection connection(String name) {
-        return RedisConnection.builder().name(name).uri("redis://127.0.0.1:" + server.port())
-                .timeout(Duration.ofSeconds(2)).reconnectInterval(Duration.ofMillis(50)).build();
+        fleet = new RedisNodes(Duration.ofSeconds(2));
+        nodeA = fleet.nodeA;
+        nodeB = fleet.nodeB;
+        raw = fleet.raw;
     }
 
     @AfterAll
     void stopRedis() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {raw, nodeA, nodeB, server}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        fleet.close();
     }
 
     private String name(String what) {
