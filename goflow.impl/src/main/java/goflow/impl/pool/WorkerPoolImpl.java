@@ -62,11 +62,14 @@ import goflow.impl.internal.Stoppable;
  * task: the QueuedTask is the queue entry and the future at once, and executed Runnables are queued
  * as they are.
  *
- * Wake-ups across the locks follow Dekker's pattern on volatile/atomic fields: a submit increments
- * count, then reads `idle` and signals notEmpty (under takeLock) if a worker waits; a worker that
- * runs out of work increments idle, then re-reads count before it waits, under takeLock. One of the
- * two sees the other's write, and the signal cannot come before the await (takeLock is held from
- * the re-check to the await). Symmetrically for blocked submitters: a submitter publishes
+ * Wake-ups across the locks follow Dekker's pattern on volatile/atomic fields: a submit that
+ * takes count from 0 to 1 then reads `idle` and signals notEmpty (under takeLock) if a worker
+ * waits; a worker that runs out of work increments idle, then re-reads count before it waits,
+ * under takeLock. One of the two sees the other's write, and the signal cannot come before the
+ * await (takeLock is held from the re-check to the await). Only the 0 -> 1 submit signals: a worker
+ * that takes an entry and leaves more behind signals the next idle worker itself (the cascade of
+ * LinkedBlockingQueue; so does a worker that retires while entries wait), so a burst of submits
+ * costs the submitter one trip to takeLock, not one per task. Symmetrically for blocked submitters: a submitter publishes
  * `waitingSubmitters` and re-checks the room before it waits (under putLock); a worker decrements
  * count (or, with capacity 0, increments idle) and then reads waitingSubmitters, and signals
  * notFull under putLock, after releasing takeLock. A submit that leaves room behind it passes one
@@ -283,6 +286,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private void enqueue(Object item, Context ctx) {
         ContextWait wait = null;
         boolean waiting = false;
+        int c;
         putLock.lock();
         try {
             while (true) {
@@ -291,7 +295,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     throw new RejectedException(RejectedException.Reason.SHUT_DOWN,
                             "worker-pool '" + name + "' is shut down: task rejected", null);
                 }
-                int c = count.get();
+                c = count.get();
                 if (c < (capacity == 0 ? idle : capacity)) {
                     Object[] a = c == items.length ? grow() : items;
                     int p = putIndex;
@@ -301,8 +305,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                         job.queued();
                     }
                     submitted++;
-                    c = count.getAndIncrement() + 1;
-                    if (waitingSubmitters > (waiting ? 1 : 0) && capacity != 0 && c < capacity) {
+                    c = count.getAndIncrement();
+                    if (waitingSubmitters > (waiting ? 1 : 0) && capacity != 0 && c + 1 < capacity) {
                         notFull.signal(); // room is left: pass the wake-up on to the next submitter
                     }
                     break;
@@ -341,9 +345,11 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             putLock.unlock();
             ContextWait.close(wait);
         }
-        // count was incremented before this read of idle: a worker that is about to wait re-reads
-        // count after publishing itself in idle, so one of the two sees the other.
-        if (idle > 0) {
+        // Only the submit that made the queue non-empty wakes a worker; a worker that takes an entry
+        // and leaves more behind wakes the next (see take). count was incremented before this read
+        // of idle: a worker that is about to wait re-reads count after publishing itself in idle,
+        // so one of the two sees the other.
+        if (c == 0 && idle > 0) {
             takeLock.lock();
             try {
                 notEmpty.signal();
@@ -604,6 +610,9 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         try {
             while (true) {
                 if (mustRetire()) {
+                    if (count.get() > 0 && idle > 0) {
+                        notEmpty.signal(); // this worker may have been woken for work: pass it on
+                    }
                     live--;
                     workerList.remove(w);
                     retired.removeIf(t -> !t.isAlive());
@@ -629,6 +638,9 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                         PHASE.setRelease((WorkerFields) w, runSeq * 8 + QueuedTask.RUNNING);
                     }
                     c = count.getAndDecrement() - 1;
+                    if (c > 0 && idle > 0) {
+                        notEmpty.signal(); // more is queued: pass the wake-up on
+                    }
                     break;
                 }
                 idle++;
