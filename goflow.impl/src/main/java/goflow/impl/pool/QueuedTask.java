@@ -18,7 +18,7 @@ import goflow.api.pool.TaskResult;
  *
  * <p>State machine, on {@code state} (CAS through {@link #STATE}):
  * <pre>
- *   PENDING --(queued, under the pool's putLock)--> NEW
+ *   PENDING --(queued, under the pool lock)--> NEW
  *   NEW --(worker starts it)--> RUNNING --(worker ends it)--> DONE
  *   NEW --(cancelled while queued or just dequeued)--> CANCELLED
  *   RUNNING --(interrupter)--> INTERRUPTING --(interrupt sent)--> RUNNING
@@ -76,7 +76,7 @@ final class QueuedTask<T> extends CompletableFuture<TaskResult<T>> implements Ru
         return state;
     }
 
-    /** Marks the job queued; called under the pool's putLock, before the queue's count publishes it. */
+    /** Marks the job queued; called under the pool lock. */
     void queued() {
         STATE.setRelease(this, NEW);
     }

@@ -4,11 +4,11 @@ import java.lang.System.Logger.Level;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -40,47 +40,21 @@ import goflow.impl.internal.Stoppable;
 /**
  * The {@link WorkerPool}: workers pull {@link QueuedTask}s from one bounded FIFO queue.
  *
- * <p>Thread-safe. Two locks, as in {@code LinkedBlockingQueue}: {@code putLock} guards the intake
- * (the tail of the queue, the counters of submissions, blocked submitters), {@code takeLock} the
- * head of the queue and the worker set; the queue's size is the atomic {@code count}, and every
- * life-cycle transition out of RUNNING holds both locks. Each worker counts the outcomes of the
- * tasks it ran in its own counters (single writer, no contention), folded into
- * {@code retiredCounts} under the take lock when it retires.
+ * <p>Thread-safe. All queue, worker-set and life-cycle state is guarded by {@code lock}; each
+ * worker counts the outcomes of the tasks it ran in its own counters (single writer, no contention),
+ * folded into {@code retiredCounts} under the lock when it retires.
  */
 /*
  * Implementation notes.
  *
- * The queue: a ring buffer `items` with two locks (the two-lock scheme of LinkedBlockingQueue on
- * the array of ArrayBlockingQueue). A submit takes putLock once to check the state, write the slot
- * at putIndex and increment `count`; a worker takes takeLock once to read and clear the slot at
- * takeIndex and decrement `count`. The atomic count is the hand-off between the two sides: a
- * producer writes a slot only while count < items.length (so the slot is free: its consumer cleared
- * it before decrementing), a consumer reads a slot only while count > 0 (so its producer wrote it
- * before incrementing). Growing the array (up to the capacity), removing a cancelled job from the
- * middle, draining (shutdownNow) and reading stats hold both locks (fullyLock: putLock first, then
- * takeLock; no thread ever takes putLock while it holds takeLock). There is no other hand-off per
- * task: the QueuedTask is the queue entry and the future at once, and executed Runnables are queued
- * as they are.
- *
- * Wake-ups across the locks follow Dekker's pattern on volatile/atomic fields: a submit that
- * takes count from 0 to 1 then reads `idle` and signals notEmpty (under takeLock) if a worker
- * waits; a worker that runs out of work increments idle, then re-reads count before it waits,
- * under takeLock. One of the two sees the other's write, and the signal cannot come before the
- * await (takeLock is held from the re-check to the await). Only the 0 -> 1 submit signals: a worker
- * that takes an entry and leaves more behind signals the next idle worker itself (the cascade of
- * LinkedBlockingQueue; so does a worker that retires while entries wait), so a burst of submits
- * costs the submitter one trip to takeLock, not one per task. Symmetrically for blocked submitters: a submitter publishes
- * `waitingSubmitters` and re-checks the room before it waits (under putLock); a worker decrements
- * count (or, with capacity 0, increments idle) and then reads waitingSubmitters, and signals
- * notFull under putLock, after releasing takeLock. A submit that leaves room behind it passes one
- * signal on to the next blocked submitter (and ContextWait passes one on when a waiter gives up).
+ * One lock, two conditions (like ArrayBlockingQueue): a submit takes the lock once to check the
+ * state and enqueue; a worker takes it once to dequeue. There is no other hand-off per task: the
+ * QueuedTask is the queue node and the future at once, and executed Runnables get no context at all.
  *
  * Life cycle (field `state`): RUNNING -> SHUTTING_DOWN -> TERMINATED, or RUNNING/SHUTTING_DOWN ->
- * STOPPING -> TERMINATED. Every transition out of RUNNING holds both locks; the last one (to
- * TERMINATED) holds takeLock. Because the intake check and the enqueue happen under putLock, held
- * by the transition out of RUNNING, a submit is either queued before the shutdown (and then run,
- * or cancelled with a result by shutdownNow) or rejected; once the state has left RUNNING, count
- * only goes down.
+ * STOPPING -> TERMINATED. Every transition happens under `lock`. Because the intake check and the
+ * enqueue happen under the same lock as the transition out of RUNNING, a submit is either queued
+ * before the shutdown (and then run, or cancelled with a result by shutdownNow) or rejected.
  *
  * Termination (tryTerminateLocked): shut down, no live worker, empty queue, and no result of a job
  * cancelled before it started still being delivered (`cancelling`). Whoever makes the transition
@@ -88,7 +62,7 @@ import goflow.impl.internal.Stoppable;
  *
  * Workers: `target` is the wanted number, `live` the number started and not yet retired
  * (live >= target except while startWorkersLocked runs). A worker retires (under the lock, so
- * exactly the surplus retires; live and target are written under both locks) when live > target, when stopping, or when shutting down with an
+ * exactly the surplus retires) when live > target, when stopping, or when shutting down with an
  * empty queue. Growing is all or nothing: if a thread cannot be created or started, target goes
  * back to its previous value and the workers just started retire as surplus, so workers() never
  * reports threads that do not exist. Workers catch every Throwable of a task and of the
@@ -98,7 +72,7 @@ import goflow.impl.internal.Stoppable;
  * child context, no registration unless the task asks for one or a timeout applies) for submitted
  * tasks and nothing for executed runnables, moves the QueuedTask NEW -> RUNNING -> DONE by CAS, and counts
  * the outcome in its own single-writer counters. An executed runnable is marked RUNNING in take(),
- * under takeLock (no CAS: shutdownNow reads the workers' runs under both locks, so it sees the
+ * under the lock (no CAS: shutdownNow reads the workers' runs under the same lock, so it sees the
  * run as started and interrupts it), and only its end is a CAS (RUNNING -> DONE, waiting out an
  * interrupt in progress).
  *
@@ -146,53 +120,40 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private final ThreadFactory threads;
     private final boolean virtual;
 
-    /** The intake lock: the tail of the queue, submitted/rejected, blocked submitters. */
-    private final ReentrantLock putLock = new ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when a job is queued (workers wait on it). */
+    private final Condition notEmpty = lock.newCondition();
     /** Signalled when room appears in the queue or the pool shuts down (blocked submitters wait). */
-    private final Condition notFull = putLock.newCondition();
-    /** The take lock: the head of the queue, the worker set, idle workers, termination. */
-    private final ReentrantLock takeLock = new ReentrantLock();
-    /** Signalled when a job is queued, on a resize and on a shutdown (idle workers wait on it). */
-    private final Condition notEmpty = takeLock.newCondition();
+    private final Condition notFull = lock.newCondition();
     /**
-     * The queue's size: incremented by a submit after it wrote its slot, decremented by a worker
-     * after it cleared the slot it took (see the implementation notes).
+     * Guarded by lock. FIFO of submitted {@link QueuedTask}s (state NEW, or just cancelled and about to be
+     * removed) and executed {@link Runnable}s (queued as they are: no allocation per execute).
      */
-    private final AtomicInteger count = new AtomicInteger();
-    /**
-     * The ring of queued entries: submitted {@link QueuedTask}s (state NEW, or just cancelled and
-     * about to be removed) and executed {@link Runnable}s (queued as they are: no allocation per
-     * execute), from takeIndex, count of them. Read under either lock; replaced under both.
-     */
-    private Object[] items;
-    /** Guarded by putLock (written under both when the ring is compacted). The next slot to write. */
-    private int putIndex;
-    /** Guarded by takeLock (written under both when the ring is compacted). The next slot to read. */
-    private int takeIndex;
-    /** Guarded by takeLock. Live workers. */
+    private final ArrayDeque<Object> queue;
+    /** Guarded by lock. Live workers. */
     private final List<Worker> workerList = new ArrayList<>();
-    /** Guarded by takeLock. Threads of retired workers that may not have ended yet. */
+    /** Guarded by lock. Threads of retired workers that may not have ended yet. */
     private final List<Thread> retired = new ArrayList<>();
-    /** Written under both locks (TERMINATED: under takeLock), so stable under either; read without. */
-    private volatile State state = State.RUNNING;
-    /** Written under both locks. The wanted number of workers. */
+    /** Guarded by lock. */
+    private State state = State.RUNNING;
+    /** Guarded by lock. The wanted number of workers. */
     private int target;
-    /** Written under both locks (retirement: under takeLock). Workers started and not retired. */
+    /** Guarded by lock. Workers started and not retired. */
     private int live;
-    /** Written under takeLock. Workers waiting on notEmpty (volatile: read by submitters). */
-    private volatile int idle;
-    /** Written under putLock. Submitters waiting on notFull (volatile: read by workers). */
-    private volatile int waitingSubmitters;
-    /** Guarded by takeLock. Results of jobs cancelled before they started, still being delivered. */
+    /** Guarded by lock. Workers waiting on notEmpty. */
+    private int idle;
+    /** Guarded by lock. Submitters waiting on notFull. */
+    private int waitingSubmitters;
+    /** Guarded by lock. Results of jobs cancelled before they started, still being delivered. */
     private int cancelling;
-    /** Guarded by takeLock. */
+    /** Guarded by lock. */
     private int nextWorkerId;
-    /** Guarded by putLock. Accepted submissions. */
+    /** Guarded by lock. Accepted submissions. */
     private long submitted;
-    /** Guarded by putLock. Refused submissions. */
+    /** Guarded by lock. Refused submissions. */
     private long rejected;
 
-    /** Guarded by takeLock. The counters (indexed by Outcome ordinal, RUN_NANOS, MAX_NANOS) of retired workers. */
+    /** Guarded by lock. The counters (indexed by Outcome ordinal, RUN_NANOS, MAX_NANOS) of retired workers. */
     private final long[] retiredCounts = new long[COUNTERS];
     /** Tasks cancelled before they started (counted by whichever thread cancelled them). */
     private final LongAdder cancelledUnstarted = new LongAdder();
@@ -215,9 +176,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         this.listener = listener;
         this.threads = threads;
         this.virtual = virtual;
-        // The ring starts small and grows (under both locks) up to the capacity as it fills.
-        this.items = new Object[Math.max(16, Math.min(capacity, 64))];
-        fullyLock();
+        this.queue = new ArrayDeque<>(Math.max(16, Math.min(capacity, 4096)));
+        lock.lock();
         try {
             target = workers;
             try {
@@ -229,19 +189,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 throw e;
             }
         } finally {
-            fullyUnlock();
+            lock.unlock();
         }
-    }
-
-    /** Takes both locks, the intake lock first (the only order in which a thread holds both). */
-    private void fullyLock() {
-        putLock.lock();
-        takeLock.lock();
-    }
-
-    private void fullyUnlock() {
-        takeLock.unlock();
-        putLock.unlock();
     }
 
     // ------------------------------------------------------------------------------------ intake
@@ -282,12 +231,10 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         enqueue(command instanceof QueuedTask ? (Runnable) command::run : command, background);
     }
 
-    /** Queues {@code item}, waiting for room with BLOCK; see WorkerPool#submit for the outcomes. */
+    /** Queues {@code job}, waiting for room with BLOCK; see WorkerPool#submit for the outcomes. */
     private void enqueue(Object item, Context ctx) {
         ContextWait wait = null;
-        boolean waiting = false;
-        int c;
-        putLock.lock();
+        lock.lock();
         try {
             while (true) {
                 if (state != State.RUNNING) {
@@ -295,21 +242,16 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     throw new RejectedException(RejectedException.Reason.SHUT_DOWN,
                             "worker-pool '" + name + "' is shut down: task rejected", null);
                 }
-                c = count.get();
-                if (c < (capacity == 0 ? idle : capacity)) {
-                    Object[] a = c == items.length ? grow() : items;
-                    int p = putIndex;
-                    a[p] = item;
-                    putIndex = p + 1 == a.length ? 0 : p + 1;
+                if (hasRoomLocked()) {
+                    queue.addLast(item);
                     if (item instanceof QueuedTask<?> job) {
                         job.queued();
                     }
                     submitted++;
-                    c = count.getAndIncrement();
-                    if (waitingSubmitters > (waiting ? 1 : 0) && capacity != 0 && c + 1 < capacity) {
-                        notFull.signal(); // room is left: pass the wake-up on to the next submitter
+                    if (idle > 0) {
+                        notEmpty.signal();
                     }
-                    break;
+                    return;
                 }
                 if (onFull == QueueFullPolicy.REJECT) {
                     rejected++;
@@ -317,17 +259,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                             "worker-pool '" + name + "' queue is full (capacity " + capacity + "): task rejected",
                             null);
                 }
-                if (!waiting) {
-                    // Publish the wait, then check the room again before waiting (see the notes).
-                    waiting = true;
-                    waitingSubmitters++;
-                    continue;
-                }
                 if (wait == null) {
-                    wait = new ContextWait(ctx, putLock, notFull);
+                    wait = new ContextWait(ctx, lock, notFull);
                 }
+                waitingSubmitters++;
                 try {
-                    wait.await(this::hasRoom);
+                    wait.await(this::hasRoomLocked);
                 } catch (InterruptedException e) {
                     rejected++;
                     Thread.currentThread().interrupt();
@@ -336,124 +273,34 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 } catch (ContextException e) {
                     rejected++;
                     throw e;
+                } finally {
+                    waitingSubmitters--;
                 }
             }
         } finally {
-            if (waiting) {
-                waitingSubmitters--;
-            }
-            putLock.unlock();
+            lock.unlock();
             ContextWait.close(wait);
         }
-        // Only the submit that made the queue non-empty wakes a worker; a worker that takes an entry
-        // and leaves more behind wakes the next (see take). count was incremented before this read
-        // of idle: a worker that is about to wait re-reads count after publishing itself in idle,
-        // so one of the two sees the other.
-        if (c == 0 && idle > 0) {
-            takeLock.lock();
-            try {
-                notEmpty.signal();
-            } finally {
-                takeLock.unlock();
-            }
-        }
     }
 
-    /**
-     * Whether a submit may queue now. Called under putLock. With capacity 0, count is read before
-     * idle: a worker leaves idle before it takes an entry, so the check errs on "no room".
-     */
-    private boolean hasRoom() {
-        int c = count.get();
-        return c < (capacity == 0 ? idle : capacity);
-    }
-
-    /**
-     * Grows the full ring (called under putLock, with count == items.length and room left under
-     * the capacity); takes takeLock for the copy. Returns the array to write into.
-     */
-    private Object[] grow() {
-        takeLock.lock();
-        try {
-            Object[] a = items;
-            int n = count.get();
-            if (n < a.length) {
-                return a; // a worker took one meanwhile: the slot at putIndex is free
-            }
-            int limit = capacity == 0 ? Integer.MAX_VALUE - 8 : capacity;
-            int len = (int) Math.min(Math.max((long) a.length * 2, n + 1L), limit);
-            Object[] b = new Object[len];
-            for (int k = 0, i = takeIndex; k < n; k++, i = i + 1 == a.length ? 0 : i + 1) {
-                b[k] = a[i];
-            }
-            items = b;
-            takeIndex = 0;
-            putIndex = n;
-            return b;
-        } finally {
-            takeLock.unlock();
-        }
-    }
-
-    /** Removes {@code o} from the queue, keeping the order of the rest. Under both locks. */
-    private boolean removeFullyLocked(Object o) {
-        Object[] a = items;
-        int n = count.get();
-        int len = a.length;
-        for (int k = 0, i = takeIndex; k < n; k++, i = i + 1 == len ? 0 : i + 1) {
-            if (a[i] == o) {
-                for (int m = k, j = i; m < n - 1; m++) {
-                    int next = j + 1 == len ? 0 : j + 1;
-                    a[j] = a[next];
-                    j = next;
-                }
-                putIndex = putIndex == 0 ? len - 1 : putIndex - 1;
-                a[putIndex] = null;
-                count.decrementAndGet();
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Empties the queue and returns its entries in order. Under both locks. */
-    private List<Object> drainFullyLocked() {
-        Object[] a = items;
-        int n = count.get();
-        List<Object> out = new ArrayList<>(n);
-        for (int k = 0, i = takeIndex; k < n; k++, i = i + 1 == a.length ? 0 : i + 1) {
-            out.add(a[i]);
-            a[i] = null;
-        }
-        takeIndex = 0;
-        putIndex = 0;
-        count.set(0);
-        return out;
+    /** Whether a submit may queue now. Guarded by lock. */
+    private boolean hasRoomLocked() {
+        return queue.size() < (capacity == 0 ? idle : capacity);
     }
 
     private void countRejected() {
-        putLock.lock();
+        lock.lock();
         try {
             rejected++;
         } finally {
-            putLock.unlock();
-        }
-    }
-
-    /** Wakes one blocked submitter. Called without takeLock (lock order). */
-    private void signalNotFull() {
-        putLock.lock();
-        try {
-            notFull.signal();
-        } finally {
-            putLock.unlock();
+            lock.unlock();
         }
     }
 
     // ----------------------------------------------------------------------------------- workers
 
     /**
-     * Starts workers until live == target. Under both locks. If a thread cannot be created or
+     * Starts workers until live == target. Guarded by lock. If a thread cannot be created or
      * started, throws the InvalidConfigException that names the pool, the target and the cause;
      * the workers started so far keep running (the caller decides what becomes of them).
      *
@@ -502,7 +349,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         final int id;
         Thread thread;
         /**
-         * The QueuedTask or Runnable taken last (kept after it ended; its state tells). Guarded by takeLock:
+         * The QueuedTask or Runnable taken last (kept after it ended; its state tells). Guarded by lock:
          * written when taken, read by shutdownNow() and stats().
          */
         Object current;
@@ -510,10 +357,10 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
          * Per-run state of executed runnables, which have no QueuedTask: {@code seq * 8 + phase}, CAS
          * through {@code PHASE}; seq counts this worker's runnables, so an interrupter (timeout,
          * shutdownNow) acts on exactly the run it was meant for. Phases as in QueuedTask:
-         * RUNNING (set when taken, under takeLock), INTERRUPTING, DONE.
+         * RUNNING (set when taken, under the lock), INTERRUPTING, DONE.
          */
         volatile long phase;
-        /** The seq of the runnable taken last. Written under takeLock by this worker. */
+        /** The seq of the runnable taken last. Written under lock by this worker. */
         long seq;
         /** Why the run with seq {@code stoppedSeq} was interrupted: STOP_TIMEOUT or STOP_CANCEL. */
         volatile int stopReason;
@@ -604,15 +451,10 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     /** Takes the next QueuedTask or Runnable, or returns null when {@code w} retires. */
     private Object take(Worker w) {
         boolean terminated = false;
-        Object item = null;
-        int c = 0;
-        takeLock.lock();
+        lock.lock();
         try {
             while (true) {
-                if (mustRetire()) {
-                    if (count.get() > 0 && idle > 0) {
-                        notEmpty.signal(); // this worker may have been woken for work: pass it on
-                    }
+                if (state == State.STOPPING || live > target || (queue.isEmpty() && state != State.RUNNING)) {
                     live--;
                     workerList.remove(w);
                     retired.removeIf(t -> !t.isAlive());
@@ -621,48 +463,30 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     terminated = tryTerminateLocked();
                     return null;
                 }
-                if (count.get() > 0) {
-                    Object[] a = items;
-                    int t = takeIndex;
-                    item = a[t];
-                    a[t] = null;
-                    takeIndex = t + 1 == a.length ? 0 : t + 1;
+                Object item = queue.pollFirst();
+                if (item != null) {
                     w.current = item;
                     if (!(item instanceof QueuedTask)) {
-                        // A runnable starts here, under takeLock: shutdownNow (which drains the
-                        // queue and reads the workers' runs under both locks) sees it RUNNING and
+                        // A runnable starts here, under the lock: shutdownNow (which drains the
+                        // queue and reads the workers' runs under this lock) sees it RUNNING and
                         // interrupts it. A stray interrupt is cleared first, so from now on an
                         // interrupt is meant for this run. No CAS: nobody else writes NEW runs.
                         long runSeq = ++w.seq;
                         Thread.interrupted();
                         PHASE.setRelease((WorkerFields) w, runSeq * 8 + QueuedTask.RUNNING);
                     }
-                    c = count.getAndDecrement() - 1;
-                    if (c > 0 && idle > 0) {
-                        notEmpty.signal(); // more is queued: pass the wake-up on
+                    if (waitingSubmitters > 0 && queue.size() <= resumeAt) {
+                        notFull.signal();
                     }
-                    break;
+                    return item;
                 }
                 idle++;
                 w.waited = true;
+                if (capacity == 0 && waitingSubmitters > 0) {
+                    notFull.signal();
+                }
                 try {
-                    if (capacity == 0 && waitingSubmitters > 0) {
-                        // Hand-off: this idle worker is room for a blocked submitter. Signal it
-                        // outside takeLock (lock order), then re-check before waiting.
-                        takeLock.unlock();
-                        try {
-                            signalNotFull();
-                        } finally {
-                            takeLock.lock();
-                        }
-                        if (mustRetire()) {
-                            continue;
-                        }
-                    }
-                    // Re-read count after publishing idle (see the notes): no wake-up is lost.
-                    if (count.get() == 0) {
-                        notEmpty.await();
-                    }
+                    notEmpty.await();
                 } catch (InterruptedException e) {
                     // An interrupt meant for a task that has ended, or shutdownNow: re-check.
                 } finally {
@@ -670,23 +494,11 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 }
             }
         } finally {
-            takeLock.unlock();
+            lock.unlock();
             if (terminated) {
                 terminated();
             }
         }
-        // count was decremented before this read: a submitter re-checks the room after it
-        // published itself in waitingSubmitters, so one of the two sees the other.
-        if (capacity != 0 && c <= resumeAt && waitingSubmitters > 0) {
-            signalNotFull();
-        }
-        return item;
-    }
-
-    /** Whether a worker retires now: stopping, surplus, or shut down with nothing queued. Under takeLock. */
-    private boolean mustRetire() {
-        State s = state;
-        return s == State.STOPPING || live > target || (s != State.RUNNING && count.get() == 0);
     }
 
     private <T> void runJob(QueuedTask<T> job, Worker w) {
@@ -807,14 +619,14 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         if (!job.casState(QueuedTask.NEW, QueuedTask.CANCELLED)) {
             return false;
         }
-        fullyLock();
+        lock.lock();
         try {
-            if (removeFullyLocked(job) && waitingSubmitters > 0) {
+            if (queue.remove(job) && waitingSubmitters > 0) {
                 notFull.signal();
             }
             cancelling++;
         } finally {
-            fullyUnlock();
+            lock.unlock();
         }
         try {
             job.queuedWatch.close();
@@ -828,12 +640,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
     private void doneCancelling(int n) {
         boolean terminated;
-        takeLock.lock();
+        lock.lock();
         try {
             cancelling -= n;
             terminated = tryTerminateLocked();
         } finally {
-            takeLock.unlock();
+            lock.unlock();
         }
         if (terminated) {
             terminated();
@@ -870,7 +682,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     @Override
     public CompletableFuture<Void> shutdown() {
         boolean terminated = false;
-        fullyLock();
+        lock.lock();
         try {
             if (state == State.RUNNING) {
                 state = State.SHUTTING_DOWN;
@@ -879,7 +691,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 terminated = tryTerminateLocked();
             }
         } finally {
-            fullyUnlock();
+            lock.unlock();
         }
         if (terminated) {
             terminated();
@@ -893,13 +705,14 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         List<Object> taken = new ArrayList<>();
         List<Worker> takers = new ArrayList<>();
         List<Long> takenSeqs = new ArrayList<>();
-        fullyLock();
+        lock.lock();
         try {
             if (state != State.RUNNING && state != State.SHUTTING_DOWN) {
                 return List.of();
             }
             state = State.STOPPING;
-            drained = drainFullyLocked();
+            drained = new ArrayList<>(queue);
+            queue.clear();
             for (Worker w : workerList) {
                 if (w.current != null) {
                     taken.add(w.current);
@@ -911,7 +724,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             notEmpty.signalAll();
             notFull.signalAll();
         } finally {
-            fullyUnlock();
+            lock.unlock();
         }
         List<Task<?>> unstarted = new ArrayList<>();
         try {
@@ -950,15 +763,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         return Task.of(command);
     }
 
-    /**
-     * Moves to TERMINATED if nothing is left; the caller then calls terminated(). Under takeLock:
-     * once shut down, nothing is queued any more (count only goes down), and blocked submitters
-     * were woken by the shutdown.
-     */
+    /** Moves to TERMINATED if nothing is left; the caller then calls terminated(). Guarded by lock. */
     private boolean tryTerminateLocked() {
-        if ((state == State.SHUTTING_DOWN || state == State.STOPPING) && live == 0 && count.get() == 0
+        if ((state == State.SHUTTING_DOWN || state == State.STOPPING) && live == 0 && queue.isEmpty()
                 && cancelling == 0) {
             state = State.TERMINATED;
+            notFull.signalAll();
             return true;
         }
         return false;
@@ -976,7 +786,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
     @Override
     public boolean isShutdown() {
-        return state != State.RUNNING;
+        lock.lock();
+        try {
+            return state != State.RUNNING;
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -1014,11 +829,11 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     /** Waits for the threads of retired workers to end (they have nothing left to do). */
     private void joinThreads() throws InterruptedException {
         List<Thread> toJoin;
-        takeLock.lock();
+        lock.lock();
         try {
             toJoin = new ArrayList<>(retired);
         } finally {
-            takeLock.unlock();
+            lock.unlock();
         }
         for (Thread t : toJoin) {
             if (t != Thread.currentThread()) {
@@ -1029,7 +844,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
     private boolean isOwnWorker() {
         Thread self = Thread.currentThread();
-        takeLock.lock();
+        lock.lock();
         try {
             for (Worker w : workerList) {
                 if (w.thread == self) {
@@ -1038,7 +853,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             }
             return false;
         } finally {
-            takeLock.unlock();
+            lock.unlock();
         }
     }
 
@@ -1091,13 +906,13 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     @Override
     public List<Thread> abandon(String why) {
         List<Thread> running = new ArrayList<>();
-        takeLock.lock();
+        lock.lock();
         try {
             for (Worker w : workerList) {
                 running.add(w.thread);
             }
         } finally {
-            takeLock.unlock();
+            lock.unlock();
         }
         entry.release();
         return List.copyOf(running);
@@ -1107,11 +922,11 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
     @Override
     public int workers() {
-        takeLock.lock();
+        lock.lock();
         try {
             return target;
         } finally {
-            takeLock.unlock();
+            lock.unlock();
         }
     }
 
@@ -1127,7 +942,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             throw new InvalidConfigException(component, "workers", workers, "must be at most maxWorkers=" + maxWorkers,
                     "set a higher maxWorkers when building the pool if this many threads are really wanted");
         }
-        fullyLock();
+        lock.lock();
         try {
             if (state != State.RUNNING) {
                 throw new ClosedException("worker-pool '" + name + "' is shut down: cannot set workers");
@@ -1148,7 +963,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 notEmpty.signalAll();
             }
         } finally {
-            fullyUnlock();
+            lock.unlock();
         }
     }
 
@@ -1166,7 +981,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         long sub;
         long rej;
         long[] c = new long[COUNTERS];
-        fullyLock();
+        lock.lock();
         try {
             System.arraycopy(retiredCounts, 0, c, 0, COUNTERS);
             for (Worker w : workerList) {
@@ -1174,7 +989,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             }
             s = state;
             t = target;
-            queued = count.get();
+            queued = queue.size();
             sub = submitted;
             rej = rejected;
             for (Worker w : workerList) {
@@ -1185,7 +1000,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 }
             }
         } finally {
-            fullyUnlock();
+            lock.unlock();
         }
         long ok = c[Outcome.SUCCEEDED.ordinal()];
         long bad = c[Outcome.FAILED.ordinal()];

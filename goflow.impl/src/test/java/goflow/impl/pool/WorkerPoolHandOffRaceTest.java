@@ -34,15 +34,14 @@ import goflow.impl.testing.NoThreadLeaks;
 import goflow.impl.testing.Stress;
 
 /**
- * The hand-off between submitters and workers under randomized races. The queue has two locks (an
- * intake lock for submitters, a take lock for workers, an atomic count between them) and wakes
- * across them: a submit signals a worker only when one is idle, a worker signals a blocked
- * submitter only when the queue has drained to half (or, with capacity 0, when it goes idle), each
- * side re-checking the other's count after publishing itself. The rounds race bursts separated by
+ * The hand-off between submitters and workers under randomized races: a submit signals a worker
+ * only when one is idle, a worker signals a blocked submitter only when the queue has drained to
+ * half (or, with capacity 0, when it goes idle); any change to that hand-off (two locks, fewer
+ * wake-ups, batches) must keep these tests green. The rounds race bursts separated by
  * pauses (so that workers go idle and must be woken again; submitters block and must be woken
- * again), capacity 0 (hand-off to idle workers only) to 1000 (the ring grows while it wraps),
+ * again), capacity 0 (hand-off to idle workers only) to 1000,
  * execute and submit mixed, futures cancelled while queued or just taken (removed from the middle
- * of the ring under both locks), statistics read meanwhile, resizes with surplus workers retiring
+ * of the queue), statistics read meanwhile, resizes with surplus workers retiring
  * while work is queued, and a draining or immediate shutdown racing the submitters and the
  * workers' takes. Each round checks:
  *
@@ -81,9 +80,9 @@ class WorkerPoolHandOffRaceTest extends NoThreadLeaks.LeakCheckedTest {
 
     /*
      * Ping-pong, in the manner of a jcstress test: one worker and one submitter, each submit made
-     * the moment the previous task has ended, so that it races the worker going idle (the worker
-     * publishes itself in idle and re-reads the count under takeLock; the submit increments the count
-     * and then reads idle). A wake-up lost in that window leaves the task queued with the worker
+     * the moment the previous task has ended, so that it races the worker going idle (a hand-off
+     * with a lock per side publishes idle on one side and the count on the other, and each must
+     * re-read the other's). A wake-up lost in that window leaves the task queued with the worker
      * parked: the submitter then waits in vain.
      */
 
@@ -101,8 +100,8 @@ class WorkerPoolHandOffRaceTest extends NoThreadLeaks.LeakCheckedTest {
     /*
      * The other direction: one worker, capacity 1 or 0 (hand-off), blocking submits of tasks that
      * end at once, so the submitter blocks on almost every submit and races the worker that makes
-     * room (capacity 1: the worker decrements the count and then reads waitingSubmitters; capacity
-     * 0: the worker goes idle and then reads it; the submitter publishes itself and then re-checks).
+     * room (capacity 1: the worker takes and then looks for a blocked submitter; capacity 0: the
+     * worker goes idle and then looks; the submitter publishes itself and then re-checks the room).
      */
 
     @Test
@@ -287,7 +286,7 @@ class WorkerPoolHandOffRaceTest extends NoThreadLeaks.LeakCheckedTest {
                     if (what == 0 && resize) {
                         pool.setWorkers(1 + r.nextInt(4)); // surplus workers retire, new ones start
                     } else if (what == 3) {
-                        PoolStats st = pool.stats(); // both locks, racing the intake and the takes
+                        PoolStats st = pool.stats(); // racing the intake and the takes
                         if (capacity > 0 && st.queued() > capacity) {
                             problem.compareAndSet(null, "more queued than the capacity: " + st);
                         }
