@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,21 +34,27 @@ import goflow.impl.testing.NoThreadLeaks;
 import goflow.impl.testing.Stress;
 
 /**
- * The hand-off between submitters and workers under randomized races: idle workers parked on the
- * idle stack and woken one at a time (a submit wakes a worker only when none is on its way, the
- * woken worker passes the wake-up on when it finds more work), the one worker that spins for work
- * before parking, surplus workers retiring while work is queued, bursts separated by pauses (so
- * that workers go idle and must be woken again), capacity 0 to 1000, execute and submit mixed,
- * futures cancelled while queued, resizes, and a draining or immediate shutdown racing the
- * submitters. Each round checks:
+ * The hand-off between submitters and workers under randomized races: a submit signals a worker
+ * only when one is idle, a worker signals a blocked submitter only when the queue has drained to
+ * half (or, with capacity 0, when it goes idle); any change to that hand-off (two locks, fewer
+ * wake-ups, batches) must keep these tests green. The rounds race bursts separated by
+ * pauses (so that workers go idle and must be woken again; submitters block and must be woken
+ * again), capacity 0 (hand-off to idle workers only) to 1000,
+ * execute and submit mixed, futures cancelled while queued or just taken (removed from the middle
+ * of the queue), statistics read meanwhile, resizes with surplus workers retiring
+ * while work is queued, and a draining or immediate shutdown racing the submitters and the
+ * workers' takes. Each round checks:
  *
  * <ul>
  *   <li>no lost wake-up: once the submitters are done, every accepted task gets its result within
- *       a generous time although no new submit comes to wake anybody;
+ *       a generous time although no new submit comes to wake anybody; no submitter stays blocked;
  *   <li>nothing lost or doubled: every accepted task has exactly one result (run, or cancelled
  *       while queued or by shutdownNow), every executed runnable runs at most once and exactly once
- *       unless cancelled, a submitted task's value is its own;
- *   <li>the statistics add up once terminated ({@code submitted == completed}, nothing queued).
+ *       unless cancelled, a submitted task's value is its own; a submit racing the shutdown is
+ *       either accepted (and then has its result) or rejected (and never runs);
+ *   <li>FIFO: with one worker, each submitter's tasks run in the order submitted;
+ *   <li>the statistics add up once terminated ({@code submitted == completed}, nothing queued),
+ *       and never show more queued than the capacity meanwhile.
  * </ul>
  *
  * The short variant runs in the normal build; the long one is tagged {@link Stress}.
@@ -71,6 +78,117 @@ class WorkerPoolHandOffRaceTest extends NoThreadLeaks.LeakCheckedTest {
         runRounds(Duration.ofSeconds(6), 100_000, System.nanoTime());
     }
 
+    /*
+     * Ping-pong, in the manner of a jcstress test: one worker and one submitter, each submit made
+     * the moment the previous task has ended, so that it races the worker going idle (a hand-off
+     * with a lock per side publishes idle on one side and the count on the other, and each must
+     * re-read the other's). A wake-up lost in that window leaves the task queued with the worker
+     * parked: the submitter then waits in vain.
+     */
+
+    @Test
+    void aSubmitRacingTheWorkerGoingIdleWakesIt() throws Exception {
+        pingPongWorker(Duration.ofMillis(1500));
+    }
+
+    @Test
+    @Stress
+    void aSubmitRacingTheWorkerGoingIdleWakesItOverManyRounds() throws Exception {
+        pingPongWorker(Duration.ofSeconds(8));
+    }
+
+    /*
+     * The other direction: one worker, capacity 1 or 0 (hand-off), blocking submits of tasks that
+     * end at once, so the submitter blocks on almost every submit and races the worker that makes
+     * room (capacity 1: the worker takes and then looks for a blocked submitter; capacity 0: the
+     * worker goes idle and then looks; the submitter publishes itself and then re-checks the room).
+     */
+
+    @Test
+    void aWorkerMakingRoomWakesTheBlockedSubmitter() throws Exception {
+        pingPongSubmitter(1, Duration.ofMillis(750));
+        pingPongSubmitter(0, Duration.ofMillis(750));
+    }
+
+    @Test
+    @Stress
+    void aWorkerMakingRoomWakesTheBlockedSubmitterOverManyRounds() throws Exception {
+        pingPongSubmitter(1, Duration.ofSeconds(4));
+        pingPongSubmitter(0, Duration.ofSeconds(4));
+    }
+
+    private void pingPongWorker(Duration duration) throws Exception {
+        try (WorkerPool pool = goflow.workerPool().name("ping-pong-worker").workers(1).queueCapacity(16).build()) {
+            AtomicInteger ended = new AtomicInteger(-1);
+            long end = System.nanoTime() + duration.toNanos();
+            int i = 0;
+            for (; i < 10_000 || System.nanoTime() - end < 0; i++) {
+                int n = i;
+                if ((i & 1) == 0) {
+                    pool.execute(() -> ended.set(n));
+                } else {
+                    pool.submit(ctx -> {
+                        ended.set(n);
+                        return null;
+                    });
+                }
+                // Spin (no parking: the next submit must come while the worker goes idle).
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (ended.get() != n) {
+                    if (System.nanoTime() - deadline > 0) {
+                        fail("lost wake-up: task " + n + " queued, the worker never woke: " + pool.stats());
+                    }
+                    Thread.onSpinWait();
+                }
+            }
+            PoolStats stats = pool.stats();
+            assertEquals(0, stats.queued(), stats.toString());
+            assertEquals(i, stats.submitted(), stats.toString());
+        }
+    }
+
+    private void pingPongSubmitter(int capacity, Duration duration) throws Exception {
+        try (WorkerPool pool = goflow.workerPool().name("ping-pong-submitter-" + capacity).workers(1)
+                .queueCapacity(capacity).onQueueFull(QueueFullPolicy.BLOCK).build()) {
+            AtomicInteger ran = new AtomicInteger();
+            AtomicInteger submits = new AtomicInteger();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            long end = System.nanoTime() + duration.toNanos();
+            Thread submitter = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 10_000 || System.nanoTime() - end < 0; i++) {
+                        pool.execute(ran::incrementAndGet);
+                        submits.incrementAndGet();
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "ping-pong-submitter");
+            submitter.start();
+            // The submitter makes progress unless a wake-up was lost: watch that it does.
+            int seen = -1;
+            long stalledSince = System.nanoTime();
+            while (submitter.isAlive()) {
+                int now = submits.get();
+                if (now != seen) {
+                    seen = now;
+                    stalledSince = System.nanoTime();
+                } else if (System.nanoTime() - stalledSince > TimeUnit.SECONDS.toNanos(10)) {
+                    fail("lost wake-up: the submitter is blocked after " + now + " submits (capacity " + capacity
+                            + ", " + ran.get() + " ran): " + pool.stats());
+                }
+                submitter.join(50);
+            }
+            assertEquals(null, failure.get());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (ran.get() != submits.get()) {
+                assertTrue(System.nanoTime() - deadline < 0, "lost wake-up: " + ran.get() + " of " + submits.get()
+                        + " ran: " + pool.stats());
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+    }
+
     /** Runs rounds until {@code duration} has passed or {@code maxRounds} were run (at least 10). */
     private void runRounds(Duration duration, int maxRounds, long seed) throws Exception {
         SplittableRandom seeds = new SplittableRandom(seed);
@@ -87,7 +205,7 @@ class WorkerPoolHandOffRaceTest extends NoThreadLeaks.LeakCheckedTest {
         }
     }
 
-    private static final int[] CAPACITIES = {0, 1, 2, 16, 1000};
+    private static final int[] CAPACITIES = {0, 1, 2, 16, 100, 1000};
     private static final int MAX_ITEMS = 4000;
 
     private void round(int round, long seed) throws Exception {
@@ -106,6 +224,12 @@ class WorkerPoolHandOffRaceTest extends NoThreadLeaks.LeakCheckedTest {
         AtomicIntegerArray accepted = new AtomicIntegerArray(MAX_ITEMS);
         AtomicIntegerArray cancelled = new AtomicIntegerArray(MAX_ITEMS);
         AtomicReference<String> problem = new AtomicReference<>();
+        // FIFO is checked in rounds with one worker throughout: each submitter's ids run in order.
+        boolean checkOrder = workers == 1 && !resize;
+        AtomicIntegerArray lastRun = new AtomicIntegerArray(submitters);
+        for (int s = 0; s < submitters; s++) {
+            lastRun.set(s, -1);
+        }
         WorkerPool pool = goflow.workerPool().name("handoff-race-" + round).workers(workers).maxWorkers(4)
                 .queueCapacity(capacity).onQueueFull(QueueFullPolicy.BLOCK)
                 .resultListener((task, result) -> {
@@ -136,9 +260,10 @@ class WorkerPoolHandOffRaceTest extends NoThreadLeaks.LeakCheckedTest {
                         }
                         int spinNanos = r.nextInt(4) == 0 ? r.nextInt(20_000) : 0;
                         if (r.nextBoolean()) {
-                            pool.execute(new Item(id, spinNanos, ran));
+                            pool.execute(new Item(id, spinNanos, ran, order(checkOrder, perSubmitter, lastRun, problem)));
                         } else {
-                            CompletableFuture<TaskResult<Integer>> f = pool.submit(new Item(id, spinNanos, ran));
+                            CompletableFuture<TaskResult<Integer>> f = pool.submit(
+                                    new Item(id, spinNanos, ran, order(checkOrder, perSubmitter, lastRun, problem)));
                             futures.add(f);
                             byId.set(id, f);
                         }
@@ -160,6 +285,11 @@ class WorkerPoolHandOffRaceTest extends NoThreadLeaks.LeakCheckedTest {
                 try {
                     if (what == 0 && resize) {
                         pool.setWorkers(1 + r.nextInt(4)); // surplus workers retire, new ones start
+                    } else if (what == 3) {
+                        PoolStats st = pool.stats(); // racing the intake and the takes
+                        if (capacity > 0 && st.queued() > capacity) {
+                            problem.compareAndSet(null, "more queued than the capacity: " + st);
+                        }
                     } else if (what <= 2) {
                         CompletableFuture<TaskResult<Integer>> f = byId.get(r.nextInt(MAX_ITEMS));
                         if (f != null) {
@@ -245,21 +375,42 @@ class WorkerPoolHandOffRaceTest extends NoThreadLeaks.LeakCheckedTest {
         return n;
     }
 
+    /**
+     * The order check of a round: with {@code check}, records each submitter's last id run and
+     * reports a task that runs after a later one of the same submitter; otherwise nothing.
+     */
+    private static IntConsumer order(boolean check, int perSubmitter, AtomicIntegerArray lastRun,
+            AtomicReference<String> problem) {
+        if (!check) {
+            return id -> { };
+        }
+        return id -> {
+            int s = id / perSubmitter;
+            int before = lastRun.getAndSet(s, id);
+            if (before >= id) {
+                problem.compareAndSet(null, "task " + id + " ran after task " + before + " of the same submitter");
+            }
+        };
+    }
+
     /** A task or runnable with an id (its toString, read back by the listener) that may spin a little. */
     private static final class Item implements Task<Integer>, Runnable {
         private final int id;
         private final int spinNanos;
         private final AtomicIntegerArray ran;
+        private final IntConsumer onRun;
 
-        Item(int id, int spinNanos, AtomicIntegerArray ran) {
+        Item(int id, int spinNanos, AtomicIntegerArray ran, IntConsumer onRun) {
             this.id = id;
             this.spinNanos = spinNanos;
             this.ran = ran;
+            this.onRun = onRun;
         }
 
         @Override
         public void run() {
             ran.incrementAndGet(id);
+            onRun.accept(id);
             long until = System.nanoTime() + spinNanos;
             while (spinNanos > 0 && System.nanoTime() - until < 0) {
                 Thread.onSpinWait();
