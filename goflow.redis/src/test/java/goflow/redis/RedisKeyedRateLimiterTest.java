@@ -11,14 +11,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import goflow.api.context.Context;
 import goflow.api.ratelimit.KeyedRateLimiterStats;
-import redis.clients.jedis.RedisClient;
 
 /**
  * Fleet-wide keyed limiters and the local lease on a real redis-server (started by the test on
@@ -28,24 +26,9 @@ import redis.clients.jedis.RedisClient;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisKeyedRateLimiterTest {
-    private RedisNodes fleet;
-    private RedisConnection nodeA;
-    private RedisConnection nodeB;
-    private RedisClient raw;
+    @RegisterExtension
+    final RedisNodes fleet = new RedisNodes(Duration.ofSeconds(2));
     private int test;
-
-    @BeforeAll
-    void startRedis() throws Exception {
-        fleet = new RedisNodes(Duration.ofSeconds(2));
-        nodeA = fleet.nodeA;
-        nodeB = fleet.nodeB;
-        raw = fleet.raw;
-    }
-
-    @AfterAll
-    void stopRedis() throws Exception {
-        fleet.close();
-    }
 
     private String name(String what) {
         return what + "-" + (++test);
@@ -62,8 +45,8 @@ class RedisKeyedRateLimiterTest {
     @Test
     void eachKeyIsOneBucketForTheWholeFleet() {
         String name = name("per-key");
-        RedisKeyedRateLimiter<String> a = nodeA.keyedRateLimiter().name(name).rate(0.001).burst(3).build();
-        RedisKeyedRateLimiter<String> b = nodeB.keyedRateLimiter().name(name).rate(0.001).burst(3).build();
+        RedisKeyedRateLimiter<String> a = fleet.nodeA.keyedRateLimiter().name(name).rate(0.001).burst(3).build();
+        RedisKeyedRateLimiter<String> b = fleet.nodeB.keyedRateLimiter().name(name).rate(0.001).burst(3).build();
         assertEquals(3, admitted(a, b, "alice", 10), "alice's burst, once for both nodes");
         assertEquals(3, admitted(a, b, "bob", 10), "bob's bucket is his own");
         String longKey = "k".repeat(300);
@@ -84,22 +67,22 @@ class RedisKeyedRateLimiterTest {
     @Test
     void keysAreInTheLimitersHashSlotAndExpireOnceTheirBucketIsFullAgain() {
         String name = name("expiry");
-        RedisKeyedRateLimiter<String> slow = nodeA.keyedRateLimiter().name(name).rate(0.001).burst(2).build();
+        RedisKeyedRateLimiter<String> slow = fleet.nodeA.keyedRateLimiter().name(name).rate(0.001).burst(2).build();
         assertTrue(slow.allow("erin"));
         String key = "goflow:rl:{" + name + "}:k:erin";
-        assertEquals(1, raw.exists(key) ? 1 : 0, "the bucket of erin is " + key + " (hash tag: the limiter's name)");
-        long ttl = raw.pttl(key);
+        assertEquals(1, fleet.raw.exists(key) ? 1 : 0, "the bucket of erin is " + key + " (hash tag: the limiter's name)");
+        long ttl = fleet.raw.pttl(key);
         // one token of 2 taken at 0.001/s: full again in 1000 s, and then the key is gone
         assertTrue(ttl > 990_000 && ttl <= 1_000_001, "pttl " + ttl);
         slow.close();
 
         String fastName = name("fast");
-        RedisKeyedRateLimiter<String> fast = nodeA.keyedRateLimiter().name(fastName).rate(50).burst(1).build();
+        RedisKeyedRateLimiter<String> fast = fleet.nodeA.keyedRateLimiter().name(fastName).rate(50).burst(1).build();
         assertTrue(fast.allow("frank"));
         String fastKey = "goflow:rl:{" + fastName + "}:k:frank";
         // 1 token at 50/s: full after 20 ms; an idle key costs Redis nothing after that
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
-                .until(() -> !raw.exists(fastKey));
+                .until(() -> !fleet.raw.exists(fastKey));
         assertTrue(fast.allow("frank"), "a key that expired is a full bucket");
         fast.close();
     }
@@ -107,8 +90,8 @@ class RedisKeyedRateLimiterTest {
     @Test
     void awaitWaitsWhatRedisSaysThenTakesTheToken() throws Exception {
         String name = name("await");
-        RedisKeyedRateLimiter<String> a = nodeA.keyedRateLimiter().name(name).rate(20).burst(1).build();
-        RedisKeyedRateLimiter<String> b = nodeB.keyedRateLimiter().name(name).rate(20).burst(1).build();
+        RedisKeyedRateLimiter<String> a = fleet.nodeA.keyedRateLimiter().name(name).rate(20).burst(1).build();
+        RedisKeyedRateLimiter<String> b = fleet.nodeB.keyedRateLimiter().name(name).rate(20).burst(1).build();
         assertTrue(a.allow("gina"));
         assertFalse(b.allow("gina"));
         b.await(Context.background(), "gina"); // ~50 ms: Redis says when the next token is there
@@ -121,7 +104,7 @@ class RedisKeyedRateLimiterTest {
     @Test
     void aLeaseLargerThanTheBurstTakesWhatTheBucketHas() {
         String name = name("big-lease");
-        RedisKeyedRateLimiter<String> l = nodeA.keyedRateLimiter().name(name).rate(0.001).burst(5)
+        RedisKeyedRateLimiter<String> l = fleet.nodeA.keyedRateLimiter().name(name).rate(0.001).burst(5)
                 .localLease(50, Duration.ofSeconds(10)).build();
         int admitted = 0;
         for (int i = 0; i < 20; i++) {
@@ -138,7 +121,7 @@ class RedisKeyedRateLimiterTest {
     void aFloodOfNewKeysKeepsTheLocalStateWithinMaxKeys() {
         String name = name("flood");
         // LOCAL keeps a local fallback bucket per key: the one case where keys need local state
-        RedisKeyedRateLimiter<String> l = nodeA.keyedRateLimiter().name(name).rate(1000).burst(10)
+        RedisKeyedRateLimiter<String> l = fleet.nodeA.keyedRateLimiter().name(name).rate(1000).burst(10)
                 .failurePolicy(FailurePolicy.LOCAL).localShare(0.5).maxKeys(100).build();
         for (int i = 0; i < 5_000; i++) {
             assertTrue(l.allow("client-" + i), "every new key has its burst");
@@ -163,8 +146,8 @@ class RedisKeyedRateLimiterTest {
         int nodes = 2;
         int threadsPerNode = 2;
         List<RedisKeyedRateLimiter<String>> limiters = List.of(
-                nodeA.keyedRateLimiter().name(name).rate(rate).burst(burst).localLease(leaseTokens, maxAge).build(),
-                nodeB.keyedRateLimiter().name(name).rate(rate).burst(burst).localLease(leaseTokens, maxAge).build());
+                fleet.nodeA.keyedRateLimiter().name(name).rate(rate).burst(burst).localLease(leaseTokens, maxAge).build(),
+                fleet.nodeB.keyedRateLimiter().name(name).rate(rate).burst(burst).localLease(leaseTokens, maxAge).build());
         AtomicLong admitted = new AtomicLong();
         AtomicLong decisions = new AtomicLong();
         CountDownLatch go = new CountDownLatch(1);

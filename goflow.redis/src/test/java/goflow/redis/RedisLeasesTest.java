@@ -9,16 +9,14 @@ import java.time.Duration;
 import java.util.Optional;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import goflow.api.InvalidConfigException;
 import goflow.api.schedule.Lease;
 import goflow.api.schedule.LeaseException;
 import goflow.api.schedule.LeaseProvider;
-import redis.clients.jedis.RedisClient;
 
 /**
  * The {@link LeaseProvider} contract on a real redis-server: one holder at a time, fencing tokens
@@ -29,24 +27,9 @@ import redis.clients.jedis.RedisClient;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisLeasesTest {
-    private RedisNodes fleet;
-    private RedisConnection nodeA;
-    private RedisConnection nodeB;
-    private RedisClient raw;
+    @RegisterExtension
+    final RedisNodes fleet = new RedisNodes(Duration.ofMillis(500));
     private int test;
-
-    @BeforeAll
-    void startRedis() throws Exception {
-        fleet = new RedisNodes(Duration.ofMillis(500));
-        nodeA = fleet.nodeA;
-        nodeB = fleet.nodeB;
-        raw = fleet.raw;
-    }
-
-    @AfterAll
-    void stopRedis() throws Exception {
-        fleet.close();
-    }
 
     private String name(String what) {
         return "goflow/test/" + what + "-" + (++test);
@@ -55,16 +38,16 @@ class RedisLeasesTest {
     @Test
     void oneHolderAtATimeAndEachNewHolderGetsAGreaterFencingToken() {
         String name = name("job");
-        Lease a = nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
-        assertEquals(Optional.empty(), nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)), "held by a");
-        assertEquals(Optional.empty(), nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)),
+        Lease a = fleet.nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+        assertEquals(Optional.empty(), fleet.nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)), "held by a");
+        assertEquals(Optional.empty(), fleet.nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)),
                 "held, even for the same provider: a lease is taken once");
         assertTrue(a.renew(Duration.ofSeconds(30)));
-        long ttl = raw.pttl("goflow:lease:{" + name + "}");
+        long ttl = fleet.raw.pttl("goflow:lease:{" + name + "}");
         assertTrue(ttl > 29_000 && ttl <= 30_000, "the time to live is kept by Redis: " + ttl);
         a.release();
-        assertFalse(raw.exists("goflow:lease:{" + name + "}"), "released at once");
-        Lease b = nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+        assertFalse(fleet.raw.exists("goflow:lease:{" + name + "}"), "released at once");
+        Lease b = fleet.nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
         assertTrue(b.fencingToken() > a.fencingToken(), b.fencingToken() + " after " + a.fencingToken());
         assertFalse(a.renew(Duration.ofSeconds(30)), "a released lease is not renewed");
         b.release();
@@ -73,24 +56,24 @@ class RedisLeasesTest {
     @Test
     void aHolderWhoseLeaseRanOutCanNeitherRenewNorReleaseTheNextHolders() {
         String name = name("expired");
-        Lease a = nodeA.leases().tryAcquire(name, Duration.ofMillis(50)).orElseThrow();
+        Lease a = fleet.nodeA.leases().tryAcquire(name, Duration.ofMillis(50)).orElseThrow();
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
-                .until(() -> nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)).isPresent());
+                .until(() -> fleet.nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)).isPresent());
         assertFalse(a.renew(Duration.ofSeconds(30)), "a's lease ran out and b holds it now");
         a.release(); // must not release b's
-        assertTrue(raw.exists("goflow:lease:{" + name + "}"), "b still holds it");
-        assertEquals(Optional.empty(), nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)));
+        assertTrue(fleet.raw.exists("goflow:lease:{" + name + "}"), "b still holds it");
+        assertEquals(Optional.empty(), fleet.nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)));
     }
 
     @Test
     void scriptsTheServerForgotAreLoadedAgain() {
         String name = name("flushed");
-        raw.scriptFlush();
-        Lease a = nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
-        raw.scriptFlush();
+        fleet.raw.scriptFlush();
+        Lease a = fleet.nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+        fleet.raw.scriptFlush();
         assertTrue(a.renew(Duration.ofSeconds(30)));
-        RedisRateLimiter limiter = nodeA.rateLimiter().name(name("limiter")).rate(0.001).burst(1).build();
-        raw.scriptFlush();
+        RedisRateLimiter limiter = fleet.nodeA.rateLimiter().name(name("limiter")).rate(0.001).burst(1).build();
+        fleet.raw.scriptFlush();
         assertTrue(limiter.allow(), "EVALSHA answered NOSCRIPT; the call sent the script and was decided by Redis");
         assertFalse(limiter.allow());
         assertEquals(0, limiter.backendStats().fallbacks(), limiter.backendStats().toString());
@@ -101,9 +84,9 @@ class RedisLeasesTest {
     @Test
     void badNamesAndTimesToLiveAreRefused() {
         assertEquals("name", assertThrows(InvalidConfigException.class,
-                () -> nodeA.leases().tryAcquire("two words", Duration.ofSeconds(1))).field());
+                () -> fleet.nodeA.leases().tryAcquire("two words", Duration.ofSeconds(1))).field());
         assertEquals("ttl", assertThrows(InvalidConfigException.class,
-                () -> nodeA.leases().tryAcquire(name("ttl"), Duration.ZERO)).field());
+                () -> fleet.nodeA.leases().tryAcquire(name("ttl"), Duration.ZERO)).field());
     }
 
     @Test

@@ -2,24 +2,35 @@ package goflow.redis;
 
 import java.time.Duration;
 
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import goflow.redis.streams.RedisServer;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 
 /**
- * A test fleet on a real redis-server started on a free 127.0.0.1 port: two "nodes" (a connection
- * each, with the given timeout) and a raw client for looking at the keys. Closing it closes the
- * connections and stops the server by PID.
+ * A test fleet on a real redis-server started on a free 127.0.0.1 port before a test class's
+ * tests and stopped by PID after them: two "nodes" (a connection each, with the given timeout) and
+ * a raw client for looking at the keys. Register with {@code @RegisterExtension} on an instance
+ * field of a {@code PER_CLASS} test class.
  */
-final class RedisNodes implements AutoCloseable {
-    final RedisServer server;
-    final RedisConnection nodeA;
-    final RedisConnection nodeB;
+final class RedisNodes implements BeforeAllCallback, AfterAllCallback {
+    private final Duration timeout;
+    RedisServer server;
+    RedisConnection nodeA;
+    RedisConnection nodeB;
     /** A plain Jedis client, to read what the limiters and leases wrote. */
-    final RedisClient raw;
+    RedisClient raw;
 
-    RedisNodes(Duration timeout) throws Exception {
+    RedisNodes(Duration timeout) {
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
         server = RedisServer.start();
         nodeA = connection("node-a", timeout);
         nodeB = connection("node-b", timeout);
@@ -34,7 +45,7 @@ final class RedisNodes implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void afterAll(ExtensionContext context) throws Exception {
         for (AutoCloseable c : new AutoCloseable[] {raw, nodeA, nodeB, server}) {
             if (c != null) {
                 c.close();
