@@ -1,7 +1,5 @@
 package goflow.redis.internal.osgi;
 
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.Map;
@@ -51,8 +49,8 @@ public final class RedisConnectionComponent {
         try {
             ConfigValues.checkTypes("redis", RedisConnectionConfig.class, config, properties);
             RedisConnectionBuilder b = RedisConnection.builder().name("redis").uri(config.uri())
-                    .timeout(duration("timeout", config.timeout()))
-                    .reconnectInterval(duration("reconnectInterval", config.reconnectInterval()))
+                    .timeout(ConfigValues.duration("redis", "timeout", config.timeout()))
+                    .reconnectInterval(ConfigValues.duration("redis", "reconnectInterval", config.reconnectInterval()))
                     .poolSize(config.poolSize());
             if (!config.user().isEmpty()) {
                 b.user(config.user());
@@ -79,14 +77,6 @@ public final class RedisConnectionComponent {
         asLeases = context.registerService(LeaseProvider.class, c.leases(), leaseProps);
         current = c;
         LOG.log(System.Logger.Level.INFO, "goflow: redis connection to " + c.endpoint());
-    }
-
-    static Duration duration(String field, String value) {
-        try {
-            return Duration.parse(value.trim());
-        } catch (DateTimeParseException | NullPointerException e) {
-            throw new InvalidConfigException("redis", field, value, "must be an ISO-8601 duration", "for example PT0.2S");
-        }
     }
 
     /** Unregisters the services and closes the connection (and the limiters built on it). */
