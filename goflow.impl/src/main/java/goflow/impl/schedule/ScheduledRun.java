@@ -63,6 +63,16 @@ final class ScheduledRun implements Task<Void> {
                 scheduler.skippedWithoutLease(task, runContext);
                 return;
             }
+            if (ctx.isDone() || !scheduler.mayStart(startContext)) {
+                // stop() (or a cancel) began during the claim, a round trip to the store: the job
+                // does not start, and the lease claimed for it is given back (stop() may have
+                // released the task's leases before the claim returned).
+                runContext.cancel();
+                task.lease.release();
+                scheduler.complete(task, runContext, false, RunOutcome.Status.CANCELLED, started, 0,
+                        ctx.error().orElse(null));
+                return;
+            }
             renewer = task.lease.renewWhileRunning(lease, runContext, scheduler.clock,
                     "goflow-lease-" + scheduler.name + "-" + task.id);
             jobContext = ctx.withValue(Lease.CONTEXT_KEY, lease);

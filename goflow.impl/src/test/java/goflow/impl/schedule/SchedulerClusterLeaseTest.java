@@ -1,6 +1,7 @@
 package goflow.impl.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import goflow.api.InvalidConfigException;
 import goflow.api.schedule.Job;
 import goflow.api.schedule.Lease;
+import goflow.api.schedule.LeaseProvider;
 import goflow.api.schedule.RunOutcome;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
@@ -208,6 +210,40 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
         assertEquals(ScheduledTask.State.DONE, tb.state());
         assertEquals(1, ta.runCount() + tb.runCount());
         assertEquals(1, ta.skippedCount() + tb.skippedCount());
+    }
+
+    @Test
+    void aStopThatBeginsWhileARunClaimsItsLeaseStartsNoJobAndLeavesNoLeaseHeld() throws Exception {
+        MemoryLeases.Node leases = store.node("a");
+        CountDownLatch claiming = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        LeaseProvider slowStore = new LeaseProvider() { // a round trip to the store that takes a while
+            @Override
+            public Optional<Lease> tryAcquire(String name, Duration ttl) {
+                claiming.countDown();
+                try {
+                    assertTrue(answer.await(30, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                return leases.tryAcquire(name, ttl);
+            }
+        };
+        AtomicBoolean jobStarted = new AtomicBoolean();
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build();
+        ScheduledTask t = a.task(ctx -> jobStarted.set(true)).id("slow-claim").oncePerCluster(slowStore, TTL)
+                .once(Duration.ZERO);
+        a.start();
+        assertTrue(claiming.await(10, TimeUnit.SECONDS));
+        Thread stopping = new Thread(a::stop, "stopping");
+        stopping.start();
+        Eventually.until(() -> !a.isRunning()); // stop() has begun; the claim is still under way
+        answer.countDown();
+        stopping.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(stopping.isAlive());
+        assertFalse(jobStarted.get(), "the job started after stop() had begun");
+        assertEquals(RunOutcome.Status.CANCELLED, t.lastOutcome().orElseThrow().status());
+        assertEquals(Optional.empty(), store.holder("goflow/jobs/slow-claim"), "the lease claimed for no run is released");
     }
 
     @Test
