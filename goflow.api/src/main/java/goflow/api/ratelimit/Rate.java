@@ -73,7 +73,7 @@ public record Rate(double eventsPerSecond) {
         if (interval.isZero()) {
             return UNLIMITED;
         }
-        return new Rate(1e9 / toNanosSaturated(interval));
+        return new Rate(1e9 / nanosAsDouble(interval));
     }
 
     /**
@@ -95,7 +95,7 @@ public record Rate(double eventsPerSecond) {
             throw new InvalidConfigException("rate", "period", period,
                     period == null ? "must not be null" : "must be positive", "e.g. Duration.ofSeconds(1)");
         }
-        return new Rate(events * 1e9 / toNanosSaturated(period));
+        return new Rate(events * 1e9 / nanosAsDouble(period));
     }
 
     /**
@@ -116,7 +116,11 @@ public record Rate(double eventsPerSecond) {
         return eventsPerSecond == 0;
     }
 
-    private static double toNanosSaturated(Duration d) {
+    /**
+     * A duration's nanoseconds as a double, for a rate's arithmetic: never clamped (unlike the
+     * contexts' saturated conversion), so a period too long for a long still gives its true, tiny rate.
+     */
+    private static double nanosAsDouble(Duration d) {
         try {
             return d.toNanos();
         } catch (ArithmeticException tooLong) {

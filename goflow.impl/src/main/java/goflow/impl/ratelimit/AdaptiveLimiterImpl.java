@@ -22,6 +22,7 @@ import goflow.api.ratelimit.AdaptiveLimiterStats;
 import goflow.api.ratelimit.LimitChange;
 import goflow.api.ratelimit.Permit;
 import goflow.impl.internal.ContextWait;
+import goflow.impl.internal.Durations;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**
@@ -128,7 +129,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
         this.rule = LimitRule.of(algorithm);
         this.minLimit = minLimit;
         this.maxLimit = maxLimit;
-        this.windowNanos = windowMin.toNanos();
+        this.windowNanos = Durations.toNanosSaturated(windowMin);
         this.maxWindowNanos = windowNanos > Long.MAX_VALUE / 10 ? Long.MAX_VALUE : windowNanos * 10;
         this.minSamples = minSamples;
         this.partitions = partitionShares.keySet().toArray(new String[0]);

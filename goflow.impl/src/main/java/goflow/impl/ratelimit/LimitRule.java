@@ -4,6 +4,7 @@ import goflow.api.ratelimit.AdaptiveAlgorithm;
 import goflow.api.ratelimit.AimdLimit;
 import goflow.api.ratelimit.GradientLimit;
 import goflow.api.ratelimit.VegasLimit;
+import goflow.impl.internal.Durations;
 
 /**
  * The update of an {@link AdaptiveLimiterImpl}'s limit at the end of a window, for each
@@ -77,7 +78,7 @@ abstract class LimitRule {
 
         Aimd(AimdLimit p) {
             this.p = p;
-            this.timeoutNanos = p.timeout().toNanos();
+            this.timeoutNanos = Durations.toNanosSaturated(p.timeout());
         }
 
         @Override

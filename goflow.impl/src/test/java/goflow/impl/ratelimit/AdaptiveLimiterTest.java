@@ -77,6 +77,31 @@ class AdaptiveLimiterTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void durationsTooLongForNanosecondsAreTakenAsForeverNotAnOverflow() {
+        Duration forever = Duration.ofSeconds(Long.MAX_VALUE);
+        AdaptiveLimiter longWindow = goflow.adaptiveLimiter().name("long-window").algorithm(AimdLimit.defaults())
+                .initialLimit(4).minLimit(1).maxLimit(8).window(forever, 1).build();
+        AdaptiveLimiter longTimeout = goflow.adaptiveLimiter().name("long-timeout")
+                .algorithm(new AimdLimit(0.9, 1, forever)).initialLimit(4).minLimit(1).maxLimit(8)
+                .window(Duration.ofMillis(100), 1).build();
+        // no window ever ends: the limit stays where it started
+        Permit p = longWindow.tryAcquirePermit().orElseThrow();
+        clock.advance(Duration.ofDays(365));
+        p.success();
+        assertEquals(4, longWindow.limit());
+        // no latency ever counts as a timeout: a year-long success at the full limit does not back off
+        List<Permit> full = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            full.add(longTimeout.tryAcquirePermit().orElseThrow());
+        }
+        clock.advance(Duration.ofDays(365));
+        full.forEach(Permit::success);
+        clock.advance(Duration.ofMillis(100));
+        longTimeout.tryAcquirePermit().orElseThrow().success();
+        assertTrue(longTimeout.limit() >= 4, () -> "backed off to " + longTimeout.limit());
+    }
+
+    @Test
     void droppedCallsDoNotDistortTheLatencySamples() {
         AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(VegasLimit.defaults()).initialLimit(10).minLimit(1)
                 .maxLimit(100).window(Duration.ofMillis(100), 10).build();
