@@ -228,6 +228,28 @@ class AdaptiveLimiterTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(2, g.limit(), "at its minimum while it probes");
     }
 
+    @Test
+    void aGradientLimitThatTheCallsDoNotFillNeverGrowsEvenWhenTheLatencyIsSlightlyUp() {
+        // the sqrt headroom makes limit × gradient + sqrt(limit × gradient) exceed the limit for a gradient
+        // just under 1: a few calls a little slower than the no-load latency must not talk the limit up
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(GradientLimit.defaults()).initialLimit(20)
+                .minLimit(1).maxLimit(200).window(Duration.ofMillis(100), 1).build();
+        Permit probe = l.tryAcquirePermit().orElseThrow(); // the start's probe, at the minimum
+        clock.advance(Duration.ofMillis(100));
+        probe.success();
+        assertEquals(Duration.ofMillis(100), l.stats().noLoadLatency());
+        assertEquals(20, l.limit());
+        for (int window = 0; window < 20; window++) {
+            Permit a = l.tryAcquirePermit().orElseThrow();
+            Permit b = l.tryAcquirePermit().orElseThrow(); // 2 in flight: far from half the limit
+            clock.advance(Duration.ofMillis(130)); // gradient 125 / 130 ≈ 0.96
+            a.success();
+            b.success();
+        }
+        assertEquals(20, l.stats().windows() - 1, "a window per round, after the probe");
+        assertTrue(l.limit() <= 20, () -> "the limit grew to " + l.limit() + " with 2 calls in flight");
+    }
+
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, call);
         assertTrue(e.getMessage().contains(part), () -> "'" + e.getMessage() + "' lacks '" + part + "'");
