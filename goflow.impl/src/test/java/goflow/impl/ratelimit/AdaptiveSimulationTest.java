@@ -188,8 +188,8 @@ class AdaptiveSimulationTest {
         NoiseRun light = noiseRun(algorithm, 6);
         assertTrue(light.probeWindows <= maxProbeWindows(algorithm, light.windows), algorithm.label()
                 + ": without load, noise does not bring probes forward: " + light);
-        assertTrue(light.high <= 20 && light.high - light.low <= 5, algorithm.label() + ": without load, the limit"
-                + " stays near where it started (20), never above: 6 calls never fill half of it: " + light);
+        assertTrue(light.low >= 15 && light.high <= 20, algorithm.label() + ": without load, the limit stays within"
+                + " 5 of where it started (20), never above: 6 calls never fill half of it: " + light);
     }
 
     /** Envoy's lesson, the counter-case: without a buffer on the no-load latency, noise reads as a speed-up. */
@@ -197,8 +197,8 @@ class AdaptiveSimulationTest {
     void aGradientWithoutBufferReadsNoiseAsASpeedUpAndProbesOverAndOver() {
         GradientLimit noBuffer = new GradientLimit(0, GradientLimit.defaults().refreshWindows());
         NoiseRun light = noiseRun(noBuffer, 6);
-        assertTrue(light.probeWindows > 2 * maxProbeWindows(noBuffer, light.windows), "without a buffer, about"
-                + " every other noisy window is faster than the no-load latency and probes again: " + light);
+        assertTrue(light.probeWindows > 2 * maxProbeWindows(noBuffer, light.windows), "without a buffer, noisy"
+                + " windows faster than the no-load latency keep bringing probes forward: " + light);
     }
 
     /** What a noise run showed over 30 s after a 10 s warm-up: the limit outside probes, the probe windows. */
