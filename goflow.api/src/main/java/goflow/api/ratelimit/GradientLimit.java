@@ -7,17 +7,24 @@ import goflow.api.InvalidConfigException;
  * {@code gradient = clamp(noLoad × (1 + buffer) / latency, 0.5, 2)} and the limit moves toward
  * {@code limit × gradient + sqrt(limit × gradient)} (the square root is headroom for the queue):
  * a fifth of the way up, half of the way down, so that noise cannot pump it up and an overloaded
- * backend is relieved at once. The {@code buffer} on the no-load latency is what keeps noise in the
- * latency from making the limit oscillate: latencies within the buffer read as no load. A window
- * with drops shrinks the limit by the lower gradient bound; a window whose calls did not fill half
- * the limit does not grow it.
+ * backend is relieved at once. A window with drops shrinks the limit by the lower gradient bound; a
+ * window whose calls did not fill half the limit never grows it.
+ *
+ * <p>The {@code buffer} on the no-load latency (Envoy's lesson): latencies up to
+ * {@code noLoad × (1 + buffer)} read as no load. It sets how much queue the limit allows (a backend
+ * of capacity {@code c} settles near {@code c × (1 + buffer) + sqrt(c × (1 + buffer))}), and it keeps
+ * noise from being read as a faster backend: only a window more than the buffer faster than the
+ * no-load latency brings a probe forward. Without it, a noisy, lightly loaded backend keeps
+ * bringing probes forward and the limit is pinned to its minimum over and over (in the ±50 % noise
+ * simulation, about 40 % of the time instead of about 12 %). Under load, the smoothing above is what
+ * keeps noise from moving the limit.
  *
  * <p>The no-load latency is measured, not guessed from loaded windows (under load every window is
  * queued, so the lowest loaded average only reads the queue): a <em>probe</em> pins the limit to
  * its minimum for one window and takes that window's average latency. Probes run at the start,
  * every {@code refreshWindows} windows (so the no-load latency follows a lasting change of the
- * backend's speed, both ways), and early when a window is faster than the no-load latency allows
- * (the backend got faster). A probe whose latencies disagree (the slowest above twice the fastest:
+ * backend's speed, both ways), and early when a window is faster than the no-load latency by more
+ * than the buffer (the backend got faster). A probe whose latencies disagree (the slowest above twice the fastest:
  * the backend changed speed during it) is made again, up to three times.
  *
  * @param buffer the tolerance on the no-load latency, from 0 to 1; default 0.25

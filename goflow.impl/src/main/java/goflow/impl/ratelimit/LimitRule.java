@@ -206,12 +206,14 @@ abstract class LimitRule {
                 return limit;
             } else {
                 gradient = Math.max(MIN_GRADIENT, Math.min(MAX_GRADIENT, noLoad * (1 + p.buffer()) / w.averageNanos()));
-                if (gradient >= 1 && !limited(limit, w)) {
-                    return limit; // the calls did not fill the limit: nothing says it may grow
-                }
             }
             double scaled = limit * gradient;
             double target = scaled + Math.sqrt(scaled);
+            if (target >= limit && !limited(limit, w)) {
+                // the calls did not fill the limit: nothing says it may grow (the sqrt headroom alone would
+                // raise it for a gradient just under 1, and noise would talk an idle limit up to the maximum)
+                return limit;
+            }
             // up smoothly (noise cannot pump it), down fast (an overloaded backend is relieved at once)
             return target < limit ? limit + DOWN * (target - limit) : limit + UP * (target - limit);
         }

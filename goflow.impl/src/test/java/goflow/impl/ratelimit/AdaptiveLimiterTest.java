@@ -228,6 +228,67 @@ class AdaptiveLimiterTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(2, g.limit(), "at its minimum while it probes");
     }
 
+    @Test
+    void aGradientLimitThatTheCallsDoNotFillNeverGrowsEvenWhenTheLatencyIsSlightlyUp() {
+        // the sqrt headroom makes limit × gradient + sqrt(limit × gradient) exceed the limit for a gradient
+        // just under 1: a few calls a little slower than the no-load latency must not talk the limit up
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(GradientLimit.defaults()).initialLimit(20)
+                .minLimit(1).maxLimit(200).window(Duration.ofMillis(100), 1).build();
+        Permit probe = l.tryAcquirePermit().orElseThrow(); // the start's probe, at the minimum
+        clock.advance(Duration.ofMillis(100));
+        probe.success();
+        assertEquals(Duration.ofMillis(100), l.stats().noLoadLatency());
+        assertEquals(20, l.limit());
+        for (int window = 0; window < 20; window++) {
+            Permit a = l.tryAcquirePermit().orElseThrow();
+            Permit b = l.tryAcquirePermit().orElseThrow(); // 2 in flight: far from half the limit
+            clock.advance(Duration.ofMillis(130)); // gradient 125 / 130 ≈ 0.96
+            a.success();
+            b.success();
+        }
+        assertEquals(20, l.stats().windows() - 1, "a window per round, after the probe");
+        assertTrue(l.limit() <= 20, () -> "the limit grew to " + l.limit() + " with 2 calls in flight");
+    }
+
+    @Test
+    void theDefaultsAreTheDocumentedOnes() {
+        // docs/adaptive.md's table and each record's javadoc
+        assertEquals(new AimdLimit(0.9, 1, Duration.ofSeconds(5)), AimdLimit.defaults());
+        assertEquals(new AimdLimit(0.9, 1, Duration.ofMillis(15)), AimdLimit.withTimeout(Duration.ofMillis(15)));
+        assertEquals(new VegasLimit(3, 6), VegasLimit.defaults());
+        assertEquals(new GradientLimit(0.25, 100), GradientLimit.defaults());
+        // the builder: gradient, initial 20, min 1, max 1000
+        AdaptiveLimiter g = goflow.adaptiveLimiter().name("defaults").build();
+        assertEquals(GradientLimit.defaults(), g.algorithm());
+        assertEquals(1, g.stats().minLimit());
+        assertEquals(1000, g.stats().maxLimit());
+        assertEquals(1, g.limit(), "probing at the minimum first");
+        AdaptiveLimiter a = goflow.adaptiveLimiter().name("aimd-defaults").algorithm(AimdLimit.defaults()).build();
+        assertEquals(20, a.limit(), "the initial limit");
+        // windows of at least 1 s and 10 outcomes: 10 outcomes within 0.9 s end none, the 11th at 1 s ends one
+        for (int i = 0; i < 10; i++) {
+            a.tryAcquirePermit().orElseThrow().success();
+            clock.advance(Duration.ofMillis(100));
+        }
+        assertEquals(0, a.stats().windows(), "1 s not over at the 10th outcome (0.9 s)");
+        a.tryAcquirePermit().orElseThrow().success();
+        assertEquals(1, a.stats().windows(), "1 s and 11 outcomes");
+        clock.advance(Duration.ofSeconds(2));
+        for (int i = 0; i < 9; i++) {
+            a.tryAcquirePermit().orElseThrow().success();
+        }
+        assertEquals(1, a.stats().windows(), "9 outcomes after 2 s end no window");
+        a.tryAcquirePermit().orElseThrow().success();
+        assertEquals(2, a.stats().windows(), "the 10th does");
+        // at most 10 × 1 s: a window of one outcome ends at 10 s
+        clock.advance(Duration.ofMillis(9_900));
+        a.tryAcquirePermit().orElseThrow().success();
+        assertEquals(2, a.stats().windows(), "9.9 s and 1 outcome");
+        clock.advance(Duration.ofMillis(100));
+        a.tryAcquirePermit().orElseThrow().success();
+        assertEquals(3, a.stats().windows(), "10 s and 2 outcomes");
+    }
+
     private static void assertMessage(String part, org.junit.jupiter.api.function.Executable call) {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, call);
         assertTrue(e.getMessage().contains(part), () -> "'" + e.getMessage() + "' lacks '" + part + "'");

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.Random;
 
 import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.AdaptiveLimiterStats;
 import goflow.api.ratelimit.Permit;
 import goflow.api.testing.ManualClock;
 
@@ -91,13 +92,69 @@ final class ServerSimulation {
     }
 
     /**
-     * Runs for {@code d}, calling {@code everyTick} with the limit after each tick.
+     * What the limiter did at each tick of a run: its limit, whether the window was a probe (the limit
+     * pinned to the minimum while the no-load latency is measured), and how many windows had ended.
      *
-     * @return the limit at each tick
+     * @param limits the limit after each tick
+     * @param probing whether a probe window was under way after each tick
+     * @param windows the limiter's count of ended windows after each tick
+     * @param probingBefore whether a probe was under way when the run began
+     * @param windowsBefore the count of ended windows when the run began
      */
-    int[] run(Duration d) {
+    record Trace(int[] limits, boolean[] probing, long[] windows, boolean probingBefore, long windowsBefore) {
+        int ticks() {
+            return limits.length;
+        }
+
+        /** The least limit of the ticks in [from, to) outside probe windows, or 0 if all were probes. */
+        int minOutsideProbes(int from, int to) {
+            int m = Integer.MAX_VALUE;
+            for (int i = from; i < to; i++) {
+                if (!probing[i]) {
+                    m = Math.min(m, limits[i]);
+                }
+            }
+            return m == Integer.MAX_VALUE ? 0 : m;
+        }
+
+        /** The greatest limit of the ticks in [from, to). */
+        int max(int from, int to) {
+            return ServerSimulation.max(limits, from, to);
+        }
+
+        /**
+         * How many probe windows ended in the ticks [from, to): each attempt of a repeated probe
+         * counts.
+         */
+        int probeWindows(int from, int to) {
+            int n = 0;
+            for (int i = from; i < to; i++) {
+                boolean probeBefore = i == 0 ? probingBefore : probing[i - 1];
+                long windowsBeforeTick = i == 0 ? windowsBefore : windows[i - 1];
+                if (probeBefore && windows[i] > windowsBeforeTick) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** How many windows ended in the ticks [from, to). */
+        long windowsEnded(int from, int to) {
+            return windows[to - 1] - (from == 0 ? windowsBefore : windows[from - 1]);
+        }
+    }
+
+    /**
+     * Runs for {@code d}.
+     *
+     * @return the limit, the probes and the windows at each tick
+     */
+    Trace run(Duration d) {
         int ticks = (int) (d.toNanos() / TICK);
         int[] limits = new int[ticks];
+        boolean[] probing = new boolean[ticks];
+        long[] windows = new long[ticks];
+        AdaptiveLimiterStats before = limiter.stats();
         for (int t = 0; t < ticks; t++) {
             while (idleCallers > 0) {
                 Optional<Permit> p = limiter.tryAcquirePermit();
@@ -125,9 +182,12 @@ final class ServerSimulation {
                     idleCallers++;
                 }
             }
-            limits[t] = limiter.limit();
+            AdaptiveLimiterStats s = limiter.stats();
+            limits[t] = s.limit();
+            probing[t] = s.probing();
+            windows[t] = s.windows();
         }
-        return limits;
+        return new Trace(limits, probing, windows, before.probing(), before.windows());
     }
 
     /** The latencies since the last call, sorted. */
@@ -152,17 +212,6 @@ final class ServerSimulation {
             m = Math.min(m, xs[i]);
         }
         return m;
-    }
-
-    /** The least value above {@code floor} (the probes' pinned minimum), or {@code floor} if none. */
-    static int minAbove(int[] xs, int from, int to, int floor) {
-        int m = Integer.MAX_VALUE;
-        for (int i = from; i < to; i++) {
-            if (xs[i] > floor) {
-                m = Math.min(m, xs[i]);
-            }
-        }
-        return m == Integer.MAX_VALUE ? floor : m;
     }
 
     static int max(int[] xs, int from, int to) {
