@@ -310,4 +310,80 @@ class RedisStreamConsumerTest {
         e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder(redis).timeout(Duration.ofSeconds(1)));
         assertEquals("timeout", e.field());
     }
+
+    @Test
+    void consumersBuiltWithoutANameGetDistinctNamesStartingWithTheHostName() throws Exception {
+        Pipeline<String, String> same = goflow.pipeline("unnamed-" + test).input(String.class).stage("same", s -> s).build();
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        try (RedisStreamConsumer one = consumer(same).build(); RedisStreamConsumer two = consumer(same).build()) {
+            assertTrue(one.consumer().startsWith(host + "-"), one.consumer());
+            assertTrue(two.consumer().startsWith(host + "-"), two.consumer());
+            assertTrue(!one.consumer().equals(two.consumer()), one.consumer() + " and " + two.consumer());
+            assertEquals(one.consumer(), one.name(), "the primitive's name defaults to the consumer's");
+        }
+    }
+
+    @Test
+    void anEntryDeliveredMoreThanMaxDeliveriesWithoutAnOutcomeIsDeadLettered() {
+        produce(key("in"), 10, i -> "item-" + i);
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        // a consumer takes the first entry and keeps dying on it: three deliveries, no outcome
+        StreamEntry doomed = redis.xreadGroup("workers", "ghost", XReadGroupParams.xReadGroupParams().count(1),
+                Map.of(key("in"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue().get(0);
+        for (int i = 0; i < 2; i++) {
+            redis.xreadGroup("workers", "ghost", XReadGroupParams.xReadGroupParams().count(1),
+                    Map.of(key("in"), new StreamEntryID(0, 0)));
+        }
+        Set<String> seenByPipeline = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Pipeline<String, String> same = goflow.pipeline("ghosted-" + test).input(String.class).stage("same", s -> {
+            seenByPipeline.add(s);
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = consumer(same).consumer("alive").maxDeliveries(3).claimIdle(Duration.ofMillis(100))
+                .build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 10);
+            assertEquals(1, c.stats().deadLettered());
+            assertEquals(0, c.stats().failed(), "no delivery failed in this consumer");
+            assertEquals(0, c.stats().pending());
+        }
+        assertTrue(!seenByPipeline.contains("item-0"), "the entry did not go through the pipeline a fourth time");
+        assertEquals(9, redis.xlen(key("out")));
+        List<StreamEntry> dead = redis.xrange(key("in") + ":dead", "-", "+");
+        assertEquals(1, dead.size());
+        Map<String, String> f = dead.get(0).getFields();
+        assertEquals(doomed.getID().toString(), f.get("source"));
+        assertEquals("item-0", f.get("data"));
+        assertEquals("4", f.get("deliveries"), "three by the ghost, the fourth by the claim");
+        assertEquals("delivered 4 times without an outcome (its consumers died or stalled)", f.get("error"));
+        assertEquals("-", f.get("stage"));
+    }
+
+    @Test
+    void anEntryWithoutTheFieldIsDeadLetteredAtOnceAndTheRestFlowsOn() {
+        produce(key("in"), 5, i -> "item-" + i);
+        StreamEntryID odd = redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("payload", "elsewhere"));
+        produce(key("in"), 5, i -> "item-" + (5 + i));
+        AtomicLong runs = new AtomicLong();
+        Pipeline<String, String> same = goflow.pipeline("nofield-" + test).input(String.class).stage("same", s -> {
+            runs.incrementAndGet();
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = consumer(same).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 11);
+            assertEquals(1, c.stats().deadLettered());
+            assertEquals(0, c.stats().failed());
+            assertEquals(0, c.stats().pending());
+        }
+        assertEquals(10, runs.get(), "the pipeline saw only the entries with data");
+        assertEquals(10, redis.xlen(key("out")));
+        List<StreamEntry> dead = redis.xrange(key("in") + ":dead", "-", "+");
+        assertEquals(1, dead.size());
+        Map<String, String> f = dead.get(0).getFields();
+        assertEquals(odd.toString(), f.get("source"));
+        assertEquals("the entry has no field 'data'", f.get("error"));
+        assertEquals("1", f.get("deliveries"));
+        assertTrue(!f.containsKey("data"), f.toString());
+    }
 }
