@@ -17,6 +17,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
+import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.Registration;
 import goflow.api.context.Context;
@@ -24,6 +25,7 @@ import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.StageResult;
 import goflow.api.pipeline.StreamingResult;
 import goflow.api.pipeline.StreamingRun;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -62,7 +64,7 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * which starts the pipeline's streaming run (its own threads read from Redis, run the stages and
  * write the results) and starts it again after a failure of Redis while writing (entries of the
  * failed run stay pending and are claimed again). While Redis is down, reading retries every
- * {@code block} and the failure is logged once per outage.
+ * {@code reconnectInterval} and the failure is logged once per outage.
  *
  * <p>Thread-safe.
  */
@@ -77,6 +79,12 @@ public final class RedisStreamConsumer implements Primitive {
             + "return redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])";
 
     private final UnifiedJedis redis;
+    /** The client the consumer opened itself ({@link #builder()}), closed by close; null on a given client. */
+    private final RedisClient ownClient;
+    private final Duration reconnectInterval;
+    /** host:port/db and the user of the own connection, for the error of a refused login. */
+    private final String endpoint;
+    private final String user;
     private final String stream;
     private final String group;
     private final String consumer;
@@ -122,8 +130,12 @@ public final class RedisStreamConsumer implements Primitive {
     private record Delivery(StreamEntryID id, String input, long deliveries) {
     }
 
-    RedisStreamConsumer(RedisStreamConsumerBuilder b) {
-        this.redis = b.redis;
+    RedisStreamConsumer(RedisStreamConsumerBuilder b, RedisClient own) {
+        this.redis = own != null ? own : b.redis;
+        this.ownClient = own;
+        this.reconnectInterval = b.reconnectInterval;
+        this.endpoint = own != null ? b.endpoint() : null;
+        this.user = own != null ? b.effectiveUser() : null;
         this.stream = b.stream;
         this.group = b.group;
         this.consumer = b.consumer;
@@ -174,7 +186,18 @@ public final class RedisStreamConsumer implements Primitive {
      * @return a new builder
      */
     public static RedisStreamConsumerBuilder builder(UnifiedJedis redis) {
-        return new RedisStreamConsumerBuilder(redis);
+        return new RedisStreamConsumerBuilder(java.util.Objects.requireNonNull(redis, "redis"));
+    }
+
+    /**
+     * Starts building a consumer that opens its own connection, configured with the builder's
+     * {@code uri}, {@code user}, {@code password} and {@code timeout} (the settings of
+     * goflow.redis's connection), and closes it when closed.
+     *
+     * @return a new builder
+     */
+    public static RedisStreamConsumerBuilder builder() {
+        return new RedisStreamConsumerBuilder(null);
     }
 
     /**
@@ -190,6 +213,8 @@ public final class RedisStreamConsumer implements Primitive {
      * Creates the group when missing and starts reading.
      *
      * @throws IllegalStateException if it was started before
+     * @throws InvalidConfigException naming {@code password} (never its value) or {@code user} if
+     *     Redis refused the consumer's own connection's login, or the user lacks a permission
      * @throws redis.clients.jedis.exceptions.JedisException if Redis cannot be reached to create
      *     the group
      */
@@ -199,13 +224,48 @@ public final class RedisStreamConsumer implements Primitive {
             if (supervisor != null || stopping) {
                 throw new IllegalStateException("redis stream consumer " + consumer + " was started before");
             }
-            ensureGroup();
+            try {
+                ensureGroup();
+            } catch (RuntimeException e) {
+                throw refusedLogin(e);
+            }
             supervisor = new Thread(this::supervise, "goflow-redis-stream-" + consumer);
             supervisor.setDaemon(true);
             supervisor.start();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Turns Redis's refusal of the login (WRONGPASS, NOAUTH) or of a command (NOPERM) into an error
+     * naming the property to fix; anything else is returned as it is.
+     */
+    private RuntimeException refusedLogin(RuntimeException e) {
+        String message = null;
+        for (Throwable t = e; t != null && message == null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.startsWith("WRONGPASS") || m.startsWith("NOAUTH") || m.startsWith("NOPERM"))) {
+                message = m;
+            }
+        }
+        if (message == null) {
+            return e;
+        }
+        String who = user == null ? "the default user" : "user '" + user + "'";
+        String where = endpoint == null ? "redis" : "redis " + endpoint;
+        InvalidConfigException refused;
+        if (message.startsWith("NOPERM")) {
+            refused = new InvalidConfigException("redis-stream-consumer", "user", user,
+                    "lacks a permission on " + where, "grant the stream commands (+@stream), +eval and the keys of "
+                            + stream + ", " + output + " and " + deadLetter + " (" + message + ")");
+        } else {
+            refused = new InvalidConfigException("redis-stream-consumer", "password", "****",
+                    "was refused by " + where + " for " + who,
+                    "check the properties user and password (" + message.split("\\s", 2)[0] + ")");
+        }
+        refused.addSuppressed(e);
+        return refused;
     }
 
     private void ensureGroup() {
@@ -256,9 +316,9 @@ public final class RedisStreamConsumer implements Primitive {
                 Throwable error = result == null ? null : result.error();
                 LOG.log(System.Logger.Level.WARNING, "goflow: redis stream consumer " + consumer + " of " + stream
                         + ": the pipeline run ended (" + (error == null ? "no error" : error) + "); starting it again"
-                        + " in " + block.toMillis() + " ms (its unfinished entries are claimed again after "
+                        + " in " + reconnectInterval.toMillis() + " ms (its unfinished entries are claimed again after "
                         + claimIdle + ")");
-                LockSupport.parkNanos(block.toNanos());
+                LockSupport.parkNanos(reconnectInterval.toNanos());
             }
         }
     }
@@ -292,10 +352,10 @@ public final class RedisStreamConsumer implements Primitive {
                     if (!failing) {
                         failing = true;
                         LOG.log(System.Logger.Level.WARNING, "goflow: redis stream consumer " + consumer
-                                + " cannot read " + stream + " (" + e + "); retrying every " + block.toMillis()
-                                + " ms");
+                                + " cannot read " + stream + " (" + e + "); retrying every "
+                                + reconnectInterval.toMillis() + " ms");
                     }
-                    LockSupport.parkNanos(block.toNanos());
+                    LockSupport.parkNanos(reconnectInterval.toNanos());
                 }
             }
             return true;
@@ -499,7 +559,7 @@ public final class RedisStreamConsumer implements Primitive {
      * Stops reading, lets the pipeline finish (and acknowledge) what it holds within {@code grace},
      * then cancels the run: what it still held stays pending in Redis, and is claimed by the
      * group's other consumers after {@code claimIdle}; removes the consumer from the registry it
-     * was listed in. Idempotent.
+     * was listed in, and closes the connection it opened ({@link #builder()}). Idempotent.
      *
      * @param grace how long the entries in the pipeline get to finish
      */
@@ -530,11 +590,15 @@ public final class RedisStreamConsumer implements Primitive {
             }
         }
         if (s != null) {
+            LockSupport.unpark(s); // it may wait reconnectInterval before starting a run again
             try {
                 s.join(TimeUnit.NANOSECONDS.toMillis(block.toNanos()) + 1000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (ownClient != null) {
+            ownClient.close();
         }
     }
 

@@ -1,30 +1,54 @@
 package goflow.redis.streams;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.pipeline.Pipeline;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Builds a {@link RedisStreamConsumer}; from {@link RedisStreamConsumer#builder(UnifiedJedis)}.
- * Required: {@link #stream}, {@link #group}, {@link #output} and {@link #pipeline}. Each setter
- * checks its argument at once and names the field, the value and the rule when it is wrong.
+ * Builds a {@link RedisStreamConsumer}; from {@link RedisStreamConsumer#builder()} (the consumer
+ * connects with {@link #uri}, {@link #user}, {@link #password} and {@link #timeout}, and closes
+ * its connection when closed) or {@link RedisStreamConsumer#builder(UnifiedJedis)} (on a client
+ * the caller made and closes). Required: {@link #stream}, {@link #group}, {@link #output} and
+ * {@link #pipeline}. Each setter checks its argument at once and names the field, the value and
+ * the rule when it is wrong (a password is never shown).
+ *
+ * <p>The connection settings have the names, meaning, validation and defaults of goflow.redis's
+ * {@code RedisConnectionBuilder} (and the properties of PID {@code goflow.redis}), so a fleet
+ * configures Redis the same way for both; the code is a copy, because this bundle imports
+ * goflow.api and Jedis only.
  *
  * <p>Defaults: consumer name {@code <host>-<random>} (unique per process), field {@code data},
  * name as a primitive the consumer name, not listed in a GoFlow,
  * dead-letter stream {@code <stream>:dead}, batch 32, block 500 ms, claim idle 30 s, 3 deliveries,
- * at most 64 entries in flight, pipeline concurrency 4 and buffers of 16.
+ * at most 64 entries in flight, pipeline concurrency 4 and buffers of 16; connection (with
+ * {@link RedisStreamConsumer#builder()}) {@code redis://127.0.0.1:6379}, no user or password, timeout
+ * 250 ms; reconnect interval 200 ms.
  *
  * <p>Not thread-safe: a builder belongs to one thread.
  */
 public final class RedisStreamConsumerBuilder {
     private static final String C = "redis-stream-consumer";
 
+    /** The client given to builder(UnifiedJedis), or null: the consumer connects itself. */
     final UnifiedJedis redis;
+    URI uri;
+    String user;
+    char[] password;
+    Duration timeout;
+    Duration reconnectInterval = Duration.ofMillis(200);
     String stream;
     String group;
     String consumer;
@@ -43,7 +67,175 @@ public final class RedisStreamConsumerBuilder {
     GoFlow goflow;
 
     RedisStreamConsumerBuilder(UnifiedJedis redis) {
-        this.redis = Objects.requireNonNull(redis, "redis");
+        this.redis = redis;
+    }
+
+    /**
+     * Sets where Redis is: {@code redis://host:port[/db]} (or {@code rediss://} for TLS); user and
+     * password may be given in it ({@code redis://user:secret@host:port}) or with {@link #user}
+     * and {@link #password}, which win. Default {@code redis://127.0.0.1:6379}. Only with
+     * {@link RedisStreamConsumer#builder()}.
+     *
+     * @param value the URI
+     * @return this builder
+     */
+    public RedisStreamConsumerBuilder uri(String value) {
+        ownConnection("uri");
+        if (value == null || value.isBlank()) {
+            throw new InvalidConfigException(C, "uri", value, "must be a redis:// or rediss:// URI",
+                    "for example redis://127.0.0.1:6379/0");
+        }
+        URI parsed;
+        try {
+            parsed = new URI(value.trim());
+        } catch (URISyntaxException e) {
+            throw new InvalidConfigException(C, "uri", hideSecret(value), "must be a redis:// or rediss:// URI",
+                    "for example redis://127.0.0.1:6379/0");
+        }
+        String scheme = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("redis") && !scheme.equals("rediss") || parsed.getHost() == null) {
+            throw new InvalidConfigException(C, "uri", hideSecret(value), "must be a redis:// or rediss:// URI with a host",
+                    "for example redis://127.0.0.1:6379/0");
+        }
+        String path = parsed.getPath() == null ? "" : parsed.getPath();
+        if (!path.isEmpty() && !path.equals("/") && !path.substring(1).matches("\\d{1,2}")) {
+            throw new InvalidConfigException(C, "uri", hideSecret(value), "the path must be a database number",
+                    "for example redis://127.0.0.1:6379/2");
+        }
+        this.uri = parsed;
+        return this;
+    }
+
+    /**
+     * Sets the user of Redis ACLs. Default: none (or the one in the URI). Only with
+     * {@link RedisStreamConsumer#builder()}.
+     *
+     * @param value the user name
+     * @return this builder
+     */
+    public RedisStreamConsumerBuilder user(String value) {
+        ownConnection("user");
+        if (value == null || value.isEmpty()) {
+            throw new InvalidConfigException(C, "user", value, "must not be empty", "");
+        }
+        this.user = value;
+        return this;
+    }
+
+    /**
+     * Sets the password; it is kept out of every message, log line and shell output. Default: none
+     * (or the one in the URI). Only with {@link RedisStreamConsumer#builder()}.
+     *
+     * @param value the password
+     * @return this builder
+     */
+    public RedisStreamConsumerBuilder password(char[] value) {
+        ownConnection("password");
+        if (value == null || value.length == 0) {
+            throw new InvalidConfigException(C, "password", "****", "must not be empty", "");
+        }
+        this.password = value.clone();
+        return this;
+    }
+
+    /**
+     * Sets the hard per-call timeout: no call waits on Redis longer (a read waits at most
+     * {@link #block} more); it is also the connect timeout. Default 250 ms. Only with
+     * {@link RedisStreamConsumer#builder()}.
+     *
+     * @param value 1 ms to 1 minute
+     * @return this builder
+     */
+    public RedisStreamConsumerBuilder timeout(Duration value) {
+        ownConnection("timeout");
+        this.timeout = duration(value, "timeout", Duration.ofMillis(1), Duration.ofMinutes(1),
+                "how long a call may wait on Redis before it fails (the entries it concerned are claimed again)");
+        return this;
+    }
+
+    /**
+     * Sets how often a down Redis is tried again: reading, and restarting the pipeline run after a
+     * failed write. Default 200 ms.
+     *
+     * @param value 10 ms to 1 minute
+     * @return this builder
+     */
+    public RedisStreamConsumerBuilder reconnectInterval(Duration value) {
+        this.reconnectInterval = duration(value, "reconnectInterval", Duration.ofMillis(10), Duration.ofMinutes(1),
+                "how often a Redis that went away is probed");
+        return this;
+    }
+
+    private void ownConnection(String field) {
+        if (redis != null) {
+            throw new InvalidConfigException(C, field, "password".equals(field) ? "****" : null,
+                    "cannot be set on a consumer built on a client",
+                    "builder(UnifiedJedis) uses the client's connection; use builder() to connect with these settings");
+        }
+    }
+
+    private static Duration duration(Duration value, String field, Duration min, Duration max, String hint) {
+        if (value == null || value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new InvalidConfigException(C, field, value, "must be from " + min + " to " + max, hint);
+        }
+        return value;
+    }
+
+    /** Replaces the password of a URI (and anything that looks like one) by {@code ****}. */
+    static String hideSecret(String uri) {
+        return uri == null ? null : uri.replaceAll("://[^@/]*@", "://****@");
+    }
+
+    /** Where the consumer's own connection goes, for messages: host:port/db. */
+    String endpoint() {
+        URI u = uri == null ? URI.create("redis://127.0.0.1:6379") : uri;
+        String path = u.getPath() == null ? "" : u.getPath();
+        return u.getHost() + ":" + (u.getPort() > 0 ? u.getPort() : 6379) + "/" + (path.length() > 1 ? path.substring(1) : "0");
+    }
+
+    /** The user the consumer's own connection authenticates as, or null for the default user. */
+    String effectiveUser() {
+        if (user != null || uri == null || uri.getRawUserInfo() == null) {
+            return user;
+        }
+        String info = java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+        int colon = info.indexOf(':');
+        return colon <= 0 ? null : info.substring(0, colon);
+    }
+
+    /** Opens the consumer's own pooled client (connections are opened on first use), as goflow.redis does. */
+    private RedisClient connect() {
+        URI u = uri == null ? URI.create("redis://127.0.0.1:6379") : uri;
+        int port = u.getPort() > 0 ? u.getPort() : 6379;
+        String path = u.getPath() == null ? "" : u.getPath();
+        int db = path.length() > 1 ? Integer.parseInt(path.substring(1)) : 0;
+        String usr = user;
+        String pw = password == null ? null : new String(password);
+        if (u.getRawUserInfo() != null) {
+            String info = java.net.URLDecoder.decode(u.getRawUserInfo(), StandardCharsets.UTF_8);
+            int colon = info.indexOf(':');
+            if (usr == null && colon != 0) {
+                usr = colon < 0 ? null : info.substring(0, colon);
+            }
+            if (pw == null && colon >= 0) {
+                pw = info.substring(colon + 1);
+            }
+        }
+        Duration t = timeout == null ? Duration.ofMillis(250) : timeout;
+        int millis = (int) Math.max(1, t.toMillis());
+        DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder().connectionTimeoutMillis(millis)
+                .socketTimeoutMillis(millis).blockingSocketTimeoutMillis(millis + (int) block.toMillis()).database(db)
+                .clientName("goflow-stream-" + consumer);
+        if ("rediss".equalsIgnoreCase(u.getScheme())) {
+            cfg.sslOptions(SslOptions.defaults()); // TLS with the JVM's trust store
+        }
+        if (usr != null && !usr.isEmpty()) {
+            cfg.user(usr);
+        }
+        if (pw != null && !pw.isEmpty()) {
+            cfg.password(pw);
+        }
+        return RedisClient.builder().hostAndPort(new HostAndPort(u.getHost(), port)).clientConfig(cfg.build()).build();
     }
 
     /**
@@ -275,9 +467,18 @@ public final class RedisStreamConsumerBuilder {
         if (name == null) {
             name = consumer;
         }
-        RedisStreamConsumer built = new RedisStreamConsumer(this);
-        if (goflow != null) {
-            built.listing(goflow.register(built));
+        RedisClient own = redis == null ? connect() : null;
+        RedisStreamConsumer built;
+        try {
+            built = new RedisStreamConsumer(this, own);
+            if (goflow != null) {
+                built.listing(goflow.register(built));
+            }
+        } catch (RuntimeException | Error e) {
+            if (own != null) {
+                own.close();
+            }
+            throw e;
         }
         return built;
     }

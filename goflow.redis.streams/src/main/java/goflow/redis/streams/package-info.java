@@ -9,7 +9,7 @@
  * guarantee and its limits.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package goflow.redis.streams;
 
 import org.osgi.annotation.bundle.Export;

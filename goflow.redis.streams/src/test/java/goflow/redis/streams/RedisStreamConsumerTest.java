@@ -27,6 +27,7 @@ import goflow.api.Primitive;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.pipeline.Pipeline;
 import goflow.impl.GoFlowImpl;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XReadGroupParams;
@@ -221,5 +222,168 @@ class RedisStreamConsumerTest {
         e = assertThrows(InvalidConfigException.class,
                 () -> RedisStreamConsumer.builder(redis).stream("x").output("y").pipeline(p).build());
         assertEquals("group", e.field());
+    }
+
+    /** An ACL user allowed the stream commands, EVAL and the test's keys only. */
+    private void aclUser(String name, String password) {
+        try (Jedis admin = new Jedis("127.0.0.1", server.port())) {
+            admin.aclSetUser(name, "reset", "on", ">" + password, "~{t" + test + "}:*", "+@stream", "+eval", "+ping",
+                    "+client|setname");
+        }
+    }
+
+    private RedisStreamConsumerBuilder connecting(Pipeline<String, ?> p) {
+        return RedisStreamConsumer.builder().uri("redis://127.0.0.1:" + server.port()).stream(key("in"))
+                .group("workers").output(key("out")).pipeline(p).block(Duration.ofMillis(100));
+    }
+
+    @Test
+    void anAclUserConsumesThroughTheConsumersOwnConnection() {
+        aclUser("streamer-" + test, "s3cret-" + test);
+        produce(key("in"), 40, i -> "item-" + i);
+        Pipeline<String, String> upper = goflow.pipeline("acl-" + test).input(String.class).stage("upper", s -> s.toUpperCase())
+                .build();
+        try (RedisStreamConsumer c = connecting(upper).user("streamer-" + test).password(("s3cret-" + test).toCharArray())
+                .timeout(Duration.ofSeconds(2)).reconnectInterval(Duration.ofMillis(50)).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 40);
+            assertEquals(0, c.stats().pending());
+        }
+        assertEquals(40, sources(key("out")).size());
+        assertEquals("ITEM-0", redis.xrange(key("out"), "-", "+").get(0).getFields().get("data"));
+    }
+
+    @Test
+    void aWrongPasswordIsRefusedNamingThePropertyAndNotTheValue() {
+        aclUser("streamer-" + test, "s3cret-" + test);
+        Pipeline<String, String> same = goflow.pipeline("wrongpw-" + test).input(String.class).stage("same", s -> s).build();
+        RedisStreamConsumer c = connecting(same).user("streamer-" + test).password("not-the-Pa55word".toCharArray())
+                .build();
+        try {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, c::start);
+            assertEquals("password", e.field());
+            assertTrue(e.getMessage().contains("refused") && e.getMessage().contains("streamer-" + test)
+                    && e.getMessage().contains("127.0.0.1:" + server.port()), e.getMessage());
+            assertTrue(!e.getMessage().contains("not-the-Pa55word"), e.getMessage());
+            assertEquals(0, c.stats().read());
+        } finally {
+            c.close();
+        }
+        // the URI's credentials are used too, and hidden the same way
+        RedisStreamConsumer inUri = RedisStreamConsumer.builder()
+                .uri("redis://streamer-" + test + ":wr0ng-in-uri@127.0.0.1:" + server.port()).stream(key("in"))
+                .group("workers").output(key("out")).pipeline(same).build();
+        try {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, inUri::start);
+            assertEquals("password", e.field());
+            assertTrue(!e.getMessage().contains("wr0ng-in-uri"), e.getMessage());
+        } finally {
+            inUri.close();
+        }
+    }
+
+    @Test
+    void theConnectionSettingsAreCheckedAsGoflowRedisChecksThem() {
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> RedisStreamConsumer.builder().timeout(Duration.ZERO));
+        assertEquals("timeout", e.field());
+        assertEquals("must be from PT0.001S to PT1M", e.rule());
+        e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder().timeout(Duration.ofMinutes(2)));
+        assertEquals("timeout", e.field());
+        e = assertThrows(InvalidConfigException.class,
+                () -> RedisStreamConsumer.builder().reconnectInterval(Duration.ofMillis(9)));
+        assertEquals("reconnectInterval", e.field());
+        assertEquals("must be from PT0.01S to PT1M", e.rule());
+        e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder().user(""));
+        assertEquals("user", e.field());
+        e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder().password(new char[0]));
+        assertEquals("password", e.field());
+        e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder().uri("http://host"));
+        assertEquals("uri", e.field());
+        e = assertThrows(InvalidConfigException.class,
+                () -> RedisStreamConsumer.builder().uri("redis://u:hidden@127.0.0.1:6379/x"));
+        assertEquals("uri", e.field());
+        assertTrue(!e.getMessage().contains("hidden"), e.getMessage());
+        // on a client the caller made, the connection is the client's
+        e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder(redis).user("someone"));
+        assertEquals("user", e.field());
+        e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder(redis).timeout(Duration.ofSeconds(1)));
+        assertEquals("timeout", e.field());
+    }
+
+    @Test
+    void consumersBuiltWithoutANameGetDistinctNamesStartingWithTheHostName() throws Exception {
+        Pipeline<String, String> same = goflow.pipeline("unnamed-" + test).input(String.class).stage("same", s -> s).build();
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        try (RedisStreamConsumer one = consumer(same).build(); RedisStreamConsumer two = consumer(same).build()) {
+            assertTrue(one.consumer().startsWith(host + "-"), one.consumer());
+            assertTrue(two.consumer().startsWith(host + "-"), two.consumer());
+            assertTrue(!one.consumer().equals(two.consumer()), one.consumer() + " and " + two.consumer());
+            assertEquals(one.consumer(), one.name(), "the primitive's name defaults to the consumer's");
+        }
+    }
+
+    @Test
+    void anEntryDeliveredMoreThanMaxDeliveriesWithoutAnOutcomeIsDeadLettered() {
+        produce(key("in"), 10, i -> "item-" + i);
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        // a consumer takes the first entry and keeps dying on it: three deliveries, no outcome
+        StreamEntry doomed = redis.xreadGroup("workers", "ghost", XReadGroupParams.xReadGroupParams().count(1),
+                Map.of(key("in"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue().get(0);
+        for (int i = 0; i < 2; i++) {
+            redis.xreadGroup("workers", "ghost", XReadGroupParams.xReadGroupParams().count(1),
+                    Map.of(key("in"), new StreamEntryID(0, 0)));
+        }
+        Set<String> seenByPipeline = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Pipeline<String, String> same = goflow.pipeline("ghosted-" + test).input(String.class).stage("same", s -> {
+            seenByPipeline.add(s);
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = consumer(same).consumer("alive").maxDeliveries(3).claimIdle(Duration.ofMillis(100))
+                .build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 10);
+            assertEquals(1, c.stats().deadLettered());
+            assertEquals(0, c.stats().failed(), "no delivery failed in this consumer");
+            assertEquals(0, c.stats().pending());
+        }
+        assertTrue(!seenByPipeline.contains("item-0"), "the entry did not go through the pipeline a fourth time");
+        assertEquals(9, redis.xlen(key("out")));
+        List<StreamEntry> dead = redis.xrange(key("in") + ":dead", "-", "+");
+        assertEquals(1, dead.size());
+        Map<String, String> f = dead.get(0).getFields();
+        assertEquals(doomed.getID().toString(), f.get("source"));
+        assertEquals("item-0", f.get("data"));
+        assertEquals("4", f.get("deliveries"), "three by the ghost, the fourth by the claim");
+        assertEquals("delivered 4 times without an outcome (its consumers died or stalled)", f.get("error"));
+        assertEquals("-", f.get("stage"));
+    }
+
+    @Test
+    void anEntryWithoutTheFieldIsDeadLetteredAtOnceAndTheRestFlowsOn() {
+        produce(key("in"), 5, i -> "item-" + i);
+        StreamEntryID odd = redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("payload", "elsewhere"));
+        produce(key("in"), 5, i -> "item-" + (5 + i));
+        AtomicLong runs = new AtomicLong();
+        Pipeline<String, String> same = goflow.pipeline("nofield-" + test).input(String.class).stage("same", s -> {
+            runs.incrementAndGet();
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = consumer(same).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 11);
+            assertEquals(1, c.stats().deadLettered());
+            assertEquals(0, c.stats().failed());
+            assertEquals(0, c.stats().pending());
+        }
+        assertEquals(10, runs.get(), "the pipeline saw only the entries with data");
+        assertEquals(10, redis.xlen(key("out")));
+        List<StreamEntry> dead = redis.xrange(key("in") + ":dead", "-", "+");
+        assertEquals(1, dead.size());
+        Map<String, String> f = dead.get(0).getFields();
+        assertEquals(odd.toString(), f.get("source"));
+        assertEquals("the entry has no field 'data'", f.get("error"));
+        assertEquals("1", f.get("deliveries"));
+        assertTrue(!f.containsKey("data"), f.toString());
     }
 }

@@ -3,7 +3,6 @@ package goflow.redis.streams.internal;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -28,9 +27,6 @@ import goflow.api.pipeline.Pipeline;
 import goflow.redis.streams.RedisStreamConsumer;
 import goflow.redis.streams.RedisStreamConsumerBuilder;
 import goflow.redis.streams.RedisStreamStats;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
 
 /**
  * One {@link RedisStreamConsumer} per factory configuration {@value StreamConsumerConfig#PID}. The
@@ -38,7 +34,10 @@ import redis.clients.jedis.RedisClient;
  * present, and stops (letting what it holds finish, 10 s at most; the rest is claimed by the
  * group) when that service goes; meanwhile {@code goflow:redisstreams} shows it waiting. A
  * configuration change recreates it; an invalid one is logged naming the property and creates
- * nothing.
+ * nothing. The consumer opens its own connection with the connection properties of PID
+ * {@code goflow.redis} ({@code uri}, {@code user}, {@code password}, {@code timeout},
+ * {@code reconnectInterval}: same names, meaning, checks and defaults), and closes it when it
+ * stops; the password is never logged or shown.
  *
  * <p>Thread-safe: the tracker's callbacks and deactivation synchronize on this component.
  */
@@ -54,15 +53,13 @@ public final class StreamConsumerComponent {
     private final String pid;
     private final StreamConsumerConfig config;
     private final GoFlow goflow;
-    private final RedisClient redis;
     private final ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> tracker;
     /** The running consumer, or null while the pipeline is missing. Guarded by this. */
     private RedisStreamConsumer consumer;
     private String problem;
 
     /**
-     * Checks the configuration, connects (lazily: the pool opens connections when used) and waits
-     * for the pipeline.
+     * Checks the configuration and waits for the pipeline (the consumer connects when it starts).
      *
      * @param context this bundle's context
      * @param config the configuration
@@ -75,13 +72,10 @@ public final class StreamConsumerComponent {
         this.pid = String.valueOf(properties.get("service.pid"));
         this.config = config;
         this.goflow = goflow;
-        RedisClient client = null;
         ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> t = null;
         try {
             checkTypes(config, properties);
-            checkUri(config);
-            client = client(config); // connects lazily, on the first command
-            builder(client, config, p -> { }); // the builder checks every other setting, naming it
+            builder(config, p -> { }); // the builder checks every setting, naming it
             t = new ServiceTracker<>(context, filter(context, config.pipeline()), null) {
                 @Override
                 public Pipeline<?, ?> addingService(ServiceReference<Pipeline<?, ?>> ref) {
@@ -99,18 +93,13 @@ public final class StreamConsumerComponent {
                 }
             };
         } catch (InvalidConfigException e) {
-            if (client != null) {
-                client.close();
-            }
             LOG.log(System.Logger.Level.ERROR, "goflow: configuration " + pid + " (factory " + StreamConsumerConfig.PID
                     + ") rejected: property '" + e.field() + "' = " + e.value() + " " + e.rule());
-            this.redis = null;
             this.tracker = null;
             this.problem = "rejected: " + e.field() + " " + e.rule();
             ACTIVE.put(pid, this);
             return;
         }
-        this.redis = client;
         this.tracker = t;
         this.problem = "waiting for pipeline " + config.pipeline();
         ACTIVE.put(pid, this);
@@ -132,8 +121,9 @@ public final class StreamConsumerComponent {
             } catch (InvocationTargetException e) {
                 Object raw = properties.entrySet().stream().filter(p -> p.getKey().equalsIgnoreCase(m.getName()))
                         .map(Map.Entry::getValue).findFirst().orElse(null);
-                throw new InvalidConfigException(C, m.getName(), raw,
-                        m.getReturnType() == int.class ? "must be a whole number" : "must be a " + m.getReturnType(),
+                Class<?> t = m.getReturnType();
+                throw new InvalidConfigException(C, m.getName(), "password".equals(m.getName()) ? "****" : raw,
+                        t == int.class || t == long.class ? "must be a whole number" : "must be a " + t.getSimpleName(),
                         "the value could not be converted: " + e.getCause().getMessage());
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
@@ -141,48 +131,21 @@ public final class StreamConsumerComponent {
         }
     }
 
-    private static void checkUri(StreamConsumerConfig config) {
-        URI uri;
-        try {
-            uri = URI.create(config.uri().trim());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidConfigException(C, "uri", config.uri(), "must be a redis:// URI", "redis://host:port");
-        }
-        if (!"redis".equals(uri.getScheme()) || uri.getHost() == null) {
-            throw new InvalidConfigException(C, "uri", config.uri(), "must be a redis:// URI with a host",
-                    "redis://host:port[/database]");
-        }
-        if (uri.getUserInfo() != null) {
-            throw new InvalidConfigException(C, "uri", "redis://***@" + uri.getHost(), "must not carry credentials",
-                    "put the password in the password property, which is never logged");
-        }
-    }
-
-    private static RedisClient client(StreamConsumerConfig config) {
-        URI uri = URI.create(config.uri().trim());
-        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().timeoutMillis(2000);
-        if (!config.password().isEmpty()) {
-            b.password(config.password());
-        }
-        String path = uri.getPath();
-        if (path != null && path.length() > 1) {
-            try {
-                b.database(Integer.parseInt(path.substring(1)));
-            } catch (NumberFormatException e) {
-                throw new InvalidConfigException(C, "uri", config.uri(), "must name a database by number", "");
-            }
-        }
-        return RedisClient.builder().hostAndPort(new HostAndPort(uri.getHost(), uri.getPort() < 0 ? 6379
-                : uri.getPort())).clientConfig(b.build()).build();
-    }
-
-    private static RedisStreamConsumerBuilder builder(RedisClient redis, StreamConsumerConfig config,
+    private static RedisStreamConsumerBuilder builder(StreamConsumerConfig config,
             java.util.function.Consumer<RedisStreamConsumerBuilder> pipeline) {
-        RedisStreamConsumerBuilder b = RedisStreamConsumer.builder(redis)
+        RedisStreamConsumerBuilder b = RedisStreamConsumer.builder().uri(config.uri())
+                .timeout(duration("timeout", config.timeout()))
+                .reconnectInterval(duration("reconnectInterval", config.reconnectInterval()))
                 .stream(config.stream()).group(config.group()).output(config.output()).field(config.field())
                 .batch(config.batch()).block(duration("block", config.block()))
                 .claimIdle(duration("claimIdle", config.claimIdle())).maxDeliveries(config.maxDeliveries())
                 .maxInFlight(config.maxInFlight()).concurrency(config.concurrency());
+        if (!config.user().isEmpty()) {
+            b.user(config.user());
+        }
+        if (!config.password().isEmpty()) {
+            b.password(config.password().toCharArray());
+        }
         if (!config.consumer().isEmpty()) {
             b.consumer(config.consumer());
         }
@@ -224,13 +187,22 @@ public final class StreamConsumerComponent {
             return; // one pipeline of that name at a time
         }
         try {
-            RedisStreamConsumer c = builder(redis, config, b -> b.pipeline((Pipeline<String, ?>) pipeline)
+            RedisStreamConsumer c = builder(config, b -> b.pipeline((Pipeline<String, ?>) pipeline)
                     .name(primitiveName()).listIn(goflow)).build();
-            c.start();
+            try {
+                c.start();
+            } catch (RuntimeException e) {
+                c.close(Duration.ZERO);
+                throw e;
+            }
             consumer = c;
             problem = null;
             LOG.log(System.Logger.Level.INFO, "goflow: " + pid + " consumes " + config.stream() + " as "
                     + c.consumer() + " of " + config.group() + " into pipeline " + config.pipeline());
+        } catch (InvalidConfigException e) { // a refused login names the property, never the password
+            problem = "cannot start: " + e.field() + " " + e.rule();
+            LOG.log(System.Logger.Level.ERROR, "goflow: " + pid + " cannot start consuming " + config.stream()
+                    + ": property '" + e.field() + "' = " + e.value() + " " + e.rule() + " (" + e.hint() + ")");
         } catch (RuntimeException e) {
             problem = "cannot start: " + e;
             LOG.log(System.Logger.Level.ERROR, "goflow: " + pid + " cannot start consuming " + config.stream(), e);
@@ -257,7 +229,7 @@ public final class StreamConsumerComponent {
         problem = "waiting for pipeline " + config.pipeline();
     }
 
-    /** Stops the consumer (what it holds gets 10 s), the tracker and the client. */
+    /** Stops the consumer (what it holds gets 10 s; it closes its connection) and the tracker. */
     @Deactivate
     public void deactivate() {
         ACTIVE.remove(pid, this);
@@ -265,9 +237,6 @@ public final class StreamConsumerComponent {
             tracker.close();
         }
         stopped();
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     /** One row of {@code goflow:redisstreams}. */

@@ -21,14 +21,28 @@ public @interface StreamConsumerConfig {
             + "dashboard show. Default: the name of the factory configuration, else the consumer name.")
     String name() default "";
 
+    /*
+     * The connection: uri, user, password, timeout and reconnectInterval are those of PID goflow.redis
+     * (RedisConnectionConfig), with the same names, meaning, checks and defaults. The code is a copy:
+     * this bundle imports goflow.api and Jedis only.
+     */
+
     /**
-     * The Redis server.
+     * The server.
      *
      * @return a redis:// URI without credentials
      */
-    @AttributeDefinition(name = "Redis URI", description = "redis://host:port[/database]; credentials go in "
-            + "password, not here. Default redis://127.0.0.1:6379.")
+    @AttributeDefinition(name = "URI", description = "redis://host:port[/database]; credentials go in user and "
+            + "password.")
     String uri() default "redis://127.0.0.1:6379";
+
+    /**
+     * The user.
+     *
+     * @return the ACL user, or empty for the default user
+     */
+    @AttributeDefinition(name = "User", required = false, description = "The ACL user; empty for the default.")
+    String user() default "";
 
     /**
      * The password.
@@ -36,8 +50,25 @@ public @interface StreamConsumerConfig {
      * @return the password, or empty for none
      */
     @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false,
-            description = "The Redis password (AUTH); never logged or shown.")
+            description = "Never logged or shown.")
     String password() default "";
+
+    /**
+     * The hard per-call timeout.
+     *
+     * @return an ISO-8601 duration
+     */
+    @AttributeDefinition(name = "Timeout", description = "No call waits on Redis longer (a read waits at most block "
+            + "more) (ISO-8601, default PT0.2S).")
+    String timeout() default "PT0.2S";
+
+    /**
+     * How often a down Redis is probed.
+     *
+     * @return an ISO-8601 duration
+     */
+    @AttributeDefinition(name = "Reconnect interval", description = "ISO-8601, default PT1S.")
+    String reconnectInterval() default "PT1S";
 
     /**
      * The stream read.
