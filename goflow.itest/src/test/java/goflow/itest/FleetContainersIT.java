@@ -125,6 +125,9 @@ class FleetContainersIT {
         Files.writeString(deploy.resolve("goflow.redis.stream-fleet.cfg"), String.join("\n",
                 "uri = redis://127.0.0.1:" + redisPort, "stream = {fleet}:in", "group = fleet", "output = {fleet}:out",
                 "pipeline = fleet", "consumer = " + consumer, "claimIdle = PT1S", "block = PT0.1S",
+                // a write that times out restarts the run and its entries come back as duplicates; the
+                // test is about the kill, so a loaded CI machine gets more than the 200 ms default
+                "timeout = PT2S",
                 "maxInFlight = " + MAX_IN_FLIGHT, ""));
         return home;
     }
