@@ -3,6 +3,8 @@ package goflow.archetype;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,16 +29,21 @@ final class Container implements AutoCloseable {
     private final Process process;
     private final Path output;
     private final Writer in;
+    /** The free loopback port its HTTP (goflow.web) listens on. */
+    private final int httpPort;
     private int marker;
 
-    private Container(Process process, Path output) {
+    private Container(Process process, Path output, int httpPort) {
         this.process = process;
         this.output = output;
+        this.httpPort = httpPort;
         this.in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     }
 
     /**
-     * Starts the container in {@code dir} (it creates {@code dir/deploy} with its demo configuration).
+     * Starts the container in {@code dir} (it creates {@code dir/deploy} with its demo configuration), its
+     * HTTP on a free port of 127.0.0.1 ({@code -Dorg.osgi.service.http.port}, as goflow.itest's WebContainerIT
+     * does) rather than the default 8080.
      *
      * @param jar the container jar
      * @param dir the working folder
@@ -47,11 +54,24 @@ final class Container implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("build goflow.dist first: missing " + jar.toAbsolutePath());
         }
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
         Path output = dir.resolve("container.out");
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toAbsolutePath().toString())).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
-        return new Container(p, output);
+                "-Dorg.osgi.service.http.port=" + port, "-jar", jar.toAbsolutePath().toString()))
+                .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        return new Container(p, output, port);
+    }
+
+    /**
+     * The port, on 127.0.0.1, that its HTTP listens on.
+     *
+     * @return the port
+     */
+    int httpPort() {
+        return httpPort;
     }
 
     /**

@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -107,6 +112,8 @@ class PluginArchetypeIT {
         try (Container c = Container.start(CONTAINER, dir)) {
             String before = c.poll("echo (goflow:stages)", s -> s.contains("trim"));
             assertFalse(before.contains("reverse"), before);
+            // Its HTTP is on the free loopback port the test gave it, not on the default 8080.
+            assertServesMetrics(c);
             Path deploy = dir.resolve("deploy");
 
             // A pipeline of stage names, one of them from the plugin that is not there yet.
@@ -143,6 +150,28 @@ class PluginArchetypeIT {
             assertTrue(missing.contains("failed") && missing.contains("reverse"), missing);
             assertEquals(0, c.stop(), c::output);
         }
+    }
+
+    /** Polls the container's {@code /metrics} on its free loopback port until it answers 200 (bounded wait). */
+    private static void assertServesMetrics(Container c) throws Exception {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        URI metrics = URI.create("http://127.0.0.1:" + c.httpPort() + "/metrics");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Container.TIMEOUT_SECONDS);
+        String last = "nothing listening";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(10))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && r.body().contains("goflow_")) {
+                    return;
+                }
+                last = r.statusCode() + " " + r.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        throw new AssertionError("no /metrics on " + metrics + ": " + last + "\n" + c.output());
     }
 
     /**

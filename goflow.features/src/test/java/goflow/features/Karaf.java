@@ -111,35 +111,80 @@ final class Karaf implements AutoCloseable {
 
     /** The newest Java feature release Karaf 4.4 runs on. */
     static final int NEWEST_SUPPORTED_JAVA = 21;
+    /** The oldest Java feature release Karaf 4.4 runs on. */
+    static final int OLDEST_SUPPORTED_JAVA = 11;
+    /** The system property naming the JDK Karaf runs on. */
+    static final String JAVA_HOME_PROPERTY = "goflow.karaf.java.home";
+    /** The system property that, when {@code true}, makes a missing JDK fail the test instead of skipping it. */
+    static final String REQUIRED_PROPERTY = "goflow.karaf.required";
 
     /**
-     * The JDK to run Karaf 4.4 on: the one running the test when Karaf supports it (Java 11 to 21), otherwise
-     * {@code -Dgoflow.karaf.java.home}, otherwise a JDK 11 to 21 found beside the running one (as in
-     * {@code /usr/lib/jvm}). Karaf 4.4 does not start on Java 24 and later: its scripts allow the Security
-     * Manager, which those JDKs refuse, and its Felix EventAdmin calls {@code Subject.getSubject}, which they
-     * no longer support.
+     * The JDK to run Karaf 4.4 on, from this JVM's system properties (see
+     * {@link #javaHome(Path, int, String, boolean)}).
      *
-     * @return the JDK's home, or empty when there is none here
+     * @return the JDK's home, or empty when there is none here and Karaf is not required
      * @throws IOException if the folder of JDKs cannot be listed
      */
     static java.util.Optional<Path> supportedJavaHome() throws IOException {
-        Path running = Path.of(System.getProperty("java.home"));
-        if (Runtime.version().feature() <= NEWEST_SUPPORTED_JAVA) {
+        return javaHome(Path.of(System.getProperty("java.home")), Runtime.version().feature(),
+                System.getProperty(JAVA_HOME_PROPERTY, ""), Boolean.getBoolean(REQUIRED_PROPERTY));
+    }
+
+    /**
+     * The JDK to run Karaf 4.4 on: the one named by {@code -Dgoflow.karaf.java.home} when it is set (it must be
+     * a JDK 11 to 21), otherwise the one running the test when Karaf supports it (Java 11 to 21), otherwise the
+     * newest JDK 11 to 21 found beside the running one (as in {@code /usr/lib/jvm}). Karaf 4.4 does not start on
+     * Java 24 and later: its scripts allow the Security Manager, which those JDKs refuse, and its Felix
+     * EventAdmin calls {@code Subject.getSubject}, which they no longer support.
+     *
+     * <p>A JDK named by the property that cannot run Karaf fails (it was asked for); no JDK at all fails too
+     * when {@code -Dgoflow.karaf.required=true} (CI: Karaf must run), otherwise the caller skips the test.
+     *
+     * @param running the home of the JDK running the test
+     * @param runningFeature its feature release
+     * @param configured the value of {@code -Dgoflow.karaf.java.home}, blank when it is not set
+     * @param required the value of {@code -Dgoflow.karaf.required}
+     * @return the JDK's home, or empty when there is none here and Karaf is not required
+     * @throws IllegalStateException if the configured JDK cannot run Karaf, or none is found and Karaf is required
+     * @throws IOException if the folder of JDKs cannot be listed
+     */
+    static java.util.Optional<Path> javaHome(Path running, int runningFeature, String configured, boolean required)
+            throws IOException {
+        if (!configured.isBlank()) {
+            Path home = Path.of(configured);
+            String rule = "Karaf 4.4 runs on Java " + OLDEST_SUPPORTED_JAVA + " to " + NEWEST_SUPPORTED_JAVA;
+            if (!Files.isExecutable(home.resolve("bin/java"))) {
+                throw new IllegalStateException("KarafIT: -D" + JAVA_HOME_PROPERTY + "=" + configured
+                        + " is not a JDK: it has no executable bin/java (" + rule + ")");
+            }
+            int feature = javaFeature(home);
+            if (feature < OLDEST_SUPPORTED_JAVA || feature > NEWEST_SUPPORTED_JAVA) {
+                throw new IllegalStateException("KarafIT: -D" + JAVA_HOME_PROPERTY + "=" + configured
+                        + " is Java " + (feature == 0 ? "of unknown version (no readable JAVA_VERSION in its release file)"
+                        : String.valueOf(feature)) + ": " + rule);
+            }
+            return java.util.Optional.of(home);
+        }
+        if (runningFeature >= OLDEST_SUPPORTED_JAVA && runningFeature <= NEWEST_SUPPORTED_JAVA) {
             return java.util.Optional.of(running);
         }
-        String configured = System.getProperty("goflow.karaf.java.home", "");
-        if (!configured.isBlank()) {
-            return java.util.Optional.of(Path.of(configured));
-        }
         Path jdks = running.toRealPath().getParent();
+        java.util.Optional<Path> beside;
         try (Stream<Path> candidates = Files.list(jdks)) {
-            return candidates.filter(home -> Files.isExecutable(home.resolve("bin/java")))
+            beside = candidates.filter(home -> Files.isExecutable(home.resolve("bin/java")))
                     .filter(home -> {
                         int feature = javaFeature(home);
-                        return feature >= 11 && feature <= NEWEST_SUPPORTED_JAVA;
+                        return feature >= OLDEST_SUPPORTED_JAVA && feature <= NEWEST_SUPPORTED_JAVA;
                     })
                     .max(java.util.Comparator.comparingInt(Karaf::javaFeature));
         }
+        if (beside.isEmpty() && required) {
+            throw new IllegalStateException("KarafIT: -D" + REQUIRED_PROPERTY + "=true but Karaf 4.4 runs on Java "
+                    + OLDEST_SUPPORTED_JAVA + " to " + NEWEST_SUPPORTED_JAVA + ", the tests run on Java "
+                    + runningFeature + " and no such JDK is in " + jdks + ": install one or name it with -D"
+                    + JAVA_HOME_PROPERTY);
+        }
+        return beside;
     }
 
     /** The feature release named by a JDK's {@code release} file, or 0 when it cannot be read. */

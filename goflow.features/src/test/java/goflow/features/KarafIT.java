@@ -45,10 +45,13 @@ class KarafIT {
         Files.createDirectories(features.getParent());
         Files.copy(Path.of(System.getProperty("goflow.features.file", "target/feature/features.xml")), features,
                 StandardCopyOption.REPLACE_EXISTING);
+        // Fails (not skips) when -Dgoflow.karaf.java.home names no JDK 11 to 21, or none is found and
+        // -Dgoflow.karaf.required=true (.ci/run): CI must not go green without Karaf having run.
         java.util.Optional<Path> javaHome = Karaf.supportedJavaHome();
-        assumeTrue(javaHome.isPresent(), "Karaf 4.4 runs on Java 11 to " + Karaf.NEWEST_SUPPORTED_JAVA
-                + " and none is installed beside " + System.getProperty("java.home")
-                + " (or set -Dgoflow.karaf.java.home)");
+        assumeTrue(javaHome.isPresent(), "Karaf 4.4 runs on Java " + Karaf.OLDEST_SUPPORTED_JAVA + " to "
+                + Karaf.NEWEST_SUPPORTED_JAVA + " and none is installed beside " + System.getProperty("java.home")
+                + " (set -D" + Karaf.JAVA_HOME_PROPERTY + ", or -D" + Karaf.REQUIRED_PROPERTY
+                + "=true to fail instead of skipping)");
         karaf = Karaf.start(Path.of(System.getProperty("goflow.karaf.distribution",
                 "target/karaf-dist/apache-karaf.tar.gz")), Path.of(System.getProperty("goflow.karaf.work",
                 "target/karaf-it")), repo, Path.of(System.getProperty("goflow.karaf.localRepository",
