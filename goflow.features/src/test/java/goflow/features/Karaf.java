@@ -117,9 +117,17 @@ final class Karaf implements AutoCloseable {
     static final String JAVA_HOME_PROPERTY = "goflow.karaf.java.home";
     /** The system property that, when {@code true}, makes a missing JDK fail the test instead of skipping it. */
     static final String REQUIRED_PROPERTY = "goflow.karaf.required";
+    /**
+     * The environment variable read when {@link #JAVA_HOME_PROPERTY} is not set: {@code .ci/run} exports it, so
+     * that it runs the README's test command exactly as written.
+     */
+    static final String JAVA_HOME_ENV = "GOFLOW_KARAF_JAVA_HOME";
+    /** The environment variable read when {@link #REQUIRED_PROPERTY} is not set ({@code .ci/run} exports it). */
+    static final String REQUIRED_ENV = "GOFLOW_KARAF_REQUIRED";
 
     /**
-     * The JDK to run Karaf 4.4 on, from this JVM's system properties (see
+     * The JDK to run Karaf 4.4 on, from this JVM's system properties, or else the environment variables
+     * {@value #JAVA_HOME_ENV} and {@value #REQUIRED_ENV} (see
      * {@link #javaHome(Path, int, String, boolean)}).
      *
      * @return the JDK's home, or empty when there is none here and Karaf is not required
@@ -127,7 +135,9 @@ final class Karaf implements AutoCloseable {
      */
     static java.util.Optional<Path> supportedJavaHome() throws IOException {
         return javaHome(Path.of(System.getProperty("java.home")), Runtime.version().feature(),
-                System.getProperty(JAVA_HOME_PROPERTY, ""), Boolean.getBoolean(REQUIRED_PROPERTY));
+                System.getProperty(JAVA_HOME_PROPERTY, System.getenv().getOrDefault(JAVA_HOME_ENV, "")),
+                Boolean.parseBoolean(System.getProperty(REQUIRED_PROPERTY,
+                        System.getenv().getOrDefault(REQUIRED_ENV, "false"))));
     }
 
     /**
