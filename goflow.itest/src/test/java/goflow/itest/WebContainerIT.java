@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -198,6 +200,43 @@ class WebContainerIT {
         assertTrue(post.body().contains("live changes are disabled"), post.body());
     }
 
+    /** Waits until the chart {@code title} of the card {@code name} has a line and its latest value is a number. */
+    private static void awaitChart(Chromium browser, String name, String title) throws Exception {
+        String js = "Array.from(document.querySelectorAll('[data-name=\"" + name + "\"] .chart'))"
+                + ".filter(c => c.querySelector('[data-chart]').dataset.chart === '" + title + "')"
+                + ".map(c => c.querySelectorAll('svg polyline').length + ' ' + c.querySelector('[data-chart]').textContent)"
+                + ".join('|')";
+        String drawn = browser.await(js, s -> s.matches("[1-9]\\d* -?[\\d.]+"), WAIT);
+        assertTrue(drawn.matches("[1-9]\\d* -?[\\d.]+"), () -> name + " '" + title + "': " + drawn);
+    }
+
+    @Test
+    @Order(6)
+    void theDashboardPageForbidsEveryOtherOriginSoNoCdnCanBeLoaded() throws Exception {
+        for (String path : List.of("/goflow", "/goflow/app.js", "/goflow/app.css", "/goflow/api/state")) {
+            HttpResponse<String> page = get(path);
+            assertEquals(200, page.statusCode(), path);
+            String csp = page.headers().firstValue("Content-Security-Policy").orElse("");
+            Map<String, List<String>> directives = new TreeMap<>();
+            for (String d : csp.split(";")) {
+                List<String> words = List.of(d.trim().split("\\s+"));
+                if (!words.get(0).isEmpty()) {
+                    directives.put(words.get(0), words.subList(1, words.size()));
+                }
+            }
+            assertEquals(List.of("'self'"), directives.get("default-src"), () -> path + ": " + csp);
+            // no directive lets in another origin: only 'self', 'none' and inline data: images
+            directives.forEach((name, sources) -> sources.forEach(src -> assertTrue(
+                    src.equals("'self'") || src.equals("'none'") || (name.equals("img-src") && src.equals("data:")),
+                    () -> path + ": " + name + " allows " + src + " in " + csp)));
+            for (String fetching : List.of("script-src", "style-src", "connect-src", "font-src")) {
+                assertFalse(directives.containsKey(fetching), () -> path + ": " + fetching + " overrides default-src: " + csp);
+            }
+        }
+        String html = get("/goflow").body();
+        assertFalse(html.matches("(?s).*(src|href)=\"(https?:)?//.*"), () -> "an external asset in\n" + html);
+    }
+
     @Test
     @Order(4)
     void theDashboardInARealBrowserShowsLiveNumbersPluginsAndAWaitingPipeline() throws Exception {
@@ -224,6 +263,20 @@ class WebContainerIT {
                     s -> Integer.parseInt(s) > 0, WAIT);
             browser.await("String(document.querySelector('[data-name=demo-ingress] polyline').getAttribute('points')"
                     + ".split(' ').length)", s -> Integer.parseInt(s) >= 5, WAIT);
+            // the pool's and the pipeline's charts, per-stage time included, are drawn with numbers
+            for (String title : List.of("queue depth", "busy workers", "completed /s")) {
+                awaitChart(browser, "demo-workers", title);
+            }
+            for (String title : List.of("throughput /s", "latency ms", "stage trim ms", "stage format-kv ms")) {
+                awaitChart(browser, "demo-orders", title);
+            }
+            // works offline: everything the page loaded came from the container itself
+            String origin = browser.eval("location.origin");
+            assertEquals(base, origin);
+            String foreign = browser.eval("performance.getEntriesByType('resource').map(e => e.name)"
+                    + ".concat(Array.from(document.querySelectorAll('script[src],link[href],img[src]'))"
+                    + ".map(e => e.src || e.href)).filter(u => !u.startsWith(location.origin + '/')).join(' ')");
+            assertEquals("", foreign, "the page loaded or links assets from elsewhere");
             Path shot = Path.of(System.getProperty("goflow.itest.screenshot", "target/dashboard.png"));
             Files.createDirectories(shot.toAbsolutePath().getParent());
             Files.write(shot, browser.screenshot());

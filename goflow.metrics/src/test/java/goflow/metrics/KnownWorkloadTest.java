@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +108,40 @@ class KnownWorkloadTest {
         assertEquals("3", s.get("goflow_pipeline_stage_calls_total{name=\"words\",kind=\"pipeline\","
                 + "owner=\"test-owner\",stage=\"trim\"}"), text);
         Promtool.check(text);
+    }
+
+    @Test
+    void durationsAreWrittenInSeconds() throws Exception {
+        Duration slow = Duration.ofMillis(1500);
+        Pipeline<String, String> timed = goflow.pipeline("timed").stage("fast", String::trim)
+                .stage("slow", s -> {
+                    clock.advance(slow);
+                    return s;
+                }).build();
+        timed.execute(" a ");
+        WorkerPool pool = goflow.workerPool().name("timed-pool").workers(1).build();
+        pool.submit(ctx -> {
+            clock.advance(slow);
+            return 1;
+        }).join();
+
+        String text = PrometheusText.toText(Samples.of(goflow.registry().snapshot()));
+        Map<String, String> s = Promtool.samples(text);
+        String pipe = "{name=\"timed\",kind=\"pipeline\",owner=\"test-owner\"}";
+        assertEquals("1.5", s.get("goflow_pipeline_duration_seconds_total" + pipe), text);
+        assertEquals("1.5", s.get("goflow_pipeline_average_duration_seconds" + pipe), text);
+        assertEquals("1.5", s.get("goflow_pipeline_max_duration_seconds" + pipe), text);
+        String slowStage = "{name=\"timed\",kind=\"pipeline\",owner=\"test-owner\",stage=\"slow\"}";
+        assertEquals("1.5", s.get("goflow_pipeline_stage_duration_seconds_total" + slowStage), text);
+        assertEquals("1.5", s.get("goflow_pipeline_stage_average_duration_seconds" + slowStage), text);
+        assertEquals("1.5", s.get("goflow_pipeline_stage_max_duration_seconds" + slowStage), text);
+        assertEquals("0", s.get("goflow_pipeline_stage_duration_seconds_total{name=\"timed\",kind=\"pipeline\","
+                + "owner=\"test-owner\",stage=\"fast\"}"), text);
+        String poolLabels = "{name=\"timed-pool\",kind=\"worker-pool\",owner=\"test-owner\"}";
+        assertEquals("1.5", s.get("goflow_worker_pool_average_task_time_seconds" + poolLabels), text);
+        assertEquals("1.5", s.get("goflow_worker_pool_max_task_time_seconds" + poolLabels), text);
+        Promtool.check(text);
+        pool.shutdown().join();
     }
 
     @Test

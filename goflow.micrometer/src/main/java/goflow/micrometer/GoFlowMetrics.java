@@ -1,6 +1,7 @@
 package goflow.micrometer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,11 @@ import goflow.metrics.Samples;
  * Binds goflow primitives to a Micrometer {@link MeterRegistry}: every figure of a primitive's
  * {@code stats().toMap()} becomes a {@link FunctionCounter} (counters), a {@link TimeGauge}
  * (durations, in seconds) or a {@link Gauge}, read from a fresh snapshot whenever the registry
- * publishes. Names are {@link Metric#micrometerName()} of the {@link MetricCatalog} family (a
+ * publishes. A text figure (a pool's {@code state}, an adaptive limiter's {@code algorithm}) is, as
+ * in the exposition, a gauge of 1 tagged with the text under the figure's name: a pool's
+ * {@code state} has one gauge per {@link WorkerPool.State} (1 for the state it is in, 0 for the
+ * others); any other text figure has one gauge tagged with its text at bind time, which reads 0
+ * should the text ever change. Names are {@link Metric#micrometerName()} of the {@link MetricCatalog} family (a
  * Prometheus registry writes them back as goflow.web's {@code /metrics} names); tags
  * {@code name}, {@code kind}, {@code owner}, and {@code stage} for a pipeline stage's figures.
  *
@@ -146,13 +151,15 @@ public final class GoFlowMetrics implements MeterBinder {
             String fam = family;
             String fig = figure;
             Metric metric = MetricCatalog.find(family, figure).orElseGet(() -> MetricCatalog.undocumented(fam, fig));
-            if (e.getValue() instanceof String) {
-                if (p instanceof WorkerPool && key.equals("state")) {
-                    for (WorkerPool.State s : WorkerPool.State.values()) {
-                        out.add(Gauge.builder(metric.micrometerName(), p, x -> s.name().equals(read(x, key)) ? 1 : 0)
-                                .tags(tags.and(key, s.name())).description(metric.help()).strongReference(true)
-                                .register(meters));
-                    }
+            if (e.getValue() instanceof String text) {
+                // as in the exposition: 1, with the text as a tag named after the figure
+                List<String> values = p instanceof WorkerPool && key.equals("state")
+                        ? Arrays.stream(WorkerPool.State.values()).map(Enum::name).toList()
+                        : List.of(text);
+                for (String v : values) {
+                    out.add(Gauge.builder(metric.micrometerName(), p, x -> v.equals(read(x, key)) ? 1 : 0)
+                            .tags(tags.and(key, v)).description(metric.help()).strongReference(true)
+                            .register(meters));
                 }
                 continue;
             }

@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -20,13 +23,25 @@ import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import goflow.api.GoFlow;
+import goflow.api.Primitive;
+import goflow.api.channel.BackpressureChannel;
+import goflow.api.channel.OverflowStrategy;
+import goflow.api.inspect.PrimitiveInfo;
+import goflow.api.io.AsyncWriter;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.ConcurrencyLimiter;
+import goflow.api.ratelimit.KeyedRateLimiter;
+import goflow.api.ratelimit.LeakyBucket;
 import goflow.api.ratelimit.RateLimiter;
+import goflow.api.schedule.Scheduler;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.metrics.Sample;
 import goflow.metrics.Samples;
+import goflow.redis.streams.RedisStreamConsumer;
+import redis.clients.jedis.RedisClient;
 
 /** A plain JVM: goflow primitives in a SimpleMeterRegistry give the same figures as the Prometheus exposition. */
 class GoFlowMetricsTest {
@@ -68,7 +83,28 @@ class GoFlowMetricsTest {
         }
         Pipeline<String, String> words = goflow.pipeline("words").stage("trim", String::trim).build();
         words.execute(" a ");
+        // one primitive of every other kind, so that every figure of every kind is compared below
+        LeakyBucket lb = goflow.leakyBucket().name("lb").leakRate(3).capacity(2).build();
+        lb.allow();
+        ConcurrencyLimiter cl = goflow.concurrencyLimiter().name("cl").capacity(2).build();
+        AdaptiveLimiter al = goflow.adaptiveLimiter().name("al").build();
+        KeyedRateLimiter<String> kl = goflow.keyedRateLimiter().name("kl").rate(1).burst(1).build();
+        kl.allow("k");
+        kl.allow("k");
+        Scheduler sc = goflow.scheduler().name("sc").build();
+        BackpressureChannel<String> ch = goflow.<String>channel().name("ch").capacity(4)
+                .strategy(OverflowStrategy.DROP_OLDEST).build();
+        ch.trySend("x");
+        AsyncWriter aw = goflow.asyncWriter().name("aw").output(OutputStream.nullOutputStream()).build();
+        // a stream consumer, listed and never started: its figures are there without a Redis server
+        RedisClient nowhere = RedisClient.create("127.0.0.1", 1);
+        RedisStreamConsumer rc = RedisStreamConsumer.builder(nowhere)
+                .stream("in").group("g").output("out").name("rc").listIn(goflow)
+                .pipeline(goflow.pipeline("rc-pipe").input(String.class).stage("s", s -> s).build()).build();
         GoFlowMetrics.of(goflow.registry()).bindTo(meters);
+        Set<Primitive.Kind> kinds = EnumSet.noneOf(Primitive.Kind.class);
+        goflow.registry().snapshot().stream().map(PrimitiveInfo::kind).forEach(kinds::add);
+        assertEquals(EnumSet.allOf(Primitive.Kind.class), kinds, "a kind of primitive is missing from this test");
 
         assertEquals(5.0, meters.get("goflow.token.bucket.allowed").tag("name", "api").functionCounter().count());
         assertEquals(7.0, meters.get("goflow.token.bucket.denied").tag("name", "api").functionCounter().count());
@@ -95,7 +131,14 @@ class GoFlowMetricsTest {
         assertEquals(5.0, meters.get("goflow.token.bucket.allowed").tag("name", "api").functionCounter().count());
         assertEquals(8.0, meters.get("goflow.token.bucket.denied").tag("name", "api").functionCounter().count(),
                 "a meter reads the live figure");
+        assertEquals(1.0, meters.get("goflow.adaptive.limiter.algorithm")
+                .tags("name", "al", "algorithm", al.stats().toMap().get("algorithm").toString()).gauge().value(),
+                "a text figure is a gauge of 1 tagged with the text");
         pool.shutdown().join();
+        for (Primitive p : List.of(lb, cl, al, kl, sc, ch, aw, rc)) {
+            p.close();
+        }
+        nowhere.close();
     }
 
     @Test

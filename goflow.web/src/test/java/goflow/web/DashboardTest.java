@@ -8,14 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
+import goflow.api.Primitive;
+import goflow.api.inspect.Stats;
+import goflow.api.pipeline.Pipeline;
 import goflow.api.pool.WorkerPool;
 import goflow.api.ratelimit.AdaptiveLimiter;
 import goflow.api.ratelimit.AimdLimit;
+import goflow.api.ratelimit.ConcurrencyLimiter;
+import goflow.api.ratelimit.LeakyBucket;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
@@ -61,6 +68,93 @@ class DashboardTest {
     }
 
     @Test
+    void poolPipelineAndStageChartsGetTheirPoints() throws Exception {
+        WorkerPool pool = goflow.workerPool().name("io").workers(2).queueCapacity(10).build();
+        Pipeline<String, String> orders = goflow.pipeline("orders").stage("parse", (String s) -> {
+            clock.advance(Duration.ofMillis(30));
+            return s.trim();
+        }).stage("store", s -> {
+            clock.advance(Duration.ofMillis(10));
+            return s;
+        }).build();
+        sampler.sample();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch running = new CountDownLatch(2);
+        for (int i = 0; i < 5; i++) { // 2 busy workers, 3 queued
+            pool.submit(ctx -> {
+                running.countDown();
+                return release.await(30, TimeUnit.SECONDS);
+            });
+        }
+        String json;
+        try {
+            assertTrue(running.await(10, TimeUnit.SECONDS));
+            for (int i = 0; i < 4; i++) {
+                orders.execute(" o ");
+            }
+            clock.advance(Duration.ofMillis(1840)); // 4 executions of 40 ms each (160 ms), then idle: 2 s in all
+            sampler.sample();
+            json = DashboardState.json(sampler, false, "");
+        } finally {
+            release.countDown();
+        }
+        assertTrue(json.contains("{\"title\":\"queue depth\",\"points\":[3]}"), json);
+        assertTrue(json.contains("{\"title\":\"busy workers\",\"points\":[2]}"), json);
+        assertTrue(json.contains("{\"title\":\"throughput /s\",\"points\":[2]}"), json); // 4 in 2 s
+        assertTrue(json.contains("{\"title\":\"latency ms\",\"points\":[40]}"), json);
+        assertTrue(json.contains("{\"title\":\"stage parse ms\",\"points\":[30]}"), json);
+        assertTrue(json.contains("{\"title\":\"stage store ms\",\"points\":[10]}"), json);
+        pool.shutdown().join();
+    }
+
+    /** A stream consumer's figures (as goflow.redis.streams' RedisStreamStats has them), without a Redis. */
+    private record ConsumerStats(long read, long acknowledged, long claimed, long failed, long deadLettered,
+            int inFlight, long pending, boolean running) implements Stats {
+    }
+
+    /** A listed stream consumer whose figures the test sets. */
+    private static final class FakeConsumer implements Primitive {
+        volatile ConsumerStats stats = new ConsumerStats(0, 0, 0, 0, 0, 0, 0, true);
+
+        @Override
+        public String name() {
+            return "orders-in";
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.STREAM_CONSUMER;
+        }
+
+        @Override
+        public Stats stats() {
+            return stats;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aStreamConsumerHasItsChartsAndItsClaimedAndDeadLetteredFigures() {
+        FakeConsumer consumer = new FakeConsumer();
+        goflow.register(consumer);
+        sampler.sample();
+        consumer.stats = new ConsumerStats(40, 30, 4, 3, 2, 6, 9, true);
+        clock.advance(Duration.ofSeconds(2));
+        sampler.sample();
+        String json = DashboardState.json(sampler, false, "");
+        assertTrue(json.contains("\"name\":\"orders-in\",\"kind\":\"stream-consumer\",\"family\":\"streaming\""), json);
+        assertTrue(json.contains("[\"claimed\",4]"), json);
+        assertTrue(json.contains("[\"deadLettered\",2]"), json);
+        assertTrue(json.contains("{\"title\":\"read /s\",\"points\":[20]}"), json);
+        assertTrue(json.contains("{\"title\":\"acknowledged /s\",\"points\":[15]}"), json);
+        assertTrue(json.contains("{\"title\":\"in flight\",\"points\":[6]}"), json);
+        assertTrue(json.contains("{\"title\":\"pending\",\"points\":[9]}"), json);
+    }
+
+    @Test
     void metricsTellTheStagesAPipelineWaitsFor() throws Exception {
         goflow.pipeline("hash").stage(goflow.stages().reference("trim")).stage(goflow.stages().reference("sha256"))
                 .stage(goflow.stages().reference("base64")).build();
@@ -74,10 +168,16 @@ class DashboardTest {
     void liveChangesApplyValidValuesAndRefuseOthersChangingNothing() throws Exception {
         RateLimiter api = goflow.tokenBucket().name("api").rate(10).burst(10).build();
         WorkerPool pool = goflow.workerPool().name("io").workers(2).build();
+        ConcurrencyLimiter cl = goflow.concurrencyLimiter().name("cl").capacity(2).build();
+        LeakyBucket lb = goflow.leakyBucket().name("lb").leakRate(3).capacity(4).build();
         Controls c = new Controls(goflow.registry());
         assertEquals("api rate: 10.0 -> 50.0", c.change("api", "rate", "50"));
         assertEquals("api burst: 10 -> 20", c.change("api", "burst", "20"));
         assertEquals("io workers: 2 -> 3", c.change("io", "workers", "3"));
+        assertEquals("cl capacity: 2 -> 5", c.change("cl", "capacity", "5"));
+        assertEquals("lb capacity: 4 -> 7", c.change("lb", "capacity", "7"));
+        assertEquals(400, assertThrows(Controls.Refused.class, () -> c.change("cl", "capacity", "0")).status());
+        assertEquals(400, assertThrows(Controls.Refused.class, () -> c.change("lb", "capacity", "-1")).status());
         Controls.Refused bad = assertThrows(Controls.Refused.class, () -> c.change("api", "burst", "0"));
         assertEquals(400, bad.status());
         assertEquals("invalid burst='0' (must be a whole number from 1 to 4503599627370496)", bad.getMessage());
@@ -88,10 +188,14 @@ class DashboardTest {
         assertEquals(400, assertThrows(Controls.Refused.class, () -> c.change("io", "rate", "5")).status());
         Controls.Refused missing = assertThrows(Controls.Refused.class, () -> c.change("nope", "rate", "5"));
         assertEquals(404, missing.status());
-        assertTrue(missing.getMessage().contains("api, io"), missing.getMessage());
+        for (String live : List.of("api", "cl", "io", "lb")) {
+            assertTrue(missing.getMessage().contains(live), missing.getMessage());
+        }
         assertEquals(50.0, api.rate().eventsPerSecond());
         assertEquals(20, api.burst());
         assertEquals(3, pool.workers());
+        assertEquals(5, cl.capacity());
+        assertEquals(7, lb.capacity());
         pool.shutdown().join();
     }
 

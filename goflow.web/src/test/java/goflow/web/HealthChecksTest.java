@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.felix.hc.api.Result;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +21,8 @@ import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.io.WriterStats;
+import goflow.api.schedule.ScheduledTask;
+import goflow.api.schedule.Scheduler;
 import goflow.api.schedule.SchedulerStats;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pool.QueueFullPolicy;
@@ -177,6 +180,46 @@ class HealthChecksTest {
                 Thresholds.DEFAULTS)).getStatus());
         assertEquals(Result.Status.OK, new Result(HealthRules.schedulers(then, schedulerFrame(13, 5, false),
                 Thresholds.DEFAULTS)).getStatus());
+    }
+
+    @Test
+    void aRealScheduledTaskFailingRunAfterRunWarnsAndOneSuccessClearsIt() {
+        Scheduler jobs = goflow.scheduler().name("jobs").workers(1).build();
+        AtomicBoolean failing = new AtomicBoolean(true);
+        ScheduledTask upload = jobs.task(ctx -> {
+            if (failing.get()) {
+                throw new IllegalStateException("upload refused");
+            }
+        }).id("upload").every(Duration.ofSeconds(1));
+        jobs.start();
+        SchedulerHealthCheck check = new SchedulerHealthCheck(sampler, Thresholds.DEFAULTS);
+        // the same three failed runs judged with a WARN threshold of 4: not yet failing repeatedly
+        SchedulerHealthCheck lenient = new SchedulerHealthCheck(sampler, new Thresholds(Duration.ofMinutes(5),
+                0.8, 1, 0.5, 0.9, 20, 0.1, 0.5, 10, 4, 10, 1, 10));
+        sampler.sample();
+        for (int run = 1; run <= 3; run++) {
+            Result before = check.execute();
+            assertEquals(Result.Status.OK, before.getStatus(), () -> text(before));
+            clock.advance(Duration.ofSeconds(1));
+            long runs = run;
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> upload.runCount() == runs
+                    && upload.failureCount() == runs && jobs.stats().activeRuns() == 0);
+        }
+        sampler.sample();
+        Result warn = check.execute(); // the configured 3 failed runs in a row (HealthConfig default)
+        assertEquals(Result.Status.WARN, warn.getStatus(), () -> text(warn));
+        assertTrue(text(warn).contains("scheduler 'jobs': task 'upload' failed its last 3 runs in PT5M, none succeeded"),
+                () -> text(warn));
+        assertEquals(Result.Status.OK, lenient.execute().getStatus(), () -> text(lenient.execute()));
+
+        failing.set(false);
+        clock.advance(Duration.ofSeconds(1));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> upload.runCount() == 4
+                && jobs.stats().activeRuns() == 0);
+        Result ok = check.execute(); // its last run succeeded
+        assertEquals(Result.Status.OK, ok.getStatus(), () -> text(ok));
+        assertTrue(text(ok).contains("scheduler 'jobs': 1 tasks, none failing repeatedly"), () -> text(ok));
+        jobs.close();
     }
 
     @Test
