@@ -21,6 +21,10 @@ public final class RedisConnectionBuilder {
     private String name;
     private URI uri;
     private Duration timeout;
+    /** The per-call timeout when none is set: 200 ms (PID {@code goflow.redis}: {@code PT0.2S}). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(200);
+    /** How often a down Redis is probed when nothing is set: 1 s (PID {@code goflow.redis}: {@code PT1S}). */
+    public static final Duration DEFAULT_RECONNECT_INTERVAL = Duration.ofSeconds(1);
     private Duration reconnectInterval;
     private int poolSize;
     private String user;
@@ -79,7 +83,7 @@ public final class RedisConnectionBuilder {
 
     /**
      * Sets the hard per-call timeout: no limiter or lease call waits on Redis longer. Default
-     * 250 ms.
+     * 200 ms ({@link #DEFAULT_TIMEOUT}, as PID {@code goflow.redis}).
      *
      * @param value 1 ms to 1 minute
      * @return this builder
@@ -92,7 +96,8 @@ public final class RedisConnectionBuilder {
     }
 
     /**
-     * Sets how often a down Redis is probed. Default 200 ms.
+     * Sets how often a down Redis is probed. Default 1 s ({@link #DEFAULT_RECONNECT_INTERVAL}, as PID
+     * {@code goflow.redis}).
      *
      * @param value 10 ms to 1 minute
      * @return this builder
@@ -168,8 +173,8 @@ public final class RedisConnectionBuilder {
     public RedisConnection build() {
         return new ConnectionImpl(name == null ? "redis" : name,
                 uri == null ? URI.create("redis://127.0.0.1:6379") : uri,
-                timeout == null ? Duration.ofMillis(250) : timeout,
-                reconnectInterval == null ? Duration.ofMillis(200) : reconnectInterval,
+                timeout == null ? DEFAULT_TIMEOUT : timeout,
+                reconnectInterval == null ? DEFAULT_RECONNECT_INTERVAL : reconnectInterval,
                 poolSize == 0 ? 16 : poolSize, user, password);
     }
 }

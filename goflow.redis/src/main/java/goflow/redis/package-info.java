@@ -12,7 +12,7 @@
  * its {@link goflow.redis.FailurePolicy}.
  */
 @Export
-@Version("0.1.0")
+@Version("0.2.0")
 package goflow.redis;
 
 import org.osgi.annotation.bundle.Export;

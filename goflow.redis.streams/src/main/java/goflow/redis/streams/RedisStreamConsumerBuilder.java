@@ -41,6 +41,10 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class RedisStreamConsumerBuilder {
     private static final String C = "redis-stream-consumer";
+    /** The per-call timeout when none is set: 200 ms, goflow.redis's (PID {@code PT0.2S}). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(200);
+    /** How often a down Redis is tried again when nothing is set: 1 s, goflow.redis's (PID {@code PT1S}). */
+    public static final Duration DEFAULT_RECONNECT_INTERVAL = Duration.ofSeconds(1);
 
     /** The client given to builder(UnifiedJedis), or null: the consumer connects itself. */
     final UnifiedJedis redis;
@@ -48,7 +52,7 @@ public final class RedisStreamConsumerBuilder {
     String user;
     char[] password;
     Duration timeout;
-    Duration reconnectInterval = Duration.ofMillis(200);
+    Duration reconnectInterval = DEFAULT_RECONNECT_INTERVAL;
     String stream;
     String group;
     String consumer;
@@ -140,7 +144,7 @@ public final class RedisStreamConsumerBuilder {
 
     /**
      * Sets the hard per-call timeout: no call waits on Redis longer (a read waits at most
-     * {@link #block} more); it is also the connect timeout. Default 250 ms. Only with
+     * {@link #block} more); it is also the connect timeout. Default 200 ms, as goflow.redis. Only with
      * {@link RedisStreamConsumer#builder()}.
      *
      * @param value 1 ms to 1 minute
@@ -155,7 +159,7 @@ public final class RedisStreamConsumerBuilder {
 
     /**
      * Sets how often a down Redis is tried again: reading, and restarting the pipeline run after a
-     * failed write. Default 200 ms.
+     * failed write. Default 1 s, as goflow.redis.
      *
      * @param value 10 ms to 1 minute
      * @return this builder
@@ -221,7 +225,7 @@ public final class RedisStreamConsumerBuilder {
                 pw = info.substring(colon + 1);
             }
         }
-        Duration t = timeout == null ? Duration.ofMillis(250) : timeout;
+        Duration t = timeout == null ? DEFAULT_TIMEOUT : timeout;
         int millis = (int) Math.max(1, t.toMillis());
         DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder().connectionTimeoutMillis(millis)
                 .socketTimeoutMillis(millis).blockingSocketTimeoutMillis(millis + (int) block.toMillis()).database(db)

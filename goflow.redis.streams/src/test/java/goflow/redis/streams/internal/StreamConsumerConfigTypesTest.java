@@ -3,6 +3,7 @@ package goflow.redis.streams.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -69,5 +70,8 @@ class StreamConsumerConfigTypesTest {
         assertEquals("", StreamConsumerConfig.class.getMethod("user").getDefaultValue());
         assertEquals("", StreamConsumerConfig.class.getMethod("password").getDefaultValue());
         assertEquals("redis://127.0.0.1:6379", StreamConsumerConfig.class.getMethod("uri").getDefaultValue());
+        // and the builder's are the PID's
+        assertEquals(Duration.parse("PT0.2S"), goflow.redis.streams.RedisStreamConsumerBuilder.DEFAULT_TIMEOUT);
+        assertEquals(Duration.parse("PT1S"), goflow.redis.streams.RedisStreamConsumerBuilder.DEFAULT_RECONNECT_INTERVAL);
     }
 }
