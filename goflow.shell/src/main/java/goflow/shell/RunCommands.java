@@ -164,11 +164,19 @@ public final class RunCommands {
             out.println("#  element");
             out.flush();
             stream.limit(max).forEach(ctx, element -> {
-                out.println(++printed[0] + "  " + show(element));
-                out.flush();
-                if (Thread.currentThread().isInterrupted()) {
+                // Gogo's output is an interruptible channel: a write made with the interrupt flag
+                // set closes it and loses the rest of the output. So on Ctrl-C the flag is taken
+                // here (the stream stops through ctx) and set again once the message is printed.
+                if (Thread.interrupted()) {
                     interrupted[0] = true;
                     ctx.cancel(); // a source that never waits: stop before pulling the next one
+                    return;
+                }
+                out.println(++printed[0] + "  " + show(element));
+                out.flush();
+                if (Thread.interrupted()) {
+                    interrupted[0] = true;
+                    ctx.cancel();
                 }
             });
         } catch (InterruptedException e) {
@@ -186,6 +194,7 @@ public final class RunCommands {
     }
 
     private static void interrupted(PrintStream out, String source, long printed) {
+        Thread.interrupted(); // not while writing to Gogo's interruptible channel (see stream)
         out.println("goflow:stream: interrupted after " + printed + " elements; source '" + source + "' closed");
         out.flush();
         Thread.currentThread().interrupt();

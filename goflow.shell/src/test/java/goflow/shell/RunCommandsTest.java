@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.WritableByteChannel;
+import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -183,6 +189,80 @@ class RunCommandsTest {
         }
         assertEquals("goflow:stream: interrupted after " + elements + " elements; source 'ticks' closed",
                 lines.get(lines.size() - 1));
+    }
+
+    /**
+     * Gogo writes a command's output through an interruptible channel (its
+     * {@code Closure.WritableByteChannelImpl} is an {@link AbstractInterruptibleChannel}): a write made
+     * while the thread's interrupt flag is set closes it, and the rest of the output is lost. So after
+     * Ctrl-C, whether it comes while the source waits or between two elements, nothing is written
+     * with the flag set, and the closing message gets through.
+     */
+    @ParameterizedTest(name = "source waits after the interrupt: {0}")
+    @ValueSource(booleans = {true, false})
+    void afterAnInterruptTheMessageGetsThroughAnInterruptibleOutputChannelAsGogosIs(boolean waits) {
+        StreamSource<Integer> ctrlCAtTheThird = ctx -> new StreamSource.Cursor<>() {
+            private int next;
+
+            @Override
+            public boolean tryAdvance(Context c, Consumer<? super Integer> action) throws InterruptedException {
+                if (next == 2) {
+                    Thread.currentThread().interrupt(); // Ctrl-C, just now
+                    if (waits) {
+                        c.sleep(Duration.ofSeconds(30));
+                    }
+                }
+                action.accept(++next);
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        goflow.streamSources().register("ctrl-c", ctrlCAtTheThird);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        WritableByteChannel target = Channels.newChannel(bytes);
+        WritableByteChannel gogoLike = new GogoOutputChannel(target);
+        PrintStream out = new PrintStream(Channels.newOutputStream(gogoLike), true, StandardCharsets.UTF_8);
+        try {
+            run.stream(out, "ctrl-c", "100");
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is set again for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(gogoLike.isOpen(), "nothing was written with the interrupt flag set");
+        assertEquals("#  element\n1  1\n2  2\ngoflow:stream: interrupted after 2 elements; source 'ctrl-c' closed\n",
+                bytes.toString(StandardCharsets.UTF_8));
+    }
+
+    /** As Gogo's {@code Closure.WritableByteChannelImpl}: an interruptible channel over another one. */
+    private static final class GogoOutputChannel extends AbstractInterruptibleChannel implements WritableByteChannel {
+        private final WritableByteChannel out;
+
+        GogoOutputChannel(WritableByteChannel out) {
+            this.out = out;
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            if (!isOpen()) {
+                throw new ClosedChannelException();
+            }
+            boolean completed = false;
+            begin();
+            try {
+                int n = out.write(src);
+                completed = true;
+                return n;
+            } finally {
+                end(completed);
+            }
+        }
+
+        @Override
+        protected void implCloseChannel() {
+        }
     }
 
     @Test
