@@ -18,13 +18,14 @@ import goflow.redis.internal.ConnectionImpl;
 public final class RedisConnectionBuilder {
     private static final String COMPONENT = "redis";
 
-    private String name;
-    private URI uri;
-    private Duration timeout;
     /** The per-call timeout when none is set: 200 ms (PID {@code goflow.redis}: {@code PT0.2S}). */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(200);
     /** How often a down Redis is probed when nothing is set: 1 s (PID {@code goflow.redis}: {@code PT1S}). */
     public static final Duration DEFAULT_RECONNECT_INTERVAL = Duration.ofSeconds(1);
+
+    private String name;
+    private URI uri;
+    private Duration timeout;
     private Duration reconnectInterval;
     private int poolSize;
     private String user;

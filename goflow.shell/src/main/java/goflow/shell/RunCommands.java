@@ -139,7 +139,7 @@ public final class RunCommands {
      *
      * <p>It ends when {@code limit} elements are printed, the source ends, or the thread is
      * interrupted (Ctrl-C: Gogo interrupts the command's thread). An interrupt stops the stream at
-     * the source's next wait or, for a source that does not wait, after the element being
+     * the source's next wait or, for a source that does not wait, before the next element is
      * printed; the stream then closes the source, this prints
      * {@code goflow:stream: interrupted after <n> elements; source '<name>' closed} and returns with
      * the thread's interrupt flag set again. A failure of the source, {@code Error}s included
@@ -169,15 +169,11 @@ public final class RunCommands {
                 // here (the stream stops through ctx) and set again once the message is printed.
                 if (Thread.interrupted()) {
                     interrupted[0] = true;
-                    ctx.cancel(); // a source that never waits: stop before pulling the next one
+                    ctx.cancel(); // a source that never waits: this element is not printed, none follows
                     return;
                 }
                 out.println(++printed[0] + "  " + show(element));
                 out.flush();
-                if (Thread.interrupted()) {
-                    interrupted[0] = true;
-                    ctx.cancel();
-                }
             });
         } catch (InterruptedException e) {
             interrupted(out, source, printed[0]);

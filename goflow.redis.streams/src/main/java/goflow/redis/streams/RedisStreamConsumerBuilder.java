@@ -35,7 +35,7 @@ import redis.clients.jedis.UnifiedJedis;
  * dead-letter stream {@code <stream>:dead}, batch 32, block 500 ms, claim idle 30 s, 3 deliveries,
  * at most 64 entries in flight, pipeline concurrency 4 and buffers of 16; connection (with
  * {@link RedisStreamConsumer#builder()}) {@code redis://127.0.0.1:6379}, no user or password, timeout
- * 250 ms; reconnect interval 200 ms.
+ * 200 ms; reconnect interval 1 s.
  *
  * <p>Not thread-safe: a builder belongs to one thread.
  */
@@ -190,47 +190,55 @@ public final class RedisStreamConsumerBuilder {
         return uri == null ? null : uri.replaceAll("://[^@/]*@", "://****@");
     }
 
-    /** Where the consumer's own connection goes, for messages: host:port/db. */
-    String endpoint() {
-        URI u = uri == null ? URI.create("redis://127.0.0.1:6379") : uri;
-        String path = u.getPath() == null ? "" : u.getPath();
-        return u.getHost() + ":" + (u.getPort() > 0 ? u.getPort() : 6379) + "/" + (path.length() > 1 ? path.substring(1) : "0");
+    /** The URI the consumer's own connection goes to: the one set, or the default. */
+    private URI target() {
+        return uri == null ? URI.create("redis://127.0.0.1:6379") : uri;
     }
 
-    /** The user the consumer's own connection authenticates as, or null for the default user. */
-    String effectiveUser() {
-        if (user != null || uri == null || uri.getRawUserInfo() == null) {
-            return user;
+    private int port() {
+        return target().getPort() > 0 ? target().getPort() : 6379;
+    }
+
+    /** The database number in the URI's path, 0 when it names none. */
+    private int database() {
+        String path = target().getPath() == null ? "" : target().getPath();
+        return path.length() > 1 ? Integer.parseInt(path.substring(1)) : 0;
+    }
+
+    /**
+     * The {@code user:password} written in the URI: {user or null, password or null}. A user needs
+     * a colon after it ({@code redis://:secret@} is a password alone, as in goflow.redis).
+     */
+    private String[] uriCredentials() {
+        String raw = target().getRawUserInfo();
+        if (raw == null) {
+            return new String[] {null, null};
         }
-        String info = java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+        String info = java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
         int colon = info.indexOf(':');
-        return colon <= 0 ? null : info.substring(0, colon);
+        return new String[] {colon <= 0 ? null : info.substring(0, colon), colon < 0 ? null : info.substring(colon + 1)};
+    }
+
+    /** Where the consumer's own connection goes, for messages: host:port/db. */
+    String endpoint() {
+        return target().getHost() + ":" + port() + "/" + database();
+    }
+
+    /** The user the consumer's own connection authenticates as ({@link #user} wins), or null for the default user. */
+    String effectiveUser() {
+        return user != null ? user : uriCredentials()[0];
     }
 
     /** Opens the consumer's own pooled client (connections are opened on first use), as goflow.redis does. */
     private RedisClient connect() {
-        URI u = uri == null ? URI.create("redis://127.0.0.1:6379") : uri;
-        int port = u.getPort() > 0 ? u.getPort() : 6379;
-        String path = u.getPath() == null ? "" : u.getPath();
-        int db = path.length() > 1 ? Integer.parseInt(path.substring(1)) : 0;
-        String usr = user;
-        String pw = password == null ? null : new String(password);
-        if (u.getRawUserInfo() != null) {
-            String info = java.net.URLDecoder.decode(u.getRawUserInfo(), StandardCharsets.UTF_8);
-            int colon = info.indexOf(':');
-            if (usr == null && colon != 0) {
-                usr = colon < 0 ? null : info.substring(0, colon);
-            }
-            if (pw == null && colon >= 0) {
-                pw = info.substring(colon + 1);
-            }
-        }
+        String usr = effectiveUser();
+        String pw = password != null ? new String(password) : uriCredentials()[1];
         Duration t = timeout == null ? DEFAULT_TIMEOUT : timeout;
         int millis = (int) Math.max(1, t.toMillis());
         DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder().connectionTimeoutMillis(millis)
-                .socketTimeoutMillis(millis).blockingSocketTimeoutMillis(millis + (int) block.toMillis()).database(db)
-                .clientName("goflow-stream-" + consumer);
-        if ("rediss".equalsIgnoreCase(u.getScheme())) {
+                .socketTimeoutMillis(millis).blockingSocketTimeoutMillis(millis + (int) block.toMillis())
+                .database(database()).clientName("goflow-stream-" + consumer);
+        if ("rediss".equalsIgnoreCase(target().getScheme())) {
             cfg.sslOptions(SslOptions.defaults()); // TLS with the JVM's trust store
         }
         if (usr != null && !usr.isEmpty()) {
@@ -239,7 +247,8 @@ public final class RedisStreamConsumerBuilder {
         if (pw != null && !pw.isEmpty()) {
             cfg.password(pw);
         }
-        return RedisClient.builder().hostAndPort(new HostAndPort(u.getHost(), port)).clientConfig(cfg.build()).build();
+        return RedisClient.builder().hostAndPort(new HostAndPort(target().getHost(), port())).clientConfig(cfg.build())
+                .build();
     }
 
     /**
