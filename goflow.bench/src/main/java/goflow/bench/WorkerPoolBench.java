@@ -3,6 +3,7 @@ package goflow.bench;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +37,14 @@ import goflow.api.pool.WorkerPool;
  * Future). Workers 2, 4 and 8, queue 1000; the Go reference's
  * {@code BenchmarkWorkerPoolThroughput} is {@code -p workers=4 -p queue=100}.
  *
+ * <p>{@code threadPoolExecutorTimed} is the same executor keeping what the pool's statistics keep
+ * (tasks run, their total and longest time, the pool's {@code averageTaskTime} and
+ * {@code maxTaskTime}) the way a user adds it: the clock read in {@code beforeExecute} and
+ * {@code afterExecute}, counted in per-thread counters. The pool reads the clock once per task
+ * under load (docs/pool.md, "Performance notes"), and that read is the whole gap to the plain
+ * executor with no-op tasks; this peer shows where the pool stands against an executor that
+ * measures what it measures. For information: the target is the plain executor.
+ *
  * <p>Run: {@code java -jar goflow.bench/target/benchmarks.jar WorkerPoolBench -prof gc}
  */
 @State(Scope.Benchmark)
@@ -49,7 +58,7 @@ public class WorkerPoolBench {
      */
     static final long CPU_TOKENS = 6000;
 
-    @Param({"goflow", "threadPoolExecutor"})
+    @Param({"goflow", "threadPoolExecutor", "threadPoolExecutorTimed"})
     public String impl;
 
     @Param({"noop", "cpu10us"})
@@ -97,15 +106,17 @@ public class WorkerPoolBench {
         if (impl.equals("goflow")) {
             pool = goflow.workerPool().workers(workers).queueCapacity(queue).onQueueFull(QueueFullPolicy.BLOCK).build();
         } else {
-            tpe = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue),
-                    (r, executor) -> {
-                        try {
-                            executor.getQueue().put(r);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new RejectedExecutionException(e);
-                        }
-                    });
+            RejectedExecutionHandler blockOnFull = (r, executor) -> {
+                try {
+                    executor.getQueue().put(r);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RejectedExecutionException(e);
+                }
+            };
+            tpe = impl.equals("threadPoolExecutorTimed") ? new TimedExecutor(workers, queue, blockOnFull)
+                    : new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue),
+                            blockOnFull);
             tpe.prestartAllCoreThreads();
         }
         if (submitters == 2) {
@@ -145,6 +156,10 @@ public class WorkerPoolBench {
         } else {
             tpe.shutdown();
             tpe.awaitTermination(10, TimeUnit.SECONDS);
+            if (tpe instanceof TimedExecutor timed && timed.tasks() != tpe.getCompletedTaskCount()) {
+                throw new IllegalStateException("the timed executor timed " + timed.tasks() + " tasks of "
+                        + tpe.getCompletedTaskCount());
+            }
         }
         goflow.close();
     }
@@ -166,6 +181,54 @@ public class WorkerPoolBench {
             }
         }
         done.await();
+    }
+
+    /**
+     * A ThreadPoolExecutor that times its tasks as the pool does (tasks, total and longest time),
+     * with the clock read before and after each task and per-thread counters (a single writer each,
+     * no allocation per task; {@link #counters} lists them for reading).
+     */
+    static final class TimedExecutor extends ThreadPoolExecutor {
+        private static final int START = 0;
+        private static final int TASKS = 1;
+        private static final int TOTAL = 2;
+        private static final int MAX = 3;
+        /** Every worker thread's counters: {start, tasks, total nanoseconds, longest nanoseconds}. */
+        final java.util.Queue<long[]> counters = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private final ThreadLocal<long[]> mine = ThreadLocal.withInitial(() -> {
+            long[] c = new long[4];
+            counters.add(c);
+            return c;
+        });
+
+        TimedExecutor(int workers, int queue, RejectedExecutionHandler onFull) {
+            super(workers, workers, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queue), onFull);
+        }
+
+        @Override
+        protected void beforeExecute(Thread t, Runnable r) {
+            mine.get()[START] = System.nanoTime();
+        }
+
+        @Override
+        protected void afterExecute(Runnable r, Throwable t) {
+            long[] c = mine.get();
+            long took = System.nanoTime() - c[START];
+            c[TASKS]++;
+            c[TOTAL] += took;
+            if (took > c[MAX]) {
+                c[MAX] = took;
+            }
+        }
+
+        /** The tasks timed so far, summed over the threads (read after the tasks ended). */
+        long tasks() {
+            long n = 0;
+            for (long[] c : counters) {
+                n += c[TASKS];
+            }
+            return n;
+        }
     }
 
     private void submitSome(int n) {
