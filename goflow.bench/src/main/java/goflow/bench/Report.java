@@ -25,7 +25,7 @@ import com.google.gson.JsonParser;
  * per operation, or 1/throughput: below 1 means goflow is cheaper). Then the DESIGN.md targets,
  * each met or missed.
  *
- * <p>Run: {@code java -cp goflow.bench/target/benchmarks.jar goflow.bench.Report result.json [accuracy.tsv]}
+ * <p>Run: {@code java -cp goflow.bench/target/benchmarks.jar goflow.bench.Report result.json [more.json ...] [accuracy.tsv]}
  */
 public final class Report {
     private static final String GC_NORM = "gc.alloc.rate.norm";
@@ -65,11 +65,19 @@ public final class Report {
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1) {
-            System.err.println("usage: Report result.json [accuracy.tsv]");
+            System.err.println("usage: Report result.json [more-results.json ...] [accuracy.tsv]");
             System.exit(2);
         }
-        Report r = new Report(read(Path.of(args[0])), args.length > 1 ? readTsv(Path.of(args[1])) : List.of());
-        System.out.print(r.markdown());
+        List<Row> rows = new ArrayList<>();
+        List<String[]> accuracy = List.of();
+        for (String a : args) {
+            if (a.endsWith(".tsv")) {
+                accuracy = readTsv(Path.of(a));
+            } else {
+                rows.addAll(read(Path.of(a)));
+            }
+        }
+        System.out.print(new Report(rows, accuracy).markdown());
     }
 
     static List<Row> read(Path json) throws IOException {
@@ -227,6 +235,12 @@ public final class Report {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
+    /**
+     * The first row of {@code impl} whose benchmark ends with {@code bench} and whose parameters
+     * include {@code kv} (name, value, ...). Name the class with the method ({@code
+     * "RateLimiterBench.allow1"}): several benchmarks share method names ({@code LeakyBucketBench}
+     * has an {@code allow1} too).
+     */
     private Row find(String bench, String impl, String... kv) {
         outer:
         for (Row r : rows) {
@@ -274,30 +288,30 @@ public final class Report {
         if (!Double.isNaN(maxBytes)) {
             line(t, "token bucket allow(): 0 B/op", "at most " + num(maxBytes) + " B/op", maxBytes < 1);
         }
-        Row a1 = find("allow1", OURS, "path", "admit");
-        Row cas = find("allow1", CAS, "path", "admit");
+        Row a1 = find("RateLimiterBench.allow1", OURS, "path", "admit");
+        Row cas = find("RateLimiterBench.allow1", CAS, "path", "admit");
         if (a1 != null && cas != null) {
             double ratio = a1.score / cas.score;
             line(t, "allow(), 1 thread: ≤ 1.15× the CAS-and-clock floor",
                     String.format(Locale.ROOT, "%s vs %s ns: %.2f×", num(a1.score), num(cas.score), ratio), ratio <= 1.15);
         }
         for (String path : new String[] {"admit", "reject"}) {
-            Row ours = find("allow1", OURS, "path", path);
-            Row best = best(peers("allow1", "path", path));
+            Row ours = find("RateLimiterBench.allow1", OURS, "path", path);
+            Row best = best(peers("RateLimiterBench.allow1", "path", path));
             if (ours != null && best != null) {
                 line(t, "allow() " + path + ", 1 thread: faster than every peer",
                         String.format(Locale.ROOT, "%s ns vs best peer %s %s ns", num(ours.score), best.impl(),
                                 num(best.score)), ours.score < best.score);
             }
         }
-        Row a2 = find("allow2", OURS, "path", "admit");
-        Row best2 = best(peers("allow2", "path", "admit"));
+        Row a2 = find("RateLimiterBench.allow2", OURS, "path", "admit");
+        Row best2 = best(peers("RateLimiterBench.allow2", "path", "admit"));
         if (a2 != null && best2 != null) {
             line(t, "allow() admit, 2 threads: no slower than the best peer",
                     String.format(Locale.ROOT, "%s ns vs %s %s ns", num(a2.score), best2.impl(), num(best2.score)),
                     a2.score <= best2.score);
         }
-        Row rj = find("allow1", OURS, "path", "reject");
+        Row rj = find("RateLimiterBench.allow1", OURS, "path", "reject");
         if (a1 != null && rj != null) {
             line(t, "allow(): reject path no slower than admit path",
                     String.format(Locale.ROOT, "reject %s ns, admit %s ns", num(rj.score), num(a1.score)),
@@ -346,7 +360,7 @@ public final class Report {
         // Stream.
         for (Row r : rows) {
             if (r.benchmark.endsWith("filterMapReduce") && r.impl().equals(OURS)) {
-                Row jdk = find("filterMapReduce", "jdk", "size", r.params.get("size"));
+                Row jdk = find("StreamBench.filterMapReduce", "jdk", "size", r.params.get("size"));
                 if (jdk != null) {
                     double ratio = r.score / jdk.score;
                     line(t, "stream filter/map/reduce within 1.5× java.util.stream (size " + r.params.get("size") + ")",
