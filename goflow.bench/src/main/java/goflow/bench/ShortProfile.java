@@ -20,7 +20,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * The short profile: every benchmark of this module once (1 fork, 3 × 300 ms warm-up, 8 × 250 ms
  * measurement, gc profiler; many short iterations so that the report's medians can skip those
  * that lost their core to other work), the 10 s accuracy check, then the Markdown report of ratios
- * to the peers measured in the same run. About 18 minutes on 2 cores.
+ * to the peers measured in the same run. About 21 minutes on 2 cores.
  *
  * <p>The stream benchmarks of {@code sorted()} with {@code distinct()} ({@link #LONG}) run apart, with
  * 5 forks of 1 s warm-up and 3 × 1 s measurement: one of their operations takes 12–20 ms at
