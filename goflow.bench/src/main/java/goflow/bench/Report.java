@@ -68,23 +68,46 @@ public final class Report {
             System.err.println("usage: Report result.json [more-results.json ...] [accuracy.tsv]");
             System.exit(2);
         }
-        List<Row> rows = new ArrayList<>();
+        List<Path> jsons = new ArrayList<>();
         List<String[]> accuracy = List.of();
         for (String a : args) {
             if (a.endsWith(".tsv")) {
                 accuracy = readTsv(Path.of(a));
             } else {
-                rows.addAll(read(Path.of(a)));
+                jsons.add(Path.of(a));
             }
         }
-        System.out.print(new Report(rows, accuracy).markdown());
+        System.out.print(new Report(read(jsons), accuracy).markdown());
     }
 
     static List<Row> read(Path json) throws IOException {
-        JsonArray array = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonArray();
+        return read(List.of(json));
+    }
+
+    /**
+     * Reads several JMH results as one: a benchmark with the same mode and parameters in more than
+     * one file (one fork per file, run in turns with its peers) becomes one row, whose median is over
+     * the iterations of all its forks. Rows keep the order of their first appearance.
+     */
+    static List<Row> read(List<Path> jsons) throws IOException {
+        Map<String, JsonObject> cells = new LinkedHashMap<>();
+        for (Path json : jsons) {
+            for (JsonElement el : JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonArray()) {
+                JsonObject o = el.getAsJsonObject();
+                String key = o.get("benchmark").getAsString() + " " + o.get("mode").getAsString() + " " + o.get("params");
+                JsonObject first = cells.putIfAbsent(key, o);
+                if (first != null) {
+                    appendForks(first.getAsJsonObject("primaryMetric"), o.getAsJsonObject("primaryMetric"));
+                    JsonObject firstSec = first.getAsJsonObject("secondaryMetrics");
+                    JsonObject sec = o.getAsJsonObject("secondaryMetrics");
+                    if (firstSec != null && sec != null && firstSec.has(GC_NORM) && sec.has(GC_NORM)) {
+                        appendForks(firstSec.getAsJsonObject(GC_NORM), sec.getAsJsonObject(GC_NORM));
+                    }
+                }
+            }
+        }
         List<Row> out = new ArrayList<>();
-        for (JsonElement el : array) {
-            JsonObject o = el.getAsJsonObject();
+        for (JsonObject o : cells.values()) {
             String bench = o.get("benchmark").getAsString();
             bench = bench.substring(bench.lastIndexOf('.', bench.lastIndexOf('.') - 1) + 1);
             Map<String, String> params = new TreeMap<>();
@@ -117,6 +140,14 @@ public final class Report {
                             : median(sec.getAsJsonObject(GC_NORM), "rawData", bytes)));
         }
         return out;
+    }
+
+    /** Adds the forks of {@code more}'s raw data to {@code into}'s. */
+    private static void appendForks(JsonObject into, JsonObject more) {
+        if (into.has("rawData") && into.get("rawData").isJsonArray() && more.has("rawData")
+                && more.get("rawData").isJsonArray()) {
+            into.getAsJsonArray("rawData").addAll(more.getAsJsonArray("rawData"));
+        }
     }
 
     /**

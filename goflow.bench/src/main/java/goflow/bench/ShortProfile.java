@@ -22,13 +22,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * that lost their core to other work), the 10 s accuracy check, then the Markdown report of ratios
  * to the peers measured in the same run. About 21 minutes on 2 cores.
  *
- * <p>The stream benchmarks of {@code sorted()} with {@code distinct()} ({@link #LONG}) run apart, with
- * 5 forks of 1 s warm-up and 3 × 1 s measurement: one of their operations takes 12–20 ms at
- * 100k elements, so a 250 ms iteration holds only a dozen, and one fork's heap layout and
- * compilation decide their ratio to the JDK (the same fork-to-fork spread, 14–18 ms, for the JDK's
- * own stream); the report takes the median of the 15 iterations (docs/benchmarks.md). They are skipped when benchmarks are named in the arguments,
- * unless a name selects them.
- * Writes {@code jmh-result.json}, {@code accuracy.tsv} and {@code report.md} to the directory
+ * <p>The stream benchmarks of {@code sorted()} with {@code distinct()} ({@link #LONG}) run apart, in
+ * 5 rounds of one fork per cell, so that goflow's and the JDK's forks take turns (a machine that
+ * slows down for a minute slows both); each fork 1 s warm-up and 3 × 1 s measurement. One of their
+ * operations takes 12–20 ms at 100k elements: a 250 ms iteration held only a dozen, and one fork's
+ * heap layout and compilation decided their ratio to the JDK. The report takes the median of the
+ * 15 iterations of each cell (docs/benchmarks.md). They are skipped when benchmarks are named in the
+ * arguments, unless a name selects them.
+ *
+ * <p>Writes {@code jmh-result.json}, {@code jmh-result-long-1.json} to {@code -5}, {@code accuracy.tsv}
+ * and {@code report.md} to the directory
  * given by {@code -Dbench.out} (default {@code goflow.bench/target/bench}) and prints the report.
  *
  * <p>Run from the repository root:
@@ -36,8 +39,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * — arguments, if any, are regular expressions selecting benchmarks (default: all).
  */
 public final class ShortProfile {
-    /** The benchmarks run with longer iterations and 5 forks; see the class comment. */
+    /** The benchmarks run with longer iterations and 5 forks in turns; see the class comment. */
     static final String LONG = "goflow\\.bench\\.StreamBench\\.sorted.*";
+    /** Rounds of {@link #LONG}, one fork of each cell per round. */
+    static final int LONG_FORKS = 5;
 
     private ShortProfile() {
     }
@@ -96,21 +101,27 @@ public final class ShortProfile {
             // only the long-iteration benchmarks were named
             Files.deleteIfExists(json);
         }
-        Path longJson = out.resolve("jmh-result-long.json");
-        Files.deleteIfExists(longJson);
-        if (runLong) {
-            new Runner(new OptionsBuilder()
-                    .include(LONG)
-                    .forks(5)
-                    .warmupIterations(1)
-                    .warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(3)
-                    .measurementTime(TimeValue.seconds(1))
-                    .addProfiler(GCProfiler.class)
-                    .jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
-                    .resultFormat(ResultFormatType.JSON)
-                    .result(longJson.toString())
-                    .build()).run();
+        List<Path> longJsons = new java.util.ArrayList<>();
+        for (int f = 1; f <= LONG_FORKS; f++) {
+            Path longJson = out.resolve("jmh-result-long-" + f + ".json");
+            Files.deleteIfExists(longJson);
+            if (runLong) {
+                // one fork of every cell per round: goflow's and the JDK's forks take turns, so a
+                // machine that slows down for a minute slows both
+                new Runner(new OptionsBuilder()
+                        .include(LONG)
+                        .forks(1)
+                        .warmupIterations(1)
+                        .warmupTime(TimeValue.seconds(1))
+                        .measurementIterations(3)
+                        .measurementTime(TimeValue.seconds(1))
+                        .addProfiler(GCProfiler.class)
+                        .jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
+                        .resultFormat(ResultFormatType.JSON)
+                        .result(longJson.toString())
+                        .build()).run();
+                longJsons.add(longJson);
+            }
         }
 
         if (args.length == 0 || Boolean.getBoolean("bench.accuracy")) {
@@ -126,15 +137,14 @@ public final class ShortProfile {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), Integer.getInteger("bench.wi", 3), Long.getLong("bench.w", 300),
                 Integer.getInteger("bench.i", 8), Long.getLong("bench.r", 250),
-                runLong ? "; StreamBench.sorted*: 5 forks, 1×1 s warm-up, 3×1 s measurement" : "", loadBefore,
+                runLong ? "; StreamBench.sorted*: 5 rounds of 1 fork per cell, 1×1 s warm-up, 3×1 s measurement" : "", loadBefore,
                 loadAverage());
-        List<Report.Row> rows = new java.util.ArrayList<>();
+        List<Path> results = new java.util.ArrayList<>();
         if (Files.exists(json)) {
-            rows.addAll(Report.read(json));
+            results.add(json);
         }
-        if (runLong) {
-            rows.addAll(Report.read(longJson));
-        }
+        results.addAll(longJsons);
+        List<Report.Row> rows = Report.read(results);
         String md = env + new Report(rows, Files.exists(tsv) ? Report.readTsv(tsv) : List.of()).markdown();
         Files.writeString(out.resolve("report.md"), md, StandardCharsets.UTF_8);
         System.out.println();

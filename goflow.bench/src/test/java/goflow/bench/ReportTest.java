@@ -1,13 +1,18 @@
 package goflow.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The report's target table reads each target from the benchmark it is about. */
 class ReportTest {
@@ -46,5 +51,32 @@ class ReportTest {
         assertTrue(md.contains("| allow() reject, 1 thread: faster than every peer | 33.0 ns vs best peer bucket4j 38.0 ns | met |"), md);
         assertTrue(md.contains("| allow() admit, 2 threads: no slower than the best peer | 93.0 ns vs resilience4j 94.0 ns | met |"), md);
         assertTrue(md.contains("| allow(): reject path no slower than admit path | reject 33.0 ns, admit 40.0 ns | met |"), md);
+    }
+
+    /** One JMH result entry of StreamBench.sortedDistinct with one fork of the given iterations. */
+    private static String result(String impl, String... forks) {
+        String raw = "[" + String.join(",", forks) + "]";
+        return "{\"benchmark\":\"goflow.bench.StreamBench.sortedDistinct\",\"mode\":\"avgt\","
+                + "\"params\":{\"impl\":\"" + impl + "\",\"size\":\"100000\"},"
+                + "\"primaryMetric\":{\"score\":0,\"scoreError\":0,\"scoreUnit\":\"us/op\",\"rawData\":" + raw + "},"
+                + "\"secondaryMetrics\":{\"gc.alloc.rate.norm\":{\"score\":0,\"rawData\":[[100]]}}}";
+    }
+
+    @Test
+    void forksOfOneCellFromSeveralRoundsAreOneRowWithTheMedianOfAllTheirIterations(@TempDir Path dir)
+            throws IOException {
+        Path round1 = Files.writeString(dir.resolve("r1.json"),
+                "[" + result("goflow", "[10,11,12]") + "," + result("jdk", "[20,21,22]") + "]");
+        Path round2 = Files.writeString(dir.resolve("r2.json"),
+                "[" + result("goflow", "[30,31,32]") + "," + result("jdk", "[5,6,7]") + "]");
+        Path round3 = Files.writeString(dir.resolve("r3.json"), "[" + result("goflow", "[13,14,15]") + "]");
+        List<Report.Row> rows = Report.read(List.of(round1, round2, round3));
+        assertEquals(2, rows.size(), rows.toString());
+        assertEquals("StreamBench.sortedDistinct", rows.get(0).benchmark());
+        assertEquals("goflow", rows.get(0).impl());
+        assertEquals(14, rows.get(0).score()); // median of 10..15 and 30..32, not of one round
+        assertEquals("jdk", rows.get(1).impl());
+        assertEquals(13.5, rows.get(1).score()); // median of 5, 6, 7, 20, 21, 22
+        assertEquals(100, rows.get(1).bytesPerOp());
     }
 }
