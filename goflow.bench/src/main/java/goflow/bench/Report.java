@@ -80,10 +80,6 @@ public final class Report {
         System.out.print(new Report(read(jsons), accuracy).markdown());
     }
 
-    static List<Row> read(Path json) throws IOException {
-        return read(List.of(json));
-    }
-
     /**
      * Reads several JMH results as one: a benchmark with the same mode and parameters in more than
      * one file (one fork per file, run in turns with its peers) becomes one row, whose median is over

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -101,7 +102,7 @@ public final class ShortProfile {
             // only the long-iteration benchmarks were named
             Files.deleteIfExists(json);
         }
-        List<Path> longJsons = new java.util.ArrayList<>();
+        List<Path> longJsons = new ArrayList<>();
         for (int f = 1; f <= LONG_FORKS; f++) {
             Path longJson = out.resolve("jmh-result-long-" + f + ".json");
             Files.deleteIfExists(longJson);
@@ -137,9 +138,9 @@ public final class ShortProfile {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), Integer.getInteger("bench.wi", 3), Long.getLong("bench.w", 300),
                 Integer.getInteger("bench.i", 8), Long.getLong("bench.r", 250),
-                runLong ? "; StreamBench.sorted*: 5 rounds of 1 fork per cell, 1×1 s warm-up, 3×1 s measurement" : "", loadBefore,
+                runLong ? "; StreamBench.sorted*: " + LONG_FORKS + " rounds of 1 fork per cell, 1×1 s warm-up, 3×1 s measurement" : "", loadBefore,
                 loadAverage());
-        List<Path> results = new java.util.ArrayList<>();
+        List<Path> results = new ArrayList<>();
         if (Files.exists(json)) {
             results.add(json);
         }
