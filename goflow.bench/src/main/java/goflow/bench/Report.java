@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +24,8 @@ import com.google.gson.JsonParser;
  * method, a row per parameter set, a column per implementation, each cell the score, the allocation
  * per operation (when the gc profiler ran) and the cost ratio goflow ÷ that implementation (time
  * per operation, or 1/throughput: below 1 means goflow is cheaper). Then the DESIGN.md targets,
- * each met or missed.
+ * each met or missed; a target comparing two cells that is missed says whether their iterations
+ * tell them apart ({@link MannWhitney}).
  *
  * <p>Run: {@code java -cp goflow.bench/target/benchmarks.jar goflow.bench.Report result.json [more.json ...] [accuracy.tsv]}
  */
@@ -31,9 +33,38 @@ public final class Report {
     private static final String GC_NORM = "gc.alloc.rate.norm";
     private static final String OURS = "goflow";
 
-    /** One JMH result row. */
+    /** Below this p the iterations tell two cells apart. */
+    static final double SIGNIFICANT = 0.05;
+
+    /** Printed under the targets table: how to read the p of a target missed. */
+    static final String P_VALUE_NOTE = "A target missed carries p, the two-sided Mann–Whitney U test of goflow's "
+            + "iterations against the peer's (times the target's factor): below " + SIGNIFICANT + " the iterations tell "
+            + "them apart; at or above it they do not (\"within noise\", benchstat's `~`). Iterations of one fork share "
+            + "its compilation and heap layout, so p understates the noise between forks.\n\n";
+
+    /**
+     * One JMH result row: {@code score} is the median of {@code samples}, the primary metric of
+     * every measurement iteration of every fork (empty for a percentile row).
+     */
     record Row(String benchmark, String mode, Map<String, String> params, double score, double error,
-            String unit, double bytesPerOp) {
+            String unit, double bytesPerOp, double[] samples) {
+        /** A row whose iterations are not known. */
+        Row(String benchmark, String mode, Map<String, String> params, double score, double error, String unit,
+                double bytesPerOp) {
+            this(benchmark, mode, params, score, error, unit, bytesPerOp, new double[0]);
+        }
+
+        /** The cost of one operation in each iteration: time per op, or 1/throughput. */
+        double[] costs() {
+            double[] c = samples.clone();
+            if (mode.equals("thrpt")) {
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = 1 / c[i];
+                }
+            }
+            return c;
+        }
+
         /** The implementation measured; a benchmark without an {@code impl} parameter measures ours. */
         String impl() {
             return params.getOrDefault("impl", OURS);
@@ -133,7 +164,7 @@ public final class Report {
             }
             out.add(new Row(bench, o.get("mode").getAsString(), params, median(pm, "rawData", pm.get("score").getAsDouble()),
                     err, pm.get("scoreUnit").getAsString(), sec == null || !sec.has(GC_NORM) ? bytes
-                            : median(sec.getAsJsonObject(GC_NORM), "rawData", bytes)));
+                            : median(sec.getAsJsonObject(GC_NORM), "rawData", bytes), values(pm, "rawData")));
         }
         return out;
     }
@@ -152,8 +183,19 @@ public final class Report {
      * does not.
      */
     static double median(JsonObject metric, String field, double fallback) {
-        if (!metric.has(field) || !metric.get(field).isJsonArray()) {
+        double[] values = values(metric, field);
+        if (values.length == 0) {
             return fallback;
+        }
+        Arrays.sort(values);
+        int n = values.length;
+        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+
+    /** A metric's per-iteration values over all forks, in the order JMH wrote them; empty if none. */
+    static double[] values(JsonObject metric, String field) {
+        if (!metric.has(field) || !metric.get(field).isJsonArray()) {
+            return new double[0];
         }
         List<Double> values = new ArrayList<>();
         for (JsonElement fork : metric.getAsJsonArray(field)) {
@@ -163,12 +205,7 @@ public final class Report {
                 }
             }
         }
-        if (values.isEmpty()) {
-            return fallback;
-        }
-        values.sort(null);
-        int n = values.size();
-        return n % 2 == 1 ? values.get(n / 2) : (values.get(n / 2 - 1) + values.get(n / 2)) / 2;
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     static List<String[]> readTsv(Path tsv) throws IOException {
@@ -320,7 +357,8 @@ public final class Report {
         if (a1 != null && cas != null) {
             double ratio = a1.score / cas.score;
             line(t, "allow(), 1 thread: ≤ 1.15× the CAS-and-clock floor",
-                    String.format(Locale.ROOT, "%s vs %s ns: %.2f×", num(a1.score), num(cas.score), ratio), ratio <= 1.15);
+                    String.format(Locale.ROOT, "%s vs %s ns: %.2f×", num(a1.score), num(cas.score), ratio), ratio <= 1.15,
+                    a1, cas, 1.15);
         }
         for (String path : new String[] {"admit", "reject"}) {
             Row ours = find("RateLimiterBench.allow1", OURS, "path", path);
@@ -328,7 +366,7 @@ public final class Report {
             if (ours != null && best != null) {
                 line(t, "allow() " + path + ", 1 thread: faster than every peer",
                         String.format(Locale.ROOT, "%s ns vs best peer %s %s ns", num(ours.score), best.impl(),
-                                num(best.score)), ours.score < best.score);
+                                num(best.score)), ours.score < best.score, ours, best, 1);
             }
         }
         Row a2 = find("RateLimiterBench.allow2", OURS, "path", "admit");
@@ -336,13 +374,13 @@ public final class Report {
         if (a2 != null && best2 != null) {
             line(t, "allow() admit, 2 threads: no slower than the best peer",
                     String.format(Locale.ROOT, "%s ns vs %s %s ns", num(a2.score), best2.impl(), num(best2.score)),
-                    a2.score <= best2.score);
+                    a2.score <= best2.score, a2, best2, 1);
         }
         Row rj = find("RateLimiterBench.allow1", OURS, "path", "reject");
         if (a1 != null && rj != null) {
             line(t, "allow(): reject path no slower than admit path",
                     String.format(Locale.ROOT, "reject %s ns, admit %s ns", num(rj.score), num(a1.score)),
-                    rj.score <= a1.score + Math.max(0, Double.isNaN(rj.error) ? 0 : rj.error));
+                    rj.score <= a1.score + Math.max(0, Double.isNaN(rj.error) ? 0 : rj.error), rj, a1, 1);
         }
         for (String[] a : accuracy) {
             if (a[0].equals(OURS)) {
@@ -362,7 +400,7 @@ public final class Report {
                 double ratio = ours.score / sem.score;
                 line(t, "concurrency limiter tryAcquire+release within 1.2× Semaphore (" + threads(m) + ")",
                         String.format(Locale.ROOT, "%s vs %s ns: %.2f×", num(ours.score), num(sem.score), ratio),
-                        ratio <= 1.2);
+                        ratio <= 1.2, ours, sem, 1.2);
             }
         }
         // Worker pool.
@@ -372,7 +410,7 @@ public final class Report {
                 if (tpe != null) {
                     line(t, "worker pool ≥ ThreadPoolExecutor (" + r.key() + ")",
                             String.format(Locale.ROOT, "%s vs %s tasks/s: %.2f×", num(r.score), num(tpe.score),
-                                    r.score / tpe.score), r.score >= tpe.score);
+                                    r.score / tpe.score), r.score >= tpe.score, r, tpe, 1);
                 }
                 Row timed = sameCell(r, "threadPoolExecutorTimed");
                 if (timed != null) {
@@ -392,7 +430,7 @@ public final class Report {
                     double ratio = r.score / jdk.score;
                     line(t, "stream filter/map/reduce within 1.5× java.util.stream (size " + r.params.get("size") + ")",
                             String.format(Locale.ROOT, "%s vs %s %s: %.2f×", num(r.score), num(jdk.score), r.unit, ratio),
-                            ratio <= 1.5);
+                            ratio <= 1.5, r, jdk, 1.5);
                 }
             }
         }
@@ -412,7 +450,7 @@ public final class Report {
                                 String.format(Locale.ROOT, "%s vs %s %s: %.2f×; %s vs %s B (%+.0f B per stream)",
                                         num(r.score), num(jdk.score), r.unit, ratio, num(r.bytesPerOp),
                                         num(jdk.bytesPerOp), extra),
-                                ratio <= 1.1 && noMoreBytes);
+                                ratio <= 1.1 && noMoreBytes, ratio <= 1.1 ? null : r, jdk, 1.1);
                     }
                 }
             }
@@ -436,7 +474,7 @@ public final class Report {
             t.append(String.format(Locale.ROOT, "| pipeline: marginal cost of a stage | (%s − %s) / 9 = %s ns | (for information) |%n",
                     num(p10.score), num(p1.score), num((p10.score - p1.score) / 9)));
         }
-        return t.append('\n').toString();
+        return t.append('\n').append(P_VALUE_NOTE).toString();
     }
 
     /** The row of {@code impl} measured with the same benchmark and parameters as {@code r}, or null. */
@@ -502,5 +540,33 @@ public final class Report {
     private static void line(StringBuilder t, String target, String measured, boolean met) {
         t.append("| ").append(target).append(" | ").append(measured).append(" | ").append(met ? "met" : "**missed**")
                 .append(" |\n");
+    }
+
+    /**
+     * A target comparing two cells: missed, it says whether their iterations tell them apart, by
+     * the rank-sum test of {@code ours}' costs against {@code factor} times {@code peer}'s.
+     */
+    private static void line(StringBuilder t, String target, String measured, boolean met, Row ours, Row peer,
+            double factor) {
+        t.append("| ").append(target).append(" | ").append(measured).append(" | ")
+                .append(met ? "met" : "**missed**" + evidence(ours, peer, factor)).append(" |\n");
+    }
+
+
+    /**
+     * {@code " (p = 0.003)"} or {@code ", within noise (p = 0.410)"} for {@code ours} against
+     * {@code factor} × {@code peer}, or "" when either has fewer than 3 iterations.
+     */
+    static String evidence(Row ours, Row peer, double factor) {
+        if (ours == null || peer == null || ours.samples.length < 3 || peer.samples.length < 3) {
+            return "";
+        }
+        double[] scaled = peer.costs();
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] *= factor;
+        }
+        double p = MannWhitney.pTwoSided(ours.costs(), scaled);
+        String shown = p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "= %.3f", p);
+        return p < SIGNIFICANT ? " (p " + shown + ")" : ", within noise (p " + shown + ")";
     }
 }

@@ -79,4 +79,42 @@ class ReportTest {
         assertEquals(13.5, rows.get(1).score()); // median of 5, 6, 7, 20, 21, 22
         assertEquals(100, rows.get(1).bytesPerOp());
     }
+
+    /** A WorkerPoolBench cell (tasks per second) with its iterations. */
+    private static Report.Row poolCell(String impl, String workers, double... iterations) {
+        Map<String, String> params = new TreeMap<>();
+        params.put("impl", impl);
+        params.put("workers", workers);
+        double[] sorted = iterations.clone();
+        java.util.Arrays.sort(sorted);
+        return new Report.Row("WorkerPoolBench.endToEnd", "thrpt", params, sorted[sorted.length / 2], 0, "ops/s", 0,
+                iterations);
+    }
+
+    @Test
+    void aMissedTargetSaysWhetherTheIterationsTellTheTwoCellsApart() {
+        List<Report.Row> rows = List.of(
+                // behind in every iteration: a difference (exact p = 2/C(16,8))
+                poolCell("goflow", "2", 100, 101, 102, 103, 104, 105, 106, 107),
+                poolCell("threadPoolExecutor", "2", 110, 111, 112, 113, 114, 115, 116, 117),
+                // the medians differ, the iterations interleave: noise (p = 0.6857 as SciPy's exact test gives)
+                poolCell("goflow", "4", 100, 102, 104, 106),
+                poolCell("threadPoolExecutor", "4", 101, 103, 105, 107),
+                // met: no p
+                poolCell("goflow", "8", 120, 121, 122),
+                poolCell("threadPoolExecutor", "8", 100, 101, 102));
+        String md = new Report(rows, List.of()).markdown();
+        assertTrue(md.contains("(workers=2) | 104 vs 114 tasks/s: 0.91× | **missed** (p < 0.001) |"), md);
+        assertTrue(md.contains("(workers=4) | 104 vs 105 tasks/s: 0.99× | **missed**, within noise (p = 0.686) |"), md);
+        assertTrue(md.contains("(workers=8) | 121 vs 101 tasks/s: 1.20× | met |"), md);
+        assertTrue(md.contains(Report.P_VALUE_NOTE), md);
+    }
+
+    @Test
+    void aRowReadFromJmhKeepsTheIterationsOfAllItsForks(@TempDir Path dir) throws IOException {
+        Path round1 = Files.writeString(dir.resolve("r1.json"), "[" + result("goflow", "[10,11]", "[12]") + "]");
+        Path round2 = Files.writeString(dir.resolve("r2.json"), "[" + result("goflow", "[30]") + "]");
+        Report.Row row = Report.read(List.of(round1, round2)).get(0);
+        assertEquals(List.of(10.0, 11.0, 12.0, 30.0), java.util.Arrays.stream(row.samples()).boxed().toList());
+    }
 }
