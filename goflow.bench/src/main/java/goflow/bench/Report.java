@@ -38,31 +38,21 @@ public final class Report {
 
     /** Printed under the targets table: how to read the p of a target missed. */
     static final String P_VALUE_NOTE = "A target missed carries p, the two-sided Mann–Whitney U test of goflow's "
-            + "iterations against the peer's (times the target's factor): below " + SIGNIFICANT + " the iterations tell "
-            + "them apart; at or above it they do not (\"within noise\", benchstat's `~`). Iterations of one fork share "
-            + "its compilation and heap layout, so p understates the noise between forks.\n\n";
+            + "measurements against the peer's (times the target's factor): below " + SIGNIFICANT + " they tell the two "
+            + "apart; at or above it they do not (\"within noise\", benchstat's `~`). The unit is the fork's median where "
+            + "both cells ran 3 forks or more, else the iteration; iterations of one fork share its compilation and heap "
+            + "layout, so with one fork p understates the noise between forks.\n\n";
 
     /**
-     * One JMH result row: {@code score} is the median of {@code samples}, the primary metric of
-     * every measurement iteration of every fork (empty for a percentile row).
+     * One JMH result row: {@code score} is the median of all the values in {@code forks}, the
+     * primary metric of every measurement iteration, one array per fork (none for a percentile row).
      */
     record Row(String benchmark, String mode, Map<String, String> params, double score, double error,
-            String unit, double bytesPerOp, double[] samples) {
+            String unit, double bytesPerOp, double[][] forks) {
         /** A row whose iterations are not known. */
         Row(String benchmark, String mode, Map<String, String> params, double score, double error, String unit,
                 double bytesPerOp) {
-            this(benchmark, mode, params, score, error, unit, bytesPerOp, new double[0]);
-        }
-
-        /** The cost of one operation in each iteration: time per op, or 1/throughput. */
-        double[] costs() {
-            double[] c = samples.clone();
-            if (mode.equals("thrpt")) {
-                for (int i = 0; i < c.length; i++) {
-                    c[i] = 1 / c[i];
-                }
-            }
-            return c;
+            this(benchmark, mode, params, score, error, unit, bytesPerOp, new double[0][]);
         }
 
         /** The implementation measured; a benchmark without an {@code impl} parameter measures ours. */
@@ -70,9 +60,23 @@ public final class Report {
             return params.getOrDefault("impl", OURS);
         }
 
+        /** The cost of one operation in each iteration of every fork: time per op, or 1/throughput. */
+        double[] costs() {
+            return Arrays.stream(forks).flatMapToDouble(Arrays::stream).map(this::cost).toArray();
+        }
+
+        /** The median cost of each fork that has iterations. */
+        double[] forkCosts() {
+            return Arrays.stream(forks).filter(f -> f.length > 0).mapToDouble(f -> cost(median(f))).toArray();
+        }
+
+        private double cost(double value) {
+            return mode.equals("thrpt") ? 1 / value : value;
+        }
+
         /** Cost of one operation: time per op, or 1/throughput. */
         double cost() {
-            return mode.equals("thrpt") ? 1 / score : score;
+            return cost(score);
         }
 
         String key() {
@@ -164,7 +168,7 @@ public final class Report {
             }
             out.add(new Row(bench, o.get("mode").getAsString(), params, median(pm, "rawData", pm.get("score").getAsDouble()),
                     err, pm.get("scoreUnit").getAsString(), sec == null || !sec.has(GC_NORM) ? bytes
-                            : median(sec.getAsJsonObject(GC_NORM), "rawData", bytes), values(pm, "rawData")));
+                            : median(sec.getAsJsonObject(GC_NORM), "rawData", bytes), forks(pm, "rawData")));
         }
         return out;
     }
@@ -183,29 +187,34 @@ public final class Report {
      * does not.
      */
     static double median(JsonObject metric, String field, double fallback) {
-        double[] values = values(metric, field);
-        if (values.length == 0) {
-            return fallback;
-        }
-        Arrays.sort(values);
-        int n = values.length;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+        double[] values = Arrays.stream(forks(metric, field)).flatMapToDouble(Arrays::stream).toArray();
+        return values.length == 0 ? fallback : median(values);
     }
 
-    /** A metric's per-iteration values over all forks, in the order JMH wrote them; empty if none. */
-    static double[] values(JsonObject metric, String field) {
+    /** The median of {@code values}, which must not be empty. */
+    static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /** A metric's per-iteration values, an array per fork, in the order JMH wrote them; empty if none. */
+    static double[][] forks(JsonObject metric, String field) {
         if (!metric.has(field) || !metric.get(field).isJsonArray()) {
-            return new double[0];
+            return new double[0][];
         }
-        List<Double> values = new ArrayList<>();
+        List<double[]> forks = new ArrayList<>();
         for (JsonElement fork : metric.getAsJsonArray(field)) {
+            List<Double> values = new ArrayList<>();
             for (JsonElement v : fork.getAsJsonArray()) {
                 if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber()) {
                     values.add(v.getAsDouble());
                 }
             }
+            forks.add(values.stream().mapToDouble(Double::doubleValue).toArray());
         }
-        return values.stream().mapToDouble(Double::doubleValue).toArray();
+        return forks.toArray(new double[0][]);
     }
 
     static List<String[]> readTsv(Path tsv) throws IOException {
@@ -554,19 +563,27 @@ public final class Report {
 
 
     /**
-     * {@code " (p = 0.003)"} or {@code ", within noise (p = 0.410)"} for {@code ours} against
-     * {@code factor} × {@code peer}, or "" when either has fewer than 3 iterations.
+     * {@code " (p = 0.003, 8 + 8 iterations)"} or {@code ", within noise (p = 0.410, 5 + 5 forks)"}
+     * for {@code ours} against {@code factor} × {@code peer}, or "" when either has fewer than 3
+     * values. The unit is the fork (its median) when both cells have 3 forks or more: a fork's
+     * iterations share its compilation and heap layout, its forks do not.
      */
     static String evidence(Row ours, Row peer, double factor) {
-        if (ours == null || peer == null || ours.samples.length < 3 || peer.samples.length < 3) {
+        if (ours == null || peer == null) {
             return "";
         }
-        double[] scaled = peer.costs();
-        for (int i = 0; i < scaled.length; i++) {
-            scaled[i] *= factor;
+        boolean byFork = ours.forkCosts().length >= 3 && peer.forkCosts().length >= 3;
+        double[] a = byFork ? ours.forkCosts() : ours.costs();
+        double[] b = byFork ? peer.forkCosts() : peer.costs();
+        if (a.length < 3 || b.length < 3) {
+            return "";
         }
-        double p = MannWhitney.pTwoSided(ours.costs(), scaled);
-        String shown = p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "= %.3f", p);
-        return p < SIGNIFICANT ? " (p " + shown + ")" : ", within noise (p " + shown + ")";
+        for (int i = 0; i < b.length; i++) {
+            b[i] *= factor;
+        }
+        double p = MannWhitney.pTwoSided(a, b);
+        String shown = (p < 0.001 ? "p < 0.001" : String.format(Locale.ROOT, "p = %.3f", p)) + ", " + a.length + " + "
+                + b.length + (byFork ? " forks" : " iterations");
+        return p < SIGNIFICANT ? " (" + shown + ")" : ", within noise (" + shown + ")";
     }
 }

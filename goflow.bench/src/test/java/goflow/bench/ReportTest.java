@@ -88,7 +88,7 @@ class ReportTest {
         double[] sorted = iterations.clone();
         java.util.Arrays.sort(sorted);
         return new Report.Row("WorkerPoolBench.endToEnd", "thrpt", params, sorted[sorted.length / 2], 0, "ops/s", 0,
-                iterations);
+                new double[][] {iterations});
     }
 
     @Test
@@ -104,17 +104,39 @@ class ReportTest {
                 poolCell("goflow", "8", 120, 121, 122),
                 poolCell("threadPoolExecutor", "8", 100, 101, 102));
         String md = new Report(rows, List.of()).markdown();
-        assertTrue(md.contains("(workers=2) | 104 vs 114 tasks/s: 0.91× | **missed** (p < 0.001) |"), md);
-        assertTrue(md.contains("(workers=4) | 104 vs 105 tasks/s: 0.99× | **missed**, within noise (p = 0.686) |"), md);
+        assertTrue(md.contains("(workers=2) | 104 vs 114 tasks/s: 0.91× | **missed** (p < 0.001, 8 + 8 iterations) |"), md);
+        assertTrue(md.contains("(workers=4) | 104 vs 105 tasks/s: 0.99× | **missed**, within noise (p = 0.686, 4 + 4 iterations) |"), md);
         assertTrue(md.contains("(workers=8) | 121 vs 101 tasks/s: 1.20× | met |"), md);
         assertTrue(md.contains(Report.P_VALUE_NOTE), md);
     }
 
     @Test
-    void aRowReadFromJmhKeepsTheIterationsOfAllItsForks(@TempDir Path dir) throws IOException {
+    void aRowReadFromJmhKeepsTheIterationsOfEachFork(@TempDir Path dir) throws IOException {
         Path round1 = Files.writeString(dir.resolve("r1.json"), "[" + result("goflow", "[10,11]", "[12]") + "]");
         Path round2 = Files.writeString(dir.resolve("r2.json"), "[" + result("goflow", "[30]") + "]");
         Report.Row row = Report.read(List.of(round1, round2)).get(0);
-        assertEquals(List.of(10.0, 11.0, 12.0, 30.0), java.util.Arrays.stream(row.samples()).boxed().toList());
+        assertEquals(3, row.forks().length);
+        assertEquals(List.of(10.0, 11.0, 12.0, 30.0), java.util.Arrays.stream(row.costs()).boxed().toList());
+        assertEquals(List.of(10.5, 12.0, 30.0), java.util.Arrays.stream(row.forkCosts()).boxed().toList());
+    }
+
+    /** A StreamBench.sortedDistinct cell (µs per operation) with one fork per array. */
+    private static Report.Row streamCell(String impl, double[]... forks) {
+        Map<String, String> params = new TreeMap<>();
+        params.put("impl", impl);
+        params.put("size", "1000");
+        double median = Report.median(java.util.Arrays.stream(forks).flatMapToDouble(java.util.Arrays::stream).toArray());
+        return new Report.Row("StreamBench.sortedDistinct", "avgt", params, median, 0, "us/op", 100, forks);
+    }
+
+    @Test
+    void withThreeForksOrMoreOnBothSidesTheForkIsTheUnitOfTheTest() {
+        // Three of goflow's five forks in a slow mode: its iterations (15) against the JDK's would call
+        // the difference significant although only the forks differ; by fork it is 5 + 5 values.
+        double[][] ours = {{27, 27.1, 27.2}, {41, 41.1, 41.2}, {26.9, 27, 27.1}, {40.5, 40.6, 40.7}, {42, 42.1, 42.2}};
+        double[][] jdk = {{25.5, 25.6, 25.7}, {25, 25.1, 25.2}, {25.8, 25.9, 26}, {35.7, 35.8, 35.9}, {26.2, 26.3, 26.4}};
+        String md = new Report(List.of(streamCell("goflow", ours), streamCell("jdk", jdk)), List.of()).markdown();
+        assertTrue(md.contains("| 40.6 vs 25.9 us/op: 1.57×; 100 vs 100 B (+0 B per stream) | **missed**, within noise "
+                + "(p = 0.690, 5 + 5 forks) |"), md);
     }
 }
