@@ -123,7 +123,9 @@ final class Buffering {
                 all.add(t);
                 return true;
             });
-            all.sort(comparator);
+            // Natural order sorts with ComparableTimSort (List.sort(null)), as Arrays.sort(Object[]) does:
+            // the same stable merge sort calling compareTo directly (docs/benchmarks.md, "fourth round")
+            all.sort(comparator == Comparator.naturalOrder() ? null : comparator);
             for (int i = 0, n = all.size(); i < n; i++) {
                 run.check();
                 T t = all.set(i, null);

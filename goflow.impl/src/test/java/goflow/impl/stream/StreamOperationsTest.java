@@ -109,6 +109,11 @@ class StreamOperationsTest {
         List<String> labels = goflow.stream(in).sorted(Comparator.comparingInt(Item::key))
                 .map(Item::label).toList(ctx);
         assertEquals(List.of("e", "b", "d", "a", "c", "f"), labels);
+        // natural order too (sorted through Comparable without a comparator): 1.00, 1.0 and 1 compare
+        // equal as BigDecimals and keep their encounter order
+        List<java.math.BigDecimal> decimals = goflow.stream(List.of(new java.math.BigDecimal("1.00"),
+                java.math.BigDecimal.ZERO, new java.math.BigDecimal("1.0"), java.math.BigDecimal.ONE)).sorted().toList(ctx);
+        assertEquals(List.of("0", "1.00", "1.0", "1"), decimals.stream().map(Object::toString).toList());
     }
 
     @Test
