@@ -24,8 +24,8 @@ import com.google.gson.JsonParser;
  * method, a row per parameter set, a column per implementation, each cell the score, the allocation
  * per operation (when the gc profiler ran) and the cost ratio goflow ÷ that implementation (time
  * per operation, or 1/throughput: below 1 means goflow is cheaper). Then the DESIGN.md targets,
- * each met or missed; a target comparing two cells that is missed says whether their iterations
- * tell them apart ({@link MannWhitney}).
+ * each met or missed; a target comparing two cells that is missed says whether their measurements
+ * (fork medians, or iterations) tell them apart ({@link MannWhitney}).
  *
  * <p>Run: {@code java -cp goflow.bench/target/benchmarks.jar goflow.bench.Report result.json [more.json ...] [accuracy.tsv]}
  */
@@ -33,7 +33,7 @@ public final class Report {
     private static final String GC_NORM = "gc.alloc.rate.norm";
     private static final String OURS = "goflow";
 
-    /** Below this p the iterations tell two cells apart. */
+    /** Below this p the measurements tell two cells apart. */
     static final double SIGNIFICANT = 0.05;
 
     /** Printed under the targets table: how to read the p of a target missed. */
