@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -166,9 +165,10 @@ public final class Report {
                 }
                 continue;
             }
-            out.add(new Row(bench, o.get("mode").getAsString(), params, median(pm, "rawData", pm.get("score").getAsDouble()),
+            double[][] forks = forks(pm, "rawData");
+            out.add(new Row(bench, o.get("mode").getAsString(), params, median(forks, pm.get("score").getAsDouble()),
                     err, pm.get("scoreUnit").getAsString(), sec == null || !sec.has(GC_NORM) ? bytes
-                            : median(sec.getAsJsonObject(GC_NORM), "rawData", bytes), forks(pm, "rawData")));
+                            : median(forks(sec.getAsJsonObject(GC_NORM), "rawData"), bytes), forks));
         }
         return out;
     }
@@ -182,12 +182,12 @@ public final class Report {
     }
 
     /**
-     * The median of a metric's per-iteration values over all forks: on machines shared with other
-     * work an iteration that lost its core is an outlier, and the median ignores it where the mean
-     * does not.
+     * The median of the per-iteration values of all forks ({@code fallback} when there are none):
+     * on machines shared with other work an iteration that lost its core is an outlier, and the
+     * median ignores it where the mean does not.
      */
-    static double median(JsonObject metric, String field, double fallback) {
-        double[] values = Arrays.stream(forks(metric, field)).flatMapToDouble(Arrays::stream).toArray();
+    static double median(double[][] forks, double fallback) {
+        double[] values = Arrays.stream(forks).flatMapToDouble(Arrays::stream).toArray();
         return values.length == 0 ? fallback : median(values);
     }
 
@@ -572,9 +572,11 @@ public final class Report {
         if (ours == null || peer == null) {
             return "";
         }
-        boolean byFork = ours.forkCosts().length >= 3 && peer.forkCosts().length >= 3;
-        double[] a = byFork ? ours.forkCosts() : ours.costs();
-        double[] b = byFork ? peer.forkCosts() : peer.costs();
+        double[] oursByFork = ours.forkCosts();
+        double[] peerByFork = peer.forkCosts();
+        boolean byFork = oursByFork.length >= 3 && peerByFork.length >= 3;
+        double[] a = byFork ? oursByFork : ours.costs();
+        double[] b = byFork ? peerByFork : peer.costs();
         if (a.length < 3 || b.length < 3) {
             return "";
         }

@@ -42,6 +42,13 @@ import org.openjdk.jmh.runner.options.TimeValue;
 public final class ShortProfile {
     /** The benchmarks run with longer iterations and 5 forks in turns; see the class comment. */
     static final String LONG = "goflow\\.bench\\.StreamBench\\.sorted.*";
+    /**
+     * The forked JVMs' flags, for every benchmark. AlwaysPreTouch: a fixed 1 GB heap is otherwise
+     * first touched by the benchmark's own allocations (a short run never collects it), so every
+     * allocating benchmark paid a page fault per few objects: PipelineBench measured 1159 ns instead
+     * of 247 ns per execution.
+     */
+    static final String[] JVM_ARGS = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"};
     /** Rounds of {@link #LONG}, one fork of each cell per round. */
     static final int LONG_FORKS = 5;
 
@@ -73,10 +80,7 @@ public final class ShortProfile {
                 .measurementIterations(Integer.getInteger("bench.i", 8))
                 .measurementTime(TimeValue.milliseconds(Long.getLong("bench.r", 250)))
                 .addProfiler(GCProfiler.class)
-                // AlwaysPreTouch: a fixed 1 GB heap is otherwise first touched by the benchmark's own
-                // allocations (a short run never collects it), so every allocating benchmark paid a page
-                // fault per few objects: PipelineBench measured 1159 ns instead of 247 ns per execution.
-                .jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
+                .jvmArgsAppend(JVM_ARGS)
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.toString());
         boolean runLong = args.length == 0;
@@ -117,7 +121,7 @@ public final class ShortProfile {
                         .measurementIterations(3)
                         .measurementTime(TimeValue.seconds(1))
                         .addProfiler(GCProfiler.class)
-                        .jvmArgsAppend("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch")
+                        .jvmArgsAppend(JVM_ARGS)
                         .resultFormat(ResultFormatType.JSON)
                         .result(longJson.toString())
                         .build()).run();
