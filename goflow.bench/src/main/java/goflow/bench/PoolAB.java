@@ -1,0 +1,304 @@
+package goflow.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import goflow.api.GoFlow;
+import goflow.api.pool.QueueFullPolicy;
+import goflow.api.pool.Task;
+import goflow.api.pool.WorkerPool;
+
+/**
+ * Interleaved A/B comparison of two builds of the worker pool (and a {@link ThreadPoolExecutor}) in
+ * one JVM, batch by batch: the tool for deciding whether a change to the pool helps, on a machine
+ * whose speed drifts by up to 2× within minutes (docs/pool.md, "Performance notes").
+ *
+ * <p>JMH runs one configuration per fork, seconds or minutes apart, so a change of 10 % hides in
+ * the drift between them. Here each build is loaded from its own class directory (or
+ * {@code goflow.impl} jar) by a class loader that looks there first for {@code goflow.impl}
+ * classes, both run in the same JVM with the same number of workers, and every round runs one
+ * batch of each, in a random order; a round's three batches see the same machine. The verdict is
+ * the median of the per-round time ratios and a sign test over the rounds (in how many B was
+ * faster than A; exact two-sided binomial p).
+ *
+ * <p>Run (after {@code mvn -q -pl goflow.bench -am package -DskipTests}, with the other build's
+ * classes compiled to a directory, e.g. from a worktree of another commit):
+ * <pre>
+ * java -cp goflow.bench/target/benchmarks.jar goflow.bench.PoolAB execute 2 300 OLD/goflow.impl/target/classes goflow.impl/target/classes
+ * </pre>
+ * Arguments: {@code execute} or {@code submit}, workers, rounds (a fifth more are run first as
+ * warm-up), the A and the B build. Each batch is {@value #BATCH} no-op tasks from one submitting
+ * thread, the pool's queue 1000 with {@code BLOCK} (the executor's an {@link ArrayBlockingQueue}
+ * of 1000 with a handler that blocks), as in {@link WorkerPoolBench}.
+ */
+public final class PoolAB {
+    static final int BATCH = 2000;
+    private static final int CAPACITY = 1000;
+
+    private PoolAB() {
+    }
+
+    /** One comparison's figures: nanoseconds per task of every round's batch, A, B and the executor. */
+    record Result(double[] a, double[] b, double[] executor) {
+        /** The median over the rounds of (first's time ÷ second's time), paired by round. */
+        static double pairedMedian(double[] first, double[] second) {
+            double[] r = new double[first.length];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = first[i] / second[i];
+            }
+            return median(r);
+        }
+
+        /** Rounds in which B was faster than A. */
+        int bFaster() {
+            int n = 0;
+            for (int i = 0; i < a.length; i++) {
+                if (b[i] < a[i]) {
+                    n++;
+                }
+            }
+            return n;
+        }
+
+        /** Two-sided p of the sign test of B against A: exact binomial, ties counted as neither. */
+        double signTestP() {
+            int wins = 0;
+            int n = 0;
+            for (int i = 0; i < a.length; i++) {
+                if (b[i] != a[i]) {
+                    n++;
+                    if (b[i] < a[i]) {
+                        wins++;
+                    }
+                }
+            }
+            return signTestP(wins, n);
+        }
+
+        /**
+         * P(at least as far from n/2 as {@code wins}) for Binomial(n, 1/2), both tails (as SciPy's
+         * {@code binomtest}); computed with logarithms of the binomial coefficients.
+         */
+        static double signTestP(int wins, int n) {
+            int far = Math.max(wins, n - wins);
+            if (2 * far == n) {
+                return 1;
+            }
+            double[] logFactorial = new double[n + 1];
+            for (int i = 1; i <= n; i++) {
+                logFactorial[i] = logFactorial[i - 1] + Math.log(i);
+            }
+            double tail = 0;
+            for (int k = far; k <= n; k++) {
+                tail += Math.exp(logFactorial[n] - logFactorial[k] - logFactorial[n - k] - n * Math.log(2));
+            }
+            return Math.min(1, 2 * tail);
+        }
+
+        String summary(String api, int workers) {
+            return String.format(Locale.ROOT,
+                    "%s, %d workers, %d rounds: ns per task (median) A %.1f, B %.1f, executor %.1f;"
+                            + " time ratios (median of the rounds): B/A %.3f, A/executor %.3f, B/executor %.3f;"
+                            + " B faster than A in %d of %d rounds (sign test p = %.3g)",
+                    api, workers, a.length, median(a), median(b), median(executor), pairedMedian(b, a),
+                    pairedMedian(a, executor), pairedMedian(b, executor), bFaster(), a.length, signTestP());
+        }
+    }
+
+    static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+
+    /**
+     * Loads {@code goflow.impl} classes from its own location first, everything else (the API,
+     * the JDK) from the parent: two builds of the implementation side by side behind one API.
+     */
+    static final class ImplFirstLoader extends URLClassLoader {
+        ImplFirstLoader(Path build, ClassLoader parent) throws IOException {
+            super(new URL[] {build.toUri().toURL()}, parent);
+        }
+
+        @Override
+        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+            if (!name.startsWith("goflow.impl.")) {
+                return super.loadClass(name, resolve);
+            }
+            synchronized (getClassLoadingLock(name)) {
+                Class<?> c = findLoadedClass(name);
+                if (c == null) {
+                    c = findClass(name);
+                }
+                if (resolve) {
+                    resolveClass(c);
+                }
+                return c;
+            }
+        }
+    }
+
+    /** Runs the comparison; {@code out} gets one line per tenth of the rounds and the summary. */
+    static Result compare(String api, int workers, int rounds, Path buildA, Path buildB, PrintStream out)
+            throws Exception {
+        if (!api.equals("execute") && !api.equals("submit")) {
+            throw new IllegalArgumentException("api must be execute or submit, got " + api);
+        }
+        if (workers < 1 || rounds < 1) {
+            throw new IllegalArgumentException("workers and rounds must be at least 1, got " + workers + " and " + rounds);
+        }
+        List<AutoCloseable> toClose = new ArrayList<>();
+        try {
+            Side[] sides = new Side[3];
+            Path[] builds = {buildA, buildB};
+            for (int i = 0; i < 2; i++) {
+                if (!Files.exists(builds[i])) {
+                    throw new IllegalArgumentException("no goflow.impl build at " + builds[i]);
+                }
+                ImplFirstLoader loader = new ImplFirstLoader(builds[i], PoolAB.class.getClassLoader());
+                toClose.add(loader);
+                GoFlow goflow = (GoFlow) Class.forName("goflow.impl.GoFlowImpl", true, loader)
+                        .getConstructor().newInstance();
+                toClose.add(goflow);
+                WorkerPool pool = goflow.workerPool().workers(workers).queueCapacity(CAPACITY)
+                        .onQueueFull(QueueFullPolicy.BLOCK).build();
+                toClose.add(pool);
+                sides[i] = new PoolSide(pool, api.equals("submit"));
+            }
+            ThreadPoolExecutor executor = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
+                    new ArrayBlockingQueue<>(CAPACITY), (r, e) -> {
+                        try {
+                            e.getQueue().put(r);
+                        } catch (InterruptedException x) {
+                            Thread.currentThread().interrupt();
+                            throw new RejectedExecutionException(x);
+                        }
+                    });
+            executor.prestartAllCoreThreads();
+            toClose.add(() -> {
+                executor.shutdown();
+                executor.awaitTermination(10, TimeUnit.SECONDS);
+            });
+            sides[2] = new ExecutorSide(executor, api.equals("submit"));
+
+            double[][] nanos = new double[3][rounds];
+            SplittableRandom random = new SplittableRandom(1);
+            List<Integer> order = new ArrayList<>(List.of(0, 1, 2));
+            for (int round = -Math.max(1, rounds / 5); round < rounds; round++) {
+                Collections.shuffle(order, new Random(random.nextLong()));
+                for (int side : order) {
+                    double perTask = sides[side].batch();
+                    if (round >= 0) {
+                        nanos[side][round] = perTask;
+                    }
+                }
+                if (round >= 0 && rounds >= 10 && (round + 1) % (rounds / 10) == 0) {
+                    out.printf(Locale.ROOT, "round %d: A %.1f, B %.1f, executor %.1f ns per task%n", round + 1,
+                            nanos[0][round], nanos[1][round], nanos[2][round]);
+                }
+            }
+            return new Result(nanos[0], nanos[1], nanos[2]);
+        } finally {
+            Collections.reverse(toClose);
+            for (AutoCloseable c : toClose) {
+                c.close();
+            }
+        }
+    }
+
+    /** One contender: runs a batch of no-op tasks and returns the nanoseconds per task. */
+    private abstract static class Side {
+        volatile CountDownLatch latch;
+
+        final double batch() throws InterruptedException {
+            CountDownLatch done = new CountDownLatch(BATCH);
+            latch = done;
+            long start = System.nanoTime();
+            for (int i = 0; i < BATCH; i++) {
+                submitOne();
+            }
+            done.await();
+            return (System.nanoTime() - start) / (double) BATCH;
+        }
+
+        abstract void submitOne();
+    }
+
+    private static final class PoolSide extends Side {
+        private final WorkerPool pool;
+        private final boolean submit;
+        private final Runnable task = () -> latch.countDown();
+        private final Task<Void> poolTask = ctx -> {
+            latch.countDown();
+            return null;
+        };
+
+        PoolSide(WorkerPool pool, boolean submit) {
+            this.pool = pool;
+            this.submit = submit;
+        }
+
+        @Override
+        void submitOne() {
+            if (submit) {
+                pool.submit(poolTask);
+            } else {
+                pool.execute(task);
+            }
+        }
+    }
+
+    private static final class ExecutorSide extends Side {
+        private final ThreadPoolExecutor executor;
+        private final boolean submit;
+        private final Runnable task = () -> latch.countDown();
+
+        ExecutorSide(ThreadPoolExecutor executor, boolean submit) {
+            this.executor = executor;
+            this.submit = submit;
+        }
+
+        @Override
+        void submitOne() {
+            if (submit) {
+                executor.submit(task);
+            } else {
+                executor.execute(task);
+            }
+        }
+    }
+
+    /**
+     * Command line: {@code execute|submit workers rounds buildA buildB}.
+     *
+     * @param args see the class comment
+     * @throws Exception if a build cannot be loaded or a batch fails
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length != 5) {
+            System.err.println("usage: PoolAB execute|submit <workers> <rounds> <goflow.impl build A> <goflow.impl build B>");
+            System.exit(2);
+        }
+        String api = args[0];
+        int workers = Integer.parseInt(args[1]);
+        Result r = compare(api, workers, Integer.parseInt(args[2]), Path.of(args[3]), Path.of(args[4]), System.out);
+        System.out.println(r.summary(api, workers));
+    }
+}
