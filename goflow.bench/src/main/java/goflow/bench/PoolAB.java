@@ -1,9 +1,11 @@
 package goflow.bench;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,27 +27,30 @@ import goflow.api.pool.Task;
 import goflow.api.pool.WorkerPool;
 
 /**
- * Interleaved A/B comparison of two builds of the worker pool (and a {@link ThreadPoolExecutor}) in
- * one JVM, batch by batch: the tool for deciding whether a change to the pool helps, on a machine
- * whose speed drifts by up to 2× within minutes (docs/pool.md, "Performance notes").
+ * A/B comparison of two builds of the worker pool (and a {@link ThreadPoolExecutor}): the tool for
+ * deciding whether a change to the pool helps, on a machine whose speed drifts by up to 2× within
+ * minutes (docs/pool.md, "Performance notes").
  *
- * <p>JMH runs one configuration per fork, seconds or minutes apart, so a change of 10 % hides in
- * the drift between them. Here each build is loaded from its own class directory (or
+ * <p>Each fork (a JVM of its own) loads both builds, each from its own class directory (or
  * {@code goflow.impl} jar) by a class loader that looks there first for {@code goflow.impl}
- * classes, both run in the same JVM with the same number of workers, and every round runs one
- * batch of each, in a random order; a round's three batches see the same machine. The verdict is
- * the median of the per-round time ratios and a sign test over the rounds (in how many B was
- * faster than A; exact two-sided binomial p).
+ * classes, and runs rounds of one batch on each and on the executor, in a random order, so a
+ * round's three batches see the same machine; the fork's figure is the median over its rounds of
+ * B's time ÷ A's. The fork, not the round, is the unit of the verdict: the two builds' code is
+ * compiled separately in every JVM, and that alone moves the ratio between forks (a build against
+ * itself measured 0.88× to 1.46× in six forks of 300 to 3000 rounds, each "significant" by its
+ * rounds). So the forks alternate which build is loaded first, and the verdict is the median of the
+ * fork ratios, their range, and an exact sign test over the forks.
  *
  * <p>Run (after {@code mvn -q -pl goflow.bench -am package -DskipTests}, with the other build's
  * classes compiled to a directory, e.g. from a worktree of another commit):
  * <pre>
- * java -cp goflow.bench/target/benchmarks.jar goflow.bench.PoolAB execute 2 300 OLD/goflow.impl/target/classes goflow.impl/target/classes
+ * java -cp goflow.bench/target/benchmarks.jar goflow.bench.PoolAB execute 2 3000 20 OLD/goflow.impl/target/classes goflow.impl/target/classes
  * </pre>
- * Arguments: {@code execute} or {@code submit}, workers, rounds (a fifth more are run first as
- * warm-up), the A and the B build. Each batch is {@value #BATCH} no-op tasks from one submitting
- * thread, the pool's queue 1000 with {@code BLOCK} (the executor's an {@link ArrayBlockingQueue}
- * of 1000 with a handler that blocks), as in {@link WorkerPoolBench}.
+ * Arguments: {@code execute} or {@code submit}, workers, rounds per fork (a fifth more are run
+ * first as warm-up), forks, the A and the B build. Each batch is {@value #BATCH} no-op tasks from
+ * one submitting thread, the pool's queue 1000 with {@code BLOCK} (the executor's an
+ * {@link ArrayBlockingQueue} of 1000 with a handler that blocks), as in {@link WorkerPoolBench}.
+ * Compare a build with itself first: the fork ratios' spread is the noise a difference must exceed.
  */
 public final class PoolAB {
     static final int BATCH = 2000;
@@ -63,32 +68,6 @@ public final class PoolAB {
                 r[i] = first[i] / second[i];
             }
             return median(r);
-        }
-
-        /** Rounds in which B was faster than A. */
-        int bFaster() {
-            int n = 0;
-            for (int i = 0; i < a.length; i++) {
-                if (b[i] < a[i]) {
-                    n++;
-                }
-            }
-            return n;
-        }
-
-        /** Two-sided p of the sign test of B against A: exact binomial, ties counted as neither. */
-        double signTestP() {
-            int wins = 0;
-            int n = 0;
-            for (int i = 0; i < a.length; i++) {
-                if (b[i] != a[i]) {
-                    n++;
-                    if (b[i] < a[i]) {
-                        wins++;
-                    }
-                }
-            }
-            return signTestP(wins, n);
         }
 
         /**
@@ -110,15 +89,72 @@ public final class PoolAB {
             }
             return Math.min(1, 2 * tail);
         }
+    }
 
-        String summary(String api, int workers) {
+    /** The forks' figures: per fork, the median round ratios B/A, A/executor and B/executor. */
+    record Forks(double[] bOverA, double[] aOverExecutor, double[] bOverExecutor) {
+        String summary(String api, int workers, int rounds) {
+            double[] sorted = bOverA.clone();
+            Arrays.sort(sorted);
+            int faster = 0;
+            for (double r : bOverA) {
+                if (r < 1) {
+                    faster++;
+                }
+            }
+            int decided = 0;
+            for (double r : bOverA) {
+                if (r != 1) {
+                    decided++;
+                }
+            }
             return String.format(Locale.ROOT,
-                    "%s, %d workers, %d rounds: ns per task (median) A %.1f, B %.1f, executor %.1f;"
-                            + " time ratios (median of the rounds): B/A %.3f, A/executor %.3f, B/executor %.3f;"
-                            + " B faster than A in %d of %d rounds (sign test p = %.3g)",
-                    api, workers, a.length, median(a), median(b), median(executor), pairedMedian(b, a),
-                    pairedMedian(a, executor), pairedMedian(b, executor), bFaster(), a.length, signTestP());
+                    "%s, %d workers, %d forks of %d rounds: B/A time %.3f (median of the forks; range %.3f-%.3f),"
+                            + " A/executor %.3f, B/executor %.3f; B faster in %d of %d forks (sign test p = %.3g)",
+                    api, workers, bOverA.length, rounds, median(bOverA), sorted[0], sorted[sorted.length - 1],
+                    median(aOverExecutor), median(bOverExecutor), faster, bOverA.length,
+                    Result.signTestP(faster, decided));
         }
+    }
+
+    /**
+     * Runs {@code forks} JVMs of {@link #compare}, alternating which build is loaded first, and
+     * collects each fork's median ratios; {@code out} gets a line per fork.
+     */
+    static Forks forks(String api, int workers, int rounds, int warmUp, int forks, Path buildA, Path buildB,
+            PrintStream out) throws IOException, InterruptedException {
+        if (forks < 1) {
+            throw new IllegalArgumentException("forks must be at least 1, got " + forks);
+        }
+        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        double[] ba = new double[forks];
+        double[] ae = new double[forks];
+        double[] be = new double[forks];
+        for (int f = 0; f < forks; f++) {
+            boolean swap = f % 2 == 1;
+            Path first = swap ? buildB : buildA;
+            Path second = swap ? buildA : buildB;
+            Process p = new ProcessBuilder(javaCommand, "-Xms1g", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                    PoolAB.class.getName(), "--fork", api, Integer.toString(workers), Integer.toString(rounds),
+                    Integer.toString(warmUp), first.toString(), second.toString())
+                    .redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int exit = p.waitFor();
+            String line = output.lines().filter(l -> l.startsWith("FORK ")).findFirst().orElse(null);
+            if (exit != 0 || line == null) {
+                throw new IllegalStateException("fork " + (f + 1) + " failed (exit " + exit + "):\n" + output);
+            }
+            String[] v = line.split(" ");
+            double secondOverFirst = Double.parseDouble(v[1]);
+            double firstOverExecutor = Double.parseDouble(v[2]);
+            double secondOverExecutor = Double.parseDouble(v[3]);
+            ba[f] = swap ? 1 / secondOverFirst : secondOverFirst;
+            ae[f] = swap ? secondOverExecutor : firstOverExecutor;
+            be[f] = swap ? firstOverExecutor : secondOverExecutor;
+            out.printf(Locale.ROOT, "fork %d (%s loaded first): B/A %.3f, A/executor %.3f, B/executor %.3f%n", f + 1,
+                    swap ? "B" : "A", ba[f], ae[f], be[f]);
+        }
+        return new Forks(ba, ae, be);
     }
 
     static double median(double[] values) {
@@ -156,13 +192,14 @@ public final class PoolAB {
     }
 
     /** Runs the comparison; {@code out} gets one line per tenth of the rounds and the summary. */
-    static Result compare(String api, int workers, int rounds, Path buildA, Path buildB, PrintStream out)
+    static Result compare(String api, int workers, int rounds, int warmUp, Path buildA, Path buildB, PrintStream out)
             throws Exception {
         if (!api.equals("execute") && !api.equals("submit")) {
             throw new IllegalArgumentException("api must be execute or submit, got " + api);
         }
-        if (workers < 1 || rounds < 1) {
-            throw new IllegalArgumentException("workers and rounds must be at least 1, got " + workers + " and " + rounds);
+        if (workers < 1 || rounds < 1 || warmUp < 0) {
+            throw new IllegalArgumentException("workers and rounds must be at least 1 and warm-up rounds at least 0, got "
+                    + workers + ", " + rounds + " and " + warmUp);
         }
         List<AutoCloseable> toClose = new ArrayList<>();
         try {
@@ -201,7 +238,7 @@ public final class PoolAB {
             double[][] nanos = new double[3][rounds];
             SplittableRandom random = new SplittableRandom(1);
             List<Integer> order = new ArrayList<>(List.of(0, 1, 2));
-            for (int round = -Math.max(1, rounds / 5); round < rounds; round++) {
+            for (int round = -warmUp; round < rounds; round++) {
                 Collections.shuffle(order, new Random(random.nextLong()));
                 for (int side : order) {
                     double perTask = sides[side].batch();
@@ -286,19 +323,29 @@ public final class PoolAB {
     }
 
     /**
-     * Command line: {@code execute|submit workers rounds buildA buildB}.
+     * Command line: {@code execute|submit workers rounds forks buildA buildB} (see the class comment).
      *
      * @param args see the class comment
-     * @throws Exception if a build cannot be loaded or a batch fails
+     * @throws Exception if a build cannot be loaded or a fork fails
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: PoolAB execute|submit <workers> <rounds> <goflow.impl build A> <goflow.impl build B>");
+        if (args.length == 7 && args[0].equals("--fork")) {
+            Result r = compare(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Path.of(args[5]), Path.of(args[6]), new PrintStream(OutputStream.nullOutputStream()));
+            System.out.printf(Locale.ROOT, "FORK %.6f %.6f %.6f%n", Result.pairedMedian(r.b(), r.a()),
+                    Result.pairedMedian(r.a(), r.executor()), Result.pairedMedian(r.b(), r.executor()));
+            return;
+        }
+        if (args.length != 6) {
+            System.err.println("usage: PoolAB execute|submit <workers> <rounds per fork> <forks>"
+                    + " <goflow.impl build A> <goflow.impl build B>");
             System.exit(2);
         }
         String api = args[0];
         int workers = Integer.parseInt(args[1]);
-        Result r = compare(api, workers, Integer.parseInt(args[2]), Path.of(args[3]), Path.of(args[4]), System.out);
-        System.out.println(r.summary(api, workers));
+        int rounds = Integer.parseInt(args[2]);
+        Forks f = forks(api, workers, rounds, Math.max(1, rounds / 5), Integer.parseInt(args[3]), Path.of(args[4]),
+                Path.of(args[5]), System.out);
+        System.out.println(f.summary(api, workers, rounds));
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import goflow.api.GoFlow;
 import goflow.impl.GoFlowImpl;
 
-/** The interleaved pool A/B: its statistics, its class loading and a short real run. */
+/** The pool A/B: its statistics, its class loading, one fork's rounds and the forks' verdict. */
 class PoolABTest {
 
     private static Path implBuild() throws Exception {
@@ -24,21 +24,26 @@ class PoolABTest {
     }
 
     @Test
-    void pairsRoundsForTheRatioAndTheSignTest() {
-        double[] a = {10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10};
-        double[] b = {5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 20};
-        PoolAB.Result r = new PoolAB.Result(a, b, a);
-        assertEquals(0.5, PoolAB.Result.pairedMedian(b, a), 1e-12);
-        assertEquals(11, r.bFaster());
-        // SciPy 1.17.1: binomtest(11, 12).pvalue = 0.00634765625 (26/4096)
-        assertEquals(0.00634765625, r.signTestP(), 1e-12);
+    void signTestAndMedians() {
+        // SciPy 1.17.1: binomtest(11, 12).pvalue = 0.00634765625 (26/4096), and so on
+        assertEquals(0.00634765625, PoolAB.Result.signTestP(11, 12), 1e-12);
+        assertEquals(0.00634765625, PoolAB.Result.signTestP(1, 12), 1e-12);
         assertEquals(0.02418198247326274, PoolAB.Result.signTestP(170, 300), 1e-12);
         assertEquals(0.0625, PoolAB.Result.signTestP(0, 5), 1e-12);
-        PoolAB.Result tie = new PoolAB.Result(a, a.clone(), a);
-        assertEquals(1.0, tie.signTestP(), 1e-12);
-        PoolAB.Result half = new PoolAB.Result(new double[] {1, 2, 1, 2}, new double[] {2, 1, 2, 1}, a);
-        assertEquals(1.0, half.signTestP(), 1e-12);
+        assertEquals(1.0, PoolAB.Result.signTestP(2, 4), 1e-12);
+        assertEquals(1.0, PoolAB.Result.signTestP(0, 0), 1e-12);
         assertEquals(2.5, PoolAB.median(new double[] {4, 1, 3, 2}), 1e-12);
+        assertEquals(0.5, PoolAB.Result.pairedMedian(new double[] {5, 5, 5, 20}, new double[] {10, 10, 10, 10}), 1e-12);
+    }
+
+    @Test
+    void theVerdictCountsForksNotRounds() {
+        PoolAB.Forks f = new PoolAB.Forks(new double[] {0.9, 0.8, 1.1, 0.7, 0.95},
+                new double[] {1.2, 1.1, 1.0, 1.3, 1.2}, new double[] {1.0, 0.9, 1.1, 0.9, 1.1});
+        String s = f.summary("execute", 2, 3000);
+        assertTrue(s.contains("5 forks of 3000 rounds"), s);
+        assertTrue(s.contains("B/A time 0.900 (median of the forks; range 0.700-1.100)"), s);
+        assertTrue(s.contains("B faster in 4 of 5 forks (sign test p = 0.375)"), s); // binomtest(4, 5) = 0.375
     }
 
     @Test
@@ -52,9 +57,9 @@ class PoolABTest {
     }
 
     @Test
-    void comparesTwoBuildsAndTheExecutorRoundByRound() throws Exception {
+    void oneForkRunsBothBuildsAndTheExecutorRoundByRound() throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        PoolAB.Result r = PoolAB.compare("submit", 2, 10, implBuild(), implBuild(),
+        PoolAB.Result r = PoolAB.compare("submit", 2, 10, 2, implBuild(), implBuild(),
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
         for (double[] side : new double[][] {r.a(), r.b(), r.executor()}) {
             assertEquals(10, side.length);
@@ -63,15 +68,29 @@ class PoolABTest {
             }
         }
         assertEquals(10, progress.toString(StandardCharsets.UTF_8).lines().count());
-        assertTrue(r.summary("submit", 2).contains("B faster than A in " + r.bFaster() + " of 10 rounds"));
+    }
+
+    @Test
+    void forksAlternateWhichBuildLoadsFirst() throws Exception {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        PoolAB.Forks f = PoolAB.forks("execute", 1, 10, 2, 2, implBuild(), implBuild(),
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
+        assertEquals(2, f.bOverA().length);
+        for (double r : f.bOverA()) {
+            assertTrue(r > 0 && Double.isFinite(r), "ratio " + r);
+        }
+        String lines = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(lines.contains("fork 1 (A loaded first)") && lines.contains("fork 2 (B loaded first)"), lines);
     }
 
     @Test
     void refusesWhatItCannotRun() {
         assertThrows(IllegalArgumentException.class,
-                () -> PoolAB.compare("invokeAll", 2, 10, implBuild(), implBuild(), System.out));
+                () -> PoolAB.compare("invokeAll", 2, 10, 2, implBuild(), implBuild(), System.out));
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> PoolAB.compare("execute", 2, 10, Path.of("/nonexistent/goflow.impl"), implBuild(), System.out));
+                () -> PoolAB.compare("execute", 2, 10, 2, Path.of("/nonexistent/goflow.impl"), implBuild(), System.out));
         assertTrue(missing.getMessage().contains("/nonexistent/goflow.impl"), missing.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> PoolAB.forks("execute", 2, 10, 2, 0, implBuild(), implBuild(), System.out));
     }
 }
