@@ -48,8 +48,11 @@ import goflow.impl.internal.Stoppable;
  * Implementation notes.
  *
  * One lock, two conditions (like ArrayBlockingQueue): a submit takes the lock once to check the
- * state and enqueue; a worker takes it once to dequeue. There is no other hand-off per task: the
- * QueuedTask is the queue node and the future at once, and executed Runnables get no context at all.
+ * state and enqueue; a worker takes it once to dequeue, and when the queue is long (and the workers
+ * are no more than the processors) it takes its fair share of the queue into a batch of its own
+ * that it runs without the lock (startLocked; fairness and capacity there). There is no other
+ * hand-off per task: the QueuedTask is the queue node and the future at once, and executed
+ * Runnables get no context at all.
  *
  * Life cycle (field `state`): RUNNING -> SHUTTING_DOWN -> TERMINATED, or RUNNING/SHUTTING_DOWN ->
  * STOPPING -> TERMINATED. Every transition happens under `lock`. Because the intake check and the
@@ -71,10 +74,11 @@ import goflow.impl.internal.Stoppable;
  * Per task, a worker reads the clock once when busy (see runJob), creates a TaskContext (lazy: no
  * child context, no registration unless the task asks for one or a timeout applies) for submitted
  * tasks and nothing for executed runnables, moves the QueuedTask NEW -> RUNNING -> DONE by CAS, and counts
- * the outcome in its own single-writer counters. An executed runnable is marked RUNNING in take(),
+ * the outcome in its own single-writer counters. Each worker's run word (WorkerFields.run) holds the
+ * position of its current item in its batch and the run's phase: a run taken from the queue starts
  * under the lock (no CAS: shutdownNow reads the workers' runs under the same lock, so it sees the
- * run as started and interrupts it), and only its end is a CAS (RUNNING -> DONE, waiting out an
- * interrupt in progress).
+ * run as started and interrupts it), and one CAS ends a run (waiting out an interrupt in progress)
+ * and starts the next pending item of the batch, if any.
  *
  * Why a worker reads the clock once per task, and where a task's time goes against a
  * ThreadPoolExecutor's: docs/pool.md, "Performance notes".
@@ -89,11 +93,30 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     /** Reasons an executed runnable was interrupted. */
     private static final int STOP_TIMEOUT = 1;
     private static final int STOP_CANCEL = 2;
-    private static final VarHandle PHASE;
+    /**
+     * Slots of a worker's batch: when the queue is long a worker takes up to this many tasks in one
+     * acquisition of the lock (see take). A power of two.
+     */
+    static final int BATCH = 16;
+    private static final int BATCH_MASK = BATCH - 1;
+    /**
+     * A worker that has claimed nothing of its batch for this long (on the pool clock) is busy
+     * with a long task or not getting the CPU: the rest of its batch goes back to the queue.
+     */
+    static final long STALL_NANOS = 1_000_000;
+    /** The phase bits of a worker's run word: RUN_DONE, RUN_RUNNING or RUN_INTERRUPTING. */
+    private static final long PHASE_BITS = 3;
+    /** Run word phases, as QueuedTask's DONE, RUNNING and INTERRUPTING. */
+    private static final int RUN_DONE = 0;
+    private static final int RUN_RUNNING = 1;
+    private static final int RUN_INTERRUPTING = 2;
+    /** The run word's flag: the items after the run's position were taken back from the batch. */
+    private static final long REVOKED = 4;
+    private static final VarHandle RUN;
 
     static {
         try {
-            PHASE = MethodHandles.lookup().findVarHandle(WorkerFields.class, "phase", long.class);
+            RUN = MethodHandles.lookup().findVarHandle(WorkerFields.class, "run", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -119,6 +142,13 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private final ResultListener listener;
     private final ThreadFactory threads;
     private final boolean virtual;
+    /**
+     * Batches are taken only while the workers are no more than the processors: with more, a
+     * worker holding pending items is often not running, and they wait behind it (measured on 2
+     * vCPUs, no-op tasks: 8 workers always batching took 1.20× the time per task, 2 workers
+     * batching 0.76×; docs/pool.md, "Performance notes").
+     */
+    private final int processors = Runtime.getRuntime().availableProcessors();
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when a job is queued (workers wait on it). */
@@ -140,6 +170,13 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private int target;
     /** Guarded by lock. Workers started and not retired. */
     private int live;
+    /**
+     * Guarded by lock. Pending tasks in the workers' batches, as last counted: the sum over the
+     * workers of {@code end - 1 - counted}, an upper bound of what they hold (a worker moves on
+     * without the lock; its runs are counted out when it next takes the lock, or by
+     * reconcileAllLocked, which makes this exact).
+     */
+    private int buffered;
     /** Guarded by lock. Workers waiting on notEmpty. */
     private int idle;
     /** Guarded by lock. Submitters waiting on notFull. */
@@ -283,9 +320,23 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
     }
 
-    /** Whether a submit may queue now. Guarded by lock. */
+    /**
+     * Whether a submit may queue now: fewer than {@code capacity} tasks queued, the workers' batches
+     * included (counted exactly before saying no). Guarded by lock.
+     */
     private boolean hasRoomLocked() {
-        return queue.size() < (capacity == 0 ? idle : capacity);
+        int q = queue.size();
+        if (capacity == 0) {
+            return q < idle;
+        }
+        if (q + buffered < capacity) {
+            return true;
+        }
+        if (buffered == 0 || q >= capacity) {
+            return false;
+        }
+        reconcileAllLocked();
+        return q + buffered < capacity;
     }
 
     private void countRejected() {
@@ -349,22 +400,39 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         final int id;
         Thread thread;
         /**
-         * The QueuedTask or Runnable taken last (kept after it ended; its state tells). Guarded by lock:
-         * written when taken, read by shutdownNow() and stats().
+         * The batch: the items this worker took from the queue, at positions up to {@code end}
+         * (slot {@code position & BATCH_MASK}). The item at the run word's position is the one
+         * running (or run last, kept like a ThreadPoolExecutor worker's last task until the next);
+         * the items after it, up to {@code end}, are pending. Filled by this worker under the lock
+         * when it has none pending; a slot is cleared when the worker moves on to the next item.
          */
-        Object current;
+        final Object[] batch = new Object[BATCH];
         /**
-         * Per-run state of executed runnables, which have no QueuedTask: {@code seq * 8 + phase}, CAS
-         * through {@code PHASE}; seq counts this worker's runnables, so an interrupter (timeout,
-         * shutdownNow) acts on exactly the run it was meant for. Phases as in QueuedTask:
-         * RUNNING (set when taken, under the lock), INTERRUPTING, DONE.
+         * The run word: {@code position << 3 | REVOKED? | phase}, CAS through {@code RUN}. Phase
+         * RUN_DONE, RUN_RUNNING or RUN_INTERRUPTING (QueuedTask's three, in two bits); for a runnable, interrupters (timeout,
+         * shutdownNow) move RUNNING to INTERRUPTING and back, so an interrupt never reaches the
+         * worker after the run it was meant for ended. This worker moves on with one CAS that ends
+         * the run at position p and, unless REVOKED, starts the run at p + 1 (its next pending item):
+         * one atomic per task. Under the lock, others set REVOKED (never while INTERRUPTING) and
+         * take the pending items; the worker then stops at DONE. Set to a new position only by
+         * this worker under the lock, at a refill, when nobody else can act on it.
          */
-        volatile long phase;
-        /** The seq of the runnable taken last. Written under lock by this worker. */
-        long seq;
-        /** Why the run with seq {@code stoppedSeq} was interrupted: STOP_TIMEOUT or STOP_CANCEL. */
+        volatile long run;
+        /** The position after the last item. Written by this worker under the lock. Position 0 is no run. */
+        long end = 1;
+        /** Guarded by lock. The last position counted out of {@code buffered} (see pendingEnd). */
+        long counted;
+        /** Guarded by lock. The run position when another worker last saw it change (-1: not since the fill). */
+        long looked;
+        /** Guarded by lock. When {@code looked} was set, on the pool clock. */
+        long lookedAt;
+        /** Guarded by lock (this worker). Where this worker's next progress check starts. */
+        int lookCursor;
+        /** Guarded by lock (this worker). When this worker may next look at another's progress, on the pool clock. */
+        long nextLookAt;
+        /** Why the run at position {@code stoppedPos} was interrupted: STOP_TIMEOUT or STOP_CANCEL. */
         volatile int stopReason;
-        volatile long stoppedSeq = -1;
+        volatile long stoppedPos = -1;
         /**
          * Outcome counts of the tasks this worker ran (at PAD + the Outcome ordinal, PAD + RUN_NANOS
          * and PAD + MAX_NANOS: padded, so that no other object shares their cache line).
@@ -396,21 +464,92 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             super(id);
         }
 
-        boolean casPhase(long runSeq, int from, int to) {
-            return PHASE.compareAndSet((WorkerFields) this, runSeq * 8 + from, runSeq * 8 + to);
-        }
-
-        /** Interrupts this worker if, and only while, it runs the runnable {@code runSeq}. */
-        void interruptRunnable(long runSeq, int reason) {
-            if (casPhase(runSeq, QueuedTask.RUNNING, QueuedTask.INTERRUPTING)) {
-                try {
-                    stopReason = reason;
-                    stoppedSeq = runSeq;
-                    thread.interrupt();
-                } finally {
-                    PHASE.setRelease((WorkerFields) this, runSeq * 8 + QueuedTask.RUNNING);
+        /** Interrupts this worker if, and only while, it runs the runnable at {@code position}. */
+        void interruptRunnable(long position, int reason) {
+            while (true) {
+                long w = run;
+                if (w >>> 3 != position || (w & PHASE_BITS) != RUN_RUNNING) {
+                    return;
+                }
+                if (RUN.compareAndSet((WorkerFields) this, w, (w & ~PHASE_BITS) | RUN_INTERRUPTING)) {
+                    try {
+                        stopReason = reason;
+                        stoppedPos = position;
+                        thread.interrupt();
+                    } finally {
+                        RUN.setRelease((WorkerFields) this, w); // nobody else changes an INTERRUPTING word
+                    }
+                    return;
                 }
             }
+        }
+
+        /**
+         * Ends the current run and, if {@code next} and an item is pending, starts the next one in
+         * the same CAS; returns that item, or null (the run word is then DONE). Waits out an
+         * interrupt in progress; clears the thread's interrupt status before the CAS, so once the
+         * CAS succeeds only an interrupt meant for the new run can reach the thread.
+         */
+        Object advance(boolean next) {
+            while (true) {
+                long w = run;
+                if ((w & PHASE_BITS) == RUN_INTERRUPTING) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                Thread.interrupted();
+                long position = w >>> 3;
+                boolean claim = next && (w & REVOKED) == 0 && position + 1 < end;
+                long to = claim ? (position + 1) << 3 | RUN_RUNNING : (w & ~PHASE_BITS) | RUN_DONE;
+                if (RUN.compareAndSet((WorkerFields) this, w, to)) {
+                    if (!claim) {
+                        return null; // the item stays in its slot until the next refill, as the last one ran
+                    }
+                    batch[(int) position & BATCH_MASK] = null;
+                    return batch[(int) (position + 1) & BATCH_MASK];
+                }
+            }
+        }
+
+        /**
+         * Takes this worker's pending items for another thread (shutdownNow, a stalled batch going
+         * back to the queue): sets REVOKED, so the worker stops after its current run, and moves
+         * the items, in order, into {@code into}; returns how many. Guarded by lock.
+         */
+        int revoke(Object[] into) {
+            long w;
+            while (true) {
+                w = run;
+                if ((w & REVOKED) != 0 || (w >>> 3) + 1 >= end) {
+                    return 0;
+                }
+                if ((w & PHASE_BITS) == RUN_INTERRUPTING) {
+                    Thread.onSpinWait();
+                } else if (RUN.compareAndSet((WorkerFields) this, w, w | REVOKED)) {
+                    break;
+                }
+            }
+            int k = 0;
+            for (long p = (w >>> 3) + 1; p < end; p++) {
+                int slot = (int) p & BATCH_MASK;
+                into[k++] = batch[slot];
+                batch[slot] = null;
+            }
+            return k;
+        }
+
+        /**
+         * The position up to which this worker's items are no longer pending: its run's, or the
+         * last one once REVOKED. Guarded by lock.
+         */
+        long pendingEnd() {
+            long w = run;
+            return (w & REVOKED) != 0 ? end - 1 : w >>> 3;
+        }
+
+        /** The item of the current (or last) run, or null. Guarded by lock. */
+        Object current() {
+            return batch[(int) (run >>> 3) & BATCH_MASK];
         }
 
         void count(Outcome outcome, long nanos) {
@@ -431,8 +570,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
         @Override
         public void run() {
-            Object item;
-            while ((item = take(this)) != null) {
+            Object item = take(this);
+            while (item != null) {
                 try {
                     if (item instanceof QueuedTask<?> job) {
                         runJob(job, this);
@@ -444,17 +583,45 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     // clock, an allocation failure. Fail the task; the worker lives on.
                     abandon(item, this, t);
                 }
+                // The next item of its batch, in the CAS that ends this run; else one taken under the lock.
+                item = advance(true);
+                if (item == null) {
+                    item = take(this);
+                }
             }
         }
     }
 
-    /** Takes the next QueuedTask or Runnable, or returns null when {@code w} retires. */
+    /**
+     * Takes the next QueuedTask or Runnable under the lock, for a worker with no pending item, or
+     * returns null when {@code w} retires: the head of the queue (and, when the queue is long, a
+     * batch behind it); if the queue is empty, the other workers' pending items go back to it
+     * first.
+     */
     private Object take(Worker w) {
         boolean terminated = false;
         lock.lock();
         try {
+            reconcileLocked(w); // nothing pending: count its runs out of `buffered`
             while (true) {
-                if (state == State.STOPPING || live > target || (queue.isEmpty() && state != State.RUNNING)) {
+                Object item = null;
+                if (state != State.STOPPING && live <= target) {
+                    item = queue.pollFirst();
+                    if (item == null && buffered > 0 && takeBackPendingLocked()) {
+                        item = queue.pollFirst();
+                    }
+                    if (item != null) {
+                        startLocked(w, item);
+                    }
+                }
+                if (item != null) {
+                    if (waitingSubmitters > 0 && roomForWaitersLocked()) {
+                        notFull.signal();
+                    }
+                    return item;
+                }
+                if (state != State.RUNNING || live > target) {
+                    // stopping, surplus, or shut down with nothing left to take
                     live--;
                     workerList.remove(w);
                     retired.removeIf(t -> !t.isAlive());
@@ -462,23 +629,6 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     w.addCountsTo(retiredCounts);
                     terminated = tryTerminateLocked();
                     return null;
-                }
-                Object item = queue.pollFirst();
-                if (item != null) {
-                    w.current = item;
-                    if (!(item instanceof QueuedTask)) {
-                        // A runnable starts here, under the lock: shutdownNow (which drains the
-                        // queue and reads the workers' runs under this lock) sees it RUNNING and
-                        // interrupts it. A stray interrupt is cleared first, so from now on an
-                        // interrupt is meant for this run. No CAS: nobody else writes NEW runs.
-                        long runSeq = ++w.seq;
-                        Thread.interrupted();
-                        PHASE.setRelease((WorkerFields) w, runSeq * 8 + QueuedTask.RUNNING);
-                    }
-                    if (waitingSubmitters > 0 && queue.size() <= resumeAt) {
-                        notFull.signal();
-                    }
-                    return item;
                 }
                 idle++;
                 w.waited = true;
@@ -499,6 +649,151 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 terminated();
             }
         }
+    }
+
+    /**
+     * Starts {@code item}, just polled from the queue, as {@code w}'s next run, at the position
+     * after its last one, and, when the queue is long, moves the worker's fair share of it behind
+     * (half the queue divided among the workers, at most BATCH - 1 more). The run starts here, under
+     * the lock: shutdownNow (which drains the queue and reads the workers' runs under this lock)
+     * sees it RUNNING and interrupts it. A stray interrupt is cleared first, so from now on an
+     * interrupt is meant for this run. No CAS: {@code w} has no pending item (its run word is DONE,
+     * so no interrupter acts on it) and everybody else who changes the word holds this lock.
+     * Guarded by lock.
+     *
+     * <p>Why batches: with short tasks the one lock is the pool's bottleneck; a worker that takes
+     * several tasks per acquisition takes it that many times less (docs/pool.md, "Performance
+     * notes"). What keeps them fair: a batch is a fair share of a long queue only; a worker that
+     * finds the queue empty takes every pending item back to it before it parks
+     * (takeBackPendingLocked); and under steady load the pending items of a worker that started
+     * none for STALL_NANOS go back to the head of the queue (checkProgressLocked). Capacity counts
+     * pending items as queued.
+     */
+    private void startLocked(Worker w, Object item) {
+        long position = w.end;
+        w.batch[(int) (position - 1) & BATCH_MASK] = null; // the last run's item (nothing is pending)
+        int more = capacity == 0 || live > processors ? 0 : Math.min(BATCH - 1, queue.size() / (2 * live));
+        w.batch[(int) position & BATCH_MASK] = item;
+        for (int i = 1; i <= more; i++) {
+            w.batch[(int) (position + i) & BATCH_MASK] = queue.pollFirst();
+        }
+        w.end = position + 1 + more;
+        w.counted = position;
+        buffered += more;
+        Thread.interrupted();
+        RUN.setRelease((WorkerFields) w, position << 3 | RUN_RUNNING);
+        if (more > 0) {
+            w.looked = -1; // not looked at since this fill
+            checkProgressLocked(w);
+        }
+    }
+
+    /**
+     * Looks at one other worker, in turn, and takes its pending items back if it has stalled (see
+     * takeBackIfStalledLocked): under steady load nobody goes idle, so the refills do the looking,
+     * each worker at most every half STALL_NANOS (another worker's run word is written at every
+     * task: reading it at every refill would cost more than the batch saves). Whether it is time is
+     * read from the end of the worker's last task (timed for its statistics anyway), so the clock
+     * is read only when it looks. Guarded by lock.
+     */
+    private void checkProgressLocked(Worker w) {
+        int n = workerList.size();
+        if (n < 2 || w.lastEnd - w.nextLookAt < 0) {
+            return;
+        }
+        long now = clock.nanoTime();
+        w.nextLookAt = now + STALL_NANOS / 2;
+        int i = w.lookCursor % n;
+        w.lookCursor = i + 1;
+        Worker other = workerList.get(i);
+        if (other == w) {
+            other = workerList.get((i + 1) % n);
+        }
+        takeBackIfStalledLocked(other, now);
+    }
+
+    /**
+     * For a worker that found the queue empty: moves every other worker's pending items back to the
+     * queue, so that nothing waits behind a busy worker while this one would park; returns whether
+     * the queue has items now. Afterwards {@code buffered} is exact. A worker therefore parks only
+     * when the queue is empty and no worker has pending items; pending items are made only from a
+     * queue longer than twice the workers, and half of it stays for the others. Guarded by lock.
+     */
+    private boolean takeBackPendingLocked() {
+        Object[] back = new Object[BATCH];
+        boolean any = false;
+        for (Worker other : workerList) {
+            int k = other.revoke(back);
+            reconcileLocked(other);
+            any |= k > 0;
+            while (k > 0) {
+                queue.addFirst(back[--k]);
+            }
+        }
+        if (any && idle > 0) {
+            notEmpty.signalAll(); // more than this worker will take
+        }
+        return any;
+    }
+
+    /**
+     * If {@code other} has pending items and has started none for {@link #STALL_NANOS} (it runs a
+     * long task, or does not get the CPU), moves them back to the head of the queue, in order, for
+     * any worker; otherwise notes its progress. Returns whether items moved. Guarded by lock.
+     */
+    private boolean takeBackIfStalledLocked(Worker other, long now) {
+        long position = other.run >>> 3;
+        if (position + 1 >= other.end || (other.run & REVOKED) != 0) {
+            return false;
+        }
+        if (position != other.looked) {
+            other.looked = position;
+            other.lookedAt = now;
+            return false;
+        }
+        if (now - other.lookedAt < STALL_NANOS) {
+            return false;
+        }
+        Object[] back = new Object[BATCH];
+        int k = other.revoke(back);
+        reconcileLocked(other);
+        while (k > 0) {
+            queue.addFirst(back[--k]);
+        }
+        if (idle > 0) {
+            notEmpty.signalAll();
+        }
+        return true;
+    }
+
+    /** Counts {@code w}'s runs since the last count out of {@code buffered}. Guarded by lock. */
+    private void reconcileLocked(Worker w) {
+        long p = w.pendingEnd();
+        buffered -= (int) (p - w.counted);
+        w.counted = p;
+    }
+
+    /** Makes {@code buffered} exact (every run counted), reading every worker's run word. Guarded by lock. */
+    private void reconcileAllLocked() {
+        for (Worker w : workerList) {
+            reconcileLocked(w);
+        }
+    }
+
+    /**
+     * Whether the queue and the batches have drained to {@code resumeAt}, so that a blocked
+     * submitter may be woken; exact (counting every run) only when the cheap bound is not enough.
+     * Guarded by lock.
+     */
+    private boolean roomForWaitersLocked() {
+        int q = queue.size();
+        if (q > resumeAt) {
+            return false;
+        }
+        if (q + buffered > resumeAt) {
+            reconcileAllLocked();
+        }
+        return q + buffered <= resumeAt;
     }
 
     private <T> void runJob(QueuedTask<T> job, Worker w) {
@@ -552,11 +847,16 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 Duration.ofNanos(nanos), w.id));
     }
 
-    /** Runs an executed runnable: like runJob, with the per-run state on the worker. */
+    /**
+     * Runs an executed runnable: like runJob, with the per-run state in the worker's run word. A
+     * success without a listener has no observer (no result object) and leaves the run RUNNING for
+     * the worker's next CAS, which ends it and starts the next; otherwise the run ends here, before
+     * its outcome is read and delivered, so no interrupt meant for it reaches the listener.
+     */
     private void runExecuted(Runnable command, Worker w) {
-        long runSeq = w.seq; // already RUNNING (see take)
+        long position = w.run >>> 3; // RUNNING since it was claimed (startLocked or advance)
         Registration timer = timeoutNanos > 0
-                ? clock.schedule(clock.nanoTime() + timeoutNanos, () -> w.interruptRunnable(runSeq, STOP_TIMEOUT))
+                ? clock.schedule(clock.nanoTime() + timeoutNanos, () -> w.interruptRunnable(position, STOP_TIMEOUT))
                 : Registration.NONE;
         long start = w.waited ? clock.nanoTime() : w.lastEnd;
         Throwable failure = null;
@@ -569,19 +869,19 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         w.lastEnd = end;
         w.waited = false;
         long nanos = Math.max(0, end - start);
-        while (!w.casPhase(runSeq, QueuedTask.RUNNING, QueuedTask.DONE)) {
-            Thread.onSpinWait();
-        }
-        Thread.interrupted();
         timer.close();
+        if (failure == null && listener == null) {
+            w.count(Outcome.SUCCEEDED, nanos);
+            return;
+        }
+        w.advance(false);
         Outcome outcome = Outcome.SUCCEEDED;
         if (failure != null) {
-            outcome = w.stoppedSeq != runSeq ? Outcome.FAILED
+            outcome = w.stoppedPos != position ? Outcome.FAILED
                     : w.stopReason == STOP_TIMEOUT ? Outcome.TIMED_OUT : Outcome.CANCELLED;
         }
         w.count(outcome, nanos);
         if (listener != null || outcome == Outcome.FAILED || outcome == Outcome.TIMED_OUT) {
-            // (a success without a listener has no observer: no result object)
             w.waited = true;
             deliverExecuted(command, new TaskResult<>(outcome, null, failure, Duration.ofNanos(nanos), w.id));
         }
@@ -598,7 +898,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     job.complete(failedResult(t, w.id));
                 }
             } else {
-                w.casPhase(w.seq, QueuedTask.RUNNING, QueuedTask.DONE);
+                w.advance(false);
                 w.count(Outcome.FAILED, 0);
             }
         } catch (Throwable again) {
@@ -701,7 +1001,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
     @Override
     public List<Task<?>> shutdownNow() {
-        List<Object> drained;
+        List<Object> drained = new ArrayList<>();
         List<Object> taken = new ArrayList<>();
         List<Worker> takers = new ArrayList<>();
         List<Long> takenSeqs = new ArrayList<>();
@@ -711,13 +1011,27 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 return List.of();
             }
             state = State.STOPPING;
-            drained = new ArrayList<>(queue);
-            queue.clear();
+            // The batches first (taken from the queue before what is left in it), claimed here so
+            // that their workers never start them; then the queue.
+            Object[] pending = new Object[BATCH];
             for (Worker w : workerList) {
-                if (w.current != null) {
-                    taken.add(w.current);
+                int k = w.revoke(pending);
+                for (int i = 0; i < k; i++) {
+                    drained.add(pending[i]);
+                }
+            }
+            reconcileAllLocked();
+            drained.addAll(queue);
+            queue.clear();
+            // Each worker's run in progress, read after revoking its batch: from here on a worker
+            // can only end that run (its word's position no longer moves).
+            for (Worker w : workerList) {
+                long word = w.run;
+                Object item = w.current();
+                if (item != null && (word & PHASE_BITS) != RUN_DONE) {
+                    taken.add(item);
                     takers.add(w);
-                    takenSeqs.add(w.seq);
+                    takenSeqs.add(item instanceof QueuedTask ? -1 : word >>> 3);
                 }
             }
             cancelling += drained.size() + taken.size();
@@ -745,7 +1059,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     if (job.stop(why, true)) {
                         unstarted.add(job.task);
                     }
-                } else {
+                } else if (takenSeqs.get(i) >= 0) {
                     // A taken runnable has started (see take): interrupt it if it still runs.
                     takers.get(i).interruptRunnable(takenSeqs.get(i), STOP_CANCEL);
                 }
@@ -989,13 +1303,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             }
             s = state;
             t = target;
-            queued = queue.size();
+            reconcileAllLocked();
+            queued = queue.size() + buffered;
             sub = submitted;
             rej = rejected;
             for (Worker w : workerList) {
-                Object item = w.current;
-                int st = item instanceof QueuedTask<?> j ? j.state() : item == null ? QueuedTask.DONE : (int) (w.phase & 7);
-                if (st == QueuedTask.NEW || st == QueuedTask.RUNNING || st == QueuedTask.INTERRUPTING) {
+                if ((w.run & PHASE_BITS) != RUN_DONE) {
                     busy++;
                 }
             }

@@ -1,0 +1,169 @@
+package goflow.impl.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.pool.QueueFullPolicy;
+import goflow.api.pool.RejectedException;
+import goflow.api.pool.Task;
+import goflow.api.pool.TaskResult;
+import goflow.api.pool.TaskResult.Outcome;
+import goflow.api.pool.WorkerPool;
+import goflow.impl.GoFlowImpl;
+import goflow.impl.pool.WorkerPoolTest.Gate;
+import goflow.impl.testing.Eventually;
+import goflow.impl.testing.NoThreadLeaks;
+
+/**
+ * Batches: when the queue is long, a worker takes its fair share of it in one acquisition of the
+ * lock (with no more workers than processors). Each test sets up the same scene: two workers held
+ * at gates while a long task and many short ones are queued, then one worker released; it takes the
+ * long task and a batch of short ones behind it. What must hold whether or not a batch was taken: no
+ * short task waits behind the long one while the other worker is free; shutdownNow returns the
+ * short tasks that never started, batched or not; and the capacity counts them as queued.
+ */
+class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
+    private static final int SHORT_TASKS = 200;
+    private final GoFlowImpl goflow = new GoFlowImpl();
+
+    @AfterEach
+    void closeGoFlow() {
+        goflow.close();
+    }
+
+    /** Two workers, each held at its gate; returns the gates in the order the workers took them. */
+    private static Gate[] holdBothWorkers(WorkerPool pool) throws InterruptedException {
+        Gate first = new Gate();
+        Gate second = new Gate();
+        pool.submit(first.task(null));
+        pool.submit(second.task(null));
+        first.awaitStarted();
+        second.awaitStarted();
+        return new Gate[] {first, second};
+    }
+
+    @Test
+    void noShortTaskWaitsBehindALongOneWhileTheOtherWorkerIsFree() throws Exception {
+        WorkerPool pool = goflow.workerPool().name("batch-long-task").workers(2).queueCapacity(1000).build();
+        Gate[] gates = holdBothWorkers(pool);
+        CountDownLatch longStarted = new CountDownLatch(1);
+        CountDownLatch releaseLong = new CountDownLatch(1);
+        pool.execute(() -> {
+            longStarted.countDown();
+            awaitUninterruptibly(releaseLong);
+        });
+        AtomicInteger shortRuns = new AtomicInteger();
+        try {
+            for (int i = 0; i < SHORT_TASKS; i++) {
+                pool.execute(shortRuns::incrementAndGet);
+            }
+            gates[0].release.countDown(); // this worker takes the long task, and a batch behind it
+            assertTrue(longStarted.await(10, TimeUnit.SECONDS));
+            gates[1].release.countDown();
+            // The other worker drains the queue, then takes back what waits behind the long task.
+            Eventually.await().atMost(java.time.Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertEquals(SHORT_TASKS, shortRuns.get(), "short tasks run: " + pool.stats()));
+            assertEquals(1, pool.stats().busy(), "only the long task runs: " + pool.stats());
+        } finally {
+            release(gates);
+            releaseLong.countDown();
+            pool.close();
+        }
+        assertEquals(SHORT_TASKS, shortRuns.get());
+    }
+
+    @Test
+    void shutdownNowReturnsTheShortTasksNoWorkerStarted() throws Exception {
+        WorkerPool pool = goflow.workerPool().name("batch-shutdown-now").workers(2).queueCapacity(1000).build();
+        Gate[] gates = holdBothWorkers(pool);
+        CountDownLatch longStarted = new CountDownLatch(1);
+        CompletableFuture<TaskResult<Void>> longTask = pool.submit(ctx -> {
+            longStarted.countDown();
+            new CountDownLatch(1).await(); // until interrupted
+            return null;
+        });
+        AtomicInteger shortRuns = new AtomicInteger();
+        for (int i = 0; i < SHORT_TASKS; i++) {
+            pool.execute(shortRuns::incrementAndGet);
+        }
+        gates[0].release.countDown();
+        assertTrue(longStarted.await(10, TimeUnit.SECONDS));
+        // The other worker is still held: nothing short has started, batched or queued.
+        List<Task<?>> unstarted;
+        try {
+            unstarted = pool.shutdownNow();
+        } finally {
+            release(gates);
+        }
+        assertEquals(SHORT_TASKS, unstarted.size(), "every short task comes back, the batched ones too");
+        assertEquals(Outcome.CANCELLED, longTask.get(10, TimeUnit.SECONDS).outcome(), "the long task is interrupted");
+        assertTrue(pool.awaitTermination(java.time.Duration.ofSeconds(10)), "terminated: " + pool.stats());
+        assertEquals(0, shortRuns.get(), "no short task ran after shutdownNow");
+        assertEquals(0, pool.stats().queued());
+    }
+
+    @Test
+    void theCapacityCountsTheTasksWaitingInABatch() throws Exception {
+        int capacity = 40;
+        WorkerPool pool = goflow.workerPool().name("batch-capacity").workers(2).queueCapacity(capacity)
+                .onQueueFull(QueueFullPolicy.REJECT).build();
+        Gate[] gates = holdBothWorkers(pool);
+        CountDownLatch longStarted = new CountDownLatch(1);
+        CountDownLatch releaseLong = new CountDownLatch(1);
+        pool.execute(() -> {
+            longStarted.countDown();
+            awaitUninterruptibly(releaseLong);
+        });
+        AtomicInteger shortRuns = new AtomicInteger();
+        for (int i = 0; i < capacity - 2; i++) {
+            pool.execute(shortRuns::incrementAndGet);
+        }
+        try {
+            gates[0].release.countDown(); // takes the long task and a batch of short ones behind it
+            assertTrue(longStarted.await(10, TimeUnit.SECONDS));
+            assertEquals(capacity - 2, pool.stats().queued(), "not started, batched or not: " + pool.stats());
+            pool.execute(shortRuns::incrementAndGet);
+            pool.execute(shortRuns::incrementAndGet);
+            RejectedException full = assertThrows(RejectedException.class,
+                    () -> pool.execute(shortRuns::incrementAndGet), "queue full at " + pool.stats());
+            assertEquals(RejectedException.Reason.QUEUE_FULL, full.reason());
+            assertEquals(capacity, pool.stats().queued());
+        } finally {
+            release(gates);
+            releaseLong.countDown();
+            pool.close();
+        }
+        assertEquals(capacity, shortRuns.get());
+    }
+
+    private static void release(Gate[] gates) {
+        for (Gate g : gates) {
+            g.release.countDown();
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
