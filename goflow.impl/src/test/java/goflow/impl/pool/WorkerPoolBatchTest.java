@@ -56,19 +56,15 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
     void noShortTaskWaitsBehindALongOneWhileTheOtherWorkerIsFree() throws Exception {
         WorkerPool pool = goflow.workerPool().name("batch-long-task").workers(2).queueCapacity(1000).build();
         Gate[] gates = holdBothWorkers(pool);
-        CountDownLatch longStarted = new CountDownLatch(1);
-        CountDownLatch releaseLong = new CountDownLatch(1);
-        pool.execute(() -> {
-            longStarted.countDown();
-            awaitUninterruptibly(releaseLong);
-        });
+        LongTask longTask = new LongTask();
+        pool.execute(longTask);
         AtomicInteger shortRuns = new AtomicInteger();
         try {
             for (int i = 0; i < SHORT_TASKS; i++) {
                 pool.execute(shortRuns::incrementAndGet);
             }
             gates[0].release.countDown(); // this worker takes the long task, and a batch behind it
-            assertTrue(longStarted.await(10, TimeUnit.SECONDS));
+            longTask.awaitStarted();
             gates[1].release.countDown();
             // The other worker drains the queue, then takes back what waits behind the long task.
             Eventually.await().atMost(java.time.Duration.ofSeconds(10))
@@ -76,7 +72,7 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
             assertEquals(1, pool.stats().busy(), "only the long task runs: " + pool.stats());
         } finally {
             release(gates);
-            releaseLong.countDown();
+            longTask.release.countDown();
             pool.close();
         }
         assertEquals(SHORT_TASKS, shortRuns.get());
@@ -118,19 +114,15 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
         WorkerPool pool = goflow.workerPool().name("batch-capacity").workers(2).queueCapacity(capacity)
                 .onQueueFull(QueueFullPolicy.REJECT).build();
         Gate[] gates = holdBothWorkers(pool);
-        CountDownLatch longStarted = new CountDownLatch(1);
-        CountDownLatch releaseLong = new CountDownLatch(1);
-        pool.execute(() -> {
-            longStarted.countDown();
-            awaitUninterruptibly(releaseLong);
-        });
+        LongTask longTask = new LongTask();
+        pool.execute(longTask);
         AtomicInteger shortRuns = new AtomicInteger();
-        for (int i = 0; i < capacity - 2; i++) {
-            pool.execute(shortRuns::incrementAndGet);
-        }
         try {
+            for (int i = 0; i < capacity - 2; i++) {
+                pool.execute(shortRuns::incrementAndGet);
+            }
             gates[0].release.countDown(); // takes the long task and a batch of short ones behind it
-            assertTrue(longStarted.await(10, TimeUnit.SECONDS));
+            longTask.awaitStarted();
             assertEquals(capacity - 2, pool.stats().queued(), "not started, batched or not: " + pool.stats());
             pool.execute(shortRuns::incrementAndGet);
             pool.execute(shortRuns::incrementAndGet);
@@ -140,7 +132,7 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
             assertEquals(capacity, pool.stats().queued());
         } finally {
             release(gates);
-            releaseLong.countDown();
+            longTask.release.countDown();
             pool.close();
         }
         assertEquals(capacity, shortRuns.get());
@@ -149,6 +141,22 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
     private static void release(Gate[] gates) {
         for (Gate g : gates) {
             g.release.countDown();
+        }
+    }
+
+    /** A runnable that runs until released, ignoring interrupts (a long task that holds its worker). */
+    private static final class LongTask implements Runnable {
+        final CountDownLatch started = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void run() {
+            started.countDown();
+            awaitUninterruptibly(release);
+        }
+
+        void awaitStarted() throws InterruptedException {
+            assertTrue(started.await(10, TimeUnit.SECONDS), "the long task did not start");
         }
     }
 
