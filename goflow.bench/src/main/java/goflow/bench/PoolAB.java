@@ -67,7 +67,7 @@ public final class PoolAB {
             for (int i = 0; i < r.length; i++) {
                 r[i] = first[i] / second[i];
             }
-            return median(r);
+            return Report.median(r);
         }
 
         /**
@@ -97,22 +97,16 @@ public final class PoolAB {
             double[] sorted = bOverA.clone();
             Arrays.sort(sorted);
             int faster = 0;
+            int decided = 0; // forks with a difference either way
             for (double r : bOverA) {
-                if (r < 1) {
-                    faster++;
-                }
-            }
-            int decided = 0;
-            for (double r : bOverA) {
-                if (r != 1) {
-                    decided++;
-                }
+                faster += r < 1 ? 1 : 0;
+                decided += r != 1 ? 1 : 0;
             }
             return String.format(Locale.ROOT,
                     "%s, %d workers, %d forks of %d rounds: B/A time %.3f (median of the forks; range %.3f-%.3f),"
                             + " A/executor %.3f, B/executor %.3f; B faster in %d of %d forks (sign test p = %.3g)",
-                    api, workers, bOverA.length, rounds, median(bOverA), sorted[0], sorted[sorted.length - 1],
-                    median(aOverExecutor), median(bOverExecutor), faster, bOverA.length,
+                    api, workers, bOverA.length, rounds, Report.median(bOverA), sorted[0], sorted[sorted.length - 1],
+                    Report.median(aOverExecutor), Report.median(bOverExecutor), faster, bOverA.length,
                     Result.signTestP(faster, decided));
         }
     }
@@ -155,13 +149,6 @@ public final class PoolAB {
                     swap ? "B" : "A", ba[f], ae[f], be[f]);
         }
         return new Forks(ba, ae, be);
-    }
-
-    static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 
     /**

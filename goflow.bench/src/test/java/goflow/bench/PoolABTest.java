@@ -32,7 +32,7 @@ class PoolABTest {
         assertEquals(0.0625, PoolAB.Result.signTestP(0, 5), 1e-12);
         assertEquals(1.0, PoolAB.Result.signTestP(2, 4), 1e-12);
         assertEquals(1.0, PoolAB.Result.signTestP(0, 0), 1e-12);
-        assertEquals(2.5, PoolAB.median(new double[] {4, 1, 3, 2}), 1e-12);
+        assertEquals(2.5, Report.median(new double[] {4, 1, 3, 2}), 1e-12);
         assertEquals(0.5, PoolAB.Result.pairedMedian(new double[] {5, 5, 5, 20}, new double[] {10, 10, 10, 10}), 1e-12);
     }
 

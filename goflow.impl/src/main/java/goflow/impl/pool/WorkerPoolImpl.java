@@ -720,18 +720,9 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      * queue longer than twice the workers, and half of it stays for the others. Guarded by lock.
      */
     private boolean takeBackPendingLocked() {
-        Object[] back = new Object[BATCH];
         boolean any = false;
         for (Worker other : workerList) {
-            int k = other.revoke(back);
-            reconcileLocked(other);
-            any |= k > 0;
-            while (k > 0) {
-                queue.addFirst(back[--k]);
-            }
-        }
-        if (any && idle > 0) {
-            notEmpty.signalAll(); // more than this worker will take
+            any |= returnPendingLocked(other) > 0;
         }
         return any;
     }
@@ -739,31 +730,37 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     /**
      * If {@code other} has pending items and has started none for {@link #STALL_NANOS} (it runs a
      * long task, or does not get the CPU), moves them back to the head of the queue, in order, for
-     * any worker; otherwise notes its progress. Returns whether items moved. Guarded by lock.
+     * any worker; otherwise notes its progress. Guarded by lock.
      */
-    private boolean takeBackIfStalledLocked(Worker other, long now) {
-        long position = other.run >>> 3;
-        if (position + 1 >= other.end || (other.run & REVOKED) != 0) {
-            return false;
+    private void takeBackIfStalledLocked(Worker other, long now) {
+        long word = other.run;
+        long position = word >>> 3;
+        if (position + 1 >= other.end || (word & REVOKED) != 0) {
+            return;
         }
         if (position != other.looked) {
             other.looked = position;
             other.lookedAt = now;
-            return false;
+        } else if (now - other.lookedAt >= STALL_NANOS) {
+            returnPendingLocked(other);
         }
-        if (now - other.lookedAt < STALL_NANOS) {
-            return false;
-        }
+    }
+
+    /**
+     * Moves {@code other}'s pending items back to the head of the queue, in order (revoking them,
+     * see Worker.revoke), and wakes the idle workers for them; returns how many. Guarded by lock.
+     */
+    private int returnPendingLocked(Worker other) {
         Object[] back = new Object[BATCH];
         int k = other.revoke(back);
         reconcileLocked(other);
-        while (k > 0) {
-            queue.addFirst(back[--k]);
+        for (int i = k - 1; i >= 0; i--) {
+            queue.addFirst(back[i]);
         }
-        if (idle > 0) {
+        if (k > 0 && idle > 0) {
             notEmpty.signalAll();
         }
-        return true;
+        return k;
     }
 
     /** Counts {@code w}'s runs since the last count out of {@code buffered}. Guarded by lock. */
@@ -1004,7 +1001,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         List<Object> drained = new ArrayList<>();
         List<Object> taken = new ArrayList<>();
         List<Worker> takers = new ArrayList<>();
-        List<Long> takenSeqs = new ArrayList<>();
+        List<Long> takenPositions = new ArrayList<>();
         lock.lock();
         try {
             if (state != State.RUNNING && state != State.SHUTTING_DOWN) {
@@ -1031,7 +1028,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 if (item != null && (word & PHASE_BITS) != RUN_DONE) {
                     taken.add(item);
                     takers.add(w);
-                    takenSeqs.add(item instanceof QueuedTask ? -1 : word >>> 3);
+                    takenPositions.add(item instanceof QueuedTask ? -1 : word >>> 3);
                 }
             }
             cancelling += drained.size() + taken.size();
@@ -1059,9 +1056,9 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     if (job.stop(why, true)) {
                         unstarted.add(job.task);
                     }
-                } else if (takenSeqs.get(i) >= 0) {
+                } else if (takenPositions.get(i) >= 0) {
                     // A taken runnable has started (see take): interrupt it if it still runs.
-                    takers.get(i).interruptRunnable(takenSeqs.get(i), STOP_CANCEL);
+                    takers.get(i).interruptRunnable(takenPositions.get(i), STOP_CANCEL);
                 }
             }
         } finally {
