@@ -21,6 +21,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.openjdk.jmh.infra.Blackhole;
+
 import goflow.api.GoFlow;
 import goflow.api.pool.QueueFullPolicy;
 import goflow.api.pool.Task;
@@ -47,10 +49,17 @@ import goflow.api.pool.WorkerPool;
  * java -cp goflow.bench/target/benchmarks.jar goflow.bench.PoolAB execute 2 3000 20 OLD/goflow.impl/target/classes goflow.impl/target/classes
  * </pre>
  * Arguments: {@code execute} or {@code submit}, workers, rounds per fork (a fifth more are run
- * first as warm-up), forks, the A and the B build. Each batch is {@value #BATCH} no-op tasks from
- * one submitting thread, the pool's queue 1000 with {@code BLOCK} (the executor's an
- * {@link ArrayBlockingQueue} of 1000 with a handler that blocks), as in {@link WorkerPoolBench}.
- * Compare a build with itself first: the fork ratios' spread is the noise a difference must exceed.
+ * first as warm-up), forks, the A and the B build, and optionally the work, {@code noop} (the
+ * default) or {@code cpu10us} (about 10 µs of CPU per task, as in {@link WorkerPoolBench}). Each batch is
+ * {@value #BATCH} tasks from one submitting thread, the pool's queue 1000 with {@code BLOCK} (the
+ * executor's an {@link ArrayBlockingQueue} of 1000 with a handler that blocks), as in
+ * {@link WorkerPoolBench}. Compare a build with itself first: the fork ratios' spread is the noise a
+ * difference must exceed.
+ *
+ * <p>The same forks also give the pool against the executor, interleaved round by round: each
+ * fork's median of A's time ÷ the executor's, with a sign test over the forks. With A and B the same
+ * build that is the verdict on a {@link WorkerPoolBench} cell that does not drift with the machine
+ * between cells (JMH runs the implementations one after another).
  */
 public final class PoolAB {
     static final int BATCH = 2000;
@@ -93,20 +102,30 @@ public final class PoolAB {
 
     /** The forks' figures: per fork, the median round ratios B/A, A/executor and B/executor. */
     record Forks(double[] bOverA, double[] aOverExecutor, double[] bOverExecutor) {
-        String summary(String api, int workers, int rounds) {
-            double[] sorted = bOverA.clone();
+        String summary(String api, String work, int workers, int rounds) {
+            return String.format(Locale.ROOT,
+                    "%s %s, %d workers, %d forks of %d rounds: B/A time %s; B faster in %s."
+                            + " A/executor time %s; A faster in %s. B/executor %.3f",
+                    api, work, workers, bOverA.length, rounds, medianAndRange(bOverA), fasterIn(bOverA),
+                    medianAndRange(aOverExecutor), fasterIn(aOverExecutor), Report.median(bOverExecutor));
+        }
+
+        private static String medianAndRange(double[] ratios) {
+            double[] sorted = ratios.clone();
             Arrays.sort(sorted);
+            return String.format(Locale.ROOT, "%.3f (median of the forks; range %.3f-%.3f)", Report.median(ratios),
+                    sorted[0], sorted[sorted.length - 1]);
+        }
+
+        /** "k of n forks (sign test p = …)": the forks whose time ratio is below 1. */
+        private static String fasterIn(double[] ratios) {
             int faster = 0;
             int decided = 0; // forks with a difference either way
-            for (double r : bOverA) {
+            for (double r : ratios) {
                 faster += r < 1 ? 1 : 0;
                 decided += r != 1 ? 1 : 0;
             }
-            return String.format(Locale.ROOT,
-                    "%s, %d workers, %d forks of %d rounds: B/A time %.3f (median of the forks; range %.3f-%.3f),"
-                            + " A/executor %.3f, B/executor %.3f; B faster in %d of %d forks (sign test p = %.3g)",
-                    api, workers, bOverA.length, rounds, Report.median(bOverA), sorted[0], sorted[sorted.length - 1],
-                    Report.median(aOverExecutor), Report.median(bOverExecutor), faster, bOverA.length,
+            return String.format(Locale.ROOT, "%d of %d forks (sign test p = %.3g)", faster, ratios.length,
                     Result.signTestP(faster, decided));
         }
     }
@@ -115,8 +134,8 @@ public final class PoolAB {
      * Runs {@code forks} JVMs of {@link #compare}, alternating which build is loaded first, and
      * collects each fork's median ratios; {@code out} gets a line per fork.
      */
-    static Forks forks(String api, int workers, int rounds, int warmUp, int forks, Path buildA, Path buildB,
-            PrintStream out) throws IOException, InterruptedException {
+    static Forks forks(String api, String work, int workers, int rounds, int warmUp, int forks, Path buildA,
+            Path buildB, PrintStream out) throws IOException, InterruptedException {
         if (forks < 1) {
             throw new IllegalArgumentException("forks must be at least 1, got " + forks);
         }
@@ -129,7 +148,7 @@ public final class PoolAB {
             Path first = swap ? buildB : buildA;
             Path second = swap ? buildA : buildB;
             Process p = new ProcessBuilder(javaCommand, "-Xms1g", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                    PoolAB.class.getName(), "--fork", api, Integer.toString(workers), Integer.toString(rounds),
+                    PoolAB.class.getName(), "--fork", api, work, Integer.toString(workers), Integer.toString(rounds),
                     Integer.toString(warmUp), first.toString(), second.toString())
                     .redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -179,11 +198,15 @@ public final class PoolAB {
     }
 
     /** Runs the comparison; {@code out} gets one line per tenth of the rounds and the summary. */
-    static Result compare(String api, int workers, int rounds, int warmUp, Path buildA, Path buildB, PrintStream out)
-            throws Exception {
+    static Result compare(String api, String work, int workers, int rounds, int warmUp, Path buildA, Path buildB,
+            PrintStream out) throws Exception {
         if (!api.equals("execute") && !api.equals("submit")) {
             throw new IllegalArgumentException("api must be execute or submit, got " + api);
         }
+        if (!work.equals("noop") && !work.equals("cpu10us")) {
+            throw new IllegalArgumentException("work must be noop or cpu10us, got " + work);
+        }
+        boolean cpu = work.equals("cpu10us");
         if (workers < 1 || rounds < 1 || warmUp < 0) {
             throw new IllegalArgumentException("workers and rounds must be at least 1 and warm-up rounds at least 0, got "
                     + workers + ", " + rounds + " and " + warmUp);
@@ -204,7 +227,7 @@ public final class PoolAB {
                 WorkerPool pool = goflow.workerPool().workers(workers).queueCapacity(CAPACITY)
                         .onQueueFull(QueueFullPolicy.BLOCK).build();
                 toClose.add(pool);
-                sides[i] = new PoolSide(pool, api.equals("submit"));
+                sides[i] = new PoolSide(pool, api.equals("submit"), cpu);
             }
             ThreadPoolExecutor executor = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
                     new ArrayBlockingQueue<>(CAPACITY), (r, e) -> {
@@ -220,7 +243,7 @@ public final class PoolAB {
                 executor.shutdown();
                 executor.awaitTermination(10, TimeUnit.SECONDS);
             });
-            sides[2] = new ExecutorSide(executor, api.equals("submit"));
+            sides[2] = new ExecutorSide(executor, api.equals("submit"), cpu);
 
             double[][] nanos = new double[3][rounds];
             SplittableRandom random = new SplittableRandom(1);
@@ -247,9 +270,23 @@ public final class PoolAB {
         }
     }
 
-    /** One contender: runs a batch of no-op tasks and returns the nanoseconds per task. */
+    /** One contender: runs a batch of tasks and returns the nanoseconds per task. */
     private abstract static class Side {
         volatile CountDownLatch latch;
+        /** Whether a task burns about 10 µs of CPU (cpu10us) before it counts down. */
+        private final boolean cpu;
+
+        Side(boolean cpu) {
+            this.cpu = cpu;
+        }
+
+        /** The task's body: the work, then the count-down. */
+        final void task() {
+            if (cpu) {
+                Blackhole.consumeCPU(WorkerPoolBench.CPU_TOKENS);
+            }
+            latch.countDown();
+        }
 
         final double batch() throws InterruptedException {
             CountDownLatch done = new CountDownLatch(BATCH);
@@ -268,13 +305,14 @@ public final class PoolAB {
     private static final class PoolSide extends Side {
         private final WorkerPool pool;
         private final boolean submit;
-        private final Runnable task = () -> latch.countDown();
+        private final Runnable task = this::task;
         private final Task<Void> poolTask = ctx -> {
-            latch.countDown();
+            task();
             return null;
         };
 
-        PoolSide(WorkerPool pool, boolean submit) {
+        PoolSide(WorkerPool pool, boolean submit, boolean cpu) {
+            super(cpu);
             this.pool = pool;
             this.submit = submit;
         }
@@ -292,9 +330,10 @@ public final class PoolAB {
     private static final class ExecutorSide extends Side {
         private final ThreadPoolExecutor executor;
         private final boolean submit;
-        private final Runnable task = () -> latch.countDown();
+        private final Runnable task = this::task;
 
-        ExecutorSide(ThreadPoolExecutor executor, boolean submit) {
+        ExecutorSide(ThreadPoolExecutor executor, boolean submit, boolean cpu) {
+            super(cpu);
             this.executor = executor;
             this.submit = submit;
         }
@@ -310,29 +349,32 @@ public final class PoolAB {
     }
 
     /**
-     * Command line: {@code execute|submit workers rounds forks buildA buildB} (see the class comment).
+     * Command line: {@code execute|submit workers rounds forks buildA buildB [noop|cpu10us]} (see the
+     * class comment).
      *
      * @param args see the class comment
      * @throws Exception if a build cannot be loaded or a fork fails
      */
     public static void main(String[] args) throws Exception {
-        if (args.length == 7 && args[0].equals("--fork")) {
-            Result r = compare(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
-                    Path.of(args[5]), Path.of(args[6]), new PrintStream(OutputStream.nullOutputStream()));
+        if (args.length == 8 && args[0].equals("--fork")) {
+            Result r = compare(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]),
+                    Integer.parseInt(args[5]), Path.of(args[6]), Path.of(args[7]),
+                    new PrintStream(OutputStream.nullOutputStream()));
             System.out.printf(Locale.ROOT, "FORK %.6f %.6f %.6f%n", Result.pairedMedian(r.b(), r.a()),
                     Result.pairedMedian(r.a(), r.executor()), Result.pairedMedian(r.b(), r.executor()));
             return;
         }
-        if (args.length != 6) {
+        if (args.length != 6 && args.length != 7) {
             System.err.println("usage: PoolAB execute|submit <workers> <rounds per fork> <forks>"
-                    + " <goflow.impl build A> <goflow.impl build B>");
+                    + " <goflow.impl build A> <goflow.impl build B> [noop|cpu10us]");
             System.exit(2);
         }
         String api = args[0];
+        String work = args.length == 7 ? args[6] : "noop";
         int workers = Integer.parseInt(args[1]);
         int rounds = Integer.parseInt(args[2]);
-        Forks f = forks(api, workers, rounds, Math.max(1, rounds / 5), Integer.parseInt(args[3]), Path.of(args[4]),
-                Path.of(args[5]), System.out);
-        System.out.println(f.summary(api, workers, rounds));
+        Forks f = forks(api, work, workers, rounds, Math.max(1, rounds / 5), Integer.parseInt(args[3]),
+                Path.of(args[4]), Path.of(args[5]), System.out);
+        System.out.println(f.summary(api, work, workers, rounds));
     }
 }

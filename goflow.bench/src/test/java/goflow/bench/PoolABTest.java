@@ -40,10 +40,13 @@ class PoolABTest {
     void theVerdictCountsForksNotRounds() {
         PoolAB.Forks f = new PoolAB.Forks(new double[] {0.9, 0.8, 1.1, 0.7, 0.95},
                 new double[] {1.2, 1.1, 1.0, 1.3, 1.2}, new double[] {1.0, 0.9, 1.1, 0.9, 1.1});
-        String s = f.summary("execute", 2, 3000);
-        assertTrue(s.contains("5 forks of 3000 rounds"), s);
+        String s = f.summary("execute", "noop", 2, 3000);
+        assertTrue(s.startsWith("execute noop, 2 workers, 5 forks of 3000 rounds"), s);
         assertTrue(s.contains("B/A time 0.900 (median of the forks; range 0.700-1.100)"), s);
         assertTrue(s.contains("B faster in 4 of 5 forks (sign test p = 0.375)"), s); // binomtest(4, 5) = 0.375
+        // the pool (A) against the executor, by the same forks: slower in all five
+        assertTrue(s.contains("A/executor time 1.200 (median of the forks; range 1.000-1.300)"), s);
+        assertTrue(s.contains("A faster in 0 of 5 forks (sign test p = 0.125)"), s); // one tie: binomtest(0, 4) = 0.125
     }
 
     @Test
@@ -59,7 +62,7 @@ class PoolABTest {
     @Test
     void oneForkRunsBothBuildsAndTheExecutorRoundByRound() throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        PoolAB.Result r = PoolAB.compare("submit", 2, 10, 2, implBuild(), implBuild(),
+        PoolAB.Result r = PoolAB.compare("submit", "cpu10us", 2, 10, 2, implBuild(), implBuild(),
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
         for (double[] side : new double[][] {r.a(), r.b(), r.executor()}) {
             assertEquals(10, side.length);
@@ -73,7 +76,7 @@ class PoolABTest {
     @Test
     void forksAlternateWhichBuildLoadsFirst() throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        PoolAB.Forks f = PoolAB.forks("execute", 1, 10, 2, 2, implBuild(), implBuild(),
+        PoolAB.Forks f = PoolAB.forks("execute", "noop", 1, 10, 2, 2, implBuild(), implBuild(),
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
         assertEquals(2, f.bOverA().length);
         for (double r : f.bOverA()) {
@@ -86,11 +89,14 @@ class PoolABTest {
     @Test
     void refusesWhatItCannotRun() {
         assertThrows(IllegalArgumentException.class,
-                () -> PoolAB.compare("invokeAll", 2, 10, 2, implBuild(), implBuild(), System.out));
-        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> PoolAB.compare("execute", 2, 10, 2, Path.of("/nonexistent/goflow.impl"), implBuild(), System.out));
+                () -> PoolAB.compare("invokeAll", "noop", 2, 10, 2, implBuild(), implBuild(), System.out));
+        IllegalArgumentException work = assertThrows(IllegalArgumentException.class,
+                () -> PoolAB.compare("execute", "sleep", 2, 10, 2, implBuild(), implBuild(), System.out));
+        assertTrue(work.getMessage().contains("sleep"), work.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> PoolAB.compare("execute",
+                "noop", 2, 10, 2, Path.of("/nonexistent/goflow.impl"), implBuild(), System.out));
         assertTrue(missing.getMessage().contains("/nonexistent/goflow.impl"), missing.getMessage());
         assertThrows(IllegalArgumentException.class,
-                () -> PoolAB.forks("execute", 2, 10, 2, 0, implBuild(), implBuild(), System.out));
+                () -> PoolAB.forks("execute", "noop", 2, 10, 2, 0, implBuild(), implBuild(), System.out));
     }
 }
