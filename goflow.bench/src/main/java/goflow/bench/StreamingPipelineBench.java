@@ -50,6 +50,13 @@ public class StreamingPipelineBench {
     @Param({"1", "4", "16"})
     public int concurrency;
 
+    /**
+     * goflow's buffer in front of each stage: 16 is the default; {@code -p buffer=16,256} shows
+     * what a larger one buys (docs/pipeline.md, "Streaming"). The futures have no buffer.
+     */
+    @Param({"16"})
+    public int buffer;
+
     private GoFlow goflow;
     private Pipeline<Integer, Integer> pipeline;
     private ThreadPoolExecutor tpe;
@@ -92,7 +99,7 @@ public class StreamingPipelineBench {
     public long items() {
         LongAdder sum = new LongAdder();
         if (pipeline != null) {
-            StreamingResult r = pipeline.stream().concurrency(concurrency).start(Context.background(), items,
+            StreamingResult r = pipeline.stream().concurrency(concurrency).buffer(buffer).start(Context.background(), items,
                     out -> sum.add(out)).completion().join();
             if (r.itemsOut() != ITEMS) {
                 throw new IllegalStateException("delivered " + r.itemsOut() + " of " + ITEMS + ": " + r.error());
