@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -31,9 +30,9 @@ import goflow.api.pipeline.StreamingRun;
  * One streaming run: a source thread, {@code workers[k]} threads per stage {@code k}, and one
  * output thread, connected by blocking queues.
  *
- * <p>Data flow: {@code queues[k]} (an {@link ArrayBlockingQueue} of {@code buffers[k]}) is the
- * buffer in front of stage {@code k}; {@code queues[n]} leads to the output thread. A worker
- * blocks on {@code put} when the next buffer is full, which is the backpressure. The source
+ * <p>Data flow: {@code queues[k]} (a {@link StageBuffer} of {@code buffers[k]}) is the buffer in
+ * front of stage {@code k}; {@code output} leads to the output thread. A worker blocks on
+ * {@code put} when the next buffer is full, which is the backpressure. The source
  * thread also takes one of {@code permits} per item, returned when the item leaves the run; the
  * permits (sum of buffers and workers) bound the items in the run, including the ones the output
  * thread holds back to restore input order, so memory stays bounded in ordered mode too.
@@ -67,7 +66,10 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
     private final Iterable<? extends I> source;
     private final Consumer<? super O> sink;
     private final CancellableContext ctx;
-    private final List<BlockingQueue<Object>> queues = new ArrayList<>();
+    /** The buffer in front of each stage. */
+    private final List<StageBuffer> queues = new ArrayList<>();
+    /** Finished (and, with an error handler, failed) items for the output thread; bounded by the permits. */
+    private final BlockingQueue<Object> output = new LinkedBlockingQueue<>();
     private final AtomicInteger[] remaining;
     private final Semaphore permits;
     private final List<Thread> threads = new ArrayList<>();
@@ -99,11 +101,10 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         int bound = 0;
         this.remaining = new AtomicInteger[n];
         for (int k = 0; k < n; k++) {
-            queues.add(new ArrayBlockingQueue<>(buffers[k]));
+            queues.add(new StageBuffer(buffers[k]));
             remaining[k] = new AtomicInteger(workers[k]);
             bound += buffers[k] + workers[k];
         }
-        queues.add(new LinkedBlockingQueue<>()); // bounded by the permits
         this.permits = new Semaphore(Math.max(1, bound));
         this.ctx = parent.withCancel();
     }
@@ -193,7 +194,7 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                         p.timeout == null ? null : ctx.withTimeout(p.timeout));
                 in.incrementAndGet();
                 p.itemsEntered(1);
-                queues.get(0).put(item);
+                putInFront(0, item);
             }
             if (exhausted) {
                 putEnds(0);
@@ -203,18 +204,26 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         }
     }
 
+    /** Puts {@code o} in front of stage k, or of the output thread when k == n. */
+    private void putInFront(int k, Object o) throws InterruptedException {
+        if (k < n) {
+            queues.get(k).put(o);
+        } else {
+            output.put(o);
+        }
+    }
+
     /** Puts the END markers in front of stage k (or of the output thread when k == n). */
     private void putEnds(int k) throws InterruptedException {
         int count = k < n ? workers[k] : 1;
         for (int i = 0; i < count; i++) {
-            queues.get(k).put(END);
+            putInFront(k, END);
         }
     }
 
     private void work(int k) {
         StageNode node = nodes[k];
-        BlockingQueue<Object> from = queues.get(k);
-        BlockingQueue<Object> to = queues.get(k + 1);
+        StageBuffer from = queues.get(k);
         boolean last = k == n - 1;
         boolean notify = p.listeners.any();
         try {
@@ -293,7 +302,7 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                         item.end();
                         p.recordExecution(s1 - item.startNanos, true, start.plusNanos(s1 - t0));
                     }
-                    to.put(item);
+                    putInFront(k + 1, item);
                 }
             }
         } catch (InterruptedException e) {
@@ -315,18 +324,17 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
             stop(failure.error());
             return false;
         }
-        queues.get(n).put(item);
+        output.put(item);
         return true;
     }
 
     @SuppressWarnings("unchecked")
     private void deliver() {
-        BlockingQueue<Object> from = queues.get(n);
         Map<Long, Item> held = ordered ? new HashMap<>() : null;
         long next = 0;
         try {
             while (!ctx.isDone()) {
-                Object o = from.take();
+                Object o = output.take();
                 if (o == END) {
                     drained = true;
                     return;
