@@ -15,34 +15,16 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import goflow.impl.testing.Async;
 import goflow.impl.testing.Eventually;
 
 /** The buffer in front of a streaming stage: FIFO, bounded, blocking, interruptible. */
 @Timeout(60)
 class StageBufferTest {
 
-    /** Starts {@code body} on a thread of its own; the future completes with its result or failure. */
-    private static CompletableFuture<Object> onThread(ThrowingSupplier body, AtomicReference<Thread> thread) {
-        CompletableFuture<Object> result = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                result.complete(body.get());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        }, "StageBufferTest");
-        thread.set(t);
-        t.start();
-        return result;
-    }
-
-    private interface ThrowingSupplier {
-        Object get() throws Exception;
-    }
-
-    /** Waits until {@code t} is parked: past its yields, waiting on the buffer. */
-    private static void awaitParked(Thread t) {
-        Eventually.until(() -> t.getState() == Thread.State.WAITING);
+    /** Waits until the thread of an {@link Async} call is parked: past its yields, waiting on the buffer. */
+    private static void awaitParked(List<Thread> started) {
+        Eventually.until(() -> started.get(0).getState() == Thread.State.WAITING);
     }
 
     @Test
@@ -69,12 +51,12 @@ class StageBufferTest {
     void putWaitsWhileFullAndGoesOnAfterATake() throws Exception {
         StageBuffer b = new StageBuffer(1);
         b.put("a");
-        AtomicReference<Thread> putter = new AtomicReference<>();
-        CompletableFuture<Object> put = onThread(() -> {
+        List<Thread> putter = new ArrayList<>();
+        CompletableFuture<Object> put = Async.start(() -> {
             b.put("b");
             return "put";
         }, putter);
-        awaitParked(putter.get());
+        awaitParked(putter);
         assertFalse(put.isDone(), "a put into a full buffer must wait");
         assertEquals("a", b.take());
         assertEquals("put", put.get(30, TimeUnit.SECONDS));
@@ -84,9 +66,9 @@ class StageBufferTest {
     @Test
     void takeWaitsWhileEmptyAndGetsThePutItem() throws Exception {
         StageBuffer b = new StageBuffer(4);
-        AtomicReference<Thread> taker = new AtomicReference<>();
-        CompletableFuture<Object> take = onThread(b::take, taker);
-        awaitParked(taker.get());
+        List<Thread> taker = new ArrayList<>();
+        CompletableFuture<Object> take = Async.start(b::take, taker);
+        awaitParked(taker);
         assertFalse(take.isDone(), "a take from an empty buffer must wait");
         b.put("x");
         assertEquals("x", take.get(30, TimeUnit.SECONDS));
@@ -96,24 +78,24 @@ class StageBufferTest {
     void anInterruptEndsAWaitingPutOrTakeAndChangesNothing() throws Exception {
         StageBuffer full = new StageBuffer(1);
         full.put("kept");
-        AtomicReference<Thread> putter = new AtomicReference<>();
-        CompletableFuture<Object> put = onThread(() -> {
+        List<Thread> putter = new ArrayList<>();
+        CompletableFuture<Object> put = Async.start(() -> {
             full.put("never");
             return "put";
         }, putter);
-        awaitParked(putter.get());
-        putter.get().interrupt();
-        Exception e = assertThrows(Exception.class, () -> put.get(30, TimeUnit.SECONDS));
-        assertTrue(e.getCause() instanceof InterruptedException, String.valueOf(e.getCause()));
+        awaitParked(putter);
+        putter.get(0).interrupt();
+        Throwable e = Async.failureOf(put);
+        assertTrue(e instanceof InterruptedException, String.valueOf(e));
         assertEquals("kept", full.take());
 
         StageBuffer empty = new StageBuffer(2);
-        AtomicReference<Thread> taker = new AtomicReference<>();
-        CompletableFuture<Object> take = onThread(empty::take, taker);
-        awaitParked(taker.get());
-        taker.get().interrupt();
-        e = assertThrows(Exception.class, () -> take.get(30, TimeUnit.SECONDS));
-        assertTrue(e.getCause() instanceof InterruptedException, String.valueOf(e.getCause()));
+        List<Thread> taker = new ArrayList<>();
+        CompletableFuture<Object> take = Async.start(empty::take, taker);
+        awaitParked(taker);
+        taker.get(0).interrupt();
+        e = Async.failureOf(take);
+        assertTrue(e instanceof InterruptedException, String.valueOf(e));
         empty.put("first");
         assertEquals("first", empty.take(), "the interrupted take took nothing");
     }
