@@ -275,6 +275,8 @@ public final class PoolAB {
         volatile CountDownLatch latch;
         /** Whether a task burns about 10 µs of CPU (cpu10us) before it counts down. */
         private final boolean cpu;
+        /** The task as a Runnable (executed, or submitted to the executor). */
+        final Runnable task = this::task;
 
         Side(boolean cpu) {
             this.cpu = cpu;
@@ -305,7 +307,6 @@ public final class PoolAB {
     private static final class PoolSide extends Side {
         private final WorkerPool pool;
         private final boolean submit;
-        private final Runnable task = this::task;
         private final Task<Void> poolTask = ctx -> {
             task();
             return null;
@@ -330,7 +331,6 @@ public final class PoolAB {
     private static final class ExecutorSide extends Side {
         private final ThreadPoolExecutor executor;
         private final boolean submit;
-        private final Runnable task = this::task;
 
         ExecutorSide(ThreadPoolExecutor executor, boolean submit, boolean cpu) {
             super(cpu);

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * size and throughput"). A yield is one system call, and returns at once when no other thread
  * waits for the processor; after {@link #YIELDS} the thread parks as before.
  *
- * <p>Thread-safe. {@code items}, {@code head} and the waiter counts are guarded by {@code lock};
+ * <p>Thread-safe. {@code items} and {@code head} are guarded by {@code lock};
  * {@code size} too, and it is also read without the lock (opaque, for the yield loop only: a stale
  * value costs a yield or an early trip to the lock, and every decision is made again under the
  * lock). Invariants: {@code 0 <= size <= items.length}; the items are at {@code head},
@@ -51,10 +51,6 @@ final class StageBuffer {
     private int head;
     /** Written under lock (opaque); see the class comment. */
     private int size;
-    /** Guarded by lock. Takers waiting on notEmpty. */
-    private int waitingTakers;
-    /** Guarded by lock. Putters waiting on notFull. */
-    private int waitingPutters;
 
     /**
      * @param capacity at least 1 (the streaming builder validates it)
@@ -75,19 +71,12 @@ final class StageBuffer {
         lock.lockInterruptibly();
         try {
             while (size == items.length) {
-                waitingPutters++;
-                try {
-                    notFull.await();
-                } finally {
-                    waitingPutters--;
-                }
+                notFull.await();
             }
             int tail = head + size;
             items[tail < items.length ? tail : tail - items.length] = item;
             SIZE.setOpaque(this, size + 1);
-            if (waitingTakers > 0) {
-                notEmpty.signal();
-            }
+            notEmpty.signal(); // nothing when no taker waits
         } finally {
             lock.unlock();
         }
@@ -105,20 +94,13 @@ final class StageBuffer {
         lock.lockInterruptibly();
         try {
             while (size == 0) {
-                waitingTakers++;
-                try {
-                    notEmpty.await();
-                } finally {
-                    waitingTakers--;
-                }
+                notEmpty.await();
             }
             Object item = items[head];
             items[head] = null;
             head = head + 1 == items.length ? 0 : head + 1;
             SIZE.setOpaque(this, size - 1);
-            if (waitingPutters > 0) {
-                notFull.signal();
-            }
+            notFull.signal(); // nothing when no putter waits
             return item;
         } finally {
             lock.unlock();

@@ -720,9 +720,10 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      * queue longer than twice the workers, and half of it stays for the others. Guarded by lock.
      */
     private boolean takeBackPendingLocked() {
+        Object[] back = new Object[BATCH];
         boolean any = false;
         for (Worker other : workerList) {
-            any |= returnPendingLocked(other) > 0;
+            any |= returnPendingLocked(other, back) > 0;
         }
         return any;
     }
@@ -742,16 +743,16 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             other.looked = position;
             other.lookedAt = now;
         } else if (now - other.lookedAt >= STALL_NANOS) {
-            returnPendingLocked(other);
+            returnPendingLocked(other, new Object[BATCH]);
         }
     }
 
     /**
      * Moves {@code other}'s pending items back to the head of the queue, in order (revoking them,
-     * see Worker.revoke), and wakes the idle workers for them; returns how many. Guarded by lock.
+     * see Worker.revoke), and wakes the idle workers for them; returns how many. {@code back} is
+     * scratch space of BATCH slots. Guarded by lock.
      */
-    private int returnPendingLocked(Worker other) {
-        Object[] back = new Object[BATCH];
+    private int returnPendingLocked(Worker other, Object[] back) {
         int k = other.revoke(back);
         reconcileLocked(other);
         for (int i = k - 1; i >= 0; i--) {
@@ -1028,7 +1029,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 if (item != null && (word & PHASE_BITS) != RUN_DONE) {
                     taken.add(item);
                     takers.add(w);
-                    takenPositions.add(item instanceof QueuedTask ? -1 : word >>> 3);
+                    takenPositions.add(word >>> 3);
                 }
             }
             cancelling += drained.size() + taken.size();
@@ -1056,7 +1057,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     if (job.stop(why, true)) {
                         unstarted.add(job.task);
                     }
-                } else if (takenPositions.get(i) >= 0) {
+                } else {
                     // A taken runnable has started (see take): interrupt it if it still runs.
                     takers.get(i).interruptRunnable(takenPositions.get(i), STOP_CANCEL);
                 }
