@@ -134,17 +134,21 @@ public final class RunCommands {
 
     /**
      * Prints the elements of a source as they come: a header line, then one line per element
-     * ({@code <n>  <element>}), each flushed as soon as the element arrives, on this thread. Nothing
-     * is collected, so memory does not grow with {@code limit}.
+     * ({@code <n>  <element>}), each flushed as soon as the element arrives. Nothing is collected,
+     * so memory does not grow with {@code limit}. The lines are written by a {@link LinePrinter}
+     * while this thread waits for each, so that Ctrl-C never interrupts a write to Gogo's
+     * interruptible output (which would close it and lose the rest, the closing message included).
      *
      * <p>It ends when {@code limit} elements are printed, the source ends, or the thread is
      * interrupted (Ctrl-C: Gogo interrupts the command's thread). An interrupt stops the stream at
      * the source's next wait or, for a source that does not wait, before the next element is
      * printed; the stream then closes the source, this prints
      * {@code goflow:stream: interrupted after <n> elements; source '<name>' closed} and returns with
-     * the thread's interrupt flag set again. A failure of the source, {@code Error}s included
-     * (except the JVM's own), is thrown as a {@link GoFlowException} naming the source and how
-     * many elements were printed, with the failure as its cause.
+     * the thread's interrupt flag set again. If the output itself is stuck (a console or a pipe that
+     * nobody reads), a second interrupt gives the output up and the command returns. A failure of
+     * the source, {@code Error}s included (except the JVM's own), is thrown as a
+     * {@link GoFlowException} naming the source and how many elements were printed, with the
+     * failure as its cause.
      *
      * @param out where to print
      * @param source the source's name
@@ -157,43 +161,44 @@ public final class RunCommands {
     void stream(PrintStream out, String source, String limit) {
         long max = Args.whole("goflow:stream", "limit", limit, 1, MAX_LIMIT,
                 "how many elements to print; Ctrl-C stops sooner");
-        Stream<Object> stream = goflow.streams().named(source, Object.class); // unknown: lists the names
         long[] printed = {0};
         boolean[] interrupted = {false};
-        try (stream; CancellableContext ctx = Context.background().withCancel()) {
-            out.println("#  element");
-            out.flush();
-            stream.limit(max).forEach(ctx, element -> {
-                // Gogo's output is an interruptible channel: a write made with the interrupt flag
-                // set closes it and loses the rest of the output. So on Ctrl-C the flag is taken
-                // here (the stream stops through ctx) and set again once the message is printed.
-                if (Thread.interrupted()) {
-                    interrupted[0] = true;
-                    ctx.cancel(); // a source that never waits: this element is not printed, none follows
-                    return;
+        // Gogo's output is an interruptible channel: a write that Ctrl-C interrupts closes it and loses
+        // the rest of the output. So the lines are written by a printer thread nobody interrupts.
+        try (LinePrinter printer = new LinePrinter(out, "goflow:stream " + source)) {
+            Stream<Object> stream = goflow.streams().named(source, Object.class); // unknown: lists the names
+            try (stream; CancellableContext ctx = Context.background().withCancel()) {
+                printer.println("#  element");
+                stream.limit(max).forEach(ctx, element -> {
+                    try {
+                        if (Thread.interrupted()) {
+                            throw new InterruptedException(); // a source that never waits: not printed
+                        }
+                        printer.println(++printed[0] + "  " + show(element)); // printed even if interrupted
+                    } catch (InterruptedException e) {
+                        interrupted[0] = true;
+                        ctx.cancel(); // the stream stops: no element follows
+                    }
+                });
+            } catch (InterruptedException e) {
+                interrupted(printer, source, printed[0]);
+            } catch (CancelledException e) {
+                if (!interrupted[0]) {
+                    throw failed(source, printed[0], e);
                 }
-                out.println(++printed[0] + "  " + show(element));
-                out.flush();
-            });
-        } catch (InterruptedException e) {
-            interrupted(out, source, printed[0]);
-        } catch (CancelledException e) {
-            if (!interrupted[0]) {
+                interrupted(printer, source, printed[0]);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
                 throw failed(source, printed[0], e);
             }
-            interrupted(out, source, printed[0]);
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (RuntimeException | Error e) {
-            throw failed(source, printed[0], e);
         }
     }
 
-    private static void interrupted(PrintStream out, String source, long printed) {
-        Thread.interrupted(); // not while writing to Gogo's interruptible channel (see stream)
-        out.println("goflow:stream: interrupted after " + printed + " elements; source '" + source + "' closed");
-        out.flush();
-        Thread.currentThread().interrupt();
+    private static void interrupted(LinePrinter printer, String source, long printed) {
+        printer.printlnLast("goflow:stream: interrupted after " + printed + " elements; source '" + source
+                + "' closed");
+        Thread.currentThread().interrupt(); // for the caller, as the interrupt came
     }
 
     private static GoFlowException failed(String source, long printed, Throwable e) {

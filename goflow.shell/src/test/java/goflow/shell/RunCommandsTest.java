@@ -18,6 +18,9 @@ import java.nio.channels.spi.AbstractInterruptibleChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -93,6 +96,45 @@ class RunCommandsTest {
         return bytes.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * {@code goflow:stream} run on a thread of its own, as Gogo runs a command, so that the test can
+     * interrupt it (Ctrl-C); {@link #end()} interrupts and joins it whatever happened.
+     */
+    private final class StreamCommand {
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final AtomicBoolean interruptKept = new AtomicBoolean();
+        final Thread thread;
+
+        StreamCommand(PrintStream out, String source, String limit) {
+            thread = new Thread(() -> {
+                try {
+                    run.stream(out, source, limit);
+                    interruptKept.set(Thread.currentThread().isInterrupted());
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            }, "goflow-shell-test-stream");
+            thread.start();
+        }
+
+        /** Waits until the command ends; asserts that it does. */
+        void join() throws InterruptedException {
+            thread.join(Eventually.TIMEOUT.toMillis());
+            assertFalse(thread.isAlive(), "the command ended after the interrupt");
+        }
+
+        void end() throws InterruptedException {
+            thread.interrupt();
+            thread.join(Eventually.TIMEOUT.toMillis());
+        }
+
+        /** The command returned without a failure and with its thread's interrupt flag set again. */
+        void assertEndedInterrupted() {
+            assertNull(failure.get());
+            assertTrue(interruptKept.get(), "the interrupt flag is set again for the caller");
+        }
+    }
+
     /** A source of 1, 2, 3, ... without end that waits {@code pause} before each element after the first. */
     private static final class Ticks implements StreamSource<Integer> {
         final AtomicInteger opened = new AtomicInteger();
@@ -155,30 +197,17 @@ class RunCommandsTest {
                 printed.append((char) b);
             }
         }, true, StandardCharsets.ISO_8859_1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicBoolean interruptKept = new AtomicBoolean();
-        Thread command = new Thread(() -> {
-            try {
-                run.stream(out, "ticks", String.valueOf(RunCommands.MAX_LIMIT));
-                interruptKept.set(Thread.currentThread().isInterrupted());
-            } catch (Throwable t) {
-                failure.set(t);
-            }
-        }, "goflow-shell-test-stream");
-        command.start();
+        StreamCommand command = new StreamCommand(out, "ticks", String.valueOf(RunCommands.MAX_LIMIT));
         try {
             Eventually.until(() -> printed.toString().startsWith("#  element\n1  1\n2  2\n3  3\n"));
-            assertTrue(command.isAlive(), "the command is still running while its elements are printed");
+            assertTrue(command.thread.isAlive(), "the command is still running while its elements are printed");
             assertEquals(0, ticks.closed.get());
-            command.interrupt();
-            command.join(Eventually.TIMEOUT.toMillis());
-            assertFalse(command.isAlive(), "the command ended after the interrupt");
+            command.thread.interrupt(); // Ctrl-C
+            command.join();
         } finally {
-            command.interrupt();
-            command.join(Eventually.TIMEOUT.toMillis());
+            command.end();
         }
-        assertNull(failure.get());
-        assertTrue(interruptKept.get(), "the interrupt flag is set again for the caller");
+        command.assertEndedInterrupted();
         assertEquals(1, ticks.opened.get());
         assertEquals(1, ticks.closed.get(), "the source is closed");
         List<String> lines = printed.toString().lines().toList();
@@ -236,12 +265,93 @@ class RunCommandsTest {
                 bytes.toString(StandardCharsets.UTF_8));
     }
 
-    /** As Gogo's {@code Closure.WritableByteChannelImpl}: an interruptible channel over another one. */
+    /**
+     * Ctrl-C while an element's line is being written (a slow console, a full pipe): that line and
+     * the closing message both get through, and the output stays open. The write is not made by the
+     * interrupted thread; had it been, the interrupt would have closed Gogo's channel mid-write.
+     */
+    @Test
+    void anInterruptDuringAWriteLosesNeitherThatLineNorTheClosingMessage() throws Exception {
+        Ticks ticks = new Ticks(Duration.ZERO);
+        goflow.streamSources().register("ticks", ticks);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        GogoOutputChannel gogoLike = new GogoOutputChannel(Channels.newChannel(bytes), "2  2\n");
+        PrintStream out = new PrintStream(Channels.newOutputStream(gogoLike), true, StandardCharsets.UTF_8);
+        StreamCommand command = new StreamCommand(out, "ticks", "100");
+        try {
+            assertTrue(gogoLike.stalled.await(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                    "the line of the second element is being written");
+            command.thread.interrupt(); // Ctrl-C, while that write has not returned
+            gogoLike.resume.complete(null);
+            command.join();
+        } finally {
+            gogoLike.resume.complete(null);
+            command.end();
+        }
+        command.assertEndedInterrupted();
+        assertTrue(gogoLike.isOpen(), "the output was not closed by the interrupt");
+        assertEquals("#  element\n1  1\n2  2\ngoflow:stream: interrupted after 2 elements; source 'ticks' closed\n",
+                bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(1, ticks.closed.get(), "the source is closed");
+        Eventually.until(() -> !printerThreadRuns("goflow:stream ticks"));
+    }
+
+    /**
+     * An output that never takes the line (a console or a pipe nobody reads): Ctrl-C stops the
+     * stream and the command waits to print its closing message; Ctrl-C again gives the output up,
+     * and the command returns, the source closed and the interrupt flag kept.
+     */
+    @Test
+    void aStuckOutputIsGivenUpAtTheNextInterrupt() throws Exception {
+        Ticks ticks = new Ticks(Duration.ZERO);
+        goflow.streamSources().register("ticks", ticks);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        GogoOutputChannel stuck = new GogoOutputChannel(Channels.newChannel(bytes), "2  2\n");
+        PrintStream out = new PrintStream(Channels.newOutputStream(stuck), true, StandardCharsets.UTF_8);
+        StreamCommand command = new StreamCommand(out, "ticks", "100");
+        try {
+            assertTrue(stuck.stalled.await(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
+            command.thread.interrupt();
+            Eventually.until(() -> ticks.closed.get() == 1); // the stream stopped; the message waits
+            assertTrue(command.thread.isAlive(), "the closing message waits for the output");
+            Eventually.until(() -> {
+                command.thread.interrupt(); // Ctrl-C again (a press before the wait began counts for nothing)
+                return !command.thread.isAlive();
+            });
+        } finally {
+            stuck.resume.complete(null);
+            command.end();
+        }
+        command.assertEndedInterrupted();
+        assertFalse(stuck.isOpen(), "the output was given up");
+        assertEquals("#  element\n1  1\n", bytes.toString(StandardCharsets.UTF_8));
+        assertEquals(1, ticks.closed.get());
+        Eventually.until(() -> !printerThreadRuns("goflow:stream ticks"));
+    }
+
+    private static boolean printerThreadRuns(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
+    }
+
+    /**
+     * As Gogo's {@code Closure.WritableByteChannelImpl}: an interruptible channel over another one.
+     * Optionally a slow console: the write of one given text stalls (counting {@link #stalled} down)
+     * until {@link #resume} is completed or the channel is closed, as a blocked native write ends
+     * when an interrupt closes its channel.
+     */
     private static final class GogoOutputChannel extends AbstractInterruptibleChannel implements WritableByteChannel {
         private final WritableByteChannel out;
+        private final String stallOn;
+        final CountDownLatch stalled = new CountDownLatch(1);
+        final CompletableFuture<Void> resume = new CompletableFuture<>();
 
         GogoOutputChannel(WritableByteChannel out) {
+            this(out, null);
+        }
+
+        GogoOutputChannel(WritableByteChannel out, String stallOn) {
             this.out = out;
+            this.stallOn = stallOn;
         }
 
         @Override
@@ -252,6 +362,13 @@ class RunCommandsTest {
             boolean completed = false;
             begin();
             try {
+                if (stallOn != null && StandardCharsets.UTF_8.decode(src.duplicate()).toString().equals(stallOn)) {
+                    stalled.countDown();
+                    resume.join(); // uninterruptible; ended early by implCloseChannel, as a native write is
+                }
+                if (!isOpen()) {
+                    return 0; // end(false) throws ClosedByInterruptException
+                }
                 int n = out.write(src);
                 completed = true;
                 return n;
@@ -262,6 +379,7 @@ class RunCommandsTest {
 
         @Override
         protected void implCloseChannel() {
+            resume.complete(null);
         }
     }
 
@@ -328,6 +446,7 @@ class RunCommandsTest {
         goflow.streamSources().register("numbers", new Ticks(Duration.ZERO));
         GoFlowException e = assertThrows(GoFlowException.class, () -> stream("nope", "3"));
         assertTrue(e.getMessage().contains("nope") && e.getMessage().contains("numbers"), e.getMessage());
+        Eventually.until(() -> !printerThreadRuns("goflow:stream nope")); // nothing left behind
     }
 
     @Test
