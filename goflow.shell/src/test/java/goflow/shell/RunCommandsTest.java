@@ -250,10 +250,8 @@ class RunCommandsTest {
             }
         };
         goflow.streamSources().register("ctrl-c", ctrlCAtTheThird);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        WritableByteChannel target = Channels.newChannel(bytes);
-        WritableByteChannel gogoLike = new GogoOutputChannel(target);
-        PrintStream out = new PrintStream(Channels.newOutputStream(gogoLike), true, StandardCharsets.UTF_8);
+        GogoOutputChannel gogoLike = new GogoOutputChannel(null);
+        PrintStream out = gogoLike.printStream();
         try {
             run.stream(out, "ctrl-c", "100");
             assertTrue(Thread.currentThread().isInterrupted(), "the interrupt flag is set again for the caller");
@@ -262,7 +260,7 @@ class RunCommandsTest {
         }
         assertTrue(gogoLike.isOpen(), "nothing was written with the interrupt flag set");
         assertEquals("#  element\n1  1\n2  2\ngoflow:stream: interrupted after 2 elements; source 'ctrl-c' closed\n",
-                bytes.toString(StandardCharsets.UTF_8));
+                gogoLike.written());
     }
 
     /**
@@ -274,10 +272,8 @@ class RunCommandsTest {
     void anInterruptDuringAWriteLosesNeitherThatLineNorTheClosingMessage() throws Exception {
         Ticks ticks = new Ticks(Duration.ZERO);
         goflow.streamSources().register("ticks", ticks);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        GogoOutputChannel gogoLike = new GogoOutputChannel(Channels.newChannel(bytes), "2  2\n");
-        PrintStream out = new PrintStream(Channels.newOutputStream(gogoLike), true, StandardCharsets.UTF_8);
-        StreamCommand command = new StreamCommand(out, "ticks", "100");
+        GogoOutputChannel gogoLike = new GogoOutputChannel("2  2\n");
+        StreamCommand command = new StreamCommand(gogoLike.printStream(), "ticks", "100");
         try {
             assertTrue(gogoLike.stalled.await(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
                     "the line of the second element is being written");
@@ -291,7 +287,7 @@ class RunCommandsTest {
         command.assertEndedInterrupted();
         assertTrue(gogoLike.isOpen(), "the output was not closed by the interrupt");
         assertEquals("#  element\n1  1\n2  2\ngoflow:stream: interrupted after 2 elements; source 'ticks' closed\n",
-                bytes.toString(StandardCharsets.UTF_8));
+                gogoLike.written());
         assertEquals(1, ticks.closed.get(), "the source is closed");
         Eventually.until(() -> !printerThreadRuns("goflow:stream ticks"));
     }
@@ -305,10 +301,8 @@ class RunCommandsTest {
     void aStuckOutputIsGivenUpAtTheNextInterrupt() throws Exception {
         Ticks ticks = new Ticks(Duration.ZERO);
         goflow.streamSources().register("ticks", ticks);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        GogoOutputChannel stuck = new GogoOutputChannel(Channels.newChannel(bytes), "2  2\n");
-        PrintStream out = new PrintStream(Channels.newOutputStream(stuck), true, StandardCharsets.UTF_8);
-        StreamCommand command = new StreamCommand(out, "ticks", "100");
+        GogoOutputChannel stuck = new GogoOutputChannel("2  2\n");
+        StreamCommand command = new StreamCommand(stuck.printStream(), "ticks", "100");
         try {
             assertTrue(stuck.stalled.await(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS));
             command.thread.interrupt();
@@ -324,7 +318,7 @@ class RunCommandsTest {
         }
         command.assertEndedInterrupted();
         assertFalse(stuck.isOpen(), "the output was given up");
-        assertEquals("#  element\n1  1\n", bytes.toString(StandardCharsets.UTF_8));
+        assertEquals("#  element\n1  1\n", stuck.written());
         assertEquals(1, ticks.closed.get());
         Eventually.until(() -> !printerThreadRuns("goflow:stream ticks"));
     }
@@ -334,24 +328,31 @@ class RunCommandsTest {
     }
 
     /**
-     * As Gogo's {@code Closure.WritableByteChannelImpl}: an interruptible channel over another one.
-     * Optionally a slow console: the write of one given text stalls (counting {@link #stalled} down)
-     * until {@link #resume} is completed or the channel is closed, as a blocked native write ends
-     * when an interrupt closes its channel.
+     * As Gogo's {@code Closure.WritableByteChannelImpl}: an interruptible channel over another one,
+     * here over bytes in memory ({@link #written()}). Optionally a slow console: the write of one
+     * given text stalls (counting {@link #stalled} down) until {@link #resume} is completed or the
+     * channel is closed, as a blocked native write ends when an interrupt closes its channel.
      */
     private static final class GogoOutputChannel extends AbstractInterruptibleChannel implements WritableByteChannel {
-        private final WritableByteChannel out;
+        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        private final WritableByteChannel out = Channels.newChannel(bytes);
         private final String stallOn;
         final CountDownLatch stalled = new CountDownLatch(1);
         final CompletableFuture<Void> resume = new CompletableFuture<>();
 
-        GogoOutputChannel(WritableByteChannel out) {
-            this(out, null);
+        /** @param stallOn the text whose write stalls, or null for none */
+        GogoOutputChannel(String stallOn) {
+            this.stallOn = stallOn;
         }
 
-        GogoOutputChannel(WritableByteChannel out, String stallOn) {
-            this.out = out;
-            this.stallOn = stallOn;
+        /** A print stream over this channel, as Gogo gives a command. */
+        PrintStream printStream() {
+            return new PrintStream(Channels.newOutputStream(this), true, StandardCharsets.UTF_8);
+        }
+
+        /** What got through (ByteArrayOutputStream is synchronized). */
+        String written() {
+            return bytes.toString(StandardCharsets.UTF_8);
         }
 
         @Override
