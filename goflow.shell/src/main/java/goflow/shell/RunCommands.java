@@ -170,15 +170,16 @@ public final class RunCommands {
             try (stream; CancellableContext ctx = Context.background().withCancel()) {
                 printer.println("#  element");
                 stream.limit(max).forEach(ctx, element -> {
-                    try {
-                        if (Thread.interrupted()) {
-                            throw new InterruptedException(); // a source that never waits: not printed
+                    if (!Thread.interrupted()) { // interrupted: a source that never waits, not printed
+                        try {
+                            printer.println(++printed[0] + "  " + show(element));
+                            return;
+                        } catch (InterruptedException e) {
+                            // Ctrl-C while it was printed: the line still gets through
                         }
-                        printer.println(++printed[0] + "  " + show(element)); // printed even if interrupted
-                    } catch (InterruptedException e) {
-                        interrupted[0] = true;
-                        ctx.cancel(); // the stream stops: no element follows
                     }
+                    interrupted[0] = true;
+                    ctx.cancel(); // the stream stops: no element follows
                 });
             } catch (InterruptedException e) {
                 interrupted(printer, source, printed[0]);

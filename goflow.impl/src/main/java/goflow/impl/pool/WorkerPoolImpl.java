@@ -162,6 +162,11 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private final ArrayDeque<Object> queue;
     /** Guarded by lock. Live workers. */
     private final List<Worker> workerList = new ArrayList<>();
+    /**
+     * Guarded by lock. Scratch space for one worker's revoked pending items (Worker.revoke), on
+     * their way back to the queue or out of shutdownNow; all null between uses.
+     */
+    private final Object[] revoked = new Object[BATCH];
     /** Guarded by lock. Threads of retired workers that may not have ended yet. */
     private final List<Thread> retired = new ArrayList<>();
     /** Guarded by lock. */
@@ -720,10 +725,9 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      * queue longer than twice the workers, and half of it stays for the others. Guarded by lock.
      */
     private boolean takeBackPendingLocked() {
-        Object[] back = new Object[BATCH];
         boolean any = false;
         for (Worker other : workerList) {
-            any |= returnPendingLocked(other, back) > 0;
+            any |= returnPendingLocked(other) > 0;
         }
         return any;
     }
@@ -743,20 +747,20 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             other.looked = position;
             other.lookedAt = now;
         } else if (now - other.lookedAt >= STALL_NANOS) {
-            returnPendingLocked(other, new Object[BATCH]);
+            returnPendingLocked(other);
         }
     }
 
     /**
      * Moves {@code other}'s pending items back to the head of the queue, in order (revoking them,
-     * see Worker.revoke), and wakes the idle workers for them; returns how many. {@code back} is
-     * scratch space of BATCH slots. Guarded by lock.
+     * see Worker.revoke), and wakes the idle workers for them; returns how many. Guarded by lock.
      */
-    private int returnPendingLocked(Worker other, Object[] back) {
-        int k = other.revoke(back);
+    private int returnPendingLocked(Worker other) {
+        int k = other.revoke(revoked);
         reconcileLocked(other);
         for (int i = k - 1; i >= 0; i--) {
-            queue.addFirst(back[i]);
+            queue.addFirst(revoked[i]);
+            revoked[i] = null;
         }
         if (k > 0 && idle > 0) {
             notEmpty.signalAll();
@@ -1011,11 +1015,11 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             state = State.STOPPING;
             // The batches first (taken from the queue before what is left in it), claimed here so
             // that their workers never start them; then the queue.
-            Object[] pending = new Object[BATCH];
             for (Worker w : workerList) {
-                int k = w.revoke(pending);
+                int k = w.revoke(revoked);
                 for (int i = 0; i < k; i++) {
-                    drained.add(pending[i]);
+                    drained.add(revoked[i]);
+                    revoked[i] = null;
                 }
             }
             reconcileAllLocked();
