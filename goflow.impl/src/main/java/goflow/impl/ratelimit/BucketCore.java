@@ -78,11 +78,8 @@ final class BucketCore {
         }
     }
 
-    /**
-     * An epoch's configuration: immutable, read by every call. {@link Epoch} adds the word, on a
-     * cache line of its own.
-     */
-    abstract static class EpochConfig {
+    /** One configuration and its state word; see the implementation notes. */
+    static final class Epoch {
         final int mode;
         final Rate rate;
         final long burst;
@@ -98,8 +95,10 @@ final class BucketCore {
         final double p0;
         /** This epoch's first word, as a double: z (NORMAL) or tokens (ZERO). */
         final double first;
+        /** NORMAL: bits of z; ZERO: bits of the tokens; changed by CAS only; FROZEN once replaced. */
+        volatile long word;
 
-        EpochConfig(Rate rate, long burst, long base, double tokens, double p0) {
+        Epoch(Rate rate, long burst, long base, double tokens, double p0) {
             double r = rate.eventsPerSecond();
             double interval = 1e9 / r;
             this.rate = rate;
@@ -124,6 +123,7 @@ final class BucketCore {
             } else {
                 first = clamped;
             }
+            word = Double.doubleToRawLongBits(first);
         }
 
         /** The position of this epoch's time {@code t} (NORMAL), or of its word {@code w} (ZERO). */
@@ -161,39 +161,6 @@ final class BucketCore {
                     double z = Double.longBitsToDouble(w);
                     return z <= t - burstNanos ? burst : (t - z) / npt;
             }
-        }
-    }
-
-    /**
-     * Padding between an epoch's configuration and its word (a superclass's fields are laid out
-     * before its subclass's; 128 bytes, as {@code @Contended} pads, for processors that fetch cache
-     * lines in pairs).
-     */
-    @SuppressWarnings("unused")
-    abstract static class EpochPad extends EpochConfig {
-        long p01, p02, p03, p04, p05, p06, p07, p08, p09, p10, p11, p12, p13, p14, p15, p16;
-
-        EpochPad(Rate rate, long burst, long base, double tokens, double p0) {
-            super(rate, burst, base, tokens, p0);
-        }
-    }
-
-    /**
-     * One configuration and its state word; see the implementation notes. The word has its cache
-     * line to itself: every successful CAS takes that line away from the other processors, and
-     * without the padding it took the configuration with it, so a second thread on the bucket
-     * missed the cache on every field it reads before the word, and whatever the allocator put
-     * next to the epoch shared the line that is written at every call.
-     */
-    @SuppressWarnings("unused")
-    static final class Epoch extends EpochPad {
-        /** NORMAL: bits of z; ZERO: bits of the tokens; changed by CAS only; FROZEN once replaced. */
-        volatile long word;
-        long q01, q02, q03, q04, q05, q06, q07, q08, q09, q10, q11, q12, q13, q14, q15;
-
-        Epoch(Rate rate, long burst, long base, double tokens, double p0) {
-            super(rate, burst, base, tokens, p0);
-            word = Double.doubleToRawLongBits(first);
         }
     }
 
