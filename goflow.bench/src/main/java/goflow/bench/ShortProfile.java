@@ -31,7 +31,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * 15 iterations of each cell (docs/benchmarks.md). They are skipped when benchmarks are named in the
  * arguments, unless a name selects them.
  *
- * <p>Writes {@code jmh-result.json}, {@code jmh-result-long-1.json} to {@code -5}, {@code accuracy.tsv}
+ * <p>The rate limiter's cells that the targets compare with one fork each would be decided by
+ * that fork ({@link #LIMITER}: {@code allow1} and {@code allow2} on the admit path, goflow and the
+ * peers the targets name): one fork of {@code allow2} settles anywhere between 59 and 120 ns, and
+ * one fork of {@code allow1} once ran at 1.5× the others in every iteration (docs/benchmarks.md,
+ * seventh and eighth rounds). They get {@link #LIMITER_ROUNDS} more rounds of one fork per cell
+ * after the main run, with its iteration settings, in turns, so a target compares the medians of
+ * five forks and its p is by fork.
+ *
+ * <p>Writes {@code jmh-result.json}, {@code jmh-result-long-1.json} to {@code -5},
+ * {@code jmh-result-limiter-1.json} to {@code -4}, {@code accuracy.tsv}
  * and {@code report.md} to the directory
  * given by {@code -Dbench.out} (default {@code goflow.bench/target/bench}) and prints the report.
  *
@@ -51,6 +60,12 @@ public final class ShortProfile {
     static final String[] JVM_ARGS = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"};
     /** Rounds of {@link #LONG}, one fork of each cell per round. */
     static final int LONG_FORKS = 5;
+    /** The rate limiter benchmarks run in {@link #LIMITER_ROUNDS} more rounds; see the class comment. */
+    static final String LIMITER = "goflow\\.bench\\.RateLimiterBench\\.allow[12]$";
+    /** The implementations of {@link #LIMITER}'s extra rounds: goflow, the floor, the best peers for two threads. */
+    static final String[] LIMITER_IMPLS = {"goflow", Peers.CAS_FLOOR, "resilience4j", "bucket4jSync"};
+    /** Extra rounds of {@link #LIMITER} (admit path), one fork of each cell per round. */
+    static final int LIMITER_ROUNDS = 4;
 
     private ShortProfile() {
     }
@@ -84,8 +99,10 @@ public final class ShortProfile {
                 .resultFormat(ResultFormatType.JSON)
                 .result(json.toString());
         boolean runLong = args.length == 0;
+        boolean runLimiter = args.length == 0;
         for (String a : args) {
             runLong |= a.contains("StreamBench") || a.contains("sorted");
+            runLimiter |= a.contains("RateLimiterBench");
         }
         if (args.length == 0) {
             opts.include("goflow\\.bench\\..*Bench\\..*");
@@ -129,6 +146,30 @@ public final class ShortProfile {
             }
         }
 
+        List<Path> limiterJsons = new ArrayList<>();
+        for (int f = 1; f <= LIMITER_ROUNDS; f++) {
+            Path limiterJson = out.resolve("jmh-result-limiter-" + f + ".json");
+            Files.deleteIfExists(limiterJson);
+            if (runLimiter) {
+                // one fork of every cell per round, with the main run's settings: merged with its fork
+                new Runner(new OptionsBuilder()
+                        .include(LIMITER)
+                        .param("impl", LIMITER_IMPLS)
+                        .param("path", "admit")
+                        .forks(1)
+                        .warmupIterations(Integer.getInteger("bench.wi", 3))
+                        .warmupTime(TimeValue.milliseconds(Long.getLong("bench.w", 300)))
+                        .measurementIterations(Integer.getInteger("bench.i", 8))
+                        .measurementTime(TimeValue.milliseconds(Long.getLong("bench.r", 250)))
+                        .addProfiler(GCProfiler.class)
+                        .jvmArgsAppend(JVM_ARGS)
+                        .resultFormat(ResultFormatType.JSON)
+                        .result(limiterJson.toString())
+                        .build()).run();
+                limiterJsons.add(limiterJson);
+            }
+        }
+
         if (args.length == 0 || Boolean.getBoolean("bench.accuracy")) {
             List<Accuracy.Result> acc = Accuracy.run(Double.parseDouble(System.getProperty("bench.accuracySeconds", "10")));
             Files.writeString(tsv, Accuracy.tsv(acc), StandardCharsets.UTF_8);
@@ -142,13 +183,16 @@ public final class ShortProfile {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), Integer.getInteger("bench.wi", 3), Long.getLong("bench.w", 300),
                 Integer.getInteger("bench.i", 8), Long.getLong("bench.r", 250),
-                runLong ? "; StreamBench.sorted*: " + LONG_FORKS + " rounds of 1 fork per cell, 1×1 s warm-up, 3×1 s measurement" : "", loadBefore,
+                (runLong ? "; StreamBench.sorted*: " + LONG_FORKS + " rounds of 1 fork per cell, 1×1 s warm-up, 3×1 s measurement" : "")
+                        + (runLimiter ? "; RateLimiterBench.allow1/allow2 admit (" + String.join(", ", LIMITER_IMPLS) + "): "
+                                + LIMITER_ROUNDS + " more rounds of 1 fork per cell" : ""), loadBefore,
                 loadAverage());
         List<Path> results = new ArrayList<>();
         if (Files.exists(json)) {
             results.add(json);
         }
         results.addAll(longJsons);
+        results.addAll(limiterJsons);
         List<Report.Row> rows = Report.read(results);
         String md = env + new Report(rows, Files.exists(tsv) ? Report.readTsv(tsv) : List.of()).markdown();
         Files.writeString(out.resolve("report.md"), md, StandardCharsets.UTF_8);
