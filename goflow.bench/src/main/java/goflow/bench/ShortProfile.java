@@ -1,5 +1,6 @@
 package goflow.bench;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -80,6 +82,35 @@ public final class ShortProfile {
         }
     }
 
+    /** The main run's warm-up and measurement (3 × 300 ms, 8 × 250 ms unless -Dbench.wi/w/i/r say otherwise). */
+    private static ChainedOptionsBuilder mainIterations(ChainedOptionsBuilder b) {
+        return b.warmupIterations(Integer.getInteger("bench.wi", 3))
+                .warmupTime(TimeValue.milliseconds(Long.getLong("bench.w", 300)))
+                .measurementIterations(Integer.getInteger("bench.i", 8))
+                .measurementTime(TimeValue.milliseconds(Long.getLong("bench.r", 250)));
+    }
+
+    /**
+     * Runs {@code count} rounds of one fork per cell of {@code round}'s benchmarks if {@code run},
+     * with the gc profiler and {@link #JVM_ARGS}, each round's results to
+     * {@code <prefix>-<n>.json} in {@code out}, and returns those files. Files of earlier runs
+     * with the same names are deleted either way, so a report never reads a stale round.
+     */
+    private static List<Path> rounds(boolean run, int count, Path out, String prefix, ChainedOptionsBuilder round)
+            throws IOException, RunnerException {
+        round.forks(1).addProfiler(GCProfiler.class).jvmArgsAppend(JVM_ARGS).resultFormat(ResultFormatType.JSON);
+        List<Path> jsons = new ArrayList<>();
+        for (int f = 1; f <= count; f++) {
+            Path json = out.resolve(prefix + "-" + f + ".json");
+            Files.deleteIfExists(json);
+            if (run) {
+                new Runner(round.result(json.toString()).build()).run();
+                jsons.add(json);
+            }
+        }
+        return jsons;
+    }
+
     public static void main(String[] args) throws Exception {
         Path out = Path.of(System.getProperty("bench.out", "goflow.bench/target/bench"));
         Files.createDirectories(out);
@@ -88,12 +119,8 @@ public final class ShortProfile {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String loadBefore = loadAverage();
 
-        ChainedOptionsBuilder opts = new OptionsBuilder()
+        ChainedOptionsBuilder opts = mainIterations(new OptionsBuilder())
                 .forks(1)
-                .warmupIterations(Integer.getInteger("bench.wi", 3))
-                .warmupTime(TimeValue.milliseconds(Long.getLong("bench.w", 300)))
-                .measurementIterations(Integer.getInteger("bench.i", 8))
-                .measurementTime(TimeValue.milliseconds(Long.getLong("bench.r", 250)))
                 .addProfiler(GCProfiler.class)
                 .jvmArgsAppend(JVM_ARGS)
                 .resultFormat(ResultFormatType.JSON)
@@ -123,52 +150,20 @@ public final class ShortProfile {
             // only the long-iteration benchmarks were named
             Files.deleteIfExists(json);
         }
-        List<Path> longJsons = new ArrayList<>();
-        for (int f = 1; f <= LONG_FORKS; f++) {
-            Path longJson = out.resolve("jmh-result-long-" + f + ".json");
-            Files.deleteIfExists(longJson);
-            if (runLong) {
-                // one fork of every cell per round: goflow's and the JDK's forks take turns, so a
-                // machine that slows down for a minute slows both
-                new Runner(new OptionsBuilder()
-                        .include(LONG)
-                        .forks(1)
-                        .warmupIterations(1)
-                        .warmupTime(TimeValue.seconds(1))
-                        .measurementIterations(3)
-                        .measurementTime(TimeValue.seconds(1))
-                        .addProfiler(GCProfiler.class)
-                        .jvmArgsAppend(JVM_ARGS)
-                        .resultFormat(ResultFormatType.JSON)
-                        .result(longJson.toString())
-                        .build()).run();
-                longJsons.add(longJson);
-            }
-        }
-
-        List<Path> limiterJsons = new ArrayList<>();
-        for (int f = 1; f <= LIMITER_ROUNDS; f++) {
-            Path limiterJson = out.resolve("jmh-result-limiter-" + f + ".json");
-            Files.deleteIfExists(limiterJson);
-            if (runLimiter) {
-                // one fork of every cell per round, with the main run's settings: merged with its fork
-                new Runner(new OptionsBuilder()
+        // one fork of every cell per round: goflow's and the peers' forks take turns, so a machine
+        // that slows down for a minute slows both
+        List<Path> longJsons = rounds(runLong, LONG_FORKS, out, "jmh-result-long", new OptionsBuilder()
+                .include(LONG)
+                .warmupIterations(1)
+                .warmupTime(TimeValue.seconds(1))
+                .measurementIterations(3)
+                .measurementTime(TimeValue.seconds(1)));
+        // with the main run's settings: the report merges these forks with the main run's
+        List<Path> limiterJsons = rounds(runLimiter, LIMITER_ROUNDS, out, "jmh-result-limiter",
+                mainIterations(new OptionsBuilder()
                         .include(LIMITER)
                         .param("impl", LIMITER_IMPLS)
-                        .param("path", "admit")
-                        .forks(1)
-                        .warmupIterations(Integer.getInteger("bench.wi", 3))
-                        .warmupTime(TimeValue.milliseconds(Long.getLong("bench.w", 300)))
-                        .measurementIterations(Integer.getInteger("bench.i", 8))
-                        .measurementTime(TimeValue.milliseconds(Long.getLong("bench.r", 250)))
-                        .addProfiler(GCProfiler.class)
-                        .jvmArgsAppend(JVM_ARGS)
-                        .resultFormat(ResultFormatType.JSON)
-                        .result(limiterJson.toString())
-                        .build()).run();
-                limiterJsons.add(limiterJson);
-            }
-        }
+                        .param("path", "admit")));
 
         if (args.length == 0 || Boolean.getBoolean("bench.accuracy")) {
             List<Accuracy.Result> acc = Accuracy.run(Double.parseDouble(System.getProperty("bench.accuracySeconds", "10")));
