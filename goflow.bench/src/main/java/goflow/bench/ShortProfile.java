@@ -65,7 +65,7 @@ public final class ShortProfile {
     /** The rate limiter benchmarks run in {@link #LIMITER_ROUNDS} more rounds; see the class comment. */
     static final String LIMITER = "goflow\\.bench\\.RateLimiterBench\\.allow[12]$";
     /** The implementations of {@link #LIMITER}'s extra rounds: goflow, the floor, the best peers for two threads. */
-    static final String[] LIMITER_IMPLS = {"goflow", Peers.CAS_FLOOR, "resilience4j", "bucket4jSync"};
+    static final String[] LIMITER_IMPLS = {Peers.GOFLOW, Peers.CAS_FLOOR, "resilience4j", "bucket4jSync"};
     /** Extra rounds of {@link #LIMITER} (admit path), one fork of each cell per round. */
     static final int LIMITER_ROUNDS = 4;
 
@@ -82,12 +82,21 @@ public final class ShortProfile {
         }
     }
 
-    /** The main run's warm-up and measurement (3 × 300 ms, 8 × 250 ms unless -Dbench.wi/w/i/r say otherwise). */
+    /** The main run's warm-up iterations ({@code -Dbench.wi}). */
+    static final int WARMUP_ITERATIONS = Integer.getInteger("bench.wi", 3);
+    /** The main run's warm-up iteration time in ms ({@code -Dbench.w}). */
+    static final long WARMUP_MS = Long.getLong("bench.w", 300);
+    /** The main run's measurement iterations ({@code -Dbench.i}). */
+    static final int ITERATIONS = Integer.getInteger("bench.i", 8);
+    /** The main run's measurement iteration time in ms ({@code -Dbench.r}). */
+    static final long ITERATION_MS = Long.getLong("bench.r", 250);
+
+    /** The main run's warm-up and measurement. */
     private static ChainedOptionsBuilder mainIterations(ChainedOptionsBuilder b) {
-        return b.warmupIterations(Integer.getInteger("bench.wi", 3))
-                .warmupTime(TimeValue.milliseconds(Long.getLong("bench.w", 300)))
-                .measurementIterations(Integer.getInteger("bench.i", 8))
-                .measurementTime(TimeValue.milliseconds(Long.getLong("bench.r", 250)));
+        return b.warmupIterations(WARMUP_ITERATIONS)
+                .warmupTime(TimeValue.milliseconds(WARMUP_MS))
+                .measurementIterations(ITERATIONS)
+                .measurementTime(TimeValue.milliseconds(ITERATION_MS));
     }
 
     /**
@@ -176,8 +185,7 @@ public final class ShortProfile {
                         + "-prof gc%s. Load average (1, 5, 15 min) at the start: %s; at the end: %s.%n%n",
                 started, ended, System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
-                System.getProperty("java.version"), Integer.getInteger("bench.wi", 3), Long.getLong("bench.w", 300),
-                Integer.getInteger("bench.i", 8), Long.getLong("bench.r", 250),
+                System.getProperty("java.version"), WARMUP_ITERATIONS, WARMUP_MS, ITERATIONS, ITERATION_MS,
                 (runLong ? "; StreamBench.sorted*: " + LONG_FORKS + " rounds of 1 fork per cell, 1×1 s warm-up, 3×1 s measurement" : "")
                         + (runLimiter ? "; RateLimiterBench.allow1/allow2 admit (" + String.join(", ", LIMITER_IMPLS) + "): "
                                 + LIMITER_ROUNDS + " more rounds of 1 fork per cell" : ""), loadBefore,
