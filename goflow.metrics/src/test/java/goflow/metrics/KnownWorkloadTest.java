@@ -124,6 +124,11 @@ class KnownWorkloadTest {
             clock.advance(slow);
             return 1;
         }).join();
+        WorkerPool untimed = goflow.workerPool().name("untimed-pool").workers(1).measureTaskTimes(false).build();
+        untimed.submit(ctx -> {
+            clock.advance(slow);
+            return 1;
+        }).join();
 
         String text = PrometheusText.toText(Samples.of(goflow.registry().snapshot()));
         Map<String, String> s = Promtool.samples(text);
@@ -140,8 +145,14 @@ class KnownWorkloadTest {
         String poolLabels = "{name=\"timed-pool\",kind=\"worker-pool\",owner=\"test-owner\"}";
         assertEquals("1.5", s.get("goflow_worker_pool_average_task_time_seconds" + poolLabels), text);
         assertEquals("1.5", s.get("goflow_worker_pool_max_task_time_seconds" + poolLabels), text);
+        String untimedLabels = "{name=\"untimed-pool\",kind=\"worker-pool\",owner=\"test-owner\"}";
+        assertEquals("1", s.get("goflow_worker_pool_completed_total" + untimedLabels), text);
+        assertFalse(s.containsKey("goflow_worker_pool_average_task_time_seconds" + untimedLabels),
+                "a pool that does not measure task times has no task time samples, not zeros: " + text);
+        assertFalse(s.containsKey("goflow_worker_pool_max_task_time_seconds" + untimedLabels), text);
         Promtool.check(text);
         pool.shutdown().join();
+        untimed.shutdown().join();
     }
 
     @Test

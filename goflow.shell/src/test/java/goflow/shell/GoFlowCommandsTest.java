@@ -1,6 +1,7 @@
 package goflow.shell;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -164,6 +165,28 @@ class GoFlowCommandsTest {
         assertEquals("no limiter named 'nope'; known: key-0000, key-0001, key-0002, key-0003, key-0004, key-0005,"
                 + " key-0006, key-0007, key-0008, key-0009, key-0010, key-0011, key-0012, key-0013, key-0014,"
                 + " key-0015, key-0016, key-0017, key-0018, key-0019, ... (980 more)\n", message);
+    }
+
+    @Test
+    void aPoolWithoutTaskTimesShowsADashForThem() {
+        ManualClock clock = new ManualClock();
+        try (GoFlow goflow = new GoFlowImpl(clock, "shell")) {
+            var timed = goflow.workerPool().name("timed").workers(1).build();
+            var untimed = goflow.workerPool().name("untimed").workers(1).measureTaskTimes(false).build();
+            for (var pool : List.of(timed, untimed)) {
+                pool.submit(ctx -> {
+                    clock.advance(Duration.ofMillis(20));
+                    return 1;
+                }).join();
+            }
+            GoFlowCommands live = new GoFlowCommands(goflow.registry(), p -> List.of(), goflow.streamSources());
+            String table = live.pools();
+            assertTrue(table.matches("(?s)name +kind +owner +state .* averageTaskTime +maxTaskTime\n"
+                    + "timed +worker-pool .* 20\\.0ms +20\\.0ms\n"
+                    + "untimed +worker-pool .* - +-\n"), table);
+            String one = live.pools("untimed");
+            assertFalse(one.contains("TaskTime"), "no task time rows for a pool that does not measure them: " + one);
+        }
     }
 
     @Test

@@ -26,8 +26,11 @@ import goflow.api.inspect.Stats;
  * @param timedOut tasks that threw after their deadline
  * @param cancelled tasks cancelled before or while running
  * @param rejected submissions refused (queue full, shut down, interrupted, submit context done)
- * @param averageTaskTime mean run time of the tasks that ran; zero if none did
- * @param maxTaskTime longest run time of a task; zero if none ran
+ * @param averageTaskTime mean run time of the tasks that ran; zero if none did; {@code null} (and
+ *     absent from {@link #toMap()}) when the pool does not measure task times
+ *     ({@link WorkerPoolBuilder#measureTaskTimes(boolean)})
+ * @param maxTaskTime longest run time of a task; zero if none ran; {@code null} (and absent from
+ *     {@link #toMap()}) when the pool does not measure task times
  */
 public record PoolStats(WorkerPool.State state, int workers, int busy, int queued, int queueCapacity,
         boolean virtualThreads, long submitted, long completed, long succeeded, long failed, long timedOut,
@@ -49,12 +52,25 @@ public record PoolStats(WorkerPool.State state, int workers, int busy, int queue
      * @param timedOut timed-out tasks
      * @param cancelled cancelled tasks
      * @param rejected refused submissions
-     * @param averageTaskTime mean run time
-     * @param maxTaskTime longest run time
+     * @param averageTaskTime mean run time, or null when task times are not measured
+     * @param maxTaskTime longest run time, or null when task times are not measured
+     * @throws IllegalArgumentException if exactly one of the two task times is null
      */
     public PoolStats {
         Objects.requireNonNull(state, "state");
-        Objects.requireNonNull(averageTaskTime, "averageTaskTime");
-        Objects.requireNonNull(maxTaskTime, "maxTaskTime");
+        if ((averageTaskTime == null) != (maxTaskTime == null)) {
+            throw new IllegalArgumentException("averageTaskTime and maxTaskTime must both be null (task times not "
+                    + "measured) or both be set, got " + averageTaskTime + " and " + maxTaskTime);
+        }
+    }
+
+    /**
+     * Returns whether the pool measures task times, that is whether {@link #averageTaskTime()} and
+     * {@link #maxTaskTime()} are set.
+     *
+     * @return false for a pool built with {@code measureTaskTimes(false)}
+     */
+    public boolean taskTimesMeasured() {
+        return averageTaskTime != null;
     }
 }

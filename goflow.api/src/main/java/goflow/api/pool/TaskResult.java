@@ -30,7 +30,9 @@ import java.util.Objects;
  * @param value what the task returned; null unless {@code outcome} is {@link Outcome#SUCCEEDED}
  * @param failure what the task threw; null if and only if it succeeded
  * @param duration from the moment a worker took the task to its end (for a task taken straight after
- *     the worker's previous one, from that one's end); zero if it never started
+ *     the worker's previous one, from that one's end); zero if it never started, and zero for
+ *     every task of a pool that does not measure task times
+ *     ({@link WorkerPoolBuilder#measureTaskTimes(boolean)})
  * @param workerId the id of the worker that ran it (0, 1, ... in creation order), or -1 if none did
  */
 public record TaskResult<T>(Outcome outcome, T value, Throwable failure, Duration duration, int workerId) {

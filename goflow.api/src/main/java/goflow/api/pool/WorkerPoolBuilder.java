@@ -19,7 +19,7 @@ import goflow.api.ClosedException;
  * <p>Each setter validates its argument at once and may be called once. Defaults: as many workers
  * as available processors, a queue of 1024, no task timeout, {@link QueueFullPolicy#BLOCK},
  * platform daemon threads named {@code goflow-worker-pool-<name>-<n>}, no listener, the
- * {@code GoFlow}'s clock, at most {@value #DEFAULT_MAX_WORKERS} workers.
+ * {@code GoFlow}'s clock, at most {@value #DEFAULT_MAX_WORKERS} workers, task times measured.
  *
  * <p>Not thread-safe: use a builder from one thread.
  */
@@ -110,6 +110,23 @@ public interface WorkerPoolBuilder {
     WorkerPoolBuilder virtualThreads(boolean virtual);
 
     /**
+     * Sets whether the workers measure how long each task runs (the default: true). The figures
+     * are exact: {@link PoolStats#averageTaskTime()}, {@link PoolStats#maxTaskTime()} and each
+     * {@link TaskResult#duration()}. Measuring costs one clock read per task (the end of one task
+     * is the start of the next), which is a large share of a task that does almost nothing: a
+     * pool of such tasks without task times keeps up with a {@code ThreadPoolExecutor}, which
+     * measures nothing, while with them it keeps up with an executor that times its tasks
+     * (docs/pool.md, "Performance notes"). Without task times those two figures are
+     * {@code null} (absent from {@link PoolStats#toMap()}, and so from the shell, JMX, the
+     * metrics and the dashboard) and every {@link TaskResult#duration()} is zero; the task
+     * timeout works either way.
+     *
+     * @param measure false to skip the clock reads around tasks
+     * @return this builder
+     */
+    WorkerPoolBuilder measureTaskTimes(boolean measure);
+
+    /**
      * Sets a listener that sees every result.
      *
      * @param listener the listener
@@ -118,7 +135,8 @@ public interface WorkerPoolBuilder {
     WorkerPoolBuilder resultListener(ResultListener listener);
 
     /**
-     * Sets the clock that measures task run times, {@link WorkerPool#awaitTermination(Duration)} and, for
+     * Sets the clock that measures task run times (unless {@link #measureTaskTimes(boolean)
+     * measureTaskTimes(false)}), {@link WorkerPool#awaitTermination(Duration)} and, for
      * {@link WorkerPool#submit(Task)}, task timeouts.
      *
      * @param clock the clock

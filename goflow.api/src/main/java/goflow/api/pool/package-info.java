@@ -11,7 +11,7 @@
  * }</pre>
  */
 @Export
-@Version("0.3.0")
+@Version("0.4.0")
 package goflow.api.pool;
 
 import org.osgi.annotation.bundle.Export;

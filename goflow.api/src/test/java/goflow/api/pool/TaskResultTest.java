@@ -1,6 +1,7 @@
 package goflow.api.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -89,5 +90,21 @@ class TaskResultTest {
                 "maxTaskTime"), List.copyOf(s.toMap().keySet()));
         assertEquals(Duration.ofMillis(5), s.toMap().get("maxTaskTime"));
         assertThrows(UnsupportedOperationException.class, () -> s.toMap().put("x", 1));
+        assertTrue(s.taskTimesMeasured());
+    }
+
+    @Test
+    void statsWithoutTaskTimesLeaveThemOut() {
+        PoolStats s = new PoolStats(WorkerPool.State.RUNNING, 4, 1, 2, 10, false, 9, 6, 3, 1, 1, 1, 0, null, null);
+        assertFalse(s.taskTimesMeasured());
+        assertEquals(List.of("state", "workers", "busy", "queued", "queueCapacity", "virtualThreads", "submitted",
+                "completed", "succeeded", "failed", "timedOut", "cancelled", "rejected"), List.copyOf(s.toMap().keySet()));
+        IllegalArgumentException half = assertThrows(IllegalArgumentException.class,
+                () -> new PoolStats(WorkerPool.State.RUNNING, 4, 1, 2, 10, false, 9, 6, 3, 1, 1, 1, 0, Duration.ZERO,
+                        null));
+        assertTrue(half.getMessage().contains("averageTaskTime and maxTaskTime must both be null"), half.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new PoolStats(WorkerPool.State.RUNNING, 4, 1, 2, 10, false, 9, 6, 3, 1, 1, 1, 0, null,
+                        Duration.ZERO));
     }
 }

@@ -41,14 +41,15 @@ public final class WorkerPoolComponent extends ConfiguredComponent<WorkerPoolCon
         @Override
         List<Object> fixed(WorkerPoolConfig config) {
             return List.of(config.maxWorkers(), config.queueCapacity(), config.taskTimeout(), config.onQueueFull(),
-                    config.virtualThreads());
+                    config.virtualThreads(), config.measureTaskTimes());
         }
 
         @Override
         WorkerPool build(GoFlow goflow, WorkerPoolConfig config, String name) {
             var b = goflow.workerPool().name(name).maxWorkers(config.maxWorkers()).workers(config.workers())
                     .queueCapacity(config.queueCapacity())
-                    .onQueueFull(policy(config.onQueueFull())).virtualThreads(config.virtualThreads());
+                    .onQueueFull(policy(config.onQueueFull())).virtualThreads(config.virtualThreads())
+                    .measureTaskTimes(config.measureTaskTimes());
             Duration timeout = timeout(config.taskTimeout());
             if (!timeout.isZero()) {
                 b.taskTimeout(timeout);

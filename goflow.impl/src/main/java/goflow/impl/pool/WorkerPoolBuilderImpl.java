@@ -37,6 +37,7 @@ public final class WorkerPoolBuilderImpl implements WorkerPoolBuilder {
     private QueueFullPolicy onQueueFull;
     private ThreadFactory threadFactory;
     private Boolean virtualThreads;
+    private Boolean measureTaskTimes;
     private ResultListener listener;
     private Clock clock;
     private final Clock defaultClock;
@@ -114,6 +115,13 @@ public final class WorkerPoolBuilderImpl implements WorkerPoolBuilder {
     }
 
     @Override
+    public WorkerPoolBuilderImpl measureTaskTimes(boolean measure) {
+        Check.setOnce(C, "measureTaskTimes", this.measureTaskTimes != null, measure);
+        this.measureTaskTimes = measure;
+        return this;
+    }
+
+    @Override
     public WorkerPoolBuilderImpl resultListener(ResultListener listener) {
         Check.setOnce(C, "resultListener", this.listener != null, listener);
         this.listener = Check.notNull(C, "resultListener", listener);
@@ -158,7 +166,8 @@ public final class WorkerPoolBuilderImpl implements WorkerPoolBuilder {
         try {
             WorkerPoolImpl pool = new WorkerPoolImpl(entry.name(), entry, clock != null ? clock : defaultClock, w, max, q,
                     taskTimeout != null ? taskTimeout : Duration.ZERO,
-                    onQueueFull != null ? onQueueFull : QueueFullPolicy.BLOCK, listener, factory, virtual);
+                    onQueueFull != null ? onQueueFull : QueueFullPolicy.BLOCK, listener, factory, virtual,
+                    measureTaskTimes == null || measureTaskTimes);
             return entry.activate(pool);
         } catch (RuntimeException | Error e) {
             entry.release();

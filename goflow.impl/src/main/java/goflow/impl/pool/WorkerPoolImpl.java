@@ -71,7 +71,8 @@ import goflow.impl.internal.Stoppable;
  * reports threads that do not exist. Workers catch every Throwable of a task and of the
  * listener, and of pool code around a task (abandon), so they never die of one.
  *
- * Per task, a worker reads the clock once when busy (see runJob), creates a TaskContext (lazy: no
+ * Per task, a worker reads the clock once when busy (see runJob; not at all when the pool does not
+ * measure task times), creates a TaskContext (lazy: no
  * child context, no registration unless the task asks for one or a timeout applies) for submitted
  * tasks and nothing for executed runnables, moves the QueuedTask NEW -> RUNNING -> DONE by CAS, and counts
  * the outcome in its own single-writer counters. Each worker's run word (WorkerFields.run) holds the
@@ -143,6 +144,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private final ThreadFactory threads;
     private final boolean virtual;
     /**
+     * Whether workers read the clock around tasks (WorkerPoolBuilder.measureTaskTimes): if not, the
+     * run-time counters stay zero, stats() reports no task times and every TaskResult's duration is
+     * zero. Worker.lastEnd and Worker.waited are then unused.
+     */
+    private final boolean measureTaskTimes;
+    /**
      * Batches are taken only while the workers are no more than the processors: with more, a
      * worker holding pending items is often not running, and they wait behind it (measured on 2
      * vCPUs, no-op tasks: 8 workers always batching took 1.20× the time per task, 2 workers
@@ -204,7 +211,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
     WorkerPoolImpl(String name, PrimitiveRegistry.Entry entry, Clock clock, int workers, int maxWorkers,
             int capacity, Duration timeout, QueueFullPolicy onFull, ResultListener listener, ThreadFactory threads,
-            boolean virtual) {
+            boolean virtual, boolean measureTaskTimes) {
         this.name = name;
         this.component = kind().label() + " '" + name + "'";
         this.entry = entry;
@@ -218,6 +225,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         this.listener = listener;
         this.threads = threads;
         this.virtual = virtual;
+        this.measureTaskTimes = measureTaskTimes;
         this.queue = new ArrayDeque<>(Math.max(16, Math.min(capacity, 4096)));
         lock.lock();
         try {
@@ -367,6 +375,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         for (int i = 1; live < target; i++) {
             try {
                 Worker w = new Worker(nextWorkerId);
+                w.nextLookAt = clock.nanoTime(); // its first look at the others is due at once (see checkProgressLocked)
                 Thread t = threads.newThread(w);
                 if (t == null) {
                     throw new IllegalStateException("the thread factory returned null");
@@ -699,14 +708,18 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      * each worker at most every half STALL_NANOS (another worker's run word is written at every
      * task: reading it at every refill would cost more than the batch saves). Whether it is time is
      * read from the end of the worker's last task (timed for its statistics anyway), so the clock
-     * is read only when it looks. Guarded by lock.
+     * is read only when it looks; in a pool that does not measure task times, at every such refill
+     * (which takes several tasks at once). Guarded by lock.
      */
     private void checkProgressLocked(Worker w) {
         int n = workerList.size();
-        if (n < 2 || w.lastEnd - w.nextLookAt < 0) {
+        if (n < 2 || measureTaskTimes && w.lastEnd - w.nextLookAt < 0) {
             return;
         }
         long now = clock.nanoTime();
+        if (now - w.nextLookAt < 0) {
+            return;
+        }
         w.nextLookAt = now + STALL_NANOS / 2;
         int i = w.lookCursor % n;
         w.lookCursor = i + 1;
@@ -816,10 +829,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
         job.queuedWatch.close();
         ctx.start();
-        // A worker that took the job without waiting reuses the end of its previous task as the
-        // start: one clock read per task under load (the clock read is a large share of a no-op
-        // task's cost); the difference is the dequeue itself.
-        long start = w.waited ? clock.nanoTime() : w.lastEnd;
+        long start = startTime(w);
         T value = null;
         Throwable failure = null;
         try {
@@ -827,10 +837,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         } catch (Throwable t) {
             failure = t;
         }
-        long end = clock.nanoTime();
-        w.lastEnd = end;
-        w.waited = false;
-        long nanos = Math.max(0, end - start);
+        long nanos = runTime(w, start);
         job.finishRun();
         Thread.interrupted();
         Outcome outcome = Outcome.SUCCEEDED;
@@ -860,17 +867,14 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         Registration timer = timeoutNanos > 0
                 ? clock.schedule(clock.nanoTime() + timeoutNanos, () -> w.interruptRunnable(position, STOP_TIMEOUT))
                 : Registration.NONE;
-        long start = w.waited ? clock.nanoTime() : w.lastEnd;
+        long start = startTime(w);
         Throwable failure = null;
         try {
             command.run();
         } catch (Throwable t) {
             failure = t;
         }
-        long end = clock.nanoTime();
-        w.lastEnd = end;
-        w.waited = false;
-        long nanos = Math.max(0, end - start);
+        long nanos = runTime(w, start);
         timer.close();
         if (failure == null && listener == null) {
             w.count(Outcome.SUCCEEDED, nanos);
@@ -887,6 +891,30 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             w.waited = true;
             deliverExecuted(command, new TaskResult<>(outcome, null, failure, Duration.ofNanos(nanos), w.id));
         }
+    }
+
+    /**
+     * The start of a task's run on the pool clock: a worker that took the task without waiting
+     * reuses the end of its previous task, so a busy worker reads the clock once per task (the
+     * clock read is a large share of a no-op task's cost; the difference is the dequeue itself).
+     * Zero, with no clock read, when the pool does not measure task times.
+     */
+    private long startTime(Worker w) {
+        if (!measureTaskTimes) {
+            return 0;
+        }
+        return w.waited ? clock.nanoTime() : w.lastEnd;
+    }
+
+    /** Ends a task's run that started at {@code start} (see startTime): its run time, or 0 if not measured. */
+    private long runTime(Worker w, long start) {
+        if (!measureTaskTimes) {
+            return 0;
+        }
+        long end = clock.nanoTime();
+        w.lastEnd = end;
+        w.waited = false;
+        return Math.max(0, end - start);
     }
 
     private void abandon(Object item, Worker w, Throwable t) {
@@ -1323,9 +1351,10 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         long runCancelled = c[Outcome.CANCELLED.ordinal()];
         long runs = ok + bad + late + runCancelled;
         long gone = runCancelled + cancelledUnstarted.sum();
-        Duration avg = runs == 0 ? Duration.ZERO : Duration.ofNanos(c[RUN_NANOS] / runs);
+        Duration avg = !measureTaskTimes ? null : runs == 0 ? Duration.ZERO : Duration.ofNanos(c[RUN_NANOS] / runs);
+        Duration max = measureTaskTimes ? Duration.ofNanos(c[MAX_NANOS]) : null;
         return new PoolStats(s, t, busy, queued, capacity, virtual, sub, ok + bad + late + gone, ok, bad, late,
-                gone, rej, avg, Duration.ofNanos(c[MAX_NANOS]));
+                gone, rej, avg, max);
     }
 
     @Override

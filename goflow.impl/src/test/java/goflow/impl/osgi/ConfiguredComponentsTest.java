@@ -1,6 +1,8 @@
 package goflow.impl.osgi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -209,6 +211,26 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
         assertNotSame(io, bigger);
         assertEquals(8, bigger.maxWorkers());
         assertEquals(5, bigger.workers());
+        c.deactivate();
+    }
+
+    @Test
+    void measureTaskTimesIsReadAsABooleanAndAChangeRecreatesThePool() {
+        String pid = WorkerPoolConfig.PID;
+        WorkerPoolComponent c = new WorkerPoolComponent(context, Fakes.props(pid, "io", "workers", 1), live);
+        WorkerPool timed = (WorkerPool) only();
+        assertTrue(timed.stats().taskTimesMeasured(), "measured by default");
+        c.modified(Fakes.props(pid, "io", "workers", 1, "measureTaskTimes", "sometimes"));
+        assertEquals(1, logged("SEVERE", "property 'measureTaskTimes' = sometimes must be true or false").size(),
+                log.toString());
+        assertSame(timed, only(), "a value of the wrong type changes nothing");
+        c.modified(Fakes.props(pid, "io", "workers", 1, "measureTaskTimes", "false"));
+        WorkerPool untimed = (WorkerPool) only();
+        assertNotSame(timed, untimed, "the pool is recreated");
+        assertTrue(timed.isShutdown());
+        assertFalse(untimed.stats().taskTimesMeasured());
+        assertNull(untimed.stats().maxTaskTime());
+        assertFalse(untimed.stats().toMap().containsKey("averageTaskTime"));
         c.deactivate();
     }
 
