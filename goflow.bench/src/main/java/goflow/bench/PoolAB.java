@@ -27,6 +27,7 @@ import goflow.api.GoFlow;
 import goflow.api.pool.QueueFullPolicy;
 import goflow.api.pool.Task;
 import goflow.api.pool.WorkerPool;
+import goflow.api.pool.WorkerPoolBuilder;
 
 /**
  * A/B comparison of two builds of the worker pool (and a {@link ThreadPoolExecutor}): the tool for
@@ -59,10 +60,20 @@ import goflow.api.pool.WorkerPool;
  * <p>The same forks also give the pool against the executor, interleaved round by round: each
  * fork's median of A's time ÷ the executor's, with a sign test over the forks. With A and B the same
  * build that is the verdict on a {@link WorkerPoolBench} cell that does not drift with the machine
- * between cells (JMH runs the implementations one after another).
+ * between cells (JMH runs the implementations one after another). Both builds' pools are built with
+ * the defaults, so they measure task times, and the executor is the plain one, which does not: that
+ * is {@link WorkerPoolBench}'s {@code goflow} against {@code threadPoolExecutor}, the comparison its
+ * report gives for information, not one of the two targets (each pool against the executor doing
+ * the same work). A build argument ending in {@value #UNTIMED} builds that side's pools with
+ * {@code measureTaskTimes(false)} (a build that has the option): with
+ * {@code DIR#untimed DIR#untimed}, A against the executor is the target {@code goflowUntimed}
+ * against {@code threadPoolExecutor}; with {@code DIR DIR#untimed}, B ÷ A is what measuring task
+ * times costs.
  */
 public final class PoolAB {
     static final int BATCH = 2000;
+    /** The suffix of a build argument whose pools are built with {@code measureTaskTimes(false)}. */
+    static final String UNTIMED = "#untimed";
     private static final int CAPACITY = 1000;
 
     private PoolAB() {
@@ -216,16 +227,20 @@ public final class PoolAB {
             Side[] sides = new Side[3];
             Path[] builds = {buildA, buildB};
             for (int i = 0; i < 2; i++) {
-                if (!Files.exists(builds[i])) {
-                    throw new IllegalArgumentException("no goflow.impl build at " + builds[i]);
+                String spec = builds[i].toString();
+                boolean untimed = spec.endsWith(UNTIMED);
+                Path build = untimed ? Path.of(spec.substring(0, spec.length() - UNTIMED.length())) : builds[i];
+                if (!Files.exists(build)) {
+                    throw new IllegalArgumentException("no goflow.impl build at " + build);
                 }
-                ImplFirstLoader loader = new ImplFirstLoader(builds[i], PoolAB.class.getClassLoader());
+                ImplFirstLoader loader = new ImplFirstLoader(build, PoolAB.class.getClassLoader());
                 toClose.add(loader);
                 GoFlow goflow = (GoFlow) Class.forName("goflow.impl.GoFlowImpl", true, loader)
                         .getConstructor().newInstance();
                 toClose.add(goflow);
-                WorkerPool pool = goflow.workerPool().workers(workers).queueCapacity(CAPACITY)
-                        .onQueueFull(QueueFullPolicy.BLOCK).build();
+                WorkerPoolBuilder builder = goflow.workerPool().workers(workers).queueCapacity(CAPACITY)
+                        .onQueueFull(QueueFullPolicy.BLOCK);
+                WorkerPool pool = (untimed ? builder.measureTaskTimes(false) : builder).build();
                 toClose.add(pool);
                 sides[i] = new PoolSide(pool, api.equals("submit"), cpu);
             }

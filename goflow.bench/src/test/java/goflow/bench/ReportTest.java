@@ -95,19 +95,50 @@ class ReportTest {
     void aMissedTargetSaysWhetherTheIterationsTellTheTwoCellsApart() {
         List<Report.Row> rows = List.of(
                 // behind in every iteration: a difference (exact p = 2/C(16,8))
-                poolCell("goflow", "2", 100, 101, 102, 103, 104, 105, 106, 107),
+                poolCell("goflowUntimed", "2", 100, 101, 102, 103, 104, 105, 106, 107),
                 poolCell("threadPoolExecutor", "2", 110, 111, 112, 113, 114, 115, 116, 117),
                 // the medians differ, the iterations interleave: noise (p = 0.6857 as SciPy's exact test gives)
-                poolCell("goflow", "4", 100, 102, 104, 106),
+                poolCell("goflowUntimed", "4", 100, 102, 104, 106),
                 poolCell("threadPoolExecutor", "4", 101, 103, 105, 107),
                 // met: no p
-                poolCell("goflow", "8", 120, 121, 122),
+                poolCell("goflowUntimed", "8", 120, 121, 122),
                 poolCell("threadPoolExecutor", "8", 100, 101, 102));
         String md = new Report(rows, List.of()).markdown();
         assertTrue(md.contains("(workers=2) | 104 vs 114 tasks/s: 0.91× | **missed** (p < 0.001, 8 + 8 iterations) |"), md);
         assertTrue(md.contains("(workers=4) | 104 vs 105 tasks/s: 0.99× | **missed**, within noise (p = 0.686, 4 + 4 iterations) |"), md);
         assertTrue(md.contains("(workers=8) | 121 vs 101 tasks/s: 1.20× | met |"), md);
         assertTrue(md.contains(Report.P_VALUE_NOTE), md);
+    }
+
+    @Test
+    void eachPoolIsComparedWithTheExecutorDoingTheSameWorkAndTheDefaultPoolWithThePlainOneForInformation() {
+        List<Report.Row> rows = List.of(
+                poolCell("goflow", "2", 90, 91, 92),
+                poolCell("goflowUntimed", "2", 110, 111, 112),
+                poolCell("threadPoolExecutor", "2", 100, 101, 102),
+                poolCell("threadPoolExecutorTimed", "2", 95, 96, 97),
+                // a cell without the timed executor: no target for the default pool, the other two lines
+                poolCell("goflow", "4", 80, 81, 82),
+                poolCell("goflowUntimed", "4", 70, 71, 72),
+                poolCell("threadPoolExecutor", "4", 100, 101, 102));
+        String md = new Report(rows, List.of()).markdown();
+        assertTrue(md.contains("| worker pool without task times ≥ ThreadPoolExecutor (workers=2) | 111 vs 101 tasks/s: "
+                + "1.10× | met |"), md);
+        assertTrue(md.contains("| worker pool (task times measured, the default) ≥ ThreadPoolExecutor timing its tasks "
+                + "(workers=2) | 91.0 vs 96.0 tasks/s: 0.95× | **missed**, within noise (p = 0.100, 3 + 3 iterations) |"), md);
+        assertTrue(md.contains("| worker pool (task times measured) vs plain ThreadPoolExecutor (workers=2) | 91.0 vs 101 "
+                + "tasks/s: 0.90× | (for information) |"), md);
+        assertTrue(md.contains("| worker pool without task times ≥ ThreadPoolExecutor (workers=4) | 71.0 vs 101 tasks/s: "
+                + "0.70× | **missed**, within noise (p = 0.100, 3 + 3 iterations) |"), md);
+        assertTrue(md.contains("| worker pool (task times measured) vs plain ThreadPoolExecutor (workers=4) | 81.0 vs 101 "
+                + "tasks/s: 0.80× | (for information) |"), md);
+        assertTrue(!md.contains("timing its tasks (workers=4)"), md);
+        // one set of lines per cell, whichever of the two pools' rows comes first
+        assertEquals(1, md.split("without task times ≥ ThreadPoolExecutor \\(workers=2\\)", -1).length - 1, md);
+        assertEquals(1, md.split("vs plain ThreadPoolExecutor \\(workers=2\\)", -1).length - 1, md);
+        // the untimed pool is a column of the table, after goflow, and the old single target is gone
+        assertTrue(md.contains("| params | goflow | goflowUntimed | threadPoolExecutor | threadPoolExecutorTimed |"), md);
+        assertTrue(!md.contains("| worker pool ≥ ThreadPoolExecutor"), md);
     }
 
     @Test
