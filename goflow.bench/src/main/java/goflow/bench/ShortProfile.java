@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.NoBenchmarksException;
@@ -39,10 +40,20 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * one fork of {@code allow1} once ran at 1.5× the others in every iteration (docs/benchmarks.md,
  * seventh and eighth rounds). They get {@link #LIMITER_ROUNDS} more rounds of one fork per cell
  * after the main run, with its iteration settings, in turns, so a target compares the medians of
- * five forks and its p is by fork.
+ * five forks and its p is by fork. So does the stream's filter/map/reduce ({@link #STREAM}), whose
+ * goflow fork at 1k elements sometimes settles in a slow mode.
+ *
+ * <p>The worker pool's cells ({@link #POOL}) run one JMH invocation per cell after the main run,
+ * the four implementations of the cell back to back. In one invocation JMH varies the parameters
+ * in the order of their names, so {@code impl} varied slower than the others and each pool cell
+ * ran one to four minutes before the executor cell a target compares it with; with ~10 µs tasks
+ * the machine's drift over minutes was larger than the difference in question
+ * (docs/benchmarks.md, ninth round).
  *
  * <p>Writes {@code jmh-result.json}, {@code jmh-result-long-1.json} to {@code -5},
- * {@code jmh-result-limiter-1.json} to {@code -4}, {@code accuracy.tsv}
+ * {@code jmh-result-limiter-1.json} and {@code jmh-result-stream-1.json} to {@code -4},
+ * {@code jmh-result-pool-1.json} and on (one per
+ * pool cell), {@code accuracy.tsv}
  * and {@code report.md} to the directory
  * given by {@code -Dbench.out} (default {@code goflow.bench/target/bench}) and prints the report.
  *
@@ -68,6 +79,17 @@ public final class ShortProfile {
     static final String[] LIMITER_IMPLS = {Peers.GOFLOW, Peers.CAS_FLOOR, "resilience4j", "bucket4jSync"};
     /** Extra rounds of {@link #LIMITER} (admit path), one fork of each cell per round. */
     static final int LIMITER_ROUNDS = 4;
+    /**
+     * The stream cells that also get {@link #LIMITER_ROUNDS} more rounds: one fork of goflow's
+     * filter/map/reduce at 1k elements settles at 4.0-4.8 us most of the time and at 5.7-6.4 us
+     * now and then, in builds with and without the change measured (docs/benchmarks.md, ninth
+     * round).
+     */
+    static final String STREAM = "goflow\\.bench\\.StreamBench\\.filterMapReduce$";
+    /** The worker pool benchmark, run cell by cell after the main run; see the class comment. */
+    static final String POOL = "goflow\\.bench\\.WorkerPoolBench\\.endToEnd";
+    /** The parameters of {@link #POOL} that make a cell: every one but {@code impl}. */
+    static final String[] POOL_CELL_PARAMS = {"api", "work", "submitters", "workers", "queue"};
 
     private ShortProfile() {
     }
@@ -120,6 +142,56 @@ public final class ShortProfile {
         return jsons;
     }
 
+    /**
+     * Runs {@link #POOL} one cell (one value of each of {@link #POOL_CELL_PARAMS}) per JMH
+     * invocation if {@code run}, with the main run's settings, every implementation of the cell in
+     * turn; returns the result files ({@code jmh-result-pool-<n>.json} in {@code out}). Result files
+     * of an earlier run are deleted either way. The cells are read from the benchmark's
+     * {@code @Param} annotations.
+     */
+    private static List<Path> poolCells(boolean run, Path out) throws IOException, RunnerException {
+        try (var old = Files.newDirectoryStream(out, "jmh-result-pool-*.json")) {
+            for (Path p : old) {
+                Files.delete(p);
+            }
+        }
+        List<Path> jsons = new ArrayList<>();
+        if (!run) {
+            return jsons;
+        }
+        List<List<String>> cells = new ArrayList<>();
+        cells.add(List.of());
+        for (String name : POOL_CELL_PARAMS) {
+            String[] values;
+            try {
+                values = WorkerPoolBench.class.getField(name).getAnnotation(Param.class).value();
+            } catch (NoSuchFieldException e) {
+                throw new IllegalStateException("WorkerPoolBench has no parameter " + name, e);
+            }
+            List<List<String>> next = new ArrayList<>();
+            for (List<String> cell : cells) {
+                for (String v : values) {
+                    List<String> c = new ArrayList<>(cell);
+                    c.add(v);
+                    next.add(c);
+                }
+            }
+            cells = next;
+        }
+        for (List<String> cell : cells) {
+            Path file = out.resolve("jmh-result-pool-" + (jsons.size() + 1) + ".json");
+            ChainedOptionsBuilder o = mainIterations(new OptionsBuilder()).include(POOL).forks(1)
+                    .addProfiler(GCProfiler.class).jvmArgsAppend(JVM_ARGS).resultFormat(ResultFormatType.JSON)
+                    .result(file.toString());
+            for (int i = 0; i < POOL_CELL_PARAMS.length; i++) {
+                o.param(POOL_CELL_PARAMS[i], cell.get(i));
+            }
+            new Runner(o.build()).run();
+            jsons.add(file);
+        }
+        return jsons;
+    }
+
     public static void main(String[] args) throws Exception {
         Path out = Path.of(System.getProperty("bench.out", "goflow.bench/target/bench"));
         Files.createDirectories(out);
@@ -136,9 +208,13 @@ public final class ShortProfile {
                 .result(json.toString());
         boolean runLong = args.length == 0;
         boolean runLimiter = args.length == 0;
+        boolean runPool = args.length == 0;
+        boolean runStream = args.length == 0;
         for (String a : args) {
             runLong |= a.contains("StreamBench") || a.contains("sorted");
             runLimiter |= a.contains("RateLimiterBench");
+            runPool |= a.contains("WorkerPoolBench");
+            runStream |= a.contains("StreamBench") || a.contains("filterMapReduce");
         }
         if (args.length == 0) {
             opts.include("goflow\\.bench\\..*Bench\\..*");
@@ -149,16 +225,20 @@ public final class ShortProfile {
         if (runLong) {
             opts.exclude(LONG);
         }
+        if (runPool) {
+            opts.exclude(POOL);
+        }
         Files.deleteIfExists(json);
         try {
             new Runner(opts.build()).run();
         } catch (NoBenchmarksException e) {
-            if (!runLong) {
+            if (!runLong && !runPool) {
                 throw e;
             }
-            // only the long-iteration benchmarks were named
+            // only benchmarks run apart were named
             Files.deleteIfExists(json);
         }
+        List<Path> poolJsons = poolCells(runPool, out);
         // one fork of every cell per round: goflow's and the peers' forks take turns, so a machine
         // that slows down for a minute slows both
         List<Path> longJsons = rounds(runLong, LONG_FORKS, out, "jmh-result-long", new OptionsBuilder()
@@ -173,6 +253,8 @@ public final class ShortProfile {
                         .include(LIMITER)
                         .param("impl", LIMITER_IMPLS)
                         .param("path", "admit")));
+        List<Path> streamJsons = rounds(runStream, LIMITER_ROUNDS, out, "jmh-result-stream",
+                mainIterations(new OptionsBuilder().include(STREAM)));
 
         if (args.length == 0 || Boolean.getBoolean("bench.accuracy")) {
             List<Accuracy.Result> acc = Accuracy.run(Double.parseDouble(System.getProperty("bench.accuracySeconds", "10")));
@@ -188,14 +270,20 @@ public final class ShortProfile {
                 System.getProperty("java.version"), WARMUP_ITERATIONS, WARMUP_MS, ITERATIONS, ITERATION_MS,
                 (runLong ? "; StreamBench.sorted*: " + LONG_FORKS + " rounds of 1 fork per cell, 1×1 s warm-up, 3×1 s measurement" : "")
                         + (runLimiter ? "; RateLimiterBench.allow1/allow2 admit (" + String.join(", ", LIMITER_IMPLS) + "): "
-                                + LIMITER_ROUNDS + " more rounds of 1 fork per cell" : ""), loadBefore,
+                                + LIMITER_ROUNDS + " more rounds of 1 fork per cell" : "")
+                        + (runStream ? "; StreamBench.filterMapReduce: " + LIMITER_ROUNDS + " more rounds of 1 fork per cell"
+                                : "")
+                        + (runPool ? "; WorkerPoolBench.endToEnd: one JMH invocation per cell, its implementations back "
+                                + "to back" : ""), loadBefore,
                 loadAverage());
         List<Path> results = new ArrayList<>();
         if (Files.exists(json)) {
             results.add(json);
         }
+        results.addAll(poolJsons);
         results.addAll(longJsons);
         results.addAll(limiterJsons);
+        results.addAll(streamJsons);
         List<Report.Row> rows = Report.read(results);
         String md = env + new Report(rows, Files.exists(tsv) ? Report.readTsv(tsv) : List.of()).markdown();
         Files.writeString(out.resolve("report.md"), md, StandardCharsets.UTF_8);
