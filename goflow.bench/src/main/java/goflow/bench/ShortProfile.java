@@ -38,7 +38,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * that fork ({@link #LIMITER}: {@code allow1} and {@code allow2} on the admit path, goflow and the
  * peers the targets name): one fork of {@code allow2} settles anywhere between 59 and 120 ns, and
  * one fork of {@code allow1} once ran at 1.5× the others in every iteration (docs/benchmarks.md,
- * seventh and eighth rounds). They get {@link #LIMITER_ROUNDS} more rounds of one fork per cell
+ * seventh and eighth rounds). They get {@link #EXTRA_ROUNDS} more rounds of one fork per cell
  * after the main run, with its iteration settings, in turns, so a target compares the medians of
  * five forks and its p is by fork. So does the stream's filter/map/reduce ({@link #STREAM}), whose
  * goflow fork at 1k elements sometimes settles in a slow mode.
@@ -73,14 +73,14 @@ public final class ShortProfile {
     static final String[] JVM_ARGS = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"};
     /** Rounds of {@link #LONG}, one fork of each cell per round. */
     static final int LONG_FORKS = 5;
-    /** The rate limiter benchmarks run in {@link #LIMITER_ROUNDS} more rounds; see the class comment. */
+    /** The rate limiter benchmarks run in {@link #EXTRA_ROUNDS} more rounds; see the class comment. */
     static final String LIMITER = "goflow\\.bench\\.RateLimiterBench\\.allow[12]$";
     /** The implementations of {@link #LIMITER}'s extra rounds: goflow, the floor, the best peers for two threads. */
     static final String[] LIMITER_IMPLS = {Peers.GOFLOW, Peers.CAS_FLOOR, "resilience4j", "bucket4jSync"};
-    /** Extra rounds of {@link #LIMITER} (admit path), one fork of each cell per round. */
-    static final int LIMITER_ROUNDS = 4;
+    /** Extra rounds of {@link #LIMITER} (admit path) and {@link #STREAM}, one fork of each cell per round. */
+    static final int EXTRA_ROUNDS = 4;
     /**
-     * The stream cells that also get {@link #LIMITER_ROUNDS} more rounds: one fork of goflow's
+     * The stream cells that also get {@link #EXTRA_ROUNDS} more rounds: one fork of goflow's
      * filter/map/reduce at 1k elements settles at 4.0-4.8 us most of the time and at 5.7-6.4 us
      * now and then, in builds with and without the change measured (docs/benchmarks.md, ninth
      * round).
@@ -121,6 +121,11 @@ public final class ShortProfile {
                 .measurementTime(TimeValue.milliseconds(ITERATION_MS));
     }
 
+    /** One fork per cell, the gc profiler, {@link #JVM_ARGS}, JSON results: every run of the profile. */
+    private static ChainedOptionsBuilder oneFork(ChainedOptionsBuilder b) {
+        return b.forks(1).addProfiler(GCProfiler.class).jvmArgsAppend(JVM_ARGS).resultFormat(ResultFormatType.JSON);
+    }
+
     /**
      * Runs {@code count} rounds of one fork per cell of {@code round}'s benchmarks if {@code run},
      * with the gc profiler and {@link #JVM_ARGS}, each round's results to
@@ -129,7 +134,7 @@ public final class ShortProfile {
      */
     private static List<Path> rounds(boolean run, int count, Path out, String prefix, ChainedOptionsBuilder round)
             throws IOException, RunnerException {
-        round.forks(1).addProfiler(GCProfiler.class).jvmArgsAppend(JVM_ARGS).resultFormat(ResultFormatType.JSON);
+        oneFork(round);
         List<Path> jsons = new ArrayList<>();
         for (int f = 1; f <= count; f++) {
             Path json = out.resolve(prefix + "-" + f + ".json");
@@ -180,8 +185,7 @@ public final class ShortProfile {
         }
         for (List<String> cell : cells) {
             Path file = out.resolve("jmh-result-pool-" + (jsons.size() + 1) + ".json");
-            ChainedOptionsBuilder o = mainIterations(new OptionsBuilder()).include(POOL).forks(1)
-                    .addProfiler(GCProfiler.class).jvmArgsAppend(JVM_ARGS).resultFormat(ResultFormatType.JSON)
+            ChainedOptionsBuilder o = oneFork(mainIterations(new OptionsBuilder())).include(POOL)
                     .result(file.toString());
             for (int i = 0; i < POOL_CELL_PARAMS.length; i++) {
                 o.param(POOL_CELL_PARAMS[i], cell.get(i));
@@ -200,12 +204,7 @@ public final class ShortProfile {
         Instant started = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String loadBefore = loadAverage();
 
-        ChainedOptionsBuilder opts = mainIterations(new OptionsBuilder())
-                .forks(1)
-                .addProfiler(GCProfiler.class)
-                .jvmArgsAppend(JVM_ARGS)
-                .resultFormat(ResultFormatType.JSON)
-                .result(json.toString());
+        ChainedOptionsBuilder opts = oneFork(mainIterations(new OptionsBuilder())).result(json.toString());
         boolean runLong = args.length == 0;
         boolean runLimiter = args.length == 0;
         boolean runPool = args.length == 0;
@@ -248,12 +247,12 @@ public final class ShortProfile {
                 .measurementIterations(3)
                 .measurementTime(TimeValue.seconds(1)));
         // with the main run's settings: the report merges these forks with the main run's
-        List<Path> limiterJsons = rounds(runLimiter, LIMITER_ROUNDS, out, "jmh-result-limiter",
+        List<Path> limiterJsons = rounds(runLimiter, EXTRA_ROUNDS, out, "jmh-result-limiter",
                 mainIterations(new OptionsBuilder()
                         .include(LIMITER)
                         .param("impl", LIMITER_IMPLS)
                         .param("path", "admit")));
-        List<Path> streamJsons = rounds(runStream, LIMITER_ROUNDS, out, "jmh-result-stream",
+        List<Path> streamJsons = rounds(runStream, EXTRA_ROUNDS, out, "jmh-result-stream",
                 mainIterations(new OptionsBuilder().include(STREAM)));
 
         if (args.length == 0 || Boolean.getBoolean("bench.accuracy")) {
@@ -270,8 +269,8 @@ public final class ShortProfile {
                 System.getProperty("java.version"), WARMUP_ITERATIONS, WARMUP_MS, ITERATIONS, ITERATION_MS,
                 (runLong ? "; StreamBench.sorted*: " + LONG_FORKS + " rounds of 1 fork per cell, 1×1 s warm-up, 3×1 s measurement" : "")
                         + (runLimiter ? "; RateLimiterBench.allow1/allow2 admit (" + String.join(", ", LIMITER_IMPLS) + "): "
-                                + LIMITER_ROUNDS + " more rounds of 1 fork per cell" : "")
-                        + (runStream ? "; StreamBench.filterMapReduce: " + LIMITER_ROUNDS + " more rounds of 1 fork per cell"
+                                + EXTRA_ROUNDS + " more rounds of 1 fork per cell" : "")
+                        + (runStream ? "; StreamBench.filterMapReduce: " + EXTRA_ROUNDS + " more rounds of 1 fork per cell"
                                 : "")
                         + (runPool ? "; WorkerPoolBench.endToEnd: one JMH invocation per cell, its implementations back "
                                 + "to back" : ""), loadBefore,

@@ -176,7 +176,7 @@ public class WorkerPoolBench {
         }
         if (pool != null) {
             // the cell measured what it says: task times kept by goflow, not by goflowUntimed
-            boolean timed = pool.stats().averageTaskTime() != null;
+            boolean timed = pool.stats().taskTimesMeasured();
             pool.close();
             if (timed != impl.equals("goflow")) {
                 throw new IllegalStateException(impl + ": the pool " + (timed ? "measured" : "did not measure")

@@ -569,6 +569,9 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         void count(Outcome outcome, long nanos) {
             int i = PAD + outcome.ordinal();
             counts.lazySet(i, counts.get(i) + 1);
+            if (nanos == 0) {
+                return; // nothing to add and no new maximum (always so without task times)
+            }
             counts.lazySet(PAD + RUN_NANOS, counts.get(PAD + RUN_NANOS) + nanos);
             if (nanos > counts.get(PAD + MAX_NANOS)) {
                 counts.lazySet(PAD + MAX_NANOS, nanos);
@@ -714,10 +717,10 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private void checkProgressLocked(Worker w) {
         int n = workerList.size();
         if (n < 2 || measureTaskTimes && w.lastEnd - w.nextLookAt < 0) {
-            return;
+            return; // not yet, told without a clock read
         }
         long now = clock.nanoTime();
-        if (now - w.nextLookAt < 0) {
+        if (!measureTaskTimes && now - w.nextLookAt < 0) {
             return;
         }
         w.nextLookAt = now + STALL_NANOS / 2;
@@ -1351,8 +1354,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         long runCancelled = c[Outcome.CANCELLED.ordinal()];
         long runs = ok + bad + late + runCancelled;
         long gone = runCancelled + cancelledUnstarted.sum();
-        Duration avg = !measureTaskTimes ? null : runs == 0 ? Duration.ZERO : Duration.ofNanos(c[RUN_NANOS] / runs);
-        Duration max = measureTaskTimes ? Duration.ofNanos(c[MAX_NANOS]) : null;
+        Duration avg = null;
+        Duration max = null;
+        if (measureTaskTimes) {
+            avg = runs == 0 ? Duration.ZERO : Duration.ofNanos(c[RUN_NANOS] / runs);
+            max = Duration.ofNanos(c[MAX_NANOS]);
+        }
         return new PoolStats(s, t, busy, queued, capacity, virtual, sub, ok + bad + late + gone, ok, bad, late,
                 gone, rej, avg, max);
     }
