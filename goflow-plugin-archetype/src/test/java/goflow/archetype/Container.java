@@ -59,8 +59,11 @@ final class Container implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path output = dir.resolve("container.out");
+        // its temporary folder inside dir: the launcher's copies of its jars stay there if the container is killed
+        Path tmp = Files.createDirectories(dir.resolve("tmp"));
         Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dorg.osgi.service.http.port=" + port, "-jar", jar.toAbsolutePath().toString()))
+                "-Dorg.osgi.service.http.port=" + port, "-Djava.io.tmpdir=" + tmp, "-jar",
+                jar.toAbsolutePath().toString()))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         return new Container(p, output, port);
     }

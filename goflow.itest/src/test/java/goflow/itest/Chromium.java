@@ -52,11 +52,15 @@ final class Chromium implements AutoCloseable {
         assertTrue(Files.isExecutable(BINARY), BINARY + " is missing: install the Debian packages chromium and"
                 + " chromium-driver (.ci/run does)");
         Path profile = Files.createTempDirectory("goflow-chromium");
-        Process p = new ProcessBuilder(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        ProcessBuilder pb = new ProcessBuilder(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-extensions", "--hide-scrollbars", "--user-data-dir=" + profile, "--remote-debugging-address=127.0.0.1",
                 "--remote-debugging-port=0", "--window-size=" + width + "," + height, "about:blank")
-                .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile()).start();
+                .redirectErrorStream(true).redirectOutput(profile.resolve("chromium.log").toFile());
+        // Chromium's own temporary files (its singleton socket's folder) inside the profile, which close()
+        // deletes: the process is killed, so it never removes them itself.
+        pb.environment().put("TMPDIR", profile.toString());
+        Process p = pb.start();
         try {
             Path portFile = profile.resolve("DevToolsActivePort");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);

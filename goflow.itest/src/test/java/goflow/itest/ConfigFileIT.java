@@ -28,21 +28,17 @@ import org.junit.jupiter.api.io.TempDir;
  * The warnings are read from the container's log file ({@code log/goflow.log}), where its log goes.
  */
 class ConfigFileIT {
-    private static final Path JAR = Path.of(System.getProperty("goflow.container.jar", "../goflow.dist/target/goflow.jar"));
     private static final long TIMEOUT_SECONDS = 60;
 
     private final List<Process> started = new ArrayList<>();
 
     @AfterEach
     void killLeftovers() {
-        started.forEach(Process::destroyForcibly);
+        started.forEach(Containers::kill);
     }
 
     private Process start(Path dir, Path output) throws IOException {
-        assertTrue(Files.isRegularFile(JAR), "build goflow.dist first: missing " + JAR.toAbsolutePath());
-        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                JAR.toAbsolutePath().toString());
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        Process p = new ProcessBuilder(Containers.command(dir, List.of())).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
         started.add(p);
         return p;

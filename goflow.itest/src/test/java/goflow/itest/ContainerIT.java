@@ -41,9 +41,7 @@ class ContainerIT {
 
     /** Starts the container in {@code dir}, standard input piped, output to a file; its home is {@code dir}. */
     private Process start(Path dir, List<String> jvmArgs, Path output) throws IOException {
-        List<String> args = new ArrayList<>(jvmArgs);
-        args.add("-Duser.home=" + dir);
-        Process p = new ProcessBuilder(Containers.command(args)).directory(dir.toFile()).redirectErrorStream(true)
+        Process p = new ProcessBuilder(Containers.command(dir, jvmArgs)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(output.toFile()).start();
         started.add(p);
         return p;

@@ -112,7 +112,7 @@ class ContainerTerminalIT {
 
     /** Starts the container under {@code script} in {@code dir} (also its home) and waits for the prompt. */
     private Terminal open(Path dir) throws Exception {
-        String java = Containers.command(List.of("-Duser.home=" + dir)).stream()
+        String java = Containers.command(dir, List.of()).stream()
                 .map(ContainerTerminalIT::quote).collect(Collectors.joining(" "));
         // As from a user's shell: SIGINT handled by default. (A CI job or a command started in the
         // background inherits SIGINT ignored, and an ignored signal stays ignored across exec.)

@@ -39,15 +39,23 @@ final class Containers {
     }
 
     /**
-     * The command line that starts the container jar.
+     * The command line that starts the container jar with {@code home} as its home and its temporary
+     * folder ({@code home/tmp}, created here). The container's launcher copies two jars into the
+     * temporary folder at every start and deletes them only at a normal exit; a container the tests
+     * kill leaves them behind, inside {@code home}, not in the machine's {@code /tmp}.
      *
-     * @param jvmArgs options for the container's JVM
+     * @param home the container's {@code user.home}, usually its working folder
+     * @param jvmArgs more options for the container's JVM
      * @return java, the options, -jar and the jar
+     * @throws IOException if {@code home/tmp} cannot be created
      */
-    static List<String> command(List<String> jvmArgs) {
+    static List<String> command(Path home, List<String> jvmArgs) throws IOException {
         assertTrue(Files.isRegularFile(JAR), "build goflow.dist first: missing " + JAR.toAbsolutePath());
+        Path tmp = Files.createDirectories(home.resolve("tmp"));
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Duser.home=" + home);
+        cmd.add("-Djava.io.tmpdir=" + tmp);
         cmd.addAll(jvmArgs);
         cmd.add("-jar");
         cmd.add(JAR.toAbsolutePath().toString());

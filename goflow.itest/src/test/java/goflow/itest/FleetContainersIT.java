@@ -137,8 +137,8 @@ class FleetContainersIT {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Process p = new ProcessBuilder(Containers.command(List.of("-Duser.home=" + home,
-                "-Dorg.osgi.service.http.port=" + port))).directory(home.toFile()).redirectErrorStream(true)
+        Process p = new ProcessBuilder(Containers.command(home,
+                List.of("-Dorg.osgi.service.http.port=" + port))).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(home.resolve("out.txt").toFile()).start();
         started.add(p);
         return p;

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 import goflow.metrics.Promtool;
 
@@ -47,7 +48,9 @@ import goflow.metrics.Promtool;
 class WebContainerIT {
     private static final Duration WAIT = Duration.ofSeconds(Containers.TIMEOUT_SECONDS);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    private static Path dir;
+    /** The container's working folder and home, removed by JUnit after the class. */
+    @TempDir
+    static Path dir;
     private static Path out;
     private static Process container;
     private static Writer shell;
@@ -56,14 +59,13 @@ class WebContainerIT {
 
     @BeforeAll
     static void startContainer() throws Exception {
-        dir = Files.createTempDirectory("goflow-web-it");
         out = dir.resolve("out.txt");
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         base = "http://127.0.0.1:" + port;
-        List<String> args = List.of("-Duser.home=" + dir, "-Dorg.osgi.service.http.port=" + port);
-        container = new ProcessBuilder(Containers.command(args)).directory(dir.toFile()).redirectErrorStream(true)
+        List<String> args = List.of("-Dorg.osgi.service.http.port=" + port);
+        container = new ProcessBuilder(Containers.command(dir, args)).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectOutput(out.toFile()).start();
         shell = new OutputStreamWriter(container.getOutputStream(), StandardCharsets.UTF_8);
         poll("/metrics", r -> r.statusCode() == 200 && r.body().contains("demo-orders"));

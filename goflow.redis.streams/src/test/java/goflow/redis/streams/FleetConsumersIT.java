@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
@@ -37,14 +38,13 @@ class FleetConsumersIT {
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     @Test
-    void aKilledConsumersEntriesAreClaimedAndEveryEntryIsProcessedAtLeastOnce() throws Exception {
+    void aKilledConsumersEntriesAreClaimedAndEveryEntryIsProcessedAtLeastOnce(@TempDir Path dir) throws Exception {
         try (RedisServer server = RedisServer.start(); RedisClient redis = server.client()) {
             Map<String, String> input = new HashMap<>();
             for (int i = 0; i < ITEMS; i++) {
                 StreamEntryID id = redis.xadd("{jobs}:in", StreamEntryID.NEW_ENTRY, Map.of("data", "n-" + i));
                 input.put(id.toString(), Long.toString((long) i * i));
             }
-            Path dir = Files.createTempDirectory("fleet-consumers");
             Process a = start(server.port(), "a", dir);
             Process b = start(server.port(), "b", dir);
             List<Process> all = List.of(a, b);
