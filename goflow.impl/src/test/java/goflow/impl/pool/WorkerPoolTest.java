@@ -1,5 +1,6 @@
 package goflow.impl.pool;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -93,6 +94,33 @@ class WorkerPoolTest extends NoThreadLeaks.LeakCheckedTest {
                 assertEquals(0, r.workerId());
             }
             assertEquals(IntStream.range(0, 500).boxed().toList(), order);
+        }
+    }
+
+    /**
+     * A worker runs its loop in legs of RUN_LEG items (WorkerPoolImpl.RUN_LEG); the item a leg ends
+     * on is handed to the next leg already started. With one worker and a long queue (so batches are
+     * taken, the item can come from the batch or the queue), every executed runnable runs once, in
+     * order, across several leg boundaries.
+     */
+    @Test
+    void fifoOrderWithOneWorkerAcrossItsLegs() throws Exception {
+        int n = 2 * WorkerPoolImpl.RUN_LEG + 7;
+        try (WorkerPool pool = goflow.workerPool().workers(1).queueCapacity(n).build()) {
+            int[] order = new int[n];
+            AtomicInteger ran = new AtomicInteger();
+            Gate gate = new Gate();
+            pool.submit(gate.task(null));
+            gate.awaitStarted();
+            for (int i = 0; i < n; i++) {
+                int k = i;
+                pool.execute(() -> order[ran.getAndIncrement()] = k); // one worker: no race on order
+            }
+            assertEquals(n, pool.stats().queued());
+            gate.release.countDown();
+            Eventually.until(() -> pool.stats().completed() == n + 1); // the gate task and every runnable
+            assertEquals(n, ran.get());
+            assertArrayEquals(IntStream.range(0, n).toArray(), order);
         }
     }
 
