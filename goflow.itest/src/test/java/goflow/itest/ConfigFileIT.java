@@ -28,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  * The warnings are read from the container's log file ({@code log/goflow.log}), where its log goes.
  */
 class ConfigFileIT {
-    private static final long TIMEOUT_SECONDS = 60;
-
     private final List<Process> started = new ArrayList<>();
 
     @AfterEach
@@ -44,21 +42,17 @@ class ConfigFileIT {
         return p;
     }
 
-    private static String read(Path output) {
-        return Containers.read(output);
-    }
-
     /** Waits (bounded) until the container's output satisfies {@code wanted}; returns it. */
     private static String awaitOutput(Path output, Predicate<String> wanted, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Containers.TIMEOUT_SECONDS);
         while (System.nanoTime() - deadline < 0) {
-            String text = read(output);
+            String text = Containers.read(output);
             if (wanted.test(text)) {
                 return text;
             }
             TimeUnit.MILLISECONDS.sleep(100);
         }
-        throw new AssertionError("never saw " + what + " in " + output.getFileName() + ":\n" + read(output));
+        throw new AssertionError("never saw " + what + " in " + output.getFileName() + ":\n" + Containers.read(output));
     }
 
     private static int count(String text, String part) {
@@ -104,7 +98,7 @@ class ConfigFileIT {
             sh.poll("echo (goflow:limiters odd)", s -> s.contains("no limiter named 'odd'"));
             sh.send("stop 0");
         }
-        assertTrue(p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS), () -> "container did not stop:\n" + read(out));
-        assertEquals(0, p.exitValue(), () -> read(out));
+        assertTrue(p.waitFor(Containers.TIMEOUT_SECONDS, TimeUnit.SECONDS), () -> "container did not stop:\n" + Containers.read(out));
+        assertEquals(0, p.exitValue(), () -> Containers.read(out));
     }
 }
