@@ -166,30 +166,37 @@ final class ChainState {
     }
 
     /**
-     * Runs every hook, even when one fails. When {@code failure} is not null (the operation
-     * failed), hook failures are added to it as suppressed; otherwise the first is thrown as a
-     * {@link StreamException}, with the others suppressed.
+     * Runs every hook, even when one fails (also with an {@link Error}). When {@code failure} is
+     * not null (the operation failed), hook failures are added to it as suppressed; otherwise the
+     * first is thrown, with the others suppressed: an {@link Error} unchanged, an exception as a
+     * {@link StreamException}.
      */
     private void runHooks(List<AutoCloseable> toRun, Throwable failure) {
-        StreamException first = null;
+        Throwable first = null;
         for (AutoCloseable hook : toRun) {
             try {
                 hook.close();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
                 }
                 if (failure != null) {
-                    failure.addSuppressed(e);
+                    if (e != failure) {
+                        failure.addSuppressed(e);
+                    }
                 } else if (first == null) {
-                    first = new StreamException("stream '" + name() + "': a close hook failed: " + e, e);
-                } else {
+                    first = e instanceof Error ? e
+                            : new StreamException("stream '" + name() + "': a close hook failed: " + e, e);
+                } else if (e != first) {
                     first.addSuppressed(e);
                 }
             }
         }
+        if (first instanceof Error e) {
+            throw e;
+        }
         if (first != null) {
-            throw first;
+            throw (StreamException) first;
         }
     }
 }
