@@ -183,12 +183,22 @@ final class StreamImpl<T> implements Stream<T> {
 
     /** Runs the chain into {@code sink} on the calling thread, then closes it, whatever happens. */
     private void run(String op, Context ctx, Downstream<? super T> sink) throws InterruptedException {
+        run(op, ctx, () -> sink);
+    }
+
+    /**
+     * Runs the chain into the sink {@code sinkFactory} makes once the run started (so that what
+     * it calls, a collector's supplier for example, may fail and the stream is still closed),
+     * then closes it, whatever happens.
+     */
+    private void run(String op, Context ctx, java.util.function.Supplier<? extends Downstream<? super T>> sinkFactory)
+            throws InterruptedException {
         Check.notNull(COMPONENT, "ctx", ctx);
         claim(op);
         TerminalRun run = shared.start(op, ctx);
         try {
             run.check();
-            stage.forEachWhile(run, sink);
+            stage.forEachWhile(run, sinkFactory.get());
         } catch (Throwable t) {
             shared.finish(run, t);
             throw t;
@@ -260,18 +270,23 @@ final class StreamImpl<T> implements Stream<T> {
     @Override
     public <R, A> R collect(Context ctx, Collector<? super T, A, R> collector) throws InterruptedException {
         Check.notNull(COMPONENT, "collector", collector);
-        A container = collector.supplier().get();
-        BiConsumer<A, ? super T> accumulator = collector.accumulator();
-        run("collect", ctx, t -> {
-            accumulator.accept(container, t);
-            return true;
+        // The container is made inside the run: a supplier that throws still closes the stream.
+        Box<A> box = new Box<>();
+        run("collect", ctx, () -> {
+            A container = collector.supplier().get();
+            BiConsumer<A, ? super T> accumulator = collector.accumulator();
+            box.value = container;
+            return t -> {
+                accumulator.accept(container, t);
+                return true;
+            };
         });
         if (collector.characteristics().contains(Collector.Characteristics.IDENTITY_FINISH)) {
             @SuppressWarnings("unchecked")
-            R result = (R) container;
+            R result = (R) box.value;
             return result;
         }
-        return collector.finisher().apply(container);
+        return collector.finisher().apply(box.value);
     }
 
     @Override
