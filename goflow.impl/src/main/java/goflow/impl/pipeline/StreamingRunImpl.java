@@ -167,6 +167,20 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         ctx.cancel(why);
     }
 
+    /**
+     * Clears an interrupt that user code (the source, a stage, a listener, the sink or the error
+     * handler) left set on a run thread, for example by restoring the flag after catching an
+     * InterruptedException: the run's next wait would take it for the run being stopped, and the
+     * thread would leave without passing its item or its END on, which hangs the run. An
+     * interrupt of the run's own is kept: the run's context is done before its callback
+     * interrupts the threads, so a cleared interrupt with a done context is put back.
+     */
+    private void clearStrayInterrupt() {
+        if (Thread.interrupted() && ctx.isDone()) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void interruptAll() {
         Thread self = Thread.currentThread();
         for (Thread t : threads) {
@@ -182,14 +196,18 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         boolean exhausted = false;
         try {
             it = source.iterator();
+            clearStrayInterrupt();
             while (!ctx.isDone()) {
                 permits.acquire();
-                if (!it.hasNext()) {
+                boolean hasNext = it.hasNext();
+                clearStrayInterrupt();
+                if (!hasNext) {
                     permits.release();
                     exhausted = true;
                     break;
                 }
                 I value = it.next();
+                clearStrayInterrupt();
                 Item item = new Item(seq++, value, p.clock.nanoTime(),
                         p.timeout == null ? null : ctx.withTimeout(p.timeout));
                 in.incrementAndGet();
@@ -292,6 +310,7 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                     // interrupter may have cleared the run's interrupt, so check explicitly.)
                     return;
                 }
+                clearStrayInterrupt();
                 if (err != null) {
                     if (!itemFailed(item, r, s1)) {
                         return;
@@ -342,11 +361,13 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                 Item item = (Item) o;
                 if (!ordered) {
                     hand(item);
+                    clearStrayInterrupt();
                     continue;
                 }
                 held.put(item.seq, item);
                 while ((item = held.remove(next)) != null && !ctx.isDone()) {
                     hand(item);
+                    clearStrayInterrupt();
                     next++;
                 }
             }
