@@ -474,8 +474,13 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
     @Override
     public StreamingResult await() throws InterruptedException {
         ended.await();
+        // The run's last thread completes the completion future, so a callback chained on it may
+        // call await() on that thread: it must not wait for itself (the others have ended).
+        Thread self = Thread.currentThread();
         for (Thread t : threads) {
-            t.join();
+            if (t != self) {
+                t.join();
+            }
         }
         return result;
     }
