@@ -8,7 +8,8 @@ import goflow.api.pipeline.PipelineResult;
 import goflow.api.pipeline.StageResult;
 
 /**
- * Calls a pipeline's listeners in order, logging and swallowing what they throw. Immutable and
+ * Calls a pipeline's listeners in order, logging and swallowing whatever they throw (checked
+ * exceptions included, which Kotlin or {@code @SneakyThrows} code throws undeclared). Immutable and
  * thread-safe.
  */
 final class Listeners {
@@ -30,7 +31,7 @@ final class Listeners {
         for (PipelineListener l : all) {
             try {
                 l.onPipelineStart(pipeline, input);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed("onPipelineStart", e);
             }
         }
@@ -40,7 +41,7 @@ final class Listeners {
         for (PipelineListener l : all) {
             try {
                 l.onStageStart(pipeline, stage, input);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed("onStageStart", e);
             }
         }
@@ -50,7 +51,7 @@ final class Listeners {
         for (PipelineListener l : all) {
             try {
                 l.onStageComplete(pipeline, result);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed("onStageComplete", e);
             }
         }
@@ -58,7 +59,7 @@ final class Listeners {
             for (PipelineListener l : all) {
                 try {
                     l.onStageError(pipeline, result);
-                } catch (RuntimeException | Error e) {
+                } catch (Throwable e) {
                     failed("onStageError", e);
                 }
             }
@@ -69,7 +70,7 @@ final class Listeners {
         for (PipelineListener l : all) {
             try {
                 l.onPipelineComplete(result);
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
                 failed("onPipelineComplete", e);
             }
         }
