@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 
 import goflow.api.function.ThrowingFunction;
@@ -29,6 +30,9 @@ import goflow.api.function.ThrowingFunction;
  * will take any more, so that interruption is never reported.
  */
 final class MapConcurrent<T, R> extends StreamNode<R> {
+    /** The largest parallelism whose work queue is an array preallocated to it. */
+    private static final int PREALLOCATED_MAX = 1024;
+
     private final StreamNode<T> up;
     private final int parallelism;
     private final ThrowingFunction<? super T, ? extends R> mapper;
@@ -84,8 +88,13 @@ final class MapConcurrent<T, R> extends StreamNode<R> {
     private final class Workers {
         private final TerminalRun run;
         private final ArrayDeque<Slot> inFlight = new ArrayDeque<>();
-        /** Never holds more than {@code parallelism} slots, since each is also in {@code inFlight}. */
-        private final BlockingQueue<Slot> work = new ArrayBlockingQueue<>(parallelism);
+        /**
+         * Never holds more than {@code parallelism} slots, since each is also in {@code inFlight}.
+         * An array queue preallocates its capacity, so a large parallelism (Integer.MAX_VALUE
+         * for "no limit") gets a linked queue instead of failing with an OutOfMemoryError.
+         */
+        private final BlockingQueue<Slot> work = parallelism <= PREALLOCATED_MAX
+                ? new ArrayBlockingQueue<>(parallelism) : new LinkedBlockingQueue<>();
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean stopping;
 
