@@ -24,9 +24,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Thread-safe. {@code items} and {@code head} are guarded by {@code lock};
  * {@code size} too, and it is also read without the lock (opaque, for the yield loop only: a stale
  * value costs a yield or an early trip to the lock, and every decision is made again under the
- * lock). Invariants: {@code 0 <= size <= items.length}; the items are at {@code head},
- * {@code head + 1}, ... modulo the capacity; a thread waits on {@code notEmpty} only when
- * {@code size == 0} and on {@code notFull} only when {@code size == items.length}.
+ * lock). Invariants: {@code 0 <= size <= items.length <= capacity}; the items are at {@code head},
+ * {@code head + 1}, ... modulo {@code items.length}; a thread waits on {@code notEmpty} only when
+ * {@code size == 0} and on {@code notFull} only when {@code size == capacity}. The array is
+ * allocated at the capacity up to {@link #PREALLOCATED_MAX}; beyond, it starts there and doubles
+ * when full, so that a huge capacity (an unbounded buffer) costs only what it holds.
  */
 final class StageBuffer {
     /** Yields before a thread that finds the buffer empty (or full) parks. */
@@ -41,7 +43,12 @@ final class StageBuffer {
         }
     }
 
-    private final Object[] items;
+    /** The largest array allocated up front; a larger capacity grows its array as items come. */
+    static final int PREALLOCATED_MAX = 1024;
+
+    private final int capacity;
+    /** Guarded by lock. Holds the items; its length grows (doubling) up to {@code capacity}. */
+    private Object[] items;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when an item is put (takers wait on it). */
     private final Condition notEmpty = lock.newCondition();
@@ -53,10 +60,24 @@ final class StageBuffer {
     private int size;
 
     /**
-     * @param capacity at least 1 (the streaming builder validates it)
+     * @param capacity at least 1 (the streaming builder validates it); any int, Integer.MAX_VALUE
+     *     included: beyond {@link #PREALLOCATED_MAX} the array grows as items come
      */
     StageBuffer(int capacity) {
-        this.items = new Object[capacity];
+        this.capacity = Math.min(capacity, Integer.MAX_VALUE - 8); // the largest array a JVM allocates
+        this.items = new Object[Math.min(capacity, PREALLOCATED_MAX)];
+    }
+
+    /** Doubles the array, up to the capacity, with the items from index 0; the caller holds the lock. */
+    private void grow() {
+        int length = (int) Math.min(capacity, 2L * items.length);
+        Object[] larger = new Object[length];
+        for (int i = 0; i < size; i++) {
+            int at = head + i;
+            larger[i] = items[at < items.length ? at : at - items.length];
+        }
+        items = larger;
+        head = 0;
     }
 
     /**
@@ -65,13 +86,16 @@ final class StageBuffer {
      * @throws InterruptedException if interrupted before or while waiting; nothing is added then
      */
     void put(Object item) throws InterruptedException {
-        for (int i = 0; i < YIELDS && (int) SIZE.getOpaque(this) == items.length; i++) {
+        for (int i = 0; i < YIELDS && (int) SIZE.getOpaque(this) == capacity; i++) {
             Thread.yield();
         }
         lock.lockInterruptibly();
         try {
-            while (size == items.length) {
+            while (size == capacity) {
                 notFull.await();
+            }
+            if (size == items.length) {
+                grow();
             }
             int tail = head + size;
             items[tail < items.length ? tail : tail - items.length] = item;

@@ -98,14 +98,14 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         this.handler = handler;
         this.source = source;
         this.sink = sink;
-        int bound = 0;
+        long bound = 0; // a long: huge buffers (Integer.MAX_VALUE for "no bound") must not wrap around
         this.remaining = new AtomicInteger[n];
         for (int k = 0; k < n; k++) {
             queues.add(new StageBuffer(buffers[k]));
             remaining[k] = new AtomicInteger(workers[k]);
-            bound += buffers[k] + workers[k];
+            bound += (long) buffers[k] + workers[k];
         }
-        this.permits = new Semaphore(Math.max(1, bound));
+        this.permits = new Semaphore((int) Math.max(1, Math.min(bound, Integer.MAX_VALUE)));
         this.ctx = parent.withCancel();
     }
 
