@@ -256,7 +256,12 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
                 interrupter.stageStarts();
             }
             try {
-                out = node.process(ctx, cur);
+                // Read again once the interrupter is armed: the context may have ended since the
+                // check above (during a listener, say); the stage then does not run (the check
+                // below fails it), as with an executor, rather than run with no interrupt to come.
+                if (!ctx.isDone()) {
+                    out = node.process(ctx, cur);
+                }
             } catch (Throwable e) {
                 err = e;
             }

@@ -284,7 +284,12 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                     try (Interrupter interrupter = new Interrupter(item.ctx)) {
                         interrupter.stageStarts();
                         try {
-                            value = node.process(item.ctx, item.value);
+                            // Read again once the interrupter is armed: the item's time may have run
+                            // out since the check above (during a listener, say); the stage then
+                            // does not run (the check below fails the item), as in execute.
+                            if (!item.ctx.isDone()) {
+                                value = node.process(item.ctx, item.value);
+                            }
                         } catch (Throwable e) {
                             err = e;
                         }
