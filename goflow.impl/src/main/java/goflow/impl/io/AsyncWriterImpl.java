@@ -734,8 +734,8 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
 
     /**
      * Runs one sink call with retries; returns its result, or -1 once every attempt failed (or the
-     * writer was stopped between attempts). Whatever the sink throws is a failed attempt, Errors
-     * included: the flusher survives it.
+     * writer was stopped between attempts). Whatever the sink throws is a failed attempt, Errors and
+     * undeclared checked exceptions included: the flusher survives it.
      */
     private int attempt(SinkCall call) {
         IOException last = null;
@@ -755,7 +755,9 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                 return call.run();
             } catch (IOException e) {
                 last = e;
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
+                // RuntimeExceptions, Errors, and checked exceptions thrown past the compiler (an
+                // output written in Kotlin or Scala, Lombok's @SneakyThrows): all failed attempts
                 last = new IOException("the output threw " + e, e);
             }
             countError();
