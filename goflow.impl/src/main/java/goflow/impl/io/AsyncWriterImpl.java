@@ -188,6 +188,15 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                 if (tryAppend(data, off, len)) {
                     return;
                 }
+                if (Thread.currentThread() == flusher) {
+                    // the error callback writing into its own writer: only this thread makes room,
+                    // so waiting for it would hang the writer (and every flush) for ever
+                    overflows++;
+                    throw new BufferFullException("async writer '" + name + "' is full: no room for "
+                            + len + " bytes (" + (buf.length - count) + " of " + buf.length
+                            + " free) and this write comes from its own background thread (the error"
+                            + " callback), which alone makes room: it cannot wait");
+                }
                 if (!blockWhenFull) {
                     overflows++;
                     throw new BufferFullException("async writer '" + name + "' is full: no room for "

@@ -78,4 +78,48 @@ class EdgeReviewWriterTest {
         assertEquals(List.of(), reported);
         w.close();
     }
+
+    /**
+     * The error callback runs on the background thread; a callback that logs the failure into the
+     * same writer (a common pattern for an access log) while the buffer is full must not wait for room
+     * that only its own thread can make: that hangs the writer for ever (and every flush with it).
+     */
+    @Test
+    void aCallbackWritingIntoAFullWriterDoesNotDeadlockTheBackgroundThread() throws Exception {
+        TestStreams.Recording out = new TestStreams.Recording();
+        out.alwaysFail = true;
+        List<Throwable> callbackWrite = new CopyOnWriteArrayList<>();
+        AsyncWriter[] self = new AsyncWriter[1];
+        AsyncWriter w = goflow.asyncWriter().name("selflog").output(out).capacity(8).flushThreshold(8)
+                .flushInterval(Duration.ZERO).maxRetries(0).retryDelay(Duration.ZERO).onError(e -> {
+                    reported.add(e);
+                    try {
+                        self[0].write(bg, ascii("E\n"));
+                    } catch (Throwable t) {
+                        callbackWrite.add(t);
+                    }
+                }).build();
+        self[0] = w;
+        w.write(bg, ascii("12345678")); // full
+        CompletableFuture<Void> flush = Async.start(() -> {
+            w.flush(bg);
+            return null;
+        });
+        Throwable failure = null;
+        try {
+            flush.get(20, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            failure = e.getCause();
+        } catch (java.util.concurrent.TimeoutException timeout) {
+            throw new AssertionError("flush() hangs: the callback's write waits for room on the flusher thread", timeout);
+        }
+        assertTrue(failure instanceof WriteFailedException, String.valueOf(failure));
+        assertEquals(1, callbackWrite.size(), "the callback's write into the full buffer is refused");
+        assertTrue(callbackWrite.get(0) instanceof BufferFullException, String.valueOf(callbackWrite.get(0)));
+        assertTrue(callbackWrite.get(0).getMessage().contains("background thread"), callbackWrite.get(0).getMessage());
+        out.alwaysFail = false;
+        w.flush(bg);
+        assertEquals("12345678", out.text());
+        w.close();
+    }
 }
