@@ -39,7 +39,8 @@ final class BucketWait {
             shared.allowed.increment();
             return;
         }
-        BucketCore.Grant g = core.reserve(n, ctx.remainingNanos());
+        long maxWait = ctx.remainingNanos();
+        BucketCore.Grant g = core.reserve(n, maxWait);
         switch (g.outcome) {
             case BURST:
                 shared.denied.increment();
@@ -49,6 +50,11 @@ final class BucketWait {
                 throw new ZeroRateException(shared.component, n, g.tokens);
             case TOO_LATE:
                 shared.denied.increment();
+                if (maxWait == Long.MAX_VALUE) {
+                    // no deadline, yet too late: the wait exceeds Long.MAX_VALUE ns (292 years) at a rate
+                    // so small it is zero in effect, as one whose interval overflows a double (ZERO mode)
+                    throw new ZeroRateException(shared.component, n, core.tokens());
+                }
                 throw new DeadlineExceededException(shared.component + ": await(n=" + n + ") would have to wait "
                         + Duration.ofNanos(g.time) + ", beyond the context deadline (in "
                         + Duration.ofNanos(Math.max(0, ctx.remainingNanos())) + ")");
