@@ -204,6 +204,10 @@ abstract class LimitRule {
                 gradient = MIN_GRADIENT;
             } else if (w.samples() == 0) {
                 return limit;
+            } else if (w.averageNanos() <= 0) {
+                // calls faster than the clock can see: the latency did not rise (and 0 / 0, with a
+                // no-load latency of 0 too, would make the limit NaN, cast to 0: no permit ever again)
+                gradient = MAX_GRADIENT;
             } else {
                 gradient = Math.max(MIN_GRADIENT, Math.min(MAX_GRADIENT, noLoad * (1 + p.buffer()) / w.averageNanos()));
             }

@@ -52,4 +52,31 @@ class EdgeReviewLimiterTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(leaky.allow());
         assertThrows(ZeroRateException.class, () -> leaky.await(background, 1));
     }
+
+    /**
+     * With a clock too coarse to see a call's latency (a ManualClock that does not move during the
+     * call, a millisecond clock, a coarse nanoTime), the probe measures a no-load latency of 0 and
+     * the next window an average of 0: 0 / 0 made the gradient NaN, the limit (int) NaN = 0, below
+     * minLimit, and the limiter never granted a permit again.
+     */
+    @Test
+    void aGradientLimitWithCallsOfZeroLatencyStaysWithinItsBoundsAndKeepsGranting() {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(GradientLimit.defaults()).initialLimit(20)
+                .minLimit(1).maxLimit(200).window(Duration.ofMillis(100), 1).build();
+        clock.advance(Duration.ofMillis(100));
+        l.tryAcquirePermit().orElseThrow().success(); // the start's probe: no-load latency 0
+        assertEquals(20, l.limit());
+        for (int window = 0; window < 5; window++) {
+            clock.advance(Duration.ofMillis(100));
+            List<Permit> permits = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                permits.add(l.tryAcquirePermit().orElseThrow(
+                        () -> new AssertionError("no permit with nothing in flight; limit " + l.limit())));
+            }
+            permits.forEach(Permit::success);
+            int limit = l.limit();
+            assertTrue(limit >= 1 && limit <= 200, "limit " + limit + " outside [1, 200]");
+        }
+        assertEquals(0, l.inFlight());
+    }
 }
