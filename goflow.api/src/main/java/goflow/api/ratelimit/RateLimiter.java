@@ -33,7 +33,10 @@ import goflow.api.context.DeadlineExceededException;
  *
  * <p>All time is measured on the limiter's injected {@link goflow.api.Clock}. An admitted request
  * count is exact: over any interval of length {@code t}, at most {@code burst + rate * t} tokens
- * are taken (plus what cancelled reservations gave back).
+ * are taken (plus what cancelled reservations gave back). Exact means to the nanosecond of the
+ * clock while refilling a whole burst ({@code burst / rate}) takes less than 2<sup>53</sup> ns
+ * (about 104 days); a bucket that refills more slowly than that keeps its times to a
+ * 2<sup>-52</sup> fraction of its refill time (a token's interval at {@link #MAX_BURST} tokens).
  *
  * <p>A closed limiter throws {@link ClosedException} from every operation except the getters, and
  * its waiters fail with it.
@@ -186,7 +189,10 @@ public interface RateLimiter extends Primitive {
     @Override
     RateLimiterStats stats();
 
-    /** The largest burst (and request size): 2<sup>52</sup>, so token counts stay exact. */
+    /**
+     * The largest burst (and request size): 2<sup>52</sup>, so whole token counts stay exact; how
+     * exactly their times are kept depends on the refill time (see the class description).
+     */
     long MAX_BURST = 1L << 52;
 
     /**
