@@ -21,10 +21,12 @@ import goflow.api.context.DeadlineExceededException;
  *
  * <p>Memory is bounded: at most {@link #maxKeys()} buckets are held. A key unused for the idle
  * timeout whose bucket has refilled completely is evicted (forgetting a full bucket changes no
- * decision); eviction runs during normal operations, measured on the limiter's clock, and on
- * {@link #evictIdle()}. When a new key arrives while the limiter is full, idle keys are evicted
- * first, then the least recently used among a sample of keys, so a flood of new keys can only
- * reset the buckets of the oldest clients.
+ * decision) by sweeps that run during normal operations at most every quarter of the idle timeout,
+ * measured on the limiter's clock, and by {@link #evictIdle()}. When a new key arrives while the
+ * limiter is full, the least recently used among a random sample of keys is evicted, idle or not,
+ * so a flood of new keys mostly resets the buckets of the clients seen least recently; between two
+ * sweeps that may be a client whose bucket is not full while an idle one is still held
+ * (calling {@link #evictIdle()} before new keys come removes the idle ones first).
  *
  * <p>Keys are compared with {@code equals}; they must not be null. Thread-safe.
  *

@@ -243,4 +243,49 @@ class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
         assertMessage("keyed-rate-limiter 'k': invalid n=-2 (must not be negative) - ask for zero or more tokens",
                 () -> l.allow("a", -2));
     }
+
+    /**
+     * The eviction order the javadoc states: between two sweeps a new key in a full limiter evicts
+     * the least recently used of a sample, idle or not (here: a drained key, while one idle full
+     * key is held); evictIdle() called first removes the idle key, and the new key then fits
+     * without resetting anyone's bucket.
+     */
+    @Test
+    void aNewKeyEvictsASampledLeastRecentlyUsedKeyUnlessEvictIdleRemovedTheIdleOneFirst() {
+        for (boolean evictIdleFirst : new boolean[] {false, true}) {
+            KeyedRateLimiter<String> l = goflow.keyedRateLimiter().name("order-" + evictIdleFirst).rate(1).burst(10)
+                    .maxKeys(100).idleTimeout(Duration.ofSeconds(1)).build(); // sweeps at most every 250 ms
+            for (int i = 0; i < 98; i++) {
+                assertTrue(l.allow("drained-" + i, 10));
+            }
+            clock.advance(Duration.ofMillis(500));
+            assertTrue(l.allow("idle", 1)); // full again 1 s later
+            clock.advance(Duration.ofMillis(800));
+            assertTrue(l.allow("other", 1)); // a sweep: "idle" not idle yet; the next one not before 250 ms
+            assertEquals(100, l.size());
+            clock.advance(Duration.ofMillis(220)); // "idle" unused for 1.02 s and full: evictable
+            if (evictIdleFirst) {
+                assertEquals(1, l.evictIdle());
+            }
+            assertTrue(l.allow("new", 1));
+            int reset = 0;
+            for (int i = 0; i < 98; i++) {
+                if (l.tokens("drained-" + i) == 10.0) {
+                    reset++; // evicted: a key without a bucket has a full one
+                }
+            }
+            KeyedRateLimiterStats stats = l.stats();
+            if (evictIdleFirst) {
+                assertEquals(0, reset);
+                assertEquals(1, stats.evictedIdle());
+                assertEquals(0, stats.evictedFull());
+            } else {
+                // the idle key is seen last but one, so the sample's oldest is a drained key
+                assertEquals(1, reset);
+                assertEquals(0, stats.evictedIdle());
+                assertEquals(1, stats.evictedFull());
+            }
+            l.close();
+        }
+    }
 }
