@@ -86,7 +86,9 @@ public interface RateLimiter extends Primitive {
      * limiter's clock. Fails at once, consuming nothing, when it cannot succeed:
      * <ul>
      * <li>{@code n > burst()}: {@link BurstExceededException} (unless the rate is unlimited);</li>
-     * <li>the rate is zero and fewer than {@code n} tokens are present: {@link ZeroRateException};</li>
+     * <li>the rate is zero (or, with no deadline, too small for the missing tokens to come within
+     * {@link Long#MAX_VALUE} nanoseconds) and fewer than {@code n} tokens are present:
+     * {@link ZeroRateException};</li>
      * <li>{@code ctx} is already done: its error;</li>
      * <li>the wait would end after the deadline of {@code ctx}: {@link DeadlineExceededException},
      * without waiting.</li>

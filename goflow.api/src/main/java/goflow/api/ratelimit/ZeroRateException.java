@@ -7,7 +7,9 @@ import goflow.api.GoFlowException;
 /**
  * Thrown by {@link RateLimiter#await(goflow.api.context.Context, long)} (and the keyed variant) when
  * the rate is zero and the bucket lacks the tokens asked for: they would never come, so the call
- * fails at once instead of waiting for ever (or reporting a deadline that did not pass). Nothing is
+ * fails at once instead of waiting for ever (or reporting a deadline that did not pass). A positive
+ * rate so small that the missing tokens would take longer than {@link Long#MAX_VALUE} nanoseconds
+ * (about 292 years) to come counts as zero when the caller's context has no deadline. Nothing is
  * consumed.
  *
  * <p>Instances are immutable and safe to share between threads.
@@ -27,8 +29,9 @@ public final class ZeroRateException extends GoFlowException {
      * @param available the tokens present at the time
      */
     public ZeroRateException(String limiter, long requested, double available) {
-        super(limiter + ": await(n=" + requested + ") cannot succeed: the rate is zero and only " + available
-                + " tokens are available - raise the rate with setRate");
+        super(limiter + ": await(n=" + requested + ") cannot succeed: the rate is zero (or too small for the tokens "
+                + "to come within 292 years) and only " + available + " tokens are available - raise the rate with "
+                + "setRate");
         this.requested = requested;
         this.available = available;
     }

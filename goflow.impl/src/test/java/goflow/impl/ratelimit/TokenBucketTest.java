@@ -249,8 +249,9 @@ class TokenBucketTest extends NoThreadLeaks.LeakCheckedTest {
         assertFalse(r.ok());
         l.await(background, 1);
         ZeroRateException e = assertThrows(ZeroRateException.class, () -> l.await(background, 1));
-        assertEquals("token-bucket 'token-bucket-1': await(n=1) cannot succeed: the rate is zero and only 0.0 "
-                + "tokens are available - raise the rate with setRate", e.getMessage());
+        assertEquals("token-bucket 'token-bucket-1': await(n=1) cannot succeed: the rate is zero (or too small for "
+                + "the tokens to come within 292 years) and only 0.0 tokens are available - raise the rate with setRate",
+                e.getMessage());
         assertFalse(DeadlineExceededException.class.isInstance(e));
         // an ok reservation at rate zero is refunded by an immediate cancel
         l.setRate(Rate.ZERO);
