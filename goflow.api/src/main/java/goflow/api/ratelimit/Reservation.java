@@ -61,7 +61,8 @@ public interface Reservation {
     void cancel();
 
     /**
-     * Returns whether {@link #cancel()} was called.
+     * Returns whether {@link #cancel()} was called, also on a reservation that is not ok (whose
+     * cancel gives nothing back and is not counted in the limiter's {@code cancelled} statistic).
      *
      * @return {@code true} after a cancel
      */

@@ -8,7 +8,7 @@ import goflow.api.ratelimit.Reservation;
 
 /**
  * A reservation on a {@link BucketCore}. Thread-safe: {@code cancelled} flips once, by CAS, so only
- * the first {@link #cancel()} refunds.
+ * the first {@link #cancel()} of an ok reservation refunds.
  */
 final class ReservationImpl implements Reservation {
     private final BucketCore core;
@@ -47,7 +47,9 @@ final class ReservationImpl implements Reservation {
 
     @Override
     public void cancel() {
-        if (ok() && cancelled.compareAndSet(false, true)) {
+        // recorded for any reservation (isCancelled: "whether cancel() was called", as the Redis
+        // limiter's reservations do); only an ok one has anything to give back and is counted
+        if (cancelled.compareAndSet(false, true) && ok()) {
             shared.cancelled.increment();
             core.refund(grant);
         }
@@ -61,6 +63,6 @@ final class ReservationImpl implements Reservation {
     @Override
     public String toString() {
         return ok() ? "Reservation[" + grant.n + " tokens, delay " + delay() + (isCancelled() ? ", cancelled]" : "]")
-                : "Reservation[not ok: " + grant.n + " tokens]";
+                : "Reservation[not ok: " + grant.n + " tokens" + (isCancelled() ? ", cancelled]" : "]");
     }
 }

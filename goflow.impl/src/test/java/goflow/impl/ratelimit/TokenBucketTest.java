@@ -197,8 +197,9 @@ class TokenBucketTest extends NoThreadLeaks.LeakCheckedTest {
         assertFalse(r.ok());
         assertEquals(RateLimiter.never(), r.delay());
         r.cancel();
-        assertFalse(r.isCancelled());
+        assertTrue(r.isCancelled(), "cancel() was called (it gives nothing back)");
         assertEquals(5.0, l.tokens());
+        assertEquals(0, l.stats().cancelled(), "nothing was reserved, so nothing was cancelled");
     }
 
     @Test
