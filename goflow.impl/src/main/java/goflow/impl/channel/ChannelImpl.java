@@ -326,7 +326,9 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
         }
         try {
             onDrop.accept(value);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too: the send already took effect (under DROP_OLDEST the value is enqueued),
+            // so letting it escape would report a sent value as not sent.
             LOG.log(Level.WARNING, "drop callback of channel '" + name + "' failed", e);
         }
     }
