@@ -702,7 +702,9 @@ public final class SchedulerImpl implements Scheduler {
             } else {
                 d.executor.execute(() -> run.execute(d.ctx));
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (an executor's OutOfMemoryError "unable to create native thread"): the
+            // run must end, or it stays active for ever (later runs skipped, stop() waiting).
             run.notRun(e);
         }
     }
