@@ -58,7 +58,16 @@ final class ScheduledRun implements Task<Void> {
         ClusterLease.Renewer renewer = null;
         Context jobContext = ctx;
         if (task.lease != null) {
-            Lease lease = task.lease.claimForRun();
+            Lease lease;
+            try {
+                lease = task.lease.claimForRun();
+            } catch (Error e) {
+                // claimForRun turns the store's exceptions into a skip; an Error (a provider whose
+                // bundle went away: NoClassDefFoundError) must still end the run, or it would stay
+                // active for ever (later runs skipped, stop() waiting its whole timeout).
+                failedBeforeJob(started, e);
+                return;
+            }
             if (lease == null) {
                 scheduler.skippedWithoutLease(task, runContext);
                 return;
@@ -73,8 +82,13 @@ final class ScheduledRun implements Task<Void> {
                         ctx.error().orElse(null));
                 return;
             }
-            renewer = task.lease.renewWhileRunning(lease, runContext, scheduler.clock,
-                    "goflow-lease-" + scheduler.name + "-" + task.id);
+            try {
+                renewer = task.lease.renewWhileRunning(lease, runContext, scheduler.clock,
+                        "goflow-lease-" + scheduler.name + "-" + task.id);
+            } catch (RuntimeException | Error e) { // the renewer thread could not be started
+                failedBeforeJob(started, e);
+                return;
+            }
             jobContext = ctx.withValue(Lease.CONTEXT_KEY, lease);
             started = scheduler.clock.instant();
         }
@@ -104,6 +118,13 @@ final class ScheduledRun implements Task<Void> {
             LOG.log(Level.DEBUG, () -> "scheduler " + scheduler.name + ": task " + task.id + " failed", thrown);
         }
         scheduler.complete(task, runContext, true, status, started, nanos, failure);
+    }
+
+    /** Ends the run as failed when something around the job failed before the job started. */
+    private void failedBeforeJob(Instant started, Throwable e) {
+        LOG.log(Level.WARNING, "scheduler " + scheduler.name + ": task " + task.id
+                + " could not start its run", e);
+        scheduler.complete(task, runContext, false, RunOutcome.Status.FAILED, started, 0, e);
     }
 
     /** The pool or executor finished with this run without running the job (or after it did). */
