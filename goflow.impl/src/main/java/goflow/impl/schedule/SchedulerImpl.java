@@ -97,6 +97,8 @@ public final class SchedulerImpl implements Scheduler {
     final ReentrantLock lock = new ReentrantLock();
     // ---- guarded by lock ----
     private LifeCycle life = LifeCycle.STOPPED;
+    /** Set when close() begins, before its stop(): a start() meanwhile is refused, not left running. */
+    private boolean closing;
     /** SCHEDULED tasks by id, in scheduling order. */
     private final Map<String, TaskImpl> table = new LinkedHashMap<>();
     /** Tasks with a due time and no pending completion, earliest first. */
@@ -149,7 +151,7 @@ public final class SchedulerImpl implements Scheduler {
     public void start() {
         lock.lock();
         try {
-            if (life == LifeCycle.CLOSED) {
+            if (life == LifeCycle.CLOSED || closing) {
                 throw new ClosedException("scheduler '" + name + "' is closed: it cannot be started again");
             }
             if (life == LifeCycle.RUNNING) {
@@ -294,8 +296,14 @@ public final class SchedulerImpl implements Scheduler {
 
     @Override
     public void close() {
-        if (read(() -> life == LifeCycle.CLOSED)) {
-            return;
+        lock.lock();
+        try {
+            if (life == LifeCycle.CLOSED) {
+                return;
+            }
+            closing = true; // stop() below may wait long for runs: no start() may slip in meanwhile
+        } finally {
+            lock.unlock();
         }
         stop();
         List<CancellableContext> toCancel = new ArrayList<>();

@@ -1,14 +1,21 @@
 package goflow.impl.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+
+import goflow.api.ClosedException;
 
 import goflow.api.schedule.Lease;
 import goflow.api.schedule.LeaseProvider;
@@ -83,5 +90,43 @@ class EdgeReviewSchedulerTest extends SchedulerTestSupport {
         assertEquals(1, runs.get());
         assertEquals(0, t.activeRuns());
         assertTrue(s.stop(Duration.ZERO));
+    }
+
+    private static boolean threadAlive(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(th -> th.getName().startsWith(prefix));
+    }
+
+    /**
+     * close() stops first (waiting up to the stop timeout for active runs) and only then marks the
+     * scheduler closed. A start() in that window succeeded and started a new scheduler thread and
+     * own pool, which the close then never stopped: after close() returned, the scheduler thread
+     * ran for ever and start() of the "closed" scheduler had worked.
+     */
+    @Test
+    void aStartWhileCloseWaitsForRunsDoesNotOutliveTheClose() throws Exception {
+        Scheduler s = goflow.scheduler().name("closing").workers(1).stopTimeout(Duration.ofHours(1)).build();
+        s.start();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        s.once(Duration.ZERO, ctx -> {
+            running.countDown();
+            release.await(); // ignores its context: close() waits for it
+        });
+        assertTrue(running.await(30, TimeUnit.SECONDS));
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(s::close, r -> new Thread(r, "closer").start());
+        // the closer is parked in stop(), waiting for the run; the first scheduler thread has ended
+        Eventually.until(() -> clock.parkedThreads() == 1 && !s.isRunning()
+                && !threadAlive("goflow-scheduler-closing-"));
+        try {
+            s.start(); // racing the close: refused, or undone by it
+        } catch (ClosedException expected) {
+            // the fix refuses it
+        }
+        release.countDown();
+        closed.get(30, TimeUnit.SECONDS);
+        assertFalse(s.isRunning());
+        assertThrows(ClosedException.class, s::start);
+        Eventually.until(() -> !threadAlive("goflow-scheduler-closing-")
+                && !threadAlive("goflow-worker-pool-closing-pool"));
     }
 }
