@@ -65,6 +65,11 @@ public final class SchedulerBuilderImpl implements SchedulerBuilder {
     public SchedulerBuilder workers(int value) {
         Check.setOnce(KIND, "workers", workersSet, value);
         Check.positive(KIND, "workers", value, "the number of threads of the scheduler's own pool");
+        if (value > WorkerPoolBuilder.DEFAULT_MAX_WORKERS) { // else only start() would find out, building the pool
+            throw new InvalidConfigException(KIND, "workers", value,
+                    "must be at most " + WorkerPoolBuilder.DEFAULT_MAX_WORKERS + ", the most workers of the own pool",
+                    "give the scheduler a pool(...) built with a higher maxWorkers if this many threads are really wanted");
+        }
         requireNoRunner("workers", value);
         workers = value;
         workersSet = true;

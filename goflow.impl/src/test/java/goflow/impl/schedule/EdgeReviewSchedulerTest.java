@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
+import goflow.api.InvalidConfigException;
+import goflow.api.pool.WorkerPoolBuilder;
 
 import goflow.api.schedule.Lease;
 import goflow.api.schedule.LeaseProvider;
@@ -128,5 +130,20 @@ class EdgeReviewSchedulerTest extends SchedulerTestSupport {
         assertThrows(ClosedException.class, s::start);
         Eventually.until(() -> !threadAlive("goflow-scheduler-closing-")
                 && !threadAlive("goflow-worker-pool-closing-pool"));
+    }
+
+    /**
+     * workers(n) above what the own pool may have (WorkerPoolBuilder.DEFAULT_MAX_WORKERS) was
+     * accepted by the setter and by build(), and failed only at start(), with the own pool's
+     * error: the builder promises that each setter validates its argument at once.
+     */
+    @Test
+    void tooManyWorkersForTheOwnPoolAreRejectedByTheSetter() {
+        int tooMany = WorkerPoolBuilder.DEFAULT_MAX_WORKERS + 1;
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> goflow.scheduler().workers(tooMany));
+        assertEquals("workers", e.field());
+        assertTrue(e.getMessage().contains(String.valueOf(WorkerPoolBuilder.DEFAULT_MAX_WORKERS)), e.getMessage());
+        goflow.scheduler().workers(WorkerPoolBuilder.DEFAULT_MAX_WORKERS); // the largest accepted
     }
 }
