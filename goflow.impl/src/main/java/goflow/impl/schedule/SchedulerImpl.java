@@ -663,11 +663,20 @@ public final class SchedulerImpl implements Scheduler {
                 break;
             }
             case CRON: {
-                Instant next = nextCron(t, t.dueInstant);
-                int missed = 0;
-                while (next != null && !next.isAfter(wallNow) && missed < 10_000) {
-                    missed++;
-                    next = nextCron(t, next);
+                Instant next;
+                long missed = 0;
+                if (t.cron.every() != null) {
+                    // @every is a fixed rate: count the missed fire times as RATE does, not by a
+                    // search that stops counting at 10 000 (a late "@every 1ms" misses far more).
+                    long period = Durations.toNanosSaturated(t.cron.every());
+                    missed = Durations.toNanosSaturated(Duration.between(t.dueInstant, wallNow)) / period;
+                    next = nextCron(t, t.dueInstant.plusNanos(missed * period));
+                } else {
+                    next = nextCron(t, t.dueInstant);
+                    while (next != null && !next.isAfter(wallNow) && missed < 10_000) {
+                        missed++;
+                        next = nextCron(t, next);
+                    }
                 }
                 if (next != null && !next.isAfter(wallNow)) {
                     next = nextCron(t, wallNow);

@@ -146,4 +146,24 @@ class EdgeReviewSchedulerTest extends SchedulerTestSupport {
         assertTrue(e.getMessage().contains(String.valueOf(WorkerPoolBuilder.DEFAULT_MAX_WORKERS)), e.getMessage());
         goflow.scheduler().workers(WorkerPoolBuilder.DEFAULT_MAX_WORKERS); // the largest accepted
     }
+
+    /**
+     * "@every" is a fixed rate, and the missed runs of a late scheduler count as skipped. A late
+     * "@every 1ms" cron task counted at most 10000 of them (the cap of the calendar search), while
+     * the same every(1ms) task counted all 59999.
+     */
+    @Test
+    void aLateEveryCronCountsEveryMissedRunLikeAFixedRate() {
+        Scheduler s = builder().build();
+        s.start();
+        ScheduledTask cron = s.cron("@every 1ms", ctx -> { });
+        ScheduledTask rate = s.every(Duration.ofMillis(1), ctx -> { });
+        advance(s, Duration.ofSeconds(60), 1);
+        assertEquals(1, rate.runCount());
+        assertEquals(1, cron.runCount());
+        assertEquals(59_999, rate.skippedCount());
+        assertEquals(59_999, cron.skippedCount());
+        assertEquals(rate.nextRun(), cron.nextRun());
+        assertTrue(s.stop());
+    }
 }
