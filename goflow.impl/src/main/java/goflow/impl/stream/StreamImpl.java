@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.BinaryOperator;
+import java.util.function.Supplier;
 import java.util.stream.Collector;
 
 import goflow.api.GoFlowException;
@@ -191,7 +192,7 @@ final class StreamImpl<T> implements Stream<T> {
      * it calls, a collector's supplier for example, may fail and the stream is still closed),
      * then closes it, whatever happens.
      */
-    private void run(String op, Context ctx, java.util.function.Supplier<? extends Downstream<? super T>> sinkFactory)
+    private void run(String op, Context ctx, Supplier<? extends Downstream<? super T>> sinkFactory)
             throws InterruptedException {
         Check.notNull(COMPONENT, "ctx", ctx);
         claim(op);

@@ -24,7 +24,7 @@ import goflow.impl.testing.NoThreadLeaks;
 
 /** Close hooks on fault paths: a hook that throws an Error, or rethrows the operation's own failure. */
 @Timeout(30)
-class EdgeReviewStreamHooksTest extends NoThreadLeaks.LeakCheckedTest {
+class StreamCloseHookErrorsTest extends NoThreadLeaks.LeakCheckedTest {
     private final ManualClock clock = new ManualClock();
     private final GoFlow goflow = new GoFlowImpl(clock, "test");
     private final Context ctx = Context.background(clock);

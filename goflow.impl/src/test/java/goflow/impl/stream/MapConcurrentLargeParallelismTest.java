@@ -21,7 +21,7 @@ import goflow.impl.testing.NoThreadLeaks;
  * queue of that capacity is preallocated.
  */
 @Timeout(60)
-class EdgeReviewMapConcurrentTest extends NoThreadLeaks.LeakCheckedTest {
+class MapConcurrentLargeParallelismTest extends NoThreadLeaks.LeakCheckedTest {
     private final ManualClock clock = new ManualClock();
     private final GoFlow goflow = new GoFlowImpl(clock, "test");
     private final Context ctx = Context.background(clock);

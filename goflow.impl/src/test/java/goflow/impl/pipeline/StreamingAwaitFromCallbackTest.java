@@ -22,7 +22,7 @@ import goflow.impl.testing.NoThreadLeaks;
  * StreamingRun.await() called from a callback chained on completion(): the callback runs on the
  * run's last thread, and await() must not wait for that thread to end (it never would).
  */
-class EdgeReviewAwaitTest extends NoThreadLeaks.LeakCheckedTest {
+class StreamingAwaitFromCallbackTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlow goflow = new GoFlowImpl();
 
     @AfterEach

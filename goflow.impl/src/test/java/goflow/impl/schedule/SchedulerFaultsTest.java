@@ -28,7 +28,7 @@ import goflow.impl.testing.Eventually;
 import goflow.impl.testing.MemoryLeases;
 
 /** Fault paths of the scheduler found in review. */
-class EdgeReviewSchedulerTest extends SchedulerTestSupport {
+class SchedulerFaultsTest extends SchedulerTestSupport {
 
     /**
      * A given executor whose execute throws an Error (the JDK's executors throw

@@ -22,7 +22,7 @@ import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.NoThreadLeaks;
 
 /** Review of the limiters at the edges: extreme rates, a clock too coarse to see a call's latency. */
-class EdgeReviewLimiterTest extends NoThreadLeaks.LeakCheckedTest {
+class RateLimiterEdgesTest extends NoThreadLeaks.LeakCheckedTest {
     private final ManualClock clock = new ManualClock();
     private final GoFlowImpl goflow = new GoFlowImpl(clock, "test");
     private final Context background = Context.background(clock);

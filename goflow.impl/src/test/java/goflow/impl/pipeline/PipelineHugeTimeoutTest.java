@@ -28,7 +28,7 @@ import goflow.impl.testing.NoThreadLeaks;
  * say "no limit") is accepted by the builder, so it must work as a very long timeout, not make
  * every execution throw an ArithmeticException.
  */
-class EdgeReviewHugeTimeoutTest extends NoThreadLeaks.LeakCheckedTest {
+class PipelineHugeTimeoutTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlow goflow = new GoFlowImpl();
 
     @AfterEach

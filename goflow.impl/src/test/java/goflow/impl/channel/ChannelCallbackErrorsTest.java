@@ -21,7 +21,7 @@ import goflow.impl.testing.NoThreadLeaks;
 
 /** Edge cases of {@link ChannelImpl} found in review. */
 @Timeout(60)
-class EdgeReviewChannelTest extends NoThreadLeaks.LeakCheckedTest {
+class ChannelCallbackErrorsTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlowImpl goflow = new GoFlowImpl(new ManualClock(), "test");
     private final Context bg = Context.background();
 

@@ -30,7 +30,7 @@ import goflow.impl.testing.Async;
 
 /** Review of {@link AsyncWriterImpl} at fault paths: odd throwables from the output, a callback that writes. */
 @Timeout(60)
-class EdgeReviewWriterTest {
+class AsyncWriterOutputEdgesTest {
     private final ManualClock clock = new ManualClock();
     private final GoFlowImpl goflow = new GoFlowImpl(clock, "test");
     private final Context bg = Context.background();

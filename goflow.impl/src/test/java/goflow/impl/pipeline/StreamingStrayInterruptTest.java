@@ -30,7 +30,7 @@ import goflow.impl.testing.NoThreadLeaks;
  * Thread.currentThread().interrupt(); ... }} idiom does: such a stray interrupt is not the run
  * being stopped, and must neither hang the run nor lose items.
  */
-class EdgeReviewStreamingTest extends NoThreadLeaks.LeakCheckedTest {
+class StreamingStrayInterruptTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlow goflow = new GoFlowImpl();
 
     @AfterEach

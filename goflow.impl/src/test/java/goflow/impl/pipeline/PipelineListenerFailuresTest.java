@@ -25,7 +25,7 @@ import goflow.impl.testing.NoThreadLeaks;
  * checked one: Kotlin (or Lombok's {@code @SneakyThrows}) listeners throw checked exceptions
  * from methods that declare none.
  */
-class EdgeReviewListenerTest extends NoThreadLeaks.LeakCheckedTest {
+class PipelineListenerFailuresTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlow goflow = new GoFlowImpl();
 
     @AfterEach

@@ -23,7 +23,7 @@ import goflow.impl.testing.NoThreadLeaks;
 
 /** collect() when the collector itself fails before the first element. */
 @Timeout(30)
-class EdgeReviewStreamCollectTest extends NoThreadLeaks.LeakCheckedTest {
+class StreamCollectFailuresTest extends NoThreadLeaks.LeakCheckedTest {
     private final ManualClock clock = new ManualClock();
     private final GoFlow goflow = new GoFlowImpl(clock, "test");
     private final Context ctx = Context.background(clock);

@@ -32,7 +32,7 @@ import goflow.impl.testing.NoThreadLeaks;
  * stage must not start with a context that is already done and no interrupt to come. With an
  * executor this was already so; inline and in streaming mode it was not.
  */
-class EdgeReviewLateStartTest extends NoThreadLeaks.LeakCheckedTest {
+class PipelineLateStartTest extends NoThreadLeaks.LeakCheckedTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(1);
     private final ManualClock clock = new ManualClock();
     private final GoFlow goflow = new GoFlowImpl(clock, "test");

@@ -24,7 +24,7 @@ import goflow.impl.testing.NoThreadLeaks;
  * must not fail the start with an OutOfMemoryError, nor overflow the bound on the items in the
  * run into a single permit that lets only one item in at a time.
  */
-class EdgeReviewHugeBufferTest extends NoThreadLeaks.LeakCheckedTest {
+class StreamingHugeBufferTest extends NoThreadLeaks.LeakCheckedTest {
     private final GoFlow goflow = new GoFlowImpl();
 
     @AfterEach
