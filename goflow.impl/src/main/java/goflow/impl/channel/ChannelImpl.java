@@ -51,8 +51,21 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
     /** Signalled when a value is dequeued or the channel is closed. */
     private final Condition notFull = lock.newCondition();
 
-    /** The ring; slots outside [head, head + count) are null. Guarded by lock. */
-    private final Object[] items;
+    /** The largest array allocated up front; a larger capacity grows its array as values come. */
+    static final int PREALLOCATED_MAX = 1024;
+    /** The largest array a JVM allocates. */
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /** The configured capacity, as reported. */
+    private final int capacity;
+    /** The most values held: the capacity, or the largest array for a capacity beyond it. */
+    private final int limit;
+    /**
+     * The ring; slots outside [head, head + count) are null. Guarded by lock. Its length is the
+     * capacity up to PREALLOCATED_MAX; beyond, it starts there and doubles when full, up to the
+     * limit, so that a huge capacity (an unbounded channel) costs only what it holds.
+     */
+    private Object[] items;
     /** Index of the oldest value. Guarded by lock. */
     private int head;
     /** Number of buffered values. Guarded by lock. */
@@ -70,7 +83,9 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
     ChannelImpl(String name, int capacity, OverflowStrategy strategy, Consumer<? super T> onDrop,
             PrimitiveRegistry.Entry entry) {
         this.name = name;
-        this.items = new Object[capacity];
+        this.capacity = capacity;
+        this.limit = Math.min(capacity, MAX_ARRAY);
+        this.items = new Object[Math.min(capacity, PREALLOCATED_MAX)];
         this.strategy = strategy;
         this.onDrop = onDrop;
         this.entry = entry;
@@ -87,7 +102,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
         try {
             while (true) {
                 checkOpenForSend();
-                if (count < items.length) {
+                if (count < limit) {
                     enqueue(value);
                     return true;
                 }
@@ -105,7 +120,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
                     case ERROR:
                         rejected++;
                         throw new ChannelFullException("channel '" + name + "' is full (capacity "
-                                + items.length + "): the value was not sent");
+                                + capacity + "): the value was not sent");
                     case BLOCK:
                     default:
                         break;
@@ -132,7 +147,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
         lock.lock();
         try {
             checkOpenForSend();
-            if (count < items.length) {
+            if (count < limit) {
                 enqueue(value);
                 return true;
             }
@@ -247,7 +262,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
 
     @Override
     public int capacity() {
-        return items.length;
+        return capacity;
     }
 
     @Override
@@ -259,7 +274,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
     public ChannelStats stats() {
         lock.lock();
         try {
-            return new ChannelStats(sent, received, dropped, rejected, blockedSends, count, items.length, closed);
+            return new ChannelStats(sent, received, dropped, rejected, blockedSends, count, capacity, closed);
         } finally {
             lock.unlock();
         }
@@ -277,15 +292,31 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
 
     @Override
     public String toString() {
-        return "BackpressureChannel[" + name + ", " + strategy + ", capacity=" + items.length + "]";
+        return "BackpressureChannel[" + name + ", " + strategy + ", capacity=" + capacity + "]";
     }
 
     /** Requires lock and room. */
     private void enqueue(T value) {
-        items[(head + count) % items.length] = value;
+        if (count == items.length) {
+            grow();
+        }
+        // head + count - length is in [-length, length): exact even where head + count overflows
+        int tail = head + count - items.length;
+        items[tail < 0 ? tail + items.length : tail] = value;
         count++;
         sent++;
         notEmpty.signal();
+    }
+
+    /** Doubles the ring up to the limit, the values moved to index 0 on; requires lock and count below the limit. */
+    private void grow() {
+        Object[] larger = new Object[(int) Math.min(limit, 2L * items.length)];
+        for (int i = 0; i < count; i++) {
+            int at = head + i - items.length;
+            larger[i] = items[at < 0 ? at + items.length : at];
+        }
+        items = larger;
+        head = 0;
     }
 
     /** Requires lock and count &gt; 0. */
@@ -293,7 +324,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
     private T dequeue() {
         T v = (T) items[head];
         items[head] = null;
-        head = (head + 1) % items.length;
+        head = head + 1 == items.length ? 0 : head + 1;
         count--;
         notFull.signal();
         return v;
@@ -312,7 +343,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
 
     /** Requires lock: whether a blocked send could enqueue now (a signal on notFull is worth passing on). */
     private boolean hasRoom() {
-        return count < items.length;
+        return count < limit;
     }
 
     /** Requires lock: whether a blocked receive could take a value now. */
