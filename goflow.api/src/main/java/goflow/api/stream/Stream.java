@@ -74,8 +74,9 @@ import goflow.api.function.ThrowingPredicate;
  * the operation, whose {@linkplain StreamException#getCause() cause} is that exception.
  * </ul>
  * Comparators, accumulators and collectors are plain JDK types (they combine elements and should
- * not block); their exceptions reach the caller unchanged. A source's checked exceptions arrive
- * as {@link StreamException}.
+ * not block); their unchecked exceptions and errors reach the caller unchanged. A source's checked
+ * exceptions arrive as {@link StreamException}, and so does a checked exception that any of these
+ * JDK-typed functions or sources throws undeclared (Lombok's {@code @SneakyThrows}, Kotlin code).
  *
  * <p><b>Nulls.</b> Elements may be {@code null}, except where an {@link Optional} is returned
  * ({@code findFirst}, {@code min}, {@code max}, {@code reduce} without identity), which throw

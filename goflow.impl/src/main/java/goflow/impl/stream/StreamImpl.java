@@ -20,6 +20,7 @@ import goflow.api.function.ThrowingPredicate;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.stream.Stream;
 import goflow.api.stream.StreamClosedException;
+import goflow.api.stream.StreamException;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.Durations;
 
@@ -202,7 +203,13 @@ final class StreamImpl<T> implements Stream<T> {
             stage.forEachWhile(run, sinkFactory.get());
         } catch (Throwable t) {
             shared.finish(run, t);
-            throw t;
+            if (t instanceof RuntimeException || t instanceof Error || t instanceof InterruptedException) {
+                throw t;
+            }
+            // A checked exception thrown undeclared (Lombok's @SneakyThrows, Kotlin) by what the
+            // chain calls as a JDK type - a Supplier or Iterator source, a collector: arrives as a
+            // StreamException, as the Stream javadoc says of checked exceptions.
+            throw new StreamException("stream '" + shared.name() + "': " + op + " failed: " + t, t);
         }
         shared.finish(run, null);
     }
