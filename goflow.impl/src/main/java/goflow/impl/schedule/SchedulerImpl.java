@@ -15,6 +15,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -111,6 +112,11 @@ public final class SchedulerImpl implements Scheduler {
     private CancellableContext runContext;
     private Thread thread;
     private WorkerPool ownPool;
+    /**
+     * Makes the scheduler thread of each start. Not guarded: set only by tests (to make a start
+     * fail) before start() is called.
+     */
+    ThreadFactory loopThreads = Thread::new;
     /** The pool or executor of the current start. */
     private WorkerPool pool;
     private Executor executor;
@@ -149,6 +155,7 @@ public final class SchedulerImpl implements Scheduler {
 
     @Override
     public void start() {
+        Throwable startFailure = null;
         lock.lock();
         try {
             if (life == LifeCycle.CLOSED || closing) {
@@ -174,11 +181,26 @@ public final class SchedulerImpl implements Scheduler {
             }
             life = LifeCycle.RUNNING;
             CancellableContext ctx = runContext;
-            thread = new Thread(() -> loop(ctx), "goflow-scheduler-" + name + "-" + starts);
+            thread = loopThreads.newThread(() -> loop(ctx));
+            thread.setName("goflow-scheduler-" + name + "-" + starts);
             thread.setDaemon(true);
-            thread.start();
+            try {
+                thread.start();
+            } catch (RuntimeException | Error e) {
+                // no scheduler thread (native threads exhausted, say): undo this start below, so the
+                // scheduler is not left "running" with nothing dispatching and its own pool idle
+                thread = null;
+                startFailure = e;
+            }
         } finally {
             lock.unlock();
+        }
+        if (startFailure != null) {
+            stop(Duration.ZERO); // nothing was dispatched: no run to wait for; shuts the own pool down
+            if (startFailure instanceof Error error) {
+                throw error;
+            }
+            throw (RuntimeException) startFailure;
         }
     }
 

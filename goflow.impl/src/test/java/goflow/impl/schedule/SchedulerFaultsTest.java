@@ -3,10 +3,12 @@ package goflow.impl.schedule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -17,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
+import goflow.api.Primitive;
 import goflow.api.pool.WorkerPoolBuilder;
-
 import goflow.api.schedule.Lease;
 import goflow.api.schedule.LeaseProvider;
 import goflow.api.schedule.RunOutcome;
@@ -165,5 +167,35 @@ class SchedulerFaultsTest extends SchedulerTestSupport {
         assertEquals(59_999, cron.skippedCount());
         assertEquals(rate.nextRun(), cron.nextRun());
         assertTrue(s.stop());
+    }
+
+    /**
+     * start() whose scheduler thread cannot be started (OutOfMemoryError "unable to create native
+     * thread") fails with that error and leaves the scheduler stopped, its own pool shut down and
+     * unregistered - not "running" with nothing dispatching; a later start() works.
+     */
+    @Test
+    void aStartWhoseThreadCannotStartLeavesTheSchedulerStoppedAndCanBeRetried() {
+        SchedulerImpl s = (SchedulerImpl) builder().name("no-thread").build();
+        OutOfMemoryError noThread = new OutOfMemoryError("unable to create native thread: test");
+        s.loopThreads = r -> new Thread(r) {
+            @Override
+            public synchronized void start() {
+                throw noThread;
+            }
+        };
+        AtomicInteger runs = new AtomicInteger();
+        s.once(Duration.ofSeconds(1), ctx -> runs.incrementAndGet());
+        assertSame(noThread, assertThrows(OutOfMemoryError.class, s::start));
+        assertFalse(s.isRunning());
+        assertEquals(List.of(), goflow.registry().primitives().stream()
+                .filter(p -> p.kind() == Primitive.Kind.WORKER_POOL).map(Primitive::name).toList(),
+                "the own pool of the failed start is gone");
+        s.loopThreads = Thread::new;
+        s.start();
+        assertTrue(s.isRunning());
+        advance(s, Duration.ofSeconds(1), 1);
+        assertEquals(1, runs.get());
+        assertTrue(s.stop(Duration.ZERO));
     }
 }
