@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -47,25 +48,47 @@ final class Link implements ChannelLink {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicLong transferred = new AtomicLong();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final ThreadFactory threadFactory;
 
     Link(String name, Context ctx, List<? extends BackpressureChannel<?>> targets) {
+        this(name, ctx, targets, Thread::new);
+    }
+
+    /** With the factory of the worker threads (tests make their start fail with it). */
+    Link(String name, Context ctx, List<? extends BackpressureChannel<?>> targets, ThreadFactory threadFactory) {
         this.name = name;
         this.linkCtx = ctx.withCancel();
         this.targets = List.copyOf(targets);
+        this.threadFactory = threadFactory;
     }
 
     /** Adds a worker thread; call before {@link #start}. */
     void add(Worker worker) {
         int n = threads.size() + 1;
-        Thread t = new Thread(() -> runWorker(worker), "goflow-channel-" + name + "-" + n);
+        Thread t = threadFactory.newThread(() -> runWorker(worker));
+        t.setName("goflow-channel-" + name + "-" + n);
         t.setDaemon(true);
         threads.add(t);
     }
 
+    /**
+     * Starts every worker. If one cannot be started (native threads exhausted, say), the link
+     * fails with that error: the workers already started stop (the link's context is cancelled),
+     * the last of them closes the targets and completes {@link #completion()} exceptionally (at
+     * once if none had started), and the error is thrown.
+     */
     Link start() {
         running.set(threads.size());
-        for (Thread t : threads) {
-            t.start();
+        for (int i = 0; i < threads.size(); i++) {
+            try {
+                threads.get(i).start();
+            } catch (RuntimeException | Error e) {
+                fail(e);
+                if (running.addAndGet(i - threads.size()) == 0) { // the unstarted ones never count down
+                    finish();
+                }
+                throw e;
+            }
         }
         return this;
     }
