@@ -114,9 +114,13 @@ class AsyncWriterOutputEdgesTest {
             throw new AssertionError("flush() hangs: the callback's write waits for room on the flusher thread", timeout);
         }
         assertTrue(failure instanceof WriteFailedException, String.valueOf(failure));
-        assertEquals(1, callbackWrite.size(), "the callback's write into the full buffer is refused");
-        assertTrue(callbackWrite.get(0) instanceof BufferFullException, String.valueOf(callbackWrite.get(0)));
-        assertTrue(callbackWrite.get(0).getMessage().contains("background thread"), callbackWrite.get(0).getMessage());
+        // one failed flush or two (the threshold's automatic one may fail before the explicit one):
+        // each callback's write into the full buffer is refused
+        assertFalse(callbackWrite.isEmpty(), "the callback ran and its write was refused");
+        for (Throwable refused : callbackWrite) {
+            assertTrue(refused instanceof BufferFullException, String.valueOf(refused));
+            assertTrue(refused.getMessage().contains("background thread"), refused.getMessage());
+        }
         out.alwaysFail = false;
         w.flush(bg);
         assertEquals("12345678", out.text());
