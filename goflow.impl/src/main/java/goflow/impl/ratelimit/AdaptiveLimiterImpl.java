@@ -228,7 +228,9 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
         } catch (RuntimeException | InterruptedException | Error e) {
             if (me != null) {
                 if (me.granted) {
-                    release(partition); // granted as it gave up: give the permit back
+                    // granted as it gave up: give the permit back; it was never handed out
+                    acquired--;
+                    release(partition);
                 } else {
                     waiters.remove(me);
                 }
@@ -285,8 +287,14 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
         grantWaiters();
     }
 
-    /** Guarded by lock. */
+    /**
+     * Guarded by lock. Once closed it grants nothing: the waiters fail with ClosedException (a
+     * release after close must not hand a permit to a waiter that has not yet seen the close).
+     */
     private void grantWaiters() {
+        if (closed) {
+            return;
+        }
         boolean any = false;
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext() && inFlight < limit;) {
             Waiter w = it.next();

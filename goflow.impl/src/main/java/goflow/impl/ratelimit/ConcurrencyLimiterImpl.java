@@ -209,8 +209,15 @@ final class ConcurrencyLimiterImpl implements ConcurrencyLimiter {
         } while ((s & WAITERS) == 0 && !state.compareAndSet(s, s | WAITERS));
     }
 
-    /** Grants queued waiters that fit, in order; a fair limiter stops at the first that does not. */
+    /**
+     * Grants queued waiters that fit, in order; a fair limiter stops at the first that does not.
+     * Once closed it grants nothing: the waiters fail with ClosedException (a release after close
+     * must not hand a permit to a waiter that has not yet seen the close).
+     */
     private void dispatchLocked() {
+        if (closed) {
+            return;
+        }
         Iterator<Waiter> it = queue.iterator();
         while (it.hasNext()) {
             Waiter w = it.next();
