@@ -64,7 +64,8 @@ public interface Context {
     /**
      * Returns a child that is cancelled with a {@link DeadlineExceededException} after
      * {@code timeout} of this context's clock. A zero or negative timeout gives a child that is
-     * already done.
+     * already done; one beyond the range of {@link Instant} ({@code ChronoUnit.FOREVER}) a child
+     * that never times out, whose {@link #deadline()} is {@link Instant#MAX}.
      *
      * @param timeout how long the child lives
      * @return a new cancellable child; close it when done with it, to release its timer early

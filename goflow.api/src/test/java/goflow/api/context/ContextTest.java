@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -124,6 +125,19 @@ class ContextTest {
         clock.advance(Duration.ofMillis(900));
         assertTrue(later.isDone());
         assertInstanceOf(DeadlineExceededException.class, later.error().orElseThrow());
+    }
+
+    @Test
+    void aTimeoutBeyondTheEndOfTimeIsAContextThatNeverEnds() {
+        CancellableContext forever = root.withTimeout(ChronoUnit.FOREVER.getDuration());
+        assertEquals(Optional.of(Instant.MAX), forever.deadline());
+        CancellableContext past = root.withTimeout(ChronoUnit.FOREVER.getDuration().negated());
+        assertTrue(past.isDone());
+        assertEquals(Optional.of(Instant.MIN), past.deadline());
+        clock.advance(Duration.ofDays(365 * 100));
+        assertFalse(forever.isDone());
+        forever.close();
+        assertEquals(0, clock.pendingTimers(), "closing it released its timer");
     }
 
     @Test

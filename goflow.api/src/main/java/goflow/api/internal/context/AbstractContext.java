@@ -1,5 +1,6 @@
 package goflow.api.internal.context;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -37,8 +38,14 @@ abstract class AbstractContext implements Context {
                     "pass a Duration; zero or negative gives a context that is already done");
         }
         long now = clock().nanoTime();
-        return new CancelNode(this, true, saturatedAdd(now, saturatedNanos(timeout)),
-                clock().instant().plus(timeout));
+        Instant deadline;
+        try {
+            deadline = clock().instant().plus(timeout);
+        } catch (DateTimeException | ArithmeticException beyondTime) {
+            // ChronoUnit.FOREVER.getDuration(), say: the end of time, as the monotonic deadline saturates
+            deadline = timeout.isNegative() ? Instant.MIN : Instant.MAX;
+        }
+        return new CancelNode(this, true, saturatedAdd(now, saturatedNanos(timeout)), deadline);
     }
 
     @Override
