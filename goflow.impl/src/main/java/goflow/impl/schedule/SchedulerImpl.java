@@ -217,9 +217,14 @@ public final class SchedulerImpl implements Scheduler {
         }
     }
 
+    /**
+     * The own pool: a queue of 256 that the scheduler thread waits on when it is full, so that
+     * more runs due at once than the pool can take are delayed, not failed (a one-shot task
+     * rejected would never run). The wait ends with the run's context, which stop() cancels.
+     */
     private WorkerPoolBuilder ownPoolBuilder() {
         return poolBuilders.get().workers(ownWorkers).queueCapacity(256)
-                .onQueueFull(goflow.api.pool.QueueFullPolicy.REJECT).clock(clock);
+                .onQueueFull(goflow.api.pool.QueueFullPolicy.BLOCK).clock(clock);
     }
 
     @Override

@@ -8,18 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
+import goflow.api.pool.WorkerPool;
 import goflow.api.pool.WorkerPoolBuilder;
 import goflow.api.schedule.Lease;
 import goflow.api.schedule.LeaseProvider;
@@ -197,5 +200,75 @@ class SchedulerFaultsTest extends SchedulerTestSupport {
         advance(s, Duration.ofSeconds(1), 1);
         assertEquals(1, runs.get());
         assertTrue(s.stop(Duration.ZERO));
+    }
+
+    /**
+     * More one-shot runs due at one instant than the own pool can queue (256 + its workers) are
+     * delayed until the pool has room, not failed: a one-shot task whose run failed that way would
+     * never run. (The own pool used to reject them: 43 of these 300 ended FAILED.)
+     */
+    @Test
+    void runsBeyondTheOwnPoolsQueueWaitForRoomInsteadOfFailing() throws Exception {
+        Scheduler s = goflow.scheduler().name("burst").workers(1).build();
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        List<ScheduledTask> tasks = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            tasks.add(s.once(Duration.ofSeconds(1), ctx -> {
+                if (ran.incrementAndGet() == 1) {
+                    assertTrue(release.await(60, TimeUnit.SECONDS)); // holds the one worker
+                }
+            }));
+        }
+        s.start();
+        settle(s); // the scheduler thread waits for the due time before the clock moves
+        clock.advance(Duration.ofSeconds(1));
+        WorkerPool pool = goflow.registry().find("burst-pool", WorkerPool.class).orElseThrow();
+        Eventually.until(() -> pool.stats().submitted() >= 256); // as many as it holds: the scheduler thread waits
+        release.countDown();
+        settle(s);
+        assertEquals(300, ran.get());
+        for (ScheduledTask t : tasks) {
+            assertEquals(RunOutcome.Status.SUCCEEDED, t.lastOutcome().orElseThrow().status(), t.id());
+        }
+        assertTrue(s.stop(Duration.ZERO));
+    }
+
+    /** stop() while the scheduler thread waits for room in its own pool: the waiting run is cancelled. */
+    @Test
+    void stopWhileTheSchedulerThreadWaitsForRoomEndsEveryRun() throws Exception {
+        Scheduler s = goflow.scheduler().name("burst-stop").workers(1).stopTimeout(Duration.ofSeconds(30)).build();
+        CountDownLatch holding = new CountDownLatch(1);
+        List<ScheduledTask> tasks = new ArrayList<>();
+        AtomicInteger ran = new AtomicInteger();
+        for (int i = 0; i < 300; i++) {
+            tasks.add(s.once(Duration.ofSeconds(1), ctx -> {
+                if (ran.incrementAndGet() == 1) {
+                    holding.countDown();
+                    while (!ctx.isDone()) {
+                        LockSupport.parkNanos(1_000_000); // until stop cancels it
+                    }
+                }
+            }));
+        }
+        s.start();
+        settle(s); // the scheduler thread waits for the due time before the clock moves
+        clock.advance(Duration.ofSeconds(1));
+        WorkerPool pool = goflow.registry().find("burst-stop-pool", WorkerPool.class).orElseThrow();
+        assertTrue(holding.await(60, TimeUnit.SECONDS));
+        Eventually.until(() -> pool.stats().submitted() >= 256); // as many as it holds: the scheduler thread waits
+        assertTrue(s.stop());
+        assertEquals(1, ran.get(), "no run starts once stop() has begun");
+        assertEquals(0, ((SchedulerImpl) s).stats().activeRuns());
+        long succeeded = 0;
+        for (ScheduledTask t : tasks) {
+            RunOutcome.Status status = t.lastOutcome().map(RunOutcome::status).orElse(null);
+            if (status == RunOutcome.Status.SUCCEEDED) {
+                succeeded++; // the one that ran, returning once stop cancelled its context
+            } else {
+                assertTrue(status == RunOutcome.Status.CANCELLED || status == null, t.id() + ": " + status);
+            }
+        }
+        assertEquals(1, succeeded);
     }
 }
