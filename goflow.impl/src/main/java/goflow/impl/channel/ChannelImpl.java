@@ -14,6 +14,7 @@ import goflow.api.channel.ChannelStats;
 import goflow.api.channel.OverflowStrategy;
 import goflow.api.context.Context;
 import goflow.impl.internal.ContextWait;
+import goflow.impl.internal.GrowingRing;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /**
@@ -51,19 +52,14 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
     /** Signalled when a value is dequeued or the channel is closed. */
     private final Condition notFull = lock.newCondition();
 
-    /** The largest array allocated up front; a larger capacity grows its array as values come. */
-    static final int PREALLOCATED_MAX = 1024;
-    /** The largest array a JVM allocates. */
-    private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
-
     /** The configured capacity, as reported. */
     private final int capacity;
     /** The most values held: the capacity, or the largest array for a capacity beyond it. */
     private final int limit;
     /**
-     * The ring; slots outside [head, head + count) are null. Guarded by lock. Its length is the
-     * capacity up to PREALLOCATED_MAX; beyond, it starts there and doubles when full, up to the
-     * limit, so that a huge capacity (an unbounded channel) costs only what it holds.
+     * The ring; slots outside [head, head + count) are null. Guarded by lock. It grows up to the
+     * limit as {@link GrowingRing} describes, so that a huge capacity (an unbounded channel) costs
+     * only what it holds.
      */
     private Object[] items;
     /** Index of the oldest value. Guarded by lock. */
@@ -84,8 +80,8 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
             PrimitiveRegistry.Entry entry) {
         this.name = name;
         this.capacity = capacity;
-        this.limit = Math.min(capacity, MAX_ARRAY);
-        this.items = new Object[Math.min(capacity, PREALLOCATED_MAX)];
+        this.limit = GrowingRing.limit(capacity);
+        this.items = GrowingRing.initial(capacity);
         this.strategy = strategy;
         this.onDrop = onDrop;
         this.entry = entry;
@@ -298,25 +294,13 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
     /** Requires lock and room. */
     private void enqueue(T value) {
         if (count == items.length) {
-            grow();
+            items = GrowingRing.grow(items, head, count, limit);
+            head = 0;
         }
-        // head + count - length is in [-length, length): exact even where head + count overflows
-        int tail = head + count - items.length;
-        items[tail < 0 ? tail + items.length : tail] = value;
+        items[GrowingRing.index(items, head, count)] = value;
         count++;
         sent++;
         notEmpty.signal();
-    }
-
-    /** Doubles the ring up to the limit, the values moved to index 0 on; requires lock and count below the limit. */
-    private void grow() {
-        Object[] larger = new Object[(int) Math.min(limit, 2L * items.length)];
-        for (int i = 0; i < count; i++) {
-            int at = head + i - items.length;
-            larger[i] = items[at < 0 ? at + items.length : at];
-        }
-        items = larger;
-        head = 0;
     }
 
     /** Requires lock and count &gt; 0. */

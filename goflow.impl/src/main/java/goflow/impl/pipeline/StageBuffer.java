@@ -5,6 +5,8 @@ import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
+import goflow.impl.internal.GrowingRing;
+
 /**
  * The bounded FIFO in front of a stage of a streaming run: {@link #put} waits while it is full
  * (the backpressure), {@link #take} while it is empty; both are interruptible, which is how a run
@@ -27,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * lock). Invariants: {@code 0 <= size <= items.length <= capacity}; the items are at {@code head},
  * {@code head + 1}, ... modulo {@code items.length}; a thread waits on {@code notEmpty} only when
  * {@code size == 0} and on {@code notFull} only when {@code size == capacity}. The array is
- * allocated at the capacity up to {@link #PREALLOCATED_MAX}; beyond, it starts there and doubles
+ * allocated at the capacity up to {@link GrowingRing#PREALLOCATED_MAX}; beyond, it starts there and doubles
  * when full, so that a huge capacity (an unbounded buffer) costs only what it holds.
  */
 final class StageBuffer {
@@ -42,9 +44,6 @@ final class StageBuffer {
             throw new ExceptionInInitializerError(e);
         }
     }
-
-    /** The largest array allocated up front; a larger capacity grows its array as items come. */
-    static final int PREALLOCATED_MAX = 1024;
 
     private final int capacity;
     /** Guarded by lock. Holds the items; its length grows (doubling) up to {@code capacity}. */
@@ -61,23 +60,11 @@ final class StageBuffer {
 
     /**
      * @param capacity at least 1 (the streaming builder validates it); any int, Integer.MAX_VALUE
-     *     included: beyond {@link #PREALLOCATED_MAX} the array grows as items come
+     *     included: beyond {@link GrowingRing#PREALLOCATED_MAX} the array grows as items come
      */
     StageBuffer(int capacity) {
-        this.capacity = Math.min(capacity, Integer.MAX_VALUE - 8); // the largest array a JVM allocates
-        this.items = new Object[Math.min(capacity, PREALLOCATED_MAX)];
-    }
-
-    /** Doubles the array, up to the capacity, with the items from index 0; the caller holds the lock. */
-    private void grow() {
-        int length = (int) Math.min(capacity, 2L * items.length);
-        Object[] larger = new Object[length];
-        for (int i = 0; i < size; i++) {
-            int at = head + i;
-            larger[i] = items[at < items.length ? at : at - items.length];
-        }
-        items = larger;
-        head = 0;
+        this.capacity = GrowingRing.limit(capacity);
+        this.items = GrowingRing.initial(capacity);
     }
 
     /**
@@ -95,10 +82,10 @@ final class StageBuffer {
                 notFull.await();
             }
             if (size == items.length) {
-                grow();
+                items = GrowingRing.grow(items, head, size, capacity);
+                head = 0;
             }
-            int tail = head + size;
-            items[tail < items.length ? tail : tail - items.length] = item;
+            items[GrowingRing.index(items, head, size)] = item;
             SIZE.setOpaque(this, size + 1);
             notEmpty.signal(); // nothing when no taker waits
         } finally {

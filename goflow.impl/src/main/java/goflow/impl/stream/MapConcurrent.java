@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.LockSupport;
 
 import goflow.api.function.ThrowingFunction;
+import goflow.impl.internal.GrowingRing;
 
 /**
  * {@code mapConcurrent(n, mapper)}: up to n mapper calls at once on threads of the stream's own,
@@ -30,9 +31,6 @@ import goflow.api.function.ThrowingFunction;
  * will take any more, so that interruption is never reported.
  */
 final class MapConcurrent<T, R> extends StreamNode<R> {
-    /** The largest parallelism whose work queue is an array preallocated to it. */
-    private static final int PREALLOCATED_MAX = 1024;
-
     private final StreamNode<T> up;
     private final int parallelism;
     private final ThrowingFunction<? super T, ? extends R> mapper;
@@ -93,7 +91,7 @@ final class MapConcurrent<T, R> extends StreamNode<R> {
          * An array queue preallocates its capacity, so a large parallelism (Integer.MAX_VALUE
          * for "no limit") gets a linked queue instead of failing with an OutOfMemoryError.
          */
-        private final BlockingQueue<Slot> work = parallelism <= PREALLOCATED_MAX
+        private final BlockingQueue<Slot> work = parallelism <= GrowingRing.PREALLOCATED_MAX
                 ? new ArrayBlockingQueue<>(parallelism) : new LinkedBlockingQueue<>();
         private final List<Thread> threads = new ArrayList<>();
         private volatile boolean stopping;

@@ -14,11 +14,12 @@ import goflow.api.channel.BackpressureChannel;
 import goflow.api.channel.OverflowStrategy;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.internal.GrowingRing;
 import goflow.impl.testing.NoThreadLeaks;
 
 /**
  * Capacities beyond what is worth allocating up front: the ring starts at
- * {@link ChannelImpl#PREALLOCATED_MAX} and doubles as values come, so {@code capacity(Integer.MAX_VALUE)}
+ * {@link GrowingRing#PREALLOCATED_MAX} and doubles as values come, so {@code capacity(Integer.MAX_VALUE)}
  * (an unbounded channel) builds at once instead of failing with an OutOfMemoryError, and the
  * values stay in order across the growths, also when the ring had wrapped round before one.
  */
@@ -39,13 +40,13 @@ class ChannelLargeCapacityTest extends NoThreadLeaks.LeakCheckedTest {
         int sent = 0;
         int received = 0;
         // fill and half drain the first ring so that its head is in the middle when it grows
-        for (int i = 0; i < ChannelImpl.PREALLOCATED_MAX; i++) {
+        for (int i = 0; i < GrowingRing.PREALLOCATED_MAX; i++) {
             assertTrue(ch.trySend(sent++));
         }
-        for (int i = 0; i < ChannelImpl.PREALLOCATED_MAX / 2; i++) {
+        for (int i = 0; i < GrowingRing.PREALLOCATED_MAX / 2; i++) {
             assertEquals(Optional.of(received++), ch.tryReceive());
         }
-        for (int i = 0; i < 10 * ChannelImpl.PREALLOCATED_MAX; i++) { // three growths
+        for (int i = 0; i < 10 * GrowingRing.PREALLOCATED_MAX; i++) { // three growths
             assertTrue(ch.trySend(sent++));
             if (i % 3 == 0) {
                 assertEquals(Optional.of(received++), ch.tryReceive());
@@ -61,7 +62,7 @@ class ChannelLargeCapacityTest extends NoThreadLeaks.LeakCheckedTest {
 
     @Test
     void aCapacityBetweenTwoGrowthsIsStillTheBound() {
-        int capacity = 3 * ChannelImpl.PREALLOCATED_MAX - 5; // not a doubling of the first ring
+        int capacity = 3 * GrowingRing.PREALLOCATED_MAX - 5; // not a doubling of the first ring
         BackpressureChannel<Integer> ch = goflow.<Integer>channel().capacity(capacity)
                 .strategy(OverflowStrategy.BLOCK).build();
         for (int i = 0; i < capacity; i++) {

@@ -17,6 +17,7 @@ import goflow.api.context.Context;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.StreamingResult;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.internal.GrowingRing;
 import goflow.impl.testing.NoThreadLeaks;
 
 /**
@@ -57,12 +58,12 @@ class StreamingHugeBufferTest extends NoThreadLeaks.LeakCheckedTest {
 
     @Test
     void aBufferBeyondThePreallocatedSizeGrowsAndKeepsFifoOrderAcrossTheWrap() throws Exception {
-        int capacity = 3 * StageBuffer.PREALLOCATED_MAX + 5;
+        int capacity = 3 * GrowingRing.PREALLOCATED_MAX + 5;
         StageBuffer b = new StageBuffer(capacity);
         int put = 0;
         int taken = 0;
         // move the head off 0 so that the first growth copies a wrapped ring
-        for (; put < StageBuffer.PREALLOCATED_MAX - 10; put++) {
+        for (; put < GrowingRing.PREALLOCATED_MAX - 10; put++) {
             b.put(put);
         }
         for (; taken < 500; taken++) {
