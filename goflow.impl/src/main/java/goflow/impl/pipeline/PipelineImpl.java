@@ -53,19 +53,10 @@ import goflow.impl.internal.PrimitiveRegistry;
  * @param <O> the output type
  */
 final class PipelineImpl<I, O> implements Pipeline<I, O> {
-    /** The longest timeout passed to a context: as many nanoseconds as a long holds. */
-    private static final Duration LONGEST_CONTEXT_TIMEOUT = Duration.ofNanos(Long.MAX_VALUE);
-
     final String name;
     final StageNode[] nodes;
     final boolean stopOnError;
     final Duration timeout;
-    /**
-     * The timeout given to the contexts of executions and items: {@link #timeout}, or for a
-     * timeout longer than a context can represent ({@code ChronoUnit.FOREVER}, say) the longest
-     * one it can, which is as good as forever (about 292 years).
-     */
-    final Duration contextTimeout;
     final Executor executor;
     final Listeners listeners;
     final Clock clock;
@@ -95,8 +86,6 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
         this.nodes = stages.toArray(new StageNode[0]);
         this.stopOnError = stopOnError;
         this.timeout = timeout;
-        this.contextTimeout = timeout == null || timeout.compareTo(LONGEST_CONTEXT_TIMEOUT) <= 0 ? timeout
-                : LONGEST_CONTEXT_TIMEOUT;
         this.executor = executor;
         this.listeners = new Listeners(name, listeners);
         this.clock = clock;
@@ -159,7 +148,7 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
             if (timeout == null) {
                 return runInline(ctx, input, null);
             }
-            try (CancellableContext own = ctx.withTimeout(contextTimeout); Interrupter interrupter = new Interrupter(own)) {
+            try (CancellableContext own = ctx.withTimeout(timeout); Interrupter interrupter = new Interrupter(own)) {
                 return runInline(own, input, interrupter);
             }
         }
@@ -177,7 +166,7 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
     }
 
     private CancellableContext ownContext(Context ctx) {
-        return timeout == null ? ctx.withCancel() : ctx.withTimeout(contextTimeout);
+        return timeout == null ? ctx.withCancel() : ctx.withTimeout(timeout);
     }
 
     @Override

@@ -209,7 +209,7 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                 I value = it.next();
                 clearStrayInterrupt();
                 Item item = new Item(seq++, value, p.clock.nanoTime(),
-                        p.timeout == null ? null : ctx.withTimeout(p.contextTimeout));
+                        p.timeout == null ? null : ctx.withTimeout(p.timeout));
                 in.incrementAndGet();
                 p.itemsEntered(1);
                 putInFront(0, item);
