@@ -191,17 +191,11 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                 if (Thread.currentThread() == flusher) {
                     // the error callback writing into its own writer: only this thread makes room,
                     // so waiting for it would hang the writer (and every flush) for ever
-                    overflows++;
-                    throw new BufferFullException("async writer '" + name + "' is full: no room for "
-                            + len + " bytes (" + (buf.length - count) + " of " + buf.length
-                            + " free) and this write comes from its own background thread (the error"
-                            + " callback), which alone makes room: it cannot wait");
+                    throw full(len, "this write comes from its own background thread (the error callback), "
+                            + "which alone makes room: it cannot wait");
                 }
                 if (!blockWhenFull) {
-                    overflows++;
-                    throw new BufferFullException("async writer '" + name + "' is full: no room for "
-                            + len + " bytes (" + (buf.length - count) + " of " + buf.length
-                            + " free) and it does not block; retry later or let it block");
+                    throw full(len, "it does not block; retry later or let it block");
                 }
                 if (wait == null) {
                     wait = new ContextWait(ctx, lock, space);
@@ -220,6 +214,13 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
             lock.unlock();
             ContextWait.close(wait);
         }
+    }
+
+    /** Counts an overflow and returns the exception refusing {@code len} bytes; requires the lock. */
+    private BufferFullException full(int len, String why) {
+        overflows++;
+        return new BufferFullException("async writer '" + name + "' is full: no room for " + len + " bytes ("
+                + (buf.length - count) + " of " + buf.length + " free) and " + why);
     }
 
     @Override
