@@ -16,6 +16,13 @@ import goflow.api.internal.StatsMaps;
  * item of a streaming run; each counter is read atomically, but the snapshot as a whole is taken
  * while executions go on, so counters may be a few executions apart.
  *
+ * <p>A streamed item is recorded when it leaves its run: as a success once the sink has accepted
+ * its output ({@link StreamingResult#itemsOut()}), as a failure once it is counted in
+ * {@link StreamingResult#itemsFailed()}; its duration runs from when it was taken from the source
+ * to the end of its last stage call (the sink's time is not included). An item its run
+ * {@linkplain StreamingResult#itemsDropped() dropped} is not an execution: it only leaves
+ * {@code inFlight}.
+ *
  * <p>Immutable and thread-safe.
  *
  * @param name the pipeline's name
@@ -27,7 +34,8 @@ import goflow.api.internal.StatsMaps;
  * @param maxDuration the longest single execution
  * @param lastExecution when the execution that completed last ended, or {@code null} before the
  *     first
- * @param inFlight executions and streamed items in the pipeline now
+ * @param inFlight executions and streamed items in the pipeline now (a streamed item from when it
+ *     is taken from the source until it is delivered, failed or dropped)
  * @param stages one snapshot per stage, in pipeline order
  */
 public record PipelineStats(String name, long executions, long successes, long failures, Duration totalDuration,

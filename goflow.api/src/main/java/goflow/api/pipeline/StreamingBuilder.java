@@ -19,8 +19,12 @@ import goflow.api.context.Context;
  * when the run ends, fails or is cancelled.
  *
  * <p>Without an {@link #onError error handler}, the first failing item stops the run. Listener
- * stage events are sent for every item; each item counts as one execution in the pipeline's
- * statistics. The pipeline's executor is not used: a streaming run uses its own threads. Stages
+ * stage events are sent for every item. In the pipeline's {@linkplain PipelineStats statistics}
+ * an item counts as one execution when it leaves the run: a success once the sink has accepted
+ * its output (returned normally), a failure once it is counted in
+ * {@link StreamingResult#itemsFailed()}; an item {@linkplain StreamingResult#itemsDropped()
+ * dropped} (the run stopped before the sink accepted it, or the sink threw) is no execution, so
+ * each run adds {@code itemsOut} successes and {@code itemsFailed} failures. The pipeline's executor is not used: a streaming run uses its own threads. Stages
  * get the run's context (done when the run is cancelled or stopped), or, when the pipeline has a
  * {@linkplain PipelineOptions#timeout timeout}, a child of it per item that also ends when the
  * item's time is up.

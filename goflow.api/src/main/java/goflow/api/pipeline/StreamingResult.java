@@ -8,11 +8,18 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  *
+ * <p>Every item taken from the source is counted exactly once:
+ * {@code itemsIn == itemsOut + itemsFailed + itemsDropped}.
+ *
  * @param itemsIn how many items were taken from the source
- * @param itemsOut how many outputs were delivered to the sink
- * @param itemsFailed how many items failed in a stage (handled, or the one that stopped the run)
+ * @param itemsOut how many outputs were delivered: sink calls that returned normally (even if the
+ *     run was cancelled while the sink ran)
+ * @param itemsFailed how many items failed in a stage and were handed to the error handler (even
+ *     if it then threw), or, without one, stopped the run (with several workers, more than one
+ *     item may fail before the run stops)
  * @param itemsDropped how many items taken from the source were neither delivered nor failed,
- *     because the run stopped early
+ *     because the run stopped early: items in buffers or stages, waiting for the sink or the
+ *     error handler, or whose sink call threw
  * @param error why the run stopped early: the first failure without an error handler, a source,
  *     sink or handler exception, or the {@link goflow.api.context.ContextException} of a
  *     cancelled run; {@code null} when the run completed

@@ -21,14 +21,17 @@ public interface StreamingRun {
     long itemsIn();
 
     /**
-     * Returns how many outputs were delivered to the sink so far.
+     * Returns how many outputs were delivered so far: sink calls that returned normally. An item
+     * whose sink call throws is not counted here; it ends up dropped.
      *
      * @return the count
      */
     long itemsOut();
 
     /**
-     * Returns how many items failed so far.
+     * Returns how many items failed so far: failed in a stage and handed to the error handler,
+     * or, without one, stopped the run. A failed item still waiting for the error handler is in
+     * flight; if the run stops first, it ends up dropped.
      *
      * @return the count
      */

@@ -49,6 +49,14 @@ import goflow.api.pipeline.StreamingRun;
  * {@code execute}. An item whose context is done before a stage fails there without running it;
  * a stage call that returns after it fails with the context's error whatever it returned.
  *
+ * <p>Counting: every item taken from the source counts in {@code in} and leaves the run exactly
+ * once: in {@code out} when the sink returned normally, in {@code failed} when it failed in a
+ * stage and is handed to the error handler (without one, when it stops the run), or, at the end,
+ * as dropped ({@code in - out - failed}): still in a buffer, a stage or the output queue when the
+ * run stopped, or refused by a sink that threw. The pipeline's statistics record the item's
+ * execution together with {@code out} or {@code failed}, never for a dropped item: an item the
+ * sink did not accept is not a success. No lock: the item is owned by one thread at a time.
+ *
  * <p>Thread-safe: counters are atomics; {@code error} is set once by CAS.
  *
  * @param <I> the input type
@@ -323,8 +331,8 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                 } else {
                     item.value = value;
                     if (last) {
-                        item.end();
-                        p.recordExecution(s1 - item.startNanos, true, start.plusNanos(s1 - t0));
+                        // Not a success yet: hand() records it once the sink has accepted it.
+                        item.end(s1);
                     }
                     putInFront(k + 1, item);
                 }
@@ -335,21 +343,30 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
     }
 
     /**
-     * Records a failed item and sends it to the error handler, or stops the run when there is
-     * none; returns whether the worker goes on.
+     * Counts a failed item and stops the run when there is no error handler, or sends the item to
+     * the error handler (hand() counts it then); returns whether the worker goes on.
      */
     private boolean itemFailed(Item item, StageResult failure, long nanos) throws InterruptedException {
-        item.end();
+        item.end(nanos);
         item.failure = failure;
-        p.recordExecution(nanos - item.startNanos, false, start.plusNanos(nanos - t0));
         if (handler == null) {
             failed.incrementAndGet();
+            record(item, false);
             p.itemsLeft(1);
             stop(failure.error());
             return false;
         }
         output.put(item);
         return true;
+    }
+
+    /**
+     * Records the item as one execution in the pipeline's statistics, spanning from when it was
+     * taken from the source to the end of its last stage call; called once the item is counted
+     * out of the run (delivered or failed), never for a dropped item.
+     */
+    private void record(Item item, boolean ok) {
+        p.recordExecution(item.endNanos - item.startNanos, ok, start.plusNanos(item.endNanos - t0));
     }
 
     @SuppressWarnings("unchecked")
@@ -388,7 +405,9 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
             return;
         }
         // The permit is returned after the item is counted out, so in - out - failed never
-        // exceeds the number of permits.
+        // exceeds the number of permits. An item is a success (here and in the pipeline's
+        // statistics) only once the sink returned normally: if it throws (an Error propagates to
+        // guard), or the run stops before the sink gets the item, the item is dropped.
         if (item.failure == null) {
             try {
                 sink.accept((O) item.value);
@@ -397,10 +416,12 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                 return;
             }
             out.incrementAndGet();
+            record(item, true);
             p.itemsLeft(1);
             permits.release();
         } else {
             failed.incrementAndGet();
+            record(item, false);
             p.itemsLeft(1);
             permits.release();
             try {
@@ -510,6 +531,8 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         final CancellableContext ctx;
         Object value;
         StageResult failure;
+        /** When its last stage call (or the one it failed at) ended; set by {@link #end}. */
+        long endNanos;
 
         Item(long seq, Object input, long startNanos, CancellableContext ctx) {
             this.seq = seq;
@@ -519,8 +542,12 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
             this.ctx = ctx;
         }
 
-        /** Releases the item's context (its deadline timer and its place in the run's context). */
-        void end() {
+        /**
+         * Ends the item's execution at {@code nanos}: releases its context (its deadline timer and
+         * its place in the run's context).
+         */
+        void end(long nanos) {
+            endNanos = nanos;
             if (ctx != null) {
                 ctx.close();
             }
