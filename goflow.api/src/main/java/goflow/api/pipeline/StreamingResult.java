@@ -22,7 +22,9 @@ import java.util.Objects;
  *     error handler, or whose sink call threw
  * @param error why the run stopped early: the first failure without an error handler, a source,
  *     sink or handler exception, or the {@link goflow.api.context.ContextException} of a
- *     cancelled run; {@code null} when the run completed
+ *     cancelled run; {@code null} when the run completed. An exception thrown once the run is
+ *     already stopping (a sink or source giving up when the stop interrupts it) does not replace
+ *     the stop's reason
  * @param duration how long the run took
  */
 public record StreamingResult(long itemsIn, long itemsOut, long itemsFailed, long itemsDropped, Throwable error,

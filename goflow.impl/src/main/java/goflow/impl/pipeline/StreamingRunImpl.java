@@ -169,9 +169,17 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         };
     }
 
-    /** Records the first error and stops the run. */
+    /**
+     * Records the first error and stops the run. An error raised once the run is already stopping
+     * (its context done: cancelled, its pipeline closed, or a first error) is not recorded: it is
+     * a consequence of the stop, typically user code (the source, the sink, the error handler)
+     * giving up on the run's own interrupt, and the stop's reason stays the run's error, as for a
+     * stage that throws once the run is stopped.
+     */
     private void stop(Throwable why) {
-        error.compareAndSet(null, why);
+        if (!ctx.isDone()) {
+            error.compareAndSet(null, why);
+        }
         ctx.cancel(why);
     }
 
