@@ -39,8 +39,10 @@ public interface StreamingRun {
 
     /**
      * Returns how many items are between the source and the sink now: in buffers, in stages, or
-     * waiting for an earlier item to keep order. Bounded by the sum over the stages of buffer
-     * size plus concurrency.
+     * waiting for an earlier item to keep order, or waiting for the sink or the error handler.
+     * Bounded by the sum over the stages of buffer size plus concurrency. While the run goes on
+     * it is {@code itemsIn() - itemsOut() - itemsFailed()}; once the run has ended it is zero (the
+     * items still in the run then are {@linkplain StreamingResult#itemsDropped() dropped}).
      *
      * @return the count
      */

@@ -492,6 +492,9 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
 
     @Override
     public long itemsInFlight() {
+        if (result != null) {
+            return 0; // ended: the items still in the run were counted dropped
+        }
         return Math.max(0, in.get() - out.get() - failed.get());
     }
 

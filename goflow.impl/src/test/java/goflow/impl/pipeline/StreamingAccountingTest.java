@@ -180,6 +180,26 @@ class StreamingAccountingTest extends NoThreadLeaks.LeakCheckedTest {
         assertAccounted(r, p);
     }
 
+    /** Once the run has ended nothing is between the source and the sink: the dropped items left. */
+    @Test
+    void nothingIsInFlightOnceARunWithDroppedItemsHasEnded() throws Exception {
+        Pipeline<Integer, Integer> p = goflow.pipeline("ended").stageWithContext("wait", (Context ctx, Integer i) -> {
+            ctx.sleep(Duration.ofDays(1));
+            return i;
+        }).build();
+        StreamingRun run = p.stream().start(Context.background(), range(10), o -> { });
+        Eventually.until(() -> run.itemsIn() == 10 && p.stats().stage("wait").orElseThrow().inFlight() == 1);
+        assertEquals(10, run.itemsInFlight());
+        run.cancel();
+        StreamingResult r = run.await();
+        assertEquals(10, r.itemsDropped());
+        assertEquals(0, run.itemsInFlight(), "in flight after the end");
+        assertEquals(0, p.stats().inFlight());
+        assertEquals(r.itemsIn(), run.itemsIn());
+        assertEquals(r.itemsOut(), run.itemsOut());
+        assertEquals(r.itemsFailed(), run.itemsFailed());
+    }
+
     /** Counting a success when the sink accepts it must not move the span of the execution. */
     @Test
     void aStreamedItemsExecutionSpansTheSourceToItsLastStageNotTheSink() throws Exception {
