@@ -24,8 +24,9 @@ import goflow.api.context.Context;
  * its output (returned normally), a failure once it is counted in
  * {@link StreamingResult#itemsFailed()}; an item {@linkplain StreamingResult#itemsDropped()
  * dropped} (the run stopped before the sink accepted it, or the sink threw) is no execution, so
- * each run adds {@code itemsOut} successes and {@code itemsFailed} failures. The pipeline's executor is not used: a streaming run uses its own threads. Stages
- * get the run's context (done when the run is cancelled or stopped), or, when the pipeline has a
+ * each run adds {@code itemsOut} successes and {@code itemsFailed} failures. The pipeline's
+ * executor is not used: a streaming run uses its own threads. Stages get the run's context (done
+ * when the run is cancelled or stopped), or, when the pipeline has a
  * {@linkplain PipelineOptions#timeout timeout}, a child of it per item that also ends when the
  * item's time is up.
  *
