@@ -140,6 +140,12 @@ public interface AsyncWriter extends Primitive {
      * <p>It waits as long as the output takes; use {@link #close(Duration)} to bound the wait. If
      * the closing thread is interrupted while waiting, it gives up at once as
      * {@code close(Duration)} does at its timeout, and returns with the interrupt flag set.
+     *
+     * <p>Called from the {@link AsyncWriterBuilder#onError error callback}, which runs on the
+     * background thread, it cannot wait for that thread: when the callback reports a flush that
+     * gave up, what is still buffered is discarded before it returns (counted in
+     * {@link WriterStats#bytesDiscarded()} and logged; the callback is not called again for it,
+     * {@code close(Duration)} throws it).
      */
     @Override
     void close();

@@ -52,6 +52,9 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
      * - abandoned (a closer gave up on a flusher stuck in the sink): the closer counts the pending
      *   bytes as discarded and leaves; the flusher, once the sink returns, only moves the bytes
      *   that call did write from discarded to written, and exits;
+     * - closed from the error callback of a round that gave up (on the flusher, which cannot wait
+     *   for itself): that close gives up what is pending at once (giveUpInCallback), as the
+     *   flusher would once the callback returned, so the close can report it;
      * - failure (the flusher's own code threw, not the sink): the writer closes at once (fail),
      *   discards what is pending, and every later write or flush names the failure.
      * A throwable from the sink is never a flusher failure: it is retried like an IOException.
@@ -131,6 +134,12 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
     private Throwable failure;
     /** What closing could not write, or null: thrown by close(Duration). Guarded by lock. */
     private WriteFailedException lossReport;
+    /**
+     * The failure of a round that gave up while the error callback is told of it, and its reason;
+     * null otherwise. Read and written by the flusher thread only (a close from that callback).
+     */
+    private WriteFailedException reporting;
+    private String reportingReason;
 
     /** Statistics, see {@link WriterStats}. Guarded by lock. */
     private long accepted;
@@ -380,7 +389,11 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
     private WriteFailedException closeWithin(long timeoutNanos, Duration timeout) {
         stopGracefully();
         Thread self = Thread.currentThread();
-        if (self != flusher) {
+        if (self == flusher) {
+            if (reporting != null) {
+                giveUpInCallback();
+            }
+        } else {
             String why = null;
             boolean interrupted = false;
             long deadline = timeoutNanos < 0 ? 0 : clock.nanoTime() + timeoutNanos;
@@ -431,6 +444,25 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A close called by the error callback of a round that gave up, on the flusher: the flusher
+     * cannot wait for itself, and once the callback returns it gives up what is pending (closing
+     * gives up after a failed round). Give it up now instead, so that the close counts and reports
+     * the loss before it returns ({@code close(Duration)} throws it), with the failure being
+     * reported as its reason; the callback, which is being told of that failure, is not told again.
+     */
+    private void giveUpInCallback() {
+        lock.lock();
+        try {
+            gaveUp = true;
+            lastFailure = reporting;
+            lastFailureReason = reportingReason;
+        } finally {
+            lock.unlock();
+        }
+        giveUp();
     }
 
     private boolean hasTerminated() {
@@ -788,7 +820,14 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
         }
         LOG.log(Level.WARNING, failure.getMessage());
         // before the waiters learn of the failure, so the callback has run when flush() throws
-        callOnError(failure);
+        reporting = failure;
+        reportingReason = reason;
+        try {
+            callOnError(failure);
+        } finally {
+            reporting = null;
+            reportingReason = null;
+        }
         lock.lock();
         try {
             failedRounds++;

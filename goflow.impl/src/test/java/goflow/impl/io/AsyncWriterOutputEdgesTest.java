@@ -27,6 +27,7 @@ import goflow.api.io.WriterStats;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Async;
+import goflow.impl.testing.Eventually;
 
 /** Review of {@link AsyncWriterImpl} at fault paths: odd throwables from the output, a callback that writes. */
 @Timeout(60)
@@ -125,5 +126,90 @@ class AsyncWriterOutputEdgesTest {
         w.flush(bg);
         assertEquals("12345678", out.text());
         w.close();
+    }
+
+    /**
+     * The error callback runs on the background thread, so a {@code close(Duration)} called from it
+     * cannot wait for that thread to write what is buffered: once the callback returns, the writer
+     * gives those bytes up. The javadoc: close(Duration) "throws WriteFailedException if any
+     * accepted byte was not written". It must say so to its caller (not return normally and
+     * discard afterwards), count the bytes, and report the loss once, with its real reason.
+     */
+    @Test
+    void closeWithATimeoutFromTheErrorCallbackReportsWhatItDiscards() throws Exception {
+        TestStreams.Recording out = new TestStreams.Recording();
+        out.alwaysFail = true;
+        CompletableFuture<Throwable> closeFromCallback = new CompletableFuture<>();
+        AsyncWriter[] self = new AsyncWriter[1];
+        AsyncWriter w = goflow.asyncWriter().name("selfclose").output(out).capacity(64).flushThreshold(64)
+                .flushInterval(Duration.ZERO).maxRetries(1).retryDelay(Duration.ZERO).onError(e -> {
+                    reported.add(e);
+                    if (!closeFromCallback.isDone()) {
+                        try {
+                            self[0].close(Duration.ofSeconds(5));
+                            closeFromCallback.complete(null);
+                        } catch (Throwable t) {
+                            closeFromCallback.complete(t);
+                        }
+                    }
+                }).build();
+        self[0] = w;
+        w.write(bg, ascii("doomed"));
+        CompletableFuture<Void> flushing = Async.start(() -> {
+            w.flush(bg);
+            return null;
+        });
+        Throwable thrown;
+        try {
+            thrown = closeFromCallback.get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException timeout) {
+            throw new AssertionError("close(Duration) from the error callback did not return", timeout);
+        }
+        assertTrue(thrown instanceof WriteFailedException,
+                "close(Duration) from the callback returned normally although its 6 buffered bytes are discarded: "
+                        + thrown);
+        assertEquals("async writer 'selfclose': closed with 6 accepted bytes not written: writing to the output "
+                + "failed 2 times: disk on fire (write)", thrown.getMessage());
+        assertTrue(Async.failureOf(flushing) instanceof WriteFailedException);
+        Eventually.until(() -> ((AsyncWriterImpl) w).stopped().isDone());
+        assertEquals(new WriterStats(6, 0, 0, 6, 0, 2, 0, 64, true), w.stats());
+        assertEquals(1, reported.size(), "reported once, by the flush that gave up: " + reported);
+        WriteFailedException again = assertThrows(WriteFailedException.class, () -> w.close(Duration.ZERO));
+        assertEquals(thrown.getMessage(), again.getMessage(), "a later close throws the same report");
+        assertTrue(out.closed);
+    }
+
+    /** {@code close()} from the error callback neither waits for its own thread nor reports the loss twice. */
+    @Test
+    void closeFromTheErrorCallbackDoesNotDeadlockAndCountsTheDiscardedBytes() throws Exception {
+        TestStreams.Recording out = new TestStreams.Recording();
+        out.alwaysFail = true;
+        CompletableFuture<Throwable> closeFromCallback = new CompletableFuture<>();
+        AsyncWriter[] self = new AsyncWriter[1];
+        AsyncWriter w = goflow.asyncWriter().name("selfclose2").output(out).capacity(64).flushThreshold(64)
+                .flushInterval(Duration.ZERO).maxRetries(0).retryDelay(Duration.ZERO).onError(e -> {
+                    reported.add(e);
+                    if (!closeFromCallback.isDone()) {
+                        try {
+                            self[0].close();
+                            closeFromCallback.complete(null);
+                        } catch (Throwable t) {
+                            closeFromCallback.complete(t);
+                        }
+                    }
+                }).build();
+        self[0] = w;
+        w.write(bg, ascii("gone"));
+        CompletableFuture<Void> flushing = Async.start(() -> {
+            w.flush(bg);
+            return null;
+        });
+        assertEquals(null, closeFromCallback.get(20, TimeUnit.SECONDS), "close() never throws");
+        assertTrue(w.isClosed());
+        assertEquals(4, w.stats().bytesDiscarded(), "the loss is counted by the time close() returns");
+        assertTrue(Async.failureOf(flushing) instanceof WriteFailedException);
+        Eventually.until(() -> ((AsyncWriterImpl) w).stopped().isDone());
+        assertEquals(new WriterStats(4, 0, 0, 4, 0, 1, 0, 64, true), w.stats());
+        assertEquals(1, reported.size(), "reported once, by the flush that gave up: " + reported);
     }
 }
