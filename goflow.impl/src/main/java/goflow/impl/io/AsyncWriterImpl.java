@@ -554,12 +554,14 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
             lock.unlock();
         }
         flusher.interrupt();
+        // closers need not wait any more, and must not: the callback below may close the writer
+        // itself, and would wait for this close (which waits for the callback) until the output returns
+        entry.release();
+        closeDone.complete(null);
         LOG.log(Level.WARNING, report.getMessage());
         if (notify) {
             callOnError(report);
         }
-        entry.release();
-        closeDone.complete(null);
         return flusher.isAlive() ? List.of(flusher) : List.of();
     }
 

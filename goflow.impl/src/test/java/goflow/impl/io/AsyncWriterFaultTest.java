@@ -313,6 +313,53 @@ class AsyncWriterFaultTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(1, reported.size());
     }
 
+    /**
+     * When a close gives up on a stuck output, the error callback runs on the closing thread. A
+     * callback that closes the writer itself (close() is idempotent, "a second call waits for the
+     * first to finish") must not wait for that first close, which is waiting for the callback: both
+     * would hang until the output returns, however short the closer's timeout.
+     */
+    @Test
+    void closeFromTheErrorCallbackOfAnAbandoningCloseDoesNotWaitForItself() throws Exception {
+        Stuck out = new Stuck();
+        CompletableFuture<Throwable> closeFromCallback = new CompletableFuture<>();
+        AsyncWriter[] self = new AsyncWriter[1];
+        AsyncWriter w = goflow.asyncWriter().name("selfclose").output(out).capacity(64).flushThreshold(64)
+                .flushInterval(Duration.ZERO).onError(e -> {
+                    reported.add(e);
+                    try {
+                        self[0].close();
+                        closeFromCallback.complete(null);
+                    } catch (Throwable t) {
+                        closeFromCallback.complete(t);
+                    }
+                }).build();
+        self[0] = w;
+        w.write(bg, ascii("0123456789"));
+        CompletableFuture<Void> flushing = async(() -> {
+            w.flush(bg);
+            return null;
+        });
+        assertTrue(out.entered.await(30, TimeUnit.SECONDS));
+        CompletableFuture<Void> closing = async(() -> {
+            w.close(Duration.ofSeconds(5));
+            return null;
+        });
+        Eventually.until(() -> w.isClosed() && clock.parkedThreads() >= 1);
+        clock.advance(Duration.ofSeconds(5));
+        Throwable t = Async.failureOf(closing);
+        assertTrue(t instanceof WriteFailedException, String.valueOf(t));
+        assertTrue(t.getMessage().startsWith("async writer 'selfclose': closed with 10 accepted bytes not written: "
+                + "the output did not return within PT5S"), t.getMessage());
+        assertEquals(null, closeFromCallback.get(20, TimeUnit.SECONDS), "close() from the callback returned");
+        assertEquals(new WriterStats(10, 0, 0, 10, 0, 0, 0, 64, true), w.stats());
+        assertEquals(1, reported.size());
+        assertTrue(Async.failureOf(flushing) instanceof WriteFailedException);
+        assertTrue(threadAlive("goflow-async-writer-selfclose-1"), "abandoned, not ended");
+        release.countDown();
+        Eventually.until(() -> !threadAlive("goflow-async-writer-selfclose-1"));
+    }
+
     @Test
     void closeWithATimeoutOnAHealthyOutputWritesEverythingAndReturns() throws Exception {
         TestStreams.Recording out = new TestStreams.Recording();
