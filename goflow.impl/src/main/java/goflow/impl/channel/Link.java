@@ -101,9 +101,10 @@ final class Link implements ChannelLink {
     private void runWorker(Worker worker) {
         try {
             worker.run(linkCtx);
-        } catch (InterruptedException e) {
-            fail(e);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // InterruptedException, RuntimeExceptions, Errors, and checked exceptions a mapping
+            // function throws past the compiler (Kotlin, Scala, Lombok's @SneakyThrows): all fail
+            // the link; none may end it as if its source had been drained
             fail(e);
         } finally {
             if (running.decrementAndGet() == 0) {
