@@ -22,6 +22,16 @@ import goflow.api.context.ContextException;
  * but not yet delivered when the link was cancelled or failed is lost; the delivered values are
  * counted by {@link #transferred()}.
  *
+ * <p><b>A mapping function that does not return.</b> A {@code pipe} function never sees the link's
+ * context, so cancelling cannot stop it. {@link #close(Duration)} bounds the wait for it: past the
+ * timeout (or when the closing thread is interrupted, also in {@link #close()}) the link <em>gives
+ * up</em> on its threads still running: they are interrupted, the targets are closed at once (their
+ * receivers drain what was delivered and see the end) and a WARNING names each thread and the frame
+ * it is stuck in. Such a thread keeps its name and ends when the function returns; the value it
+ * returns then is not delivered (the one value it holds is lost, as on any cancellation), no more
+ * values are taken from the sources, and only then is the link done and {@link #completion()}
+ * completed (with the {@link ContextException}).
+ *
  * <p>Thread-safe.
  */
 @ProviderType
@@ -67,7 +77,29 @@ public interface ChannelLink extends AutoCloseable {
 
     /**
      * Cancels the link if it is still running, then waits for its threads to stop. Idempotent.
+     *
+     * <p>It waits as long as the threads take; a mapping function that ignores interrupts can make
+     * that for ever: use {@link #close(Duration)} to bound the wait. If the closing thread is
+     * interrupted while waiting, it gives up at once as {@code close(Duration)} does at its timeout
+     * and returns with the interrupt flag set. Called from one of the link's own threads (a mapping
+     * function), it does not wait for that thread, which ends when the function returns.
      */
     @Override
     void close();
+
+    /**
+     * Closes as {@link #close()} does, waiting at most {@code timeout} (on the clock of the link's
+     * context) for its threads to stop. Past the timeout, or if the calling thread is interrupted
+     * (its interrupt flag is then set again), it gives up on the threads still running, as described
+     * above: they are interrupted, the targets are closed, and they end when the function they are
+     * in returns, delivering nothing more. Idempotent: a later call waits again, at most its own
+     * timeout.
+     *
+     * @param timeout how long to wait at most; zero gives up at once unless already stopped
+     * @return {@code true} if every thread of the link had stopped when it returned; {@code false}
+     *     if it gave up on some, or was called from one of the link's own threads (which it does
+     *     not wait for)
+     * @throws goflow.api.InvalidConfigException if {@code timeout} is null or negative
+     */
+    boolean close(Duration timeout);
 }

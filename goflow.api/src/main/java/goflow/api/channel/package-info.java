@@ -9,7 +9,7 @@
  * {@link goflow.api.channel.ChannelLink} that stops when its sources end or its context is cancelled.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package goflow.api.channel;
 
 import org.osgi.annotation.bundle.Export;

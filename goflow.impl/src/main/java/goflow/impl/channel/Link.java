@@ -4,21 +4,28 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
+import goflow.api.Clock;
 import goflow.api.channel.BackpressureChannel;
 import goflow.api.channel.ChannelLink;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
+import goflow.impl.internal.Check;
 import goflow.impl.internal.Durations;
+import goflow.impl.internal.StuckThreads;
 
 /**
  * A running {@link ChannelLink}: a fixed set of worker threads sharing one cancellable context.
@@ -27,7 +34,11 @@ import goflow.impl.internal.Durations;
  * starts every worker. A worker ends normally when its source is drained, or records the first
  * failure in {@code failure} (a CAS, so only the first counts) and cancels {@code linkCtx}, which
  * stops the others. The last worker to end (counted down in {@code running}) closes the targets and
- * completes {@code done}. {@link #close()} cancels {@code linkCtx} and joins the threads.
+ * completes {@code done}. Each worker counts itself in {@code ended} as the last thing it does and
+ * wakes the waiting closers. {@link #close()} cancels {@code linkCtx}, waits until every other
+ * worker has ended and joins the threads; past a timeout, or when interrupted, it gives up (see
+ * {@link #giveUp}): a worker stuck in a mapping function that ignores cancellation and interrupts
+ * cannot hold its caller for ever.
  *
  * <p>Thread-safe.
  */
@@ -49,6 +60,12 @@ final class Link implements ChannelLink {
     private final AtomicLong transferred = new AtomicLong();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final ThreadFactory threadFactory;
+    /** Workers that have finished everything they do (and the ones that never started). */
+    private final AtomicInteger ended = new AtomicInteger();
+    /** Threads in {@link #close}, woken by each worker as it ends. */
+    private final Set<Thread> closers = ConcurrentHashMap.newKeySet();
+    /** Set by the first close that gave up on threads still running; it closed the targets. */
+    private final AtomicBoolean gaveUp = new AtomicBoolean();
 
     Link(String name, Context ctx, List<? extends BackpressureChannel<?>> targets) {
         this(name, ctx, targets, Thread::new);
@@ -84,9 +101,11 @@ final class Link implements ChannelLink {
                 threads.get(i).start();
             } catch (RuntimeException | Error e) {
                 fail(e);
-                if (running.addAndGet(i - threads.size()) == 0) { // the unstarted ones never count down
+                ended.addAndGet(threads.size() - i); // the unstarted ones never end on their own
+                if (running.addAndGet(i - threads.size()) == 0) { // nor count down
                     finish();
                 }
+                wakeClosers();
                 throw e;
             }
         }
@@ -107,9 +126,20 @@ final class Link implements ChannelLink {
             // the link; none may end it as if its source had been drained
             fail(e);
         } finally {
-            if (running.decrementAndGet() == 0) {
-                finish();
+            try {
+                if (running.decrementAndGet() == 0) {
+                    finish();
+                }
+            } finally {
+                ended.incrementAndGet();
+                wakeClosers();
             }
+        }
+    }
+
+    private void wakeClosers() {
+        for (Thread closer : closers) {
+            LockSupport.unpark(closer);
         }
     }
 
@@ -120,19 +150,23 @@ final class Link implements ChannelLink {
     }
 
     private void finish() {
-        for (BackpressureChannel<?> target : targets) {
-            try {
-                target.close();
-            } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "link '" + name + "' could not close " + target.name(), e);
-            }
-        }
+        closeTargets();
         linkCtx.close();
         Throwable f = failure.get();
         if (f == null) {
             done.complete(null);
         } else {
             done.completeExceptionally(f);
+        }
+    }
+
+    private void closeTargets() {
+        for (BackpressureChannel<?> target : targets) {
+            try {
+                target.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "link '" + name + "' could not close " + target.name(), e);
+            }
         }
     }
 
@@ -171,19 +205,101 @@ final class Link implements ChannelLink {
 
     @Override
     public void close() {
+        closeWithin(-1, null);
+    }
+
+    @Override
+    public boolean close(Duration timeout) {
+        Check.notNegative("channel link '" + name + "'", "timeout", timeout,
+                "how long close waits for the link's threads to stop");
+        return closeWithin(Durations.toNanosSaturated(timeout), timeout);
+    }
+
+    /**
+     * Cancels the link and waits until every worker but the calling one has ended, at most
+     * {@code timeoutNanos} on the context's clock ({@code -1}: no limit), then joins their threads.
+     * Past the timeout, or when interrupted, gives up on the workers still running.
+     *
+     * @return whether every thread of the link has stopped
+     */
+    private boolean closeWithin(long timeoutNanos, Duration timeout) {
         linkCtx.cancel();
+        Thread self = Thread.currentThread();
+        boolean own = threads.contains(self);
+        int others = threads.size() - (own ? 1 : 0);
+        Clock clock = linkCtx.clock();
+        long deadline = timeoutNanos < 0 ? 0 : clock.nanoTime() + timeoutNanos;
+        String why = null;
         boolean interrupted = false;
-        for (Thread t : threads) {
-            while (t.isAlive() && t != Thread.currentThread()) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
+        closers.add(self);
+        try {
+            while (ended.get() < others) {
+                if (Thread.interrupted()) {
                     interrupted = true;
+                    why = "the close was interrupted";
+                    break;
                 }
+                if (timeoutNanos < 0) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                long left = deadline - clock.nanoTime();
+                if (left <= 0) {
+                    why = "its threads did not stop within " + timeout;
+                    break;
+                }
+                clock.parkNanos(this, left);
             }
+        } finally {
+            closers.remove(self);
+        }
+        boolean stopped = !own;
+        if (why == null) {
+            // every other worker has run its last line: its thread ends in a moment
+            for (Thread t : threads) {
+                while (t != self && t.isAlive() && !interrupted) {
+                    try {
+                        t.join();
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                stopped &= t == self || !t.isAlive();
+            }
+        } else {
+            giveUp(why, self);
+            stopped = false;
         }
         if (interrupted) {
-            Thread.currentThread().interrupt();
+            self.interrupt();
+        }
+        return stopped;
+    }
+
+    /**
+     * Gives up on the workers still running (stuck in a mapping function that ignores the
+     * cancellation): records the cancellation as the link's failure (so a target closed here is
+     * not reported as one closed underneath the link), interrupts them, closes the targets so that
+     * their receivers see the end, and names the threads in a WARNING. A worker that returns later
+     * delivers nothing (its context is cancelled, its targets closed) and ends; the last one
+     * completes {@link #completion()}.
+     */
+    private void giveUp(String why, Thread self) {
+        linkCtx.error().ifPresent(this::fail);
+        List<Thread> stuck = new ArrayList<>();
+        for (Thread t : threads) {
+            if (t != self && t.isAlive()) {
+                t.interrupt();
+                stuck.add(t);
+            }
+        }
+        if (gaveUp.compareAndSet(false, true)) {
+            closeTargets();
+            if (!stuck.isEmpty()) {
+                LOG.log(Level.WARNING, "link '" + name + "': close gave up (" + why + ") on threads still running: "
+                        + StuckThreads.describe(stuck) + "; they were interrupted and the targets closed; they end "
+                        + "when the function they are in returns, delivering nothing more");
+            }
         }
     }
 

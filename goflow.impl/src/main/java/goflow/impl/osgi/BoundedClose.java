@@ -16,6 +16,7 @@ import goflow.api.schedule.Scheduler;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.internal.Durations;
 import goflow.impl.internal.Stoppable;
+import goflow.impl.internal.StuckThreads;
 
 /**
  * Closes a {@link GoFlowImpl} within a bounded time, for bundle stops and deleted configurations,
@@ -226,7 +227,7 @@ final class BoundedClose {
                         .append(grace).append(", ").append(stopNowLabel).append(" and a further ").append(bound)
                         .append("; abandoned: its threads end when their ").append(lingerUntil).append(':');
                 for (Thread t : threads) {
-                    sb.append(' ').append(describeThread(t));
+                    sb.append(' ').append(StuckThreads.describe(t));
                 }
                 LOG.log(Level.WARNING, sb.toString());
             }
@@ -289,28 +290,6 @@ final class BoundedClose {
         private String describe(Primitive p) {
             return p.kind().label() + " '" + p.name() + "' of " + owner;
         }
-    }
-
-    /**
-     * Names a stuck thread, its state, where it is (top frame) and the first frame outside the
-     * JDK (the user code or output it is stuck in).
-     */
-    static String describeThread(Thread t) {
-        StackTraceElement[] frames = t.getStackTrace();
-        StringBuilder sb = new StringBuilder(t.getName()).append(" (").append(t.getState());
-        if (frames.length > 0) {
-            sb.append(" at ").append(frames[0]);
-            for (StackTraceElement f : frames) {
-                String c = f.getClassName();
-                if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun."))) {
-                    if (f != frames[0]) {
-                        sb.append(", in ").append(f);
-                    }
-                    break;
-                }
-            }
-        }
-        return sb.append(')').toString();
     }
 
     private static long left(long until) {

@@ -1,0 +1,57 @@
+package goflow.impl.internal;
+
+import java.util.List;
+
+/**
+ * Describes threads that a bounded close gave up on, for its WARNING: each thread's name, state,
+ * where it is (top frame) and the first frame outside the JDK (the user code or output it is stuck
+ * in).
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class StuckThreads {
+    private StuckThreads() {
+    }
+
+    /**
+     * Describes one thread, e.g. {@code goflow-channel-pipe-in-1 (WAITING at
+     * java.base/jdk.internal.misc.Unsafe.park(Native Method), in com.acme.Enricher.apply(Enricher.java:42))}.
+     *
+     * @param t the thread
+     * @return its description
+     */
+    public static String describe(Thread t) {
+        StackTraceElement[] frames = t.getStackTrace();
+        StringBuilder sb = new StringBuilder(t.getName()).append(" (").append(t.getState());
+        if (frames.length > 0) {
+            sb.append(" at ").append(frames[0]);
+            for (StackTraceElement f : frames) {
+                String c = f.getClassName();
+                if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun."))) {
+                    if (f != frames[0]) {
+                        sb.append(", in ").append(f);
+                    }
+                    break;
+                }
+            }
+        }
+        return sb.append(')').toString();
+    }
+
+    /**
+     * Describes several threads, separated by spaces.
+     *
+     * @param threads the threads
+     * @return their descriptions
+     */
+    public static String describe(List<Thread> threads) {
+        StringBuilder sb = new StringBuilder();
+        for (Thread t : threads) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(describe(t));
+        }
+        return sb.toString();
+    }
+}
