@@ -334,11 +334,17 @@ final class LimiterCore {
             denied.increment();
             throw new BurstExceededException(component + " (local fallback)", n, (long) burst);
         }
-        long wait = ks.local().reserve(clock.nanoTime(), n, c.rate * share, burst, Math.max(0, ctx.remainingNanos()));
+        double localRate = c.rate * share;
+        long maxWait = ctx.remainingNanos();
+        long wait = ks.local().reserve(clock.nanoTime(), n, localRate, burst, Math.max(0, maxWait));
         if (wait < 0) {
             denied.increment();
-            if (c.rate <= 0) {
-                throw new ZeroRateException(component, n, 0);
+            if (localRate <= 0 || maxWait == Long.MAX_VALUE) {
+                // Zero (the share of a positive rate may underflow to zero), or too late with no deadline:
+                // the wait exceeds Long.MAX_VALUE ns (292 years) at a rate so small it is zero in effect,
+                // as in the local token bucket. Never a deadline the context does not have (Go's B-TB2).
+                throw new ZeroRateException(component + " (local fallback)", n,
+                        Math.max(0, ks.local().tokens(clock.nanoTime(), localRate, burst)));
             }
             throw new DeadlineExceededException(component + ": " + n + " token(s) of the local fallback bucket "
                     + "cannot be had before the deadline");
@@ -349,7 +355,7 @@ final class LimiterCore {
                 waited.increment();
             }
         } catch (InterruptedException | RuntimeException e) {
-            ks.local().refund(clock.nanoTime(), n, c.rate * share, burst);
+            ks.local().refund(clock.nanoTime(), n, localRate, burst);
             throw e;
         }
         fallbackAllowed.increment();

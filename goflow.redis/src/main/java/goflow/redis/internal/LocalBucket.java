@@ -42,7 +42,8 @@ final class LocalBucket {
     /**
      * Takes n tokens now, into debt, if the wait is at most {@code maxWaitNanos}.
      *
-     * @return the wait in nanoseconds, or -1 when it would be longer (nothing taken) or never
+     * @return the wait in nanoseconds, or -1 when it would be longer (nothing taken) or never; a
+     *     wait beyond {@link Long#MAX_VALUE} ns (a tiny rate) is longer than any {@code maxWaitNanos}
      */
     synchronized long reserve(long now, long n, double rate, double burst, long maxWaitNanos) {
         refill(now, rate, burst);
@@ -53,12 +54,14 @@ final class LocalBucket {
             return -1;
         }
         double missing = n - tokens;
-        long wait = missing <= 1e-9 ? 0 : (long) Math.ceil(missing * 1e9 / rate);
-        if (wait > maxWaitNanos) {
+        double wait = missing <= 1e-9 ? 0 : Math.ceil(missing * 1e9 / rate);
+        // (double) Long.MAX_VALUE is 2^63: a wait that large does not fit a long (a cast would saturate
+        // it to Long.MAX_VALUE, which passes a maxWaitNanos of Long.MAX_VALUE: a wait of 292 years)
+        if (wait >= Long.MAX_VALUE || wait > maxWaitNanos) {
             return -1;
         }
         tokens -= n;
-        return wait;
+        return (long) wait;
     }
 
     /** Gives back n tokens (a cancelled reservation), up to the burst. */

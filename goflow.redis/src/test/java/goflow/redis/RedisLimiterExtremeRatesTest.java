@@ -1,0 +1,108 @@
+package goflow.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import goflow.api.context.CancellableContext;
+import goflow.api.context.Context;
+import goflow.api.context.DeadlineExceededException;
+import goflow.api.ratelimit.RateLimiter;
+import goflow.api.ratelimit.Reservation;
+import goflow.api.ratelimit.ZeroRateException;
+import goflow.api.testing.ManualClock;
+import goflow.redis.streams.RedisServer;
+
+/**
+ * Redis limiters at the edges of their numbers, on a real redis-server (started by the test on
+ * 127.0.0.1; the fallback test starts its own and kills it by PID): a positive rate so small that
+ * the tokens would take longer than {@link Long#MAX_VALUE} nanoseconds (292 years) to come must
+ * fail like a zero rate when the context has no deadline, in Redis and in the local fallback
+ * bucket alike, as the local token bucket does (never a deadline the context does not have: the Go
+ * reference's defect B-TB2).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisLimiterExtremeRatesTest {
+    @RegisterExtension
+    final RedisNodes fleet = new RedisNodes(Duration.ofSeconds(2));
+    private int test;
+
+    private String name(String what) {
+        return what + "-" + (++test);
+    }
+
+    /**
+     * Runs {@code await(ctx, 1)} on its own thread and returns what it threw (null if it returned):
+     * a defect that waits for centuries or spins fails the test instead of hanging it.
+     */
+    private static Throwable awaitOutcome(RateLimiter l, Context ctx) throws Exception {
+        CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                l.await(ctx, 1);
+                outcome.complete(null);
+            } catch (Throwable e) {
+                outcome.complete(e);
+            }
+        }, "test-await");
+        t.start();
+        try {
+            return outcome.get(20, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            t.interrupt();
+            t.join(10_000);
+            return fail("await(ctx, 1) neither returned nor failed within 20 s: " + l);
+        }
+    }
+
+    @Test
+    void theLocalFallbackAtARateTooSmallToWaitForFailsLikeAZeroRateNotWithAFakeDeadline() throws Exception {
+        ManualClock clock = new ManualClock();
+        Context noDeadline = Context.background(clock);
+        RedisServer own = RedisServer.start();
+        try (RedisConnection conn = RedisConnection.builder().name("fallback").uri("redis://127.0.0.1:" + own.port())
+                .timeout(Duration.ofMillis(500)).reconnectInterval(Duration.ofMillis(50)).build()) {
+            // the local bucket gets a quarter: 1e-10 tokens/s (one per 317 years) and a burst of 1
+            RedisRateLimiter tiny = conn.rateLimiter().name(name("tiny")).rate(4e-10).burst(4)
+                    .failurePolicy(FailurePolicy.LOCAL).localShare(0.25).clock(clock).build();
+            // a positive fleet rate whose quarter is zero in floating point
+            RedisRateLimiter underflow = conn.rateLimiter().name(name("underflow")).rate(Double.MIN_VALUE).burst(4)
+                    .failurePolicy(FailurePolicy.LOCAL).localShare(0.25).clock(clock).build();
+            own.kill();
+
+            assertTrue(tiny.allow(), "the local bucket starts full: one token");
+            Throwable e = awaitOutcome(tiny, noDeadline);
+            assertInstanceOf(ZeroRateException.class, e, "no deadline, so none may be reported: " + e);
+            assertEquals(1, ((ZeroRateException) e).requested());
+            assertEquals(0.0, tiny.tokens(), 1e-6, "nothing consumed");
+            try (CancellableContext inAnHour = noDeadline.withTimeout(Duration.ofHours(1))) {
+                Throwable d = awaitOutcome(tiny, inAnHour);
+                assertInstanceOf(DeadlineExceededException.class, d, "with a deadline, the deadline: " + d);
+            }
+            Reservation r = tiny.reserve();
+            assertFalse(r.ok(), "not ok, as the local token bucket's reserve at such a rate: " + r);
+            assertEquals(0.0, tiny.tokens(), 1e-6, "nothing consumed");
+
+            assertTrue(underflow.allow());
+            Throwable z = awaitOutcome(underflow, noDeadline);
+            assertInstanceOf(ZeroRateException.class, z, "a local rate of zero: " + z);
+            assertEquals(3, tiny.stats().denied(), "two awaits and a reservation refused: " + tiny.stats());
+            assertTrue(tiny.backendStats().fallbacks() >= 4, tiny.backendStats().toString());
+            tiny.close();
+            underflow.close();
+        } finally {
+            own.close();
+        }
+    }
+}
