@@ -19,7 +19,12 @@ import goflow.api.ratelimit.RateLimiter;
  * <li>{@link #setRate} and {@link #setBurst} change the limit of the whole fleet; {@link #rate()}
  * and {@link #burst()} return the fleet's values as of this node's last round trip.</li>
  * <li>{@link #await} asks Redis, waits what it says, and asks again: waiters are not served in
- * arrival order across the fleet.</li>
+ * arrival order across the fleet. As a local bucket's, it fails at once, consuming nothing, when
+ * Redis says the tokens would come after the context's deadline
+ * ({@link goflow.api.context.DeadlineExceededException}) or, on a context with no deadline, in
+ * {@link Long#MAX_VALUE} nanoseconds (292 years) or more: a rate so small is zero in effect
+ * ({@link goflow.api.ratelimit.ZeroRateException}, never a deadline the context does not have). A
+ * {@link #reserve(long)} whose wait would be that long is not ok.</li>
  * <li>A rate of zero admits nothing (the fleet's bucket has no tokens while it is stopped).</li>
  * <li>When Redis cannot answer within the connection's timeout, the {@link #failurePolicy()}
  * decides; no call waits on Redis longer than that timeout.</li>

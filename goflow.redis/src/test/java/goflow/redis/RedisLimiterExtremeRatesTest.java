@@ -105,4 +105,44 @@ class RedisLimiterExtremeRatesTest {
             own.close();
         }
     }
+
+    /**
+     * On Redis, a token every 317 years: the script's wait in microseconds times 1000 overflowed a
+     * long, so await asked again after a nanosecond, for ever, and reserve gave an ok reservation
+     * with no delay at all.
+     */
+    @Test
+    void awaitOnRedisAtARateTooSmallToWaitForFailsLikeAZeroRate() throws Exception {
+        RedisRateLimiter tiny = fleet.nodeA.rateLimiter().name(name("tiny")).rate(1e-10).burst(1).build();
+        assertTrue(tiny.allow());
+        Throwable e = awaitOutcome(tiny, Context.background());
+        assertInstanceOf(ZeroRateException.class, e, "no deadline, so none may be reported: " + e);
+        try (CancellableContext inAnHour = Context.background().withTimeout(Duration.ofHours(1))) {
+            Throwable d = awaitOutcome(tiny, inAnHour);
+            assertInstanceOf(DeadlineExceededException.class, d, "with a deadline, the deadline: " + d);
+        }
+        Reservation r = tiny.reserve();
+        assertFalse(r.ok(), "not ok, as the local token bucket's reserve at such a rate: " + r);
+        assertEquals(0.0, tiny.tokens(), 1e-6, "nothing taken");
+        assertEquals(3, tiny.stats().denied(), tiny.stats().toString());
+        assertEquals(0, tiny.backendStats().fallbacks(), "decided by Redis: " + tiny.backendStats());
+        tiny.close();
+
+        // one token per 317,000 years: the wait in microseconds no longer fits a long at all
+        RedisRateLimiter tinier = fleet.nodeA.rateLimiter().name(name("tinier")).rate(1e-13).burst(1).build();
+        assertTrue(tinier.allow());
+        assertInstanceOf(ZeroRateException.class, awaitOutcome(tinier, Context.background()));
+        assertFalse(tinier.reserve().ok());
+        tinier.close();
+
+        // the same through the local lease, which remembers Redis's refusal
+        RedisRateLimiter leased = fleet.nodeA.rateLimiter().name(name("leased")).rate(1e-10).burst(2)
+                .localLease(2, Duration.ofSeconds(1)).build();
+        assertTrue(leased.allow());
+        assertTrue(leased.allow());
+        assertInstanceOf(ZeroRateException.class, awaitOutcome(leased, Context.background()));
+        assertInstanceOf(ZeroRateException.class, awaitOutcome(leased, Context.background()), "refused locally");
+        assertEquals(0, leased.backendStats().fallbacks(), "decided by Redis: " + leased.backendStats());
+        leased.close();
+    }
 }

@@ -38,6 +38,12 @@ final class LimiterCore {
     private static final String CONF_TTL_MS = Long.toString(Duration.ofDays(1).toMillis());
     /** The longest chunk a waiter parks, so close() is noticed. */
     private static final long PARK_CHUNK = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * The longest wait a reservation takes tokens for, in microseconds: the longest that is still a
+     * {@code long} of nanoseconds (even, so exact as the script's double), as the local token bucket's
+     * reserve refuses a wait beyond {@link Long#MAX_VALUE} ns.
+     */
+    private static final long MAX_RESERVE_WAIT_MICROS = Long.MAX_VALUE / 1000 - 1;
 
     /** The fleet's rate and burst. Immutable. */
     record Conf(double rate, long burst) {
@@ -46,8 +52,12 @@ final class LimiterCore {
         }
     }
 
-    /** One reply of the GCRA script. */
-    record Reply(long granted, long waitMicros, double tokens) { }
+    /**
+     * One reply of the GCRA script, its wait in nanoseconds: -1 when the tokens never come (more than
+     * the burst, or a zero rate); {@link Long#MAX_VALUE} when they would take that long or longer (a
+     * rate so small that it is zero in effect).
+     */
+    record Reply(long granted, long waitNanos, double tokens) { }
 
     final ConnectionImpl conn;
     /** Names the limiter in errors, e.g. {@code token-bucket 'api'}. */
@@ -136,7 +146,7 @@ final class LimiterCore {
         if (seen.rate != rate || seen.burst != burst) {
             fleet = new Conf(rate, burst);
         }
-        Reply reply = new Reply(Long.parseLong(text(r.get(0))), Long.parseLong(text(r.get(1))),
+        Reply reply = new Reply(Long.parseLong(text(r.get(0))), waitNanos(text(r.get(1))),
                 Double.parseDouble(text(r.get(2))));
         lastTokens = reply.tokens;
         return reply;
@@ -144,6 +154,18 @@ final class LimiterCore {
 
     private static String text(Object o) {
         return o instanceof byte[] ? new String((byte[]) o, StandardCharsets.US_ASCII) : String.valueOf(o);
+    }
+
+    /**
+     * The script's wait (whole microseconds, as many digits as a tiny rate needs; "-1" for never) in
+     * nanoseconds, {@link Long#MAX_VALUE} when it does not fit a long of nanoseconds.
+     */
+    static long waitNanos(String micros) {
+        double us = Double.parseDouble(micros);
+        if (us < 0) {
+            return -1;
+        }
+        return us >= Long.MAX_VALUE / 1000 ? Long.MAX_VALUE : (long) us * 1000;
     }
 
     private static double parseRate(String s) {
@@ -168,15 +190,15 @@ final class LimiterCore {
     /**
      * One attempt to take {@code n} tokens of a bucket now.
      *
-     * @return 0 when taken; otherwise the nanoseconds until Redis will have them, or -1 when it never
-     *     will (more than the burst, or a zero rate)
+     * @return 0 when taken; otherwise the nanoseconds until Redis will have them ({@link Long#MAX_VALUE}
+     *     when that many or more), or -1 when it never will (more than the burst, or a zero rate)
      */
     long attempt(KeyState ks, String bucketKey, long n) throws RedisFailure {
         if (ks.lease != null && n == 1) {
             return leased(ks.lease, bucketKey);
         }
         Reply r = call(bucketKey, "a", n, 0);
-        return r.granted > 0 ? 0 : r.waitMicros < 0 ? -1 : Math.max(1, r.waitMicros * 1000);
+        return r.granted > 0 ? 0 : r.waitNanos < 0 ? -1 : Math.max(1, r.waitNanos);
     }
 
     /** One token through the local lease; see {@link LocalLease}. */
@@ -188,7 +210,7 @@ final class LimiterCore {
         }
         if (l.deniedAt(now)) {
             leaseHits.increment();
-            return l.never ? -1 : l.deniedUntilNanos - now;
+            return l.deniedWait(now);
         }
         l.refill.lock();
         try {
@@ -199,7 +221,7 @@ final class LimiterCore {
             }
             if (l.deniedAt(now)) {
                 leaseHits.increment();
-                return l.never ? -1 : l.deniedUntilNanos - now;
+                return l.deniedWait(now);
             }
             long left = l.tokens.getAndSet(0);
             if (left > 0) {
@@ -210,12 +232,15 @@ final class LimiterCore {
                 l.tokens.set(r.granted - 1);
                 l.expiresNanos = now + leaseMaxAgeNanos;
                 l.never = false;
+                l.beyondRange = false;
                 return 0;
             }
-            l.never = r.waitMicros < 0;
-            long wait = r.waitMicros < 0 ? leaseMaxAgeNanos : Math.max(1, r.waitMicros * 1000);
+            l.never = r.waitNanos < 0;
+            l.beyondRange = r.waitNanos == Long.MAX_VALUE;
+            // never, or not within Long.MAX_VALUE ns: refused locally for the lease's max age, then asked again
+            long wait = l.never || l.beyondRange ? leaseMaxAgeNanos : Math.max(1, r.waitNanos);
             l.deniedUntilNanos = now + wait;
-            return l.never ? -1 : wait;
+            return l.deniedWait(now);
         } finally {
             l.refill.unlock();
         }
@@ -317,10 +342,18 @@ final class LimiterCore {
                 }
                 throw new ZeroRateException(component, n, Math.max(0, lastTokens));
             }
-            if (ctx.remainingNanos() < w) {
+            long maxWait = ctx.remainingNanos();
+            if (w == Long.MAX_VALUE && maxWait == Long.MAX_VALUE) {
+                // no deadline, yet the tokens would take Long.MAX_VALUE ns (292 years) or more: a rate so
+                // small it is zero in effect, as in the local token bucket (never a fake deadline: Go's B-TB2)
+                denied.increment();
+                throw new ZeroRateException(component, n, Math.max(0, lastTokens));
+            }
+            if (w == Long.MAX_VALUE || maxWait < w) {
                 denied.increment();
                 throw new DeadlineExceededException(component + ": " + n + " token(s) cannot be had before the "
-                        + "deadline (Redis says they will be there in " + Duration.ofNanos(w) + ")");
+                        + "deadline (Redis says they will be there in " + (w == Long.MAX_VALUE ? "more than " : "")
+                        + Duration.ofNanos(w) + ")");
             }
             hadToWait = true;
             sleep(ctx, w);
@@ -390,10 +423,10 @@ final class LimiterCore {
             return new RedisReservation(this, null, null, 0, now, true, false);
         }
         try {
-            Reply r = call(bucketKey, "r", n, Long.MAX_VALUE / 4);
+            Reply r = call(bucketKey, "r", n, MAX_RESERVE_WAIT_MICROS);
             if (r.granted > 0) {
                 allowed.increment();
-                return new RedisReservation(this, ks, bucketKey, n, now + r.waitMicros * 1000, true, false);
+                return new RedisReservation(this, ks, bucketKey, n, now + r.waitNanos, true, false);
             }
             denied.increment();
             return new RedisReservation(this, null, null, n, now, false, false);

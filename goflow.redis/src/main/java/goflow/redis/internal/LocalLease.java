@@ -21,6 +21,11 @@ final class LocalLease {
     volatile long deniedUntilNanos;
     /** Whether Redis said the bucket will never have a token (zero rate) when it last refused. */
     volatile boolean never;
+    /**
+     * Whether Redis said, when it last refused, that a token would take {@link Long#MAX_VALUE} ns
+     * or more (a rate so small that it is zero in effect).
+     */
+    volatile boolean beyondRange;
     /** When it was last used, for eviction. */
     volatile long lastUsedNanos;
     final ReentrantLock refill = new ReentrantLock();
@@ -51,6 +56,14 @@ final class LocalLease {
             }
         }
         return false;
+    }
+
+    /**
+     * What a refusal during {@link #deniedAt} answers: -1 for never, {@link Long#MAX_VALUE} for a wait
+     * beyond that, else the nanoseconds until Redis will have a token.
+     */
+    long deniedWait(long now) {
+        return never ? -1 : beyondRange ? Long.MAX_VALUE : deniedUntilNanos - now;
     }
 
     boolean deniedAt(long now) {
