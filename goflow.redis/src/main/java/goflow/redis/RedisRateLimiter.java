@@ -25,7 +25,10 @@ import goflow.api.ratelimit.RateLimiter;
  * {@link Long#MAX_VALUE} nanoseconds (292 years) or more: a rate so small is zero in effect
  * ({@link goflow.api.ratelimit.ZeroRateException}, never a deadline the context does not have). A
  * {@link #reserve(long)} whose wait would be that long is not ok.</li>
- * <li>A rate of zero admits nothing (the fleet's bucket has no tokens while it is stopped).</li>
+ * <li>A rate of zero admits nothing (the fleet's bucket has no tokens while it is stopped); nor
+ * does a positive rate so small that, in microseconds, a token's interval or the refill of the
+ * whole burst overflows a double (below {@code burst} &times; 5.6&middot;10<sup>-303</sup> per
+ * second): it is zero in effect.</li>
  * <li>When Redis cannot answer within the connection's timeout, the {@link #failurePolicy()}
  * decides; no call waits on Redis longer than that timeout.</li>
  * </ul>

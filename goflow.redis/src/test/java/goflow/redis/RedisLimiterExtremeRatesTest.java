@@ -145,4 +145,73 @@ class RedisLimiterExtremeRatesTest {
         assertEquals(0, leased.backendStats().fallbacks(), "decided by Redis: " + leased.backendStats());
         leased.close();
     }
+
+    /**
+     * Rates so small that Redis cannot keep the bucket's key for the time its tokens take (an
+     * expiry of 10^17 ms or more is refused) or a token's interval overflows a double: each is
+     * decided by Redis, not by the failure policy (fail-open admitted everything), and an empty
+     * bucket's await fails like a zero rate.
+     */
+    @Test
+    void ratesTooSmallForRedisArithmeticAreStillDecidedByRedis() throws Exception {
+        RedisRateLimiter slow = fleet.nodeA.rateLimiter().name(name("slow")).rate(1e-15).burst(1)
+                .failurePolicy(FailurePolicy.FAIL_OPEN).build();
+        assertTrue(slow.allow());
+        assertFalse(slow.allow(), "one token per 31 million years: the burst of 1 is taken");
+        assertInstanceOf(ZeroRateException.class, awaitOutcome(slow, Context.background()));
+        assertEquals(0, slow.backendStats().fallbacks(), "decided by Redis: " + slow.backendStats());
+        slow.close();
+
+        RedisRateLimiter slower = fleet.nodeA.rateLimiter().name(name("slower")).rate(1e-300).burst(2)
+                .failurePolicy(FailurePolicy.FAIL_OPEN).build();
+        assertTrue(slower.allow(2));
+        assertFalse(slower.allow());
+        assertInstanceOf(ZeroRateException.class, awaitOutcome(slower, Context.background()));
+        assertEquals(0, slower.backendStats().fallbacks(), "decided by Redis: " + slower.backendStats());
+        slower.close();
+
+        // an interval (1e6 / rate microseconds) beyond a double: zero in effect, and a zero rate on
+        // Redis admits nothing (RedisRateLimiter's class description)
+        RedisRateLimiter infinitesimal = fleet.nodeA.rateLimiter().name(name("infinitesimal")).rate(Double.MIN_VALUE)
+                .burst(2).failurePolicy(FailurePolicy.FAIL_OPEN).build();
+        assertFalse(infinitesimal.allow());
+        assertInstanceOf(ZeroRateException.class, awaitOutcome(infinitesimal, Context.background()));
+        assertFalse(infinitesimal.reserve().ok());
+        assertEquals(0, infinitesimal.backendStats().fallbacks(), "decided by Redis: " + infinitesimal.backendStats());
+        infinitesimal.close();
+    }
+
+    /**
+     * Request sizes and bursts up to {@link RateLimiter#MAX_BURST}: the script printed a grant of
+     * 10^14 tokens or more as "1e+14" (which the client could not read), and refused to keep a
+     * bucket whose refill takes more than 10^17 ms; a huge rate is unlimited in effect.
+     */
+    @Test
+    void hugeBurstsAndRatesAreDecidedByRedis() throws Exception {
+        RedisRateLimiter big = fleet.nodeA.rateLimiter().name(name("big")).rate(1e9).burst(RateLimiter.MAX_BURST)
+                .build();
+        assertTrue(big.allow(100_000_000_000_000L), "10^14 tokens of a full bucket of 2^52");
+        assertFalse(big.allow(RateLimiter.MAX_BURST), "the whole burst is no longer there");
+        assertEquals(0, big.backendStats().fallbacks(), "decided by Redis: " + big.backendStats());
+        big.close();
+
+        RedisRateLimiter slowRefill = fleet.nodeA.rateLimiter().name(name("slow-refill")).rate(1)
+                .burst(RateLimiter.MAX_BURST).build();
+        assertTrue(slowRefill.allow(RateLimiter.MAX_BURST), "a full bucket of 2^52 (142 million years to refill)");
+        assertFalse(slowRefill.allow());
+        Reservation r = slowRefill.reserve();
+        assertTrue(r.ok(), "a second's wait: " + r);
+        assertTrue(r.delay().compareTo(Duration.ofSeconds(2)) <= 0, r.toString());
+        assertEquals(0, slowRefill.backendStats().fallbacks(), "decided by Redis: " + slowRefill.backendStats());
+        slowRefill.close();
+
+        RedisRateLimiter fast = fleet.nodeA.rateLimiter().name(name("fast")).rate(1e300).burst(1).build();
+        for (int i = 0; i < 100; i++) {
+            assertTrue(fast.allow(), "call " + i);
+        }
+        fast.await(Context.background(), 1);
+        assertTrue(fast.reserve().ok());
+        assertEquals(0, fast.backendStats().fallbacks(), "decided by Redis: " + fast.backendStats());
+        fast.close();
+    }
 }

@@ -16,6 +16,12 @@ final class Scripts {
      * microseconds, 4 and 5 this node's rate ('inf' or decimal) and burst, 6 '1' to make them the
      * fleet's ('0' to read the fleet's, seeding it when missing), 7 how long the configuration is
      * kept unused (ms). Returns {granted, wait (µs, -1 never), tokens left, rate, burst} as strings.
+     *
+     * <p>Numbers go to Redis and back as strings in plain digits: Lua's tostring and Redis's own
+     * conversion of a number argument print 10<sup>14</sup> and up in exponent notation, which
+     * neither Redis (an expiry) nor the client (a grant) reads as an integer. A rate whose token
+     * interval or refill time overflows a double is zero in effect, and answered as zero; a
+     * bucket's expiry is capped at 10<sup>18</sup> ms (31 million years).
      */
     static final Script GCRA = Script.of("gcra", """
             local t = redis.call('TIME')
@@ -45,11 +51,11 @@ final class Scripts {
               return {ARGV[2], '0', bs, rs, bs}
             end
             local rate = tonumber(rs)
-            if rate <= 0 then
+            local T = rate > 0 and 1000000 / rate or 0
+            local tau = burst * T
+            if rate <= 0 or T == math.huge or tau == math.huge then
               return {'0', '-1', '0', rs, bs}
             end
-            local T = 1000000 / rate
-            local tau = burst * T
             local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
             if tat < now then
               tat = now
@@ -85,9 +91,10 @@ final class Scripts {
               end
             end
             if granted > 0 or mode == 'f' then
-              redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', math.ceil((tat - now) / 1000) + 1)
+              local px = math.min(math.ceil((tat - now) / 1000) + 1, 1e18)
+              redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', string.format('%.0f', px))
             end
-            return {tostring(granted), string.format('%.0f', math.ceil(wait)),
+            return {string.format('%.0f', granted), string.format('%.0f', math.ceil(wait)),
               string.format('%.6f', (tau - (tat - now)) / T), rs, bs}
             """);
 
