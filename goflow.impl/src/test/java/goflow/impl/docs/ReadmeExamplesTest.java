@@ -236,6 +236,7 @@ class ReadmeExamplesTest extends NoThreadLeaks.LeakCheckedTest {
             b.close();
             link.completion().toCompletableFuture().join();
             assertEquals(2, merged.size());
+            assertTrue(link.close(Duration.ofSeconds(5)), "the link's threads have stopped");
 
             ByteArrayOutputStream file = new ByteArrayOutputStream();
             try (AsyncWriter log = goflow.asyncWriter().name("access-log")
