@@ -74,7 +74,8 @@ public interface StreamSource<T> {
          *
          * @param ctx the context of the running terminal operation; it is also done when the
          *     stream stops early or is closed
-         * @param action called exactly once with the element when this method returns {@code true}
+         * @param action called exactly once with the element, before this method returns, when it
+         *     returns {@code true}; valid only during the call
          * @return {@code true} if an element was passed, {@code false} at the end
          * @throws InterruptedException if the thread is interrupted while waiting
          * @throws Exception if reading fails; the terminal operation then throws a

@@ -131,12 +131,19 @@ public final class SourceCounters {
     }
 
     /**
-     * A counted cursor. Used by one thread at a time (the cursor contract); {@code done} makes a
-     * repeated close count once.
+     * A counted cursor. Used by one thread at a time (the cursor contract), so its fields need no
+     * synchronization; {@code done} makes a repeated close count once. An element is counted when
+     * the cursor passes it to the action ({@code given}), not when it returns {@code true}: an
+     * advance that returns {@code true} without passing one breaks the cursor contract (the stream
+     * fails with a StreamException) and counts as a failure, not as an element.
      */
-    private final class Counting<T> implements StreamSource.Cursor<T> {
+    private final class Counting<T> implements StreamSource.Cursor<T>, Consumer<T> {
         private final StreamSource.Cursor<T> cursor;
         private boolean done;
+        /** The action of the advance in progress; null between advances. */
+        private Consumer<? super T> action;
+        /** Whether the advance in progress passed an element to {@code action}. */
+        private boolean given;
 
         Counting(StreamSource.Cursor<T> cursor) {
             this.cursor = cursor;
@@ -145,16 +152,34 @@ public final class SourceCounters {
         @Override
         public boolean tryAdvance(Context ctx, Consumer<? super T> action) throws Exception {
             boolean more;
+            this.action = action;
+            given = false;
             try {
-                more = cursor.tryAdvance(ctx, action);
+                more = cursor.tryAdvance(ctx, this);
             } catch (Exception | Error e) {
                 failed(e);
                 throw e;
+            } finally {
+                this.action = null;
             }
-            if (more) {
-                elements.increment();
+            if (more && !given) {
+                failures.increment();
             }
             return more;
+        }
+
+        /** Receives the cursor's element for the action of the advance in progress. */
+        @Override
+        public void accept(T element) {
+            if (action == null) {
+                throw new IllegalStateException("the cursor of source '" + name + "' (" + cursor.getClass().getName()
+                        + ") passed an element after its tryAdvance returned: the action is valid only during the call");
+            }
+            if (!given) {
+                given = true;
+                elements.increment();
+            }
+            action.accept(element);
         }
 
         @Override

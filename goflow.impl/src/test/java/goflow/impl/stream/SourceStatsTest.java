@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -142,7 +144,7 @@ class SourceStatsTest extends NoThreadLeaks.LeakCheckedTest {
         });
         var liar = assertThrows(StreamException.class, () -> goflow.streams().named("liar", Integer.class).toList(ctx));
         assertTrue(liar.getMessage().contains("(" + SourceStatsTest.class.getName()), "names the user's class: " + liar);
-        assertCounts(stats("liar"), 1, 0, 1, 0, 1);
+        assertCounts(stats("liar"), 1, 0, 0, 1, 1); // no element, and the broken contract is a failure
 
         sources.register("close-fails", new TrackingSource(1).failingOnClose(new IOException("flush")));
         assertThrows(StreamException.class, () -> goflow.streams().named("close-fails", Integer.class).toList(ctx));
@@ -154,6 +156,28 @@ class SourceStatsTest extends NoThreadLeaks.LeakCheckedTest {
                     throw new IllegalStateException("sink");
                 }));
         assertCounts(stats("downstream-fails"), 1, 0, 1, 0, 1);
+    }
+
+    /** An action kept past its call and used later is refused, naming the source and the cursor. */
+    @Test
+    void anElementPassedAfterTheAdvanceReturnedIsRefused() throws Exception {
+        AtomicReference<Consumer<? super Integer>> kept = new AtomicReference<>();
+        sources.register("keeper", (StreamSource<Integer>) c -> new StreamSource.Cursor<Integer>() {
+            @Override
+            public boolean tryAdvance(Context cc, Consumer<? super Integer> action) {
+                if (kept.get() != null) {
+                    return false;
+                }
+                kept.set(action);
+                action.accept(1);
+                return true;
+            }
+        });
+        assertEquals(List.of(1), goflow.streams().named("keeper", Integer.class).toList(ctx));
+        var late = assertThrows(IllegalStateException.class, () -> kept.get().accept(2));
+        assertTrue(late.getMessage().contains("'keeper'") && late.getMessage().contains(SourceStatsTest.class.getName()),
+                "names the source and the cursor's class: " + late.getMessage());
+        assertCounts(stats("keeper"), 1, 0, 1, 0, 1);
     }
 
     @Test
