@@ -208,7 +208,8 @@ public final class MetricCatalog {
 
     /**
      * Returns the metric for a figure this catalogue does not describe: a gauge named
-     * {@code goflow_<prefix>_<figure in snake case>}.
+     * {@code goflow_<prefix>_<figure in snake case>}, every character but an ASCII letter or digit
+     * written as {@code _} (so a figure named in any language still gives a valid name).
      *
      * @param prefix the family prefix
      * @param figure the figure's name
@@ -217,7 +218,7 @@ public final class MetricCatalog {
     public static Metric undocumented(String prefix, String figure) {
         StringBuilder snake = new StringBuilder();
         for (char ch : figure.toCharArray()) {
-            if (Character.isUpperCase(ch)) {
+            if (ch >= 'A' && ch <= 'Z') {
                 snake.append('_').append(Character.toLowerCase(ch));
             } else if (Character.isLetterOrDigit(ch) && ch < 128) {
                 snake.append(ch);
