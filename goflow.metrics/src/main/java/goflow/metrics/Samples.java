@@ -17,11 +17,14 @@ import goflow.api.inspect.PrimitiveInfo;
  *
  * <p>Values: numbers as they are, durations in seconds, instants in seconds since the epoch,
  * booleans 1 or 0; a text figure (a pool's {@code state}) becomes 1 with the text as a label named
- * after the figure. Figures of any other type are left out.
+ * after the figure. Figures of any other type are left out, and so is a row whose figures cannot be
+ * read (its {@code toMap()} throws, e.g. a plugin's {@code Stats} that is not a record): it is
+ * logged, and the other rows are written.
  *
  * <p>Stateless and thread-safe.
  */
 public final class Samples {
+    private static final System.Logger LOG = System.getLogger(Samples.class.getName());
     /** The label naming the primitive. */
     public static final String NAME = "name";
     /** The label naming the primitive's kind ({@code token-bucket}, ...). */
@@ -47,14 +50,22 @@ public final class Samples {
     }
 
     /**
-     * Adds the samples of one row.
+     * Adds the samples of one row; none when its figures cannot be read (logged).
      *
      * @param row a registry row
      * @param out where the samples go
      */
     public static void of(PrimitiveInfo row, List<Sample> out) {
+        Map<String, Object> figures;
+        try {
+            figures = row.stats().toMap();
+        } catch (RuntimeException | Error e) { // one primitive's figures must not take the others' down
+            LOG.log(System.Logger.Level.WARNING, "goflow: the figures of " + row.kind().label() + " '" + row.name()
+                    + "' (owner " + row.owner() + ") cannot be read; it is left out of the metrics", e);
+            return;
+        }
         String prefix = MetricCatalog.prefix(row.kind());
-        for (Map.Entry<String, Object> e : row.stats().toMap().entrySet()) {
+        for (Map.Entry<String, Object> e : figures.entrySet()) {
             String figure = e.getKey();
             Map<String, String> labels = labels(row);
             String family = prefix;

@@ -1,6 +1,7 @@
 package goflow.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,12 @@ import goflow.api.Primitive;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Stats;
 
-/** Rows a plugin's primitive can produce that the catalogue never saw: odd figure names. */
+/** Rows a plugin's primitive can produce that the catalogue never saw: odd figure names, figures that fail. */
 class SamplesTest {
+    /** A plugin's figures. */
+    private record Figures(long read, long acknowledged) implements Stats {
+    }
+
     /** Figures a plugin named in its own language. */
     private record Named(Map<String, Object> figures) implements Stats {
         @Override
@@ -21,8 +26,26 @@ class SamplesTest {
         }
     }
 
+    /** Not a record, and no toMap() of its own: toMap() throws, as Stats documents. */
+    private static final class NotARecord implements Stats {
+    }
+
     private static PrimitiveInfo row(String name, Stats stats) {
         return new PrimitiveInfo(name, Primitive.Kind.STREAM_CONSUMER, "goflow.plugin", stats);
+    }
+
+    @Test
+    void aRowWhoseFiguresCannotBeReadIsLeftOutAndTheOtherRowsAreWritten() throws Exception {
+        List<Sample> samples = Samples.of(List.of(row("a", new Figures(3, 2)), row("broken", new NotARecord()),
+                row("z", new Figures(5, 4))));
+        String text = PrometheusText.toText(samples);
+        Map<String, String> values = Promtool.samples(text);
+        assertEquals("3", values.get("goflow_stream_consumer_read_total{name=\"a\",kind=\"stream-consumer\","
+                + "owner=\"goflow.plugin\"}"), text);
+        assertEquals("4", values.get("goflow_stream_consumer_acknowledged_total{name=\"z\",kind=\"stream-consumer\","
+                + "owner=\"goflow.plugin\"}"), text);
+        assertTrue(values.keySet().stream().noneMatch(k -> k.contains("broken")), text);
+        Promtool.check(text);
     }
 
     @Test
