@@ -162,8 +162,9 @@ final class DashboardState {
         }
         List<Object> figures = new ArrayList<>();
         List<Object> stageRows = new ArrayList<>();
-        for (Map.Entry<String, Object> e : row.info().stats().toMap().entrySet()) {
-            if (!e.getKey().startsWith("stage.")) {
+        boolean scheduler = row.info().kind() == Primitive.Kind.SCHEDULER;
+        for (Map.Entry<String, Object> e : row.figures().entrySet()) { // as sampled: never a second toMap() that may fail
+            if (!e.getKey().startsWith("stage.") && !(scheduler && e.getKey().startsWith("task."))) {
                 figures.add(List.of(e.getKey(), display(e.getValue())));
             }
         }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +37,9 @@ import goflow.api.schedule.Scheduler;
  *
  * <p>Thread-safe. One thread of its own, {@code goflow-web-sampler}, started on activation and
  * stopped (and waited for) on deactivation; the registry, the plugins and the history are
- * thread-safe. A failure to read one sample is logged and the next interval tries again.
+ * thread-safe. A failure to read one sample is logged and the next interval tries again; a
+ * primitive whose figures cannot be read is recorded without figures (logged once until they can be
+ * read again), the others as usual.
  */
 @Component(service = Sampler.class, configurationPid = WebConfig.PID)
 @Designate(ocd = WebConfig.class)
@@ -52,6 +55,12 @@ public final class Sampler {
     private final Clock clock;
     private final Duration interval;
     private final History history;
+    /**
+     * The keys ({@link Frame.Row#key()}) of the primitives whose figures failed to be read the last
+     * time, so each failure is logged once until the figures can be read again. Concurrent: every
+     * caller of {@link #now()} updates it.
+     */
+    private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
     /** Null until {@link #start()}; then the sampling thread. */
     private volatile ScheduledExecutorService executor;
 
@@ -188,9 +197,20 @@ public final class Sampler {
     Frame now() {
         List<Frame.Row> rows = new ArrayList<>();
         for (PrimitiveInfo info : registry.snapshot()) {
-            Map<String, Object> figures = new LinkedHashMap<>(info.stats().toMap());
-            if (info.kind() == Primitive.Kind.SCHEDULER) {
-                registry.find(info.name(), Scheduler.class).ifPresent(s -> tasks(s, figures));
+            Map<String, Object> figures = new LinkedHashMap<>();
+            try {
+                figures.putAll(info.stats().toMap());
+                if (info.kind() == Primitive.Kind.SCHEDULER) {
+                    registry.find(info.name(), Scheduler.class).ifPresent(s -> tasks(s, figures));
+                }
+                unreadable.remove(Frame.Row.key(info));
+            } catch (RuntimeException | Error e) { // one primitive's figures must not take the others' down
+                figures.clear();
+                if (unreadable.add(Frame.Row.key(info))) {
+                    LOG.log(System.Logger.Level.WARNING, "goflow.web cannot read the figures of " + info.kind().label()
+                            + " '" + info.name() + "' (owner " + info.owner() + "); it is shown without figures"
+                            + " until they can be read", e);
+                }
             }
             rows.add(new Frame.Row(info, figures));
         }

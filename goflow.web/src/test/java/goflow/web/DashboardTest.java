@@ -154,6 +154,66 @@ class DashboardTest {
         assertTrue(json.contains("{\"title\":\"pending\",\"points\":[9]}"), json);
     }
 
+    /** Not a record, and no toMap() of its own: its toMap() throws UnsupportedOperationException. */
+    private static final class NotARecord implements Stats {
+    }
+
+    /** A listed primitive of a plugin, with the figures the test gives it. */
+    private record Listed(String name, Kind kind, Stats stats) implements Primitive {
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aPrimitiveWhoseFiguresCannotBeReadLeavesTheOthersOnThePageInTheMetricsAndTheChecks() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(100).build();
+        goflow.register(new Listed("orders-in", Primitive.Kind.STREAM_CONSUMER, new NotARecord()));
+        goflow.register(new Listed("gone", Primitive.Kind.CHANNEL, new Stats() { // its plugin was refreshed
+            @Override
+            public java.util.Map<String, Object> toMap() {
+                throw new NoClassDefFoundError("goflow/plugin/GoneStats");
+            }
+        }));
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Sampler.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        String json;
+        try {
+            sampler.sample();
+            api.allow();
+            clock.advance(Duration.ofSeconds(1));
+            sampler.sample();
+            json = DashboardState.json(sampler, false, "");
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertEquals(2, logged.size(), () -> "each unreadable primitive logged once: " + logged);
+        assertTrue(json.contains("{\"title\":\"admitted /s\",\"points\":[1]}"), json);
+        assertTrue(json.contains("\"name\":\"orders-in\",\"kind\":\"stream-consumer\",\"family\":\"streaming\","
+                + "\"owner\":\"goflow.pipeline~hash\",\"figures\":[]"), json);
+        String text = PrometheusText.toText(MetricsServlet.samples(sampler));
+        assertEquals("1", Promtool.samples(text).get("goflow_token_bucket_allowed_total{name=\"api\","
+                + "kind=\"token-bucket\",owner=\"goflow.pipeline~hash\"}"), text);
+        Promtool.check(text);
+        assertEquals(org.apache.felix.hc.api.Result.Status.OK,
+                new LimiterHealthCheck(sampler, Thresholds.DEFAULTS).execute().getStatus());
+    }
+
     @Test
     void metricsTellTheStagesAPipelineWaitsFor() throws Exception {
         goflow.pipeline("hash").stage(goflow.stages().reference("trim")).stage(goflow.stages().reference("sha256"))
