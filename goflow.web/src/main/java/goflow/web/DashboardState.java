@@ -139,9 +139,13 @@ final class DashboardState {
             times.add(frames.get(i).at().toEpochMilli());
         }
         state.put("times", times);
+        List<Map<String, Frame.Row>> byKey = new ArrayList<>(frames.size()); // one index per frame, not one search per point
+        for (Frame f : frames) {
+            byKey.add(f.byKey());
+        }
         List<Object> primitives = new ArrayList<>();
         for (Frame.Row row : now.rows()) {
-            primitives.add(primitive(sampler, row, frames, controls));
+            primitives.add(primitive(sampler, row, frames, byKey, controls));
         }
         state.put("primitives", primitives);
         state.put("stages", plugins(sampler.plugins().list(Plugins.STAGE_NAME)));
@@ -149,7 +153,8 @@ final class DashboardState {
         return Json.write(state);
     }
 
-    private static Map<String, Object> primitive(Sampler sampler, Frame.Row row, List<Frame> frames, boolean controls) {
+    private static Map<String, Object> primitive(Sampler sampler, Frame.Row row, List<Frame> frames,
+            List<Map<String, Frame.Row>> byKey, boolean controls) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("name", row.info().name());
         p.put("kind", row.info().kind().label());
@@ -188,7 +193,7 @@ final class DashboardState {
         for (Series s : series(row.info().kind(), row.figures())) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("title", s.title());
-            c.put("points", points(s, row.key(), frames));
+            c.put("points", points(s, row.key(), frames, byKey));
             charts.add(c);
         }
         p.put("charts", charts);
@@ -196,11 +201,11 @@ final class DashboardState {
     }
 
     /** One point per pair of consecutive frames (null where the primitive was absent or nothing ran). */
-    private static List<Object> points(Series s, String key, List<Frame> frames) {
+    private static List<Object> points(Series s, String key, List<Frame> frames, List<Map<String, Frame.Row>> byKey) {
         List<Object> points = new ArrayList<>();
         for (int i = 1; i < frames.size(); i++) {
-            Optional<Frame.Row> before = frames.get(i - 1).row(key);
-            Optional<Frame.Row> after = frames.get(i).row(key);
+            Optional<Frame.Row> before = Optional.ofNullable(byKey.get(i - 1).get(key));
+            Optional<Frame.Row> after = Optional.ofNullable(byKey.get(i).get(key));
             Double v = null;
             if (after.isPresent()) {
                 double now = after.get().number(s.figure());

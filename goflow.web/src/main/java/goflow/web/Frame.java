@@ -1,6 +1,7 @@
 package goflow.web;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +34,20 @@ record Frame(long nanos, Instant at, List<Row> rows) {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Indexes the rows by key, for a caller that looks up many rows of this frame (a search of
+     * {@link #rows()} for each, as {@link #row(String)} does, is quadratic with thousands of primitives).
+     *
+     * @return a new map from {@link Row#key()} to the row
+     */
+    Map<String, Row> byKey() {
+        Map<String, Row> byKey = new HashMap<>(rows.size() * 2);
+        for (Row r : rows) {
+            byKey.putIfAbsent(r.key(), r);
+        }
+        return byKey;
     }
 
     /**

@@ -215,6 +215,22 @@ class DashboardTest {
     }
 
     @Test
+    void aFloodOfPrimitivesIsRenderedInLinearTime() {
+        for (int i = 0; i < 2000; i++) {
+            goflow.tokenBucket().name("b" + i).rate(1).burst(10).build();
+        }
+        for (int i = 0; i <= DashboardState.POINTS; i++) {
+            sampler.sample();
+            clock.advance(Duration.ofSeconds(1));
+        }
+        // 2000 primitives, 2 charts each over 121 frames: well under a second with one lookup per row and
+        // frame; a search of every frame's rows for each point (quadratic) took over a minute here
+        String json = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30),
+                () -> DashboardState.json(sampler, false, ""));
+        assertTrue(json.contains("\"name\":\"b1999\""), () -> json.substring(0, 200));
+    }
+
+    @Test
     void metricsTellTheStagesAPipelineWaitsFor() throws Exception {
         goflow.pipeline("hash").stage(goflow.stages().reference("trim")).stage(goflow.stages().reference("sha256"))
                 .stage(goflow.stages().reference("base64")).build();
