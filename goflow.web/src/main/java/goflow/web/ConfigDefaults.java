@@ -1,10 +1,13 @@
 package goflow.web;
 
+import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import goflow.api.InvalidConfigException;
@@ -51,7 +54,7 @@ final class ConfigDefaults {
                         : t == long.class || t == int.class ? "must be a whole number"
                         : t == boolean.class ? "must be true or false" : "must be a " + t.getSimpleName();
                 LOG.log(System.Logger.Level.ERROR, "goflow: configuration " + pid + ": property '" + key + "' = "
-                        + raw + " " + rule + "; its default " + m.getDefaultValue() + " is used");
+                        + shown(raw) + " " + rule + "; its default " + m.getDefaultValue() + " is used");
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
             }
@@ -65,6 +68,18 @@ final class ConfigDefaults {
             }
             return m.invoke(config, args);
         }));
+    }
+
+    /** A raw property value as the log shows it: an array (Configuration Admin allows them) by its elements. */
+    static String shown(Object raw) {
+        if (raw == null || !raw.getClass().isArray()) {
+            return String.valueOf(raw);
+        }
+        List<String> elements = new ArrayList<>();
+        for (int i = 0; i < Array.getLength(raw); i++) {
+            elements.add(shown(Array.get(raw, i)));
+        }
+        return elements.toString();
     }
 
     /** Logs a configuration whose values are out of range, before its defaults are used. */

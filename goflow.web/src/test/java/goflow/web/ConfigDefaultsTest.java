@@ -73,6 +73,14 @@ class ConfigDefaultsTest {
     }
 
     @Test
+    void aValueGivenAsAnArrayIsLoggedAsItsElements() {
+        WebConfig c = config(WebConfig.class, "history", Map.of());
+        Sampler.settings(c, Map.of("history", new String[] {"lots", "more"}));
+        assertEquals(List.of("SEVERE goflow: configuration goflow.web: property 'history' = [lots, more] must be a whole "
+                + "number; its default 600 is used"), log);
+    }
+
+    @Test
     void anIntervalOrAHistoryOutOfRangeTakesTheDefault() {
         WebConfig c = config(WebConfig.class, "none", Map.of("sample_interval", "1s", "history", 1));
         assertEquals(new Sampler.Settings(Duration.ofSeconds(1), 600), Sampler.settings(c, Map.of()));
