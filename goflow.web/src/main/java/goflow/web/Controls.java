@@ -6,6 +6,7 @@ import java.util.Locale;
 
 import goflow.api.GoFlowException;
 import goflow.api.Primitive;
+import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Registry;
 import goflow.api.pool.WorkerPool;
 import goflow.api.ratelimit.AdaptiveLimiter;
@@ -17,7 +18,8 @@ import goflow.api.ratelimit.RateLimiter;
  * The live changes the dashboard may make (when enabled): a rate limiter's rate and burst, a
  * leaky bucket's or concurrency limiter's capacity, a pool's workers. A value is parsed here and
  * refused, naming the field, the value and the rule, when the primitive cannot hold it; a value in
- * range that the primitive refuses fails with the primitive's own message. Nothing changes then.
+ * range that the primitive refuses fails with the primitive's own message. A name that primitives of
+ * several owners have is refused: the registry finds primitives by name only. Nothing changes then.
  *
  * <p>Thread-safe: the registry and the primitives are.
  */
@@ -51,11 +53,23 @@ final class Controls {
      *     {@code workers}
      * @param value the new value as typed
      * @return what changed: {@code <name> <field>: <before> -> <after>}
-     * @throws Refused 404 for an unknown primitive, 400 for a field it has not or a bad value
+     * @throws Refused 404 for an unknown primitive, 409 for a name that several live primitives have
+     *     (of different owners: which one the page showed is unknown), 400 for a field it has not or a
+     *     bad value
      */
     String change(String name, String field, String value) throws Refused {
         if (name == null || field == null || value == null) {
             throw new Refused(400, "name, field and value are required");
+        }
+        if (registry.primitives().stream().filter(p -> p.name().equals(name)).count() > 1) {
+            List<String> owners = new ArrayList<>();
+            for (PrimitiveInfo row : registry.snapshot()) {
+                if (row.name().equals(name)) {
+                    owners.add(row.owner());
+                }
+            }
+            throw new Refused(409, "several live primitives are named '" + name + "' (owners " + String.join(", ",
+                    owners) + "): the dashboard cannot tell which one to change; change it through its owner");
         }
         Primitive p = registry.find(name).orElseThrow(() -> new Refused(404, "no live primitive is named '" + name
                 + "'; live: " + names()));

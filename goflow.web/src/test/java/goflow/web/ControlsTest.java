@@ -1,0 +1,43 @@
+package goflow.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.GoFlow;
+import goflow.api.ratelimit.RateLimiter;
+import goflow.api.testing.ManualClock;
+import goflow.impl.GoFlowImpl;
+import goflow.impl.osgi.LiveRegistry;
+
+/** Live changes the dashboard cannot apply safely are refused, naming why, and change nothing. */
+class ControlsTest {
+    private final ManualClock clock = new ManualClock();
+    private final GoFlowImpl a = new GoFlowImpl(clock, "bundle.a");
+    private final GoFlowImpl b = new GoFlowImpl(clock, "bundle.b");
+
+    @AfterEach
+    void close() {
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void aNameTwoBundlesUseIsRefusedRatherThanChangingEitherPrimitive() {
+        LiveRegistry live = new LiveRegistry(); // the framework's registry: every bundle's primitives, with owners
+        live.add(a.registry());
+        live.add(b.registry());
+        RateLimiter apiA = a.tokenBucket().name("api").rate(10).burst(10).build();
+        RateLimiter apiB = b.tokenBucket().name("api").rate(20).burst(20).build();
+        Controls.Refused refused = assertThrows(Controls.Refused.class,
+                () -> new Controls(live).change("api", "rate", "5")); // the page's card may be either one
+        assertEquals(409, refused.status());
+        assertTrue(refused.getMessage().contains("bundle.a") && refused.getMessage().contains("bundle.b"),
+                refused.getMessage());
+        assertEquals(10.0, apiA.rate().eventsPerSecond());
+        assertEquals(20.0, apiB.rate().eventsPerSecond());
+    }
+}
