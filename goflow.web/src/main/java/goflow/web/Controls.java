@@ -77,6 +77,16 @@ final class Controls {
             throw new Refused(400, p.kind().label() + " '" + name + "' has no live " + field + "; it takes: "
                     + String.join(", ", DashboardState.controls(p.kind())));
         }
+        Class<?> type = switch (field) {
+            case "rate", "burst" -> RateLimiter.class;
+            case "capacity" -> p.kind() == Primitive.Kind.CONCURRENCY_LIMITER ? ConcurrencyLimiter.class : LeakyBucket.class;
+            case "limit" -> AdaptiveLimiter.class;
+            default -> WorkerPool.class;
+        };
+        if (!type.isInstance(p)) { // a plugin's primitive listed under that kind
+            throw new Refused(400, p.kind().label() + " '" + name + "' is not a goflow " + type.getSimpleName()
+                    + ": its " + field + " cannot be changed from the dashboard");
+        }
         try {
             switch (field) {
                 case "rate": {

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import goflow.api.GoFlow;
+import goflow.api.Primitive;
+import goflow.api.inspect.Stats;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
@@ -39,5 +40,31 @@ class ControlsTest {
                 refused.getMessage());
         assertEquals(10.0, apiA.rate().eventsPerSecond());
         assertEquals(20.0, apiB.rate().eventsPerSecond());
+    }
+
+    /** A plugin's primitive listed as a token bucket, which is not a goflow {@link RateLimiter}. */
+    private record Listed(String name, Kind kind) implements Primitive {
+        @Override
+        public Stats stats() {
+            return new Figures(1);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** The plugin's figures. */
+    private record Figures(long allowed) implements Stats {
+    }
+
+    @Test
+    void aListedPrimitiveThatIsNotTheTypeItsKindNamesIsRefusedNotAFailure() {
+        a.register(new Listed("ext", Primitive.Kind.TOKEN_BUCKET));
+        Controls.Refused refused = assertThrows(Controls.Refused.class,
+                () -> new Controls(a.registry()).change("ext", "rate", "5"));
+        assertEquals(400, refused.status());
+        assertTrue(refused.getMessage().contains("'ext'") && refused.getMessage().contains("cannot be changed"),
+                refused.getMessage());
     }
 }
