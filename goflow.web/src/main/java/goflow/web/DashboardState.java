@@ -200,7 +200,10 @@ final class DashboardState {
         return p;
     }
 
-    /** One point per pair of consecutive frames (null where the primitive was absent or nothing ran). */
+    /**
+     * One point per pair of consecutive frames (null where the primitive was absent or nothing ran, or
+     * where a total went down: the primitive was re-created under its name).
+     */
     private static List<Object> points(Series s, String key, List<Frame> frames, List<Map<String, Frame.Row>> byKey) {
         List<Object> points = new ArrayList<>();
         for (int i = 1; i < frames.size(); i++) {
@@ -218,7 +221,7 @@ final class DashboardState {
                         v = seconds > 0 && d >= 0 ? d / seconds : null;
                     } else {
                         double calls = after.get().number(s.per()) - before.get().number(s.per());
-                        v = calls > 0 ? d * 1000 / calls : null;
+                        v = calls > 0 && d >= 0 ? d * 1000 / calls : null; // d < 0: re-created, as for RATE
                     }
                 }
             }

@@ -107,6 +107,30 @@ class DashboardTest {
         pool.shutdown().join();
     }
 
+    @Test
+    void aPipelineReCreatedUnderItsNameGetsNoNegativeLatencyPoint() {
+        Pipeline<String, String> slow = goflow.pipeline("orders").stage("parse", (String s) -> {
+            clock.advance(Duration.ofSeconds(1));
+            return s;
+        }).build();
+        for (int i = 0; i < 5; i++) {
+            slow.execute("o"); // 5 executions, 5 s in all
+        }
+        sampler.sample();
+        slow.close();
+        Pipeline<String, String> fast = goflow.pipeline("orders").stage("parse", (String s) -> {
+            clock.advance(Duration.ofMillis(100));
+            return s;
+        }).build();
+        for (int i = 0; i < 10; i++) {
+            fast.execute("o"); // 10 executions, 1 s in all: the totals went down, the count up
+        }
+        sampler.sample();
+        String json = DashboardState.json(sampler, false, "");
+        assertTrue(json.contains("{\"title\":\"latency ms\",\"points\":[null]}"), json);
+        assertTrue(json.contains("{\"title\":\"stage parse ms\",\"points\":[null]}"), json);
+    }
+
     /** A stream consumer's figures (as goflow.redis.streams' RedisStreamStats has them), without a Redis. */
     private record ConsumerStats(long read, long acknowledged, long claimed, long failed, long deadLettered,
             int inFlight, long pending, boolean running) implements Stats {
