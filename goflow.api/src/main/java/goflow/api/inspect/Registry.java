@@ -24,7 +24,9 @@ public interface Registry {
 
     /**
      * Returns one row per live primitive, with owner and a fresh statistics snapshot, sorted by
-     * kind and then name.
+     * kind and then name. A primitive whose {@code stats()} throws (one registered from outside
+     * with {@link goflow.api.GoFlow#register}) is listed all the same, with statistics whose one
+     * figure, {@code statsError}, names what it threw: it never fails the whole snapshot.
      *
      * @return an unmodifiable snapshot
      */

@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,6 +16,7 @@ import goflow.api.Primitive;
 import goflow.api.Registration;
 import goflow.api.inspect.PrimitiveInfo;
 import goflow.api.inspect.Registry;
+import goflow.api.inspect.Stats;
 
 /**
  * The live primitives of one {@link goflow.api.GoFlow}. A primitive's life in the registry:
@@ -34,6 +36,12 @@ public final class PrimitiveRegistry implements Registry {
     private final Map<Primitive.Kind, AtomicLong> counters = new ConcurrentHashMap<>();
     /** Told about every primitive listed and removed (JMX, the OSGi live registry). */
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    /**
+     * The names of the listed primitives whose {@code stats()} threw at the last snapshot, so that each failure is
+     * logged once until it recovers; an entry leaves when the primitive is released. Concurrent: any
+     * reader's snapshot updates it.
+     */
+    private final Set<String> statsFailing = ConcurrentHashMap.newKeySet();
     /** Set once by {@link #closeAll()}; then no name can be reserved. */
     private volatile boolean closed;
 
@@ -172,11 +180,36 @@ public final class PrimitiveRegistry implements Registry {
         return List.copyOf(list);
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A primitive whose {@code stats()} throws (one registered from outside, see
+     * {@link goflow.api.GoFlow#register}) is listed with {@link UnreadableStats} naming what it threw,
+     * and logged once until its statistics can be read again: one such primitive never fails the
+     * whole snapshot. A {@link VirtualMachineError} is not caught.
+     */
     @Override
     public List<PrimitiveInfo> snapshot() {
         List<PrimitiveInfo> rows = new ArrayList<>();
         for (Primitive p : primitives()) {
-            rows.add(new PrimitiveInfo(p.name(), p.kind(), owner, p.stats()));
+            Stats stats;
+            try {
+                stats = p.stats();
+                if (stats == null) {
+                    throw new NullPointerException(p.getClass().getName() + ".stats() returned null");
+                }
+                statsFailing.remove(p.name());
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                stats = UnreadableStats.of(e);
+                if (statsFailing.add(p.name())) {
+                    System.getLogger(PrimitiveRegistry.class.getName()).log(System.Logger.Level.WARNING,
+                            p.kind().label() + " '" + p.name() + "' (owner " + owner + "): its stats() failed; "
+                                    + "listed with the failure until it can be read again", e);
+                }
+            }
+            rows.add(new PrimitiveInfo(p.name(), p.kind(), owner, stats));
         }
         return List.copyOf(rows);
     }
@@ -228,6 +261,7 @@ public final class PrimitiveRegistry implements Registry {
         public void release() {
             Primitive p = primitive;
             if (entries.remove(name, this) && p != null) {
+                statsFailing.remove(name);
                 fire(p, false);
             }
         }
