@@ -18,11 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
-import goflow.api.Clock;
 import goflow.api.channel.BackpressureChannel;
 import goflow.api.channel.ChannelLink;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
+import goflow.impl.internal.BoundedPark;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.Durations;
 import goflow.impl.internal.StuckThreads;
@@ -227,32 +227,19 @@ final class Link implements ChannelLink {
         Thread self = Thread.currentThread();
         boolean own = threads.contains(self);
         int others = threads.size() - (own ? 1 : 0);
-        Clock clock = linkCtx.clock();
-        long deadline = timeoutNanos < 0 ? 0 : clock.nanoTime() + timeoutNanos;
-        String why = null;
-        boolean interrupted = false;
+        BoundedPark.End end;
         closers.add(self);
         try {
-            while (ended.get() < others) {
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                    why = "the close was interrupted";
-                    break;
-                }
-                if (timeoutNanos < 0) {
-                    LockSupport.park(this);
-                    continue;
-                }
-                long left = deadline - clock.nanoTime();
-                if (left <= 0) {
-                    why = "its threads did not stop within " + timeout;
-                    break;
-                }
-                clock.parkNanos(this, left);
-            }
+            end = BoundedPark.until(() -> ended.get() >= others, linkCtx.clock(), timeoutNanos, this);
         } finally {
             closers.remove(self);
         }
+        boolean interrupted = end == BoundedPark.End.INTERRUPTED;
+        String why = switch (end) {
+            case DONE -> null;
+            case INTERRUPTED -> "the close was interrupted";
+            case TIMED_OUT -> "its threads did not stop within " + timeout;
+        };
         boolean stopped = !own;
         if (why == null) {
             // every other worker has run its last line: its thread ends in a moment

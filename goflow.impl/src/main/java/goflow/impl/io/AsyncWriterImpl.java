@@ -24,6 +24,7 @@ import goflow.api.io.AsyncWriter;
 import goflow.api.io.BufferFullException;
 import goflow.api.io.WriteFailedException;
 import goflow.api.io.WriterStats;
+import goflow.impl.internal.BoundedPark;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.ContextWait;
 import goflow.impl.internal.Durations;
@@ -394,31 +395,20 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                 giveUpInCallback();
             }
         } else {
-            String why = null;
-            boolean interrupted = false;
-            long deadline = timeoutNanos < 0 ? 0 : clock.nanoTime() + timeoutNanos;
+            long deadline = timeoutNanos < 0 ? 0 : clock.nanoTime() + timeoutNanos; // for the join below
+            BoundedPark.End end;
             CompletableFuture<Void> wake = closeDone.thenRun(() -> LockSupport.unpark(self));
             try {
-                while (!closeDone.isDone()) {
-                    if (Thread.interrupted()) {
-                        interrupted = true;
-                        why = "the close was interrupted";
-                        break;
-                    }
-                    if (timeoutNanos < 0) {
-                        LockSupport.park(this);
-                        continue;
-                    }
-                    long left = deadline - clock.nanoTime();
-                    if (left <= 0) {
-                        why = "the output did not return within " + timeout;
-                        break;
-                    }
-                    clock.parkNanos(this, left);
-                }
+                end = BoundedPark.until(closeDone::isDone, clock, timeoutNanos, this);
             } finally {
                 wake.cancel(false);
             }
+            boolean interrupted = end == BoundedPark.End.INTERRUPTED;
+            String why = switch (end) {
+                case DONE -> null;
+                case INTERRUPTED -> "the close was interrupted";
+                case TIMED_OUT -> "the output did not return within " + timeout;
+            };
             if (why == null && !interrupted && hasTerminated()) {
                 // closeDone completes in the flusher's last lines; wait for the thread itself to
                 // end, so that close() returning means no goflow thread is left behind. (An

@@ -31,6 +31,7 @@ import goflow.api.pool.Task;
 import goflow.api.pool.TaskResult;
 import goflow.api.pool.TaskResult.Outcome;
 import goflow.api.pool.WorkerPool;
+import goflow.impl.internal.BoundedPark;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.ContextWait;
 import goflow.impl.internal.Durations;
@@ -1180,24 +1181,21 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         Check.notNull(kind().label(), "timeout", timeout);
-        // saturatedNanos is at most Long.MAX_VALUE / 2, so deadline - nanoTime() never overflows.
-        long deadline = clock.nanoTime() + Durations.toNanosSaturated(timeout);
         if (!termination.isDone()) {
             Thread self = Thread.currentThread();
             CompletableFuture<Void> wake = termination.thenRun(() -> LockSupport.unpark(self));
+            BoundedPark.End end;
             try {
-                while (!termination.isDone()) {
-                    if (Thread.interrupted()) {
-                        throw new InterruptedException();
-                    }
-                    long left = deadline - clock.nanoTime();
-                    if (left <= 0) {
-                        return false;
-                    }
-                    clock.parkNanos(this, left);
-                }
+                // A negative timeout waits not at all (the contract of awaitTermination), never without limit.
+                end = BoundedPark.until(termination::isDone, clock, Math.max(0, Durations.toNanosSaturated(timeout)), this);
             } finally {
                 wake.cancel(false);
+            }
+            if (end == BoundedPark.End.INTERRUPTED) {
+                throw new InterruptedException();
+            }
+            if (end == BoundedPark.End.TIMED_OUT) {
+                return false;
             }
         }
         joinThreads();
