@@ -64,7 +64,9 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * which starts the pipeline's streaming run (its own threads read from Redis, run the stages and
  * write the results) and starts it again after a failure of Redis while writing (entries of the
  * failed run stay pending and are claimed again). While Redis is down, reading retries every
- * {@code reconnectInterval} and the failure is logged once per outage.
+ * {@code reconnectInterval} and the failure is logged once per outage; a group that a read finds
+ * gone ({@code NOGROUP}: Redis restarted without its data, the group or stream deleted) is created
+ * again at the stream's start.
  *
  * <p>Thread-safe.
  */
@@ -278,6 +280,11 @@ public final class RedisStreamConsumer implements Primitive {
         }
     }
 
+    /** Whether Redis answered that the group (or its stream) does not exist. */
+    private static boolean isNoGroup(RuntimeException e) {
+        return e instanceof JedisDataException && e.getMessage() != null && e.getMessage().startsWith("NOGROUP");
+    }
+
     /** Runs the pipeline, again after a failure, until closed. */
     private void supervise() {
         while (!stopping) {
@@ -355,10 +362,30 @@ public final class RedisStreamConsumer implements Primitive {
                                 + " cannot read " + stream + " (" + e + "); retrying every "
                                 + reconnectInterval.toMillis() + " ms");
                     }
+                    if (isNoGroup(e)) {
+                        recreateGroup();
+                    }
                     LockSupport.parkNanos(reconnectInterval.toNanos());
                 }
             }
             return true;
+        }
+
+        /**
+         * Creates the group again when it went away under the consumer (Redis restarted without its
+         * data, or the group or the stream was deleted): at the stream's start, as start() does, so
+         * the entries still in the stream are read again rather than lost. A failure is left to the
+         * next read's retry.
+         */
+        private void recreateGroup() {
+            try {
+                ensureGroup();
+                LOG.log(System.Logger.Level.WARNING, "goflow: redis stream consumer " + consumer + ": group " + group
+                        + " of " + stream + " was gone (Redis restarted without its data, or it was deleted); created"
+                        + " it again at the stream's start");
+            } catch (RuntimeException notYet) {
+                // Redis is still going away or coming back: the next read tries again
+            }
         }
 
         @Override
