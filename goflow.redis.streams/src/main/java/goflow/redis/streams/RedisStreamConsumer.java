@@ -471,9 +471,15 @@ public final class RedisStreamConsumer implements Primitive {
             int taken = 0;
             for (StreamEntry e : entries) {
                 claimed.incrementAndGet();
-                long n = deliveries.getOrDefault(e.getID(), (long) maxDeliveries + 1);
                 if (e.getFields() == null) { // deleted from the stream while pending: nothing to deliver
                     redis.xack(stream, group, e.getID());
+                    continue;
+                }
+                Long n = deliveries.get(e.getID());
+                if (n == null) { // the range held more of this consumer's pending entries than asked for
+                    n = deliveredTimes(e.getID());
+                }
+                if (n == null) { // no longer this consumer's: claimed by another, or acknowledged, since
                     continue;
                 }
                 if (n > maxDeliveries) {
@@ -487,6 +493,17 @@ public final class RedisStreamConsumer implements Primitive {
                 taken++;
             }
             return taken;
+        }
+
+        /** How often the entry was delivered, if it is pending and owned by this consumer; else null. */
+        private Long deliveredTimes(StreamEntryID id) {
+            for (StreamPendingEntry p : redis.xpending(stream, group,
+                    XPendingParams.xPendingParams(id, id, 1).consumer(consumer))) {
+                if (p.getID().equals(id)) {
+                    return p.getDeliveredTimes();
+                }
+            }
+            return null;
         }
 
         private void accept(StreamEntry e, long deliveries) {

@@ -19,11 +19,14 @@ import goflow.api.pipeline.Pipeline;
 import goflow.impl.GoFlowImpl;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XClaimParams;
+import redis.clients.jedis.params.XPendingParams;
+import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The consumer on the paths nobody names, on a real redis-server of its own (one test kills and
- * restarts it).
+ * restarts it): Redis restarted empty, claims among entries this consumer owns.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisStreamConsumerFaultTest {
@@ -91,5 +94,37 @@ class RedisStreamConsumerFaultTest {
         List<StreamEntry> out = redis.xrange(key("out"), "-", "+");
         assertEquals(20, out.size(), "the results written after the restart");
         assertEquals("after-0", out.get(0).getFields().get("data"));
+    }
+
+    @Test
+    void aClaimAmongEntriesThisConsumerOwnsTakesTheClaimedEntriesDeliveryCountsNotAMadeUpOne() throws Exception {
+        // ghost reads entry 0, "me" reads entries 1..10, ghost reads entry 11; the ghost dies
+        produce(key("in"), 12, "item-");
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        StreamEntryID first = read("ghost", 1).get(0).getID();
+        List<StreamEntry> mine = read("me", 10);
+        StreamEntryID last = read("ghost", 1).get(0).getID();
+        Duration claimIdle = Duration.ofSeconds(3);
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> redis.xpending(key("in"),
+                "workers", XPendingParams.xPendingParams(first, first, 1))
+                .get(0).getIdleTime() > claimIdle.toMillis() + 200);
+        // "me" (a previous life of the consumer) touched its entries just now: they are not idle
+        redis.xclaimJustId(key("in"), "workers", "me", 0, XClaimParams.xClaimParams(),
+                mine.stream().map(StreamEntry::getID).toArray(StreamEntryID[]::new));
+        try (RedisStreamConsumer c = consumer(same("interleaved")).consumer("me").claimIdle(claimIdle).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 12);
+            assertEquals(0, c.stats().deadLettered(), "delivered twice at most: nothing is dead-lettered");
+            assertEquals(0, c.stats().pending());
+        }
+        assertEquals(0, redis.xlen(key("in") + ":dead"));
+        assertEquals(12, redis.xlen(key("out")));
+        assertTrue(redis.xrange(key("out"), "-", "+").stream()
+                .anyMatch(e -> e.getFields().get("source").equals(last.toString())), "the ghost's last entry");
+    }
+
+    private List<StreamEntry> read(String who, int count) {
+        return redis.xreadGroup("workers", who, XReadGroupParams.xReadGroupParams().count(count),
+                Map.of(key("in"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue();
     }
 }
