@@ -66,7 +66,8 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * failed run stay pending and are claimed again). While Redis is down, reading retries every
  * {@code reconnectInterval} and the failure is logged once per outage; a group that a read finds
  * gone ({@code NOGROUP}: Redis restarted without its data, the group or stream deleted) is created
- * again at the stream's start.
+ * again at the stream's start. A consumer whose pipeline was closed stops reading: its thread ends,
+ * the error is logged and {@link #stats()} says it is not {@code running}.
  *
  * <p>Thread-safe.
  */
@@ -297,6 +298,11 @@ public final class RedisStreamConsumer implements Primitive {
                 current = pipeline.stream().concurrency(concurrency).buffer(buffer).onError(this::failed)
                         .start(Context.background(), new Reader(), this::finished);
                 run = current;
+            } catch (RuntimeException e) { // the pipeline was closed: it never runs again
+                LOG.log(System.Logger.Level.ERROR, "goflow: redis stream consumer " + consumer + " of " + stream
+                        + " stops reading: its pipeline cannot run (" + e + "); its pending entries are claimed by"
+                        + " the group after " + claimIdle);
+                return;
             } finally {
                 lock.unlock();
             }
@@ -340,8 +346,8 @@ public final class RedisStreamConsumer implements Primitive {
         @Override
         public boolean hasNext() {
             while (next == null) {
-                if (stopping) {
-                    return false;
+                if (stopping || Thread.currentThread().isInterrupted()) {
+                    return false; // closing, or the run was cancelled (its pipeline closed): it interrupts its threads
                 }
                 Delivery d = nextFetched();
                 if (d != null) {
@@ -423,8 +429,7 @@ public final class RedisStreamConsumer implements Primitive {
                     return;
                 }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                stopping = true;
+                Thread.currentThread().interrupt(); // the run was cancelled: hasNext ends the source
                 return;
             } finally {
                 lock.unlock();
@@ -585,7 +590,7 @@ public final class RedisStreamConsumer implements Primitive {
         lock.lock();
         try {
             inFlight = inPipeline.size() + fetched.size();
-            running = supervisor != null && !stopping;
+            running = supervisor != null && supervisor.isAlive() && !stopping;
         } finally {
             lock.unlock();
         }

@@ -17,7 +17,8 @@ import goflow.api.inspect.Stats;
  * @param inFlight entries read by this consumer and not yet finished by the pipeline
  * @param pending entries of the whole group read and not yet acknowledged, as Redis counts them;
  *     -1 when Redis could not be asked
- * @param running whether the consumer is reading
+ * @param running whether the consumer is reading: started, not closed, and its pipeline not closed
+ *     (a consumer whose pipeline was closed stops reading, and says so here)
  */
 public record RedisStreamStats(long read, long acknowledged, long claimed, long failed, long deadLettered,
         int inFlight, long pending, boolean running) implements Stats {

@@ -26,7 +26,8 @@ import redis.clients.jedis.resps.StreamEntry;
 
 /**
  * The consumer on the paths nobody names, on a real redis-server of its own (one test kills and
- * restarts it): Redis restarted empty, claims among entries this consumer owns.
+ * restarts it): Redis restarted empty, claims among entries this consumer owns, a pipeline closed
+ * under the consumer.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisStreamConsumerFaultTest {
@@ -126,5 +127,18 @@ class RedisStreamConsumerFaultTest {
     private List<StreamEntry> read(String who, int count) {
         return redis.xreadGroup("workers", who, XReadGroupParams.xReadGroupParams().count(count),
                 Map.of(key("in"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue();
+    }
+
+    @Test
+    void aConsumerWhosePipelineWasClosedSaysItIsNotRunning() {
+        produce(key("in"), 5, "item-");
+        Pipeline<String, String> p = same("closed");
+        try (RedisStreamConsumer c = consumer(p).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 5);
+            assertTrue(c.stats().running());
+            p.close();
+            Awaitility.await().atMost(WAIT).until(() -> !c.stats().running());
+        }
     }
 }
