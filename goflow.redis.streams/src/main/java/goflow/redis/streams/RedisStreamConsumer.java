@@ -57,8 +57,11 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * cannot exist (one script does both); an entry finished by the pipeline of a consumer that died
  * before writing it is delivered again. So the duplicates after a crash are at most the entries
  * that consumer had in flight ({@code maxInFlight}), and each is a second run of the pipeline on
- * the same input. Ordering: within one consumer, results are written in the order entries were
- * read; across consumers, and for redelivered entries, there is no order.
+ * the same input. A consumer that stalled longer than {@code claimIdle} and finishes an entry that
+ * another consumer claimed and acknowledged meanwhile writes nothing for it (the script sees it
+ * is no longer pending) and does not count it acknowledged. Ordering: within one consumer, results
+ * are written in the order entries were read; across consumers, and for redelivered entries, there
+ * is no order.
  *
  * <p>Threads: {@link #start()} starts one supervising thread, {@code goflow-redis-stream-<consumer>},
  * which starts the pipeline's streaming run (its own threads read from Redis, run the stages and
@@ -75,10 +78,15 @@ public final class RedisStreamConsumer implements Primitive {
     private static final System.Logger LOG = System.getLogger(RedisStreamConsumer.class.getName());
     /**
      * Appends an entry to KEYS[1] and acknowledges ARGV[2] of group ARGV[1] in stream KEYS[2]: the
-     * two in one step, so a result and its acknowledgement are written together or not at all.
-     * ARGV[3..] are the field-value pairs of the appended entry.
+     * two in one step, so a result and its acknowledgement are written together or not at all;
+     * returns 1. ARGV[3..] are the field-value pairs of the appended entry. Does nothing and returns
+     * 0 when the entry is no longer pending: another consumer (which claimed it while this one
+     * stalled) already wrote its outcome and acknowledged it.
      */
-    static final String APPEND_AND_ACK = "redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))\n"
+    static final String APPEND_AND_ACK = "if #redis.call('XPENDING', KEYS[2], ARGV[1], ARGV[2], ARGV[2], 1) == 0 then\n"
+            + "  return 0\n"
+            + "end\n"
+            + "redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))\n"
             + "return redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])";
 
     private final UnifiedJedis redis;
@@ -531,9 +539,11 @@ public final class RedisStreamConsumer implements Primitive {
     /** The run's sink: the result of the oldest entry in the pipeline. Called on the run's output thread. */
     private void finished(Object result) {
         Delivery d = take();
-        redis.eval(APPEND_AND_ACK, List.of(output, stream), List.of(group, d.id().toString(), field,
+        Object acked = redis.eval(APPEND_AND_ACK, List.of(output, stream), List.of(group, d.id().toString(), field,
                 String.valueOf(result), "source", d.id().toString()));
-        acknowledged.incrementAndGet();
+        if (Long.valueOf(1).equals(acked)) { // else another consumer acknowledged it first: not written again
+            acknowledged.incrementAndGet();
+        }
     }
 
     /** The run's error handler: the oldest entry in the pipeline failed. Called on the run's output thread. */
@@ -567,9 +577,10 @@ public final class RedisStreamConsumer implements Primitive {
             args.add(field);
             args.add(d.input());
         }
-        redis.eval(APPEND_AND_ACK, List.of(deadLetter, stream), args);
-        deadLettered.incrementAndGet();
-        acknowledged.incrementAndGet();
+        if (Long.valueOf(1).equals(redis.eval(APPEND_AND_ACK, List.of(deadLetter, stream), args))) {
+            deadLettered.incrementAndGet();
+            acknowledged.incrementAndGet();
+        }
     }
 
     /**

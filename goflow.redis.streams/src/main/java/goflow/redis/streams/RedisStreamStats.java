@@ -7,8 +7,9 @@ import goflow.api.inspect.Stats;
  * built; {@code pending} is the consumer group's, read from Redis.
  *
  * @param read entries read from the stream (new ones, and claimed ones)
- * @param acknowledged entries acknowledged: their result appended to the output stream, or
- *     dead-lettered
+ * @param acknowledged entries acknowledged by this consumer: their result appended to the output
+ *     stream, or dead-lettered (not an entry another consumer had acknowledged first: its outcome
+ *     is not written again)
  * @param claimed entries claimed after they stayed unacknowledged for the idle time (from a
  *     consumer that died or stalled, or after a failed delivery of this one)
  * @param failed deliveries that failed in the pipeline (the entry is delivered again, until the

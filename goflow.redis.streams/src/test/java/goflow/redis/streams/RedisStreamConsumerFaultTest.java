@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -140,5 +142,38 @@ class RedisStreamConsumerFaultTest {
             p.close();
             Awaitility.await().atMost(WAIT).until(() -> !c.stats().running());
         }
+    }
+
+    @Test
+    void aResultWhoseEntryAnotherConsumerAcknowledgedMeanwhileIsNeitherWrittenNorCountedAgain() throws Exception {
+        StreamEntryID slow = redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("data", "slow"));
+        StreamEntryID fast = redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("data", "fast"));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Pipeline<String, String> stalling = goflow.pipeline("stalling-" + test).input(String.class).stage("stall", s -> {
+            if (s.equals("slow")) {
+                entered.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = consumer(stalling).consumer("staller").build()) {
+            c.start();
+            assertTrue(entered.await(30, TimeUnit.SECONDS));
+            // it stalled past claimIdle: another consumer claimed the entry, wrote its result and acknowledged it
+            redis.xclaimJustId(key("in"), "workers", "other", 0, XClaimParams.xClaimParams(), slow);
+            redis.xack(key("in"), "workers", slow);
+            release.countDown();
+            Awaitility.await().atMost(WAIT).until(() -> redis.xrange(key("out"), "-", "+").stream()
+                    .anyMatch(e -> e.getFields().get("source").equals(fast.toString())));
+            assertEquals(1, c.stats().acknowledged(), "only the entry this consumer acknowledged");
+            assertEquals(0, c.stats().pending());
+        }
+        assertEquals(List.of(fast.toString()), redis.xrange(key("out"), "-", "+").stream()
+                .map(e -> e.getFields().get("source")).toList(), "no second result for the entry acknowledged elsewhere");
     }
 }
