@@ -341,8 +341,7 @@ public final class RedisStreamConsumerBuilder {
      * @return this builder
      */
     public RedisStreamConsumerBuilder block(Duration time) {
-        Objects.requireNonNull(time, "block");
-        if (time.toMillis() < 1 || time.toMillis() > 1000) {
+        if (time == null || time.compareTo(Duration.ofMillis(1)) < 0 || time.compareTo(Duration.ofSeconds(1)) > 0) {
             throw new InvalidConfigException(C, "block", time, "must be from 1 ms to 1 s",
                     "how long one XREADGROUP waits for new entries; it must stay below the socket timeout");
         }
@@ -355,13 +354,12 @@ public final class RedisStreamConsumerBuilder {
      * (default 30 s): longer than the slowest entry takes, or entries still being worked on are
      * delivered twice.
      *
-     * @param idle at least 10 ms
+     * @param idle from 10 ms to 365 days
      * @return this builder
      */
     public RedisStreamConsumerBuilder claimIdle(Duration idle) {
-        Objects.requireNonNull(idle, "claimIdle");
-        if (idle.toMillis() < 10) {
-            throw new InvalidConfigException(C, "claimIdle", idle, "must be at least 10 ms",
+        if (idle == null || idle.compareTo(Duration.ofMillis(10)) < 0 || idle.compareTo(Duration.ofDays(365)) > 0) {
+            throw new InvalidConfigException(C, "claimIdle", idle, "must be from 10 ms to 365 days",
                     "how long an unacknowledged entry waits before another consumer claims it");
         }
         this.claimIdle = idle;

@@ -1,6 +1,7 @@
 package goflow.redis.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import goflow.api.GoFlow;
+import goflow.api.InvalidConfigException;
 import goflow.api.pipeline.Pipeline;
 import goflow.impl.GoFlowImpl;
 import redis.clients.jedis.RedisClient;
@@ -175,5 +177,23 @@ class RedisStreamConsumerFaultTest {
         }
         assertEquals(List.of(fast.toString()), redis.xrange(key("out"), "-", "+").stream()
                 .map(e -> e.getFields().get("source")).toList(), "no second result for the entry acknowledged elsewhere");
+    }
+
+    @Test
+    void durationsThatAreNullOrTooLongForTheClockAreRejectedNamingTheField() {
+        for (Duration wrong : new Duration[] {null, Duration.ofDays(366), Duration.ofDays(200_000),
+                Duration.ofSeconds(Long.MAX_VALUE)}) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> RedisStreamConsumer.builder(redis).claimIdle(wrong), String.valueOf(wrong));
+            assertEquals("claimIdle", e.field());
+            assertEquals("must be from 10 ms to 365 days", e.rule());
+            e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder(redis).block(wrong),
+                    String.valueOf(wrong));
+            assertEquals("block", e.field());
+            assertEquals("must be from 1 ms to 1 s", e.rule());
+        }
+        assertEquals("claimIdle", assertThrows(InvalidConfigException.class,
+                () -> RedisStreamConsumer.builder(redis).claimIdle(Duration.ofMillis(9))).field());
+        RedisStreamConsumer.builder(redis).claimIdle(Duration.ofDays(365)).block(Duration.ofSeconds(1));
     }
 }

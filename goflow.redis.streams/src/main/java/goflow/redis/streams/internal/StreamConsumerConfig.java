@@ -150,7 +150,7 @@ public @interface StreamConsumerConfig {
      *
      * @return an ISO-8601 duration
      */
-    @AttributeDefinition(name = "Claim idle", description = "Idle time after which pending entries are claimed. "
+    @AttributeDefinition(name = "Claim idle", description = "Idle time after which pending entries are claimed, 10 ms to 365 days. "
             + "Default PT30S.")
     String claimIdle() default "PT30S";
 

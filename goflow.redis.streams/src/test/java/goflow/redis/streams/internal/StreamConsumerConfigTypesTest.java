@@ -64,6 +64,13 @@ class StreamConsumerConfigTypesTest {
     }
 
     @Test
+    void aClaimIdleTooLongForTheClockIsRejectedNamingIt() {
+        assertEquals("rejected: claimIdle must be from 10 ms to 365 days", status("claimIdle", "P36500D"));
+        assertEquals("rejected: claimIdle must be from 10 ms to 365 days", status("claimIdle", "P1000000000D"));
+        assertEquals("rejected: block must be from 1 ms to 1 s", status("block", "P1000000000D"));
+    }
+
+    @Test
     void theDefaultsAreThoseOfGoflowRedis() throws Exception {
         assertEquals("PT0.2S", StreamConsumerConfig.class.getMethod("timeout").getDefaultValue());
         assertEquals("PT1S", StreamConsumerConfig.class.getMethod("reconnectInterval").getDefaultValue());
