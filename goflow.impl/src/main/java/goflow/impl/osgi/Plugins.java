@@ -28,7 +28,9 @@ import goflow.impl.stream.SourceRegistry;
  * {@link StreamSource}s with {@value StreamSource#NAME_PROPERTY}, into the stage registry and
  * stream sources of every attached {@code GoFlow} (each consumer bundle's and each configured
  * pipeline's), as they come and go. When several services use one name, the first bound serves
- * until it goes away, then the next.
+ * until it goes away, then the next. A stage plugin whose {@code name()} throws (even an
+ * {@code Error} other than the JVM's own) is not registered into a target, with a WARNING; the
+ * other plugins and the attaching {@code GoFlow} are not affected.
  *
  * <p>The statistics of a plugin source are kept here, per name, for the whole framework: every
  * attached {@code GoFlow} counts the cursors it opens on the source into the same
@@ -184,11 +186,18 @@ public final class Plugins {
     }
 
     private void registerStage(Target t, String name, Stage<?, ?> stage) {
-        Stage<?, ?> named = stage.name().equals(name) ? stage : renamed(name, stage);
         try {
+            Stage<?, ?> named = name.equals(stage.name()) ? stage : renamed(name, stage);
             targets.get(t).put("stage:" + name, t.stages.register(named));
         } catch (GoFlowException e) {
             LOG.log(System.Logger.Level.WARNING, "stage plugin '" + name + "' not registered: " + e.getMessage());
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            // the plugin's own name() (e.g. a NoClassDefFoundError while its bundle is refreshed): it must
+            // not fail the attach of a consumer's GoFlow, nor the registration of the other plugins
+            LOG.log(System.Logger.Level.WARNING, "stage plugin '" + name + "' not registered: its name() failed: "
+                    + e, e);
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import goflow.api.Clock;
 import goflow.api.Registration;
@@ -19,8 +20,12 @@ import goflow.api.pipeline.Stage;
 import goflow.api.function.ThrowingFunction;
 import goflow.api.stream.StreamSource;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.LogCapture;
 
 class PluginsTest {
+    @RegisterExtension
+    final LogCapture log = new LogCapture(Plugins.class.getName());
+
     private static Stage<String, String> stage(String name, String suffix) {
         return Stage.of(name, (ThrowingFunction<String, String>) s -> s + suffix);
     }
@@ -135,6 +140,46 @@ class PluginsTest {
             plugins.attach(a.stages(), a.streamSources());
             plugins.bindStage(stage("mine", "-plugin"), named(Stage.NAME_PROPERTY, "mine"));
             assertEquals("x-own", run(a, "mine", "x"));
+        }
+    }
+
+    /** A stage plugin whose name() fails, as one whose bundle is being refreshed does (NoClassDefFoundError). */
+    private static Stage<String, String> brokenName(Throwable failure) {
+        return new Stage<>() {
+            @Override
+            public String name() {
+                if (failure instanceof Error e) {
+                    throw e;
+                }
+                throw (RuntimeException) failure;
+            }
+
+            @Override
+            public String process(Context ctx, String input) {
+                return input;
+            }
+        };
+    }
+
+    @Test
+    void aStagePluginWhoseNameThrowsIsSkippedAndNeitherAttachNorOtherPluginsFail() throws Exception {
+        Plugins plugins = new Plugins();
+        plugins.bindStage(brokenName(new IllegalStateException("boom")), named(Stage.NAME_PROPERTY, "bad"));
+        try (GoFlowImpl a = new GoFlowImpl(Clock.system(), "a"); GoFlowImpl b = new GoFlowImpl(Clock.system(), "b")) {
+            Registration ra = plugins.attach(a.stages(), a.streamSources()); // a consumer bundle gets its GoFlow
+            plugins.bindStage(brokenName(new NoClassDefFoundError("gone/Stage")), named(Stage.NAME_PROPERTY, "worse"));
+            plugins.bindStage(stage("good", "!"), named(Stage.NAME_PROPERTY, "good"));
+            plugins.attach(b.stages(), b.streamSources());
+            for (GoFlowImpl g : List.of(a, b)) {
+                assertEquals(Set.of("good"), g.stages().names(), g.registry().owner());
+                assertEquals("hi!", run(g, "good", "hi"));
+            }
+            assertEquals(4, log.lines().stream().filter(l -> l.startsWith("WARNING stage plugin '")
+                    && (l.contains("'bad' not registered: its name() failed: java.lang.IllegalStateException: boom")
+                    || l.contains("'worse' not registered: its name() failed: java.lang.NoClassDefFoundError"))).count(),
+                    log.lines().toString());
+            ra.close();
+            assertTrue(a.stages().names().isEmpty());
         }
     }
 }
