@@ -131,7 +131,9 @@ final class Configured<C extends Annotation, P extends Primitive> {
     /**
      * Applies a new or changed configuration: live where the kind allows it and only live
      * settings changed, else by replacing the primitive (the old one is closed first: a pool
-     * completes its accepted tasks). Never throws: see the class comment.
+     * completes its accepted tasks). A primitive that cannot take a live change for another reason
+     * than a refused value (a user of its service closed it) is replaced too, with a WARNING.
+     * Never throws: see the class comment.
      *
      * @param properties the configuration's properties as DS passes them
      */
@@ -192,12 +194,19 @@ final class Configured<C extends Annotation, P extends Primitive> {
         }
         String wanted = kind.name(config).isEmpty() ? defaultName(properties) : kind.name(config);
         if (primitive != null && wanted.equals(requested) && kind.fixed(config).equals(kind.fixed(inEffect))) {
-            List<Change> changes = kind.live(goflow, primitive, config);
-            if (changes != null) {
-                if (applyLive(changes)) {
-                    inEffect = config;
+            try {
+                List<Change> changes = kind.live(goflow, primitive, config);
+                if (changes != null) {
+                    if (applyLive(changes)) {
+                        inEffect = config;
+                    }
+                    return;
                 }
-                return;
+            } catch (RuntimeException e) {
+                // not a refused value: the primitive cannot take changes (a user of its service closed it)
+                LOG.log(System.Logger.Level.WARNING, "goflow: configuration " + pid + " (factory " + kind.factoryPid
+                        + "): its " + kind.label + " '" + primitive.name() + "' could not be updated live (" + e
+                        + "); it is recreated");
             }
         }
         try {
@@ -280,6 +289,9 @@ final class Configured<C extends Annotation, P extends Primitive> {
     /**
      * Applies live changes in order; if one is rejected, the ones already applied are undone (the
      * primitive is as it was) and the rejection is logged naming the property.
+     *
+     * @throws RuntimeException if a change fails otherwise (the primitive was closed): the ones
+     *     already applied are undone as far as the primitive lets them, and it is to be replaced
      */
     private boolean applyLive(List<Change> changes) {
         List<Change> done = new ArrayList<>();
@@ -294,6 +306,15 @@ final class Configured<C extends Annotation, P extends Primitive> {
             }
             rejected(e);
             return false;
+        } catch (RuntimeException e) {
+            for (int i = done.size() - 1; i >= 0; i--) {
+                try {
+                    done.get(i).undo.run();
+                } catch (RuntimeException alsoFailed) {
+                    e.addSuppressed(alsoFailed);
+                }
+            }
+            throw e;
         }
         LOG.log(System.Logger.Level.INFO, () -> "goflow: configuration " + pid + " updated " + kind.label + " '"
                 + primitive.name() + "' live");

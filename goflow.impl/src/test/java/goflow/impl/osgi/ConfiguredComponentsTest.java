@@ -321,6 +321,37 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aPrimitiveClosedByAUserOfItsServiceIsRecreatedByTheNextUpdateNotThrownToDs() throws Exception {
+        String pid = WorkerPoolConfig.PID;
+        WorkerPoolComponent c = new WorkerPoolComponent(context, Fakes.props(pid, "io", "workers", 2), live);
+        WorkerPool io = (WorkerPool) only();
+        io.close(); // a bundle that got the WorkerPool service closes it at its own stop
+        c.modified(Fakes.props(pid, "io", "workers", 3)); // a live change: threw ClosedException to DS
+        WorkerPool io2 = (WorkerPool) only();
+        assertNotSame(io, io2, "the closed pool is replaced");
+        assertFalse(io2.isShutdown());
+        assertEquals(3, io2.workers());
+        assertEquals("ran", io2.submit(ctx -> "ran").get().value());
+        assertEquals(List.of("io@goflow.workerpool~io"), rows());
+        assertEquals(1, logged("WARNING", "goflow.workerpool~io (factory goflow.workerpool): its worker-pool 'io' "
+                + "could not be updated live (goflow.api.ClosedException: worker-pool 'io' is shut down: cannot set "
+                + "workers); it is recreated").size(), log.toString());
+
+        TokenBucketComponent t = new TokenBucketComponent(context, Fakes.props(TokenBucketConfig.PID, "api",
+                "rate", 5.0), live);
+        RateLimiter api = (RateLimiter) named("api").service();
+        api.close();
+        t.modified(Fakes.props(TokenBucketConfig.PID, "api", "rate", 6.0));
+        RateLimiter api2 = (RateLimiter) named("api").service();
+        assertNotSame(api, api2);
+        assertEquals(6.0, api2.rate().eventsPerSecond());
+        assertTrue(api2.allow());
+        t.deactivate();
+        c.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
     void unnamedFactoryConfigurationsGetDistinctGeneratedNamesKeptAcrossRebuilds() {
         Map<String, Object> first = Map.of("service.pid", "goflow.tokenbucket.4711", "service.factoryPid",
                 TokenBucketConfig.PID);
