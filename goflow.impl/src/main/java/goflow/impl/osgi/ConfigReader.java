@@ -33,7 +33,9 @@ import goflow.api.InvalidConfigException;
  * without regard to case, as Configuration Admin does. Conversions: {@code String} takes any
  * single value; {@code int} and {@code long} take whole numbers (digits, or an integral number
  * object) in their range; {@code double} takes a decimal number ({@code 10}, {@code 0.5},
- * {@code 2e3}, {@code Infinity}); {@code boolean} takes {@code true} or {@code false} in any case
+ * {@code 2e3}, {@code Infinity}) that a {@code double} holds: not one that would silently become
+ * infinite ({@code 1e400}) or, when it is not zero, zero ({@code 1e-400}); {@code -0} is read as
+ * {@code 0}; {@code boolean} takes {@code true} or {@code false} in any case
  * (nothing else: {@code maybe} is not silently {@code false}); {@code String[]} takes a list, an
  * array or one value.
  *
@@ -222,15 +224,35 @@ final class ConfigReader<A extends Annotation> {
     }
 
     private double decimal(String name, Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            return ((Number) value).doubleValue() + 0.0; // -0 is 0
+        }
+        double d;
+        boolean nonZero;
         if (value instanceof Number) {
-            return ((Number) value).doubleValue();
+            d = ((Number) value).doubleValue();
+            nonZero = value instanceof BigDecimal ? ((BigDecimal) value).signum() != 0 : d != 0;
+        } else {
+            String s = String.valueOf(value).trim();
+            if (!DECIMAL.matcher(s).matches()) {
+                throw new InvalidConfigException(component, name, value, "must be a number",
+                        "for example 10, 0.5 or 2e3");
+            }
+            d = Double.parseDouble(s);
+            if (s.endsWith("NaN") || s.endsWith("Infinity")) {
+                return d;
+            }
+            nonZero = s.split("[eE]")[0].chars().anyMatch(c -> c >= '1' && c <= '9');
         }
-        String s = String.valueOf(value).trim();
-        if (DECIMAL.matcher(s).matches()) {
-            return Double.parseDouble(s);
+        if (Double.isInfinite(d)) {
+            throw new InvalidConfigException(component, name, value, "must be a number from -" + Double.MAX_VALUE
+                    + " to " + Double.MAX_VALUE + ", or Infinity", "a larger number would silently become Infinity");
         }
-        throw new InvalidConfigException(component, name, value, "must be a number",
-                "for example 10, 0.5 or 2e3");
+        if (d == 0 && nonZero) {
+            throw new InvalidConfigException(component, name, value, "must be 0 or at least " + Double.MIN_VALUE
+                    + " in magnitude", "a smaller number would silently become 0");
+        }
+        return d + 0.0; // -0 is 0
     }
 
     private long whole(String name, Object value, long min, long max) {

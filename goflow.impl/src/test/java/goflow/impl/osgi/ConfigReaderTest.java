@@ -125,6 +125,28 @@ class ConfigReaderTest {
     }
 
     @Test
+    void aDecimalTooLargeOrTooSmallForADoubleIsRejectedNotReadAsInfinityOrZero() {
+        // rate=1e400 would make a token bucket admit everything, rate=1e-400 nothing
+        InvalidConfigException e = rejected("rate", "1e400");
+        assertEquals("rate", e.field());
+        assertEquals("1e400", e.value());
+        assertEquals("must be a number from -" + Double.MAX_VALUE + " to " + Double.MAX_VALUE + ", or Infinity",
+                e.rule());
+        assertEquals("a larger number would silently become Infinity", e.hint());
+        assertEquals("must be 0 or at least " + Double.MIN_VALUE + " in magnitude", rejected("rate", "-1e-400").rule());
+        assertEquals("rate", rejected("rate", new java.math.BigDecimal("1e400")).field());
+        assertEquals("rate", rejected("rate", new java.math.BigDecimal("1e-400")).field());
+        assertEquals(Double.MAX_VALUE, reader.read(map("rate", "1.7976931348623157e308")).rate());
+        assertEquals(Double.MIN_VALUE, reader.read(map("rate", "4.9e-324")).rate());
+        assertEquals(0.0, reader.read(map("rate", "0e-400")).rate());
+        assertEquals(Double.NEGATIVE_INFINITY, reader.read(map("rate", "-Infinity")).rate(), "as typed");
+        assertEquals(Double.POSITIVE_INFINITY, reader.read(map("rate", Double.POSITIVE_INFINITY)).rate());
+        // assertEquals(double, double) tells 0.0 from -0.0
+        assertEquals(0.0, reader.read(map("rate", "-0")).rate(), "-0 is read as 0 (a rate shown as -0.0/s otherwise)");
+        assertEquals(0.0, reader.read(map("rate", -0.0)).rate());
+    }
+
+    @Test
     void unknownKeysNameTheNearestKnownKeyAndFrameworkKeysAreNotUnknown() {
         assertEquals(List.of("unknown property 'cuont' is ignored; did you mean 'count'? (known: big, count, fair, "
                 + "name, rate, stages)", "unknown property 'ratee' is ignored; did you mean 'rate'? (known: big, count, "
