@@ -9,11 +9,19 @@ import java.util.Locale;
 
 /**
  * An aligned text table: the one place the shell formats output. Numbers and durations are
- * right-aligned, everything else left-aligned; columns are separated by two spaces.
+ * right-aligned, everything else left-aligned; columns are separated by two spaces. Every cell
+ * is one line: line breaks, tabs and other control characters in a value (a stage's output, an
+ * exception's message, a plugin's name property) are shown escaped ({@code \n}, {@code \r},
+ * {@code \t}, and a backslash, {@code u} and the hex code for the others and the Unicode line and
+ * paragraph separators), so rows stay aligned and one per line; a value whose
+ * {@code toString()} fails is shown as {@code <toString() failed: ...>} instead of failing the
+ * command.
  *
  * <p>Not thread-safe: build, print and drop it on one thread.
  */
 final class Table {
+    private static final char LINE_SEPARATOR = 0x2028;
+    private static final char PARAGRAPH_SEPARATOR = 0x2029;
     private final List<String> headers;
     private final List<List<Object>> rows = new ArrayList<>();
 
@@ -95,9 +103,42 @@ final class Table {
 
     /**
      * Formats one value: durations in the largest fitting unit, decimals with two places,
-     * instants to the second, null as {@code -}.
+     * instants to the second, null as {@code -}, anything else as its {@code toString()} on one
+     * line (see the class comment).
      */
     static String format(Object v) {
+        String text;
+        try {
+            text = formatted(v);
+        } catch (RuntimeException e) {
+            text = "<toString() failed: " + e + ">";
+        }
+        return oneLine(text);
+    }
+
+    /** The text with control characters and line or paragraph separators escaped. */
+    private static String oneLine(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            String escaped = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
+                    : Character.isISOControl(c) || c == LINE_SEPARATOR || c == PARAGRAPH_SEPARATOR
+                            ? String.format(Locale.ROOT, "\\u%04x", (int) c) : null;
+            if (escaped != null && sb == null) {
+                sb = new StringBuilder(text.length() + 8).append(text, 0, i);
+            }
+            if (sb != null) {
+                if (escaped != null) {
+                    sb.append(escaped);
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? text : sb.toString();
+    }
+
+    private static String formatted(Object v) {
         if (v == null) {
             return "-";
         }

@@ -74,6 +74,35 @@ class RunCommandsTest {
     }
 
     @Test
+    void runShowsEachRowOnOneAlignedLineWhateverTheValuesContain() {
+        goflow.pipeline("lines").stage("split", (String s) -> s.replace(' ', '\n'))
+                .stage("fail", (String s) -> {
+                    throw new IllegalStateException("first line\nsecond\tline\u2028third");
+                }).build();
+        String out = run.run("lines", "a b\tc\r");
+        List<String> lines = out.lines().collect(java.util.stream.Collectors.toList());
+        assertEquals(6, lines.size(), out); // header, row, blank, header, a row per stage
+        assertTrue(lines.get(4).matches("split +a b\\\\tc\\\\r +a\\\\nb\\\\tc\\\\r +\\S+ +-"), out);
+        String error = "java.lang.IllegalStateException: first line\\nsecond\\tline\\u2028third";
+        assertTrue(lines.get(5).endsWith(error), out);
+        assertEquals(lines.get(3).indexOf("error"), lines.get(5).indexOf(error), "aligned:\n" + out);
+    }
+
+    @Test
+    void runShowsAnOutputWhoseToStringFailsInsteadOfLosingTheResult() {
+        Object opaque = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text");
+            }
+        };
+        goflow.pipeline("opaque").stage("make", (String s) -> opaque).build();
+        String out = run.run("opaque", "x");
+        assertTrue(out.matches("(?s)pipeline +result +output +duration\nopaque +succeeded +<toString\\(\\) failed: "
+                + "java.lang.IllegalStateException: no text> .*\nmake +x +<toString\\(\\) failed: .*"), out);
+    }
+
+    @Test
     void pipelinesShowsPerStageStatistics() {
         textPipeline();
         run.run("text", "a");
