@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
+import goflow.api.Clock;
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
@@ -30,8 +31,10 @@ import goflow.impl.GoFlowImpl;
 /**
  * A started scheduler per factory configuration {@value SchedulerConfig#PID}: registered with
  * {@code goflow.name}; the worker count of its own pool ({@code <name>-pool}, whose name is held
- * like the scheduler's) changes live; other changes recreate it; deleting the configuration stops
- * it (running jobs' contexts are cancelled) and closes it.
+ * like the scheduler's) changes live; other changes recreate it, and a change that is rejected
+ * leaves the scheduler in effect and its jobs as they were (its values are checked by a builder
+ * that is not built); deleting the configuration stops it (running jobs' contexts are cancelled)
+ * and closes it.
  *
  * <p>With {@code leases=<name>}, every task of the scheduler runs once per cluster on the leases of
  * the LeaseProvider service registered with {@code goflow.lease.name=<name>} (goflow.redis
@@ -71,7 +74,24 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
             }
 
             @Override
+            void check(SchedulerConfig config) {
+                // the builder checks each value as it is set; it is not built (that starts threads)
+                GoFlowImpl scratch = new GoFlowImpl(Clock.system(), SchedulerConfig.PID + " check");
+                try {
+                    configure(scratch, config, "check");
+                } finally {
+                    scratch.close();
+                }
+            }
+
+            @Override
             Scheduler build(GoFlow goflow, SchedulerConfig config, String name) {
+                Scheduler s = configure(goflow, config, name).build();
+                s.start();
+                return s;
+            }
+
+            private SchedulerBuilder configure(GoFlow goflow, SchedulerConfig config, String name) {
                 SchedulerBuilder b = goflow.scheduler().name(name).workers(config.workers());
                 if (!config.zone().isBlank()) {
                     b.zone(zone(config.zone()));
@@ -88,9 +108,7 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
                     }
                     b.oncePerCluster(provider, Configured.duration("scheduler", "leaseTtl", config.leaseTtl()));
                 }
-                Scheduler s = b.build();
-                s.start();
-                return s;
+                return b;
             }
 
             @Override

@@ -421,6 +421,32 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aRejectedChangeOfASchedulerLeavesItAndTheJobsOfBundlesUndisturbed() {
+        String pid = SchedulerConfig.PID;
+        SchedulerComponent c = new SchedulerComponent(context, Fakes.props(pid, "jobs", "workers", 1), live);
+        Scheduler jobs = (Scheduler) only();
+        jobs.every(java.time.Duration.ofHours(1), ctx -> { }); // a bundle's job
+        for (Object[] bad : new Object[][] {{"zone", "Mars/Olympus"}, {"stopTimeout", "10s"},
+            {"stopTimeout", "-PT1S"}, {"workers", 0}, {"leases", "redis", "leaseTtl", "PT0S"}}) {
+            Map<String, Object> props = Fakes.props(pid, "jobs", "workers", 1);
+            for (int i = 0; i < bad.length; i += 2) {
+                props.put((String) bad[i], bad[i + 1]);
+            }
+            c.modified(props);
+            assertEquals(1, logged("SEVERE", "goflow.scheduler~jobs (factory goflow.scheduler) rejected: property '"
+                    + (bad.length > 2 ? "leaseTtl" : bad[0]) + "'").size(), log.toString());
+            log.clear();
+            assertSame(jobs, only(), "rejected " + List.of(bad) + ": the scheduler in effect goes on");
+            assertEquals(1, jobs.tasks().size(), "its jobs are kept");
+            assertTrue(jobs.isRunning());
+        }
+        c.modified(Fakes.props(pid, "jobs", "workers", 1, "zone", "UTC"));
+        assertNotSame(jobs, only(), "a valid change of the zone recreates it");
+        c.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
     void aSchedulersOwnPoolNameIsHeldToo() {
         SchedulerComponent jobs = new SchedulerComponent(context, Fakes.props(SchedulerConfig.PID, "jobs"), live);
         assertTrue(named("jobs").service() instanceof Scheduler);
