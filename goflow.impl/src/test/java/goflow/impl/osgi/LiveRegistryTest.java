@@ -48,6 +48,25 @@ class LiveRegistryTest {
     }
 
     @Test
+    void aPrimitiveWhoseStatsFailIsListedWithTheFailureAndTheOthersStillAre() {
+        LiveRegistry live = new LiveRegistry();
+        GoFlowImpl a = new GoFlowImpl(Clock.system(), "bundle.a");
+        GoFlowImpl b = new GoFlowImpl(Clock.system(), "bundle.b");
+        live.add(a.registry());
+        live.add(b.registry());
+        FakePrimitive.create(a.registry(), Primitive.Kind.WORKER_POOL, "ok", Map.of("n", 1));
+        FakePrimitive bad = FakePrimitive.create(b.registry(), Primitive.Kind.WORKER_POOL, "bad", Map.of("n", 2));
+        bad.failStats(new IllegalStateException("backend gone"));
+        List<PrimitiveInfo> rows = live.snapshot(); // the shell's goflow:stats and the dashboard list from it
+        assertEquals(List.of("bad@bundle.b", "ok@bundle.a"),
+                rows.stream().map(r -> r.name() + "@" + r.owner()).collect(Collectors.toList()));
+        assertEquals(Map.of("statsError", "java.lang.IllegalStateException: backend gone"), rows.get(0).stats().toMap());
+        assertEquals(Map.of("n", 1), rows.get(1).stats().toMap());
+        a.close();
+        b.close();
+    }
+
+    @Test
     void listenersHearEveryMemberIncludingEarlierPrimitives() {
         LiveRegistry live = new LiveRegistry();
         GoFlowImpl a = new GoFlowImpl(Clock.system(), "bundle.a");
