@@ -15,11 +15,15 @@ import java.util.Locale;
  * {@code \t}, and a backslash, {@code u} and the hex code for the others and the Unicode line and
  * paragraph separators), so rows stay aligned and one per line; a value whose
  * {@code toString()} fails is shown as {@code <toString() failed: ...>} instead of failing the
- * command.
+ * command; a value longer than {@value #MAX_CELL_CHARS} characters is cut there (as
+ * {@code goflow:stream} cuts an element), so that one large value (a stage's output in
+ * {@code goflow:run}) does not pad every row of its column to its length.
  *
  * <p>Not thread-safe: build, print and drop it on one thread.
  */
 final class Table {
+    /** The most characters of one cell: {@value}; the rest is counted, not shown. */
+    static final int MAX_CELL_CHARS = 1_000;
     private static final char LINE_SEPARATOR = 0x2028;
     private static final char PARAGRAPH_SEPARATOR = 0x2029;
     private final List<String> headers;
@@ -104,7 +108,7 @@ final class Table {
     /**
      * Formats one value: durations in the largest fitting unit, decimals with two places,
      * instants to the second, null as {@code -}, anything else as its {@code toString()} on one
-     * line (see the class comment).
+     * line and at most {@value #MAX_CELL_CHARS} characters (see the class comment).
      */
     static String format(Object v) {
         String text;
@@ -112,6 +116,10 @@ final class Table {
             text = formatted(v);
         } catch (RuntimeException e) {
             text = "<toString() failed: " + e + ">";
+        }
+        if (text.length() > MAX_CELL_CHARS) {
+            int cut = Character.isHighSurrogate(text.charAt(MAX_CELL_CHARS - 1)) ? MAX_CELL_CHARS - 1 : MAX_CELL_CHARS;
+            text = text.substring(0, cut) + "... (" + (text.length() - cut) + " more characters)";
         }
         return oneLine(text);
     }

@@ -103,6 +103,19 @@ class RunCommandsTest {
     }
 
     @Test
+    void runBoundsEachValueSoThatOneLargeOutputDoesNotWidenEveryRow() {
+        String document = "x".repeat(100_000);
+        goflow.pipeline("big").stage("load", (String s) -> document).stage("size", (String s) -> s.length())
+                .stage("done", (Integer n) -> "ok").build();
+        String out = run.run("big", "in");
+        assertTrue(out.length() < 10 * Table.MAX_CELL_CHARS, out.length() + " characters"); // 800185 before
+        String shown = "x".repeat(Table.MAX_CELL_CHARS) + "... (" + (100_000 - Table.MAX_CELL_CHARS) + " more characters)";
+        List<String> lines = out.lines().collect(java.util.stream.Collectors.toList());
+        assertTrue(lines.get(4).matches("load +in +" + java.util.regex.Pattern.quote(shown) + " +\\S+ +-"), out);
+        assertTrue(lines.get(5).matches("size +" + java.util.regex.Pattern.quote(shown) + " +100000 +\\S+ +-"), out);
+    }
+
+    @Test
     void pipelinesShowsPerStageStatistics() {
         textPipeline();
         run.run("text", "a");
