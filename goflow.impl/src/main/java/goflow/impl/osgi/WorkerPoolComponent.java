@@ -13,17 +13,21 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
+import goflow.api.Clock;
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.pool.QueueFullPolicy;
 import goflow.api.pool.WorkerPool;
+import goflow.api.pool.WorkerPoolBuilder;
 import goflow.impl.GoFlowImpl;
 
 /**
  * A worker pool per factory configuration {@value WorkerPoolConfig#PID}: registered with
  * {@code goflow.name}; the worker count changes live; any other change recreates the pool (the old
- * one completes its accepted tasks first); deleting the configuration shuts it down gracefully.
+ * one completes its accepted tasks first), and a change that is rejected leaves the pool in effect
+ * and its tasks as they were (its values are checked by a builder that is not built); deleting the
+ * configuration shuts it down gracefully.
  *
  * <p>Thread-safe: see {@link Configured}.
  */
@@ -45,16 +49,35 @@ public final class WorkerPoolComponent extends ConfiguredComponent<WorkerPoolCon
         }
 
         @Override
+        void check(WorkerPoolConfig config) {
+            // the builder checks each value as it is set; it is not built (that starts threads)
+            GoFlowImpl scratch = new GoFlowImpl(Clock.system(), WorkerPoolConfig.PID + " check");
+            try {
+                configure(scratch, config, "check");
+            } finally {
+                scratch.close();
+            }
+            if (config.workers() > config.maxWorkers()) { // checked by build()
+                throw new InvalidConfigException("worker-pool", "workers", config.workers(), "must be at most maxWorkers="
+                        + config.maxWorkers(), "set a higher maxWorkers if this many threads are really wanted");
+            }
+        }
+
+        @Override
         WorkerPool build(GoFlow goflow, WorkerPoolConfig config, String name) {
-            var b = goflow.workerPool().name(name).maxWorkers(config.maxWorkers()).workers(config.workers())
-                    .queueCapacity(config.queueCapacity())
+            return configure(goflow, config, name).build();
+        }
+
+        private WorkerPoolBuilder configure(GoFlow goflow, WorkerPoolConfig config, String name) {
+            WorkerPoolBuilder b = goflow.workerPool().name(name).maxWorkers(config.maxWorkers())
+                    .workers(config.workers()).queueCapacity(config.queueCapacity())
                     .onQueueFull(policy(config.onQueueFull())).virtualThreads(config.virtualThreads())
                     .measureTaskTimes(config.measureTaskTimes());
             Duration timeout = timeout(config.taskTimeout());
             if (!timeout.isZero()) {
                 b.taskTimeout(timeout);
             }
-            return b.build();
+            return b;
         }
 
         @Override

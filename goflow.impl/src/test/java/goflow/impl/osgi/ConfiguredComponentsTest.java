@@ -352,6 +352,33 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aRejectedChangeOfAPoolLeavesItAndItsRunningTasksUndisturbed() throws Exception {
+        String pid = WorkerPoolConfig.PID;
+        WorkerPoolComponent c = new WorkerPoolComponent(context, Fakes.props(pid, "io", "workers", 1), live);
+        WorkerPool io = (WorkerPool) only();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        var running = io.submit(ctx -> release.await(1, java.util.concurrent.TimeUnit.MINUTES));
+        for (Object[] bad : new Object[][] {{"onQueueFull", "drop"}, {"taskTimeout", "5s"}, {"queueCapacity", -1},
+            {"maxWorkers", 0}, {"maxWorkers", 2, "workers", 3}}) {
+            Map<String, Object> props = Fakes.props(pid, "io", "workers", 1);
+            for (int i = 0; i < bad.length; i += 2) {
+                props.put((String) bad[i], bad[i + 1]);
+            }
+            c.modified(props);
+            assertEquals(1, logged("SEVERE", "goflow.workerpool~io (factory goflow.workerpool) rejected: property '"
+                    + (bad.length > 2 ? "workers" : bad[0]) + "'").size(), log.toString());
+            log.clear();
+            assertSame(io, only(), "rejected " + List.of(bad) + ": the pool in effect goes on");
+            assertFalse(io.isShutdown());
+            assertFalse(running.isDone(), "its running task is neither waited for nor interrupted");
+        }
+        release.countDown();
+        running.get();
+        c.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
     void unnamedFactoryConfigurationsGetDistinctGeneratedNamesKeptAcrossRebuilds() {
         Map<String, Object> first = Map.of("service.pid", "goflow.tokenbucket.4711", "service.factoryPid",
                 TokenBucketConfig.PID);
