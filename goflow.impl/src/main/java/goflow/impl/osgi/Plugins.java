@@ -1,7 +1,9 @@
 package goflow.impl.osgi;
 
+import java.lang.reflect.Array;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -30,7 +32,9 @@ import goflow.impl.stream.SourceRegistry;
  * pipeline's), as they come and go. When several services use one name, the first bound serves
  * until it goes away, then the next. A stage plugin whose {@code name()} throws (even an
  * {@code Error} other than the JVM's own) is not registered into a target, with a WARNING; the
- * other plugins and the attaching {@code GoFlow} are not affected.
+ * other plugins and the attaching {@code GoFlow} are not affected. A name property that is an
+ * array or collection of one name gives that name; one of several names (or none) is refused with
+ * a WARNING and the plugin is not bound.
  *
  * <p>The statistics of a plugin source are kept here, per name, for the whole framework: every
  * attached {@code GoFlow} counts the cursors it opens on the source into the same
@@ -103,7 +107,10 @@ public final class Plugins {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             target = "(" + Stage.NAME_PROPERTY + "=*)", unbind = "unbindStage")
     public synchronized void bindStage(Stage<?, ?> stage, Map<String, Object> properties) {
-        String name = String.valueOf(properties.get(Stage.NAME_PROPERTY));
+        String name = pluginName(properties, Stage.NAME_PROPERTY, "stage", true);
+        if (name == null) {
+            return;
+        }
         Deque<Stage<?, ?>> bound = stages.computeIfAbsent(name, n -> new ArrayDeque<>());
         bound.addLast(stage);
         if (bound.size() == 1) {
@@ -118,8 +125,8 @@ public final class Plugins {
      * @param properties its service properties
      */
     public synchronized void unbindStage(Stage<?, ?> stage, Map<String, Object> properties) {
-        String name = String.valueOf(properties.get(Stage.NAME_PROPERTY));
-        Deque<Stage<?, ?>> bound = stages.get(name);
+        String name = pluginName(properties, Stage.NAME_PROPERTY, "stage", false);
+        Deque<Stage<?, ?>> bound = name == null ? null : stages.get(name);
         if (bound == null) {
             return;
         }
@@ -144,7 +151,10 @@ public final class Plugins {
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             target = "(" + StreamSource.NAME_PROPERTY + "=*)", unbind = "unbindSource")
     public synchronized void bindSource(StreamSource<?> source, Map<String, Object> properties) {
-        String name = String.valueOf(properties.get(StreamSource.NAME_PROPERTY));
+        String name = pluginName(properties, StreamSource.NAME_PROPERTY, "stream source", true);
+        if (name == null) {
+            return;
+        }
         Deque<StreamSource<?>> bound = sources.computeIfAbsent(name, n -> new ArrayDeque<>());
         bound.addLast(source);
         if (bound.size() == 1) {
@@ -159,8 +169,8 @@ public final class Plugins {
      * @param properties its service properties
      */
     public synchronized void unbindSource(StreamSource<?> source, Map<String, Object> properties) {
-        String name = String.valueOf(properties.get(StreamSource.NAME_PROPERTY));
-        Deque<StreamSource<?>> bound = sources.get(name);
+        String name = pluginName(properties, StreamSource.NAME_PROPERTY, "stream source", false);
+        Deque<StreamSource<?>> bound = name == null ? null : sources.get(name);
         if (bound == null) {
             return;
         }
@@ -210,6 +220,32 @@ public final class Plugins {
         } catch (GoFlowException e) {
             LOG.log(System.Logger.Level.WARNING, "stream source plugin '" + name + "' not registered: " + e.getMessage());
         }
+    }
+
+    /**
+     * Returns the one name a plugin's name property gives (a string, or an array or collection of
+     * one element), or null, with a WARNING when {@code warn}, if it gives none or several.
+     */
+    private static String pluginName(Map<String, Object> properties, String key, String what, boolean warn) {
+        Object value = properties.get(key);
+        List<Object> items = new ArrayList<>();
+        if (value instanceof Collection) {
+            items.addAll((Collection<?>) value);
+        } else if (value != null && value.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(value); i++) {
+                items.add(Array.get(value, i));
+            }
+        } else if (value != null) {
+            items.add(value);
+        }
+        if (items.size() == 1 && items.get(0) != null) {
+            return String.valueOf(items.get(0));
+        }
+        if (warn) {
+            LOG.log(System.Logger.Level.WARNING, what + " plugin not bound: its " + key + " must be one name, not "
+                    + items);
+        }
+        return null;
     }
 
     @SuppressWarnings("unchecked")

@@ -182,4 +182,30 @@ class PluginsTest {
             assertTrue(a.stages().names().isEmpty());
         }
     }
+
+    @Test
+    void aNamePropertyOfOneElementArrayIsThatNameAndOfSeveralIsRefusedNotTurnedIntoArrayText() throws Exception {
+        Plugins plugins = new Plugins();
+        try (GoFlowImpl a = new GoFlowImpl(Clock.system(), "a")) {
+            plugins.attach(a.stages(), a.streamSources());
+            Map<String, Object> one = Map.of(Stage.NAME_PROPERTY, new String[] {"exclaim"});
+            Map<String, Object> two = Map.of(Stage.NAME_PROPERTY, new String[] {"x", "y"});
+            plugins.bindStage(stage("exclaim", "!"), one);
+            plugins.bindStage(stage("other", "?"), two);
+            assertEquals(Set.of("exclaim"), a.stages().names(), "not [Ljava.lang.String;@...");
+            assertEquals(List.of("exclaim"), plugins.stageNames());
+            assertEquals("hi!", run(a, "exclaim", "hi"));
+            assertEquals(1, log.lines().stream().filter(l -> l.startsWith("WARNING stage plugin not bound: its "
+                    + "goflow.stage.name must be one name, not [x, y]")).count(), log.lines().toString());
+            plugins.unbindStage(stage("other", "?"), two);
+            plugins.unbindStage(stage("unknown", "?"), one); // not the bound one: nothing changes
+            assertEquals(Set.of("exclaim"), a.stages().names());
+
+            StreamSource<Integer> source = ctx -> (c, action) -> false;
+            plugins.bindSource(source, Map.of(StreamSource.NAME_PROPERTY, List.of("numbers")));
+            assertEquals(Set.of("numbers"), new TreeSet<>(a.streamSources().names()));
+            plugins.unbindSource(source, Map.of(StreamSource.NAME_PROPERTY, List.of("numbers")));
+            assertTrue(a.streamSources().names().isEmpty());
+        }
+    }
 }
