@@ -120,10 +120,11 @@ final class DashboardState {
      * @return the JSON text
      */
     static String json(Sampler sampler, boolean controls, String token) {
-        List<Frame> frames = sampler.history().frames();
+        List<PastFrame> frames = sampler.history().frames();
         Frame now = sampler.now();
-        if (frames.isEmpty() || now.nanos() != frames.get(frames.size() - 1).nanos()) {
-            frames.add(now); // the latest figures, unless the sampler has just recorded them
+        PastFrame last = frames.isEmpty() ? null : frames.get(frames.size() - 1);
+        if (last == null || now.nanos() != last.nanos()) {
+            frames.add(PastFrame.of(now, last)); // the latest figures, unless the sampler has just recorded them
         }
         if (frames.size() > POINTS + 1) {
             frames = frames.subList(frames.size() - POINTS - 1, frames.size());
@@ -139,13 +140,9 @@ final class DashboardState {
             times.add(frames.get(i).at().toEpochMilli());
         }
         state.put("times", times);
-        List<Map<String, Frame.Row>> byKey = new ArrayList<>(frames.size()); // one index per frame, not one search per point
-        for (Frame f : frames) {
-            byKey.add(f.byKey());
-        }
         List<Object> primitives = new ArrayList<>();
         for (Frame.Row row : now.rows()) {
-            primitives.add(primitive(sampler, row, frames, byKey, controls));
+            primitives.add(primitive(sampler, row, frames, controls));
         }
         state.put("primitives", primitives);
         state.put("stages", plugins(sampler.plugins().list(Plugins.STAGE_NAME)));
@@ -153,8 +150,8 @@ final class DashboardState {
         return Json.write(state);
     }
 
-    private static Map<String, Object> primitive(Sampler sampler, Frame.Row row, List<Frame> frames,
-            List<Map<String, Frame.Row>> byKey, boolean controls) {
+    private static Map<String, Object> primitive(Sampler sampler, Frame.Row row, List<PastFrame> frames,
+            boolean controls) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("name", row.info().name());
         p.put("kind", row.info().kind().label());
@@ -193,7 +190,7 @@ final class DashboardState {
         for (Series s : series(row.info().kind(), row.figures())) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("title", s.title());
-            c.put("points", points(s, row.key(), frames, byKey));
+            c.put("points", points(s, row.key(), frames));
             charts.add(c);
         }
         p.put("charts", charts);
@@ -204,23 +201,23 @@ final class DashboardState {
      * One point per pair of consecutive frames (null where the primitive was absent or nothing ran, or
      * where a total went down: the primitive was re-created under its name).
      */
-    private static List<Object> points(Series s, String key, List<Frame> frames, List<Map<String, Frame.Row>> byKey) {
+    private static List<Object> points(Series s, String key, List<PastFrame> frames) {
         List<Object> points = new ArrayList<>();
         for (int i = 1; i < frames.size(); i++) {
-            Optional<Frame.Row> before = Optional.ofNullable(byKey.get(i - 1).get(key));
-            Optional<Frame.Row> after = Optional.ofNullable(byKey.get(i).get(key));
+            PastFrame before = frames.get(i - 1);
+            PastFrame after = frames.get(i);
             Double v = null;
-            if (after.isPresent()) {
-                double now = after.get().number(s.figure());
+            if (after.has(key)) {
+                double now = after.number(key, s.figure());
                 if (s.mode() == Mode.GAUGE) {
                     v = now;
-                } else if (before.isPresent()) {
-                    double d = now - before.get().number(s.figure());
+                } else if (before.has(key)) {
+                    double d = now - before.number(key, s.figure());
                     if (s.mode() == Mode.RATE) {
-                        double seconds = (frames.get(i).nanos() - frames.get(i - 1).nanos()) / 1e9;
+                        double seconds = (after.nanos() - before.nanos()) / 1e9;
                         v = seconds > 0 && d >= 0 ? d / seconds : null;
                     } else {
-                        double calls = after.get().number(s.per()) - before.get().number(s.per());
+                        double calls = after.number(key, s.per()) - before.number(key, s.per());
                         v = calls > 0 && d >= 0 ? d * 1000 / calls : null; // d < 0: re-created, as for RATE
                     }
                 }

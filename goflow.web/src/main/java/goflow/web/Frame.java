@@ -1,16 +1,15 @@
 package goflow.web;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import goflow.api.inspect.PrimitiveInfo;
 
 /**
- * Every live primitive's figures at one moment: what the sampler records once per interval and
- * what the dashboard's charts and the windowed health checks compare.
+ * Every live primitive's figures at one moment, as the sampler takes them: the page shows the
+ * latest, and the {@link History} keeps of each only the numbers ({@link PastFrame}) that the
+ * dashboard's charts and the windowed health checks compare.
  *
  * @param nanos the clock's {@code nanoTime()} when taken (for rates)
  * @param at the wall-clock instant when taken (for chart axes)
@@ -19,35 +18,6 @@ import goflow.api.inspect.PrimitiveInfo;
 record Frame(long nanos, Instant at, List<Row> rows) {
     Frame {
         rows = List.copyOf(rows);
-    }
-
-    /**
-     * Finds a primitive's row.
-     *
-     * @param key the row's {@link Row#key()}
-     * @return the row, or empty when the primitive was not live then
-     */
-    Optional<Row> row(String key) {
-        for (Row r : rows) {
-            if (r.key().equals(key)) {
-                return Optional.of(r);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * Indexes the rows by key, for a caller that looks up many rows of this frame (a search of
-     * {@link #rows()} for each, as {@link #row(String)} does, is quadratic with thousands of primitives).
-     *
-     * @return a new map from {@link Row#key()} to the row
-     */
-    Map<String, Row> byKey() {
-        Map<String, Row> byKey = new HashMap<>(rows.size() * 2);
-        for (Row r : rows) {
-            byKey.putIfAbsent(r.key(), r);
-        }
-        return byKey;
     }
 
     /**

@@ -25,7 +25,7 @@ abstract class GoFlowHealthCheck implements HealthCheck {
     @Override
     public final Result execute() {
         Frame now = sampler.now();
-        Frame then = sampler.history().since(now.nanos(), thresholds.window());
+        PastFrame then = sampler.history().since(now.nanos(), thresholds.window());
         return new Result(judge(then, now, thresholds));
     }
 
@@ -37,5 +37,5 @@ abstract class GoFlowHealthCheck implements HealthCheck {
      * @param t the thresholds
      * @return one entry per primitive of the family
      */
-    abstract ResultLog judge(Frame then, Frame now, Thresholds t);
+    abstract ResultLog judge(PastFrame then, Frame now, Thresholds t);
 }

@@ -40,7 +40,7 @@ final class HealthRules {
     }
 
     /** Limiters: the fraction of the requests refused in the window. */
-    static ResultLog limiters(Frame then, Frame now, Thresholds t) {
+    static ResultLog limiters(PastFrame then, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.TOKEN_BUCKET, Primitive.Kind.LEAKY_BUCKET,
                 Primitive.Kind.KEYED_RATE_LIMITER, Primitive.Kind.CONCURRENCY_LIMITER, Primitive.Kind.ADAPTIVE_LIMITER))) {
@@ -55,7 +55,7 @@ final class HealthRules {
     }
 
     /** Pipelines: the fraction of the executions failed in the window. */
-    static ResultLog pipelines(Frame then, Frame now, Thresholds t) {
+    static ResultLog pipelines(PastFrame then, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.PIPELINE))) {
             judge(log, r, delta(then, r, "executions"), delta(then, r, "failures"), t.pipelineMinExecutions(),
@@ -68,7 +68,7 @@ final class HealthRules {
      * Schedulers: a task fails repeatedly when its last run failed and every one of its runs in the
      * window failed; the count of those runs is judged.
      */
-    static ResultLog schedulers(Frame then, Frame now, Thresholds t) {
+    static ResultLog schedulers(PastFrame then, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.SCHEDULER))) {
             Set<String> tasks = new TreeSet<>();
@@ -103,7 +103,7 @@ final class HealthRules {
     }
 
     /** Writers: failed writes and flushes in the window; any byte discarded is critical. */
-    static ResultLog writers(Frame then, Frame now, Thresholds t) {
+    static ResultLog writers(PastFrame then, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.ASYNC_WRITER))) {
             double errors = delta(then, r, "errors");
@@ -151,12 +151,12 @@ final class HealthRules {
                 ? String.format(Locale.ROOT, "%.0f%%", d * 100) : Double.toString(d));
     }
 
-    private static double delta(Frame then, Frame.Row now, String figure) {
+    private static double delta(PastFrame then, Frame.Row now, String figure) {
         double current = now.number(figure);
         if (Double.isNaN(current)) {
             return 0;
         }
-        double before = then == null ? 0 : then.row(now.key()).map(r -> r.number(figure)).orElse(0.0);
+        double before = then == null || !then.has(now.key()) ? 0 : then.number(now.key(), figure);
         double d = current - (Double.isNaN(before) ? 0 : before);
         return d < 0 ? current : d; // a primitive re-created under the same name counts from zero again
     }

@@ -36,7 +36,7 @@ public final class PipelineHealthCheck extends GoFlowHealthCheck {
     }
 
     @Override
-    ResultLog judge(Frame then, Frame now, Thresholds t) {
+    ResultLog judge(PastFrame then, Frame now, Thresholds t) {
         return HealthRules.pipelines(then, now, t);
     }
 }

@@ -38,7 +38,7 @@ public final class PoolHealthCheck extends GoFlowHealthCheck {
     }
 
     @Override
-    ResultLog judge(Frame then, Frame now, Thresholds t) {
+    ResultLog judge(PastFrame then, Frame now, Thresholds t) {
         return HealthRules.pools(now, t);
     }
 }

@@ -33,7 +33,8 @@ import goflow.api.schedule.Scheduler;
 
 /**
  * Records every live primitive's figures once per interval into a {@link History} (the
- * dashboard's charts and the windowed health checks read it) and knows the plugins present.
+ * dashboard's charts and the windowed health checks read it; its memory is bounded whatever the
+ * number of primitives, about 32 MB) and knows the plugins present.
  *
  * <p>Thread-safe. One thread of its own, {@code goflow-web-sampler}, started on activation and
  * stopped (and waited for) on deactivation; the registry, the plugins and the history are
@@ -117,6 +118,20 @@ public final class Sampler {
      * @param capacity the frames kept
      */
     Sampler(Registry registry, Plugins plugins, Clock clock, Duration interval, int capacity) {
+        this(registry, plugins, clock, interval, capacity, History.BUDGET);
+    }
+
+    /**
+     * Creates a sampler, as above, whose history has a budget of its own.
+     *
+     * @param registry the live registry
+     * @param plugins the plugin services
+     * @param clock the clock of the samples
+     * @param interval the sampling interval
+     * @param capacity the frames kept at most
+     * @param budget the memory the frames may take, in {@link History#retained()} units
+     */
+    Sampler(Registry registry, Plugins plugins, Clock clock, Duration interval, int capacity, long budget) {
         if (capacity < 2 || capacity > 100_000) {
             throw new InvalidConfigException(WebConfig.PID, "history", capacity, "must be from 2 to 100000",
                     "the number of samples kept for the charts and the health checks");
@@ -125,7 +140,7 @@ public final class Sampler {
         this.plugins = plugins;
         this.clock = clock;
         this.interval = interval;
-        this.history = new History(capacity);
+        this.history = new History(capacity, budget);
     }
 
     static Duration interval(String text) {

@@ -35,11 +35,15 @@ public @interface WebConfig {
     String sample_interval() default "PT1S";
 
     /**
-     * How many samples are kept.
+     * How many samples are kept, at most: fewer when their numbers would take more than about 32 MB
+     * (many primitives), but at least 2.
      *
      * @return from 2 to 100000
      */
     @AttributeDefinition(name = "History", min = "2", max = "100000",
-            description = "Samples kept (the charts show them; the health check window cannot look further back).")
+            description = "Samples kept at most (the charts show them; the health check window cannot look further"
+                    + " back). Their memory is bounded at about 32 MB whatever the number of primitives: with many"
+                    + " (more than about 900 token buckets at 600 samples) fewer are kept, at least 2, and it is"
+                    + " logged; a longer sample interval then covers more time.")
     int history() default 600;
 }

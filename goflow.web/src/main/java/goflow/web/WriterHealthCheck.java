@@ -36,7 +36,7 @@ public final class WriterHealthCheck extends GoFlowHealthCheck {
     }
 
     @Override
-    ResultLog judge(Frame then, Frame now, Thresholds t) {
+    ResultLog judge(PastFrame then, Frame now, Thresholds t) {
         return HealthRules.writers(then, now, t);
     }
 }

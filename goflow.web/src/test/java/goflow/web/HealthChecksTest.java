@@ -143,7 +143,7 @@ class HealthChecksTest {
 
     @Test
     void writerErrorsInTheWindowWarnAndGoCriticalAndDiscardedBytesAreCritical() {
-        Frame then = writerFrame(0, 5, 0);
+        PastFrame then = PastFrame.of(writerFrame(0, 5, 0), null);
         assertEquals(Result.Status.OK, new Result(HealthRules.writers(then, writerFrame(1, 5, 0),
                 Thresholds.DEFAULTS)).getStatus());
         Result warn = new Result(HealthRules.writers(then, writerFrame(1, 7, 0), Thresholds.DEFAULTS));
@@ -168,7 +168,7 @@ class HealthChecksTest {
 
     @Test
     void aTaskFailingRunAfterRunWarnsThenGoesCriticalAndOneSuccessClearsIt() {
-        Frame then = schedulerFrame(10, 2, false);
+        PastFrame then = PastFrame.of(schedulerFrame(10, 2, false), null);
         Result warn = new Result(HealthRules.schedulers(then, schedulerFrame(13, 5, true), Thresholds.DEFAULTS));
         assertEquals(Result.Status.WARN, warn.getStatus(), () -> text(warn));
         assertTrue(text(warn).contains("scheduler 'jobs': task 'upload' failed its last 3 runs in PT5M, none succeeded"),
