@@ -100,6 +100,7 @@ public interface ChannelLink extends AutoCloseable {
      *     if it gave up on some, or was called from one of the link's own threads (which it does
      *     not wait for)
      * @throws goflow.api.InvalidConfigException if {@code timeout} is null or negative
+     * @since 0.3
      */
     boolean close(Duration timeout);
 }
