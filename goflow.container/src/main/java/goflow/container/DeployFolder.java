@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -30,7 +31,10 @@ final class DeployFolder {
     }
 
     /**
-     * Creates {@code dir} with the default files if it does not exist.
+     * Creates {@code dir} with the default files if it does not exist. The files are written into
+     * a temporary folder next to it, which is then renamed to {@code dir}: a start that fails
+     * half-way (a missing resource, a full disk) leaves no folder behind, so the next start
+     * creates it again instead of leaving a half-written one as the user's.
      *
      * @param dir the folder
      * @param loader where the default files are read from
@@ -41,14 +45,26 @@ final class DeployFolder {
         if (Files.isDirectory(dir)) {
             return false;
         }
-        Files.createDirectories(dir);
-        for (String name : DEFAULTS) {
-            try (InputStream in = loader.getResourceAsStream("defaults/" + name)) {
-                if (in == null) {
-                    throw new IOException("default configuration file missing from the bundle: defaults/" + name);
+        Path target = dir.toAbsolutePath();
+        Path parent = Files.createDirectories(target.getParent());
+        Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
+        try {
+            for (String name : DEFAULTS) {
+                try (InputStream in = loader.getResourceAsStream("defaults/" + name)) {
+                    if (in == null) {
+                        throw new IOException("default configuration file missing from the bundle: defaults/" + name);
+                    }
+                    Files.copy(in, tmp.resolve(name));
                 }
-                Files.copy(in, dir.resolve(name));
             }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                GoshHome.delete(tmp); // the same recursive delete
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
         return true;
     }

@@ -3,8 +3,11 @@ package goflow.container;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,6 +36,28 @@ class ContainerSetupTest {
         assertFalse(DeployFolder.prepare(deploy, getClass().getClassLoader()));
         try (var files = Files.list(deploy)) {
             assertEquals(List.of(deploy.resolve("mine.cfg")), files.toList());
+        }
+    }
+
+    @Test
+    void aDeployFolderThatCannotBeCompletedIsNotLeftHalfWritten(@TempDir Path dir) throws Exception {
+        Path deploy = dir.resolve("deploy");
+        String last = DeployFolder.DEFAULTS.get(DeployFolder.DEFAULTS.size() - 1);
+        ClassLoader lacksOne = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                return name.equals("defaults/" + last) ? null : super.getResourceAsStream(name);
+            }
+        };
+        IOException e = assertThrows(IOException.class, () -> DeployFolder.prepare(deploy, lacksOne));
+        assertTrue(e.getMessage().contains(last), e.getMessage());
+        assertFalse(Files.exists(deploy), "no half-written deploy folder that a later start would leave alone");
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "nothing left next to it either");
+        }
+        assertTrue(DeployFolder.prepare(deploy, getClass().getClassLoader()), "the next start creates it");
+        for (String name : DeployFolder.DEFAULTS) {
+            assertTrue(Files.size(deploy.resolve(name)) > 0, name);
         }
     }
 
