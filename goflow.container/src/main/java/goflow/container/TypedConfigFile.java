@@ -24,7 +24,8 @@ import java.util.Map;
  * point) as the raw bits of a double (4.94E-322). This class accepts a file only when every
  * property is unambiguous, and then returns the values FileInstall will produce; otherwise it
  * lists the problems with their line numbers. {@code ${...}} substitutions are left as written
- * (FileInstall resolves them later).
+ * (FileInstall resolves them later). A file that starts with a UTF-8 byte order mark is refused
+ * too: FileInstall reads the mark as part of the first property's name.
  *
  * <p>Configuration Admin's {@code org.apache.felix.cm.file.ConfigurationHandler.read} cannot be
  * the check: it is not what FileInstall reads with, and it is as lenient (in 1.9.26 a missing
@@ -37,6 +38,8 @@ import java.util.Map;
 final class TypedConfigFile {
     /** The type codes of the format: upper case for wrapper types, lower case for primitives. */
     static final String TYPES = "TILFDXSCBilfdxscb";
+    /** A UTF-8 byte order mark as read in UTF-8 and in ISO-8859-1 (FileInstall's default encoding). */
+    private static final List<String> BYTE_ORDER_MARKS = List.of("\uFEFF", "\u00EF\u00BB\u00BF");
 
     private TypedConfigFile() {
     }
@@ -74,10 +77,20 @@ final class TypedConfigFile {
      * @return the values, or the problems
      */
     static Result read(String text) {
-        String[] lines = text.split("\r\n|\r|\n", -1);
+        List<Problem> problems = new ArrayList<>();
+        String body = text;
+        for (String bom : BYTE_ORDER_MARKS) {
+            if (body.startsWith(bom)) {
+                // FileInstall keeps it: the first name would be "\u00ef\u00bb\u00bfname" or "\ufeffname", silently
+                problems.add(new Problem(1, "the file starts with a byte order mark (BOM), which FileInstall would read"
+                        + " as part of the first name; save the file without a BOM"));
+                body = body.substring(bom.length());
+                break;
+            }
+        }
+        String[] lines = body.split("\r\n|\r|\n", -1);
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, Integer> firstLine = new HashMap<>();
-        List<Problem> problems = new ArrayList<>();
         int i = 0;
         while (i < lines.length) {
             String line = lines[i++];

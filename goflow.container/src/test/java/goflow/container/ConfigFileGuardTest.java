@@ -101,6 +101,31 @@ class ConfigFileGuardTest {
     }
 
     @Test
+    void aFileSavedWithAByteOrderMarkIsRefusedInEitherEncoding() throws Exception {
+        // FileInstall reads the BOM into the first name: "\u00ef\u00bb\u00bfname" (ISO-8859-1) or "\ufeffname" (UTF-8)
+        byte[] text = "name=\"ann\"\nworkers=I\"4\"\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = new byte[text.length + 3];
+        bytes[0] = (byte) 0xEF;
+        bytes[1] = (byte) 0xBB;
+        bytes[2] = (byte) 0xBF;
+        System.arraycopy(text, 0, bytes, 3, text.length);
+        File file = Files.write(deploy.resolve("goflow.workerpool-bom.config"), bytes).toFile();
+        ConfigFileGuard utf8 = new ConfigFileGuard((f, action) -> {
+            action.run(fileInstall);
+            return true;
+        }, StandardCharsets.UTF_8, warnings::add);
+        for (ConfigFileGuard g : List.of(guard, utf8)) {
+            g.install(file);
+            g.update(file);
+        }
+        assertEquals(List.of(), calls, "no configuration with a misspelt first name");
+        assertEquals(4, warnings.size(), warnings::toString);
+        for (String w : warnings) {
+            assertTrue(w.contains("\n  line 1: the file starts with a byte order mark"), w);
+        }
+    }
+
+    @Test
     void otherFilesAndXmlAreNotChecked() throws Exception {
         assertFalse(guard.canHandle(write("goflow.demo.cfg", "a = 1\n")), ".cfg files are plain properties");
         assertFalse(guard.canHandle(write("plugin.jar", "x")));
