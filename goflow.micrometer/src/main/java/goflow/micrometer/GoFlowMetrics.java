@@ -45,7 +45,9 @@ import goflow.metrics.Samples;
  * }</pre>
  *
  * <p>A binder over a registry binds the primitives live at {@link #bindTo(MeterRegistry)};
- * {@link #refresh()} binds those created since and removes the meters of those closed since.
+ * {@link #refresh()} binds those created since and removes the meters of those closed since. A
+ * binder bound to several meter registries keeps them alike: binding one more also refreshes the
+ * others.
  *
  * <p>Thread-safe: {@code bindTo} and {@code refresh} synchronize on this binder, which guards
  * {@code bound}; the meters' functions read the primitives, which are thread-safe.
@@ -101,10 +103,15 @@ public final class GoFlowMetrics implements MeterBinder {
         if (registries.contains(meters)) {
             return; // bound already
         }
-        registries.add(meters);
-        for (Live l : source.get()) {
-            bound.computeIfAbsent(l.primitive(), x -> new ArrayList<>()).addAll(register(l.primitive(), l.row(), meters));
+        Map<Primitive, PrimitiveInfo> now = live();
+        for (Map.Entry<Primitive, PrimitiveInfo> e : now.entrySet()) {
+            List<Meter> known = bound.get(e.getKey());
+            if (known != null) { // bound to the other registries already
+                known.addAll(register(e.getKey(), e.getValue(), meters));
+            }
         }
+        registries.add(meters);
+        update(now); // the others: those created since are bound everywhere, those closed since removed
     }
 
     /**
@@ -112,10 +119,19 @@ public final class GoFlowMetrics implements MeterBinder {
      * closed since, in every meter registry this binder was bound to.
      */
     public synchronized void refresh() {
+        update(live());
+    }
+
+    private Map<Primitive, PrimitiveInfo> live() {
         Map<Primitive, PrimitiveInfo> now = new IdentityHashMap<>();
         for (Live l : source.get()) {
             now.put(l.primitive(), l.row());
         }
+        return now;
+    }
+
+    /** Removes the meters of the primitives not in {@code now}, then binds those not bound yet (guarded by this). */
+    private void update(Map<Primitive, PrimitiveInfo> now) {
         for (Primitive gone : new ArrayList<>(bound.keySet())) {
             if (!now.containsKey(gone)) {
                 for (Meter m : bound.remove(gone)) {

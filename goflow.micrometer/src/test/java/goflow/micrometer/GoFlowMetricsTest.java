@@ -157,6 +157,31 @@ class GoFlowMetricsTest {
     }
 
     @Test
+    void aSecondRegistryBoundLaterLeavesNoPrimitiveOutOfTheFirst() {
+        RateLimiter a = goflow.tokenBucket().name("a").rate(1).burst(1).build();
+        GoFlowMetrics binder = GoFlowMetrics.of(goflow.registry());
+        binder.bindTo(meters);
+        RateLimiter b = goflow.tokenBucket().name("b").rate(1).burst(1).build();
+        a.close();
+        RateLimiter a2 = goflow.tokenBucket().name("a").rate(1).burst(7).build();
+        SimpleMeterRegistry second = new SimpleMeterRegistry();
+        binder.bindTo(second);
+        binder.refresh();
+        for (SimpleMeterRegistry r : List.of(meters, second)) {
+            assertNotNull(r.find("goflow.token.bucket.allowed").tag("name", "b").meter(), "b in every registry");
+            assertEquals(7.0, r.get("goflow.token.bucket.burst").tag("name", "a").gauge().value(),
+                    "the new 'a' in every registry, not the closed one");
+        }
+        b.close();
+        a2.close();
+        binder.refresh();
+        for (SimpleMeterRegistry r : List.of(meters, second)) {
+            assertEquals(List.of(), r.getMeters(), "no meter left behind");
+        }
+        second.close();
+    }
+
+    @Test
     void oneBinderPerPrimitiveTagsItsOwnerApplication() {
         RateLimiter a = goflow.tokenBucket().name("solo").rate(1).burst(3).build();
         a.allow();
