@@ -1,6 +1,7 @@
 package goflow.plugin.text;
 
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -44,12 +45,36 @@ public final class ReplaceStage implements Stage<Object, Object> {
      * @param name the stage's name
      * @param pattern the regular expression to replace
      * @param replacement the replacement ({@code $1} refers to a group)
-     * @throws IllegalArgumentException if the pattern is invalid
+     * @throws IllegalArgumentException if the pattern is invalid, or the replacement names a group
+     *     the pattern does not have or ends with a lone {@code $} or {@code \}
      */
     public ReplaceStage(String name, String pattern, String replacement) {
         this.name = name;
         this.pattern = Texts.compile(name, "pattern", pattern);
         this.replacement = replacement;
+        check(name, this.pattern, replacement);
+    }
+
+    /**
+     * Applies the replacement once, so that a wrong one fails the configuration instead of every
+     * item. The pattern is tried as {@code (?:pattern)|}, which has the same groups and matches the
+     * empty text; a pattern that does not survive the wrapping (a trailing comment, an open
+     * {@code \Q}) is not checked.
+     */
+    private static void check(String name, Pattern pattern, String replacement) {
+        Pattern trial;
+        try {
+            trial = Pattern.compile("(?:" + pattern.pattern() + ")|", pattern.flags());
+        } catch (PatternSyntaxException e) {
+            return;
+        }
+        try {
+            trial.matcher("").replaceAll(replacement);
+        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new IllegalArgumentException("stage '" + name + "': replacement '" + replacement
+                    + "' cannot be applied to pattern '" + pattern.pattern() + "': " + e.getMessage()
+                    + " (a literal $ or \\ is written \\$ or \\\\)", e);
+        }
     }
 
     @Override

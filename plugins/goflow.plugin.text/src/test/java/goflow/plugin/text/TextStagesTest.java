@@ -74,6 +74,22 @@ class TextStagesTest {
     }
 
     @Test
+    void aReplacementThatCannotBeAppliedIsRejectedWhenTheStageIsCreated() throws Exception {
+        // otherwise every item would fail with "No group 2" or "Illegal group reference"
+        for (String replacement : List.of("$2", "price in US$", "${nope}", "ends with \\")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new ReplaceStage("r", "(\\w)=", replacement), replacement);
+            assertTrue(e.getMessage().startsWith("stage 'r': replacement '" + replacement + "' cannot be applied to"
+                    + " pattern '(\\w)=': "), e.getMessage());
+        }
+        assertEquals("k:", run(new ReplaceStage("r", "(\\w)=", "$1:"), "k="));
+        assertEquals("v", run(new ReplaceStage("r", "(?<key>\\w)=", "${key}"), "v="));
+        assertEquals("US$ 1", run(new ReplaceStage("r", "USD", "US\\$"), "USD 1"));
+        assertEquals("a", run(new ReplaceStage("r", "(?x) b  # a comment", ""), "ab"), "trailing comment");
+        assertEquals("a", run(new ReplaceStage("r", "\\Qb", ""), "ab"), "quote left open");
+    }
+
+    @Test
     void splitGivesNonEmptyPartsAndFlattensLists() throws Exception {
         SplitStage words = new SplitStage("split", "\\s+");
         assertEquals(List.of("a", "b", "c"), run(words, "  a b\tc "));
