@@ -25,6 +25,14 @@ class CodecStagesTest {
     }
 
     @Test
+    void base64OfBytesThatAreNotUtf8FailsTheItemInsteadOfDecodingToReplacementCharacters() {
+        String binary = java.util.Base64.getEncoder().encodeToString(new byte[] {(byte) 0x89, 'P', 'N', 'G', (byte) 0xFF});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Base64DecodeStage().process(CTX, binary));
+        assertEquals("stage 'base64-decode': the decoded 5 bytes are not UTF-8 text", e.getMessage());
+    }
+
+    @Test
     void sha256IsTheHexDigest() throws Exception {
         assertEquals("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824",
                 new Sha256Stage().process(CTX, "hello"));
