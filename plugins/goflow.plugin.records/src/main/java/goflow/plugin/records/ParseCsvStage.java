@@ -105,7 +105,7 @@ public final class ParseCsvStage implements Stage<Object, Map<String, String>> {
             }
         }
         if (quoted) {
-            throw new IllegalArgumentException("stage '" + name + "': unterminated quote in '" + line + "'");
+            throw new IllegalArgumentException("stage '" + name + "': unterminated quote in " + Records.quote(line));
         }
         fields.add(field.toString());
         return fields;

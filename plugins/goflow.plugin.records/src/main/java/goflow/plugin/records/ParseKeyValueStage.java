@@ -72,7 +72,7 @@ public final class ParseKeyValueStage implements Stage<Object, Map<String, Strin
             }
             int eq = part.indexOf('=');
             if (eq <= 0) {
-                throw new IllegalArgumentException("stage '" + name + "': '" + part + "' is not a key=value pair");
+                throw new IllegalArgumentException("stage '" + name + "': " + Records.quote(part) + " is not a key=value pair");
             }
             record.put(part.substring(0, eq), part.substring(eq + 1));
         }

@@ -41,4 +41,15 @@ final class Records {
         throw new IllegalArgumentException("stage '" + stage + "' expects a line of text, got "
                 + (input == null ? "null" : input.getClass().getName()));
     }
+
+    /**
+     * Quotes a piece of the input for an error message, shortened when it is long.
+     *
+     * @param text the text
+     * @return {@code 'text'}, or its first 57 characters, {@code ...'} and the length
+     */
+    static String quote(String text) {
+        return text.length() <= 60 ? "'" + text + "'"
+                : "'" + text.substring(0, 57) + "...' (" + text.length() + " characters)";
+    }
 }

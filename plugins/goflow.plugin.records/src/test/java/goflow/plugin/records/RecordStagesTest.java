@@ -35,6 +35,18 @@ class RecordStagesTest {
     }
 
     @Test
+    void anErrorQuotesAHugeInputShortened() {
+        String huge = "x".repeat(1 << 20);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> run(new ParseCsvStage("parse-csv", List.of(), ","), "1,\"" + huge));
+        assertEquals("stage 'parse-csv': unterminated quote in '1,\"" + "x".repeat(54) + "...' (1048579 characters)",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> run(new ParseKeyValueStage("parse-kv", "\\s+"), huge));
+        assertEquals("stage 'parse-kv': '" + "x".repeat(57) + "...' (1048576 characters) is not a key=value pair",
+                e.getMessage());
+    }
+
+    @Test
     void parseKeyValueKeepsOrderAndAcceptsCommonSeparators() throws Exception {
         ParseKeyValueStage kv = new ParseKeyValueStage("parse-kv", "[\\s,;&]+");
         Object r = run(kv, " id=7 customer=ann, amount=12.50;note=a=b& ");
