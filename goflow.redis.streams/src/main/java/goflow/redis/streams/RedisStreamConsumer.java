@@ -67,10 +67,11 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * which starts the pipeline's streaming run (its own threads read from Redis, run the stages and
  * write the results) and starts it again after a failure of Redis while writing (entries of the
  * failed run stay pending and are claimed again). While Redis is down, reading retries every
- * {@code reconnectInterval} and the failure is logged once per outage; a group that a read finds
- * gone ({@code NOGROUP}: Redis restarted without its data, the group or stream deleted) is created
- * again at the stream's start. A consumer whose pipeline was closed stops reading: its thread ends,
- * the error is logged and {@link #stats()} says it is not {@code running}.
+ * {@code reconnectInterval} (a {@link #close()} ends that wait at once) and the failure is logged
+ * once per outage; a group that a read finds gone ({@code NOGROUP}: Redis restarted without its
+ * data, the group or stream deleted) is created again at the stream's start. A consumer whose
+ * pipeline was closed stops reading: its thread ends, the error is logged and {@link #stats()} says
+ * it is not {@code running}.
  *
  * <p>Thread-safe.
  */
@@ -379,10 +380,29 @@ public final class RedisStreamConsumer implements Primitive {
                     if (isNoGroup(e)) {
                         recreateGroup();
                     }
-                    LockSupport.parkNanos(reconnectInterval.toNanos());
+                    pause();
                 }
             }
             return true;
+        }
+
+        /**
+         * Waits reconnectInterval before reading again, or less: close() signals room (the loop
+         * then sees stopping), and the run's cancel interrupts this thread (the flag is kept for
+         * hasNext).
+         */
+        private void pause() {
+            long left = reconnectInterval.toNanos();
+            lock.lock();
+            try {
+                while (left > 0 && !stopping) {
+                    left = room.awaitNanos(left); // woken early when an entry finishes: wait out the rest
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lock.unlock();
+            }
         }
 
         /**

@@ -1,6 +1,7 @@
 package goflow.redis.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,12 +9,17 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -40,6 +46,30 @@ class RedisStreamConsumerFaultTest {
     private RedisClient redis;
     private final GoFlow goflow = new GoFlowImpl();
     private int test;
+    /** Held strongly: java.util.logging keeps loggers only weakly. */
+    private final Logger logger = Logger.getLogger(RedisStreamConsumer.class.getName());
+    /** What the consumer logged during the test, as "LEVEL message". */
+    private final List<String> logs = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logs.add(r.getLevel() + " " + r.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureLogs() {
+        logs.clear();
+        logger.addHandler(capture);
+    }
 
     @BeforeAll
     void startRedis() throws Exception {
@@ -60,7 +90,12 @@ class RedisStreamConsumerFaultTest {
 
     @AfterEach
     void nextKeys() {
+        logger.removeHandler(capture);
         test++;
+    }
+
+    private boolean logged(String level, String... parts) {
+        return logs.stream().anyMatch(l -> l.startsWith(level + " ") && java.util.Arrays.stream(parts).allMatch(l::contains));
     }
 
     private String key(String what) {
@@ -195,5 +230,32 @@ class RedisStreamConsumerFaultTest {
         assertEquals("claimIdle", assertThrows(InvalidConfigException.class,
                 () -> RedisStreamConsumer.builder(redis).claimIdle(Duration.ofMillis(9))).field());
         RedisStreamConsumer.builder(redis).claimIdle(Duration.ofDays(365)).block(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void closeDuringAnOutageWakesTheReaderInsteadOfWaitingForItsReconnectInterval() throws Exception {
+        produce(key("in"), 1, "item-");
+        RedisStreamConsumer c = consumer(same("outage")).reconnectInterval(Duration.ofMinutes(1)).build();
+        try {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 1);
+            server.kill();
+            // logged once per outage, just before the reader pauses for reconnectInterval
+            Awaitility.await().atMost(WAIT).until(() -> logged("WARNING", "cannot read " + key("in")));
+            CountDownLatch closed = new CountDownLatch(1);
+            Thread closer = new Thread(() -> {
+                c.close(Duration.ofSeconds(30));
+                closed.countDown();
+            }, "closer");
+            closer.start();
+            assertTrue(closed.await(15, TimeUnit.SECONDS), "close() waits neither the grace (30 s) nor the"
+                    + " reconnect interval (1 min)");
+            assertFalse(c.stats().running());
+        } finally {
+            c.close(Duration.ZERO);
+            server.restart();
+            redis.close(); // its pooled connections died with the server
+            redis = server.client();
+        }
     }
 }
