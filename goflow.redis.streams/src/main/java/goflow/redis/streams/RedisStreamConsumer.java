@@ -46,6 +46,9 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * <li>An entry is acknowledged ({@code XACK}) only once the pipeline has finished it: its result
  *     is appended to the output stream ({@code XADD}) and the entry acknowledged in one Lua script,
  *     so a result is never written without its acknowledgement or the reverse.</li>
+ * <li>A result is written as its {@code toString()}; a result whose {@code toString()} throws or
+ *     returns null fails its entry's delivery as a failing stage does (stage {@code -} in the
+ *     dead-letter stream, the error naming the exception), and the other entries flow on.</li>
  * <li>A failed delivery leaves the entry pending; after {@code claimIdle} any consumer of the group
  *     claims it ({@code XAUTOCLAIM}) and delivers it again. When the last allowed delivery fails
  *     (or an entry was delivered more often than allowed without an outcome, its consumers having
@@ -559,8 +562,20 @@ public final class RedisStreamConsumer implements Primitive {
     /** The run's sink: the result of the oldest entry in the pipeline. Called on the run's output thread. */
     private void finished(Object result) {
         Delivery d = take();
+        // The result's text is user code: if it fails, that entry fails (a throw here would stop the run)
+        String text;
+        try {
+            text = String.valueOf(result);
+        } catch (RuntimeException e) {
+            failedDelivery(d, "the result's toString() threw " + e, "-");
+            return;
+        }
+        if (text == null) {
+            failedDelivery(d, "the result's toString() returned null", "-");
+            return;
+        }
         Object acked = redis.eval(APPEND_AND_ACK, List.of(output, stream), List.of(group, d.id().toString(), field,
-                String.valueOf(result), "source", d.id().toString()));
+                text, "source", d.id().toString()));
         if (Long.valueOf(1).equals(acked)) { // else another consumer acknowledged it first: not written again
             acknowledged.incrementAndGet();
         }
@@ -568,10 +583,14 @@ public final class RedisStreamConsumer implements Primitive {
 
     /** The run's error handler: the oldest entry in the pipeline failed. Called on the run's output thread. */
     private void failed(String input, StageResult failure) {
-        Delivery d = take();
+        failedDelivery(take(), String.valueOf(failure.error()), failure.stageName());
+    }
+
+    /** Counts a failed delivery and dead-letters the entry if it was its last. */
+    private void failedDelivery(Delivery d, String error, String stage) {
         failedDeliveries.incrementAndGet();
         if (d.deliveries() >= maxDeliveries) {
-            deadLetter(d, String.valueOf(failure.error()), failure.stageName());
+            deadLetter(d, error, stage);
         }
         // otherwise it stays pending: claimed and delivered again after claimIdle
     }

@@ -258,4 +258,49 @@ class RedisStreamConsumerFaultTest {
             redis = server.client();
         }
     }
+
+    /** A pipeline result whose text cannot be had. */
+    private static Object textless(String input) {
+        if (input.equals("throws")) {
+            return new Object() {
+                @Override
+                public String toString() {
+                    throw new IllegalStateException("no text for you");
+                }
+            };
+        }
+        if (input.equals("null")) {
+            return new Object() {
+                @Override
+                public String toString() {
+                    return null;
+                }
+            };
+        }
+        return input;
+    }
+
+    @Test
+    void aResultWithoutTextFailsItsEntryAloneAndTheConsumerGoesOn() {
+        for (String s : new String[] {"a", "throws", "b", "null", "c"}) {
+            redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("data", s));
+        }
+        Pipeline<String, Object> p = goflow.pipeline("textless-" + test).input(String.class)
+                .stage("wrap", RedisStreamConsumerFaultTest::textless).build();
+        try (RedisStreamConsumer c = consumer(p).maxDeliveries(1).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 5);
+            assertEquals(2, c.stats().failed());
+            assertEquals(2, c.stats().deadLettered());
+            assertEquals(0, c.stats().pending());
+        }
+        assertEquals(List.of("a", "b", "c"), redis.xrange(key("out"), "-", "+").stream()
+                .map(e -> e.getFields().get("data")).toList());
+        List<StreamEntry> dead = redis.xrange(key("in") + ":dead", "-", "+");
+        assertEquals(List.of("throws", "null"), dead.stream().map(e -> e.getFields().get("data")).toList());
+        assertTrue(dead.get(0).getFields().get("error").contains("IllegalStateException: no text for you"),
+                dead.get(0).getFields().toString());
+        assertTrue(dead.get(1).getFields().get("error").contains("null"), dead.get(1).getFields().toString());
+        assertFalse(logged("WARNING", "run ended"), "the run was never torn down: " + logs);
+    }
 }
