@@ -140,6 +140,13 @@ public final class RedisStreamConsumer implements Primitive {
     private volatile boolean stopping;
     /** The supervising thread, once started. Guarded by lock. */
     private Thread supervisor;
+    /**
+     * The consumer's threads, once started: the supervisor and, since it starts the runs, their
+     * threads too (a thread joins its creator's group), so that close() knows when it is called
+     * from one of them (it must not wait for itself) and can name those it gives up on. Set once
+     * by start. Guarded by lock.
+     */
+    private ThreadGroup threads;
 
     /** One entry on its way through the pipeline. */
     private record Delivery(StreamEntryID id, String input, long deliveries) {
@@ -244,7 +251,8 @@ public final class RedisStreamConsumer implements Primitive {
             } catch (RuntimeException e) {
                 throw refusedLogin(e);
             }
-            supervisor = new Thread(this::supervise, "goflow-redis-stream-" + consumer);
+            threads = new ThreadGroup("goflow-redis-stream-" + consumer);
+            supervisor = new Thread(threads, this::supervise, "goflow-redis-stream-" + consumer);
             supervisor.setDaemon(true);
             supervisor.start();
         } finally {
@@ -648,7 +656,7 @@ public final class RedisStreamConsumer implements Primitive {
                 deadLettered.get(), inFlight, pending, running);
     }
 
-    /** Closes with a grace of 30 s. */
+    /** Closes with a grace of 30 s, as {@link #close(Duration)} describes. */
     @Override
     public void close() {
         close(Duration.ofSeconds(30));
@@ -660,25 +668,45 @@ public final class RedisStreamConsumer implements Primitive {
      * group's other consumers after {@code claimIdle}; removes the consumer from the registry it
      * was listed in, and closes the connection it opened ({@link #builder()}). Idempotent.
      *
+     * <p>Called from one of the consumer's own threads (a stage of its pipeline that decides to
+     * stop the consumer, say), it does not wait for itself: it stops the reading and returns at
+     * once; the rest (the wait within {@code grace} for the run, which ends once that stage has
+     * returned, then closing the connection) goes on in a thread named
+     * {@code goflow-redis-stream-<consumer>-close}.
+     *
      * @param grace how long the entries in the pipeline get to finish
      */
     public void close(Duration grace) {
         listing.close();
         Thread s;
         StreamingRun current;
+        ThreadGroup own;
         lock.lock();
         try {
             stopping = true;
             room.signalAll();
             s = supervisor;
             current = run;
+            own = threads;
         } finally {
             lock.unlock();
         }
+        if (own != null && Thread.currentThread().getThreadGroup() == own) {
+            Thread closer = new Thread(own.getParent(), () -> awaitEnd(s, current, grace),
+                    "goflow-redis-stream-" + consumer + "-close");
+            closer.setDaemon(true);
+            closer.start();
+            return;
+        }
+        awaitEnd(s, current, grace);
+    }
+
+    /** The rest of close(): waits for the run within grace, cancels it, waits for the supervisor, closes the connection. */
+    private void awaitEnd(Thread s, StreamingRun current, Duration grace) {
         if (current != null) {
             CompletableFuture<StreamingResult> done = current.completion();
             try {
-                done.get(grace.toNanos() + block.toNanos(), TimeUnit.NANOSECONDS);
+                done.get(saturatedNanos(grace) + block.toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 current.cancel();
             } catch (InterruptedException e) {
@@ -699,6 +727,11 @@ public final class RedisStreamConsumer implements Primitive {
         if (ownClient != null) {
             ownClient.close();
         }
+    }
+
+    /** The duration in nanoseconds, Long.MAX_VALUE / 2 at most (a sum with block must not wrap around). */
+    private static long saturatedNanos(Duration d) {
+        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE / 2)) >= 0 ? Long.MAX_VALUE / 2 : Math.max(0, d.toNanos());
     }
 
     @Override

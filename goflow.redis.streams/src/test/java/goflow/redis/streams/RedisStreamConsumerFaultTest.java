@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -302,5 +303,26 @@ class RedisStreamConsumerFaultTest {
                 dead.get(0).getFields().toString());
         assertTrue(dead.get(1).getFields().get("error").contains("null"), dead.get(1).getFields().toString());
         assertFalse(logged("WARNING", "run ended"), "the run was never torn down: " + logs);
+    }
+
+    @Test
+    void closeFromAStageOfThePipelineDoesNotWaitForThatStage() throws Exception {
+        produce(key("in"), 1, "stop-");
+        AtomicReference<RedisStreamConsumer> self = new AtomicReference<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        Pipeline<String, String> stopping = goflow.pipeline("self-closing-" + test).input(String.class).stage("stop", s -> {
+            self.get().close(); // the default grace: 30 s
+            closed.countDown();
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = consumer(stopping).build()) {
+            self.set(c);
+            c.start();
+            assertTrue(closed.await(15, TimeUnit.SECONDS), "close() from the stage does not wait the grace (30 s) for itself");
+            Awaitility.await().atMost(WAIT).until(() -> !c.stats().running());
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 1);
+        }
+        assertEquals(1, redis.xlen(key("out")), "the entry whose stage closed the consumer was finished");
+        assertFalse(logged("WARNING", "giving up"), String.valueOf(logs));
     }
 }
