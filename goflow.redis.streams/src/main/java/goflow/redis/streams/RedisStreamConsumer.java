@@ -80,6 +80,8 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  */
 public final class RedisStreamConsumer implements Primitive {
     private static final System.Logger LOG = System.getLogger(RedisStreamConsumer.class.getName());
+    private static final Duration MIN_INTERRUPT_BOUND = Duration.ofMillis(100);
+    private static final Duration MAX_INTERRUPT_BOUND = Duration.ofSeconds(2);
     /**
      * Appends an entry to KEYS[1] and acknowledges ARGV[2] of group ARGV[1] in stream KEYS[2]: the
      * two in one step, so a result and its acknowledgement are written together or not at all;
@@ -674,6 +676,15 @@ public final class RedisStreamConsumer implements Primitive {
      * returned, then closing the connection) goes on in a thread named
      * {@code goflow-redis-stream-<consumer>-close}.
      *
+     * <p>Once the run is cancelled its threads are interrupted, and close waits for them at most
+     * the grace again, at least 100 ms and at most 2 s. A thread still running then (a stage that
+     * ignores interrupts) is given up on: close returns without it, and a WARNING names each such
+     * thread with the frame it is stuck in. Those threads end when the code they are in returns,
+     * writing nothing: their entries stay pending and are claimed after {@code claimIdle}. So close
+     * returns within about twice the grace (at most grace + 2 s), plus {@code block} and 1 s for
+     * the supervising thread. An interrupt of the closing thread cuts the waits short (the run is
+     * cancelled) and is restored.
+     *
      * @param grace how long the entries in the pipeline get to finish
      */
     public void close(Duration grace) {
@@ -692,41 +703,83 @@ public final class RedisStreamConsumer implements Primitive {
             lock.unlock();
         }
         if (own != null && Thread.currentThread().getThreadGroup() == own) {
-            Thread closer = new Thread(own.getParent(), () -> awaitEnd(s, current, grace),
+            Thread closer = new Thread(own.getParent(), () -> awaitEnd(s, current, own, grace),
                     "goflow-redis-stream-" + consumer + "-close");
             closer.setDaemon(true);
             closer.start();
             return;
         }
-        awaitEnd(s, current, grace);
+        awaitEnd(s, current, own, grace);
     }
 
-    /** The rest of close(): waits for the run within grace, cancels it, waits for the supervisor, closes the connection. */
-    private void awaitEnd(Thread s, StreamingRun current, Duration grace) {
+    /**
+     * The rest of close(): waits for the run within grace, cancels it and waits the interrupt bound
+     * for its threads, names those it gives up on, waits for the supervisor, closes the connection.
+     */
+    private void awaitEnd(Thread s, StreamingRun current, ThreadGroup own, Duration grace) {
+        boolean interrupted = false;
+        boolean ended = true;
         if (current != null) {
             CompletableFuture<StreamingResult> done = current.completion();
             try {
                 done.get(saturatedNanos(grace) + block.toNanos(), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
                 current.cancel();
+                try { // the run's threads are interrupted: those in a stage that ignores it keep running
+                    done.get(interruptBound(grace).toNanos(), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException stuck) {
+                    ended = false;
+                } catch (InterruptedException again) {
+                    interrupted = true;
+                    ended = done.isDone();
+                } catch (ExecutionException failed) {
+                    // ended
+                }
             } catch (InterruptedException e) {
                 current.cancel();
-                Thread.currentThread().interrupt();
+                interrupted = true;
+                ended = done.isDone();
             } catch (ExecutionException e) {
                 // the run's failure was logged by the supervisor
             }
         }
         if (s != null) {
             LockSupport.unpark(s); // it may wait reconnectInterval before starting a run again
+            if (!ended) {
+                s.interrupt(); // it waits for the run's end: it leaves now, as the run's threads will
+            }
             try {
-                s.join(TimeUnit.NANOSECONDS.toMillis(block.toNanos()) + 1000);
+                if (!interrupted) {
+                    s.join(TimeUnit.NANOSECONDS.toMillis(block.toNanos()) + 1000);
+                }
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                interrupted = true;
+            }
+        }
+        if (!ended && own != null) {
+            String stuck = StuckThreads.describe(own);
+            if (!stuck.isEmpty()) {
+                LOG.log(System.Logger.Level.WARNING, "goflow: redis stream consumer " + consumer + " of " + stream
+                        + " is closed, giving up on the threads of its pipeline run still running after the grace ("
+                        + grace + ") and the cancel: they end when the code they are in returns, writing nothing"
+                        + " (their entries stay pending and are claimed by the group after " + claimIdle + "): "
+                        + stuck);
             }
         }
         if (ownClient != null) {
             ownClient.close();
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How long the cancelled run's threads get to end: the grace, at least 100 ms and at most 2 s. */
+    static Duration interruptBound(Duration grace) {
+        if (grace.compareTo(MIN_INTERRUPT_BOUND) < 0) {
+            return MIN_INTERRUPT_BOUND;
+        }
+        return grace.compareTo(MAX_INTERRUPT_BOUND) > 0 ? MAX_INTERRUPT_BOUND : grace;
     }
 
     /** The duration in nanoseconds, Long.MAX_VALUE / 2 at most (a sum with block must not wrap around). */

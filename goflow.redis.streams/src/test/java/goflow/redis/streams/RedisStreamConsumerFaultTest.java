@@ -260,6 +260,37 @@ class RedisStreamConsumerFaultTest {
         }
     }
 
+    @Test
+    void closeThatGivesUpOnAStageIgnoringInterruptsNamesItsThreadsInAWarning() throws Exception {
+        produce(key("in"), 1, "deaf-");
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Pipeline<String, String> deaf = goflow.pipeline("deaf-" + test).input(String.class).stage("deaf", s -> {
+            entered.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (release.getCount() > 0 && System.nanoTime() - deadline < 0) {
+                try {
+                    release.await(100, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ignored) {
+                    // deaf to interrupts
+                }
+            }
+            return s;
+        }).build();
+        RedisStreamConsumer c = consumer(deaf).build();
+        try {
+            c.start();
+            assertTrue(entered.await(30, TimeUnit.SECONDS));
+            c.close(Duration.ofMillis(200));
+            assertTrue(logged("WARNING", "goflow-pipeline-deaf-" + test + "-",
+                    RedisStreamConsumerFaultTest.class.getName()), String.valueOf(logs));
+            assertFalse(c.stats().running());
+        } finally {
+            release.countDown();
+        }
+        assertEquals(1, redis.xpending(key("in"), "workers").getTotal(), "the stuck entry stays pending");
+    }
+
     /** A pipeline result whose text cannot be had. */
     private static Object textless(String input) {
         if (input.equals("throws")) {
