@@ -30,6 +30,7 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
+import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
@@ -51,8 +52,10 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  *     dead-letter stream, the error naming the exception), and the other entries flow on.</li>
  * <li>A failed delivery leaves the entry pending; after {@code claimIdle} any consumer of the group
  *     claims it ({@code XAUTOCLAIM}) and delivers it again. When the last allowed delivery fails
- *     (or an entry was delivered more often than allowed without an outcome, its consumers having
- *     died), it is appended to the dead-letter stream with its error and acknowledged.</li>
+ *     (or a claimed entry was already delivered {@code maxDeliveries} times without an outcome, its
+ *     consumers having died), it is appended to the dead-letter stream with its error and
+ *     acknowledged. A claim counts a delivery only when it hands the entry to the pipeline: Redis
+ *     failing in the middle of a claim costs the entry no delivery.</li>
  * <li>Entries of a consumer that died are claimed by the others after {@code claimIdle}.</li>
  * </ul>
  *
@@ -149,6 +152,13 @@ public final class RedisStreamConsumer implements Primitive {
      * by start. Guarded by lock.
      */
     private ThreadGroup threads;
+
+    /**
+     * Test seam, not configuration: run on the reading thread right after a claim's
+     * {@code XAUTOCLAIM} returned, before its follow-up commands, so that a test can make Redis
+     * fail in between. Does nothing unless a test in this package sets it before start.
+     */
+    volatile Runnable afterClaim = () -> { };
 
     /** One entry on its way through the pipeline. */
     private record Delivery(StreamEntryID id, String input, long deliveries) {
@@ -494,49 +504,74 @@ public final class RedisStreamConsumer implements Primitive {
             }
         }
 
-        /** Claims entries idle for claimIdle (from any consumer); returns how many it took on. */
+        /**
+         * Claims entries idle for claimIdle (from any consumer); returns how many it took on. A
+         * claim costs an entry a delivery only when it is handed to the pipeline: XAUTOCLAIM with
+         * JUSTID takes the entries without counting a delivery, their counts are read, and one
+         * XCLAIM of the entries to deliver counts it and returns them. If Redis fails in between,
+         * the entries are merely owned by this consumer, idle again: claimed again after
+         * claimIdle with the count they had. Entries to dead-letter are dead-lettered after the
+         * others were taken on, so a failing dead-letter write costs the others nothing.
+         */
         private int claim(int want) {
-            Map.Entry<StreamEntryID, List<StreamEntry>> r = redis.xautoclaim(stream, group, consumer,
+            Map.Entry<StreamEntryID, List<StreamEntryID>> r = redis.xautoclaimJustId(stream, group, consumer,
                     claimIdle.toMillis(), claimCursor, XAutoClaimParams.xAutoClaimParams().count(want));
             claimCursor = r.getKey();
-            List<StreamEntry> entries = new ArrayList<>();
-            for (StreamEntry e : r.getValue()) {
-                if (e != null) {
-                    entries.add(e);
+            afterClaim.run();
+            List<StreamEntryID> ids = new ArrayList<>();
+            for (StreamEntryID id : r.getValue()) {
+                if (id != null) {
+                    ids.add(id);
                 }
             }
-            if (entries.isEmpty()) {
+            if (ids.isEmpty()) {
                 return 0;
             }
+            claimed.addAndGet(ids.size());
             Map<StreamEntryID, Long> deliveries = new HashMap<>();
             for (StreamPendingEntry p : redis.xpending(stream, group, XPendingParams.xPendingParams(
-                    entries.get(0).getID(), entries.get(entries.size() - 1).getID(), entries.size() * 2)
-                    .consumer(consumer))) {
+                    ids.get(0), ids.get(ids.size() - 1), ids.size() * 2).consumer(consumer))) {
                 deliveries.put(p.getID(), p.getDeliveredTimes());
             }
-            int taken = 0;
-            for (StreamEntry e : entries) {
-                claimed.incrementAndGet();
-                if (e.getFields() == null) { // deleted from the stream while pending: nothing to deliver
-                    redis.xack(stream, group, e.getID());
-                    continue;
-                }
-                Long n = deliveries.get(e.getID());
+            List<StreamEntryID> deliver = new ArrayList<>();
+            List<StreamEntryID> exhausted = new ArrayList<>();
+            for (StreamEntryID id : ids) {
+                Long n = deliveries.get(id);
                 if (n == null) { // the range held more of this consumer's pending entries than asked for
-                    n = deliveredTimes(e.getID());
+                    n = deliveredTimes(id);
                 }
                 if (n == null) { // no longer this consumer's: claimed by another, or acknowledged, since
                     continue;
                 }
-                if (n > maxDeliveries) {
-                    Delivery d = new Delivery(e.getID(), e.getFields().get(field), n);
-                    read.incrementAndGet();
-                    deadLetter(d, "delivered " + n + " times without an outcome (its consumers died or stalled)",
-                            "-");
+                deliveries.put(id, n);
+                (n >= maxDeliveries ? exhausted : deliver).add(id);
+            }
+            int taken = 0;
+            if (!deliver.isEmpty()) {
+                // counts this delivery; skips an entry acknowledged since (no longer pending)
+                for (StreamEntry e : redis.xclaim(stream, group, consumer, 0, XClaimParams.xClaimParams(),
+                        deliver.toArray(new StreamEntryID[0]))) {
+                    if (e == null) {
+                        continue;
+                    }
+                    if (e.getFields() == null) { // deleted from the stream while pending: nothing to deliver
+                        redis.xack(stream, group, e.getID());
+                        continue;
+                    }
+                    accept(e, deliveries.get(e.getID()) + 1);
+                    taken++;
+                }
+            }
+            for (StreamEntryID id : exhausted) {
+                List<StreamEntry> found = redis.xrange(stream, id, id, 1);
+                if (found.isEmpty() || found.get(0).getFields() == null) { // deleted from the stream while pending
+                    redis.xack(stream, group, id);
                     continue;
                 }
-                accept(e, n);
-                taken++;
+                long n = deliveries.get(id);
+                Delivery d = new Delivery(id, found.get(0).getFields().get(field), n);
+                read.incrementAndGet();
+                deadLetter(d, "delivered " + n + " times without an outcome (its consumers died or stalled)", "-");
             }
             return taken;
         }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -28,8 +29,10 @@ import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.pipeline.Pipeline;
 import goflow.impl.GoFlowImpl;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
@@ -162,6 +165,39 @@ class RedisStreamConsumerFaultTest {
         assertEquals(12, redis.xlen(key("out")));
         assertTrue(redis.xrange(key("out"), "-", "+").stream()
                 .anyMatch(e -> e.getFields().get("source").equals(last.toString())), "the ghost's last entry");
+    }
+
+    @Test
+    void redisFailingRightAfterAClaimCostsTheClaimedEntryNoDelivery() throws Exception {
+        // a ghost read the entry once and died: one delivery left of maxDeliveries 2
+        StreamEntryID entry = redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("data", "once"));
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        read("ghost", 1);
+        Duration claimIdle = Duration.ofSeconds(2);
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> redis.xpending(key("in"),
+                "workers", XPendingParams.xPendingParams(entry, entry, 1)).get(0).getIdleTime() > claimIdle.toMillis());
+        AtomicBoolean paused = new AtomicBoolean();
+        try (RedisStreamConsumer c = RedisStreamConsumer.builder().uri("redis://127.0.0.1:" + server.port())
+                .timeout(Duration.ofMillis(200)).reconnectInterval(Duration.ofMillis(50)).stream(key("in"))
+                .group("workers").output(key("out")).pipeline(same("claim-outage")).block(Duration.ofMillis(100))
+                .consumer("me").claimIdle(claimIdle).maxDeliveries(2).build()) {
+            // Redis stops answering (for longer than the consumer's 200 ms timeout) right after the
+            // first claim: the claim's follow-up fails, the entry never reaches the pipeline
+            c.afterClaim = () -> {
+                if (paused.compareAndSet(false, true)) {
+                    try (Jedis admin = new Jedis("127.0.0.1", server.port())) {
+                        admin.clientPause(1000, ClientPauseMode.ALL);
+                    }
+                }
+            };
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 1);
+            assertTrue(paused.get());
+            assertEquals(0, c.stats().deadLettered(), "the claim that failed is no delivery: " + logs);
+        }
+        assertEquals(List.of(entry.toString()), redis.xrange(key("out"), "-", "+").stream()
+                .map(e -> e.getFields().get("source")).toList(), "its second delivery ran the pipeline");
+        assertEquals(0, redis.xlen(key("in") + ":dead"));
     }
 
     private List<StreamEntry> read(String who, int count) {
