@@ -114,45 +114,66 @@ final class ClusterLease {
 
     /**
      * Starts renewing {@code lease} every third of the time to live while a run lasts; when the
-     * lease is lost, or cannot be renewed for a whole time to live, {@code run} is cancelled.
+     * lease is lost, or is not renewed within a whole time to live of when the last successful claim
+     * or renewal was sent (when the store may let it go), {@code run} is cancelled.
      *
      * @param lease the lease claimed for the run
      * @param run the run's context
      * @param clock the scheduler's clock
+     * @param claimSentNanos when the claim that returned {@code lease} was sent, on {@code clock}
      * @param threadName the renewer thread's name
      * @return the renewer; {@link Renewer#stop()} it when the run ends
      */
-    Renewer renewWhileRunning(Lease lease, CancellableContext run, Clock clock, String threadName) {
-        Renewer r = new Renewer(lease, run, clock);
+    Renewer renewWhileRunning(Lease lease, CancellableContext run, Clock clock, long claimSentNanos,
+            String threadName) {
+        Renewer r = new Renewer(lease, run, clock, claimSentNanos);
         r.thread = new Thread(r::loop, threadName);
         r.thread.setDaemon(true);
         r.thread.start();
         return r;
     }
 
-    /** Renews one run's lease on its own thread. Thread-safe: {@link #stopped} is volatile. */
+    /**
+     * Renews one run's lease on its own thread. Thread-safe: {@link #stopped} is volatile.
+     *
+     * <p>The store starts a claim's or renewal's time to live somewhere between when the call was
+     * sent and when its answer came, so the lease is this node's only until a time to live after the
+     * last successful call was <em>sent</em>: the run is cancelled then at the latest, whether or
+     * not a renewal is being retried, and even when the clock jumped (a pause) past that point.
+     */
     final class Renewer {
         private final Lease lease;
         private final CancellableContext run;
         private final Clock clock;
         private final long ttlNanos = Durations.toNanosSaturated(ttl);
-        /** When the lease was claimed: the first renewal is due a third of the ttl after it. */
-        private final long claimedNanos;
+        /** When the claim that returned the lease was sent: the first renewal is due a third of the ttl after it. */
+        private final long claimSentNanos;
         private volatile boolean stopped;
         private Thread thread;
 
-        private Renewer(Lease lease, CancellableContext run, Clock clock) {
+        private Renewer(Lease lease, CancellableContext run, Clock clock, long claimSentNanos) {
             this.lease = lease;
             this.run = run;
             this.clock = clock;
-            this.claimedNanos = clock.nanoTime();
+            this.claimSentNanos = claimSentNanos;
         }
 
         private void loop() {
-            long lastOk = claimedNanos;
-            long next = lastOk + ttlNanos / 3;
+            long interval = ttlNanos / 3;
+            long sentOk = claimSentNanos; // when the last successful claim or renewal was sent
+            long lastTry = claimSentNanos;
+            RuntimeException lastFailure = null;
             while (!stopped) {
-                long wait = next - clock.nanoTime();
+                long now = clock.nanoTime();
+                long held = ttlNanos - (now - sentOk); // how long the store keeps the lease at least
+                if (held <= 0) {
+                    LOG.log(Level.WARNING, "lease " + name + " could not be renewed for its whole time to live: "
+                            + "the run is cancelled", lastFailure);
+                    lost(lease);
+                    run.cancel();
+                    return;
+                }
+                long wait = Math.min(interval - (now - lastTry), held);
                 if (wait > 0) {
                     clock.parkNanos(this, wait);
                     continue;
@@ -165,18 +186,13 @@ final class ClusterLease {
                         run.cancel();
                         return;
                     }
-                    lastOk = clock.nanoTime();
+                    sentOk = now;
+                    lastFailure = null;
                 } catch (RuntimeException e) {
-                    if (clock.nanoTime() - lastOk >= ttlNanos) {
-                        LOG.log(Level.WARNING, "lease " + name + " could not be renewed for its whole time to live: "
-                                + "the run is cancelled", e);
-                        lost(lease);
-                        run.cancel();
-                        return;
-                    }
+                    lastFailure = e;
                     LOG.log(Level.DEBUG, () -> "lease " + name + ": renewal failed, retrying", e);
                 }
-                next = clock.nanoTime() + ttlNanos / 3;
+                lastTry = clock.nanoTime();
             }
         }
 

@@ -59,6 +59,7 @@ final class ScheduledRun implements Task<Void> {
         Context jobContext = ctx;
         if (task.lease != null) {
             Lease lease;
+            long claimSent = scheduler.clock.nanoTime(); // the lease's time to live counts from here
             try {
                 lease = task.lease.claimForRun();
             } catch (Error e) {
@@ -83,7 +84,7 @@ final class ScheduledRun implements Task<Void> {
                 return;
             }
             try {
-                renewer = task.lease.renewWhileRunning(lease, runContext, scheduler.clock,
+                renewer = task.lease.renewWhileRunning(lease, runContext, scheduler.clock, claimSent,
                         "goflow-lease-" + scheduler.name + "-" + task.id);
             } catch (RuntimeException | Error e) { // the renewer thread could not be started
                 failedBeforeJob(started, e);

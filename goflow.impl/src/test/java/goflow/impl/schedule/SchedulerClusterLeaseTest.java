@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -178,6 +179,87 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
         Eventually.until(() -> t.runCount() == 1);
         assertTrue(sawCancel.get());
         assertEquals(RunOutcome.Status.CANCELLED, t.lastOutcome().orElseThrow().status());
+    }
+
+    /** A provider on {@code leases} that counts the renewals tried and runs {@code afterClaim} after each claim. */
+    private LeaseProvider counting(MemoryLeases.Node leases, AtomicInteger renewals, Runnable afterClaim) {
+        return (name, ttl) -> {
+            Optional<Lease> taken = leases.tryAcquire(name, ttl);
+            afterClaim.run();
+            return taken.map(l -> new Lease() {
+                @Override
+                public String name() {
+                    return l.name();
+                }
+
+                @Override
+                public long fencingToken() {
+                    return l.fencingToken();
+                }
+
+                @Override
+                public boolean renew(Duration t) {
+                    try {
+                        return l.renew(t);
+                    } finally {
+                        renewals.incrementAndGet();
+                    }
+                }
+
+                @Override
+                public void release() {
+                    l.release();
+                }
+            });
+        };
+    }
+
+    /** Schedules a run on node a that waits until its context is cancelled; returns that signal. */
+    private CountDownLatch runUntilCancelled(LeaseProvider leases, CountDownLatch running) {
+        CountDownLatch cancelled = new CountDownLatch(1);
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build();
+        a.task(ctx -> {
+            ctx.onDone(cancelled::countDown);
+            running.countDown();
+            assertTrue(cancelled.await(30, TimeUnit.SECONDS));
+        }).id("cut-off").oncePerCluster(leases, TTL).once(Duration.ZERO);
+        a.start();
+        return cancelled;
+    }
+
+    @Test
+    void aRunWhoseRenewalsFailIsCancelledWhenTheStoreLetsItsLeaseGoNotATickLater() throws Exception {
+        MemoryLeases.Node leasesA = store.node("a");
+        AtomicInteger renewals = new AtomicInteger();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch cancelled = runUntilCancelled(counting(leasesA, renewals, () -> { }), running);
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        leasesA.unreachable = true; // a is cut off from the store; its run goes on
+        for (int i = 1; i <= 2; i++) { // a renewal due every second, tried at 1.4 s and 2.8 s: both fail
+            clock.advance(Duration.ofMillis(1400));
+            int tried = i;
+            Eventually.until(() -> renewals.get() == tried);
+        }
+        assertEquals(1, cancelled.getCount(), "2.8 s of a 3 s ttl: the run goes on");
+        clock.advance(Duration.ofMillis(400)); // 3.2 s: the store let a's lease go at 3 s
+        assertTrue(store.node("b").tryAcquire("goflow/jobs/cut-off", TTL).isPresent(), "b may run the task now");
+        assertTrue(cancelled.await(10, TimeUnit.SECONDS), "a's run was not cancelled when its lease ran out");
+    }
+
+    @Test
+    void theTtlOfARunsLeaseCountsFromWhenTheClaimWasSentNotWhenItsAnswerCame() throws Exception {
+        MemoryLeases.Node leasesA = store.node("a");
+        CountDownLatch running = new CountDownLatch(1);
+        // the claim's answer comes 2 s after the store took the lease (which it lets go at 3 s), and
+        // then a is cut off from the store
+        CountDownLatch cancelled = runUntilCancelled(counting(leasesA, new AtomicInteger(), () -> {
+            clock.advance(Duration.ofSeconds(2));
+            leasesA.unreachable = true;
+        }), running);
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        clock.advance(Duration.ofSeconds(1)); // 3 s
+        assertEquals(Optional.empty(), store.holder("goflow/jobs/cut-off"));
+        assertTrue(cancelled.await(10, TimeUnit.SECONDS), "a's run was not cancelled when its lease ran out");
     }
 
     @Test
