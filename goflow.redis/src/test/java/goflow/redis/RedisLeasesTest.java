@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import org.awaitility.Awaitility;
@@ -13,10 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.schedule.Lease;
 import goflow.api.schedule.LeaseException;
 import goflow.api.schedule.LeaseProvider;
+import goflow.api.schedule.ScheduledTask;
+import goflow.api.schedule.Scheduler;
+import goflow.impl.GoFlowImpl;
 
 /**
  * The {@link LeaseProvider} contract on a real redis-server: one holder at a time, fencing tokens
@@ -82,9 +87,44 @@ class RedisLeasesTest {
     }
 
     @Test
+    void everyNameTheContractAllowsIsALeaseOfItsOwn() {
+        // LeaseProvider: "the lease's name, 1 to 255 characters"; a scheduler names its leases
+        // goflow/<scheduler>/<task id>, and a task id may have spaces
+        String spaced = name("nightly report");
+        String unicode = name("r\u00e9sum\u00e9-\u65e5\u672c-\uD83D\uDE80");
+        String longest = "x".repeat(255);
+        for (String n : List.of(spaced, unicode, longest, "a}b", "}")) {
+            Lease l = fleet.nodeA.leases().tryAcquire(n, Duration.ofSeconds(30)).orElseThrow();
+            assertEquals(n, l.name());
+            assertTrue(fleet.raw.exists("goflow:lease:{" + n + "}"), n);
+            assertEquals(Optional.empty(), fleet.nodeB.leases().tryAcquire(n, Duration.ofSeconds(30)), n);
+        }
+        assertTrue(fleet.nodeB.leases().tryAcquire(name("nightly"), Duration.ofSeconds(30)).isPresent(),
+                "a name is not its prefix");
+    }
+
+    @Test
+    void aOncePerClusterTaskWhoseIdHasASpaceRunsOnRedisLeases() {
+        try (GoFlow goflow = new GoFlowImpl()) {
+            Scheduler scheduler = goflow.scheduler().name("spaced").workers(1).build();
+            ScheduledTask task = scheduler.task(ctx -> { }).id("nightly report")
+                    .oncePerCluster(fleet.nodeA.leases(), Duration.ofSeconds(30)).once(Duration.ZERO);
+            scheduler.start();
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> task.runCount() + task.skippedCount() > 0);
+            assertEquals(1, task.runCount(), "run, not skipped as if Redis could not be reached");
+            scheduler.stop();
+        }
+    }
+
+    @Test
     void badNamesAndTimesToLiveAreRefused() {
         assertEquals("name", assertThrows(InvalidConfigException.class,
-                () -> fleet.nodeA.leases().tryAcquire("two words", Duration.ofSeconds(1))).field());
+                () -> fleet.nodeA.leases().tryAcquire("", Duration.ofSeconds(1))).field());
+        assertEquals("name", assertThrows(InvalidConfigException.class,
+                () -> fleet.nodeA.leases().tryAcquire("x".repeat(256), Duration.ofSeconds(1))).field());
+        assertEquals("name", assertThrows(InvalidConfigException.class,
+                () -> fleet.nodeA.leases().tryAcquire(null, Duration.ofSeconds(1))).field());
         assertEquals("ttl", assertThrows(InvalidConfigException.class,
                 () -> fleet.nodeA.leases().tryAcquire(name("ttl"), Duration.ZERO)).field());
     }

@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Pattern;
 
 import goflow.api.InvalidConfigException;
 import goflow.api.schedule.Lease;
@@ -27,7 +26,8 @@ import goflow.api.schedule.LeaseProvider;
  * two holders); {@link #held} is a concurrent set of the leases taken and not seen to end.
  */
 final class RedisLeases implements LeaseProvider {
-    private static final Pattern NAME = Pattern.compile("[^\\s]{1,255}");
+    /** The longest lease name, in chars ({@link LeaseProvider#tryAcquire}: 1 to 255 characters, any of them). */
+    private static final int MAX_NAME = 255;
 
     private final ConnectionImpl conn;
     /** This process and provider: host name@pid/random, for the lease's value. */
@@ -51,8 +51,8 @@ final class RedisLeases implements LeaseProvider {
 
     @Override
     public Optional<Lease> tryAcquire(String name, Duration ttl) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new InvalidConfigException("redis-lease", "name", name, "must have 1 to 255 characters, no whitespace",
+        if (name == null || name.isEmpty() || name.length() > MAX_NAME) {
+            throw new InvalidConfigException("redis-lease", "name", name, "must have 1 to 255 characters",
                     "e.g. goflow/<scheduler>/<task id>");
         }
         long ttlMillis = checkTtl(ttl);
