@@ -59,7 +59,9 @@ public interface TaskBuilder {
      * same task {@link #id id}), and at each due time only the node holding its lease runs it.
      * Overrides the scheduler's {@link SchedulerBuilder#oncePerCluster default}.
      *
-     * <p>The lease is named {@code goflow/<scheduler>/<task id>}. When the task comes due, the node
+     * <p>The lease is named {@code goflow/<scheduler>/<task id>}, which must have at most 255
+     * characters, the longest name a {@link LeaseProvider} takes: scheduling a task whose id makes
+     * it longer throws {@link goflow.api.InvalidConfigException}. When the task comes due, the node
      * that holds the lease renews it, any other node tries to take it; the node without it skips
      * the run (counted in {@link ScheduledTask#skippedCount()}), and so does a node that cannot
      * reach the lease store (the safe side: a run is never duplicated, it may be missed while the

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 import goflow.api.Clock;
+import goflow.api.InvalidConfigException;
 import goflow.api.context.CancellableContext;
 import goflow.api.schedule.Lease;
 import goflow.api.schedule.LeaseException;
@@ -25,6 +26,9 @@ import goflow.impl.internal.Durations;
 final class ClusterLease {
     private static final System.Logger LOG = System.getLogger(ClusterLease.class.getName());
 
+    /** The longest lease name a {@link LeaseProvider} takes. */
+    static final int MAX_NAME = 255;
+
     final LeaseProvider provider;
     final Duration ttl;
     final String name;
@@ -36,7 +40,27 @@ final class ClusterLease {
     ClusterLease(LeaseProvider provider, Duration ttl, String schedulerName, String taskId) {
         this.provider = provider;
         this.ttl = ttl;
-        this.name = "goflow/" + schedulerName + "/" + taskId;
+        this.name = name(schedulerName, taskId);
+    }
+
+    /** Returns the lease name of a task: {@code goflow/<scheduler>/<task id>}. */
+    static String name(String schedulerName, String taskId) {
+        return "goflow/" + schedulerName + "/" + taskId;
+    }
+
+    /**
+     * Checks that the lease name of task {@code taskId} fits a {@link LeaseProvider} (1 to 255
+     * characters), so that no provider refuses it at every run (skipped as if the store were down).
+     *
+     * @throws InvalidConfigException naming the id when it does not fit
+     */
+    static void checkName(String schedulerName, String taskId) {
+        int length = name(schedulerName, taskId).length();
+        if (length > MAX_NAME) {
+            throw new InvalidConfigException(schedulerName, "id", taskId, "makes the lease name goflow/" + schedulerName
+                    + "/<id> " + length + " characters long, more than the " + MAX_NAME + " a lease provider takes",
+                    "a once-per-cluster task needs a shorter id");
+        }
     }
 
     /**

@@ -174,6 +174,9 @@ final class TaskBuilderImpl implements TaskBuilder {
         OverlapPolicy policy = overlap == null ? scheduler.overlap : overlap;
         LeaseProvider provider = leases != null ? leases : scheduler.leases;
         Duration ttl = leases != null ? leaseTtl : scheduler.leaseTtl;
+        if (provider != null && id != null) { // a generated id (task-<n>) always fits
+            ClusterLease.checkName(scheduler.name, id);
+        }
         TaskImpl task = scheduler.add(id, taskId -> new TaskImpl(scheduler, taskId, job, kind, first, period, at, cron,
                 policy, backoff, provider == null ? null : new ClusterLease(provider, ttl, scheduler.name, taskId)));
         scheduled = true;

@@ -344,4 +344,24 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
                 () -> a.task(ctx -> { }).oncePerCluster(leases, TTL).oncePerCluster(leases, TTL)).field());
         assertEquals(List.of(), a.tasks());
     }
+
+    @Test
+    void aTaskIdThatMakesTheLeaseNameLongerThanTheContractAllowsIsRejectedWhenScheduled() {
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build(); // lease goflow/jobs/<id>: 12 + id
+        MemoryLeases.Node leases = store.node("a");
+        InvalidConfigException tooLong = assertThrows(InvalidConfigException.class,
+                () -> a.task(ctx -> { }).id("x".repeat(244)).oncePerCluster(leases, TTL).every(Duration.ofSeconds(1)));
+        assertEquals("id", tooLong.field());
+        assertTrue(tooLong.getMessage().contains("goflow/jobs/<id>"), tooLong.getMessage());
+        Scheduler b = goflowB.scheduler().name("jobs").workers(1).oncePerCluster(leases, TTL).build();
+        assertEquals("id", assertThrows(InvalidConfigException.class,
+                () -> b.task(ctx -> { }).id("y".repeat(244)).every(Duration.ofSeconds(1))).field());
+        assertEquals(List.of(), a.tasks());
+        assertEquals(List.of(), b.tasks());
+        ScheduledTask longest = a.task(ctx -> { }).id("z".repeat(243)).oncePerCluster(leases, TTL)
+                .every(Duration.ofSeconds(1));
+        assertEquals("z".repeat(243), longest.id());
+        assertEquals(255, a.task(ctx -> { }).id("x".repeat(255)).every(Duration.ofSeconds(1)).id().length(),
+                "a task that runs on every node takes no lease: its id may have 255 characters");
+    }
 }
