@@ -118,6 +118,20 @@ class RedisLeasesTest {
     }
 
     @Test
+    void aTimeToLiveTooLongForRedisOrForMillisecondsIsTakenAsTheLongestRedisKeeps() {
+        for (Duration huge : List.of(Duration.ofMillis(Long.MAX_VALUE), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))) {
+            String name = name("forever");
+            Lease a = fleet.nodeA.leases().tryAcquire(name, huge).orElseThrow(); // not a LeaseException
+            long ttl = fleet.raw.pttl("goflow:lease:{" + name + "}");
+            assertTrue(ttl > Duration.ofDays(365L * 1000).toMillis(), "a long time to live, not none: " + ttl);
+            assertTrue(a.renew(huge));
+            assertEquals(Optional.empty(), fleet.nodeB.leases().tryAcquire(name, huge));
+            a.release();
+            assertFalse(fleet.raw.exists("goflow:lease:{" + name + "}"));
+        }
+    }
+
+    @Test
     void badNamesAndTimesToLiveAreRefused() {
         assertEquals("name", assertThrows(InvalidConfigException.class,
                 () -> fleet.nodeA.leases().tryAcquire("", Duration.ofSeconds(1))).field());

@@ -29,6 +29,15 @@ final class RedisLeases implements LeaseProvider {
     /** The longest lease name, in chars ({@link LeaseProvider#tryAcquire}: 1 to 255 characters, any of them). */
     private static final int MAX_NAME = 255;
 
+    private static final Duration MIN_TTL = Duration.ofMillis(1);
+    /**
+     * The longest time to live sent to Redis, about 73 million years: Redis refuses an expiry past
+     * {@code Long.MAX_VALUE} ms since the epoch ("invalid expire time"), and a longer
+     * {@code Duration} has no {@code long} of milliseconds.
+     */
+    private static final long MAX_TTL_MILLIS = Long.MAX_VALUE / 4;
+    private static final Duration MAX_TTL = Duration.ofMillis(MAX_TTL_MILLIS);
+
     private final ConnectionImpl conn;
     /** This process and provider: host name@pid/random, for the lease's value. */
     private final String holder;
@@ -72,11 +81,15 @@ final class RedisLeases implements LeaseProvider {
         return Optional.of(lease);
     }
 
+    /**
+     * Returns the time to live in ms: at least 1, and at most {@link #MAX_TTL_MILLIS} (a longer one,
+     * up to {@code Duration}'s largest, is taken as that).
+     */
     private static long checkTtl(Duration ttl) {
-        if (ttl == null || ttl.toMillis() < 1) {
+        if (ttl == null || ttl.compareTo(MIN_TTL) < 0) {
             throw new InvalidConfigException("redis-lease", "ttl", ttl, "must be at least 1 ms", "");
         }
-        return ttl.toMillis();
+        return ttl.compareTo(MAX_TTL) > 0 ? MAX_TTL_MILLIS : ttl.toMillis();
     }
 
     /** Returns {@code <name> token <n> since <epoch ms>} for each lease this provider holds, by name. */
