@@ -2,6 +2,7 @@ package goflow.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import goflow.api.context.Context;
 import goflow.api.ratelimit.KeyedRateLimiterStats;
+import goflow.api.testing.ManualClock;
 
 /**
  * Fleet-wide keyed limiters and the local lease on a real redis-server (started by the test on
@@ -132,6 +134,36 @@ class RedisKeyedRateLimiterTest {
         assertTrue(s.evicted() >= 4_900, s.toString());
         assertEquals(0, l.backendStats().fallbacks(), "Redis decided every one of them");
         l.close();
+    }
+
+    @Test
+    void aFloodOfNewKeysWhileRedisIsDownCostsEachKeyAboutTheSameNotAScanOfEveryKeyHeld() throws Exception {
+        RedisConnection nowhere;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            nowhere = RedisConnection.builder().name("nowhere").uri("redis://127.0.0.1:" + s.getLocalPort())
+                    .timeout(Duration.ofMillis(200)).build();
+        }
+        // Redis down, LOCAL: every key has a local fallback bucket, none of them full (the clock
+        // stands still), so none is idle: making room for a new key must not scan them all
+        int maxKeys = 50_000;
+        int keys = 200_000;
+        RedisKeyedRateLimiter<String> l = nowhere.keyedRateLimiter().name(name("outage-flood")).rate(1000).burst(10)
+                .failurePolicy(FailurePolicy.LOCAL).localShare(0.5).maxKeys(maxKeys).clock(new ManualClock()).build();
+        try {
+            // about 2 s at most on a busy machine; a scan of the 50 000 keys held per new key takes minutes
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                for (int i = 0; i < keys; i++) {
+                    assertTrue(l.allow("client-" + i), "every new key has its local burst");
+                }
+            });
+            KeyedRateLimiterStats s = l.stats();
+            assertTrue(l.size() <= maxKeys, s.toString());
+            assertEquals(keys - l.size(), s.evicted(), s.toString());
+            assertTrue(l.backendStats().fallbacks() >= keys, l.backendStats().toString());
+        } finally {
+            l.close();
+            nowhere.close();
+        }
     }
 
     @Test

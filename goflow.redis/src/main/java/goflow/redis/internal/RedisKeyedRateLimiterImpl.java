@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -30,6 +31,16 @@ import goflow.redis.RedisLimiterStats;
  *
  * @param <K> the key type
  */
+/*
+ * Making room for a new key costs O(1) amortised, however many keys arrive: the idle states are
+ * swept at most every idleTimeout / 4 (claimed by CAS on nextSweepAt, as the in-memory keyed
+ * limiter does), and otherwise one state is evicted at the position of a cursor that goes round the
+ * map. (Sweeping at every new key scanned all maxKeys states, each under its monitor, whenever none
+ * was idle - with Redis down and LOCAL, every key's fallback bucket - about 2 ms per key at
+ * maxKeys = 50 000; taking "the first one the map yields" scans the emptied bins at the start of
+ * the table again at every eviction.) The cursor is a weakly consistent iterator: an entry it
+ * yields that was replaced or removed meanwhile is skipped (remove(key, value)).
+ */
 final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     private static final int LONGEST_KEY = 200;
 
@@ -44,6 +55,12 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     private final LimiterCore.KeyState stateless;
     private final LongAdder evictedIdle = new LongAdder();
     private final LongAdder evictedFull = new LongAdder();
+    /** When the next idle sweep while making room is due, on the core's clock; claimed by CAS. */
+    private final AtomicLong nextSweepAt;
+    private final long sweepEveryNanos;
+    /** Where eviction goes on round the map; null before the first. Guarded by itself. */
+    private final Object cursorLock = new Object();
+    private Iterator<Map.Entry<String, LimiterCore.KeyState>> cursor;
     private volatile Registration listing = Registration.NONE;
 
     RedisKeyedRateLimiterImpl(LimiterBuilders.Common b, Function<? super K, String> keyName) {
@@ -54,6 +71,8 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
         this.idleNanos = b.idleTimeout.toNanos();
         this.needsState = b.leaseTokens > 0 || b.policy == FailurePolicy.LOCAL;
         this.stateless = core.new KeyState();
+        this.sweepEveryNanos = Math.max(1, idleNanos / 4);
+        this.nextSweepAt = new AtomicLong(core.clock.nanoTime());
     }
 
     void listing(Registration r) {
@@ -110,16 +129,26 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
         return states.computeIfAbsent(name, k -> core.new KeyState());
     }
 
-    /** Evicts idle states; if none is idle, the first one the map yields. */
+    /** Evicts the idle states if a sweep is due; if it is not, or none was idle, the cursor's next state. */
     private void makeRoom() {
-        if (evictIdle() > 0) {
+        long now = core.clock.nanoTime();
+        long due = nextSweepAt.get();
+        if (now - due >= 0 && nextSweepAt.compareAndSet(due, now + sweepEveryNanos) && evictIdle() > 0) {
             return;
         }
-        Iterator<String> it = states.keySet().iterator();
-        if (it.hasNext()) {
-            it.next();
-            it.remove();
-            evictedFull.increment();
+        synchronized (cursorLock) {
+            for (int round = 0; round < 2; round++) { // the rest of this round, then one more from the start
+                if (cursor == null || !cursor.hasNext()) {
+                    cursor = states.entrySet().iterator();
+                }
+                while (cursor.hasNext()) {
+                    Map.Entry<String, LimiterCore.KeyState> e = cursor.next();
+                    if (states.remove(e.getKey(), e.getValue())) {
+                        evictedFull.increment();
+                        return;
+                    }
+                }
+            }
         }
     }
 
