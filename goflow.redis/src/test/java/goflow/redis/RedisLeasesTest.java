@@ -71,6 +71,27 @@ class RedisLeasesTest {
     }
 
     @Test
+    void fencingTokensKeepGrowingAfterRedisLostItsData() {
+        String name = name("restarted");
+        long before = 0;
+        for (int i = 0; i < 3; i++) {
+            Lease l = fleet.nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+            before = l.fencingToken();
+            l.release();
+        }
+        Lease held = fleet.nodeA.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+        fleet.raw.flushAll(); // what a restart without persistence leaves: no lease, no fencing counter
+        assertFalse(held.renew(Duration.ofSeconds(30)), "the lease is gone with the data");
+        Lease after = fleet.nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+        assertTrue(after.fencingToken() > held.fencingToken() && held.fencingToken() > before,
+                "a store fenced at " + held.fencingToken() + " would refuse the new holder's token "
+                        + after.fencingToken());
+        assertTrue(after.renew(Duration.ofSeconds(30)), "its value holds the token as the provider writes it");
+        after.release();
+        assertFalse(fleet.raw.exists("goflow:lease:{" + name + "}"));
+    }
+
+    @Test
     void scriptsTheServerForgotAreLoadedAgain() {
         String name = name("flushed");
         fleet.raw.scriptFlush();

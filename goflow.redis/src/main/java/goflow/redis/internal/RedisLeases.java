@@ -19,7 +19,8 @@ import goflow.api.schedule.LeaseProvider;
 /**
  * Leases in Redis: {@code goflow:lease:{<name>}} holds {@code <holder>#<token>} with a time to
  * live ({@code SET NX PX} in a script that first takes the token from the fencing counter
- * {@code goflow:lease:{<name>}:fence}, which never expires); renew and release are scripts that
+ * {@code goflow:lease:{<name>}:fence}, which never expires and, when missing, starts at Redis's
+ * time in microseconds, so tokens grow across a restart that lost the data); renew and release are scripts that
  * act only when the value is still this holder's. Every call has the connection's hard timeout.
  *
  * <p>Thread-safe: the holder id is unique per provider instance (so two schedulers in one JVM are

@@ -100,14 +100,22 @@ final class Scripts {
 
     /**
      * Takes a lease: KEYS[1] the lease, KEYS[2] its fencing counter (never expires); ARGV[1] the
-     * holder's id, ARGV[2] the time to live (ms). Returns the fencing token, or 0 when held.
+     * holder's id, ARGV[2] the time to live (ms). Returns the fencing token, or 0 when held. A
+     * missing counter (first use, or a restart that lost the data) starts at Redis's time in
+     * microseconds, above every token handed out before (fewer than one acquisition per
+     * microsecond), so tokens keep growing across such a restart. The token is written with
+     * {@code %d}: Lua prints a number past 10^14 in exponent notation.
      */
     static final Script LEASE_ACQUIRE = Script.of("lease-acquire", """
             if redis.call('EXISTS', KEYS[1]) == 1 then
               return 0
             end
+            if redis.call('EXISTS', KEYS[2]) == 0 then
+              local t = redis.call('TIME')
+              redis.call('SET', KEYS[2], t[1] .. string.sub('000000' .. t[2], -6))
+            end
             local token = redis.call('INCR', KEYS[2])
-            if redis.call('SET', KEYS[1], ARGV[1] .. '#' .. token, 'NX', 'PX', ARGV[2]) then
+            if redis.call('SET', KEYS[1], ARGV[1] .. '#' .. string.format('%d', token), 'NX', 'PX', ARGV[2]) then
               return token
             end
             return 0
