@@ -215,6 +215,14 @@ final class ClusterLease {
                 } catch (RuntimeException e) {
                     lastFailure = e;
                     LOG.log(Level.DEBUG, () -> "lease " + name + ": renewal failed, retrying", e);
+                } catch (Error e) {
+                    // a provider whose bundle went away (NoClassDefFoundError): nobody could renew
+                    // the lease, nor cancel the run when it runs out; the Error is logged, not rethrown
+                    // (this thread ends either way)
+                    LOG.log(Level.WARNING, "lease " + name + ": renewal threw an Error: the run is cancelled", e);
+                    lost(lease);
+                    run.cancel();
+                    return;
                 }
                 lastTry = clock.nanoTime();
             }

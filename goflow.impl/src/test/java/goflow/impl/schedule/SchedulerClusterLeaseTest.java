@@ -263,6 +263,37 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
     }
 
     @Test
+    void aRunWhoseRenewalThrowsAnErrorIsCancelledNotLeftRunningUnrenewed() throws Exception {
+        MemoryLeases.Node leasesA = store.node("a");
+        LeaseProvider gone = (name, ttl) -> leasesA.tryAcquire(name, ttl).map(l -> new Lease() {
+            @Override
+            public String name() {
+                return l.name();
+            }
+
+            @Override
+            public long fencingToken() {
+                return l.fencingToken();
+            }
+
+            @Override
+            public boolean renew(Duration t) { // the provider's bundle went away during the run
+                throw new NoClassDefFoundError("goflow/redis/internal/Scripts");
+            }
+
+            @Override
+            public void release() {
+                l.release();
+            }
+        });
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch cancelled = runUntilCancelled(gone, running);
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        clock.advance(Duration.ofSeconds(1)); // the first renewal
+        assertTrue(cancelled.await(10, TimeUnit.SECONDS), "the renewer died; the run went on without its lease");
+    }
+
+    @Test
     void aStoreThatCannotBeReachedSkipsRunsUntilItAnswers() {
         MemoryLeases.Node leases = store.node("a");
         leases.unreachable = true;
