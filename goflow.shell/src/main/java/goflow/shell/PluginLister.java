@@ -1,6 +1,8 @@
 package goflow.shell;
 
+import java.lang.reflect.Array;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
@@ -11,7 +13,10 @@ import org.osgi.framework.ServiceReference;
 
 /**
  * Lists plugin services by their name property ({@code goflow.stage.name},
- * {@code goflow.source.name}) without loading their classes.
+ * {@code goflow.source.name}) without loading their classes. A plugin is named as goflow.impl's
+ * {@code Plugins} binds it: a name property that is an array or collection of one name is that
+ * name; one of several names (or none), which {@code Plugins} refuses to bind, is shown as its
+ * elements followed by {@code (not bound: <property> must be one name)}.
  *
  * <p>Implementations are thread-safe.
  */
@@ -25,7 +30,7 @@ interface PluginLister {
     /**
      * One plugin service.
      *
-     * @param name the value of its name property
+     * @param name the name it is bound under ({@link #name})
      * @param type the interfaces it is registered under
      * @param bundle the symbolic name of the bundle that registered it
      * @param serviceId its service id
@@ -52,7 +57,7 @@ interface PluginLister {
             if (refs != null) {
                 for (ServiceReference<?> r : refs) {
                     String[] types = (String[]) r.getProperty(Constants.OBJECTCLASS);
-                    list.add(new Plugin(String.valueOf(r.getProperty(property)), String.join(",", types),
+                    list.add(new Plugin(name(r.getProperty(property), property), String.join(",", types),
                             r.getBundle() == null ? "-" : r.getBundle().getSymbolicName(),
                             (Long) r.getProperty(Constants.SERVICE_ID)));
                 }
@@ -60,5 +65,29 @@ interface PluginLister {
             list.sort(Comparator.comparing(Plugin::name).thenComparing(Plugin::serviceId));
             return list;
         };
+    }
+
+    /**
+     * Returns the name a plugin's name property gives, by the rule of the class comment.
+     *
+     * @param value the property's value: a string, an array or a collection
+     * @param property the property, named when the value gives no single name
+     * @return the name, or the elements with why the plugin is not bound
+     */
+    static String name(Object value, String property) {
+        List<Object> items = new ArrayList<>();
+        if (value instanceof Collection<?> c) {
+            items.addAll(c);
+        } else if (value != null && value.getClass().isArray()) {
+            for (int i = 0; i < Array.getLength(value); i++) {
+                items.add(Array.get(value, i));
+            }
+        } else {
+            items.add(value);
+        }
+        if (items.size() == 1 && items.get(0) != null) {
+            return String.valueOf(items.get(0));
+        }
+        return items + " (not bound: " + property + " must be one name)";
     }
 }
