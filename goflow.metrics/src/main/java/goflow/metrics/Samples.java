@@ -17,7 +17,9 @@ import goflow.api.inspect.PrimitiveInfo;
  *
  * <p>Values: numbers as they are, durations in seconds, instants in seconds since the epoch,
  * booleans 1 or 0; a text figure (a pool's {@code state}) becomes 1 with the text as a label named
- * after the figure. Figures of any other type are left out, and so is a row whose figures cannot be
+ * after the figure ({@link #textLabel}: prefixed with {@value #TEXT_LABEL_PREFIX} when the figure
+ * is named like a label of the row, {@code name}, {@code kind}, {@code owner} or {@code stage}, so
+ * a plugin's figure never replaces them). Figures of any other type are left out, and so is a row whose figures cannot be
  * read (its {@code toMap()} throws, e.g. a plugin's {@code Stats} that is not a record): it is
  * logged, and the other rows are written.
  *
@@ -31,6 +33,8 @@ public final class Samples {
     public static final String KIND = "kind";
     /** The label naming the primitive's owner (a bundle, a configuration PID, {@code application}). */
     public static final String OWNER = "owner";
+    /** The prefix of the label of a text figure named like a label of the row ({@link #textLabel}). */
+    public static final String TEXT_LABEL_PREFIX = "figure_";
 
     private Samples() {
     }
@@ -83,7 +87,7 @@ public final class Samples {
             Metric metric = MetricCatalog.find(family, figure).orElseGet(() -> MetricCatalog.undocumented(fam, fig));
             Object value = e.getValue();
             if (value instanceof String text) {
-                labels.put(figure, text);
+                labels.put(textLabel(figure), text);
                 out.add(new Sample(metric, labels, 1));
                 continue;
             }
@@ -106,6 +110,21 @@ public final class Samples {
         labels.put(KIND, row.kind().label());
         labels.put(OWNER, row.owner());
         return labels;
+    }
+
+    /**
+     * Returns the name of the label that carries a text figure: the figure's name, or, for a figure
+     * named like one of the labels every sample of a row has ({@link #NAME}, {@link #KIND},
+     * {@link #OWNER}, {@link MetricCatalog#STAGE_LABEL}), the name prefixed with
+     * {@value #TEXT_LABEL_PREFIX} ({@code figure_name}), so that it does not replace that label.
+     *
+     * @param figure a text figure's name (without a stage's {@code stage.<stage>.})
+     * @return the label's name
+     */
+    public static String textLabel(String figure) {
+        String label = PrometheusText.labelName(figure);
+        return label.equals(NAME) || label.equals(KIND) || label.equals(OWNER) || label.equals(MetricCatalog.STAGE_LABEL)
+                ? TEXT_LABEL_PREFIX + figure : figure;
     }
 
     /**

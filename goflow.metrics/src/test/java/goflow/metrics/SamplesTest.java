@@ -55,4 +55,27 @@ class SamplesTest {
                 + "kind=\"stream-consumer\",owner=\"goflow.plugin\"}"), text);
         Promtool.check(text);
     }
+
+    @Test
+    void aTextFigureNamedLikeARowsLabelIsPrefixedAndLeavesTheRowsLabelsAlone() throws Exception {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("name", "same");
+        figures.put("kind", "fast");
+        figures.put("owner", "me");
+        figures.put("stage", "warm");
+        figures.put("phase", "up");
+        String text = PrometheusText.toText(Samples.of(List.of(row("a", new Named(figures)),
+                row("b", new Named(figures)))));
+        Map<String, String> values = Promtool.samples(text);
+        for (String row : List.of("a", "b")) {
+            String labels = "{name=\"" + row + "\",kind=\"stream-consumer\",owner=\"goflow.plugin\",";
+            assertEquals("1", values.get("goflow_stream_consumer_name" + labels + "figure_name=\"same\"}"), text);
+            assertEquals("1", values.get("goflow_stream_consumer_kind" + labels + "figure_kind=\"fast\"}"), text);
+            assertEquals("1", values.get("goflow_stream_consumer_owner" + labels + "figure_owner=\"me\"}"), text);
+            assertEquals("1", values.get("goflow_stream_consumer_stage" + labels + "figure_stage=\"warm\"}"), text);
+            assertEquals("1", values.get("goflow_stream_consumer_phase" + labels + "phase=\"up\"}"), text);
+        }
+        assertEquals(10, values.size(), text);
+        Promtool.check(text);
+    }
 }

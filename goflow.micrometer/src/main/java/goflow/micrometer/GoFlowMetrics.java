@@ -168,13 +168,13 @@ public final class GoFlowMetrics implements MeterBinder {
             String fig = figure;
             Metric metric = MetricCatalog.find(family, figure).orElseGet(() -> MetricCatalog.undocumented(fam, fig));
             if (e.getValue() instanceof String text) {
-                // as in the exposition: 1, with the text as a tag named after the figure
+                // as in the exposition: 1, with the text as a tag named after the figure (figure_name for 'name')
                 List<String> values = p instanceof WorkerPool && key.equals("state")
                         ? Arrays.stream(WorkerPool.State.values()).map(Enum::name).toList()
                         : List.of(text);
                 for (String v : values) {
                     out.add(Gauge.builder(metric.micrometerName(), p, x -> v.equals(read(x, key)) ? 1 : 0)
-                            .tags(tags.and(key, v)).description(metric.help()).strongReference(true)
+                            .tags(tags.and(Samples.textLabel(figure), v)).description(metric.help()).strongReference(true)
                             .register(meters));
                 }
                 continue;

@@ -190,4 +190,27 @@ class GoFlowMetricsTest {
                 "kind", "token-bucket").functionCounter().count());
         assertEquals(3.0, meters.get("goflow.token.bucket.burst").tag("name", "solo").gauge().value());
     }
+
+    /** A plugin's primitive whose text figures are named like the labels of its row. */
+    private record Plugin(String name, Kind kind, goflow.api.inspect.Stats stats) implements Primitive {
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aTextFigureNamedLikeATagIsTaggedFigureNameAndLeavesTheRowsTagsAlone() {
+        Map<String, Object> figures = Map.of("name", "other", "owner", "me");
+        goflow.api.inspect.Stats stats = new goflow.api.inspect.Stats() {
+            @Override
+            public Map<String, Object> toMap() {
+                return figures;
+            }
+        };
+        GoFlowMetrics.of(new Plugin("src", Primitive.Kind.STREAM_CONSUMER, stats)).bindTo(meters);
+        assertEquals(1.0, meters.get("goflow.stream.consumer.name").tags("name", "src", "owner", "application",
+                "figure_name", "other").gauge().value());
+        assertEquals(1.0, meters.get("goflow.stream.consumer.owner").tags("name", "src", "owner", "application",
+                "figure_owner", "me").gauge().value());
+    }
 }
