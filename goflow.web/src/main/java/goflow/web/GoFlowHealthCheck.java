@@ -6,7 +6,8 @@ import org.apache.felix.hc.api.ResultLog;
 
 /**
  * What the health checks of the families share: a frame taken now is judged against the frame at
- * the start of the window, from the sampler's history.
+ * the start of the window, from the sampler's history; when the history covers less than the
+ * window, against its oldest frame, and the messages say the time covered ({@link Window}).
  *
  * <p>Thread-safe: the fields are final and the sampler is thread-safe.
  */
@@ -25,17 +26,17 @@ abstract class GoFlowHealthCheck implements HealthCheck {
     @Override
     public final Result execute() {
         Frame now = sampler.now();
-        PastFrame then = sampler.history().since(now.nanos(), thresholds.window());
-        return new Result(judge(then, now, thresholds));
+        return new Result(judge(sampler.history().window(now.nanos(), thresholds.window()), now, thresholds));
     }
 
     /**
      * Judges the family.
      *
-     * @param then the frame at the start of the window, or null when none was recorded yet
+     * @param window the frame at the start of the window (or of a shorter history), and how the
+     *     messages name the time it covers
      * @param now a frame taken now
      * @param t the thresholds
      * @return one entry per primitive of the family
      */
-    abstract ResultLog judge(PastFrame then, Frame now, Thresholds t);
+    abstract ResultLog judge(Window window, Frame now, Thresholds t);
 }

@@ -12,9 +12,11 @@ import org.apache.felix.hc.api.ResultLog;
 import goflow.api.Primitive;
 
 /**
- * The judgement of each health check: from the frame at the start of the window ({@code then},
+ * The judgement of each health check: from the frame at the start of the window ({@link Window#then},
  * possibly without a primitive created since, whose figures then count from zero) and a frame
  * taken now, one log entry per primitive of the family; the check's status is the worst entry.
+ * Windowed messages name the time the frames cover ({@link Window#text}), which is less than the
+ * window when the history is shorter.
  *
  * <p>Stateless and thread-safe.
  */
@@ -40,26 +42,26 @@ final class HealthRules {
     }
 
     /** Limiters: the fraction of the requests refused in the window. */
-    static ResultLog limiters(PastFrame then, Frame now, Thresholds t) {
+    static ResultLog limiters(Window w, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.TOKEN_BUCKET, Primitive.Kind.LEAKY_BUCKET,
                 Primitive.Kind.KEYED_RATE_LIMITER, Primitive.Kind.CONCURRENCY_LIMITER, Primitive.Kind.ADAPTIVE_LIMITER))) {
             boolean permits = r.info().kind() == Primitive.Kind.CONCURRENCY_LIMITER
                     || r.info().kind() == Primitive.Kind.ADAPTIVE_LIMITER;
-            double ok = delta(then, r, permits ? "acquired" : "allowed");
-            double refused = delta(then, r, permits ? "rejected" : "denied");
-            judge(log, r, ok + refused, refused, t.limiterMinRequests(), t.limiterWarn(), t.limiterCritical(), t,
+            double ok = delta(w.then(), r, permits ? "acquired" : "allowed");
+            double refused = delta(w.then(), r, permits ? "rejected" : "denied");
+            judge(log, r, ok + refused, refused, t.limiterMinRequests(), t.limiterWarn(), t.limiterCritical(), w,
                     "requests refused");
         }
         return orNone(log, "limiter");
     }
 
     /** Pipelines: the fraction of the executions failed in the window. */
-    static ResultLog pipelines(PastFrame then, Frame now, Thresholds t) {
+    static ResultLog pipelines(Window w, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.PIPELINE))) {
-            judge(log, r, delta(then, r, "executions"), delta(then, r, "failures"), t.pipelineMinExecutions(),
-                    t.pipelineWarn(), t.pipelineCritical(), t, "executions failed");
+            judge(log, r, delta(w.then(), r, "executions"), delta(w.then(), r, "failures"), t.pipelineMinExecutions(),
+                    t.pipelineWarn(), t.pipelineCritical(), w, "executions failed");
         }
         return orNone(log, "pipeline");
     }
@@ -68,7 +70,7 @@ final class HealthRules {
      * Schedulers: a task fails repeatedly when its last run failed and every one of its runs in the
      * window failed; the count of those runs is judged.
      */
-    static ResultLog schedulers(PastFrame then, Frame now, Thresholds t) {
+    static ResultLog schedulers(Window w, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.SCHEDULER))) {
             Set<String> tasks = new TreeSet<>();
@@ -80,8 +82,8 @@ final class HealthRules {
             Result.Status worst = Result.Status.OK;
             for (String task : tasks) {
                 String p = "task." + task + ".";
-                double runs = delta(then, r, p + "runs");
-                double failures = delta(then, r, p + "failures");
+                double runs = delta(w.then(), r, p + "runs");
+                double failures = delta(w.then(), r, p + "failures");
                 boolean lastFailed = Boolean.TRUE.equals(r.figures().get(p + "lastFailed"));
                 if (!lastFailed || failures < runs || failures == 0) {
                     continue;
@@ -89,7 +91,7 @@ final class HealthRules {
                 Result.Status s = level(failures, t.schedulerWarn(), t.schedulerCritical());
                 if (s != Result.Status.OK) {
                     log.add(new ResultLog.Entry(s, String.format(Locale.ROOT, "scheduler '%s': task '%s' failed its last"
-                            + " %.0f runs in %s, none succeeded%s", r.info().name(), task, failures, t.window(),
+                            + " %.0f runs %s, none succeeded%s", r.info().name(), task, failures, w.text(),
                             limits(s, t.schedulerWarn(), t.schedulerCritical(), "failed runs"))));
                     worst = s;
                 }
@@ -103,14 +105,14 @@ final class HealthRules {
     }
 
     /** Writers: failed writes and flushes in the window; any byte discarded is critical. */
-    static ResultLog writers(PastFrame then, Frame now, Thresholds t) {
+    static ResultLog writers(Window w, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.ASYNC_WRITER))) {
-            double errors = delta(then, r, "errors");
-            double discarded = delta(then, r, "bytesDiscarded");
+            double errors = delta(w.then(), r, "errors");
+            double discarded = delta(w.then(), r, "bytesDiscarded");
             Result.Status s = discarded > 0 ? Result.Status.CRITICAL : level(errors, t.writerWarn(), t.writerCritical());
             log.add(new ResultLog.Entry(s, String.format(Locale.ROOT, "async writer '%s': %.0f errors and %.0f bytes"
-                    + " discarded in %s%s", r.info().name(), errors, discarded, t.window(),
+                    + " discarded %s%s", r.info().name(), errors, discarded, w.text(),
                     discarded > 0 ? " (discarded bytes are CRITICAL)" : limits(s, t.writerWarn(), t.writerCritical(),
                             "errors"))));
         }
@@ -118,17 +120,17 @@ final class HealthRules {
     }
 
     private static void judge(ResultLog log, Frame.Row r, double total, double bad, long minimum, double warn,
-            double critical, Thresholds t, String what) {
+            double critical, Window w, String what) {
         String name = r.info().kind().label() + " '" + r.info().name() + "'";
         if (total < minimum) {
-            log.add(new ResultLog.Entry(Result.Status.OK, String.format(Locale.ROOT, "%s: %.0f of %.0f %s in %s"
-                    + " (fewer than %d: not judged)", name, bad, total, what, t.window(), minimum)));
+            log.add(new ResultLog.Entry(Result.Status.OK, String.format(Locale.ROOT, "%s: %.0f of %.0f %s %s"
+                    + " (fewer than %d: not judged)", name, bad, total, what, w.text(), minimum)));
             return;
         }
         double ratio = bad / total;
         Result.Status s = level(ratio, warn, critical);
-        log.add(new ResultLog.Entry(s, String.format(Locale.ROOT, "%s: %.0f of %.0f %s in %s (%.1f%%)%s", name, bad,
-                total, what, t.window(), ratio * 100, limits(s, warn, critical, ""))));
+        log.add(new ResultLog.Entry(s, String.format(Locale.ROOT, "%s: %.0f of %.0f %s %s (%.1f%%)%s", name, bad,
+                total, what, w.text(), ratio * 100, limits(s, warn, critical, ""))));
     }
 
     private static Result.Status level(double value, double warn, double critical) {

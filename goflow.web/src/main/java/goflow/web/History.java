@@ -109,16 +109,25 @@ final class History {
     }
 
     /**
-     * The oldest frame no older than {@code window} before {@code nowNanos}, or the oldest frame
-     * when the history is shorter than the window; {@code null} when there is none.
+     * The period a check of window {@code length} judges at {@code nowNanos}: from the oldest frame
+     * no older than the window when the history reaches back to the window's start (the newest
+     * frame when every frame is older); else from the oldest frame, saying how long ago it was
+     * taken ({@link Window}); with no frame, from nothing.
      */
-    synchronized PastFrame since(long nowNanos, Duration window) {
-        long start = nowNanos - window.toNanos();
+    synchronized Window window(long nowNanos, Duration length) {
+        PastFrame oldest = frames.peekFirst();
+        if (oldest == null) {
+            return Window.empty(length);
+        }
+        long start = nowNanos - length.toNanos();
+        if (oldest.nanos() - start > 0) {
+            return Window.shorter(oldest, Duration.ofNanos(nowNanos - oldest.nanos()), length);
+        }
         for (PastFrame f : frames) {
             if (f.nanos() - start >= 0) {
-                return f;
+                return Window.whole(f, length);
             }
         }
-        return frames.peekLast();
+        return Window.whole(frames.peekLast(), length);
     }
 }

@@ -36,7 +36,7 @@ public final class LimiterHealthCheck extends GoFlowHealthCheck {
     }
 
     @Override
-    ResultLog judge(PastFrame then, Frame now, Thresholds t) {
-        return HealthRules.limiters(then, now, t);
+    ResultLog judge(Window window, Frame now, Thresholds t) {
+        return HealthRules.limiters(window, now, t);
     }
 }

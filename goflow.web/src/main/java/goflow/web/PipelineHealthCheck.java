@@ -36,7 +36,7 @@ public final class PipelineHealthCheck extends GoFlowHealthCheck {
     }
 
     @Override
-    ResultLog judge(PastFrame then, Frame now, Thresholds t) {
-        return HealthRules.pipelines(then, now, t);
+    ResultLog judge(Window window, Frame now, Thresholds t) {
+        return HealthRules.pipelines(window, now, t);
     }
 }

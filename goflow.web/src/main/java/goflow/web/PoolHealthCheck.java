@@ -38,7 +38,7 @@ public final class PoolHealthCheck extends GoFlowHealthCheck {
     }
 
     @Override
-    ResultLog judge(PastFrame then, Frame now, Thresholds t) {
+    ResultLog judge(Window window, Frame now, Thresholds t) {
         return HealthRules.pools(now, t);
     }
 }

@@ -36,7 +36,7 @@ public final class SchedulerHealthCheck extends GoFlowHealthCheck {
     }
 
     @Override
-    ResultLog judge(PastFrame then, Frame now, Thresholds t) {
-        return HealthRules.schedulers(then, now, t);
+    ResultLog judge(Window window, Frame now, Thresholds t) {
+        return HealthRules.schedulers(window, now, t);
     }
 }

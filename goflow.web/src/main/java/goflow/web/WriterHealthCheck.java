@@ -36,7 +36,7 @@ public final class WriterHealthCheck extends GoFlowHealthCheck {
     }
 
     @Override
-    ResultLog judge(PastFrame then, Frame now, Thresholds t) {
-        return HealthRules.writers(then, now, t);
+    ResultLog judge(Window window, Frame now, Thresholds t) {
+        return HealthRules.writers(window, now, t);
     }
 }

@@ -115,6 +115,31 @@ class HealthChecksTest {
     }
 
     @Test
+    void aHistoryShorterThanTheWindowSaysTheTimeItCoversNotTheWindow() {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(10).build();
+        LimiterHealthCheck check = new LimiterHealthCheck(sampler, Thresholds.DEFAULTS); // window PT5M
+        for (int i = 0; i < 30; i++) {
+            api.allow(); // 10 admitted, 20 refused, before any sample
+        }
+        Result none = check.execute();
+        assertTrue(text(none).contains("token-bucket 'api': 20 of 30 requests refused since created (no sample"
+                + " recorded yet for the PT5M window) (66.7%), WARN at 50%"), () -> text(none));
+        sampler.sample(); // the sampler has just started: its history begins here
+        clock.advance(Duration.ofSeconds(100));
+        for (int i = 0; i < 150; i++) {
+            api.allow(); // 100 tokens back, capped at the burst (10): 10 admitted, 140 refused
+        }
+        Result shorter = check.execute();
+        assertEquals(Result.Status.CRITICAL, shorter.getStatus(), () -> text(shorter));
+        assertTrue(text(shorter).contains("token-bucket 'api': 140 of 150 requests refused in the last PT1M40S"
+                + " (history shorter than the PT5M window) (93.3%), CRITICAL at 90%"), () -> text(shorter));
+        clock.advance(Duration.ofSeconds(200)); // the history now reaches back to the window's start
+        Result whole = check.execute();
+        assertTrue(text(whole).contains("token-bucket 'api': 140 of 150 requests refused in PT5M (93.3%)"),
+                () -> text(whole));
+    }
+
+    @Test
     void pipelineFailuresOverTheWindowWarnAndGoCritical() {
         Pipeline<String, Integer> p = goflow.pipeline("parse").stage("int", (String s) -> Integer.parseInt(s)).build();
         PipelineHealthCheck check = new PipelineHealthCheck(sampler, Thresholds.DEFAULTS);
@@ -143,7 +168,7 @@ class HealthChecksTest {
 
     @Test
     void writerErrorsInTheWindowWarnAndGoCriticalAndDiscardedBytesAreCritical() {
-        PastFrame then = PastFrame.of(writerFrame(0, 5, 0), null);
+        Window then = Window.whole(PastFrame.of(writerFrame(0, 5, 0), null), Duration.ofMinutes(5));
         assertEquals(Result.Status.OK, new Result(HealthRules.writers(then, writerFrame(1, 5, 0),
                 Thresholds.DEFAULTS)).getStatus());
         Result warn = new Result(HealthRules.writers(then, writerFrame(1, 7, 0), Thresholds.DEFAULTS));
@@ -168,7 +193,7 @@ class HealthChecksTest {
 
     @Test
     void aTaskFailingRunAfterRunWarnsThenGoesCriticalAndOneSuccessClearsIt() {
-        PastFrame then = PastFrame.of(schedulerFrame(10, 2, false), null);
+        Window then = Window.whole(PastFrame.of(schedulerFrame(10, 2, false), null), Duration.ofMinutes(5));
         Result warn = new Result(HealthRules.schedulers(then, schedulerFrame(13, 5, true), Thresholds.DEFAULTS));
         assertEquals(Result.Status.WARN, warn.getStatus(), () -> text(warn));
         assertTrue(text(warn).contains("scheduler 'jobs': task 'upload' failed its last 3 runs in PT5M, none succeeded"),
@@ -208,8 +233,8 @@ class HealthChecksTest {
         sampler.sample();
         Result warn = check.execute(); // the configured 3 failed runs in a row (HealthConfig default)
         assertEquals(Result.Status.WARN, warn.getStatus(), () -> text(warn));
-        assertTrue(text(warn).contains("scheduler 'jobs': task 'upload' failed its last 3 runs in PT5M, none succeeded"),
-                () -> text(warn));
+        assertTrue(text(warn).contains("scheduler 'jobs': task 'upload' failed its last 3 runs in the last PT3S"
+                + " (history shorter than the PT5M window), none succeeded"), () -> text(warn));
         assertEquals(Result.Status.OK, lenient.execute().getStatus(), () -> text(lenient.execute()));
 
         failing.set(false);

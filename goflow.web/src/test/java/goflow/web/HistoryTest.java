@@ -126,7 +126,8 @@ class HistoryTest {
         }
         Result warn = check.execute();
         assertEquals(Result.Status.WARN, warn.getStatus(), () -> text(warn));
-        assertTrue(text(warn).contains("token-bucket 'api': 90 of 150 requests refused"), () -> text(warn));
+        assertTrue(text(warn).contains("token-bucket 'api': 90 of 150 requests refused in the last PT5S (history"
+                + " shorter than the PT5M window) (60.0%)"), () -> text(warn));
     }
 
     @Test
