@@ -3,33 +3,73 @@ package goflow.web;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Protection of the dashboard's POST requests against cross-site requests: the request must come
  * from the page's own origin ({@code Origin} equal to the address the request was sent to, and
  * {@code Sec-Fetch-Site}, when the browser sends it, {@code same-origin}) and carry the token of
- * its session ({@code X-GoFlow-Token}), which only a page of this origin can read.
+ * its browser ({@code X-GoFlow-Token}), which only a page of this origin can read.
+ *
+ * <p>The token needs no server state (no HTTP session, which every poll of a scraper or a client
+ * without cookies would create and the server keep until it times out): it is a signed
+ * double-submit cookie. {@code GET /goflow/api/state} gives a browser without a valid cookie
+ * {@value #COOKIE}, 32 random bytes ({@code HttpOnly}, {@code SameSite=Strict}, for the browser
+ * session), and hands the page the token {@link #token HMAC-SHA256(key, cookie)} in its JSON,
+ * which another origin cannot read; a change must send the token back in {@link #HEADER} with the
+ * cookie. The key is random per servlet instance, so a cookie set by a sibling site (cookies do
+ * not isolate ports or subdomains) gives the attacker no usable token; after a restart of the
+ * servlet the page gets the new token with its next poll.
  *
  * <p>Stateless and thread-safe.
  */
 final class Csrf {
-    /** The request header carrying the session's token. */
+    /** The request header carrying the token. */
     static final String HEADER = "X-GoFlow-Token";
-    /** The session attribute holding the token. */
-    static final String ATTRIBUTE = "goflow.web.token";
+    /** The cookie the token is derived from. */
+    static final String COOKIE = "goflow-csrf";
+    private static final String HMAC = "HmacSHA256";
+    private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Csrf() {
     }
 
-    /** A new random token: 32 bytes, URL-safe Base64. */
+    /** A new random cookie value or key: 32 bytes, URL-safe Base64. */
     static String newToken() {
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** Whether a cookie value is one {@link #newToken} makes (anything else is ignored). */
+    static boolean wellFormed(String cookie) {
+        return cookie != null && VALUE.matcher(cookie).matches();
+    }
+
+    /**
+     * The token of a cookie: HMAC-SHA256 of its value under the key, URL-safe Base64.
+     *
+     * @param key the servlet's key ({@link #newToken})
+     * @param cookie a well-formed cookie value
+     * @return the token the page must send back
+     */
+    static String token(String key, String cookie) {
+        try {
+            Mac mac = Mac.getInstance(HMAC);
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.US_ASCII), HMAC));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(mac.doFinal(cookie.getBytes(
+                    StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) { // every Java SE platform has HmacSHA256
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -39,11 +79,11 @@ final class Csrf {
      * @param host the request's {@code Host} header
      * @param origin its {@code Origin} header, or null
      * @param fetchSite its {@code Sec-Fetch-Site} header, or null
-     * @param sessionToken the token of its session, or null when it has none
+     * @param expected the token of its cookie ({@link #token}), or null when it has no well-formed one
      * @param token its {@link #HEADER} header, or null
      * @return null when the request may proceed, else why it may not
      */
-    static String refusal(String scheme, String host, String origin, String fetchSite, String sessionToken,
+    static String refusal(String scheme, String host, String origin, String fetchSite, String expected,
             String token) {
         if (fetchSite != null && !fetchSite.equals("same-origin")) {
             return "cross-site request refused (Sec-Fetch-Site: " + fetchSite + ")";
@@ -54,7 +94,7 @@ final class Csrf {
         if (host == null || !sameOrigin(origin, scheme + "://" + host)) {
             return "cross-origin request refused (Origin " + origin + " is not " + scheme + "://" + host + ")";
         }
-        if (sessionToken == null || token == null || !MessageDigest.isEqual(sessionToken.getBytes(StandardCharsets.UTF_8),
+        if (expected == null || token == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 token.getBytes(StandardCharsets.UTF_8))) {
             return "missing or wrong " + HEADER + " (reload the dashboard page)";
         }

@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 import jakarta.servlet.Servlet;
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpSession;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -20,9 +20,9 @@ import org.osgi.service.component.annotations.Reference;
  * {@code GET /goflow/api/state} (JSON, polled by the page every second), and, only when
  * {@code controls.enabled} is set in configuration {@value WebConfig#PID},
  * {@code POST /goflow/api/change} (form fields {@code name}, {@code field}, {@code value}) from the
- * page's own origin with its session's token ({@link Csrf}).
+ * page's own origin with the token of its cookie ({@link Csrf}). No request creates an HTTP session.
  *
- * <p>Thread-safe: the fields are final and thread-safe; sessions are the container's.
+ * <p>Thread-safe: the fields are final and thread-safe.
  */
 @Component(service = Servlet.class, configurationPid = WebConfig.PID, property = {
     "osgi.http.whiteboard.servlet.pattern=/goflow",
@@ -40,6 +40,8 @@ public final class DashboardServlet extends HttpServlet {
     private final transient Sampler sampler;
     private final transient Controls controls;
     private final boolean controlsEnabled;
+    /** The key of the tokens ({@link Csrf#token}), random for each instance; never serialized. */
+    private final transient String key = Csrf.newToken();
 
     /**
      * Creates the servlet.
@@ -60,7 +62,7 @@ public final class DashboardServlet extends HttpServlet {
         String path = req.getPathInfo() == null || req.getPathInfo().isEmpty() ? "/" : req.getPathInfo();
         secure(resp);
         if (path.equals("/api/state")) {
-            String json = DashboardState.json(sampler, controlsEnabled, controlsEnabled ? token(req) : null);
+            String json = DashboardState.json(sampler, controlsEnabled, controlsEnabled ? token(req, resp) : null);
             resp.setHeader("Cache-Control", "no-store");
             send(resp, 200, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));
             return;
@@ -92,10 +94,10 @@ public final class DashboardServlet extends HttpServlet {
             text(resp, 403, "live changes are disabled: set controls.enabled=true in configuration " + WebConfig.PID);
             return;
         }
-        HttpSession session = req.getSession(false);
-        String sessionToken = session == null ? null : (String) session.getAttribute(Csrf.ATTRIBUTE);
+        String cookie = cookie(req);
+        String expected = cookie == null ? null : Csrf.token(key, cookie);
         String refusal = Csrf.refusal(req.getScheme(), req.getHeader("Host"), req.getHeader("Origin"),
-                req.getHeader("Sec-Fetch-Site"), sessionToken, req.getHeader(Csrf.HEADER));
+                req.getHeader("Sec-Fetch-Site"), expected, req.getHeader(Csrf.HEADER));
         if (refusal != null) {
             text(resp, 403, refusal);
             return;
@@ -110,16 +112,30 @@ public final class DashboardServlet extends HttpServlet {
         }
     }
 
-    private static String token(HttpServletRequest req) {
-        HttpSession session = req.getSession(true);
-        synchronized (session) {
-            String token = (String) session.getAttribute(Csrf.ATTRIBUTE);
-            if (token == null) {
-                token = Csrf.newToken();
-                session.setAttribute(Csrf.ATTRIBUTE, token);
-            }
-            return token;
+    /** The token of the request's cookie; a request without a well-formed one is given a new cookie. */
+    private String token(HttpServletRequest req, HttpServletResponse resp) {
+        String value = cookie(req);
+        if (value == null) {
+            value = Csrf.newToken();
+            String path = req.getContextPath() + req.getServletPath();
+            // written as a header: SameSite is not in every container's Cookie (Jetty 11: Servlet 5)
+            resp.addHeader("Set-Cookie", Csrf.COOKIE + "=" + value + "; Path=" + (path.isEmpty() ? "/" : path)
+                    + "; HttpOnly; SameSite=Strict" + (req.isSecure() ? "; Secure" : ""));
         }
+        return Csrf.token(key, value);
+    }
+
+    /** The request's well-formed {@link Csrf#COOKIE}, or null. */
+    private static String cookie(HttpServletRequest req) {
+        Cookie[] cookies = req.getCookies();
+        if (cookies != null) {
+            for (Cookie c : cookies) {
+                if (c.getName().equals(Csrf.COOKIE) && Csrf.wellFormed(c.getValue())) {
+                    return c.getValue();
+                }
+            }
+        }
+        return null;
     }
 
     private static void secure(HttpServletResponse resp) {

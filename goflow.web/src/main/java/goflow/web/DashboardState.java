@@ -116,7 +116,7 @@ final class DashboardState {
      *
      * @param sampler the live figures, their history and the plugins
      * @param controls whether live changes are enabled
-     * @param token the session's token for live changes, or null when they are disabled
+     * @param token the token of the client's cookie for live changes ({@link Csrf}), or null when they are disabled
      * @return the JSON text
      */
     static String json(Sampler sampler, boolean controls, String token) {

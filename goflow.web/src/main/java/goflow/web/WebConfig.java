@@ -21,7 +21,7 @@ public @interface WebConfig {
      */
     @AttributeDefinition(name = "Live changes from the dashboard",
             description = "Allow POST /goflow/api/change (rate, burst, capacity, workers) from the dashboard, protected"
-                    + " by a same-origin check and a per-session token. Off by default: no endpoint changes state.")
+                    + " by a same-origin check and a token bound to a cookie (no HTTP session). Off by default: no endpoint changes state.")
     boolean controls_enabled() default false;
 
     /**

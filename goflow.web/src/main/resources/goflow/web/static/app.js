@@ -1,6 +1,6 @@
 // goflow dashboard: polls /goflow/api/state every second and draws every live primitive with its
-// figures and small SVG charts (no library, no CDN). Live changes are POSTed with the session's
-// token when the server enables them.
+// figures and small SVG charts (no library, no CDN). Live changes are POSTed with the token of
+// the page's cookie (in the state) when the server enables them.
 (function () {
   'use strict';
   var SVG = 'http://www.w3.org/2000/svg';

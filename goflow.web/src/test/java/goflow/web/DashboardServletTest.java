@@ -1,0 +1,124 @@
+package goflow.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.servlet.http.Cookie;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.GoFlow;
+import goflow.api.ratelimit.RateLimiter;
+import goflow.api.testing.ManualClock;
+import goflow.impl.GoFlowImpl;
+
+/** The dashboard servlet without a container: what a GET costs the server, and what a change needs. */
+class DashboardServletTest {
+    private final ManualClock clock = new ManualClock();
+    private final GoFlow goflow = new GoFlowImpl(clock, "test");
+    private final Sampler sampler = new Sampler(goflow.registry(), Plugins.none(), clock, Duration.ofSeconds(1), 10);
+    private final FakeHttp http = new FakeHttp();
+
+    @AfterEach
+    void close() {
+        goflow.close();
+    }
+
+    /** A configuration of PID goflow.web: its defaults, and the properties given. */
+    static WebConfig config(Map<String, Object> properties) {
+        return (WebConfig) Proxy.newProxyInstance(WebConfig.class.getClassLoader(), new Class<?>[] {WebConfig.class},
+                (p, m, args) -> {
+                    Object v = properties.get(m.getName().replace('_', '.'));
+                    return v != null ? v : m.getDefaultValue();
+                });
+    }
+
+    static DashboardServlet servlet(Sampler sampler, Map<String, Object> properties) {
+        return new DashboardServlet(sampler, config(properties), properties);
+    }
+
+    FakeHttp.Response get(DashboardServlet servlet, FakeHttp.Request req) throws Exception {
+        FakeHttp.Response resp = new FakeHttp.Response();
+        servlet.doGet(req.request(), resp.response());
+        return resp;
+    }
+
+    FakeHttp.Response post(DashboardServlet servlet, FakeHttp.Request req) throws Exception {
+        FakeHttp.Response resp = new FakeHttp.Response();
+        servlet.doPost(req.request(), resp.response());
+        return resp;
+    }
+
+    static String token(String json) {
+        Matcher m = Pattern.compile("\"token\":\"([^\"]+)\"").matcher(json);
+        assertTrue(m.find(), json);
+        return m.group(1);
+    }
+
+    /** The cookie a response sets, as the browser sends it back. */
+    static Cookie cookie(FakeHttp.Response r) {
+        String set = r.headers.get("Set-Cookie");
+        String pair = set.substring(0, set.indexOf(';'));
+        return new Cookie(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+    }
+
+    FakeHttp.Request change(Cookie[] cookies, String origin, String token) {
+        FakeHttp.Request req = http.get("/api/change").header("Host", "127.0.0.1:8080").header("Origin", origin);
+        if (token != null) {
+            req.header(Csrf.HEADER, token);
+        }
+        if (cookies != null) {
+            req.cookies.addAll(java.util.List.of(cookies));
+        }
+        req.parameters.putAll(Map.of("name", "api", "field", "rate", "value", "7"));
+        return req;
+    }
+
+    @Test
+    void pollingTheStateCreatesNoSessionAndTheTokenWithItsCookieIsWhatAChangeNeeds() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(5).build();
+        sampler.sample();
+        DashboardServlet servlet = servlet(sampler, Map.of("controls.enabled", true));
+        for (int i = 0; i < 100; i++) { // a scraper, or a flood of clients, without cookies
+            FakeHttp.Response r = get(servlet, http.get("/api/state"));
+            assertEquals(200, r.status, r.body());
+            token(r.body());
+        }
+        assertEquals(0, http.sessionsCreated.get(), "sessions created by 100 GETs of /api/state");
+        assertEquals(200, get(servlet, http.get("/")).status);
+        assertEquals(0, http.sessionsCreated.get(), "sessions created by the page");
+
+        FakeHttp.Response page = get(servlet, http.get("/api/state"));
+        String set = page.headers.get("Set-Cookie");
+        assertTrue(set != null && set.matches(Csrf.COOKIE + "=[A-Za-z0-9_-]{43}; Path=/goflow; HttpOnly;"
+                + " SameSite=Strict"), "the state sets its cookie: " + set);
+        Cookie[] cookies = {cookie(page)};
+        String token = token(page.body());
+        FakeHttp.Request again = http.get("/api/state");
+        again.cookies.addAll(java.util.List.of(cookies));
+        FakeHttp.Response polled = get(servlet, again);
+        assertEquals(token, token(polled.body()), "the same cookie, the same token");
+        assertTrue(!polled.headers.containsKey("Set-Cookie"), "a cookie is set only when the request has none");
+
+        String origin = "http://127.0.0.1:8080";
+        FakeHttp.Response noCookie = post(servlet, change(null, origin, token));
+        assertEquals(403, noCookie.status, noCookie.body());
+        Cookie other = cookie(get(servlet, http.get("/api/state"))); // another client's cookie
+        FakeHttp.Response wrongCookie = post(servlet, change(new Cookie[] {other}, origin, token));
+        assertEquals(403, wrongCookie.status, wrongCookie.body());
+        FakeHttp.Response noToken = post(servlet, change(cookies, origin, null));
+        assertEquals(403, noToken.status, noToken.body());
+        assertEquals(1.0, api.rate().eventsPerSecond(), "nothing changed");
+        FakeHttp.Response ok = post(servlet, change(cookies, origin, token));
+        assertEquals(200, ok.status, ok.body());
+        assertEquals("api rate: 1.0 -> 7.0\n", ok.body());
+        assertEquals(0, http.sessionsCreated.get(), "sessions created");
+    }
+}
