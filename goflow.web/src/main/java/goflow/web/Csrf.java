@@ -6,16 +6,21 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import goflow.api.InvalidConfigException;
+
 /**
  * Protection of the dashboard's POST requests against cross-site requests: the request must come
- * from the page's own origin ({@code Origin} equal to the address the request was sent to, and
- * {@code Sec-Fetch-Site}, when the browser sends it, {@code same-origin}) and carry the token of
+ * from the page's own origin ({@code Origin} equal to the address the request was sent to, or,
+ * when {@value #ORIGINS} is configured, to one of the origins it lists; and {@code Sec-Fetch-Site},
+ * when the browser sends it, {@code same-origin}) and carry the token of
  * its browser ({@code X-GoFlow-Token}), which only a page of this origin can read.
  *
  * <p>The token needs no server state (no HTTP session, which every poll of a scraper or a client
@@ -28,6 +33,11 @@ import javax.crypto.spec.SecretKeySpec;
  * not isolate ports or subdomains) gives the attacker no usable token; after a restart of the
  * servlet the page gets the new token with its next poll.
  *
+ * <p>Behind a TLS-terminating reverse proxy the request reaches the servlet as {@code http} while
+ * the browser's {@code Origin} is {@code https}: {@value #ORIGINS} names the origins the page is
+ * served from. {@code X-Forwarded-*} and {@code Forwarded} headers are never trusted for this: any
+ * client can send them.
+ *
  * <p>Stateless and thread-safe.
  */
 final class Csrf {
@@ -35,6 +45,11 @@ final class Csrf {
     static final String HEADER = "X-GoFlow-Token";
     /** The cookie the token is derived from. */
     static final String COOKIE = "goflow-csrf";
+    /** The property listing the origins allowed to send changes ({@link WebConfig#controls_origins}). */
+    static final String ORIGINS = "controls.origins";
+    /** The rule every origin of {@value #ORIGINS} must follow. */
+    static final String ORIGIN_RULE = "must be an origin: http:// or https://, a host and an optional port, nothing"
+            + " after it";
     private static final String HMAC = "HmacSHA256";
     private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -73,25 +88,72 @@ final class Csrf {
     }
 
     /**
+     * The origins of {@value #ORIGINS} as configured: each element may list several, separated by
+     * commas; one that breaks {@link #ORIGIN_RULE} is logged at ERROR (property, value, rule) and
+     * left out ({@link ConfigDefaults#rejected}). Empty when none is configured or none is left: the
+     * address each request was sent to is then the only origin allowed.
+     *
+     * @param configured the property's elements, or null
+     * @return the well-formed origins, as configured
+     */
+    static List<String> origins(String[] configured) {
+        List<String> good = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        for (String element : configured == null ? new String[0] : configured) {
+            for (String o : String.valueOf(element).split(",")) {
+                String origin = o.trim();
+                if (!origin.isEmpty()) {
+                    (wellFormedOrigin(origin) ? good : bad).add(origin);
+                }
+            }
+        }
+        for (int i = 0; i < bad.size(); i++) {
+            ConfigDefaults.rejected(WebConfig.PID, new InvalidConfigException(WebConfig.PID, ORIGINS, bad.get(i),
+                    ORIGIN_RULE, "e.g. https://dash.example.com"), good.isEmpty() && i == bad.size() - 1
+                    ? "it is left out, and no origin is left: changes are accepted from the address each request was"
+                    + " sent to" : "it is left out");
+        }
+        return List.copyOf(good);
+    }
+
+    private static boolean wellFormedOrigin(String origin) {
+        try {
+            URI u = new URI(origin);
+            return u.getScheme() != null && (u.getScheme().equalsIgnoreCase("http") || u.getScheme().equalsIgnoreCase(
+                    "https")) && u.getHost() != null && u.getRawUserInfo() == null && u.getRawPath() != null
+                    && u.getRawPath().isEmpty() && u.getRawQuery() == null && u.getRawFragment() == null
+                    && u.getPort() <= 65535 && u.getPort() != 0;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /**
      * Checks a state-changing request.
      *
      * @param scheme the request's scheme ({@code http})
      * @param host the request's {@code Host} header
+     * @param origins the origins allowed ({@link #origins}); empty: {@code scheme://host} only
      * @param origin its {@code Origin} header, or null
      * @param fetchSite its {@code Sec-Fetch-Site} header, or null
      * @param expected the token of its cookie ({@link #token}), or null when it has no well-formed one
      * @param token its {@link #HEADER} header, or null
      * @return null when the request may proceed, else why it may not
      */
-    static String refusal(String scheme, String host, String origin, String fetchSite, String expected,
-            String token) {
+    static String refusal(String scheme, String host, List<String> origins, String origin, String fetchSite,
+            String expected, String token) {
         if (fetchSite != null && !fetchSite.equals("same-origin")) {
             return "cross-site request refused (Sec-Fetch-Site: " + fetchSite + ")";
         }
         if (origin == null) {
             return "request without an Origin header refused (send it from the dashboard page)";
         }
-        if (host == null || !sameOrigin(origin, scheme + "://" + host)) {
+        if (!origins.isEmpty()) {
+            if (origins.stream().noneMatch(allowed -> sameOrigin(origin, allowed))) {
+                return "cross-origin request refused (Origin " + origin + " is not one of " + ORIGINS + " "
+                        + origins + ")";
+            }
+        } else if (host == null || !sameOrigin(origin, scheme + "://" + host)) {
             return "cross-origin request refused (Origin " + origin + " is not " + scheme + "://" + host + ")";
         }
         if (expected == null || token == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),

@@ -3,6 +3,7 @@ package goflow.web;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.servlet.Servlet;
@@ -20,7 +21,7 @@ import org.osgi.service.component.annotations.Reference;
  * {@code GET /goflow/api/state} (JSON, polled by the page every second), and, only when
  * {@code controls.enabled} is set in configuration {@value WebConfig#PID},
  * {@code POST /goflow/api/change} (form fields {@code name}, {@code field}, {@code value}) from the
- * page's own origin with the token of its cookie ({@link Csrf}). No request creates an HTTP session.
+ * page's own origin (or one of {@code controls.origins}) with the token of its cookie ({@link Csrf}). No request creates an HTTP session.
  *
  * <p>Thread-safe: the fields are final and thread-safe.
  */
@@ -40,6 +41,8 @@ public final class DashboardServlet extends HttpServlet {
     private final transient Sampler sampler;
     private final transient Controls controls;
     private final boolean controlsEnabled;
+    /** The origins allowed to send changes ({@link Csrf#origins}); empty: each request's own address. */
+    private final List<String> origins;
     /** The key of the tokens ({@link Csrf#token}), random for each instance; never serialized. */
     private final transient String key = Csrf.newToken();
 
@@ -54,7 +57,9 @@ public final class DashboardServlet extends HttpServlet {
     public DashboardServlet(@Reference Sampler sampler, WebConfig config, Map<String, Object> properties) {
         this.sampler = sampler;
         this.controls = new Controls(sampler.registry());
-        this.controlsEnabled = ConfigDefaults.of(WebConfig.class, config, properties, WebConfig.PID).controls_enabled();
+        WebConfig c = ConfigDefaults.of(WebConfig.class, config, properties, WebConfig.PID);
+        this.controlsEnabled = c.controls_enabled();
+        this.origins = controlsEnabled ? Csrf.origins(c.controls_origins()) : List.of();
     }
 
     @Override
@@ -96,7 +101,7 @@ public final class DashboardServlet extends HttpServlet {
         }
         String cookie = cookie(req);
         String expected = cookie == null ? null : Csrf.token(key, cookie);
-        String refusal = Csrf.refusal(req.getScheme(), req.getHeader("Host"), req.getHeader("Origin"),
+        String refusal = Csrf.refusal(req.getScheme(), req.getHeader("Host"), origins, req.getHeader("Origin"),
                 req.getHeader("Sec-Fetch-Site"), expected, req.getHeader(Csrf.HEADER));
         if (refusal != null) {
             text(resp, 403, refusal);

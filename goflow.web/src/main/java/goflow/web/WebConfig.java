@@ -25,6 +25,20 @@ public @interface WebConfig {
     boolean controls_enabled() default false;
 
     /**
+     * The origins allowed to send live changes, instead of the address each request was sent to:
+     * needed behind a TLS-terminating reverse proxy, where the page is {@code https} and the
+     * servlet sees {@code http}. A malformed origin is logged and left out ({@link Csrf#origins}).
+     *
+     * @return origins such as {@code https://dash.example.com}; none by default
+     */
+    @AttributeDefinition(name = "Origins allowed to change", required = false, cardinality = 100,
+            description = "The origins (scheme://host[:port]) the dashboard page is served from, e.g."
+                    + " https://dash.example.com behind a TLS-terminating reverse proxy; a list, or one text with"
+                    + " commas. Empty (default): the address each request was sent to. X-Forwarded-* headers are"
+                    + " not trusted. A malformed origin is logged at ERROR and left out.")
+    String[] controls_origins() default {};
+
+    /**
      * The sampling interval.
      *
      * @return an ISO-8601 duration

@@ -36,6 +36,9 @@ class DashboardServletTest {
         return (WebConfig) Proxy.newProxyInstance(WebConfig.class.getClassLoader(), new Class<?>[] {WebConfig.class},
                 (p, m, args) -> {
                     Object v = properties.get(m.getName().replace('_', '.'));
+                    if (v != null && m.getReturnType() == String[].class && !(v instanceof String[])) {
+                        return new String[] {String.valueOf(v)}; // as DS converts a scalar to an array
+                    }
                     return v != null ? v : m.getDefaultValue();
                 });
     }
@@ -70,7 +73,11 @@ class DashboardServletTest {
     }
 
     FakeHttp.Request change(Cookie[] cookies, String origin, String token) {
-        FakeHttp.Request req = http.get("/api/change").header("Host", "127.0.0.1:8080").header("Origin", origin);
+        return change("127.0.0.1:8080", cookies, origin, token);
+    }
+
+    FakeHttp.Request change(String host, Cookie[] cookies, String origin, String token) {
+        FakeHttp.Request req = http.get("/api/change").header("Host", host).header("Origin", origin);
         if (token != null) {
             req.header(Csrf.HEADER, token);
         }
@@ -120,5 +127,94 @@ class DashboardServletTest {
         assertEquals(200, ok.status, ok.body());
         assertEquals("api rate: 1.0 -> 7.0\n", ok.body());
         assertEquals(0, http.sessionsCreated.get(), "sessions created");
+    }
+
+    /** The cookie and token a browser gets from the state of {@code servlet}. */
+    private Cookie[] browser(DashboardServlet servlet, String[] token) throws Exception {
+        FakeHttp.Response page = get(servlet, http.get("/api/state"));
+        token[0] = token(page.body());
+        return new Cookie[] {cookie(page)};
+    }
+
+    @Test
+    void behindATlsProxyTheConfiguredOriginMayChangeAndForwardedHeadersAreNotTrusted() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(5).build();
+        String[] token = new String[1];
+        // today's behaviour: the proxy sends http to the servlet, the browser's Origin is https
+        DashboardServlet plain = servlet(sampler, Map.of("controls.enabled", true));
+        Cookie[] cookies = browser(plain, token);
+        FakeHttp.Response refused = post(plain, change("dash.example.com", cookies, "https://dash.example.com", token[0])
+                .header("X-Forwarded-Proto", "https").header("Forwarded", "proto=https"));
+        assertEquals(403, refused.status, refused.body());
+        assertTrue(refused.body().contains("cross-origin request refused (Origin https://dash.example.com is not"
+                + " http://dash.example.com)"), refused.body());
+
+        DashboardServlet proxied = servlet(sampler, Map.of("controls.enabled", true, "controls.origins",
+                new String[] {"https://dash.example.com", "https://ops.example.com:8443"}));
+        cookies = browser(proxied, token);
+        FakeHttp.Response ok = post(proxied, change("dash.example.com", cookies, "https://dash.example.com", token[0]));
+        assertEquals(200, ok.status, ok.body());
+        assertEquals(7.0, api.rate().eventsPerSecond());
+        FakeHttp.Response other = post(proxied, change("ops.example.com:8443", cookies, "https://ops.example.com:8443",
+                token[0]));
+        assertEquals(200, other.status, other.body());
+        // only the origins listed: not the address the request was sent to, whatever the headers say
+        for (String origin : java.util.List.of("http://dash.example.com", "https://evil.example", "null")) {
+            FakeHttp.Response no = post(proxied, change("dash.example.com", cookies, origin, token[0]));
+            assertEquals(403, no.status, origin + ": " + no.body());
+            assertTrue(no.body().contains("is not one of controls.origins [https://dash.example.com,"
+                    + " https://ops.example.com:8443]"), no.body());
+        }
+    }
+
+    @Test
+    void aMalformedOriginIsRefusedNamingThePropertyTheValueAndTheRule() throws Exception {
+        java.util.List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ConfigDefaults.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                log.add(r.getLevel() + " " + r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        logger.setUseParentHandlers(false);
+        try {
+            goflow.tokenBucket().name("api").rate(1).burst(5).build();
+            String[] token = new String[1];
+            DashboardServlet some = servlet(sampler, Map.of("controls.enabled", true, "controls.origins", new String[] {
+                "dash.example.com", "https://dash.example.com/goflow", "ftp://dash.example.com", "https://ok.example"}));
+            for (String bad : java.util.List.of("dash.example.com", "https://dash.example.com/goflow",
+                    "ftp://dash.example.com")) {
+                assertTrue(log.stream().anyMatch(l -> l.startsWith("SEVERE goflow: configuration goflow.web: property"
+                        + " 'controls.origins' = " + bad + " must be an origin: http:// or https://, a host and an"
+                        + " optional port, nothing after it")), () -> bad + " not logged: " + log);
+            }
+            assertEquals(3, log.size(), log::toString);
+            Cookie[] cookies = browser(some, token);
+            assertEquals(200, post(some, change("ok.example", cookies, "https://ok.example", token[0])).status);
+            assertEquals(403, post(some, change("dash.example.com", cookies, "https://dash.example.com", token[0]))
+                    .status);
+
+            log.clear();
+            DashboardServlet none = servlet(sampler, Map.of("controls.enabled", true, "controls.origins", 5));
+            assertEquals(1, log.size(), log::toString);
+            assertTrue(log.get(0).contains("property 'controls.origins' = 5 must be an origin")
+                    && log.get(0).contains("no origin is left: changes are accepted from the address each request was"
+                    + " sent to"), log::toString);
+            cookies = browser(none, token);
+            assertEquals(200, post(none, change(cookies, "http://127.0.0.1:8080", token[0])).status);
+        } finally {
+            logger.removeHandler(capture);
+            logger.setUseParentHandlers(true);
+        }
     }
 }

@@ -328,19 +328,19 @@ class DashboardTest {
 
     @Test
     void aPostMustComeFromThePagesOriginWithItsSessionToken() {
-        String ok = Csrf.refusal("http", "127.0.0.1:8080", "http://127.0.0.1:8080", "same-origin", "t0k", "t0k");
+        String ok = Csrf.refusal("http", "127.0.0.1:8080", List.of(), "http://127.0.0.1:8080", "same-origin", "t0k", "t0k");
         assertNull(ok);
-        assertNull(Csrf.refusal("http", "127.0.0.1:8080", "http://127.0.0.1:8080", null, "t0k", "t0k"));
-        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", "http://evil.example", "cross-site", "t0k", "t0k")
+        assertNull(Csrf.refusal("http", "127.0.0.1:8080", List.of(), "http://127.0.0.1:8080", null, "t0k", "t0k"));
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", List.of(), "http://evil.example", "cross-site", "t0k", "t0k")
                 .contains("cross-site"));
-        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", "http://evil.example", null, "t0k", "t0k")
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", List.of(), "http://evil.example", null, "t0k", "t0k")
                 .contains("cross-origin"));
-        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", "http://127.0.0.1:9090", null, "t0k", "t0k")
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", List.of(), "http://127.0.0.1:9090", null, "t0k", "t0k")
                 .contains("cross-origin"));
-        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", null, null, "t0k", "t0k").contains("without an Origin"));
-        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", "http://127.0.0.1:8080", null, "t0k", "other")
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", List.of(), null, null, "t0k", "t0k").contains("without an Origin"));
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", List.of(), "http://127.0.0.1:8080", null, "t0k", "other")
                 .contains("X-GoFlow-Token"));
-        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", "http://127.0.0.1:8080", null, null, null)
+        assertTrue(Csrf.refusal("http", "127.0.0.1:8080", List.of(), "http://127.0.0.1:8080", null, null, null)
                 .contains("X-GoFlow-Token"));
         assertFalse(Csrf.newToken().equals(Csrf.newToken()));
     }
