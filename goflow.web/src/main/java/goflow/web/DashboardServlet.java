@@ -42,7 +42,7 @@ public final class DashboardServlet extends HttpServlet {
     private final transient Controls controls;
     private final boolean controlsEnabled;
     /** The origins allowed to send changes ({@link Csrf#origins}); empty: each request's own address. */
-    private final List<String> origins;
+    private final transient List<String> origins;
     /** The key of the tokens ({@link Csrf#token}), random for each instance; never serialized. */
     private final transient String key = Csrf.newToken();
 
