@@ -22,13 +22,18 @@ import javax.management.openmbean.OpenType;
 import javax.management.openmbean.SimpleType;
 
 import goflow.api.Primitive;
+import goflow.impl.internal.UnreadableStats;
 
 /**
  * An open MBean for one primitive: read-only attributes {@code Name}, {@code Kind}, {@code Owner}
  * and one per entry of its {@code stats().toMap()} (numbers as {@code long} or {@code double},
  * booleans as {@code boolean}, everything else, durations and instants included, as its string
  * form), plus the live-change operations its {@link Operations} declares. Attributes are read from
- * a fresh snapshot on every call.
+ * a fresh snapshot on every call. While {@code stats()} throws (an exception, or an Error other than
+ * a VirtualMachineError), the statistics give way to the one text attribute {@code statsError}
+ * naming the failure, so that {@link #getMBeanInfo()} and {@link #getAttributes} still answer (a
+ * client listing every MBean is not stopped by one), while {@link #getAttribute} of a statistic
+ * fails as below.
  *
  * <p>A remote JMX client has none of goflow's classes, so nothing thrown from here carries one (it
  * would reach the client as a {@code ClassNotFoundException}): a failure of the primitive becomes
@@ -40,6 +45,8 @@ import goflow.api.Primitive;
  * <p>Thread-safe: immutable apart from the primitive, which is thread-safe.
  */
 public final class PrimitiveMBean implements DynamicMBean {
+    /** The one figure listed while {@code stats()} throws (see {@link UnreadableStats}). */
+    private static final String STATS_ERROR = "statsError";
     private final Primitive primitive;
     private final String owner;
     private final Operations operations;
@@ -67,11 +74,14 @@ public final class PrimitiveMBean implements DynamicMBean {
             case "Owner":
                 return owner;
             default:
-                Map<String, Object> stats = stats();
-                if (!stats.containsKey(attribute)) {
+                Figures figures = figures();
+                if (figures.failure != null && !attribute.equals(STATS_ERROR)) {
+                    throw jdk(figures.failure);
+                }
+                if (!figures.map.containsKey(attribute)) {
                     throw new AttributeNotFoundException(attribute);
                 }
-                return open(stats.get(attribute));
+                return open(figures.map.get(attribute));
         }
     }
 
@@ -80,10 +90,16 @@ public final class PrimitiveMBean implements DynamicMBean {
         throw new AttributeNotFoundException("read-only: " + attribute.getName());
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Leaves out what it cannot read: unknown names, and the statistics while {@code stats()}
+     * throws (then {@code statsError} can be read instead).
+     */
     @Override
     public AttributeList getAttributes(String[] attributes) {
         AttributeList list = new AttributeList();
-        Map<String, Object> stats = stats();
+        Map<String, Object> figures = figures().map;
         for (String a : attributes) {
             switch (a) {
                 case "Name":
@@ -96,8 +112,8 @@ public final class PrimitiveMBean implements DynamicMBean {
                     }
                     break;
                 default:
-                    if (stats.containsKey(a)) {
-                        list.add(new Attribute(a, open(stats.get(a))));
+                    if (figures.containsKey(a)) {
+                        list.add(new Attribute(a, open(figures.get(a))));
                     }
             }
         }
@@ -120,23 +136,34 @@ public final class PrimitiveMBean implements DynamicMBean {
         }
     }
 
-    private Map<String, Object> stats() {
+    /**
+     * Reads the statistics. A failure of {@code stats()} or {@code toMap()} (a RuntimeException, or
+     * an Error other than a VirtualMachineError) gives the one figure {@code statsError} instead, as
+     * in the registry's snapshot.
+     */
+    private Figures figures() {
         try {
-            return primitive.stats().toMap();
-        } catch (RuntimeException e) {
-            throw jdk(e);
+            return new Figures(primitive.stats().toMap(), null);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            return new Figures(UnreadableStats.of(e).toMap(), e);
         }
     }
+
+    /** The figures an MBean shows, and what {@code stats()} threw (else null). Immutable. */
+    private record Figures(Map<String, Object> map, Throwable failure) { }
 
     /**
      * Returns a JDK exception with the message and stack trace of {@code e} and no cause, which a
      * client without goflow's classes can deserialize.
      *
-     * @param e a failure of the primitive or of an operation
+     * @param e a failure of the primitive or of an operation (an exception, or an Error other than a
+     *     VirtualMachineError)
      * @return an IllegalArgumentException for an invalid value, an UnsupportedOperationException
      *     for one, else an IllegalStateException
      */
-    static RuntimeException jdk(RuntimeException e) {
+    static RuntimeException jdk(Throwable e) {
         String message = e.getMessage() == null ? e.toString() : e.getMessage();
         RuntimeException out;
         if (e instanceof goflow.api.InvalidConfigException || e instanceof IllegalArgumentException) {
@@ -156,7 +183,7 @@ public final class PrimitiveMBean implements DynamicMBean {
         attrs.add(attr("Name", "the primitive's name", SimpleType.STRING));
         attrs.add(attr("Kind", "the primitive's kind", SimpleType.STRING));
         attrs.add(attr("Owner", "the bundle, configuration or application that created it", SimpleType.STRING));
-        for (Map.Entry<String, Object> e : stats().entrySet()) {
+        for (Map.Entry<String, Object> e : figures().map.entrySet()) {
             attrs.add(attr(e.getKey(), "statistic " + e.getKey(), typeOf(e.getValue())));
         }
         List<OpenMBeanOperationInfoSupport> ops = new ArrayList<>();

@@ -13,8 +13,8 @@ public final class FakePrimitive implements Primitive {
     private final PrimitiveRegistry.Entry entry;
     private final Kind kind;
     private volatile Map<String, Object> stats;
-    /** Thrown by {@link #stats()} when not null. */
-    private volatile RuntimeException statsFailure;
+    /** Thrown by {@link #stats()} when not null: a RuntimeException or an Error. */
+    private volatile Throwable statsFailure;
 
     private FakePrimitive(PrimitiveRegistry.Entry entry, Kind kind, Map<String, Object> stats) {
         this.entry = entry;
@@ -54,6 +54,15 @@ public final class FakePrimitive implements Primitive {
         this.statsFailure = failure;
     }
 
+    /**
+     * Makes {@link #stats()} throw an error.
+     *
+     * @param failure what it throws
+     */
+    public void failStats(Error failure) {
+        this.statsFailure = failure;
+    }
+
     @Override
     public String name() {
         return entry.name();
@@ -66,9 +75,12 @@ public final class FakePrimitive implements Primitive {
 
     @Override
     public Stats stats() {
-        RuntimeException failure = statsFailure;
-        if (failure != null) {
-            throw failure;
+        Throwable failure = statsFailure;
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error e) {
+            throw e;
         }
         Map<String, Object> snapshot = Collections.unmodifiableMap(new LinkedHashMap<>(stats));
         return new Stats() {

@@ -1,0 +1,87 @@
+package goflow.impl.jmx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
+import javax.management.ObjectName;
+
+import org.junit.jupiter.api.Test;
+
+import goflow.api.Primitive;
+import goflow.impl.internal.PrimitiveRegistry;
+
+/** The exporter and its MBeans when primitives, clients or the MBean server misbehave. */
+class MBeanExporterFaultTest {
+    private final MBeanServer server = MBeanServerFactory.newMBeanServer();
+
+    /** An error of goflow's (or a plugin's) own class, which a remote client cannot load. */
+    static final class StatsBroken extends Error {
+        private static final long serialVersionUID = 1L;
+
+        StatsBroken(String message) {
+            super(message);
+        }
+    }
+
+    private static String[] attributeNames(MBeanServer server, ObjectName name) throws Exception {
+        return Arrays.stream(server.getMBeanInfo(name).getAttributes()).map(MBeanAttributeInfo::getName)
+                .toArray(String[]::new);
+    }
+
+    private static Map<String, Object> values(AttributeList list) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Attribute a : list.asList()) {
+            m.put(a.getName(), a.getValue());
+        }
+        return m;
+    }
+
+    /**
+     * What jconsole does for every MBean: getMBeanInfo, then getAttributes of every attribute it
+     * lists. A primitive whose stats() throws (a RuntimeException, or an Error other than a
+     * VirtualMachineError) is still registered and shows its name, kind, owner and the failure.
+     */
+    @Test
+    void aPrimitiveWhoseStatsFailIsExportedWithTheFailure() throws Exception {
+        PrimitiveRegistry registry = new PrimitiveRegistry("bundle.a");
+        FakePrimitive broken = FakePrimitive.create(registry, Primitive.Kind.SCHEDULER, "broken", Map.of("submitted", 1L));
+        FakePrimitive error = FakePrimitive.create(registry, Primitive.Kind.SCHEDULER, "error", Map.of("submitted", 2L));
+        broken.failStats(new IllegalStateException("backend gone"));
+        error.failStats(new StatsBroken("stats assertion"));
+        registry.addListener(new MBeanExporter(server, p -> Operations.NONE));
+        ObjectName brokenName = new ObjectName("goflow:type=scheduler,name=broken");
+        ObjectName errorName = new ObjectName("goflow:type=scheduler,name=error");
+        assertTrue(server.isRegistered(brokenName), "exported although its stats() throws");
+        assertTrue(server.isRegistered(errorName), "exported although its stats() throws an Error");
+
+        String[] attrs = attributeNames(server, brokenName);
+        assertEquals(List.of("Name", "Kind", "Owner", "statsError"), List.of(attrs));
+        assertEquals(Map.of("Name", "broken", "Kind", "scheduler", "Owner", "bundle.a",
+                "statsError", "java.lang.IllegalStateException: backend gone"),
+                values(server.getAttributes(brokenName, attrs)));
+        Map<String, Object> errorValues = values(server.getAttributes(errorName, attributeNames(server, errorName)));
+        assertEquals("error", errorValues.get("Name"));
+        assertTrue(String.valueOf(errorValues.get("statsError")).contains("stats assertion"), errorValues.toString());
+        assertEquals(Map.of("Name", "broken"), values(server.getAttributes(brokenName, new String[] {"Name", "submitted"})),
+                "getAttributes leaves out what it cannot read");
+
+        Throwable read = MBeanExporterTest.remote(() -> server.getAttribute(errorName, "submitted"));
+        assertEquals(IllegalStateException.class, read.getCause().getClass(), read.toString());
+        assertEquals("stats assertion", read.getCause().getMessage());
+
+        broken.failStats((RuntimeException) null);
+        assertEquals(1L, server.getAttribute(brokenName, "submitted"));
+        assertEquals(List.of("Name", "Kind", "Owner", "submitted"), List.of(attributeNames(server, brokenName)));
+        assertTrue(values(server.getAttributes(brokenName, new String[] {"statsError"})).isEmpty());
+    }
+}
