@@ -23,13 +23,24 @@ import goflow.impl.internal.PrimitiveRegistry;
  * <p>Thread-safe: {@code registered} is a concurrent map from primitive (identity) to its name;
  * registering the same primitive twice is ignored.
  */
+/*
+ * A primitive may be closed on another thread while its MBean is being registered (a registry
+ * reports a primitive to a new listener while it closes; a primitive found and closed right after
+ * it is listed). {@link #added} therefore first maps the primitive to PENDING, registers, and then
+ * replaces PENDING with the name; {@link #removed} that finds PENDING only removes the mapping, and
+ * the failed replace tells {@link #added} to unregister what it just registered.
+ */
 public final class MBeanExporter implements PrimitiveRegistry.Listener {
     /** The JMX domain of every goflow MBean. */
     public static final String DOMAIN = "goflow";
     private static final System.Logger LOG = System.getLogger(MBeanExporter.class.getName());
 
+    /** Maps a primitive being registered; never a registered name. */
+    private static final ObjectName PENDING = ObjectName.WILDCARD;
+
     private final MBeanServer server;
     private final Function<Primitive, Operations> operations;
+    /** Primitive to its registered name, or to PENDING while {@link #added} registers it. */
     private final Map<Primitive, ObjectName> registered = new ConcurrentHashMap<>();
 
     /**
@@ -69,32 +80,41 @@ public final class MBeanExporter implements PrimitiveRegistry.Listener {
 
     @Override
     public void added(Primitive primitive, String owner) {
-        if (registered.containsKey(primitive)) {
+        ObjectName name = objectName(primitive.kind(), primitive.name());
+        if (registered.putIfAbsent(primitive, PENDING) != null) {
             return;
         }
-        PrimitiveMBean bean = new PrimitiveMBean(primitive, owner, operations.apply(primitive));
-        ObjectName name = objectName(primitive.kind(), primitive.name());
+        boolean done = false;
         try {
+            PrimitiveMBean bean = new PrimitiveMBean(primitive, owner, operations.apply(primitive));
             try {
                 server.registerMBean(bean, name);
             } catch (InstanceAlreadyExistsException e) {
                 name = new ObjectName(name + ",owner=" + ObjectName.quote(owner));
                 server.registerMBean(bean, name);
             }
-            if (registered.putIfAbsent(primitive, name) != null) {
-                server.unregisterMBean(name);
+            done = true;
+            if (!registered.replace(primitive, PENDING, name)) {
+                unregister(name); // removed (closed) while it was being registered
             }
         } catch (JMException e) {
             LOG.log(System.Logger.Level.WARNING, "could not register the MBean " + name, e);
+        } finally {
+            if (!done) {
+                registered.remove(primitive, PENDING);
+            }
         }
     }
 
     @Override
     public void removed(Primitive primitive, String owner) {
         ObjectName name = registered.remove(primitive);
-        if (name == null) {
-            return;
+        if (name != null && name != PENDING) {
+            unregister(name);
         }
+    }
+
+    private void unregister(ObjectName name) {
         try {
             server.unregisterMBean(name);
         } catch (InstanceNotFoundException e) {

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import javax.management.Attribute;
 import javax.management.AttributeList;
@@ -83,5 +84,22 @@ class MBeanExporterFaultTest {
         assertEquals(1L, server.getAttribute(brokenName, "submitted"));
         assertEquals(List.of("Name", "Kind", "Owner", "submitted"), List.of(attributeNames(server, brokenName)));
         assertTrue(values(server.getAttributes(brokenName, new String[] {"statsError"})).isEmpty());
+    }
+
+    /**
+     * A primitive closed on another thread while its MBean is being registered (the close is done
+     * by the operations factory, which the exporter calls just before registering) leaves no MBean
+     * of a closed primitive behind.
+     */
+    @Test
+    void aPrimitiveClosedWhileItsMBeanIsRegisteredLeavesNoMBean() throws Exception {
+        PrimitiveRegistry registry = new PrimitiveRegistry("bundle.a");
+        registry.addListener(new MBeanExporter(server, p -> {
+            p.close();
+            return Operations.NONE;
+        }));
+        FakePrimitive.create(registry, Primitive.Kind.WORKER_POOL, "short", Map.of("submitted", 1L));
+        assertTrue(registry.primitives().isEmpty());
+        assertEquals(Set.of(), server.queryNames(new ObjectName("goflow:*"), null));
     }
 }
