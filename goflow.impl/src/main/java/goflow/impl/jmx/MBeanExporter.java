@@ -18,7 +18,9 @@ import goflow.impl.internal.PrimitiveRegistry;
 /**
  * Registers a {@link PrimitiveMBean} for each primitive a registry lists, and unregisters it when
  * the primitive is closed. Object names are {@code goflow:type=<kind label>,name=<name>}; when two
- * owners (bundles) use the same name, the later one gets an extra {@code owner} key.
+ * owners (bundles) use the same name, the later one gets an extra {@code owner} key, and when that
+ * name is taken too (two registries with the same owner: two {@code GoFlow.load()} instances, two
+ * versions of a bundle), also an {@code instance} key, from 2 on.
  *
  * <p>Thread-safe: {@code registered} is a concurrent map from primitive (identity) to its name;
  * registering the same primitive twice is ignored.
@@ -87,12 +89,7 @@ public final class MBeanExporter implements PrimitiveRegistry.Listener {
         boolean done = false;
         try {
             PrimitiveMBean bean = new PrimitiveMBean(primitive, owner, operations.apply(primitive));
-            try {
-                server.registerMBean(bean, name);
-            } catch (InstanceAlreadyExistsException e) {
-                name = new ObjectName(name + ",owner=" + ObjectName.quote(owner));
-                server.registerMBean(bean, name);
-            }
+            name = register(bean, name, owner);
             done = true;
             if (!registered.replace(primitive, PENDING, name)) {
                 unregister(name); // removed (closed) while it was being registered
@@ -102,6 +99,30 @@ public final class MBeanExporter implements PrimitiveRegistry.Listener {
         } finally {
             if (!done) {
                 registered.remove(primitive, PENDING);
+            }
+        }
+    }
+
+    /**
+     * Registers under {@code name}; if it is taken, with an {@code owner} key; if that is taken too
+     * (two registries with the same owner, or a name held by someone else), with an extra
+     * {@code instance} key, from 2 on.
+     */
+    private ObjectName register(PrimitiveMBean bean, ObjectName name, String owner) throws JMException {
+        try {
+            server.registerMBean(bean, name);
+            return name;
+        } catch (InstanceAlreadyExistsException e) {
+            // taken: try with the owner
+        }
+        String owned = name + ",owner=" + ObjectName.quote(owner);
+        for (int instance = 1; ; instance++) {
+            ObjectName candidate = new ObjectName(instance == 1 ? owned : owned + ",instance=" + instance);
+            try {
+                server.registerMBean(bean, candidate);
+                return candidate;
+            } catch (InstanceAlreadyExistsException e) {
+                // taken: try the next instance
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.management.Attribute;
 import javax.management.AttributeList;
@@ -101,5 +102,37 @@ class MBeanExporterFaultTest {
         FakePrimitive.create(registry, Primitive.Kind.WORKER_POOL, "short", Map.of("submitted", 1L));
         assertTrue(registry.primitives().isEmpty());
         assertEquals(Set.of(), server.queryNames(new ObjectName("goflow:*"), null));
+    }
+
+    /**
+     * Two registries with the same owner (two GoFlow.load() instances on one JVM, two versions of a
+     * bundle) each with a primitive of the same name: both are exported, and unregistered on close.
+     */
+    @Test
+    void sameNameAndSameOwnerAreBothExported() throws Exception {
+        MBeanExporter exporter = new MBeanExporter(server, p -> Operations.NONE);
+        PrimitiveRegistry a = new PrimitiveRegistry("application");
+        PrimitiveRegistry b = new PrimitiveRegistry("application");
+        PrimitiveRegistry c = new PrimitiveRegistry("application");
+        a.addListener(exporter);
+        b.addListener(exporter);
+        c.addListener(exporter);
+        FakePrimitive first = FakePrimitive.create(a, Primitive.Kind.WORKER_POOL, "work", Map.of("submitted", 1L));
+        FakePrimitive second = FakePrimitive.create(b, Primitive.Kind.WORKER_POOL, "work", Map.of("submitted", 2L));
+        FakePrimitive third = FakePrimitive.create(c, Primitive.Kind.WORKER_POOL, "work", Map.of("submitted", 3L));
+        ObjectName pattern = new ObjectName("goflow:type=worker-pool,name=work,*");
+        Set<Object> submitted = server.queryNames(pattern, null).stream().map(n -> {
+            try {
+                return server.getAttribute(n, "submitted");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).collect(Collectors.toSet());
+        assertEquals(Set.of(1L, 2L, 3L), submitted);
+        second.close();
+        assertEquals(2, server.queryNames(pattern, null).size());
+        third.close();
+        first.close();
+        assertEquals(Set.of(), server.queryNames(pattern, null));
     }
 }
