@@ -1,6 +1,7 @@
 package goflow.impl.jmx;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import javax.management.openmbean.SimpleType;
@@ -17,8 +18,10 @@ import goflow.api.ratelimit.RateLimiter;
  * The live-change {@link Operations} for each type of primitive: {@code setRate(double)} and
  * {@code setBurst(long)} on rate limiters, {@code setCapacity} on leaky buckets and concurrency
  * limiters, {@code setLimit(int)} on adaptive limiters, {@code setWorkers(int)} on worker pools. An invalid value fails with the primitive's
- * own message (it names the field and the rule), or with one in the same form for a capacity
- * beyond a concurrency limiter's int range (never an overflow).
+ * own message (it names the field and the rule), or with one in the same form for a capacity, limit
+ * or number of workers beyond the int range (never an overflow), or for an argument of the wrong
+ * type or count (a generic client may send any: a whole-number parameter takes a Byte, Short,
+ * Integer or Long, never a fraction, which would be truncated). Nothing is changed then.
  *
  * <p>Stateless and thread-safe.
  */
@@ -68,10 +71,7 @@ final class StandardOperations implements Operations {
     public Object invoke(Primitive p, String name, Object[] args) {
         Operation op = list.stream().filter(o -> o.name().equals(name)).findFirst()
                 .orElseThrow(() -> new UnsupportedOperationException("no operation " + name + " on " + p.kind().label()));
-        if (args.length != 1 || !(args[0] instanceof Number)) {
-            throw new IllegalArgumentException(name + " takes one number");
-        }
-        Number n = (Number) args[0];
+        Number n = argument(p, op, args);
         switch (op.name()) {
             case "setRate":
                 ((RateLimiter) p).setRate(n.doubleValue());
@@ -102,8 +102,37 @@ final class StandardOperations implements Operations {
                 ((AdaptiveLimiter) p).setLimit((int) limit);
                 break;
             default:
-                ((WorkerPool) p).setWorkers(n.intValue());
+                long workers = n.longValue();
+                if (workers != (int) workers) {
+                    throw new InvalidConfigException(p.kind().label() + " '" + p.name() + "'", "workers", workers,
+                            "must be a whole number from 1 to " + Integer.MAX_VALUE, "a pool's number of workers is an int");
+                }
+                ((WorkerPool) p).setWorkers((int) workers);
         }
         return null;
+    }
+
+    /**
+     * Returns the one argument of an operation, checked against its parameter's open type: a generic
+     * client may send anything, as the MBean server does not check the signature. A whole-number
+     * parameter takes a Byte, Short, Integer or Long only (never a silently truncated fraction).
+     */
+    private static Number argument(Primitive p, Operation op, Object[] args) {
+        Parameter param = op.parameters().get(0);
+        boolean whole = !param.type().equals(SimpleType.DOUBLE);
+        String rule = whole ? "must be a whole number" : "must be a number";
+        String hint = op.name() + " takes one argument, " + param.name() + " (" + param.type().getTypeName() + ")";
+        if (args.length != 1) {
+            throw new InvalidConfigException(p.kind().label() + " '" + p.name() + "'", param.name(),
+                    Arrays.asList(args), "must be one argument, got " + args.length, hint);
+        }
+        Object arg = args[0];
+        boolean ok = whole ? arg instanceof Byte || arg instanceof Short || arg instanceof Integer || arg instanceof Long
+                : arg instanceof Number;
+        if (!ok) {
+            throw new InvalidConfigException(p.kind().label() + " '" + p.name() + "'", param.name(), arg,
+                    arg == null ? rule : rule + ", not a " + arg.getClass().getName(), hint);
+        }
+        return (Number) arg;
     }
 }

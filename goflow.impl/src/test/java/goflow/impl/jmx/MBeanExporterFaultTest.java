@@ -1,6 +1,8 @@
 package goflow.impl.jmx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -16,10 +18,13 @@ import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
+import javax.management.RuntimeMBeanException;
 
 import org.junit.jupiter.api.Test;
 
+import goflow.api.Clock;
 import goflow.api.Primitive;
+import goflow.impl.GoFlowImpl;
 import goflow.impl.internal.PrimitiveRegistry;
 
 /** The exporter and its MBeans when primitives, clients or the MBean server misbehave. */
@@ -134,5 +139,44 @@ class MBeanExporterFaultTest {
         third.close();
         first.close();
         assertEquals(Set.of(), server.queryNames(pattern, null));
+    }
+
+    /**
+     * An argument of the wrong type, count or range (a generic client sends what it likes: the
+     * MBean server does not check it against the signature) is refused naming the operation, the
+     * parameter and the rule, and nothing is changed: never an int overflow, never a silent
+     * truncation of a fraction.
+     */
+    @Test
+    void operationArgumentsOfTheWrongTypeCountOrRangeAreRefusedAndChangeNothing() throws Exception {
+        try (GoFlowImpl goflow = new GoFlowImpl(Clock.system(), "app")) {
+            goflow.registry().addListener(new MBeanExporter(server, StandardOperations::of));
+            goflow.tokenBucket().name("api").rate(100).burst(200).build();
+            goflow.workerPool().name("work").workers(2).maxWorkers(8).build();
+            ObjectName api = new ObjectName("goflow:type=token-bucket,name=api");
+            ObjectName work = new ObjectName("goflow:type=worker-pool,name=work");
+
+            String overflow = refused(() -> server.invoke(work, "setWorkers", new Object[] {4_294_967_299L},
+                    new String[] {"long"}));
+            assertTrue(overflow.contains("workers=4294967299"), overflow);
+            assertEquals(2L, server.getAttribute(work, "workers"));
+
+            String fraction = refused(() -> server.invoke(api, "setBurst", new Object[] {2.5}, new String[] {"double"}));
+            assertTrue(fraction.contains("setBurst") && fraction.contains("burst") && fraction.contains("2.5"), fraction);
+            assertEquals(200L, server.getAttribute(api, "burst"));
+
+            String text = refused(() -> server.invoke(api, "setRate", new Object[] {"fast"}, new String[] {"java.lang.String"}));
+            assertTrue(text.contains("setRate") && text.contains("eventsPerSecond") && text.contains("fast"), text);
+            String none = refused(() -> server.invoke(api, "setRate", new Object[0], new String[0]));
+            assertTrue(none.contains("setRate") && none.contains("eventsPerSecond"), none);
+            assertEquals(100.0, server.getAttribute(api, "rate"));
+        }
+    }
+
+    private static String refused(MBeanExporterTest.Failing action) {
+        RuntimeMBeanException e = assertThrows(RuntimeMBeanException.class, action::run);
+        assertEquals(IllegalArgumentException.class, e.getCause().getClass(), e.toString());
+        assertFalse(e.getCause().getMessage().isEmpty());
+        return e.getCause().getMessage();
     }
 }
