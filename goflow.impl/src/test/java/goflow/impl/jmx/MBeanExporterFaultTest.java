@@ -142,6 +142,36 @@ class MBeanExporterFaultTest {
     }
 
     /**
+     * Owners (bundle names, configuration PIDs) and names with characters special in object names:
+     * owners differing only in them get distinct names, every MBean reads back its own owner and
+     * name, and all are unregistered on close.
+     */
+    @Test
+    void ownersAndNamesWithSpecialCharactersAreQuotedDistinctAndUnregistered() throws Exception {
+        MBeanExporter exporter = new MBeanExporter(server, p -> Operations.NONE);
+        List<String> owners = List.of("goflow.tokenbucket~api", "a,b=c:\"*?\\\n\u00e9", "a,b=c:\"*?\\\n\u00e8", "a,b=c:");
+        List<PrimitiveRegistry> registries = owners.stream().map(PrimitiveRegistry::new).toList();
+        for (PrimitiveRegistry r : registries) {
+            r.addListener(exporter);
+            FakePrimitive.create(r, Primitive.Kind.WORKER_POOL, "work", Map.of());
+            FakePrimitive.create(r, Primitive.Kind.WORKER_POOL, "gr\u00f6\u00dfe\\x", Map.of());
+        }
+        for (String name : List.of("work", "gr\u00f6\u00dfe\\x")) {
+            ObjectName pattern = new ObjectName("goflow:type=worker-pool,name=" + name + ",*");
+            Set<ObjectName> names = server.queryNames(pattern, null);
+            assertEquals(owners.size(), names.size(), names.toString());
+            Set<Object> read = new java.util.HashSet<>();
+            for (ObjectName n : names) {
+                assertEquals(name, server.getAttribute(n, "Name"));
+                read.add(server.getAttribute(n, "Owner"));
+            }
+            assertEquals(Set.copyOf(owners), read);
+        }
+        registries.forEach(PrimitiveRegistry::closeAll);
+        assertEquals(Set.of(), server.queryNames(new ObjectName("goflow:*"), null));
+    }
+
+    /**
      * An argument of the wrong type, count or range (a generic client sends what it likes: the
      * MBean server does not check it against the signature) is refused naming the operation, the
      * parameter and the rule, and nothing is changed: never an int overflow, never a silent
