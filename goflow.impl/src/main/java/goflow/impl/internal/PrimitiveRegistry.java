@@ -139,17 +139,41 @@ public final class PrimitiveRegistry implements Registry {
 
     /**
      * Adds a listener and tells it at once about every primitive already listed. A primitive
-     * activated concurrently may be reported twice; listeners must tolerate that.
+     * activated or closed concurrently may be reported twice (added twice, or removed twice);
+     * listeners must tolerate that. A primitive closed while it is being reported here is reported
+     * removed after it was reported added, whatever the order of the two threads, so a listener is
+     * never left holding a closed primitive. If the listener throws while it is told about the
+     * primitives already listed, it is removed again and the throwable propagates.
      *
      * @param listener the listener, called on the thread that activates or closes a primitive
      * @return removes the listener
      */
     public Registration addListener(Listener listener) {
         listeners.add(listener);
-        for (Primitive p : primitives()) {
-            listener.added(p, owner);
+        try {
+            tellListed(this, listener);
+        } catch (RuntimeException | Error e) {
+            listeners.remove(listener);
+            throw e;
         }
         return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Tells {@code listener}, already listening to {@code registry}, about the primitives listed
+     * now; a primitive no longer listed once reported (closed meanwhile: its removal may have been
+     * reported first) is reported removed too.
+     *
+     * @param registry the registry
+     * @param listener the listener
+     */
+    public static void tellListed(PrimitiveRegistry registry, Listener listener) {
+        for (Primitive p : registry.primitives()) {
+            listener.added(p, registry.owner);
+            if (registry.find(p.name()).orElse(null) != p) {
+                listener.removed(p, registry.owner);
+            }
+        }
     }
 
     private void fire(Primitive p, boolean added) {

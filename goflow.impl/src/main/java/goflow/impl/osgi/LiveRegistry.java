@@ -82,15 +82,24 @@ public final class LiveRegistry implements Registry {
     }
 
     /**
-     * Adds a listener and tells it about every primitive listed now.
+     * Adds a listener and tells it about every primitive listed now, of every member (also of two
+     * members with the same owner and a primitive of the same name). As
+     * {@link PrimitiveRegistry#addListener}: a primitive closed while it is being reported is
+     * reported removed after it was reported added; if the listener throws meanwhile, it is removed
+     * again and the throwable propagates.
      *
      * @param listener called when a primitive of any member registry is listed or removed
      * @return removes the listener
      */
     public Registration addListener(PrimitiveRegistry.Listener listener) {
         listeners.add(listener);
-        for (PrimitiveInfo row : snapshot()) {
-            find(row.name(), row.owner()).ifPresent(p -> listener.added(p, row.owner()));
+        try {
+            for (PrimitiveRegistry r : registries) {
+                PrimitiveRegistry.tellListed(r, listener);
+            }
+        } catch (RuntimeException | Error e) {
+            listeners.remove(listener);
+            throw e;
         }
         return () -> listeners.remove(listener);
     }
@@ -128,11 +137,6 @@ public final class LiveRegistry implements Registry {
     public <T extends Primitive> Optional<T> find(String name, Class<T> type) {
         return registries.stream().sorted(Comparator.comparing(PrimitiveRegistry::owner))
                 .map(r -> r.find(name, type)).flatMap(Optional::stream).findFirst();
-    }
-
-    private Optional<Primitive> find(String name, String owner) {
-        return registries.stream().filter(r -> r.owner().equals(owner))
-                .map(r -> r.find(name)).flatMap(Optional::stream).findFirst();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package goflow.impl.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,62 @@ class PrimitiveRegistryListenerTest {
         reg.close();
         assertEquals(List.of("+first@bundle.a", "+worker-pool-1@bundle.a", "-first@bundle.a",
                 "-worker-pool-1@bundle.a"), events);
+    }
+
+    /**
+     * A primitive closed while a new listener is told about the listed ones (here by the listener
+     * itself, when told about the first: its removal is reported before its addition) is reported
+     * removed last, so the listener is not left holding a closed primitive (an MBean of it).
+     */
+    @Test
+    void aPrimitiveClosedWhileANewListenerIsToldIsReportedRemovedLast() {
+        PrimitiveRegistry registry = new PrimitiveRegistry("app");
+        PrimitiveRegistry.Entry a = registry.reserve(Primitive.Kind.WORKER_POOL, "a");
+        a.activate(new Dummy(a));
+        PrimitiveRegistry.Entry b = registry.reserve(Primitive.Kind.WORKER_POOL, "b");
+        Dummy closedMeanwhile = b.activate(new Dummy(b));
+        List<String> events = new CopyOnWriteArrayList<>();
+        registry.addListener(new PrimitiveRegistry.Listener() {
+            @Override
+            public void added(Primitive p, String owner) {
+                events.add("+" + p.name());
+                if (p.name().equals("a")) {
+                    closedMeanwhile.close(); // another thread's close, between the listing and b's report
+                }
+            }
+
+            @Override
+            public void removed(Primitive p, String owner) {
+                events.add("-" + p.name());
+            }
+        });
+        assertEquals("-b", events.get(events.size() - 1), events.toString());
+        assertEquals(List.of("+a", "-b", "+b", "-b"), events);
+    }
+
+    @Test
+    void aListenerThatFailsWhileToldAboutTheListedPrimitivesIsNotKept() {
+        PrimitiveRegistry registry = new PrimitiveRegistry("app");
+        PrimitiveRegistry.Entry a = registry.reserve(Primitive.Kind.WORKER_POOL, "a");
+        a.activate(new Dummy(a));
+        List<String> events = new CopyOnWriteArrayList<>();
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> registry.addListener(new PrimitiveRegistry.Listener() {
+                    @Override
+                    public void added(Primitive p, String owner) {
+                        events.add("+" + p.name());
+                        throw new IllegalStateException("the MBean server refuses " + p.name());
+                    }
+
+                    @Override
+                    public void removed(Primitive p, String owner) {
+                        events.add("-" + p.name());
+                    }
+                }));
+        assertEquals("the MBean server refuses a", refused.getMessage());
+        PrimitiveRegistry.Entry later = registry.reserve(Primitive.Kind.WORKER_POOL, "later");
+        later.activate(new Dummy(later)).close();
+        assertEquals(List.of("+a"), events, "the failed listener is told nothing more");
     }
 
     @Test

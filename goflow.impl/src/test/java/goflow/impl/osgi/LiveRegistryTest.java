@@ -66,6 +66,36 @@ class LiveRegistryTest {
         b.close();
     }
 
+    /**
+     * Two members with the same owner (two GoFlow.load() instances) each with a primitive of the
+     * same name: a new listener (the JMX exporter) is told about both, not twice about the first.
+     */
+    @Test
+    void aNewListenerHearsEachOfTwoSameNamedPrimitivesOfOneOwner() {
+        LiveRegistry live = new LiveRegistry();
+        GoFlowImpl a = new GoFlowImpl(Clock.system(), "application");
+        GoFlowImpl b = new GoFlowImpl(Clock.system(), "application");
+        live.add(a.registry());
+        live.add(b.registry());
+        FakePrimitive first = FakePrimitive.create(a.registry(), Primitive.Kind.WORKER_POOL, "work", Map.of());
+        FakePrimitive second = FakePrimitive.create(b.registry(), Primitive.Kind.WORKER_POOL, "work", Map.of());
+        List<Primitive> told = new CopyOnWriteArrayList<>();
+        live.addListener(new PrimitiveRegistry.Listener() {
+            @Override
+            public void added(Primitive p, String owner) {
+                told.add(p);
+            }
+
+            @Override
+            public void removed(Primitive p, String owner) {
+            }
+        });
+        assertEquals(2, told.size(), told.toString());
+        assertTrue(told.contains(first) && told.contains(second), "each once: " + told);
+        a.close();
+        b.close();
+    }
+
     @Test
     void listenersHearEveryMemberIncludingEarlierPrimitives() {
         LiveRegistry live = new LiveRegistry();
