@@ -65,7 +65,8 @@ public interface Context {
      * Returns a child that is cancelled with a {@link DeadlineExceededException} after
      * {@code timeout} of this context's clock. A zero or negative timeout gives a child that is
      * already done; one beyond the range of {@link Instant} ({@code ChronoUnit.FOREVER}) a child
-     * that never times out, whose {@link #deadline()} is {@link Instant#MAX}.
+     * whose {@link #deadline()} is {@link Instant#MAX}. Timeouts longer than about 73 years are
+     * measured as 73 years, so such a child never times out in practice.
      *
      * @param timeout how long the child lives
      * @return a new cancellable child; close it when done with it, to release its timer early

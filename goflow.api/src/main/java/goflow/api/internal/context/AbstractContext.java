@@ -16,6 +16,12 @@ import goflow.api.context.Context;
  * implementations are {@link Background} (a root), {@link CancelNode} and {@link ValueNode}.
  */
 abstract class AbstractContext implements Context {
+    /**
+     * The farthest a deadline is placed from now, about 73 years: far enough to mean never, near
+     * enough that two points of monotonic time made within decades of each other differ by less
+     * than {@code Long.MAX_VALUE}, so comparing them by the sign of their difference is right.
+     */
+    static final long MAX_RELATIVE_NANOS = Long.MAX_VALUE / 4;
 
     /** Whether this context or an ancestor has a deadline. */
     abstract boolean hasDeadline();
@@ -42,10 +48,10 @@ abstract class AbstractContext implements Context {
         try {
             deadline = clock().instant().plus(timeout);
         } catch (DateTimeException | ArithmeticException beyondTime) {
-            // ChronoUnit.FOREVER.getDuration(), say: the end of time, as the monotonic deadline saturates
+            // ChronoUnit.FOREVER.getDuration(), say: the end of time, as the monotonic deadline is clamped
             deadline = timeout.isNegative() ? Instant.MIN : Instant.MAX;
         }
-        return new CancelNode(this, true, saturatedAdd(now, saturatedNanos(timeout)), deadline);
+        return new CancelNode(this, true, now + relativeNanos(timeout), deadline);
     }
 
     @Override
@@ -55,7 +61,7 @@ abstract class AbstractContext implements Context {
                     "pass an Instant; one in the past gives a context that is already done");
         }
         Duration left = Duration.between(clock().instant(), deadline);
-        return new CancelNode(this, true, saturatedAdd(clock().nanoTime(), saturatedNanos(left)), deadline);
+        return new CancelNode(this, true, clock().nanoTime() + relativeNanos(left), deadline);
     }
 
     @Override
@@ -96,7 +102,7 @@ abstract class AbstractContext implements Context {
         if (duration.isZero() || duration.isNegative()) {
             return;
         }
-        long end = saturatedAdd(clock().nanoTime(), saturatedNanos(duration));
+        long end = clock().nanoTime() + relativeNanos(duration);
         Thread self = Thread.currentThread();
         try (Registration wake = onDone(() -> LockSupport.unpark(self))) {
             while (true) {
@@ -113,19 +119,18 @@ abstract class AbstractContext implements Context {
         }
     }
 
-    static long saturatedNanos(Duration d) {
+    /**
+     * The nanoseconds of {@code d}, clamped to {@code ±MAX_RELATIVE_NANOS}. A point of monotonic time
+     * is {@code now + relativeNanos(d)}, wrapping around as {@link System#nanoTime()} may (its origin
+     * is arbitrary); it is never saturated, which would put a deadline near the wrap before now.
+     */
+    static long relativeNanos(Duration d) {
+        long nanos;
         try {
-            return d.toNanos();
+            nanos = d.toNanos();
         } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
+            return d.isNegative() ? -MAX_RELATIVE_NANOS : MAX_RELATIVE_NANOS;
         }
-    }
-
-    static long saturatedAdd(long a, long b) {
-        long r = a + b;
-        if (((a ^ r) & (b ^ r)) < 0) {
-            return b < 0 ? Long.MIN_VALUE / 2 : Long.MAX_VALUE / 2;
-        }
-        return r;
+        return Math.max(-MAX_RELATIVE_NANOS, Math.min(MAX_RELATIVE_NANOS, nanos));
     }
 }

@@ -1,0 +1,109 @@
+package goflow.api.context;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.Test;
+
+import goflow.api.Clock;
+import goflow.api.Registration;
+import goflow.api.testing.ManualClock;
+
+/** The paths nobody names: counters about to wrap, far deadlines, failing callbacks. */
+class ContextFaultTest {
+    private static final Duration TWO_CENTURIES = Duration.ofDays(365L * 200);
+
+    private final ManualClock manual = new ManualClock();
+
+    @Test
+    void deadlinesHoldWhenTheMonotonicCounterIsAboutToWrap() {
+        // System.nanoTime() has an arbitrary origin: only differences are meaningful, even across the wrap
+        Context root = Context.background(new OffsetClock(manual, Long.MAX_VALUE - 1_000));
+        CancellableContext ctx = root.withTimeout(Duration.ofSeconds(10));
+        assertFalse(ctx.isDone(), "a 10 s timeout is not over at once");
+        assertEquals(Duration.ofSeconds(10).toNanos(), ctx.remainingNanos());
+        CancellableContext far = root.withTimeout(TWO_CENTURIES);
+        CancellableContext until = root.withDeadline(Instant.MAX);
+        assertFalse(far.isDone());
+        assertFalse(until.isDone());
+
+        manual.advance(Duration.ofMillis(9_999));
+        assertFalse(ctx.isDone());
+        manual.advance(Duration.ofMillis(1));
+        assertTrue(ctx.isDone());
+        assertInstanceOf(DeadlineExceededException.class, ctx.error().orElseThrow());
+        manual.advance(Duration.ofDays(365));
+        assertFalse(far.isDone());
+        assertFalse(until.isDone());
+    }
+
+    @Test
+    void aPastDeadlineUnderAParentWithAFarOneIsDoneAtOnce() {
+        Context root = Context.background(manual);
+        CancellableContext parent = root.withTimeout(TWO_CENTURIES);
+        CancellableContext child = parent.withTimeout(TWO_CENTURIES.negated());
+        assertTrue(child.isDone(), "a negative timeout gives a context that is already done");
+        assertInstanceOf(DeadlineExceededException.class, child.error().orElseThrow());
+        assertEquals(Optional.of(manual.instant().minus(TWO_CENTURIES)), child.deadline());
+        CancellableContext past = root.withDeadline(Instant.MAX).withDeadline(manual.instant().minus(TWO_CENTURIES));
+        assertTrue(past.isDone());
+        assertFalse(parent.isDone());
+    }
+
+    @Test
+    void sleepWaitsWhenTheMonotonicCounterIsAboutToWrap() throws Exception {
+        Context root = Context.background(new OffsetClock(manual, Long.MAX_VALUE - 1_000));
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Thread sleeper = new Thread(() -> {
+            try {
+                root.sleep(Duration.ofSeconds(10));
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+            done.countDown();
+        });
+        sleeper.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (manual.parkedThreads() < 1) {
+            assertEquals(1, done.getCount(), "sleep(10 s) returned without waiting");
+            assertTrue(System.nanoTime() - end < 0, "the sleeper never parked");
+            Thread.onSpinWait();
+        }
+        manual.advance(Duration.ofSeconds(10));
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        assertEquals(null, failure.get());
+    }
+
+    /** A clock whose monotonic counter is {@code offset} ahead of a manual clock's (wrapping around). */
+    private record OffsetClock(ManualClock base, long offset) implements Clock {
+        @Override
+        public long nanoTime() {
+            return base.nanoTime() + offset;
+        }
+
+        @Override
+        public Instant instant() {
+            return base.instant();
+        }
+
+        @Override
+        public void parkNanos(Object blocker, long nanos) {
+            base.parkNanos(blocker, nanos);
+        }
+
+        @Override
+        public Registration schedule(long deadlineNanos, Runnable action) {
+            return base.schedule(deadlineNanos - offset, action);
+        }
+    }
+}
