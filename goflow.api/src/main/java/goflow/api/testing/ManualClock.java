@@ -164,7 +164,8 @@ public final class ManualClock implements Clock {
     private static void run(Runnable action) {
         try {
             action.run();
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
+            // not only RuntimeException | Error: Kotlin or @SneakyThrows code throws checked exceptions
             LOG.log(Level.WARNING, "ManualClock timer action failed", e);
         }
     }

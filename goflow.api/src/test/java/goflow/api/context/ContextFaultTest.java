@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -82,6 +85,34 @@ class ContextFaultTest {
         manual.advance(Duration.ofSeconds(10));
         assertTrue(done.await(30, TimeUnit.SECONDS));
         assertEquals(null, failure.get());
+    }
+
+    @Test
+    void aCallbackThrowingACheckedExceptionDoesNotStopTheCancel() {
+        Context root = Context.background(manual);
+        CancellableContext ctx = root.withCancel();
+        List<String> ran = new ArrayList<>();
+        ctx.onDone(() -> ran.add("a"));
+        ctx.onDone(() -> sneakyThrow(new IOException("thrown by Kotlin or @SneakyThrows code")));
+        ctx.onDone(() -> {
+            throw new StackOverflowError("an Error");
+        });
+        ctx.onDone(() -> ran.add("b"));
+        CancellableContext child = ctx.withCancel();
+        ctx.cancel();
+        assertEquals(List.of("a", "b"), ran, "every other callback ran");
+        assertTrue(child.isDone(), "the cancel reached the child registered after the failing callback");
+
+        CancellableContext timed = root.withTimeout(Duration.ofSeconds(1));
+        timed.onDone(() -> sneakyThrow(new IOException("on the timer")));
+        CancellableContext timedChild = timed.withCancel();
+        manual.advance(Duration.ofSeconds(1));
+        assertTrue(timedChild.isDone());
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 
     /** A clock whose monotonic counter is {@code offset} ahead of a manual clock's (wrapping around). */

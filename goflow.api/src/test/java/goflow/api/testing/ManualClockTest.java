@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,5 +61,21 @@ class ManualClockTest {
         clock.advanceNanos(1000);
         assertTrue(woke.await(30, TimeUnit.SECONDS));
         t.join();
+    }
+
+    @Test
+    void aTimerThrowingACheckedExceptionDoesNotStopTheOthers() {
+        ManualClock clock = new ManualClock();
+        List<String> ran = new ArrayList<>();
+        clock.schedule(Duration.ofSeconds(1).toNanos(), () -> sneakyThrow(new IOException("from Kotlin code")));
+        clock.schedule(Duration.ofSeconds(2).toNanos(), () -> ran.add("later"));
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(List.of("later"), ran);
+        assertEquals(Duration.ofSeconds(2).toNanos(), clock.nanoTime());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 }

@@ -238,7 +238,8 @@ final class CancelNode extends AbstractContext implements CancellableContext {
         void run() {
             try {
                 action.run();
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
+                // not only RuntimeException | Error: Kotlin or @SneakyThrows code throws checked exceptions
                 LOG.log(Level.WARNING, "Context onDone callback failed", e);
             }
         }

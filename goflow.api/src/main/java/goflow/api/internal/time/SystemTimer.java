@@ -111,7 +111,8 @@ public final class SystemTimer {
             }
             try {
                 due.action.run();
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) {
+                // not only RuntimeException | Error: Kotlin or @SneakyThrows code throws checked exceptions
                 LOG.log(Level.WARNING, "goflow timer action failed", e);
             }
         }
