@@ -14,12 +14,21 @@ public final class CancelledException extends ContextException {
     private static final long serialVersionUID = 1L;
 
     /**
-     * Creates the exception.
+     * Creates the exception. Its message is {@code "context cancelled"}, followed by the cause's
+     * message (or, when it has none, its class name).
      *
      * @param cause why the context was cancelled, may be {@code null}
      */
     public CancelledException(Throwable cause) {
-        super(cause == null ? "context cancelled" : "context cancelled: " + cause.getMessage(), cause);
+        super(message(cause), cause);
+    }
+
+    private static String message(Throwable cause) {
+        if (cause == null) {
+            return "context cancelled";
+        }
+        String why = cause.getMessage();
+        return "context cancelled: " + (why != null ? why : cause.getClass().getName());
     }
 
     @Override

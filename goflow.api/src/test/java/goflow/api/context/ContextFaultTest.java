@@ -3,6 +3,7 @@ package goflow.api.context;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -108,6 +109,17 @@ class ContextFaultTest {
         CancellableContext timedChild = timed.withCancel();
         manual.advance(Duration.ofSeconds(1));
         assertTrue(timedChild.isDone());
+    }
+
+    @Test
+    void theMessageNamesACauseThatHasNoMessage() {
+        CancellableContext ctx = Context.background(manual).withCancel();
+        ctx.cancel(new IllegalStateException());
+        CancelledException e = assertThrows(CancelledException.class, ctx::throwIfDone);
+        assertEquals("context cancelled: java.lang.IllegalStateException", e.getMessage());
+        assertEquals("context cancelled: pool stopped",
+                new CancelledException(new OutOfMemoryError("pool stopped")).getMessage());
+        assertEquals("context cancelled", new CancelledException(null).getMessage());
     }
 
     @SuppressWarnings("unchecked")
