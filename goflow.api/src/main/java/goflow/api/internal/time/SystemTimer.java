@@ -16,7 +16,8 @@ import goflow.api.Registration;
  * no timer has been pending for {@link #LINGER_NANOS}, so an idle application (or a stopped bundle)
  * keeps no goflow thread alive.
  *
- * <p>Thread-safe. Actions run on the timer thread, outside the lock.
+ * <p>Thread-safe. Actions run on the timer thread, outside the lock, with this class's loader as
+ * the context class loader and no inherited thread-locals, whoever scheduled the first timer.
  */
 public final class SystemTimer {
     /** The timer shared by {@link Clock#system()} and the default {@link Clock#schedule}. */
@@ -57,7 +58,9 @@ public final class SystemTimer {
             queue.add(entry);
             if (!running) {
                 running = true;
-                Thread thread = new Thread(this::loop, "goflow-timer");
+                // not the caller's thread-locals and class loader: the thread may outlive the caller's bundle
+                Thread thread = new Thread(null, this::loop, "goflow-timer", 0, false);
+                thread.setContextClassLoader(SystemTimer.class.getClassLoader());
                 thread.setDaemon(true);
                 thread.start();
             } else if (queue.peek() == entry) {
