@@ -26,6 +26,8 @@ import goflow.api.testing.ManualClock;
 class ContextFaultTest {
     private static final Duration TWO_CENTURIES = Duration.ofDays(365L * 200);
 
+    private static final Context.Key<Integer> KEY = Context.Key.named("round");
+
     private final ManualClock manual = new ManualClock();
 
     @Test
@@ -109,6 +111,38 @@ class ContextFaultTest {
         CancellableContext timedChild = timed.withCancel();
         manual.advance(Duration.ofSeconds(1));
         assertTrue(timedChild.isDone());
+    }
+
+    @Test
+    void cancellingADeepChainReachesItsLeaf() throws Exception {
+        // a loop that derives each round's context from the previous one builds such a chain
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<String> order = new ArrayList<>();
+        Thread smallStack = new Thread(null, () -> {
+            try {
+                CancellableContext top = Context.background(manual).withCancel();
+                Context leaf = top;
+                for (int i = 0; i < 100_000; i++) {
+                    leaf = i % 2 == 0 ? leaf.withCancel() : leaf.withValue(KEY, i);
+                    if (i == 0) {
+                        leaf.onDone(() -> order.add("child"));
+                    }
+                }
+                leaf.onDone(() -> order.add("leaf"));
+                top.onDone(() -> order.add("top, registered last"));
+                top.cancel();
+                assertTrue(leaf.isDone(), "the leaf was cancelled");
+                assertInstanceOf(CancelledException.class, leaf.error().orElseThrow());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "small-stack", 256 * 1024);
+        smallStack.start();
+        smallStack.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(smallStack.isAlive());
+        assertEquals(null, failure.get());
+        assertEquals(List.of("child", "leaf", "top, registered last"), order,
+                "depth first, in registration order, as before");
     }
 
     @Test

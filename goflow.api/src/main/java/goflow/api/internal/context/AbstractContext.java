@@ -23,6 +23,14 @@ abstract class AbstractContext implements Context {
      */
     static final long MAX_RELATIVE_NANOS = Long.MAX_VALUE / 4;
 
+    /**
+     * Registers {@code child} to end when this context does, like {@code onDone(child::parentDone)};
+     * a {@link CancelNode} recognises such children and ends a whole chain of them iteratively.
+     */
+    Registration onDoneChild(CancelNode child) {
+        return onDone(child::parentDone);
+    }
+
     /** Whether this context or an ancestor has a deadline. */
     abstract boolean hasDeadline();
 

@@ -2,6 +2,8 @@ package goflow.api.internal.context;
 
 import java.lang.System.Logger.Level;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,10 +20,12 @@ import goflow.api.context.DeadlineExceededException;
  * A cancellable context, optionally with its own deadline.
  *
  * <p>State machine: LIVE → DONE, once. The transition happens in {@link #finish} under
- * {@code this}: it publishes {@code error} and then {@code done} (volatile) and takes the callback set; the callbacks then
- * run outside the lock, in registration order. A node listens to its parent through
- * {@code parentRegistration} and to its deadline through {@code timer}; both are released when the
- * node finishes, so a long-lived parent does not accumulate finished children.
+ * {@code this}: it publishes {@code error} and then {@code done} (volatile) and takes the
+ * callback set; the callbacks then run outside the lock, in registration order. A child's ending
+ * is one of them, and runs the child's callbacks there and then, from an explicit stack rather
+ * than by recursion. A node listens to its parent through {@code parentRegistration} and to its
+ * deadline through {@code timer}; both are released when the node finishes, so a long-lived
+ * parent does not accumulate finished children.
  *
  * <p>{@link #close()} (the end of a scope, the common case) does not build its
  * {@link CancelledException} at once: filling in a stack trace cost ~0.6 µs and ~860 B per child
@@ -68,7 +72,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
             this.deadlineNanos = ownDeadlineNanos;
             this.deadline = ownInstant;
         }
-        Registration fromParent = parent.onDone(this::parentDone);
+        Registration fromParent = parent.onDoneChild(this);
         Registration deadlineTimer = ownDeadline && !parentFirst
                 ? clock().schedule(deadlineNanos, this::expire)
                 : Registration.NONE;
@@ -86,7 +90,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
         }
     }
 
-    private void parentDone() {
+    void parentDone() {
         ContextException parentError = parent.error().orElseThrow();
         finish(parentError, parent.cause().orElse(parentError));
     }
@@ -111,12 +115,20 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     }
 
     private void finish(ContextException reason, Throwable why) {
+        LinkedHashSet<Callback> toRun = end(reason, why);
+        if (toRun != null) {
+            runAll(toRun);
+        }
+    }
+
+    /** LIVE → DONE; returns the callbacks to run, or null if already done. */
+    private LinkedHashSet<Callback> end(ContextException reason, Throwable why) {
         LinkedHashSet<Callback> toRun;
         Registration fromParent;
         Registration deadlineTimer;
         synchronized (this) {
             if (callbacks == null) {
-                return;
+                return null;
             }
             cause = why != null ? why : reason;
             error = reason;
@@ -130,9 +142,44 @@ final class CancelNode extends AbstractContext implements CancellableContext {
         }
         fromParent.close();
         deadlineTimer.close();
-        for (Callback c : toRun) {
-            c.run();
+        return toRun;
+    }
+
+    /**
+     * Runs callbacks in registration order. A child context among them is ended there and its own
+     * callbacks run at once (depth first, as recursion would), but from a stack on the heap, so a
+     * chain of contexts of any depth ends without overflowing the thread's stack.
+     */
+    private static void runAll(LinkedHashSet<Callback> callbacks) {
+        ArrayDeque<Iterator<Callback>> suspended = null; // allocated only for a child with callbacks
+        Iterator<Callback> it = callbacks.iterator();
+        while (true) {
+            while (it.hasNext()) {
+                Callback c = it.next();
+                if (c.child == null) {
+                    c.run();
+                    continue;
+                }
+                LinkedHashSet<Callback> ofChild = c.child.endWithParent();
+                if (ofChild != null && !ofChild.isEmpty()) {
+                    if (suspended == null) {
+                        suspended = new ArrayDeque<>();
+                    }
+                    suspended.push(it);
+                    it = ofChild.iterator();
+                }
+            }
+            if (suspended == null || suspended.isEmpty()) {
+                return;
+            }
+            it = suspended.pop();
         }
+    }
+
+    /** Ends this node with its (done) parent's error, like {@link #parentDone}, without running callbacks. */
+    private LinkedHashSet<Callback> endWithParent() {
+        ContextException parentError = parent.error().orElseThrow();
+        return end(parentError, parent.cause().orElse(parentError));
     }
 
     @Override
@@ -183,7 +230,15 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     @Override
     public Registration onDone(Runnable callback) {
         Objects.requireNonNull(callback, "callback");
-        Callback c = new Callback(callback);
+        return register(new Callback(callback, null));
+    }
+
+    @Override
+    Registration onDoneChild(CancelNode child) {
+        return register(new Callback(child::parentDone, child));
+    }
+
+    private Registration register(Callback c) {
         if (!isDone()) {
             synchronized (this) {
                 if (callbacks != null) {
@@ -230,9 +285,12 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     /** One registered callback; removing it is O(1). Identity equality. */
     private final class Callback implements Registration {
         private final Runnable action;
+        /** The child context that {@code action} ends, or null for a user callback. */
+        final CancelNode child;
 
-        Callback(Runnable action) {
+        Callback(Runnable action, CancelNode child) {
             this.action = action;
+            this.child = child;
         }
 
         void run() {

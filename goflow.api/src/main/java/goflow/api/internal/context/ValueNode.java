@@ -69,6 +69,11 @@ final class ValueNode extends AbstractContext {
     }
 
     @Override
+    Registration onDoneChild(CancelNode child) {
+        return parent.onDoneChild(child);
+    }
+
+    @Override
     public String toString() {
         return parent + ".withValue(" + key.name() + ")";
     }
