@@ -251,6 +251,11 @@ final class CancelNode extends AbstractContext implements CancellableContext {
         return Registration.NONE;
     }
 
+    /** Returns how many callbacks (children included) wait for this node to end; for tests. */
+    synchronized int pendingCallbacks() {
+        return callbacks == null ? 0 : callbacks.size();
+    }
+
     @Override
     public <T> Optional<T> value(Key<T> key) {
         return parent.value(key);
