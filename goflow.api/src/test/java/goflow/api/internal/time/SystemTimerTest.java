@@ -1,10 +1,18 @@
 package goflow.api.internal.time;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,6 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.Clock;
+import goflow.api.Registration;
 
 class SystemTimerTest {
 
@@ -71,6 +80,63 @@ class SystemTimerTest {
         // a long-lived timer thread would keep a stopped bundle's class loader reachable
         assertNotSame(bundleLoader, seenLoader.get());
         assertNull(seenLocal.get(), "an inheritable thread-local of the first caller leaked to the timer");
+    }
+
+    /**
+     * The timer's heap against a model: thousands of timers scheduled in random order (many with
+     * equal deadlines), a random half closed (also twice, and some after they ran), the others run
+     * exactly once, in deadline order and, for equal deadlines, in the order they were scheduled.
+     */
+    @Test
+    void timersRunInDeadlineThenScheduleOrderAndClosedOnesNever() throws Exception {
+        Clock system = Clock.system();
+        Random random = new Random(20261207);
+        int n = 5_000;
+        long base = system.nanoTime() + TimeUnit.SECONDS.toNanos(3); // none runs while they are scheduled
+        List<long[]> ran = Collections.synchronizedList(new ArrayList<>()); // {deadline, order scheduled}
+        List<Registration> registrations = new ArrayList<>();
+        long[] deadlines = new long[n];
+        int pendingBefore = SystemTimer.INSTANCE.pending(); // other tests' far timers, if any
+        CountDownLatch kept = new CountDownLatch(n - n / 2);
+        for (int i = 0; i < n; i++) {
+            long deadline = base + random.nextInt(200) * 100_000L; // within 20 ms, in 0.1 ms steps: ties
+            deadlines[i] = deadline;
+            int order = i;
+            registrations.add(system.schedule(deadline, () -> {
+                ran.add(new long[] {deadline, order});
+                kept.countDown();
+            }));
+        }
+        List<Integer> indexes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            indexes.add(i);
+        }
+        Collections.shuffle(indexes, random);
+        Set<Integer> closed = new HashSet<>(indexes.subList(0, n / 2));
+        for (int i : closed) {
+            registrations.get(i).close();
+            registrations.get(i).close(); // idempotent
+        }
+        assertTrue(System.nanoTime() - base < 0, "scheduling took longer than the margin; the order below would not hold");
+        assertEquals(pendingBefore + n - n / 2, SystemTimer.INSTANCE.pending());
+        assertTrue(kept.await(60, TimeUnit.SECONDS), "every timer kept ran");
+        for (Registration r : registrations) {
+            r.close(); // closing one that ran, or one closed already, changes nothing
+        }
+        assertEquals(n - n / 2, ran.size());
+        for (int k = 0; k < ran.size(); k++) {
+            long[] r = ran.get(k);
+            assertTrue(!closed.contains((int) r[1]), "a closed timer ran: " + r[1]);
+            assertEquals(deadlines[(int) r[1]], r[0]);
+            if (k > 0) {
+                long[] before = ran.get(k - 1);
+                assertTrue(before[0] < r[0] || before[0] == r[0] && before[1] < r[1],
+                        "out of order at " + k + ": " + Arrays.toString(before) + " then " + Arrays.toString(r));
+            }
+        }
+        CountDownLatch after = new CountDownLatch(1);
+        system.schedule(system.nanoTime(), after::countDown);
+        assertTrue(after.await(30, TimeUnit.SECONDS), "the timer still runs what comes next");
     }
 
     private static void awaitIdle() throws InterruptedException {
