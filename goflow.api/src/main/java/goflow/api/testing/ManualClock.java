@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +13,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import goflow.api.Clock;
 import goflow.api.Registration;
+import goflow.api.internal.time.TimerQueue;
 
 /**
  * A {@link Clock} whose time moves only when {@link #advance(Duration) advanced}, for deterministic
@@ -33,10 +33,8 @@ public final class ManualClock implements Clock {
     private final Instant origin;
     /** Nanoseconds since the origin. Guarded by {@code this}; volatile for lock-free reads. */
     private volatile long nanos;
-    /** Pending timers. Guarded by {@code this}. */
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
-    /** Tie-breaker keeping FIFO order among equal deadlines. Guarded by {@code this}. */
-    private long sequence;
+    /** Pending timers (closing one is O(log n), as in the system timer). Guarded by {@code this}. */
+    private final TimerQueue<Timer> timers = new TimerQueue<>();
     /** Threads currently inside {@link #parkNanos}. */
     private final Set<Thread> parked = ConcurrentHashMap.newKeySet();
 
@@ -147,7 +145,7 @@ public final class ManualClock implements Clock {
         Timer timer;
         synchronized (this) {
             if (deadlineNanos - nanos > 0) {
-                timer = new Timer(deadlineNanos, sequence++, action);
+                timer = new Timer(deadlineNanos, action);
                 timers.add(timer);
                 return timer;
             }
@@ -175,15 +173,9 @@ public final class ManualClock implements Clock {
         return "ManualClock[" + instant() + ", nanoTime=" + nanos + "]";
     }
 
-    private final class Timer implements Registration, Comparable<Timer> {
-        final long deadline;
-        final long seq;
-        final Runnable action;
-
-        Timer(long deadline, long seq, Runnable action) {
-            this.deadline = deadline;
-            this.seq = seq;
-            this.action = action;
+    private final class Timer extends TimerQueue.Entry implements Registration {
+        Timer(long deadline, Runnable action) {
+            super(deadline, action);
         }
 
         @Override
@@ -191,12 +183,6 @@ public final class ManualClock implements Clock {
             synchronized (ManualClock.this) {
                 timers.remove(this);
             }
-        }
-
-        @Override
-        public int compareTo(Timer o) {
-            int c = Long.compare(deadline - o.deadline, 0);
-            return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
 }

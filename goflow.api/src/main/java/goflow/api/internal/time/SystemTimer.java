@@ -1,7 +1,6 @@
 package goflow.api.internal.time;
 
 import java.lang.System.Logger.Level;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -31,20 +30,10 @@ public final class SystemTimer {
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when the earliest deadline changes. */
     private final Condition changed = lock.newCondition();
-    /**
-     * Pending timers: a binary min-heap by deadline, then by creation, in {@code heap[0..size)}.
-     * Each entry knows its index ({@link Entry#index}, -1 once it left the heap), so closing one is
-     * O(log n) and closing one that already ran is O(1); a {@code PriorityQueue}'s
-     * {@code remove(Object)} is a linear search, which made closing many pending contexts quadratic
-     * (100 000 took 1.35 s). Guarded by {@code lock}.
-     */
-    private Entry[] heap = new Entry[16];
-    /** The number of pending timers. Guarded by {@code lock}. */
-    private int size;
+    /** Pending timers (see TimerQueue: closing one is O(log n)). Guarded by {@code lock}. */
+    private final TimerQueue<Entry> queue = new TimerQueue<>();
     /** Whether the timer thread is running. Guarded by {@code lock}. */
     private boolean running;
-    /** Tie-breaker keeping FIFO order among equal deadlines. Guarded by {@code lock}. */
-    private long sequence;
 
     private SystemTimer() {
     }
@@ -62,8 +51,8 @@ public final class SystemTimer {
         Objects.requireNonNull(action, "action");
         lock.lock();
         try {
-            Entry entry = new Entry(deadlineNanos, sequence++, action);
-            add(entry);
+            Entry entry = new Entry(deadlineNanos, action);
+            boolean earliest = queue.add(entry);
             if (!running) {
                 try {
                     // not the caller's thread-locals and class loader: the thread may outlive the caller's bundle
@@ -73,11 +62,11 @@ public final class SystemTimer {
                     thread.start();
                 } catch (RuntimeException | Error e) {
                     // no thread (the system refuses one): nothing half-done, the next schedule tries again
-                    removeAt(entry.index);
+                    queue.remove(entry);
                     throw e;
                 }
                 running = true;
-            } else if (entry.index == 0) {
+            } else if (earliest) {
                 changed.signal();
             }
             return entry;
@@ -86,82 +75,11 @@ public final class SystemTimer {
         }
     }
 
-    /** Adds {@code e} to the heap. Guarded by {@code lock}. */
-    private void add(Entry e) {
-        if (size == heap.length) {
-            heap = Arrays.copyOf(heap, size * 2);
-        }
-        heap[size] = e;
-        e.index = size;
-        size++;
-        siftUp(e.index);
-    }
-
-    /** Removes the entry at {@code i} from the heap; its index becomes -1. Guarded by {@code lock}. */
-    private void removeAt(int i) {
-        Entry gone = heap[i];
-        gone.index = -1;
-        int last = --size;
-        Entry moved = heap[last];
-        heap[last] = null;
-        if (i != last) {
-            heap[i] = moved;
-            moved.index = i;
-            siftDown(i);
-            if (heap[i] == moved) {
-                siftUp(i);
-            }
-        }
-        if (heap.length > 64 && size < heap.length / 4) {
-            heap = Arrays.copyOf(heap, heap.length / 2); // a flood of timers does not hold its array for ever
-        }
-    }
-
-    /** Moves the entry at {@code i} up to its place. Guarded by {@code lock}. */
-    private void siftUp(int i) {
-        Entry e = heap[i];
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            Entry p = heap[parent];
-            if (e.compareTo(p) >= 0) {
-                break;
-            }
-            heap[i] = p;
-            p.index = i;
-            i = parent;
-        }
-        heap[i] = e;
-        e.index = i;
-    }
-
-    /** Moves the entry at {@code i} down to its place. Guarded by {@code lock}. */
-    private void siftDown(int i) {
-        Entry e = heap[i];
-        int half = size >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            Entry c = heap[child];
-            int right = child + 1;
-            if (right < size && heap[right].compareTo(c) < 0) {
-                child = right;
-                c = heap[child];
-            }
-            if (e.compareTo(c) <= 0) {
-                break;
-            }
-            heap[i] = c;
-            c.index = i;
-            i = child;
-        }
-        heap[i] = e;
-        e.index = i;
-    }
-
     /** Returns the number of pending timers; for tests. */
     int pending() {
         lock.lock();
         try {
-            return size;
+            return queue.size();
         } finally {
             lock.unlock();
         }
@@ -185,7 +103,7 @@ public final class SystemTimer {
                 due = null;
                 long idleSince = System.nanoTime();
                 while (due == null) {
-                    Entry head = size == 0 ? null : heap[0];
+                    Entry head = queue.peek();
                     long now = System.nanoTime();
                     if (head == null) {
                         long left = LINGER_NANOS - (now - idleSince);
@@ -195,8 +113,7 @@ public final class SystemTimer {
                         }
                         changed.awaitNanos(left);
                     } else if (head.deadline - now <= 0) {
-                        due = head;
-                        removeAt(0);
+                        due = queue.poll();
                     } else {
                         changed.awaitNanos(head.deadline - now);
                         idleSince = System.nanoTime();
@@ -220,12 +137,7 @@ public final class SystemTimer {
     private void remove(Entry entry) {
         lock.lock();
         try {
-            int i = entry.index;
-            if (i < 0) {
-                return; // ran, or closed before
-            }
-            removeAt(i);
-            if (i == 0) {
+            if (queue.remove(entry)) {
                 // the thread may be waiting for this deadline: let it re-read the queue (and exit when idle)
                 changed.signal();
             }
@@ -235,28 +147,14 @@ public final class SystemTimer {
     }
 
     /** A pending action; closing it removes it from the queue. */
-    private final class Entry implements Registration, Comparable<Entry> {
-        final long deadline;
-        final long seq;
-        final Runnable action;
-        /** Where this entry is in the heap; -1 once it left it (ran or closed). Guarded by {@code lock}. */
-        int index = -1;
-
-        Entry(long deadline, long seq, Runnable action) {
-            this.deadline = deadline;
-            this.seq = seq;
-            this.action = action;
+    private final class Entry extends TimerQueue.Entry implements Registration {
+        Entry(long deadline, Runnable action) {
+            super(deadline, action);
         }
 
         @Override
         public void close() {
             remove(this);
-        }
-
-        @Override
-        public int compareTo(Entry o) {
-            int c = Long.compare(deadline - o.deadline, 0);
-            return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
 }
