@@ -21,6 +21,11 @@ public final class TimerQueue<E extends TimerQueue.Entry> {
     /** Tie-breaker keeping FIFO order among equal deadlines. */
     private long sequence;
 
+    /** Creates an empty queue. */
+    public TimerQueue() {
+        // entries are added by the owner, under its lock
+    }
+
     /**
      * A pending timer. The owner's subclass adds what closing it means (taking the owner's lock).
      */
