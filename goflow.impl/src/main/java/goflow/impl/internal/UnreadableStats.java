@@ -15,6 +15,8 @@ import goflow.api.inspect.Stats;
  * @param statsError the throwable's class and message
  */
 public record UnreadableStats(String statsError) implements Stats {
+    /** The name of the one figure, {@value}: also the JMX attribute of such a primitive. */
+    public static final String FIGURE = "statsError";
 
     /**
      * Describes {@code failure}.
@@ -33,6 +35,6 @@ public record UnreadableStats(String statsError) implements Stats {
      */
     @Override
     public Map<String, Object> toMap() {
-        return Map.of("statsError", statsError);
+        return Map.of(FIGURE, statsError);
     }
 }

@@ -45,8 +45,6 @@ import goflow.impl.internal.UnreadableStats;
  * <p>Thread-safe: immutable apart from the primitive, which is thread-safe.
  */
 public final class PrimitiveMBean implements DynamicMBean {
-    /** The one figure listed while {@code stats()} throws (see {@link UnreadableStats}). */
-    private static final String STATS_ERROR = "statsError";
     private final Primitive primitive;
     private final String owner;
     private final Operations operations;
@@ -75,7 +73,7 @@ public final class PrimitiveMBean implements DynamicMBean {
                 return owner;
             default:
                 Figures figures = figures();
-                if (figures.failure != null && !attribute.equals(STATS_ERROR)) {
+                if (figures.failure != null && !attribute.equals(UnreadableStats.FIGURE)) {
                     throw jdk(figures.failure);
                 }
                 if (!figures.map.containsKey(attribute)) {
