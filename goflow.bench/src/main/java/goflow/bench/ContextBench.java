@@ -15,7 +15,8 @@ import goflow.api.context.Context;
 /**
  * The cost of a child context that is created and closed, which every pool {@code submit}, every
  * stream terminal operation and every pipeline execution with an executor or timeout pays. No
- * peer: for information (and to show where those primitives' fixed cost goes).
+ * peer: for information (and to show where those primitives' fixed cost goes). The same with a
+ * deadline, against the JDK's way to arm and disarm a timeout, is {@link TimeoutBench}.
  *
  * <p>Run: {@code java -jar goflow.bench/target/benchmarks.jar ContextBench -prof gc}
  */
