@@ -13,7 +13,8 @@ import goflow.api.Registration;
  * The timer behind {@link Clock#system()}: one daemon thread, {@code goflow-timer}, that runs due
  * actions in deadline order. The thread is started when the first timer is scheduled and exits once
  * no timer has been pending for {@link #LINGER_NANOS}, so an idle application (or a stopped bundle)
- * keeps no goflow thread alive.
+ * keeps no goflow thread alive. Scheduling or closing a timer due later than the thread's next
+ * look at the queue (at most {@link #MAX_WAIT_NANOS} away) does not wake the thread.
  *
  * <p>Thread-safe. Actions run on the timer thread, outside the lock, with this class's loader as
  * the context class loader and no inherited thread-locals, whoever scheduled the first timer.
@@ -24,16 +25,36 @@ public final class SystemTimer {
 
     /** How long the timer thread waits for new work before exiting. */
     static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /**
+     * The longest the timer thread waits at a time, even for a later deadline: a new deadline at
+     * least this far away then never needs to wake it (it wakes by then anyway and re-reads the
+     * queue), so the usual timeout, armed and disarmed long before it is due, costs no wake-up
+     * (goflow.bench ContextBench.Timed). The price: while timers are pending, the thread wakes ten
+     * times a second.
+     */
+    static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final System.Logger LOG = System.getLogger(SystemTimer.class.getName());
 
     private final ReentrantLock lock = new ReentrantLock();
-    /** Signalled when the earliest deadline changes. */
+    /** Signalled when a deadline comes before the timer thread's {@link #wakeAt}. */
     private final Condition changed = lock.newCondition();
     /** Pending timers (see TimerQueue: closing one is O(log n)). Guarded by {@code lock}. */
     private final TimerQueue<Entry> queue = new TimerQueue<>();
     /** Whether the timer thread is running. Guarded by {@code lock}. */
     private boolean running;
+    /**
+     * Whether the timer thread is waiting on {@link #changed}, until {@link #wakeAt} at the latest.
+     * While it is not, it reads the queue before it waits again, so nobody needs to signal it.
+     * Guarded by {@code lock}.
+     */
+    private boolean waiting;
+    /** The {@link System#nanoTime()} by which the waiting timer thread wakes. Guarded by {@code lock}. */
+    private long wakeAt;
+    /** Timers scheduled so far: a lingering thread that sees it change lingers anew. Guarded by {@code lock}. */
+    private long scheduled;
+    /** Signals sent to the timer thread; for tests. Guarded by {@code lock}. */
+    private long signals;
 
     private SystemTimer() {
     }
@@ -66,9 +87,12 @@ public final class SystemTimer {
                     throw e;
                 }
                 running = true;
-            } else if (earliest) {
+            } else if (earliest && waiting && deadlineNanos - wakeAt < 0) {
+                // only a deadline before the thread's next look at the queue needs a wake-up
+                signals++;
                 changed.signal();
             }
+            scheduled++;
             return entry;
         } finally {
             lock.unlock();
@@ -95,33 +119,70 @@ public final class SystemTimer {
         }
     }
 
+    /** Returns whether the timer thread is waiting for its next look at the queue; for tests. */
+    boolean isWaiting() {
+        lock.lock();
+        try {
+            return waiting;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Returns the number of wake-up signals sent to the timer thread so far; for tests. */
+    long signals() {
+        lock.lock();
+        try {
+            return signals;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The timer thread: takes due timers in deadline order and runs them outside the lock; waits
+     * for the earliest deadline, {@link #MAX_WAIT_NANOS} at most at a time; exits once the queue has
+     * been empty, with nothing scheduled, for {@link #LINGER_NANOS}.
+     */
     private void loop() {
         while (true) {
-            Entry due;
+            Entry due = null;
             lock.lock();
             try {
-                due = null;
-                long idleSince = System.nanoTime();
+                long idleSince = 0;
+                long scheduledAtIdle = -1; // -1: not idle
                 while (due == null) {
                     Entry head = queue.peek();
                     long now = System.nanoTime();
+                    long wait;
                     if (head == null) {
-                        long left = LINGER_NANOS - (now - idleSince);
-                        if (left <= 0) {
+                        if (scheduledAtIdle != scheduled) {
+                            // empty now, or again after timers came and went: linger from now
+                            idleSince = now;
+                            scheduledAtIdle = scheduled;
+                        }
+                        wait = LINGER_NANOS - (now - idleSince);
+                        if (wait <= 0) {
                             running = false;
                             return;
                         }
-                        changed.awaitNanos(left);
                     } else if (head.deadline - now <= 0) {
                         due = queue.poll();
+                        continue;
                     } else {
-                        changed.awaitNanos(head.deadline - now);
-                        idleSince = System.nanoTime();
+                        scheduledAtIdle = -1;
+                        wait = Math.min(head.deadline - now, MAX_WAIT_NANOS);
+                    }
+                    wakeAt = now + wait;
+                    waiting = true;
+                    try {
+                        changed.awaitNanos(wait);
+                    } catch (InterruptedException e) {
+                        // Nobody interrupts this private thread; keep serving the queue.
+                    } finally {
+                        waiting = false;
                     }
                 }
-            } catch (InterruptedException e) {
-                // Nobody interrupts this private thread; keep serving the queue.
-                continue;
             } finally {
                 lock.unlock();
             }
@@ -134,13 +195,14 @@ public final class SystemTimer {
         }
     }
 
+    /**
+     * Removes a timer. No signal: the timer thread wakes by {@link #wakeAt}, at most
+     * {@link #MAX_WAIT_NANOS} away, and then re-reads the queue (and, empty, lingers and exits).
+     */
     private void remove(Entry entry) {
         lock.lock();
         try {
-            if (queue.remove(entry)) {
-                // the thread may be waiting for this deadline: let it re-read the queue (and exit when idle)
-                changed.signal();
-            }
+            queue.remove(entry);
         } finally {
             lock.unlock();
         }

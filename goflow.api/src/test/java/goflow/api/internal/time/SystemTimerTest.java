@@ -139,6 +139,50 @@ class SystemTimerTest {
         assertTrue(after.await(30, TimeUnit.SECONDS), "the timer still runs what comes next");
     }
 
+    /**
+     * The usual timeout is armed and disarmed long before it is due: neither wakes the timer thread
+     * (it looks at the queue again by itself within MAX_WAIT_NANOS), and once the last one is closed
+     * the thread still exits.
+     */
+    @Test
+    void aTimeoutArmedAndDisarmedBeforeTheThreadsNextLookDoesNotWakeIt() throws Exception {
+        Clock system = Clock.system();
+        Registration keeper = system.schedule(system.nanoTime() + TimeUnit.MINUTES.toNanos(10), () -> { });
+        awaitWaiting();
+        long signals = SystemTimer.INSTANCE.signals();
+        for (int i = 0; i < 1_000; i++) {
+            system.schedule(system.nanoTime() + TimeUnit.SECONDS.toNanos(10), () -> { }).close();
+        }
+        assertEquals(signals, SystemTimer.INSTANCE.signals(), "wake-ups sent for timeouts 10 s away");
+        keeper.close();
+        awaitIdle();
+    }
+
+    /** A deadline before the waiting thread's next look at the queue wakes it, and runs. */
+    @Test
+    void aDeadlineBeforeTheThreadsNextLookWakesIt() throws Exception {
+        Clock system = Clock.system();
+        Registration keeper = system.schedule(system.nanoTime() + TimeUnit.MINUTES.toNanos(10), () -> { });
+        try {
+            awaitWaiting();
+            long signals = SystemTimer.INSTANCE.signals();
+            CountDownLatch ran = new CountDownLatch(1);
+            system.schedule(system.nanoTime(), ran::countDown);
+            assertEquals(signals + 1, SystemTimer.INSTANCE.signals());
+            assertTrue(ran.await(30, TimeUnit.SECONDS));
+        } finally {
+            keeper.close();
+        }
+    }
+
+    private static void awaitWaiting() throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!SystemTimer.INSTANCE.isWaiting()) {
+            assertTrue(System.nanoTime() - end < 0, "goflow-timer did not wait");
+            Thread.sleep(1);
+        }
+    }
+
     private static void awaitIdle() throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (SystemTimer.INSTANCE.isRunning()) {
