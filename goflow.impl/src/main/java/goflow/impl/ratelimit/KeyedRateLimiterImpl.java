@@ -90,7 +90,14 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
     private final ReentrantLock structure = new ReentrantLock();
     /** Every bucket of the map in {@code table[0 .. size)}; guarded by {@code structure}. */
     private Bucket<?>[] table = new Bucket<?>[16];
-    /** How many buckets the map holds; written under {@code structure}, read freely. */
+    /**
+     * How many buckets the map holds; written under {@code structure}, read freely. Invariants:
+     * neither {@code size} nor the map's entries ever exceed {@code maxKeys}, and both equal the
+     * table's entries whenever {@code structure} is free. The bound holds however many threads
+     * bring new keys at once because the check against {@code maxKeys} and the insertion happen in
+     * one hold of {@code structure} (a check before taking it would let every thread that passed it
+     * insert).
+     */
     private volatile int size;
     /** Slot-table entries examined to make room: what eviction costs, for the tests. */
     private final LongAdder probes = new LongAdder();
@@ -257,6 +264,11 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
     /** Slot-table entries examined to make room so far (tests). */
     long evictionProbes() {
         return probes.sum();
+    }
+
+    /** The entries of the map itself, counted apart from {@code size} (tests). */
+    int keysInMap() {
+        return buckets.size();
     }
 
     @Override

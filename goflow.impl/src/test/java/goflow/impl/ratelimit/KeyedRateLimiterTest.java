@@ -8,6 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -194,6 +200,74 @@ class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(l.size() <= 64 && l.size() > 0, "size " + l.size());
         KeyedRateLimiterStats s = l.stats();
         assertEquals(s.evicted(), s.evictedIdle() + s.evictedFull());
+    }
+
+    /**
+     * The bound under the race it is most exposed to: eight threads released together by a barrier,
+     * each bringing keys no one has seen, into a limiter that fills up and then evicts on every new
+     * key. A watcher thread samples the keys held (as the limiter counts them and as its map holds
+     * them) while they run; a check of the bound outside the structural lock would let each thread
+     * that passed the check insert, holding up to maxKeys + 7. Round after round on fresh limiters,
+     * so both the filling and the full limiter are raced.
+     */
+    @Test
+    @Stress
+    void eightThreadsFloodingNewKeysTogetherNeverHoldMoreThanMaxKeys() throws Exception {
+        int threads = 8;
+        int maxKeys = 16;
+        int keysPerThread = 400;
+        long deadline = System.nanoTime() + Duration.ofSeconds(8).toNanos();
+        int rounds = 0;
+        for (; rounds < 150 && System.nanoTime() - deadline < 0; rounds++) {
+            KeyedRateLimiterImpl<Long> l = (KeyedRateLimiterImpl<Long>) goflow.keyedRateLimiter().rate(1).burst(1)
+                    .maxKeys(maxKeys).idleTimeout(Duration.ofHours(1)).<Long>build();
+            CyclicBarrier start = new CyclicBarrier(threads + 1);
+            AtomicBoolean flooding = new AtomicBoolean(true);
+            AtomicInteger mostHeld = new AtomicInteger();
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            long base = rounds * 1_000_000L;
+            List<Thread> all = new ArrayList<>();
+            all.add(new Thread(() -> {
+                try {
+                    start.await();
+                    while (flooding.get()) {
+                        mostHeld.accumulateAndGet(Math.max(l.size(), l.keysInMap()), Math::max);
+                    }
+                } catch (Throwable e) {
+                    failed.compareAndSet(null, e);
+                }
+            }, "watcher"));
+            for (int t = 0; t < threads; t++) {
+                long first = base + t * 10_000L;
+                all.add(new Thread(() -> {
+                    try {
+                        start.await();
+                        for (long k = first; k < first + keysPerThread; k++) {
+                            assertTrue(l.allow(k), "a new key has a full bucket");
+                            mostHeld.accumulateAndGet(l.size(), Math::max);
+                        }
+                    } catch (Throwable e) {
+                        failed.compareAndSet(null, e);
+                    }
+                }, "flood-" + t));
+            }
+            all.forEach(Thread::start);
+            for (Thread th : all.subList(1, all.size())) {
+                th.join();
+            }
+            flooding.set(false);
+            all.get(0).join();
+            if (failed.get() != null) {
+                throw new AssertionError("round " + rounds, failed.get());
+            }
+            int held = Math.max(mostHeld.get(), Math.max(l.size(), l.keysInMap()));
+            assertTrue(held <= maxKeys, "round " + rounds + ": " + held + " keys held, maxKeys " + maxKeys);
+            assertEquals(maxKeys, l.size());
+            assertEquals(maxKeys, l.keysInMap());
+            assertEquals(threads * keysPerThread - maxKeys, l.stats().evictedFull());
+            l.close();
+        }
+        assertTrue(rounds >= 20, "only " + rounds + " rounds in 8 s");
     }
 
     @Test
