@@ -34,4 +34,15 @@ public @interface LinesConfig {
      */
     @AttributeDefinition(name = "Charset", description = "The file's character set. Default: UTF-8.")
     String charset() default "UTF-8";
+
+    /**
+     * The longest line read; a longer one fails the stream.
+     *
+     * @return characters, terminator excluded, from 1
+     */
+    @AttributeDefinition(name = "Max line length", min = "1", description = "The longest line read, in characters "
+            + "(UTF-16 units), the line end excluded. A longer line fails the stream with an error naming the file, "
+            + "the line number and this limit, without reading the rest of the line, so memory stays bounded. "
+            + "A whole number from 1. Default: 1048576 (1 Mi).")
+    int maxLineLength() default LinesSource.DEFAULT_MAX_LINE_LENGTH;
 }

@@ -1,11 +1,11 @@
 package goflow.plugin.sources;
 
-import java.io.BufferedReader;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
@@ -21,6 +21,14 @@ import goflow.api.stream.StreamSource;
  * file makes the terminal operation fail with a {@code NoSuchFileException} naming it) and the
  * file is closed when the operation ends, however it ends.
  *
+ * <p>A line is at most {@code maxLineLength} characters (UTF-16 units, as {@link String#length()}
+ * counts them; the terminator {@code \n}, {@code \r} or {@code \r\n} excluded; default
+ * {@value #DEFAULT_MAX_LINE_LENGTH}). A longer one fails the terminal operation with an
+ * {@code IOException} naming the source, the file, the line number and the limit, once one
+ * character too many has been read: the rest of the line is never read, so a file without line
+ * ends, however large, takes no more memory than the limit. The lines before it have been
+ * delivered.
+ *
  * <p>Immutable after construction, so thread-safe; each cursor has its own reader.
  */
 @Component(service = StreamSource.class, configurationPid = LinesConfig.PID,
@@ -30,18 +38,42 @@ import goflow.api.stream.StreamSource;
 public final class LinesSource implements StreamSource<String> {
     /** The source's default name: {@value}. */
     public static final String NAME = "lines";
+    /** The default of {@code maxLineLength}: {@value} characters (1 Mi). */
+    public static final int DEFAULT_MAX_LINE_LENGTH = 1 << 20;
 
+    private final String name;
     private final Path path;
     private final Charset charset;
+    private final int maxLineLength;
 
     /**
-     * Creates the source from its configuration.
+     * Creates the source from its configuration. {@code maxLineLength} is read from the raw
+     * properties, so that a value of the wrong type is rejected naming the property and the value
+     * (DS's own conversion would name neither, or truncate a number too large for an {@code int}).
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties
+     * @throws IllegalArgumentException naming the source, the property, the value and the rule if
+     *     {@code charset} is not supported or {@code maxLineLength} is not a whole number from 1
+     *     to 2147483647
      */
     @Activate
-    public LinesSource(LinesConfig config) {
-        this(Path.of(config.path()), charset(config.goflow_source_name(), config.charset()));
+    public LinesSource(LinesConfig config, Map<String, Object> properties) {
+        this(config.goflow_source_name(), Path.of(config.path()),
+                charset(config.goflow_source_name(), config.charset()),
+                Numbers.intProperty(config.goflow_source_name(), "maxLineLength", properties,
+                        DEFAULT_MAX_LINE_LENGTH, 1, Integer.MAX_VALUE));
+    }
+
+    /**
+     * Creates the source from plain values, with lines of at most
+     * {@value #DEFAULT_MAX_LINE_LENGTH} characters.
+     *
+     * @param path the file
+     * @param charset its character set
+     */
+    public LinesSource(Path path, Charset charset) {
+        this(path, charset, DEFAULT_MAX_LINE_LENGTH);
     }
 
     /**
@@ -49,10 +81,18 @@ public final class LinesSource implements StreamSource<String> {
      *
      * @param path the file
      * @param charset its character set
+     * @param maxLineLength the longest line read, in characters, terminator excluded
+     * @throws IllegalArgumentException if {@code maxLineLength} is less than 1
      */
-    public LinesSource(Path path, Charset charset) {
+    public LinesSource(Path path, Charset charset, int maxLineLength) {
+        this(NAME, path, charset, maxLineLength);
+    }
+
+    private LinesSource(String name, Path path, Charset charset, int maxLineLength) {
+        this.name = name;
         this.path = path;
         this.charset = charset;
+        this.maxLineLength = Numbers.whole(name, "maxLineLength", maxLineLength, 1, Integer.MAX_VALUE);
     }
 
     private static Charset charset(String source, String name) {
@@ -65,7 +105,8 @@ public final class LinesSource implements StreamSource<String> {
 
     @Override
     public Cursor<String> open(Context ctx) throws Exception {
-        BufferedReader reader = Files.newBufferedReader(path, charset);
+        LineReader reader = new LineReader(Files.newBufferedReader(path, charset), maxLineLength, name,
+                path.toAbsolutePath());
         return new Cursor<>() {
             @Override
             public boolean tryAdvance(Context c, Consumer<? super String> action) throws Exception {

@@ -5,14 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,6 +83,117 @@ class SourcesTest {
         assertEquals(List.of("z"), drain(lines, 100));
         Files.delete(f);
         assertThrows(NoSuchFileException.class, () -> lines.open(CTX));
+    }
+
+    /** Drains a cursor into {@code out} until it ends or fails; returns the failure, or null. */
+    private static Exception drainUntilFailure(StreamSource<String> source, List<String> out) throws Exception {
+        try (StreamSource.Cursor<String> c = source.open(CTX)) {
+            while (c.tryAdvance(CTX, out::add)) {
+                // collecting
+            }
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    @Test
+    void aLineLongerThanMaxLineLengthFailsNamingTheFileTheLineAndTheLimit(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("in.txt");
+        String atLimit = "x".repeat(16);
+        String accents = "\u00e9".repeat(16); // 32 bytes in UTF-8: the limit counts characters
+        Files.writeString(f, "short\r\n" + atLimit + "\r" + accents + "\n\n" + "y".repeat(17) + "\nnever\n");
+        List<String> got = new ArrayList<>();
+        Exception e = drainUntilFailure(new LinesSource(f, StandardCharsets.UTF_8, 16), got);
+        assertEquals(List.of("short", atLimit, accents, ""), got, "the lines before the long one are delivered");
+        assertEquals("source 'lines': line 5 of " + f.toAbsolutePath() + " is longer than maxLineLength 16 characters",
+                e == null ? "no failure" : e.getMessage());
+
+        Files.writeString(f, "a\n" + atLimit); // the last line, at the limit, without a line end
+        got.clear();
+        assertEquals(null, drainUntilFailure(new LinesSource(f, StandardCharsets.UTF_8, 16), got));
+        assertEquals(List.of("a", atLimit), got);
+
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new LinesSource(f, StandardCharsets.UTF_8, 0));
+        assertEquals("source 'lines': maxLineLength 0 must be a whole number from 1 to 2147483647", bad.getMessage());
+    }
+
+    /**
+     * A file of 32 Mi characters without a line end, after a line of exactly the default limit:
+     * the first line is delivered, the second fails at the default limit, and reading takes a
+     * bounded amount of memory (reading the whole line as characters would allocate 64 MiB).
+     */
+    @Test
+    void aFileWithoutLineEndsFailsAtTheDefaultLimitWithoutReadingTheWholeLine(@TempDir Path dir) throws Exception {
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "allocation counter not available");
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) bean;
+        Path f = dir.resolve("huge.txt");
+        byte[] chunk = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(f)) {
+            Arrays.fill(chunk, (byte) 'a');
+            out.write(chunk);
+            out.write('\n');
+            Arrays.fill(chunk, (byte) 'b');
+            for (int i = 0; i < 32; i++) {
+                out.write(chunk);
+            }
+        }
+        long tid = Thread.currentThread().getId();
+        long before = mx.getThreadAllocatedBytes(tid);
+        List<String> got = new ArrayList<>();
+        Exception e = drainUntilFailure(new LinesSource(f, StandardCharsets.UTF_8), got);
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertEquals(1, got.size());
+        assertEquals(LinesSource.DEFAULT_MAX_LINE_LENGTH, got.get(0).length(), "a line at the default limit is read");
+        assertEquals("source 'lines': line 2 of " + f.toAbsolutePath() + " is longer than maxLineLength 1048576 "
+                + "characters", e == null ? "no failure" : e.getMessage());
+        assertTrue(allocated < 16L << 20, "allocated " + allocated + " bytes");
+    }
+
+    /** A LinesConfig as DS hands it over, except that maxLineLength must be read from the raw properties. */
+    private static LinesConfig linesConfig(String name, Path path) {
+        return (LinesConfig) Proxy.newProxyInstance(LinesConfig.class.getClassLoader(),
+                new Class<?>[] {LinesConfig.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "goflow_source_name" -> name;
+                    case "path" -> path.toString();
+                    case "maxLineLength" -> throw new IllegalStateException("DS could not convert the value");
+                    default -> m.getDefaultValue();
+                });
+    }
+
+    @Test
+    void maxLineLengthIsAWholeNumberFromOneAndAnyOtherValueIsNamedWithTheRule(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("in.txt");
+        Files.writeString(f, "abcd\nabcde\n");
+        LinesConfig config = linesConfig("logs", f);
+        String rule = " must be a whole number from 1 to 2147483647";
+        Map<Object, String> shown = new java.util.LinkedHashMap<>();
+        shown.put(0, "0");
+        shown.put(-1, "-1");
+        shown.put("abc", "'abc'");
+        shown.put("1.5", "'1.5'");
+        shown.put("", "''");
+        shown.put("2147483648", "'2147483648'");
+        shown.put(3_000_000_000L, "3000000000");
+        shown.put(1.5, "1.5");
+        shown.put(Double.NaN, "NaN");
+        shown.put(true, "true");
+        shown.put(new int[] {4}, "[4]");
+        for (Map.Entry<Object, String> bad : shown.entrySet()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new LinesSource(config, Map.of("maxLineLength", bad.getKey())), bad.getValue());
+            assertEquals("source 'logs': maxLineLength " + bad.getValue() + rule, e.getMessage());
+        }
+        for (Object four : List.of(4, 4L, " 4", 4.0, "+4")) {
+            List<String> got = new ArrayList<>();
+            Exception e = drainUntilFailure(new LinesSource(config, Map.of("MAXLINELENGTH", four)), got);
+            assertEquals(List.of("abcd"), got, String.valueOf(four));
+            assertEquals("source 'logs': line 2 of " + f.toAbsolutePath() + " is longer than maxLineLength 4 characters",
+                    e == null ? "no failure" : e.getMessage());
+        }
+        assertEquals(List.of("abcd", "abcde"), drain(new LinesSource(config, Map.of()), 100), "absent: the default");
     }
 
     @Test
