@@ -4,10 +4,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,11 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  *     acknowledged. A claim counts a delivery only when it hands the entry to the pipeline: Redis
  *     failing in the middle of a claim costs the entry no delivery.</li>
  * <li>Entries of a consumer that died are claimed by the others after {@code claimIdle}.</li>
+ * <li>A consumer never claims back an entry it has in flight itself (read, and not yet finished by
+ *     its pipeline), however long that takes: such an entry is slow, not abandoned, and is neither
+ *     run twice nor counted as delivered again. Other consumers do claim it after
+ *     {@code claimIdle}, as they cannot tell slow from stalled: set {@code claimIdle} above the
+ *     time an entry may take, its wait behind {@code maxInFlight - 1} others included.</li>
  * </ul>
  *
  * <p>Duplicates: an entry whose result was written but whose consumer died before the script ran
@@ -519,8 +526,12 @@ public final class RedisStreamConsumer implements Primitive {
             claimCursor = r.getKey();
             afterClaim.run();
             List<StreamEntryID> ids = new ArrayList<>();
+            Set<StreamEntryID> ours = inFlightIds();
             for (StreamEntryID id : r.getValue()) {
-                if (id != null) {
+                // an entry still on its way through this consumer's run is not idle but slow (a long
+                // stage, or a queue behind one): delivering it again would run it twice and count
+                // deliveries it never failed, up to a dead letter. XAUTOCLAIM only reset its idle time.
+                if (id != null && !ours.contains(id)) {
                     ids.add(id);
                 }
             }
@@ -574,6 +585,23 @@ public final class RedisStreamConsumer implements Primitive {
                 deadLetter(d, "delivered " + n + " times without an outcome (its consumers died or stalled)", "-");
             }
             return taken;
+        }
+
+        /** The ids of the entries this consumer has read and not finished: fetched or in the run. */
+        private Set<StreamEntryID> inFlightIds() {
+            lock.lock();
+            try {
+                Set<StreamEntryID> ids = new HashSet<>();
+                for (Delivery d : fetched) {
+                    ids.add(d.id());
+                }
+                for (Delivery d : inPipeline) {
+                    ids.add(d.id());
+                }
+                return ids;
+            } finally {
+                lock.unlock();
+            }
         }
 
         /** How often the entry was delivered, if it is pending and owned by this consumer; else null. */
