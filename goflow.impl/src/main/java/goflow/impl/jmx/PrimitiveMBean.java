@@ -1,16 +1,27 @@
 package goflow.impl.jmx;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.management.Attribute;
 import javax.management.AttributeList;
 import javax.management.AttributeNotFoundException;
+import javax.management.Descriptor;
 import javax.management.DynamicMBean;
+import javax.management.ImmutableDescriptor;
+import javax.management.ListenerNotFoundException;
 import javax.management.MBeanInfo;
 import javax.management.MBeanNotificationInfo;
 import javax.management.MBeanOperationInfo;
+import javax.management.Notification;
+import javax.management.NotificationBroadcasterSupport;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationFilter;
+import javax.management.NotificationListener;
 import javax.management.ReflectionException;
 import javax.management.openmbean.OpenMBeanAttributeInfoSupport;
 import javax.management.openmbean.OpenMBeanConstructorInfo;
@@ -35,6 +46,15 @@ import goflow.impl.internal.UnreadableStats;
  * client listing every MBean is not stopped by one), while {@link #getAttribute} of a statistic
  * fails as below.
  *
+ * <p>The attributes follow the statistics, so they change when a figure appears later (a
+ * pipeline's {@code lastExecution} after its first execution, a plugin's figures) or goes (the
+ * {@code statsError} of a recovered primitive). The MBeanInfo is therefore declared mutable
+ * (descriptor field {@code immutableInfo=false}), and a change is announced to this MBean's
+ * listeners with one {@value #INFO_CHANGED} notification whose user data is the new MBeanInfo,
+ * so a client that caches the MBeanInfo (jconsole) refreshes it. No thread watches the
+ * statistics: a change is noticed when the MBean is read (a statistic, or its MBeanInfo), and
+ * announced once, on the reading thread, to the listeners added until then.
+ *
  * <p>A remote JMX client has none of goflow's classes, so nothing thrown from here carries one (it
  * would reach the client as a {@code ClassNotFoundException}): a failure of the primitive becomes
  * a JDK exception with goflow's message and stack trace and no cause: an invalid value an
@@ -42,12 +62,28 @@ import goflow.impl.internal.UnreadableStats;
  * (inside a {@link ReflectionException}), anything else an {@link IllegalStateException}. The
  * MBean server hands them to the client inside a {@code RuntimeMBeanException}.
  *
- * <p>Thread-safe: immutable apart from the primitive, which is thread-safe.
+ * <p>Thread-safe: the primitive is thread-safe, the attributes last shown are swapped by CAS (so
+ * that one reader announces each change), and the listeners are kept by a
+ * {@link NotificationBroadcasterSupport}, which is thread-safe.
  */
-public final class PrimitiveMBean implements DynamicMBean {
+public final class PrimitiveMBean implements DynamicMBean, NotificationEmitter {
+    /** The type of the notification that announces a new MBeanInfo (its user data). */
+    public static final String INFO_CHANGED = "jmx.mbean.info.changed";
+    /** Tells clients not to cache the MBeanInfo for good (see {@link MBeanInfo}, "immutableInfo"). */
+    private static final Descriptor MUTABLE = new ImmutableDescriptor("immutableInfo=false");
+
     private final Primitive primitive;
     private final String owner;
     private final Operations operations;
+    private final NotificationBroadcasterSupport listeners = new NotificationBroadcasterSupport(notificationInfo());
+    /**
+     * The statistics' names and types last shown (by {@link #getMBeanInfo()}, the registration
+     * included, or by a notification); null before the first read. Replaced by CAS: the reader that
+     * replaces it announces the change.
+     */
+    private final AtomicReference<Map<String, OpenType<?>>> shown = new AtomicReference<>();
+    /** The sequence number of the last notification. */
+    private final AtomicLong sequence = new AtomicLong();
 
     /**
      * Creates the MBean.
@@ -135,17 +171,37 @@ public final class PrimitiveMBean implements DynamicMBean {
     }
 
     /**
-     * Reads the statistics. A failure of {@code stats()} or {@code toMap()} (a RuntimeException, or
-     * an Error other than a VirtualMachineError) gives the one figure {@code statsError} instead, as
-     * in the registry's snapshot.
+     * Reads the statistics, and announces the new MBeanInfo if their names or types differ from
+     * those last shown. A failure of {@code stats()} or {@code toMap()} (a RuntimeException, or an
+     * Error other than a VirtualMachineError) gives the one figure {@code statsError} instead, as in
+     * the registry's snapshot.
      */
     private Figures figures() {
+        Figures figures;
         try {
-            return new Figures(primitive.stats().toMap(), null);
+            figures = new Figures(primitive.stats().toMap(), null);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (RuntimeException | Error e) {
-            return new Figures(UnreadableStats.of(e).toMap(), e);
+            figures = new Figures(UnreadableStats.of(e).toMap(), e);
+        }
+        Map<String, OpenType<?>> now = new LinkedHashMap<>();
+        figures.map.forEach((name, value) -> now.put(name, typeOf(value)));
+        while (true) {
+            Map<String, OpenType<?>> before = shown.get();
+            if (now.equals(before)) {
+                return figures;
+            }
+            if (shown.compareAndSet(before, now)) {
+                if (before != null) {
+                    Notification n = new Notification(INFO_CHANGED, this, sequence.incrementAndGet(),
+                            "the statistics of " + primitive.kind().label() + " '" + primitive.name()
+                                    + "' changed: " + now.keySet());
+                    n.setUserData(info(figures));
+                    listeners.sendNotification(n);
+                }
+                return figures;
+            }
         }
     }
 
@@ -175,13 +231,23 @@ public final class PrimitiveMBean implements DynamicMBean {
         return out;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Declared mutable: its descriptor has {@code immutableInfo=false}, and it lists the
+     * {@value #INFO_CHANGED} notification.
+     */
     @Override
     public MBeanInfo getMBeanInfo() {
+        return info(figures());
+    }
+
+    private MBeanInfo info(Figures figures) {
         List<OpenMBeanAttributeInfoSupport> attrs = new ArrayList<>();
         attrs.add(attr("Name", "the primitive's name", SimpleType.STRING));
         attrs.add(attr("Kind", "the primitive's kind", SimpleType.STRING));
         attrs.add(attr("Owner", "the bundle, configuration or application that created it", SimpleType.STRING));
-        for (Map.Entry<String, Object> e : figures().map.entrySet()) {
+        for (Map.Entry<String, Object> e : figures.map.entrySet()) {
             attrs.add(attr(e.getKey(), "statistic " + e.getKey(), typeOf(e.getValue())));
         }
         List<OpenMBeanOperationInfoSupport> ops = new ArrayList<>();
@@ -197,7 +263,34 @@ public final class PrimitiveMBean implements DynamicMBean {
         return new OpenMBeanInfoSupport(PrimitiveMBean.class.getName(),
                 "goflow " + primitive.kind().label() + " '" + primitive.name() + "'",
                 attrs.toArray(new OpenMBeanAttributeInfoSupport[0]), new OpenMBeanConstructorInfo[0],
-                ops.toArray(new OpenMBeanOperationInfoSupport[0]), new MBeanNotificationInfo[0]);
+                ops.toArray(new OpenMBeanOperationInfoSupport[0]), notificationInfo(), MUTABLE);
+    }
+
+    private static MBeanNotificationInfo[] notificationInfo() {
+        return new MBeanNotificationInfo[] {new MBeanNotificationInfo(new String[] {INFO_CHANGED},
+                Notification.class.getName(), "the attributes changed (a statistic appeared or went); "
+                        + "the user data is the new MBeanInfo")};
+    }
+
+    @Override
+    public MBeanNotificationInfo[] getNotificationInfo() {
+        return notificationInfo();
+    }
+
+    @Override
+    public void addNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback) {
+        listeners.addNotificationListener(listener, filter, handback);
+    }
+
+    @Override
+    public void removeNotificationListener(NotificationListener listener) throws ListenerNotFoundException {
+        listeners.removeNotificationListener(listener);
+    }
+
+    @Override
+    public void removeNotificationListener(NotificationListener listener, NotificationFilter filter, Object handback)
+            throws ListenerNotFoundException {
+        listeners.removeNotificationListener(listener, filter, handback);
     }
 
     private static OpenMBeanAttributeInfoSupport attr(String name, String description, OpenType<?> type) {
