@@ -38,7 +38,8 @@ public final class Activator implements BundleActivator {
     @Override
     public void start(BundleContext context) throws IOException, InvalidSyntaxException {
         try {
-            log = LogFile.install(context.getProperty(LogFile.FILE), context.getProperty(LogFile.LEVEL));
+            log = LogFile.install(context.getProperty(LogFile.FILE), context.getProperty(LogFile.LEVEL),
+                    context.getProperty(LogFile.MAX_BYTES), context.getProperty(LogFile.FILES));
         } catch (IOException | IllegalArgumentException e) {
             // The container works without its log file: say why, on the console, and go on.
             log = null;

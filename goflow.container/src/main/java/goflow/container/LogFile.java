@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.logging.ConsoleHandler;
-import java.util.logging.FileHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -30,7 +29,11 @@ import java.util.logging.Logger;
  * record plus the stack trace, if any) and sets the root level; {@link #close} puts the console
  * handlers and the level back. Property {@value #FILE} names the file (default
  * {@value #DEFAULT_FILE}, relative to the working directory; empty: leave logging alone), property
- * {@value #LEVEL} the level (a {@link Level} name, default {@code INFO}).
+ * {@value #LEVEL} the level (a {@link Level} name, default {@code INFO}). The file's size is
+ * bounded ({@link RotatingFileHandler}): before it would exceed {@value #MAX_BYTES} bytes (default
+ * {@value #DEFAULT_MAX_BYTES}) it becomes {@code <file>.1}, older ones shift up to
+ * {@code <file>.<n>} with n = {@value #FILES} (default {@value #DEFAULT_FILES}), and a new file
+ * starts at the same path.
  *
  * <p>Not thread-safe; installed and closed by the activator.
  */
@@ -40,13 +43,19 @@ final class LogFile {
     /** The framework property naming the root log level. */
     static final String LEVEL = "goflow.log.level";
     static final String DEFAULT_FILE = "log/goflow.log";
+    /** The framework property bounding the file's size, in bytes. */
+    static final String MAX_BYTES = "goflow.log.maxBytes";
+    static final long DEFAULT_MAX_BYTES = 10L * 1024 * 1024;
+    /** The framework property naming how many old files ({@code <file>.1} ...) are kept. */
+    static final String FILES = "goflow.log.files";
+    static final int DEFAULT_FILES = 5;
 
     private final Logger root;
-    private final FileHandler handler;
+    private final RotatingFileHandler handler;
     private final List<Handler> removed;
     private final Level previousLevel;
 
-    private LogFile(Logger root, FileHandler handler, List<Handler> removed, Level previousLevel) {
+    private LogFile(Logger root, RotatingFileHandler handler, List<Handler> removed, Level previousLevel) {
         this.root = root;
         this.handler = handler;
         this.removed = removed;
@@ -58,23 +67,29 @@ final class LogFile {
      *
      * @param file the value of {@value #FILE}, or null for the default
      * @param level the value of {@value #LEVEL}, or null for INFO
+     * @param maxBytes the value of {@value #MAX_BYTES}, or null for {@value #DEFAULT_MAX_BYTES}
+     * @param files the value of {@value #FILES}, or null for {@value #DEFAULT_FILES}
      * @return the installed log file, or null when {@code file} is empty (logging left alone)
      * @throws IOException if the file or its folder cannot be created (the message names the property and value)
-     * @throws IllegalArgumentException if {@code level} is not a level name (the message names the property and value)
+     * @throws IllegalArgumentException if {@code level} is not a level name, or {@code maxBytes} or
+     *         {@code files} not a whole number of at least 1 (the message names the property, the
+     *         value and the rule)
      */
-    static LogFile install(String file, String level) throws IOException {
+    static LogFile install(String file, String level, String maxBytes, String files) throws IOException {
         if (file != null && file.isBlank()) {
             return null;
         }
         Level parsed = parseLevel(level);
+        long max = parseMaxBytes(maxBytes);
+        int count = parseFiles(files);
         String name = file == null ? DEFAULT_FILE : file.strip();
-        FileHandler handler;
+        RotatingFileHandler handler;
         try {
             Path path = Path.of(name).toAbsolutePath();
             if (path.getParent() != null) {
                 Files.createDirectories(path.getParent());
             }
-            handler = new FileHandler(path.toString().replace("%", "%%"), true);
+            handler = new RotatingFileHandler(path, max, count, System.err);
         } catch (IOException | RuntimeException e) {
             throw new IOException("goflow.container: property " + FILE + " = '" + name
                     + "' must name a file that can be created and appended to: " + e, e);
@@ -105,6 +120,52 @@ final class LogFile {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("goflow.container: property " + LEVEL + " = '" + level
                     + "' must be a java.util.logging level (SEVERE, WARNING, INFO, CONFIG, FINE, FINER, FINEST, ALL or OFF)", e);
+        }
+    }
+
+    /**
+     * Reads {@value #MAX_BYTES}.
+     *
+     * @param value the property's value, or null or blank for the default
+     * @return the largest size of the log file, in bytes
+     * @throws IllegalArgumentException if it is not a whole number of at least 1 (naming the property, value and rule)
+     */
+    static long parseMaxBytes(String value) {
+        long parsed = parseWhole(value, DEFAULT_MAX_BYTES);
+        if (parsed < 1) {
+            throw new IllegalArgumentException("goflow.container: property " + MAX_BYTES + " = '" + value
+                    + "' must be a whole number of bytes, at least 1 (default " + DEFAULT_MAX_BYTES + ")");
+        }
+        return parsed;
+    }
+
+    /**
+     * Reads {@value #FILES}.
+     *
+     * @param value the property's value, or null or blank for the default
+     * @return how many old log files to keep
+     * @throws IllegalArgumentException if it is not a whole number from 1 to {@link Integer#MAX_VALUE}
+     *         (naming the property, value and rule)
+     */
+    static int parseFiles(String value) {
+        long parsed = parseWhole(value, DEFAULT_FILES);
+        if (parsed < 1 || parsed > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("goflow.container: property " + FILES + " = '" + value
+                    + "' must be a whole number of old files to keep, from 1 to " + Integer.MAX_VALUE
+                    + " (default " + DEFAULT_FILES + ")");
+        }
+        return (int) parsed;
+    }
+
+    /** The whole number in {@code value}, {@code defaultValue} when it is null or blank, or 0 when it is not a whole number. */
+    private static long parseWhole(String value, long defaultValue) {
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            return 0; // refused by the caller with its own rule
         }
     }
 

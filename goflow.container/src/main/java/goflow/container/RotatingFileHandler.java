@@ -1,0 +1,210 @@
+package goflow.container;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.logging.ErrorManager;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+
+/**
+ * A log file of bounded size: appends each record (UTF-8) to {@code file}, and when a record would
+ * make the file larger than {@code maxBytes}, first renames it to {@code file.1} (shifting
+ * {@code file.1} to {@code file.2} and so on, deleting {@code file.<files>}, the oldest) and
+ * starts a new {@code file}. The live log is therefore always at {@code file}; at most
+ * {@code files + 1} files of about {@code maxBytes} each are kept. A record larger than
+ * {@code maxBytes} is written whole, alone in its file.
+ *
+ * <p>While open it holds a lock on {@code file.lck} (as {@link java.util.logging.FileHandler}
+ * does), so a second container in the same folder cannot rotate the file under this one: it is
+ * refused.
+ *
+ * <p>If a rotation fails (a folder that cannot be written, an oldest file that cannot be deleted),
+ * the records go on to the same file, the failure is printed once on {@code problems} and the
+ * rotation is tried again when another {@code maxBytes} have been written. If the file cannot even
+ * be reopened, records go to {@code problems} until it can: none is lost.
+ *
+ * <p>Thread-safe: {@link #publish}, {@link #flush} and {@link #close} are synchronized, so each
+ * record is formatted, the rotation decided and done, and the record written under one lock: no
+ * record is lost or interleaved with another, and one written happens-before the next.
+ */
+final class RotatingFileHandler extends Handler {
+    private final Path file;
+    private final long maxBytes;
+    private final int files;
+    private final PrintStream problems;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    /** The open file, or null while it cannot be reopened (guarded by this). */
+    private OutputStream out;
+    /** Bytes in the file, or written since the last failed rotation (guarded by this). */
+    private long written;
+    /** Whether a rotation failure was reported (guarded by this; once per handler). */
+    private boolean reported;
+    /** Whether close was called (guarded by this); later records are dropped. */
+    private boolean closed;
+
+    /**
+     * Opens (creates or appends to) the file and locks it.
+     *
+     * @param file the log file; its folder must exist
+     * @param maxBytes the largest size of a file, at least 1
+     * @param files how many old files to keep ({@code file.1} ... {@code file.<files>}), at least 1
+     * @param problems where a failed rotation is reported ({@code System.err})
+     * @throws IOException if the file cannot be opened, or is locked by another handler
+     * @throws IllegalArgumentException if {@code maxBytes} or {@code files} is below 1
+     */
+    RotatingFileHandler(Path file, long maxBytes, int files, PrintStream problems) throws IOException {
+        if (maxBytes < 1 || files < 1) {
+            throw new IllegalArgumentException("maxBytes = " + maxBytes + " and files = " + files + " must be at least 1");
+        }
+        this.file = file;
+        this.maxBytes = maxBytes;
+        this.files = files;
+        this.problems = problems;
+        Path lockFile = sibling(".lck");
+        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock locked;
+        try {
+            locked = lockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            locked = null; // held in this JVM
+        }
+        if (locked == null) {
+            lockChannel.close();
+            throw new IOException(file + " is in use by another log handler (" + lockFile + " is locked)");
+        }
+        lock = locked;
+        try {
+            out = open();
+            written = Files.size(file);
+        } catch (IOException | RuntimeException e) {
+            release();
+            throw e;
+        }
+    }
+
+    private Path sibling(String suffix) {
+        return file.resolveSibling(file.getFileName() + suffix);
+    }
+
+    private OutputStream open() throws IOException {
+        return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    }
+
+    @Override
+    public synchronized void publish(LogRecord record) {
+        if (closed || !isLoggable(record)) {
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = getFormatter().format(record).getBytes(StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
+            reportError(null, e, ErrorManager.FORMAT_FAILURE);
+            return;
+        }
+        if (written > 0 && written + bytes.length > maxBytes) {
+            rotate();
+        }
+        if (out == null) {
+            try {
+                out = open();
+            } catch (IOException e) {
+                problems.write(bytes, 0, bytes.length); // not lost: on the console instead
+                return;
+            }
+        }
+        try {
+            out.write(bytes);
+            out.flush();
+            written += bytes.length;
+        } catch (IOException e) {
+            reportError(null, e, ErrorManager.WRITE_FAILURE);
+        }
+    }
+
+    /**
+     * Closes the file, shifts the old files up by one (deleting the oldest) and renames the file to
+     * {@code file.1}; reopens the file (new, or the same one when a step failed). Only the files
+     * that exist are shifted, up to the first missing number, so a rotation costs what is there.
+     */
+    private void rotate() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            reportError(null, e, ErrorManager.CLOSE_FAILURE);
+        }
+        out = null;
+        try {
+            int free = 1;
+            while (free < files && Files.exists(sibling("." + free))) {
+                free++;
+            }
+            Files.deleteIfExists(sibling("." + free)); // only when free == files: the oldest
+            for (int n = free - 1; n >= 1; n--) {
+                Files.move(sibling("." + n), sibling("." + (n + 1)));
+            }
+            Files.move(file, sibling(".1"));
+            written = 0;
+        } catch (IOException | RuntimeException e) {
+            written = 0; // try again after another maxBytes
+            if (!reported) {
+                reported = true;
+                problems.println("goflow.container: cannot rotate " + file + " (" + e
+                        + "); the log keeps writing to it, beyond goflow.log.maxBytes = " + maxBytes);
+            }
+        }
+        try {
+            out = open();
+        } catch (IOException e) {
+            out = null; // publish tries again, and writes to problems meanwhile
+        }
+    }
+
+    @Override
+    public synchronized void flush() {
+        if (out != null) {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                reportError(null, e, ErrorManager.FLUSH_FAILURE);
+            }
+        }
+    }
+
+    /** Closes the file and releases and deletes the lock file; later records are dropped. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                reportError(null, e, ErrorManager.CLOSE_FAILURE);
+            }
+            out = null;
+        }
+        release();
+    }
+
+    private void release() {
+        try {
+            lock.release();
+            lockChannel.close();
+            Files.deleteIfExists(sibling(".lck"));
+        } catch (IOException e) {
+            reportError(null, e, ErrorManager.CLOSE_FAILURE);
+        }
+    }
+}

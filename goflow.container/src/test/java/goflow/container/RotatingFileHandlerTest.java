@@ -1,0 +1,212 @@
+package goflow.container;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The log file's size bound and rotation ({@link RotatingFileHandler}), with limits of a few hundred bytes. */
+class RotatingFileHandlerTest {
+    /** Each record's message on a line of exactly 100 bytes (with the line feed). */
+    private static final Formatter HUNDRED = new Formatter() {
+        @Override
+        public String format(LogRecord record) {
+            String line = record.getMessage();
+            return line + ".".repeat(99 - line.length()) + "\n";
+        }
+    };
+
+    private static RotatingFileHandler open(Path file, long maxBytes, int files, PrintStream problems) throws IOException {
+        RotatingFileHandler handler = new RotatingFileHandler(file, maxBytes, files, problems);
+        handler.setFormatter(HUNDRED);
+        return handler;
+    }
+
+    private static void log(RotatingFileHandler handler, String message) {
+        handler.publish(new LogRecord(Level.INFO, message));
+    }
+
+    /** The messages in a file, in order. */
+    private static List<String> messages(Path file) throws IOException {
+        List<String> messages = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            messages.add(line.replaceAll("\\.+$", ""));
+        }
+        return messages;
+    }
+
+    private static Set<String> names(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return new TreeSet<>(files.map(p -> p.getFileName().toString()).toList());
+        }
+    }
+
+    @Test
+    void theFileIsRenamedToDotOneBeforeItWouldExceedTheLimitOlderOnesShiftAndTheOldestIsDeleted(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("goflow.log");
+        RotatingFileHandler handler = open(file, 300, 2, System.err);
+        try {
+            for (int i = 0; i < 10; i++) {
+                log(handler, "r" + i);
+            }
+        } finally {
+            handler.close();
+        }
+        assertEquals(Set.of("goflow.log", "goflow.log.1", "goflow.log.2"), names(dir), "the lock file is gone too");
+        assertEquals(List.of("r9"), messages(file), "the current file stays at its path");
+        assertEquals(List.of("r6", "r7", "r8"), messages(dir.resolve("goflow.log.1")));
+        assertEquals(List.of("r3", "r4", "r5"), messages(dir.resolve("goflow.log.2")));
+        for (String name : names(dir)) {
+            assertTrue(Files.size(dir.resolve(name)) <= 300, name);
+        }
+    }
+
+    @Test
+    void aFileAlreadyOverTheLimitIsRotatedAtTheFirstRecordAndARecordLargerThanTheLimitIsWrittenWhole(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("goflow.log");
+        Files.writeString(file, "x".repeat(299) + "\n");
+        RotatingFileHandler handler = open(file, 250, 3, System.err);
+        try {
+            log(handler, "first");
+            log(handler, "second");
+            log(handler, "third");
+        } finally {
+            handler.close();
+        }
+        assertEquals(List.of("third"), messages(file));
+        assertEquals(List.of("first", "second"), messages(dir.resolve("goflow.log.1")));
+        assertEquals("x".repeat(299) + "\n", Files.readString(dir.resolve("goflow.log.2")), "nothing lost");
+        assertEquals(Set.of("goflow.log", "goflow.log.1", "goflow.log.2"), names(dir));
+
+        Path small = dir.resolve("small.log");
+        RotatingFileHandler tiny = open(small, 50, 5, System.err);
+        try {
+            log(tiny, "a");
+            log(tiny, "b");
+        } finally {
+            tiny.close();
+        }
+        assertEquals(List.of("b"), messages(small), "one record a file, whole");
+        assertEquals(List.of("a"), messages(dir.resolve("small.log.1")));
+        assertEquals(100, Files.size(dir.resolve("small.log.1")));
+    }
+
+    @Test
+    void concurrentRecordsAreNeitherLostNorInterleavedAcrossRotations(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("goflow.log");
+        int threads = 8;
+        int each = 150;
+        RotatingFileHandler handler = open(file, 400, threads * each, System.err);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < each; i++) {
+                        log(handler, "t" + thread + "-" + i);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+            handler.close();
+        }
+        // Oldest first: the highest number down to .1, then the current file.
+        int rotated = names(dir).size() - 1;
+        List<String> all = new ArrayList<>();
+        for (int n = rotated; n >= 1; n--) {
+            Path old = dir.resolve("goflow.log." + n);
+            assertTrue(Files.size(old) <= 400 && Files.size(old) % 100 == 0, old + ": " + Files.size(old) + " bytes");
+            all.addAll(messages(old));
+        }
+        all.addAll(messages(file));
+        assertEquals(threads * each, all.size(), "every record once");
+        int[] next = new int[threads];
+        for (String m : all) {
+            assertTrue(m.matches("t\\d+-\\d+"), () -> "a damaged line: " + m);
+            int t = Integer.parseInt(m.substring(1, m.indexOf('-')));
+            assertEquals(next[t]++, Integer.parseInt(m.substring(m.indexOf('-') + 1)), "each thread's records in order");
+        }
+        assertEquals(threads * each / 4, rotated + 1, "four records a file");
+    }
+
+    @Test
+    void aRotationThatFailsKeepsWritingToTheFileSaysSoOnceAndIsTriedAgainLater(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("goflow.log");
+        Path obstacle = Files.createDirectories(dir.resolve("goflow.log.1"));
+        Files.writeString(obstacle.resolve("keep"), "a folder where the oldest file goes cannot be deleted");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RotatingFileHandler handler = open(file, 300, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            for (int i = 0; i < 8; i++) {
+                log(handler, "r" + i);
+            }
+            assertEquals(List.of("r0", "r1", "r2", "r3", "r4", "r5", "r6", "r7"), messages(file), "nothing lost");
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertEquals(1, said.lines().count(), said);
+            assertTrue(said.contains("cannot rotate " + file) && said.contains("goflow.log.1")
+                    && said.contains("keeps writing to it"), said);
+
+            Files.delete(obstacle.resolve("keep"));
+            Files.delete(obstacle);
+            for (int i = 8; i < 12; i++) {
+                log(handler, "r" + i);
+            }
+        } finally {
+            handler.close();
+        }
+        assertEquals(1, err.toString(StandardCharsets.UTF_8).lines().count(), "said once");
+        assertTrue(Files.isRegularFile(dir.resolve("goflow.log.1")), "rotates again once it can");
+        assertFalse(messages(file).isEmpty());
+        List<String> both = new ArrayList<>(messages(dir.resolve("goflow.log.1")));
+        both.addAll(messages(file));
+        assertEquals("r11", both.get(both.size() - 1));
+    }
+
+    @Test
+    void aSecondHandlerOnTheSameFileIsRefused(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("goflow.log");
+        RotatingFileHandler first = open(file, 300, 1, System.err);
+        try {
+            IOException second = assertThrows(IOException.class, () -> open(file, 300, 1, System.err));
+            assertTrue(second.getMessage().contains("goflow.log.lck"), second.getMessage());
+        } finally {
+            first.close();
+        }
+        open(file, 300, 1, System.err).close();
+    }
+}
