@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 import org.apache.felix.service.command.CommandSessionListener;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.launch.Framework;
 
@@ -16,7 +18,8 @@ import org.osgi.framework.launch.Framework;
  * is missing, prepares a profile for a non-interactive script, lets the Gogo console open a real
  * terminal ({@link ConsoleTerminal}), keeps Gogo's races out of {@code stop 0}
  * ({@link ConsoleCommands}) and makes sure the launcher's exit code is registered
- * ({@link ExitCode}, once per framework).
+ * ({@link ExitCode}, once per framework). With {@value Headless#PROPERTY}{@code =true} there is no
+ * shell, and SIGTERM or SIGINT stops the container ({@link Headless}).
  *
  * <p>The framework calls start and stop on one thread at a time; the fields are written in start
  * and read in stop.
@@ -29,6 +32,7 @@ public final class Activator implements BundleActivator {
     private ConsoleTerminal terminal;
     private ConsoleCommands commands;
     private Path goshHome;
+    private Headless headless;
 
     /** Creates the activator (the framework calls it). */
     public Activator() {
@@ -36,7 +40,9 @@ public final class Activator implements BundleActivator {
     }
 
     @Override
-    public void start(BundleContext context) throws IOException, InvalidSyntaxException {
+    public void start(BundleContext context) throws IOException, InvalidSyntaxException, BundleException {
+        // A bad value fails the start before anything is done: the framework reports it.
+        boolean withoutShell = Headless.enabled(context.getProperty(Headless.PROPERTY));
         try {
             log = LogFile.install(context.getProperty(LogFile.FILE), context.getProperty(LogFile.LEVEL),
                     context.getProperty(LogFile.MAX_BYTES), context.getProperty(LogFile.FILES));
@@ -59,12 +65,19 @@ public final class Activator implements BundleActivator {
                         + " with the default configuration");
             }
             ConfigFileGuard.register(context); // malformed .config files in deploy/ are refused loudly
+            if (withoutShell) {
+                headless = Headless.start(context);
+            }
             goshHome = GoshHome.prepare(context.getProperty(GoshHome.ARGS), System.getProperty(GoshHome.HOME));
             if (goshHome != null) {
                 System.setProperty(GoshHome.HOME, goshHome.toString());
             }
-        } catch (IOException | InvalidSyntaxException | RuntimeException | Error e) {
+        } catch (IOException | InvalidSyntaxException | BundleException | RuntimeException | Error e) {
             // A failed start gets no stop: undo what was done (the listener goes with the context).
+            if (headless != null) {
+                headless.close();
+                headless = null;
+            }
             if (log != null) {
                 log.close();
             }
@@ -74,12 +87,19 @@ public final class Activator implements BundleActivator {
 
     @Override
     public void stop(BundleContext context) throws IOException {
+        if (headless != null) {
+            headless.close();
+            headless = null;
+        }
         context.removeBundleListener(terminal);
         context.removeBundleListener(commands);
         commands.release();
         if (goshHome != null) {
             System.clearProperty(GoshHome.HOME);
             GoshHome.delete(goshHome);
+        }
+        if (context.getBundle(0).getState() == Bundle.STOPPING) {
+            LOG.log(System.Logger.Level.INFO, "goflow: the container has stopped (every other bundle is stopped)");
         }
         if (log != null) {
             log.close();

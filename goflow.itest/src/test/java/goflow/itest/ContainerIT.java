@@ -7,10 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
  * in an empty folder and drives it as a user would: a non-interactive script; an interactive
  * session fed on standard input that hot-deploys a plugin jar into {@code deploy/} and removes it
  * again; a restart of the container bundle and a refresh of goflow.api before {@code stop 0}; and
- * a console free of log lines and stack traces, the log going to {@code log/goflow.log}. Every
- * run must end with exit code 0. ({@link ContainerTerminalIT} does the same under a terminal.)
+ * a console free of log lines and stack traces, the log going to {@code log/goflow.log}; and the
+ * headless container ({@code -Dgoflow.headless=true}) that runs with standard input closed until
+ * SIGTERM stops it. Every run must end with exit code 0. ({@link ContainerTerminalIT} does the same
+ * under a terminal.)
  */
 class ContainerIT {
     private static final long TIMEOUT_SECONDS = Containers.TIMEOUT_SECONDS;
@@ -85,6 +94,58 @@ class ContainerIT {
                 () -> "goflow:stream orders 3:\n" + text);
         assertTrue(text.contains("id=7 amount=9.99 currency=EUR timestamp="), text);
         assertFalse(text.contains("sha256"), "the codec plugin is not in the container by default");
+    }
+
+    @Test
+    void headlessItRunsWithStandardInputClosedAndSigtermStopsItCleanlyWithExitZero(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path out = dir.resolve("out.txt");
+        Path log = dir.resolve("log/goflow.log");
+        Process p = start(dir, List.of("-Dgoflow.headless=true", "-Dorg.osgi.service.http.port=" + port), out);
+        p.getOutputStream().close(); // end of input at once, as with < /dev/null (docker without -i, systemd)
+        // Up: the dashboard's data answers, and the demo traffic moves it, again and again, for
+        // several seconds after the whole framework has started, when the shell would have reached
+        // the end of its input and stopped the container.
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        URI state = URI.create("http://127.0.0.1:" + port + "/goflow/api/state");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        long upSince = 0;
+        int answers = 0;
+        String last = "";
+        while (upSince == 0 || System.nanoTime() - upSince < TimeUnit.SECONDS.toNanos(5) || answers < 5) {
+            assertTrue(p.isAlive(), () -> "the headless container stopped by itself:\n" + read(out) + "\nlog:\n" + read(log));
+            assertTrue(System.nanoTime() - deadline < 0, () -> "the dashboard did not answer; console:\n" + read(out));
+            try {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(state).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                boolean fresh = r.statusCode() == 200 && r.body().contains("demo-ingress") && !r.body().equals(last);
+                if (fresh && read(log).contains("goflow: headless")) {
+                    upSince = upSince == 0 ? System.nanoTime() : upSince;
+                    answers++;
+                    last = r.body();
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+        assertFalse(read(out).contains("g! "), () -> "a shell prompt:\n" + read(out));
+
+        p.destroy(); // SIGTERM
+        assertEquals(0, awaitExit(p, out), () -> read(out) + "\nlog:\n" + read(log));
+        String logged = read(log);
+        int signal = logged.indexOf("INFO goflow.container.Headless - goflow: SIGTERM: stopping the container");
+        assertTrue(signal > 0, logged);
+        String after = logged.substring(signal);
+        assertTrue(after.contains("INFO org.apache.felix.http - Stopped Jetty"), () -> "HTTP not stopped:\n" + after);
+        assertTrue(after.matches("(?s).*INFO goflow\\.container\\.Activator - goflow: the container has stopped [^\\n]*\\R$"),
+                () -> "not the last line:\n" + after);
+        String console = read(out);
+        assertFalse(Containers.STACK_TRACE.matcher(console).find() || Containers.STACK_TRACE.matcher(logged).find(),
+                () -> "a stack trace:\n" + console + "\nlog:\n" + logged);
     }
 
     /** Reads the executions column of the demo-orders row of goflow:stats. */
