@@ -34,8 +34,13 @@ final class ClusterLease {
     final String name;
     /** The lease this node holds, or null. Guarded by this. */
     private Lease held;
-    /** Whether the last claim failed because the store could not be reached (logged once). Guarded by this. */
-    private boolean storeFailing;
+    /**
+     * How the last claim failed, so that a failure is logged when it starts (or changes kind), not
+     * at every run: null when it succeeded, else {@link LeaseException} (the store could not be
+     * reached) or the class of the provider's other exception (a defect in the provider). Guarded
+     * by this.
+     */
+    private Class<?> failing;
 
     ClusterLease(LeaseProvider provider, Duration ttl, String schedulerName, String taskId) {
         this.provider = provider;
@@ -83,28 +88,65 @@ final class ClusterLease {
     }
 
     /**
-     * Claims the lease for a run as {@link #claim()} does; a store that cannot be reached counts as
-     * another holder (logged at WARNING when it starts failing, at INFO when it answers again).
+     * Claims the lease for a run as {@link #claim()} does. A {@link LeaseException} (the store
+     * cannot be reached or answered an error) counts as another holder: logged at WARNING when it
+     * starts, at INFO when the store answers again. Any other exception of the provider counts as
+     * another holder too (the run cannot know it holds the lease), but is logged at ERROR with its
+     * stack trace as what it is: a defect in the provider (a misconfiguration, a bug), not a store
+     * that cannot be reached. An Error is logged so and rethrown: the run fails.
      *
      * @return the lease, or null when the run must be skipped
      */
     synchronized Lease claimForRun() {
         try {
             Lease l = claim();
-            if (storeFailing) {
-                storeFailing = false;
-                LOG.log(Level.INFO, () -> "lease " + name + ": the lease store answers again");
+            if (failing != null) {
+                String back = failing == LeaseException.class ? "the lease store answers again"
+                        : "the lease provider answers again";
+                failing = null;
+                LOG.log(Level.INFO, () -> "lease " + name + ": " + back);
             }
             return l;
-        } catch (RuntimeException e) {
-            if (!storeFailing) {
-                storeFailing = true;
+        } catch (LeaseException e) {
+            if (failing != LeaseException.class) {
+                failing = LeaseException.class;
                 LOG.log(Level.WARNING, "lease " + name + ": the lease store cannot be reached; runs are skipped "
-                        + "until it answers (" + provider.describe() + ")", e);
+                        + "until it answers (" + describeProvider() + ")", e);
             } else {
                 LOG.log(Level.DEBUG, () -> "lease " + name + ": the lease store still cannot be reached", e);
             }
             return null;
+        } catch (RuntimeException e) {
+            if (failing != e.getClass()) {
+                failing = e.getClass();
+                LOG.log(Level.ERROR, defect("claim", e) + "; runs are skipped until it succeeds", e);
+            } else {
+                LOG.log(Level.DEBUG, () -> "lease " + name + ": the lease provider still fails with " + e, e);
+            }
+            return null;
+        } catch (Error e) {
+            failing = e.getClass();
+            LOG.log(Level.ERROR, defect("claim", e) + "; the run fails", e);
+            throw e;
+        }
+    }
+
+    /**
+     * The message for a provider that threw something else than a {@link LeaseException} from
+     * {@code what} (claim, renew, release): it names the lease, the provider and the exception.
+     */
+    private String defect(String what, Throwable e) {
+        return "lease " + name + ": the lease provider " + describeProvider() + " (" + provider.getClass().getName()
+                + ") threw " + e + " on " + what + ", not a LeaseException: a defect in the lease provider (a bug, "
+                + "a misconfiguration, or its bundle went away), not an outage of the lease store";
+    }
+
+    /** The provider's {@link LeaseProvider#describe()}, or its class name if that throws too. */
+    private String describeProvider() {
+        try {
+            return provider.describe();
+        } catch (RuntimeException e) {
+            return provider.getClass().getSimpleName();
         }
     }
 
@@ -115,7 +157,10 @@ final class ClusterLease {
         }
     }
 
-    /** Releases the lease held, if any, so another node can take it at once. Never throws. */
+    /**
+     * Releases the lease held, if any, so another node can take it at once. Never throws: what the
+     * provider throws, an Error included, is logged (the lease runs out by itself).
+     */
     void release() {
         Lease l;
         synchronized (this) {
@@ -125,8 +170,12 @@ final class ClusterLease {
         if (l != null) {
             try {
                 l.release();
-            } catch (RuntimeException e) {
+            } catch (LeaseException e) {
                 LOG.log(Level.WARNING, "lease " + name + ": release failed; it runs out by itself", e);
+            } catch (RuntimeException | Error e) {
+                // stop(), close() and cancel() release the leases of every task: an Error here
+                // (a provider whose bundle went away) must not keep the others from being released
+                LOG.log(Level.ERROR, defect("release", e) + "; it runs out by itself", e);
             }
         }
     }
@@ -212,14 +261,21 @@ final class ClusterLease {
                     }
                     sentOk = now;
                     lastFailure = null;
-                } catch (RuntimeException e) {
+                } catch (LeaseException e) {
                     lastFailure = e;
                     LOG.log(Level.DEBUG, () -> "lease " + name + ": renewal failed, retrying", e);
+                } catch (RuntimeException e) {
+                    // a defect in the provider: retried as a store error is (it may not last), and
+                    // said as what it is, once per kind during this run
+                    if (lastFailure == null || lastFailure.getClass() != e.getClass()) {
+                        LOG.log(Level.ERROR, defect("renew", e) + "; retrying until the lease may have run out", e);
+                    }
+                    lastFailure = e;
                 } catch (Error e) {
                     // a provider whose bundle went away (NoClassDefFoundError): nobody could renew
                     // the lease, nor cancel the run when it runs out; the Error is logged, not rethrown
                     // (this thread ends either way)
-                    LOG.log(Level.WARNING, "lease " + name + ": renewal threw an Error: the run is cancelled", e);
+                    LOG.log(Level.ERROR, defect("renew", e) + "; the run is cancelled", e);
                     lost(lease);
                     run.cancel();
                     return;

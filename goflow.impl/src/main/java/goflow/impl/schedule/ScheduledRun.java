@@ -63,10 +63,11 @@ final class ScheduledRun implements Task<Void> {
             try {
                 lease = task.lease.claimForRun();
             } catch (Error e) {
-                // claimForRun turns the store's exceptions into a skip; an Error (a provider whose
-                // bundle went away: NoClassDefFoundError) must still end the run, or it would stay
-                // active for ever (later runs skipped, stop() waiting its whole timeout).
-                failedBeforeJob(started, e);
+                // claimForRun turns the provider's exceptions into a skip; an Error (a provider whose
+                // bundle went away: NoClassDefFoundError), which claimForRun logged, must still end
+                // the run, or it would stay active for ever (later runs skipped, stop() waiting its
+                // whole timeout).
+                scheduler.complete(task, runContext, false, RunOutcome.Status.FAILED, started, 0, e);
                 return;
             }
             if (lease == null) {

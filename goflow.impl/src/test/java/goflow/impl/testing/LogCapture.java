@@ -19,10 +19,12 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
     /** Held strongly: java.util.logging keeps loggers only weakly. */
     private final Logger logger;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord r) {
             lines.add(r.getLevel() + " " + r.getMessage());
+            records.add(r);
         }
 
         @Override
@@ -46,6 +48,11 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
     /** Returns the lines captured so far (a live list). */
     public List<String> lines() {
         return lines;
+    }
+
+    /** Returns the records captured so far, with their exceptions (a live list). */
+    public List<LogRecord> records() {
+        return records;
     }
 
     @Override

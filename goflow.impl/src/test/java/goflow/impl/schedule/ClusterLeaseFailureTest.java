@@ -1,0 +1,245 @@
+package goflow.impl.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import goflow.api.schedule.Lease;
+import goflow.api.schedule.LeaseException;
+import goflow.api.schedule.LeaseProvider;
+import goflow.api.schedule.RunOutcome;
+import goflow.api.schedule.ScheduledTask;
+import goflow.api.schedule.Scheduler;
+import goflow.impl.testing.Eventually;
+import goflow.impl.testing.LogCapture;
+import goflow.impl.testing.MemoryLeases;
+
+/**
+ * What the scheduler says and does when a {@link LeaseProvider} throws: a {@link LeaseException}
+ * (the store cannot be reached) is told apart from any other exception or Error (a defect in the
+ * provider), and neither stops the scheduler's other tasks.
+ */
+class ClusterLeaseFailureTest extends SchedulerTestSupport {
+    private static final Duration TTL = Duration.ofSeconds(3);
+
+    @RegisterExtension
+    final LogCapture log = new LogCapture(ClusterLease.class.getName());
+
+    private final MemoryLeases store = new MemoryLeases(clock);
+
+    /**
+     * A provider in front of a {@link MemoryLeases} node that throws {@link #acquire} from
+     * tryAcquire, and {@link #renew} / {@link #release} from its leases, while they are set.
+     */
+    private static final class Faulty implements LeaseProvider {
+        private final MemoryLeases.Node node;
+        volatile Throwable acquire;
+        volatile Throwable renew;
+        volatile Throwable release;
+
+        Faulty(MemoryLeases.Node node) {
+            this.node = node;
+        }
+
+        private static void maybeThrow(Throwable t) {
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw (RuntimeException) t;
+            }
+        }
+
+        @Override
+        public Optional<Lease> tryAcquire(String name, Duration ttl) {
+            maybeThrow(acquire);
+            return node.tryAcquire(name, ttl).map(l -> new Lease() {
+                @Override
+                public String name() {
+                    return l.name();
+                }
+
+                @Override
+                public long fencingToken() {
+                    return l.fencingToken();
+                }
+
+                @Override
+                public boolean renew(Duration t) {
+                    maybeThrow(renew);
+                    return l.renew(t);
+                }
+
+                @Override
+                public void release() {
+                    maybeThrow(release);
+                    l.release();
+                }
+            });
+        }
+
+        @Override
+        public String describe() {
+            return "faulty store";
+        }
+    }
+
+    private List<LogRecord> at(Level level) {
+        return log.records().stream().filter(r -> r.getLevel() == level).collect(Collectors.toList());
+    }
+
+    private Scheduler everySecond(LeaseProvider leases) {
+        Scheduler s = goflow.scheduler().name("jobs").workers(1).build();
+        s.task(ctx -> { }).id("leased").oncePerCluster(leases, TTL).every(Duration.ofSeconds(1));
+        return s;
+    }
+
+    @Test
+    void aLeaseExceptionIsLoggedOnceAsAStoreThatCannotBeReached() {
+        Faulty leases = new Faulty(store.node("a"));
+        leases.acquire = new LeaseException("connection refused", null);
+        Scheduler s = everySecond(leases);
+        s.start();
+        advance(s, Duration.ofSeconds(1), 3);
+
+        assertEquals(3, s.task("leased").orElseThrow().skippedCount());
+        assertEquals(List.of(), at(Level.SEVERE), log.lines().toString());
+        List<LogRecord> warnings = at(Level.WARNING);
+        assertEquals(1, warnings.size(), "logged once per outage: " + log.lines());
+        String m = warnings.get(0).getMessage();
+        assertTrue(m.contains("lease goflow/jobs/leased") && m.contains("cannot be reached")
+                && m.contains("faulty store"), m);
+        assertSame(leases.acquire, warnings.get(0).getThrown());
+    }
+
+    @Test
+    void aRuntimeExceptionFromTheProviderIsLoggedAsADefectInItNotAsAnUnreachableStore() {
+        Faulty leases = new Faulty(store.node("a"));
+        IllegalArgumentException misconfigured = new IllegalArgumentException("no such key prefix: null");
+        leases.acquire = misconfigured;
+        Scheduler s = everySecond(leases);
+        s.start();
+        advance(s, Duration.ofSeconds(1), 3);
+
+        ScheduledTask t = s.task("leased").orElseThrow();
+        assertEquals(0, t.runCount(), "a run that cannot know it holds its lease does not run");
+        assertEquals(3, t.skippedCount());
+        List<LogRecord> severe = at(Level.SEVERE);
+        assertEquals(1, severe.size(), "logged once while it lasts: " + log.lines());
+        String m = severe.get(0).getMessage();
+        assertTrue(m.contains("lease goflow/jobs/leased") && m.contains("faulty store")
+                && m.contains(Faulty.class.getName()) && m.contains("IllegalArgumentException")
+                && m.contains("defect in the lease provider"), m);
+        assertFalse(m.contains("cannot be reached"), m);
+        assertSame(misconfigured, severe.get(0).getThrown(), "with its stack trace");
+        assertTrue(log.lines().stream().noneMatch(l -> l.contains("cannot be reached")), log.lines().toString());
+
+        // then the store itself goes away: a different failure, told as such
+        leases.acquire = new LeaseException("connection refused", null);
+        advance(s, Duration.ofSeconds(1), 1);
+        assertEquals(1, at(Level.WARNING).size(), log.lines().toString());
+        assertTrue(at(Level.WARNING).get(0).getMessage().contains("cannot be reached"), log.lines().toString());
+        leases.acquire = null;
+        advance(s, Duration.ofSeconds(1), 1);
+        assertEquals(1, t.runCount());
+        assertTrue(log.lines().stream().anyMatch(l -> l.startsWith("INFO") && l.contains("answers again")),
+                log.lines().toString());
+    }
+
+    @Test
+    void anErrorFromTheProviderFailsThatRunAndTheSchedulerGoesOnWithItsOtherTasks() {
+        Faulty leases = new Faulty(store.node("a"));
+        LinkageError gone = new NoClassDefFoundError("com/acme/leases/Store");
+        leases.acquire = gone;
+        Scheduler s = everySecond(leases);
+        ScheduledTask plain = s.task(ctx -> { }).id("plain").every(Duration.ofSeconds(1));
+        s.start();
+        advance(s, Duration.ofSeconds(1), 3);
+
+        assertEquals(3, plain.runCount());
+        assertEquals(RunOutcome.Status.SUCCEEDED, plain.lastOutcome().orElseThrow().status());
+        ScheduledTask leased = s.task("leased").orElseThrow();
+        assertEquals(ScheduledTask.State.SCHEDULED, leased.state(), "tried again at its next due time");
+        assertEquals(3, leased.runCount());
+        assertEquals(RunOutcome.Status.FAILED, leased.lastOutcome().orElseThrow().status());
+        assertSame(gone, leased.lastOutcome().orElseThrow().error().orElseThrow());
+        List<LogRecord> severe = at(Level.SEVERE);
+        assertEquals(3, severe.size(), "each failed run is logged: " + log.lines());
+        String m = severe.get(0).getMessage();
+        assertTrue(m.contains("lease goflow/jobs/leased") && m.contains("faulty store")
+                && m.contains("NoClassDefFoundError") && m.contains("defect in the lease provider"), m);
+        assertSame(gone, severe.get(0).getThrown());
+
+        leases.acquire = null;
+        advance(s, Duration.ofSeconds(1), 1);
+        assertEquals(RunOutcome.Status.SUCCEEDED, leased.lastOutcome().orElseThrow().status());
+    }
+
+    @Test
+    void anErrorFromALeasesReleaseDoesNotKeepStopFromReleasingTheOtherTasksLeases() {
+        Faulty leases = new Faulty(store.node("a"));
+        Scheduler s = goflow.scheduler().name("jobs").workers(1).build();
+        s.task(ctx -> { }).id("faulty").oncePerCluster(leases, TTL).every(Duration.ofSeconds(1));
+        s.task(ctx -> { }).id("sound").oncePerCluster(store.node("a"), TTL).every(Duration.ofSeconds(1));
+        s.start();
+        advance(s, Duration.ofSeconds(1), 1);
+        assertEquals(Optional.of("a"), store.holder("goflow/jobs/faulty"));
+        assertEquals(Optional.of("a"), store.holder("goflow/jobs/sound"));
+        leases.release = new NoClassDefFoundError("com/acme/leases/Store");
+
+        assertDoesNotThrow(() -> s.stop());
+        assertFalse(s.isRunning());
+        assertEquals(Optional.empty(), store.holder("goflow/jobs/sound"), "the other task's lease is released");
+        assertEquals(Optional.of("a"), store.holder("goflow/jobs/faulty"), "runs out by itself");
+        List<LogRecord> severe = at(Level.SEVERE);
+        assertEquals(1, severe.size(), log.lines().toString());
+        String m = severe.get(0).getMessage();
+        assertTrue(m.contains("lease goflow/jobs/faulty") && m.contains("release")
+                && m.contains("NoClassDefFoundError") && m.contains("defect in the lease provider"), m);
+        assertSame(leases.release, severe.get(0).getThrown());
+    }
+
+    @Test
+    void aRenewalThatThrowsSomethingElseThanALeaseExceptionIsLoggedAsADefectAndTheRunStillEndsWithItsTtl()
+            throws Exception {
+        Faulty leases = new Faulty(store.node("a"));
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        Scheduler s = goflow.scheduler().name("jobs").workers(1).build();
+        s.task(ctx -> {
+            ctx.onDone(cancelled::countDown);
+            running.countDown();
+            assertTrue(cancelled.await(30, TimeUnit.SECONDS));
+        }).id("long").oncePerCluster(leases, TTL).once(Duration.ZERO);
+        s.start();
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        ClassCastException bug = new ClassCastException("class java.lang.String cannot be cast to class java.lang.Long");
+        leases.renew = bug;
+        clock.advance(Duration.ofSeconds(1)); // the first renewal, a third of the ttl in
+        Eventually.until(() -> !at(Level.SEVERE).isEmpty());
+        String m = at(Level.SEVERE).get(0).getMessage();
+        assertTrue(m.contains("lease goflow/jobs/long") && m.contains("renew") && m.contains("ClassCastException")
+                && m.contains("defect in the lease provider"), m);
+        assertSame(bug, at(Level.SEVERE).get(0).getThrown());
+        assertEquals(1, cancelled.getCount(), "retried until the lease may have run out, as for a store error");
+        clock.advance(Duration.ofMillis(2100)); // 3.1 s: the lease may be gone
+        assertTrue(cancelled.await(10, TimeUnit.SECONDS), "the run went on without its lease");
+        assertInstanceOf(ClassCastException.class, log.records().stream()
+                .filter(r -> r.getMessage().contains("whole time to live")).findFirst().orElseThrow().getThrown());
+    }
+}
