@@ -1,11 +1,14 @@
 package goflow.redis.streams;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -32,7 +35,6 @@ import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
-import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
 import redis.clients.jedis.resps.StreamEntry;
@@ -57,7 +59,9 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  *     (or a claimed entry was already delivered {@code maxDeliveries} times without an outcome, its
  *     consumers having died), it is appended to the dead-letter stream with its error and
  *     acknowledged. A claim counts a delivery only when it hands the entry to the pipeline: Redis
- *     failing in the middle of a claim costs the entry no delivery.</li>
+ *     failing in the middle of a claim costs the entry no delivery, even when only the reply of
+ *     the command that counts it was lost (the count is set, not incremented, and the next read
+ *     finishes that claim).</li>
  * <li>Entries of a consumer that died are claimed by the others after {@code claimIdle}.</li>
  * <li>A consumer never claims back an entry it has in flight itself (read, and not yet finished by
  *     its pipeline), however long that takes: such an entry is slow, not abandoned, and is neither
@@ -104,6 +108,22 @@ public final class RedisStreamConsumer implements Primitive {
             + "end\n"
             + "redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))\n"
             + "return redis.call('XACK', KEYS[2], ARGV[1], ARGV[2])";
+
+    /**
+     * Claims for this consumer the entries ARGV[3], ARGV[5], ... of group ARGV[1] in stream KEYS[1]
+     * that are still pending with consumer ARGV[2], setting each one's delivery count to ARGV[4],
+     * ARGV[6], ... ({@code RETRYCOUNT}: set, not incremented, so that running it again after a
+     * lost reply counts the delivery once); returns the ids claimed. An entry no longer pending
+     * with this consumer (acknowledged, or claimed by another since) is left alone.
+     */
+    static final String CLAIM_COUNTED = "local claimed = {}\n"
+            + "for i = 3, #ARGV, 2 do\n"
+            + "  if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1, ARGV[2]) == 1 then\n"
+            + "    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'RETRYCOUNT', ARGV[i + 1], 'JUSTID')\n"
+            + "    claimed[#claimed + 1] = ARGV[i]\n"
+            + "  end\n"
+            + "end\n"
+            + "return claimed";
 
     private final UnifiedJedis redis;
     /** The client the consumer opened itself ({@link #builder()}), closed by close; null on a given client. */
@@ -159,6 +179,17 @@ public final class RedisStreamConsumer implements Primitive {
      * by start. Guarded by lock.
      */
     private ThreadGroup threads;
+
+    /**
+     * A claim that Redis failed in the middle of, once the deliveries to count were decided: each
+     * entry (still owned by this consumer) with the delivery count it gets when it is delivered,
+     * the count read before the claim plus one; empty when none. The next read finishes it first,
+     * with {@link #CLAIM_COUNTED}, which sets the count rather than incrementing it: the delivery
+     * is counted once whether or not the command whose reply was lost ran. Only the reading thread
+     * of the current run uses it (a run starts after every thread of the previous one ended);
+     * volatile for that hand-over. An immutable map.
+     */
+    private volatile Map<StreamEntryID, Long> unfinishedClaim = Map.of();
 
     /**
      * Test seam, not configuration: run on the reading thread right after a claim's
@@ -492,6 +523,9 @@ public final class RedisStreamConsumer implements Primitive {
             } finally {
                 lock.unlock();
             }
+            if (finishClaim() > 0) { // a claim Redis failed in the middle of: finished before anything else
+                return;
+            }
             long now = System.nanoTime();
             if (now - lastClaim >= claimIdle.toNanos() / 2) {
                 lastClaim = now;
@@ -514,11 +548,13 @@ public final class RedisStreamConsumer implements Primitive {
         /**
          * Claims entries idle for claimIdle (from any consumer); returns how many it took on. A
          * claim costs an entry a delivery only when it is handed to the pipeline: XAUTOCLAIM with
-         * JUSTID takes the entries without counting a delivery, their counts are read, and one
-         * XCLAIM of the entries to deliver counts it and returns them. If Redis fails in between,
-         * the entries are merely owned by this consumer, idle again: claimed again after
-         * claimIdle with the count they had. Entries to dead-letter are dead-lettered after the
-         * others were taken on, so a failing dead-letter write costs the others nothing.
+         * JUSTID takes the entries without counting a delivery, their counts are read, and
+         * {@link #finishClaim()} sets the count of the entries to deliver to one more and hands
+         * them over. If Redis fails before that, the entries are merely owned by this consumer,
+         * idle again: claimed again after claimIdle with the count they had. If it fails during
+         * it (its reply lost, whether or not it ran), the next read finishes it, setting the same
+         * counts. Entries to dead-letter are dead-lettered after the others were taken on, so a
+         * failing dead-letter write costs the others nothing.
          */
         private int claim(int want) {
             Map.Entry<StreamEntryID, List<StreamEntryID>> r = redis.xautoclaimJustId(stream, group, consumer,
@@ -544,7 +580,7 @@ public final class RedisStreamConsumer implements Primitive {
                     ids.get(0), ids.get(ids.size() - 1), ids.size() * 2).consumer(consumer))) {
                 deliveries.put(p.getID(), p.getDeliveredTimes());
             }
-            List<StreamEntryID> deliver = new ArrayList<>();
+            Map<StreamEntryID, Long> deliver = new LinkedHashMap<>();
             List<StreamEntryID> exhausted = new ArrayList<>();
             for (StreamEntryID id : ids) {
                 Long n = deliveries.get(id);
@@ -555,23 +591,16 @@ public final class RedisStreamConsumer implements Primitive {
                     continue;
                 }
                 deliveries.put(id, n);
-                (n >= maxDeliveries ? exhausted : deliver).add(id);
+                if (n >= maxDeliveries) {
+                    exhausted.add(id);
+                } else {
+                    deliver.put(id, n + 1);
+                }
             }
             int taken = 0;
             if (!deliver.isEmpty()) {
-                // counts this delivery; skips an entry acknowledged since (no longer pending)
-                for (StreamEntry e : redis.xclaim(stream, group, consumer, 0, XClaimParams.xClaimParams(),
-                        deliver.toArray(new StreamEntryID[0]))) {
-                    if (e == null) {
-                        continue;
-                    }
-                    if (e.getFields() == null) { // deleted from the stream while pending: nothing to deliver
-                        redis.xack(stream, group, e.getID());
-                        continue;
-                    }
-                    accept(e, deliveries.get(e.getID()) + 1);
-                    taken++;
-                }
+                unfinishedClaim = Collections.unmodifiableMap(deliver);
+                taken = finishClaim();
             }
             for (StreamEntryID id : exhausted) {
                 List<StreamEntry> found = redis.xrange(stream, id, id, 1);
@@ -602,6 +631,40 @@ public final class RedisStreamConsumer implements Primitive {
             } finally {
                 lock.unlock();
             }
+        }
+
+        /**
+         * Finishes {@link #unfinishedClaim}: sets the delivery count of its entries still pending
+         * with this consumer and hands them to the pipeline, in their order (an entry deleted from
+         * the stream meanwhile is acknowledged); returns how many. Throws, keeping it for the next
+         * read, if Redis fails; running it again sets the same counts.
+         */
+        private int finishClaim() {
+            Map<StreamEntryID, Long> counts = unfinishedClaim;
+            if (counts.isEmpty()) {
+                return 0;
+            }
+            List<String> args = new ArrayList<>(List.of(group, consumer));
+            counts.forEach((id, n) -> {
+                args.add(id.toString());
+                args.add(Long.toString(n));
+            });
+            List<StreamEntry> found = new ArrayList<>();
+            for (Object id : (List<?>) redis.eval(CLAIM_COUNTED, List.of(stream), args)) {
+                StreamEntryID claimedId = new StreamEntryID(id instanceof byte[] b
+                        ? new String(b, StandardCharsets.UTF_8) : String.valueOf(id));
+                List<StreamEntry> e = redis.xrange(stream, claimedId, claimedId, 1);
+                if (e.isEmpty() || e.get(0).getFields() == null) { // deleted from the stream while pending
+                    redis.xack(stream, group, claimedId);
+                    continue;
+                }
+                found.add(e.get(0));
+            }
+            unfinishedClaim = Map.of();
+            for (StreamEntry e : found) {
+                accept(e, counts.get(e.getID()));
+            }
+            return found.size();
         }
 
         /** How often the entry was delivered, if it is pending and owned by this consumer; else null. */

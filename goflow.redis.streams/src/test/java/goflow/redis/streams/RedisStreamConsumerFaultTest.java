@@ -200,6 +200,47 @@ class RedisStreamConsumerFaultTest {
         assertEquals(0, redis.xlen(key("in") + ":dead"));
     }
 
+    @Test
+    void aClaimWhoseReplyIsLostAfterRedisCountedTheDeliveryCostsTheEntryOneDeliveryNotTwo() throws Exception {
+        // a ghost read the entry once and died: one delivery left of maxDeliveries 2
+        StreamEntryID entry = redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("data", "once"));
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        read("ghost", 1);
+        Duration claimIdle = Duration.ofSeconds(2);
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> redis.xpending(key("in"),
+                "workers", XPendingParams.xPendingParams(entry, entry, 1)).get(0).getIdleTime() > claimIdle.toMillis());
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Pipeline<String, String> holding = goflow.pipeline("lost-reply-" + test).input(String.class).stage("hold", s -> {
+            entered.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return s;
+        }).build();
+        // the command that counts the claim's delivery (an XCLAIM, alone or in a script) reaches
+        // Redis and runs, and the connection fails before its reply comes back
+        try (ReplyCuttingProxy proxy = new ReplyCuttingProxy(server.port(), "XCLAIM");
+                RedisStreamConsumer c = RedisStreamConsumer.builder().uri("redis://127.0.0.1:" + proxy.port())
+                        .timeout(Duration.ofSeconds(5)).reconnectInterval(Duration.ofMillis(50)).stream(key("in"))
+                        .group("workers").output(key("out")).pipeline(holding)
+                        .block(Duration.ofMillis(100)).consumer("me").claimIdle(claimIdle).maxDeliveries(2).build()) {
+            c.start();
+            try {
+                assertTrue(entered.await(30, TimeUnit.SECONDS), "never delivered: " + logs);
+                assertTrue(proxy.cut(), "no reply was lost: " + logs);
+                assertEquals(2, redis.xpending(key("in"), "workers", XPendingParams.xPendingParams(entry, entry, 1))
+                        .get(0).getDeliveredTimes(), "the ghost's delivery and this one, counted once");
+            } finally {
+                release.countDown();
+            }
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 1);
+            assertEquals(0, c.stats().deadLettered(), "the lost reply counted a delivery that never happened: "
+                    + redis.xrange(key("in") + ":dead", "-", "+").stream().map(e -> e.getFields()).toList());
+        }
+        assertEquals(List.of(entry.toString()), redis.xrange(key("out"), "-", "+").stream()
+                .map(e -> e.getFields().get("source")).toList(), "its second delivery ran the pipeline");
+        assertEquals(0, redis.xlen(key("in") + ":dead"));
+    }
+
     private List<StreamEntry> read(String who, int count) {
         return redis.xreadGroup("workers", who, XReadGroupParams.xReadGroupParams().count(count),
                 Map.of(key("in"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue();
