@@ -173,12 +173,35 @@ public final class RedisStreamConsumer implements Primitive {
     /** The supervising thread, once started. Guarded by lock. */
     private Thread supervisor;
     /**
-     * The consumer's threads, once started: the supervisor and, since it starts the runs, their
-     * threads too (a thread joins its creator's group), so that close() knows when it is called
-     * from one of them (it must not wait for itself) and can name those it gives up on. Set once
-     * by start. Guarded by lock.
+     * The threads of the current run, for the WARNING of a close that gives up on some: the
+     * threads named {@code goflow-pipeline-<pipeline>-<n>} that came to life while the supervisor
+     * started the run (a streaming run starts all its threads before {@code start} returns). Empty
+     * while no run is going. Guarded by lock.
      */
-    private ThreadGroup threads;
+    private Set<Thread> runThreads = Set.of();
+
+    /**
+     * Marks the threads that are a consumer's own, so that close() knows when it is called from
+     * one of them (it must not wait for itself): its supervisor, and the threads of the runs the
+     * supervisor starts (a streaming run creates its threads on the thread that starts it), which
+     * inherit the mark from the supervisor alone. A thread that one of those creates (a stage's
+     * own thread) is not the consumer's: the run does not wait for it.
+     */
+    private static final InheritableThreadLocal<Own> OWN = new InheritableThreadLocal<>() {
+        @Override
+        protected Own childValue(Own parent) {
+            // runs on the creating thread, while the new thread is being constructed
+            return parent != null && parent.supervisor() == Thread.currentThread()
+                    ? new Own(parent.consumer(), null) : null;
+        }
+    };
+
+    /**
+     * The mark of a consumer's own thread: {@code supervisor} is the supervising thread on the
+     * supervisor itself (which passes the mark on), null on a thread of a run.
+     */
+    private record Own(RedisStreamConsumer consumer, Thread supervisor) {
+    }
 
     /**
      * A claim that Redis failed in the middle of, once the deliveries to count were decided: each
@@ -301,8 +324,7 @@ public final class RedisStreamConsumer implements Primitive {
             } catch (RuntimeException e) {
                 throw refusedLogin(e);
             }
-            threads = new ThreadGroup("goflow-redis-stream-" + consumer);
-            supervisor = new Thread(threads, this::supervise, "goflow-redis-stream-" + consumer);
+            supervisor = new Thread(this::supervise, "goflow-redis-stream-" + consumer);
             supervisor.setDaemon(true);
             supervisor.start();
         } finally {
@@ -358,6 +380,8 @@ public final class RedisStreamConsumer implements Primitive {
 
     /** Runs the pipeline, again after a failure, until closed. */
     private void supervise() {
+        OWN.set(new Own(this, Thread.currentThread()));
+        String runThreadName = "goflow-pipeline-" + pipeline.name() + "-";
         while (!stopping) {
             StreamingRun current;
             lock.lock();
@@ -365,9 +389,13 @@ public final class RedisStreamConsumer implements Primitive {
                 if (stopping) {
                     return;
                 }
+                Set<Thread> before = StuckThreads.live(runThreadName);
                 current = pipeline.stream().concurrency(concurrency).buffer(buffer).onError(this::failed)
                         .start(Context.background(), new Reader(), this::finished);
                 run = current;
+                Set<Thread> started = StuckThreads.live(runThreadName);
+                started.removeAll(before);
+                runThreads = started;
             } catch (RuntimeException e) { // the pipeline was closed: it never runs again
                 LOG.log(System.Logger.Level.ERROR, "goflow: redis stream consumer " + consumer + " of " + stream
                         + " stops reading: its pipeline cannot run (" + e + "); its pending entries are claimed by"
@@ -388,6 +416,7 @@ public final class RedisStreamConsumer implements Primitive {
             lock.lock();
             try {
                 run = null;
+                runThreads = Set.of();
                 // what the ended run held is still pending in Redis: it is claimed again after claimIdle
                 inPipeline.clear();
                 fetched.clear();
@@ -800,7 +829,9 @@ public final class RedisStreamConsumer implements Primitive {
      * stop the consumer, say), it does not wait for itself: it stops the reading and returns at
      * once; the rest (the wait within {@code grace} for the run, which ends once that stage has
      * returned, then closing the connection) goes on in a thread named
-     * {@code goflow-redis-stream-<consumer>-close}.
+     * {@code goflow-redis-stream-<consumer>-close}. Only the consumer's supervising thread and
+     * the threads of its runs count as its own: a thread that a stage started is not one of them
+     * (the run does not wait for it), and a close from it waits as a close from any other thread.
      *
      * <p>Once the run is cancelled its threads are interrupted, and close waits for them at most
      * the grace again, at least 100 ms and at most 2 s. A thread still running then (a stage that
@@ -817,19 +848,20 @@ public final class RedisStreamConsumer implements Primitive {
         listing.close();
         Thread s;
         StreamingRun current;
-        ThreadGroup own;
+        Set<Thread> own;
         lock.lock();
         try {
             stopping = true;
             room.signalAll();
             s = supervisor;
             current = run;
-            own = threads;
+            own = runThreads;
         } finally {
             lock.unlock();
         }
-        if (own != null && Thread.currentThread().getThreadGroup() == own) {
-            Thread closer = new Thread(own.getParent(), () -> awaitEnd(s, current, own, grace),
+        Own mark = OWN.get();
+        if (mark != null && mark.consumer() == this) {
+            Thread closer = new Thread(() -> awaitEnd(s, current, own, grace),
                     "goflow-redis-stream-" + consumer + "-close");
             closer.setDaemon(true);
             closer.start();
@@ -842,7 +874,7 @@ public final class RedisStreamConsumer implements Primitive {
      * The rest of close(): waits for the run within grace, cancels it and waits the interrupt bound
      * for its threads, names those it gives up on, waits for the supervisor, closes the connection.
      */
-    private void awaitEnd(Thread s, StreamingRun current, ThreadGroup own, Duration grace) {
+    private void awaitEnd(Thread s, StreamingRun current, Set<Thread> own, Duration grace) {
         boolean interrupted = false;
         boolean ended = true;
         if (current != null) {
@@ -882,7 +914,7 @@ public final class RedisStreamConsumer implements Primitive {
                 interrupted = true;
             }
         }
-        if (!ended && own != null) {
+        if (!ended) {
             String stuck = StuckThreads.describe(own);
             if (!stuck.isEmpty()) {
                 LOG.log(System.Logger.Level.WARNING, "goflow: redis stream consumer " + consumer + " of " + stream

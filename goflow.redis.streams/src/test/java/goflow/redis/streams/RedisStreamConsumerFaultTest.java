@@ -413,6 +413,66 @@ class RedisStreamConsumerFaultTest {
         assertFalse(logged("WARNING", "run ended"), "the run was never torn down: " + logs);
     }
 
+    /** Whether {@code t} is waiting inside close() for the run to end. */
+    private static boolean waitingInClose(Thread t) {
+        return t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
+                .anyMatch(f -> f.getClassName().equals(RedisStreamConsumer.class.getName())
+                        && f.getMethodName().equals("awaitEnd"));
+    }
+
+    @Test
+    void closeFromAThreadThatAStageStartedWaitsForTheRunAsAnOutsideCloseDoes() throws Exception {
+        produce(key("in"), 1, "spawn-");
+        AtomicReference<RedisStreamConsumer> self = new AtomicReference<>();
+        AtomicReference<Thread> spawned = new AtomicReference<>();
+        AtomicBoolean closeReturned = new AtomicBoolean();
+        AtomicReference<Long> acknowledgedWhenCloseReturned = new AtomicReference<>();
+        Pipeline<String, String> spawning = goflow.pipeline("spawning-" + test).input(String.class).stage("spawn", s -> {
+            // a thread of the stage's own (it joins the stage thread's group), not of the consumer
+            Thread t = new Thread(() -> {
+                self.get().close(); // the default grace: 30 s
+                acknowledgedWhenCloseReturned.set(self.get().stats().acknowledged());
+                closeReturned.set(true);
+            }, "started-by-a-stage");
+            spawned.set(t);
+            t.start();
+            // this entry finishes once close() either returned or waits for the run
+            Awaitility.await().atMost(WAIT).until(() -> closeReturned.get() || waitingInClose(t));
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = consumer(spawning).build()) {
+            self.set(c);
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> spawned.get() != null);
+            spawned.get().join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(spawned.get().isAlive());
+            assertEquals(1L, acknowledgedWhenCloseReturned.get(), "close() from a thread that is not the consumer's"
+                    + " returned before the run it had to wait for had finished its entry");
+            assertFalse(c.stats().running());
+        }
+        assertEquals(1, redis.xlen(key("out")));
+        assertFalse(logged("WARNING", "giving up"), String.valueOf(logs));
+    }
+
+    @Test
+    void aClosedConsumerLeavesNoThreadGroupBehind() throws Exception {
+        produce(key("in"), 1, "group-");
+        String name = "grouped-" + test;
+        try (RedisStreamConsumer c = consumer(same("grouped")).consumer(name).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 1);
+        }
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        ThreadGroup[] groups = new ThreadGroup[root.activeGroupCount() + 64];
+        int n = root.enumerate(groups, true);
+        for (int i = 0; i < n; i++) {
+            assertFalse(groups[i].getName().contains(name), "left behind: " + groups[i]);
+        }
+    }
+
     @Test
     void closeFromAStageOfThePipelineDoesNotWaitForThatStage() throws Exception {
         produce(key("in"), 1, "stop-");
