@@ -113,14 +113,21 @@ public final class RedisStreamConsumer implements Primitive {
      * Claims for this consumer the entries ARGV[3], ARGV[5], ... of group ARGV[1] in stream KEYS[1]
      * that are still pending with consumer ARGV[2], setting each one's delivery count to ARGV[4],
      * ARGV[6], ... ({@code RETRYCOUNT}: set, not incremented, so that running it again after a
-     * lost reply counts the delivery once); returns the ids claimed. An entry no longer pending
-     * with this consumer (acknowledged, or claimed by another since) is left alone.
+     * lost reply counts the delivery once); returns the entries claimed, each as {@code XRANGE}
+     * gives it: {@code [id, [field, value, ...]]}. An entry no longer pending with this consumer
+     * (acknowledged, or claimed by another since) is left alone; one deleted from the stream while
+     * pending is acknowledged (nothing to deliver).
      */
     static final String CLAIM_COUNTED = "local claimed = {}\n"
             + "for i = 3, #ARGV, 2 do\n"
             + "  if #redis.call('XPENDING', KEYS[1], ARGV[1], ARGV[i], ARGV[i], 1, ARGV[2]) == 1 then\n"
-            + "    redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'RETRYCOUNT', ARGV[i + 1], 'JUSTID')\n"
-            + "    claimed[#claimed + 1] = ARGV[i]\n"
+            + "    local e = redis.call('XRANGE', KEYS[1], ARGV[i], ARGV[i])\n"
+            + "    if #e == 0 then\n"
+            + "      redis.call('XACK', KEYS[1], ARGV[1], ARGV[i])\n"
+            + "    else\n"
+            + "      redis.call('XCLAIM', KEYS[1], ARGV[1], ARGV[2], 0, ARGV[i], 'RETRYCOUNT', ARGV[i + 1], 'JUSTID')\n"
+            + "      claimed[#claimed + 1] = e[1]\n"
+            + "    end\n"
             + "  end\n"
             + "end\n"
             + "return claimed";
@@ -665,7 +672,7 @@ public final class RedisStreamConsumer implements Primitive {
         /**
          * Finishes {@link #unfinishedClaim}: sets the delivery count of its entries still pending
          * with this consumer and hands them to the pipeline, in their order (an entry deleted from
-         * the stream meanwhile is acknowledged); returns how many. Throws, keeping it for the next
+         * the stream meanwhile is acknowledged), in one round trip; returns how many. Throws, keeping it for the next
          * read, if Redis fails; running it again sets the same counts.
          */
         private int finishClaim() {
@@ -679,21 +686,25 @@ public final class RedisStreamConsumer implements Primitive {
                 args.add(Long.toString(n));
             });
             List<StreamEntry> found = new ArrayList<>();
-            for (Object id : (List<?>) redis.eval(CLAIM_COUNTED, List.of(stream), args)) {
-                StreamEntryID claimedId = new StreamEntryID(id instanceof byte[] b
-                        ? new String(b, StandardCharsets.UTF_8) : String.valueOf(id));
-                List<StreamEntry> e = redis.xrange(stream, claimedId, claimedId, 1);
-                if (e.isEmpty() || e.get(0).getFields() == null) { // deleted from the stream while pending
-                    redis.xack(stream, group, claimedId);
-                    continue;
+            for (Object entry : (List<?>) redis.eval(CLAIM_COUNTED, List.of(stream), args)) {
+                List<?> idAndFields = (List<?>) entry;
+                List<?> pairs = (List<?>) idAndFields.get(1);
+                Map<String, String> fields = new HashMap<>();
+                for (int i = 0; i + 1 < pairs.size(); i += 2) {
+                    fields.put(text(pairs.get(i)), text(pairs.get(i + 1)));
                 }
-                found.add(e.get(0));
+                found.add(new StreamEntry(new StreamEntryID(text(idAndFields.get(0))), fields));
             }
             unfinishedClaim = Map.of();
             for (StreamEntry e : found) {
                 accept(e, counts.get(e.getID()));
             }
             return found.size();
+        }
+
+        /** A bulk string of a script's reply, as a Java string. */
+        private String text(Object bulk) {
+            return bulk instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(bulk);
         }
 
         /** How often the entry was delivered, if it is pending and owned by this consumer; else null. */

@@ -241,6 +241,29 @@ class RedisStreamConsumerFaultTest {
         assertEquals(0, redis.xlen(key("in") + ":dead"));
     }
 
+    @Test
+    void anEntryDeletedFromTheStreamWhileItIsClaimedIsAcknowledgedNotDelivered() throws Exception {
+        StreamEntryID entry = redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("data", "gone"));
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        read("ghost", 1);
+        Duration claimIdle = Duration.ofMillis(200);
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> redis.xpending(key("in"),
+                "workers", XPendingParams.xPendingParams(entry, entry, 1)).get(0).getIdleTime() > claimIdle.toMillis());
+        AtomicBoolean deleted = new AtomicBoolean();
+        try (RedisStreamConsumer c = consumer(same("deleted")).consumer("me").claimIdle(claimIdle).build()) {
+            c.afterClaim = () -> { // between the XAUTOCLAIM and the claim's counting step
+                if (deleted.compareAndSet(false, true)) {
+                    redis.xdel(key("in"), entry);
+                }
+            };
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> deleted.get() && c.stats().pending() == 0);
+            assertEquals(0, c.stats().read());
+            assertEquals(0, c.stats().deadLettered());
+        }
+        assertEquals(0, redis.xlen(key("out")));
+    }
+
     private List<StreamEntry> read(String who, int count) {
         return redis.xreadGroup("workers", who, XReadGroupParams.xReadGroupParams().count(count),
                 Map.of(key("in"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue();
