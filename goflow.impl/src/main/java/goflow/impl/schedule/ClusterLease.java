@@ -213,6 +213,9 @@ final class ClusterLease {
      * sent and when its answer came, so the lease is this node's only until a time to live after the
      * last successful call was <em>sent</em>: the run is cancelled then at the latest, whether or
      * not a renewal is being retried, and even when the clock jumped (a pause) past that point.
+     * Renewals are sent every third of the time to live, counted from when the previous one was
+     * sent (a slow answer does not delay the next); one whose answer took longer than that is
+     * followed at once by the next.
      */
     final class Renewer {
         private final Lease lease;
@@ -280,7 +283,9 @@ final class ClusterLease {
                     run.cancel();
                     return;
                 }
-                lastTry = clock.nanoTime();
+                // the next try is due an interval after this one was sent, not after its answer came:
+                // a slow answer must not push the renewals toward the end of the lease
+                lastTry = now;
             }
         }
 

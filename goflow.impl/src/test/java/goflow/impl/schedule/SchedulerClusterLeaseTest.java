@@ -15,6 +15,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -183,6 +185,15 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
 
     /** A provider on {@code leases} that counts the renewals tried and runs {@code afterClaim} after each claim. */
     private LeaseProvider counting(MemoryLeases.Node leases, AtomicInteger renewals, Runnable afterClaim) {
+        return counting(leases, renewals, afterClaim, sentAt -> { });
+    }
+
+    /**
+     * The same, running {@code afterRenewal} with the clock reading at which each renewal was sent,
+     * after it is counted and before its answer returns.
+     */
+    private LeaseProvider counting(MemoryLeases.Node leases, AtomicInteger renewals, Runnable afterClaim,
+            LongConsumer afterRenewal) {
         return (name, ttl) -> {
             Optional<Lease> taken = leases.tryAcquire(name, ttl);
             afterClaim.run();
@@ -199,10 +210,12 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
 
                 @Override
                 public boolean renew(Duration t) {
+                    long sentAt = clock.nanoTime();
                     try {
                         return l.renew(t);
                     } finally {
                         renewals.incrementAndGet();
+                        afterRenewal.accept(sentAt);
                     }
                 }
 
@@ -232,7 +245,16 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
         MemoryLeases.Node leasesA = store.node("a");
         AtomicInteger renewals = new AtomicInteger();
         CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch cancelled = runUntilCancelled(counting(leasesA, renewals, () -> { }), running);
+        // each failing renewal answers only once the clock has moved on (a slow store: the answer
+        // comes after the test's next step), so the next one is due an interval after it was sent,
+        // not after its answer came
+        LongConsumer slowAnswer = sentAt -> {
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (clock.nanoTime() == sentAt && System.nanoTime() - giveUp < 0) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        };
+        CountDownLatch cancelled = runUntilCancelled(counting(leasesA, renewals, () -> { }, slowAnswer), running);
         assertTrue(running.await(10, TimeUnit.SECONDS));
         leasesA.unreachable = true; // a is cut off from the store; its run goes on
         for (int i = 1; i <= 2; i++) { // a renewal due every second, tried at 1.4 s and 2.8 s: both fail
