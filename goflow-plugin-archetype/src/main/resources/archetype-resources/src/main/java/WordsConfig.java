@@ -5,14 +5,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The configuration of the {@code ${sourceName}} stream source, with Metatype: PID
- * {@code ${package}.${sourceName}}. It is optional; without it the source uses the defaults below.
- * An array needs the typed {@code .config} format, e.g. {@code words=["a","b"]}.
+ * {@code ${package}.${sourceName.replace('-', '')}} (the source's name without its dashes). It is optional; without it the
+ * source uses the defaults below. In the goflow container, put it in {@code deploy/${package}.${sourceName.replace('-', '')}.config};
+ * in Karaf, in {@code etc/}. An array needs the typed {@code .config} format, e.g. {@code words=["a","b"]}.
  */
 @ObjectClassDefinition(id = WordsConfig.PID, name = "${sourceName} source",
         description = "The configured words, repeat times, optionally paced.")
 public @interface WordsConfig {
     /** The configuration PID. */
-    String PID = "${package}.${sourceName}";
+    String PID = "${package}.${sourceName.replace('-', '')}";
 
     /**
      * The source's name, the service property {@code goflow.source.name} that streams find it by.
