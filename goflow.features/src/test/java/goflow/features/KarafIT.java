@@ -14,18 +14,25 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The features repository in a real Apache Karaf 4.4 (the distribution fetched by Maven, unpacked
  * afresh, started once for the class with its own loopback ports, stopped at the end): the three
  * commands of the README install goflow and every bundle goes Active; the goflow commands work in
  * Karaf's console; configurations in {@code etc/} create primitives and pipelines; a stage plugin
- * updated with {@code bundle:update} or stopped behaves as in the goflow container.
+ * updated with {@code bundle:update} or stopped behaves as in the goflow container; a wrong-typed value
+ * in {@code etc/} is logged and changes nothing; last, {@code feature:uninstall} of every goflow
+ * feature leaves no goflow bundle or thread, and {@code feature:install} brings all back.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KarafIT {
+    private static final String FEATURES = "goflow goflow-shell goflow-plugins goflow-web goflow-redis goflow-redis-streams";
     private static final String VERSION = System.getProperty("goflow.version", "0.1.0-SNAPSHOT");
     private static final List<String> BUNDLES = List.of("goflow.api", "goflow.impl", "goflow.shell",
             "goflow.plugin.text", "goflow.plugin.records", "goflow.plugin.codec", "goflow.plugin.sources",
@@ -66,8 +73,7 @@ class KarafIT {
         }
         Files.writeString(karaf.home().resolve("etc/org.apache.felix.http.cfg"),
                 "org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = " + httpPort + "\n");
-        String installed = karaf.run(
-                "feature:install goflow goflow-shell goflow-plugins goflow-web goflow-redis goflow-redis-streams");
+        String installed = karaf.run("feature:install " + FEATURES);
         assertFalse(installed.contains("Error"), installed);
     }
 
@@ -162,6 +168,14 @@ class KarafIT {
         String changed = karaf.poll("goflow:stats api", out -> out.matches("(?s).*\\nburst\\s+50\\n.*"));
         assertTrue(changed.matches("(?s).*\\nrate\\s+100\\n.*"), changed);
 
+        // A wrong-typed value (a .cfg holds strings): Karaf's log names the property, the value and the rule,
+        // and the limiter goes on as it was.
+        Files.writeString(cfg, "rate = fast\nburst = 60\n", StandardCharsets.UTF_8);
+        awaitLog("goflow: configuration goflow.tokenbucket~api (factory goflow.tokenbucket) rejected: property 'rate'"
+                + " = fast must be a number");
+        String kept = karaf.run("goflow:stats api");
+        assertTrue(kept.matches("(?s).*\\nrate\\s+100\\n.*") && kept.matches("(?s).*\\nburst\\s+50\\n.*"), kept);
+
         Files.delete(cfg);
         karaf.poll("goflow:limiters", out -> out.contains("no limiters"));
     }
@@ -194,6 +208,57 @@ class KarafIT {
         assertFalse(ready.contains("waiting"), ready);
         String back = karaf.run("goflow:run hash ' hello '");
         assertTrue(back.contains("succeeded") && back.contains(hello), back);
+    }
+
+    /**
+     * Runs last (the other tests need the features): uninstalling every goflow feature stops goflow's
+     * threads and removes its bundles; installing them again (Karaf resolves and refreshes afresh)
+     * brings every bundle back Active, and the configuration still in {@code etc/} creates its
+     * primitive again.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void uninstallingTheFeaturesLeavesNoGoflowBundleOrThreadAndInstallingThemAgainWorks() throws Exception {
+        Path cfg = karaf.home().resolve("etc/goflow.workerpool-refresh.cfg");
+        Files.writeString(cfg, "workers = 2\n", StandardCharsets.UTF_8);
+        karaf.poll("threads --list", out -> out.contains("goflow-worker-pool-refresh-1"));
+
+        String removed = karaf.run("feature:uninstall goflow-redis-streams goflow-redis goflow-web goflow-plugins "
+                + "goflow-shell goflow");
+        assertFalse(removed.contains("Error"), removed);
+        String bundles = karaf.poll("bundle:list -s", out -> BUNDLES.stream().noneMatch(b -> listed(out, b)));
+        assertTrue(karaf.run("feature:list -i").lines().noneMatch(l -> l.startsWith("goflow")), bundles);
+        karaf.poll("threads --list", out -> !out.contains("goflow-"));
+
+        String installed = karaf.run("feature:install " + FEATURES);
+        assertFalse(installed.contains("Error"), installed);
+        String again = karaf.poll("bundle:list -s", out -> BUNDLES.stream().allMatch(b -> active(out, b)));
+        for (String b : BUNDLES) {
+            assertTrue(active(again, b), () -> b + " is not Active:\n" + again);
+        }
+        String pool = karaf.poll("goflow:pools", out -> out.contains("refresh"));
+        assertTrue(pool.matches("(?s).*\\brefresh\\s+worker-pool\\s+goflow\\.workerpool~refresh\\s+RUNNING\\s+2\\b.*"), pool);
+        karaf.poll("goflow:stages", out -> out.contains("sha256"));
+        Files.delete(cfg);
+        karaf.poll("threads --list", out -> !out.contains("goflow-worker-pool-refresh"));
+    }
+
+    /** Whether {@code bundle:list -s} lists a bundle, in any state. */
+    private static boolean listed(String bundleList, String symbolicName) {
+        return bundleList.lines().anyMatch(l -> l.matches(".*[|\u2502]\\s*" + Pattern.quote(symbolicName) + "\\s*"));
+    }
+
+    /** Waits (bounded) until Karaf's log, {@code data/log/karaf.log}, contains {@code text}. */
+    private void awaitLog(String text) throws Exception {
+        Path log = karaf.home().resolve("data/log/karaf.log");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(Karaf.TIMEOUT_SECONDS);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no '" + text + "' in data/log/karaf.log:\n" + karaf.diagnostics());
     }
 
     /** The service.id of a stage in goflow:stages, or -1. */
