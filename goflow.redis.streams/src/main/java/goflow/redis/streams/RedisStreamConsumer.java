@@ -173,6 +173,12 @@ public final class RedisStreamConsumer implements Primitive {
     private final ArrayDeque<Delivery> inPipeline = new ArrayDeque<>();
     /** Entries read and not yet handed to the run. Guarded by lock. */
     private final ArrayDeque<Delivery> fetched = new ArrayDeque<>();
+    /**
+     * The entry the run's output thread took from {@link #inPipeline} and is writing the outcome of
+     * (result and acknowledgement, or a failed delivery), or null: still in flight until then, so not
+     * claimed back by this consumer. Guarded by lock.
+     */
+    private Delivery settling;
     /** The current run, while one is going. Guarded by lock. */
     private StreamingRun run;
     /** Set once by close: no more reading, the run drains. */
@@ -427,6 +433,7 @@ public final class RedisStreamConsumer implements Primitive {
                 // what the ended run held is still pending in Redis: it is claimed again after claimIdle
                 inPipeline.clear();
                 fetched.clear();
+                settling = null;
                 room.signalAll();
             } finally {
                 lock.unlock();
@@ -593,12 +600,15 @@ public final class RedisStreamConsumer implements Primitive {
          * failing dead-letter write costs the others nothing.
          */
         private int claim(int want) {
+            // Read before XAUTOCLAIM: only this thread adds entries in flight, so every entry in flight
+            // when XAUTOCLAIM runs is in it (one that settled since was acknowledged, or failed and is
+            // claimed at the next try).
+            Set<StreamEntryID> ours = inFlightIds();
             Map.Entry<StreamEntryID, List<StreamEntryID>> r = redis.xautoclaimJustId(stream, group, consumer,
                     claimIdle.toMillis(), claimCursor, XAutoClaimParams.xAutoClaimParams().count(want));
             claimCursor = r.getKey();
             afterClaim.run();
             List<StreamEntryID> ids = new ArrayList<>();
-            Set<StreamEntryID> ours = inFlightIds();
             for (StreamEntryID id : r.getValue()) {
                 // an entry still on its way through this consumer's run is not idle but slow (a long
                 // stage, or a queue behind one): delivering it again would run it twice and count
@@ -652,7 +662,10 @@ public final class RedisStreamConsumer implements Primitive {
             return taken;
         }
 
-        /** The ids of the entries this consumer has read and not finished: fetched or in the run. */
+        /**
+         * The ids of the entries this consumer has read and not finished: fetched, in the run, or
+         * having their outcome written.
+         */
         private Set<StreamEntryID> inFlightIds() {
             lock.lock();
             try {
@@ -662,6 +675,9 @@ public final class RedisStreamConsumer implements Primitive {
                 }
                 for (Delivery d : inPipeline) {
                     ids.add(d.id());
+                }
+                if (settling != null) {
+                    ids.add(settling.id());
                 }
                 return ids;
             } finally {
@@ -738,28 +754,37 @@ public final class RedisStreamConsumer implements Primitive {
     /** The run's sink: the result of the oldest entry in the pipeline. Called on the run's output thread. */
     private void finished(Object result) {
         Delivery d = take();
-        // The result's text is user code: if it fails, that entry fails (a throw here would stop the run)
-        String text;
         try {
-            text = String.valueOf(result);
-        } catch (RuntimeException e) {
-            failedDelivery(d, "the result's toString() threw " + e, "-");
-            return;
-        }
-        if (text == null) {
-            failedDelivery(d, "the result's toString() returned null", "-");
-            return;
-        }
-        Object acked = redis.eval(APPEND_AND_ACK, List.of(output, stream), List.of(group, d.id().toString(), field,
-                text, "source", d.id().toString()));
-        if (Long.valueOf(1).equals(acked)) { // else another consumer acknowledged it first: not written again
-            acknowledged.incrementAndGet();
+            // The result's text is user code: if it fails, that entry fails (a throw here would stop the run)
+            String text;
+            try {
+                text = String.valueOf(result);
+            } catch (RuntimeException e) {
+                failedDelivery(d, "the result's toString() threw " + e, "-");
+                return;
+            }
+            if (text == null) {
+                failedDelivery(d, "the result's toString() returned null", "-");
+                return;
+            }
+            Object acked = redis.eval(APPEND_AND_ACK, List.of(output, stream), List.of(group, d.id().toString(),
+                    field, text, "source", d.id().toString()));
+            if (Long.valueOf(1).equals(acked)) { // else another consumer acknowledged it first: not written again
+                acknowledged.incrementAndGet();
+            }
+        } finally {
+            settled();
         }
     }
 
     /** The run's error handler: the oldest entry in the pipeline failed. Called on the run's output thread. */
     private void failed(String input, StageResult failure) {
-        failedDelivery(take(), String.valueOf(failure.error()), failure.stageName());
+        Delivery d = take();
+        try {
+            failedDelivery(d, String.valueOf(failure.error()), failure.stageName());
+        } finally {
+            settled();
+        }
     }
 
     /** Counts a failed delivery and dead-letters the entry if it was its last. */
@@ -778,8 +803,19 @@ public final class RedisStreamConsumer implements Primitive {
             if (d == null) {
                 throw new IllegalStateException("a result with no entry in flight: the run must keep input order");
             }
+            settling = d;
             room.signalAll();
             return d;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The entry taken by {@link #take()} has its outcome written (or stays pending after a failure). */
+    private void settled() {
+        lock.lock();
+        try {
+            settling = null;
         } finally {
             lock.unlock();
         }

@@ -65,13 +65,7 @@ class RedisStreamOwnEntriesTest {
             if (s.equals("item-0")) {
                 // in flight well past claimIdle, while the reading thread keeps trying to claim:
                 // the other two entries wait behind this one, in flight too
-                int from = claimAttempts.get();
-                long until = System.nanoTime() + 5 * CLAIM_IDLE.toNanos();
-                long giveUp = System.nanoTime() + WAIT.toNanos();
-                while ((claimAttempts.get() - from < 4 || System.nanoTime() - until < 0)
-                        && System.nanoTime() - giveUp < 0) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-                }
+                holdThroughClaims(claimAttempts);
             }
             return s;
         }).build();
@@ -91,5 +85,46 @@ class RedisStreamOwnEntriesTest {
         assertEquals(3, runs.get(), "each entry went through the pipeline once");
         assertEquals(3, redis.xlen("{own}:out"));
         assertEquals(0, redis.xlen("{own}:in:dead"));
+    }
+
+    /**
+     * The same while the outcome is being written: the run's output thread has taken the entry
+     * from the run and turns its result into text (a slow {@code toString()}) before the script
+     * writes it and acknowledges the entry.
+     */
+    @Test
+    void anEntryWhoseOutcomeIsBeingWrittenIsNotClaimedBackByItsOwnConsumer() {
+        String in = "{settling}:in";
+        redis.xadd(in, StreamEntryID.NEW_ENTRY, Map.of("data", "item"));
+        AtomicInteger claimAttempts = new AtomicInteger();
+        Pipeline<String, Object> slowText = goflow.pipeline("slow-text").input(String.class).stage("wrap", s -> (Object) new Object() {
+            @Override
+            public String toString() {
+                holdThroughClaims(claimAttempts);
+                return s;
+            }
+        }).build();
+        try (RedisStreamConsumer c = RedisStreamConsumer.builder(redis).stream(in).group("workers")
+                .output("{settling}:out").pipeline(slowText).consumer("c1").block(Duration.ofMillis(20))
+                .claimIdle(CLAIM_IDLE).maxDeliveries(2).build()) {
+            c.afterClaim = claimAttempts::incrementAndGet;
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 1);
+            RedisStreamStats s = c.stats();
+            assertEquals(0, s.claimed(), "the consumer claimed back the entry whose outcome it was writing");
+            assertEquals(0, s.deadLettered());
+            assertEquals(1, s.read());
+        }
+        assertEquals(1, redis.xlen("{settling}:out"));
+    }
+
+    /** Returns after four more claim attempts and five times claimIdle (or the test's whole wait). */
+    private static void holdThroughClaims(AtomicInteger claimAttempts) {
+        int from = claimAttempts.get();
+        long until = System.nanoTime() + 5 * CLAIM_IDLE.toNanos();
+        long giveUp = System.nanoTime() + WAIT.toNanos();
+        while ((claimAttempts.get() - from < 4 || System.nanoTime() - until < 0) && System.nanoTime() - giveUp < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
     }
 }
