@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
@@ -37,6 +38,7 @@ import redis.clients.jedis.resps.StreamEntry;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisStreamConsumerTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration CLAIM_IDLE = Duration.ofMillis(100);
     private RedisServer server;
     private RedisClient redis;
     private final GoFlow goflow = new GoFlowImpl();
@@ -385,5 +387,87 @@ class RedisStreamConsumerTest {
         assertEquals("the entry has no field 'data'", f.get("error"));
         assertEquals("1", f.get("deliveries"));
         assertTrue(!f.containsKey("data"), f.toString());
+    }
+
+    /**
+     * A consumer never claims back what it has in flight itself: an entry that takes longer than
+     * {@code claimIdle} to get through the pipeline (a slow stage, or a queue behind one) is not
+     * delivered a second time to the same consumer, nor counted as a delivery, nor dead-lettered for
+     * it. Claims are for the entries of consumers that died or stalled.
+     */
+    @Test
+    void anEntryInFlightLongerThanClaimIdleIsNotClaimedBackByItsOwnConsumer() {
+        String in = key("in");
+        for (int i = 0; i < 3; i++) {
+            redis.xadd(in, StreamEntryID.NEW_ENTRY, Map.of("data", "item-" + i));
+        }
+        AtomicInteger claimAttempts = new AtomicInteger();
+        AtomicInteger runs = new AtomicInteger();
+        Pipeline<String, String> slow = goflow.pipeline("slow-first-" + test).input(String.class).stage("slow", s -> {
+            runs.incrementAndGet();
+            if (s.equals("item-0")) {
+                // in flight well past claimIdle, while the reading thread keeps trying to claim:
+                // the other two entries wait behind this one, in flight too
+                holdThroughClaims(claimAttempts);
+            }
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = RedisStreamConsumer.builder(redis).stream(in).group("workers")
+                .output(key("out")).pipeline(slow).consumer("c1").block(Duration.ofMillis(20))
+                .claimIdle(CLAIM_IDLE).maxDeliveries(2).build()) {
+            c.afterClaim = claimAttempts::incrementAndGet;
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 3);
+            RedisStreamStats s = c.stats();
+            assertTrue(claimAttempts.get() >= 4, "the reading thread tried to claim while the entry was in flight");
+            assertEquals(0, s.claimed(), "the consumer claimed back its own entries in flight");
+            assertEquals(0, s.deadLettered(), "an entry in flight was dead-lettered as undeliverable");
+            assertEquals(0, s.failed());
+            assertEquals(3, s.read());
+        }
+        assertEquals(3, runs.get(), "each entry went through the pipeline once");
+        assertEquals(3, redis.xlen(key("out")));
+        assertEquals(0, redis.xlen(key("in") + ":dead"));
+    }
+
+    /**
+     * The same while the outcome is being written: the run's output thread has taken the entry
+     * from the run and turns its result into text (a slow {@code toString()}) before the script
+     * writes it and acknowledges the entry.
+     */
+    @Test
+    void anEntryWhoseOutcomeIsBeingWrittenIsNotClaimedBackByItsOwnConsumer() {
+        String in = key("in");
+        redis.xadd(in, StreamEntryID.NEW_ENTRY, Map.of("data", "item"));
+        AtomicInteger claimAttempts = new AtomicInteger();
+        Pipeline<String, Object> slowText = goflow.pipeline("slow-text-" + test).input(String.class).stage("wrap", s -> (Object) new Object() {
+            @Override
+            public String toString() {
+                holdThroughClaims(claimAttempts);
+                return s;
+            }
+        }).build();
+        try (RedisStreamConsumer c = RedisStreamConsumer.builder(redis).stream(in).group("workers")
+                .output(key("out")).pipeline(slowText).consumer("c1").block(Duration.ofMillis(20))
+                .claimIdle(CLAIM_IDLE).maxDeliveries(2).build()) {
+            c.afterClaim = claimAttempts::incrementAndGet;
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 1);
+            RedisStreamStats s = c.stats();
+            assertEquals(0, s.claimed(), "the consumer claimed back the entry whose outcome it was writing");
+            assertEquals(0, s.deadLettered());
+            assertEquals(1, s.read());
+        }
+        assertEquals(1, redis.xlen(key("out")));
+    }
+
+    /** Returns after four more claim attempts and five times claimIdle (or the test's whole wait). */
+    private static void holdThroughClaims(AtomicInteger claimAttempts) {
+        int from = claimAttempts.get();
+        long until = System.nanoTime() + 5 * CLAIM_IDLE.toNanos();
+        long giveUp = System.nanoTime() + WAIT.toNanos();
+        while ((claimAttempts.get() - from < 4 || System.nanoTime() - until < 0) && System.nanoTime() - giveUp < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
     }
 }
