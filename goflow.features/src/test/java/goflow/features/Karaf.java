@@ -37,7 +37,13 @@ final class Karaf implements AutoCloseable {
     /** How long one command, or one condition polled with {@link #poll}, may take. */
     static final long TIMEOUT_SECONDS = 120;
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;?]*[A-Za-z]|\r");
-    private static final Pattern PROMPTS = Pattern.compile("(?:karaf@root\\(\\)> *)+");
+    /**
+     * One prompt; replacing each removes a run of them too. Not {@code (?:prompt)+}: java.util.regex
+     * matches a repeated group by recursion, and the console redraws its prompt while it waits, so a
+     * minute without commands left a run deep enough to overflow the stack (KarafIT, after a test
+     * that waited 60 s on HTTP).
+     */
+    private static final Pattern PROMPTS = Pattern.compile("karaf@root\\(\\)> *");
 
     private final Path home;
     private final Process process;
@@ -356,7 +362,39 @@ final class Karaf implements AutoCloseable {
         return out.strip() + "\n";
     }
 
-    private static int freePort() throws IOException {
+    /**
+     * A loopback port to listen on, taken from below the kernel's ephemeral range (Linux's
+     * {@code /proc/sys/net/ipv4/ip_local_port_range}, 32768-60999 by default) and free when
+     * checked. Not {@code new ServerSocket(0)}: that gives an ephemeral port, which any outgoing
+     * connection made before the server binds it may take as its local port (a Karaf or container
+     * start makes many) - KarafIT once found its HTTP port so taken ("Address already in use").
+     * Falls back to an ephemeral port where the range cannot be read or leaves no room below it.
+     *
+     * @return a port that was free on 127.0.0.1 a moment ago
+     * @throws IOException if no port can be bound at all
+     */
+    static int freePort() throws IOException {
+        int below = 32768;
+        try {
+            // a reader, not Files.readString: that sizes its read by the file's size, which /proc reports
+            // as 0, and returned "3" of "32768 60999" on JDK 17
+            try (java.io.BufferedReader r = java.nio.file.Files.newBufferedReader(
+                    java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+                below = Integer.parseInt(r.readLine().trim().split("\\s+")[0]);
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: assume the IANA ephemeral range (49152-65535) or Linux's default, whichever is lower
+        }
+        int low = 10_000;
+        for (int i = 0; below - low > 1000 && i < 200; i++) {
+            int port = low + java.util.concurrent.ThreadLocalRandom.current().nextInt(below - low);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }

@@ -68,9 +68,7 @@ class KarafIT {
         karaf.poll("feature:repo-list", out -> out.contains("standard-"));
         String added = karaf.run("feature:repo-add mvn:dev.goflow/goflow.features/" + VERSION + "/xml/features");
         assertFalse(added.contains("Error"), added);
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            httpPort = free.getLocalPort();
-        }
+        httpPort = Karaf.freePort();
         Files.writeString(karaf.home().resolve("etc/org.apache.felix.http.cfg"),
                 "org.apache.felix.http.host = 127.0.0.1\norg.osgi.service.http.port = " + httpPort + "\n");
         String installed = karaf.run("feature:install " + FEATURES);

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -98,10 +96,7 @@ class ContainerIT {
 
     @Test
     void headlessItRunsWithStandardInputClosedAndSigtermStopsItCleanlyWithExitZero(@TempDir Path dir) throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.freePort();
         Path out = dir.resolve("out.txt");
         Path log = dir.resolve("log/goflow.log");
         Process p = start(dir, List.of("-Dgoflow.headless=true", "-Dorg.osgi.service.http.port=" + port), out);

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,10 +131,7 @@ class FleetContainersIT {
     }
 
     private Process start(Path home) throws IOException {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        int port = Ports.freePort();
         Process p = new ProcessBuilder(Containers.command(home,
                 List.of("-Dorg.osgi.service.http.port=" + port))).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(home.resolve("out.txt").toFile()).start();

@@ -8,8 +8,6 @@ import static org.ops4j.pax.exam.CoreOptions.options;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
 import java.util.Hashtable;
@@ -112,9 +110,7 @@ public class RedisIT {
 
     /** A redis-server on a free 127.0.0.1 port; returns its port once it answers. */
     private static Process redisServer(int[] port) throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port[0] = s.getLocalPort();
-        }
+        port[0] = Ports.freePort();
         Process server = new ProcessBuilder("redis-server", "--port", Integer.toString(port[0]), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--daemonize", "no").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,9 +58,7 @@ class WebContainerIT {
     @BeforeAll
     static void startContainer() throws Exception {
         out = dir.resolve("out.txt");
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
+        port = Ports.freePort();
         base = "http://127.0.0.1:" + port;
         List<String> args = List.of("-Dorg.osgi.service.http.port=" + port);
         container = new ProcessBuilder(Containers.command(dir, args)).directory(dir.toFile()).redirectErrorStream(true)
