@@ -26,6 +26,7 @@ import goflow.api.schedule.RunOutcome;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
 import goflow.impl.testing.Eventually;
+import goflow.impl.testing.ForwardingLease;
 import goflow.impl.testing.LogCapture;
 import goflow.impl.testing.MemoryLeases;
 
@@ -68,27 +69,17 @@ class ClusterLeaseFailureTest extends SchedulerTestSupport {
         @Override
         public Optional<Lease> tryAcquire(String name, Duration ttl) {
             maybeThrow(acquire);
-            return node.tryAcquire(name, ttl).map(l -> new Lease() {
-                @Override
-                public String name() {
-                    return l.name();
-                }
-
-                @Override
-                public long fencingToken() {
-                    return l.fencingToken();
-                }
-
+            return node.tryAcquire(name, ttl).map(l -> new ForwardingLease(l) {
                 @Override
                 public boolean renew(Duration t) {
                     maybeThrow(renew);
-                    return l.renew(t);
+                    return super.renew(t);
                 }
 
                 @Override
                 public void release() {
                     maybeThrow(release);
-                    l.release();
+                    super.release();
                 }
             });
         }

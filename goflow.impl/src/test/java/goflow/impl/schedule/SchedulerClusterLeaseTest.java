@@ -30,6 +30,7 @@ import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
+import goflow.impl.testing.ForwardingLease;
 import goflow.impl.testing.MemoryLeases;
 
 /**
@@ -197,31 +198,16 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
         return (name, ttl) -> {
             Optional<Lease> taken = leases.tryAcquire(name, ttl);
             afterClaim.run();
-            return taken.map(l -> new Lease() {
-                @Override
-                public String name() {
-                    return l.name();
-                }
-
-                @Override
-                public long fencingToken() {
-                    return l.fencingToken();
-                }
-
+            return taken.map(l -> new ForwardingLease(l) {
                 @Override
                 public boolean renew(Duration t) {
                     long sentAt = clock.nanoTime();
                     try {
-                        return l.renew(t);
+                        return super.renew(t);
                     } finally {
                         renewals.incrementAndGet();
                         afterRenewal.accept(sentAt);
                     }
-                }
-
-                @Override
-                public void release() {
-                    l.release();
                 }
             });
         };
@@ -287,25 +273,10 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
     @Test
     void aRunWhoseRenewalThrowsAnErrorIsCancelledNotLeftRunningUnrenewed() throws Exception {
         MemoryLeases.Node leasesA = store.node("a");
-        LeaseProvider gone = (name, ttl) -> leasesA.tryAcquire(name, ttl).map(l -> new Lease() {
-            @Override
-            public String name() {
-                return l.name();
-            }
-
-            @Override
-            public long fencingToken() {
-                return l.fencingToken();
-            }
-
+        LeaseProvider gone = (name, ttl) -> leasesA.tryAcquire(name, ttl).map(l -> new ForwardingLease(l) {
             @Override
             public boolean renew(Duration t) { // the provider's bundle went away during the run
                 throw new NoClassDefFoundError("goflow/redis/internal/Scripts");
-            }
-
-            @Override
-            public void release() {
-                l.release();
             }
         });
         CountDownLatch running = new CountDownLatch(1);
