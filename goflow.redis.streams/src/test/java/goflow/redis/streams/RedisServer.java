@@ -2,12 +2,14 @@ package goflow.redis.streams;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 import redis.clients.jedis.RedisClient;
 
@@ -36,14 +38,49 @@ public final class RedisServer implements AutoCloseable {
      * @throws Exception if it cannot be started or does not answer within 30 s
      */
     public static RedisServer start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+        return start(RedisServer::freePort);
+    }
+
+    /**
+     * Starts a server on the first port of {@code ports} it can bind, trying up to 5.
+     *
+     * @param ports the ports to try, in turn
+     * @return the running server
+     * @throws Exception if it cannot be started or does not answer within 30 s
+     */
+    static RedisServer start(IntSupplier ports) throws Exception {
+        // A port is free when picked but may be taken before redis-server binds it (by an outgoing
+        // connection given it as its local port): then redis-server exits saying so, and another is tried.
+        for (int attempt = 1;; attempt++) {
+            int port = ports.getAsInt();
+            Path log = Files.createTempFile("redis-" + port + "-", ".log");
+            RedisServer server = new RedisServer(port, launch(port, log), log);
+            try {
+                server.awaitPong();
+                return server;
+            } catch (PortTakenException taken) {
+                if (attempt == 5) {
+                    throw new IllegalStateException("redis-server found its port taken 5 times", taken);
+                }
+            }
         }
-        Path log = Files.createTempFile("redis-" + port + "-", ".log");
-        RedisServer server = new RedisServer(port, launch(port, log), log);
-        server.awaitPong();
-        return server;
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no loopback port can be bound", e);
+        }
+    }
+
+    /** redis-server exited because its port was taken (its log says "Address already in use"). */
+    private static final class PortTakenException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     private static Process launch(int port, Path log) {
@@ -58,6 +95,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the server answers PING; stops it and throws if it does not within 30 s.
+     *
+     * @throws PortTakenException if it exited because its port was taken
+     */
     private void awaitPong() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
@@ -67,9 +109,14 @@ public final class RedisServer implements AutoCloseable {
                 }
             } catch (RuntimeException notYet) {
                 if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+                    boolean exited = !process.isAlive();
+                    String output = Files.readString(log, StandardCharsets.UTF_8);
                     close();
-                    throw new IllegalStateException("redis-server on port " + port + " did not answer: "
-                            + Files.readString(log, StandardCharsets.UTF_8), notYet);
+                    if (exited && output.contains("Address already in use")) {
+                        throw new PortTakenException("redis-server's port " + port + " was taken: " + output, notYet);
+                    }
+                    throw new IllegalStateException("redis-server on port " + port + " did not answer: " + output,
+                            notYet);
                 }
                 TimeUnit.MILLISECONDS.sleep(20);
             }
