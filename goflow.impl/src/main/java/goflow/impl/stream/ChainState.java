@@ -14,10 +14,13 @@ import goflow.api.stream.StreamException;
  * open, running a terminal operation, or closed.
  *
  * <p>State machine, guarded by {@code this}: OPEN → RUNNING ({@link #start}) → CLOSED
- * ({@link #finish}); or OPEN → CLOSED ({@link #close()} before any terminal operation). A
- * {@code close()} while RUNNING stops the run ({@link TerminalRun#closeFromOutside()}); the running thread
- * then moves to CLOSED and runs the hooks, after the run's own threads have ended. The hooks run
- * exactly once, outside the lock, on the thread that made the move to CLOSED.
+ * ({@link #finish}); or OPEN → CLOSED ({@link #close()} before any terminal operation). An inner
+ * stream of {@code flatMap} is RUNNING while its outer run runs it ({@link #startInner},
+ * {@link #finishInner}). A {@code close()} while RUNNING stops the run
+ * ({@link TerminalRun#closeFromOutside}), for an inner stream the outer run it runs in; the running
+ * thread then moves to CLOSED and runs the hooks, after the run's own threads have ended (and, for an
+ * inner stream, after its source's last read). The hooks run exactly once, outside the lock, on the
+ * thread that made the move to CLOSED.
  */
 final class ChainState {
     private static final int OPEN = 0;
@@ -113,12 +116,26 @@ final class ChainState {
         runHooks(toRun, failure);
     }
 
-    /** Ends an inner stream of flatMap, which ran inside its outer stream's run: OPEN → CLOSED. */
+    /**
+     * Starts an inner stream of flatMap inside its outer stream's run: OPEN → RUNNING, so that a
+     * {@link #close()} meanwhile stops {@code outer} instead of closing the source under it.
+     */
+    synchronized void startInner(TerminalRun outer) {
+        if (state != OPEN) {
+            checkOpen("flatMap");
+            throw new StreamClosedException("stream '" + name() + "' is already running a terminal operation");
+        }
+        state = RUNNING;
+        running = outer;
+    }
+
+    /** Ends an inner stream of flatMap, which ran inside its outer stream's run: RUNNING → CLOSED. */
     void finishInner(Throwable failure) {
         List<AutoCloseable> toRun;
         synchronized (this) {
             state = CLOSED;
             closedBy = "flatMap";
+            running = null;
             toRun = takeHooks();
         }
         runHooks(toRun, failure);
@@ -141,7 +158,7 @@ final class ChainState {
             }
         }
         if (toStop != null) {
-            toStop.closeFromOutside();
+            toStop.closeFromOutside(this);
         } else {
             runHooks(toRun, null);
         }

@@ -217,6 +217,7 @@ final class StreamImpl<T> implements Stream<T> {
     /** Runs this stream as an inner stream of flatMap, inside the outer run, then closes it. */
     boolean runInside(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
         claim("flatMap");
+        shared.startInner(run);
         boolean more;
         try {
             more = stage.forEachWhile(run, sink);

@@ -31,8 +31,11 @@ final class TerminalRun {
     final Thread owner;
     /** Set once, when {@link #scope} is done. */
     private volatile boolean stop;
-    /** Set when the run is ended by {@link ChainState#close()}, so {@link #fail()} can say so. */
-    private volatile boolean closedByUser;
+    /**
+     * The chain whose {@link ChainState#close()} ended the run (this run's own, or an inner stream
+     * of {@code flatMap} running inside it), so {@link #fail()} can say so; null otherwise.
+     */
+    private volatile ChainState closedBy;
     private final Registration wake;
 
     TerminalRun(ChainState shared, String op, Context ctx, CancellableContext scope, Thread owner) {
@@ -71,8 +74,9 @@ final class TerminalRun {
      */
     void fail() {
         ctx.throwIfDone();
-        if (closedByUser || parent != null && parent.closedByUser) {
-            throw shared.closedDuring(op);
+        ChainState closed = closedBy != null ? closedBy : parent != null ? parent.closedBy : null;
+        if (closed != null) {
+            throw closed.closedDuring(op);
         }
         throw new Stopped();
     }
@@ -90,9 +94,14 @@ final class TerminalRun {
         return e;
     }
 
-    /** Stops the run from another thread because the stream was closed. */
-    void closeFromOutside() {
-        closedByUser = true;
+    /**
+     * Stops the run from another thread because a stream it runs was closed.
+     *
+     * @param closed the chain that was closed: this run's, or that of an inner stream of
+     *     {@code flatMap}
+     */
+    void closeFromOutside(ChainState closed) {
+        closedBy = closed;
         scope.cancel();
     }
 

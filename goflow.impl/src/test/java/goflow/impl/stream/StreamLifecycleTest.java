@@ -179,6 +179,30 @@ class StreamLifecycleTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void closingAnInnerStreamOfFlatMapWhileItRunsStopsTheRunAndClosesItsSourceAfterTheLastRead() {
+        TrackingSource src = new TrackingSource(5);
+        List<Stream<Integer>> inner = new ArrayList<>();
+        List<Integer> seen = new ArrayList<>();
+        var e = assertThrows(StreamClosedException.class, () -> goflow.stream(List.of(1)).flatMap(x -> {
+            Stream<Integer> s = goflow.streams().fromSource(src);
+            inner.add(s);
+            return s;
+        }).forEach(ctx, v -> {
+            seen.add(v);
+            if (v == 2) {
+                inner.get(0).close(); // as a watchdog on another thread would
+            }
+        }));
+        // names the stream that was closed, the inner one: "Stream[stream-7, closed]" -> stream-7
+        String innerName = inner.get(0).toString().replaceAll("^Stream\\[([^,\\]]+).*$", "$1");
+        assertEquals("stream '" + innerName + "' was closed during forEach()", e.getMessage());
+        assertEquals(List.of(1, 2), seen);
+        assertEquals(1, src.closed.get());
+        assertEquals(0, src.readAfterClose.get(), "the cursor was read after it was closed");
+        assertTrue(inner.get(0).isClosed());
+    }
+
+    @Test
     void closeableIteratorsAreClosed() throws Exception {
         AtomicInteger closed = new AtomicInteger();
         class Closing implements java.util.Iterator<Integer>, AutoCloseable {
