@@ -134,8 +134,8 @@ public final class SourceCounters {
      * A counted cursor. Used by one thread at a time (the cursor contract), so its fields need no
      * synchronization; {@code done} makes a repeated close count once. An element is counted when
      * the cursor passes it to the action ({@code given}), not when it returns {@code true}: an
-     * advance that returns {@code true} without passing one breaks the cursor contract (the stream
-     * fails with a StreamException) and counts as a failure, not as an element.
+     * advance that returns {@code true} without passing one, or {@code false} after passing one,
+     * breaks the cursor contract (the stream fails with a StreamException) and counts as a failure.
      */
     private final class Counting<T> implements StreamSource.Cursor<T>, Consumer<T> {
         private final StreamSource.Cursor<T> cursor;
@@ -162,7 +162,7 @@ public final class SourceCounters {
             } finally {
                 this.action = null;
             }
-            if (more && !given) {
+            if (more != given) {
                 failures.increment();
             }
             return more;

@@ -194,6 +194,13 @@ final class Sources {
                     throw new StreamException("stream '" + owner.name() + "': reading the source failed: " + e, e);
                 }
                 if (!more) {
+                    if (holder.given) {
+                        // "false" means no element: one passed with it would be lost without a word
+                        throw new StreamException("stream '" + owner.name() + "': the source's cursor passed an "
+                                + "element to the action and returned false (" + SourceCounters.userClass(cursor).getName()
+                                + "); it returns true when it passes an element, false only when it passes none",
+                                null);
+                    }
                     return true;
                 }
                 if (!holder.given) {

@@ -19,6 +19,7 @@ import goflow.api.GoFlowException;
 import goflow.api.InvalidConfigException;
 import goflow.api.Registration;
 import goflow.api.context.Context;
+import goflow.api.stream.SourceStats;
 import goflow.api.stream.StreamException;
 import goflow.api.stream.StreamSource;
 import goflow.api.stream.StreamSources;
@@ -132,6 +133,28 @@ class StreamSourcesTest {
         };
         var e = assertThrows(StreamException.class, () -> goflow.streams().fromSource(liar).toList(ctx));
         assertTrue(e.getMessage().contains("returned true without passing an element"), e.getMessage());
+    }
+
+    @Test
+    void aCursorThatPassesAnElementAndReturnsFalseIsAnErrorNotASilentlyLostElement() {
+        // returns "is there more" instead of "was an element passed": the last element comes with false
+        StreamSource<Integer> lastComesWithFalse = c -> new StreamSource.Cursor<>() {
+            private int next = 1;
+
+            @Override
+            public boolean tryAdvance(Context cc, Consumer<? super Integer> action) {
+                action.accept(next);
+                return next++ < 3;
+            }
+        };
+        var e = assertThrows(StreamException.class, () -> goflow.streams().fromSource(lastComesWithFalse).toList(ctx));
+        assertTrue(e.getMessage().contains("passed an element to the action and returned false"), e.getMessage());
+
+        sources.register("last-with-false", lastComesWithFalse);
+        assertThrows(StreamException.class, () -> goflow.streams().named("last-with-false", Integer.class).toList(ctx));
+        SourceStats s = sources.stats("last-with-false").orElseThrow();
+        assertEquals(1, s.failures(), s.toString());
+        assertEquals(1, s.closed(), s.toString());
     }
 
     @Test
