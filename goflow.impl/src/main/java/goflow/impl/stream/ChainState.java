@@ -70,8 +70,12 @@ final class ChainState {
         hooks.add(sourceHooks++, hook);
     }
 
-    /** Adds an onClose hook, run after the source hooks, in the order added. */
+    /**
+     * Adds an onClose hook, run after the source hooks, in the order added; refuses it if the chain
+     * is closed, in the same lock as the close takes the hooks, so a hook is either run or refused.
+     */
     synchronized void addUserHook(AutoCloseable hook) {
+        checkOpen("onClose");
         hooks.add(hook);
     }
 

@@ -57,6 +57,26 @@ class StreamLifecycleTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void anOnCloseRacingCloseIsEitherRunOnceOrRefused() throws Exception {
+        // close() takes the hooks under the chain's lock; onClose must check and add under the same
+        // lock, or a hook added just after the close took them is accepted and never run
+        for (int i = 0; i < 20_000; i++) {
+            Stream<Integer> s = goflow.stream(List.of(1));
+            AtomicInteger ran = new AtomicInteger();
+            CompletableFuture<Void> closer = CompletableFuture.runAsync(s::close);
+            boolean added;
+            try {
+                s.onClose(ran::incrementAndGet);
+                added = true;
+            } catch (StreamClosedException e) {
+                added = false;
+            }
+            closer.join();
+            assertEquals(added ? 1 : 0, ran.get(), "round " + i + ": a hook " + (added ? "accepted" : "refused"));
+        }
+    }
+
+    @Test
     void aStreamObjectTakesOneOperation() throws Exception {
         Stream<Integer> s = goflow.stream(List.of(1, 2));
         Stream<Integer> doubled = s.map(x -> x * 2);
