@@ -53,7 +53,9 @@ public interface StreamingBuilder<I, O> {
     /**
      * Sets the number of workers of every stage not given its own. Default 1.
      *
-     * @param workers at least 1
+     * @param workers at least 1, at most
+     *     {@link goflow.api.pool.WorkerPoolBuilder#DEFAULT_MAX_WORKERS} (a run starts a thread for
+     *     each when it starts)
      * @return this builder
      */
     StreamingBuilder<I, O> concurrency(int workers);
@@ -62,7 +64,9 @@ public interface StreamingBuilder<I, O> {
      * Sets the number of workers of one stage.
      *
      * @param stage the stage's name
-     * @param workers at least 1
+     * @param workers at least 1, at most
+     *     {@link goflow.api.pool.WorkerPoolBuilder#DEFAULT_MAX_WORKERS} (a run starts a thread for
+     *     each when it starts)
      * @return this builder
      * @throws goflow.api.InvalidConfigException if the pipeline has no such stage
      */

@@ -11,6 +11,7 @@ import goflow.api.pipeline.ItemErrorHandler;
 import goflow.api.pipeline.StreamingBuilder;
 import goflow.api.pipeline.StreamingResult;
 import goflow.api.pipeline.StreamingRun;
+import goflow.api.pool.WorkerPoolBuilder;
 import goflow.impl.internal.Check;
 
 /**
@@ -37,7 +38,7 @@ final class StreamingBuilderImpl<I, O> implements StreamingBuilder<I, O> {
     @Override
     public StreamingBuilder<I, O> concurrency(int value) {
         Check.setOnce(COMPONENT, "concurrency", workers != null, value);
-        workers = (int) Check.positive(COMPONENT, "concurrency", value, "the number of workers per stage");
+        workers = checkWorkers("concurrency", value, "the number of workers per stage");
         return this;
     }
 
@@ -45,8 +46,23 @@ final class StreamingBuilderImpl<I, O> implements StreamingBuilder<I, O> {
     public StreamingBuilder<I, O> concurrency(String stage, int value) {
         String field = "concurrency[" + checkStage(stage) + "]";
         Check.setOnce(COMPONENT, field, stageWorkers.containsKey(stage), value);
-        stageWorkers.put(stage, (int) Check.positive(COMPONENT, field, value, "the number of workers of this stage"));
+        stageWorkers.put(stage, checkWorkers(field, value, "the number of workers of this stage"));
         return this;
+    }
+
+    /**
+     * A stage's workers: at least 1 and at most {@link WorkerPoolBuilder#DEFAULT_MAX_WORKERS}, since
+     * a run starts every stage's threads when it starts (Integer.MAX_VALUE failed with an
+     * OutOfMemoryError making the threads, not with an error naming the field).
+     */
+    private static int checkWorkers(String field, int value, String hint) {
+        Check.positive(COMPONENT, field, value, hint);
+        if (value > WorkerPoolBuilder.DEFAULT_MAX_WORKERS) {
+            throw new InvalidConfigException(COMPONENT, field, value,
+                    "must be at most " + WorkerPoolBuilder.DEFAULT_MAX_WORKERS,
+                    hint + "; a run starts a thread for each when it starts");
+        }
+        return value;
     }
 
     @Override

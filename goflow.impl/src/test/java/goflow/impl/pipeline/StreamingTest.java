@@ -360,6 +360,14 @@ class StreamingTest extends NoThreadLeaks.LeakCheckedTest {
         InvalidConfigException zero = assertThrows(InvalidConfigException.class, () -> p.stream().buffer(0));
         assertEquals("buffer", zero.field());
         assertThrows(InvalidConfigException.class, () -> p.stream().concurrency("a", 0));
+        // a run starts every worker's thread up front: a huge count is refused, not an OutOfMemoryError at start()
+        InvalidConfigException huge = assertThrows(InvalidConfigException.class,
+                () -> p.stream().concurrency(Integer.MAX_VALUE));
+        assertEquals("pipeline-stream: invalid concurrency=2147483647 (must be at most 10000) - the number of "
+                + "workers per stage; a run starts a thread for each when it starts", huge.getMessage());
+        assertEquals("concurrency[a]", assertThrows(InvalidConfigException.class,
+                () -> p.stream().concurrency("a", 10_001)).field());
+        p.stream().concurrency("a", 10_000); // the most
         assertThrows(InvalidConfigException.class, () -> p.stream().unordered().unordered());
         assertThrows(InvalidConfigException.class, () -> p.stream().concurrency(2).concurrency(3));
         assertThrows(InvalidConfigException.class, () -> p.stream().start(null, range(1), o -> { }));
