@@ -243,7 +243,10 @@ public interface Stream<T> extends AutoCloseable {
     /**
      * Applies {@code mapper} on up to {@code parallelism} threads at once and passes the results
      * on in the order of the input. Pulls up to {@code parallelism} elements ahead of the one
-     * being passed on. The threads ({@code goflow-stream-<stream>-<n>}, started as needed) are
+     * being passed on. Results are passed on when the next element arrives (those finished by
+     * then, oldest first, as {@code java.util.stream.Gatherers.mapConcurrent} does), when room for
+     * it is needed, and when the source ends: a source that waits for its next element holds back
+     * the results finished meanwhile. The threads ({@code goflow-stream-<stream>-<n>}, started as needed) are
      * interrupted and have ended when the terminal operation returns, also when it stops early; a
      * mapper that ignores interruption delays that return.
      *

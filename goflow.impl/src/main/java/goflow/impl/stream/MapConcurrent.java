@@ -48,7 +48,10 @@ final class MapConcurrent<T, R> extends StreamNode<R> {
         Workers workers = new Workers(run);
         try {
             boolean more = up.forEachWhile(run, t -> {
-                while (workers.inFlight.size() >= parallelism) {
+                // Results already finished go on as each element arrives, not only once parallelism
+                // elements are in flight (a slow source would otherwise hold them back for that many
+                // more elements); then room is waited for, oldest first.
+                while (workers.oldestDone() || workers.inFlight.size() >= parallelism) {
                     if (!workers.passOldest(sink)) {
                         return false;
                     }
@@ -109,6 +112,12 @@ final class MapConcurrent<T, R> extends StreamNode<R> {
                 threads.add(worker);
                 worker.start();
             }
+        }
+
+        /** Whether the oldest element in flight has its result (or failure): passing it on will not wait. */
+        boolean oldestDone() {
+            Slot oldest = inFlight.peekFirst();
+            return oldest != null && oldest.done;
         }
 
         /** Waits for the oldest slot and passes its result on; returns what the sink returned. */

@@ -10,10 +10,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +75,41 @@ class MapConcurrentTest extends NoThreadLeaks.LeakCheckedTest {
         List<Integer> expected = range(200).stream().map(x -> x * 2).collect(Collectors.toList());
         assertEquals(expected, out);
         assertTrue(streamThreads().isEmpty(), "workers have ended when the terminal returns");
+    }
+
+    @Test
+    void aFinishedResultGoesOnWhenTheNextElementArrives() throws Exception {
+        // A source that waits (a queue fed slowly): result 1, finished, must not wait for
+        // `parallelism` more elements to arrive before it is passed on.
+        LinkedBlockingQueue<Integer> source = new LinkedBlockingQueue<>();
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        AtomicReference<Thread> mapperOfOne = new AtomicReference<>();
+        CompletableFuture<Void> run = CompletableFuture.runAsync(() -> {
+            try {
+                goflow.streams().generate(() -> {
+                    try {
+                        return source.take();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).takeWhile(x -> x >= 0).mapConcurrent(4, x -> {
+                    if (x == 1) {
+                        mapperOfOne.set(Thread.currentThread());
+                    }
+                    return x;
+                }).forEach(ctx, seen::add);
+            } catch (InterruptedException e) {
+                throw new CompletionException(e);
+            }
+        });
+        source.add(1);
+        // finished: its worker is back waiting for work (it marks the result done before that)
+        Eventually.until(() -> mapperOfOne.get() != null && mapperOfOne.get().getState() == Thread.State.WAITING);
+        source.add(2);
+        Eventually.until(() -> seen.contains(1));
+        source.add(-1);
+        run.get(30, TimeUnit.SECONDS);
+        assertEquals(List.of(1, 2), seen);
     }
 
     @Test
