@@ -100,7 +100,10 @@ final class ScheduledRun implements Task<Void> {
         RUNNING_FOR.set(scheduler);
         try {
             task.job.run(jobContext);
-        } catch (Exception | Error e) {
+        } catch (Throwable e) {
+            // Throwable, not Exception | Error: Kotlin, Scala or a sneaky throw may throw any
+            // Throwable, and a run that does not reach complete() stays active for ever (later
+            // runs skipped, stop() waiting its whole timeout).
             failure = e;
         } finally {
             RUNNING_FOR.set(outer);

@@ -271,4 +271,59 @@ class SchedulerFaultsTest extends SchedulerTestSupport {
         }
         assertEquals(1, succeeded);
     }
+
+    /**
+     * A job may throw a {@link Throwable} that is neither an Exception nor an Error: Job.run
+     * declares Exception, but Kotlin or Scala code, or a sneaky throw, is not held to it. The run
+     * must still end (FAILED, the throwable in lastOutcome()) on the own pool as on a given
+     * executor: left active, every later run of the task would be skipped and stop() would wait
+     * its whole timeout.
+     */
+    @Test
+    void aJobThrowingAPlainThrowableEndsItsRunAndTheScheduleContinues() {
+        Scheduler onPool = builder().stopTimeout(Duration.ZERO).build();
+        Scheduler onExecutor = goflow.scheduler().stopTimeout(Duration.ZERO).executor(r -> {
+            try {
+                r.run();
+            } catch (Throwable escaped) {
+                // an executor's thread would die here; the run must have ended before
+            }
+        }).build();
+        for (Scheduler s : List.of(onPool, onExecutor)) {
+            s.start();
+            AtomicInteger runs = new AtomicInteger();
+            ScheduledTask t = s.every(Duration.ofSeconds(1), ctx -> {
+                if (runs.incrementAndGet() == 1) {
+                    sneakyThrow(new PlainThrowable());
+                }
+            });
+            clock.advance(Duration.ofSeconds(1));
+            Eventually.until(() -> t.runCount() == 1);
+            assertEquals(0, t.activeRuns());
+            RunOutcome first = t.lastOutcome().orElseThrow();
+            assertEquals(RunOutcome.Status.FAILED, first.status());
+            assertInstanceOf(PlainThrowable.class, first.failure());
+            clock.advance(Duration.ofSeconds(1));
+            Eventually.until(() -> t.runCount() == 2);
+            assertEquals(2, runs.get());
+            assertEquals(0, t.skippedCount());
+            assertEquals(1, s.stats().failed());
+            assertEquals(1, s.stats().succeeded());
+            assertTrue(s.stop(Duration.ZERO));
+        }
+    }
+
+    /** Neither an Exception nor an Error. */
+    private static final class PlainThrowable extends Throwable {
+        private static final long serialVersionUID = 1L;
+
+        PlainThrowable() {
+            super("neither an Exception nor an Error");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
+    }
 }
