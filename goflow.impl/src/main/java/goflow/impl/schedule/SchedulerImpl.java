@@ -520,7 +520,8 @@ public final class SchedulerImpl implements Scheduler {
             long missed = (now - t.dueNanos) / t.periodNanos + 1;
             t.dueNanos += missed * t.periodNanos;
         } else if (t.kind == TaskImpl.Kind.CRON && !t.dueInstant.isAfter(wallNow)) {
-            t.dueInstant = nextCron(t, wallNow);
+            // @every keeps its times, like RATE above: a whole number of intervals after the last due time
+            t.dueInstant = t.cron.every() != null ? nextCron(t, lastEveryTime(t, wallNow)) : nextCron(t, wallNow);
         }
         if (t.kind == TaskImpl.Kind.CRON && t.dueInstant == null) {
             done(t);
@@ -542,6 +543,16 @@ public final class SchedulerImpl implements Scheduler {
         } catch (DateTimeException e) {
             return null;
         }
+    }
+
+    /**
+     * The last regular time of an {@code @every} task at or before {@code wallNow}, its due time
+     * plus a whole number of intervals; the next fire time is one interval after it. Under the lock.
+     */
+    private static Instant lastEveryTime(TaskImpl t, Instant wallNow) {
+        long period = Durations.toNanosSaturated(t.cron.every());
+        long missed = Durations.toNanosSaturated(Duration.between(t.dueInstant, wallNow)) / period;
+        return t.dueInstant.plusNanos(missed * period);
     }
 
     /** Ends a repeating task that has no due time left; a run still active just ends. Under the lock. */

@@ -228,6 +228,32 @@ class SchedulerTest extends SchedulerTestSupport {
         assertEquals(3, runs.get());
     }
 
+    /**
+     * After a stop, a restart continues a repeating task at its next regular time after now. For
+     * {@code @every} (a fixed rate, like every) that is a whole number of periods after its last
+     * due time, as for every(period): not one period after the restart, which would shift the
+     * task's times by the length of each stop.
+     */
+    @Test
+    void aRestartKeepsTheTimesOfAnEveryDescriptorLikeAFixedRate() {
+        Scheduler s = builder().build();
+        s.start();
+        AtomicInteger runs = new AtomicInteger();
+        ScheduledTask cron = s.cron("@every 10s", ctx -> runs.incrementAndGet());
+        ScheduledTask rate = s.every(Duration.ofSeconds(10), ctx -> runs.incrementAndGet());
+        advance(s, Duration.ofSeconds(10), 1);
+        assertEquals(2, runs.get());
+        advance(s, Duration.ofSeconds(2), 1);
+        assertTrue(s.stop());
+        clock.advance(Duration.ofSeconds(13)); // 25 s: the due time 20 s passed while stopped
+        s.start();
+        assertEquals(Optional.of(at(Duration.ofSeconds(30))), rate.nextRun());
+        assertEquals(Optional.of(at(Duration.ofSeconds(30))), cron.nextRun());
+        advance(s, Duration.ofSeconds(5), 1);
+        assertEquals(4, runs.get());
+        assertTrue(s.stop());
+    }
+
     @Test
     void aThrowingTaskKeepsItsSchedule() {
         Scheduler s = builder().build();
