@@ -98,8 +98,11 @@ enum CronField {
         if (step > openMax - min) {
             // Longer than the field itself: whatever the range, only its first value is selected.
             String stepText = part.substring(slash + 1);
+            // the longest step accepted here that selects a second value (day of week: 0-7/7 has
+            // hi - lo = 7, but a step of 7 is just what is rejected)
+            int longest = Math.min(hi - lo, openMax - min);
             throw error(expression, part, "step " + stepText + " selects only the first value, " + lo + ": write " + lo
-                    + " for that value alone" + (hi > lo ? ", or a step of at most " + (hi - lo) : ""));
+                    + " for that value alone" + (longest > 0 ? ", or a step of at most " + longest : ""));
         }
         long bits = 0;
         for (int v = lo; v <= hi; v += step) {

@@ -215,6 +215,8 @@ class CronExpressionTest {
         "0 0 */31 * *          | day-of-month | */31           | step 31 selects only the first value, 1: write 1 for that value alone",
         "0 0 10-20/31 * *      | day-of-month | 10-20/31       | step 31 selects only the first value, 10: write 10 for that value alone, or a step of at most 10",
         "0 0 * * */7           | day-of-week  | */7            | step 7 selects only the first value, 0: write 0 for that value alone, or a step of at most 6",
+        "0 0 * * 0-7/7         | day-of-week  | 0-7/7          | step 7 selects only the first value, 0: write 0 for that value alone, or a step of at most 6",
+        "0 0 * * 1-7/7         | day-of-week  | 1-7/7          | step 7 selects only the first value, 1: write 1 for that value alone, or a step of at most 6",
         "0 0 * */12 *          | month        | */12           | step 12 selects only the first value, 1: write 1 for that value alone, or a step of at most 11",
         "*/99999 * * * *       | minute       | */99999        | step 99999 selects only the first value, 0",
         "0 0 31/31 * *         | day-of-month | 31/31          | step 31 selects only the first value, 31: write 31 for that value alone",
