@@ -94,6 +94,8 @@ public final class SchedulerImpl implements Scheduler {
     private final int ownWorkers;
     private final Supplier<WorkerPoolBuilder> poolBuilders;
     private final PrimitiveRegistry.Entry entry;
+    /** A reading of the clock {@link Durations#FAR_NANOS} before the build; see {@link #due}. */
+    private final long dueOrigin;
 
     final ReentrantLock lock = new ReentrantLock();
     // ---- guarded by lock ----
@@ -102,9 +104,13 @@ public final class SchedulerImpl implements Scheduler {
     private boolean closing;
     /** SCHEDULED tasks by id, in scheduling order. */
     private final Map<String, TaskImpl> table = new LinkedHashMap<>();
-    /** Tasks with a due time and no pending completion, earliest first. */
-    private final PriorityQueue<TaskImpl> due = new PriorityQueue<>(
-            Comparator.<TaskImpl>comparingLong(t -> t.dueNanos - Long.MIN_VALUE / 2).thenComparingLong(t -> t.seq));
+    /**
+     * Tasks with a due time and no pending completion, earliest first: by {@code dueNanos - dueOrigin},
+     * which is in [0, Long.MAX_VALUE] for every due time (at least now - FAR_NANOS, at most
+     * now + FAR_NANOS) for 146 years after the build whatever the clock's origin, where
+     * {@code dueNanos} itself may wrap around.
+     */
+    private final PriorityQueue<TaskImpl> due;
     private long seq;
     private long idSeq;
     private long starts;
@@ -149,6 +155,9 @@ public final class SchedulerImpl implements Scheduler {
         this.givenExecutor = b.executor;
         this.ownWorkers = b.workers;
         this.poolBuilders = b.poolBuilders;
+        this.dueOrigin = clock.nanoTime() - Durations.FAR_NANOS;
+        this.due = new PriorityQueue<>(Comparator.<TaskImpl>comparingLong(t -> t.dueNanos - dueOrigin)
+                .thenComparingLong(t -> t.seq));
     }
 
     // ---------------------------------------------------------------- life cycle

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,9 +20,11 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.junit.jupiter.api.Test;
 
+import goflow.api.Clock;
 import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
+import goflow.api.Registration;
 import goflow.api.pool.WorkerPool;
 import goflow.api.pool.WorkerPoolBuilder;
 import goflow.api.schedule.Lease;
@@ -311,6 +314,51 @@ class SchedulerFaultsTest extends SchedulerTestSupport {
             assertEquals(1, s.stats().succeeded());
             assertTrue(s.stop(Duration.ZERO));
         }
+    }
+
+    /**
+     * {@link goflow.api.Clock#nanoTime()} has an arbitrary origin: only differences count. The due
+     * queue must order tasks by their due times whatever the origin: with a clock whose counter
+     * reads just under 2^62, a task due in 200 years (clamped to about 73) once sorted before one
+     * due in a second, stayed at the head for ever, and the scheduler never ran anything else.
+     */
+    @Test
+    void theDueQueueOrdersTasksWhateverTheOriginOfTheMonotonicClock() {
+        long origin = (1L << 62) - TimeUnit.HOURS.toNanos(1);
+        Clock shifted = new Clock() {
+            @Override
+            public long nanoTime() {
+                return origin + clock.nanoTime();
+            }
+
+            @Override
+            public Instant instant() {
+                return clock.instant();
+            }
+
+            @Override
+            public void parkNanos(Object blocker, long nanos) {
+                clock.parkNanos(blocker, nanos);
+            }
+
+            @Override
+            public Registration schedule(long deadlineNanos, Runnable action) {
+                return clock.schedule(deadlineNanos - origin, action);
+            }
+        };
+        Scheduler s = goflow.scheduler().clock(shifted).workers(1).build();
+        s.start();
+        AtomicInteger runs = new AtomicInteger();
+        ScheduledTask far = s.once(Duration.ofDays(365L * 200), ctx -> runs.addAndGet(1000));
+        ScheduledTask soon = s.every(Duration.ofSeconds(1), ctx -> runs.incrementAndGet());
+        for (int i = 1; i <= 3; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            int expected = i;
+            Eventually.until(() -> soon.runCount() == expected);
+        }
+        assertEquals(3, runs.get());
+        assertEquals(ScheduledTask.State.SCHEDULED, far.state());
+        assertTrue(s.stop(Duration.ZERO));
     }
 
     /** Neither an Exception nor an Error. */
