@@ -38,7 +38,7 @@ import org.osgi.annotation.versioning.ProviderType;
  * offending token: malformed syntax, values out of range, unknown names, a step of zero, a step at
  * least as long as the field's whole range (it would select only the first value, as
  * {@code *}{@code /31} does in the day-of-month field: write the value alone or a shorter step),
- * reversed ranges, a UTC offset as the zone prefix, an {@code @every} duration under 1 ms, and
+ * reversed ranges, a UTC offset as the zone prefix, an {@code @every} duration under 1 ms or over 292 years, and
  * expressions that can never fire, such as {@code 0 0 30 2 *} (30 February).
  *
  * <p><b>Daylight-saving time</b> (the rule of cronie, the cron of most Linux systems). Fields are

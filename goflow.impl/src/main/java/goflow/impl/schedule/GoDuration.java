@@ -12,6 +12,11 @@ import goflow.api.schedule.CronSyntaxException;
 final class GoDuration {
     private static final Pattern UNIT = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 
+    /** The longest interval, as in Go: the most nanoseconds a long holds (about 292 years). */
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
+    private static final String TOO_LONG = "too long: more than the most nanoseconds a long holds ("
+            + LONGEST.toHours() + "h" + LONGEST.toMinutesPart() + "m, about 292 years)";
+
     private GoDuration() {
     }
 
@@ -25,6 +30,10 @@ final class GoDuration {
             }
         } else {
             d = parseGo(expression, text);
+        }
+        if (d.compareTo(LONGEST) > 0) {
+            // the ISO form too: longer, it would be accepted and then, far beyond any date, never fire
+            throw new CronSyntaxException(expression, "@every", text, TOO_LONG);
         }
         if (d.isNegative() || d.isZero()) {
             throw new CronSyntaxException(expression, "@every", text, "must be positive");
@@ -53,7 +62,7 @@ final class GoDuration {
             throw new CronSyntaxException(expression, "@every", text, "missing duration");
         }
         if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new CronSyntaxException(expression, "@every", text, "too long");
+            throw new CronSyntaxException(expression, "@every", text, TOO_LONG);
         }
         return Duration.ofNanos(nanos.longValue());
     }
