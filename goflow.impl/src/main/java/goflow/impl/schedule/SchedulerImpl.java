@@ -247,8 +247,10 @@ public final class SchedulerImpl implements Scheduler {
         CancellableContext ctx;
         Thread loopThread;
         WorkerPool stoppedPool;
+        long stoppedStart;
         lock.lock();
         try {
+            stoppedStart = starts;
             ctx = runContext;
             loopThread = thread;
             stoppedPool = ownPool;
@@ -277,7 +279,9 @@ public final class SchedulerImpl implements Scheduler {
         if (loopThread != null && loopThread != Thread.currentThread()) {
             joinQuietly(loopThread);
         }
-        releaseLeases(read(() -> new ArrayList<>(table.values())));
+        // Not when start() ran again while this stop waited: the leases are that start's now
+        // (released under its runs, they would be cancelled and another node could run the due time).
+        releaseLeases(read(() -> starts == stoppedStart ? new ArrayList<>(table.values()) : List.of()));
         if (stoppedPool != null) {
             stoppedPool.shutdownNow();
             if (ended) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -387,5 +388,37 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
         assertEquals("z".repeat(243), longest.id());
         assertEquals(255, a.task(ctx -> { }).id("x".repeat(255)).every(Duration.ofSeconds(1)).id().length(),
                 "a task that runs on every node takes no lease: its id may have 255 characters");
+    }
+
+    /**
+     * A stop() still waiting for a run that ignores its context while the scheduler is started
+     * again must not, when it ends, release the leases of the new start: the node is running and
+     * holds them (it keeps its lease between runs; released under a run, the run is cancelled at
+     * its next renewal and another node may take the due time).
+     */
+    @Test
+    void aStopThatEndsAfterARestartLeavesTheLeasesOfTheNewStartHeld() throws Exception {
+        Scheduler a = goflow.scheduler().name("jobs").workers(2).oncePerCluster(store.node("a"), TTL).build();
+        CountDownLatch slowRunning = new CountDownLatch(1);
+        CountDownLatch slowMayEnd = new CountDownLatch(1);
+        a.task(ctx -> {
+            slowRunning.countDown();
+            slowMayEnd.await(); // ignores its context
+        }).id("slow").once(Duration.ZERO);
+        a.start();
+        assertTrue(slowRunning.await(30, TimeUnit.SECONDS));
+        CompletableFuture<Boolean> stopping = CompletableFuture.supplyAsync(() -> a.stop());
+        Eventually.until(() -> !a.isRunning());
+        a.start(); // started again while that stop still waits for the slow run
+        ScheduledTask every = a.task(record("a")).id("every").every(Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
+        Eventually.until(() -> every.runCount() == 1);
+        assertEquals(Optional.of("a"), store.holder("goflow/jobs/every"));
+        slowMayEnd.countDown();
+        assertTrue(stopping.get(30, TimeUnit.SECONDS));
+        assertTrue(a.isRunning());
+        assertEquals(Optional.of("a"), store.holder("goflow/jobs/every"));
+        assertTrue(a.stop());
+        assertEquals(Optional.empty(), store.holder("goflow/jobs/every"));
     }
 }
