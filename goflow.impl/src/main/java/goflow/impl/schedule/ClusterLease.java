@@ -124,7 +124,8 @@ final class ClusterLease {
                 LOG.log(Level.DEBUG, () -> "lease " + name + ": the lease provider still fails with " + e, e);
             }
             return null;
-        } catch (Error e) {
+        } catch (Throwable e) {
+            // an Error, or a checked exception thrown undeclared (Kotlin, Scala, a sneaky throw)
             failing = e.getClass();
             LOG.log(Level.ERROR, defect("claim", e) + "; the run fails", e);
             throw e;
@@ -145,7 +146,7 @@ final class ClusterLease {
     private String describeProvider() {
         try {
             return provider.describe();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             return provider.getClass().getSimpleName();
         }
     }
@@ -172,9 +173,10 @@ final class ClusterLease {
                 l.release();
             } catch (LeaseException e) {
                 LOG.log(Level.WARNING, "lease " + name + ": release failed; it runs out by itself", e);
-            } catch (RuntimeException | Error e) {
-                // stop(), close() and cancel() release the leases of every task: an Error here
-                // (a provider whose bundle went away) must not keep the others from being released
+            } catch (Throwable e) {
+                // stop(), close() and cancel() release the leases of every task: an Error here (a
+                // provider whose bundle went away), or a checked exception thrown undeclared, must
+                // not keep the others from being released
                 LOG.log(Level.ERROR, defect("release", e) + "; it runs out by itself", e);
             }
         }
@@ -274,10 +276,10 @@ final class ClusterLease {
                         LOG.log(Level.ERROR, defect("renew", e) + "; retrying until the lease may have run out", e);
                     }
                     lastFailure = e;
-                } catch (Error e) {
-                    // a provider whose bundle went away (NoClassDefFoundError): nobody could renew
-                    // the lease, nor cancel the run when it runs out; the Error is logged, not rethrown
-                    // (this thread ends either way)
+                } catch (Throwable e) {
+                    // an Error (a provider whose bundle went away: NoClassDefFoundError) or a checked
+                    // exception thrown undeclared: nobody could renew the lease, nor cancel the run
+                    // when it runs out; logged, not rethrown (this thread ends either way)
                     LOG.log(Level.ERROR, defect("renew", e) + "; the run is cancelled", e);
                     lost(lease);
                     run.cancel();

@@ -62,11 +62,11 @@ final class ScheduledRun implements Task<Void> {
             long claimSent = scheduler.clock.nanoTime(); // the lease's time to live counts from here
             try {
                 lease = task.lease.claimForRun();
-            } catch (Error e) {
+            } catch (Throwable e) {
                 // claimForRun turns the provider's exceptions into a skip; an Error (a provider whose
-                // bundle went away: NoClassDefFoundError), which claimForRun logged, must still end
-                // the run, or it would stay active for ever (later runs skipped, stop() waiting its
-                // whole timeout).
+                // bundle went away: NoClassDefFoundError) or a checked exception thrown undeclared,
+                // which claimForRun logged, must still end the run, or it would stay active for ever
+                // (later runs skipped, stop() waiting its whole timeout).
                 scheduler.complete(task, runContext, false, RunOutcome.Status.FAILED, started, 0, e);
                 return;
             }

@@ -17,6 +17,7 @@ import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import goflow.api.schedule.Lease;
@@ -35,6 +36,7 @@ import goflow.impl.testing.MemoryLeases;
  * (the store cannot be reached) is told apart from any other exception or Error (a defect in the
  * provider), and neither stops the scheduler's other tasks.
  */
+@Timeout(60) // a run left active for ever makes stop() wait on the manual clock for ever
 class ClusterLeaseFailureTest extends SchedulerTestSupport {
     private static final Duration TTL = Duration.ofSeconds(3);
 
@@ -58,12 +60,15 @@ class ClusterLeaseFailureTest extends SchedulerTestSupport {
         }
 
         private static void maybeThrow(Throwable t) {
-            if (t instanceof Error e) {
-                throw e;
-            }
             if (t != null) {
-                throw (RuntimeException) t;
+                Faulty.<RuntimeException>sneaky(t);
             }
+        }
+
+        /** Throws {@code t} whatever its type, as Kotlin or Scala code may (no checked exceptions there). */
+        @SuppressWarnings("unchecked")
+        private static <T extends Throwable> void sneaky(Throwable t) throws T {
+            throw (T) t;
         }
 
         @Override
@@ -232,5 +237,56 @@ class ClusterLeaseFailureTest extends SchedulerTestSupport {
         assertTrue(cancelled.await(10, TimeUnit.SECONDS), "the run went on without its lease");
         assertInstanceOf(ClassCastException.class, log.records().stream()
                 .filter(r -> r.getMessage().contains("whole time to live")).findFirst().orElseThrow().getThrown());
+    }
+    /** A checked exception the provider throws undeclared (Kotlin, Scala, a sneaky throw). */
+    private static Exception undeclared() {
+        return new java.io.IOException("thrown undeclared by the provider");
+    }
+
+    @Test
+    void anUndeclaredCheckedExceptionFromAcquireFailsTheRunAndFromReleaseDoesNotEscapeStop() {
+        Faulty leases = new Faulty(store.node("a"));
+        Exception thrown = undeclared();
+        leases.acquire = thrown;
+        Scheduler s = goflow.scheduler().name("jobs").workers(1).build();
+        s.task(ctx -> { }).id("faulty").oncePerCluster(leases, TTL).every(Duration.ofSeconds(1));
+        s.task(ctx -> { }).id("sound").oncePerCluster(store.node("a"), TTL).every(Duration.ofSeconds(1));
+        s.start();
+        advance(s, Duration.ofSeconds(1), 2);
+        ScheduledTask faulty = s.task("faulty").orElseThrow();
+        assertEquals(2, faulty.runCount(), "each run ends, none stays active: " + log.lines());
+        assertEquals(RunOutcome.Status.FAILED, faulty.lastOutcome().orElseThrow().status());
+        assertSame(thrown, faulty.lastOutcome().orElseThrow().error().orElseThrow());
+
+        leases.acquire = null;
+        advance(s, Duration.ofSeconds(1), 1);
+        assertEquals(RunOutcome.Status.SUCCEEDED, faulty.lastOutcome().orElseThrow().status());
+        assertEquals(Optional.of("a"), store.holder("goflow/jobs/faulty"));
+        leases.release = thrown;
+        assertDoesNotThrow(() -> s.stop());
+        assertEquals(Optional.empty(), store.holder("goflow/jobs/sound"), "the other task's lease is released");
+    }
+
+    @Test
+    void anUndeclaredCheckedExceptionFromARenewalCancelsTheRunAsAnErrorDoes() throws Exception {
+        Faulty leases = new Faulty(store.node("a"));
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        Scheduler s = goflow.scheduler().name("jobs").workers(1).build();
+        s.task(ctx -> {
+            ctx.onDone(cancelled::countDown);
+            running.countDown();
+            assertTrue(cancelled.await(30, TimeUnit.SECONDS));
+        }).id("long").oncePerCluster(leases, TTL).once(Duration.ZERO);
+        s.start();
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        leases.renew = undeclared();
+        clock.advance(Duration.ofSeconds(1)); // the first renewal, a third of the ttl in
+        // not left running with no renewer (that thread ended) and no one to cancel it when the lease runs out
+        assertTrue(cancelled.await(10, TimeUnit.SECONDS), "the run is cancelled: " + log.lines());
+        Eventually.until(() -> !at(Level.SEVERE).isEmpty());
+        assertTrue(at(Level.SEVERE).get(0).getMessage().contains("defect in the lease provider"),
+                at(Level.SEVERE).get(0).getMessage());
+        s.stop();
     }
 }
