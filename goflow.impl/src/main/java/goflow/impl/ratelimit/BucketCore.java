@@ -48,8 +48,12 @@ final class BucketCore {
      * position of the bucket's frontier by n; a swap starts the next epoch at the position of the old
      * epoch's effective frontier (max(z, full)), so both the frontier and the supply (frontier +
      * tokens) stay where they were. A grant remembers the position of its time to act; a refund in a
-     * later epoch converts it back into that epoch's time. The position is a double: exact while the
-     * tokens taken over the limiter's life stay below 2^53 / 2^12 (10^12), within 2^-12 tokens beyond.
+     * later epoch converts it back into that epoch's time. The frontier moves with time as well as
+     * with takes, so positions grow as rate x uptime (10^12 after 17 minutes at 10^9 tokens/s): an
+     * epoch's origin p0 is kept as whole tokens (a long) plus a fraction, and a grant keeps its
+     * position as an offset from its own epoch's origin, so that a refund only ever works with the
+     * difference between two origins (exact in whole tokens) plus offsets within an epoch. (A double
+     * p0 lost the fraction of a token after a day at 10^9/s, and whole tokens after 104 days.)
      */
     static final int NORMAL = 0;
     static final int ZERO = 1;
@@ -91,14 +95,20 @@ final class BucketCore {
         final double slack;
         /** The clock reading at which this epoch's time is zero. */
         final long base;
-        /** The token-line position of this epoch's first word (see "Positions"). */
-        final double p0;
+        /** The token-line position of this epoch's first word (see "Positions"): whole tokens... */
+        final long p0Whole;
+        /** ...plus a fraction, from 0 (inclusive) to 1 (exclusive). */
+        final double p0Frac;
         /** This epoch's first word, as a double: z (NORMAL) or tokens (ZERO). */
         final double first;
         /** NORMAL: bits of z; ZERO: bits of the tokens; changed by CAS only; FROZEN once replaced. */
         volatile long word;
 
-        Epoch(Rate rate, long burst, long base, double tokens, double p0) {
+        /**
+         * @param previous the epoch this one follows, or null for the first
+         * @param offset where this epoch starts on the token line, as an offset from {@code previous}'s origin
+         */
+        Epoch(Rate rate, long burst, long base, double tokens, Epoch previous, double offset) {
             double r = rate.eventsPerSecond();
             double interval = 1e9 / r;
             this.rate = rate;
@@ -116,7 +126,15 @@ final class BucketCore {
             }
             burstNanos = mode == NORMAL ? burst * npt : 0;
             slack = mode == NORMAL ? npt * 1e-9 : 0;
-            this.p0 = p0;
+            if (previous == null) {
+                p0Whole = 0;
+                p0Frac = 0;
+            } else {
+                double sum = previous.p0Frac + offset;
+                double whole = Math.floor(sum);
+                p0Whole = previous.p0Whole + (long) whole;
+                p0Frac = sum - whole;
+            }
             double clamped = Math.min(tokens, burst);
             if (mode == NORMAL) {
                 first = clamped == burst ? -burstNanos : -clamped * npt;
@@ -126,27 +144,35 @@ final class BucketCore {
             word = Double.doubleToRawLongBits(first);
         }
 
-        /** The position of this epoch's time {@code t} (NORMAL), or of its word {@code w} (ZERO). */
-        double position(double tOrWord) {
+        /**
+         * The position of this epoch's time {@code t} (NORMAL), or of its word {@code w} (ZERO), as an
+         * offset from this epoch's origin.
+         */
+        double offset(double tOrWord) {
             switch (mode) {
                 case UNLIMITED:
-                    return p0;
+                    return 0;
                 case ZERO:
-                    return p0 + (first - tOrWord);
+                    return first - tOrWord;
                 default:
-                    return p0 + (tOrWord - first) / npt;
+                    return (tOrWord - first) / npt;
             }
         }
 
-        /** The time in this epoch (NORMAL) at which the frontier is at {@code position}. */
-        double timeOf(double position) {
-            return first + (position - p0) * npt;
+        /** Where {@code other}'s origin is on the token line, as an offset from this epoch's origin. */
+        double originOf(Epoch other) {
+            return (other.p0Whole - p0Whole) + (other.p0Frac - p0Frac);
         }
 
-        /** The position of the effective frontier at clock time {@code now}, given a word. */
+        /** The time in this epoch (NORMAL) at which the frontier is at {@code offset} from its origin. */
+        double timeOf(double offset) {
+            return first + offset * npt;
+        }
+
+        /** The position of the effective frontier at clock time {@code now}, given a word, as an offset. */
         double frontier(long w, long now) {
             double x = Double.longBitsToDouble(w);
-            return mode == NORMAL ? position(Math.max(x, now - base - burstNanos)) : position(x);
+            return mode == NORMAL ? offset(Math.max(x, now - base - burstNanos)) : offset(x);
         }
 
         /** The tokens at clock time {@code now}, given a (non-frozen) word of this epoch. */
@@ -177,10 +203,11 @@ final class BucketCore {
         final Epoch epoch;
         final double exactTime;
         /**
-         * OK: the token-line position of its time to act (NORMAL: the position of {@code exactTime};
-         * ZERO: the supply when it was taken, so that nothing taken after it builds on it).
+         * OK: the token-line position of its time to act, as an offset from its epoch's origin
+         * (NORMAL: the position of {@code exactTime}; ZERO: the supply when it was taken, so that
+         * nothing taken after it builds on it).
          */
-        final double actPosition;
+        final double actOffset;
         /** ZERO_RATE: the tokens present. */
         final double tokens;
 
@@ -191,9 +218,9 @@ final class BucketCore {
             this.epoch = epoch;
             this.exactTime = exactTime;
             this.tokens = tokens;
-            this.actPosition = outcome != Outcome.OK ? 0
-                    : epoch.mode == NORMAL ? epoch.position(exactTime)
-                    : epoch.mode == ZERO ? epoch.p0 + epoch.first : epoch.p0;
+            this.actOffset = outcome != Outcome.OK ? 0
+                    : epoch.mode == NORMAL ? epoch.offset(exactTime)
+                    : epoch.mode == ZERO ? epoch.first : 0;
         }
     }
 
@@ -224,7 +251,7 @@ final class BucketCore {
     BucketCore(Clock clock, Rate rate, long burst, double tokens, boolean keepLevel) {
         this.clock = clock;
         this.keepLevel = keepLevel;
-        this.epoch = new Epoch(rate, burst, clock.nanoTime(), tokens, 0);
+        this.epoch = new Epoch(rate, burst, clock.nanoTime(), tokens, null, 0);
     }
 
     Clock clock() {
@@ -368,7 +395,7 @@ final class BucketCore {
                 // No time passes at rate zero: what later grants took beyond the grant's act position
                 // builds on it.
                 double tokens = Double.longBitsToDouble(w);
-                double restore = g.n - Math.max(0, e.position(tokens) - g.actPosition);
+                double restore = g.n - Math.max(0, e.offset(tokens) - (e.originOf(g.epoch) + g.actOffset));
                 if (restore <= 0) {
                     return;
                 }
@@ -380,7 +407,7 @@ final class BucketCore {
             double t = now - e.base;
             double z = Double.longBitsToDouble(w);
             // The grant's time to act in this epoch: exact in its own epoch, through its position after a change.
-            double act = g.epoch == e ? g.exactTime : e.timeOf(g.actPosition);
+            double act = g.epoch == e ? g.exactTime : e.timeOf(e.originOf(g.epoch) + g.actOffset);
             double restore = g.n * e.npt - Math.max(0, z - act);
             if (restore <= 0) {
                 return;
@@ -484,7 +511,7 @@ final class BucketCore {
             double level = old.burst - tokens;
             tokens = Math.max(0, burst - level);
         }
-        epoch = new Epoch(rate, burst, now, tokens, frontier);
+        epoch = new Epoch(rate, burst, now, tokens, old, frontier);
     }
 
     /**

@@ -152,4 +152,26 @@ class RefundAcrossChangesTest {
         l.setRate(Rate.perSecond(10));
         assertEquals(-4.0, l.tokens(), EPS);
     }
+
+    /**
+     * The token line's positions grow as rate x uptime, idle time included: 3e16 after a year at
+     * 10^9 tokens/s, where a double keeps whole multiples of 4. Kept as doubles, the positions of a
+     * grant and of the epoch it is refunded in came out tokens apart, and a cancel gave back tokens
+     * that a later reservation had built on (or kept some that were due back).
+     */
+    @Test
+    void afterAYearAtAGigaRateTheCountIsStillExactToTheToken() {
+        RateLimiter l = bucket(1e9, 10);
+        for (int year = 1; year <= 3; year++) {
+            clock.advance(Duration.ofDays(365));
+            l.setRate(Rate.perSecond(1e9)); // a new epoch, far along the token line
+            Reservation r = l.reserve(5); // at once: 5 left
+            Reservation later = l.reserve(7); // 2 in debt: builds on 2 of r's 5
+            l.setRate(Rate.perSecond(1e9)); // refunds now convert positions between epochs
+            r.cancel();
+            assertEquals(1.0, l.tokens(), EPS, "year " + year + ": r gives back 3");
+            later.cancel();
+            assertEquals(8.0, l.tokens(), EPS, "year " + year + ": later gives back 7");
+        }
+    }
 }
