@@ -409,6 +409,26 @@ class TokenBucketTest extends NoThreadLeaks.LeakCheckedTest {
         }
     }
 
+    /**
+     * A bucket left idle for longer than 2^53 ns (104 days) is used again: the clock reading since its
+     * epoch began is then a double with a unit in the last place of 4 ns (at one year). The take was
+     * computed at that rounded time and the rebase came only after it, so at 10^9 tokens/s a full
+     * bucket of 10 held up to 4 tokens more or less than it should: 14 admitted at one instant.
+     */
+    @Test
+    void aTakeAfterAYearIdleIsExactToTheToken() {
+        for (long extra = 0; extra < 8; extra++) {
+            RateLimiter l = bucket(1e9, 10);
+            clock.advance(Duration.ofDays(365).plusNanos(extra));
+            assertTrue(l.allow(10), "the full burst after " + extra);
+            assertFalse(l.allow(1), "one more than the burst after " + extra);
+            assertEquals(0.0, l.tokens(), 1e-9);
+            clock.advanceNanos(1);
+            assertEquals(1.0, l.tokens(), 1e-9, "one token a nanosecond later, after " + extra);
+            l.close();
+        }
+    }
+
     @Test
     void statsCountAllowedDeniedAndShowTheState() {
         RateLimiter l = goflow.tokenBucket().name("s").rate(10).burst(2).build();
