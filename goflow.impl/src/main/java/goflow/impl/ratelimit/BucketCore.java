@@ -21,15 +21,21 @@ final class BucketCore {
      * one mutable 64-bit `word`, changed only by CAS, so taking tokens is one volatile read, one clock
      * read, a little floating-point arithmetic and one CAS, with no allocation.
      *
-     * NORMAL mode (0 < rate < infinity) uses the "theoretical arrival time" encoding of GCRA: `word`
-     * holds the raw bits of a double z, the point of time (nanoseconds since `base`) at which the
-     * bucket was, or will be, empty. At time t the bucket holds min(burst, (t - z) / nanosPerToken)
-     * tokens; taking n moves z to max(z, t - burstNanos) + n * nanosPerToken. z > t means debt (the
-     * tokens are negative) and is created only by reservations. Time-since-base is an exact double
-     * while below 2^53 ns; the epoch is rebased every 2^40 ns (18 minutes) so that the unit in the
-     * last place of t stays below 2^-12 ns and admission stays exact. A token that is due within a
-     * billionth of a token's interval (`slack`) counts as due, so rounding in the sums cannot refuse a
-     * token that exact arithmetic would admit at the same nanosecond.
+     * NORMAL mode (0 < rate < infinity) uses GCRA's "theoretical arrival time" counted in tokens:
+     * `word` holds the raw bits of a double f, the frontier, the number of tokens accrued since `base`
+     * (u = (now - base) * tpn) at which the bucket was, or will be, empty. At time t the bucket holds
+     * min(burst, u - f) tokens; taking n moves f to max(f, u - burst) + n. f > u means debt (the
+     * tokens are negative) and is created only by reservations. Counting in tokens, a take adds a
+     * whole number to f, which is exact: counted in time (as before), each take added a token's
+     * interval, rounded to the unit in the last place of the time, and the errors piled up over the
+     * takes (a full bucket of a million at 4.9e8/s gave 1 000 021 one by one). u is computed afresh
+     * at every call, so its rounding does not pile up; the epoch is rebased before u passes 2^40
+     * tokens or the clock 2^40 ns since `base` (rebaseNanos), so that its unit in the last place stays
+     * below 2^-12 tokens, and the tokens a rebase (or any change) carries into the next epoch are
+     * computed as rate x time / 10^9 to twice a double's precision (tokensCarried), so that no
+     * rounding, not even that of tpn, is carried from epoch to epoch. A token that is due within
+     * `slack` (a billionth of a token, or four units in the last place of u at its largest) counts as
+     * due, so rounding cannot refuse a token that exact arithmetic would admit at the same nanosecond.
      *
      * ZERO mode (rate 0, or a rate so small its interval overflows): `word` holds the token count as
      * a double. UNLIMITED mode: nothing is stored; every request is admitted and takes nothing.
@@ -44,12 +50,12 @@ final class BucketCore {
      * Positions (for refunds). A reservation's refund is "what it reserved, less what later
      * reservations build on", which must not depend on rate or burst changes made in between, so it
      * is counted in tokens, not in time at some rate. Each epoch maps its words to a position on one
-     * token line that runs across epochs: NORMAL pos(z) = p0 + (z - z0) / npt (z0: the epoch's first
+     * token line that runs across epochs: NORMAL pos(f) = p0 + (f - f0) (f0: the epoch's first
      * word), ZERO pos(tokens) = p0 + (tokens0 - tokens), UNLIMITED pos = p0. Taking n tokens moves the
      * position of the bucket's frontier by n; a swap starts the next epoch at the position of the old
-     * epoch's effective frontier (max(z, full)), so both the frontier and the supply (frontier +
+     * epoch's effective frontier (max(f, full)), so both the frontier and the supply (frontier +
      * tokens) stay where they were. A grant remembers the position of its time to act; a refund in a
-     * later epoch converts it back into that epoch's time. The frontier moves with time as well as
+     * later epoch converts it back into that epoch's frontier. The frontier moves with time as well as
      * with takes, so positions grow as rate x uptime (10^12 after 17 minutes at 10^9 tokens/s): an
      * epoch's origin p0 is kept as whole tokens (a long) plus a fraction, and a grant keeps its
      * position as an offset from its own epoch's origin, so that a refund only ever works with the
@@ -63,6 +69,7 @@ final class BucketCore {
     /** A NaN bit pattern that none of the arithmetic here can produce. */
     static final long FROZEN = 0x7ff0_dead_beef_0001L;
     private static final long REBASE_NANOS = 1L << 40;
+    private static final long MIN_REBASE_NANOS = 1L << 20;
     /**
      * How long a thread whose CAS lost stays off the word, in real nanoseconds (see backOff): 4 µs
      * measured 70-86 ns per call with two threads, 2 µs 74-115 ns, 1 µs 83-104 ns, and 0.5 µs no
@@ -90,9 +97,18 @@ final class BucketCore {
         final long burst;
         /** Nanoseconds to accrue one token (NORMAL mode). */
         final double npt;
-        /** Nanoseconds to accrue a full bucket: burst * npt (NORMAL mode). */
-        final double burstNanos;
-        /** A billionth of a token in nanoseconds: absorbs floating-point rounding at the boundary. */
+        /** Tokens accrued per nanosecond (NORMAL mode). */
+        final double tpn;
+        /**
+         * The age at which the epoch is rebased (NORMAL mode): 2^40 ns, or less at more than 10^9
+         * tokens/s, so that the tokens accrued in an epoch stay below 2^40 (a unit in the last place
+         * of 2^-12 tokens); at least 2^20 ns.
+         */
+        final long rebaseNanos;
+        /**
+         * In tokens: a billionth of a token, or the rounding of the tokens accrued since the epoch
+         * began if more; absorbs floating-point rounding at the boundary.
+         */
         final double slack;
         /** The clock reading at which this epoch's time is zero. */
         final long base;
@@ -115,7 +131,8 @@ final class BucketCore {
             this.rate = rate;
             this.burst = burst;
             this.base = base;
-            if (rate.isUnlimited()) {
+            if (rate.isUnlimited() || Double.isInfinite(2.0 * REBASE_NANOS * (r / 1e9))) {
+                // a rate so large that the tokens of an epoch overflow a double admits everything
                 mode = UNLIMITED;
                 npt = 0;
             } else if (r == 0 || Double.isInfinite(interval) || Double.isInfinite(burst * interval)) {
@@ -125,8 +142,9 @@ final class BucketCore {
                 mode = NORMAL;
                 npt = interval;
             }
-            burstNanos = mode == NORMAL ? burst * npt : 0;
-            slack = mode == NORMAL ? npt * 1e-9 : 0;
+            tpn = mode == NORMAL ? r / 1e9 : 0;
+            rebaseNanos = tpn > 1 ? Math.max(MIN_REBASE_NANOS, (long) (REBASE_NANOS / tpn)) : REBASE_NANOS;
+            slack = mode == NORMAL ? Math.max(1e-9, 4 * Math.ulp(rebaseNanos * tpn)) : 0;
             if (previous == null) {
                 p0Whole = 0;
                 p0Frac = 0;
@@ -138,7 +156,7 @@ final class BucketCore {
             }
             double clamped = Math.min(tokens, burst);
             if (mode == NORMAL) {
-                first = clamped == burst ? -burstNanos : -clamped * npt;
+                first = -clamped;
             } else {
                 first = clamped;
             }
@@ -146,7 +164,7 @@ final class BucketCore {
         }
 
         /**
-         * The position of this epoch's time {@code t} (NORMAL), or of its word {@code w} (ZERO), as an
+         * The position of this epoch's frontier {@code f} (NORMAL), or of its word {@code w} (ZERO), as an
          * offset from this epoch's origin.
          */
         double offset(double tOrWord) {
@@ -156,7 +174,7 @@ final class BucketCore {
                 case ZERO:
                     return first - tOrWord;
                 default:
-                    return (tOrWord - first) / npt;
+                    return tOrWord - first;
             }
         }
 
@@ -165,15 +183,41 @@ final class BucketCore {
             return (other.p0Whole - p0Whole) + (other.p0Frac - p0Frac);
         }
 
-        /** The time in this epoch (NORMAL) at which the frontier is at {@code offset} from its origin. */
-        double timeOf(double offset) {
-            return first + offset * npt;
+        /** The frontier of this epoch (NORMAL) at {@code offset} from its origin. */
+        double frontierAt(double offset) {
+            return first + offset;
+        }
+
+        /** The tokens accrued since this epoch began (NORMAL). */
+        double accrued(long now) {
+            return (now - base) * tpn;
         }
 
         /** The position of the effective frontier at clock time {@code now}, given a word, as an offset. */
         double frontier(long w, long now) {
             double x = Double.longBitsToDouble(w);
-            return mode == NORMAL ? offset(Math.max(x, now - base - burstNanos)) : offset(x);
+            return mode == NORMAL ? offset(Math.max(x, accrued(now) - burst)) : offset(x);
+        }
+
+        /**
+         * The tokens at clock time {@code now}, given a word, as a new epoch carries them: NORMAL
+         * computes the tokens accrued since the epoch began as rate x time / 10^9 to twice a double's
+         * precision (an fma gives the product's rounding error, and the division's remainder is exact),
+         * so that neither the rounding of {@code tpn} (a systematic 2^-53 of the rate) nor that of the
+         * product (up to 2^-13 tokens at 2^40 ns and 10^9/s) is carried from epoch to epoch.
+         */
+        double tokensCarried(long w, long now) {
+            if (mode != NORMAL) {
+                return tokensAt(w, now);
+            }
+            double t = now - base;
+            double r = rate.eventsPerSecond();
+            double ph = t * r;
+            double pl = Math.fma(t, r, -ph);
+            double qh = ph / 1e9;
+            double ql = (Math.fma(-qh, 1e9, ph) + pl) / 1e9;
+            double f = Double.longBitsToDouble(w);
+            return f <= qh - burst ? burst : Math.min(burst, (qh - f) + ql);
         }
 
         /** The tokens at clock time {@code now}, given a (non-frozen) word of this epoch. */
@@ -184,9 +228,9 @@ final class BucketCore {
                 case ZERO:
                     return Double.longBitsToDouble(w);
                 default:
-                    double t = now - base;
-                    double z = Double.longBitsToDouble(w);
-                    return z <= t - burstNanos ? burst : (t - z) / npt;
+                    double u = accrued(now);
+                    double f = Double.longBitsToDouble(w);
+                    return f <= u - burst ? burst : u - f;
             }
         }
     }
@@ -200,9 +244,12 @@ final class BucketCore {
         final long n;
         /** OK: the clock time to act. TOO_LATE: the wait needed, in nanoseconds. */
         final long time;
-        /** OK: the epoch the reservation was made in, and its exact time to act in that epoch. */
+        /**
+         * OK: the epoch the reservation was made in, and its exact time to act in that epoch, as the
+         * frontier (NORMAL: in tokens accrued since the epoch began) at that time.
+         */
         final Epoch epoch;
-        final double exactTime;
+        final double exact;
         /**
          * OK: the token-line position of its time to act, as an offset from its epoch's origin
          * (NORMAL: the position of {@code exactTime}; ZERO: the supply when it was taken, so that
@@ -212,15 +259,15 @@ final class BucketCore {
         /** ZERO_RATE: the tokens present. */
         final double tokens;
 
-        Grant(Outcome outcome, long n, long time, Epoch epoch, double exactTime, double tokens) {
+        Grant(Outcome outcome, long n, long time, Epoch epoch, double exact, double tokens) {
             this.outcome = outcome;
             this.n = n;
             this.time = time;
             this.epoch = epoch;
-            this.exactTime = exactTime;
+            this.exact = exact;
             this.tokens = tokens;
             this.actOffset = outcome != Outcome.OK ? 0
-                    : epoch.mode == NORMAL ? epoch.offset(exactTime)
+                    : epoch.mode == NORMAL ? epoch.offset(exact)
                     : epoch.mode == ZERO ? epoch.first : 0;
         }
     }
@@ -265,7 +312,7 @@ final class BucketCore {
         long now = clock.nanoTime();
         while (true) {
             if (e.mode == NORMAL) {
-                if (now - e.base > REBASE_NANOS) {
+                if (now - e.base > e.rebaseNanos) {
                     e = rebase(e);
                     now = clock.nanoTime();
                     continue;
@@ -273,28 +320,27 @@ final class BucketCore {
                 // What does not depend on the word is computed before reading it, so the window
                 // between the read and the CAS (where another thread's CAS makes ours fail) stays
                 // short: goflow.bench RateLimiterBench.allow2.
-                double t = now - e.base;
-                double full = t - e.burstNanos;
-                double cost = n * e.npt;
+                double u = e.accrued(now);
+                double full = u - e.burst;
                 long w = (long) WORD.getVolatile(e);
                 if (w == FROZEN) {
                     e = next(e);
                     continue;
                 }
-                double z = Double.longBitsToDouble(w);
-                double z2;
-                if (z <= full) {
+                double f = Double.longBitsToDouble(w);
+                double f2;
+                if (f <= full) {
                     if (n > e.burst) {
                         return false;
                     }
-                    z2 = full + cost;
+                    f2 = full + n;
                 } else {
-                    z2 = z + cost;
-                    if (z2 - t > e.slack) {
+                    f2 = f + n;
+                    if (f2 - u > e.slack) {
                         return false;
                     }
                 }
-                if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(z2))) {
+                if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(f2))) {
                     return true;
                 }
                 // Another thread's CAS won: back off (see backOff) so that the winner's next calls
@@ -351,23 +397,23 @@ final class BucketCore {
                 }
                 continue;
             }
-            if (now - e.base > REBASE_NANOS) {
+            if (now - e.base > e.rebaseNanos) {
                 e = rebase(e);
                 now = clock.nanoTime();
                 continue;
             }
-            double t = now - e.base;
-            double z = Math.max(Double.longBitsToDouble(w), t - e.burstNanos);
-            double z2 = z + n * e.npt;
-            double wait = z2 - t;
+            double u = e.accrued(now);
+            double f = Math.max(Double.longBitsToDouble(w), u - e.burst);
+            double f2 = f + n;
+            double wait = (f2 - u) * e.npt;
             if (wait > maxWaitNanos) {
                 return new Grant(Outcome.TOO_LATE, n, wait >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) Math.ceil(wait),
                         e, 0, 0);
             }
-            if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(z2))) {
-                return wait <= e.slack
-                        ? new Grant(Outcome.OK, n, now, e, t, 0)
-                        : new Grant(Outcome.OK, n, now + (long) Math.ceil(wait), e, z2, 0);
+            if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(f2))) {
+                return f2 - u <= e.slack
+                        ? new Grant(Outcome.OK, n, now, e, u, 0)
+                        : new Grant(Outcome.OK, n, now + (long) Math.ceil(wait), e, f2, 0);
             }
         }
     }
@@ -409,22 +455,21 @@ final class BucketCore {
                 }
                 continue;
             }
-            if (now - e.base > REBASE_NANOS) {
+            if (now - e.base > e.rebaseNanos) {
                 e = rebase(e);
                 now = clock.nanoTime();
                 continue;
             }
-            double t = now - e.base;
-            double z = Double.longBitsToDouble(w);
+            double f = Double.longBitsToDouble(w);
             // The grant's time to act in this epoch: exact in its own epoch, through its position after a change.
-            double act = g.epoch == e ? g.exactTime : e.timeOf(e.originOf(g.epoch) + g.actOffset);
-            double restore = g.n * e.npt - Math.max(0, z - act);
+            double act = g.epoch == e ? g.exact : e.frontierAt(e.originOf(g.epoch) + g.actOffset);
+            double restore = g.n - Math.max(0, f - act);
             if (restore <= 0) {
                 return;
             }
-            double full = t - e.burstNanos;
-            double z2 = Math.max(Math.max(z, full) - restore, full);
-            if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(z2))) {
+            double full = e.accrued(now) - e.burst;
+            double f2 = Math.max(Math.max(f, full) - restore, full);
+            if (WORD.compareAndSet(e, w, Double.doubleToRawLongBits(f2))) {
                 return;
             }
         }
@@ -520,7 +565,7 @@ final class BucketCore {
         Epoch old = epoch;
         long w = (long) WORD.getAndSet(old, FROZEN);
         long now = clock.nanoTime();
-        double tokens = old.tokensAt(w, now);
+        double tokens = old.tokensCarried(w, now);
         double frontier = old.frontier(w, now);
         if (old.mode == UNLIMITED) {
             tokens = burst;

@@ -1,9 +1,13 @@
 package goflow.impl.ratelimit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,5 +61,54 @@ class BucketPrecisionTest {
         // exact arithmetic would admit 100 (one per second); the double keeps times to within a
         // token's interval here, so one more or one less at most
         assertTrue(admitted >= 99 && admitted <= 101, "admitted " + admitted + " in 100 s at 1/s");
+    }
+
+    /**
+     * Over twelve hours of steady use (some forty rebases), at any instant the tokens taken are
+     * exactly floor(rate x time) of a drained bucket, and the next token comes at the nanosecond it
+     * is due: at high rates, where a token's interval is not a multiple of the double's unit, and
+     * above 10^9/s. Counted in time, the rounding of each take piled up (a token refused at the
+     * nanosecond it was due at 7e8/s after 18 minutes), and a rebase carried the rounding of the
+     * rate's reciprocal from epoch to epoch.
+     */
+    @Test
+    void aLongRunTakesExactlyRateTimesTimeAtEveryInstant() {
+        Random random = new Random(7);
+        BigDecimal perSecond = BigDecimal.valueOf(SECOND);
+        for (double rate : new double[] {7e8, 4.9e8, 1e9, 3e12, 123_456.789, 3}) {
+            long start = clock.nanoTime();
+            long burst = (long) (rate * 120) + 1; // never refills in a step: every token is counted
+            RateLimiter l = goflow.tokenBucket().rate(rate).burst(burst).build();
+            assertTrue(l.allow(burst));
+            BigDecimal exactRate = new BigDecimal(rate);
+            long taken = 0;
+            for (int step = 0; step < 720; step++) {
+                long at = clock.nanoTime() + (long) (30e9 + 30e9 * random.nextDouble());
+                clock.advance(Duration.ofNanos(at - clock.nanoTime()));
+                long due = BigDecimal.valueOf(at - start).multiply(exactRate)
+                        .divide(perSecond, 0, RoundingMode.FLOOR).longValueExact();
+                String where = rate + "/s after " + (at - start) + " ns";
+                assertTrue(l.allow(due - taken), where + ": " + (due - taken) + " tokens, " + l.tokens());
+                taken = due;
+                long next = start + BigDecimal.valueOf(taken + 1).multiply(perSecond)
+                        .divide(exactRate, 0, RoundingMode.CEILING).longValueExact();
+                clock.advance(Duration.ofNanos(next - 1 - clock.nanoTime()));
+                long before = BigDecimal.valueOf(next - 1 - start).multiply(exactRate)
+                        .divide(perSecond, 0, RoundingMode.FLOOR).longValueExact();
+                assertEquals(taken, before, "the test's own arithmetic");
+                BigDecimal short1 = BigDecimal.valueOf(taken + 1).subtract(BigDecimal.valueOf(next - 1 - start)
+                        .multiply(exactRate).divide(perSecond, 20, RoundingMode.HALF_EVEN));
+                if (short1.doubleValue() > 2e-9) { // a token due within a billionth of one counts as due
+                    assertFalse(l.allow(1), where + ": a token a nanosecond early, " + l.tokens());
+                }
+                clock.advance(Duration.ofNanos(1));
+                long now = BigDecimal.valueOf(next - start).multiply(exactRate)
+                        .divide(perSecond, 0, RoundingMode.FLOOR).longValueExact();
+                assertTrue(l.allow(now - taken), where + ": the tokens due at " + next + ", " + l.tokens());
+                assertFalse(l.allow(1), where + ": one more, " + l.tokens());
+                taken = now;
+            }
+            l.close();
+        }
     }
 }
