@@ -331,7 +331,17 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 }
                 waitingSubmitters++;
                 try {
-                    wait.await(this::hasRoomLocked);
+                    // Room also appears when a worker starts an item of its batch, without the
+                    // lock: have those workers wake us, then look again (a start before they were
+                    // told is seen here, one after it wakes us; both sides use volatiles).
+                    for (Worker w : workerList) {
+                        if (w.pendingEnd() + 1 < w.end) {
+                            w.wakeSubmitters = true;
+                        }
+                    }
+                    if (!hasRoomLocked()) {
+                        wait.await(this::hasRoomLocked);
+                    }
                 } catch (InterruptedException e) {
                     rejected++;
                     Thread.currentThread().interrupt();
@@ -461,6 +471,13 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         int lookCursor;
         /** Guarded by lock (this worker). When this worker may next look at another's progress, on the pool clock. */
         long nextLookAt;
+        /**
+         * Whether submitters wait for room while this worker has pending items: each item it then
+         * starts from its batch (without the lock) may make the room they wait for, so it takes the
+         * lock to wake one (wakeSubmitters). Set under the lock, by this worker taking a batch or by
+         * a submitter about to wait; read by this worker after each start from its batch.
+         */
+        volatile boolean wakeSubmitters;
         /** Why the run at position {@code stoppedPos} was interrupted: STOP_TIMEOUT or STOP_CANCEL. */
         volatile int stopReason;
         volatile long stoppedPos = -1;
@@ -635,6 +652,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 item = advance(true);
                 if (item == null) {
                     item = take(this);
+                } else if (wakeSubmitters) {
+                    wakeSubmitters(this);
                 }
             }
             return item;
@@ -728,6 +747,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
         w.end = position + 1 + more;
         w.counted = position;
+        w.wakeSubmitters = more > 0 && waitingSubmitters > 0;
         buffered += more;
         Thread.interrupted();
         RUN.setRelease((WorkerFields) w, position << 3 | RUN_RUNNING);
@@ -814,6 +834,23 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             notEmpty.signalAll();
         }
         return k;
+    }
+
+    /**
+     * For a worker that started an item of its batch while submitters wait (Worker.wakeSubmitters):
+     * wakes one if the queue and the batches have drained to {@code resumeAt}, as take does.
+     */
+    private void wakeSubmitters(Worker w) {
+        lock.lock();
+        try {
+            if (waitingSubmitters == 0) {
+                w.wakeSubmitters = false;
+            } else if (roomForWaitersLocked()) {
+                notFull.signal();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Counts {@code w}'s runs since the last count out of {@code buffered}. Guarded by lock. */

@@ -138,6 +138,42 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(capacity, shortRuns.get());
     }
 
+    @Test
+    void aBlockedSubmitterIsWokenWhenTheBatchDrainsTheQueueToHalf() throws Exception {
+        // One worker (batches need no more workers than processors), capacity 4: submitters blocked
+        // on a full queue are woken once it holds 2.
+        WorkerPool pool = goflow.workerPool().name("batch-wakes-submitter").workers(1).queueCapacity(4)
+                .onQueueFull(QueueFullPolicy.BLOCK).build();
+        Gate gate = new Gate();
+        pool.submit(gate.task(null));
+        gate.awaitStarted();
+        LongTask longTask = new LongTask();
+        AtomicInteger shortRuns = new AtomicInteger();
+        Thread submitter = new Thread(() -> pool.execute(shortRuns::incrementAndGet), "blocked-submitter");
+        try {
+            pool.execute(shortRuns::incrementAndGet);
+            pool.execute(longTask);
+            pool.execute(shortRuns::incrementAndGet);
+            pool.execute(shortRuns::incrementAndGet);
+            submitter.start();
+            Eventually.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> submitter.getState() == Thread.State.WAITING);
+            // The worker takes the short task and the long one behind it in a batch, leaving 2
+            // queued; it starts the long task from its batch, without the lock.
+            gate.release.countDown();
+            longTask.awaitStarted();
+            submitter.join(10_000);
+            assertEquals(Thread.State.TERMINATED, submitter.getState(),
+                    "the submitter is still blocked with the queue at half its capacity: " + pool.stats());
+        } finally {
+            gate.release.countDown();
+            longTask.release.countDown();
+            submitter.join(10_000);
+            pool.close();
+        }
+        assertEquals(4, shortRuns.get());
+    }
+
     private static void release(Gate[] gates) {
         for (Gate g : gates) {
             g.release.countDown();
