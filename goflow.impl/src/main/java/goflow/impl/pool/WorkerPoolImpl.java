@@ -1023,7 +1023,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
         lock.lock();
         try {
-            if (queue.remove(job) && waitingSubmitters > 0) {
+            if ((queue.remove(job) || removeFromBatchLocked(job)) && waitingSubmitters > 0) {
                 notFull.signal();
             }
             cancelling++;
@@ -1038,6 +1038,27 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             doneCancelling(1);
         }
         return true;
+    }
+
+    /**
+     * Removes a job cancelled before it started from the batch of the worker holding it pending,
+     * if any, so that it no longer counts as queued: that worker's pending items go back to the
+     * head of the queue (as a stalled batch does) and the job leaves it. Returns whether the job
+     * was removed; not if the worker has just started it (it then skips it). Guarded by lock.
+     */
+    private boolean removeFromBatchLocked(QueuedTask<?> job) {
+        if (buffered == 0) {
+            return false;
+        }
+        for (Worker w : workerList) {
+            for (long p = w.pendingEnd() + 1; p < w.end; p++) {
+                if (w.batch[(int) p & BATCH_MASK] == job) {
+                    returnPendingLocked(w);
+                    return queue.remove(job);
+                }
+            }
+        }
+        return false;
     }
 
     private void doneCancelling(int n) {

@@ -174,6 +174,36 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(4, shortRuns.get());
     }
 
+    @Test
+    void aTaskCancelledInABatchFreesItsPlaceInTheQueue() throws Exception {
+        WorkerPool pool = goflow.workerPool().name("batch-cancelled").workers(1).queueCapacity(4)
+                .onQueueFull(QueueFullPolicy.REJECT).build();
+        Gate gate = new Gate();
+        pool.submit(gate.task(null));
+        gate.awaitStarted();
+        LongTask longTask = new LongTask();
+        AtomicInteger shortRuns = new AtomicInteger();
+        try {
+            pool.execute(longTask);
+            CompletableFuture<TaskResult<Integer>> cancelled = pool.submit(ctx -> shortRuns.incrementAndGet());
+            pool.execute(shortRuns::incrementAndGet);
+            pool.execute(shortRuns::incrementAndGet);
+            gate.release.countDown(); // the worker takes the long task, and the one to cancel in a batch behind it
+            longTask.awaitStarted();
+            assertTrue(cancelled.cancel(false));
+            assertEquals(2, pool.stats().queued(), "the cancelled task no longer waits: " + pool.stats());
+            pool.execute(shortRuns::incrementAndGet);
+            pool.execute(shortRuns::incrementAndGet); // the cancelled task's place
+            assertEquals(4, pool.stats().queued());
+        } finally {
+            gate.release.countDown();
+            longTask.release.countDown();
+            pool.close();
+        }
+        assertEquals(4, shortRuns.get(), "the cancelled task never ran");
+        assertEquals(pool.stats().submitted(), pool.stats().completed(), "every task counted once: " + pool.stats());
+    }
+
     private static void release(Gate[] gates) {
         for (Gate g : gates) {
             g.release.countDown();
