@@ -997,11 +997,14 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 job.casState(QueuedTask.RUNNING, QueuedTask.DONE);
                 if (!job.isDone()) {
                     w.count(Outcome.FAILED, 0);
-                    job.complete(failedResult(t, w.id));
+                    deliver(job, failedResult(t, w.id)); // the listener too: it sees every result
                 }
             } else {
                 w.advance(false);
                 w.count(Outcome.FAILED, 0);
+                if (listener != null) {
+                    notifyListener(Task.of((Runnable) item), failedResult(t, w.id)); // logged above
+                }
             }
         } catch (Throwable again) {
             // nothing more can be done; the worker keeps going

@@ -563,4 +563,38 @@ class WorkerPoolTest extends NoThreadLeaks.LeakCheckedTest {
             assertEquals("RUNNING", pool.stats().toMap().get("state"));
         }
     }
+    @Test
+    void whenPoolCodeAroundATaskFailsTheListenerStillGetsTheResult() throws Exception {
+        // The clock refuses timers (as the system timer does when no thread can be started for
+        // it): every task's timeout fails before the task runs.
+        goflow.api.Clock refusing = new goflow.api.Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.now();
+            }
+
+            @Override
+            public goflow.api.Registration schedule(long deadlineNanos, Runnable action) {
+                throw new OutOfMemoryError("test: unable to create native thread");
+            }
+        };
+        List<TaskResult<?>> heard = new CopyOnWriteArrayList<>();
+        try (WorkerPool pool = goflow.workerPool().name("failing-around").workers(1).clock(refusing)
+                .taskTimeout(Duration.ofSeconds(30)).resultListener((task, result) -> heard.add(result)).build()) {
+            TaskResult<Integer> submitted = get(pool.submit(ctx -> 1));
+            assertEquals(Outcome.FAILED, submitted.outcome());
+            assertInstanceOf(OutOfMemoryError.class, submitted.failure());
+            pool.execute(() -> { });
+            Eventually.until(() -> pool.stats().completed() == 2);
+            Eventually.until(() -> heard.size() == 2);
+            assertSame(submitted, heard.get(0), "the listener sees the submitted task's result");
+            assertEquals(Outcome.FAILED, heard.get(1).outcome(), "and the executed one's");
+            assertEquals(2, pool.stats().failed());
+        }
+    }
 }
