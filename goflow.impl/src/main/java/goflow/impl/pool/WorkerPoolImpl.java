@@ -212,6 +212,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private int waitingSubmitters;
     /** Guarded by lock. Results of jobs cancelled before they started, still being delivered. */
     private int cancelling;
+    /**
+     * Guarded by lock. The threads delivering those results, once per delivery in progress: a
+     * close() from one of them (a listener, a callback of the future) only shuts down, as from a
+     * worker, since termination waits for its own delivery.
+     */
+    private final List<Thread> cancellers = new ArrayList<>();
     /** Guarded by lock. */
     private int nextWorkerId;
     /** Guarded by lock. Accepted submissions. */
@@ -1030,6 +1036,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 notFull.signal();
             }
             cancelling++;
+            cancellers.add(Thread.currentThread());
         } finally {
             lock.unlock();
         }
@@ -1069,6 +1076,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         lock.lock();
         try {
             cancelling -= n;
+            cancellers.remove(Thread.currentThread());
             terminated = tryTerminateLocked();
         } finally {
             lock.unlock();
@@ -1161,6 +1169,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 }
             }
             cancelling += drained.size() + taken.size();
+            cancellers.add(Thread.currentThread());
             notEmpty.signalAll();
             notFull.signalAll();
         } finally {
@@ -1279,10 +1288,17 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
     }
 
-    private boolean isOwnWorker() {
+    /**
+     * Whether the calling thread is one that termination waits for: a live worker, or a thread
+     * delivering the result of a job cancelled before it started.
+     */
+    private boolean isOwnThread() {
         Thread self = Thread.currentThread();
         lock.lock();
         try {
+            if (cancellers.contains(self)) {
+                return true;
+            }
             for (Worker w : workerList) {
                 if (w.thread == self) {
                     return true;
@@ -1297,7 +1313,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     @Override
     public void close() {
         shutdown();
-        if (isOwnWorker()) {
+        if (isOwnThread()) {
             return;
         }
         boolean interrupted = false;

@@ -515,6 +515,39 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void closeFromTheListenerOfATaskCancelledWhileQueuedDoesNotDeadlock() throws Exception {
+        // The listener closes the pool when it hears of a cancelled task: on the thread that
+        // cancelled it, while the pool delivers that result.
+        java.util.concurrent.atomic.AtomicReference<WorkerPool> self = new java.util.concurrent.atomic.AtomicReference<>();
+        WorkerPool pool = goflow.workerPool().name("close-from-cancel").workers(1).resultListener((task, result) -> {
+            if (result.outcome() == Outcome.CANCELLED) {
+                self.get().close();
+            }
+        }).build();
+        self.set(pool);
+        Gate gate = new Gate();
+        pool.submit(gate.task(null));
+        gate.awaitStarted();
+        CancellableContext ctx = Context.background().withCancel();
+        CompletableFuture<TaskResult<Object>> queued = pool.submit(ctx, c -> "never");
+        Thread canceller = new Thread(ctx::cancel, "canceller");
+        canceller.start();
+        try {
+            Eventually.until(pool::isShutdown);
+        } finally {
+            gate.release.countDown();
+        }
+        canceller.join(10_000);
+        boolean stuck = canceller.isAlive();
+        if (stuck) {
+            canceller.interrupt(); // close() escalates to shutdownNow, which cannot end this wait either
+        }
+        assertFalse(stuck, "close() from the listener of a task cancelled while queued waits forever: " + pool.stats());
+        assertEquals(Outcome.CANCELLED, queued.get(10, TimeUnit.SECONDS).outcome());
+        assertTrue(pool.awaitTermination(Duration.ofSeconds(10)), "terminated: " + pool.stats());
+    }
+
+    @Test
     void interruptedCloseEscalatesToShutdownNow() throws Exception {
         WorkerPool pool = goflow.workerPool().workers(1).build();
         Gate gate = new Gate();
