@@ -631,6 +631,9 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
          */
         @Override
         public void run() {
+            if (!admitted(this)) {
+                return; // a thread the factory started itself: the pool never counted it
+            }
             Object item = take(this);
             while (item != null) {
                 item = runLeg(item);
@@ -663,6 +666,20 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 }
             }
             return item;
+        }
+    }
+
+    /**
+     * Whether {@code w} is one of the pool's workers: false for a worker whose thread the pool
+     * could not start (the thread factory started it itself), which then must not run. A worker
+     * the pool started is listed by then: its starter holds the lock until it is.
+     */
+    private boolean admitted(Worker w) {
+        lock.lock();
+        try {
+            return workerList.contains(w);
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -153,6 +153,39 @@ class WorkerPoolResizeTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aThreadTheFactoryStartedItselfNeverRunsAsAWorker() throws Exception {
+        // The factory's second thread is started by the factory, running the worker: the pool
+        // cannot start it, so that worker must not run as a ghost outside the pool's count.
+        AtomicInteger created = new AtomicInteger();
+        ThreadFactory startsItsOwn = r -> {
+            Thread t = new Thread(r);
+            t.setDaemon(true);
+            if (created.incrementAndGet() == 2) {
+                t.start();
+            }
+            return t;
+        };
+        try (WorkerPool pool = goflow.workerPool().name("ghost").workers(1).threadFactory(startsItsOwn).build()) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> pool.setWorkers(2));
+            assertTrue(e.getMessage().contains("IllegalThreadStateException"), e.getMessage());
+            assertEquals(1, pool.workers());
+            Eventually.until(() -> poolThreads("ghost").size() == 1);
+            assertEquals(7, pool.submit(ctx -> 7).get(10, TimeUnit.SECONDS).value());
+        }
+        assertEquals(List.of(), poolThreads("ghost"));
+    }
+
+    private static List<Thread> poolThreads(String name) {
+        List<Thread> list = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith("goflow-worker-pool-" + name + "-")) {
+                list.add(t);
+            }
+        }
+        return list;
+    }
+
+    @Test
     void resizeAboveTheDefaultMaximumIsRejectedBeforeAnyThreadStarts() {
         // the factory refuses beyond 50 threads, so that the old code fails here instead of
         // creating 100 000 threads on a shared machine
