@@ -340,11 +340,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     // Room also appears when a worker starts an item of its batch, without the
                     // lock: have those workers wake us, then look again (a start before they were
                     // told is seen here, one after it wakes us; both sides use volatiles).
-                    for (Worker w : workerList) {
-                        if (w.pendingEnd() + 1 < w.end) {
-                            w.wakeSubmitters = true;
-                        }
-                    }
+                    armBatchWakeUpsLocked();
                     if (!hasRoomLocked()) {
                         wait.await(this::hasRoomLocked);
                     }
@@ -478,10 +474,10 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         /** Guarded by lock (this worker). When this worker may next look at another's progress, on the pool clock. */
         long nextLookAt;
         /**
-         * Whether submitters wait for room while this worker has pending items: each item it then
-         * starts from its batch (without the lock) may make the room they wait for, so it takes the
-         * lock to wake one (wakeSubmitters). Set under the lock, by this worker taking a batch or by
-         * a submitter about to wait; read by this worker after each start from its batch.
+         * Whether submitters wait for room that this worker's starts from its batch (without the
+         * lock) may make: it then takes the lock after each such start to wake one
+         * (wakeSubmitters). Set under the lock (armBatchWakeUpsLocked), cleared by a new batch or
+         * once no submitter waits; read by this worker after each start from its batch.
          */
         volatile boolean wakeSubmitters;
         /** Why the run at position {@code stoppedPos} was interrupted: STOP_TIMEOUT or STOP_CANCEL. */
@@ -706,8 +702,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     }
                 }
                 if (item != null) {
-                    if (waitingSubmitters > 0 && roomForWaitersLocked()) {
-                        notFull.signal();
+                    if (waitingSubmitters > 0) {
+                        if (roomForWaitersLocked()) {
+                            notFull.signal();
+                        } else {
+                            armBatchWakeUpsLocked();
+                        }
                     }
                     return item;
                 }
@@ -770,7 +770,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
         w.end = position + 1 + more;
         w.counted = position;
-        w.wakeSubmitters = more > 0 && waitingSubmitters > 0;
+        w.wakeSubmitters = false; // a new batch: take arms it if its starts may wake submitters
         buffered += more;
         Thread.interrupted();
         RUN.setRelease((WorkerFields) w, position << 3 | RUN_RUNNING);
@@ -857,6 +857,24 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             notEmpty.signalAll();
         }
         return k;
+    }
+
+    /**
+     * While submitters wait for room: if the batches' starts alone can make it (the queue holds at
+     * most {@code resumeAt}, so no take need come first), has every worker holding pending items
+     * wake them as it starts one (Worker.wakeSubmitters). Otherwise a take comes first, and looks
+     * again. So under steady overload (a full queue, the submitters blocked) the batched starts
+     * still take no lock. Guarded by lock.
+     */
+    private void armBatchWakeUpsLocked() {
+        if (buffered == 0 || queue.size() > resumeAt) {
+            return;
+        }
+        for (Worker w : workerList) {
+            if (w.pendingEnd() + 1 < w.end) {
+                w.wakeSubmitters = true;
+            }
+        }
     }
 
     /**
