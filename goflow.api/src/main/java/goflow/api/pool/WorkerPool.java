@@ -191,7 +191,8 @@ public interface WorkerPool extends Primitive, Executor {
      * Shuts down (see {@link #shutdown()}), waits for termination and removes the pool from the
      * registry. If the waiting thread is interrupted, this escalates to {@link #shutdownNow()},
      * keeps waiting and sets the interrupt flag again before returning. Called from one of the
-     * pool's own tasks, it only shuts down. Idempotent.
+     * pool's own tasks, or from a result listener or future callback while the pool delivers a
+     * result (termination waits for that delivery), it only shuts down. Idempotent.
      */
     @Override
     void close();
