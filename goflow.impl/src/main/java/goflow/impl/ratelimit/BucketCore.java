@@ -95,6 +95,8 @@ final class BucketCore {
         final int mode;
         final Rate rate;
         final long burst;
+        /** {@link #burst} as a double, so that allow() converts nothing on its critical path. */
+        final double burstTokens;
         /** Nanoseconds to accrue one token (NORMAL mode). */
         final double npt;
         /** Tokens accrued per nanosecond (NORMAL mode). */
@@ -130,6 +132,7 @@ final class BucketCore {
             double interval = 1e9 / r;
             this.rate = rate;
             this.burst = burst;
+            this.burstTokens = burst;
             this.base = base;
             if (rate.isUnlimited() || Double.isInfinite(2.0 * REBASE_NANOS * (r / 1e9))) {
                 // a rate so large that the tokens of an epoch overflow a double admits everything
@@ -321,7 +324,8 @@ final class BucketCore {
                 // between the read and the CAS (where another thread's CAS makes ours fail) stays
                 // short: goflow.bench RateLimiterBench.allow2.
                 double u = e.accrued(now);
-                double full = u - e.burst;
+                double full = u - e.burstTokens;
+                double tokens = n;
                 long w = (long) WORD.getVolatile(e);
                 if (w == FROZEN) {
                     e = next(e);
@@ -333,9 +337,9 @@ final class BucketCore {
                     if (n > e.burst) {
                         return false;
                     }
-                    f2 = full + n;
+                    f2 = full + tokens;
                 } else {
-                    f2 = f + n;
+                    f2 = f + tokens;
                     if (f2 - u > e.slack) {
                         return false;
                     }
