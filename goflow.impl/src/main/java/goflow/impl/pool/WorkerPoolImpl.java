@@ -705,7 +705,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     if (waitingSubmitters > 0) {
                         if (roomForWaitersLocked()) {
                             notFull.signal();
-                        } else {
+                        } else if (buffered > 0) { // checked here: this runs under the lock at every take
                             armBatchWakeUpsLocked();
                         }
                     }
@@ -770,7 +770,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
         w.end = position + 1 + more;
         w.counted = position;
-        w.wakeSubmitters = false; // a new batch: take arms it if its starts may wake submitters
+        if (w.wakeSubmitters) {
+            // a new batch: take arms it if its starts may wake submitters. Written only when set: a
+            // volatile store at every take (a full fence, under the lock) cost 8 % of the no-op tasks'
+            // throughput with 4 workers
+            w.wakeSubmitters = false;
+        }
         buffered += more;
         Thread.interrupted();
         RUN.setRelease((WorkerFields) w, position << 3 | RUN_RUNNING);
