@@ -122,12 +122,18 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      * compiled code is then too big to be inlined into it (InlineSmallCode).
      */
     static final int RUN_LEG = 1024;
-    /** The phase bits of a worker's run word: RUN_DONE, RUN_RUNNING or RUN_INTERRUPTING. */
+    /** The phase bits of a worker's run word: RUN_DONE, RUN_RUNNING, RUN_INTERRUPTING or RUN_INTERRUPTED. */
     private static final long PHASE_BITS = 3;
     /** Run word phases, as QueuedTask's DONE, RUNNING and INTERRUPTING. */
     private static final int RUN_DONE = 0;
     private static final int RUN_RUNNING = 1;
     private static final int RUN_INTERRUPTING = 2;
+    /**
+     * Running, and interrupted once: what an interrupter leaves behind, so that the word differs
+     * from the one the worker may have read before it cleared its interrupt flag (see
+     * Worker.interruptRunnable). Odd like RUN_RUNNING: both are a run in progress.
+     */
+    private static final int RUN_INTERRUPTED = 3;
     /** The run word's flag: the items after the run's position were taken back from the batch. */
     private static final long REVOKED = 4;
     private static final VarHandle RUN;
@@ -452,9 +458,10 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         final Object[] batch = new Object[BATCH];
         /**
          * The run word: {@code position << 3 | REVOKED? | phase}, CAS through {@code RUN}. Phase
-         * RUN_DONE, RUN_RUNNING or RUN_INTERRUPTING (QueuedTask's three, in two bits); for a runnable, interrupters (timeout,
-         * shutdownNow) move RUNNING to INTERRUPTING and back, so an interrupt never reaches the
-         * worker after the run it was meant for ended. This worker moves on with one CAS that ends
+         * RUN_DONE, RUN_RUNNING, RUN_INTERRUPTING or RUN_INTERRUPTED (in two bits); for a runnable,
+         * interrupters (timeout, shutdownNow) move RUNNING (or INTERRUPTED) to INTERRUPTING and then
+         * to INTERRUPTED, so an interrupt never reaches the worker after the run it was meant for
+         * ended. This worker moves on with one CAS that ends
          * the run at position p and, unless REVOKED, starts the run at p + 1 (its next pending item):
          * one atomic per task. Under the lock, others set REVOKED (never while INTERRUPTING) and
          * take the pending items; the worker then stops at DONE. Set to a new position only by
@@ -518,8 +525,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         void interruptRunnable(long position, int reason) {
             while (true) {
                 long w = run;
-                if (w >>> 3 != position || (w & PHASE_BITS) != RUN_RUNNING) {
-                    return;
+                if (w >>> 3 != position || (w & 1) == 0) {
+                    return; // not running (DONE), or another interrupter is at it (INTERRUPTING)
                 }
                 if (RUN.compareAndSet((WorkerFields) this, w, (w & ~PHASE_BITS) | RUN_INTERRUPTING)) {
                     try {
@@ -527,7 +534,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                         stoppedPos = position;
                         thread.interrupt();
                     } finally {
-                        RUN.setRelease((WorkerFields) this, w); // nobody else changes an INTERRUPTING word
+                        // Not back to w: the worker may have read w, cleared its interrupt flag before
+                        // this interrupt and be about to CAS w to its next run; a CAS that succeeded
+                        // would start that run with this run's interrupt (ABA). INTERRUPTED makes that
+                        // CAS fail, so the worker reads the word again and clears the flag again.
+                        // Nobody else changes an INTERRUPTING word.
+                        RUN.setRelease((WorkerFields) this, (w & ~PHASE_BITS) | RUN_INTERRUPTED);
                     }
                     return;
                 }
