@@ -22,7 +22,9 @@ import goflow.api.context.DeadlineExceededException;
  * <p>Memory is bounded: at most {@link #maxKeys()} buckets are held. A key unused for the idle
  * timeout whose bucket has refilled completely is evicted (forgetting a full bucket changes no
  * decision) by sweeps that run during normal operations at most every quarter of the idle timeout,
- * measured on the limiter's clock, and by {@link #evictIdle()}. When a new key arrives while the
+ * measured on the limiter's clock, and only after one call per 16 keys held since the previous
+ * sweep (a sweep examines every key, so that its cost is amortised over the calls however short
+ * the idle timeout), and by {@link #evictIdle()}. When a new key arrives while the
  * limiter is full, the least recently used among a random sample of keys is evicted, idle or not,
  * so a flood of new keys mostly resets the buckets of the clients seen least recently; between two
  * sweeps that may be a client whose bucket is not full while an idle one is still held

@@ -48,9 +48,16 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
      * bucket is what a new one would be, so forgetting it changes no decision. A bucket taken from the
      * map just as it is removed serves that one call; at worst one client gets one extra burst. Sweeps
      * run at most every idleTimeout / 4 (claimed by CAS on `nextSweepAt`), during ordinary calls and
-     * when making room, so their cost is amortised over at least idleTimeout / 4.
+     * when making room, and only once a call per SWEEP_CALLS_PER_KEY keys held came since the last one,
+     * so their cost is amortised over at least idleTimeout / 4 and over the calls: a sweep examines
+     * every key, and a tiny idleTimeout made every call examine every key.
      */
     private static final int SAMPLE = 16;
+    /**
+     * A sweep examines every key, so it runs only after one call per this many keys since the last
+     * one: at most 16 buckets examined per call, amortised, however small idleTimeout is.
+     */
+    private static final int SWEEP_CALLS_PER_KEY = 16;
     private static final VarHandle LAST;
 
     static {
@@ -101,7 +108,14 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
     private volatile int size;
     /** Slot-table entries examined to make room: what eviction costs, for the tests. */
     private final LongAdder probes = new LongAdder();
+    /** Buckets examined by idle sweeps: what sweeping costs, for the tests. */
+    private final LongAdder sweepProbes = new LongAdder();
     private final AtomicLong nextSweepAt;
+    /**
+     * The calls (allowed plus denied) counted when the last sweep ran; written by the thread that
+     * claimed the sweep on {@code nextSweepAt}.
+     */
+    private volatile long callsAtSweep;
     private final LongAdder evictedIdle = new LongAdder();
     private final LongAdder evictedFull = new LongAdder();
 
@@ -243,8 +257,15 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
         if (!force && (now - due < 0 || !nextSweepAt.compareAndSet(due, now + sweepEveryNanos))) {
             return 0;
         }
+        long calls = shared.allowed.sum() + shared.denied.sum();
+        if (!force && calls - callsAtSweep < size / SWEEP_CALLS_PER_KEY) {
+            return 0; // too few calls since the last sweep to pay for examining every key: a later one will
+        }
+        callsAtSweep = calls;
         int removed = 0;
+        int examined = 0;
         for (Bucket<K> b : buckets.values()) {
+            examined++;
             if (now - (long) LAST.getOpaque(b) >= idleNanos && b.core.isFull()) {
                 structure.lock();
                 try {
@@ -258,12 +279,18 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
                 }
             }
         }
+        sweepProbes.add(examined);
         return removed;
     }
 
     /** Slot-table entries examined to make room so far (tests). */
     long evictionProbes() {
         return probes.sum();
+    }
+
+    /** Buckets examined by idle sweeps so far (tests). */
+    long sweepProbes() {
+        return sweepProbes.sum();
     }
 
     /** The entries of the map itself, counted apart from {@code size} (tests). */

@@ -104,6 +104,39 @@ class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(50, l.stats().evictedIdle());
     }
 
+    /**
+     * A tiny idleTimeout makes a sweep due at almost every call; with many keys that are not
+     * evictable (drained), each sweep examined every key: O(keys) work per call. The work is counted
+     * (buckets examined by sweeps), not timed.
+     */
+    @Test
+    void aTinyIdleTimeoutDoesNotMakeEveryCallSweepEveryKey() {
+        KeyedRateLimiter<Integer> l = goflow.keyedRateLimiter().rate(1).burst(1).maxKeys(10_000)
+                .idleTimeout(Duration.ofNanos(4)).build(); // a sweep may run every nanosecond
+        KeyedRateLimiterImpl<Integer> impl = (KeyedRateLimiterImpl<Integer>) l;
+        int keys = 2_000;
+        for (int i = 0; i < keys; i++) {
+            assertTrue(l.allow(i)); // drained: not evictable until it refills (1 s)
+        }
+        int calls = 20_000;
+        for (int i = 0; i < calls; i++) {
+            clock.advance(Duration.ofNanos(1));
+            assertFalse(l.allow(i % keys));
+        }
+        assertEquals(keys, l.size());
+        long work = impl.sweepProbes();
+        assertTrue(work <= 16L * (keys + calls), "buckets examined by sweeps: " + work + " for " + (keys + calls)
+                + " calls (at most 16 per call, amortised)");
+        // the idle keys are still evicted once they are full again, by ordinary calls
+        clock.advance(Duration.ofSeconds(2));
+        for (int i = 0; i < keys / 16 + 1; i++) {
+            clock.advance(Duration.ofNanos(1));
+            l.allow(-1);
+        }
+        assertEquals(1, l.size(), "every idle full key swept");
+        assertEquals(keys, l.stats().evictedIdle());
+    }
+
     @Test
     void theNumberOfKeysIsBoundedByEvictingTheLeastRecentlyUsed() {
         KeyedRateLimiter<Integer> l = goflow.keyedRateLimiter().rate(1).burst(1).maxKeys(4)
