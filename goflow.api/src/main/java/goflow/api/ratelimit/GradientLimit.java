@@ -7,8 +7,8 @@ import goflow.api.InvalidConfigException;
  * {@code gradient = clamp(noLoad × (1 + buffer) / latency, 0.5, 2)} and the limit moves toward
  * {@code limit × gradient + sqrt(limit × gradient)} (the square root is headroom for the queue):
  * a fifth of the way up, half of the way down, so that noise cannot pump it up and an overloaded
- * backend is relieved at once. A window with drops shrinks the limit by the lower gradient bound; a
- * window whose calls did not fill half the limit never grows it.
+ * backend is relieved at once. A window with drops multiplies the limit by the lower gradient bound,
+ * 0.5; a window whose calls did not fill half the limit never grows it.
  *
  * <p>The {@code buffer} on the no-load latency (Envoy's lesson): latencies up to
  * {@code noLoad × (1 + buffer)} read as no load. It sets how much queue the limit allows (a backend

@@ -199,10 +199,13 @@ abstract class LimitRule {
                     sinceProbe = p.refreshWindows();
                 }
             }
-            double gradient;
             if (w.drops() > 0) {
-                gradient = MIN_GRADIENT;
-            } else if (w.samples() == 0) {
+                // × 0.5, not through the target below: its sqrt headroom and half-way smoothing made a drop
+                // window shrink 40 only to 32, and grow a limit under 2 (0.5 L + sqrt(0.5 L) > L there)
+                return limit * MIN_GRADIENT;
+            }
+            double gradient;
+            if (w.samples() == 0) {
                 return limit;
             } else if (w.averageNanos() <= 0) {
                 // calls faster than the clock can see: the latency did not rise (and 0 / 0, with a

@@ -250,6 +250,47 @@ class AdaptiveLimiterTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(l.limit() <= 20, () -> "the limit grew to " + l.limit() + " with 2 calls in flight");
     }
 
+    /**
+     * docs/adaptive.md: Gradient is "× 0.5 on drops", and a window with drops never grows the limit.
+     * The drop gradient went through the sqrt headroom and the half-way smoothing: a drop window took
+     * 40 to 32, and below 2 it raised the estimate (0.5 L + sqrt(0.5 L) > L), so a stream of drops
+     * at the minimum pushed the limit up a step at the next good window.
+     */
+    @Test
+    void aGradientWindowWithDropsHalvesTheLimitAndNeverGrowsIt() {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().name("halves").algorithm(new GradientLimit(0.25, 1_000))
+                .initialLimit(40).minLimit(1).maxLimit(200).window(Duration.ofMillis(100), 1).build();
+        Permit probe = l.tryAcquirePermit().orElseThrow();
+        clock.advance(Duration.ofMillis(100));
+        probe.success();
+        assertEquals(40, l.limit());
+        List<Permit> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            calls.add(l.tryAcquirePermit().orElseThrow()); // half the limit: the limit holds them back
+        }
+        clock.advance(Duration.ofMillis(100));
+        calls.get(0).dropped(); // ends the window
+        assertEquals(20, l.limit(), "a window with drops: × 0.5");
+        calls.forEach(Permit::close);
+
+        AdaptiveLimiter m = goflow.adaptiveLimiter().name("at-min").algorithm(new GradientLimit(0.25, 1_000))
+                .initialLimit(1).minLimit(1).maxLimit(200).window(Duration.ofMillis(100), 1).build();
+        for (int window = 0; window < 101; window++) { // the probe, then 100 windows of drops
+            Permit p = m.tryAcquirePermit().orElseThrow();
+            clock.advance(Duration.ofMillis(100));
+            if (window == 0) {
+                p.success();
+            } else {
+                p.dropped();
+            }
+            assertEquals(1, m.limit());
+        }
+        Permit p = m.tryAcquirePermit().orElseThrow();
+        clock.advance(Duration.ofMillis(100));
+        p.success(); // at the no-load latency: 1 grows to 1.27, as if the drops had not been
+        assertEquals(1, m.limit(), "the drop windows grew the estimate at the minimum");
+    }
+
     @Test
     void theDefaultsAreTheDocumentedOnes() {
         // docs/adaptive.md's table and each record's javadoc
