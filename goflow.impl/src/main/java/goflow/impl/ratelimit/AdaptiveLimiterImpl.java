@@ -108,10 +108,12 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
     private double lastLatency;
     private final ArrayDeque<LimitChange> history = new ArrayDeque<>();
 
-    /** A thread waiting for a permit; {@code granted} is set under the lock. */
+    /** A thread waiting for a permit; {@code granted} and {@code grantedAt} are set under the lock. */
     private static final class Waiter {
         final int partition;
         boolean granted;
+        /** When it was granted: whether its call counts in a probe, however late its thread wakes. */
+        long grantedAt;
 
         Waiter(int partition) {
             this.partition = partition;
@@ -224,7 +226,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
                 }
                 wait.await(() -> false); // grants are signalled to all: nothing to pass on
             }
-            return new AdaptivePermit(this, partition, clock.nanoTime());
+            return new AdaptivePermit(this, partition, clock.nanoTime(), me.grantedAt);
         } catch (RuntimeException | InterruptedException | Error e) {
             if (me != null) {
                 if (me.granted) {
@@ -265,7 +267,8 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
     /** Guarded by lock: counts a permit and returns it. */
     private Permit grant(int partition) {
         take(partition);
-        return new AdaptivePermit(this, partition, clock.nanoTime());
+        long now = clock.nanoTime();
+        return new AdaptivePermit(this, partition, now, now);
     }
 
     /** Guarded by lock. */
@@ -296,13 +299,18 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
             return;
         }
         boolean any = false;
+        long now = 0;
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext() && inFlight < limit;) {
             Waiter w = it.next();
             if (fits(w.partition)) {
                 it.remove();
                 take(w.partition);
+                if (!any) {
+                    now = clock.nanoTime();
+                    any = true;
+                }
                 w.granted = true;
-                any = true;
+                w.grantedAt = now;
             }
         }
         if (any) {
@@ -312,8 +320,13 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
 
     enum Outcome { SUCCESS, DROPPED, IGNORED }
 
-    /** A permit's first outcome: the permit comes back, the window counts the outcome. */
-    void complete(int partition, long startNanos, Outcome outcome) {
+    /**
+     * A permit's first outcome: the permit comes back, the window counts the outcome. The latency runs
+     * from {@code startNanos} (when the caller got the permit); {@code grantedNanos} (when it was
+     * counted in flight, earlier for a waiter whose thread woke later) decides whether it counts in a
+     * probe.
+     */
+    void complete(int partition, long startNanos, long grantedNanos, Outcome outcome) {
         long now = clock.nanoTime();
         lock.lock();
         try {
@@ -329,7 +342,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
                     break;
             }
             // A call granted before the current probe says nothing of the no-load latency.
-            boolean counts = outcome != Outcome.IGNORED && !(probing && startNanos - probeStart < 0);
+            boolean counts = outcome != Outcome.IGNORED && !(probing && grantedNanos - probeStart < 0);
             if (counts) {
                 if (outcome == Outcome.SUCCESS) {
                     long latency = Math.max(0, now - startNanos);
@@ -501,17 +514,19 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
         private final AdaptiveLimiterImpl limiter;
         private final int partition;
         private final long startNanos;
+        private final long grantedNanos;
         private final AtomicBoolean done = new AtomicBoolean();
 
-        AdaptivePermit(AdaptiveLimiterImpl limiter, int partition, long startNanos) {
+        AdaptivePermit(AdaptiveLimiterImpl limiter, int partition, long startNanos, long grantedNanos) {
             this.limiter = limiter;
             this.partition = partition;
             this.startNanos = startNanos;
+            this.grantedNanos = grantedNanos;
         }
 
         private void complete(Outcome outcome) {
             if (done.compareAndSet(false, true)) {
-                limiter.complete(partition, startNanos, outcome);
+                limiter.complete(partition, startNanos, grantedNanos, outcome);
             }
         }
 

@@ -291,6 +291,51 @@ class AdaptiveLimiterTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(1, m.limit(), "the drop windows grew the estimate at the minimum");
     }
 
+    /**
+     * docs/adaptive.md: only calls granted since a probe began count in it, so that calls admitted
+     * under the higher limit cannot inflate the no-load latency. A waiter granted before the probe but
+     * whose thread woke after it started was counted: its permit's start was read on waking.
+     */
+    @Test
+    void aWaiterGrantedBeforeAProbeBeganDoesNotCountInIt() throws Exception {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().name("probe").algorithm(GradientLimit.defaults())
+                .initialLimit(2).minLimit(1).maxLimit(10).window(Duration.ofMillis(100), 1).build();
+        Permit probe = l.tryAcquirePermit().orElseThrow();
+        clock.advance(Duration.ofMillis(100));
+        probe.success();
+        assertEquals(Duration.ofMillis(100), l.stats().noLoadLatency());
+        assertEquals(2, l.limit());
+        Permit a = l.tryAcquirePermit().orElseThrow();
+        Permit b = l.tryAcquirePermit().orElseThrow();
+        CompletableFuture<Permit> waiter = CompletableFuture.supplyAsync(() -> {
+            try {
+                return l.acquirePermit(background);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Eventually.until(() -> l.stats().waiting() == 1);
+        // hold the limiter's lock so that the waiter's thread wakes only after the probe began
+        java.lang.reflect.Field f = AdaptiveLimiterImpl.class.getDeclaredField("lock");
+        f.setAccessible(true);
+        java.util.concurrent.locks.ReentrantLock lock = (java.util.concurrent.locks.ReentrantLock) f.get(l);
+        lock.lock();
+        try {
+            clock.advance(Duration.ofMillis(10));
+            a.success(); // grants the waiter; the window goes on (10 ms < 100 ms)
+            clock.advance(Duration.ofMillis(100));
+            b.success(); // ends the window, 60 ms on average: faster than no load, a probe begins
+            assertTrue(l.stats().probing());
+        } finally {
+            lock.unlock();
+        }
+        Permit w = waiter.get(30, TimeUnit.SECONDS);
+        clock.advance(Duration.ofMillis(300));
+        w.success(); // admitted under the limit of 2, not the probe's 1
+        assertEquals(Duration.ofMillis(100), l.stats().noLoadLatency(), "the probe took a call granted before it");
+        assertTrue(l.stats().probing(), "the probe still waits for a call of its own");
+    }
+
     @Test
     void theDefaultsAreTheDocumentedOnes() {
         // docs/adaptive.md's table and each record's javadoc
