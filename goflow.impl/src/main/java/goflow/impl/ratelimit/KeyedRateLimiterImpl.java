@@ -47,8 +47,9 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
      * Idle eviction removes a bucket only when it was unused for idleTimeout AND is full now: a full
      * bucket is what a new one would be, so forgetting it changes no decision. A bucket taken from the
      * map just as it is removed serves that one call; at worst one client gets one extra burst. Sweeps
-     * run at most every idleTimeout / 4 (claimed by CAS on `nextSweepAt`), during ordinary calls and
-     * when making room, and only once a call per SWEEP_CALLS_PER_KEY keys held came since the last one,
+     * run at most every idleTimeout / 4 (claimed by CAS on `nextSweepAt`), at the start of an ordinary
+     * call (bucket(); making room samples instead, see SAMPLE) and from evictIdle(), and only once a call
+     * per SWEEP_CALLS_PER_KEY keys held came since the last one,
      * so their cost is amortised over at least idleTimeout / 4 and over the calls: a sweep examines
      * every key, and a tiny idleTimeout made every call examine every key.
      */
