@@ -73,6 +73,11 @@ public final class RedisConnectionBuilder {
             throw new InvalidConfigException(COMPONENT, "uri", ConnectionImpl.hideSecret(value),
                     "must be a redis:// or rediss:// URI with a host", "for example redis://127.0.0.1:6379/0");
         }
+        if (parsed.getPort() != -1 && (parsed.getPort() < 1 || parsed.getPort() > 65535)) {
+            // else accepted here and refused by the socket at every call, Redis "down" for ever
+            throw new InvalidConfigException(COMPONENT, "uri", ConnectionImpl.hideSecret(value),
+                    "the port must be from 1 to 65535 (or left out for 6379)", "for example redis://127.0.0.1:6379/0");
+        }
         String path = parsed.getPath() == null ? "" : parsed.getPath();
         if (!path.isEmpty() && !path.equals("/") && !path.substring(1).matches("\\d{1,2}")) {
             throw new InvalidConfigException(COMPONENT, "uri", ConnectionImpl.hideSecret(value),
