@@ -5,15 +5,38 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import goflow.api.InvalidConfigException;
 
 /**
- * The credentials and port of a connection URI: a URI Redis cannot be reached at is refused when
- * it is set, naming the field.
+ * The credentials and port of a connection URI, against a real redis-server with an ACL user: a
+ * password is read as RFC 3986 writes it (a {@code +} is a plus, {@code %XX} an escape), and a URI
+ * Redis cannot be reached at is refused when it is set, naming the field.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisConnectionUriTest {
+    @RegisterExtension
+    final RedisNodes nodes = new RedisNodes(Duration.ofSeconds(2));
+
+    @Test
+    @SuppressWarnings("deprecation") // UnifiedJedis.sendCommand: the plain way to send ACL SETUSER
+    void aPlusInTheUrisPasswordIsAPlus() {
+        nodes.raw.sendCommand(redis.clients.jedis.Protocol.Command.ACL, "SETUSER", "plus-user", "on", ">a+b:c",
+                "~*", "+@all");
+        String uri = "redis://plus-user:a+b%3Ac@127.0.0.1:" + nodes.server.port();
+        try (RedisConnection c = RedisConnection.builder().name("plus").uri(uri).timeout(Duration.ofSeconds(2))
+                .build(); RedisRateLimiter l = c.rateLimiter().name("plus").rate(1).burst(5)
+                        .failurePolicy(FailurePolicy.FAIL_CLOSED).build()) {
+            assertTrue(l.allow(), "denied: " + l.backendStats().lastError());
+            assertEquals(0, l.backendStats().failures(), () -> "" + l.backendStats().lastError());
+        }
+    }
+
     @Test
     void aPortOutOfRangeIsRefusedNamingTheUri() {
         for (String uri : new String[] {"redis://127.0.0.1:99999", "redis://127.0.0.1:0",

@@ -111,13 +111,15 @@ public final class ConnectionImpl implements RedisConnection {
         String u = user;
         String p = password == null ? null : new String(password);
         if (uri.getRawUserInfo() != null) {
-            String info = java.net.URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
+            // split before decoding (an escaped %3A is part of a user or password, not the separator),
+            // and decode RFC 3986's escapes only: a '+' is a plus (URLDecoder, for HTML forms, made it a space)
+            String info = uri.getRawUserInfo();
             int colon = info.indexOf(':');
             if (u == null && colon != 0) {
-                u = colon < 0 ? null : info.substring(0, colon);
+                u = colon < 0 ? null : percentDecode(info.substring(0, colon));
             }
             if (p == null && colon >= 0) {
-                p = info.substring(colon + 1);
+                p = percentDecode(info.substring(colon + 1));
             }
         }
         int millis = (int) Math.max(1, timeout.toMillis());
@@ -147,6 +149,11 @@ public final class ConnectionImpl implements RedisConnection {
                 .build();
         this.pool = client.getPool();
         this.leases = new RedisLeases(this);
+    }
+
+    /** Decodes the {@code %XX} escapes of a URI component (already validated by {@link URI}); '+' stays. */
+    private static String percentDecode(String raw) {
+        return java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     // ------------------------------------------------------------------ validation helpers
