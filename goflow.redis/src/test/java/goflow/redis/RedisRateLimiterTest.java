@@ -95,6 +95,30 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    void aChangeOfRateKeepsTheTokensTheBucketHas() {
+        // as the local token bucket's setRate (Go's SetLimit: tokens are kept): the GCRA's debt in
+        // time was read at the new rate, so lowering 100/s to 1/s refilled an empty bucket to 99 tokens
+        // at once, and raising 1/s to 1000/s left one empty for the old rate's 100 s
+        String name = name("rate-change");
+        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(100).burst(100).build();
+        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(100).burst(100).build();
+        assertTrue(a.allow(100));
+        a.setRate(1);
+        assertFalse(b.allow(), "an empty bucket stays empty when the rate is lowered (tokens " + b.tokens() + ")");
+        assertTrue(b.tokens() < 1, "tokens " + b.tokens());
+
+        String name2 = name("rate-raised");
+        RedisRateLimiter c = nodeA.rateLimiter().name(name2).rate(1).burst(100).build();
+        assertTrue(c.allow(100));
+        c.setRate(1_000_000);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> c.allow(50));
+        assertTrue(c.tokens() <= 100, "tokens " + c.tokens());
+        a.close();
+        b.close();
+        c.close();
+    }
+
+    @Test
     void aNodeWhoseClockIs30SecondsOffAdmitsTheSame() {
         String name = name("skewed");
         ManualClock offBy30s = new ManualClock(Instant.now().plusSeconds(30));
