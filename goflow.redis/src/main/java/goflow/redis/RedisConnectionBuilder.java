@@ -49,8 +49,9 @@ public final class RedisConnectionBuilder {
 
     /**
      * Sets where Redis is: {@code redis://host:port[/db]} (or {@code rediss://} for TLS); user and
-     * password may be given in it ({@code redis://user:secret@host:port}) or with
-     * {@link #password}. Default {@code redis://127.0.0.1:6379}.
+     * password may be given in it ({@code redis://user:secret@host:port}, {@code redis://:secret@host}
+     * or a user alone, {@code redis://user@host}) or with {@link #user} and {@link #password}, which
+     * take precedence. Default {@code redis://127.0.0.1:6379}.
      *
      * @param value the URI
      * @return this builder

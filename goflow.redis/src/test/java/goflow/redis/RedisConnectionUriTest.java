@@ -38,6 +38,23 @@ class RedisConnectionUriTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation") // UnifiedJedis.sendCommand: the plain way to send ACL SETUSER
+    void aUserWithoutAPasswordInTheUriIsTheUser() {
+        nodes.raw.sendCommand(redis.clients.jedis.Protocol.Command.ACL, "SETUSER", "solo", "on", ">pw", "~*",
+                "+@all");
+        try (RedisConnection c = RedisConnection.builder().name("solo").uri("redis://solo@127.0.0.1:"
+                + nodes.server.port()).password("pw".toCharArray()).timeout(Duration.ofSeconds(2)).build();
+                RedisRateLimiter l = c.rateLimiter().name("solo").rate(1).burst(5)
+                        .failurePolicy(FailurePolicy.FAIL_CLOSED).build()) {
+            assertTrue(l.allow(), "denied: " + l.backendStats().lastError());
+            String clients = new String((byte[]) nodes.raw.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT,
+                    "LIST"), java.nio.charset.StandardCharsets.UTF_8);
+            String line = clients.lines().filter(x -> x.contains("name=goflow-solo ")).findFirst().orElse(clients);
+            assertTrue(line.contains(" user=solo "), "the URI's user was dropped: " + line);
+        }
+    }
+
+    @Test
     void aPortOutOfRangeIsRefusedNamingTheUri() {
         for (String uri : new String[] {"redis://127.0.0.1:99999", "redis://127.0.0.1:0",
                 "redis://user:secret@127.0.0.1:65536"}) {

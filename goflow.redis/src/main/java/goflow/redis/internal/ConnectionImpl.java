@@ -116,7 +116,8 @@ public final class ConnectionImpl implements RedisConnection {
             String info = uri.getRawUserInfo();
             int colon = info.indexOf(':');
             if (u == null && colon != 0) {
-                u = colon < 0 ? null : percentDecode(info.substring(0, colon));
+                // user info without a ':' is a user alone (RFC 3986), its password set with password()
+                u = percentDecode(colon < 0 ? info : info.substring(0, colon));
             }
             if (p == null && colon >= 0) {
                 p = percentDecode(info.substring(colon + 1));
