@@ -101,6 +101,11 @@ public final class RedisStreamConsumerBuilder {
             throw new InvalidConfigException(C, "uri", hideSecret(value), "must be a redis:// or rediss:// URI with a host",
                     "for example redis://127.0.0.1:6379/0");
         }
+        if (parsed.getPort() != -1 && (parsed.getPort() < 1 || parsed.getPort() > 65535)) {
+            // java.net.URI takes any digits as a port: refused here, not by the socket at every connect
+            throw new InvalidConfigException(C, "uri", hideSecret(value),
+                    "the port must be from 1 to 65535 (or left out for 6379)", "for example redis://127.0.0.1:6379/0");
+        }
         String path = parsed.getPath() == null ? "" : parsed.getPath();
         if (!path.isEmpty() && !path.equals("/") && !path.substring(1).matches("\\d{1,2}")) {
             throw new InvalidConfigException(C, "uri", hideSecret(value), "the path must be a database number",
@@ -206,17 +211,25 @@ public final class RedisStreamConsumerBuilder {
     }
 
     /**
-     * The {@code user:password} written in the URI: {user or null, password or null}. A user needs
-     * a colon after it ({@code redis://:secret@} is a password alone, as in goflow.redis).
+     * The {@code user:password} written in the URI: {user or null, password or null}, as goflow.redis
+     * reads them: {@code redis://:secret@} is a password alone, {@code redis://user@} a user alone
+     * (RFC 3986). Split at the first colon before decoding (an escaped {@code %3A} belongs to the user
+     * or password), then only {@code %XX} escapes are decoded: a '+' is a plus, not a space as
+     * URLDecoder's HTML-form rules would have it.
      */
     private String[] uriCredentials() {
-        String raw = target().getRawUserInfo();
-        if (raw == null) {
+        String info = target().getRawUserInfo();
+        if (info == null) {
             return new String[] {null, null};
         }
-        String info = java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
         int colon = info.indexOf(':');
-        return new String[] {colon <= 0 ? null : info.substring(0, colon), colon < 0 ? null : info.substring(colon + 1)};
+        String usr = colon == 0 ? null : percentDecode(colon < 0 ? info : info.substring(0, colon));
+        return new String[] {usr, colon < 0 ? null : percentDecode(info.substring(colon + 1))};
+    }
+
+    /** Decodes the {@code %XX} escapes of a URI component (already checked by {@link URI}); '+' stays. */
+    private static String percentDecode(String raw) {
+        return java.net.URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** Where the consumer's own connection goes, for messages: host:port/db. */

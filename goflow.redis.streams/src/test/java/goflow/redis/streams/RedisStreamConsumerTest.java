@@ -256,6 +256,33 @@ class RedisStreamConsumerTest {
     }
 
     @Test
+    void theUriCredentialsAreReadAsGoflowRedisReadsThem() {
+        // a '+' and an escaped ':' in the password (URLDecoder made the '+' a space and split at the
+        // decoded ':'), and a user alone in the URI with the password set apart (it was dropped)
+        aclUser("streamer-" + test, "p+w:" + test);
+        produce(key("in"), 10, i -> "item-" + i);
+        Pipeline<String, String> same = goflow.pipeline("uri-" + test).input(String.class).stage("same", s -> s).build();
+        String[] uris = {"redis://streamer-" + test + ":p+w%3A" + test + "@127.0.0.1:" + server.port(),
+            "redis://streamer-" + test + "@127.0.0.1:" + server.port()};
+        for (int i = 0; i < uris.length; i++) {
+            RedisStreamConsumerBuilder b = RedisStreamConsumer.builder().uri(uris[i]).stream(key("in"))
+                    .group("workers-" + i).output(key("out")).pipeline(same).block(Duration.ofMillis(100))
+                    .timeout(Duration.ofSeconds(2));
+            if (i == 1) {
+                b = b.password(("p+w:" + test).toCharArray());
+            }
+            try (RedisStreamConsumer c = b.build()) {
+                c.start();
+                Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 10);
+            }
+        }
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> RedisStreamConsumer.builder().uri("redis://127.0.0.1:99999"));
+        assertEquals("uri", e.field());
+        assertEquals("the port must be from 1 to 65535 (or left out for 6379)", e.rule());
+    }
+
+    @Test
     void aWrongPasswordIsRefusedNamingThePropertyAndNotTheValue() {
         aclUser("streamer-" + test, "s3cret-" + test);
         Pipeline<String, String> same = goflow.pipeline("wrongpw-" + test).input(String.class).stage("same", s -> s).build();
