@@ -175,7 +175,9 @@ public interface AsyncWriter extends Primitive {
      * than the capacity into capacity-sized writes (each kept whole, in order); {@code flush} is
      * {@link #flush}; {@code close} closes this writer. goflow exceptions become {@link java.io.IOException}s
      * (their message kept, the goflow exception as the cause) and an interrupt becomes a
-     * {@link java.io.InterruptedIOException} with the interrupt flag restored.
+     * {@link java.io.InterruptedIOException} with the interrupt flag restored, whose
+     * {@link java.io.InterruptedIOException#bytesTransferred bytesTransferred} counts the bytes of
+     * the pieces accepted before the interrupt (they will be written: retry only the rest).
      *
      * @return a thread-safe stream writing through this writer; the same instance on every call
      */

@@ -25,16 +25,18 @@ final class WriterOutputStream extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
+        int done = 0; // bytes of the pieces accepted so far: they will be written whatever happens next
         try {
             int chunk = writer.capacity();
             do {
-                int n = Math.min(chunk, len);
-                writer.write(Context.background(), b, off, n);
-                off += n;
-                len -= n;
-            } while (len > 0);
+                int n = Math.min(chunk, len - done);
+                writer.write(Context.background(), b, off + done, n);
+                done += n;
+            } while (done < len);
         } catch (InterruptedException e) {
-            throw interrupted(e);
+            InterruptedIOException io = interrupted(e);
+            io.bytesTransferred = done;
+            throw io;
         } catch (GoFlowException e) {
             throw new IOException(e.getMessage(), e);
         }

@@ -212,4 +212,48 @@ class AsyncWriterOutputEdgesTest {
         assertEquals(new WriterStats(4, 0, 0, 4, 0, 1, 0, 64, true), w.stats());
         assertEquals(1, reported.size(), "reported once, by the flush that gave up: " + reported);
     }
+
+    /**
+     * The {@code OutputStream} view splits a write larger than the capacity into several writes;
+     * when its thread is interrupted after some of them were accepted, the
+     * {@link java.io.InterruptedIOException} must say how many bytes were (its
+     * {@code bytesTransferred}, the standard field for exactly this), or a caller that retries the
+     * rest writes those bytes twice.
+     */
+    @Test
+    void anInterruptedSplitWriteOfTheStreamViewReportsTheBytesItTransferred() throws Exception {
+        TestStreams.Recording out = new TestStreams.Recording();
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        out.gate = gate;
+        AsyncWriter w = goflow.asyncWriter().output(out).capacity(4).flushThreshold(4)
+                .flushInterval(Duration.ZERO).build();
+        java.io.OutputStream os = w.asOutputStream();
+        AtomicInteger transferred = new AtomicInteger(-1);
+        java.util.concurrent.atomic.AtomicBoolean flagRestored = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            try {
+                os.write(ascii("0123456789"));
+            } catch (java.io.InterruptedIOException e) {
+                transferred.set(e.bytesTransferred);
+                flagRestored.set(Thread.currentThread().isInterrupted());
+            } catch (IOException e) {
+                throw new AssertionError(e);
+            }
+        });
+        try {
+            writer.start();
+            // the first piece (4 bytes) is accepted, the flusher is stuck writing it, the second waits for room
+            Eventually.until(() -> w.stats().bytesAccepted() == 4 && out.writeCalls.get() == 1
+                    && writer.getState() == Thread.State.WAITING);
+            writer.interrupt();
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(writer.isAlive());
+            assertTrue(flagRestored.get(), "the interrupt flag is restored");
+            assertEquals(4, transferred.get(), "bytesTransferred: the first piece was accepted and will be written");
+        } finally {
+            gate.countDown();
+        }
+        w.close();
+        assertEquals("0123", out.text());
+    }
 }
