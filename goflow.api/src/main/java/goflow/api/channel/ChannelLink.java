@@ -64,6 +64,7 @@ public interface ChannelLink extends AutoCloseable {
      * @param timeout the longest time to wait
      * @return {@code true} if it ended in time
      * @throws InterruptedException if the thread is interrupted while waiting
+     * @throws goflow.api.InvalidConfigException if {@code timeout} is null
      */
     boolean awaitDone(Duration timeout) throws InterruptedException;
 

@@ -187,6 +187,7 @@ final class Link implements ChannelLink {
 
     @Override
     public boolean awaitDone(Duration timeout) throws InterruptedException {
+        Check.notNull("channel link '" + name + "'", "timeout", timeout);
         try {
             long nanos = Math.max(0, Durations.toNanosSaturated(timeout));
             done.get(nanos, TimeUnit.NANOSECONDS);

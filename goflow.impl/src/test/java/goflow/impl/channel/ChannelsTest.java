@@ -331,4 +331,15 @@ class ChannelsTest extends NoThreadLeaks.LeakCheckedTest {
         e = assertThrows(InvalidConfigException.class, () -> channels.fanOut(bg, a, List.of()));
         assertEquals("targets", e.field());
     }
+
+    /** A null timeout is bad input like any other: refused naming the field, not a bare NullPointerException. */
+    @Test
+    void awaitDoneRefusesANullTimeoutNamingTheField() throws Exception {
+        BackpressureChannel<Integer> in = ch("in", 4);
+        ChannelLink link = channels.pipe(bg, in, ch("out", 4));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> link.awaitDone(null));
+        assertTrue(e.getMessage().contains("timeout"), e.getMessage());
+        in.close();
+        assertTrue(link.awaitDone(Eventually.TIMEOUT));
+    }
 }
