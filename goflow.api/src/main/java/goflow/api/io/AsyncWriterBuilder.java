@@ -60,11 +60,14 @@ public interface AsyncWriterBuilder {
 
     /**
      * Sets the charset that {@link AsyncWriter#write(Context, CharSequence)} encodes with and a
-     * {@link Writer} output decodes with; default UTF-8.
+     * {@link Writer} output decodes with; default UTF-8. Each write is encoded on its own, so a
+     * charset whose encoder starts its output with a byte-order mark ({@code UTF-16}) is refused:
+     * use {@code UTF-16BE} or {@code UTF-16LE}.
      *
      * @param charset the charset
      * @return this builder
-     * @throws InvalidConfigException if null or set twice
+     * @throws InvalidConfigException if null, set twice, unable to encode, or one that starts every
+     *     encoding with a byte-order mark
      */
     AsyncWriterBuilder charset(Charset charset);
 

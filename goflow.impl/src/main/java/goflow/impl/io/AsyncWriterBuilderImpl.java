@@ -85,7 +85,19 @@ public final class AsyncWriterBuilderImpl implements AsyncWriterBuilder {
     @Override
     public AsyncWriterBuilderImpl charset(Charset charset) {
         Check.setOnce(COMPONENT, "charset", charsetSet != null, charset);
-        this.charsetSet = Check.notNull(COMPONENT, "charset", charset);
+        Check.notNull(COMPONENT, "charset", charset);
+        if (!charset.canEncode()) {
+            throw new InvalidConfigException(COMPONENT, "charset", charset.name(), "must be able to encode",
+                    "write(CharSequence) encodes with it; choose a charset that encodes, such as UTF-8");
+        }
+        if (charset.encode("aa").remaining() != 2 * charset.encode("a").remaining()) {
+            // each write(CharSequence) is encoded on its own: a charset whose encoder starts its output
+            // with a byte-order mark (UTF-16) would put one between every two writes
+            throw new InvalidConfigException(COMPONENT, "charset", charset.name(),
+                    "must not start every encoding with a byte-order mark",
+                    "each write is encoded on its own; use UTF-16BE or UTF-16LE (and write a mark first if the reader needs one)");
+        }
+        this.charsetSet = charset;
         return this;
     }
 

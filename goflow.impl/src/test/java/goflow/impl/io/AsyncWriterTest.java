@@ -170,6 +170,24 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aCharsetThatMarksEveryEncodingIsRefusedAndItsFixedEndianFormsWriteCleanly() throws Exception {
+        // each write(CharSequence) is encoded on its own: UTF-16 (big-endian with a byte-order mark)
+        // put a mark between every two writes, which a Writer output got as U+FEFF characters
+        var e = assertThrows(goflow.api.InvalidConfigException.class,
+                () -> goflow.asyncWriter().output(new StringWriter()).charset(StandardCharsets.UTF_16));
+        assertEquals("charset", e.field());
+        assertTrue(e.getMessage().contains("UTF-16") && e.getMessage().contains("byte-order mark"), e.getMessage());
+        StringWriter sw = new StringWriter();
+        AsyncWriter w = goflow.asyncWriter().output(sw).charset(StandardCharsets.UTF_16LE).capacity(64)
+                .flushInterval(Duration.ZERO).build();
+        w.write(bg, "a");
+        w.write(bg, "b");
+        w.flush(bg);
+        assertEquals("ab", sw.toString());
+        w.close();
+    }
+
+    @Test
     void writerOutputDecodesWithTheCharsetAcrossSplitCharacters() throws Exception {
         StringWriter sw = new StringWriter();
         AsyncWriter w = goflow.asyncWriter().output(sw).charset(StandardCharsets.UTF_8).capacity(64)
