@@ -74,7 +74,7 @@ public interface AsyncWriterBuilder {
     /**
      * Sets the fixed buffer capacity; default {@value #DEFAULT_CAPACITY} bytes.
      *
-     * @param bytes at least 1
+     * @param bytes at least 1, at most 2<sup>30</sup> (1 GiB)
      * @return this builder
      * @throws InvalidConfigException if not positive, or set twice
      */

@@ -26,6 +26,8 @@ public final class AsyncWriterBuilderImpl implements AsyncWriterBuilder {
     private String name;
     private OutputStream stream;
     private Writer writer;
+    /** The largest buffer: 1 GiB, so that head + count (each below the capacity) fits in an int. */
+    static final int MAX_CAPACITY = 1 << 30;
     private Charset charsetSet;
     private Integer capacitySet;
     private Integer thresholdSet;
@@ -105,6 +107,11 @@ public final class AsyncWriterBuilderImpl implements AsyncWriterBuilder {
     public AsyncWriterBuilderImpl capacity(int bytes) {
         Check.setOnce(COMPONENT, "capacity", capacitySet != null, bytes);
         Check.positive(COMPONENT, "capacity", bytes, "the buffer size in bytes");
+        if (bytes > MAX_CAPACITY) {
+            // the ring's index arithmetic (head + count < 2 * capacity) must not overflow an int
+            throw new InvalidConfigException(COMPONENT, "capacity", bytes, "must be at most " + MAX_CAPACITY + " (1 GiB)",
+                    "the buffer size in bytes, allocated when the writer is built");
+        }
         this.capacitySet = bytes;
         return this;
     }

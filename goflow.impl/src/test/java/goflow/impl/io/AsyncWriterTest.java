@@ -170,6 +170,18 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aCapacityAbove1GiBIsRefusedNamingTheField() {
+        // above it the ring's head + count could overflow an int (and Integer.MAX_VALUE failed in
+        // build() with an OutOfMemoryError instead of naming the field)
+        for (int bytes : new int[] {(1 << 30) + 1, Integer.MAX_VALUE}) {
+            var e = assertThrows(goflow.api.InvalidConfigException.class,
+                    () -> goflow.asyncWriter().output(new StringWriter()).capacity(bytes));
+            assertEquals("capacity", e.field());
+            assertEquals("must be at most 1073741824 (1 GiB)", e.rule());
+        }
+    }
+
+    @Test
     void aCharsetThatMarksEveryEncodingIsRefusedAndItsFixedEndianFormsWriteCleanly() throws Exception {
         // each write(CharSequence) is encoded on its own: UTF-16 (big-endian with a byte-order mark)
         // put a mark between every two writes, which a Writer output got as U+FEFF characters
