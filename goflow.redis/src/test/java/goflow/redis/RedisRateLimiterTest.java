@@ -62,6 +62,55 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    void aBucketKeyOfTheWrongTypeIsSaidAtWarningNamingTheKeyOncePerMinute() {
+        // Redis is up, so it is not marked down, but every call on that key fails over to the policy
+        // (FAIL_OPEN: no limit at all); that went unlogged, the error naming no key
+        String name = name("wrongtype");
+        RedisRateLimiter l = nodeA.rateLimiter().name(name).rate(0.001).burst(1)
+                .failurePolicy(FailurePolicy.FAIL_OPEN).build();
+        assertTrue(l.allow());
+        assertFalse(l.allow());
+        String key = "goflow:rl:{" + name + "}";
+        try (redis.clients.jedis.RedisClient raw = server.client()) {
+            assertEquals(1, raw.del(key), "the bucket's key is " + key);
+            raw.hset(key, "written", "by something else");
+        }
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("goflow.redis.internal.ConnectionImpl");
+        java.util.List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(capture);
+        try {
+            assertTrue(l.allow(), "FAIL_OPEN admits while the key cannot be read");
+            assertTrue(l.allow());
+            assertEquals(1, warnings.size(), "once a minute: " + warnings);
+            String m = warnings.get(0).getMessage();
+            assertTrue(m.contains(key) && m.contains("WRONGTYPE") && m.contains("failure policy"), m);
+            assertTrue(l.backendStats().lastError().contains(key), l.backendStats().lastError());
+        } finally {
+            jul.removeHandler(capture);
+            try (redis.clients.jedis.RedisClient raw = server.client()) {
+                raw.del(key);
+            }
+            l.close();
+        }
+    }
+
+    @Test
     void twoNodesShareOneBurst() {
         String name = name("shared");
         RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();

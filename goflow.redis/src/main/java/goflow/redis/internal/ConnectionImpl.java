@@ -1,6 +1,8 @@
 package goflow.redis.internal;
 
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -82,6 +84,19 @@ public final class ConnectionImpl implements RedisConnection {
     private volatile boolean everConnected;
     private volatile String lastError;
     private volatile Instant lastErrorAt;
+    /** When an error reply may next be logged at WARNING (System.nanoTime); see warnOfErrorReply. */
+    private volatile long nextErrorReplyWarning = System.nanoTime();
+    private static final long ERROR_REPLY_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
+    private static final VarHandle ERROR_REPLY_WARNING;
+
+    static {
+        try {
+            ERROR_REPLY_WARNING = MethodHandles.lookup().findVarHandle(ConnectionImpl.class, "nextErrorReplyWarning",
+                    long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private volatile boolean closed;
     /** The probe thread while Redis is down. Guarded by this. */
     private Thread probe;
@@ -254,8 +269,10 @@ public final class ConnectionImpl implements RedisConnection {
                     : "lost the connection to redis " + endpoint + ": " + describe(e), slow, e, true);
         } catch (JedisDataException e) {
             pool.returnResource(c);
-            throw failed("redis " + endpoint + " answered " + script.name() + " with an error: " + e.getMessage(),
-                    false, e, false);
+            String message = "redis " + endpoint + " answered " + script.name() + " on " + String.join(", ", keys)
+                    + " with an error: " + e.getMessage();
+            warnOfErrorReply(message);
+            throw failed(message, false, e, false);
         } catch (RuntimeException e) {
             discard(c);
             throw failed("call to redis " + endpoint + " failed: " + describe(e), false, e, true);
@@ -294,6 +311,22 @@ public final class ConnectionImpl implements RedisConnection {
             shaCall[0] = script.source();
             c.sendCommand(Protocol.Command.EVAL, shaCall);
             return c.getOne();
+        }
+    }
+
+    /**
+     * Logs an error reply at WARNING, at most once a minute for this connection: Redis is up, so it
+     * is not marked down, yet every call on those keys fails over to its limiter's failure policy
+     * (with FAIL_OPEN: no limit at all), which would otherwise go unsaid but for
+     * {@code backendStats().lastError()}. A key of the wrong type (WRONGTYPE: written by something
+     * else under goflow's key names) is the usual cause.
+     */
+    private void warnOfErrorReply(String message) {
+        long now = System.nanoTime();
+        long due = nextErrorReplyWarning;
+        if (now - due >= 0 && ERROR_REPLY_WARNING.compareAndSet(this, due, now + ERROR_REPLY_WARNING_NANOS)) {
+            LOG.log(Level.WARNING, "goflow: " + message + "; the calls on these keys fail over to their limiter's "
+                    + "failure policy until the keys hold what goflow wrote (said at most once a minute)");
         }
     }
 
