@@ -470,22 +470,7 @@ class WorkerPoolTest extends NoThreadLeaks.LeakCheckedTest {
 
     @Test
     void failureOfPoolCodeAroundATaskFailsThatTaskOnly() throws Exception {
-        goflow.api.Clock broken = new goflow.api.Clock() {
-            @Override
-            public long nanoTime() {
-                return System.nanoTime();
-            }
-
-            @Override
-            public java.time.Instant instant() {
-                return java.time.Instant.now();
-            }
-
-            @Override
-            public goflow.api.Registration schedule(long deadlineNanos, Runnable action) {
-                throw new IllegalStateException("timer service down");
-            }
-        };
+        goflow.api.Clock broken = refusingTimers(new IllegalStateException("timer service down"));
         try (WorkerPool pool = goflow.workerPool().workers(1).clock(broken).taskTimeout(Duration.ofSeconds(1))
                 .build()) {
             TaskResult<Integer> r = get(pool.submit(ctx -> 1));
@@ -563,11 +548,13 @@ class WorkerPoolTest extends NoThreadLeaks.LeakCheckedTest {
             assertEquals("RUNNING", pool.stats().toMap().get("state"));
         }
     }
-    @Test
-    void whenPoolCodeAroundATaskFailsTheListenerStillGetsTheResult() throws Exception {
-        // The clock refuses timers (as the system timer does when no thread can be started for
-        // it): every task's timeout fails before the task runs.
-        goflow.api.Clock refusing = new goflow.api.Clock() {
+
+    /**
+     * A system-time clock whose schedule() throws {@code failure} (a RuntimeException or an Error):
+     * every task timeout fails to be armed.
+     */
+    private static goflow.api.Clock refusingTimers(Throwable failure) {
+        return new goflow.api.Clock() {
             @Override
             public long nanoTime() {
                 return System.nanoTime();
@@ -580,9 +567,19 @@ class WorkerPoolTest extends NoThreadLeaks.LeakCheckedTest {
 
             @Override
             public goflow.api.Registration schedule(long deadlineNanos, Runnable action) {
-                throw new OutOfMemoryError("test: unable to create native thread");
+                if (failure instanceof Error e) {
+                    throw e;
+                }
+                throw (RuntimeException) failure;
             }
         };
+    }
+
+    @Test
+    void whenPoolCodeAroundATaskFailsTheListenerStillGetsTheResult() throws Exception {
+        // The clock refuses timers (as the system timer does when no thread can be started for
+        // it): every task's timeout fails before the task runs.
+        goflow.api.Clock refusing = refusingTimers(new OutOfMemoryError("test: unable to create native thread"));
         List<TaskResult<?>> heard = new CopyOnWriteArrayList<>();
         try (WorkerPool pool = goflow.workerPool().name("failing-around").workers(1).clock(refusing)
                 .taskTimeout(Duration.ofSeconds(30)).resultListener((task, result) -> heard.add(result)).build()) {
