@@ -117,10 +117,12 @@ enum CronField {
             throw error(expression, part, "missing value");
         }
         if (isDigits(text)) {
-            if (text.length() > 4) {
+            // leading zeros are the same number ("00005" is 5, as cron's atoi reads it), not a long one
+            String digits = text.replaceFirst("^0+(?=\\d)", "");
+            if (digits.length() > 4) {
                 throw error(expression, text, "above the maximum " + max);
             }
-            int v = Integer.parseInt(text);
+            int v = Integer.parseInt(digits);
             if (v < min) {
                 throw error(expression, text, "below the minimum " + min);
             }

@@ -42,6 +42,9 @@ class CronExpressionTest {
         "30 * * * * *        | UTC | 2026-01-01T00:00:30Z      | 2026-01-01T00:01:30Z",
         "0 5/10 * * * *      | UTC | 2026-01-01T00:05:00Z      | 2026-01-01T00:15Z",
         "5/10 * * * *        | UTC | 2026-01-01T00:55:00Z      | 2026-01-01T01:05Z",
+        // leading zeros are the same number (they were "above the maximum" from five digits on)
+        "00005 * * * *       | UTC | 2026-01-01T00:00:00Z      | 2026-01-01T00:05Z",
+        "0 000000010 * * *   | UTC | 2026-01-01T00:00:00Z      | 2026-01-01T10:00Z",
         "0-59/20 * * * *     | UTC | 2026-01-01T00:41:00Z      | 2026-01-01T01:00Z",
         "0 10-20/5 * * *     | UTC | 2026-01-01T16:00:00Z      | 2026-01-01T20:00Z",
         "0 0 1 */3 *         | UTC | 2026-02-15T00:00:00Z      | 2026-04-01T00:00Z",
@@ -202,6 +205,7 @@ class CronExpressionTest {
         "* * * 13 *            | month        | 13             | above the maximum 12",
         "* * * * 8             | day-of-week  | 8              | above the maximum 7",
         "* * * * 99999999999   | day-of-week  | 99999999999    | above the maximum 7",
+        "000060 * * * *        | minute       | 000060         | above the maximum 59",
         "10,75 * * * *         | minute       | 75             | above the maximum 59",
         "* * * FOO *           | month        | FOO            | not a number or a name (month takes 1-12 or JAN-DEC)",
         "* * * MON *           | month        | MON            | not a number or a name",
