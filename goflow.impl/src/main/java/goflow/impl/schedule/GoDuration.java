@@ -46,9 +46,14 @@ final class GoDuration {
     }
 
     private static Duration parseGo(String expression, String text) {
+        // a sign, as Go's time.ParseDuration takes one: "-5s" is then "must be positive", not "not a duration"
+        boolean negative = text.startsWith("-");
+        int at = negative || text.startsWith("+") ? 1 : 0;
+        if (at == 1 && text.length() == 1) {
+            throw new CronSyntaxException(expression, "@every", text, "missing duration");
+        }
         Matcher m = UNIT.matcher(text);
         BigDecimal nanos = BigDecimal.ZERO;
-        int at = 0;
         while (at < text.length()) {
             if (!m.find(at) || m.start() != at) {
                 throw new CronSyntaxException(expression, "@every", text,
@@ -64,7 +69,7 @@ final class GoDuration {
         if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
             throw new CronSyntaxException(expression, "@every", text, TOO_LONG);
         }
-        return Duration.ofNanos(nanos.longValue());
+        return Duration.ofNanos(negative ? -nanos.longValue() : nanos.longValue());
     }
 
     private static long unitNanos(String unit) {
