@@ -344,10 +344,10 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 waitingSubmitters++;
                 try {
                     // Room also appears when a worker starts an item of its batch, without the
-                    // lock: have those workers wake us, then look again (a start before they were
-                    // told is seen here, one after it wakes us; both sides use volatiles).
-                    armBatchWakeUpsLocked();
-                    if (!hasRoomLocked()) {
+                    // lock: have those workers wake us, then look again if any was told (a start
+                    // before they were told is seen by that look, one after it wakes us; both sides
+                    // use volatiles). Told nobody, the look at the top of the loop stands.
+                    if (!armBatchWakeUpsLocked() || !hasRoomLocked()) {
                         wait.await(this::hasRoomLocked);
                     }
                 } catch (InterruptedException e) {
@@ -881,17 +881,20 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      * most {@code resumeAt}, so no take need come first), has every worker holding pending items
      * wake them as it starts one (Worker.wakeSubmitters). Otherwise a take comes first, and looks
      * again. So under steady overload (a full queue, the submitters blocked) the batched starts
-     * still take no lock. Guarded by lock.
+     * still take no lock. Returns whether a worker was armed. Guarded by lock.
      */
-    private void armBatchWakeUpsLocked() {
+    private boolean armBatchWakeUpsLocked() {
         if (buffered == 0 || queue.size() > resumeAt) {
-            return;
+            return false;
         }
+        boolean armed = false;
         for (Worker w : workerList) {
             if (w.pendingEnd() + 1 < w.end) {
                 w.wakeSubmitters = true;
+                armed = true;
             }
         }
+        return armed;
     }
 
     /**
