@@ -1,8 +1,6 @@
 package goflow.redis.internal;
 
 import java.lang.System.Logger.Level;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -16,6 +14,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
@@ -85,18 +84,8 @@ public final class ConnectionImpl implements RedisConnection {
     private volatile String lastError;
     private volatile Instant lastErrorAt;
     /** When an error reply may next be logged at WARNING (System.nanoTime); see warnOfErrorReply. */
-    private volatile long nextErrorReplyWarning = System.nanoTime();
+    private final AtomicLong nextErrorReplyWarning = new AtomicLong(System.nanoTime());
     private static final long ERROR_REPLY_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
-    private static final VarHandle ERROR_REPLY_WARNING;
-
-    static {
-        try {
-            ERROR_REPLY_WARNING = MethodHandles.lookup().findVarHandle(ConnectionImpl.class, "nextErrorReplyWarning",
-                    long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
     private volatile boolean closed;
     /** The probe thread while Redis is down. Guarded by this. */
     private Thread probe;
@@ -323,8 +312,8 @@ public final class ConnectionImpl implements RedisConnection {
      */
     private void warnOfErrorReply(String message) {
         long now = System.nanoTime();
-        long due = nextErrorReplyWarning;
-        if (now - due >= 0 && ERROR_REPLY_WARNING.compareAndSet(this, due, now + ERROR_REPLY_WARNING_NANOS)) {
+        long due = nextErrorReplyWarning.get();
+        if (now - due >= 0 && nextErrorReplyWarning.compareAndSet(due, now + ERROR_REPLY_WARNING_NANOS)) {
             LOG.log(Level.WARNING, "goflow: " + message + "; the calls on these keys fail over to their limiter's "
                     + "failure policy until the keys hold what goflow wrote (said at most once a minute)");
         }
