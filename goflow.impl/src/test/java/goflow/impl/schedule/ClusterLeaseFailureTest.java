@@ -214,16 +214,8 @@ class ClusterLeaseFailureTest extends SchedulerTestSupport {
     void aRenewalThatThrowsSomethingElseThanALeaseExceptionIsLoggedAsADefectAndTheRunStillEndsWithItsTtl()
             throws Exception {
         Faulty leases = new Faulty(store.node("a"));
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch cancelled = new CountDownLatch(1);
-        Scheduler s = goflow.scheduler().name("jobs").workers(1).build();
-        s.task(ctx -> {
-            ctx.onDone(cancelled::countDown);
-            running.countDown();
-            assertTrue(cancelled.await(30, TimeUnit.SECONDS));
-        }).id("long").oncePerCluster(leases, TTL).once(Duration.ZERO);
-        s.start();
-        assertTrue(running.await(10, TimeUnit.SECONDS));
+        LongRun run = startLongRun(leases);
+        CountDownLatch cancelled = run.cancelled();
         ClassCastException bug = new ClassCastException("class java.lang.String cannot be cast to class java.lang.Long");
         leases.renew = bug;
         clock.advance(Duration.ofSeconds(1)); // the first renewal, a third of the ttl in
@@ -238,6 +230,26 @@ class ClusterLeaseFailureTest extends SchedulerTestSupport {
         assertInstanceOf(ClassCastException.class, log.records().stream()
                 .filter(r -> r.getMessage().contains("whole time to live")).findFirst().orElseThrow().getThrown());
     }
+
+    /** A leased run in progress, {@code cancelled} counted down when its context ends. */
+    private record LongRun(Scheduler scheduler, CountDownLatch cancelled) {
+    }
+
+    /** Starts task "long" once, leased from {@code leases}, and returns once it runs (until cancelled). */
+    private LongRun startLongRun(Faulty leases) throws InterruptedException {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        Scheduler s = goflow.scheduler().name("jobs").workers(1).build();
+        s.task(ctx -> {
+            ctx.onDone(cancelled::countDown);
+            running.countDown();
+            assertTrue(cancelled.await(30, TimeUnit.SECONDS));
+        }).id("long").oncePerCluster(leases, TTL).once(Duration.ZERO);
+        s.start();
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        return new LongRun(s, cancelled);
+    }
+
     /** A checked exception the provider throws undeclared (Kotlin, Scala, a sneaky throw). */
     private static Exception undeclared() {
         return new java.io.IOException("thrown undeclared by the provider");
@@ -270,16 +282,8 @@ class ClusterLeaseFailureTest extends SchedulerTestSupport {
     @Test
     void anUndeclaredCheckedExceptionFromARenewalCancelsTheRunAsAnErrorDoes() throws Exception {
         Faulty leases = new Faulty(store.node("a"));
-        CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch cancelled = new CountDownLatch(1);
-        Scheduler s = goflow.scheduler().name("jobs").workers(1).build();
-        s.task(ctx -> {
-            ctx.onDone(cancelled::countDown);
-            running.countDown();
-            assertTrue(cancelled.await(30, TimeUnit.SECONDS));
-        }).id("long").oncePerCluster(leases, TTL).once(Duration.ZERO);
-        s.start();
-        assertTrue(running.await(10, TimeUnit.SECONDS));
+        LongRun run = startLongRun(leases);
+        CountDownLatch cancelled = run.cancelled();
         leases.renew = undeclared();
         clock.advance(Duration.ofSeconds(1)); // the first renewal, a third of the ttl in
         // not left running with no renewer (that thread ended) and no one to cancel it when the lease runs out
@@ -287,6 +291,6 @@ class ClusterLeaseFailureTest extends SchedulerTestSupport {
         Eventually.until(() -> !at(Level.SEVERE).isEmpty());
         assertTrue(at(Level.SEVERE).get(0).getMessage().contains("defect in the lease provider"),
                 at(Level.SEVERE).get(0).getMessage());
-        s.stop();
+        run.scheduler().stop();
     }
 }
