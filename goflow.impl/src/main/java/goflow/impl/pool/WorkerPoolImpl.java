@@ -1234,15 +1234,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         try {
             CancelledException why = new CancelledException(
                     new ClosedException("worker-pool '" + name + "' was shut down now"));
-            for (Object item : drained) {
-                if (item instanceof QueuedTask<?> job) {
-                    if (job.stop(why, true)) {
-                        unstarted.add(job.task);
-                    }
-                } else {
-                    unstarted.add(cancelExecuted((Runnable) item, why));
-                }
-            }
+            // Queue order: a run a worker had taken but not started yet (its task stops here)
+            // came out of the queue before its worker's batch and before what is still queued.
             for (int i = 0; i < taken.size(); i++) {
                 Object item = taken.get(i);
                 if (item instanceof QueuedTask<?> job) {
@@ -1252,6 +1245,15 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 } else {
                     // A taken runnable has started (see take): interrupt it if it still runs.
                     takers.get(i).interruptRunnable(takenPositions.get(i), STOP_CANCEL);
+                }
+            }
+            for (Object item : drained) {
+                if (item instanceof QueuedTask<?> job) {
+                    if (job.stop(why, true)) {
+                        unstarted.add(job.task);
+                    }
+                } else {
+                    unstarted.add(cancelExecuted((Runnable) item, why));
                 }
             }
         } finally {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,6 +176,45 @@ class WorkerPoolShutdownTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(7, s.completed());
         assertEquals(7, seen.size());
         assertEquals(List.of(), poolThreads(pool));
+    }
+
+    @Test
+    void shutdownNowListsATaskTakenButNotStartedFirstInQueueOrder() throws Exception {
+        // The worker takes A and stops in A's context's isDone(), before A starts: A is the
+        // oldest unstarted task, so shutdownNow() lists it before B and C, still queued.
+        CountDownLatch inIsDone = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Context real = Context.background();
+        Context blocking = (Context) Proxy.newProxyInstance(
+                Context.class.getClassLoader(), new Class<?>[] {Context.class}, (proxy, m, args) -> {
+                    boolean onWorker = Thread.currentThread().getName().startsWith("goflow-worker-pool-");
+                    if (m.getName().equals("isDone") && onWorker) {
+                        inIsDone.countDown();
+                        release.await(30, TimeUnit.SECONDS);
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        WorkerPool pool = goflow.workerPool().workers(1).build();
+        Task<Integer> a = ctx -> 1;
+        Task<Integer> b = ctx -> 2;
+        Task<Integer> c = ctx -> 3;
+        CompletableFuture<TaskResult<Integer>> fa = pool.submit(blocking, a);
+        assertTrue(inIsDone.await(10, TimeUnit.SECONDS));
+        pool.submit(b);
+        pool.submit(c);
+        List<Task<?>> unstarted;
+        try {
+            unstarted = pool.shutdownNow();
+        } finally {
+            release.countDown();
+        }
+        assertEquals(List.of(a, b, c), unstarted);
+        assertEquals(Outcome.CANCELLED, fa.get(10, TimeUnit.SECONDS).outcome());
+        assertTrue(pool.awaitTermination(Duration.ofSeconds(10)));
     }
 
     @Test
