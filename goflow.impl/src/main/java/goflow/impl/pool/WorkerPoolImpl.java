@@ -1051,8 +1051,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     }
 
     private void abandon(Object item, Worker w, Throwable t) {
+        // The result first, the log after: logging runs the task's toString(), which may fail too.
         try {
-            LOG.log(Level.ERROR, "worker-pool '" + name + "': worker " + w.id + " failed around task " + item, t);
             w.waited = true;
             if (item instanceof QueuedTask<?> job) {
                 job.casState(QueuedTask.RUNNING, QueuedTask.DONE);
@@ -1064,11 +1064,26 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 w.advance(false);
                 w.count(Outcome.FAILED, 0);
                 if (listener != null) {
-                    notifyListener(Task.of((Runnable) item), failedResult(t, w.id)); // logged above
+                    notifyListener(Task.of((Runnable) item), failedResult(t, w.id));
                 }
             }
         } catch (Throwable again) {
             // nothing more can be done; the worker keeps going
+        }
+        try {
+            LOG.log(Level.ERROR, "worker-pool '" + name + "': worker " + w.id + " failed around task "
+                    + describe(item), t);
+        } catch (Throwable again) {
+            // the log itself failed; the task's result is delivered
+        }
+    }
+
+    /** {@code item}'s toString(), or a description of its failure: a task's toString() is user code. */
+    private static String describe(Object item) {
+        try {
+            return String.valueOf(item);
+        } catch (Throwable t) {
+            return item.getClass().getName() + " (whose toString() threw " + t.getClass().getName() + ")";
         }
     }
 

@@ -484,6 +484,30 @@ class WorkerPoolTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void failureAroundATaskWhoseToStringThrowsStillCompletesItsFuture() throws Exception {
+        // Two faults at once: the pool fails around the task, and logging the task fails too.
+        goflow.api.Clock broken = refusingTimers(new IllegalStateException("timer service down"));
+        Task<Integer> unprintable = new Task<>() {
+            @Override
+            public Integer run(Context ctx) {
+                return 1;
+            }
+
+            @Override
+            public String toString() {
+                throw new IllegalStateException("toString fails");
+            }
+        };
+        try (WorkerPool pool = goflow.workerPool().workers(1).clock(broken).taskTimeout(Duration.ofSeconds(1))
+                .build()) {
+            TaskResult<Integer> r = get(pool.submit(unprintable));
+            assertEquals(Outcome.FAILED, r.outcome());
+            assertEquals("timer service down", r.failure().getMessage());
+            assertEquals(1, pool.stats().failed());
+        }
+    }
+
+    @Test
     void listenerSeesTheResultBeforeTheFutureCompletes() throws Exception {
         List<CompletableFuture<?>> futures = new CopyOnWriteArrayList<>();
         List<Boolean> doneWhenListened = new CopyOnWriteArrayList<>();
