@@ -68,7 +68,8 @@ public final class ManualClock implements Clock {
      * deadline while it runs.
      *
      * @param amount how far to move; zero only runs timers that are already due
-     * @throws IllegalArgumentException if {@code amount} is negative
+     * @throws IllegalArgumentException if {@code amount} is negative, or would take the monotonic
+     *     time past {@link Long#MAX_VALUE} nanoseconds (about 292 years after the clock's start)
      */
     public void advance(Duration amount) {
         Objects.requireNonNull(amount, "amount");
@@ -77,7 +78,14 @@ public final class ManualClock implements Clock {
         }
         long target;
         synchronized (this) {
-            target = nanos + amount.toNanos();
+            long now = nanos;
+            // Duration.toNanos() and the sum both overflow past Long.MAX_VALUE: refuse rather
+            // than wrap the monotonic time round to a negative reading and instant() backwards.
+            if (amount.compareTo(Duration.ofNanos(Long.MAX_VALUE - now)) > 0) {
+                throw new IllegalArgumentException("amount " + amount + " would take the clock's nanoTime from "
+                        + now + " past Long.MAX_VALUE (about 292 years after its start)");
+            }
+            target = now + amount.toNanos();
         }
         while (true) {
             Timer due;

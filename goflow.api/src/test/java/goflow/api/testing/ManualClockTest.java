@@ -29,6 +29,24 @@ class ManualClockTest {
     }
 
     @Test
+    void advancingPastTheLastNanosecondIsRefusedNotWrapped() {
+        ManualClock clock = new ManualClock();
+        clock.advance(Duration.ofDays(365L * 200));
+        long before = clock.nanoTime();
+        Instant wall = clock.instant();
+        // 200 + 200 years of nanoseconds is past Long.MAX_VALUE: it used to wrap to a negative reading
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> clock.advance(Duration.ofDays(365L * 200)));
+        assertTrue(e.getMessage().contains("past Long.MAX_VALUE"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> clock.advance(Duration.ofDays(365L * 10_000)));
+        assertEquals(before, clock.nanoTime());
+        assertEquals(wall, clock.instant());
+        clock.advanceNanos(Long.MAX_VALUE - before);
+        assertEquals(Long.MAX_VALUE, clock.nanoTime());
+        assertThrows(IllegalArgumentException.class, () -> clock.advanceNanos(1));
+    }
+
+    @Test
     void timersRunInDeadlineOrderWithTheClockAtTheirDeadline() {
         ManualClock clock = new ManualClock();
         List<String> log = new ArrayList<>();
