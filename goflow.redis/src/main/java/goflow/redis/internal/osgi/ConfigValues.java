@@ -9,6 +9,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import org.osgi.framework.ServiceRegistration;
 
@@ -79,6 +80,30 @@ final class ConfigValues {
         } catch (DateTimeParseException | NullPointerException e) {
             throw new InvalidConfigException(component, field, value, "must be an ISO-8601 duration",
                     "for example PT0.1S or PT10M");
+        }
+    }
+
+    /**
+     * Applies the local lease properties through {@code apply} (a builder's {@code localLease}),
+     * unless {@code tokens} is 0 (no lease). The builder names its arguments
+     * {@code localLease.tokens} and {@code localLease.maxAge}; a refused value is reported under the
+     * configuration's own property, {@code localLeaseTokens} or {@code localLeaseMaxAge}.
+     */
+    static void localLease(String component, int tokens, String maxAge, BiConsumer<Integer, Duration> apply) {
+        if (tokens == 0) {
+            return;
+        }
+        Duration age = duration(component, "localLeaseMaxAge", maxAge);
+        try {
+            apply.accept(tokens, age);
+        } catch (InvalidConfigException e) {
+            if (e.field().equals("localLease.tokens")) {
+                throw new InvalidConfigException(component, "localLeaseTokens", tokens,
+                        "must be 0 (no lease) or from 2 to 1000000", e.hint());
+            } else if (e.field().equals("localLease.maxAge")) {
+                throw new InvalidConfigException(component, "localLeaseMaxAge", maxAge, e.rule(), e.hint());
+            }
+            throw e;
         }
     }
 

@@ -57,10 +57,7 @@ public final class RedisKeyedRateLimiterComponent {
                     .burst(c.burst()).failurePolicy(ConfigValues.policy(COMPONENT, c.failurePolicy()))
                     .localShare(c.localShare()).maxKeys(c.maxKeys())
                     .idleTimeout(ConfigValues.duration(COMPONENT, "idleTimeout", c.idleTimeout()));
-            if (c.localLeaseTokens() != 0) {
-                b.localLease(c.localLeaseTokens(),
-                        ConfigValues.duration(COMPONENT, "localLeaseMaxAge", c.localLeaseMaxAge()));
-            }
+            ConfigValues.localLease(COMPONENT, c.localLeaseTokens(), c.localLeaseMaxAge(), b::localLease);
             return b.build(String::valueOf);
         }, c -> List.of(c.name(), c.failurePolicy(), c.localShare(), c.maxKeys(), c.idleTimeout(),
                 c.localLeaseTokens(), c.localLeaseMaxAge()), (l, c) -> {

@@ -53,10 +53,7 @@ public final class RedisTokenBucketComponent {
             String name = c.name().isEmpty() ? ConfigValues.defaultName(pid, COMPONENT) : c.name();
             var b = redis.rateLimiter().name(name).rate(c.rate()).burst(c.burst())
                     .failurePolicy(ConfigValues.policy(COMPONENT, c.failurePolicy())).localShare(c.localShare());
-            if (c.localLeaseTokens() != 0) {
-                b.localLease(c.localLeaseTokens(),
-                        ConfigValues.duration(COMPONENT, "localLeaseMaxAge", c.localLeaseMaxAge()));
-            }
+            ConfigValues.localLease(COMPONENT, c.localLeaseTokens(), c.localLeaseMaxAge(), b::localLease);
             return b.build();
         }, c -> List.of(c.name(), c.failurePolicy(), c.localShare(), c.localLeaseTokens(),
                 c.localLeaseMaxAge()), (l, c) -> {
