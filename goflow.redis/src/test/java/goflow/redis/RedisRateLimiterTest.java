@@ -111,6 +111,31 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    void aHandEditedConfigurationThatIsNotNumbersFailsOverToThePolicyNamingTheKey() {
+        // Someone set the fleet's burst to "ten" by hand: the script failed on arithmetic with nil,
+        // an error naming neither the value nor what to do.
+        String name = name("handedited");
+        String conf = "goflow:rl:{" + name + "}:conf";
+        try (RedisConnection own = connection("hand-edited");
+                redis.clients.jedis.RedisClient raw = server.client()) {
+            RedisRateLimiter l = own.rateLimiter().name(name).rate(10).burst(5)
+                    .failurePolicy(FailurePolicy.FAIL_CLOSED).build();
+            assertTrue(l.allow());
+            raw.hset(conf, "burst", "ten");
+            assertFalse(l.allow(), "FAIL_CLOSED refuses while the configuration cannot be read");
+            String error = l.backendStats().lastError();
+            assertTrue(error.contains(conf) && error.contains("ten"), error);
+            raw.hset(conf, "rate", "-3");
+            raw.hset(conf, "burst", "5");
+            assertFalse(l.allow(), "a negative rate is not a configuration either");
+            assertTrue(l.backendStats().lastError().contains("-3"), l.backendStats().lastError());
+            raw.hset(conf, "rate", "10");
+            assertTrue(l.allow(), "and once the hash holds numbers again, the limit is back");
+            l.close();
+        }
+    }
+
+    @Test
     void twoNodesShareOneBurst() {
         String name = name("shared");
         RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();

@@ -29,6 +29,10 @@ final class Scripts {
      * neither Redis (an expiry) nor the client (a grant) reads as an integer. A rate whose token
      * interval or refill time overflows a double is zero in effect, and answered as zero; a
      * bucket's expiry is capped at 10<sup>18</sup> ms (31 million years).
+     *
+     * <p>A configuration hash whose rate or burst is not a number at least 0 (edited by hand) is
+     * answered with an error reply naming the key and its values, so that the limiter applies its
+     * failure policy and says why, until the hash holds numbers again.
      */
     static final Script GCRA = Script.of("gcra", """
             local t = redis.call('TIME')
@@ -51,6 +55,11 @@ final class Scripts {
             else
               local c = redis.call('HMGET', KEYS[2], 'rate', 'burst')
               if c[1] and c[2] then
+                local cr, cb = tonumber(c[1]), tonumber(c[2])
+                if not ((c[1] == 'inf' or (cr and cr >= 0)) and cb and cb >= 0) then
+                  return redis.error_reply('ERR ' .. KEYS[2] .. ' holds rate=' .. c[1] .. ' burst=' .. c[2]
+                    .. ', not two numbers at least 0 (written by hand?): set both, or delete the key')
+                end
                 rs, bs = c[1], c[2]
               else
                 redis.call('HSET', KEYS[2], 'rate', rs, 'burst', bs)
