@@ -70,7 +70,9 @@ public interface ChannelLink extends AutoCloseable {
 
     /**
      * Returns how many values (for {@code batch}: batches) were delivered to targets; a value
-     * delivered to several targets by {@code tee} counts once.
+     * delivered to several targets by {@code tee} counts once. A value a
+     * {@link OverflowStrategy#DROP_NEWEST} target dropped was not delivered (the target's
+     * {@link ChannelStats#dropped()} counts it); a {@code tee} value counts if any target took it.
      *
      * @return the count so far
      */

@@ -45,8 +45,9 @@ public final class ChannelsImpl implements Channels {
         Link link = new Link("merge-" + target.name(), ctx, List.of(target));
         for (BackpressureChannel<? extends T> source : from) {
             link.add(c -> drain(c, source, v -> {
-                deliver(c, target, v, link);
-                link.delivered();
+                if (deliver(c, target, v, link)) {
+                    link.delivered();
+                }
             }));
         }
         return link.start();
@@ -61,8 +62,9 @@ public final class ChannelsImpl implements Channels {
         Link link = new Link("fanout-" + source.name(), ctx, to);
         for (BackpressureChannel<? super T> target : to) {
             link.add(c -> drain(c, source, v -> {
-                deliver(c, target, v, link);
-                link.delivered();
+                if (deliver(c, target, v, link)) {
+                    link.delivered();
+                }
             }));
         }
         return link.start();
@@ -76,10 +78,13 @@ public final class ChannelsImpl implements Channels {
         List<? extends BackpressureChannel<? super T>> to = nonEmpty("targets", targets);
         Link link = new Link("tee-" + source.name(), ctx, to);
         link.add(c -> drain(c, source, v -> {
+            boolean taken = false;
             for (BackpressureChannel<? super T> target : to) {
-                deliver(c, target, v, link);
+                taken |= deliver(c, target, v, link);
             }
-            link.delivered();
+            if (taken) {
+                link.delivered();
+            }
         }));
         return link.start();
     }
@@ -109,8 +114,9 @@ public final class ChannelsImpl implements Channels {
                     }
                 } catch (ClosedException drained) {
                     if (!batch.isEmpty()) {
-                        deliver(c, target, Collections.unmodifiableList(batch), link);
-                        link.delivered();
+                        if (deliver(c, target, Collections.unmodifiableList(batch), link)) {
+                            link.delivered();
+                        }
                     }
                     return;
                 }
@@ -118,8 +124,9 @@ public final class ChannelsImpl implements Channels {
                     batch.add(v);
                 }
                 if (v == null || batch.size() >= maxSize) {
-                    deliver(c, target, Collections.unmodifiableList(batch), link);
-                    link.delivered();
+                    if (deliver(c, target, Collections.unmodifiableList(batch), link)) {
+                        link.delivered();
+                    }
                     batch = new ArrayList<>(Math.min(maxSize, 1024));
                 }
             }
@@ -146,8 +153,9 @@ public final class ChannelsImpl implements Channels {
             if (r == null) {
                 throw new GoFlowException("link '" + link.name() + "': the function returned null for " + v);
             }
-            deliver(c, target, r, link);
-            link.delivered();
+            if (deliver(c, target, r, link)) {
+                link.delivered();
+            }
         }));
         return link.start();
     }
@@ -186,10 +194,15 @@ public final class ChannelsImpl implements Channels {
     }
 
     /** Sends into a target; a closed target is reported as the link's failure. */
-    private static <V> void deliver(Context c, BackpressureChannel<? super V> target, V value, Link link)
+    /**
+     * Sends {@code value} to {@code target}; returns whether the target took it (false: a
+     * {@link goflow.api.channel.OverflowStrategy#DROP_NEWEST} target dropped it, which its own
+     * {@code dropped()} counts and the link's {@code transferred()} does not).
+     */
+    private static <V> boolean deliver(Context c, BackpressureChannel<? super V> target, V value, Link link)
             throws InterruptedException {
         try {
-            target.send(c, value);
+            return target.send(c, value);
         } catch (ClosedException e) {
             throw new ClosedException("link '" + link.name() + "': target channel '" + target.name()
                     + "' was closed while the link was running");

@@ -24,6 +24,7 @@ import goflow.api.InvalidConfigException;
 import goflow.api.channel.BackpressureChannel;
 import goflow.api.channel.ChannelLink;
 import goflow.api.channel.Channels;
+import goflow.api.channel.OverflowStrategy;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
@@ -231,6 +232,32 @@ class ChannelsTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(expected, drain(t1));
         assertEquals(expected, drain(t2));
         assertEquals(500, link.transferred());
+    }
+
+    @Test
+    void valuesADropNewestTargetDropsAreNotCountedAsTransferred() throws Exception {
+        BackpressureChannel<Integer> src = ch("src", 100);
+        BackpressureChannel<Integer> small = goflow.<Integer>channel().name("small").capacity(3)
+                .strategy(OverflowStrategy.DROP_NEWEST).build();
+        fill(src, 0, 10);
+        src.close();
+        ChannelLink link = channels.pipe(bg, src, small);
+        awaitEnd(link);
+        assertEquals(7, small.stats().dropped());
+        assertEquals(3, link.transferred(), "only the values the target took");
+        assertEquals(List.of(0, 1, 2), drain(small));
+
+        // tee: a value counts once when at least one target took it
+        BackpressureChannel<Integer> src2 = ch("src2", 100);
+        BackpressureChannel<Integer> small1 = goflow.<Integer>channel().name("small1").capacity(3)
+                .strategy(OverflowStrategy.DROP_NEWEST).build();
+        BackpressureChannel<Integer> small2 = goflow.<Integer>channel().name("small2").capacity(5)
+                .strategy(OverflowStrategy.DROP_NEWEST).build();
+        fill(src2, 0, 10);
+        src2.close();
+        ChannelLink tee = channels.tee(bg, src2, List.of(small1, small2));
+        awaitEnd(tee);
+        assertEquals(5, tee.transferred());
     }
 
     @Test
