@@ -604,6 +604,12 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
             // code: a failing clock, an allocation failure. It cannot go on: close loudly.
             fail(e);
         } finally {
+            try {
+                sink.finish(); // also when the output stays open (closeOutput(false))
+            } catch (Throwable e) {
+                countError();
+                LOG.log(Level.WARNING, "async writer '" + name + "': writing the last, incomplete character failed", e);
+            }
             if (closeOutput) {
                 try {
                     sink.close();

@@ -22,6 +22,13 @@ interface WriterOutput {
 
     void flush() throws IOException;
 
+    /**
+     * Writes what the output holds back once no more bytes will come (a decoding writer: the
+     * replacement of a character cut off for good), whether or not the output is then closed.
+     */
+    default void finish() throws IOException {
+    }
+
     void close() throws IOException;
 
     static WriterOutput of(OutputStream out) {
@@ -101,17 +108,22 @@ interface WriterOutput {
         }
 
         @Override
+        public void finish() throws IOException {
+            if (carry.length > 0) {
+                // a character cut off for good: write its replacement
+                CharBuffer chars = CharBuffer.allocate(8);
+                decoder.decode(ByteBuffer.wrap(carry), chars, true);
+                decoder.flush(chars);
+                carry = new byte[0];
+                out.write(chars.array(), 0, chars.position());
+                out.flush();
+            }
+        }
+
+        @Override
         public void close() throws IOException {
             try {
-                if (carry.length > 0) {
-                    // a character cut off for good: write its replacement
-                    CharBuffer chars = CharBuffer.allocate(8);
-                    decoder.decode(ByteBuffer.wrap(carry), chars, true);
-                    decoder.flush(chars);
-                    carry = new byte[0];
-                    out.write(chars.array(), 0, chars.position());
-                    out.flush();
-                }
+                finish();
             } finally {
                 out.close();
             }

@@ -478,4 +478,23 @@ class AsyncWriterTest extends NoThreadLeaks.LeakCheckedTest {
         w.close();
         assertEquals("naïve €\uFFFD", sw.toString(), "replaced when the writer closes");
     }
+
+    @Test
+    void aCharacterCutOffForGoodIsReplacedAlsoWhenTheOutputStaysOpen() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean outputClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        StringWriter sw = new StringWriter() {
+            @Override
+            public void close() {
+                outputClosed.set(true);
+            }
+        };
+        AsyncWriter w = goflow.asyncWriter().output(sw).closeOutput(false).capacity(64)
+                .flushInterval(Duration.ZERO).build();
+        w.write(bg, "ok ");
+        w.write(bg, new byte[] {(byte) 0xE2}); // a character that never completes
+        w.close();
+        assertEquals(4, w.stats().bytesWritten(), "the byte is counted as written");
+        assertEquals("ok \uFFFD", sw.toString(), "so it is written: as the replacement character");
+        assertFalse(outputClosed.get(), "and the output stays open");
+    }
 }
