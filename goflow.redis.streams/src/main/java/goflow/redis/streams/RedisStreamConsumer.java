@@ -51,8 +51,8 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * <li>An entry is acknowledged ({@code XACK}) only once the pipeline has finished it: its result
  *     is appended to the output stream ({@code XADD}) and the entry acknowledged in one Lua script,
  *     so a result is never written without its acknowledgement or the reverse.</li>
- * <li>A result is written as its {@code toString()}; a result whose {@code toString()} throws or
- *     returns null fails its entry's delivery as a failing stage does (stage {@code -} in the
+ * <li>A result is written as its {@code toString()}; a result whose {@code toString()} throws (an
+ *     exception or an {@code Error}) or returns null fails its entry's delivery as a failing stage does (stage {@code -} in the
  *     dead-letter stream, the error naming the exception), and the other entries flow on.</li>
  * <li>A failed delivery leaves the entry pending; after {@code claimIdle} any consumer of the group
  *     claims it ({@code XAUTOCLAIM}) and delivers it again. When the last allowed delivery fails
@@ -755,11 +755,13 @@ public final class RedisStreamConsumer implements Primitive {
     private void finished(Object result) {
         Delivery d = take();
         try {
-            // The result's text is user code: if it fails, that entry fails (a throw here would stop the run)
+            // The result's text is user code: if it fails, that entry fails (a throw here would stop the run,
+            // and every entry the run held would wait for a claim and count a delivery more). An Error too
+            // (a toString() calling itself): the run treats a stage's Error as that item's failure alike.
             String text;
             try {
                 text = String.valueOf(result);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failedDelivery(d, "the result's toString() threw " + e, "-");
                 return;
             }

@@ -401,6 +401,14 @@ class RedisStreamConsumerFaultTest {
                 }
             };
         }
+        if (input.equals("errs")) {
+            return new Object() {
+                @Override
+                public String toString() {
+                    throw new StackOverflowError("a toString() calling itself");
+                }
+            };
+        }
         if (input.equals("null")) {
             return new Object() {
                 @Override
@@ -434,6 +442,29 @@ class RedisStreamConsumerFaultTest {
                 dead.get(0).getFields().toString());
         assertTrue(dead.get(1).getFields().get("error").contains("null"), dead.get(1).getFields().toString());
         assertFalse(logged("WARNING", "run ended"), "the run was never torn down: " + logs);
+    }
+
+    @Test
+    void aResultWhoseToStringThrowsAnErrorFailsItsEntryAloneAndTheRunGoesOn() {
+        for (String s : new String[] {"a", "errs", "b", "c"}) {
+            redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("data", s));
+        }
+        Pipeline<String, Object> p = goflow.pipeline("erring-text-" + test).input(String.class)
+                .stage("wrap", RedisStreamConsumerFaultTest::textless).build();
+        // claimIdle 30 s: an entry dropped by an ended run would only come back after the wait
+        try (RedisStreamConsumer c = consumer(p).maxDeliveries(1).build()) {
+            c.start();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> c.stats().acknowledged() == 4);
+            assertEquals(1, c.stats().failed());
+            assertEquals(1, c.stats().deadLettered());
+            assertEquals(0, c.stats().pending());
+        }
+        assertEquals(List.of("a", "b", "c"), redis.xrange(key("out"), "-", "+").stream()
+                .map(e -> e.getFields().get("data")).toList());
+        List<StreamEntry> dead = redis.xrange(key("in") + ":dead", "-", "+");
+        assertEquals(List.of("errs"), dead.stream().map(e -> e.getFields().get("data")).toList());
+        assertTrue(dead.get(0).getFields().get("error").contains("StackOverflowError"), dead.get(0).getFields().toString());
+        assertFalse(logged("WARNING", "run ended"), "the run was torn down: " + logs);
     }
 
     /** Whether {@code t} is waiting inside close() for the run to end. */
