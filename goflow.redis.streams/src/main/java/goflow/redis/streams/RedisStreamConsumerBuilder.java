@@ -325,7 +325,8 @@ public final class RedisStreamConsumerBuilder {
     /**
      * Sets the dead-letter stream (default {@code <stream>:dead}): an entry that failed its last
      * allowed delivery is appended there with its input, its error, the failed stage and the
-     * number of deliveries, then acknowledged.
+     * number of deliveries, then acknowledged. It must differ from the stream read ({@link #build()}
+     * checks it): dead letters appended there would be read and fail again, for ever.
      *
      * @param key the dead-letter stream's key
      * @return this builder
@@ -466,8 +467,8 @@ public final class RedisStreamConsumerBuilder {
      * in the GoFlow given to {@link #listIn}, if any.
      *
      * @return the consumer
-     * @throws InvalidConfigException if a required setting is missing, or the name is taken in
-     *     that GoFlow
+     * @throws InvalidConfigException if a required setting is missing, the output or the dead-letter
+     *     stream is the stream read, or the name is taken in that GoFlow
      */
     public RedisStreamConsumer build() {
         for (String[] required : new String[][] {{"stream", stream}, {"group", group}, {"output", output}}) {
@@ -487,6 +488,10 @@ public final class RedisStreamConsumerBuilder {
         }
         if (deadLetter == null) {
             deadLetter = stream + ":dead";
+        }
+        if (deadLetter.equals(stream)) {
+            throw new InvalidConfigException(C, "deadLetter", deadLetter, "must differ from the stream read",
+                    "dead letters appended to the stream read would be read, fail and be appended again for ever");
         }
         if (name == null) {
             name = consumer;

@@ -226,6 +226,18 @@ class RedisStreamConsumerTest {
         assertEquals("group", e.field());
     }
 
+    @Test
+    void aDeadLetterStreamThatIsTheStreamReadIsRejectedNamingDeadLetter() {
+        // dead letters appended to the stream read would be read again, fail again and be appended
+        // again: a poison entry would go round for ever and the stream grow without end
+        Pipeline<String, String> p = goflow.pipeline("dead-loop-" + test).input(String.class).stage("s", s -> s).build();
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder(redis)
+                .stream("{d}:in").group("g").output("{d}:out").deadLetter("{d}:in").pipeline(p).build());
+        assertEquals("deadLetter", e.field());
+        assertEquals("{d}:in", e.value());
+        assertTrue(e.getMessage().contains("must differ from the stream read"), e.getMessage());
+    }
+
     /** An ACL user allowed the stream commands, EVAL and the test's keys only. */
     private void aclUser(String name, String password) {
         try (Jedis admin = new Jedis("127.0.0.1", server.port())) {
