@@ -459,13 +459,18 @@ public final class RedisStreamConsumer implements Primitive {
         @Override
         public boolean hasNext() {
             while (next == null) {
-                if (stopping || Thread.currentThread().isInterrupted()) {
-                    return false; // closing, or the run was cancelled (its pipeline closed): it interrupts its threads
+                if (Thread.currentThread().isInterrupted()) {
+                    return false; // the run was cancelled (close's grace over, its pipeline closed): it interrupts its threads
                 }
+                // Entries read are handed on even when closing: they were delivered (a claim set their
+                // count), and left behind they would wait claimIdle for a claim that counts another one
                 Delivery d = nextFetched();
                 if (d != null) {
                     next = d.input();
                     break;
+                }
+                if (stopping) {
+                    return false; // closing: no more reading
                 }
                 try {
                     fill();
@@ -869,8 +874,8 @@ public final class RedisStreamConsumer implements Primitive {
     }
 
     /**
-     * Stops reading, lets the pipeline finish (and acknowledge) what it holds within {@code grace},
-     * then cancels the run: what it still held stays pending in Redis, and is claimed by the
+     * Stops reading, lets the pipeline finish (and acknowledge) the entries read within
+     * {@code grace} (those in the run, and those read and waiting to enter it), then cancels the run: what it still held stays pending in Redis, and is claimed by the
      * group's other consumers after {@code claimIdle}; removes the consumer from the registry it
      * was listed in, and closes the connection it opened ({@link #builder()}). Idempotent.
      *

@@ -467,6 +467,34 @@ class RedisStreamConsumerFaultTest {
         assertFalse(logged("WARNING", "run ended"), "the run was torn down: " + logs);
     }
 
+    @Test
+    void closeLetsTheEntriesAlreadyReadFinishNotOnlyThoseInTheRun() throws Exception {
+        produce(key("in"), 8, "read-");
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Pipeline<String, String> holding = goflow.pipeline("read-ahead-" + test).input(String.class).stage("hold", s -> {
+            entered.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            return s;
+        }).build();
+        // one read takes all 8; the run (1 worker, buffer 1) holds a few, the others wait their turn
+        RedisStreamConsumer c = consumer(holding).batch(8).maxInFlight(8).concurrency(1).buffer(1).build();
+        c.start();
+        assertTrue(entered.await(30, TimeUnit.SECONDS), "never delivered: " + logs);
+        Awaitility.await().atMost(WAIT).until(() -> c.stats().read() == 8);
+        Thread closer = new Thread(() -> c.close(Duration.ofSeconds(20)), "closer");
+        closer.start();
+        Awaitility.await().atMost(WAIT).until(() -> !c.stats().running());
+        release.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(30));
+        assertFalse(closer.isAlive());
+        assertEquals(8, c.stats().acknowledged(), "the entries read were left for a claim, a delivery counted: "
+                + redis.xpending(key("in"), "workers", XPendingParams.xPendingParams("-", "+", 10)).stream()
+                        .map(e -> e.getID() + " delivered " + e.getDeliveredTimes()).toList());
+        assertEquals(0, redis.xpending(key("in"), "workers").getTotal());
+        assertEquals(8, redis.xlen(key("out")));
+    }
+
     /** Whether {@code t} is waiting inside close() for the run to end. */
     private static boolean waitingInClose(Thread t) {
         return t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
