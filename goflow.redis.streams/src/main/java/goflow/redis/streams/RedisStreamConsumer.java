@@ -788,9 +788,22 @@ public final class RedisStreamConsumer implements Primitive {
     private void failed(String input, StageResult failure) {
         Delivery d = take();
         try {
-            failedDelivery(d, String.valueOf(failure.error()), failure.stageName());
+            failedDelivery(d, errorText(failure.error()), failure.stageName());
         } finally {
             settled();
+        }
+    }
+
+    /**
+     * The text of a stage's error for the dead-letter stream. Its {@code toString()} is user code
+     * (an exception's {@code getMessage()}): if that throws, the error is named by its class, as a
+     * throw here would stop the run.
+     */
+    private static String errorText(Throwable error) {
+        try {
+            return String.valueOf(error);
+        } catch (RuntimeException | Error e) {
+            return error.getClass().getName() + " (its toString() threw " + e.getClass().getName() + ")";
         }
     }
 

@@ -495,6 +495,49 @@ class RedisStreamConsumerFaultTest {
         assertEquals(8, redis.xlen(key("out")));
     }
 
+    @Test
+    void aStageErrorWithoutTextFailsItsEntryAloneAndTheRunGoesOn() {
+        for (String s : new String[] {"a", "mute", "b", "silent", "c"}) {
+            redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("data", s));
+        }
+        // the error's text is user code too: its getMessage() (which toString() calls) may throw
+        Pipeline<String, String> p = goflow.pipeline("mute-error-" + test).input(String.class).stage("judge", s -> {
+            if (s.equals("mute")) {
+                throw new IllegalArgumentException() {
+                    @Override
+                    public String getMessage() {
+                        throw new IllegalStateException("no message for you");
+                    }
+                };
+            }
+            if (s.equals("silent")) {
+                throw new IllegalArgumentException() {
+                    @Override
+                    public String getMessage() {
+                        throw new StackOverflowError("a getMessage() calling itself");
+                    }
+                };
+            }
+            return s;
+        }).build();
+        // claimIdle 30 s: an entry dropped by an ended run would only come back after the wait
+        try (RedisStreamConsumer c = consumer(p).maxDeliveries(1).build()) {
+            c.start();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> c.stats().acknowledged() == 5);
+            assertEquals(2, c.stats().failed());
+            assertEquals(2, c.stats().deadLettered());
+            assertEquals(0, c.stats().pending());
+        }
+        assertEquals(List.of("a", "b", "c"), redis.xrange(key("out"), "-", "+").stream()
+                .map(e -> e.getFields().get("data")).toList());
+        List<StreamEntry> dead = redis.xrange(key("in") + ":dead", "-", "+");
+        assertEquals(List.of("mute", "silent"), dead.stream().map(e -> e.getFields().get("data")).toList());
+        assertEquals(List.of("judge", "judge"), dead.stream().map(e -> e.getFields().get("stage")).toList());
+        assertTrue(dead.get(0).getFields().get("error").contains("IllegalStateException"), dead.get(0).getFields().toString());
+        assertTrue(dead.get(1).getFields().get("error").contains("StackOverflowError"), dead.get(1).getFields().toString());
+        assertFalse(logged("WARNING", "run ended"), "the run was torn down: " + logs);
+    }
+
     /** Whether {@code t} is waiting inside close() for the run to end. */
     private static boolean waitingInClose(Thread t) {
         return t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
