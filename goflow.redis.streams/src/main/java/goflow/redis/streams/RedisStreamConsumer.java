@@ -909,9 +909,15 @@ public final class RedisStreamConsumer implements Primitive {
      * the supervising thread. An interrupt of the closing thread cuts the waits short (the run is
      * cancelled) and is restored.
      *
-     * @param grace how long the entries in the pipeline get to finish
+     * @param grace how long the entries in the pipeline get to finish, zero or more
+     * @throws InvalidConfigException naming {@code grace} if it is null or negative; nothing is
+     *     closed then
      */
     public void close(Duration grace) {
+        if (grace == null || grace.isNegative()) {
+            throw new InvalidConfigException("redis-stream-consumer", "grace", grace, "must be zero or more",
+                    "how long the entries read get to finish before the run is cancelled");
+        }
         listing.close();
         Thread s;
         StreamingRun current;
@@ -1009,7 +1015,7 @@ public final class RedisStreamConsumer implements Primitive {
 
     /** The duration in nanoseconds, Long.MAX_VALUE / 2 at most (a sum with block must not wrap around). */
     private static long saturatedNanos(Duration d) {
-        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE / 2)) >= 0 ? Long.MAX_VALUE / 2 : Math.max(0, d.toNanos());
+        return d.compareTo(Duration.ofNanos(Long.MAX_VALUE / 2)) >= 0 ? Long.MAX_VALUE / 2 : d.toNanos();
     }
 
     @Override

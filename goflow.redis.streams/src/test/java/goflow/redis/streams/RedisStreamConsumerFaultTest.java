@@ -538,6 +538,26 @@ class RedisStreamConsumerFaultTest {
         assertFalse(logged("WARNING", "run ended"), "the run was torn down: " + logs);
     }
 
+    @Test
+    void aCloseGraceThatIsNullOrNegativeIsRejectedNamingItBeforeAnythingIsClosed() {
+        produce(key("in"), 1, "grace-");
+        try (RedisStreamConsumer c = RedisStreamConsumer.builder().uri("redis://127.0.0.1:" + server.port())
+                .stream(key("in")).group("workers").output(key("out")).pipeline(same("grace"))
+                .block(Duration.ofMillis(100)).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 1);
+            for (Duration grace : new Duration[] {null, Duration.ofMillis(-1)}) {
+                InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> c.close(grace));
+                assertEquals("grace", e.field());
+                assertEquals(grace, e.value());
+                assertTrue(c.stats().running(), "a refused close stopped the consumer half-way: " + grace);
+            }
+            produce(key("in"), 1, "grace-");
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 2);
+        }
+        assertEquals(2, redis.xlen(key("out")));
+    }
+
     /** Whether {@code t} is waiting inside close() for the run to end. */
     private static boolean waitingInClose(Thread t) {
         return t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
