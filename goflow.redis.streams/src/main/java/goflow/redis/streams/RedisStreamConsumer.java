@@ -320,7 +320,7 @@ public final class RedisStreamConsumer implements Primitive {
     /**
      * Creates the group when missing and starts reading.
      *
-     * @throws IllegalStateException if it was started before
+     * @throws IllegalStateException if it was started before, or is closed
      * @throws InvalidConfigException naming {@code password} (never its value) or {@code user} if
      *     Redis refused the consumer's own connection's login, or the user lacks a permission
      * @throws redis.clients.jedis.exceptions.JedisException if Redis cannot be reached to create
@@ -329,7 +329,10 @@ public final class RedisStreamConsumer implements Primitive {
     public void start() {
         lock.lock();
         try {
-            if (supervisor != null || stopping) {
+            if (stopping) {
+                throw new IllegalStateException("redis stream consumer " + consumer + " is closed: it cannot start");
+            }
+            if (supervisor != null) {
                 throw new IllegalStateException("redis stream consumer " + consumer + " was started before");
             }
             try {

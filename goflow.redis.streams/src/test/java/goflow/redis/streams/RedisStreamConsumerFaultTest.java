@@ -558,6 +558,15 @@ class RedisStreamConsumerFaultTest {
         assertEquals(2, redis.xlen(key("out")));
     }
 
+    @Test
+    void startAfterCloseSaysTheConsumerIsClosedNotThatItWasStarted() {
+        RedisStreamConsumer c = consumer(same("closed-first")).build();
+        c.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, c::start);
+        assertTrue(e.getMessage().contains("is closed"), e.getMessage());
+        assertFalse(redis.exists(key("in")), "a closed consumer created its group");
+    }
+
     /** Whether {@code t} is waiting inside close() for the run to end. */
     private static boolean waitingInClose(Thread t) {
         return t.getState() == Thread.State.TIMED_WAITING && java.util.Arrays.stream(t.getStackTrace())
