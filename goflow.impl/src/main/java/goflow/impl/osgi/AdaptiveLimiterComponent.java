@@ -68,10 +68,26 @@ public final class AdaptiveLimiterComponent extends ConfiguredComponent<Adaptive
         @Override
         AdaptiveLimiter build(GoFlow goflow, AdaptiveLimiterConfig config, String name) {
             AdaptiveLimiterBuilder b = goflow.adaptiveLimiter().name(name).algorithm(algorithm(config))
-                    .initialLimit(config.initialLimit()).minLimit(config.minLimit()).maxLimit(config.maxLimit())
-                    .window(Configured.duration(LABEL, "windowTime", config.windowTime()), config.windowSamples());
-            for (Partition p : partitions(config.partitions())) {
-                b.partition(p.name(), p.share());
+                    .initialLimit(config.initialLimit()).minLimit(config.minLimit()).maxLimit(config.maxLimit());
+            java.time.Duration windowTime = Configured.duration(LABEL, "windowTime", config.windowTime());
+            try {
+                b.window(windowTime, config.windowSamples());
+            } catch (InvalidConfigException e) {
+                // the builder's "window minTime" and "window minSamples"
+                throw renamed(e, e.field().endsWith("Time") ? "windowTime" : "windowSamples");
+            }
+            List<Partition> partitions = partitions(config.partitions());
+            for (int i = 0; i < partitions.size(); i++) {
+                Partition p = partitions.get(i);
+                try {
+                    b.partition(p.name(), p.share());
+                } catch (InvalidConfigException e) {
+                    // the builder blames "name", "partition" or "partition <name> share": name the entry instead
+                    String what = e.field().equals("name") ? "has a name that" : e.field().equals("partition")
+                            ? "names a partition that" : "has a share that";
+                    throw new InvalidConfigException(LABEL, "partitions", config.partitions()[i], what + " "
+                            + e.rule(), e.hint() == null || e.hint().isEmpty() ? "e.g. batch=0.2" : e.hint());
+                }
             }
             return b.build();
         }
@@ -92,18 +108,32 @@ public final class AdaptiveLimiterComponent extends ConfiguredComponent<Adaptive
 
     /** The algorithm the configuration names, with its parameters. */
     static AdaptiveAlgorithm algorithm(AdaptiveLimiterConfig config) {
-        switch (config.algorithm().trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "gradient":
-                return new GradientLimit(config.gradientBuffer(), config.gradientRefreshWindows());
-            case "vegas":
-                return new VegasLimit(config.vegasAlpha(), config.vegasBeta());
-            case "aimd":
-                return new AimdLimit(config.aimdBackoffRatio(), config.aimdIncrease(),
-                        Configured.duration(LABEL, "aimdTimeout", config.aimdTimeout()));
-            default:
-                throw new InvalidConfigException(LABEL, "algorithm", config.algorithm(),
-                        "must be gradient, vegas or aimd", "the algorithm that moves the limit");
+        String algorithm = config.algorithm().trim().toLowerCase(java.util.Locale.ROOT);
+        try {
+            switch (algorithm) {
+                case "gradient":
+                    return new GradientLimit(config.gradientBuffer(), config.gradientRefreshWindows());
+                case "vegas":
+                    return new VegasLimit(config.vegasAlpha(), config.vegasBeta());
+                case "aimd":
+                    return new AimdLimit(config.aimdBackoffRatio(), config.aimdIncrease(),
+                            Configured.duration(LABEL, "aimdTimeout", config.aimdTimeout()));
+                default:
+                    throw new InvalidConfigException(LABEL, "algorithm", config.algorithm(),
+                            "must be gradient, vegas or aimd", "the algorithm that moves the limit");
+            }
+        } catch (InvalidConfigException e) {
+            if (e.field().equals("algorithm") || e.field().startsWith(algorithm)) {
+                throw e; // already names the property
+            }
+            // the algorithm's own parameter names ("alpha"): the property is prefixed ("vegasAlpha")
+            throw renamed(e, algorithm + Character.toUpperCase(e.field().charAt(0)) + e.field().substring(1));
         }
+    }
+
+    /** The same rejection, blamed on the configuration property {@code property}. */
+    private static InvalidConfigException renamed(InvalidConfigException e, String property) {
+        return new InvalidConfigException(LABEL, property, e.value(), e.rule(), e.hint());
     }
 
     /** One {@code name=share} entry of {@code partitions}. */

@@ -144,6 +144,39 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void anAdaptiveLimiterRejectionNamesTheConfigurationPropertyNotTheBuilderField() {
+        String pid = AdaptiveLimiterConfig.PID;
+        AdaptiveLimiterComponent c = new AdaptiveLimiterComponent(context, Fakes.props(pid, "db"), live);
+        AdaptiveLimiter db = (AdaptiveLimiter) only();
+        for (Object[] bad : new Object[][] {
+            {"vegasAlpha", "vegasAlpha' = -1.0 must be a positive number", "algorithm", "vegas", "vegasAlpha", -1.0},
+            {"vegasBeta", "vegasBeta' = 1.0 must be a number above", "algorithm", "vegas", "vegasBeta", 1.0},
+            {"aimdBackoffRatio", "aimdBackoffRatio' = 2.0 must be between 0 and 1", "algorithm", "aimd",
+                "aimdBackoffRatio", 2.0},
+            {"aimdIncrease", "aimdIncrease' = 0 must be at least 1", "algorithm", "aimd", "aimdIncrease", 0},
+            {"aimdTimeout", "aimdTimeout' = PT-1S must be positive", "algorithm", "aimd", "aimdTimeout", "PT-1S"},
+            {"gradientBuffer", "gradientBuffer' = 2.0 must be from 0 to 1", "gradientBuffer", 2.0},
+            {"gradientRefreshWindows", "gradientRefreshWindows' = 1 must be at least 2", "gradientRefreshWindows", 1},
+            {"windowTime", "windowTime' = PT0S must be positive", "windowTime", "PT0S"},
+            {"windowSamples", "windowSamples' = 0 must be positive", "windowSamples", 0},
+            {"partitions", "partitions' = batch=2 has a share", "partitions", new String[] {"batch=2"}},
+            {"partitions", "partitions' = =0.5 has a name", "partitions", new String[] {"=0.5"}},
+            {"partitions", "partitions' = batch=0.2 names a partition", "partitions",
+                new String[] {"batch=0.5", "batch=0.2"}}}) {
+            Map<String, Object> props = Fakes.props(pid, "db");
+            for (int i = 2; i < bad.length; i += 2) {
+                props.put((String) bad[i], bad[i + 1]);
+            }
+            c.modified(props);
+            assertEquals(1, logged("SEVERE", "goflow.adaptivelimiter~db (factory goflow.adaptivelimiter) rejected: "
+                    + "property '" + bad[1]).size(), bad[0] + ": " + log);
+            log.clear();
+            assertSame(db, only());
+        }
+        c.deactivate();
+    }
+
+    @Test
     void aConfiguredPrimitiveIsClosedWithTheGraceOfTheFrameworkProperty() throws Exception {
         List<String> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.logging.Handler handler = new java.util.logging.Handler() {
