@@ -211,6 +211,12 @@ final class Configured<C extends Annotation, P extends Primitive> {
         }
         try {
             kind.check(config);
+            if (!wanted.isEmpty()) {
+                // a new name that is invalid or held by another configuration (which this one then
+                // waits for) is refused here too; a claimed name is kept by tryCreate, or released
+                // by it if the build fails
+                names.claim(kind.label, Check.name(kind.label, wanted), pid, this::retry);
+            }
         } catch (InvalidConfigException e) {
             rejected(e); // found before the primitive in effect is closed: it goes on undisturbed
             return;

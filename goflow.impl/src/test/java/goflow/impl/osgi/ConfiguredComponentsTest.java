@@ -465,6 +465,42 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aRenameToAHeldOrInvalidNameLeavesThePoolAndItsRunningTaskUndisturbedAndWaitsForTheName() throws Exception {
+        // a short grace: a close of the pool would end its running task at once
+        BundleContext shortGrace = Fakes.context(registered, Map.of(BoundedClose.GRACE_PROPERTY, "PT0.1S"));
+        TokenBucketComponent holder = new TokenBucketComponent(shortGrace,
+                Fakes.props(TokenBucketConfig.PID, "a", "name", "taken"), live);
+        WorkerPoolComponent c = new WorkerPoolComponent(shortGrace,
+                Fakes.props(WorkerPoolConfig.PID, "io", "workers", 1), live);
+        WorkerPool io = (WorkerPool) named("io").service();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        var running = io.submit(ctx -> release.await(1, java.util.concurrent.TimeUnit.MINUTES));
+
+        c.modified(Fakes.props(WorkerPoolConfig.PID, "io", "workers", 1, "name", "taken"));
+        assertEquals(1, logged("SEVERE", "goflow.workerpool~io (factory goflow.workerpool) rejected: property 'name' = "
+                + "taken is the name of the primitive of configuration goflow.tokenbucket~a").size(), log.toString());
+        c.modified(Fakes.props(WorkerPoolConfig.PID, "io", "workers", 1, "name", "a b"));
+        assertEquals(1, logged("SEVERE", "rejected: property 'name' = a b must not contain whitespace").size(),
+                log.toString());
+        assertSame(io, named("io").service(), "a refused rename leaves the pool in effect");
+        assertFalse(io.isShutdown());
+        assertFalse(running.isDone(), "its running task is neither waited for nor interrupted");
+        assertEquals(null, live.configuredNames().owner("a b"));
+
+        c.modified(Fakes.props(WorkerPoolConfig.PID, "io", "workers", 1, "name", "taken"));
+        holder.deactivate();
+        WorkerPool renamed = (WorkerPool) named("taken").service();
+        assertNotSame(io, renamed, "applied once the name is free");
+        assertEquals("goflow.workerpool~io", live.configuredNames().owner("taken"));
+        assertEquals(null, live.configuredNames().owner("io"));
+        release.countDown();
+        running.get();
+        c.deactivate();
+        assertEquals(List.of(), registered);
+        assertEquals(List.of(), rows());
+    }
+
+    @Test
     void aDeletedOrUpdatedConfigurationNoLongerWaitsForAName() {
         TokenBucketComponent first = new TokenBucketComponent(context,
                 Fakes.props(TokenBucketConfig.PID, "a", "name", "t1"), live);
