@@ -11,7 +11,6 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
-import goflow.api.Clock;
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
@@ -22,7 +21,6 @@ import goflow.api.ratelimit.AimdLimit;
 import goflow.api.ratelimit.ConcurrencyGate;
 import goflow.api.ratelimit.GradientLimit;
 import goflow.api.ratelimit.VegasLimit;
-import goflow.impl.GoFlowImpl;
 
 /**
  * An adaptive limiter per factory configuration {@value AdaptiveLimiterConfig#PID}: registered with
@@ -56,13 +54,7 @@ public final class AdaptiveLimiterComponent extends ConfiguredComponent<Adaptive
 
         @Override
         void check(AdaptiveLimiterConfig config) {
-            // a dry run: the limiter has no thread and no outside effect, and the builder checks everything
-            GoFlowImpl scratch = new GoFlowImpl(Clock.system(), AdaptiveLimiterConfig.PID + " check");
-            try {
-                build(scratch, config, "check");
-            } finally {
-                scratch.close();
-            }
+            dryRun(config); // the limiter has no thread and no outside effect, and the builder checks everything
         }
 
         @Override

@@ -40,6 +40,11 @@ public final class ConcurrencyLimiterComponent extends ConfiguredComponent<Concu
         }
 
         @Override
+        void check(ConcurrencyLimiterConfig config) {
+            dryRun(config); // a rejected change leaves the limiter in effect, and its users, undisturbed
+        }
+
+        @Override
         ConcurrencyLimiter build(GoFlow goflow, ConcurrencyLimiterConfig config, String name) {
             return goflow.concurrencyLimiter().name(name).capacity(config.capacity()).fair(config.fair()).build();
         }

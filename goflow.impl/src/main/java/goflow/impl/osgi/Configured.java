@@ -432,6 +432,21 @@ final class Configured<C extends Annotation, P extends Primitive> {
         }
 
         /**
+         * Checks a configuration by building it in a scratch {@code GoFlow} that is closed at once:
+         * the {@link #check} of a kind whose primitive has no thread and no outside effect.
+         *
+         * @throws InvalidConfigException if the configuration cannot make a primitive
+         */
+        final void dryRun(C config) {
+            GoFlowImpl scratch = new GoFlowImpl(Clock.system(), factoryPid + " check");
+            try {
+                build(scratch, config, "check");
+            } finally {
+                scratch.close();
+            }
+        }
+
+        /**
          * Returns the live changes that bring {@code primitive} to {@code config} (whose fixed
          * settings are those in effect), or null if they cannot be made live. By default none.
          */

@@ -40,6 +40,11 @@ public final class LeakyBucketComponent extends ConfiguredComponent<LeakyBucketC
         }
 
         @Override
+        void check(LeakyBucketConfig config) {
+            dryRun(config); // a rejected change leaves the limiter in effect, and its users, undisturbed
+        }
+
+        @Override
         LeakyBucket build(GoFlow goflow, LeakyBucketConfig config, String name) {
             return goflow.leakyBucket().name(name).leakRate(config.leakRate()).capacity(config.capacity()).build();
         }

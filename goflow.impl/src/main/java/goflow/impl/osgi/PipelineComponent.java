@@ -25,7 +25,8 @@ import goflow.impl.GoFlowImpl;
  * name and bound late ({@link StageRegistry#reference(String)}): a stage plugin installed,
  * updated or uninstalled later is followed at run time; while it is missing, executions fail at
  * that stage at once with a {@code StageNotFoundException}. Registered with {@code goflow.name};
- * any change recreates it; deleting the configuration closes it.
+ * any change recreates it, and a change that is rejected leaves it in effect (checked by a dry run
+ * first); deleting the configuration closes it.
  *
  * <p>Thread-safe: see {@link Configured}.
  */
@@ -43,6 +44,11 @@ public final class PipelineComponent extends ConfiguredComponent<PipelineConfig,
         @Override
         List<Object> fixed(PipelineConfig config) {
             return List.of(List.of(config.stages()), config.stopOnError(), config.timeout());
+        }
+
+        @Override
+        void check(PipelineConfig config) {
+            dryRun(config); // a rejected change leaves the pipeline in effect, and its users, undisturbed
         }
 
         @Override

@@ -40,6 +40,11 @@ public final class TokenBucketComponent extends ConfiguredComponent<TokenBucketC
         }
 
         @Override
+        void check(TokenBucketConfig config) {
+            dryRun(config); // a rejected change leaves the limiter in effect, and its users, undisturbed
+        }
+
+        @Override
         RateLimiter build(GoFlow goflow, TokenBucketConfig config, String name) {
             return goflow.tokenBucket().name(name).rate(config.rate()).burst(config.burst()).build();
         }

@@ -501,6 +501,54 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aRejectedChangeThatWouldRecreateAPipelineOrALimiterLeavesItInEffect() {
+        Plugins plugins = new Plugins();
+        plugins.bindStage(goflow.api.pipeline.Stage.of("upper", (String s) -> s.toUpperCase(java.util.Locale.ROOT)),
+                Map.of(goflow.api.pipeline.Stage.NAME_PROPERTY, "upper"));
+        PipelineComponent pipeline = new PipelineComponent(context, Fakes.props(PipelineConfig.PID, "text", "stages",
+                List.of("upper")), live, plugins);
+        @SuppressWarnings("unchecked")
+        Pipeline<Object, Object> text = (Pipeline<Object, Object>) named("text").service();
+        pipeline.modified(Fakes.props(PipelineConfig.PID, "text", "stages", List.of("upper"), "stopOnError", false,
+                "timeout", "PT-1S"));
+        assertEquals(1, logged("SEVERE", "goflow.pipeline~text (factory goflow.pipeline) rejected: property 'timeout' "
+                + "= PT-1S").size(), log.toString());
+        pipeline.modified(Fakes.props(PipelineConfig.PID, "text", "stages", List.of()));
+        assertEquals(1, logged("SEVERE", "rejected: property 'stages' = [] must name at least one stage").size(),
+                log.toString());
+        assertSame(text, named("text").service(), "a rejected change leaves the pipeline in effect");
+        assertEquals("X", text.execute("x").output(), "and open to its users");
+
+        ConcurrencyLimiterComponent limiter = new ConcurrencyLimiterComponent(context,
+                Fakes.props(ConcurrencyLimiterConfig.PID, "db", "capacity", 2), live);
+        ConcurrencyLimiter db = (ConcurrencyLimiter) named("db").service();
+        assertTrue(db.tryAcquire());
+        limiter.modified(Fakes.props(ConcurrencyLimiterConfig.PID, "db", "capacity", 0, "fair", true));
+        assertEquals(1, logged("SEVERE", "goflow.concurrencylimiter~db (factory goflow.concurrencylimiter) rejected: "
+                + "property 'capacity' = 0").size(), log.toString());
+        assertSame(db, named("db").service(), "a rejected change leaves the limiter in effect");
+        assertEquals(1, db.inUse(), "with its permits");
+        assertTrue(db.tryAcquire());
+        db.release(2);
+
+        TokenBucketComponent bucket = new TokenBucketComponent(context,
+                Fakes.props(TokenBucketConfig.PID, "api", "burst", 5L), live);
+        RateLimiter api = (RateLimiter) named("api").service();
+        bucket.modified(Fakes.props(TokenBucketConfig.PID, "api", "name", "api2", "rate", -1.0));
+        assertEquals(1, logged("SEVERE", "goflow.tokenbucket~api (factory goflow.tokenbucket) rejected: "
+                + "property 'rate' = -1.0").size(), log.toString());
+        assertSame(api, named("api").service(), "a rejected rename leaves the bucket in effect");
+        assertEquals(null, live.configuredNames().owner("api2"), "and claims no name");
+        assertTrue(api.allow(), "and open to its users");
+
+        pipeline.deactivate();
+        limiter.deactivate();
+        bucket.deactivate();
+        assertEquals(List.of(), registered);
+        assertEquals(List.of(), rows());
+    }
+
+    @Test
     void aDeletedOrUpdatedConfigurationNoLongerWaitsForAName() {
         TokenBucketComponent first = new TokenBucketComponent(context,
                 Fakes.props(TokenBucketConfig.PID, "a", "name", "t1"), live);
