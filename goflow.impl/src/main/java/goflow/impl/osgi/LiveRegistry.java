@@ -24,30 +24,49 @@ import goflow.impl.internal.PrimitiveRegistry;
  * <p>Pure Java (its annotations are build-time only), so it also works on a plain JVM.
  *
  * <p>Thread-safe: {@code registries} is a concurrent set; listeners are a copy-on-write list and
- * are told about primitives of every registry, including those listed before they were added.
+ * are told about primitives of every registry, including those listed before they were added; a
+ * listener that fails is logged and does not keep the others from being told.
  */
 @Component(service = {Registry.class, LiveRegistry.class})
 public final class LiveRegistry implements Registry {
     private static final Comparator<PrimitiveInfo> ORDER = Comparator.comparing(PrimitiveInfo::kind)
             .thenComparing(PrimitiveInfo::name).thenComparing(PrimitiveInfo::owner);
+    private static final System.Logger LOG = System.getLogger(LiveRegistry.class.getName());
 
     private final Set<PrimitiveRegistry> registries = ConcurrentHashMap.newKeySet();
     /** The names of the configured primitives (shared by every configuration component). */
     private final ConfiguredNames configuredNames = new ConfiguredNames();
     private final List<PrimitiveRegistry.Listener> listeners = new CopyOnWriteArrayList<>();
-    /** Forwards each member registry's events to {@code listeners}. */
+    /**
+     * Forwards each member registry's events to {@code listeners}, each told even if one before it
+     * fails: a failure (an exception, or an Error other than a VirtualMachineError, e.g. a
+     * NoClassDefFoundError of a listener's bundle being refreshed) is logged as a WARNING, and
+     * reaches neither the other listeners nor the thread that lists or closes the primitive.
+     */
     private final PrimitiveRegistry.Listener forwarder = new PrimitiveRegistry.Listener() {
         @Override
         public void added(Primitive primitive, String owner) {
             for (PrimitiveRegistry.Listener l : listeners) {
-                l.added(primitive, owner);
+                try {
+                    l.added(primitive, owner);
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    failed(l, "added", primitive, owner, e);
+                }
             }
         }
 
         @Override
         public void removed(Primitive primitive, String owner) {
             for (PrimitiveRegistry.Listener l : listeners) {
-                l.removed(primitive, owner);
+                try {
+                    l.removed(primitive, owner);
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    failed(l, "removed", primitive, owner, e);
+                }
             }
         }
     };
@@ -137,6 +156,11 @@ public final class LiveRegistry implements Registry {
     public <T extends Primitive> Optional<T> find(String name, Class<T> type) {
         return registries.stream().sorted(Comparator.comparing(PrimitiveRegistry::owner))
                 .map(r -> r.find(name, type)).flatMap(Optional::stream).findFirst();
+    }
+
+    private static void failed(PrimitiveRegistry.Listener l, String event, Primitive p, String owner, Throwable e) {
+        LOG.log(System.Logger.Level.WARNING, "live registry listener " + l + " failed when told " + p.kind().label()
+                + " '" + p.name() + "' of " + owner + " was " + event + "; the other listeners are told", e);
     }
 
     @Override

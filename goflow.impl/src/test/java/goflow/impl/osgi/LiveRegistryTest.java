@@ -124,6 +124,56 @@ class LiveRegistryTest {
         assertEquals(List.of("+before@bundle.a", "+old@bundle.b", "+new@bundle.b", "-before@bundle.a"), events);
     }
 
+    /**
+     * A listener that fails (an exception, or an Error such as a NoClassDefFoundError of a bundle
+     * being refreshed) does not keep the listeners after it from hearing the event: the JMX exporter
+     * would keep the MBean of a closed primitive, or never register one, and the closing thread
+     * would not be hit by another bundle's failure.
+     */
+    @Test
+    void aFailingListenerDoesNotKeepTheOthersFromHearingAnEvent() {
+        for (RuntimeException failure : List.of(new IllegalStateException("listener broken"),
+                new RuntimeException(new NoClassDefFoundError("gone")))) {
+            LiveRegistry live = new LiveRegistry();
+            GoFlowImpl a = new GoFlowImpl(Clock.system(), "bundle.a");
+            live.add(a.registry());
+            live.addListener(new PrimitiveRegistry.Listener() {
+                @Override
+                public void added(Primitive p, String owner) {
+                    throwIt(failure);
+                }
+
+                @Override
+                public void removed(Primitive p, String owner) {
+                    throwIt(failure);
+                }
+            });
+            List<String> events = new CopyOnWriteArrayList<>();
+            live.addListener(new PrimitiveRegistry.Listener() {
+                @Override
+                public void added(Primitive p, String owner) {
+                    events.add("+" + p.name());
+                }
+
+                @Override
+                public void removed(Primitive p, String owner) {
+                    events.add("-" + p.name());
+                }
+            });
+            FakePrimitive.create(a.registry(), Primitive.Kind.WORKER_POOL, "work", Map.of());
+            a.close();
+            assertEquals(List.of("+work", "-work"), events, failure.toString());
+        }
+    }
+
+    /** Throws the cause of {@code e} if it is an Error, else {@code e}. */
+    private static void throwIt(RuntimeException e) {
+        if (e.getCause() instanceof Error) {
+            throw (Error) e.getCause();
+        }
+        throw e;
+    }
+
     /** Another primitive type, for typed find. */
     private interface NotAFake extends Primitive {
     }
