@@ -61,7 +61,7 @@ public final class AdaptiveLimiterComponent extends ConfiguredComponent<Adaptive
         AdaptiveLimiter build(GoFlow goflow, AdaptiveLimiterConfig config, String name) {
             AdaptiveLimiterBuilder b = goflow.adaptiveLimiter().name(name).algorithm(algorithm(config))
                     .initialLimit(config.initialLimit()).minLimit(config.minLimit()).maxLimit(config.maxLimit());
-            java.time.Duration windowTime = Configured.duration(LABEL, "windowTime", config.windowTime());
+            java.time.Duration windowTime = Configured.duration(LABEL, "windowTime", config.windowTime(), null);
             try {
                 b.window(windowTime, config.windowSamples());
             } catch (InvalidConfigException e) {
@@ -109,7 +109,7 @@ public final class AdaptiveLimiterComponent extends ConfiguredComponent<Adaptive
                     return new VegasLimit(config.vegasAlpha(), config.vegasBeta());
                 case "aimd":
                     return new AimdLimit(config.aimdBackoffRatio(), config.aimdIncrease(),
-                            Configured.duration(LABEL, "aimdTimeout", config.aimdTimeout()));
+                            Configured.duration(LABEL, "aimdTimeout", config.aimdTimeout(), null));
                 default:
                     throw new InvalidConfigException(LABEL, "algorithm", config.algorithm(),
                             "must be gradient, vegas or aimd", "the algorithm that moves the limit");

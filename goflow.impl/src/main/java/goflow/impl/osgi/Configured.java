@@ -356,15 +356,17 @@ final class Configured<C extends Annotation, P extends Primitive> {
      * @param component the kind, for the error
      * @param field the property
      * @param value an ISO-8601 duration such as {@code PT5S}
+     * @param empty what an empty value means for the property, for the hint (e.g. {@code none}),
+     *     or null if it needs a duration (the caller reads an empty value itself before this)
      * @return the duration
      * @throws InvalidConfigException naming the property if the value is not a duration
      */
-    static java.time.Duration duration(String component, String field, String value) {
+    static java.time.Duration duration(String component, String field, String value, String empty) {
         try {
             return java.time.Duration.parse(value.trim());
         } catch (java.time.format.DateTimeParseException e) {
             throw new InvalidConfigException(component, field, value, "must be an ISO-8601 duration",
-                    "for example PT5S or PT0.5S; empty for none");
+                    "for example PT5S or PT0.5S" + (empty == null ? "" : "; empty for " + empty));
         }
     }
 

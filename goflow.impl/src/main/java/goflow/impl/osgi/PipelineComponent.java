@@ -60,7 +60,7 @@ public final class PipelineComponent extends ConfiguredComponent<PipelineConfig,
             }
             PipelineStart start = goflow.pipeline(name).stopOnError(config.stopOnError());
             if (!config.timeout().isBlank()) {
-                start = start.timeout(Configured.duration("pipeline", "timeout", config.timeout()));
+                start = start.timeout(Configured.duration("pipeline", "timeout", config.timeout(), "none"));
             }
             StageRegistry stages = goflow.stages();
             PipelineBuilder<Object, Object> b = start.stage(stage(stages, names.get(0)));

@@ -97,7 +97,8 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
                     b.zone(zone(config.zone()));
                 }
                 if (!config.stopTimeout().isBlank()) {
-                    b.stopTimeout(Configured.duration("scheduler", "stopTimeout", config.stopTimeout()));
+                    b.stopTimeout(Configured.duration("scheduler", "stopTimeout", config.stopTimeout(),
+                            "the default"));
                 }
                 String leaseName = config.leases().trim();
                 if (!leaseName.isEmpty()) {
@@ -106,7 +107,7 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
                         throw new InvalidConfigException("scheduler", "leases", leaseName,
                                 "cannot be used here: no lease provider lookup", "");
                     }
-                    b.oncePerCluster(provider, Configured.duration("scheduler", "leaseTtl", config.leaseTtl()));
+                    b.oncePerCluster(provider, Configured.duration("scheduler", "leaseTtl", config.leaseTtl(), null));
                 }
                 return b;
             }

@@ -103,7 +103,7 @@ public final class WorkerPoolComponent extends ConfiguredComponent<WorkerPoolCon
         if (value == null || value.isBlank()) {
             return Duration.ZERO;
         }
-        return Configured.duration("worker-pool", "taskTimeout", value);
+        return Configured.duration("worker-pool", "taskTimeout", value, "none");
     }
 
     static QueueFullPolicy policy(String value) {

@@ -177,6 +177,38 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void anEmptyRequiredDurationIsNotToldThatEmptyMeansNone() {
+        SchedulerComponent s = new SchedulerComponent(context, Fakes.props(SchedulerConfig.PID, "jobs",
+                "leases", "redis", "leaseTtl", ""), live);
+        AdaptiveLimiterComponent a = new AdaptiveLimiterComponent(context, Fakes.props(AdaptiveLimiterConfig.PID,
+                "db", "windowTime", " "), live);
+        AdaptiveLimiterComponent b = new AdaptiveLimiterComponent(context, Fakes.props(AdaptiveLimiterConfig.PID,
+                "db2", "algorithm", "aimd", "aimdTimeout", ""), live);
+        WorkerPoolComponent w = new WorkerPoolComponent(context, Fakes.props(WorkerPoolConfig.PID, "io",
+                "taskTimeout", "5s"), live);
+        assertEquals(List.of(
+                "SEVERE goflow: configuration goflow.scheduler~jobs (factory goflow.scheduler) rejected: "
+                        + "property 'leaseTtl' =  must be an ISO-8601 duration (for example PT5S or PT0.5S)",
+                "SEVERE goflow: configuration goflow.adaptivelimiter~db (factory goflow.adaptivelimiter) rejected: "
+                        + "property 'windowTime' =   must be an ISO-8601 duration (for example PT5S or PT0.5S)",
+                "SEVERE goflow: configuration goflow.adaptivelimiter~db2 (factory goflow.adaptivelimiter) rejected: "
+                        + "property 'aimdTimeout' =  must be an ISO-8601 duration (for example PT5S or PT0.5S)",
+                "SEVERE goflow: configuration goflow.workerpool~io (factory goflow.workerpool) rejected: "
+                        + "property 'taskTimeout' = 5s must be an ISO-8601 duration (for example PT5S or PT0.5S; "
+                        + "empty for none)"), logged("SEVERE", ""));
+        log.clear();
+        s.modified(Fakes.props(SchedulerConfig.PID, "jobs", "stopTimeout", "5s"));
+        assertEquals(List.of("SEVERE goflow: configuration goflow.scheduler~jobs (factory goflow.scheduler) rejected: "
+                + "property 'stopTimeout' = 5s must be an ISO-8601 duration (for example PT5S or PT0.5S; empty for "
+                + "the default)"), logged("SEVERE", ""));
+        assertEquals(List.of(), registered);
+        s.deactivate();
+        a.deactivate();
+        b.deactivate();
+        w.deactivate();
+    }
+
+    @Test
     void aConfiguredPrimitiveIsClosedWithTheGraceOfTheFrameworkProperty() throws Exception {
         List<String> closing = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.logging.Handler handler = new java.util.logging.Handler() {
