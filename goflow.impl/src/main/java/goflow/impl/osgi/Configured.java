@@ -213,9 +213,20 @@ final class Configured<C extends Annotation, P extends Primitive> {
             kind.check(config);
             if (!wanted.isEmpty()) {
                 // a new name that is invalid or held by another configuration (which this one then
-                // waits for) is refused here too; a claimed name is kept by tryCreate, or released
-                // by it if the build fails
+                // waits for), or whose helpers' names are held, is refused here too; a claimed name
+                // is kept by tryCreate, or released by it if the build fails
                 names.claim(kind.label, Check.name(kind.label, wanted), pid, this::retry);
+                List<String> claimedNow = new ArrayList<>(List.of(wanted));
+                try {
+                    for (String helper : kind.helperNames(wanted)) {
+                        names.claim(kind.label, helper, pid, this::retry);
+                        claimedNow.add(helper);
+                    }
+                } catch (InvalidConfigException e) {
+                    // keeps what the primitive in effect holds
+                    claimedNow.stream().filter(n -> !claimed.contains(n)).forEach(n -> names.release(n, pid));
+                    throw e;
+                }
             }
         } catch (InvalidConfigException e) {
             rejected(e); // found before the primitive in effect is closed: it goes on undisturbed
@@ -256,6 +267,15 @@ final class Configured<C extends Annotation, P extends Primitive> {
         }
         held.add(name);
         GoFlowImpl g = null;
+        try {
+            for (String helper : kind.helperNames(name)) {
+                names.claim(kind.label, helper, pid, this::retry);
+                held.add(helper);
+            }
+        } catch (InvalidConfigException e) {
+            held.forEach(n -> names.release(n, pid));
+            throw e;
+        }
         Registration l = Registration.NONE;
         Registration a = Registration.NONE;
         try {
@@ -264,7 +284,7 @@ final class Configured<C extends Annotation, P extends Primitive> {
             a = plugins == null ? Registration.NONE : plugins.attach(g.stages(), g.streamSources());
             P p = kind.build(g, config, name);
             for (Primitive helper : g.registry().primitives()) {
-                if (!helper.name().equals(name)) {
+                if (!held.contains(helper.name())) {
                     names.claim(kind.label, helper.name(), pid, this::retry);
                     held.add(helper.name());
                 }
@@ -422,6 +442,16 @@ final class Configured<C extends Annotation, P extends Primitive> {
 
         /** Builds (and starts) the primitive named {@code name} in {@code goflow}. */
         abstract P build(GoFlow goflow, C config, String name);
+
+        /**
+         * Returns the names of the helper primitives {@link #build} makes besides the one named
+         * {@code name} (a scheduler's own pool), claimed before it builds, so that a name held
+         * elsewhere is refused before the primitive in effect is closed. By default none; a helper
+         * not listed here is claimed after the build.
+         */
+        List<String> helperNames(String name) {
+            return List.of();
+        }
 
         /**
          * Checks a configuration that needs a new primitive before the one in effect is closed, so that

@@ -74,6 +74,11 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
             }
 
             @Override
+            List<String> helperNames(String name) {
+                return List.of(name + "-pool"); // its own pool, started once
+            }
+
+            @Override
             void check(SchedulerConfig config) {
                 // the builder checks each value as it is set; it is not built (that starts threads)
                 GoFlowImpl scratch = new GoFlowImpl(Clock.system(), SchedulerConfig.PID + " check");

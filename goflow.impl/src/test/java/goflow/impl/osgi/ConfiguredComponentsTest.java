@@ -637,6 +637,31 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aRenameOfASchedulerWhoseNewPoolNameIsHeldLeavesItAndItsTasksUndisturbed() {
+        TokenBucketComponent holder = new TokenBucketComponent(context,
+                Fakes.props(TokenBucketConfig.PID, "a", "name", "jobs2-pool"), live);
+        SchedulerComponent c = new SchedulerComponent(context, Fakes.props(SchedulerConfig.PID, "jobs"), live);
+        Scheduler jobs = (Scheduler) named("jobs").service();
+        jobs.every(java.time.Duration.ofHours(1), ctx -> { });
+        c.modified(Fakes.props(SchedulerConfig.PID, "jobs", "name", "jobs2"));
+        assertEquals(1, logged("SEVERE", "goflow.scheduler~jobs (factory goflow.scheduler) rejected: property 'name' = "
+                + "jobs2-pool is the name of the primitive of configuration goflow.tokenbucket~a").size(), log.toString());
+        assertSame(jobs, named("jobs").service(), "a refused rename leaves the scheduler in effect");
+        assertTrue(jobs.isRunning());
+        assertEquals(1, jobs.tasks().size(), "with the tasks bundles gave it");
+        assertEquals(null, live.configuredNames().owner("jobs2"), "the name it could not use is not held");
+        assertEquals("goflow.scheduler~jobs", live.configuredNames().owner("jobs-pool"));
+
+        holder.deactivate();
+        assertTrue(named("jobs2").service() instanceof Scheduler, "applied once the name is free");
+        assertEquals("goflow.scheduler~jobs", live.configuredNames().owner("jobs2-pool"));
+        assertEquals(null, live.configuredNames().owner("jobs-pool"));
+        c.deactivate();
+        assertEquals(List.of(), registered);
+        assertEquals(List.of(), rows());
+    }
+
+    @Test
     void unknownKeysAreWarnedAboutWithTheNearestKnownKey() {
         TokenBucketComponent c = new TokenBucketComponent(context, Fakes.props(TokenBucketConfig.PID, "api", "ratee", "3",
                 "Burst", "4", "felix.fileinstall.filename", "file:/deploy/x.cfg", "live.target", "(x=y)"), live);
