@@ -208,9 +208,11 @@ public final class RunCommands {
     }
 
     /**
-     * One element on one line: its {@code toString()} with line breaks shown as {@code \n} and
-     * {@code \r}, cut after {@value #MAX_ELEMENT_CHARS} characters; a failing {@code toString()} is
-     * shown, not thrown.
+     * One element on one line: its {@code toString()} cut after {@value #MAX_ELEMENT_CHARS}
+     * characters, with line breaks, tabs and other control characters shown escaped as
+     * {@link Table} shows a cell ({@code \n}, {@code \r}, {@code \t}, {@code \u001b} for the
+     * {@code ESC} of a terminal escape sequence, which would otherwise act on the console); a
+     * failing {@code toString()} is shown, not thrown.
      */
     static String show(Object element) {
         String text;
@@ -220,9 +222,10 @@ public final class RunCommands {
             return "<toString() failed: " + e + ">";
         }
         if (text.length() > MAX_ELEMENT_CHARS) {
-            text = text.substring(0, MAX_ELEMENT_CHARS) + "... (" + (text.length() - MAX_ELEMENT_CHARS)
-                    + " more characters)";
+            int cut = Character.isHighSurrogate(text.charAt(MAX_ELEMENT_CHARS - 1)) ? MAX_ELEMENT_CHARS - 1
+                    : MAX_ELEMENT_CHARS;
+            text = text.substring(0, cut) + "... (" + (text.length() - cut) + " more characters)";
         }
-        return text.replace("\r", "\\r").replace("\n", "\\n");
+        return Table.oneLine(text);
     }
 }

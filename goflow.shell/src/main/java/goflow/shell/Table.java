@@ -124,8 +124,12 @@ final class Table {
         return oneLine(text);
     }
 
-    /** The text with control characters and line or paragraph separators escaped. */
-    private static String oneLine(String text) {
+    /**
+     * The text with control characters (terminal escape sequences' {@code ESC} included) and line
+     * or paragraph separators escaped, as the class comment says: one line that does nothing to the
+     * terminal it is printed on.
+     */
+    static String oneLine(String text) {
         StringBuilder sb = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -493,6 +493,19 @@ class RunCommandsTest {
     }
 
     @Test
+    void anElementsTerminalEscapesAndOtherControlCharactersAreShownEscapedNotSentToTheTerminal() {
+        // ESC [ 2 J clears the screen, ESC ] 0 ; ... BEL sets the window title: printed raw, they act on the console
+        String shown = RunCommands.show("a\u001b[2J\u001b]0;pwned\u0007b\tc\u2028d");
+        assertEquals("a\\u001b[2J\\u001b]0;pwned\\u0007b\\tc\\u2028d", shown);
+        for (char c : shown.toCharArray()) {
+            assertFalse(Character.isISOControl(c), () -> "control character " + (int) c + " in " + shown);
+        }
+        // nor half a character where a long element is cut
+        String emoji = "x".repeat(RunCommands.MAX_ELEMENT_CHARS - 1) + "\ud83d\ude00y";
+        assertEquals("x".repeat(RunCommands.MAX_ELEMENT_CHARS - 1) + "... (3 more characters)", RunCommands.show(emoji));
+    }
+
+    @Test
     void eachElementIsOneLineOfBoundedLength() {
         assertEquals("a\\nb\\r", RunCommands.show("a\nb\r"));
         assertEquals("null", RunCommands.show(null));
