@@ -29,7 +29,8 @@ import java.util.logging.LogRecord;
  * <p>If a rotation fails (a folder that cannot be written, an oldest file that cannot be deleted),
  * the records go on to the same file, the failure is printed once on {@code problems} and the
  * rotation is tried again when another {@code maxBytes} have been written. If the file cannot even
- * be reopened, records go to {@code problems} until it can: none is lost.
+ * be reopened, or a record cannot be written to it (a full disk), the record goes to
+ * {@code problems} instead, and the file is reopened for the next one: none is lost.
  *
  * <p>Thread-safe: {@link #publish}, {@link #flush} and {@link #close} are synchronized, so each
  * record is formatted, the rotation decided and done, and the record written under one lock: no
@@ -128,6 +129,13 @@ final class RotatingFileHandler extends Handler {
             written += bytes.length;
         } catch (IOException e) {
             reportError(null, e, ErrorManager.WRITE_FAILURE);
+            problems.write(bytes, 0, bytes.length); // not lost: on the console instead
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // the write failure is reported
+            }
+            out = null; // reopened for the next record
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -195,6 +197,36 @@ class RotatingFileHandlerTest {
         List<String> both = new ArrayList<>(messages(dir.resolve("goflow.log.1")));
         both.addAll(messages(file));
         assertEquals("r11", both.get(both.size() - 1));
+    }
+
+    /**
+     * A write that fails (a full disk: the file is a link to {@code /dev/full}) loses no record: it
+     * goes to the problems stream, as when the file cannot be reopened.
+     */
+    @Test
+    void aRecordWhoseWriteFailsGoesToTheProblemsStreamInsteadOfBeingLost(@TempDir Path dir) throws Exception {
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "needs /dev/full");
+        Path file = Files.createSymbolicLink(dir.resolve("goflow.log"), full);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RotatingFileHandler handler = open(file, 10_000, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
+        handler.setErrorManager(new ErrorManager() {
+            @Override
+            public synchronized void error(String msg, Exception ex, int code) {
+                // the default one prints to System.err: not what this test reads
+            }
+        });
+        try {
+            for (int i = 0; i < 3; i++) {
+                log(handler, "r" + i);
+            }
+        } finally {
+            handler.close();
+        }
+        List<String> said = new ArrayList<>();
+        err.toString(StandardCharsets.UTF_8).lines().forEach(l -> said.add(l.replaceAll("\\.+$", "")));
+        assertEquals(List.of("r0", "r1", "r2"), said.stream().filter(l -> l.matches("r\\d")).toList(),
+                () -> "every record, on the problems stream: " + said);
     }
 
     @Test
