@@ -100,9 +100,13 @@ final class TypedConfigFile {
             int start = i;
             StringBuilder logical = new StringBuilder();
             boolean open = true;
+            int blankAfterBackslash = 0; // the first line whose \ is followed by blanks, or 0
             while (open) {
                 String t = line.trim();
                 if (continues(t)) {
+                    if (!continues(line) && blankAfterBackslash == 0) {
+                        blankAfterBackslash = i; // FileInstall continues only a line that ends with the \ itself
+                    }
                     logical.append(t, 0, t.length() - 1);
                     line = null;
                     while (i < lines.length && isComment(lines[i])) {
@@ -119,6 +123,13 @@ final class TypedConfigFile {
             }
             String[] kv = keyAndValue(logical.toString());
             String shown = kv[0] + "=" + abbreviate(kv[1]);
+            if (blankAfterBackslash > 0) {
+                // read as continued (what was meant), so the lines after it are not reported as well
+                problems.add(new Problem(start, shown + ": the \\ at the end of line " + blankAfterBackslash
+                        + " is followed by blanks, so FileInstall would not continue the property on the next line"
+                        + " (and would read the file wrongly); remove the blanks after the \\"));
+                continue;
+            }
             if (open) {
                 problems.add(new Problem(start, shown + ": the property is continued with a trailing \\ but the file"
                         + " ends; FileInstall would drop it"));
@@ -149,7 +160,10 @@ final class TypedConfigFile {
         return s.isEmpty() || s.charAt(0) == '#' || s.charAt(0) == '!';
     }
 
-    /** Whether a trimmed line ends with an odd number of backslashes (continued on the next line). */
+    /**
+     * Whether a line ends with an odd number of backslashes. FileInstall continues a property on
+     * the next line only when the line as written does, without blanks after the backslash.
+     */
     private static boolean continues(String trimmed) {
         int n = 0;
         for (int k = trimmed.length() - 1; k >= 0 && trimmed.charAt(k) == '\\'; k--) {

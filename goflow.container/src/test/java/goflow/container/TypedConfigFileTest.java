@@ -125,7 +125,11 @@ class TypedConfigFileTest {
             Arguments.of("name=\"odd\"\nv=[\"a\"]junk\n", "[name=String:\"odd\", v=String:[\"a\"]junk]"),
             Arguments.of("name=\"odd\"\nv=\"a\\\\\"\n", "[name=String:odd, v=String:a\"]"),
             Arguments.of("name=\"odd\"\nv=\"a\"\\\n", "[name=String:odd]"),
-            Arguments.of("name=\"odd\"\nname=\"again\"\n", "[name=String:again]"));
+            Arguments.of("name=\"odd\"\nname=\"again\"\n", "[name=String:again]"),
+            Arguments.of("name=\"odd\"\nlist=[ \\ \n  \"a\"]\n",
+                    "[name=String:\"odd\", list=String:[  , \"a\"]=String:]"),
+            Arguments.of("name=\"odd\"\nlist=[ \\\n  \"a\", \\\t\n  \"b\"]\n",
+                    "[name=String:\"odd\", list=String:[ \"a\", \t, \"b\"]=String:]"));
     }
 
     @ParameterizedTest
@@ -153,6 +157,13 @@ class TypedConfigFileTest {
         assertEquals(3, several.size(), several.toString());
         assertTrue(several.get(0).startsWith("line 1: a=1: ") && several.get(1).startsWith("line 3: c=[\"x\": ")
                 && several.get(2).startsWith("line 4: d=B\"no\": "), several.toString());
+    }
+
+    @Test
+    void aBackslashFollowedByBlanksIsReportedAsNotContinuingTheProperty() {
+        assertEquals(List.of("line 1: list=[ \"a\", \"b\"]: the \\ at the end of line 2 is followed by blanks, so"
+                + " FileInstall would not continue the property on the next line (and would read the file wrongly);"
+                + " remove the blanks after the \\"), problems("list=[ \\\n  \"a\", \\ \n  \"b\"]\nok=\"1\"\n"));
     }
 
     @Test
