@@ -102,7 +102,7 @@ final class TypedConfigFile {
             boolean open = true;
             int blankAfterBackslash = 0; // the first line whose \ is followed by blanks, or 0
             while (open) {
-                String t = line.trim();
+                String t = strip(line);
                 if (continues(t)) {
                     if (!continues(line) && blankAfterBackslash == 0) {
                         blankAfterBackslash = i; // FileInstall continues only a line that ends with the \ itself
@@ -214,7 +214,7 @@ final class TypedConfigFile {
                     value.append(c);
             }
         }
-        return new String[] {unescapeKey(key.toString().trim()), value.toString().trim()};
+        return new String[] {unescapeKey(key.toString().trim()), strip(value.toString())};
     }
 
     /** Java escapes in a key: {@code \t \n \r \f \b}, {@code \\uXXXX}, and any other escaped character as itself. */
@@ -277,8 +277,43 @@ final class TypedConfigFile {
         return true;
     }
 
+    /**
+     * Whether FileInstall takes {@code c} for a blank around a typed value: its test whether a
+     * file is typed is the regular expression {@code \s*[type]?(...)\s*}, and {@code \s} is only
+     * space, tab, line feed, vertical tab, form feed and carriage return. Any other character after
+     * the value (a NUL, a DOS end-of-file Ctrl-Z, an ideographic space) makes it read the whole file
+     * as plain properties.
+     */
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
+    /** The text without the {@linkplain #isBlank blanks} at either end. */
+    private static String strip(String text) {
+        int from = 0;
+        int to = text.length();
+        while (from < to && isBlank(text.charAt(from))) {
+            from++;
+        }
+        while (to > from && isBlank(text.charAt(to - 1))) {
+            to--;
+        }
+        return text.substring(from, to);
+    }
+
+    /** The text cut to 60 characters, with control characters shown as {@code \\uXXXX}. */
     private static String abbreviate(String raw) {
-        return raw.length() <= 60 ? raw : raw.substring(0, 57) + "...";
+        String cut = raw.length() <= 60 ? raw : raw.substring(0, 57) + "...";
+        StringBuilder sb = new StringBuilder(cut.length());
+        for (int k = 0; k < cut.length(); k++) {
+            char c = cut.charAt(k);
+            if (Character.isISOControl(c)) {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /** A value FileInstall would read wrongly; the message says why and how to write it. */
@@ -334,7 +369,7 @@ final class TypedConfigFile {
                         + suggestion() + "; FileInstall would read this file as plain properties (every value a"
                         + " string, quotes included)");
             }
-            while (pos < v.length() && Character.isWhitespace(v.charAt(pos))) {
+            while (pos < v.length() && isBlank(v.charAt(pos))) {
                 pos++;
             }
             if (pos < v.length()) {

@@ -129,7 +129,10 @@ class TypedConfigFileTest {
             Arguments.of("name=\"odd\"\nlist=[ \\ \n  \"a\"]\n",
                     "[name=String:\"odd\", list=String:[  , \"a\"]=String:]"),
             Arguments.of("name=\"odd\"\nlist=[ \\\n  \"a\", \\\t\n  \"b\"]\n",
-                    "[name=String:\"odd\", list=String:[ \"a\", \t, \"b\"]=String:]"));
+                    "[name=String:\"odd\", list=String:[ \"a\", \t, \"b\"]=String:]"),
+            Arguments.of("name=\"odd\"\nv=\"a\"\u001a\n", "[name=String:\"odd\", v=String:\"a\"\u001a]"),
+            Arguments.of("name=\"odd\"\nv=\"a\"\u0000\n", "[name=String:\"odd\", v=String:\"a\"\u0000]"),
+            Arguments.of("name=\"odd\"\nv=[\"a\"]\u3000\n", "[name=String:\"odd\", v=String:[\"a\"]\u3000]"));
     }
 
     @ParameterizedTest
@@ -151,6 +154,8 @@ class TypedConfigFileTest {
                 + " (4.94E-322); write D\"100.0\" for the number 100"), problems("v=D\"100\"\n"));
         assertEquals(List.of("line 1: v=I\"abc\": I\"abc\" is not an Integer (a whole number from -2147483648 to"
                 + " 2147483647)"), problems("v=I\"abc\"\n"));
+        assertEquals(List.of("line 1: v=\"a\"\\u001a: unexpected text after the value: \\u001a (a comment goes on a line"
+                + " of its own, starting with #)"), problems("v=\"a\"\u001a\n"));
         assertEquals(List.of("line 2: a=\"y\": 'a' is already set on line 1; only one of them would count"),
                 problems("a=\"x\"\na=\"y\"\n"));
         List<String> several = problems("a=1\nb=\"ok\"\nc=[\"x\"\nd=B\"no\"\n");
