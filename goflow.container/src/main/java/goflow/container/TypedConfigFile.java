@@ -122,7 +122,7 @@ final class TypedConfigFile {
                 }
             }
             String[] kv = keyAndValue(logical.toString());
-            String shown = kv[0] + "=" + abbreviate(kv[1]);
+            String shown = (kv[0] == null ? kv[2] : kv[0]) + "=" + abbreviate(kv[1]);
             if (blankAfterBackslash > 0) {
                 // read as continued (what was meant), so the lines after it are not reported as well
                 problems.add(new Problem(start, shown + ": the \\ at the end of line " + blankAfterBackslash
@@ -133,6 +133,11 @@ final class TypedConfigFile {
             if (open) {
                 problems.add(new Problem(start, shown + ": the property is continued with a trailing \\ but the file"
                         + " ends; FileInstall would drop it"));
+                continue;
+            }
+            if (kv[0] == null) {
+                problems.add(new Problem(start, shown + ": \\u in a name must be followed by 4 hexadecimal digits"
+                        + " (FileInstall would drop it from the name)"));
                 continue;
             }
             if (kv[0].isEmpty()) {
@@ -176,6 +181,8 @@ final class TypedConfigFile {
      * Splits a logical line as FileInstall's properties reader does: the key ends at the first
      * unescaped {@code =}, {@code :} or blank; the value is the rest after the separator, trimmed.
      * The key's escapes are resolved; the value is returned raw.
+     *
+     * @return the key (null if it has a malformed {@code \\u} escape), the value and the key as written
      */
     private static String[] keyAndValue(String line) {
         StringBuilder key = new StringBuilder();
@@ -214,10 +221,14 @@ final class TypedConfigFile {
                     value.append(c);
             }
         }
-        return new String[] {unescapeKey(key.toString().trim()), strip(value.toString())};
+        String raw = key.toString().trim();
+        return new String[] {unescapeKey(raw), strip(value.toString()), raw};
     }
 
-    /** Java escapes in a key: {@code \t \n \r \f \b}, {@code \\uXXXX}, and any other escaped character as itself. */
+    /**
+     * Java escapes in a key: {@code \t \n \r \f \b}, {@code \\uXXXX}, and any other escaped character
+     * as itself; null for a {@code \\u} without 4 hexadecimal digits (FileInstall drops it silently).
+     */
     private static String unescapeKey(String key) {
         StringBuilder out = new StringBuilder();
         for (int k = 0; k < key.length(); k++) {
@@ -234,12 +245,11 @@ final class TypedConfigFile {
                 case 'f' -> out.append('\f');
                 case 'b' -> out.append('\b');
                 case 'u' -> {
-                    if (isHex(key, k + 1, 4)) {
-                        out.append((char) Integer.parseInt(key.substring(k + 1, k + 5), 16));
-                        k += 4;
-                    } else {
-                        out.append('u');
+                    if (!isHex(key, k + 1, 4)) {
+                        return null;
                     }
+                    out.append((char) Integer.parseInt(key.substring(k + 1, k + 5), 16));
+                    k += 4;
                 }
                 default -> out.append(e);
             }

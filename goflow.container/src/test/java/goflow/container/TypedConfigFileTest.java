@@ -132,7 +132,9 @@ class TypedConfigFileTest {
                     "[name=String:\"odd\", list=String:[ \"a\", \t, \"b\"]=String:]"),
             Arguments.of("name=\"odd\"\nv=\"a\"\u001a\n", "[name=String:\"odd\", v=String:\"a\"\u001a]"),
             Arguments.of("name=\"odd\"\nv=\"a\"\u0000\n", "[name=String:\"odd\", v=String:\"a\"\u0000]"),
-            Arguments.of("name=\"odd\"\nv=[\"a\"]\u3000\n", "[name=String:\"odd\", v=String:[\"a\"]\u3000]"));
+            Arguments.of("name=\"odd\"\nv=[\"a\"]\u3000\n", "[name=String:\"odd\", v=String:[\"a\"]\u3000]"),
+            Arguments.of("name=\"odd\"\nk\\u00e=\"v\"\n", "[name=String:odd, k=String:v]"),
+            Arguments.of("name=\"odd\"\nk\\u=\"v\"\n", "[name=String:odd, k=String:v]"));
     }
 
     @ParameterizedTest
@@ -156,6 +158,8 @@ class TypedConfigFileTest {
                 + " 2147483647)"), problems("v=I\"abc\"\n"));
         assertEquals(List.of("line 1: v=\"a\"\\u001a: unexpected text after the value: \\u001a (a comment goes on a line"
                 + " of its own, starting with #)"), problems("v=\"a\"\u001a\n"));
+        assertEquals(List.of("line 1: k\\u00e=\"v\": \\u in a name must be followed by 4 hexadecimal digits (FileInstall"
+                + " would drop it from the name)"), problems("k\\u00e=\"v\"\n"));
         assertEquals(List.of("line 2: a=\"y\": 'a' is already set on line 1; only one of them would count"),
                 problems("a=\"x\"\na=\"y\"\n"));
         List<String> several = problems("a=1\nb=\"ok\"\nc=[\"x\"\nd=B\"no\"\n");
