@@ -2,12 +2,18 @@ package goflow.container;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.apache.felix.fileinstall.ArtifactInstaller;
@@ -198,7 +204,9 @@ final class ConfigFileGuard implements ArtifactInstaller {
         if (bytes.length > 0 && bytes[0] == '<') {
             return true;
         }
-        List<TypedConfigFile.Problem> problems = TypedConfigFile.read(new String(bytes, encoding)).problems();
+        List<TypedConfigFile.Problem> problems = new ArrayList<>();
+        utf8ReadWrongly(bytes, encoding).ifPresent(problems::add);
+        problems.addAll(TypedConfigFile.read(new String(bytes, encoding)).problems());
         if (problems.isEmpty()) {
             return true;
         }
@@ -209,6 +217,57 @@ final class ConfigFileGuard implements ArtifactInstaller {
         }
         warn.accept(sb.toString());
         return false;
+    }
+
+    /**
+     * The first property line of a file saved as UTF-8 whose non-ASCII characters FileInstall, reading
+     * it in {@code encoding} (ISO-8859-1 unless {@value #ENCODING} is set), would read as other
+     * characters: a UTF-8 file is recognised by decoding without a single error. Comment lines do not
+     * count (FileInstall ignores them), nor does a byte order mark (reported on its own).
+     *
+     * @param bytes the file
+     * @param encoding the encoding FileInstall reads it in
+     * @return the problem, or empty
+     */
+    static Optional<TypedConfigFile.Problem> utf8ReadWrongly(byte[] bytes, Charset encoding) {
+        String utf8;
+        try {
+            utf8 = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return Optional.empty(); // not UTF-8: read as it was written, in the configured encoding
+        }
+        if (utf8.startsWith("\uFEFF")) {
+            utf8 = utf8.substring(1);
+        }
+        String[] lines = utf8.split("\r\n|\r|\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            String trimmed = line.strip();
+            if (trimmed.isEmpty() || trimmed.charAt(0) == '#' || trimmed.charAt(0) == '!') {
+                continue;
+            }
+            for (int k = 0; k < line.length(); k = line.offsetByCodePoints(k, 1)) {
+                int c = line.codePointAt(k);
+                if (c < 0x80) {
+                    continue;
+                }
+                String character = new String(Character.toChars(c));
+                String read = new String(character.getBytes(StandardCharsets.UTF_8), encoding);
+                if (read.equals(character)) {
+                    return Optional.empty(); // FileInstall reads it as UTF-8 too
+                }
+                StringBuilder escaped = new StringBuilder();
+                for (char u : character.toCharArray()) {
+                    escaped.append(String.format(Locale.ROOT, "\\u%04x", (int) u));
+                }
+                return Optional.of(new TypedConfigFile.Problem(i + 1, "the file is saved as UTF-8, but FileInstall"
+                        + " reads a .config file as " + encoding.name() + " (framework property " + ENCODING + "), so '"
+                        + character + "' would be read as '" + read + "'; write it as " + escaped + ", or set "
+                        + ENCODING + "=UTF-8"));
+            }
+        }
+        return Optional.empty();
     }
 
     private static String refused(File artifact) {

@@ -125,6 +125,36 @@ class ConfigFileGuardTest {
         }
     }
 
+    /**
+     * FileInstall reads a {@code .config} file as ISO-8859-1 unless {@code felix.fileinstall.configEncoding}
+     * says otherwise, so a file saved as UTF-8 (what editors do today) gets every non-ASCII character of its
+     * values as two or three others, silently: the pool below would be named {@code zÃ¼rich}.
+     */
+    @Test
+    void aUtf8FileReadAsIso88591IsRefusedButAUtf8CommentIsHarmless() throws Exception {
+        byte[] bytes = "# Zürich's pool\nname=\"zürich\"\nworkers=I\"4\"\n".getBytes(StandardCharsets.UTF_8);
+        File file = Files.write(deploy.resolve("goflow.workerpool-zurich.config"), bytes).toFile();
+        guard.install(file);
+        assertEquals(List.of(), calls, "no pool named z\u00c3\u00bcrich");
+        assertEquals(1, warnings.size(), warnings::toString);
+        assertTrue(warnings.get(0).endsWith("\n  line 2: the file is saved as UTF-8, but FileInstall reads a .config file"
+                + " as ISO-8859-1 (framework property felix.fileinstall.configEncoding), so 'ü' would be read as"
+                + " 'Ã¼'; write it as \\u00fc, or set felix.fileinstall.configEncoding=UTF-8"), warnings.get(0));
+
+        Files.write(file.toPath(), "# Zürich's pool\nname=\"zurich\"\nworkers=I\"4\"\n".getBytes(StandardCharsets.UTF_8));
+        guard.update(file);
+        assertEquals(List.of("update " + file.getName()), calls, "non-ASCII in a comment only: applied");
+        ConfigFileGuard utf8 = new ConfigFileGuard((f, action) -> {
+            action.run(fileInstall);
+            return true;
+        }, StandardCharsets.UTF_8, warnings::add);
+        Files.write(file.toPath(), bytes);
+        utf8.update(file);
+        assertEquals(List.of("update " + file.getName(), "update " + file.getName()), calls,
+                "read as UTF-8 when FileInstall is told to");
+        assertEquals(1, warnings.size(), warnings::toString);
+    }
+
     @Test
     void otherFilesAndXmlAreNotChecked() throws Exception {
         assertFalse(guard.canHandle(write("goflow.demo.cfg", "a = 1\n")), ".cfg files are plain properties");
