@@ -52,6 +52,7 @@ final class LinePrinter implements AutoCloseable {
      * @param line the line, without its line break
      * @throws InterruptedException if this thread is interrupted while it waits; the line is still
      *     printed, before any line handed over later
+     * @throws OutputClosedException if the output failed to write it
      * @throws RuntimeException or {@link Error}: what the output threw, as it was
      */
     void println(String line) throws InterruptedException {
@@ -92,7 +93,23 @@ final class LinePrinter implements AutoCloseable {
         return printer.submit(() -> {
             out.println(line);
             out.flush();
+            if (out.checkError()) { // a PrintStream swallows its output's IOException
+                throw new OutputClosedException();
+            }
         });
+    }
+
+    /**
+     * The output failed a write: nobody reads it any more (a closed pipe, a dropped remote
+     * session). A {@code PrintStream}, as Gogo gives a command, swallows the failure; this is what
+     * {@link #println} and {@link #printlnLast} throw instead.
+     */
+    static final class OutputClosedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutputClosedException() {
+            super("the output is closed (nobody reads it any more)", null, false, false);
+        }
     }
 
     /** A wait that an interrupt ends. */

@@ -148,7 +148,10 @@ public final class RunCommands {
      * nobody reads), a second interrupt gives the output up and the command returns. A failure of
      * the source, {@code Error}s included (except the JVM's own), is thrown as a
      * {@link GoFlowException} naming the source and how many elements were printed, with the
-     * failure as its cause.
+     * failure as its cause. An output that fails a write (nobody reads it any more: a closed pipe, a
+     * dropped remote session; Gogo's {@code PrintStream} swallows the error) ends the command at
+     * once with a {@link GoFlowException} saying so, the source closed, instead of taking the rest
+     * of {@code limit} elements from the source for nobody.
      *
      * @param out where to print
      * @param source the source's name
@@ -171,11 +174,13 @@ public final class RunCommands {
                 printer.println("#  element");
                 stream.limit(max).forEach(ctx, element -> {
                     if (!Thread.interrupted()) { // interrupted: a source that never waits, not printed
+                        long n = printed[0] + 1;
                         try {
-                            printer.println(++printed[0] + "  " + show(element));
+                            printer.println(n + "  " + show(element));
+                            printed[0] = n;
                             return;
                         } catch (InterruptedException e) {
-                            // Ctrl-C while it was printed: the line still gets through
+                            printed[0] = n; // Ctrl-C while it was printed: the line still gets through
                         }
                     }
                     interrupted[0] = true;
@@ -188,6 +193,9 @@ public final class RunCommands {
                     throw failed(source, printed[0], e);
                 }
                 interrupted(printer, source, printed[0]);
+            } catch (LinePrinter.OutputClosedException e) {
+                throw new GoFlowException("goflow:stream: " + e.getMessage() + " after " + printed[0]
+                        + " elements; source '" + source + "' closed", e);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (RuntimeException | Error e) {
@@ -197,8 +205,12 @@ public final class RunCommands {
     }
 
     private static void interrupted(LinePrinter printer, String source, long printed) {
-        printer.printlnLast("goflow:stream: interrupted after " + printed + " elements; source '" + source
-                + "' closed");
+        try {
+            printer.printlnLast("goflow:stream: interrupted after " + printed + " elements; source '" + source
+                    + "' closed");
+        } catch (LinePrinter.OutputClosedException e) {
+            // nobody reads the output: the message has nowhere to go, and the command ends as interrupted
+        }
         Thread.currentThread().interrupt(); // for the caller, as the interrupt came
     }
 

@@ -426,6 +426,74 @@ class RunCommandsTest {
         }
     }
 
+    /**
+     * An output nobody reads any more (a closed pipe, a dropped remote session): Gogo's
+     * {@code PrintStream} swallows the write errors, so without a check the command would go on
+     * taking up to the limit's elements from the source, holding it open, for nothing.
+     */
+    @Test
+    void anOutputThatFailsEndsTheCommandAndClosesTheSource() {
+        Ticks ticks = new Ticks(Duration.ZERO);
+        goflow.streamSources().register("ticks", ticks);
+        OutputStream closed = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                throw new IOException("Broken pipe");
+            }
+        };
+        AtomicInteger lines = new AtomicInteger();
+        PrintStream gone = new PrintStream(closed, true, StandardCharsets.UTF_8) {
+            @Override
+            public void println(String x) {
+                if (lines.incrementAndGet() > 2) { // the header and one element get through
+                    super.println(x);
+                }
+            }
+        };
+        GoFlowException e = assertThrows(GoFlowException.class,
+                () -> run.stream(gone, "ticks", String.valueOf(RunCommands.MAX_LIMIT)));
+        assertEquals("goflow:stream: the output is closed (nobody reads it any more) after 1 elements; source 'ticks'"
+                + " closed", e.getMessage());
+        assertEquals(1, ticks.closed.get(), "the source is closed");
+        assertEquals(3, lines.get(), "nothing taken from the source after the failed write");
+        Eventually.until(() -> !printerThreadRuns("goflow:stream ticks"));
+    }
+
+    /** Ctrl-C while the line being printed fails: the command still ends as interrupted, quietly. */
+    @Test
+    void anInterruptWhileTheOutputFailsEndsTheCommandAsInterrupted() throws Exception {
+        Ticks ticks = new Ticks(Duration.ZERO);
+        goflow.streamSources().register("ticks", ticks);
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        PrintStream failing = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8) {
+            @Override
+            public void println(String x) {
+                if (x.startsWith("2  ")) {
+                    writing.countDown();
+                    try {
+                        interrupted.await(); // the printer thread: nobody interrupts it
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    setError(); // that write failed: nobody reads the output any more
+                }
+            }
+        };
+        StreamCommand command = new StreamCommand(failing, "ticks", "1000");
+        try {
+            assertTrue(writing.await(30, TimeUnit.SECONDS));
+            command.thread.interrupt(); // Ctrl-C, while that write has not returned
+            interrupted.countDown();
+            command.join();
+            command.assertEndedInterrupted();
+            assertEquals(1, ticks.closed.get(), "the source is closed");
+        } finally {
+            interrupted.countDown();
+            command.end();
+        }
+    }
+
     @Test
     void theLimitIsAWholeNumberFromOneToTheMaximum() {
         Ticks ticks = new Ticks(Duration.ZERO);
