@@ -1,6 +1,5 @@
 package goflow.plugin.codec;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 import org.osgi.service.component.annotations.Component;
@@ -9,7 +8,8 @@ import goflow.api.context.Context;
 import goflow.api.pipeline.Stage;
 
 /**
- * The {@value #NAME} stage: encodes a text's UTF-8 bytes in Base64.
+ * The {@value #NAME} stage: encodes a text's UTF-8 bytes in Base64; a text with a lone surrogate
+ * (which has no UTF-8 form) fails the item.
  *
  * <p>Stateless, so thread-safe.
  */
@@ -30,6 +30,6 @@ public final class Base64EncodeStage implements Stage<Object, String> {
 
     @Override
     public String process(Context ctx, Object input) {
-        return Base64.getEncoder().encodeToString(Texts.text(NAME, input).getBytes(StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(Texts.utf8(NAME, input));
     }
 }

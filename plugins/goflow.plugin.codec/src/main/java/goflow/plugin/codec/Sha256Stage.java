@@ -1,6 +1,5 @@
 package goflow.plugin.codec;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -11,7 +10,8 @@ import goflow.api.context.Context;
 import goflow.api.pipeline.Stage;
 
 /**
- * The {@value #NAME} stage: the SHA-256 digest of a text's UTF-8 bytes, as 64 lower-case hex digits.
+ * The {@value #NAME} stage: the SHA-256 digest of a text's UTF-8 bytes, as 64 lower-case hex digits;
+ * a text with a lone surrogate (which has no UTF-8 form) fails the item.
  *
  * <p>Stateless, so thread-safe.
  */
@@ -33,6 +33,6 @@ public final class Sha256Stage implements Stage<Object, String> {
     @Override
     public String process(Context ctx, Object input) throws NoSuchAlgorithmException {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
-        return HexFormat.of().formatHex(md.digest(Texts.text(NAME, input).getBytes(StandardCharsets.UTF_8)));
+        return HexFormat.of().formatHex(md.digest(Texts.utf8(NAME, input)));
     }
 }
