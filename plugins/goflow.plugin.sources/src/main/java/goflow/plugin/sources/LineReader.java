@@ -1,7 +1,12 @@
 package goflow.plugin.sources;
 
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.util.Arrays;
 
 /**
@@ -10,17 +15,32 @@ import java.util.Arrays;
  * as soon as it has read one character too many, so memory stays bounded by the limit however
  * long the line: the line so far is at most {@code maxLength} characters, plus a fixed buffer.
  *
+ * <p>It decodes the bytes itself, so that bytes not in the charset fail with an error naming the
+ * line and the byte offset once the lines before them have been returned (a decoding
+ * {@link java.io.Reader} fails a whole read, losing the good characters read with the bad bytes,
+ * and its error names neither).
+ *
  * <p>Not thread-safe: each cursor has its own, used by one thread at a time.
  */
 final class LineReader implements AutoCloseable {
     private static final int BUFFER = 8192;
 
-    private final Reader in;
+    private final InputStream in;
+    private final CharsetDecoder decoder;
     private final int maxLength;
     private final String source;
     private final Object file;
-    /** Characters read from {@code in}, not yet taken: {@code buf[pos .. end)}. */
+    /** Bytes read from {@code in}, not yet decoded: from its position to its limit. */
+    private final ByteBuffer bytes = ByteBuffer.allocate(BUFFER).flip();
+    /** Bytes read from {@code in} so far. */
+    private long bytesRead;
+    /** {@code in} is exhausted. */
+    private boolean eof;
+    /** Every byte has been decoded and the decoder flushed: nothing more comes. */
+    private boolean done;
+    /** Characters decoded, not yet taken: {@code buf[pos .. end)}. */
     private final char[] buf = new char[BUFFER];
+    private final CharBuffer chars = CharBuffer.wrap(buf);
     private int pos;
     private int end;
     /** The previous line ended with {@code \r}: a {@code \n} right after it belongs to that end. */
@@ -33,13 +53,15 @@ final class LineReader implements AutoCloseable {
     /**
      * Creates a reader.
      *
-     * @param in the characters; closed by {@link #close()}
+     * @param in the bytes; closed by {@link #close()}
+     * @param decoder the decoder of the file's charset, which reports malformed and unmappable input
      * @param maxLength the longest line accepted, in characters, terminator excluded; at least 1
      * @param source the source's name, for errors
      * @param file what is read, for errors
      */
-    LineReader(Reader in, int maxLength, String source, Object file) {
+    LineReader(InputStream in, CharsetDecoder decoder, int maxLength, String source, Object file) {
         this.in = in;
+        this.decoder = decoder;
         this.maxLength = maxLength;
         this.source = source;
         this.file = file;
@@ -49,15 +71,17 @@ final class LineReader implements AutoCloseable {
      * Reads the next line.
      *
      * @return the line without its terminator, or {@code null} at the end of the input
-     * @throws IOException if reading fails, or if the line is longer than {@code maxLength}: then
-     *     naming the source, the file, the line number (from 1) and the limit
+     * @throws IOException if reading fails; if the line is longer than {@code maxLength}: then
+     *     naming the source, the file, the line number (from 1) and the limit; or if it has bytes
+     *     not in the charset: then naming the source, the file, the line number, the charset and
+     *     the bad bytes' offset in the file (from 0)
      */
     String readLine() throws IOException {
         int length = 0;
         boolean any = false;
         while (true) {
             if (pos == end) {
-                int n = in.read(buf, 0, BUFFER);
+                int n = decode();
                 if (n < 0) {
                     if (!any) {
                         return null;
@@ -98,6 +122,61 @@ final class LineReader implements AutoCloseable {
                 return new String(line, 0, length);
             }
         }
+    }
+
+    /**
+     * Decodes the next characters into {@code buf[0 .. n)}.
+     *
+     * @return n, at least 1; or -1 at the end of the input
+     * @throws IOException if reading fails, or if the next bytes are not in the charset
+     */
+    private int decode() throws IOException {
+        if (done) {
+            return -1;
+        }
+        chars.clear();
+        while (true) {
+            CoderResult cr = decoder.decode(bytes, chars, eof);
+            if (cr.isError()) {
+                if (chars.position() > 0) {
+                    return chars.position(); // the characters before the bad bytes first; they fail the next call
+                }
+                throw notInCharset(cr);
+            }
+            if (chars.position() > 0 && (cr.isOverflow() || !eof)) {
+                return chars.position();
+            }
+            if (eof) {
+                if (decoder.flush(chars).isOverflow()) {
+                    return chars.position(); // a stateful charset's last characters did not fit: the rest next call
+                }
+                done = true;
+                return chars.position() > 0 ? chars.position() : -1;
+            }
+            bytes.compact();
+            int n = in.read(bytes.array(), bytes.position(), bytes.remaining());
+            if (n < 0) {
+                eof = true;
+            } else {
+                bytes.position(bytes.position() + n);
+                bytesRead += n;
+            }
+            bytes.flip();
+        }
+    }
+
+    private IOException notInCharset(CoderResult cr) {
+        CharacterCodingException cause;
+        try {
+            cr.throwException();
+            throw new AssertionError("not an error: " + cr);
+        } catch (CharacterCodingException e) {
+            cause = e;
+        }
+        int n = cr.length();
+        return new IOException("source '" + source + "': line " + (lines + 1) + " of " + file + " is not "
+                + decoder.charset().name() + ": " + n + (cr.isMalformed() ? " malformed" : " unmappable")
+                + (n == 1 ? " byte" : " bytes") + " at byte offset " + (bytesRead - bytes.remaining()), cause);
     }
 
     @Override

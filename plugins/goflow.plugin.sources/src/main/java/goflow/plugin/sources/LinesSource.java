@@ -29,6 +29,10 @@ import goflow.api.stream.StreamSource;
  * ends, however large, takes no more memory than the limit. The lines before it have been
  * delivered.
  *
+ * <p>Bytes that are not in the charset (not UTF-8, by default) fail the terminal operation with an
+ * {@code IOException} naming the source, the file, the line number, the charset and the offset of
+ * the bad bytes in the file, once the lines before them have been delivered.
+ *
  * <p>Immutable after construction, so thread-safe; each cursor has its own reader.
  */
 @Component(service = StreamSource.class, configurationPid = LinesConfig.PID,
@@ -105,7 +109,7 @@ public final class LinesSource implements StreamSource<String> {
 
     @Override
     public Cursor<String> open(Context ctx) throws Exception {
-        LineReader reader = new LineReader(Files.newBufferedReader(path, charset), maxLineLength, name,
+        LineReader reader = new LineReader(Files.newInputStream(path), charset.newDecoder(), maxLineLength, name,
                 path.toAbsolutePath());
         return new Cursor<>() {
             @Override

@@ -120,6 +120,60 @@ class SourcesTest {
     }
 
     /**
+     * Bytes that are not in the charset fail the stream naming the file, the line, the charset and
+     * the byte offset, after the lines before them (a decoding reader failed at once, with only
+     * "Input length = 1", and lost the lines read with the bad bytes).
+     */
+    @Test
+    void bytesThatAreNotInTheCharsetFailNamingTheFileTheLineAndTheOffsetAfterTheLinesBefore(@TempDir Path dir)
+            throws Exception {
+        Path f = dir.resolve("in.txt");
+        byte[] euro = "\u20ac".getBytes(StandardCharsets.UTF_8);
+        Files.write(f, concat("ok\r\n\u00e9\n\nbad ".getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xFF},
+                " here\nafter\n".getBytes(StandardCharsets.UTF_8)));
+        List<String> got = new ArrayList<>();
+        Exception e = drainUntilFailure(new LinesSource(f, StandardCharsets.UTF_8), got);
+        assertEquals(List.of("ok", "\u00e9", ""), got, "the lines before the bad bytes are delivered");
+        assertEquals("source 'lines': line 4 of " + f.toAbsolutePath() + " is not UTF-8: 1 malformed byte at byte "
+                + "offset 12", e == null ? "no failure" : e.getMessage());
+
+        Files.write(f, concat("a\n".getBytes(StandardCharsets.UTF_8), Arrays.copyOf(euro, 2))); // cut in the middle
+        got.clear();
+        e = drainUntilFailure(new LinesSource(f, StandardCharsets.UTF_8), got);
+        assertEquals(List.of("a"), got);
+        assertEquals("source 'lines': line 2 of " + f.toAbsolutePath() + " is not UTF-8: 2 malformed bytes at byte "
+                + "offset 2", e == null ? "no failure" : e.getMessage());
+
+        Files.writeString(f, "caf\u00e9\n", StandardCharsets.UTF_8); // read as US-ASCII
+        got.clear();
+        e = drainUntilFailure(new LinesSource(f, StandardCharsets.US_ASCII), got);
+        assertEquals(List.of(), got);
+        assertEquals("source 'lines': line 1 of " + f.toAbsolutePath() + " is not US-ASCII: 1 malformed byte at "
+                + "byte offset 3", e == null ? "no failure" : e.getMessage());
+
+        // many lines and a multi-byte character across every buffer boundary decode as before
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            text.append(i).append('\u20ac').append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        Files.writeString(f, text, StandardCharsets.UTF_8);
+        got.clear();
+        assertEquals(null, drainUntilFailure(new LinesSource(f, StandardCharsets.UTF_8), got));
+        assertEquals(5000, got.size());
+        for (int i = 0; i < 5000; i++) {
+            assertEquals(i + "\u20ac", got.get(i));
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /**
      * A file of 32 Mi characters without a line end, after a line of exactly the default limit:
      * the first line is delivered, the second fails at the default limit, and reading takes a
      * bounded amount of memory (reading the whole line as characters would allocate 64 MiB).
