@@ -11,7 +11,8 @@ import java.util.Arrays;
 
 /**
  * Reads lines as {@link java.io.BufferedReader#readLine()} does (ended by {@code \n}, {@code \r} or
- * {@code \r\n}; the end of the input ends the last line), but refuses a line longer than a limit
+ * {@code \r\n}; the end of the input ends the last line), except that a byte order mark (U+FEFF as
+ * the first character of the input) is dropped, and refuses a line longer than a limit
  * as soon as it has read one character too many, so memory stays bounded by the limit however
  * long the line: the line so far is at most {@code maxLength} characters, plus a fixed buffer.
  *
@@ -43,6 +44,8 @@ final class LineReader implements AutoCloseable {
     private final CharBuffer chars = CharBuffer.wrap(buf);
     private int pos;
     private int end;
+    /** Nothing has been decoded yet: a U+FEFF first is a byte order mark, not text. */
+    private boolean atStart = true;
     /** The previous line ended with {@code \r}: a {@code \n} right after it belongs to that end. */
     private boolean skipLf;
     /** The line being read: {@code line[0 .. length)}; grows up to {@code maxLength}, never beyond. */
@@ -91,6 +94,13 @@ final class LineReader implements AutoCloseable {
                 }
                 pos = 0;
                 end = n;
+                if (atStart) {
+                    atStart = false;
+                    if (buf[0] == '\uFEFF') {
+                        pos = 1;
+                        continue;
+                    }
+                }
             }
             if (skipLf) {
                 skipLf = false;

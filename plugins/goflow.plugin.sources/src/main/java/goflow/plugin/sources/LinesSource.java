@@ -19,7 +19,8 @@ import goflow.api.stream.StreamSource;
 /**
  * The {@value #NAME} source: the lines of a text file. Each stream opens the file anew (a missing
  * file makes the terminal operation fail with a {@code NoSuchFileException} naming it) and the
- * file is closed when the operation ends, however it ends.
+ * file is closed when the operation ends, however it ends. A byte order mark at the start of the
+ * file (U+FEFF, which some editors write at the start of UTF-8 too) is not part of the first line.
  *
  * <p>A line is at most {@code maxLineLength} characters (UTF-16 units, as {@link String#length()}
  * counts them; the terminator {@code \n}, {@code \r} or {@code \r\n} excluded; default

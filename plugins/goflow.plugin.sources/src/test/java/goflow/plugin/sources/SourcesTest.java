@@ -165,6 +165,27 @@ class SourcesTest {
         }
     }
 
+    /**
+     * A byte order mark, as editors on Windows write at the start of a UTF-8 file, is not part of
+     * the first line: kept, it made the first key of "id=1 ..." the invisible "\uFEFFid".
+     */
+    @Test
+    void aByteOrderMarkAtTheStartOfTheFileIsNotPartOfTheFirstLine(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("in.txt");
+        Files.writeString(f, "\uFEFFid=1\n\uFEFFid=2\n", StandardCharsets.UTF_8);
+        assertEquals(List.of("id=1", "\uFEFFid=2"), drain(new LinesSource(f, StandardCharsets.UTF_8), 100),
+                "only the first character of the file is a byte order mark");
+        Files.writeString(f, "\uFEFFa\r\nb", StandardCharsets.UTF_16LE);
+        assertEquals(List.of("a", "b"), drain(new LinesSource(f, StandardCharsets.UTF_16LE), 100));
+        Files.writeString(f, "\uFEFF", StandardCharsets.UTF_8);
+        assertEquals(List.of(), drain(new LinesSource(f, StandardCharsets.UTF_8), 100), "a file of only a BOM");
+        Files.writeString(f, "\uFEFF\n\n", StandardCharsets.UTF_8);
+        assertEquals(List.of("", ""), drain(new LinesSource(f, StandardCharsets.UTF_8), 100));
+        Files.writeString(f, "\uFEFF" + "x".repeat(4), StandardCharsets.UTF_8);
+        assertEquals(List.of("xxxx"), drain(new LinesSource(f, StandardCharsets.UTF_8, 4), 100),
+                "the mark does not count towards maxLineLength");
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) {
