@@ -3,6 +3,7 @@ package goflow.plugin.sources;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +19,8 @@ import goflow.api.stream.StreamSource;
 
 /**
  * The {@value #NAME} source: the lines of a text file. Each stream opens the file anew (a missing
- * file makes the terminal operation fail with a {@code NoSuchFileException} naming it) and the
+ * file makes the terminal operation fail with a {@code NoSuchFileException} naming it, a directory
+ * with a {@code FileSystemException} naming it) and the
  * file is closed when the operation ends, however it ends. A byte order mark at the start of the
  * file (U+FEFF, which some editors write at the start of UTF-8 too) is not part of the first line.
  *
@@ -110,6 +112,11 @@ public final class LinesSource implements StreamSource<String> {
 
     @Override
     public Cursor<String> open(Context ctx) throws Exception {
+        if (Files.isDirectory(path)) {
+            // else opening succeeds and the first read fails with "Is a directory", naming nothing
+            throw new FileSystemException(path.toAbsolutePath().toString(), null,
+                    "source '" + name + "' reads a file, not a directory");
+        }
         LineReader reader = new LineReader(Files.newInputStream(path), charset.newDecoder(), maxLineLength, name,
                 path.toAbsolutePath());
         return new Cursor<>() {

@@ -186,6 +186,14 @@ class SourcesTest {
                 "the mark does not count towards maxLineLength");
     }
 
+    @Test
+    void aDirectoryFailsTheOpenNamingIt(@TempDir Path dir) throws Exception {
+        LinesSource lines = new LinesSource(dir, StandardCharsets.UTF_8);
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> drain(lines, 100));
+        assertEquals(dir.toAbsolutePath() + ": source 'lines' reads a file, not a directory", e.getMessage());
+    }
+
     private static byte[] concat(byte[]... parts) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (byte[] p : parts) {
