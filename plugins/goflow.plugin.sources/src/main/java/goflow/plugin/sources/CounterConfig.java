@@ -24,7 +24,7 @@ public @interface CounterConfig {
      * @return the start
      */
     @AttributeDefinition(name = "Start", description = "The first number. Default: 1.")
-    long start() default 1;
+    long start() default CounterSource.DEFAULT_START;
 
     /**
      * How many numbers.

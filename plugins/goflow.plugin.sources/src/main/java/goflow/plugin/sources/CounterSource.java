@@ -1,6 +1,7 @@
 package goflow.plugin.sources;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
@@ -30,14 +31,26 @@ public final class CounterSource implements StreamSource<Long> {
     private final long count;
     private final Duration interval;
 
+    /** The default of {@code start}: {@value}. */
+    static final long DEFAULT_START = 1;
+
     /**
-     * Creates the source from its configuration.
+     * Creates the source from its configuration. {@code start} and {@code count} are read from the
+     * raw properties, so that a value of the wrong type is rejected naming the property and the
+     * value (DS's own conversion would turn 1.5 into 1 and NaN into 0, a counter without end).
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties
+     * @throws IllegalArgumentException naming the source, the property, the value and the rule if
+     *     {@code start} is not a whole {@code long}, {@code count} not one from 0, or
+     *     {@code interval} not an ISO-8601 duration from zero
      */
     @Activate
-    public CounterSource(CounterConfig config) {
-        this(config.start(), config.count(), Durations.parse(config.goflow_source_name(), "interval", config.interval()));
+    public CounterSource(CounterConfig config, Map<String, Object> properties) {
+        this(Numbers.longProperty(config.goflow_source_name(), "start", properties, DEFAULT_START, Long.MIN_VALUE,
+                        Long.MAX_VALUE),
+                Numbers.longProperty(config.goflow_source_name(), "count", properties, 0, 0, Long.MAX_VALUE),
+                Durations.parse(config.goflow_source_name(), "interval", config.interval()));
     }
 
     /**

@@ -32,7 +32,7 @@ public @interface OrdersConfig {
      * @return the seed
      */
     @AttributeDefinition(name = "Seed", description = "Seed of the generator: equal seeds give equal lines.")
-    long seed() default 42;
+    long seed() default OrdersSource.DEFAULT_SEED;
 
     /**
      * How often a line lacks its id.
@@ -41,5 +41,5 @@ public @interface OrdersConfig {
      */
     @AttributeDefinition(name = "Invalid every", description = "Every n-th line has no id (to exercise "
             + "validation); 0 for never. Default: 17.")
-    int invalidEvery() default 17;
+    int invalidEvery() default OrdersSource.DEFAULT_INVALID_EVERY;
 }

@@ -1,6 +1,7 @@
 package goflow.plugin.sources;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
@@ -33,14 +34,29 @@ public final class OrdersSource implements StreamSource<String> {
     private final long seed;
     private final int invalidEvery;
 
+    /** The default of {@code seed}: {@value}. */
+    static final long DEFAULT_SEED = 42;
+    /** The default of {@code invalidEvery}: {@value}. */
+    static final int DEFAULT_INVALID_EVERY = 17;
+
     /**
-     * Creates the source from its configuration.
+     * Creates the source from its configuration. The numbers are read from the raw properties, so
+     * that a value of the wrong type is rejected naming the property and the value (DS's own
+     * conversion would turn 1.5 into 1, NaN into 0 and an {@code invalidEvery} of 4294967313 into 17).
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties
+     * @throws IllegalArgumentException naming the source, the property, the value and the rule if
+     *     {@code count} is not a whole {@code long} from 0, {@code seed} not a whole {@code long}, or
+     *     {@code invalidEvery} not a whole {@code int} from 0
      */
     @Activate
-    public OrdersSource(OrdersConfig config) {
-        this(config.count(), config.seed(), config.invalidEvery());
+    public OrdersSource(OrdersConfig config, Map<String, Object> properties) {
+        this(Numbers.longProperty(config.goflow_source_name(), "count", properties, 0, 0, Long.MAX_VALUE),
+                Numbers.longProperty(config.goflow_source_name(), "seed", properties, DEFAULT_SEED, Long.MIN_VALUE,
+                        Long.MAX_VALUE),
+                Numbers.intProperty(config.goflow_source_name(), "invalidEvery", properties, DEFAULT_INVALID_EVERY, 0,
+                        Integer.MAX_VALUE));
     }
 
     /**

@@ -279,6 +279,63 @@ class SourcesTest {
         assertEquals(List.of("abcd", "abcde"), drain(new LinesSource(config, Map.of()), 100), "absent: the default");
     }
 
+    /** A configuration as DS hands it over, except that the numbers must be read from the raw properties. */
+    @SuppressWarnings("unchecked")
+    private static <A> A config(Class<A> type, String name, String... fromRaw) {
+        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, m, args) -> {
+            if (m.getName().equals("goflow_source_name")) {
+                return name;
+            }
+            if (List.of(fromRaw).contains(m.getName())) {
+                throw new IllegalStateException("DS converted " + m.getName() + " itself (1.5 to 1, NaN to 0)");
+            }
+            return m.getDefaultValue();
+        });
+    }
+
+    /**
+     * DS converts 1.5 to 1, NaN to 0 (a counter without end) and 4294967313L to the int 17 without
+     * a word; the numbers of counter and orders are read from the raw properties as maxLineLength is.
+     */
+    @Test
+    void counterAndOrdersNumbersAreWholeNumbersInRangeAndAnyOtherValueIsNamedWithTheRule() throws Exception {
+        CounterConfig counter = config(CounterConfig.class, "ticks", "start", "count");
+        String longs = " must be a whole number from 0 to 9223372036854775807";
+        Map<Object, String> shown = new java.util.LinkedHashMap<>();
+        shown.put(1.5, "1.5");
+        shown.put(Double.NaN, "NaN");
+        shown.put(-1, "-1");
+        shown.put("yes", "'yes'");
+        shown.put("9223372036854775808", "'9223372036854775808'");
+        shown.put(1e30, "1.0E30");
+        for (Map.Entry<Object, String> bad : shown.entrySet()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new CounterSource(counter, Map.of("count", bad.getKey())), bad.getValue());
+            assertEquals("source 'ticks': count " + bad.getValue() + longs, e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CounterSource(counter, Map.of("start", 0.5)));
+        assertEquals("source 'ticks': start 0.5 must be a whole number from -9223372036854775808 to "
+                + "9223372036854775807", e.getMessage());
+        assertEquals(List.of(-2L, -1L, 0L), drain(new CounterSource(counter, Map.of("START", "-2", "Count", "3 ")), 100));
+        assertEquals(List.of(1L, 2L), drain(new CounterSource(counter, Map.of("count", 2.0)), 100));
+        assertEquals(5, drain(new CounterSource(counter, Map.of()), 5).size(), "absent: the defaults");
+
+        OrdersConfig orders = config(OrdersConfig.class, "shop", "count", "seed", "invalidEvery");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new OrdersSource(orders, Map.of("invalidEvery", 4_294_967_313L)));
+        assertEquals("source 'shop': invalidEvery 4294967313 must be a whole number from 0 to 2147483647",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new OrdersSource(orders, Map.of("count", Double.NaN)));
+        assertEquals("source 'shop': count NaN" + longs, e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new OrdersSource(orders, Map.of("seed", "42L")));
+        assertEquals("source 'shop': seed '42L' must be a whole number from -9223372036854775808 to "
+                + "9223372036854775807", e.getMessage());
+        assertEquals(drain(new OrdersSource(3, 7, 2), 100),
+                drain(new OrdersSource(orders, Map.of("count", 3, "seed", "7", "invalidEvery", 2L)), 100));
+        assertEquals(drain(new OrdersSource(4, 42, 17), 100), drain(new OrdersSource(orders, Map.of()), 4));
+    }
+
     @Test
     void ordersAreReproducibleAndEveryNthLacksItsId() throws Exception {
         OrdersSource orders = new OrdersSource(5, 42, 3);
