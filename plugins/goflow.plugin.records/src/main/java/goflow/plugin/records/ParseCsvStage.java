@@ -15,7 +15,9 @@ import goflow.api.pipeline.Stage;
 
 /**
  * The {@value #NAME} stage: parses one CSV line (RFC 4180 quoting: {@code "a, b"} is one field,
- * {@code ""} inside quotes is a quote) into a record keyed by the configured column names. Fields
+ * {@code ""} inside quotes is a quote) into a record keyed by the configured column names. A quote
+ * opens a quoted section only at the start of a field (after white space at most): elsewhere, as
+ * in {@code 5" screen}, it is an ordinary character. Fields
  * are not trimmed. A line with more fields than columns, or an unterminated quote, fails the item;
  * missing trailing fields are left out of the record.
  *
@@ -84,6 +86,8 @@ public final class ParseCsvStage implements Stage<Object, Map<String, String>> {
         List<String> fields = new ArrayList<>();
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
+        // the field has had a character other than white space, or a quoted section: a quote now is a character
+        boolean started = false;
         for (int i = 0; i < line.length(); i++) {
             char c = line.charAt(i);
             if (quoted) {
@@ -95,13 +99,16 @@ public final class ParseCsvStage implements Stage<Object, Map<String, String>> {
                 } else {
                     field.append(c);
                 }
-            } else if (c == '"') {
+            } else if (c == '"' && !started) {
                 quoted = true;
+                started = true;
             } else if (c == delimiter) {
                 fields.add(field.toString());
                 field.setLength(0);
+                started = false;
             } else {
                 field.append(c);
+                started |= !Character.isWhitespace(c);
             }
         }
         if (quoted) {

@@ -82,6 +82,21 @@ class RecordStagesTest {
         assertEquals("stage 'csv': delimiter 'ab' must be one character other than a double quote", e.getMessage());
     }
 
+    /**
+     * A double quote inside an unquoted field is an ordinary character, as RFC 4180 readers take
+     * it: it used to open a quoted section there, so that {@code 5" screen,12" screen,3} became the
+     * two fields {@code 5 screen,12 screen} and {@code 3}, quotes gone and separator swallowed.
+     */
+    @Test
+    void parseCsvTakesAQuoteInsideAnUnquotedFieldLiterally() throws Exception {
+        ParseCsvStage csv = new ParseCsvStage("parse-csv", List.of(), ",");
+        assertEquals(rec("c1", "5\" screen", "c2", "12\" screen", "c3", "3"), run(csv, "5\" screen,12\" screen,3"));
+        assertEquals(rec("c1", "a\"b\"", "c2", "c"), run(csv, "a\"b\",c"));
+        // a quote at the start of a field, after white space only, still quotes it, as before
+        assertEquals(rec("c1", "1", "c2", " Smith, Jo", "c3", "x"), run(csv, "1, \"Smith, Jo\",x"));
+        assertEquals(rec("c1", "", "c2", "a,b"), run(csv, ",\"a,b\""));
+    }
+
     @Test
     void requireListsEveryMissingOrBlankField() throws Exception {
         RequireStage req = new RequireStage("require", List.of("id", "amount"));
