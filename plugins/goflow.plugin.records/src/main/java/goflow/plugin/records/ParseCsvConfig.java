@@ -24,7 +24,8 @@ public @interface ParseCsvConfig {
      * @return the names in order, or empty for {@code c1, c2, ...}
      */
     @AttributeDefinition(name = "Columns", required = false, cardinality = Integer.MAX_VALUE,
-            description = "Column names in order. Empty: c1, c2, ... A line with more fields than columns fails.")
+            description = "Column names in order, unique and not blank. Empty: c1, c2, ... "
+                    + "A line with more fields than columns fails.")
     String[] columns() default {};
 
     /**

@@ -1,9 +1,11 @@
 package goflow.plugin.records;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -51,12 +53,23 @@ public final class ParseCsvStage implements Stage<Object, Map<String, String>> {
      * @param name the stage's name
      * @param columns the column names, or empty for {@code c1, c2, ...}
      * @param delimiter the delimiter, one character
-     * @throws IllegalArgumentException if the delimiter is not one character other than a quote
+     * @throws IllegalArgumentException if the delimiter is not one character other than a quote, or
+     *     a column name is blank or appears twice (the later field would replace the earlier one)
      */
     public ParseCsvStage(String name, List<String> columns, String delimiter) {
         if (delimiter.length() != 1 || delimiter.charAt(0) == '"') {
             throw new IllegalArgumentException("stage '" + name + "': delimiter '" + delimiter
                     + "' must be one character other than a double quote");
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < columns.size(); i++) {
+            String c = columns.get(i);
+            if (c.isBlank() || !seen.add(c)) {
+                throw new IllegalArgumentException("stage '" + name + "': column "
+                        + (c.isBlank() ? (i + 1) + " '" + c + "' in columns " + columns + " is blank"
+                                : "'" + c + "' appears twice in columns " + columns)
+                        + "; each name must be unique and not blank");
+            }
         }
         this.name = name;
         this.columns = List.copyOf(columns);

@@ -97,6 +97,19 @@ class RecordStagesTest {
         assertEquals(rec("c1", "", "c2", "a,b"), run(csv, ",\"a,b\""));
     }
 
+    /** A repeated column name used to drop the earlier field silently: "1,ann,2" gave {id=2, name=ann}. */
+    @Test
+    void parseCsvRefusesARepeatedOrBlankColumnName() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ParseCsvStage("csv", List.of("id", "name", "id"), ","));
+        assertEquals("stage 'csv': column 'id' appears twice in columns [id, name, id]; each name must be unique "
+                + "and not blank",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ParseCsvStage("csv", List.of("id", " "), ","));
+        assertEquals("stage 'csv': column 2 ' ' in columns [id,  ] is blank; each name must be unique and not blank",
+                e.getMessage());
+    }
+
     @Test
     void requireListsEveryMissingOrBlankField() throws Exception {
         RequireStage req = new RequireStage("require", List.of("id", "amount"));
