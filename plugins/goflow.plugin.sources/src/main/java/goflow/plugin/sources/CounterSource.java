@@ -14,7 +14,9 @@ import goflow.api.stream.StreamSource;
 
 /**
  * The {@value #NAME} source: {@code start, start + 1, ...} as {@code Long}s, {@code count} of
- * them (0: without end), waiting {@code interval} before each one after the first. The wait uses
+ * them (0: without end), waiting {@code interval} before each one after the first. It does not wrap
+ * around: a {@code count} that would go past {@link Long#MAX_VALUE} is refused, and a counter without
+ * end fails with an {@code ArithmeticException} after it. The wait uses
  * the operation's context, so it ends at once when the stream is cancelled or closed.
  *
  * <p>Immutable after construction, so thread-safe; each cursor counts on its own.
@@ -59,11 +61,16 @@ public final class CounterSource implements StreamSource<Long> {
      * @param start the first number
      * @param count how many, 0 for no end
      * @param interval the pause before each number after the first; zero for none
-     * @throws IllegalArgumentException if {@code count} is negative
+     * @throws IllegalArgumentException if {@code count} is negative, or the numbers would go past
+     *     {@link Long#MAX_VALUE}
      */
     public CounterSource(long start, long count, Duration interval) {
         if (count < 0) {
             throw new IllegalArgumentException("source '" + NAME + "': count " + count + " must be 0 or more");
+        }
+        if (count > 0 && start > Long.MAX_VALUE - (count - 1)) {
+            throw new IllegalArgumentException("source '" + NAME + "': start " + start + " and count " + count
+                    + " go past the largest number " + Long.MAX_VALUE);
         }
         this.start = start;
         this.count = count;
@@ -80,10 +87,18 @@ public final class CounterSource implements StreamSource<Long> {
                 if (count > 0 && emitted >= count) {
                     return false;
                 }
+                long next;
+                try {
+                    next = Math.addExact(start, emitted);
+                } catch (ArithmeticException e) {
+                    throw new ArithmeticException("source '" + NAME + "': counted up to the largest number "
+                            + Long.MAX_VALUE + "; there is no next one");
+                }
                 if (emitted > 0 && !interval.isZero()) {
                     c.sleep(interval);
                 }
-                action.accept(start + emitted++);
+                emitted++;
+                action.accept(next);
                 return true;
             }
         };

@@ -52,6 +52,26 @@ class SourcesTest {
         assertEquals("source 'counter': count -1 must be 0 or more", e.getMessage());
     }
 
+    /** Counting up past Long.MAX_VALUE used to wrap around to Long.MIN_VALUE, going on from there. */
+    @Test
+    void counterDoesNotWrapAroundPastTheLargestLong() throws Exception {
+        long max = Long.MAX_VALUE;
+        assertEquals(List.of(max - 1, max), drain(new CounterSource(max - 1, 2, Duration.ZERO), 100));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CounterSource(max - 1, 3, Duration.ZERO));
+        assertEquals("source 'counter': start 9223372036854775806 and count 3 go past the largest number "
+                + "9223372036854775807", e.getMessage());
+        List<Long> got = new ArrayList<>();
+        try (StreamSource.Cursor<Long> c = new CounterSource(max - 1, 0, Duration.ZERO).open(CTX)) {
+            assertTrue(c.tryAdvance(CTX, got::add));
+            assertTrue(c.tryAdvance(CTX, got::add));
+            ArithmeticException past = assertThrows(ArithmeticException.class, () -> c.tryAdvance(CTX, got::add));
+            assertEquals("source 'counter': counted up to the largest number 9223372036854775807; there is no next one",
+                    past.getMessage());
+        }
+        assertEquals(List.of(max - 1, max), got);
+    }
+
     @Test
     void counterWaitsItsIntervalOnTheContextsClockAndStopsWhenCancelled() throws Exception {
         ManualClock clock = new ManualClock();
