@@ -32,6 +32,7 @@ public @interface GrepConfig {
      *
      * @return true to invert
      */
-    @AttributeDefinition(name = "Invert", description = "Keep the texts that do NOT match instead.")
+    @AttributeDefinition(name = "Invert", description = "Keep the texts that do NOT match instead: true or false "
+            + "(any other value fails the configuration).")
     boolean invert() default false;
 }

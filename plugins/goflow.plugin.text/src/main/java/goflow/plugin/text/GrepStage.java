@@ -2,6 +2,7 @@ package goflow.plugin.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.osgi.service.component.annotations.Activate;
@@ -33,13 +34,19 @@ public final class GrepStage implements Stage<Object, Object> {
     private final boolean invert;
 
     /**
-     * Creates the stage from its configuration.
+     * Creates the stage from its configuration. {@code invert} is read from the raw properties, so
+     * that a value other than true or false is rejected naming it (DS's own conversion would turn
+     * {@code yes} into false, keeping the very texts meant to be dropped).
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties
+     * @throws IllegalArgumentException if the pattern is invalid, or {@code invert} is neither true
+     *     nor false
      */
     @Activate
-    public GrepStage(GrepConfig config) {
-        this(config.goflow_stage_name(), config.pattern(), config.invert());
+    public GrepStage(GrepConfig config, Map<String, Object> properties) {
+        this(config.goflow_stage_name(), config.pattern(),
+                Texts.flag(config.goflow_stage_name(), "invert", properties, false));
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,46 @@ class TextStagesTest {
         GrepStage inverted = new GrepStage("skip-errors", "err", true);
         assertEquals(List.of("fine"), run(inverted, List.of("an error", "fine")));
         assertEquals("skip-errors", inverted.name());
+    }
+
+    /** A GrepConfig as DS hands it over, except that invert must be read from the raw properties. */
+    private static GrepConfig grepConfig(String pattern) {
+        return (GrepConfig) java.lang.reflect.Proxy.newProxyInstance(GrepConfig.class.getClassLoader(),
+                new Class<?>[] {GrepConfig.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "pattern" -> pattern;
+                    case "invert" -> throw new IllegalStateException("DS converted invert itself (yes to false)");
+                    default -> m.getDefaultValue();
+                });
+    }
+
+    /**
+     * DS converts "yes", "on", "1" and "true " (a trailing space in a .cfg file) to false, and any
+     * number but 0 to true, without a word: a grep meant to drop the errors kept only them.
+     */
+    @Test
+    void grepInvertIsTrueOrFalseAndAnyOtherValueIsNamedWithTheRule() throws Exception {
+        GrepConfig config = grepConfig("err");
+        Map<Object, String> shown = new java.util.LinkedHashMap<>();
+        shown.put("yes", "'yes'");
+        shown.put("1", "'1'");
+        shown.put("", "''");
+        shown.put(1, "1");
+        shown.put(0L, "0");
+        for (Map.Entry<Object, String> bad : shown.entrySet()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new GrepStage(config, Map.of("invert", bad.getKey())), bad.getValue());
+            assertEquals("stage 'grep': invert " + bad.getValue() + " must be true or false", e.getMessage());
+        }
+        for (Object yes : List.of(true, "true", "TRUE", "true ", " True")) {
+            assertEquals(List.of("fine"), run(new GrepStage(config, Map.of("Invert", yes)),
+                    List.of("an error", "fine")), String.valueOf(yes));
+        }
+        for (Object no : List.of(false, "false", " FALSE ")) {
+            assertEquals(List.of("an error"), run(new GrepStage(config, Map.of("invert", no)),
+                    List.of("an error", "fine")), String.valueOf(no));
+        }
+        assertEquals(List.of("an error"), run(new GrepStage(config, Map.of()), List.of("an error", "fine")),
+                "absent: false");
     }
 
     @Test
