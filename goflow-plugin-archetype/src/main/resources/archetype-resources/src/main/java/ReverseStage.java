@@ -1,6 +1,7 @@
 package ${package};
 
 import java.util.Locale;
+import java.util.Map;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -31,13 +32,40 @@ public final class ReverseStage implements Stage<Object, String> {
     private final boolean upperCase;
 
     /**
-     * Creates the stage from its configuration (Declarative Services).
+     * Creates the stage from its configuration (Declarative Services). {@code upperCase} is read
+     * from the raw properties: DS's own conversion of {@code config.upperCase()} would turn
+     * {@code yes}, or {@code "true "} with the trailing space a {@code .cfg} line may keep, into
+     * false without a word.
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties
+     * @throws IllegalArgumentException if a value is invalid (the message names it)
      */
     @Activate
-    public ReverseStage(ReverseConfig config) {
-        this(config.goflow_stage_name(), config.upperCase());
+    public ReverseStage(ReverseConfig config, Map<String, Object> properties) {
+        this(config.goflow_stage_name(), properties.containsKey("upperCase")
+                ? upperCase(config.goflow_stage_name(), properties.get("upperCase")) : config.upperCase());
+    }
+
+    /**
+     * Reads the configured upperCase.
+     *
+     * @param name the stage's name, for the error
+     * @param value the raw value: a {@code Boolean}, or the text true or false (case and surrounding
+     *     white space ignored; a {@code .cfg} file gives text)
+     * @return the value
+     * @throws IllegalArgumentException if the value is neither true nor false
+     */
+    static boolean upperCase(String name, Object value) {
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        String text = value instanceof String s ? s.strip() : null;
+        if ("true".equalsIgnoreCase(text) || "false".equalsIgnoreCase(text)) {
+            return "true".equalsIgnoreCase(text);
+        }
+        throw new IllegalArgumentException("stage '" + name + "': upperCase "
+                + (value instanceof String ? "'" + value + "'" : value) + " must be true or false");
     }
 
     /**

@@ -3,6 +3,7 @@ package ${package};
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
@@ -38,14 +39,19 @@ public final class WordsSource implements StreamSource<String> {
 
     /**
      * Creates the source from its configuration (Declarative Services). An invalid configuration
-     * fails the activation: DS logs the error and no service is registered.
+     * fails the activation: DS logs the error and no service is registered. {@code repeat} is read
+     * from the raw properties: DS's own conversion of {@code config.repeat()} would turn 1.5 into 1
+     * and NaN into 0 (a stream without end) without a word.
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties
      * @throws IllegalArgumentException if a value is invalid (the message names it)
      */
     @Activate
-    public WordsSource(WordsConfig config) {
-        this(config.goflow_source_name(), List.of(config.words()), config.repeat(),
+    public WordsSource(WordsConfig config, Map<String, Object> properties) {
+        this(config.goflow_source_name(), List.of(config.words()),
+                properties.containsKey("repeat") ? repeat(config.goflow_source_name(), properties.get("repeat"))
+                        : config.repeat(),
                 interval(config.goflow_source_name(), config.interval()));
     }
 
@@ -68,6 +74,31 @@ public final class WordsSource implements StreamSource<String> {
         this.words = List.copyOf(words);
         this.repeat = repeat;
         this.interval = interval;
+    }
+
+    /**
+     * Reads the configured repeat.
+     *
+     * @param name the source's name, for the error
+     * @param value the raw value: a whole number, or its digits (a {@code .cfg} file gives text)
+     * @return the repeat
+     * @throws IllegalArgumentException if the value is not a whole number from 0
+     */
+    static long repeat(String name, Object value) {
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            long n = ((Number) value).longValue();
+            if (n >= 0) {
+                return n;
+            }
+        } else if (value instanceof String s && s.strip().matches("[0-9]+")) {
+            try {
+                return Long.parseLong(s.strip());
+            } catch (NumberFormatException tooLarge) {
+                // named below
+            }
+        }
+        throw new IllegalArgumentException("source '" + name + "': repeat "
+                + (value instanceof String ? "'" + value + "'" : value) + " must be a whole number from 0");
     }
 
     /**

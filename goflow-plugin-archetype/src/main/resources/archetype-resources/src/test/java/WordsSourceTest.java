@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -63,6 +65,32 @@ class WordsSourceTest {
             assertThrows(CancelledException.class, () -> c.tryAdvance(ctx, got::add));
         }
         assertEquals(List.of("a"), got);
+    }
+
+    /** Created as DS does, from the raw properties and a WordsConfig proxy over them that DS would convert repeat. */
+    private static WordsSource fromConfiguration(Map<String, Object> properties) {
+        WordsConfig config = (WordsConfig) Proxy.newProxyInstance(WordsConfig.class.getClassLoader(),
+                new Class<?>[] {WordsConfig.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("repeat") && properties.containsKey("repeat")) {
+                        throw new IllegalStateException("DS converted repeat itself (1.5 to 1, NaN to 0)");
+                    }
+                    return m.getDefaultValue();
+                });
+        return new WordsSource(config, properties);
+    }
+
+    @Test
+    void aConfiguredRepeatIsAWholeNumberFromZeroNotWhatDsWouldMakeOfIt() throws Exception {
+        for (Object bad : List.of(1.5, Double.NaN, -1L, "yes", "99999999999999999999", true)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> fromConfiguration(Map.of("repeat", bad)), String.valueOf(bad));
+            assertEquals("source '" + WordsSource.NAME + "': repeat " + (bad instanceof String ? "'" + bad + "'" : bad)
+                    + " must be a whole number from 0", e.getMessage());
+        }
+        assertEquals(List.of("alpha", "beta", "gamma", "alpha", "beta", "gamma"),
+                drain(fromConfiguration(Map.of("repeat", 2L)), 100));
+        assertEquals(6, drain(fromConfiguration(Map.of("repeat", " 2")), 100).size(), "a .cfg file's text");
+        assertEquals(3, drain(fromConfiguration(Map.of()), 100).size(), "absent: the default, 1");
     }
 
     @Test
