@@ -52,8 +52,9 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  *     is appended to the output stream ({@code XADD}) and the entry acknowledged in one Lua script,
  *     so a result is never written without its acknowledgement or the reverse.</li>
  * <li>A result is written as its {@code toString()}; a result whose {@code toString()} throws (an
- *     exception or an {@code Error}) or returns null fails its entry's delivery as a failing stage does (stage {@code -} in the
- *     dead-letter stream, the error naming the exception), and the other entries flow on.</li>
+ *     exception or an {@code Error}) or returns null fails its entry's delivery as a failing stage
+ *     does (stage {@code -} in the dead-letter stream, the error naming the exception), and the
+ *     other entries flow on.</li>
  * <li>A failed delivery leaves the entry pending; after {@code claimIdle} any consumer of the group
  *     claims it ({@code XAUTOCLAIM}) and delivers it again. When the last allowed delivery fails
  *     (or a claimed entry was already delivered {@code maxDeliveries} times without an outcome, its
@@ -463,7 +464,8 @@ public final class RedisStreamConsumer implements Primitive {
         public boolean hasNext() {
             while (next == null) {
                 if (Thread.currentThread().isInterrupted()) {
-                    return false; // the run was cancelled (close's grace over, its pipeline closed): it interrupts its threads
+                    // the run was cancelled (close's grace over, its pipeline closed): it interrupts its threads
+                    return false;
                 }
                 // Entries read are handed on even when closing: they were delivered (a claim set their
                 // count), and left behind they would wait claimIdle for a claim that counts another one
@@ -891,8 +893,8 @@ public final class RedisStreamConsumer implements Primitive {
 
     /**
      * Stops reading, lets the pipeline finish (and acknowledge) the entries read within
-     * {@code grace} (those in the run, and those read and waiting to enter it), then cancels the run: what it still held stays pending in Redis, and is claimed by the
-     * group's other consumers after {@code claimIdle}; removes the consumer from the registry it
+     * {@code grace} (those in the run, and those read and waiting to enter it), then cancels the
+     * run: what it still held stays pending in Redis, and is claimed by the group's other consumers after {@code claimIdle}; removes the consumer from the registry it
      * was listed in, and closes the connection it opened ({@link #builder()}). Idempotent.
      *
      * <p>Called from one of the consumer's own threads (a stage of its pipeline that decides to
