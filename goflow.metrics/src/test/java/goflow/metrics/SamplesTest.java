@@ -78,4 +78,18 @@ class SamplesTest {
         assertEquals(10, values.size(), text);
         Promtool.check(text);
     }
+
+    @Test
+    void aTextFigureNamedLikeAReservedLabelIsPrefixedSoPrometheusTakesTheScrape() throws Exception {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("__name__", "shadow");
+        figures.put("__address__", "evil:1");
+        String text = PrometheusText.toText(Samples.of(List.of(row("a", new Named(figures)))));
+        Map<String, String> values = Promtool.samples(text);
+        String labels = "{name=\"a\",kind=\"stream-consumer\",owner=\"goflow.plugin\",";
+        assertEquals("1", values.get("goflow_stream_consumer___name__" + labels + "figure___name__=\"shadow\"}"), text);
+        assertEquals("1", values.get("goflow_stream_consumer___address__" + labels + "figure___address__=\"evil:1\"}"),
+                text);
+        Promtool.check(text);
+    }
 }
