@@ -46,6 +46,8 @@ import goflow.metrics.Samples;
  *
  * <p>A binder over a registry binds the primitives live at {@link #bindTo(MeterRegistry)};
  * {@link #refresh()} binds those created since and removes the meters of those closed since. A
+ * primitive whose figures cannot be read ({@code toMap()} throws) is logged and left unbound, the
+ * others bound as usual; the next bind or refresh tries it again. A
  * binder bound to several meter registries keeps them alike: binding one more also refreshes the
  * others.
  *
@@ -54,6 +56,7 @@ import goflow.metrics.Samples;
  */
 public final class GoFlowMetrics implements MeterBinder {
     private static final String APPLICATION = "application";
+    private static final System.Logger LOG = System.getLogger(GoFlowMetrics.class.getName());
 
     private final Supplier<List<Live>> source;
     /** Guarded by this: the meter registries bound to. */
@@ -106,8 +109,9 @@ public final class GoFlowMetrics implements MeterBinder {
         Map<Primitive, PrimitiveInfo> now = live();
         for (Map.Entry<Primitive, PrimitiveInfo> e : now.entrySet()) {
             List<Meter> known = bound.get(e.getKey());
-            if (known != null) { // bound to the other registries already
-                known.addAll(register(e.getKey(), e.getValue(), meters));
+            Map<String, Object> figures = known == null ? null : figures(e.getValue());
+            if (figures != null) { // bound to the other registries already
+                known.addAll(register(e.getKey(), e.getValue(), figures, meters));
             }
         }
         registries.add(meters);
@@ -140,20 +144,37 @@ public final class GoFlowMetrics implements MeterBinder {
             }
         }
         for (Map.Entry<Primitive, PrimitiveInfo> e : now.entrySet()) {
-            if (!bound.containsKey(e.getKey())) {
+            Map<String, Object> figures = bound.containsKey(e.getKey()) ? null : figures(e.getValue());
+            if (figures != null) {
                 List<Meter> meters = new ArrayList<>();
                 for (MeterRegistry r : registries) {
-                    meters.addAll(register(e.getKey(), e.getValue(), r));
+                    meters.addAll(register(e.getKey(), e.getValue(), figures, r));
                 }
                 bound.put(e.getKey(), meters);
             }
         }
     }
 
-    private static List<Meter> register(Primitive p, PrimitiveInfo row, MeterRegistry meters) {
+    /**
+     * The figures of a row, or null when they cannot be read (its {@code toMap()} throws, e.g. a
+     * plugin's {@code Stats} that is not a record): logged, and the primitive is left unbound (the
+     * next bind or refresh tries again), as {@link Samples} leaves it out of the exposition.
+     */
+    private static Map<String, Object> figures(PrimitiveInfo row) {
+        try {
+            return row.stats().toMap();
+        } catch (RuntimeException | Error e) { // one primitive's figures must not take the others' meters down
+            LOG.log(System.Logger.Level.WARNING, "goflow: the figures of " + row.kind().label() + " '" + row.name()
+                    + "' (owner " + row.owner() + ") cannot be read; it has no meters until they can", e);
+            return null;
+        }
+    }
+
+    private static List<Meter> register(Primitive p, PrimitiveInfo row, Map<String, Object> figures,
+            MeterRegistry meters) {
         List<Meter> out = new ArrayList<>();
         String prefix = MetricCatalog.prefix(row.kind());
-        for (Map.Entry<String, Object> e : row.stats().toMap().entrySet()) {
+        for (Map.Entry<String, Object> e : figures.entrySet()) {
             String key = e.getKey();
             Tags tags = Tags.of(Samples.NAME, row.name(), Samples.KIND, row.kind().label(), Samples.OWNER, row.owner());
             String family = prefix;

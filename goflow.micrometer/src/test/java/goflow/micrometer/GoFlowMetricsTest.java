@@ -213,4 +213,29 @@ class GoFlowMetricsTest {
         assertEquals(1.0, meters.get("goflow.stream.consumer.owner").tags("name", "src", "owner", "application",
                 "figure_owner", "me").gauge().value());
     }
+
+    /** Not a record, and no toMap() of its own: toMap() throws, as Stats documents. */
+    private static final class NotARecord implements goflow.api.inspect.Stats {
+    }
+
+    @Test
+    void aPrimitiveWhoseFiguresCannotBeReadIsLeftOutAndTheOthersAreBound() {
+        RateLimiter a = goflow.tokenBucket().name("a").rate(1).burst(1).build();
+        RateLimiter z = goflow.tokenBucket().name("z").rate(1).burst(1).build();
+        goflow.register(new Plugin("broken", Primitive.Kind.STREAM_CONSUMER, new NotARecord()));
+        GoFlowMetrics binder = GoFlowMetrics.of(goflow.registry());
+        binder.bindTo(meters);
+        binder.refresh();
+        for (String name : List.of("a", "z")) {
+            assertNotNull(meters.find("goflow.token.bucket.allowed").tag("name", name).meter(), name);
+        }
+        assertEquals(List.of(), meters.getMeters().stream().filter(m -> "broken".equals(m.getId().getTag("name")))
+                .toList());
+        RateLimiter b = goflow.tokenBucket().name("b").rate(1).burst(1).build();
+        binder.refresh();
+        assertNotNull(meters.find("goflow.token.bucket.allowed").tag("name", "b").meter(), "b, bound by refresh()");
+        a.close();
+        b.close();
+        z.close();
+    }
 }
