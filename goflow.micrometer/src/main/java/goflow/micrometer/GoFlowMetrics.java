@@ -181,6 +181,9 @@ public final class GoFlowMetrics implements MeterBinder {
             String figure = key;
             if (key.startsWith("stage.")) {
                 int dot = key.lastIndexOf('.');
+                if (dot <= "stage.".length()) {
+                    continue; // no stage name: left out, as in the exposition (Samples)
+                }
                 tags = tags.and(MetricCatalog.STAGE_LABEL, key.substring("stage.".length(), dot));
                 figure = key.substring(dot + 1);
                 family = MetricCatalog.STAGE_PREFIX;

@@ -238,4 +238,25 @@ class GoFlowMetricsTest {
         b.close();
         z.close();
     }
+
+    @Test
+    void aFigureNamedStageWithoutAStageIsLeftOutAsInTheExposition() {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("stage.x", 1L);
+        figures.put("stage..count", 2L);
+        figures.put("read", 3L);
+        goflow.api.inspect.Stats stats = new goflow.api.inspect.Stats() {
+            @Override
+            public Map<String, Object> toMap() {
+                return figures;
+            }
+        };
+        Plugin plugin = new Plugin("src", Primitive.Kind.STREAM_CONSUMER, stats);
+        GoFlowMetrics.of(plugin).bindTo(meters);
+        assertEquals(3.0, meters.get("goflow.stream.consumer.read").tag("name", "src").functionCounter().count());
+        List<Sample> samples = Samples.of(List.of(new PrimitiveInfo("src", Primitive.Kind.STREAM_CONSUMER,
+                "application", stats)));
+        assertEquals(samples.size(), meters.getMeters().size(), () -> "as many meters as samples: " + samples + " "
+                + meters.getMeters().stream().map(Meter::getId).toList());
+    }
 }
