@@ -19,9 +19,10 @@ import goflow.api.inspect.PrimitiveInfo;
  * booleans 1 or 0; a text figure (a pool's {@code state}) becomes 1 with the text as a label named
  * after the figure ({@link #textLabel}: prefixed with {@value #TEXT_LABEL_PREFIX} when the figure
  * is named like a label of the row, {@code name}, {@code kind}, {@code owner} or {@code stage}, so
- * a plugin's figure never replaces them, or like a label Prometheus reserves, {@code __name__}). Figures of any other type are left out, and so is a row whose figures cannot be
- * read (its {@code toMap()} throws, e.g. a plugin's {@code Stats} that is not a record): it is
- * logged, and the other rows are written.
+ * a plugin's figure never replaces them, or like a label Prometheus reserves, {@code __name__}).
+ * Figures of any other type are left out, and so is a row whose figures cannot be read (its
+ * {@code toMap()} throws, e.g. a plugin's {@code Stats} that is not a record): it is logged, and
+ * the other rows are written.
  *
  * <p>Stateless and thread-safe.
  */
