@@ -47,7 +47,7 @@ final class NamedLeases implements LeaseProvider {
     /** Returns the registered provider named {@link #name}, or null. */
     private LeaseProvider current() {
         return services.entrySet().stream().map(e -> Map.entry(e.getValue(), e.getKey()))
-                .filter(e -> name.equals(e.getKey().get(LeaseProvider.NAME_PROPERTY))).min(BEST)
+                .filter(e -> name.equals(Plugins.oneName(e.getKey().get(LeaseProvider.NAME_PROPERTY)))).min(BEST)
                 .map(Map.Entry::getValue).orElse(null);
     }
 

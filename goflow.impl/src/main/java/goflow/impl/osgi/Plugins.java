@@ -228,6 +228,30 @@ public final class Plugins {
      */
     private static String pluginName(Map<String, Object> properties, String key, String what, boolean warn) {
         Object value = properties.get(key);
+        String name = oneName(value);
+        if (name == null && warn) {
+            LOG.log(System.Logger.Level.WARNING, what + " plugin not bound: its " + key + " must be one name, not "
+                    + items(value));
+        }
+        return name;
+    }
+
+    /**
+     * The one name a service's name property gives: a string, or an array or collection of one
+     * element (as a list-typed configuration property gives it); null for none or several.
+     *
+     * @param value the property's value, or null
+     * @return the name, or null
+     */
+    static String oneName(Object value) {
+        List<Object> items = items(value);
+        if (items.size() == 1 && items.get(0) != null) {
+            return String.valueOf(items.get(0));
+        }
+        return null;
+    }
+
+    private static List<Object> items(Object value) {
         List<Object> items = new ArrayList<>();
         if (value instanceof Collection) {
             items.addAll((Collection<?>) value);
@@ -238,14 +262,7 @@ public final class Plugins {
         } else if (value != null) {
             items.add(value);
         }
-        if (items.size() == 1 && items.get(0) != null) {
-            return String.valueOf(items.get(0));
-        }
-        if (warn) {
-            LOG.log(System.Logger.Level.WARNING, what + " plugin not bound: its " + key + " must be one name, not "
-                    + items);
-        }
-        return null;
+        return items;
     }
 
     @SuppressWarnings("unchecked")

@@ -65,4 +65,13 @@ class NamedLeasesTest {
         redis.tryAcquire("job", TTL).orElseThrow();
         assertEquals(Optional.of("older"), storeA.holder("job"));
     }
+
+    @Test
+    void aProviderNamedByAOneElementListIsFound() {
+        // a goflow.lease.name written as a list in a .cfg or .config file arrives as an array
+        MemoryLeases.Node node = storeA.node("listed");
+        services.put(node, Map.of(LeaseProvider.NAME_PROPERTY, new String[] {"redis"}, "service.id", 1L));
+        redis.tryAcquire("job", TTL).orElseThrow();
+        assertEquals(Optional.of("listed"), storeA.holder("job"));
+    }
 }
