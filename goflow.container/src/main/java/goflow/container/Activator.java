@@ -91,18 +91,21 @@ public final class Activator implements BundleActivator {
             headless.close();
             headless = null;
         }
-        context.removeBundleListener(terminal);
-        context.removeBundleListener(commands);
-        commands.release();
-        if (goshHome != null) {
-            System.clearProperty(GoshHome.HOME);
-            GoshHome.delete(goshHome);
-        }
-        if (context.getBundle(0).getState() == Bundle.STOPPING) {
-            LOG.log(System.Logger.Level.INFO, "goflow: the container has stopped (every other bundle is stopped)");
-        }
-        if (log != null) {
-            log.close();
+        try {
+            context.removeBundleListener(terminal);
+            context.removeBundleListener(commands);
+            commands.release();
+            if (goshHome != null) {
+                System.clearProperty(GoshHome.HOME);
+                GoshHome.delete(goshHome);
+            }
+            if (context.getBundle(0).getState() == Bundle.STOPPING) {
+                LOG.log(System.Logger.Level.INFO, "goflow: the container has stopped (every other bundle is stopped)");
+            }
+        } finally {
+            if (log != null) {
+                log.close(); // also when a step above failed: the log file is flushed and its lock released
+            }
         }
     }
 }

@@ -43,13 +43,13 @@ final class GoshHome {
     }
 
     /**
-     * Deletes a temporary home.
+     * Deletes a temporary home; one already gone (a cleaned {@code /tmp}) is not an error.
      *
      * @param home the home, or null
      * @throws IOException if deleting fails
      */
     static void delete(Path home) throws IOException {
-        if (home == null) {
+        if (home == null || !Files.exists(home, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
         try (Stream<Path> files = Files.walk(home)) {
