@@ -1,11 +1,13 @@
 package goflow.micrometer;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -63,6 +65,11 @@ public final class GoFlowMetrics implements MeterBinder {
     private final List<MeterRegistry> registries = new ArrayList<>();
     /** Guarded by this: each bound primitive's meters, per meter registry. */
     private final Map<Primitive, List<Meter>> bound = new IdentityHashMap<>();
+    /**
+     * Guarded by this: the live primitives whose figures could not be read at the last try, so
+     * that each is logged once, not at every refresh; removed when read or closed.
+     */
+    private final Set<Primitive> unreadable = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** A live primitive and its registry row. */
     private record Live(Primitive primitive, PrimitiveInfo row) { }
@@ -109,7 +116,7 @@ public final class GoFlowMetrics implements MeterBinder {
         Map<Primitive, PrimitiveInfo> now = live();
         for (Map.Entry<Primitive, PrimitiveInfo> e : now.entrySet()) {
             List<Meter> known = bound.get(e.getKey());
-            Map<String, Object> figures = known == null ? null : figures(e.getValue());
+            Map<String, Object> figures = known == null ? null : figures(e.getKey(), e.getValue());
             if (figures != null) { // bound to the other registries already
                 known.addAll(register(e.getKey(), e.getValue(), figures, meters));
             }
@@ -143,8 +150,9 @@ public final class GoFlowMetrics implements MeterBinder {
                 }
             }
         }
+        unreadable.retainAll(now.keySet());
         for (Map.Entry<Primitive, PrimitiveInfo> e : now.entrySet()) {
-            Map<String, Object> figures = bound.containsKey(e.getKey()) ? null : figures(e.getValue());
+            Map<String, Object> figures = bound.containsKey(e.getKey()) ? null : figures(e.getKey(), e.getValue());
             if (figures != null) {
                 List<Meter> meters = new ArrayList<>();
                 for (MeterRegistry r : registries) {
@@ -157,15 +165,21 @@ public final class GoFlowMetrics implements MeterBinder {
 
     /**
      * The figures of a row, or null when they cannot be read (its {@code toMap()} throws, e.g. a
-     * plugin's {@code Stats} that is not a record): logged, and the primitive is left unbound (the
-     * next bind or refresh tries again), as {@link Samples} leaves it out of the exposition.
+     * plugin's {@code Stats} that is not a record): logged (once until they can be read again), and
+     * the primitive is left unbound (the next bind or refresh tries again), as {@link Samples}
+     * leaves it out of the exposition. Guarded by this.
      */
-    private static Map<String, Object> figures(PrimitiveInfo row) {
+    private Map<String, Object> figures(Primitive p, PrimitiveInfo row) {
         try {
-            return row.stats().toMap();
+            Map<String, Object> figures = row.stats().toMap();
+            unreadable.remove(p);
+            return figures;
         } catch (RuntimeException | Error e) { // one primitive's figures must not take the others' meters down
-            LOG.log(System.Logger.Level.WARNING, "goflow: the figures of " + row.kind().label() + " '" + row.name()
-                    + "' (owner " + row.owner() + ") cannot be read; it has no meters until they can", e);
+            if (unreadable.add(p)) {
+                LOG.log(System.Logger.Level.WARNING, "goflow: the figures of " + row.kind().label() + " '"
+                        + row.name() + "' (owner " + row.owner() + ") cannot be read; it has no meters until they can"
+                        + " (said once)", e);
+            }
             return null;
         }
     }

@@ -3,6 +3,7 @@ package goflow.micrometer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -224,8 +225,32 @@ class GoFlowMetricsTest {
         RateLimiter z = goflow.tokenBucket().name("z").rate(1).burst(1).build();
         goflow.register(new Plugin("broken", Primitive.Kind.STREAM_CONSUMER, new NotARecord()));
         GoFlowMetrics binder = GoFlowMetrics.of(goflow.registry());
-        binder.bindTo(meters);
-        binder.refresh();
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger(GoFlowMetrics.class.getName());
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                warnings.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(capture);
+        try {
+            binder.bindTo(meters);
+            binder.refresh();
+            binder.refresh();
+        } finally {
+            jul.removeHandler(capture);
+        }
+        assertEquals(1, warnings.size(), "said once, not at every refresh: " + warnings);
+        assertTrue(warnings.get(0).contains("'broken'"), warnings.get(0));
         for (String name : List.of("a", "z")) {
             assertNotNull(meters.find("goflow.token.bucket.allowed").tag("name", name).meter(), name);
         }
