@@ -123,8 +123,10 @@ public interface Cron {
     /**
      * Returns the earliest fire time strictly after {@code after}.
      *
-     * <p>Every accepted expression fires again within a few years, so there is always an answer
-     * except near the end of the supported range of dates (the year 999,999,999, where
+     * <p>Every accepted expression fires again within 400 years (the calendar repeats every 400;
+     * mostly within one, but a 29 February that must also fall on given weekdays can be decades
+     * away), so there is always an answer except near the end of the supported range of dates
+     * (the year 999,999,999, where
      * {@link ZonedDateTime} ends): then, when no fire time follows that a {@code ZonedDateTime}
      * can hold, this throws a {@link java.time.DateTimeException} saying so. A {@link Scheduler}
      * ends such a task ({@link ScheduledTask.State#DONE}) after its last run.
