@@ -55,7 +55,9 @@ final class GoDuration {
         Matcher m = UNIT.matcher(text);
         BigDecimal nanos = BigDecimal.ZERO;
         while (at < text.length()) {
-            if (!m.find(at) || m.start() != at) {
+            // anchored at `at`: find(at) would try every later start too, quadratic on a long unitless number
+            m.region(at, text.length());
+            if (!m.lookingAt()) {
                 throw new CronSyntaxException(expression, "@every", text,
                         "not a duration: use e.g. 10s, 1h30m, 250ms or PT10S");
             }

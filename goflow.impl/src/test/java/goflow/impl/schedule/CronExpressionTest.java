@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -157,6 +158,17 @@ class CronExpressionTest {
         assertEquals(ZoneId.of("Europe/Berlin"), cron.next(after.atZone(UTC)).getZone());
         assertEquals(ZoneId.of("Europe/Berlin"), cron.zone());
         assertEquals("0 15 10 ? * MON-FRI", cron.expression());
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aHugeUnitlessEveryIsRefusedInLinearTime() {
+        // a 200 000-digit number without a unit: the parser tried each later start position too
+        // (2 * 10^10 steps, minutes); anchored, it fails at once
+        String digits = "1".repeat(200_000);
+        CronSyntaxException e = assertThrows(CronSyntaxException.class,
+                () -> CronExpression.parse("@every " + digits, UTC));
+        assertTrue(e.getMessage().contains("not a duration"), e.getMessage().substring(0, 200));
     }
 
     @Test
