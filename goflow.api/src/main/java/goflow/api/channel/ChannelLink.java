@@ -61,7 +61,8 @@ public interface ChannelLink extends AutoCloseable {
     /**
      * Waits until the link has ended.
      *
-     * @param timeout the longest time to wait
+     * @param timeout the longest time to wait, on the clock of the link's context (as
+     *     {@link #close(Duration)} waits)
      * @return {@code true} if it ended in time
      * @throws InterruptedException if the thread is interrupted while waiting
      * @throws goflow.api.InvalidConfigException if {@code timeout} is null

@@ -8,10 +8,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,7 +59,7 @@ final class Link implements ChannelLink {
     private final ThreadFactory threadFactory;
     /** Workers that have finished everything they do (and the ones that never started). */
     private final AtomicInteger ended = new AtomicInteger();
-    /** Threads in {@link #close}, woken by each worker as it ends. */
+    /** Threads in {@link #close} or {@link #awaitDone}, woken by each worker as it ends and when {@code done} completes. */
     private final Set<Thread> closers = ConcurrentHashMap.newKeySet();
     /** Set by the first close that gave up on threads still running; it closed the targets. */
     private final AtomicBoolean gaveUp = new AtomicBoolean();
@@ -158,6 +155,7 @@ final class Link implements ChannelLink {
         } else {
             done.completeExceptionally(f);
         }
+        wakeClosers(); // the waiters in awaitDone
     }
 
     private void closeTargets() {
@@ -188,15 +186,22 @@ final class Link implements ChannelLink {
     @Override
     public boolean awaitDone(Duration timeout) throws InterruptedException {
         Check.notNull("channel link '" + name + "'", "timeout", timeout);
-        try {
-            long nanos = Math.max(0, Durations.toNanosSaturated(timeout));
-            done.get(nanos, TimeUnit.NANOSECONDS);
-        } catch (ExecutionException e) {
+        if (done.isDone()) {
             return true;
-        } catch (TimeoutException e) {
-            return false;
         }
-        return true;
+        // On the context's clock, as close(Duration): a test's fake clock drives the timeout
+        Thread self = Thread.currentThread();
+        closers.add(self); // woken when done completes
+        try {
+            BoundedPark.End end = BoundedPark.until(done::isDone, linkCtx.clock(),
+                    Math.max(0, Durations.toNanosSaturated(timeout)), this);
+            if (end == BoundedPark.End.INTERRUPTED) {
+                throw new InterruptedException("waiting for channel link '" + name + "' to end was interrupted");
+            }
+            return end == BoundedPark.End.DONE;
+        } finally {
+            closers.remove(self);
+        }
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -368,5 +370,35 @@ class ChannelsTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(e.getMessage().contains("timeout"), e.getMessage());
         in.close();
         assertTrue(link.awaitDone(Eventually.TIMEOUT));
+    }
+
+    @Test
+    void awaitDoneTimesOutOnTheClockOfTheLinksContext() throws Exception {
+        ManualClock clock = new ManualClock();
+        BackpressureChannel<Integer> in = ch("in", 4);
+        ChannelLink link = channels.pipe(Context.background(clock), in, ch("out", 4));
+        CompletableFuture<Boolean> waited = CompletableFuture.supplyAsync(() -> {
+            try {
+                return link.awaitDone(Duration.ofHours(1));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Eventually.until(() -> clock.parkedThreads() > 0);
+        clock.advance(Duration.ofHours(1));
+        assertFalse(waited.get(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                "an hour of the context's clock has passed");
+
+        CompletableFuture<Boolean> again = CompletableFuture.supplyAsync(() -> {
+            try {
+                return link.awaitDone(Duration.ofDays(1));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Eventually.until(() -> clock.parkedThreads() > 0);
+        in.close();
+        assertTrue(again.get(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                "the link's end wakes the waiter");
     }
 }
