@@ -127,8 +127,18 @@ public interface Pipeline<I, O> extends Primitive {
 
     /**
      * Closes the pipeline: new executions and runs are refused with
-     * {@link goflow.api.ClosedException}, running streaming runs are cancelled (their threads
-     * stop), executions in progress finish. Idempotent.
+     * {@link goflow.api.ClosedException}, running streaming runs are cancelled, and the threads
+     * this pipeline started are stopped and waited for, within a bound. Executions in progress on
+     * the caller's thread ({@code execute} without an executor) or on the executor finish.
+     * {@code executeAsync} executions on threads of their own (no executor) get up to 2 seconds to
+     * finish; those still running then are cancelled (their result fails with a
+     * {@link goflow.api.context.CancelledException}, and the stage's thread is interrupted). A
+     * thread still running 1 second later (a stage that ignores interrupts) is given up on: a
+     * WARNING names it and the frame it is stuck in, and it ends when its stage returns. Called
+     * from one of those threads (a stage or listener of an {@code executeAsync} execution, a
+     * stage, sink or error handler of a streaming run), it neither cancels nor waits for that
+     * thread. An interrupt of the closing thread cuts the waits short and is kept. Idempotent: a
+     * later call returns at once.
      */
     @Override
     void close();

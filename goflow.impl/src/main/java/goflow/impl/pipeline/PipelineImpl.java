@@ -1,15 +1,19 @@
 package goflow.impl.pipeline;
 
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -30,6 +34,7 @@ import goflow.api.pipeline.StageStats;
 import goflow.api.pipeline.StreamingBuilder;
 import goflow.api.pipeline.StreamingResult;
 import goflow.impl.internal.PrimitiveRegistry;
+import goflow.impl.internal.StuckThreads;
 
 /**
  * A built pipeline.
@@ -37,8 +42,10 @@ import goflow.impl.internal.PrimitiveRegistry;
  * <p>Immutable structure: the stage array, options and listeners are final and never change, so
  * executions read them without synchronization. Mutable state is only statistics (LongAdders and
  * a CAS-raised maximum; {@code lastExecution} is a volatile last-writer-wins field), the
- * {@code closed} flag (volatile, set once) and the set of live streaming runs (a concurrent set,
- * so {@link #close()} can cancel them).
+ * {@code closed} flag (set once) and the threads this pipeline started that have not ended: the
+ * live streaming runs (a concurrent set) and the {@code executeAsync} executions on threads of
+ * their own (a concurrent map from thread to the execution's context), so that {@link #close()}
+ * can cancel them and wait for their threads.
  *
  * <p>Implementation notes: without an executor and without a timeout, {@link #execute} runs the
  * stages inline on the caller's thread and passes the caller's context to them: no allocation
@@ -53,6 +60,15 @@ import goflow.impl.internal.PrimitiveRegistry;
  * @param <O> the output type
  */
 final class PipelineImpl<I, O> implements Pipeline<I, O> {
+    /**
+     * How long {@link #close()} lets {@code executeAsync} executions on threads of their own
+     * finish before it cancels them.
+     */
+    static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+    /** How long {@link #close()} then waits for its threads before it gives up on them. */
+    static final Duration CLOSE_BOUND = Duration.ofSeconds(1);
+    private static final System.Logger LOG = System.getLogger(PipelineImpl.class.getName());
+
     final String name;
     final StageNode[] nodes;
     final boolean stopOnError;
@@ -71,9 +87,14 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
     /** End of the execution that completed last; last writer wins. */
     private volatile Instant lastExecution;
     /** Set once by close(). */
-    private volatile boolean closed;
-    /** Streaming runs not yet ended; close() cancels them. */
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Streaming runs not yet ended; close() cancels them and waits for their threads. */
     private final Set<StreamingRunImpl<I, O>> runs = ConcurrentHashMap.newKeySet();
+    /**
+     * The threads of executeAsync executions without an executor, not yet ended, with each
+     * execution's context; close() waits for them and cancels those that take too long.
+     */
+    private final Map<Thread, CancellableContext> asyncThreads = new ConcurrentHashMap<>();
     /** The context of {@link #execute(Object)}: never done, on this pipeline's clock. */
     private final Context background;
     /** Numbers the threads this pipeline starts. */
@@ -123,7 +144,7 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
     }
 
     void checkOpen() {
-        if (closed) {
+        if (closed.get()) {
             throw new ClosedException("pipeline '" + name + "' is closed");
         }
     }
@@ -189,12 +210,17 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
                     f.completeExceptionally(unexpected);
                 } finally {
                     own.close();
+                    asyncThreads.remove(Thread.currentThread());
                 }
             }, threadName());
             t.setDaemon(true);
+            // Listed before the check, so that close() either sees the thread or refuses it here.
+            asyncThreads.put(t, own);
             try {
+                checkOpen();
                 t.start();
             } catch (RuntimeException | Error e) {
+                asyncThreads.remove(t);
                 own.close();
                 throw e;
             }
@@ -358,7 +384,7 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
 
     void register(StreamingRunImpl<I, O> run) {
         runs.add(run);
-        if (closed) {
+        if (closed.get()) {
             runs.remove(run);
             throw new ClosedException("pipeline '" + name + "' is closed");
         }
@@ -383,13 +409,71 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
                 Math.max(0, inFlight.sum()), stages);
     }
 
+    /**
+     * Refuses new executions, cancels the streaming runs, gives {@code executeAsync} executions on
+     * threads of their own {@link #CLOSE_GRACE} to finish, cancels those still running (their
+     * stages are interrupted) and waits {@link #CLOSE_BOUND} more for all those threads; a thread
+     * still running then (a stage that ignores interrupts) is named in a WARNING and left to end
+     * when its stage returns. Called from one of those threads (a stage, a listener, a sink), it
+     * neither waits for nor cancels that thread. An interrupt of the closing thread cuts the waits
+     * short (the rest still happens) and is kept. Only the first call does this; later calls
+     * return at once.
+     */
     @Override
     public void close() {
-        closed = true;
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        Thread self = Thread.currentThread();
+        List<Thread> threads = new ArrayList<>();
         for (StreamingRunImpl<I, O> r : runs) {
             r.cancel();
+            threads.addAll(r.threads());
         }
         entry.release();
+        threads.addAll(asyncThreads.keySet());
+        threads.remove(self);
+        boolean interrupted = !awaitEnd(threads, System.nanoTime() + CLOSE_GRACE.toNanos());
+        asyncThreads.forEach((t, ctx) -> {
+            if (t != self) {
+                ctx.cancel(new ClosedException("pipeline '" + name + "' was closed; the execution was still running "
+                        + CLOSE_GRACE + " later"));
+            }
+        });
+        if (!interrupted) {
+            interrupted = !awaitEnd(threads, System.nanoTime() + CLOSE_BOUND.toNanos());
+        }
+        threads.removeIf(t -> !t.isAlive());
+        if (!threads.isEmpty()) {
+            LOG.log(Level.WARNING, "pipeline '" + name + "': close gave up ("
+                    + (interrupted ? "the close was interrupted" : "its threads did not stop within "
+                            + CLOSE_GRACE.plus(CLOSE_BOUND))
+                    + ") on threads still running: " + StuckThreads.describe(threads) + "; their executions were "
+                    + "cancelled and they were interrupted; they end when the stage they are in returns, "
+                    + "delivering nothing more");
+        }
+        if (interrupted) {
+            self.interrupt();
+        }
+    }
+
+    /**
+     * Waits for {@code threads} to end until {@code until} (System.nanoTime); returns false if
+     * the waiting thread was interrupted (its flag is then clear).
+     */
+    private static boolean awaitEnd(List<Thread> threads, long until) {
+        for (Thread t : threads) {
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedJoin(t, left);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -3,6 +3,7 @@ package goflow.impl.pipeline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -501,6 +502,16 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
     @Override
     public void cancel() {
         ctx.cancel();
+    }
+
+    /**
+     * Returns the run's threads (some may have ended, or, while the run starts, not have started
+     * yet); the list is complete once the run is registered with its pipeline.
+     *
+     * @return an unmodifiable view
+     */
+    List<Thread> threads() {
+        return Collections.unmodifiableList(threads);
     }
 
     @Override

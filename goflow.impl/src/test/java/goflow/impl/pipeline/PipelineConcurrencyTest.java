@@ -299,8 +299,14 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
         }).build();
         CompletableFuture<PipelineResult<String, String>> f = p.executeAsync(Context.background(), "x");
         assertTrue(entered.await(10, TimeUnit.SECONDS));
-        p.close();
+        // close() waits (within PipelineImpl.CLOSE_GRACE) for the execution: release it meanwhile
+        Thread closer = new Thread(p::close, "closer");
+        closer.start();
+        Eventually.until(() -> goflow.registry().find("closing").isEmpty()); // close() has begun
         release.countDown();
+        closer.join(30_000);
+        assertFalse(closer.isAlive());
+        assertTrue(f.isDone(), "close() returned before the execution it waited for");
         assertEquals("x!", f.get(10, TimeUnit.SECONDS).output());
         assertNull(f.get().error());
         assertEquals(1L, p.stats().executions());
