@@ -10,8 +10,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import goflow.api.GoFlowException;
 import goflow.api.Registration;
 import goflow.api.context.CancellableContext;
+import goflow.api.context.CancelledException;
 import goflow.api.pipeline.PipelineResult;
 import goflow.api.pipeline.StageResult;
+import goflow.api.pool.Task;
+import goflow.api.pool.TaskResult;
+import goflow.api.pool.WorkerPool;
 
 /**
  * One execution of a pipeline that has an executor: each stage is a task on the executor, and no
@@ -34,7 +38,10 @@ import goflow.api.pipeline.StageResult;
  * stages is never missed. The task also reads the context after the stage returns, before it
  * ends the call: a deadline that passed while its timer has not run yet is noticed there, and
  * a call that returns after the context ended is a failure with the context's error, never a
- * success.
+ * success. A goflow {@link WorkerPool} that will never run a call it accepted
+ * ({@code shutdownNow()} with the call still queued) says so through the call's task result:
+ * {@code PENDING → ABANDONED} there too, and the call fails with the pool's cancellation (an
+ * executor that silently drops a task leaves the execution waiting for its context to end).
  *
  * @param <I> the input type
  * @param <O> the output type
@@ -114,7 +121,15 @@ final class Execution<I, O> {
             return;
         }
         try {
-            p.executor.execute(c);
+            if (p.executor instanceof WorkerPool pool) {
+                pool.submit(Task.of(c)).thenAccept(r -> {
+                    if (r.outcome() == TaskResult.Outcome.CANCELLED) {
+                        c.dropped(r.failure());
+                    }
+                });
+            } else {
+                p.executor.execute(c);
+            }
         } catch (RuntimeException | Error e) {
             if (c.abandon()) {
                 ended(c, null, new GoFlowException("pipeline '" + p.name + "': failed to submit stage '"
@@ -189,6 +204,16 @@ final class Execution<I, O> {
                 return true;
             }
             return false;
+        }
+
+        /**
+         * Ends a call its pool will never run (cancelled while queued); does nothing once the call
+         * has started or ended.
+         */
+        void dropped(Throwable why) {
+            if (state.compareAndSet(PENDING, ABANDONED)) {
+                ended(this, null, why instanceof CancelledException ? why : new CancelledException(why));
+            }
         }
 
         @Override
