@@ -126,8 +126,15 @@ final class PipelineBuilderImpl<I, O> implements PipelineBuilder<I, O> {
             found.add(s);
         }
         PipelineBuilder<I, Object> b = null;
-        for (int i = 0; i < found.size(); i++) {
-            b = add(names.get(i), found.get(i));
+        int before = stages.size();
+        try {
+            for (int i = 0; i < found.size(); i++) {
+                b = add(names.get(i), found.get(i));
+            }
+        } catch (RuntimeException e) {
+            // all or nothing: a refused name (a duplicate, say) leaves none of the list's stages
+            stages.subList(before, stages.size()).clear();
+            throw e;
         }
         return b != null ? b : cast();
     }

@@ -16,6 +16,7 @@ import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.Registration;
 import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.PipelineBuilder;
 import goflow.api.pipeline.Stage;
 import goflow.api.pipeline.StageNotFoundException;
 import goflow.api.pipeline.StageRegistry;
@@ -112,5 +113,17 @@ class StageRegistryTest {
         v1.close();
         goflow.stages().register(Stage.of("enrich", (String s) -> s + "-v2"));
         assertEquals("a-v2", p.execute(" a ").output());
+    }
+
+    @Test
+    void aRefusedListOfNamesAddsNoneOfItsStages() {
+        goflow.stages().register(Stage.of("trim", (String s) -> s.trim()));
+        goflow.stages().register(Stage.of("upper", (String s) -> s.toUpperCase()));
+        PipelineBuilder<Object, Object> b = goflow.pipeline("dup").input(Object.class).stages("upper");
+
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> b.stages("trim", "upper"));
+
+        assertTrue(e.getMessage().contains("stage=\"upper\""), e.getMessage());
+        assertEquals(List.of("upper"), b.build().stageNames(), "the refused call left part of its stages");
     }
 }
