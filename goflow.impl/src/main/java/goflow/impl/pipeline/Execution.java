@@ -13,9 +13,8 @@ import goflow.api.context.CancellableContext;
 import goflow.api.context.CancelledException;
 import goflow.api.pipeline.PipelineResult;
 import goflow.api.pipeline.StageResult;
-import goflow.api.pool.Task;
-import goflow.api.pool.TaskResult;
 import goflow.api.pool.WorkerPool;
+import goflow.impl.internal.Droppable;
 
 /**
  * One execution of a pipeline that has an executor: each stage is a task on the executor, and no
@@ -39,8 +38,8 @@ import goflow.api.pool.WorkerPool;
  * ends the call: a deadline that passed while its timer has not run yet is noticed there, and
  * a call that returns after the context ended is a failure with the context's error, never a
  * success. A goflow {@link WorkerPool} that will never run a call it accepted
- * ({@code shutdownNow()} with the call still queued) says so through the call's task result:
- * {@code PENDING → ABANDONED} there too, and the call fails with the pool's cancellation (an
+ * ({@code shutdownNow()} with the call still queued) says so by calling the call's
+ * {@link Droppable#dropped}: {@code PENDING → ABANDONED} there too, and the call fails with the pool's cancellation (an
  * executor that silently drops a task leaves the execution waiting for its context to end).
  *
  * @param <I> the input type
@@ -121,15 +120,7 @@ final class Execution<I, O> {
             return;
         }
         try {
-            if (p.executor instanceof WorkerPool pool) {
-                pool.submit(Task.of(c)).thenAccept(r -> {
-                    if (r.outcome() == TaskResult.Outcome.CANCELLED) {
-                        c.dropped(r.failure());
-                    }
-                });
-            } else {
-                p.executor.execute(c);
-            }
+            p.executor.execute(c); // a goflow WorkerPool that drops it calls c.dropped (Droppable)
         } catch (RuntimeException | Error e) {
             if (c.abandon()) {
                 ended(c, null, new GoFlowException("pipeline '" + p.name + "': failed to submit stage '"
@@ -175,7 +166,7 @@ final class Execution<I, O> {
     }
 
     /** One stage call, submitted to the executor. */
-    private final class Call implements Runnable {
+    private final class Call implements Droppable {
         final AtomicInteger state = new AtomicInteger(PENDING);
         final StageNode node;
         final Object input;
@@ -210,7 +201,8 @@ final class Execution<I, O> {
          * Ends a call its pool will never run (cancelled while queued); does nothing once the call
          * has started or ended.
          */
-        void dropped(Throwable why) {
+        @Override
+        public void dropped(Throwable why) {
             if (state.compareAndSet(PENDING, ABANDONED)) {
                 ended(this, null, why instanceof CancelledException ? why : new CancelledException(why));
             }

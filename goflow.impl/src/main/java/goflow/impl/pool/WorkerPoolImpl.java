@@ -34,6 +34,7 @@ import goflow.api.pool.WorkerPool;
 import goflow.impl.internal.BoundedPark;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.ContextWait;
+import goflow.impl.internal.Droppable;
 import goflow.impl.internal.Durations;
 import goflow.impl.internal.PrimitiveRegistry;
 import goflow.impl.internal.Stoppable;
@@ -1277,10 +1278,20 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         return List.copyOf(unstarted);
     }
 
-    /** Gives an executed runnable that will never start its CANCELLED result; returns it as a Task. */
+    /**
+     * Gives an executed runnable that will never start its CANCELLED result (and tells a
+     * {@link Droppable} so); returns it as a Task.
+     */
     private Task<?> cancelExecuted(Runnable command, Throwable why) {
         cancelledUnstarted.increment();
         deliverExecuted(command, new TaskResult<>(Outcome.CANCELLED, null, why, Duration.ZERO, -1));
+        if (command instanceof Droppable d) {
+            try {
+                d.dropped(why);
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "worker-pool '" + name + "': a dropped runnable's dropped() failed", t);
+            }
+        }
         return Task.of(command);
     }
 
