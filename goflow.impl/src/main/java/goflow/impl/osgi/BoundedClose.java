@@ -23,7 +23,8 @@ import goflow.impl.internal.StuckThreads;
  * whatever its users' code does:
  * <ol>
  * <li>the primitives that feed pools stop first: schedulers are stopped (their runs' contexts
- * cancelled) and waited for within the grace; pipelines and channels are closed;</li>
+ * cancelled) and waited for within the grace; pipelines (all at once: each waits up to 3 s for
+ * its own-thread {@code executeAsync} executions, part of the grace) and channels are closed;</li>
  * <li>every worker pool is shut down (accepted tasks complete) and given the grace, shared by all;
  * pools still busy then are stopped with {@code shutdownNow()} (running tasks' contexts cancelled,
  * their threads interrupted) and given the {@link #interruptBound interrupt bound} more;</li>
@@ -51,6 +52,11 @@ final class BoundedClose {
     static final String GRACE_PROPERTY = "goflow.stop.grace";
     private static final Duration MAX_INTERRUPT_BOUND = Duration.ofSeconds(2);
     private static final Duration MIN_INTERRUPT_BOUND = Duration.ofMillis(100);
+    /**
+     * The longest a pipeline's close waits for its {@code executeAsync} executions (their 2 s, then
+     * 1 s for those it cancelled; see {@code Pipeline.close()}).
+     */
+    private static final Duration PIPELINE_CLOSE = Duration.ofSeconds(3);
     private static final System.Logger LOG = System.getLogger(BoundedClose.class.getName());
 
     private BoundedClose() {
@@ -174,13 +180,25 @@ final class BoundedClose {
             }
         }
 
-        /** Schedulers, pipelines and channels (kinds after the pool that are not Stoppable), newest kinds first. */
+        /**
+         * Schedulers, pipelines and channels (kinds after the pool that are not Stoppable), newest
+         * kinds first; the pipelines together (see closeTogether).
+         */
         private void stopFeeders() {
             List<Primitive> live = goflow.registry().primitives();
+            List<Primitive> pipelines = new ArrayList<>();
             for (int i = live.size() - 1; i >= 0; i--) {
                 Primitive p = live.get(i);
                 if (p.kind().compareTo(Primitive.Kind.WORKER_POOL) <= 0 || p instanceof Stoppable) {
                     continue;
+                }
+                if (p.kind() == Primitive.Kind.PIPELINE) {
+                    pipelines.add(p);
+                    continue;
+                }
+                if (p.kind().compareTo(Primitive.Kind.PIPELINE) < 0 && !pipelines.isEmpty()) {
+                    closeTogether(pipelines); // before the schedulers, as in kind order
+                    pipelines.clear();
                 }
                 try {
                     if (p instanceof Scheduler) {
@@ -197,6 +215,58 @@ final class BoundedClose {
                     LOG.log(Level.WARNING, describe(p) + ": closing it failed", e);
                 }
                 interrupted |= Thread.interrupted();
+            }
+            closeTogether(pipelines);
+        }
+
+        /**
+         * Closes pipelines each on a thread of its own and waits for those closes together: a
+         * pipeline's close waits for its {@code executeAsync} executions (2 s, then 1 s for the
+         * cancelled ones), so one after the other, N busy pipelines would take N times that, past
+         * the bound this close promises. Waits at most {@link #PIPELINE_CLOSE} plus the interrupt
+         * bound; a close still going on then goes on in its thread ({@code goflow-close-...}).
+         */
+        private void closeTogether(List<Primitive> pipelines) {
+            if (pipelines.size() == 1) {
+                closeLogged(pipelines.get(0));
+                interrupted |= Thread.interrupted();
+                return;
+            }
+            List<Thread> closers = new ArrayList<>();
+            for (Primitive p : pipelines) {
+                Thread t = new Thread(() -> closeLogged(p), "goflow-close-" + owner + "-" + p.name());
+                t.setDaemon(true);
+                try {
+                    t.start();
+                    closers.add(t);
+                } catch (RuntimeException | Error e) { // no thread to be had: close it here
+                    closeLogged(p);
+                    interrupted |= Thread.interrupted();
+                }
+            }
+            long until = System.nanoTime() + PIPELINE_CLOSE.plus(bound).toNanos();
+            for (Thread t : closers) {
+                long left = until - System.nanoTime();
+                try {
+                    if (left > 0 && !interrupted) {
+                        TimeUnit.NANOSECONDS.timedJoin(t, left);
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+                if (t.isAlive()) {
+                    LOG.log(Level.WARNING, "goflow: " + t.getName() + " is still closing its pipeline; it goes on in "
+                            + "that thread");
+                }
+            }
+        }
+
+        /** Closes {@code p}, logging a failure; on any thread (it leaves {@code interrupted} alone). */
+        private void closeLogged(Primitive p) {
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, describe(p) + ": closing it failed", e);
             }
         }
 

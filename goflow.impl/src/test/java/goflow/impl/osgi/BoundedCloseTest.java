@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +28,8 @@ import goflow.api.ClosedException;
 import goflow.api.InvalidConfigException;
 import goflow.api.context.Context;
 import goflow.api.io.AsyncWriter;
+import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.Stage;
 import goflow.api.pool.TaskResult;
 import goflow.api.pool.WorkerPool;
 import goflow.impl.GoFlowImpl;
@@ -186,6 +189,75 @@ class BoundedCloseTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals("late", stuck.get(10, TimeUnit.SECONDS).value(), "the abandoned task's result still arrives");
         Eventually.until(() -> !threadAlive("goflow-worker-pool-stubborn-"));
         assertTrue(pool.isTerminated());
+    }
+
+    @Test
+    void busyPipelinesAreClosedTogetherNotOneAfterTheOther() throws Exception {
+        // Each pipeline's stage ignores interrupts and returns only once the OTHER pipeline's
+        // execution is cancelled (2 s into its close). One close after the other, the first
+        // pipeline's close gives up on its thread before the second close starts; together, both
+        // executions are cancelled at once and both stages return in time.
+        GoFlowImpl goflow = new GoFlowImpl(Clock.system(), "com.example.pipelines");
+        CountDownLatch cancelledA = new CountDownLatch(1);
+        CountDownLatch cancelledB = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(2);
+        List<CompletableFuture<?>> runs = new ArrayList<>();
+        for (String name : List.of("a", "b")) {
+            CountDownLatch mine = name.equals("a") ? cancelledA : cancelledB;
+            CountDownLatch other = name.equals("a") ? cancelledB : cancelledA;
+            Pipeline<String, String> p = goflow.pipeline(name).stage(Stage.<String, String>of("wait", (ctx, in) -> {
+                entered.countDown();
+                java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+                ctx.onDone(() -> {
+                    if (!returned.get()) { // cancelled while waiting, not closed after returning
+                        mine.countDown();
+                    }
+                });
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() - until < 0 && release.getCount() > 0) {
+                    try {
+                        if (other.await(20, TimeUnit.SECONDS)) {
+                            break;
+                        }
+                    } catch (InterruptedException e) {
+                        // ignored on purpose: stuck user code
+                    }
+                }
+                returned.set(true);
+                return in;
+            })).build();
+            runs.add(p.executeAsync(Context.background(), name));
+        }
+        assertTrue(entered.await(10, TimeUnit.SECONDS));
+        List<String> pipelineWarnings = new CopyOnWriteArrayList<>();
+        Logger pipelineLog = Logger.getLogger("goflow.impl.pipeline.PipelineImpl");
+        Handler h = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel() == Level.WARNING) {
+                    pipelineWarnings.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        pipelineLog.addHandler(h);
+        try {
+            closeWithin30s(goflow, Duration.ofSeconds(10));
+        } finally {
+            pipelineLog.removeHandler(h);
+        }
+        assertEquals(List.of(), pipelineWarnings, "no pipeline's close had to give up on its thread");
+        for (CompletableFuture<?> run : runs) {
+            run.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of(), goflow.registry().primitives());
     }
 
     @Test
