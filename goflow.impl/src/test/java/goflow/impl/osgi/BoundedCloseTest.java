@@ -193,37 +193,26 @@ class BoundedCloseTest extends NoThreadLeaks.LeakCheckedTest {
 
     @Test
     void busyPipelinesAreClosedTogetherNotOneAfterTheOther() throws Exception {
-        // Each pipeline's stage ignores interrupts and returns only once the OTHER pipeline's
-        // execution is cancelled (2 s into its close). One close after the other, the first
-        // pipeline's close gives up on its thread before the second close starts; together, both
-        // executions are cancelled at once and both stages return in time.
+        // Each pipeline's stage ignores interrupts and returns only once the OTHER pipeline's close
+        // has begun (it has left the registry). One close after the other, the first pipeline's
+        // close waits out its 3 s and gives up on its thread before the second close begins;
+        // together, both stages return at once.
         GoFlowImpl goflow = new GoFlowImpl(Clock.system(), "com.example.pipelines");
-        CountDownLatch cancelledA = new CountDownLatch(1);
-        CountDownLatch cancelledB = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(2);
         List<CompletableFuture<?>> runs = new ArrayList<>();
         for (String name : List.of("a", "b")) {
-            CountDownLatch mine = name.equals("a") ? cancelledA : cancelledB;
-            CountDownLatch other = name.equals("a") ? cancelledB : cancelledA;
+            String other = name.equals("a") ? "b" : "a";
             Pipeline<String, String> p = goflow.pipeline(name).stage(Stage.<String, String>of("wait", (ctx, in) -> {
                 entered.countDown();
-                java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
-                ctx.onDone(() -> {
-                    if (!returned.get()) { // cancelled while waiting, not closed after returning
-                        mine.countDown();
-                    }
-                });
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                while (System.nanoTime() - until < 0 && release.getCount() > 0) {
+                while (goflow.registry().find(other).isPresent() && System.nanoTime() - until < 0
+                        && release.getCount() > 0) {
                     try {
-                        if (other.await(20, TimeUnit.SECONDS)) {
-                            break;
-                        }
+                        release.await(10, TimeUnit.MILLISECONDS); // a poll that ignores interrupts
                     } catch (InterruptedException e) {
                         // ignored on purpose: stuck user code
                     }
                 }
-                returned.set(true);
                 return in;
             })).build();
             runs.add(p.executeAsync(Context.background(), name));
