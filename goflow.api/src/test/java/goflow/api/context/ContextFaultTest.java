@@ -146,6 +146,45 @@ class ContextFaultTest {
     }
 
     @Test
+    void aDeepChainUnderADeadlineWhoseTimerIsLateEndsWithoutOverflowingTheStack() throws Exception {
+        // the timer runs late (a busy system timer thread): isDone() sees the deadline first
+        Clock lateTimer = new LateTimerClock(manual);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread smallStack = new Thread(null, () -> {
+            try {
+                CancellableContext top = Context.background(lateTimer).withValue(KEY, -1)
+                        .withTimeout(Duration.ofSeconds(1));
+                Context leaf = top;
+                for (int i = 0; i < 100_000; i++) {
+                    leaf = i % 2 == 0 ? leaf.withCancel() : leaf.withValue(KEY, i);
+                }
+                for (int i = 0; i < 100_000; i++) {
+                    leaf = leaf.withValue(KEY, i);
+                }
+                assertEquals(Optional.of(99_999), leaf.value(KEY));
+                assertEquals(Optional.empty(), leaf.value(Context.Key.named("absent")));
+                assertEquals(lateTimer, leaf.clock());
+                assertFalse(leaf.isDone());
+                assertTrue(leaf.toString().endsWith(".withValue(round)"), "toString");
+                try (CancellableContext timed = leaf.withTimeout(Duration.ofSeconds(5))) {
+                    assertEquals(Duration.ofSeconds(1).toNanos(), timed.remainingNanos(), "the top's deadline");
+                }
+                manual.advance(Duration.ofSeconds(1));
+                assertTrue(leaf.isDone(), "the leaf is past its deadline");
+                assertInstanceOf(DeadlineExceededException.class, leaf.error().orElseThrow());
+                assertTrue(top.isDone(), "the top, whose deadline it is, ended with it");
+                assertInstanceOf(DeadlineExceededException.class, top.error().orElseThrow());
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        }, "small-stack", 256 * 1024);
+        smallStack.start();
+        smallStack.join(TimeUnit.SECONDS.toMillis(60));
+        assertFalse(smallStack.isAlive());
+        assertEquals(null, failure.get());
+    }
+
+    @Test
     void theMessageNamesACauseThatHasNoMessage() {
         CancellableContext ctx = Context.background(manual).withCancel();
         ctx.cancel(new IllegalStateException());
@@ -159,6 +198,24 @@ class ContextFaultTest {
     @SuppressWarnings("unchecked")
     static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
+    }
+
+    /** A manual clock whose timers never run, as if the timer thread were always late. */
+    private record LateTimerClock(ManualClock base) implements Clock {
+        @Override
+        public long nanoTime() {
+            return base.nanoTime();
+        }
+
+        @Override
+        public Instant instant() {
+            return base.instant();
+        }
+
+        @Override
+        public Registration schedule(long deadlineNanos, Runnable action) {
+            return Registration.NONE;
+        }
     }
 
     /** A clock whose monotonic counter is {@code offset} ahead of a manual clock's (wrapping around). */

@@ -31,6 +31,9 @@ abstract class AbstractContext implements Context {
         return onDone(child::parentDone);
     }
 
+    /** The context this one was derived from, or null for a root. */
+    abstract AbstractContext parent();
+
     /** Whether this context or an ancestor has a deadline. */
     abstract boolean hasDeadline();
 
@@ -79,6 +82,23 @@ abstract class AbstractContext implements Context {
                     "create keys with Context.Key.named(name)");
         }
         return new ValueNode(this, key, value);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A loop up the chain, not a recursion: a chain of any depth (a loop that derives each round's
+     * context from the previous one builds one) is searched on any thread's stack.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public final <T> Optional<T> value(Key<T> key) {
+        for (AbstractContext c = this; c != null; c = c.parent()) {
+            if (c instanceof ValueNode v && v.key == key) {
+                return Optional.ofNullable((T) v.value);
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -42,6 +42,11 @@ public final class Background extends AbstractContext {
     }
 
     @Override
+    AbstractContext parent() {
+        return null;
+    }
+
+    @Override
     boolean hasDeadline() {
         return false;
     }
@@ -54,11 +59,6 @@ public final class Background extends AbstractContext {
     @Override
     Instant deadlineInstant() {
         return Instant.MAX;
-    }
-
-    @Override
-    public <T> Optional<T> value(Key<T> key) {
-        return Optional.empty();
     }
 
     @Override

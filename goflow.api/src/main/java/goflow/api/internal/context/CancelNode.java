@@ -36,7 +36,11 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     private static final System.Logger LOG = System.getLogger(Context.class.getName());
 
     private final AbstractContext parent;
+    /** The root's clock, kept here so that no call climbs the chain for it. */
+    private final Clock clock;
     private final boolean hasDeadline;
+    /** Whether the deadline is this node's own (its timer's) rather than an ancestor's. */
+    private final boolean ownsDeadline;
     private final long deadlineNanos;
     private final Instant deadline;
 
@@ -61,20 +65,23 @@ final class CancelNode extends AbstractContext implements CancellableContext {
 
     CancelNode(AbstractContext parent, boolean ownDeadline, long ownDeadlineNanos, Instant ownInstant) {
         this.parent = parent;
+        this.clock = parent.clock();
         boolean parentFirst = parent.hasDeadline()
                 && (!ownDeadline || parent.deadlineNanos() - ownDeadlineNanos <= 0);
         if (parentFirst) {
             this.hasDeadline = true;
             this.deadlineNanos = parent.deadlineNanos();
             this.deadline = parent.deadlineInstant();
+            this.ownsDeadline = false;
         } else {
             this.hasDeadline = ownDeadline;
             this.deadlineNanos = ownDeadlineNanos;
             this.deadline = ownInstant;
+            this.ownsDeadline = ownDeadline;
         }
         Registration fromParent = parent.onDoneChild(this);
         Registration deadlineTimer = ownDeadline && !parentFirst
-                ? clock().schedule(deadlineNanos, this::expire)
+                ? clock.schedule(deadlineNanos, this::expire)
                 : Registration.NONE;
         boolean finished;
         synchronized (this) {
@@ -187,16 +194,38 @@ final class CancelNode extends AbstractContext implements CancellableContext {
         if (done) {
             return true;
         }
-        if (hasDeadline && clock().nanoTime() - deadlineNanos >= 0) {
-            // The timer may run late (or the deadline is the parent's): end the context now.
-            if (parent.isDone()) {
-                parentDone();
-            } else {
-                expire();
-            }
+        if (hasDeadline && clock.nanoTime() - deadlineNanos >= 0) {
+            expireLate(); // the timer may run late (or the deadline is an ancestor's): end the context now
             return true;
         }
         return false;
+    }
+
+    /**
+     * Ends this node, past its deadline, before the timer does: expires the ancestor whose own
+     * deadline it is, which ends its descendants, and then ends, from the top down, every node on the
+     * way that has not ended yet (one ended with another ancestor that another thread is still ending).
+     * A loop, not a recursion through {@code parent.isDone()}: that overflowed the stack of a chain of
+     * 10 000 contexts.
+     */
+    private void expireLate() {
+        ArrayDeque<CancelNode> below = new ArrayDeque<>();
+        CancelNode owner = this;
+        while (!owner.ownsDeadline) {
+            below.push(owner);
+            AbstractContext up = owner.parent;
+            while (!(up instanceof CancelNode)) {
+                up = up.parent(); // a value node: a node without its own deadline has an ancestor with it
+            }
+            owner = (CancelNode) up;
+        }
+        owner.expire();
+        while (!below.isEmpty()) {
+            CancelNode n = below.pop();
+            if (!n.done) {
+                n.parentDone();
+            }
+        }
     }
 
     @Override
@@ -257,8 +286,8 @@ final class CancelNode extends AbstractContext implements CancellableContext {
     }
 
     @Override
-    public <T> Optional<T> value(Key<T> key) {
-        return parent.value(key);
+    AbstractContext parent() {
+        return parent;
     }
 
     @Override
@@ -278,7 +307,7 @@ final class CancelNode extends AbstractContext implements CancellableContext {
 
     @Override
     public Clock clock() {
-        return parent.clock();
+        return clock;
     }
 
     @Override
