@@ -114,6 +114,23 @@ class ContextFaultTest {
     }
 
     @Test
+    void aCallbackFailureThatCannotBeLoggedDoesNotStopTheCancel() {
+        // logging what a callback threw may throw in turn: an OutOfMemoryError, or a throwable that
+        // cannot be printed (here: its message throws an Error, which the logging handler lets through)
+        CancellableContext ctx = Context.background(manual).withCancel();
+        List<String> ran = new ArrayList<>();
+        ctx.onDone(() -> ran.add("a"));
+        ctx.onDone(() -> {
+            throw new Unprintable();
+        });
+        ctx.onDone(() -> ran.add("b"));
+        CancellableContext child = ctx.withCancel();
+        ctx.cancel();
+        assertEquals(List.of("a", "b"), ran, "every other callback ran");
+        assertTrue(child.isDone(), "the cancel reached the child registered after the failing callback");
+    }
+
+    @Test
     void cancellingADeepChainReachesItsLeaf() throws Exception {
         // a loop that derives each round's context from the previous one builds such a chain
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -198,6 +215,16 @@ class ContextFaultTest {
     @SuppressWarnings("unchecked")
     static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
+    }
+
+    /** An Error whose message cannot be read: printing it (as a logging handler does) throws. */
+    static final class Unprintable extends Error {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new StackOverflowError("no message");
+        }
     }
 
     /** A manual clock whose timers never run, as if the timer thread were always late. */

@@ -332,7 +332,12 @@ final class CancelNode extends AbstractContext implements CancellableContext {
                 action.run();
             } catch (Throwable e) {
                 // not only RuntimeException | Error: Kotlin or @SneakyThrows code throws checked exceptions
-                LOG.log(Level.WARNING, "Context onDone callback failed", e);
+                try {
+                    LOG.log(Level.WARNING, "Context onDone callback failed", e);
+                } catch (Throwable unlogged) {
+                    // an OutOfMemoryError, or a throwable that cannot be printed: the other callbacks
+                    // (and the child contexts) must still run, or they would never end
+                }
             }
         }
 
