@@ -190,7 +190,12 @@ public final class SystemTimer {
                 due.action.run();
             } catch (Throwable e) {
                 // not only RuntimeException | Error: Kotlin or @SneakyThrows code throws checked exceptions
-                LOG.log(Level.WARNING, "goflow timer action failed", e);
+                try {
+                    LOG.log(Level.WARNING, "goflow timer action failed", e);
+                } catch (Throwable unlogged) {
+                    // an OutOfMemoryError, or a throwable that cannot be printed: the thread must live
+                    // on, or (still marked running) no timer would ever run again
+                }
             }
         }
     }

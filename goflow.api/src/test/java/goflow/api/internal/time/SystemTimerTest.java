@@ -54,6 +54,20 @@ class SystemTimerTest {
     }
 
     @Test
+    void anActionWhoseFailureCannotBeLoggedDoesNotStopTheTimer() throws Exception {
+        // logging what an action threw may throw in turn: an OutOfMemoryError, or a throwable that
+        // cannot be printed (here: its message throws an Error, which the logging handler lets through)
+        Clock system = Clock.system();
+        CountDownLatch ran = new CountDownLatch(2);
+        system.schedule(system.nanoTime(), () -> {
+            ran.countDown();
+            throw new Unprintable();
+        });
+        system.schedule(system.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5), ran::countDown);
+        assertTrue(ran.await(30, TimeUnit.SECONDS), "the timer thread survived and ran the next action");
+    }
+
+    @Test
     void theTimerThreadPinsNeitherTheClassLoaderNorTheThreadLocalsOfItsFirstCaller() throws Exception {
         awaitIdle(); // the thread is started by the next schedule, from this thread
         ClassLoader bundleLoader = new ClassLoader(getClass().getClassLoader()) { };
@@ -188,6 +202,16 @@ class SystemTimerTest {
         while (SystemTimer.INSTANCE.isRunning()) {
             assertTrue(System.nanoTime() - end < 0, "goflow-timer did not exit when idle");
             Thread.sleep(10);
+        }
+    }
+
+    /** An Error whose message cannot be read: printing it (as a logging handler does) throws. */
+    private static final class Unprintable extends Error {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new StackOverflowError("no message");
         }
     }
 
