@@ -2,6 +2,10 @@ package goflow.api.internal.context;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 
 import java.time.Duration;
 
@@ -29,6 +33,43 @@ class ContextFloodTest {
         assertEquals(0, parent.pendingCallbacks());
         assertEquals(0, clock.pendingTimers());
         assertFalse(parent.isDone());
+    }
+
+    @Test
+    void aBurstOfChildrenLeavesNoMemoryInTheParentOnceTheyAreClosed() {
+        // a long-lived parent (a server's root context) once had many children at a time: the table
+        // that held them must not stay at its peak size for the rest of the parent's life
+        CancelNode[] parents = new CancelNode[100];
+        CancellableContext[] children = new CancellableContext[CHILDREN];
+        long before = usedHeapAfterGc();
+        for (int p = 0; p < parents.length; p++) {
+            parents[p] = (CancelNode) Background.of(clock).withCancel();
+            for (int i = 0; i < CHILDREN; i++) {
+                children[i] = parents[p].withCancel();
+            }
+            for (CancellableContext child : children) {
+                child.close();
+            }
+            assertEquals(0, parents[p].pendingCallbacks());
+        }
+        java.util.Arrays.fill(children, null);
+        long retained = usedHeapAfterGc() - before;
+        // before the fix: 100 tables of 32 768 slots, 12.5 MB (compressed references) to 25 MB
+        assertTrue(retained < 4 * 1024 * 1024, "100 parents retain " + retained + " bytes after their children closed");
+        for (CancelNode parent : parents) {
+            CancellableContext again = parent.withCancel();
+            assertEquals(1, parent.pendingCallbacks(), "the parent still takes children");
+            parent.cancel();
+            assertTrue(again.isDone());
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     @Test
