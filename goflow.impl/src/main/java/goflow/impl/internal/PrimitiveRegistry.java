@@ -269,14 +269,25 @@ public final class PrimitiveRegistry implements Registry {
         }
 
         /**
-         * Lists the fully built primitive.
+         * Lists the fully built primitive. If {@link #closeAll()} ran since the name was reserved
+         * (a primitive built while its {@code GoFlow} closes), the primitive is closed and refused
+         * instead: closeAll may have missed it, and it must not run on in a closed registry.
          *
          * @param <P> the primitive's type
          * @param built the primitive, whose {@code name()} is this entry's name
          * @return {@code built}
+         * @throws ClosedException if the registry was closed meanwhile; {@code built} is closed
          */
         public <P extends Primitive> P activate(P built) {
             primitive = built;
+            // volatile write, then read (closeAll: write closed, then read the entries): one of the two sees the other
+            if (closed) {
+                primitive = null;
+                entries.remove(name, this); // never reported added: not reported removed
+                built.close(); // closeAll may have seen it too: closing twice does nothing more
+                throw new ClosedException("goflow is closed: cannot create " + built.kind().label() + " '" + name
+                        + "'; it was closed");
+            }
             fire(built, true);
             return built;
         }

@@ -2,6 +2,7 @@ package goflow.impl.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -9,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
+import goflow.api.ClosedException;
 import goflow.api.Primitive;
 import goflow.api.Registration;
 import goflow.api.inspect.Stats;
@@ -16,7 +18,7 @@ import goflow.api.inspect.Stats;
 class PrimitiveRegistryListenerTest {
 
     /** A primitive that only lives in the registry. */
-    private static final class Dummy implements Primitive {
+    private static class Dummy implements Primitive {
         private final PrimitiveRegistry.Entry entry;
 
         Dummy(PrimitiveRegistry.Entry entry) {
@@ -132,6 +134,43 @@ class PrimitiveRegistryListenerTest {
         PrimitiveRegistry.Entry later = registry.reserve(Primitive.Kind.WORKER_POOL, "later");
         later.activate(new Dummy(later)).close();
         assertEquals(List.of("+a"), events, "the failed listener is told nothing more");
+    }
+
+    /**
+     * A primitive whose name was reserved before {@code closeAll()} and that was activated after it
+     * (a pool built on one thread while GoFlow.close() runs on another) was missed by closeAll and
+     * stayed listed and running after the registry was closed.
+     */
+    @Test
+    void aPrimitiveActivatedAfterCloseAllIsClosedAndRefused() {
+        PrimitiveRegistry registry = new PrimitiveRegistry("app");
+        List<String> events = new CopyOnWriteArrayList<>();
+        registry.addListener(new PrimitiveRegistry.Listener() {
+            @Override
+            public void added(Primitive p, String owner) {
+                events.add("+" + p.name());
+            }
+
+            @Override
+            public void removed(Primitive p, String owner) {
+                events.add("-" + p.name());
+            }
+        });
+        PrimitiveRegistry.Entry building = registry.reserve(Primitive.Kind.WORKER_POOL, "late");
+        registry.closeAll();
+        List<String> closed = new CopyOnWriteArrayList<>();
+        Dummy late = new Dummy(building) {
+            @Override
+            public void close() {
+                closed.add(name());
+                super.close();
+            }
+        };
+        ClosedException refused = assertThrows(ClosedException.class, () -> building.activate(late));
+        assertTrue(refused.getMessage().contains("'late'"), refused.getMessage());
+        assertEquals(List.of("late"), closed, "the primitive built too late was closed");
+        assertEquals(List.of(), registry.primitives());
+        assertTrue(events.isEmpty() || events.equals(List.of("+late", "-late")), events.toString());
     }
 
     @Test
