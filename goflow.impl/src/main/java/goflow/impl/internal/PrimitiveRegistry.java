@@ -228,9 +228,16 @@ public final class PrimitiveRegistry implements Registry {
             } catch (RuntimeException | Error e) {
                 stats = UnreadableStats.of(e);
                 if (statsFailing.add(p.name())) {
-                    System.getLogger(PrimitiveRegistry.class.getName()).log(System.Logger.Level.WARNING,
-                            p.kind().label() + " '" + p.name() + "' (owner " + owner + "): its stats() failed; "
-                                    + "listed with the failure until it can be read again", e);
+                    try {
+                        System.getLogger(PrimitiveRegistry.class.getName()).log(System.Logger.Level.WARNING,
+                                p.kind().label() + " '" + p.name() + "' (owner " + owner + "): its stats() failed; "
+                                        + "listed with the failure until it can be read again", e);
+                    } catch (VirtualMachineError unlogged) {
+                        throw unlogged;
+                    } catch (RuntimeException | Error unlogged) {
+                        // a failure that cannot be printed (its message throws an Error, which the
+                        // logging handler lets through): its row still names it
+                    }
                 }
             }
             rows.add(new PrimitiveInfo(p.name(), p.kind(), owner, stats));

@@ -19,13 +19,23 @@ public record UnreadableStats(String statsError) implements Stats {
     public static final String FIGURE = "statsError";
 
     /**
-     * Describes {@code failure}.
+     * Describes {@code failure}: its {@code toString()}, or, when that throws too (a message built on
+     * demand that fails), its class and the class of what its message threw.
      *
      * @param failure what {@code stats()} threw
      * @return the row's statistics
      */
     public static UnreadableStats of(Throwable failure) {
-        return new UnreadableStats(String.valueOf(failure));
+        String text;
+        try {
+            text = String.valueOf(failure);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error unreadable) {
+            text = failure.getClass().getName() + " (its message could not be read: "
+                    + unreadable.getClass().getName() + ")";
+        }
+        return new UnreadableStats(text);
     }
 
     /**

@@ -2,6 +2,7 @@ package goflow.impl.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,49 @@ class PrimitiveRegistrySnapshotTest {
 
         broken.failure = null; // it recovers
         assertEquals(Map.of("rate", 5.0), registry.snapshot().get(0).stats().toMap());
+    }
+
+    @Test
+    void aFailureWhoseMessageCannotBeReadIsListedToo() {
+        // an exception whose message is built lazily and fails (here: a null it dereferences)
+        PrimitiveRegistry registry = new PrimitiveRegistry("test");
+        Outside broken = new Outside("a-broken");
+        Outside fine = new Outside("b-fine");
+        registry.register(broken);
+        registry.register(fine);
+        broken.failure = new LazyMessage(new NullPointerException("the message's own field is null"));
+        List<PrimitiveInfo> rows = registry.snapshot();
+        assertEquals(List.of("a-broken", "b-fine"), rows.stream().map(PrimitiveInfo::name).toList());
+        String shown = (String) rows.get(0).stats().toMap().get("statsError");
+        assertTrue(shown.contains("LazyMessage") && shown.contains("NullPointerException"), shown);
+        assertEquals(Map.of("rate", 5.0), rows.get(1).stats().toMap());
+
+        // an Error from the message (its bundle refreshed away): the logging handler (which catches only Exception) lets it through
+        broken.failure = new LazyMessage(new NoClassDefFoundError("com/acme/Messages"));
+        registry.snapshot(); // a recovery in between, so that the failure is logged again
+        broken.failure = null;
+        registry.snapshot();
+        broken.failure = new LazyMessage(new NoClassDefFoundError("com/acme/Messages"));
+        shown = (String) registry.snapshot().get(0).stats().toMap().get("statsError");
+        assertTrue(shown.contains("LazyMessage") && shown.contains("NoClassDefFoundError"), shown);
+    }
+
+    /** An exception whose message is built on demand, and fails with {@code failure}. */
+    private static final class LazyMessage extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+        private final transient Throwable failure;
+
+        LazyMessage(Throwable failure) {
+            this.failure = failure;
+        }
+
+        @Override
+        public String getMessage() {
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            throw (RuntimeException) failure;
+        }
     }
 
     @Test
