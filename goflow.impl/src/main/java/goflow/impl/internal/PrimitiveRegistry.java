@@ -109,13 +109,30 @@ public final class PrimitiveRegistry implements Registry {
 
     /**
      * Closes every live primitive (in reverse kind order, so pipelines close before the pools they
-     * use) and refuses new reservations.
+     * use) and refuses new reservations. A primitive whose {@code close()} throws (one registered
+     * from outside) does not keep the others open: they are all closed, and then the first failure
+     * is thrown, with the later ones suppressed.
      */
     public void closeAll() {
         closed = true;
         List<Primitive> live = primitives();
+        Throwable failure = null;
         for (int i = live.size() - 1; i >= 0; i--) {
-            live.get(i).close();
+            try {
+                live.get(i).close();
+            } catch (RuntimeException | Error e) {
+                if (failure == null) {
+                    failure = e;
+                } else if (failure != e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure != null) {
+            throw (Error) failure;
         }
     }
 

@@ -173,6 +173,54 @@ class PrimitiveRegistryListenerTest {
         assertTrue(events.isEmpty() || events.equals(List.of("+late", "-late")), events.toString());
     }
 
+    /**
+     * A primitive registered from outside whose close() fails (here the first closed: a stream
+     * consumer, the last kind) does not leave the others open: closeAll closes every one, then
+     * throws what the first failure threw, with the later ones suppressed.
+     */
+    @Test
+    void closeAllClosesEveryPrimitiveWhenOneFailsToClose() {
+        PrimitiveRegistry registry = new PrimitiveRegistry("app");
+        List<String> closed = new CopyOnWriteArrayList<>();
+        PrimitiveRegistry.Entry pool = registry.reserve(Primitive.Kind.WORKER_POOL, "pool");
+        pool.activate(new Dummy(pool) {
+            @Override
+            public void close() {
+                closed.add(name());
+                super.close();
+            }
+        });
+        registry.register(new Failing("consumer", Primitive.Kind.STREAM_CONSUMER, new IllegalStateException("redis is down")));
+        registry.register(new Failing("writer", Primitive.Kind.ASYNC_WRITER, new AssertionError("an Error")));
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, registry::closeAll);
+        assertEquals("redis is down", thrown.getMessage());
+        assertEquals(1, thrown.getSuppressed().length);
+        assertEquals("an Error", thrown.getSuppressed()[0].getMessage());
+        assertEquals(List.of("pool"), closed, "the pool was closed although the consumer's close failed first");
+        assertEquals(List.of("writer", "consumer"), registry.primitives().stream().map(Primitive::name).toList());
+    }
+
+    /** A primitive registered from outside whose close() throws. */
+    private record Failing(String name, Kind kind, Throwable failure) implements Primitive {
+        @Override
+        public Stats stats() {
+            return new Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    return Map.of();
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            if (failure instanceof Error e) {
+                throw e;
+            }
+            throw (RuntimeException) failure;
+        }
+    }
+
     @Test
     void failingListenerDoesNotBreakTheRegistry() {
         PrimitiveRegistry registry = new PrimitiveRegistry("app");
