@@ -95,14 +95,15 @@ public final class PrimitiveRegistry implements Registry {
      *
      * @param primitive the built primitive
      * @return releases the name and removes the listing; idempotent
-     * @throws InvalidConfigException if the primitive or its name is null, or the name invalid or taken
+     * @throws InvalidConfigException if the primitive, its kind or its name is null, or the name invalid or taken
      * @throws ClosedException if the registry was closed
      */
     public Registration register(Primitive primitive) {
         Check.notNull("goflow", "primitive", primitive);
+        Primitive.Kind kind = Check.notNull("goflow", "kind", primitive.kind());
         String name = primitive.name();
-        Check.notNull(primitive.kind().label(), "name", name);
-        Entry entry = reserve(primitive.kind(), name);
+        Check.notNull(kind.label(), "name", name);
+        Entry entry = reserve(kind, name);
         entry.activate(primitive);
         return entry::release;
     }

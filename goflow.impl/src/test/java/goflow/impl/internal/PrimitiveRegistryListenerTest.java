@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.ClosedException;
+import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.Registration;
 import goflow.api.inspect.Stats;
@@ -198,6 +199,15 @@ class PrimitiveRegistryListenerTest {
         assertEquals("an Error", thrown.getSuppressed()[0].getMessage());
         assertEquals(List.of("pool"), closed, "the pool was closed although the consumer's close failed first");
         assertEquals(List.of("writer", "consumer"), registry.primitives().stream().map(Primitive::name).toList());
+    }
+
+    @Test
+    void aPrimitiveRegisteredWithoutAKindIsRefusedNamingTheField() {
+        PrimitiveRegistry registry = new PrimitiveRegistry("app");
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> registry.register(new Failing("kindless", null, new IllegalStateException())));
+        assertTrue(e.getMessage().contains("kind"), e.getMessage());
+        assertEquals(List.of(), registry.primitives());
     }
 
     /** A primitive registered from outside whose close() throws. */
