@@ -87,9 +87,16 @@ final class CancelNode extends AbstractContext implements CancellableContext {
             this.ownsDeadline = ownDeadline;
         }
         Registration fromParent = parent.onDoneChild(this);
-        Registration deadlineTimer = ownDeadline && !parentFirst
-                ? clock.schedule(deadlineNanos, this::expire)
-                : Registration.NONE;
+        Registration deadlineTimer;
+        try {
+            deadlineTimer = ownDeadline && !parentFirst
+                    ? clock.schedule(deadlineNanos, this::expire)
+                    : Registration.NONE;
+        } catch (RuntimeException | Error e) {
+            // no timer (the system refused the timer a thread): no child either, nothing left in the parent
+            fromParent.close();
+            throw e;
+        }
         boolean finished;
         synchronized (this) {
             finished = callbacks == null;

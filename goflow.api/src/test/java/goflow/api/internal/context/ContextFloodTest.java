@@ -2,15 +2,20 @@ package goflow.api.internal.context;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import goflow.api.Clock;
+import goflow.api.Registration;
 import goflow.api.context.CancellableContext;
 import goflow.api.testing.ManualClock;
 
@@ -62,6 +67,37 @@ class ContextFloodTest {
             parent.cancel();
             assertTrue(again.isDone());
         }
+    }
+
+    @Test
+    void aTimeoutWhoseTimerCannotBeScheduledLeavesNothingInTheParent() {
+        // the system timer throws when the system refuses it a thread (OutOfMemoryError: unable to
+        // create native thread); the child was not created, so the parent must not keep it
+        AtomicInteger refusals = new AtomicInteger();
+        Clock refusing = new Clock() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+
+            @Override
+            public Instant instant() {
+                return clock.instant();
+            }
+
+            @Override
+            public Registration schedule(long deadlineNanos, Runnable action) {
+                refusals.incrementAndGet();
+                throw new OutOfMemoryError("unable to create native thread");
+            }
+        };
+        CancelNode root = (CancelNode) Background.of(refusing).withCancel();
+        for (int i = 0; i < 3; i++) {
+            assertThrows(OutOfMemoryError.class, () -> root.withTimeout(Duration.ofSeconds(1)));
+            assertThrows(OutOfMemoryError.class, () -> root.withValue(KEY, 1).withDeadline(clock.instant().plusSeconds(1)));
+        }
+        assertEquals(6, refusals.get());
+        assertEquals(0, root.pendingCallbacks(), "no half-created child is left in the parent");
     }
 
     private static long usedHeapAfterGc() {
