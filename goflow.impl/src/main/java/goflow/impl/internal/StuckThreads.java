@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * Describes threads that a bounded close gave up on, for its WARNING: each thread's name, state,
  * where it is (top frame) and the first frame outside the JDK (the user code or output it is stuck
- * in).
+ * in). A thread without a name (as {@code Thread.ofVirtual().factory()} makes them) is named by its id,
+ * {@code #42}; control characters in a name are escaped as in a Java string literal ({@code \n},
+ * {@code \t}, four hex digits for the others), so the description stays one line of the log.
  *
  * <p>Stateless and thread-safe.
  */
@@ -22,7 +24,7 @@ public final class StuckThreads {
      */
     public static String describe(Thread t) {
         StackTraceElement[] frames = t.getStackTrace();
-        StringBuilder sb = new StringBuilder(t.getName()).append(" (").append(t.getState());
+        StringBuilder sb = appendName(new StringBuilder(), t).append(" (").append(t.getState());
         if (frames.length > 0) {
             sb.append(" at ").append(frames[0]);
             for (StackTraceElement f : frames) {
@@ -36,6 +38,29 @@ public final class StuckThreads {
             }
         }
         return sb.append(')').toString();
+    }
+
+    private static StringBuilder appendName(StringBuilder sb, Thread t) {
+        String name = t.getName();
+        if (name.isEmpty()) {
+            return sb.append('#').append(t.getId());
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (Character.isISOControl(c)) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb;
     }
 
     /**
