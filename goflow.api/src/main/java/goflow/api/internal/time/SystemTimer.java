@@ -17,7 +17,8 @@ import goflow.api.Registration;
  * look at the queue (at most {@link #MAX_WAIT_NANOS} away) does not wake the thread.
  *
  * <p>Thread-safe. Actions run on the timer thread, outside the lock, with this class's loader as
- * the context class loader and no inherited thread-locals, whoever scheduled the first timer.
+ * the context class loader and no inherited thread-locals, whoever scheduled the first timer, and
+ * not interrupted (an interrupt an action leaves is cleared before the next one runs).
  */
 public final class SystemTimer {
     /** The timer shared by {@link Clock#system()} and the default {@link Clock#schedule}. */
@@ -186,6 +187,9 @@ public final class SystemTimer {
             } finally {
                 lock.unlock();
             }
+            // an action may leave the thread interrupted (catch (InterruptedException e) { interrupt(); }):
+            // each action starts without it, as a pool's task does
+            Thread.interrupted();
             try {
                 due.action.run();
             } catch (Throwable e) {

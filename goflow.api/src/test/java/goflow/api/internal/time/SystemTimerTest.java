@@ -68,6 +68,24 @@ class SystemTimerTest {
     }
 
     @Test
+    void anInterruptAnActionLeavesOnTheTimerThreadDoesNotReachTheNextAction() throws Exception {
+        // the usual idiom, catch (InterruptedException e) { Thread.currentThread().interrupt(); }, in
+        // one action (an onDone callback run by a context's deadline) must not fail the next one's
+        // interruptible call (lockInterruptibly, a timed offer) on the shared thread
+        Clock system = Clock.system();
+        long at = system.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+        CountDownLatch ran = new CountDownLatch(1);
+        AtomicReference<Boolean> interruptedInNext = new AtomicReference<>();
+        system.schedule(at, () -> Thread.currentThread().interrupt());
+        system.schedule(at, () -> {
+            interruptedInNext.set(Thread.currentThread().isInterrupted());
+            ran.countDown();
+        });
+        assertTrue(ran.await(30, TimeUnit.SECONDS));
+        assertEquals(false, interruptedInNext.get(), "the next action ran with the interrupt of the one before");
+    }
+
+    @Test
     void theTimerThreadPinsNeitherTheClassLoaderNorTheThreadLocalsOfItsFirstCaller() throws Exception {
         awaitIdle(); // the thread is started by the next schedule, from this thread
         ClassLoader bundleLoader = new ClassLoader(getClass().getClassLoader()) { };
