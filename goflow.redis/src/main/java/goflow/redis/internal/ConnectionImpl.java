@@ -236,6 +236,15 @@ public final class ConnectionImpl implements RedisConnection {
             c = pool.borrowObject(Duration.ofNanos(timeoutNanos));
         } catch (NoSuchElementException e) {
             throw failed("no pooled connection to redis " + endpoint + " was free within " + timeout, true, e, false);
+        } catch (InterruptedException e) {
+            // the caller was interrupted while the pool was exhausted: Redis is not down (marking it so
+            // would fail every caller for a reconnect interval), and the interrupt is the caller's to see
+            if (closed) { // the pool interrupts its waiters when it closes
+                throw failed("redis connection '" + name + "' was closed while the call waited for a pooled "
+                        + "connection", false, e, false);
+            }
+            Thread.currentThread().interrupt();
+            throw failed("interrupted while waiting for a pooled connection to redis " + endpoint, false, e, false);
         } catch (Exception e) {
             throw failed("cannot connect to redis " + endpoint + ": " + describe(e), isTimeout(e), e, true);
         }

@@ -1,0 +1,65 @@
+package goflow.redis;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import goflow.api.schedule.Lease;
+import goflow.api.schedule.LeaseException;
+
+/**
+ * The connection at the edges of its pool and its reconnect probe, on a real redis-server: an
+ * interrupted caller.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisConnectionFaultsTest {
+    @RegisterExtension
+    final RedisNodes fleet = new RedisNodes(Duration.ofMillis(500));
+    private int test;
+
+    private String name(String what) {
+        return "goflow/test/" + what + "-" + (++test);
+    }
+
+    @Test
+    void aCallerInterruptedWhileWaitingForAPooledConnectionKeepsItsInterruptAndRedisIsNotMarkedDown()
+            throws Exception {
+        try (RedisConnection conn = RedisConnection.builder().name("interrupted")
+                .uri("redis://127.0.0.1:" + fleet.server.port()).timeout(Duration.ofSeconds(5))
+                .reconnectInterval(Duration.ofMinutes(1)).poolSize(1).build()) {
+            String list = "goflow:test:" + name("block");
+            Thread blocker = new Thread(() -> conn.client().blpop(30, list), "blocker");
+            blocker.start(); // holds the pool's only connection
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> conn.state().poolActive() == 1);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            AtomicBoolean stillInterrupted = new AtomicBoolean();
+            Thread caller = new Thread(() -> {
+                try {
+                    conn.leases().tryAcquire(name("waiting"), Duration.ofSeconds(30));
+                } catch (Throwable e) {
+                    failure.set(e);
+                }
+                stillInterrupted.set(Thread.currentThread().isInterrupted());
+            }, "caller");
+            caller.start();
+            Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> caller.getState() == Thread.State.TIMED_WAITING);
+            caller.interrupt();
+            caller.join(10_000);
+            assertTrue(failure.get() instanceof LeaseException, String.valueOf(failure.get()));
+            assertTrue(stillInterrupted.get(), "the interrupt is the caller's, not the connection's to swallow");
+            fleet.raw.lpush(list, "go");
+            blocker.join(10_000);
+            Lease l = conn.leases().tryAcquire(name("after"), Duration.ofSeconds(30)).orElseThrow(); // not "down"
+            l.release();
+            assertTrue(conn.state().connected(), conn.state().toString());
+        }
+    }
+}
