@@ -1,7 +1,10 @@
 package goflow.redis;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,8 +18,9 @@ import goflow.api.schedule.Lease;
 import goflow.api.schedule.LeaseException;
 
 /**
- * The connection at the edges of its pool and its reconnect probe, on a real redis-server: an
- * interrupted caller.
+ * The connection at the edges of its pool and its reconnect probe, on a real redis-server (behind
+ * a {@link FaultyProxy} where the network must fail at a chosen point): an interrupted caller, an
+ * Error while a reply is read.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisConnectionFaultsTest {
@@ -60,6 +64,21 @@ class RedisConnectionFaultsTest {
             Lease l = conn.leases().tryAcquire(name("after"), Duration.ofSeconds(30)).orElseThrow(); // not "down"
             l.release();
             assertTrue(conn.state().connected(), conn.state().toString());
+        }
+    }
+
+    @Test
+    void anErrorWhileAReplyIsReadGivesTheConnectionBackToThePool() throws Exception {
+        try (FaultyProxy proxy = new FaultyProxy(InetAddress.getLoopbackAddress(), fleet.server.port());
+                RedisConnection conn = RedisConnection.builder().name("garbled")
+                        .uri("redis://127.0.0.1:" + proxy.port()).timeout(Duration.ofSeconds(5)).poolSize(1)
+                        .reconnectInterval(Duration.ofMillis(50)).build()) {
+            conn.leases().tryAcquire(name("warm"), Duration.ofSeconds(30)).orElseThrow().release();
+            proxy.garbleNextReply();
+            assertThrows(OutOfMemoryError.class, () -> conn.leases().tryAcquire(name("garbled"), Duration.ofSeconds(30)));
+            assertEquals(0, conn.state().poolActive(), conn.state().toString());
+            Lease l = conn.leases().tryAcquire(name("after"), Duration.ofSeconds(30)).orElseThrow();
+            l.release();
         }
     }
 }

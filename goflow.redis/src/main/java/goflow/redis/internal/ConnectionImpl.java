@@ -274,6 +274,12 @@ public final class ConnectionImpl implements RedisConnection {
         } catch (RuntimeException e) {
             discard(c);
             throw failed("call to redis " + endpoint + " failed: " + describe(e), false, e, true);
+        } catch (Error e) {
+            // e.g. an OutOfMemoryError while a reply is read: the connection is mid-reply, and kept out
+            // of the pool it would be lost to it for good (poolSize of them and no call gets one)
+            discard(c);
+            failures.increment();
+            throw e;
         }
     }
 
