@@ -1,6 +1,7 @@
 package goflow.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,7 @@ import goflow.api.schedule.LeaseException;
 /**
  * The connection at the edges of its pool and its reconnect probe, on a real redis-server (behind
  * a {@link FaultyProxy} where the network must fail at a chosen point): an interrupted caller, an
- * Error while a reply is read.
+ * Error while a reply is read, in a call or in the probe.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisConnectionFaultsTest {
@@ -80,5 +81,43 @@ class RedisConnectionFaultsTest {
             Lease l = conn.leases().tryAcquire(name("after"), Duration.ofSeconds(30)).orElseThrow();
             l.release();
         }
+    }
+
+    @Test
+    void theReconnectProbeSurvivesAnErrorAndEndsWithTheConnection() throws Exception {
+        String probeName = "goflow-redis-probed-reconnect";
+        // an Error the probe let escape would end its thread, and reach surefire's handler, which ends the fork
+        Thread.UncaughtExceptionHandler surefire = Thread.getDefaultUncaughtExceptionHandler();
+        AtomicReference<String> escaped = new AtomicReference<>();
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> escaped.set(t.getName() + ": " + e));
+        try (FaultyProxy proxy = new FaultyProxy(InetAddress.getLoopbackAddress(), fleet.server.port())) {
+            RedisConnection conn = RedisConnection.builder().name("probed").uri("redis://127.0.0.1:" + proxy.port())
+                    .timeout(Duration.ofSeconds(5)).reconnectInterval(Duration.ofMillis(200)).build();
+            try {
+                conn.leases().tryAcquire(name("warm"), Duration.ofSeconds(30)).orElseThrow().release();
+                proxy.cutNextReply();
+                assertThrows(LeaseException.class, () -> conn.leases().tryAcquire(name("cut"), Duration.ofSeconds(30)));
+                proxy.garbleNextReply(); // the probe's first connection reads it
+                assertFalse(conn.state().connected());
+                Lease l = Awaitility.await().atMost(Duration.ofSeconds(20)).dontCatchUncaughtExceptions()
+                        .ignoreException(LeaseException.class)
+                        .until(() -> conn.leases().tryAcquire(name("back"), Duration.ofSeconds(30)),
+                                java.util.Optional::isPresent)
+                        .orElseThrow();
+                l.release();
+                assertEquals(0, threads(probeName), "the probe ended when Redis answered");
+            } finally {
+                conn.close();
+            }
+            assertEquals(0, threads(probeName));
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(surefire);
+        }
+        assertEquals(null, escaped.get(), "nothing escaped the probe");
+    }
+
+    private static long threads(String name) {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive())
+                .count();
     }
 }

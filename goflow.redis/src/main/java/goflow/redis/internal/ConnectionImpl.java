@@ -401,7 +401,9 @@ public final class ConnectionImpl implements RedisConnection {
                     LOG.log(Level.INFO, "goflow: redis ''{0}'' ({1}) answers again", name, endpoint);
                     return;
                 }
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // an Error too (an OutOfMemoryError while a reply is read): were this thread to end, no
+                // other would be started (Redis is down already) and every call would fail at once for ever
                 lastError = "redis " + endpoint + " is down: " + describe(e);
                 lastErrorAt = Instant.now();
             }
