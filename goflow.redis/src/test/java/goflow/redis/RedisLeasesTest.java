@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -89,6 +90,35 @@ class RedisLeasesTest {
         assertTrue(after.renew(Duration.ofSeconds(30)), "its value holds the token as the provider writes it");
         after.release();
         assertFalse(fleet.raw.exists("goflow:lease:{" + name + "}"));
+    }
+
+    @Test
+    void aLeaseTakenByAnAcquireWhoseReplyWasLostIsTheNodesAgainAtItsNextTry() throws Exception {
+        String name = name("cut");
+        String key = "goflow:lease:{" + name + "}";
+        try (FaultyProxy proxy = new FaultyProxy(InetAddress.getLoopbackAddress(), fleet.server.port());
+                RedisConnection conn = RedisConnection.builder().name("cut").uri("redis://127.0.0.1:" + proxy.port())
+                        .timeout(Duration.ofSeconds(5)).reconnectInterval(Duration.ofMillis(50)).build()) {
+            conn.leases().tryAcquire(name("warm"), Duration.ofSeconds(30)).orElseThrow().release();
+            proxy.cutNextReply();
+            assertThrows(LeaseException.class, () -> conn.leases().tryAcquire(name, Duration.ofDays(1)));
+            assertTrue(fleet.raw.exists(key), "Redis ran the script: the lease is taken, the node does not know it");
+            assertEquals(Optional.empty(), fleet.nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)));
+            Lease again = Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreException(LeaseException.class)
+                    .until(() -> conn.leases().tryAcquire(name, Duration.ofSeconds(30)), Optional::isPresent)
+                    .orElseThrow(); // not "held" by nobody for a day
+            long ttl = fleet.raw.pttl(key);
+            assertTrue(ttl > 0 && ttl <= 30_000, "for the time to live asked now: " + ttl);
+            assertEquals(Optional.empty(), fleet.nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)));
+            assertEquals(Optional.empty(), conn.leases().tryAcquire(name, Duration.ofSeconds(30)),
+                    "given back once: a further try finds it held");
+            assertTrue(again.renew(Duration.ofSeconds(30)));
+            again.release();
+            assertFalse(fleet.raw.exists(key), "released");
+            Lease b = fleet.nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+            assertTrue(b.fencingToken() > again.fencingToken());
+            b.release();
+        }
     }
 
     @Test

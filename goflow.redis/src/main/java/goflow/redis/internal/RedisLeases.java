@@ -5,11 +5,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import goflow.api.InvalidConfigException;
 import goflow.api.schedule.Lease;
@@ -17,14 +19,21 @@ import goflow.api.schedule.LeaseException;
 import goflow.api.schedule.LeaseProvider;
 
 /**
- * Leases in Redis: {@code goflow:lease:{<name>}} holds {@code <holder>#<token>} with a time to
+ * Leases in Redis: {@code goflow:lease:{<name>}} holds {@code <holder>.<attempt>#<token>} with a time to
  * live ({@code SET NX PX} in a script that first takes the token from the fencing counter
  * {@code goflow:lease:{<name>}:fence}, which never expires and, when missing, starts at Redis's
  * time in microseconds, so tokens grow across a restart that lost the data); renew and release are scripts that
  * act only when the value is still this holder's. Every call has the connection's hard timeout.
  *
+ * <p>An acquisition whose reply was lost (cut connection, timeout: Redis may have run it) is
+ * remembered by name with its attempt id, and the next {@link #tryAcquire} of that name retries
+ * with the same id, which the script answers with the lease it took, if it did: the lease is this
+ * node's again at its next try, instead of held by nobody until its time to live runs out.
+ *
  * <p>Thread-safe: the holder id is unique per provider instance (so two schedulers in one JVM are
- * two holders); {@link #held} is a concurrent set of the leases taken and not seen to end.
+ * two holders); {@link #held} is a concurrent set of the leases taken and not seen to end;
+ * {@link #unanswered} a concurrent map whose entries a retry removes atomically (one retry per
+ * attempt id).
  */
 final class RedisLeases implements LeaseProvider {
     /** The longest lease name, in chars ({@link LeaseProvider#tryAcquire}: 1 to 255 characters, any of them). */
@@ -48,6 +57,13 @@ final class RedisLeases implements LeaseProvider {
      * holder renews or releases it. Concurrent set.
      */
     private final Set<RedisLease> held = ConcurrentHashMap.newKeySet();
+    /**
+     * The acquisitions whose reply was lost, by lease name: the attempt id to retry with. At most
+     * {@link #MAX_UNANSWERED} (beyond, a lost one runs out by itself). Concurrent map.
+     */
+    private final Map<String, String> unanswered = new ConcurrentHashMap<>();
+    private static final int MAX_UNANSWERED = 1024;
+    private final AtomicLong attempts = new AtomicLong();
 
     RedisLeases(ConnectionImpl conn) {
         this.conn = conn;
@@ -66,20 +82,35 @@ final class RedisLeases implements LeaseProvider {
                     "e.g. goflow/<scheduler>/<task id>");
         }
         long ttlMillis = checkTtl(ttl);
+        String lost = unanswered.remove(name);
+        String attempt = lost != null ? lost : holder + "." + attempts.incrementAndGet();
         Object reply;
         try {
-            reply = conn.eval(Scripts.LEASE_ACQUIRE, new String[] {key(name), key(name) + ":fence"}, holder,
+            reply = conn.eval(Scripts.LEASE_ACQUIRE, new String[] {key(name), key(name) + ":fence"}, attempt,
                     Long.toString(ttlMillis));
         } catch (RedisFailure e) {
+            if (e.getCause() != null) { // sent, or maybe sent: Redis may have taken the lease for this attempt
+                unanswered(name, attempt);
+            } // else refused before it was sent (connection closed, Redis known to be down)
             throw new LeaseException("lease " + name + ": " + e.getMessage(), e);
+        } catch (Error e) {
+            unanswered(name, attempt);
+            throw e;
         }
         long token = (Long) reply;
         if (token == 0) {
             return Optional.empty();
         }
-        RedisLease lease = new RedisLease(name, token, System.currentTimeMillis());
+        RedisLease lease = new RedisLease(name, attempt + "#" + token, token, System.currentTimeMillis());
         held.add(lease);
         return Optional.of(lease);
+    }
+
+    /** Remembers that the reply to {@code attempt} on lease {@code name} was lost. */
+    private void unanswered(String name, String attempt) {
+        if (unanswered.size() < MAX_UNANSWERED) {
+            unanswered.put(name, attempt);
+        }
     }
 
     /**
@@ -121,10 +152,10 @@ final class RedisLeases implements LeaseProvider {
         private final long acquiredMillis;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        RedisLease(String name, long token, long acquiredMillis) {
+        RedisLease(String name, String value, long token, long acquiredMillis) {
             this.name = name;
             this.token = token;
-            this.value = holder + "#" + token;
+            this.value = value;
             this.acquiredMillis = acquiredMillis;
         }
 

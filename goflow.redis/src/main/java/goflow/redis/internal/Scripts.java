@@ -128,14 +128,21 @@ final class Scripts {
 
     /**
      * Takes a lease: KEYS[1] the lease, KEYS[2] its fencing counter (never expires); ARGV[1] the
-     * holder's id, ARGV[2] the time to live (ms). Returns the fencing token, or 0 when held. A
-     * missing counter (first use, or a restart that lost the data) starts at Redis's time in
+     * attempt's id (no {@code #}), ARGV[2] the time to live (ms). Returns the fencing token, or 0 when
+     * held. When the lease is held by ARGV[1] itself (an attempt whose reply was lost, retried with
+     * its id), it is given back with its token, for ARGV[2] ms from now. A missing counter (first use, or a restart that lost the data) starts at Redis's time in
      * microseconds, above every token handed out before (fewer than one acquisition per
      * microsecond), so tokens keep growing across such a restart. The token is written with
      * {@code %d}: Lua prints a number past 10^14 in exponent notation.
      */
     static final Script LEASE_ACQUIRE = Script.of("lease-acquire", """
-            if redis.call('EXISTS', KEYS[1]) == 1 then
+            local held = redis.call('GET', KEYS[1])
+            if held then
+              local mine = ARGV[1] .. '#'
+              if string.sub(held, 1, #mine) == mine then
+                redis.call('PEXPIRE', KEYS[1], ARGV[2])
+                return tonumber(string.sub(held, #mine + 1))
+              end
               return 0
             end
             if redis.call('EXISTS', KEYS[2]) == 0 then
