@@ -21,9 +21,10 @@ import goflow.api.schedule.LeaseProvider;
 /**
  * Leases in Redis: {@code goflow:lease:{<name>}} holds {@code <holder>.<attempt>#<token>} with a time to
  * live ({@code SET NX PX} in a script that first takes the token from the fencing counter
- * {@code goflow:lease:{<name>}:fence}, which never expires and, when missing, starts at Redis's
- * time in microseconds, so tokens grow across a restart that lost the data); renew and release are scripts that
- * act only when the value is still this holder's. Every call has the connection's hard timeout.
+ * {@code goflow:lease:{<name>}:fence}, which never expires, or Redis's time in microseconds when that
+ * is greater, so tokens grow across a restart that lost the data or brought back older data); renew
+ * and release are scripts that act only when the value is still this holder's. Every call has the
+ * connection's hard timeout.
  *
  * <p>An acquisition whose reply was lost (cut connection, timeout: Redis may have run it) is
  * remembered by name with its attempt id, and the next {@link #tryAcquire} of that name retries

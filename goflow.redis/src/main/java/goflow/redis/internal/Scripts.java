@@ -130,10 +130,12 @@ final class Scripts {
      * Takes a lease: KEYS[1] the lease, KEYS[2] its fencing counter (never expires); ARGV[1] the
      * attempt's id (no {@code #}), ARGV[2] the time to live (ms). Returns the fencing token, or 0 when
      * held. When the lease is held by ARGV[1] itself (an attempt whose reply was lost, retried with
-     * its id), it is given back with its token, for ARGV[2] ms from now. A missing counter (first use, or a restart that lost the data) starts at Redis's time in
-     * microseconds, above every token handed out before (fewer than one acquisition per
-     * microsecond), so tokens keep growing across such a restart. The token is written with
-     * {@code %d}: Lua prints a number past 10^14 in exponent notation.
+     * its id), it is given back with its token, for ARGV[2] ms from now. A token is the counter plus
+     * one, or Redis's time in microseconds when that is greater: above every token handed out before
+     * (fewer than one acquisition per microsecond) even when the counter is missing (first use, a
+     * restart that lost the data) or older than the last tokens (a restart from a snapshot, a
+     * failover to a replica that lagged). The token is written with {@code %d}: Lua prints a number
+     * past 10^14 in exponent notation.
      */
     static final Script LEASE_ACQUIRE = Script.of("lease-acquire", """
             local held = redis.call('GET', KEYS[1])
@@ -145,11 +147,13 @@ final class Scripts {
               end
               return 0
             end
-            if redis.call('EXISTS', KEYS[2]) == 0 then
-              local t = redis.call('TIME')
-              redis.call('SET', KEYS[2], t[1] .. string.sub('000000' .. t[2], -6))
-            end
+            local t = redis.call('TIME')
+            local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
             local token = redis.call('INCR', KEYS[2])
+            if token < now then
+              token = now
+              redis.call('SET', KEYS[2], string.format('%d', token))
+            end
             if redis.call('SET', KEYS[1], ARGV[1] .. '#' .. string.format('%d', token), 'NX', 'PX', ARGV[2]) then
               return token
             end
