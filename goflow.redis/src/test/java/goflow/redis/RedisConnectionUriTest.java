@@ -55,6 +55,22 @@ class RedisConnectionUriTest {
     }
 
     @Test
+    void aRefusedUriNeverShowsItsPasswordEvenWithAnUnescapedAtOrSlashInIt() {
+        // RFC 3986 wants '@' and '/' in a password escaped; people paste them as they are, and the URI
+        // is refused (no host, or not a database number as path): the message must hide all of it
+        for (String uri : new String[] {"redis://user:top@secret@127.0.0.1:6379",
+                "redis://user:top/secret@127.0.0.1:6379", "redis://:top/secret@127.0.0.1:6379/0",
+                "redis://user:top@secret@127.0.0.1:99999", "redis://user:top secret@127.0.0.1:6379"}) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> RedisConnection.builder().uri(uri), uri);
+            assertEquals("uri", e.field());
+            assertFalse(e.getMessage().contains("secret") || String.valueOf(e.value()).contains("secret"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("127.0.0.1"), "the rest is shown: " + e.getMessage());
+        }
+    }
+
+    @Test
     void aPortOutOfRangeIsRefusedNamingTheUri() {
         for (String uri : new String[] {"redis://127.0.0.1:99999", "redis://127.0.0.1:0",
                 "redis://user:secret@127.0.0.1:65536"}) {

@@ -200,13 +200,15 @@ public final class ConnectionImpl implements RedisConnection {
     }
 
     /**
-     * Replaces the password of a URI (and anything that looks like one) by {@code ****}.
+     * Replaces the password of a URI (and anything that looks like one) by {@code ****}: all from
+     * {@code ://} to the last {@code @}, since a password pasted unescaped may hold {@code @} and
+     * {@code /} (the URI is then refused, and its message must not show the rest of it).
      *
      * @param uri the URI as given
      * @return the URI safe to show
      */
     public static String hideSecret(String uri) {
-        return uri == null ? null : uri.replaceAll("://[^@/]*@", "://****@");
+        return uri == null ? null : uri.replaceAll("(?s)://.*@", "://****@");
     }
 
     // ------------------------------------------------------------------ calls
