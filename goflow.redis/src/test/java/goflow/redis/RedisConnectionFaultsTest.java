@@ -116,6 +116,27 @@ class RedisConnectionFaultsTest {
         assertEquals(null, escaped.get(), "nothing escaped the probe");
     }
 
+    @Test
+    void theLentClientKeepsTheSocketTimeoutAfterACallThatWaitedForItsConnection() throws Exception {
+        try (RedisConnection conn = RedisConnection.builder().name("lent")
+                .uri("redis://127.0.0.1:" + fleet.server.port()).timeout(Duration.ofSeconds(5)).poolSize(1)
+                .build()) {
+            String list = "goflow:test:" + name("hold");
+            Thread blocker = new Thread(() -> conn.client().blpop(4.5, list), "blocker");
+            blocker.start(); // holds the pool's only connection for 4.5 of the call's 5 s
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> conn.state().poolActive() == 1);
+            // waits ~4.5 s for the connection, then has ~0.5 s left: its socket timeout for this call
+            Lease late = conn.leases().tryAcquire(name("late"), Duration.ofSeconds(30)).orElseThrow();
+            blocker.join(10_000);
+            // a 1.5 s script, well within the 5 s socket timeout the lent client is documented to have
+            Object r = conn.client().eval("local t = redis.call('TIME') local e = t[1] * 1000000 + t[2] + 1500000 "
+                    + "while true do local n = redis.call('TIME') if n[1] * 1000000 + n[2] >= e then break end end "
+                    + "return 1");
+            assertEquals(1L, r);
+            late.release();
+        }
+    }
+
     private static long threads(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive())
                 .count();

@@ -53,9 +53,9 @@ import redis.clients.jedis.util.Pool;
  * Why the timeout holds: a call borrows a connection with the remaining budget as the pool's wait
  * (an idle connection is taken at once; a new one is opened with the connect timeout, which is the
  * call timeout; a full pool waits at most what is left), then sets the socket timeout of that
- * connection to what is left before sending the command. Each step is bounded by the budget, and
- * no step starts once it is used up; the one exception, opening a connection, is itself bounded by
- * the timeout. A failure at the connection level marks Redis down, so the callers after it do not
+ * connection to what is left before sending the command (and back to the timeout when it returns
+ * the connection to the pool). Each step is bounded by the budget, and no step starts once it is
+ * used up; the one exception, opening a connection, is itself bounded by the timeout. A failure at the connection level marks Redis down, so the callers after it do not
  * each pay the timeout again while Redis is away.
  */
 public final class ConnectionImpl implements RedisConnection {
@@ -68,6 +68,8 @@ public final class ConnectionImpl implements RedisConnection {
     private final JedisClientConfig clientConfig;
     private final Duration timeout;
     private final long timeoutNanos;
+    /** The socket timeout of the pooled connections (the timeout in ms), which a call sets lower for itself. */
+    private final int socketMillis;
     private final long reconnectNanos;
     private final RedisClient client;
     private final Pool<Connection> pool;
@@ -128,6 +130,7 @@ public final class ConnectionImpl implements RedisConnection {
             }
         }
         int millis = (int) Math.max(1, timeout.toMillis());
+        this.socketMillis = millis;
         DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder().connectionTimeoutMillis(millis)
                 .socketTimeoutMillis(millis).database(db).clientName("goflow-" + name);
         if ("rediss".equalsIgnoreCase(uri.getScheme())) {
@@ -258,7 +261,7 @@ public final class ConnectionImpl implements RedisConnection {
         try {
             c.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
             Object reply = send(c, script, keys, args);
-            pool.returnResource(c);
+            giveBack(c);
             roundTrips.record(System.nanoTime() - start);
             everConnected = true;
             return reply;
@@ -268,7 +271,7 @@ public final class ConnectionImpl implements RedisConnection {
             throw failed(slow ? "redis " + endpoint + " did not answer within " + timeout
                     : "lost the connection to redis " + endpoint + ": " + describe(e), slow, e, true);
         } catch (JedisDataException e) {
-            pool.returnResource(c);
+            giveBack(c);
             String message = "redis " + endpoint + " answered " + script.name() + " on " + String.join(", ", keys)
                     + " with an error: " + e.getMessage();
             warnOfErrorReply(message);
@@ -283,6 +286,23 @@ public final class ConnectionImpl implements RedisConnection {
             failures.increment();
             throw e;
         }
+    }
+
+    /**
+     * Gives a connection back to the pool with the socket timeout it was lent with: a call that
+     * waited for it set what was left of its budget (down to 1 ms), which would otherwise be the
+     * socket timeout of the next user of that connection, the lent {@link #client()} included.
+     */
+    private void giveBack(Connection c) {
+        if (c.getSoTimeout() != socketMillis) {
+            try {
+                c.setSoTimeout(socketMillis);
+            } catch (RuntimeException e) {
+                discard(c);
+                return;
+            }
+        }
+        pool.returnResource(c);
     }
 
     /**
