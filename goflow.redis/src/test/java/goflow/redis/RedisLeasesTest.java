@@ -176,6 +176,21 @@ class RedisLeasesTest {
     }
 
     @Test
+    void namesWithLoneSurrogatesAreLeasesOfTheirOwn() {
+        // "any of them": a lone surrogate is a char a task id may hold; UTF-8 has no bytes for it (Jedis
+        // writes '?'), and two tasks must not share a lease, one starving the other while it is held
+        String base = name("odd");
+        List<String> names = List.of(base + "\uD800", base + "\uD801", base + "?", base + "\uDC00x");
+        for (String n : names) {
+            Lease l = fleet.nodeA.leases().tryAcquire(n, Duration.ofSeconds(30)).orElseThrow(() -> new AssertionError(
+                    "another name's lease: " + n.codePoints().mapToObj(Integer::toHexString).toList()));
+            assertEquals(n, l.name());
+            assertEquals(Optional.empty(), fleet.nodeB.leases().tryAcquire(n, Duration.ofSeconds(30)));
+        }
+        assertTrue(fleet.raw.exists("goflow:lease:{" + base + "?}"), "a well-formed name keeps its key");
+    }
+
+    @Test
     void aOncePerClusterTaskWhoseIdHasASpaceRunsOnRedisLeases() {
         try (GoFlow goflow = new GoFlowImpl()) {
             Scheduler scheduler = goflow.scheduler().name("spaced").workers(1).build();

@@ -72,7 +72,26 @@ final class RedisLeases implements LeaseProvider {
         this.holder = pid.replace('#', '_') + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
+    /**
+     * Returns the key of lease {@code name}: {@code goflow:lease:{<name>}}, or, for a name with a lone
+     * surrogate (which UTF-8 cannot write: Jedis sends {@code ?}, and two names would share a lease),
+     * {@code goflow:lease:~{<its UTF-16 chars in hex>}}.
+     */
     private static String key(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < name.length()
+                    && Character.isLowSurrogate(name.charAt(i + 1));
+            if (paired) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                StringBuilder hex = new StringBuilder("goflow:lease:~{");
+                for (int j = 0; j < name.length(); j++) {
+                    hex.append(String.format("%04x", (int) name.charAt(j)));
+                }
+                return hex.append('}').toString();
+            }
+        }
         return "goflow:lease:{" + name + "}";
     }
 
