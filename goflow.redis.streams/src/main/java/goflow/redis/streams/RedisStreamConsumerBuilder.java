@@ -190,9 +190,14 @@ public final class RedisStreamConsumerBuilder {
         return value;
     }
 
-    /** Replaces the password of a URI (and anything that looks like one) by {@code ****}. */
+    /**
+     * Replaces the password of a URI (and anything that looks like one) by {@code ****}: all from
+     * {@code ://} to the last {@code @}, since a password pasted unescaped may hold {@code @} and
+     * {@code /} (the URI is then refused, and its message must not show the rest of it), as
+     * goflow.redis's connection does.
+     */
     static String hideSecret(String uri) {
-        return uri == null ? null : uri.replaceAll("://[^@/]*@", "://****@");
+        return uri == null ? null : uri.replaceAll("(?s)://.*@", "://****@");
     }
 
     /** The URI the consumer's own connection goes to: the one set, or the default. */
