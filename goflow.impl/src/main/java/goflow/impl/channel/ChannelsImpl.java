@@ -193,11 +193,11 @@ public final class ChannelsImpl implements Channels {
         }
     }
 
-    /** Sends into a target; a closed target is reported as the link's failure. */
     /**
      * Sends {@code value} to {@code target}; returns whether the target took it (false: a
      * {@link goflow.api.channel.OverflowStrategy#DROP_NEWEST} target dropped it, which its own
-     * {@code dropped()} counts and the link's {@code transferred()} does not).
+     * {@code dropped()} counts and the link's {@code transferred()} does not). A closed target is
+     * reported as the link's failure.
      */
     private static <V> boolean deliver(Context c, BackpressureChannel<? super V> target, V value, Link link)
             throws InterruptedException {
