@@ -122,7 +122,8 @@ public interface GoFlow extends AutoCloseable {
      * @param primitive the primitive, fully built; its {@code name()}, {@code kind()} and
      *     {@code stats()} are read from now on, from any thread
      * @return removes the listing again; idempotent
-     * @throws InvalidConfigException if the primitive is null, or its name invalid or taken
+     * @throws InvalidConfigException if the primitive, its kind or its name is null, or its name
+     *     invalid or taken
      * @throws ClosedException if this instance is closed
      * @since 0.3
      */
@@ -327,8 +328,10 @@ public interface GoFlow extends AutoCloseable {
 
     /**
      * Closes every primitive this instance created that is still alive (see
-     * {@link Primitive#close()}); afterwards creating a primitive throws {@link ClosedException}.
-     * Idempotent.
+     * {@link Primitive#close()}); afterwards creating a primitive throws {@link ClosedException}
+     * (one being built while this runs is closed and refused). A primitive whose {@code close()}
+     * throws (one registered from outside) does not keep the others open: all are closed, then the
+     * first failure is thrown, with the later ones suppressed. Idempotent.
      */
     @Override
     void close();
