@@ -71,21 +71,16 @@ public final class Samples {
         }
         String prefix = MetricCatalog.prefix(row.kind());
         for (Map.Entry<String, Object> e : figures.entrySet()) {
-            String figure = e.getKey();
-            Map<String, String> labels = labels(row);
-            String family = prefix;
-            if (figure.startsWith("stage.")) {
-                int dot = figure.lastIndexOf('.');
-                if (dot <= "stage.".length()) {
-                    continue;
-                }
-                labels.put(MetricCatalog.STAGE_LABEL, figure.substring("stage.".length(), dot));
-                figure = figure.substring(dot + 1);
-                family = MetricCatalog.STAGE_PREFIX;
+            Figure f = Figure.of(prefix, e.getKey());
+            if (f == null) {
+                continue;
             }
-            String fig = figure;
-            String fam = family;
-            Metric metric = MetricCatalog.find(family, figure).orElseGet(() -> MetricCatalog.undocumented(fam, fig));
+            Map<String, String> labels = labels(row);
+            if (f.stage() != null) {
+                labels.put(MetricCatalog.STAGE_LABEL, f.stage());
+            }
+            String figure = f.name();
+            Metric metric = f.metric();
             Object value = e.getValue();
             if (value instanceof String text) {
                 labels.put(textLabel(figure), text);
@@ -111,6 +106,46 @@ public final class Samples {
         labels.put(KIND, row.kind().label());
         labels.put(OWNER, row.owner());
         return labels;
+    }
+
+    /**
+     * Where a figure of a {@code toMap()} goes: its family (the kind's prefix, or
+     * {@link MetricCatalog#STAGE_PREFIX} for a pipeline stage's {@code stage.<stage>.<figure>}),
+     * its stage (or null) and its own name. Shared by the exposition and the Micrometer binder, so
+     * both place (and leave out) the same figures.
+     *
+     * @param family the metric family
+     * @param stage the stage's name, or null if the figure is not a stage's
+     * @param name the figure's name, without {@code stage.<stage>.}
+     */
+    public record Figure(String family, String stage, String name) {
+
+        /**
+         * Places the figure {@code key} of a primitive whose kind has the prefix {@code prefix}.
+         *
+         * @param prefix the kind's prefix ({@link MetricCatalog#prefix})
+         * @param key the figure's key in {@code toMap()}
+         * @return where it goes, or null for a {@code stage.} figure without a stage name (left out)
+         */
+        public static Figure of(String prefix, String key) {
+            if (!key.startsWith("stage.")) {
+                return new Figure(prefix, null, key);
+            }
+            int dot = key.lastIndexOf('.');
+            if (dot <= "stage.".length()) {
+                return null;
+            }
+            return new Figure(MetricCatalog.STAGE_PREFIX, key.substring("stage.".length(), dot), key.substring(dot + 1));
+        }
+
+        /**
+         * Returns the figure's metric: the catalogue's, or an undocumented one named after it.
+         *
+         * @return the metric
+         */
+        public Metric metric() {
+            return MetricCatalog.find(family, name).orElseGet(() -> MetricCatalog.undocumented(family, name));
+        }
     }
 
     /**

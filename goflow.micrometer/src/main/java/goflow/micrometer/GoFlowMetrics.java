@@ -190,21 +190,16 @@ public final class GoFlowMetrics implements MeterBinder {
         String prefix = MetricCatalog.prefix(row.kind());
         for (Map.Entry<String, Object> e : figures.entrySet()) {
             String key = e.getKey();
-            Tags tags = Tags.of(Samples.NAME, row.name(), Samples.KIND, row.kind().label(), Samples.OWNER, row.owner());
-            String family = prefix;
-            String figure = key;
-            if (key.startsWith("stage.")) {
-                int dot = key.lastIndexOf('.');
-                if (dot <= "stage.".length()) {
-                    continue; // no stage name: left out, as in the exposition (Samples)
-                }
-                tags = tags.and(MetricCatalog.STAGE_LABEL, key.substring("stage.".length(), dot));
-                figure = key.substring(dot + 1);
-                family = MetricCatalog.STAGE_PREFIX;
+            Samples.Figure f = Samples.Figure.of(prefix, key);
+            if (f == null) {
+                continue; // no stage name: left out, as in the exposition
             }
-            String fam = family;
-            String fig = figure;
-            Metric metric = MetricCatalog.find(family, figure).orElseGet(() -> MetricCatalog.undocumented(fam, fig));
+            Tags tags = Tags.of(Samples.NAME, row.name(), Samples.KIND, row.kind().label(), Samples.OWNER, row.owner());
+            if (f.stage() != null) {
+                tags = tags.and(MetricCatalog.STAGE_LABEL, f.stage());
+            }
+            String figure = f.name();
+            Metric metric = f.metric();
             if (e.getValue() instanceof String text) {
                 // as in the exposition: 1, with the text as a tag named after the figure (figure_name for 'name')
                 List<String> values = p instanceof WorkerPool && key.equals("state")
