@@ -1,5 +1,6 @@
 package goflow.impl.internal;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
@@ -55,5 +56,29 @@ public final class BoundedPark {
             clock.parkNanos(blocker, left);
         }
         return End.DONE;
+    }
+
+    /**
+     * Waits for {@code threads} to end, until {@code untilNanos} of {@link System#nanoTime()} at
+     * the latest (the bounded closes join threads on real time).
+     *
+     * @param threads the threads to join
+     * @param untilNanos the deadline, a {@code System.nanoTime()} reading
+     * @return false if the waiting thread was interrupted (its flag is then clear), else true
+     *     (whether or not every thread ended: the caller looks at {@code isAlive()})
+     */
+    public static boolean joinUntil(Iterable<Thread> threads, long untilNanos) {
+        for (Thread t : threads) {
+            long left = untilNanos - System.nanoTime();
+            if (left <= 0) {
+                return true;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedJoin(t, left);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+        return true;
     }
 }

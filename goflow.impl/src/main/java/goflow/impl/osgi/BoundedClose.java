@@ -14,6 +14,7 @@ import goflow.api.Primitive;
 import goflow.api.pool.WorkerPool;
 import goflow.api.schedule.Scheduler;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.internal.BoundedPark;
 import goflow.impl.internal.Durations;
 import goflow.impl.internal.Stoppable;
 import goflow.impl.internal.StuckThreads;
@@ -245,15 +246,8 @@ final class BoundedClose {
                 }
             }
             long until = System.nanoTime() + PIPELINE_CLOSE.plus(bound).toNanos();
+            interrupted |= !interrupted && !BoundedPark.joinUntil(closers, until);
             for (Thread t : closers) {
-                long left = until - System.nanoTime();
-                try {
-                    if (left > 0 && !interrupted) {
-                        TimeUnit.NANOSECONDS.timedJoin(t, left);
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
                 if (t.isAlive()) {
                     LOG.log(Level.WARNING, "goflow: " + t.getName() + " is still closing its pipeline; it goes on in "
                             + "that thread");

@@ -12,7 +12,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,6 +32,7 @@ import goflow.api.pipeline.StageResult;
 import goflow.api.pipeline.StageStats;
 import goflow.api.pipeline.StreamingBuilder;
 import goflow.api.pipeline.StreamingResult;
+import goflow.impl.internal.BoundedPark;
 import goflow.impl.internal.PrimitiveRegistry;
 import goflow.impl.internal.StuckThreads;
 
@@ -433,7 +433,7 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
         entry.release();
         threads.addAll(asyncThreads.keySet());
         threads.remove(self);
-        boolean interrupted = !awaitEnd(threads, System.nanoTime() + CLOSE_GRACE.toNanos());
+        boolean interrupted = !BoundedPark.joinUntil(threads, System.nanoTime() + CLOSE_GRACE.toNanos());
         asyncThreads.forEach((t, ctx) -> {
             if (t != self) {
                 ctx.cancel(new ClosedException("pipeline '" + name + "' was closed; the execution was still running "
@@ -441,7 +441,7 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
             }
         });
         if (!interrupted) {
-            interrupted = !awaitEnd(threads, System.nanoTime() + CLOSE_BOUND.toNanos());
+            interrupted = !BoundedPark.joinUntil(threads, System.nanoTime() + CLOSE_BOUND.toNanos());
         }
         threads.removeIf(t -> !t.isAlive());
         if (!threads.isEmpty()) {
@@ -455,25 +455,6 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
         if (interrupted) {
             self.interrupt();
         }
-    }
-
-    /**
-     * Waits for {@code threads} to end until {@code until} (System.nanoTime); returns false if
-     * the waiting thread was interrupted (its flag is then clear).
-     */
-    private static boolean awaitEnd(List<Thread> threads, long until) {
-        for (Thread t : threads) {
-            long left = until - System.nanoTime();
-            if (left <= 0) {
-                return true;
-            }
-            try {
-                TimeUnit.NANOSECONDS.timedJoin(t, left);
-            } catch (InterruptedException e) {
-                return false;
-            }
-        }
-        return true;
     }
 
     @Override
