@@ -6,7 +6,8 @@ import goflow.api.context.Context;
 import goflow.api.pipeline.Stage;
 
 /**
- * The {@value #NAME} stage: the number of characters of a text, or of elements of a list or entries of a map.
+ * The {@value #NAME} stage: the number of characters of a text (Unicode code points, so an emoji written as a
+ * surrogate pair counts once and a lone surrogate counts as one), or of elements of a list or entries of a map.
  *
  * <p>Stateless, so thread-safe.
  */
@@ -33,6 +34,7 @@ public final class LengthStage implements Stage<Object, Integer> {
         if (input instanceof java.util.Map<?, ?> m) {
             return m.size();
         }
-        return Texts.text(NAME, input).length();
+        String text = Texts.text(NAME, input);
+        return text.codePointCount(0, text.length());
     }
 }

@@ -74,4 +74,13 @@ class CodecStagesTest {
         assertEquals(1, length.process(CTX, Map.of("k", "v")));
         assertEquals("length", length.name());
     }
+
+    @Test
+    void lengthCountsASupplementaryCharacterOnceAndALoneSurrogateAsOne() throws Exception {
+        LengthStage length = new LengthStage();
+        // U+1F600 is one character in two UTF-16 units; "e" + a combining accent is two code points
+        assertEquals(3, length.process(CTX, "a\uD83D\uDE00b"));
+        assertEquals(2, length.process(CTX, "e\u0301"));
+        assertEquals(1, length.process(CTX, "\uD83D"));
+    }
 }
