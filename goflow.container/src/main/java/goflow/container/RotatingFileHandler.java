@@ -30,7 +30,9 @@ import java.util.logging.LogRecord;
  * the records go on to the same file, the failure is printed once on {@code problems} and the
  * rotation is tried again when another {@code maxBytes} have been written. If the file cannot even
  * be reopened, or a record cannot be written to it (a full disk), the record goes to
- * {@code problems} instead, and the file is reopened for the next one: none is lost.
+ * {@code problems} instead, and the file is reopened for the next one: none is lost. A log folder
+ * deleted while the handler is open is made again when the file is next reopened (at the next
+ * rotation); the records written in between went to the deleted file, as with any Unix log.
  *
  * <p>Thread-safe: {@link #publish}, {@link #flush} and {@link #close} are synchronized, so each
  * record is formatted, the rotation decided and done, and the record written under one lock: no
@@ -97,6 +99,10 @@ final class RotatingFileHandler extends Handler {
     }
 
     private OutputStream open() throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        if (folder != null && !Files.isDirectory(folder)) {
+            Files.createDirectories(folder); // deleted while the container runs: made again
+        }
         return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 

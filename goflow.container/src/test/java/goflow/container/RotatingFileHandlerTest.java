@@ -200,6 +200,36 @@ class RotatingFileHandlerTest {
     }
 
     /**
+     * A log folder deleted while the container runs (a clean-up script) is made again at the next
+     * rotation: the log goes on in it rather than on the console for the rest of the run.
+     */
+    @Test
+    void aDeletedLogFolderIsMadeAgainAtTheNextRotation(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("log"));
+        Path file = folder.resolve("goflow.log");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RotatingFileHandler handler = open(file, 300, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            log(handler, "r0");
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(folder);
+            for (int i = 1; i < 8; i++) {
+                log(handler, "r" + i);
+            }
+        } finally {
+            handler.close();
+        }
+        assertTrue(Files.isRegularFile(file), () -> "the folder and file made again; problems: " + err);
+        List<String> kept = messages(file);
+        assertEquals("r7", kept.get(kept.size() - 1), kept::toString);
+        assertFalse(err.toString(StandardCharsets.UTF_8).contains("r7"), "not on the console: " + err);
+    }
+
+    /**
      * A write that fails (a full disk: the file is a link to {@code /dev/full}) loses no record: it
      * goes to the problems stream, as when the file cannot be reopened.
      */
