@@ -89,7 +89,7 @@ public final class GoFlowMetrics implements MeterBinder {
         return new GoFlowMetrics(() -> {
             List<Live> live = new ArrayList<>();
             for (PrimitiveInfo row : registry.snapshot()) {
-                registry.find(row.name()).filter(p -> p.kind() == row.kind()).ifPresent(p -> live.add(new Live(p, row)));
+                registry.find(row).ifPresent(p -> live.add(new Live(p, row)));
             }
             return live;
         });

@@ -39,6 +39,7 @@ import goflow.api.ratelimit.RateLimiter;
 import goflow.api.schedule.Scheduler;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.osgi.LiveRegistry;
 import goflow.metrics.Sample;
 import goflow.metrics.Samples;
 import goflow.redis.streams.RedisStreamConsumer;
@@ -180,6 +181,29 @@ class GoFlowMetricsTest {
             assertEquals(List.of(), r.getMeters(), "no meter left behind");
         }
         second.close();
+    }
+
+    /**
+     * In an OSGi framework two bundles may each have a limiter named 'api': each owner's meters read
+     * that owner's limiter (the binder once read the first one's figures for both).
+     */
+    @Test
+    void twoOwnersPrimitivesOfTheSameNameEachGiveTheirOwnFigures() {
+        GoFlowImpl other = new GoFlowImpl(clock, "bundle.b");
+        LiveRegistry live = new LiveRegistry();
+        live.add(((GoFlowImpl) goflow).registry());
+        live.add(other.registry());
+        try {
+            goflow.tokenBucket().name("api").rate(1).burst(3).build();
+            other.tokenBucket().name("api").rate(1).burst(9).build();
+            GoFlowMetrics.of(live).bindTo(meters);
+            assertEquals(3.0, meters.get("goflow.token.bucket.burst").tags("name", "api", "owner", "application")
+                    .gauge().value());
+            assertEquals(9.0, meters.get("goflow.token.bucket.burst").tags("name", "api", "owner", "bundle.b")
+                    .gauge().value());
+        } finally {
+            other.close();
+        }
     }
 
     @Test

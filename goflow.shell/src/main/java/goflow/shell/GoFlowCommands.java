@@ -281,7 +281,7 @@ public final class GoFlowCommands {
         if (!info.owner().startsWith(PIPELINE_PID + "~") && !info.owner().startsWith(PIPELINE_PID + ".")) {
             return Optional.empty();
         }
-        Optional<Pipeline<?, ?>> pipeline = registry.find(info.name()).filter(Pipeline.class::isInstance)
+        Optional<Pipeline<?, ?>> pipeline = registry.find(info).filter(Pipeline.class::isInstance)
                 .map(p -> (Pipeline<?, ?>) p);
         if (pipeline.isEmpty()) {
             return Optional.empty();

@@ -65,6 +65,11 @@ class GoFlowCommandsTest {
         public <T extends Primitive> Optional<T> find(String name, Class<T> type) {
             return Optional.empty();
         }
+
+        @Override
+        public Optional<Primitive> find(PrimitiveInfo row) {
+            return Optional.empty();
+        }
     }
 
     private static Map<String, Object> map(Object... kv) {

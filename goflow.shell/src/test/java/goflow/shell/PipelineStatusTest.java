@@ -47,6 +47,11 @@ class PipelineStatusTest {
         public <T extends Primitive> Optional<T> find(String name, Class<T> type) {
             return goflow.registry().find(name, type);
         }
+
+        @Override
+        public Optional<Primitive> find(PrimitiveInfo row) {
+            return goflow.registry().find(row.name()).filter(p -> p.kind() == row.kind()); // one owner, relabelled
+        }
     };
 
     private final GoFlowCommands commands = new GoFlowCommands(configured, property ->

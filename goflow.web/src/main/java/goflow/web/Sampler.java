@@ -216,7 +216,8 @@ public final class Sampler {
             try {
                 figures.putAll(info.stats().toMap());
                 if (info.kind() == Primitive.Kind.SCHEDULER) {
-                    registry.find(info.name(), Scheduler.class).ifPresent(s -> tasks(s, figures));
+                    registry.find(info).filter(Scheduler.class::isInstance)
+                            .ifPresent(s -> tasks((Scheduler) s, figures));
                 }
                 unreadable.remove(Frame.Row.key(info));
             } catch (RuntimeException | Error e) { // one primitive's figures must not take the others' down
@@ -273,7 +274,7 @@ public final class Sampler {
                 || info.owner().startsWith(PIPELINE_PID + "."))) {
             return Optional.empty();
         }
-        Optional<Pipeline<?, ?>> pipeline = registry.find(info.name()).filter(Pipeline.class::isInstance)
+        Optional<Pipeline<?, ?>> pipeline = registry.find(info).filter(Pipeline.class::isInstance)
                 .map(p -> (Pipeline<?, ?>) p);
         if (pipeline.isEmpty()) {
             return Optional.empty();

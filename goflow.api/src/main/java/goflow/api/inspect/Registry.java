@@ -33,12 +33,26 @@ public interface Registry {
     List<PrimitiveInfo> snapshot();
 
     /**
-     * Finds a live primitive by name.
+     * Finds a live primitive by name. Names are unique per owner: in an OSGi framework, where each
+     * bundle's {@code GoFlow} has its own names, two bundles may each have a primitive of the same
+     * name, and this returns the one whose owner sorts first; {@link #find(PrimitiveInfo)} finds
+     * the one a {@link #snapshot()} row describes.
      *
      * @param name the name
      * @return the primitive, or empty
      */
     Optional<Primitive> find(String name);
+
+    /**
+     * Finds the live primitive a {@link #snapshot()} row describes: the one of the row's owner,
+     * name and kind, never another owner's primitive of the same name.
+     *
+     * @param row a row of a snapshot
+     * @return the primitive, or empty when it has been closed since (or its name now belongs to a
+     *         primitive of another kind)
+     * @throws NullPointerException if {@code row} is null
+     */
+    Optional<Primitive> find(PrimitiveInfo row);
 
     /**
      * Finds a live primitive by name and type.

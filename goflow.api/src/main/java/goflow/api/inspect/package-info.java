@@ -4,7 +4,7 @@
  * {@link goflow.api.inspect.Stats statistics snapshots}.
  */
 @Export
-@Version("0.2.0")
+@Version("0.3.0")
 package goflow.api.inspect;
 
 import org.osgi.annotation.bundle.Export;

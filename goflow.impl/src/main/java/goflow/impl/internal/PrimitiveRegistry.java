@@ -274,6 +274,11 @@ public final class PrimitiveRegistry implements Registry {
         return find(name).filter(type::isInstance).map(type::cast);
     }
 
+    @Override
+    public Optional<Primitive> find(PrimitiveInfo row) {
+        return owner.equals(row.owner()) ? find(row.name()).filter(p -> p.kind() == row.kind()) : Optional.empty();
+    }
+
     /** A claimed name; see {@link PrimitiveRegistry}. Thread-safe. */
     public final class Entry {
         private final String name;

@@ -3,6 +3,7 @@ package goflow.impl.osgi;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -156,6 +157,13 @@ public final class LiveRegistry implements Registry {
     public <T extends Primitive> Optional<T> find(String name, Class<T> type) {
         return registries.stream().sorted(Comparator.comparing(PrimitiveRegistry::owner))
                 .map(r -> r.find(name, type)).flatMap(Optional::stream).findFirst();
+    }
+
+    /** Finds the primitive of the row's owner (of the first member of that owner that has it). */
+    @Override
+    public Optional<Primitive> find(PrimitiveInfo row) {
+        Objects.requireNonNull(row, "row");
+        return registries.stream().map(r -> r.find(row)).flatMap(Optional::stream).findFirst();
     }
 
     private static void failed(PrimitiveRegistry.Listener l, String event, Primitive p, String owner, Throwable e) {

@@ -47,6 +47,33 @@ class LiveRegistryTest {
         b.close();
     }
 
+    /**
+     * Two bundles with a pool of the same name: each snapshot row finds its own owner's pool (the
+     * Micrometer binder and the dashboard read each row's figures from it), never the other's.
+     */
+    @Test
+    void aSnapshotRowFindsItsOwnersPrimitiveWhenTwoOwnersUseTheSameName() {
+        LiveRegistry live = new LiveRegistry();
+        GoFlowImpl a = new GoFlowImpl(Clock.system(), "bundle.a");
+        GoFlowImpl b = new GoFlowImpl(Clock.system(), "bundle.b");
+        live.add(a.registry());
+        live.add(b.registry());
+        FakePrimitive poolA = FakePrimitive.create(a.registry(), Primitive.Kind.WORKER_POOL, "work", Map.of("n", 1));
+        FakePrimitive poolB = FakePrimitive.create(b.registry(), Primitive.Kind.WORKER_POOL, "work", Map.of("n", 2));
+        List<PrimitiveInfo> rows = live.snapshot();
+        assertEquals(List.of("bundle.a", "bundle.b"), rows.stream().map(PrimitiveInfo::owner).collect(Collectors.toList()));
+        assertSame(poolA, live.find(rows.get(0)).orElseThrow());
+        assertSame(poolB, live.find(rows.get(1)).orElseThrow());
+        assertSame(poolB, b.registry().find(rows.get(1)).orElseThrow());
+        assertTrue(a.registry().find(rows.get(1)).isEmpty(), "a member finds only its own owner's rows");
+        assertTrue(live.find(new PrimitiveInfo("work", Primitive.Kind.TOKEN_BUCKET, "bundle.b", rows.get(1).stats()))
+                .isEmpty(), "the name now held by another kind");
+        poolB.close();
+        assertTrue(live.find(rows.get(1)).isEmpty(), "closed since the snapshot: not the other owner's pool");
+        a.close();
+        b.close();
+    }
+
     @Test
     void aPrimitiveWhoseStatsFailIsListedWithTheFailureAndTheOthersStillAre() {
         LiveRegistry live = new LiveRegistry();
