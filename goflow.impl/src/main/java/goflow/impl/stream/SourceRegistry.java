@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import goflow.api.Clock;
 import goflow.api.InvalidConfigException;
@@ -20,7 +21,9 @@ import goflow.impl.internal.Check;
  * The named stream sources of one goflow instance, and the statistics of each name. Thread-safe:
  * concurrent maps from name to source and from name to {@link SourceCounters}; registering uses
  * {@code putIfAbsent}, removing uses {@code remove(name, source)} so a stale registration never
- * removes a newer source of the same name. Counters are kept per name and never removed, so they
+ * removes a newer source of the same name, and each registration removes at most once (the
+ * {@link Registration} contract: closing twice does nothing), so a stale one closed again never
+ * removes the same source object registered anew under its name. Counters are kept per name and never removed, so they
  * continue when a source is replaced by another of the same name.
  */
 public final class SourceRegistry implements StreamSources {
@@ -65,7 +68,12 @@ public final class SourceRegistry implements StreamSources {
         } else {
             counters.computeIfAbsent(name, SourceCounters::new);
         }
-        return () -> sources.remove(name, source);
+        AtomicBoolean registered = new AtomicBoolean(true);
+        return () -> {
+            if (registered.compareAndSet(true, false)) {
+                sources.remove(name, source);
+            }
+        };
     }
 
     @Override
