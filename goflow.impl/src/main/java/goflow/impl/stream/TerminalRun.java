@@ -82,13 +82,16 @@ final class TerminalRun {
     }
 
     /**
-     * Maps an exception thrown by a wait on {@link #scope} to the reason the run stops.
+     * Maps an exception thrown by a wait on {@link #scope} to the reason the run stops: the scope
+     * is done as soon as it is cancelled, before its {@code onDone} callback has set {@link #stop},
+     * so the scope itself is asked (only here, on the failure path: it may read the clock); an
+     * exception of some other context, with the scope still live, is returned as it is.
      *
      * @param e the exception
-     * @return never returns normally
+     * @return {@code e}, when the scope is not done
      */
     RuntimeException failFrom(ContextException e) {
-        if (stop) {
+        if (stop || scope.isDone()) {
             fail();
         }
         return e;

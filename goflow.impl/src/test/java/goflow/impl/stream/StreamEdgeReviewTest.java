@@ -2,6 +2,12 @@ package goflow.impl.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -9,6 +15,10 @@ import org.junit.jupiter.api.Timeout;
 
 import goflow.api.GoFlow;
 import goflow.api.Registration;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.ContextException;
+import goflow.api.context.Context;
+import goflow.api.stream.StreamClosedException;
 import goflow.api.stream.StreamSources;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
@@ -34,5 +44,56 @@ class StreamEdgeReviewTest {
         assertSame(orders, sources.find("orders").orElseThrow(), "the second registration still lists it");
         second.close();
         assertEquals(false, sources.find("orders").isPresent());
+    }
+
+    /**
+     * close() cancels the run's scope, which is done at once, while the onDone callback that sets
+     * the run's stop flag runs a moment later: a source that saw the scope done in between and threw
+     * its CancelledException reached the caller as that, not as the StreamClosedException of close().
+     * The window is held open here by a callback registered on the scope before the run's own.
+     */
+    @Test
+    void aSourceThatSeesTheScopeCancelledByCloseBeforeTheStopFlagFailsAsClosed() throws Exception {
+        ChainState chain = new ChainState("stream", 1, new ManualClock());
+        CancellableContext scope = Context.background().withCancel();
+        CountDownLatch inFirstCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        scope.onDone(() -> {
+            inFirstCallback.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        TerminalRun run = new TerminalRun(chain, "count", Context.background(), scope, Thread.currentThread());
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> run.closeFromOutside(chain));
+        try {
+            assertTrue(inFirstCallback.await(30, TimeUnit.SECONDS));
+            assertTrue(scope.isDone(), "cancelled, callbacks still running");
+            ContextException seenBySource = assertThrows(ContextException.class, scope::throwIfDone);
+            StreamClosedException e = assertThrows(StreamClosedException.class, () -> {
+                throw run.failFrom(seenBySource);
+            });
+            assertEquals("stream 'stream-1' was closed during count()", e.getMessage());
+        } finally {
+            release.countDown();
+            closing.get(30, TimeUnit.SECONDS);
+            run.end();
+        }
+    }
+
+    @Test
+    void anExceptionOfAnotherContextPassesUnchangedWhileTheScopeIsLive() {
+        ChainState chain = new ChainState("stream", 1, new ManualClock());
+        TerminalRun run = new TerminalRun(chain, "count", Context.background(), Context.background().withCancel(),
+                Thread.currentThread());
+        try (CancellableContext other = Context.background().withCancel()) {
+            other.cancel();
+            ContextException foreign = assertThrows(ContextException.class, other::throwIfDone);
+            assertSame(foreign, run.failFrom(foreign));
+        } finally {
+            run.end();
+        }
     }
 }
