@@ -24,9 +24,10 @@ import goflow.api.inspect.Stats;
  * @param opened how many cursors were opened successfully
  * @param open how many of them are open now (a running terminal operation holds each)
  * @param elements how many elements the cursors delivered
- * @param failures how many opens and advances threw (or returned a null cursor, or returned
- *     {@code true} without passing an element); a cursor that gives up because its context was
- *     cancelled or its thread interrupted is not counted
+ * @param failures how many opens and advances threw (or returned a null cursor, or broke the
+ *     cursor contract: returned {@code true} without passing exactly one element, or {@code false}
+ *     after passing one); a cursor that gives up because its context was cancelled or its thread
+ *     interrupted is not counted
  * @param closed how many cursors were closed, whatever the way the operation ended
  * @param lastOpened when a cursor was last opened, or {@code null} before the first (and then absent
  *     from {@link #toMap()})

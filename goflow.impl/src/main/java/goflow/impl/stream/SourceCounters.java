@@ -133,17 +133,18 @@ public final class SourceCounters {
     /**
      * A counted cursor. Used by one thread at a time (the cursor contract), so its fields need no
      * synchronization; {@code done} makes a repeated close count once. An element is counted when
-     * the cursor passes it to the action ({@code given}), not when it returns {@code true}: an
-     * advance that returns {@code true} without passing one, or {@code false} after passing one,
-     * breaks the cursor contract (the stream fails with a StreamException) and counts as a failure.
+     * the cursor passes it to the action ({@code passed}), not when it returns {@code true}: an
+     * advance that returns {@code true} without passing one or after passing more than one, or
+     * {@code false} after passing one, breaks the cursor contract (the stream fails with a
+     * StreamException) and counts as a failure; the elements of one advance count once.
      */
     private final class Counting<T> implements StreamSource.Cursor<T>, Consumer<T> {
         private final StreamSource.Cursor<T> cursor;
         private boolean done;
         /** The action of the advance in progress; null between advances. */
         private Consumer<? super T> action;
-        /** Whether the advance in progress passed an element to {@code action}. */
-        private boolean given;
+        /** How many elements the advance in progress passed to {@code action}. */
+        private int passed;
 
         Counting(StreamSource.Cursor<T> cursor) {
             this.cursor = cursor;
@@ -153,7 +154,7 @@ public final class SourceCounters {
         public boolean tryAdvance(Context ctx, Consumer<? super T> action) throws Exception {
             boolean more;
             this.action = action;
-            given = false;
+            passed = 0;
             try {
                 more = cursor.tryAdvance(ctx, this);
             } catch (Exception | Error e) {
@@ -162,7 +163,7 @@ public final class SourceCounters {
             } finally {
                 this.action = null;
             }
-            if (more != given) {
+            if (more ? passed != 1 : passed != 0) {
                 failures.increment();
             }
             return more;
@@ -175,8 +176,7 @@ public final class SourceCounters {
                 throw new IllegalStateException("the cursor of source '" + name + "' (" + cursor.getClass().getName()
                         + ") passed an element after its tryAdvance returned: the action is valid only during the call");
             }
-            if (!given) {
-                given = true;
+            if (passed++ == 0) {
                 elements.increment();
             }
             action.accept(element);

@@ -183,7 +183,7 @@ final class Sources {
             while (true) {
                 run.check();
                 boolean more;
-                holder.given = false;
+                holder.passed = 0;
                 try {
                     more = cursor.tryAdvance(run.scope, holder);
                 } catch (ContextException e) {
@@ -194,7 +194,7 @@ final class Sources {
                     throw new StreamException("stream '" + owner.name() + "': reading the source failed: " + e, e);
                 }
                 if (!more) {
-                    if (holder.given) {
+                    if (holder.passed > 0) {
                         // "false" means no element: one passed with it would be lost without a word
                         throw new StreamException("stream '" + owner.name() + "': the source's cursor passed an "
                                 + "element to the action and returned false (" + SourceCounters.userClass(cursor).getName()
@@ -203,10 +203,16 @@ final class Sources {
                     }
                     return true;
                 }
-                if (!holder.given) {
+                if (holder.passed == 0) {
                     throw new StreamException("stream '" + owner.name() + "': the source's cursor returned true "
                             + "without passing an element to the action (" + SourceCounters.userClass(cursor).getName() + ")",
                             null);
+                }
+                if (holder.passed > 1) {
+                    // the last one overwrote the others: they would be lost without a word
+                    throw new StreamException("stream '" + owner.name() + "': the source's cursor passed " + holder.passed
+                            + " elements to the action in one call (" + SourceCounters.userClass(cursor).getName()
+                            + "); it passes exactly one each time it returns true", null);
                 }
                 if (!sink.accept(holder.take())) {
                     return false;
@@ -233,15 +239,18 @@ final class Sources {
         }
     }
 
-    /** Receives one element from a spliterator or cursor; reused for every element. */
+    /**
+     * Receives one element from a spliterator or cursor; reused for every element. {@code passed}
+     * counts the elements given since the caller reset it (a cursor checks it is exactly one).
+     */
     static final class Holder<T> implements Consumer<T> {
         private T value;
-        boolean given;
+        int passed;
 
         @Override
         public void accept(T t) {
             value = t;
-            given = true;
+            passed++;
         }
 
         T take() {

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,10 @@ import goflow.api.Registration;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.ContextException;
 import goflow.api.context.Context;
+import goflow.api.stream.SourceStats;
 import goflow.api.stream.StreamClosedException;
+import goflow.api.stream.StreamException;
+import goflow.api.stream.StreamSource;
 import goflow.api.stream.StreamSources;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
@@ -95,5 +100,45 @@ class StreamEdgeReviewTest {
         } finally {
             run.end();
         }
+    }
+
+    /** Passes 1 and 2 in its first advance (a loop that forgot to stop), then ends. */
+    private static final class TwoAtOnce implements StreamSource<Integer> {
+        @Override
+        public Cursor<Integer> open(Context c) {
+            return new Cursor<>() {
+                private boolean done;
+
+                @Override
+                public boolean tryAdvance(Context cc, Consumer<? super Integer> action) {
+                    if (done) {
+                        return false;
+                    }
+                    done = true;
+                    action.accept(1);
+                    action.accept(2);
+                    return true;
+                }
+            };
+        }
+    }
+
+    /**
+     * The cursor contract is one element per advance that returns true; a second one passed in the
+     * same call overwrote the first, which was lost without a word (as the contract checks for
+     * "true without an element" and "false after an element" exist to prevent).
+     */
+    @Test
+    void aCursorThatPassesTwoElementsInOneAdvanceIsAnErrorNotASilentlyLostElement() throws Exception {
+        var e = assertThrows(StreamException.class,
+                () -> goflow.streams().fromSource(new TwoAtOnce()).toList(Context.background()));
+        assertEquals("stream 'stream-1': the source's cursor passed 2 elements to the action in one call ("
+                + TwoAtOnce.class.getName() + "$1); it passes exactly one each time it returns true", e.getMessage());
+
+        sources.register("two-at-once", new TwoAtOnce());
+        assertThrows(StreamException.class,
+                () -> goflow.streams().named("two-at-once", Integer.class).toList(Context.background()));
+        SourceStats s = sources.stats("two-at-once").orElseThrow();
+        assertEquals(List.of(1L, 1L, 1L), List.of(s.opened(), s.failures(), s.closed()), s.toString());
     }
 }
