@@ -99,8 +99,9 @@ public interface Streams {
      *
      * @param <T> the element type
      * @param name the source's name
-     * @param type the element type the caller expects; an element of another type makes the
-     *     terminal operation throw {@link ClassCastException}
+     * @param type the element type the caller expects (for a primitive type such as
+     *     {@code int.class}, its wrapper); an element of another type makes the terminal operation
+     *     throw {@link ClassCastException}
      * @return a new stream
      * @throws goflow.api.GoFlowException if no source has that name (the message lists the names
      *     that exist)

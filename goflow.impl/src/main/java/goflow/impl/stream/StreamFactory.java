@@ -1,5 +1,6 @@
 package goflow.impl.stream;
 
+import java.lang.invoke.MethodType;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -114,13 +115,23 @@ public final class StreamFactory implements Streams {
                         + name + ")"));
         ChainState shared = newShared(name);
         StreamNode<Object> raw = new Sources.OfSource<>(shared, source);
+        Class<T> expected = wrapper(type);
         return new StreamImpl<>(shared, new ElementOps.Map<>(raw, element -> {
-            if (element != null && !type.isInstance(element)) {
+            if (element != null && !expected.isInstance(element)) {
                 throw new ClassCastException("stream source '" + name + "' produced a "
-                        + element.getClass().getName() + ", not the expected " + type.getName());
+                        + element.getClass().getName() + ", not the expected " + expected.getName());
             }
-            return type.cast(element);
+            return expected.cast(element);
         }));
+    }
+
+    /**
+     * The class elements are checked against: a primitive type's wrapper ({@code int.class} is a
+     * {@code Class<Integer>}, and no object is an instance of it), otherwise the type itself.
+     */
+    @SuppressWarnings("unchecked")
+    private static <T> Class<T> wrapper(Class<T> type) {
+        return type.isPrimitive() ? (Class<T>) MethodType.methodType(type).wrap().returnType() : type;
     }
 
     @Override

@@ -141,4 +141,20 @@ class StreamEdgeReviewTest {
         SourceStats s = sources.stats("two-at-once").orElseThrow();
         assertEquals(List.of(1L, 1L, 1L), List.of(s.opened(), s.failures(), s.closed()), s.toString());
     }
+
+    /**
+     * {@code named("numbers", int.class)} compiles (int.class is a Class<Integer>) and gives a
+     * Stream<Integer>, but every element failed the check with "produced a java.lang.Integer, not
+     * the expected int": a primitive type stands for its wrapper.
+     */
+    @Test
+    void aPrimitiveTypeStandsForItsWrapper() throws Exception {
+        sources.register("numbers", new TrackingSource(3));
+        List<Integer> numbers = goflow.streams().named("numbers", int.class).toList(Context.background());
+        assertEquals(List.of(1, 2, 3), numbers);
+        var e = assertThrows(ClassCastException.class,
+                () -> goflow.streams().named("numbers", long.class).toList(Context.background()));
+        assertEquals("stream source 'numbers' produced a java.lang.Integer, not the expected java.lang.Long",
+                e.getMessage());
+    }
 }
