@@ -23,8 +23,8 @@ import goflow.impl.internal.Check;
  * {@code putIfAbsent}, removing uses {@code remove(name, source)} so a stale registration never
  * removes a newer source of the same name, and each registration removes at most once (the
  * {@link Registration} contract: closing twice does nothing), so a stale one closed again never
- * removes the same source object registered anew under its name. Counters are kept per name and never removed, so they
- * continue when a source is replaced by another of the same name.
+ * removes the same source object registered anew under its name. Counters are kept per name and
+ * never removed, so they continue when a source is replaced by another of the same name.
  */
 public final class SourceRegistry implements StreamSources {
     private static final String COMPONENT = "stream-source";
