@@ -84,7 +84,12 @@ public interface Pipeline<I, O> extends Primitive {
      * thread waits; without one, the execution runs on a new thread named
      * {@code goflow-pipeline-<name>-<n>}. The future always completes normally with the result;
      * cancelling the future cancels the execution's context and interrupts the thread running
-     * its stage.
+     * its stage. The future completes on the thread that ends the execution: the one that ran the
+     * last stage, or, when the execution's context ends first, the thread that ended it (the one
+     * that cancelled it, or goflow's timer thread at a timeout; that is how a timeout returns on
+     * time even if a stage ignores it). Listeners and callbacks chained with the non-{@code Async}
+     * methods ({@code thenApply}, ...) may therefore run on the timer thread: keep them short, or
+     * chain with the {@code Async} methods, as with {@link CompletableFuture#orTimeout}.
      *
      * @param ctx the execution's context; cancel it to stop the execution
      * @param input the input
