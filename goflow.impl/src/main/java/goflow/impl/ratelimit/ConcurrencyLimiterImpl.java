@@ -171,8 +171,9 @@ final class ConcurrencyLimiterImpl implements ConcurrencyLimiter {
             return; // counted as acquired by the dispatcher
         }
         waited.increment();
-        Registration onDone = ctx.onDone(() -> LockSupport.unpark(w.thread));
+        Registration onDone = null;
         try {
+            onDone = ctx.onDone(() -> LockSupport.unpark(w.thread));
             while (w.status != GRANTED) {
                 boolean interrupted = Thread.interrupted();
                 if (interrupted || closed || ctx.isDone()) {
@@ -197,8 +198,39 @@ final class ConcurrencyLimiterImpl implements ConcurrencyLimiter {
                 }
                 LockSupport.park(this);
             }
+        } catch (RuntimeException | Error e) {
+            abandon(w); // e.g. an Error from registering with ctx: throw holding nothing
+            throw e;
         } finally {
-            onDone.close();
+            if (onDone != null) {
+                onDone.close();
+            }
+        }
+    }
+
+    /**
+     * A waiter leaves by a throw it did not prepare (an Error from its context, say; the ordinary
+     * ends have already cancelled it): it must hold nothing then, so a waiting one is dequeued (never
+     * granted later, to a call that has returned) and one granted meanwhile gives its permits back.
+     */
+    private void abandon(Waiter w) {
+        boolean granted;
+        synchronized (lock) {
+            if (w.status == CANCELLED) {
+                return; // by the wait loop, which counted it
+            }
+            granted = w.status == GRANTED;
+            if (!granted) {
+                w.status = CANCELLED;
+                queue.remove(w);
+                waiting = queue.size();
+                dispatchLocked(); // a fair head that left may unblock those behind it
+            }
+        }
+        if (granted) {
+            release(w.n);
+        } else {
+            cancelled.increment();
         }
     }
 

@@ -1,0 +1,229 @@
+package goflow.impl.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.Clock;
+import goflow.api.Registration;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.Context;
+import goflow.api.context.ContextException;
+import goflow.api.ratelimit.ConcurrencyLimiter;
+import goflow.api.testing.ManualClock;
+import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.NoThreadLeaks;
+
+/** Edge cases of the in-JVM limiters found in review: faults from the context a waiter registers with. */
+class LimiterEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
+    private final ManualClock clock = new ManualClock();
+    private final GoFlowImpl goflow = new GoFlowImpl(clock, "test");
+    private final Context background = Context.background(clock);
+
+    @AfterEach
+    void closeAll() {
+        goflow.close();
+    }
+
+    /** The Error a context's onDone throws (as allocation failing under memory pressure would). */
+    private static final class OnDoneError extends Error {
+        private static final long serialVersionUID = 1L;
+
+        OnDoneError() {
+            super("onDone failed");
+        }
+    }
+
+    /** A context that is never done and whose {@link #onDone} throws an Error. */
+    private static final class FailingOnDone implements Context {
+        private final Context delegate;
+
+        FailingOnDone(Context delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public CancellableContext withCancel() {
+            return delegate.withCancel();
+        }
+
+        @Override
+        public CancellableContext withTimeout(Duration timeout) {
+            return delegate.withTimeout(timeout);
+        }
+
+        @Override
+        public CancellableContext withDeadline(Instant deadline) {
+            return delegate.withDeadline(deadline);
+        }
+
+        @Override
+        public <T> Context withValue(Key<T> key, T value) {
+            return delegate.withValue(key, value);
+        }
+
+        @Override
+        public <T> Optional<T> value(Key<T> key) {
+            return delegate.value(key);
+        }
+
+        @Override
+        public boolean isDone() {
+            return delegate.isDone();
+        }
+
+        @Override
+        public Optional<ContextException> error() {
+            return delegate.error();
+        }
+
+        @Override
+        public Optional<Throwable> cause() {
+            return delegate.cause();
+        }
+
+        @Override
+        public Optional<Instant> deadline() {
+            return delegate.deadline();
+        }
+
+        @Override
+        public long remainingNanos() {
+            return delegate.remainingNanos();
+        }
+
+        @Override
+        public Clock clock() {
+            return delegate.clock();
+        }
+
+        @Override
+        public Registration onDone(Runnable callback) {
+            throw new OnDoneError();
+        }
+
+        @Override
+        public void throwIfDone() {
+            delegate.throwIfDone();
+        }
+
+        @Override
+        public void sleep(Duration duration) throws InterruptedException {
+            delegate.sleep(duration);
+        }
+    }
+
+    /** A context that is never done, whose {@link #isDone} runs {@code first} and then throws an Error. */
+    private static final class FailingIsDone implements Context {
+        private final Context delegate;
+        private final Runnable first;
+
+        FailingIsDone(Context delegate, Runnable first) {
+            this.delegate = delegate;
+            this.first = first;
+        }
+
+        @Override
+        public CancellableContext withCancel() {
+            return delegate.withCancel();
+        }
+
+        @Override
+        public CancellableContext withTimeout(Duration timeout) {
+            return delegate.withTimeout(timeout);
+        }
+
+        @Override
+        public CancellableContext withDeadline(Instant deadline) {
+            return delegate.withDeadline(deadline);
+        }
+
+        @Override
+        public <T> Context withValue(Key<T> key, T value) {
+            return delegate.withValue(key, value);
+        }
+
+        @Override
+        public <T> Optional<T> value(Key<T> key) {
+            return delegate.value(key);
+        }
+
+        @Override
+        public boolean isDone() {
+            first.run();
+            throw new OnDoneError();
+        }
+
+        @Override
+        public Optional<ContextException> error() {
+            return delegate.error();
+        }
+
+        @Override
+        public Optional<Throwable> cause() {
+            return delegate.cause();
+        }
+
+        @Override
+        public Optional<Instant> deadline() {
+            return delegate.deadline();
+        }
+
+        @Override
+        public long remainingNanos() {
+            return delegate.remainingNanos();
+        }
+
+        @Override
+        public Clock clock() {
+            return delegate.clock();
+        }
+
+        @Override
+        public Registration onDone(Runnable callback) {
+            return delegate.onDone(callback);
+        }
+
+        @Override
+        public void throwIfDone() {
+            delegate.throwIfDone();
+        }
+
+        @Override
+        public void sleep(Duration duration) throws InterruptedException {
+            delegate.sleep(duration);
+        }
+    }
+
+    @Test
+    void concurrencyLimiterWaiterGrantedJustBeforeAnErrorGivesThePermitsBack() {
+        ConcurrencyLimiter l = goflow.concurrencyLimiter().name("db").capacity(2).build();
+        assertTrue(l.tryAcquire(2));
+        // the release grants the queued call its 2 permits just before its context throws
+        assertThrows(OnDoneError.class, () -> l.acquire(new FailingIsDone(background, () -> l.release(2)), 2));
+        assertEquals(0, l.waiting());
+        assertEquals(0, l.inUse(), "the call threw holding the permits it was granted");
+        assertTrue(l.tryAcquire(2));
+    }
+
+    @Test
+    void concurrencyLimiterWaiterWhoseOnDoneThrowsAnErrorLeavesNoPermitBehind() {
+        ConcurrencyLimiter l = goflow.concurrencyLimiter().name("db").capacity(1).build();
+        assertTrue(l.tryAcquire());
+        // the call queues, then registering with its context throws: it throws holding nothing
+        assertThrows(OnDoneError.class, () -> l.acquire(new FailingOnDone(background)));
+        assertEquals(0, l.waiting(), "the failed call left its waiter queued");
+        l.release();
+        assertEquals(0, l.inUse(), "the release granted the permit to a call that had already thrown");
+        assertEquals(1, l.available());
+        assertTrue(l.tryAcquire());
+        assertEquals(1, l.stats().cancelled());
+    }
+}
