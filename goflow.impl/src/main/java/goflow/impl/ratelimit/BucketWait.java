@@ -74,8 +74,10 @@ final class BucketWait {
             throws InterruptedException {
         Thread me = Thread.currentThread();
         shared.waiters.add(me);
-        Registration onDone = ctx.onDone(() -> LockSupport.unpark(me));
+        Registration onDone = null;
+        boolean refunded = false;
         try {
+            onDone = ctx.onDone(() -> LockSupport.unpark(me));
             while (true) {
                 long left = g.time - core.clock().nanoTime();
                 if (left <= 0) {
@@ -84,6 +86,7 @@ final class BucketWait {
                 boolean interrupted = Thread.interrupted();
                 if (interrupted || shared.closed || ctx.isDone()) {
                     shared.cancelled.increment();
+                    refunded = true;
                     core.refund(g);
                     if (interrupted) {
                         throw new InterruptedException();
@@ -93,8 +96,17 @@ final class BucketWait {
                 }
                 core.clock().parkNanos(core, left);
             }
+        } catch (RuntimeException | Error e) {
+            if (!refunded) {
+                // cut short by a throw of its own (an Error from registering with ctx, say): cancelled too
+                shared.cancelled.increment();
+                core.refund(g);
+            }
+            throw e;
         } finally {
-            onDone.close();
+            if (onDone != null) {
+                onDone.close();
+            }
             shared.waiters.remove(me);
         }
     }

@@ -17,6 +17,8 @@ import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
 import goflow.api.context.ContextException;
 import goflow.api.ratelimit.ConcurrencyLimiter;
+import goflow.api.ratelimit.KeyedRateLimiter;
+import goflow.api.ratelimit.RateLimiter;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.NoThreadLeaks;
@@ -225,5 +227,30 @@ class LimiterEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(1, l.available());
         assertTrue(l.tryAcquire());
         assertEquals(1, l.stats().cancelled());
+    }
+
+    @Test
+    void tokenBucketAwaitWhoseOnDoneThrowsAnErrorGivesItsReservationBack() {
+        RateLimiter l = goflow.tokenBucket().name("api").rate(1).burst(1).clock(clock).build();
+        assertTrue(l.allow());
+        // the call reserves into debt, then registering with its context throws: it is cut short,
+        // so its reservation is cancelled as for any other end of the wait
+        assertThrows(OnDoneError.class, () -> l.await(new FailingOnDone(background)));
+        assertEquals(0.0, l.tokens(), "the failed await kept its token");
+        assertTrue(((AbstractBucketLimiter) l).shared.waiters.isEmpty(), "the failed await left its thread");
+        assertEquals(1, l.stats().cancelled());
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(l.allow());
+    }
+
+    @Test
+    void keyedAwaitWhoseOnDoneThrowsAnErrorGivesItsReservationBack() {
+        KeyedRateLimiter<String> l = goflow.keyedRateLimiter().name("per-client").rate(1).burst(1)
+                .clock(clock).build();
+        assertTrue(l.allow("a"));
+        assertThrows(OnDoneError.class, () -> l.await(new FailingOnDone(background), "a"));
+        assertEquals(0.0, l.tokens("a"), "the failed await kept its token");
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(l.allow("a"));
     }
 }
