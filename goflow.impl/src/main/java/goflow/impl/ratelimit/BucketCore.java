@@ -36,6 +36,8 @@ final class BucketCore {
      * rounding, not even that of tpn, is carried from epoch to epoch. A token that is due within
      * `slack` (a billionth of a token, or four units in the last place of u at its largest) counts as
      * due, so rounding cannot refuse a token that exact arithmetic would admit at the same nanosecond.
+     * Below one token a second the billionth is what one nanosecond accrues (tpn), so that the slack
+     * never admits a token more than a nanosecond early (a billionth of a token was 1 ms at 1e-6/s).
      *
      * ZERO mode (rate 0, or a rate so small its interval overflows): `word` holds the token count as
      * a double. UNLIMITED mode: nothing is stored; every request is admitted and takes nothing.
@@ -108,8 +110,9 @@ final class BucketCore {
          */
         final long rebaseNanos;
         /**
-         * In tokens: a billionth of a token, or the rounding of the tokens accrued since the epoch
-         * began if more; absorbs floating-point rounding at the boundary.
+         * In tokens: a billionth of a token (what one nanosecond accrues if less, under one token a
+         * second), or the rounding of the tokens accrued since the epoch began if more; absorbs
+         * floating-point rounding at the boundary.
          */
         final double slack;
         /** The clock reading at which this epoch's time is zero. */
@@ -147,7 +150,7 @@ final class BucketCore {
             }
             tpn = mode == NORMAL ? r / 1e9 : 0;
             rebaseNanos = tpn > 1 ? Math.max(MIN_REBASE_NANOS, (long) (REBASE_NANOS / tpn)) : REBASE_NANOS;
-            slack = mode == NORMAL ? Math.max(1e-9, 4 * Math.ulp(rebaseNanos * tpn)) : 0;
+            slack = mode == NORMAL ? Math.max(Math.min(1e-9, tpn), 4 * Math.ulp(rebaseNanos * tpn)) : 0;
             if (previous == null) {
                 p0Whole = 0;
                 p0Frac = 0;

@@ -1,12 +1,16 @@
 package goflow.impl.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Random;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -252,5 +256,73 @@ class LimiterEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(0.0, l.tokens("a"), "the failed await kept its token");
         clock.advance(Duration.ofSeconds(1));
         assertTrue(l.allow("a"));
+    }
+
+    /**
+     * RateLimiter's javadoc: exact to the nanosecond while a whole refill takes under 2^53 ns. At rates
+     * under one token a second, a billionth of a token is more than a nanosecond: 1 ms at 1e-6/s.
+     */
+    @Test
+    void aSlowRateIsExactToTheNanosecondToo() {
+        for (double rate : new double[] {1e-6, 0.01, 0.3}) {
+            long interval = (long) Math.ceil(1e9 / rate);
+            RateLimiter l = goflow.tokenBucket().rate(rate).burst(1).build();
+            assertTrue(l.allow());
+            clock.advance(Duration.ofNanos(interval - 2));
+            assertFalse(l.allow(), rate + "/s: a token 2 ns early, " + l.tokens());
+            clock.advance(Duration.ofNanos(2));
+            assertTrue(l.allow(), rate + "/s: the token on time, " + l.tokens());
+            l.close();
+        }
+    }
+
+    /** As BucketPrecisionTest's refill just under 2^53 ns, at a slow rate: 9000 tokens at 0.001/s. */
+    @Test
+    void aSlowRefillJustUnder2To53NanosecondsIsExactToTheNanosecond() {
+        long interval = 1_000_000_000_000L;
+        RateLimiter l = goflow.tokenBucket().rate(0.001).burst(9000).build();
+        clock.advance(Duration.ofMillis(900));
+        assertTrue(l.allow(9000));
+        for (int k = 1; k <= 3; k++) {
+            clock.advance(Duration.ofNanos(interval - 2));
+            assertFalse(l.allow(1), "token " + k + " 2 ns early, " + l.tokens());
+            clock.advance(Duration.ofNanos(2));
+            assertTrue(l.allow(1), "token " + k + " on time, " + l.tokens());
+        }
+    }
+
+    /**
+     * BucketPrecisionTest's long run at rates under one token a second: over many rebases the tokens
+     * taken are exactly floor(rate x time), and the next token comes neither a nanosecond early nor late.
+     */
+    @Test
+    void aLongRunAtSlowRatesTakesExactlyRateTimesTime() {
+        Random random = new Random(11);
+        BigDecimal perSecond = BigDecimal.valueOf(1_000_000_000L);
+        for (double rate : new double[] {0.7, 0.3, 1e-3, 7.3e-6}) {
+            long start = clock.nanoTime();
+            long burst = 7;
+            RateLimiter l = goflow.tokenBucket().rate(rate).burst(burst).build();
+            assertTrue(l.allow(burst));
+            BigDecimal exactRate = new BigDecimal(rate);
+            long taken = 0;
+            for (int step = 0; step < 200; step++) {
+                long due = BigDecimal.valueOf(clock.nanoTime() - start).multiply(exactRate)
+                        .divide(perSecond, 0, RoundingMode.FLOOR).longValueExact();
+                assertEquals(0, due - taken, "the bucket is drained at every step");
+                BigDecimal exactDue = BigDecimal.valueOf(taken + 1).multiply(perSecond)
+                        .divide(exactRate, 30, RoundingMode.CEILING);
+                long next = start + exactDue.setScale(0, RoundingMode.CEILING).longValueExact();
+                // a token due within a nanosecond counts as due: check from 2 ns before it
+                long early = start + exactDue.setScale(0, RoundingMode.FLOOR).longValueExact() - 2 - random.nextInt(3);
+                clock.advance(Duration.ofNanos(early - clock.nanoTime()));
+                String where = rate + "/s, token " + (taken + 1) + " due at " + exactDue + " ns";
+                assertFalse(l.allow(1), where + ": at " + (early - start) + ", " + l.tokens());
+                clock.advance(Duration.ofNanos(next - clock.nanoTime()));
+                assertTrue(l.allow(1), where + ": on time, " + l.tokens());
+                taken++;
+            }
+            l.close();
+        }
     }
 }
