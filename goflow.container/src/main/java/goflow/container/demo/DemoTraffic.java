@@ -2,7 +2,6 @@ package goflow.container.demo;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,7 +32,8 @@ import goflow.api.stream.StreamSource;
  * those files (or {@code goflow.demo.cfg}) stops the traffic, restoring it starts it again.
  *
  * <p>Thread-safe: the scheduler never overlaps runs of the job (its default overlap policy), so
- * the cursor is used by one thread at a time; the references are static and final.
+ * the cursor is used by one tick at a time; {@link #deactivate()} (on the component's thread) never
+ * closes it under a running tick, which closes it itself when it ends (see {@code lock}).
  */
 @Component(configurationPid = DemoConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = DemoConfig.class)
@@ -47,8 +47,14 @@ public final class DemoTraffic {
     private final Pipeline<Object, Object> pipeline;
     private final StreamSource<?> orders;
     private final int linesPerTick;
-    /** The open cursor over the orders, opened on the first tick; used by the job's thread only. */
-    private final AtomicReference<StreamSource.Cursor<?>> cursor = new AtomicReference<>();
+    /** Guards {@code cursor}, {@code ticking} and {@code stopped}; never held while the cursor is used. */
+    private final Object lock = new Object();
+    /** The open cursor over the orders, opened on the first tick; read and advanced by ticks only. */
+    private StreamSource.Cursor<?> cursor;
+    /** Whether a tick is running (it then owns the cursor: deactivate leaves the closing to it). */
+    private boolean ticking;
+    /** Set once by deactivate: no tick starts, and the cursor is closed by whoever holds it last. */
+    private boolean stopped;
     private final ScheduledTask task;
 
     /**
@@ -94,11 +100,27 @@ public final class DemoTraffic {
         }
     }
 
-    /** Stops the traffic; tasks already submitted finish on the pool. */
+    /**
+     * Stops the traffic without waiting for a running tick (its context is cancelled; a source that
+     * ignores it must not hold up the bundle's stop): the cursor is closed here, or by that tick
+     * when it ends, never while it is in use. Tasks already submitted finish on the pool.
+     */
     @Deactivate
     public void deactivate() {
         task.cancel();
-        StreamSource.Cursor<?> c = cursor.getAndSet(null);
+        StreamSource.Cursor<?> c;
+        synchronized (lock) {
+            stopped = true;
+            if (ticking) {
+                return; // the tick closes it
+            }
+            c = cursor;
+            cursor = null;
+        }
+        close(c);
+    }
+
+    private static void close(StreamSource.Cursor<?> c) {
         if (c != null) {
             try {
                 c.close();
@@ -109,23 +131,44 @@ public final class DemoTraffic {
     }
 
     private void tick(Context ctx) throws Exception {
-        StreamSource.Cursor<?> c = cursor.get();
-        if (c == null) {
-            c = orders.open(ctx);
-            cursor.set(c);
-        }
-        for (int i = 0; i < linesPerTick && !ctx.isDone(); i++) {
-            Object[] line = new Object[1];
-            if (!c.tryAdvance(ctx, o -> line[0] = o)) {
+        StreamSource.Cursor<?> c;
+        synchronized (lock) {
+            if (stopped) {
                 return;
             }
-            if (ingress.allow()) {
-                try {
-                    workers.execute(() -> process(line[0]));
-                } catch (RejectedException e) {
-                    // counted by the pool: goflow:pools shows it
+            ticking = true;
+            c = cursor;
+        }
+        try {
+            if (c == null) {
+                c = orders.open(ctx);
+                synchronized (lock) {
+                    cursor = c;
                 }
             }
+            for (int i = 0; i < linesPerTick && !ctx.isDone(); i++) {
+                Object[] line = new Object[1];
+                if (!c.tryAdvance(ctx, o -> line[0] = o)) {
+                    return;
+                }
+                if (ingress.allow()) {
+                    try {
+                        workers.execute(() -> process(line[0]));
+                    } catch (RejectedException e) {
+                        // counted by the pool: goflow:pools shows it
+                    }
+                }
+            }
+        } finally {
+            StreamSource.Cursor<?> left = null;
+            synchronized (lock) {
+                ticking = false;
+                if (stopped) {
+                    left = cursor;
+                    cursor = null;
+                }
+            }
+            close(left); // stopped during this tick: deactivate left it to us
         }
     }
 
