@@ -2,7 +2,6 @@ package goflow.impl.schedule;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
 
 import goflow.api.Clock;
@@ -19,9 +18,12 @@ import goflow.impl.internal.Durations;
  * kept after it (so the holder runs the next due time too), released when the task is cancelled or
  * the scheduler stops.
  *
- * <p>Thread-safe: {@link #held} is guarded by this object's monitor; the provider's network calls
- * in {@link #claim()} run under it, so the runs of one task claim one after the other (each call is
- * bounded by the provider's own timeout), while {@link #release()} calls the provider outside it.
+ * <p>Thread-safe: {@link #held} is guarded by this object's monitor, held only briefly and never
+ * during a call to the provider; the runs of one task claim one after the other under
+ * {@link #claiming} (each call is bounded by the provider's own timeout), so that
+ * {@link #release()} (from {@code cancel()} and {@code stop()}) does not wait for a claim's round
+ * trip to the store: a claim that returns after a release finds its run cancelled, and gives the
+ * lease back itself.
  */
 final class ClusterLease {
     private static final System.Logger LOG = System.getLogger(ClusterLease.class.getName());
@@ -32,13 +34,15 @@ final class ClusterLease {
     final LeaseProvider provider;
     final Duration ttl;
     final String name;
+    /** Held while a run claims the lease: the runs of one task claim one after the other. */
+    private final Object claiming = new Object();
     /** The lease this node holds, or null. Guarded by this. */
     private Lease held;
     /**
      * How the last claim failed, so that a failure is logged when it starts (or changes kind), not
      * at every run: null when it succeeded, else {@link LeaseException} (the store could not be
      * reached) or the class of the provider's other exception (a defect in the provider). Guarded
-     * by this.
+     * by {@link #claiming}.
      */
     private Class<?> failing;
 
@@ -74,16 +78,25 @@ final class ClusterLease {
      * @return the lease, or null when another node holds it
      * @throws LeaseException if the store cannot be reached
      */
-    synchronized Lease claim() {
-        if (held != null) {
-            if (held.renew(ttl)) {
-                return held;
+    Lease claim() {
+        synchronized (claiming) {
+            Lease kept = held();
+            if (kept != null) {
+                if (kept.renew(ttl)) {
+                    return kept; // if release() took it meanwhile, it cancelled the run first: the run gives it up
+                }
+                LOG.log(Level.INFO, () -> "lease " + name + " ran out since the last run; taking it again");
+                lost(kept);
             }
-            LOG.log(Level.INFO, () -> "lease " + name + " ran out since the last run; taking it again");
-            held = null;
+            Lease taken = provider.tryAcquire(name, ttl).orElse(null);
+            synchronized (this) {
+                held = taken;
+            }
+            return taken;
         }
-        Optional<Lease> taken = provider.tryAcquire(name, ttl);
-        held = taken.orElse(null);
+    }
+
+    private synchronized Lease held() {
         return held;
     }
 
@@ -97,7 +110,14 @@ final class ClusterLease {
      *
      * @return the lease, or null when the run must be skipped
      */
-    synchronized Lease claimForRun() {
+    Lease claimForRun() {
+        synchronized (claiming) {
+            return claimLogged();
+        }
+    }
+
+    /** {@link #claimForRun()} under {@link #claiming}, which also guards {@link #failing}. */
+    private Lease claimLogged() {
         try {
             Lease l = claim();
             if (failing != null) {

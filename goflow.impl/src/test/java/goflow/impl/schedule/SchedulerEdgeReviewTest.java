@@ -1,0 +1,92 @@
+package goflow.impl.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+import goflow.api.schedule.Lease;
+import goflow.api.schedule.LeaseProvider;
+import goflow.api.schedule.ScheduledTask;
+import goflow.api.schedule.Scheduler;
+import goflow.impl.testing.Eventually;
+import goflow.impl.testing.MemoryLeases;
+
+/** Edges of the scheduler found in review: a slow lease store, ... */
+class SchedulerEdgeReviewTest extends SchedulerTestSupport {
+    private static final Duration TTL = Duration.ofSeconds(3);
+
+    private final MemoryLeases store = new MemoryLeases(clock);
+
+    /** A lease provider whose claims wait for {@link #answer} (a slow round trip to the store). */
+    private static final class SlowStore implements LeaseProvider {
+        final LeaseProvider store;
+        final CountDownLatch claiming = new CountDownLatch(1);
+        final CountDownLatch answer = new CountDownLatch(1);
+
+        SlowStore(LeaseProvider store) {
+            this.store = store;
+        }
+
+        @Override
+        public Optional<Lease> tryAcquire(String name, Duration ttl) {
+            claiming.countDown();
+            try {
+                assertTrue(answer.await(60, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            return store.tryAcquire(name, ttl);
+        }
+    }
+
+    @Test
+    void cancelDoesNotWaitForAClaimStillWaitingForTheStore() throws Exception {
+        SlowStore slow = new SlowStore(store.node("a"));
+        AtomicBoolean jobStarted = new AtomicBoolean();
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build();
+        ScheduledTask t = a.task(ctx -> jobStarted.set(true)).id("slow").oncePerCluster(slow, TTL)
+                .once(Duration.ZERO);
+        a.start();
+        assertTrue(slow.claiming.await(10, TimeUnit.SECONDS));
+        Thread cancelling = new Thread(t::cancel, "cancelling");
+        cancelling.start();
+        cancelling.join(TimeUnit.SECONDS.toMillis(10));
+        boolean returned = !cancelling.isAlive();
+        slow.answer.countDown();
+        cancelling.join(TimeUnit.SECONDS.toMillis(30));
+        assertTrue(returned, "cancel() waited for the claim's round trip to the store");
+        Eventually.until(() -> t.activeRuns() == 0);
+        assertFalse(jobStarted.get(), "the job of a cancelled task started");
+        assertEquals(ScheduledTask.State.CANCELLED, t.state());
+        assertEquals(Optional.empty(), store.holder("goflow/jobs/slow"), "the lease claimed for no run is released");
+    }
+
+    @Test
+    void stopReturnsWithinItsTimeoutWhileAClaimStillWaitsForTheStore() throws Exception {
+        SlowStore slow = new SlowStore(store.node("a"));
+        AtomicBoolean jobStarted = new AtomicBoolean();
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build();
+        ScheduledTask t = a.task(ctx -> jobStarted.set(true)).id("slow").oncePerCluster(slow, TTL)
+                .once(Duration.ZERO);
+        a.start();
+        assertTrue(slow.claiming.await(10, TimeUnit.SECONDS));
+        Thread stopping = new Thread(() -> a.stop(Duration.ZERO), "stopping");
+        stopping.start();
+        stopping.join(TimeUnit.SECONDS.toMillis(10));
+        boolean returned = !stopping.isAlive();
+        slow.answer.countDown();
+        stopping.join(TimeUnit.SECONDS.toMillis(30));
+        assertTrue(returned, "stop(0) waited for the claim's round trip to the store");
+        Eventually.until(() -> t.activeRuns() == 0);
+        assertFalse(jobStarted.get(), "the job started after stop() had begun");
+        assertEquals(Optional.empty(), store.holder("goflow/jobs/slow"), "the lease claimed for no run is released");
+    }
+}
