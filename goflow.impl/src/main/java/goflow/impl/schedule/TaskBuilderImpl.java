@@ -117,6 +117,11 @@ final class TaskBuilderImpl implements TaskBuilder {
         Check.positive(component, "delay", delay, hint);
         atLeastMinimum("delay", delay, hint);
         onlyOneShot("withFixedDelay");
+        if (overlap != null) { // as once and at reject it: the policy could not apply
+            throw new InvalidConfigException(component, "overlap", overlap, "applies only to every and cron",
+                    "a fixed-delay task (withFixedDelay) never overlaps itself: its next run starts a delay after "
+                            + "the previous one ended");
+        }
         long first = Durations.toNanosSaturated(initialDelay == null ? delay : initialDelay);
         return add(TaskImpl.Kind.DELAY, first, Durations.toNanosSaturated(delay), null, null);
     }

@@ -2,6 +2,7 @@ package goflow.impl.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -12,14 +13,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
+import goflow.api.InvalidConfigException;
 import goflow.api.schedule.Lease;
 import goflow.api.schedule.LeaseProvider;
+import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.MemoryLeases;
 
-/** Edges of the scheduler found in review: a slow lease store, ... */
+/** Edges of the scheduler found in review: a slow lease store, an option that could not apply. */
 class SchedulerEdgeReviewTest extends SchedulerTestSupport {
     private static final Duration TTL = Duration.ofSeconds(3);
 
@@ -88,5 +91,21 @@ class SchedulerEdgeReviewTest extends SchedulerTestSupport {
         Eventually.until(() -> t.activeRuns() == 0);
         assertFalse(jobStarted.get(), "the job started after stop() had begun");
         assertEquals(Optional.empty(), store.holder("goflow/jobs/slow"), "the lease claimed for no run is released");
+    }
+
+    @Test
+    void anOverlapPolicyGivenToAFixedDelayTaskIsRejectedNotIgnored() {
+        Scheduler s = goflow.scheduler().name("jobs").workers(1).build();
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> s.task(ctx -> { }).overlap(OverlapPolicy.ALLOW).withFixedDelay(Duration.ofSeconds(1)));
+        assertEquals("overlap", e.field());
+        assertEquals("jobs: invalid overlap=ALLOW (applies only to every and cron) - a fixed-delay task "
+                + "(withFixedDelay) never overlaps itself: its next run starts a delay after the previous one ended",
+                e.getMessage());
+        assertEquals(0, s.tasks().size(), "nothing was scheduled");
+        // the scheduler's default policy still applies to every task kind without complaint
+        Scheduler allow = goflow.scheduler().name("allow").workers(1).overlap(OverlapPolicy.ALLOW).build();
+        allow.withFixedDelay(Duration.ofSeconds(1), ctx -> { });
+        assertEquals(1, allow.tasks().size());
     }
 }
