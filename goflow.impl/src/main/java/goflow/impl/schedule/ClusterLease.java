@@ -2,10 +2,12 @@ package goflow.impl.schedule;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 import goflow.api.Clock;
 import goflow.api.InvalidConfigException;
+import goflow.api.Registration;
 import goflow.api.context.CancellableContext;
 import goflow.api.schedule.Lease;
 import goflow.api.schedule.LeaseException;
@@ -229,7 +231,8 @@ final class ClusterLease {
     }
 
     /**
-     * Renews one run's lease on its own thread. Thread-safe: {@link #stopped} is volatile.
+     * Renews one run's lease on its own thread. Thread-safe: its mutable fields are volatile or
+     * atomic; the expiry timer runs on the clock's timer thread.
      *
      * <p>The store starts a claim's or renewal's time to live somewhere between when the call was
      * sent and when its answer came, so the lease is this node's only until a time to live after the
@@ -237,7 +240,8 @@ final class ClusterLease {
      * not a renewal is being retried, and even when the clock jumped (a pause) past that point.
      * Renewals are sent every third of the time to live, counted from when the previous one was
      * sent (a slow answer does not delay the next); one whose answer took longer than that is
-     * followed at once by the next.
+     * followed at once by the next. A timer on the clock cancels the run at that point even while
+     * a renewal still waits for the store (a store whose timeout is longer than the time to live).
      */
     final class Renewer {
         private final Lease lease;
@@ -247,6 +251,14 @@ final class ClusterLease {
         /** When the claim that returned the lease was sent: the first renewal is due a third of the ttl after it. */
         private final long claimSentNanos;
         private volatile boolean stopped;
+        /** Set by whichever path ends the run for its lease first (lost, run out, Error): it logs and cancels once. */
+        private final AtomicBoolean ended = new AtomicBoolean();
+        /** When the lease may run out: a successful claim's or renewal's sending plus the ttl; the timer's key. */
+        private volatile long expiresAt;
+        /** The timer that cancels the run at {@link #expiresAt}; written by the renewer thread, closed by stop(). */
+        private volatile Registration expiry = Registration.NONE;
+        /** The last renewal failure since the last success, for the log; null after a success. */
+        private volatile Throwable lastFailure;
         private Thread thread;
 
         private Renewer(Lease lease, CancellableContext run, Clock clock, long claimSentNanos) {
@@ -260,15 +272,12 @@ final class ClusterLease {
             long interval = ttlNanos / 3;
             long sentOk = claimSentNanos; // when the last successful claim or renewal was sent
             long lastTry = claimSentNanos;
-            RuntimeException lastFailure = null;
+            expireAt(sentOk);
             while (!stopped) {
                 long now = clock.nanoTime();
                 long held = ttlNanos - (now - sentOk); // how long the store keeps the lease at least
                 if (held <= 0) {
-                    LOG.log(Level.WARNING, "lease " + name + " could not be renewed for its whole time to live: "
-                            + "the run is cancelled", lastFailure);
-                    lost(lease);
-                    run.cancel();
+                    expire(expiresAt);
                     return;
                 }
                 long wait = Math.min(interval - (now - lastTry), held);
@@ -278,21 +287,25 @@ final class ClusterLease {
                 }
                 try {
                     if (!lease.renew(ttl)) {
-                        LOG.log(Level.WARNING, "lease " + name + " was lost during a run (fencing token "
-                                + lease.fencingToken() + "): the run is cancelled");
-                        lost(lease);
-                        run.cancel();
+                        if (ended.compareAndSet(false, true)) {
+                            LOG.log(Level.WARNING, "lease " + name + " was lost during a run (fencing token "
+                                    + lease.fencingToken() + "): the run is cancelled");
+                            lost(lease);
+                            run.cancel();
+                        }
                         return;
                     }
                     sentOk = now;
                     lastFailure = null;
+                    expireAt(sentOk);
                 } catch (LeaseException e) {
                     lastFailure = e;
                     LOG.log(Level.DEBUG, () -> "lease " + name + ": renewal failed, retrying", e);
                 } catch (RuntimeException e) {
                     // a defect in the provider: retried as a store error is (it may not last), and
                     // said as what it is, once per kind during this run
-                    if (lastFailure == null || lastFailure.getClass() != e.getClass()) {
+                    Throwable previous = lastFailure;
+                    if (previous == null || previous.getClass() != e.getClass()) {
                         LOG.log(Level.ERROR, defect("renew", e) + "; retrying until the lease may have run out", e);
                     }
                     lastFailure = e;
@@ -300,9 +313,11 @@ final class ClusterLease {
                     // an Error (a provider whose bundle went away: NoClassDefFoundError) or a checked
                     // exception thrown undeclared: nobody could renew the lease, nor cancel the run
                     // when it runs out; logged, not rethrown (this thread ends either way)
-                    LOG.log(Level.ERROR, defect("renew", e) + "; the run is cancelled", e);
-                    lost(lease);
-                    run.cancel();
+                    if (ended.compareAndSet(false, true)) {
+                        LOG.log(Level.ERROR, defect("renew", e) + "; the run is cancelled", e);
+                        lost(lease);
+                        run.cancel();
+                    }
                     return;
                 }
                 // the next try is due an interval after this one was sent, not after its answer came:
@@ -311,7 +326,33 @@ final class ClusterLease {
             }
         }
 
-        /** Stops renewing and waits for the thread to end. */
+        /**
+         * Arms the timer that cancels the run when the lease may have run out: a time to live after
+         * {@code sentOkNanos}, when the last successful claim or renewal was sent. Renewer thread only.
+         */
+        private void expireAt(long sentOkNanos) {
+            long deadline = sentOkNanos + ttlNanos;
+            expiresAt = deadline;
+            Registration previous = expiry;
+            expiry = clock.schedule(deadline, () -> expire(deadline));
+            previous.close();
+        }
+
+        /**
+         * The lease may have run out at {@code deadline}, unless a later success moved it: cancels
+         * the run (once), whether or not a renewal is still waiting for the store.
+         */
+        private void expire(long deadline) {
+            if (stopped || deadline != expiresAt || !ended.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.log(Level.WARNING, "lease " + name + " could not be renewed for its whole time to live: "
+                    + "the run is cancelled", lastFailure);
+            lost(lease);
+            run.cancel();
+        }
+
+        /** Stops renewing, waits for the thread to end and removes the timer. */
         void stop() {
             stopped = true;
             LockSupport.unpark(thread);
@@ -322,6 +363,7 @@ final class ClusterLease {
                     Thread.currentThread().interrupt();
                 }
             }
+            expiry.close();
         }
     }
 

@@ -20,9 +20,10 @@ import goflow.api.schedule.OverlapPolicy;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
 import goflow.impl.testing.Eventually;
+import goflow.impl.testing.ForwardingLease;
 import goflow.impl.testing.MemoryLeases;
 
-/** Edges of the scheduler found in review: a slow lease store, an option that could not apply. */
+/** Edges of the scheduler found in review: a slow or hanging lease store, an option that could not apply. */
 class SchedulerEdgeReviewTest extends SchedulerTestSupport {
     private static final Duration TTL = Duration.ofSeconds(3);
 
@@ -107,5 +108,48 @@ class SchedulerEdgeReviewTest extends SchedulerTestSupport {
         Scheduler allow = goflow.scheduler().name("allow").workers(1).overlap(OverlapPolicy.ALLOW).build();
         allow.withFixedDelay(Duration.ofSeconds(1), ctx -> { });
         assertEquals(1, allow.tasks().size());
+    }
+
+    @Test
+    void aRunIsCancelledWhenItsLeaseRunsOutEvenWhileARenewalStillWaitsForTheStore() throws Exception {
+        MemoryLeases.Node leasesA = store.node("a");
+        CountDownLatch renewing = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        // the first renewal (sent at 1 s of a 3 s ttl) hangs: a store whose timeout is longer than the ttl
+        LeaseProvider hanging = (name, ttl) -> leasesA.tryAcquire(name, ttl).map(l -> new ForwardingLease(l) {
+            @Override
+            public boolean renew(Duration t) {
+                renewing.countDown();
+                try {
+                    assertTrue(answer.await(60, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+                return false;
+            }
+        });
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch cancelled = new CountDownLatch(1);
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build();
+        a.task(ctx -> {
+            ctx.onDone(cancelled::countDown);
+            running.countDown();
+            assertTrue(cancelled.await(60, TimeUnit.SECONDS));
+        }).id("hang").oncePerCluster(hanging, TTL).once(Duration.ZERO);
+        a.start();
+        try {
+            assertTrue(running.await(10, TimeUnit.SECONDS));
+            Eventually.until(() -> {
+                clock.advance(Duration.ofMillis(100)); // to 1 s, where the renewal is sent
+                return renewing.getCount() == 0 || clock.nanoTime() > TTL.toNanos();
+            });
+            assertEquals(0, renewing.getCount(), "a renewal was sent");
+            assertEquals(1, cancelled.getCount(), "the run goes on while its lease may still be held");
+            clock.advance(TTL); // the store has let the lease go; the renewal still hangs
+            assertTrue(cancelled.await(10, TimeUnit.SECONDS),
+                    "the run was not cancelled when its lease ran out, because a renewal still waited for the store");
+        } finally {
+            answer.countDown();
+        }
     }
 }
