@@ -17,11 +17,13 @@ final class Scripts {
      * fleet's ('0' to read the fleet's, seeding it when missing), 7 how long the configuration is
      * kept unused (ms). Returns {granted, wait (µs, -1 never), tokens left, rate, burst} as strings.
      *
-     * <p>A change of the rate (ARGV[6] '1' with a rate other than the hash's) keeps the tokens
-     * KEYS[1] has, as the local token bucket's setRate does: its TAT, a debt in time at the old
-     * rate, is rewritten as the same tokens at the new one (read at the new rate, lowering 100/s to
-     * 1/s refilled an empty bucket of 100 to 99 at once, and raising the rate left it empty for the
-     * old rate's refill time). Only KEYS[1] is converted: the single limiter's one bucket; a keyed
+     * <p>A change of the rate or the burst (ARGV[6] '1' with a rate or burst other than the hash's)
+     * keeps the tokens KEYS[1] has, clamped to the new burst, as the local token bucket's setRate
+     * and setBurst do: its TAT, a debt in time at the old rate and burst, is rewritten as the same
+     * tokens at the new ones (read at the new rate, lowering 100/s to 1/s refilled an empty bucket
+     * of 100 to 99 at once, and raising the rate left it empty for the old rate's refill time; read
+     * at the new burst, raising 10 to 100 gave an empty bucket 90 tokens, and lowering 100 to 10
+     * left 50 tokens at -40). Only KEYS[1] is converted: the single limiter's one bucket; a keyed
      * limiter's other keys keep their TAT.
      *
      * <p>Numbers go to Redis and back as strings in plain digits: Lua's tostring and Redis's own
@@ -41,13 +43,13 @@ final class Scripts {
             if ARGV[6] == '1' then
               local o = redis.call('HMGET', KEYS[2], 'rate', 'burst')
               redis.call('HSET', KEYS[2], 'rate', rs, 'burst', bs)
-              local orate, oburst, nrate = tonumber(o[1]), tonumber(o[2]), tonumber(rs)
-              if o[1] ~= rs and orate and oburst and nrate and orate > 0 and nrate > 0 then
+              local orate, oburst, nrate, nburst = tonumber(o[1]), tonumber(o[2]), tonumber(rs), tonumber(bs)
+              if (o[1] ~= rs or o[2] ~= bs) and orate and oburst and nrate and orate > 0 and nrate > 0 then
                 local oT, nT = 1000000 / orate, 1000000 / nrate
                 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
-                if tat and tat > now and oT * oburst < math.huge and nT * tonumber(bs) < math.huge then
-                  local kept = math.max(0, math.min(tonumber(bs), (oT * oburst - (tat - now)) / oT))
-                  tat = now + (tonumber(bs) - kept) * nT
+                if tat and tat > now and oT * oburst < math.huge and nT * nburst < math.huge then
+                  local kept = math.max(0, math.min(nburst, (oT * oburst - (tat - now)) / oT))
+                  tat = now + (nburst - kept) * nT
                   local px = math.min(math.ceil((tat - now) / 1000) + 1, 1e18)
                   redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', string.format('%.0f', px))
                 end

@@ -1,0 +1,87 @@
+package goflow.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import goflow.redis.streams.RedisServer;
+
+/**
+ * Edges of the fleet-wide token bucket on a real redis-server (started on 127.0.0.1 and stopped
+ * by PID): a change of burst or rate keeps the tokens the bucket has, as the local token bucket's
+ * does (the contract of {@code RateLimiter.setBurst} and {@code setRate}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RedisLimiterEdgeReviewTest {
+    private RedisServer server;
+    private RedisConnection nodeA;
+    private RedisConnection nodeB;
+    private int test;
+
+    @BeforeAll
+    void startRedis() throws Exception {
+        server = RedisServer.start();
+        nodeA = connection("node-a");
+        nodeB = connection("node-b");
+    }
+
+    private RedisConnection connection(String name) {
+        return RedisConnection.builder().name(name).uri("redis://127.0.0.1:" + server.port())
+                .timeout(Duration.ofMillis(500)).reconnectInterval(Duration.ofMillis(50)).build();
+    }
+
+    @AfterAll
+    void stopRedis() throws Exception {
+        for (AutoCloseable c : new AutoCloseable[] {nodeA, nodeB, server}) {
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    private String name(String what) {
+        return what + "-" + (++test);
+    }
+
+    @Test
+    void raisingTheBurstOfAnEmptyBucketGivesNoTokens() {
+        // RateLimiter.setBurst: "the tokens present are clamped to the new burst". The GCRA keeps its
+        // debt in time, so raising the burst from 10 to 100 handed an empty bucket 90 tokens at once.
+        String name = name("burst-raised");
+        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
+        assertTrue(a.allow(10));
+        a.setBurst(100);
+        assertFalse(b.allow(), "an empty bucket stays empty when the burst is raised (tokens " + b.tokens() + ")");
+        assertTrue(b.tokens() < 1, "tokens " + b.tokens());
+        assertEquals(100, b.burst());
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void loweringTheBurstClampsTheTokensToIt() {
+        // 50 tokens of 100, burst lowered to 10: 10 tokens (clamped), not 10 - 50 = -40
+        String name = name("burst-lowered");
+        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(100).build();
+        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(100).build();
+        assertTrue(a.allow(50));
+        a.setBurst(10);
+        assertTrue(b.allow(10), "the 50 tokens present are clamped to the new burst of 10 (tokens " + b.tokens()
+                + ")");
+        assertFalse(b.allow());
+        a.close();
+        b.close();
+    }
+}
