@@ -84,4 +84,22 @@ class RedisLimiterEdgeReviewTest {
         a.close();
         b.close();
     }
+
+    @Test
+    void aChangeOfRateKeepsTheDebtOfAReservation() {
+        // a reservation took 5 tokens the bucket did not have (tokens -5, its holder acts in 5000 s);
+        // a change of rate keeps them as the local token bucket does (Go's SetLimit), and must not
+        // forgive the debt: others would be admitted alongside the reservation's holder
+        String name = name("debt");
+        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
+        assertTrue(a.allow(10));
+        assertTrue(a.reserve(5).ok());
+        assertTrue(b.tokens() < -4.9, "tokens " + b.tokens());
+        a.setRate(0.002);
+        double t = b.tokens();
+        assertTrue(t < -4.9 && t > -5.1, "the debt of 5 tokens is kept at the new rate: tokens " + t);
+        a.close();
+        b.close();
+    }
 }

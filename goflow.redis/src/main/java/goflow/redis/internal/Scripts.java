@@ -23,7 +23,8 @@ final class Scripts {
      * tokens at the new ones (read at the new rate, lowering 100/s to 1/s refilled an empty bucket
      * of 100 to 99 at once, and raising the rate left it empty for the old rate's refill time; read
      * at the new burst, raising 10 to 100 gave an empty bucket 90 tokens, and lowering 100 to 10
-     * left 50 tokens at -40). Only KEYS[1] is converted: the single limiter's one bucket; a keyed
+     * left 50 tokens at -40). A debt of tokens (a reservation that waits) is kept as such, not
+     * forgiven. Only KEYS[1] is converted: the single limiter's one bucket; a keyed
      * limiter's other keys keep their TAT.
      *
      * <p>Numbers go to Redis and back as strings in plain digits: Lua's tostring and Redis's own
@@ -48,8 +49,8 @@ final class Scripts {
                 local oT, nT = 1000000 / orate, 1000000 / nrate
                 local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
                 if tat and tat > now and oT * oburst < math.huge and nT * nburst < math.huge then
-                  local kept = math.max(0, math.min(nburst, (oT * oburst - (tat - now)) / oT))
-                  tat = now + (nburst - kept) * nT
+                  local kept = orate == math.huge and nburst or math.min(nburst, oburst - (tat - now) / oT)
+                  tat = now + math.min((nburst - kept) * nT, 1e300) -- a debt that overflows: still finite
                   local px = math.min(math.ceil((tat - now) / 1000) + 1, 1e18)
                   redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', string.format('%.0f', px))
                 end
