@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import goflow.api.ratelimit.Reservation;
+import goflow.api.testing.ManualClock;
 import goflow.redis.streams.RedisServer;
 
 /**
@@ -101,5 +103,53 @@ class RedisLimiterEdgeReviewTest {
         assertTrue(t < -4.9 && t > -5.1, "the debt of 5 tokens is kept at the new rate: tokens " + t);
         a.close();
         b.close();
+    }
+
+    @Test
+    void cancelGivesBackOnlyWhatLaterReservationsDoNotBuildOn() {
+        // Reservation.cancel, after golang.org/x/time/rate: "the reserved tokens minus those that
+        // reservations made later already build on". B's time to act was computed on top of A's
+        // tokens; giving A's 5 back in full let a new caller act before B, beside it
+        String name = name("cancel");
+        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
+        assertTrue(a.allow(10));
+        Reservation first = a.reserve(5);
+        Reservation later = b.reserve(2);
+        assertTrue(first.ok() && later.ok());
+        assertEquals(-7, b.tokens(), 0.01);
+        first.cancel();
+        assertEquals(-4, b.tokens(), 0.01, "5 given back, less the 2 the later reservation builds on");
+        later.cancel();
+        assertEquals(-2, b.tokens(), 0.01, "the last reservation gives back all of its tokens");
+        assertEquals(2, a.stats().cancelled() + b.stats().cancelled());
+        a.close();
+        b.close();
+    }
+
+    @Test
+    void cancelOfALocalFallbackReservationGivesBackOnlyWhatLaterOnesDoNotBuildOn() throws Exception {
+        ManualClock clock = new ManualClock();
+        RedisServer own = RedisServer.start();
+        try (RedisConnection conn = RedisConnection.builder().name("cancel-local").uri("redis://127.0.0.1:"
+                + own.port()).timeout(Duration.ofMillis(500)).reconnectInterval(Duration.ofMillis(50)).build()) {
+            RedisRateLimiter l = conn.rateLimiter().name(name("cancel-local")).rate(1).burst(10)
+                    .failurePolicy(FailurePolicy.LOCAL).localShare(1).clock(clock).build();
+            own.kill();
+            assertTrue(l.allow(10), "the local bucket starts full");
+            Reservation first = l.reserve(5);
+            Reservation later = l.reserve(2);
+            assertTrue(first.ok() && later.ok());
+            assertEquals(Duration.ofSeconds(5), first.delay());
+            assertEquals(Duration.ofSeconds(7), later.delay());
+            assertEquals(-7, l.tokens(), 1e-6);
+            first.cancel();
+            assertEquals(-4, l.tokens(), 1e-6, "5 given back, less the 2 the later reservation builds on");
+            later.cancel();
+            assertEquals(-2, l.tokens(), 1e-6, "the last reservation gives back all of its tokens");
+            l.close();
+        } finally {
+            own.close();
+        }
     }
 }

@@ -55,9 +55,10 @@ final class LimiterCore {
     /**
      * One reply of the GCRA script, its wait in nanoseconds: -1 when the tokens never come (more than
      * the burst, or a zero rate); {@link Long#MAX_VALUE} when they would take that long or longer (a
-     * rate so small that it is zero in effect).
+     * rate so small that it is zero in effect); {@code tat} the bucket's TAT after the decision, as
+     * the script wrote it (what a cancelled reservation sends back), or "-" when the reply has none.
      */
-    record Reply(long granted, long waitNanos, double tokens) { }
+    record Reply(long granted, long waitNanos, double tokens, String tat) { }
 
     final ConnectionImpl conn;
     /** Names the limiter in errors, e.g. {@code token-bucket 'api'}. */
@@ -119,13 +120,18 @@ final class LimiterCore {
     // ------------------------------------------------------------------ the round trip
 
     Reply call(String bucketKey, String mode, long n, long maxWaitMicros) throws RedisFailure {
+        return call(bucketKey, mode, n, Long.toString(maxWaitMicros));
+    }
+
+    /** One round trip of the GCRA script; {@code arg3} is its ARGV[3] (see {@link Scripts#GCRA}). */
+    private Reply call(String bucketKey, String mode, long n, String arg3) throws RedisFailure {
         Conf p = pending;
         Conf sent = p != null ? p : fleet;
         roundTrips.increment();
         Object raw;
         try {
-            raw = conn.eval(Scripts.GCRA, new String[] {bucketKey, confKey}, mode, Long.toString(n),
-                    Long.toString(maxWaitMicros), sent.rateArg(), Long.toString(sent.burst), p != null ? "1" : "0",
+            raw = conn.eval(Scripts.GCRA, new String[] {bucketKey, confKey}, mode, Long.toString(n), arg3,
+                    sent.rateArg(), Long.toString(sent.burst), p != null ? "1" : "0",
                     CONF_TTL_MS);
         } catch (RedisFailure e) {
             failures.increment();
@@ -147,7 +153,7 @@ final class LimiterCore {
             fleet = new Conf(rate, burst);
         }
         Reply reply = new Reply(Long.parseLong(text(r.get(0))), waitNanos(text(r.get(1))),
-                Double.parseDouble(text(r.get(2))));
+                Double.parseDouble(text(r.get(2))), r.size() > 5 ? text(r.get(5)) : "-");
         lastTokens = reply.tokens;
         return reply;
     }
@@ -369,7 +375,8 @@ final class LimiterCore {
         }
         double localRate = c.rate * share;
         long maxWait = ctx.remainingNanos();
-        long wait = ks.local().reserve(clock.nanoTime(), n, localRate, burst, Math.max(0, maxWait));
+        long now = clock.nanoTime();
+        long wait = ks.local().reserve(now, n, localRate, burst, Math.max(0, maxWait));
         if (wait < 0) {
             denied.increment();
             if (localRate <= 0 || maxWait == Long.MAX_VALUE) {
@@ -388,7 +395,7 @@ final class LimiterCore {
                 waited.increment();
             }
         } catch (InterruptedException | RuntimeException e) {
-            ks.local().refund(clock.nanoTime(), n, localRate, burst);
+            ks.local().refund(clock.nanoTime(), n, localRate, burst, now + wait);
             throw e;
         }
         fallbackAllowed.increment();
@@ -420,50 +427,54 @@ final class LimiterCore {
         checkOpen("reserve");
         long now = clock.nanoTime();
         if (n == 0) {
-            return new RedisReservation(this, null, null, 0, now, true, false);
+            return new RedisReservation(this, null, null, null, 0, now, true, false);
         }
         try {
             Reply r = call(bucketKey, "r", n, MAX_RESERVE_WAIT_MICROS);
             if (r.granted > 0) {
                 allowed.increment();
-                return new RedisReservation(this, ks, bucketKey, n, now + r.waitNanos, true, false);
+                return new RedisReservation(this, ks, bucketKey, r.tat, n, now + r.waitNanos, true, false);
             }
             denied.increment();
-            return new RedisReservation(this, null, null, n, now, false, false);
+            return new RedisReservation(this, null, null, null, n, now, false, false);
         } catch (RedisFailure e) {
             fallbacks.increment();
             switch (policy) {
                 case FAIL_OPEN:
                     fallbackAllowed.increment();
                     allowed.increment();
-                    return new RedisReservation(this, null, null, n, now, true, false);
+                    return new RedisReservation(this, null, null, null, n, now, true, false);
                 case FAIL_CLOSED:
                     denied.increment();
-                    return new RedisReservation(this, null, null, n, now, false, false);
+                    return new RedisReservation(this, null, null, null, n, now, false, false);
                 default:
                     Conf c = fleet;
                     long wait = ks.local().reserve(now, n, c.rate * share, localBurst(c), Long.MAX_VALUE);
                     if (wait < 0) {
                         denied.increment();
-                        return new RedisReservation(this, null, null, n, now, false, false);
+                        return new RedisReservation(this, null, null, null, n, now, false, false);
                     }
                     fallbackAllowed.increment();
                     allowed.increment();
-                    return new RedisReservation(this, ks, null, n, now + wait, true, true);
+                    return new RedisReservation(this, ks, null, null, n, now + wait, true, true);
             }
         }
     }
 
-    /** A reservation was cancelled before its time: give its tokens back where they were taken. */
-    void refund(KeyState ks, String bucketKey, long n, boolean local) {
+    /**
+     * A reservation was cancelled before its time: give its tokens back where they were taken, less
+     * those that later reservations build on ({@code tat}: the bucket's TAT in Redis after the
+     * reservation; {@code timeToAct}: its time to act, for the local bucket).
+     */
+    void refund(KeyState ks, String bucketKey, String tat, long n, long timeToAct, boolean local) {
         cancelled.increment();
         if (local) {
             Conf c = fleet;
-            ks.local().refund(clock.nanoTime(), n, c.rate * share, localBurst(c));
+            ks.local().refund(clock.nanoTime(), n, c.rate * share, localBurst(c), timeToAct);
             return;
         }
         try {
-            call(bucketKey, "f", n, 0);
+            call(bucketKey, "f", n, tat);
         } catch (RedisFailure e) {
             LOG.log(Level.DEBUG, () -> component + ": refund of " + n + " token(s) lost: " + e.getMessage());
         }

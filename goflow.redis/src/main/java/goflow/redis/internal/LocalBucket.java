@@ -13,6 +13,8 @@ final class LocalBucket {
     private double tokens = Double.NaN;
     private long last;
     private long lastUsed;
+    /** The time to act of the latest reservation: later ones build on those before. */
+    private long lastAct;
 
     private void refill(long now, double rate, double burst) {
         if (Double.isNaN(tokens)) {
@@ -61,13 +63,29 @@ final class LocalBucket {
             return -1;
         }
         tokens -= n;
+        lastAct = now + (long) wait;
         return (long) wait;
     }
 
-    /** Gives back n tokens (a cancelled reservation), up to the burst. */
-    synchronized void refund(long now, long n, double rate, double burst) {
+    /**
+     * Gives back the n tokens of a cancelled reservation acting at {@code timeToAct}, less those that
+     * later reservations build on (as golang.org/x/time/rate's cancel), up to the burst.
+     */
+    synchronized void refund(long now, long n, double rate, double burst, long timeToAct) {
         refill(now, rate, burst);
-        tokens = Math.min(burst, tokens + n);
+        long builtOn = Math.max(0, lastAct - timeToAct); // nanoseconds of later reservations
+        double back = builtOn == 0 || rate <= 0 ? n : n - builtOn * rate / 1e9;
+        if (back <= 0) {
+            return;
+        }
+        tokens = Math.min(burst, tokens + back);
+        if (timeToAct == lastAct && rate > 0) {
+            // the latest reservation gave back its tokens: the one before it is the latest again
+            long before = timeToAct - (long) Math.ceil(back * 1e9 / rate);
+            if (before - now >= 0) {
+                lastAct = before;
+            }
+        }
     }
 
     synchronized double tokens(long now, double rate, double burst) {

@@ -9,7 +9,8 @@ import goflow.api.ratelimit.Reservation;
 /**
  * A reservation of a Redis limiter: tokens taken in the fleet's bucket (or, while Redis could not
  * answer, in the local fallback bucket). Cancelling it before its time gives the tokens back to
- * that bucket (a round trip; lost if Redis cannot answer); after its time, nothing.
+ * that bucket, less those that reservations made later build on (a round trip; lost if Redis
+ * cannot answer); after its time, nothing.
  *
  * <p>Thread-safe; {@link #cancel()} is idempotent.
  */
@@ -18,17 +19,20 @@ final class RedisReservation implements Reservation {
     /** Where to refund: the bucket's local state, and its Redis key (null for a local reservation). */
     private final LimiterCore.KeyState ks;
     private final String bucketKey;
+    /** The bucket's TAT in Redis after this reservation (null for a local one): later ones build past it. */
+    private final String tat;
     private final long tokens;
     private final long timeToAct;
     private final boolean ok;
     private final boolean local;
     private final AtomicBoolean cancelled = new AtomicBoolean();
 
-    RedisReservation(LimiterCore core, LimiterCore.KeyState ks, String bucketKey, long tokens, long timeToAct,
-            boolean ok, boolean local) {
+    RedisReservation(LimiterCore core, LimiterCore.KeyState ks, String bucketKey, String tat, long tokens,
+            long timeToAct, boolean ok, boolean local) {
         this.core = core;
         this.ks = ks;
         this.bucketKey = bucketKey;
+        this.tat = tat;
         this.tokens = tokens;
         this.timeToAct = timeToAct;
         this.ok = ok;
@@ -67,7 +71,7 @@ final class RedisReservation implements Reservation {
             core.cancelled.increment();
             return; // its time came: the tokens were used by time
         }
-        core.refund(ks, bucketKey, tokens, local);
+        core.refund(ks, bucketKey, tat, tokens, timeToAct, local);
     }
 
     @Override

@@ -12,10 +12,12 @@ final class Scripts {
      * <p>KEYS[1] the bucket: its theoretical arrival time (TAT) in microseconds of Redis TIME since
      * 2025-01-01, expiring when the bucket is full again; KEYS[2] the limiter's configuration hash
      * {rate, burst}. ARGV: 1 mode (a: n or nothing; r: reserve n, waiting at most ARGV[3]; t: take up
-     * to n; p: read; f: give n back; c: configuration only), 2 n, 3 the longest wait of mode r in
-     * microseconds, 4 and 5 this node's rate ('inf' or decimal) and burst, 6 '1' to make them the
-     * fleet's ('0' to read the fleet's, seeding it when missing), 7 how long the configuration is
-     * kept unused (ms). Returns {granted, wait (µs, -1 never), tokens left, rate, burst} as strings.
+     * to n; p: read; f: give back n of a reservation, less what later grants build on), 2 n, 3 the
+     * longest wait of mode r in microseconds (of mode f: the TAT mode r returned with the
+     * reservation, '-' when unknown), 4 and 5 this node's rate ('inf' or decimal) and burst, 6 '1' to
+     * make them the fleet's ('0' to read the fleet's, seeding it when missing), 7 how long the
+     * configuration is kept unused (ms). Returns {granted, wait (µs, -1 never), tokens left, rate,
+     * burst} as strings, and, after a decision on the bucket, its TAT.
      *
      * <p>A change of the rate or the burst (ARGV[6] '1' with a rate or burst other than the hash's)
      * keeps the tokens KEYS[1] has, clamped to the new burst, as the local token bucket's setRate
@@ -96,7 +98,12 @@ final class Scripts {
             if mode == 'p' then
               return {'0', '0', string.format('%.6f', avail), rs, bs}
             elseif mode == 'f' then
-              tat = math.max(now, tat - n * T)
+              -- n less what later grants build on: those moved the TAT past the reservation's (ARGV[3])
+              local back, after = n, tonumber(ARGV[3])
+              if after then
+                back = math.max(0, math.min(n, n - (tat - after) / T))
+              end
+              tat = math.max(now, tat - back * T)
             elseif n > burst and mode ~= 't' then
               return {'0', '-1', string.format('%.6f', avail), rs, bs}
             elseif mode == 'a' then
@@ -126,7 +133,7 @@ final class Scripts {
               redis.call('SET', KEYS[1], string.format('%.3f', tat), 'PX', string.format('%.0f', px))
             end
             return {string.format('%.0f', granted), string.format('%.0f', math.ceil(wait)),
-              string.format('%.6f', (tau - (tat - now)) / T), rs, bs}
+              string.format('%.6f', (tau - (tat - now)) / T), rs, bs, string.format('%.3f', tat)}
             """);
 
     /**
