@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -14,14 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import goflow.api.context.Context;
 import goflow.api.ratelimit.Reservation;
 import goflow.api.testing.ManualClock;
 import goflow.redis.streams.RedisServer;
 
 /**
  * Edges of the fleet-wide token bucket on a real redis-server (started on 127.0.0.1 and stopped
- * by PID): a change of burst or rate keeps the tokens the bucket has, as the local token bucket's
- * does (the contract of {@code RateLimiter.setBurst} and {@code setRate}).
+ * by PID), against the contracts of goflow.api's RateLimiter, Reservation and RateLimiterStats:
+ * a change of burst or rate keeps the tokens the bucket has, a cancelled reservation gives back
+ * what later ones do not build on, and the counters count what the local token bucket's count.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -147,6 +152,77 @@ class RedisLimiterEdgeReviewTest {
             assertEquals(-4, l.tokens(), 1e-6, "5 given back, less the 2 the later reservation builds on");
             later.cancel();
             assertEquals(-2, l.tokens(), 1e-6, "the last reservation gives back all of its tokens");
+            l.close();
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
+    void zeroTokensAllowedAndReservedAreCountedAsAdmitted() {
+        // RateLimiterStats.allowed: "allow calls that returned true ... and ok reservations", as the
+        // local token bucket counts allow(0) and reserve(0)
+        RedisRateLimiter l = nodeA.rateLimiter().name(name("zero-n")).rate(0.001).burst(1).build();
+        assertTrue(l.allow(0));
+        assertTrue(l.reserve(0).ok());
+        assertEquals(2, l.stats().allowed(), l.stats().toString());
+        assertEquals(0, l.stats().denied());
+        l.close();
+    }
+
+    @Test
+    @Order(Integer.MAX_VALUE) // it kills and restarts Redis: the other tests run before it
+    void aFailClosedAwaitThatWaitedThroughAnOutageIsCountedAsWaited() throws Exception {
+        RedisRateLimiter l = nodeA.rateLimiter().name(name("outage")).rate(1000).burst(1000)
+                .failurePolicy(FailurePolicy.FAIL_CLOSED).build();
+        assertTrue(l.allow());
+        server.kill();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !l.allow());
+        CompletableFuture<Void> admitted = CompletableFuture.runAsync(() -> {
+            try {
+                l.await(Context.background());
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> l.backendStats().fallbacks() >= 3);
+        assertFalse(admitted.isDone(), "fail-closed: nothing is admitted while Redis is away");
+        server.restart(); // empty: the script is gone too (NOSCRIPT, then EVAL)
+        admitted.get(30, TimeUnit.SECONDS);
+        assertEquals(1, l.stats().waited(), "the await waited for Redis to come back: " + l.stats());
+        assertEquals(2, l.stats().allowed(), l.stats().toString());
+        l.close();
+    }
+
+    @Test
+    void anInterruptedAwaitOnTheLocalFallbackCountsItsTokensAsCancelled() throws Exception {
+        // RateLimiterStats.cancelled: "reservations cancelled (including those of interrupted or
+        // expired waits)": the local await took its token, then gave it back when interrupted
+        ManualClock clock = new ManualClock();
+        RedisServer own = RedisServer.start();
+        try (RedisConnection conn = RedisConnection.builder().name("interrupted-local").uri("redis://127.0.0.1:"
+                + own.port()).timeout(Duration.ofMillis(500)).reconnectInterval(Duration.ofMillis(50)).build()) {
+            RedisRateLimiter l = conn.rateLimiter().name(name("interrupted-local")).rate(1).burst(1)
+                    .failurePolicy(FailurePolicy.LOCAL).localShare(1).clock(clock).build();
+            own.kill();
+            assertTrue(l.allow());
+            CompletableFuture<Throwable> outcome = new CompletableFuture<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    l.await(Context.background(clock));
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            }, "test-local-await");
+            waiter.start();
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> l.tokens() < -0.5);
+            waiter.interrupt();
+            assertTrue(outcome.get(30, TimeUnit.SECONDS) instanceof InterruptedException);
+            waiter.join(10_000);
+            assertEquals(0, l.tokens(), 1e-6, "the token is given back");
+            assertEquals(1, l.stats().cancelled(), l.stats().toString());
+            assertEquals(0, l.stats().waited(), "not admitted: " + l.stats());
             l.close();
         } finally {
             own.close();

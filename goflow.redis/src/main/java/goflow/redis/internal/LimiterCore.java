@@ -256,6 +256,7 @@ final class LimiterCore {
         checkN(component, n);
         checkOpen("allow");
         if (n == 0) {
+            allowed.increment(); // an allow that returned true, as the local token bucket counts it
             return true;
         }
         long w;
@@ -326,10 +327,11 @@ final class LimiterCore {
                     return;
                 }
                 if (policy == FailurePolicy.LOCAL) {
-                    awaitLocally(ctx, ks, n);
+                    awaitLocally(ctx, ks, n, hadToWait);
                     return;
                 }
                 // FAIL_CLOSED: nothing is admitted without Redis; ask again after a probe interval.
+                hadToWait = true;
                 sleep(ctx, conn.reconnectInterval().toNanos());
                 continue;
             }
@@ -366,7 +368,8 @@ final class LimiterCore {
         }
     }
 
-    private void awaitLocally(Context ctx, KeyState ks, long n) throws InterruptedException {
+    /** The rest of an await when Redis failed, with LOCAL; {@code hadToWait} if it waited for Redis before. */
+    private void awaitLocally(Context ctx, KeyState ks, long n, boolean hadToWait) throws InterruptedException {
         Conf c = fleet;
         double burst = localBurst(c);
         if (n > burst && !Double.isInfinite(c.rate)) {
@@ -392,11 +395,14 @@ final class LimiterCore {
         try {
             if (wait > 0) {
                 sleep(ctx, wait);
-                waited.increment();
             }
         } catch (InterruptedException | RuntimeException e) {
+            cancelled.increment(); // the tokens it took are given back, as a cancelled reservation's
             ks.local().refund(clock.nanoTime(), n, localRate, burst, now + wait);
             throw e;
+        }
+        if (wait > 0 || hadToWait) {
+            waited.increment();
         }
         fallbackAllowed.increment();
         allowed.increment();
@@ -427,6 +433,7 @@ final class LimiterCore {
         checkOpen("reserve");
         long now = clock.nanoTime();
         if (n == 0) {
+            allowed.increment(); // an ok reservation, as the local token bucket counts it
             return new RedisReservation(this, null, null, null, 0, now, true, false);
         }
         try {
