@@ -228,4 +228,25 @@ class RedisLimiterEdgeReviewTest {
             own.close();
         }
     }
+
+    @Test
+    void aChangeOfRateOnANodeThatHasNotSeenAnotherNodesChangeOfBurstKeepsThatBurst() {
+        // setRate writes the rate; it must not write back the burst this node last saw, undoing the
+        // fleet's change of burst made on another node meanwhile (and the same for setBurst and the rate)
+        String name = name("two-changes");
+        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
+        a.setBurst(100);
+        b.setRate(0.002); // b has made no decision since: it last saw a burst of 10
+        a.tokens();
+        assertEquals(100, a.burst(), "the burst node a set stays the fleet's");
+        assertEquals(0.002, a.rate().eventsPerSecond(), 1e-12);
+        b.setBurst(50);
+        a.setRate(0.003); // a last saw the rate of 0.002 and a burst of 100
+        b.tokens();
+        assertEquals(50, b.burst(), "the burst node b set stays the fleet's");
+        assertEquals(0.003, b.rate().eventsPerSecond(), 1e-12);
+        a.close();
+        b.close();
+    }
 }

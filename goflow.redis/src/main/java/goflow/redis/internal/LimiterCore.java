@@ -29,7 +29,7 @@ import goflow.redis.RedisLimiterStats;
  * be written), the failure policy, the local lease, waiting, and the counters.
  *
  * <p>Thread-safe. {@link #fleet} is the fleet's rate and burst from the last reply (volatile);
- * {@link #pending} a configuration this node set that Redis has not confirmed yet (written with
+ * {@link #pending} a change of configuration this node made that Redis has not confirmed yet (written with
  * the next call, which also makes it the fleet's); counters are adders.
  */
 final class LimiterCore {
@@ -51,6 +51,14 @@ final class LimiterCore {
             return Double.isInfinite(rate) ? "inf" : Double.toString(rate);
         }
     }
+
+    /**
+     * A change of the configuration this node made: the values, and which of them it changed
+     * ({@code "r"}, {@code "b"} or {@code "rb"}, the script's ARGV[6]): a field it did not change is
+     * not written back, so that a change made on another node since this one last saw it stays.
+     * Immutable.
+     */
+    record Change(Conf conf, String fields) { }
 
     /**
      * One reply of the GCRA script, its wait in nanoseconds: -1 when the tokens never come (more than
@@ -75,7 +83,7 @@ final class LimiterCore {
     private final long leaseMaxAgeNanos;
 
     private volatile Conf fleet;
-    private volatile Conf pending;
+    private volatile Change pending;
     private volatile double lastTokens;
     private volatile String lastError;
     private volatile boolean closed;
@@ -104,7 +112,7 @@ final class LimiterCore {
         this.leaseTokens = b.leaseTokens;
         this.leaseMaxAgeNanos = b.leaseMaxAge == null ? 0 : b.leaseMaxAge.toNanos();
         this.fleet = new Conf(b.rate, b.burst);
-        this.pending = fleet;
+        this.pending = new Change(fleet, "rb");
         this.lastTokens = b.burst;
     }
 
@@ -125,13 +133,13 @@ final class LimiterCore {
 
     /** One round trip of the GCRA script; {@code arg3} is its ARGV[3] (see {@link Scripts#GCRA}). */
     private Reply call(String bucketKey, String mode, long n, String arg3) throws RedisFailure {
-        Conf p = pending;
-        Conf sent = p != null ? p : fleet;
+        Change p = pending;
+        Conf sent = p != null ? p.conf : fleet;
         roundTrips.increment();
         Object raw;
         try {
             raw = conn.eval(Scripts.GCRA, new String[] {bucketKey, confKey}, mode, Long.toString(n), arg3,
-                    sent.rateArg(), Long.toString(sent.burst), p != null ? "1" : "0",
+                    sent.rateArg(), Long.toString(sent.burst), p != null ? p.fields : "0",
                     CONF_TTL_MS);
         } catch (RedisFailure e) {
             failures.increment();
@@ -521,9 +529,10 @@ final class LimiterCore {
                     "must be zero, positive or infinite", "tokens per second for the whole fleet");
         }
         synchronized (this) {
-            Conf base = pending != null ? pending : fleet;
-            pending = new Conf(eventsPerSecond, base.burst);
-            fleet = pending;
+            Change base = pending;
+            Conf c = new Conf(eventsPerSecond, base != null ? base.conf.burst : fleet.burst);
+            pending = new Change(c, base == null || base.fields.equals("r") ? "r" : "rb");
+            fleet = c;
         }
         publishConfiguration();
     }
@@ -535,9 +544,10 @@ final class LimiterCore {
                     "the most tokens a bucket holds, for the whole fleet");
         }
         synchronized (this) {
-            Conf base = pending != null ? pending : fleet;
-            pending = new Conf(base.rate, burst);
-            fleet = pending;
+            Change base = pending;
+            Conf c = new Conf(base != null ? base.conf.rate : fleet.rate, burst);
+            pending = new Change(c, base == null || base.fields.equals("b") ? "b" : "rb");
+            fleet = c;
         }
         publishConfiguration();
     }

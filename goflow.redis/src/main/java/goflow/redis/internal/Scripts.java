@@ -14,12 +14,13 @@ final class Scripts {
      * {rate, burst}. ARGV: 1 mode (a: n or nothing; r: reserve n, waiting at most ARGV[3]; t: take up
      * to n; p: read; f: give back n of a reservation, less what later grants build on), 2 n, 3 the
      * longest wait of mode r in microseconds (of mode f: the TAT mode r returned with the
-     * reservation, '-' when unknown), 4 and 5 this node's rate ('inf' or decimal) and burst, 6 '1' to
-     * make them the fleet's ('0' to read the fleet's, seeding it when missing), 7 how long the
-     * configuration is kept unused (ms). Returns {granted, wait (µs, -1 never), tokens left, rate,
+     * reservation, '-' when unknown), 4 and 5 this node's rate ('inf' or decimal) and burst, 6 which
+     * of them to make the fleet's: 'r' the rate, 'b' the burst, 'rb' both (a field not named stays
+     * the hash's, a change another node made); '0' to read the fleet's, seeding it when missing, 7
+     * how long the configuration is kept unused (ms). Returns {granted, wait (µs, -1 never), tokens left, rate,
      * burst} as strings, and, after a decision on the bucket, its TAT.
      *
-     * <p>A change of the rate or the burst (ARGV[6] '1' with a rate or burst other than the hash's)
+     * <p>A change of the rate or the burst (ARGV[6] not '0', with a rate or burst other than the hash's)
      * keeps the tokens KEYS[1] has, clamped to the new burst, as the local token bucket's setRate
      * and setBurst do: its TAT, a debt in time at the old rate and burst, is rewritten as the same
      * tokens at the new ones (read at the new rate, lowering 100/s to 1/s refilled an empty bucket
@@ -43,8 +44,15 @@ final class Scripts {
             local t = redis.call('TIME')
             local now = (tonumber(t[1]) - 1735689600) * 1000000 + tonumber(t[2])
             local rs, bs = ARGV[4], ARGV[5]
-            if ARGV[6] == '1' then
+            if ARGV[6] ~= '0' then
               local o = redis.call('HMGET', KEYS[2], 'rate', 'burst')
+              -- the field this node did not change stays the fleet's (if the hash holds a number there)
+              local ro, bo = tonumber(o[1]), tonumber(o[2])
+              if ARGV[6] == 'b' and ro and ro >= 0 then
+                rs = o[1]
+              elseif ARGV[6] == 'r' and bo and bo >= 1 then
+                bs = o[2]
+              end
               redis.call('HSET', KEYS[2], 'rate', rs, 'burst', bs)
               local orate, oburst, nrate, nburst = tonumber(o[1]), tonumber(o[2]), tonumber(rs), tonumber(bs)
               if (o[1] ~= rs or o[2] ~= bs) and orate and oburst and nrate and orate > 0 and nrate > 0 then
