@@ -198,6 +198,20 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         }
     }
 
+    /**
+     * Ends a run thread's loop on an InterruptedException. The run's own stop cancels {@code ctx}
+     * before it interrupts the threads, so with {@code ctx} not done the exception is not the
+     * stop: user code (the source or the sink) threw it undeclared (Kotlin, {@code @SneakyThrows}),
+     * and it stops the run like any other exception of theirs. Leaving without it would hang the
+     * run (the thread neither passes its END on nor takes from its queue again) or, once the other
+     * threads ended, end it with no reason.
+     */
+    private void interrupted(InterruptedException e) {
+        if (!ctx.isDone()) {
+            stop(e);
+        }
+    }
+
     private void interruptAll() {
         Thread self = Thread.currentThread();
         for (Thread t : threads) {
@@ -235,7 +249,7 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                 putEnds(0);
             }
         } catch (InterruptedException e) {
-            // cancelled
+            interrupted(e);
         }
     }
 
@@ -347,7 +361,7 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                 }
             }
         } catch (InterruptedException e) {
-            // cancelled
+            interrupted(e);
         }
     }
 
@@ -403,7 +417,7 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                 }
             }
         } catch (InterruptedException e) {
-            // cancelled
+            interrupted(e);
         }
     }
 
