@@ -241,6 +241,10 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
                 clearStrayInterrupt();
                 Item item = new Item(seq++, value, p.clock.nanoTime(),
                         p.timeout == null ? null : ctx.withTimeout(p.timeout));
+                if (n == 0) {
+                    // No stage will end it: its execution ends as it starts (as execute's, at once).
+                    item.end(item.startNanos);
+                }
                 in.incrementAndGet();
                 p.itemsEntered(1);
                 putInFront(0, item);

@@ -3,8 +3,10 @@ package goflow.impl.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import goflow.api.GoFlow;
 import goflow.api.context.Context;
 import goflow.api.pipeline.Pipeline;
+import goflow.api.pipeline.PipelineStats;
 import goflow.api.pipeline.StreamingResult;
 import goflow.api.pipeline.StreamingRun;
 import goflow.api.testing.ManualClock;
@@ -114,5 +117,21 @@ class StreamingEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
         assertSame(thrown, r.error());
         assertEquals(2, r.itemsOut());
         assertEquals(1, r.itemsDropped());
+    }
+
+    @Test
+    void aStreamedItemOfAPipelineWithoutStagesTakesNoTimeInTheStatistics() throws Exception {
+        Pipeline<Integer, Integer> p = goflow.pipeline("no-stages").input(Integer.class).build();
+        clock.advance(Duration.ofHours(1)); // the clock's nanoTime is far from zero
+        List<Integer> got = new CopyOnWriteArrayList<>();
+        StreamingResult r = endOf(p.stream().start(Context.background(), range(3), got::add));
+        assertTrue(r.completed(), String.valueOf(r.error()));
+        assertEquals(range(3), got);
+        PipelineStats s = p.stats();
+        assertEquals(3, s.successes());
+        assertEquals(Duration.ZERO, s.totalDuration(), s.toString());
+        assertEquals(Duration.ZERO, s.averageDuration(), s.toString());
+        assertEquals(Duration.ZERO, s.maxDuration(), s.toString());
+        assertEquals(clock.instant(), s.lastExecutionTime().orElseThrow());
     }
 }
