@@ -426,14 +426,18 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
         }
         Thread self = Thread.currentThread();
         List<Thread> threads = new ArrayList<>();
+        List<StreamingRunImpl<I, O>> others = new ArrayList<>(); // the runs the closing thread is not part of
         for (StreamingRunImpl<I, O> r : runs) {
             r.cancel();
             threads.addAll(r.threads());
+            if (!r.threads().contains(self)) {
+                others.add(r);
+            }
         }
         entry.release();
         threads.addAll(asyncThreads.keySet());
         threads.remove(self);
-        boolean interrupted = !BoundedPark.joinUntil(threads, System.nanoTime() + CLOSE_GRACE.toNanos());
+        boolean interrupted = !awaitThenJoin(others, threads, System.nanoTime() + CLOSE_GRACE.toNanos());
         asyncThreads.forEach((t, ctx) -> {
             if (t != self) {
                 ctx.cancel(new ClosedException("pipeline '" + name + "' was closed; the execution was still running "
@@ -441,7 +445,7 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
             }
         });
         if (!interrupted) {
-            interrupted = !BoundedPark.joinUntil(threads, System.nanoTime() + CLOSE_BOUND.toNanos());
+            interrupted = !awaitThenJoin(others, threads, System.nanoTime() + CLOSE_BOUND.toNanos());
         }
         threads.removeIf(t -> !t.isAlive());
         if (!threads.isEmpty()) {
@@ -455,6 +459,23 @@ final class PipelineImpl<I, O> implements Pipeline<I, O> {
         if (interrupted) {
             self.interrupt();
         }
+    }
+
+    /**
+     * Waits for the runs to end, then for the threads, until {@code untilNanos}. A run registered
+     * just before the close may not have started its threads yet, and a join passes over a thread
+     * not started at once: the run's end is what says they have all exited or never will start.
+     *
+     * @return false if the closing thread was interrupted
+     */
+    private static boolean awaitThenJoin(List<? extends StreamingRunImpl<?, ?>> runs, List<Thread> threads,
+            long untilNanos) {
+        for (StreamingRunImpl<?, ?> r : runs) {
+            if (!r.awaitEndUntil(untilNanos)) {
+                return false;
+            }
+        }
+        return BoundedPark.joinUntil(threads, untilNanos);
     }
 
     @Override

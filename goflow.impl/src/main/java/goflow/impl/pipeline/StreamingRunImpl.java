@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -226,6 +227,9 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
         long seq = 0;
         boolean exhausted = false;
         try {
+            if (ctx.isDone()) {
+                return; // cancelled before it began (or the pipeline closed as it started): not opened
+            }
             it = source.iterator();
             clearStrayInterrupt();
             while (!ctx.isDone()) {
@@ -520,6 +524,23 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
     @Override
     public void cancel() {
         ctx.cancel();
+    }
+
+    /**
+     * Waits until the run has ended - every thread has exited, or will never start - or until
+     * {@code untilNanos} ({@link System#nanoTime()}); a join of {@link #threads()} passes over a
+     * thread not started yet at once, so {@link PipelineImpl#close()} waits here first.
+     *
+     * @param untilNanos when to give up
+     * @return false if the calling thread was interrupted (its flag is then clear), else true
+     */
+    boolean awaitEndUntil(long untilNanos) {
+        try {
+            ended.await(Math.max(0, untilNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
     }
 
     /**
