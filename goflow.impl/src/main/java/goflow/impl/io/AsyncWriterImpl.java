@@ -582,6 +582,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                         long park = parkNanos();
                         lock.unlock();
                         try {
+                            clearStrayInterrupt(); // else the park returns at once, and the thread spins
                             clock.parkNanos(this, park);
                         } finally {
                             lock.lock();
@@ -604,6 +605,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
             // code: a failing clock, an allocation failure. It cannot go on: close loudly.
             fail(e);
         } finally {
+            clearStrayInterrupt();
             try {
                 sink.finish(); // also when the output stays open (closeOutput(false))
             } catch (Throwable e) {
@@ -790,6 +792,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                     break;
                 }
             }
+            clearStrayInterrupt();
             attempts++;
             try {
                 return call.run();
@@ -840,6 +843,20 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
         return -1;
     }
 
+    /**
+     * On the flusher: clears an interrupt flag that is not the writer's own. Only a close that gives
+     * up interrupts the flusher, and it sets {@code stopRequested} first, so such an interrupt is
+     * kept (it must end the output call in flight). Any other one (left set by the output or the
+     * error callback, which run on this thread, or sent by anyone else) would end the next output
+     * call (an interruptible output, such as a {@code FileChannel} stream, closes itself there for
+     * good) and make every park return at once.
+     */
+    private void clearStrayInterrupt() {
+        if (Thread.interrupted() && stopRequested) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void countError() {
         lock.lock();
         try {
@@ -854,6 +871,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
         long end = clock.nanoTime() + nanos;
         long left;
         while (!stopRequested && (left = end - clock.nanoTime()) > 0) {
+            clearStrayInterrupt();
             clock.parkNanos(this, left);
         }
     }

@@ -1,0 +1,133 @@
+package goflow.impl.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import goflow.api.context.Context;
+import goflow.api.io.AsyncWriter;
+import goflow.api.io.WriteFailedException;
+import goflow.api.io.WriterStats;
+import goflow.api.testing.ManualClock;
+import goflow.impl.GoFlowImpl;
+
+/** Review of {@link AsyncWriterImpl} at its edges: interrupts left behind by user code on its thread. */
+@Timeout(60)
+class WriterEdgeReviewTest {
+    private final ManualClock clock = new ManualClock();
+    private final GoFlowImpl goflow = new GoFlowImpl(clock, "test");
+    private final Context bg = Context.background();
+    private final List<WriteFailedException> reported = new CopyOnWriteArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closeGoflow() {
+        goflow.close();
+    }
+
+    /** A stream over an interruptible channel: an interrupt during (or before) a write closes it. */
+    private static OutputStream fileChannelStream(Path file) throws IOException {
+        return Channels.newOutputStream(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE));
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * An output that, on its first call, leaves the interrupt flag of the calling thread set (as code
+     * that "restores the interrupt" after catching an InterruptedException does), over an output
+     * that an interrupt closes for good (a {@link FileChannel} stream).
+     */
+    private static final class LeavesInterruptSet extends OutputStream {
+        private final OutputStream file;
+        private final AtomicBoolean first = new AtomicBoolean(true);
+
+        LeavesInterruptSet(OutputStream file) {
+            this.file = file;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            file.write(b, off, len);
+            if (first.getAndSet(false)) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            file.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
+    }
+
+    /**
+     * Only a close that gives up interrupts the background thread. An interrupt flag left set by
+     * the output (or the error callback, or anyone else) must not reach the next output call: an
+     * interruptible output such as a file channel would close itself there, and every later write
+     * would fail for good (while the idle thread, whose parks return at once, spun on a core).
+     */
+    @Test
+    void anInterruptLeftSetByTheOutputDoesNotBreakTheNextWrite() throws Exception {
+        Path file = dir.resolve("out.log");
+        AsyncWriter w = goflow.asyncWriter().name("stray").output(new LeavesInterruptSet(fileChannelStream(file)))
+                .capacity(64).flushThreshold(64).flushInterval(Duration.ZERO).maxRetries(1).retryDelay(Duration.ZERO)
+                .onError(reported::add).build();
+        w.write(bg, ascii("one "));
+        w.flush(bg);
+        w.write(bg, ascii("two"));
+        w.flush(bg); // before the fix: WriteFailedException (java.nio.channels.ClosedByInterruptException)
+        w.close(Duration.ofDays(1));
+        assertEquals("one two", Files.readString(file, StandardCharsets.US_ASCII));
+        assertEquals(List.of(), reported);
+        assertEquals(new WriterStats(7, 7, 0, 0, 2, 0, 0, 64, true), w.stats());
+    }
+
+    /** The same for an interrupt of the idle background thread by someone else. */
+    @Test
+    void aStrayInterruptOfTheIdleBackgroundThreadDoesNotBreakTheNextWrite() throws Exception {
+        Path file = dir.resolve("out.log");
+        AsyncWriter w = goflow.asyncWriter().name("idle").output(fileChannelStream(file))
+                .capacity(64).flushThreshold(64).flushInterval(Duration.ZERO).maxRetries(1).retryDelay(Duration.ZERO)
+                .onError(reported::add).build();
+        w.write(bg, ascii("one "));
+        w.flush(bg);
+        Thread flusher = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("goflow-async-writer-idle-1")).findFirst().orElseThrow();
+        flusher.interrupt();
+        w.write(bg, ascii("two"));
+        w.flush(bg);
+        w.close(Duration.ofDays(1));
+        assertEquals("one two", Files.readString(file, StandardCharsets.US_ASCII));
+        assertEquals(List.of(), reported);
+        assertEquals(new WriterStats(7, 7, 0, 0, 2, 0, 0, 64, true), w.stats());
+    }
+}
