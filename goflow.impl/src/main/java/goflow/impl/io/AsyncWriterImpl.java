@@ -53,6 +53,9 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
      * - abandoned (a closer gave up on a flusher stuck in the sink): the closer counts the pending
      *   bytes as discarded and leaves; the flusher, once the sink returns, only moves the bytes
      *   that call did write from discarded to written, and exits;
+     * - a closing round (one that began after the close) failed on every attempt: giveUp. A round
+     *   that was under way when the close came is followed by a closing round, not given up
+     *   (unless the writer is stopped: then no round makes another attempt);
      * - closed from the error callback of a round that gave up (on the flusher, which cannot wait
      *   for itself): that close gives up what is pending at once (giveUpInCallback), as the
      *   flusher would once the callback returned, so the close can report it;
@@ -141,6 +144,11 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
      */
     private WriteFailedException reporting;
     private String reportingReason;
+    /**
+     * Whether the flusher's current round began after the close: it gives up when it fails (as
+     * does any round once the writer is stopped, see attempt). Flusher thread only.
+     */
+    private boolean closingRound;
 
     /** Statistics, see {@link WriterStats}. Guarded by lock. */
     private long accepted;
@@ -455,6 +463,15 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
         giveUp();
     }
 
+    private boolean hasGivenUp() {
+        lock.lock();
+        try {
+            return gaveUp;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private boolean hasTerminated() {
         lock.lock();
         try {
@@ -592,10 +609,14 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                         return;
                     }
                     target = accepted;
+                    closingRound = closed;
                 } finally {
                     lock.unlock();
                 }
-                if (!round(target) && closed) {
+                // Only a round that began after the close gives up: one that failed while the close
+                // came is followed by a closing round, with its own attempts (the output may have
+                // recovered). A close from the error callback has given up already (gaveUp).
+                if (!round(target) && (closingRound || hasGivenUp())) {
                     giveUp();
                     return;
                 }
@@ -813,7 +834,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
             if (abandoned) {
                 return -1; // the closer has reported what was lost
             }
-            if (closed) {
+            if (closingRound || stopRequested) {
                 gaveUp = true; // closing gives up after this round: this report is the one
             }
         } finally {

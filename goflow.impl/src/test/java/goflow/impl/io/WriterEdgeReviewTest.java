@@ -12,8 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +30,7 @@ import goflow.api.io.WriteFailedException;
 import goflow.api.io.WriterStats;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.Async;
 
 /** Review of {@link AsyncWriterImpl} at its edges: interrupts left behind by user code on its thread. */
 @Timeout(60)
@@ -129,5 +134,44 @@ class WriterEdgeReviewTest {
         assertEquals("one two", Files.readString(file, StandardCharsets.US_ASCII));
         assertEquals(List.of(), reported);
         assertEquals(new WriterStats(7, 7, 0, 0, 2, 0, 0, 64, true), w.stats());
+    }
+
+    /**
+     * Closing writes everything accepted "with the usual retries". A close that comes while the
+     * background thread reports a failed flush (here: from the error callback's time) must still try
+     * the output: it may have recovered. It used to give up at once, discarding the bytes without a
+     * single attempt of its own.
+     */
+    @Test
+    void aCloseThatComesWhileAFailedFlushIsReportedStillTriesTheOutput() throws Exception {
+        TestStreams.Recording out = new TestStreams.Recording();
+        CountDownLatch inCallback = new CountDownLatch(1);
+        AtomicReference<AsyncWriter> writer = new AtomicReference<>();
+        AsyncWriter w = goflow.asyncWriter().name("recovers").output(out).capacity(64).flushThreshold(64)
+                .flushInterval(Duration.ZERO).maxRetries(0).retryDelay(Duration.ZERO).onError(e -> {
+                    reported.add(e);
+                    inCallback.countDown();
+                    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (!writer.get().isClosed() && System.nanoTime() - end < 0) {
+                        Thread.onSpinWait(); // until the close below has begun
+                    }
+                }).build();
+        writer.set(w);
+        w.write(bg, ascii("kept"));
+        out.failNext.set(1); // the flush fails once; the output then works again
+        CompletableFuture<Void> closer = Async.start(() -> {
+            inCallback.await();
+            w.close();
+            return null;
+        });
+        try {
+            w.flush(bg);
+        } catch (WriteFailedException failed) {
+            // the failed round; unless the close's round has written and flushed the bytes first
+        }
+        closer.get(30, TimeUnit.SECONDS);
+        assertEquals("kept", out.text(), "the close wrote what the failed flush could not");
+        assertEquals(new WriterStats(4, 4, 0, 0, 1, 1, 0, 64, true), w.stats());
+        assertEquals(1, reported.size());
     }
 }
