@@ -25,6 +25,8 @@ interface WriterOutput {
     /**
      * Writes what the output holds back once no more bytes will come (a decoding writer: the
      * replacement of a character cut off for good), whether or not the output is then closed.
+     * Bytes of a failed {@link #write} that was not retried since are given up: nothing of them
+     * is written.
      */
     default void finish() throws IOException {
     }
@@ -71,6 +73,12 @@ interface WriterOutput {
         private int pendingBytes;
         /** Trailing bytes of an incomplete character, decoded with the next write. */
         private byte[] carry = new byte[0];
+        /**
+         * The carry that {@code pending} took in (bytes already reported consumed), kept while
+         * {@code pending} is not written: should its bytes never be (the writer discarded them),
+         * these bytes are the character cut off for good, not {@code carry}.
+         */
+        private byte[] pendingCarry;
 
         WriterSink(Writer out, Charset charset) {
             this.out = out;
@@ -91,6 +99,7 @@ interface WriterOutput {
                         (int) Math.ceil(in.remaining() * (double) decoder.maxCharsPerByte()) + 4);
                 decoder.decode(in, chars, false);
                 // the bytes of a character cut off at the end wait for the next write
+                pendingCarry = carry;
                 carry = new byte[in.remaining()];
                 in.get(carry);
                 pending = chars.array();
@@ -99,6 +108,7 @@ interface WriterOutput {
             }
             out.write(pending, 0, pendingLen);
             pending = null;
+            pendingCarry = null;
             return pendingBytes;
         }
 
@@ -109,6 +119,13 @@ interface WriterOutput {
 
         @Override
         public void finish() throws IOException {
+            if (pending != null) {
+                // never written: the writer gave its bytes up (counted them as discarded); of
+                // what they were decoded with, only the carry they took in was written
+                pending = null;
+                carry = pendingCarry;
+                pendingCarry = null;
+            }
             if (carry.length > 0) {
                 // a character cut off for good: write its replacement
                 CharBuffer chars = CharBuffer.allocate(8);

@@ -1,9 +1,13 @@
 package goflow.impl.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -173,5 +178,58 @@ class WriterEdgeReviewTest {
         assertEquals("kept", out.text(), "the close wrote what the failed flush could not");
         assertEquals(new WriterStats(4, 4, 0, 0, 1, 1, 0, 64, true), w.stats());
         assertEquals(1, reported.size());
+    }
+
+    /** A Writer that fails its next {@code failures} writes. */
+    private static final class FailingWriter extends StringWriter {
+        final AtomicInteger failures = new AtomicInteger();
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            if (failures.getAndDecrement() > 0) {
+                throw new UncheckedIOException(new IOException("writer hiccup"));
+            }
+            super.write(cbuf, off, len);
+        }
+    }
+
+    /**
+     * A character cut off for good is written as its replacement when its bytes were written
+     * (AsyncWriterTest.aCharacterCutOffForGoodIsReplacedAlsoWhenTheOutputStaysOpen); when closing
+     * discarded them, nothing of them may reach the output.
+     */
+    @Test
+    void aCutOffCharacterWhoseBytesWereDiscardedIsNotWrittenAsAReplacement() throws Exception {
+        FailingWriter out = new FailingWriter();
+        AsyncWriter w = goflow.asyncWriter().name("discarded").output(out).capacity(64).flushThreshold(64)
+                .flushInterval(Duration.ZERO).maxRetries(0).retryDelay(Duration.ZERO).onError(reported::add).build();
+        w.write(bg, "ok ");
+        w.flush(bg);
+        out.failures.set(2); // the flush below and the close
+        w.write(bg, new byte[] {'x', (byte) 0xE2}); // ends with the first byte of a character
+        assertThrows(WriteFailedException.class, () -> w.flush(bg));
+        WriteFailedException report = assertThrows(WriteFailedException.class, () -> w.close(Duration.ofDays(1)));
+        assertTrue(report.getMessage().contains("closed with 2 accepted bytes not written"), report.getMessage());
+        assertEquals(new WriterStats(5, 3, 0, 2, 1, 2, 0, 64, true), w.stats());
+        assertEquals("ok ", out.toString(), "the discarded bytes are not written, not even as a replacement");
+    }
+
+    /** The other way round: written bytes of a character whose rest was discarded are replaced. */
+    @Test
+    void aWrittenCharacterStartWhoseRestWasDiscardedIsWrittenAsAReplacement() throws Exception {
+        FailingWriter out = new FailingWriter();
+        AsyncWriter w = goflow.asyncWriter().name("cut").output(out).capacity(64).flushThreshold(64)
+                .flushInterval(Duration.ZERO).maxRetries(0).retryDelay(Duration.ZERO).onError(reported::add).build();
+        byte[] euro = "€".getBytes(StandardCharsets.UTF_8);
+        w.write(bg, "ok ");
+        w.write(bg, euro, 0, 1);
+        w.flush(bg); // the first byte of the euro sign is written
+        out.failures.set(2);
+        w.write(bg, euro, 1, 2);
+        w.write(bg, "x");
+        assertThrows(WriteFailedException.class, () -> w.flush(bg));
+        assertThrows(WriteFailedException.class, () -> w.close(Duration.ofDays(1)));
+        assertEquals(new WriterStats(7, 4, 0, 3, 1, 2, 0, 64, true), w.stats());
+        assertEquals("ok \uFFFD", out.toString(), "its written byte is a character cut off for good");
     }
 }
