@@ -101,7 +101,10 @@ public interface RedisConnection extends AutoCloseable {
      * Returns the lease provider of this connection, for
      * {@link goflow.api.schedule.TaskBuilder#oncePerCluster once-per-cluster} scheduler tasks:
      * {@code SET NX PX} with a fencing counter, renewed and released by scripts that check the
-     * holder.
+     * holder. Once this connection is closed, {@code tryAcquire} and {@code renew} throw
+     * {@link goflow.api.schedule.LeaseException} (the store can no longer be reached through it),
+     * which a scheduler treats as an outage: runs are skipped, not failed; {@code release} lets go
+     * quietly, the lease running out in Redis by itself.
      *
      * @return the provider, one per connection
      */

@@ -41,6 +41,26 @@ class RedisLeasesTest {
         return "goflow/test/" + what + "-" + (++test);
     }
 
+    /**
+     * A provider whose connection was closed answers as a store out of reach ({@code LeaseException},
+     * which a scheduler takes as an outage), and a lease it gave out lets go quietly: it runs out.
+     */
+    @Test
+    void aClosedConnectionsProviderAnswersLeaseExceptionAndItsLeasesReleaseQuietly() {
+        String name = name("closed");
+        RedisConnection conn = fleet.connection("closing", Duration.ofSeconds(2));
+        LeaseProvider leases = conn.leases();
+        Lease lease = leases.tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+        conn.close();
+        LeaseException acquire = assertThrows(LeaseException.class,
+                () -> leases.tryAcquire(name, Duration.ofSeconds(30)));
+        assertTrue(acquire.getMessage().contains("closed"), acquire.getMessage());
+        assertThrows(LeaseException.class, () -> lease.renew(Duration.ofSeconds(30)));
+        lease.release(); // cannot reach Redis: logged, not thrown
+        assertTrue(fleet.raw.exists("goflow:lease:{" + name + "}"), "still held in Redis until its time to live");
+        fleet.raw.del("goflow:lease:{" + name + "}");
+    }
+
     @Test
     void oneHolderAtATimeAndEachNewHolderGetsAGreaterFencingToken() {
         String name = name("job");
