@@ -45,6 +45,9 @@ final class ScheduledRun implements Task<Void> {
         if (!claimed.compareAndSet(false, true)) {
             return;
         }
+        if (task.notRunSaid) {
+            task.notRunSaid = false; // the pool runs this task again: a later refusal is news
+        }
         Instant started = scheduler.clock.instant();
         if (!ctx.isDone() && !scheduler.mayStart(startContext)) {
             // stop() has begun but has not reached this run's context yet: end it now, unstarted.
@@ -139,7 +142,12 @@ final class ScheduledRun implements Task<Void> {
         }
         boolean cancelled = runContext.isDone();
         if (!cancelled) {
-            LOG.log(Level.WARNING, "scheduler " + scheduler.name + ": the pool did not run task " + task.id, why);
+            // said once until a run of the task starts again, not at every due time of a pool that
+            // refuses them all (full, or shut down by its owner); each such run is a FAILED outcome
+            Level level = task.notRunSaid ? Level.DEBUG : Level.WARNING;
+            task.notRunSaid = true;
+            LOG.log(level, "scheduler " + scheduler.name + ": the pool did not run task " + task.id
+                    + (level == Level.WARNING ? " (said once until a run of it starts again)" : ""), why);
         }
         scheduler.complete(task, runContext, false, cancelled ? RunOutcome.Status.CANCELLED : RunOutcome.Status.FAILED,
                 scheduler.clock.instant(), 0, why);

@@ -53,6 +53,13 @@ final class TaskImpl implements ScheduledTask {
     final String description;
     /** The lease of a once-per-cluster task; null for a task that runs on every node. */
     final ClusterLease lease;
+    /**
+     * Whether a run the pool or executor refused was logged as a WARNING since a run of this task
+     * last started (later refusals are logged at DEBUG). Volatile: set where the refusal is heard
+     * (the scheduler thread, or the pool's completion), cleared on a run's thread; a lost update
+     * costs at most one line more or less.
+     */
+    volatile boolean notRunSaid;
 
     // ---- guarded by scheduler.lock ----
     State state = State.SCHEDULED;
