@@ -62,11 +62,10 @@ import goflow.api.pool.WorkerPoolBuilder;
  * build that is the verdict on a {@link WorkerPoolBench} cell that does not drift with the machine
  * between cells (JMH runs the implementations one after another). Both builds' pools are built with
  * the defaults, so they measure task times, and the executor is the plain one, which does not: that
- * is {@link WorkerPoolBench}'s {@code goflow} against {@code threadPoolExecutor}, the comparison its
- * report gives for information, not one of the two targets (each pool against the executor doing
- * the same work). A build argument ending in {@value #UNTIMED} builds that side's pools with
- * {@code measureTaskTimes(false)} (a build that has the option): with
- * {@code DIR#untimed DIR#untimed}, A against the executor is the target {@code goflowUntimed}
+ * is {@link WorkerPoolBench}'s {@code goflow} against {@code threadPoolExecutor}, the report's target
+ * (DESIGN.md: exact task-time statistics kept). A build argument ending in {@value #UNTIMED} builds
+ * that side's pools with {@code measureTaskTimes(false)} (a build that has the option): with
+ * {@code DIR#untimed DIR#untimed}, A against the executor is the report's {@code goflowUntimed}
  * against {@code threadPoolExecutor}; with {@code DIR DIR#untimed}, B ÷ A is what measuring task
  * times costs.
  */
