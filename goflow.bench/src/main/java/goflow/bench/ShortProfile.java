@@ -196,6 +196,15 @@ public final class ShortProfile {
         return jsons;
     }
 
+    /**
+     * The accuracy rows of this run's report: those of {@code tsv} if this run wrote it
+     * ({@code ran}), else none. A run naming benchmarks skips the accuracy check, and a file an
+     * earlier run left in the output directory is not this run's result.
+     */
+    static List<String[]> accuracyRows(boolean ran, Path tsv) throws IOException {
+        return ran ? Report.readTsv(tsv) : List.of();
+    }
+
     public static void main(String[] args) throws Exception {
         Path out = Path.of(System.getProperty("bench.out", "goflow.bench/target/bench"));
         Files.createDirectories(out);
@@ -228,6 +237,7 @@ public final class ShortProfile {
             opts.exclude(POOL);
         }
         Files.deleteIfExists(json);
+        Files.deleteIfExists(tsv);
         try {
             new Runner(opts.build()).run();
         } catch (NoBenchmarksException e) {
@@ -255,7 +265,8 @@ public final class ShortProfile {
         List<Path> streamJsons = rounds(runStream, EXTRA_ROUNDS, out, "jmh-result-stream",
                 mainIterations(new OptionsBuilder().include(STREAM)));
 
-        if (args.length == 0 || Boolean.getBoolean("bench.accuracy")) {
+        boolean accuracyRan = args.length == 0 || Boolean.getBoolean("bench.accuracy");
+        if (accuracyRan) {
             List<Accuracy.Result> acc = Accuracy.run(Double.parseDouble(System.getProperty("bench.accuracySeconds", "10")));
             Files.writeString(tsv, Accuracy.tsv(acc), StandardCharsets.UTF_8);
         }
@@ -284,7 +295,7 @@ public final class ShortProfile {
         results.addAll(limiterJsons);
         results.addAll(streamJsons);
         List<Report.Row> rows = Report.read(results);
-        String md = env + new Report(rows, Files.exists(tsv) ? Report.readTsv(tsv) : List.of()).markdown();
+        String md = env + new Report(rows, accuracyRows(accuracyRan, tsv)).markdown();
         Files.writeString(out.resolve("report.md"), md, StandardCharsets.UTF_8);
         System.out.println();
         System.out.println(md);
