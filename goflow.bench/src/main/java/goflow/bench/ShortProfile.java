@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -205,6 +206,46 @@ public final class ShortProfile {
         return ran ? Report.readTsv(tsv) : List.of();
     }
 
+    /**
+     * Which of the cells run apart (after the main run, or in rounds of one fork) the arguments
+     * select: {@code sorted} ({@link #LONG}), {@code limiter} the include pattern of
+     * {@link #LIMITER}'s extra rounds for the methods selected (null: none), {@code stream}
+     * ({@link #STREAM}) and {@code pool} ({@link #POOL}). A benchmark is selected as JMH selects it:
+     * an argument's regular expression found in its full name (no arguments: every benchmark). A
+     * substring test of the arguments ran the sorted cells for {@code StreamBench.goChain}, gave
+     * {@code RateLimiterBench.allow2} extra rounds of {@code allow1} for four implementations only
+     * (whose targets then compared goflow with two peers of five), and left the pool's cells in
+     * the main run for a pattern like {@code endToEnd}.
+     */
+    record Apart(boolean sorted, String limiter, boolean stream, boolean pool) {
+        private static final String PREFIX = "goflow.bench.";
+
+        static Apart of(String[] args) {
+            boolean allow1 = selects(args, PREFIX + "RateLimiterBench.allow1");
+            boolean allow2 = selects(args, PREFIX + "RateLimiterBench.allow2");
+            String limiter = allow1 && allow2 ? LIMITER
+                    : allow1 || allow2 ? LIMITER.replace("[12]", allow1 ? "1" : "2") : null;
+            return new Apart(
+                    selects(args, PREFIX + "StreamBench.sortedDistinct")
+                            || selects(args, PREFIX + "StreamBench.sortedThenDistinct"),
+                    limiter, selects(args, PREFIX + "StreamBench.filterMapReduce"),
+                    selects(args, PREFIX + "WorkerPoolBench.endToEnd"));
+        }
+
+        /** Whether {@code args}, JMH include patterns (none: all), select {@code benchmark}, a full name. */
+        static boolean selects(String[] args, String benchmark) {
+            if (args.length == 0) {
+                return true;
+            }
+            for (String a : args) {
+                if (Pattern.compile(a).matcher(benchmark).find()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         Path out = Path.of(System.getProperty("bench.out", "goflow.bench/target/bench"));
         Files.createDirectories(out);
@@ -214,16 +255,11 @@ public final class ShortProfile {
         String loadBefore = loadAverage();
 
         ChainedOptionsBuilder opts = oneFork(mainIterations(new OptionsBuilder())).result(json.toString());
-        boolean runLong = args.length == 0;
-        boolean runLimiter = args.length == 0;
-        boolean runPool = args.length == 0;
-        boolean runStream = args.length == 0;
-        for (String a : args) {
-            runLong |= a.contains("StreamBench") || a.contains("sorted");
-            runLimiter |= a.contains("RateLimiterBench");
-            runPool |= a.contains("WorkerPoolBench");
-            runStream |= a.contains("StreamBench") || a.contains("filterMapReduce");
-        }
+        Apart apart = Apart.of(args);
+        boolean runLong = apart.sorted();
+        boolean runLimiter = apart.limiter() != null;
+        boolean runPool = apart.pool();
+        boolean runStream = apart.stream();
         if (args.length == 0) {
             opts.include("goflow\\.bench\\..*Bench\\..*");
         }
@@ -259,7 +295,7 @@ public final class ShortProfile {
         // with the main run's settings: the report merges these forks with the main run's
         List<Path> limiterJsons = rounds(runLimiter, EXTRA_ROUNDS, out, "jmh-result-limiter",
                 mainIterations(new OptionsBuilder()
-                        .include(LIMITER)
+                        .include(runLimiter ? apart.limiter() : LIMITER)
                         .param("impl", LIMITER_IMPLS)
                         .param("path", "admit")));
         List<Path> streamJsons = rounds(runStream, EXTRA_ROUNDS, out, "jmh-result-stream",
@@ -272,6 +308,8 @@ public final class ShortProfile {
         }
         Instant ended = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
+        String limiterMethods = !runLimiter ? "" : apart.limiter().equals(LIMITER) ? "allow1/allow2"
+                : apart.limiter().contains("allow1") ? "allow1" : "allow2";
         String env = String.format(Locale.ROOT,
                 "Run %s to %s on %s %s (%s), %d cores, %s %s; JMH 1.37, 1 fork, %s×%s ms warm-up, %s×%s ms measurement, "
                         + "-prof gc%s. Load average (1, 5, 15 min) at the start: %s; at the end: %s.%n%n",
@@ -279,8 +317,9 @@ public final class ShortProfile {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), WARMUP_ITERATIONS, WARMUP_MS, ITERATIONS, ITERATION_MS,
                 (runLong ? "; StreamBench.sorted*: " + LONG_FORKS + " rounds of 1 fork per cell, 1×1 s warm-up, 3×1 s measurement" : "")
-                        + (runLimiter ? "; RateLimiterBench.allow1/allow2 admit (" + String.join(", ", LIMITER_IMPLS) + "): "
-                                + EXTRA_ROUNDS + " more rounds of 1 fork per cell" : "")
+                        + (runLimiter ? "; RateLimiterBench." + limiterMethods + " admit ("
+                                + String.join(", ", LIMITER_IMPLS) + "): " + EXTRA_ROUNDS + " more rounds of 1 fork per cell"
+                                : "")
                         + (runStream ? "; StreamBench.filterMapReduce: " + EXTRA_ROUNDS + " more rounds of 1 fork per cell"
                                 : "")
                         + (runPool ? "; WorkerPoolBench.endToEnd: one JMH invocation per cell, its implementations back "
