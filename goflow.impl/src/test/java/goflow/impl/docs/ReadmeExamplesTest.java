@@ -1,6 +1,8 @@
 package goflow.impl.docs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -22,7 +24,9 @@ import goflow.api.channel.BackpressureChannel;
 import goflow.api.channel.ChannelLink;
 import goflow.api.channel.OverflowStrategy;
 import goflow.api.context.CancellableContext;
+import goflow.api.context.CancelledException;
 import goflow.api.context.Context;
+import goflow.api.context.DeadlineExceededException;
 import goflow.api.io.AsyncWriter;
 import goflow.api.pipeline.Pipeline;
 import goflow.api.pipeline.PipelineResult;
@@ -41,6 +45,7 @@ import goflow.api.ratelimit.Reservation;
 import goflow.api.schedule.Backoff;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
+import goflow.api.testing.ManualClock;
 import goflow.impl.testing.NoThreadLeaks;
 
 /**
@@ -91,6 +96,48 @@ class ReadmeExamplesTest extends NoThreadLeaks.LeakCheckedTest {
             assertEquals("fetched", fetched.valueOrThrow());
             assertEquals(3, db.stats().succeeded());
             assertEquals(0, db.inFlight());
+        }
+    }
+
+    @Test
+    void theContextSection() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (GoFlow goflow = GoFlow.load()) {
+            RateLimiter limiter = goflow.tokenBucket().rate(100).burst(1).clock(clock).build();
+            List<String> logged = new ArrayList<>();
+            // the README's lines, on a manual clock
+            Context root = Context.background(clock);
+            try (CancellableContext request = root.withTimeout(Duration.ofMillis(500))) {
+                request.onDone(() -> logged.add("request ended: " + request.error().orElseThrow()));
+                limiter.await(request);
+                Thread advancer = new Thread(() -> { // moves the clock once the sleep below parks on it
+                    long giveUp = System.nanoTime() + 30_000_000_000L;
+                    while (clock.parkedThreads() == 0 && System.nanoTime() < giveUp) {
+                        Thread.onSpinWait();
+                    }
+                    clock.advance(Duration.ofMillis(50));
+                });
+                advancer.start();
+                request.sleep(Duration.ofMillis(50));
+                advancer.join();
+                request.throwIfDone();
+            }
+            assertEquals(1, logged.size(), logged.toString());
+            assertTrue(logged.get(0).startsWith("request ended: goflow.api.context.CancelledException"), logged.get(0));
+
+            // "DeadlineExceededException at once if 500 ms is not enough"
+            RateLimiter slow = goflow.tokenBucket().rate(1).burst(1).initialTokens(0).clock(clock).build();
+            try (CancellableContext request = root.withTimeout(Duration.ofMillis(500))) {
+                assertThrows(DeadlineExceededException.class, () -> slow.await(request));
+                assertEquals(0, clock.parkedThreads());
+            }
+
+            // "cause() reports the reason given to cancel(Throwable)"
+            IllegalStateException reason = new IllegalStateException("client went away");
+            CancellableContext c = root.withCancel();
+            c.cancel(reason);
+            assertSame(reason, c.cause().orElseThrow());
+            assertThrows(CancelledException.class, c::throwIfDone);
         }
     }
 
