@@ -9,13 +9,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import goflow.api.context.Context;
 import goflow.api.ratelimit.Reservation;
@@ -31,31 +30,9 @@ import goflow.redis.streams.RedisServer;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisLimiterEdgeReviewTest {
-    private RedisServer server;
-    private RedisConnection nodeA;
-    private RedisConnection nodeB;
+    @RegisterExtension
+    final RedisNodes fleet = new RedisNodes(Duration.ofMillis(500));
     private int test;
-
-    @BeforeAll
-    void startRedis() throws Exception {
-        server = RedisServer.start();
-        nodeA = connection("node-a");
-        nodeB = connection("node-b");
-    }
-
-    private RedisConnection connection(String name) {
-        return RedisConnection.builder().name(name).uri("redis://127.0.0.1:" + server.port())
-                .timeout(Duration.ofMillis(500)).reconnectInterval(Duration.ofMillis(50)).build();
-    }
-
-    @AfterAll
-    void stopRedis() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {nodeA, nodeB, server}) {
-            if (c != null) {
-                c.close();
-            }
-        }
-    }
 
     private String name(String what) {
         return what + "-" + (++test);
@@ -66,8 +43,8 @@ class RedisLimiterEdgeReviewTest {
         // RateLimiter.setBurst: "the tokens present are clamped to the new burst". The GCRA keeps its
         // debt in time, so raising the burst from 10 to 100 handed an empty bucket 90 tokens at once.
         String name = name("burst-raised");
-        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
-        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter a = fleet.nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter b = fleet.nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
         assertTrue(a.allow(10));
         a.setBurst(100);
         assertFalse(b.allow(), "an empty bucket stays empty when the burst is raised (tokens " + b.tokens() + ")");
@@ -81,8 +58,8 @@ class RedisLimiterEdgeReviewTest {
     void loweringTheBurstClampsTheTokensToIt() {
         // 50 tokens of 100, burst lowered to 10: 10 tokens (clamped), not 10 - 50 = -40
         String name = name("burst-lowered");
-        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(100).build();
-        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(100).build();
+        RedisRateLimiter a = fleet.nodeA.rateLimiter().name(name).rate(0.001).burst(100).build();
+        RedisRateLimiter b = fleet.nodeB.rateLimiter().name(name).rate(0.001).burst(100).build();
         assertTrue(a.allow(50));
         a.setBurst(10);
         assertTrue(b.allow(10), "the 50 tokens present are clamped to the new burst of 10 (tokens " + b.tokens()
@@ -98,8 +75,8 @@ class RedisLimiterEdgeReviewTest {
         // a change of rate keeps them as the local token bucket does (Go's SetLimit), and must not
         // forgive the debt: others would be admitted alongside the reservation's holder
         String name = name("debt");
-        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
-        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter a = fleet.nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter b = fleet.nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
         assertTrue(a.allow(10));
         assertTrue(a.reserve(5).ok());
         assertTrue(b.tokens() < -4.9, "tokens " + b.tokens());
@@ -116,8 +93,8 @@ class RedisLimiterEdgeReviewTest {
         // reservations made later already build on". B's time to act was computed on top of A's
         // tokens; giving A's 5 back in full let a new caller act before B, beside it
         String name = name("cancel");
-        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
-        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter a = fleet.nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter b = fleet.nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
         assertTrue(a.allow(10));
         Reservation first = a.reserve(5);
         Reservation later = b.reserve(2);
@@ -162,7 +139,7 @@ class RedisLimiterEdgeReviewTest {
     void zeroTokensAllowedAndReservedAreCountedAsAdmitted() {
         // RateLimiterStats.allowed: "allow calls that returned true ... and ok reservations", as the
         // local token bucket counts allow(0) and reserve(0)
-        RedisRateLimiter l = nodeA.rateLimiter().name(name("zero-n")).rate(0.001).burst(1).build();
+        RedisRateLimiter l = fleet.nodeA.rateLimiter().name(name("zero-n")).rate(0.001).burst(1).build();
         assertTrue(l.allow(0));
         assertTrue(l.reserve(0).ok());
         assertEquals(2, l.stats().allowed(), l.stats().toString());
@@ -173,10 +150,10 @@ class RedisLimiterEdgeReviewTest {
     @Test
     @Order(Integer.MAX_VALUE) // it kills and restarts Redis: the other tests run before it
     void aFailClosedAwaitThatWaitedThroughAnOutageIsCountedAsWaited() throws Exception {
-        RedisRateLimiter l = nodeA.rateLimiter().name(name("outage")).rate(1000).burst(1000)
+        RedisRateLimiter l = fleet.nodeA.rateLimiter().name(name("outage")).rate(1000).burst(1000)
                 .failurePolicy(FailurePolicy.FAIL_CLOSED).build();
         assertTrue(l.allow());
-        server.kill();
+        fleet.server.kill();
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !l.allow());
         CompletableFuture<Void> admitted = CompletableFuture.runAsync(() -> {
             try {
@@ -187,7 +164,7 @@ class RedisLimiterEdgeReviewTest {
         });
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> l.backendStats().fallbacks() >= 3);
         assertFalse(admitted.isDone(), "fail-closed: nothing is admitted while Redis is away");
-        server.restart(); // empty: the script is gone too (NOSCRIPT, then EVAL)
+        fleet.server.restart(); // empty: the script is gone too (NOSCRIPT, then EVAL)
         admitted.get(30, TimeUnit.SECONDS);
         assertEquals(1, l.stats().waited(), "the await waited for Redis to come back: " + l.stats());
         assertEquals(2, l.stats().allowed(), l.stats().toString());
@@ -234,8 +211,8 @@ class RedisLimiterEdgeReviewTest {
         // setRate writes the rate; it must not write back the burst this node last saw, undoing the
         // fleet's change of burst made on another node meanwhile (and the same for setBurst and the rate)
         String name = name("two-changes");
-        RedisRateLimiter a = nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
-        RedisRateLimiter b = nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter a = fleet.nodeA.rateLimiter().name(name).rate(0.001).burst(10).build();
+        RedisRateLimiter b = fleet.nodeB.rateLimiter().name(name).rate(0.001).burst(10).build();
         a.setBurst(100);
         b.setRate(0.002); // b has made no decision since: it last saw a burst of 10
         a.tokens();
