@@ -376,7 +376,9 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private boolean hasRoomLocked() {
         int q = queue.size();
         if (capacity == 0) {
-            return q < idle;
+            // Not counting the idle workers about to retire as surplus after a shrink (setWorkers
+            // woke them): a task handed to one would wait behind the busy workers that stay.
+            return q < idle - Math.max(0, live - target);
         }
         if (q + buffered < capacity) {
             return true;

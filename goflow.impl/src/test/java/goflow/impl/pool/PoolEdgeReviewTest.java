@@ -1,0 +1,104 @@
+package goflow.impl.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.pool.QueueFullPolicy;
+import goflow.api.pool.RejectedException;
+import goflow.api.pool.TaskResult;
+import goflow.api.pool.WorkerPool;
+import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.Eventually;
+import goflow.impl.testing.NoThreadLeaks;
+
+/** Edges of the worker pool a ThreadPoolExecutor user relies on: resizing, hand-off, statistics. */
+class PoolEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
+    private final GoFlowImpl goflow = new GoFlowImpl();
+
+    @AfterEach
+    void closeGoFlow() {
+        goflow.close();
+    }
+
+    private static List<Thread> workerThreads(WorkerPool pool) {
+        String prefix = "goflow-worker-pool-" + pool.name() + "-";
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).collect(Collectors.toList());
+    }
+
+    /**
+     * A hand-off pool (capacity 0) accepts a task only for an idle worker. Right after a shrink,
+     * the idle workers that are about to retire as surplus must not count as idle: a task handed
+     * to one of them would wait in the queue (of capacity 0) behind the busy remaining worker.
+     */
+    @Test
+    void aHandOffPoolShrunkWhileIdleQueuesNoTaskForRetiringWorkers() throws Exception {
+        for (int round = 0; round < 20; round++) {
+            CountDownLatch release = new CountDownLatch(1);
+            try (WorkerPool pool = goflow.workerPool().workers(4).queueCapacity(0)
+                    .onQueueFull(QueueFullPolicy.REJECT).build()) {
+              try {
+                Eventually.until(() -> workerThreads(pool).size() == 4
+                        && workerThreads(pool).stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+                pool.setWorkers(1);
+                int accepted = 0;
+                try {
+                    for (int i = 0; i < 4; i++) {
+                        pool.execute(() -> {
+                            try {
+                                release.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+                        accepted++;
+                    }
+                } catch (RejectedException e) {
+                    // no idle worker left for it: what a hand-off pool does
+                }
+                int acceptedTasks = accepted;
+                Eventually.until(() -> workerThreads(pool).size() == 1 && pool.stats().busy() == 1);
+                assertEquals(0, pool.stats().queued(), "round " + round + ": " + acceptedTasks
+                        + " tasks accepted by a hand-off pool shrunk to 1 worker: " + pool.stats());
+              } finally {
+                release.countDown(); // before close() waits for the tasks
+              }
+            }
+        }
+    }
+
+    /** After a shrink, a blocked hand-off submitter still gets the worker that stays, once it is idle. */
+    @Test
+    void aBlockedHandOffSubmitterAfterAShrinkGetsTheRemainingWorker() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkerPool pool = goflow.workerPool().workers(3).queueCapacity(0).build()) {
+            try {
+                Eventually.until(() -> workerThreads(pool).size() == 3
+                        && workerThreads(pool).stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+                pool.setWorkers(1);
+                CompletableFuture<TaskResult<Object>> first = pool.submit(ctx -> {
+                    release.await();
+                    return null;
+                });
+                CompletableFuture<CompletableFuture<TaskResult<String>>> second =
+                        CompletableFuture.supplyAsync(() -> pool.submit(ctx -> "second"));
+                Eventually.until(() -> workerThreads(pool).size() == 1 && pool.stats().busy() == 1);
+                assertEquals(0, pool.stats().queued());
+                release.countDown();
+                assertTrue(first.get(30, TimeUnit.SECONDS).succeeded());
+                assertEquals("second", second.get(30, TimeUnit.SECONDS).get(30, TimeUnit.SECONDS).valueOrThrow());
+            } finally {
+                release.countDown();
+            }
+        }
+    }
+}
