@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -123,6 +124,11 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      * compiled code is then too big to be inlined into it (InlineSmallCode).
      */
     static final int RUN_LEG = 1024;
+    /**
+     * The longest awaitTermination joins a worker thread at a time before it looks at the pool
+     * clock again (which may be a test's fake clock, not running with real time).
+     */
+    private static final long JOIN_SLICE_NANOS = 10_000_000;
     /** The phase bits of a worker's run word: RUN_DONE, RUN_RUNNING, RUN_INTERRUPTING or RUN_INTERRUPTED. */
     private static final long PHASE_BITS = 3;
     /** Run word phases, as QueuedTask's DONE, RUNNING and INTERRUPTING. */
@@ -1336,13 +1342,15 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         Check.notNull(kind().label(), "timeout", timeout);
+        // A negative timeout waits not at all (the contract of awaitTermination), never without limit.
+        long timeoutNanos = Math.max(0, Durations.toNanosSaturated(timeout));
+        long deadline = clock.nanoTime() + timeoutNanos;
         if (!termination.isDone()) {
             Thread self = Thread.currentThread();
             CompletableFuture<Void> wake = termination.thenRun(() -> LockSupport.unpark(self));
             BoundedPark.End end;
             try {
-                // A negative timeout waits not at all (the contract of awaitTermination), never without limit.
-                end = BoundedPark.until(termination::isDone, clock, Math.max(0, Durations.toNanosSaturated(timeout)), this);
+                end = BoundedPark.until(termination::isDone, clock, timeoutNanos, this);
             } finally {
                 wake.cancel(false);
             }
@@ -1353,25 +1361,46 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 return false;
             }
         }
-        joinThreads();
+        return joinThreads(deadline);
+    }
+
+    /**
+     * Waits for the threads of retired workers to end, until {@code deadline} on the pool clock:
+     * the last one completes {@link #termination}, so it runs that future's callbacks (user code)
+     * before it ends. Joins in slices of at most JOIN_SLICE_NANOS of real time, so that a fake
+     * pool clock's time is looked at between them. Returns whether they all ended.
+     */
+    private boolean joinThreads(long deadline) throws InterruptedException {
+        for (Thread t : retiredThreads()) {
+            while (t != Thread.currentThread() && t.isAlive()) {
+                long left = deadline - clock.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedJoin(t, Math.min(left, JOIN_SLICE_NANOS));
+            }
+        }
         return true;
     }
 
     /** Waits for the threads of retired workers to end (they have nothing left to do). */
     private void joinThreads() throws InterruptedException {
-        List<Thread> toJoin;
-        lock.lock();
-        try {
-            toJoin = new ArrayList<>(retired);
-        } finally {
-            lock.unlock();
-        }
-        for (Thread t : toJoin) {
+        for (Thread t : retiredThreads()) {
             if (t != Thread.currentThread()) {
                 t.join();
             }
         }
     }
+
+    private List<Thread> retiredThreads() {
+        lock.lock();
+        try {
+            return new ArrayList<>(retired);
+        } finally {
+            lock.unlock();
+        }
+    }
+
 
     /**
      * Whether the calling thread is one that termination waits for: a live worker, or a thread

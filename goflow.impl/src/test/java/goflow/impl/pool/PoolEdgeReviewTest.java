@@ -1,8 +1,10 @@
 package goflow.impl.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -16,6 +18,7 @@ import goflow.api.pool.QueueFullPolicy;
 import goflow.api.pool.RejectedException;
 import goflow.api.pool.TaskResult;
 import goflow.api.pool.WorkerPool;
+import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
@@ -100,5 +103,61 @@ class PoolEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
                 release.countDown();
             }
         }
+    }
+
+    /**
+     * awaitTermination(timeout) also waits for the worker threads to end, but no longer than the
+     * timeout: the last worker completes termination(), so it runs that future's callbacks, which
+     * may take as long as they like (or wait for the thread that awaits).
+     */
+    @Test
+    void awaitTerminationIsBoundedWhileTheLastWorkerRunsATerminationCallback() throws Exception {
+        ManualClock clock = new ManualClock();
+        WorkerPool pool = goflow.workerPool().workers(1).clock(clock).build();
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            pool.termination().thenRun(() -> {
+                inCallback.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch finish = new CountDownLatch(1);
+            pool.submit(ctx -> {
+                running.countDown();
+                finish.await();
+                return null;
+            });
+            assertTrue(running.await(30, TimeUnit.SECONDS));
+            pool.shutdown();
+            finish.countDown(); // the worker retires, terminates the pool and runs the callback
+            assertTrue(inCallback.await(30, TimeUnit.SECONDS));
+            assertTrue(pool.isTerminated());
+            assertFalse(awaitAsync(pool, Duration.ZERO).get(30, TimeUnit.SECONDS), "a pool thread is still alive");
+            CompletableFuture<Boolean> waiting = awaitAsync(pool, Duration.ofSeconds(5));
+            Eventually.until(() -> {
+                clock.advance(Duration.ofSeconds(1));
+                return waiting.isDone();
+            });
+            assertFalse(waiting.get(), "timed out: the last worker still runs the callback");
+        } finally {
+            release.countDown();
+        }
+        assertTrue(pool.awaitTermination(Duration.ofDays(1)));
+        assertTrue(pool.awaitTermination(Duration.ZERO));
+    }
+
+    private static CompletableFuture<Boolean> awaitAsync(WorkerPool pool, Duration timeout) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return pool.awaitTermination(timeout);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }
