@@ -820,7 +820,14 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         if (n < 2 || measureTaskTimes && w.lastEnd - w.nextLookAt < 0) {
             return; // not yet, told without a clock read
         }
-        long now = clock.nanoTime();
+        long now;
+        try {
+            now = clock.nanoTime();
+        } catch (Throwable t) {
+            // The clock is user code, and this runs in take, outside runLeg's guard: a worker that
+            // died here would stay counted, and the pool would never terminate. Skip this look.
+            return;
+        }
         if (!measureTaskTimes && now - w.nextLookAt < 0) {
             return;
         }

@@ -3,17 +3,22 @@ package goflow.impl.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import goflow.api.Clock;
 import goflow.api.pool.QueueFullPolicy;
 import goflow.api.pool.RejectedException;
 import goflow.api.pool.TaskResult;
@@ -159,5 +164,66 @@ class PoolEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
                 throw new IllegalStateException(e);
             }
         });
+    }
+
+    /**
+     * A worker survives a failing clock (the pool's clock is user code) not only around a task but
+     * also in take, which reads it when it looks at another worker's batch: a worker that died
+     * there stayed counted, its queued tasks never ran and the pool never terminated.
+     */
+    @Test
+    void aClockThatThrowsWhileAWorkerTakesABatchKillsNoWorker() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "batches need as many processors as workers");
+        AtomicBoolean failing = new AtomicBoolean();
+        Clock clock = new Clock() {
+            @Override
+            public long nanoTime() {
+                if (failing.get()) {
+                    throw new IllegalStateException("test: the clock failed");
+                }
+                return System.nanoTime();
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.now();
+            }
+        };
+        GoFlowImpl own = new GoFlowImpl();
+        WorkerPool pool = own.workerPool().workers(2).measureTaskTimes(false).clock(clock).build();
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            CountDownLatch running = new CountDownLatch(2);
+            for (int i = 0; i < 2; i++) {
+                pool.execute(() -> {
+                    running.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertTrue(running.await(30, TimeUnit.SECONDS));
+            AtomicInteger ran = new AtomicInteger();
+            for (int i = 0; i < 40; i++) {
+                pool.execute(ran::incrementAndGet);
+            }
+            failing.set(true);
+            release.countDown();
+            Eventually.until(() -> ran.get() == 40);
+            failing.set(false);
+            assertEquals(2, workerThreads(pool).size(), "both workers alive");
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(Duration.ofSeconds(30)), pool.stats().toString());
+            assertEquals(42, pool.stats().completed());
+        } finally {
+            failing.set(false);
+            release.countDown();
+            pool.shutdownNow();
+            if (pool.awaitTermination(Duration.ofSeconds(10))) {
+                own.close();
+            }
+        }
     }
 }
