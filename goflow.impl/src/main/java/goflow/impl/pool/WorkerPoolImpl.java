@@ -1534,6 +1534,11 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     throw e;
                 }
             } else {
+                if (live > target && buffered > 0) {
+                    // Surplus workers stop after their current task, not after the rest of their
+                    // batch: every batch goes back to the queue, for the workers that stay.
+                    takeBackPendingLocked();
+                }
                 notEmpty.signalAll();
             }
         } finally {

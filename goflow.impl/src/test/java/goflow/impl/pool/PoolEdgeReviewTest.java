@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -224,6 +226,59 @@ class PoolEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
             if (pool.awaitTermination(Duration.ofSeconds(10))) {
                 own.close();
             }
+        }
+    }
+
+    /**
+     * "Surplus workers stop after the task they are running": also a surplus worker that holds a
+     * batch of tasks taken from a long queue. Before, it ran its whole batch first, so after a
+     * shrink more tasks than the new number of workers went on starting at once.
+     */
+    @Test
+    void aShrinkStopsSurplusWorkersAfterTheirCurrentTaskEvenWithABatch() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "batches need as many processors as workers");
+        try (WorkerPool pool = goflow.workerPool().workers(2).build()) {
+            CountDownLatch gatesRunning = new CountDownLatch(2);
+            CountDownLatch openGates = new CountDownLatch(1);
+            for (int i = 0; i < 2; i++) {
+                pool.execute(() -> {
+                    gatesRunning.countDown();
+                    awaitQuietly(openGates);
+                });
+            }
+            assertTrue(gatesRunning.await(30, TimeUnit.SECONDS));
+            CountDownLatch go = new CountDownLatch(1);
+            CountDownLatch twoRunning = new CountDownLatch(2);
+            AtomicBoolean shrunk = new AtomicBoolean();
+            Set<String> startedAfterShrink = ConcurrentHashMap.newKeySet();
+            AtomicInteger done = new AtomicInteger();
+            int n = 40;
+            for (int i = 0; i < n; i++) {
+                pool.execute(() -> {
+                    if (shrunk.get()) {
+                        startedAfterShrink.add(Thread.currentThread().getName());
+                    }
+                    twoRunning.countDown();
+                    awaitQuietly(go);
+                    done.incrementAndGet();
+                });
+            }
+            openGates.countDown(); // each worker takes a task and a batch behind it
+            assertTrue(twoRunning.await(30, TimeUnit.SECONDS));
+            pool.setWorkers(1);
+            shrunk.set(true);
+            go.countDown();
+            Eventually.until(() -> done.get() == n);
+            assertEquals(1, startedAfterShrink.size(), "threads that started tasks after the shrink to 1 worker: "
+                    + startedAfterShrink);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
