@@ -1408,7 +1408,6 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
     }
 
-
     /**
      * Whether the calling thread is one that termination waits for: a live worker, or a thread
      * delivering the result of a job cancelled before it started.
