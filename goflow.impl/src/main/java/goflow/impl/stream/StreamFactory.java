@@ -109,11 +109,11 @@ public final class StreamFactory implements Streams {
     public <T> Stream<T> named(String name, Class<T> type) {
         Check.notNull(COMPONENT, "name", name);
         Check.notNull(COMPONENT, "type", type);
+        ChainState shared = newShared(name); // first: a closed goflow says so, whatever the name
         StreamSource<?> source = sources.open(name, clock.get()).orElseThrow(() -> new GoFlowException(
                 "no stream source named '" + name + "'; registered sources: " + sources.names()
                         + " (in OSGi, a StreamSource service with property " + StreamSource.NAME_PROPERTY + "="
                         + name + ")"));
-        ChainState shared = newShared(name);
         StreamNode<Object> raw = new Sources.OfSource<>(shared, source);
         Class<T> expected = wrapper(type);
         return new StreamImpl<>(shared, new ElementOps.Map<>(raw, element -> {

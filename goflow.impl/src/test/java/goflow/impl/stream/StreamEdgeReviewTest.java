@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import goflow.api.ClosedException;
 import goflow.api.GoFlow;
 import goflow.api.Registration;
 import goflow.api.context.CancellableContext;
@@ -156,5 +157,15 @@ class StreamEdgeReviewTest {
                 () -> goflow.streams().named("numbers", long.class).toList(Context.background()));
         assertEquals("stream source 'numbers' produced a java.lang.Integer, not the expected java.lang.Long",
                 e.getMessage());
+    }
+
+    /** A closed goflow refuses {@code named} as it refuses every stream, whatever the name. */
+    @Test
+    void namedOnAClosedGoFlowIsClosedExceptionEvenForAnUnknownName() {
+        sources.register("numbers", new TrackingSource(3));
+        goflow.close();
+        assertThrows(ClosedException.class, () -> goflow.streams().named("numbers", Integer.class));
+        ClosedException e = assertThrows(ClosedException.class, () -> goflow.streams().named("nope", Integer.class));
+        assertTrue(e.getMessage().contains("goflow is closed"), e.getMessage());
     }
 }
