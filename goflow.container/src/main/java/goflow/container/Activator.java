@@ -15,7 +15,8 @@ import org.osgi.framework.launch.Framework;
  * Sets the container up when this bundle starts (at a start level before FileInstall and the
  * shell): sends the log to {@code log/goflow.log} ({@link LogFile}), creates the
  * {@code felix.fileinstall.dir} folder (default {@code deploy}) with the default configuration if it
- * is missing, prepares a profile for a non-interactive script, lets the Gogo console open a real
+ * is missing, prepares a profile for a non-interactive script and ends the container when that
+ * script fails ({@link ScriptFailure}), lets the Gogo console open a real
  * terminal ({@link ConsoleTerminal}), keeps Gogo's races out of {@code stop 0}
  * ({@link ConsoleCommands}) and makes sure the launcher's exit code is registered
  * ({@link ExitCode}, once per framework). With {@value Headless#PROPERTY}{@code =true} there is no
@@ -58,6 +59,11 @@ public final class Activator implements BundleActivator {
             context.addBundleListener(commands);
             context.registerService(CommandSessionListener.class, commands, null);
             ExitCode.install((Framework) context.getBundle(0));
+            if (!withoutShell && ScriptFailure.applies(context.getProperty(GoshHome.ARGS))) {
+                // a failing --nointeractive script ends the container (Gogo would leave it running)
+                context.registerService(CommandSessionListener.class,
+                        new ScriptFailure((Framework) context.getBundle(0), System.err), null);
+            }
             String dir = context.getProperty(DEPLOY_DIR);
             Path deploy = Path.of(dir == null || dir.isBlank() ? "deploy" : dir);
             if (DeployFolder.prepare(deploy, Activator.class.getClassLoader())) {

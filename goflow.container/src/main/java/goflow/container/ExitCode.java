@@ -48,6 +48,12 @@ final class ExitCode implements Callable<Integer>, SynchronousBundleListener {
     static final String OWNER = "goflow.container.exitcode";
     /** The exit code for a framework stopped on an error (the launcher's own code for errors). */
     static final int ERROR = 124;
+    /**
+     * The system property through which the container asks for another code than 0 for a normal
+     * stop it starts ({@link ScriptFailure}). A property, not a method: a later revision of this
+     * bundle cannot call this object, whose class is the first revision's.
+     */
+    static final String REQUESTED = "goflow.container.exitCode";
     /** How long the stopping framework waits for the launcher's main thread to take the exit code. */
     static final long RELEASE_WAIT_MILLIS = 2000;
     private static final long POLL_MILLIS = 100;
@@ -131,7 +137,8 @@ final class ExitCode implements Callable<Integer>, SynchronousBundleListener {
     /**
      * Waits until {@link #release(long)} or until the framework has stopped.
      *
-     * @return 0 after a normal stop, {@value #ERROR} when the framework stopped on an error
+     * @return 0 after a normal stop (or the code asked for through {@link #REQUESTED}),
+     *     {@value #ERROR} when the framework stopped on an error
      * @throws InterruptedException if the launcher's thread is interrupted
      */
     @Override
@@ -144,9 +151,18 @@ final class ExitCode implements Callable<Integer>, SynchronousBundleListener {
                     return event.getType() == FrameworkEvent.ERROR ? ERROR : 0;
                 }
             }
-            return 0;
+            return requested();
         } finally {
             returned.countDown();
+        }
+    }
+
+    /** The code asked for through {@link #REQUESTED}, or 0 (also for a value that is not a whole number). */
+    static int requested() {
+        try {
+            return Integer.parseInt(System.getProperty(REQUESTED, "0").trim());
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 }

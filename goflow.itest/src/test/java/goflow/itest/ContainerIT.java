@@ -94,6 +94,25 @@ class ContainerIT {
         assertFalse(text.contains("sha256"), "the codec plugin is not in the container by default");
     }
 
+    /**
+     * Gogo stops a --nointeractive script at its first failing command and would leave the
+     * framework running (a batch job hanging until killed): the container ends with exit code 1.
+     */
+    @Test
+    void aScriptWhoseCommandFailsEndsTheContainerWithExitCodeOne(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("fail.gosh"), String.join("\n",
+                "echo before",
+                "echo (goflow:stream nope 3)",
+                "echo never",
+                "stop 0", ""));
+        Path out = dir.resolve("out.txt");
+        Process p = start(dir, List.of("-Dgosh.args=--nointeractive fail.gosh"), out);
+        assertEquals(1, awaitExit(p, out), () -> read(out));
+        String text = read(out);
+        assertTrue(text.contains("the gosh.args script failed") && text.contains("nope"), text);
+        assertFalse(text.contains("never"), text);
+    }
+
     @Test
     void headlessItRunsWithStandardInputClosedAndSigtermStopsItCleanlyWithExitZero(@TempDir Path dir) throws Exception {
         int port = Ports.freePort();
