@@ -1,12 +1,19 @@
 package goflow.web;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Writes JSON from maps, collections, strings, numbers, booleans and nulls (what the dashboard's
- * state is made of). A non-finite number is written as {@code null}; any other object as its
- * string.
+ * state is made of). A number is written as the integer types and {@link BigDecimal} write
+ * themselves, any other (a {@code Double}, a {@code DoubleAdder}, a plugin's own {@code Number})
+ * through its {@code doubleValue()}, and {@code null} when that is not finite, so no figure makes
+ * the text something {@code JSON.parse} refuses; any other object as its string.
  *
  * <p>Stateless and thread-safe.
  */
@@ -49,12 +56,14 @@ final class Json {
             sb.append(']');
         } else if (value instanceof Boolean) {
             sb.append(value);
-        } else if (value instanceof Double || value instanceof Float) {
-            double d = ((Number) value).doubleValue();
+        } else if (value instanceof Long || value instanceof Integer || value instanceof Short
+                || value instanceof Byte || value instanceof BigInteger || value instanceof BigDecimal
+                || value instanceof AtomicLong || value instanceof AtomicInteger || value instanceof LongAdder) {
+            sb.append(value); // their text is always a JSON number
+        } else if (value instanceof Number n) { // Double, Float, and any other (a DoubleAdder may be NaN)
+            double d = n.doubleValue();
             sb.append(Double.isFinite(d) ? (d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
                     : Double.toString(d)) : "null");
-        } else if (value instanceof Number) {
-            sb.append(value);
         } else {
             string(value.toString(), sb);
         }

@@ -1,0 +1,65 @@
+package goflow.web;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.DoubleAdder;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.GoFlow;
+import goflow.api.Primitive;
+import goflow.api.inspect.Stats;
+import goflow.api.testing.ManualClock;
+import goflow.impl.GoFlowImpl;
+
+/** The dashboard's state at its edges: figures of plugins' primitives that a page could not read. */
+class DashboardEdgeReviewTest {
+    private final ManualClock clock = new ManualClock();
+    private final GoFlow goflow = new GoFlowImpl(clock, "test");
+    private final Sampler sampler = new Sampler(goflow.registry(), Plugins.none(), clock, Duration.ofSeconds(1), 10);
+
+    @AfterEach
+    void close() {
+        goflow.close();
+    }
+
+    /** A listed primitive of a plugin, with the figures the test gives it. */
+    private record Listed(String name, Kind kind, Map<String, Object> figures) implements Primitive {
+        @Override
+        public Stats stats() {
+            return new Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    return figures;
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aNumberOfAnyTypeThatIsNotFiniteIsWrittenAsJsonNull() {
+        DoubleAdder nan = new DoubleAdder();
+        nan.add(Double.NaN);
+        DoubleAdder inf = new DoubleAdder();
+        inf.add(Double.POSITIVE_INFINITY);
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("load", nan);
+        figures.put("peak", inf);
+        figures.put("sent", 3L);
+        goflow.register(new Listed("odd", Primitive.Kind.CHANNEL, figures));
+        sampler.sample();
+        clock.advance(Duration.ofSeconds(1));
+        sampler.sample();
+        String json = DashboardState.json(sampler, false, null);
+        assertTrue(json.contains("[\"load\",null],[\"peak\",null],[\"sent\",3]"), json);
+        assertTrue(!json.contains("NaN") && !json.contains("Infinity"), json);
+    }
+}
