@@ -86,7 +86,8 @@ final class DashboardState {
     private static List<String> stages(Map<String, Object> figures) {
         List<String> stages = new ArrayList<>();
         for (String key : figures.keySet()) {
-            if (key.startsWith("stage.") && key.endsWith(".count")) {
+            // "stage.count" (a plugin's figure) starts and ends so, sharing the dot, and names no stage
+            if (key.length() >= "stage..count".length() && key.startsWith("stage.") && key.endsWith(".count")) {
                 stages.add(key.substring("stage.".length(), key.length() - ".count".length()));
             }
         }

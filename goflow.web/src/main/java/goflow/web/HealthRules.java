@@ -75,7 +75,9 @@ final class HealthRules {
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.SCHEDULER))) {
             Set<String> tasks = new TreeSet<>();
             for (String figure : r.figures().keySet()) {
-                if (figure.startsWith("task.") && figure.endsWith(".runs")) {
+                // "task.runs" (a plugin's figure) starts and ends so, sharing the dot, and names no task
+                if (figure.length() >= "task..runs".length() && figure.startsWith("task.")
+                        && figure.endsWith(".runs")) {
                     tasks.add(figure.substring("task.".length(), figure.length() - ".runs".length()));
                 }
             }

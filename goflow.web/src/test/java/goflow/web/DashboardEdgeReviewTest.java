@@ -62,4 +62,17 @@ class DashboardEdgeReviewTest {
         assertTrue(json.contains("[\"load\",null],[\"peak\",null],[\"sent\",3]"), json);
         assertTrue(!json.contains("NaN") && !json.contains("Infinity"), json);
     }
+
+    @Test
+    void aFigureNamedLikeAStageOrTaskPrefixAndSuffixAloneLeavesThePageAndTheChecksWorking() {
+        goflow.tokenBucket().name("api").rate(1).burst(1).build();
+        goflow.register(new Listed("odd", Primitive.Kind.PIPELINE, Map.of("stage.count", 1L, "executions", 2L)));
+        goflow.register(new Listed("odd-scheduler", Primitive.Kind.SCHEDULER, Map.of("task.runs", 1L)));
+        sampler.sample();
+        String json = DashboardState.json(sampler, false, null);
+        assertTrue(json.contains("\"name\":\"api\""), json);
+        assertTrue(json.contains("\"name\":\"odd\""), json);
+        org.apache.felix.hc.api.Result r = new SchedulerHealthCheck(sampler, Thresholds.DEFAULTS).execute();
+        assertTrue(r.isOk(), r::toString);
+    }
 }
