@@ -1,0 +1,85 @@
+package goflow.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.DoubleAdder;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.GoFlow;
+import goflow.api.Primitive;
+import goflow.api.inspect.Stats;
+import goflow.api.testing.ManualClock;
+import goflow.impl.GoFlowImpl;
+
+/** The page in a real headless Chromium: hostile names, odd figures, controls that come and go. */
+class DashboardBrowserEdgeReviewTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    /** What the page must show as text and never run. */
+    private static final String OWNER = "own<img src=x onerror=window.__xss=1>'\"\\</script>\u2028end";
+    private final ManualClock clock = new ManualClock();
+    private final GoFlow goflow = new GoFlowImpl(clock, OWNER);
+    private final Sampler sampler = new Sampler(goflow.registry(), Plugins.none(), clock, Duration.ofSeconds(1), 10);
+
+    @AfterEach
+    void close() {
+        goflow.close();
+    }
+
+    /** A listed primitive of a plugin, with the figures the test gives it. */
+    private record Listed(String name, Primitive.Kind kind, Map<String, Object> figures) implements Primitive {
+        @Override
+        public Stats stats() {
+            return new Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    return figures;
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void hostileNamesAreShownAsTextAndNeverRun() throws Exception {
+        List<String> names = List.of("<img/src/onerror>", "</script><script>window.__xss++</script>",
+                "a'b\\c</b>&amp;", "<b>bold</b>");
+        for (String n : names) {
+            goflow.tokenBucket().name(n).rate(1).burst(1).build();
+        }
+        goflow.register(new Listed("p<i>", Primitive.Kind.PIPELINE, Map.of("executions", 1L,
+                "stage.<img src=x onerror=window.__xss=4>.count", 1L))); // a plugin's stage names are not checked
+        DoubleAdder nan = new DoubleAdder();
+        nan.add(Double.NaN);
+        goflow.register(new Listed("nan", Primitive.Kind.CHANNEL, Map.of("load", nan, "<img/src=x/onerror=window"
+                + ".__xss=5>", "<img/src=x/onerror=window.__xss=6>")));
+        sampler.sample();
+        try (ServletServer server = new ServletServer(DashboardServletTest.servlet(sampler, Map.of()));
+                Chromium browser = Chromium.start(1200, 900)) {
+            browser.navigate(server.base() + "/goflow");
+            browser.await("document.getElementById('status').textContent", s -> s.startsWith("6 primitives"), WAIT);
+            String shown = browser.eval("Array.from(document.querySelectorAll('.card h3')).map(h => h.firstChild"
+                    + ".textContent).sort().join('|')");
+            for (String n : names) {
+                assertTrue(shown.contains(n), () -> n + " not shown as text in " + shown);
+            }
+            assertTrue(browser.eval("Array.from(document.querySelectorAll('.card .sub')).map(s => s.textContent)"
+                    + ".join('|')").contains(OWNER), "the owner shown as text");
+            assertTrue(browser.eval("document.querySelector('.stages').textContent").contains(
+                    "<img src=x onerror=window.__xss=4>"));
+            assertEquals("0", browser.eval("String(document.querySelectorAll('main img, main i, main svg svg, main script,"
+                    + " main b:not([data-chart])').length)"));
+            assertNull(browser.eval("window.__xss === undefined ? null : String(window.__xss)"),
+                    "a name's markup ran");
+        }
+    }
+}
