@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import goflow.api.GoFlow;
 import goflow.api.Primitive;
 import goflow.api.inspect.Stats;
+import goflow.api.pool.WorkerPool;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 
@@ -80,6 +81,29 @@ class DashboardBrowserEdgeReviewTest {
                     + " main b:not([data-chart])').length)"));
             assertNull(browser.eval("window.__xss === undefined ? null : String(window.__xss)"),
                     "a name's markup ran");
+        }
+    }
+
+    @Test
+    void theFormsFollowTheControlsTheServerTakesWithoutAReload() throws Exception {
+        goflow.tokenBucket().name("api").rate(1).burst(1).build();
+        WorkerPool io = goflow.workerPool().name("io").workers(1).build();
+        String forms = "Array.from(document.querySelectorAll('.card')).map(c => c.dataset.name + ':' + Array.from("
+                + "c.querySelectorAll('form input')).map(i => i.name).join('+')).sort().join(' ')";
+        try (ServletServer server = new ServletServer(DashboardServletTest.servlet(sampler, Map.of()));
+                Chromium browser = Chromium.start(1200, 900)) {
+            browser.navigate(server.base() + "/goflow");
+            browser.await(forms, s -> s.equals("api: io:"), WAIT);
+            // a configuration change enables live changes: the servlet is replaced, the page keeps polling
+            server.replace(DashboardServletTest.servlet(sampler, Map.of("controls.enabled", true)));
+            browser.await(forms, s -> s.equals("api:rate+burst io:workers"), WAIT);
+            // the pool is replaced by a token bucket of the same name and owner between two polls
+            io.shutdown().join();
+            goflow.tokenBucket().name("io").rate(5).burst(5).build();
+            browser.await(forms, s -> s.equals("api:rate+burst io:rate+burst"), WAIT);
+            // and live changes are disabled again
+            server.replace(DashboardServletTest.servlet(sampler, Map.of()));
+            browser.await(forms, s -> s.equals("api: io:"), WAIT);
         }
     }
 }

@@ -5,7 +5,7 @@
   'use strict';
   var SVG = 'http://www.w3.org/2000/svg';
   var token = null;
-  var cards = {};          // key -> {root, body, controls}
+  var cards = {};          // key -> {root, body, ctl, fields: the controls its forms are for}
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -122,14 +122,23 @@
       root.setAttribute('data-name', p.name);
       var body = el('div');
       root.appendChild(body);
+      var none = el('div', 'controls');
+      root.appendChild(none);
+      c = cards[key] = { root: root, body: body, ctl: none, fields: '' };
+    }
+    // the forms follow what the server takes now: live changes enabled or disabled by a configuration
+    // change, or another kind of primitive under the same name and owner (typed values are kept otherwise)
+    var fields = controls && p.controls ? p.controls.join(',') : '';
+    if (fields !== c.fields) {
       var ctl = el('div', 'controls');
-      if (controls && p.controls && p.controls.length) {
+      if (fields) {
         var msg = el('div', 'msg');
         p.controls.forEach(function (f) { ctl.appendChild(controlForm(p, f, msg)); });
         ctl.appendChild(msg);
       }
-      root.appendChild(ctl);
-      c = cards[key] = { root: root, body: body };
+      c.root.replaceChild(ctl, c.ctl);
+      c.ctl = ctl;
+      c.fields = fields;
     }
     var waiting = p.missing && p.missing.length > 0;
     c.root.className = waiting ? 'card waiting' : 'card';
