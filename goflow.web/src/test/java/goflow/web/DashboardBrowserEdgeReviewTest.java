@@ -106,4 +106,52 @@ class DashboardBrowserEdgeReviewTest {
             browser.await(forms, s -> s.equals("api: io:"), WAIT);
         }
     }
+
+    @Test
+    void hundredsOfPrimitivesAreUpdatedInPlaceAtEveryPoll() throws Exception {
+        List<goflow.api.ratelimit.RateLimiter> buckets = new java.util.ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            buckets.add(goflow.tokenBucket().name("b" + i).rate(1000).burst(1000).build());
+        }
+        for (int i = 0; i < 3; i++) {
+            sampler.sample();
+            clock.advance(Duration.ofSeconds(1));
+        }
+        java.util.concurrent.atomic.AtomicBoolean traffic = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread load = new Thread(() -> { // every bucket admits more at every sample: every chart and figure changes
+            for (int round = 1; traffic.get(); round++) {
+                for (goflow.api.ratelimit.RateLimiter b : buckets) {
+                    b.allow(round % 7 + 1);
+                }
+                clock.advance(Duration.ofSeconds(1));
+                sampler.sample();
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+            }
+        }, "test-traffic");
+        load.start();
+        try (ServletServer server = new ServletServer(DashboardServletTest.servlet(sampler, Map.of()));
+                Chromium browser = Chromium.start(1200, 900)) {
+            browser.navigate(server.base() + "/goflow");
+            browser.await("document.getElementById('status').textContent", s -> s.startsWith("600 primitives"), WAIT);
+            String allowed = "(document.querySelector('[data-primitive=b599][data-figure=allowed]') || {}).textContent";
+            String first = browser.await(allowed, s -> s.matches("\\d+"), WAIT);
+            browser.eval("(window.__added = 0, window.__polls = 0, new MutationObserver(function (ms) { ms.forEach("
+                    + "function (m) { m.addedNodes.forEach(function (n) { window.__added += n.nodeType === 1 ? 1 : 0; }); }); }).observe(document.querySelector("
+                    + "'main'), {childList: true, subtree: true}), new MutationObserver(function () { window.__polls++; })"
+                    + ".observe(document.getElementById('status'), {attributes: true}), '')");
+            browser.await("String(window.__polls)", s -> Integer.parseInt(s) >= 4, WAIT);
+            String later = browser.await(allowed, s -> s.matches("\\d+") && Long.parseLong(s) > Long.parseLong(first),
+                    WAIT);
+            assertTrue(Long.parseLong(later) > Long.parseLong(first));
+            // rebuilding each card at every poll added 600 subtrees a poll and held the page's thread for
+            // seconds (1000 cards: 1.5 to 2.5 s a poll here); updated in place, a poll adds a line at most
+            String added = browser.eval("String(window.__added)");
+            assertTrue(Integer.parseInt(added) < 600, () -> added + " elements added to the cards in 4 polls or more");
+            assertEquals("", browser.eval("Array.from(document.querySelectorAll('[data-name=b0] [data-chart]'))"
+                    .concat(".filter(b => !/^\\d+$/.test(b.textContent)).map(b => b.textContent).join(',')")));
+        } finally {
+            traffic.set(false);
+            load.join(30_000);
+        }
+    }
 }

@@ -23,31 +23,47 @@
     return String(v);
   }
 
+  function text(e, v) { // a changed text is written into the node holding it, when there is one
+    var t = e.firstChild;
+    if (t && t.nodeType === 3 && !t.nextSibling) {
+      if (t.data !== v) { t.data = v; }
+    } else if (e.textContent !== v) {
+      e.textContent = v;
+    }
+  }
+
   function chart(c) {
     var box = el('div', 'chart');
-    var pts = c.points;
-    var last = null;
-    for (var i = pts.length - 1; i >= 0; i--) { if (pts[i] !== null) { last = pts[i]; break; } }
     var t = el('div', 't');
     t.appendChild(el('span', null, c.title));
-    var b = el('b', null, fmt(last));
+    var b = el('b');
     b.setAttribute('data-chart', c.title);
     t.appendChild(b);
     box.appendChild(t);
     var svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('viewBox', '0 0 120 40');
     svg.setAttribute('preserveAspectRatio', 'none');
+    svg.appendChild(document.createElementNS(SVG, 'title'));
+    box.appendChild(svg);
+    draw(box, c);
+    return box;
+  }
+
+  // updates a chart's figure and lines in place: a poll creates no node unless a line appears
+  function draw(box, c) {
+    var pts = c.points;
+    var last = null;
+    for (var i = pts.length - 1; i >= 0; i--) { if (pts[i] !== null) { last = pts[i]; break; } }
+    text(box.firstChild.lastChild, fmt(last));
+    var svg = box.lastChild;
     var max = 0;
     pts.forEach(function (p) { if (p !== null && p > max) { max = p; } });
     if (max <= 0) { max = 1; }
     var n = Math.max(pts.length - 1, 1);
+    var lines = [];
     var seg = [];
     function flush() {
-      if (seg.length > 1) {
-        var pl = document.createElementNS(SVG, 'polyline');
-        pl.setAttribute('points', seg.join(' '));
-        svg.appendChild(pl);
-      }
+      if (seg.length > 1) { lines.push(seg.join(' ')); }
       seg = [];
     }
     pts.forEach(function (p, i) {
@@ -55,11 +71,15 @@
       seg.push((i * 120 / n).toFixed(1) + ',' + (38 - p * 36 / max).toFixed(1));
     });
     flush();
-    var title = document.createElementNS(SVG, 'title');
-    title.textContent = c.title + ', max ' + fmt(max);
-    svg.appendChild(title);
-    box.appendChild(svg);
-    return box;
+    var title = svg.lastChild;
+    var old = svg.querySelectorAll('polyline');
+    lines.forEach(function (points, k) {
+      var pl = old[k];
+      if (!pl) { pl = document.createElementNS(SVG, 'polyline'); svg.insertBefore(pl, title); }
+      if (pl.getAttribute('points') !== points) { pl.setAttribute('points', points); }
+    });
+    for (var k = lines.length; k < old.length; k++) { old[k].remove(); }
+    text(title, c.title + ', max ' + fmt(max));
   }
 
   function figures(p) {
@@ -141,7 +161,18 @@
       c.fields = fields;
     }
     var waiting = p.missing && p.missing.length > 0;
-    c.root.className = waiting ? 'card waiting' : 'card';
+    var cls = waiting ? 'card waiting' : 'card';
+    if (c.root.className !== cls) { c.root.className = cls; }
+    // what the body is made of; the same shape is updated in place (a poll of hundreds of cards then
+    // sets a few texts and lines instead of creating every node anew, which took the page's thread for
+    // seconds at every poll)
+    var shape = JSON.stringify([p.status || null, waiting, p.kind, p.owner,
+      p.charts.map(function (ch) { return ch.title; }), p.figures.map(function (f) { return f[0]; }),
+      (p.stages || []).map(function (st) { return st.name; })]);
+    if (shape === c.shape) {
+      update(c, p);
+      return c;
+    }
     var body2 = el('div');
     var h = el('h3', null, p.name);
     if (p.status) {
@@ -154,16 +185,35 @@
     var charts = el('div', 'charts');
     p.charts.forEach(function (ch) { charts.appendChild(chart(ch)); });
     body2.appendChild(charts);
-    if (p.stages) { body2.appendChild(stages(p)); }
+    var stageTable = p.stages ? stages(p) : null;
+    if (stageTable) { body2.appendChild(stageTable); }
     var details = el('details');
     details.open = c.open === true;
     details.addEventListener('toggle', function () { c.open = details.open; });
     details.appendChild(el('summary', null, 'figures'));
-    details.appendChild(figures(p));
+    var figureTable = figures(p);
+    details.appendChild(figureTable);
     body2.appendChild(details);
     c.root.replaceChild(body2, c.body);
     c.body = body2;
+    c.shape = shape;
+    c.charts = charts;
+    c.stages = stageTable;
+    c.figures = figureTable;
     return c;
+  }
+
+  function update(c, p) {
+    p.charts.forEach(function (ch, i) { draw(c.charts.children[i], ch); });
+    if (c.stages) {
+      p.stages.forEach(function (s, i) {
+        var cells = c.stages.rows[i + 1].cells;
+        [s.name, s.count, s.errors, s.inFlight, s.averageDuration, s.maxDuration].forEach(function (v, k) {
+          text(cells[k], fmt(v));
+        });
+      });
+    }
+    p.figures.forEach(function (f, i) { text(c.figures.rows[i].cells[1], fmt(f[1])); });
   }
 
   function plugins(id, list) {
