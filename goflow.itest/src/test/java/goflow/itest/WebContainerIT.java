@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import goflow.metrics.Promtool;
+import goflow.web.testing.Chromium;
 
 /**
  * The container's HTTP side, end to end and as people use it: the real container jar started once

@@ -18,6 +18,7 @@ import goflow.api.inspect.Stats;
 import goflow.api.pool.WorkerPool;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
+import goflow.web.testing.Chromium;
 
 /** The page in a real headless Chromium: hostile names, odd figures, controls that come and go. */
 class DashboardBrowserEdgeReviewTest {

@@ -1,4 +1,4 @@
-package goflow.itest;
+package goflow.web.testing;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,10 +28,12 @@ import java.util.regex.Pattern;
  * A real headless Chromium (Debian packages {@code chromium}; {@code .ci/run} installs it when
  * missing) driven over the DevTools protocol from the JDK's WebSocket client: no browser download,
  * no driver library. One page; navigate, evaluate JavaScript, take a screenshot. It talks to
- * 127.0.0.1 only (its own DevTools port and the container).
+ * 127.0.0.1 only (its own DevTools port and the server of the test). {@link #eval} returns any
+ * string (URI-encoded in the page, decoded here). Used by goflow.web's browser tests and, through
+ * goflow.web's test jar, by goflow.itest's (the container's dashboard).
  */
-final class Chromium implements AutoCloseable {
-    static final Path BINARY = Path.of(System.getProperty("goflow.chromium", "/usr/bin/chromium"));
+public final class Chromium implements AutoCloseable {
+    public static final Path BINARY = Path.of(System.getProperty("goflow.chromium", "/usr/bin/chromium"));
     private static final Pattern WS_URL = Pattern.compile("\"webSocketDebuggerUrl\"\\s*:\\s*\"(ws://[^\"]+/page/[^\"]+)\"");
     private static final Pattern ID = Pattern.compile("^\\{\"id\":(\\d+),");
 
@@ -48,7 +50,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Starts Chromium headless with a fresh profile and connects to its page. */
-    static Chromium start(int width, int height) throws Exception {
+    public static Chromium start(int width, int height) throws Exception {
         assertTrue(Files.isExecutable(BINARY), BINARY + " is missing: install the Debian packages chromium and"
                 + " chromium-driver (.ci/run does)");
         Path profile = Files.createTempDirectory("goflow-chromium");
@@ -118,7 +120,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Sends a DevTools command and returns its whole answer (a JSON text). */
-    String call(String method, String params) throws Exception {
+    public String call(String method, String params) throws Exception {
         int id = ids.incrementAndGet();
         CompletableFuture<String> answer = new CompletableFuture<>();
         pending.put(id, answer);
@@ -129,24 +131,26 @@ final class Chromium implements AutoCloseable {
         return result;
     }
 
-    void navigate(String url) throws Exception {
+    public void navigate(String url) throws Exception {
         call("Page.navigate", "{\"url\":\"" + url + "\"}");
     }
 
     /**
-     * Evaluates an expression in the page that returns a string without quotes or backslashes.
+     * Evaluates an expression in the page that returns a string (any characters).
      *
-     * @return its value, or null when it returned something else
+     * @return its value, or null when it returned something else or threw
      */
-    String eval(String expression) throws Exception {
-        String escaped = expression.replace("\\", "\\\\").replace("\"", "\\\"");
+    public String eval(String expression) throws Exception {
+        String wrapped = "(function(){try{var v=(" + expression + ");return typeof v==='string'?'s'+encodeURIComponent(v)"
+                + ":'n'}catch(e){return 'n'}})()";
+        String escaped = wrapped.replace("\\", "\\\\").replace("\"", "\\\"");
         String answer = call("Runtime.evaluate", "{\"expression\":\"" + escaped + "\",\"returnByValue\":true}");
-        Matcher m = Pattern.compile("\"value\":\"([^\"\\\\]*)\"").matcher(answer);
-        return m.find() ? m.group(1) : null;
+        Matcher m = Pattern.compile("\"value\":\"s([^\"\\\\]*)\"").matcher(answer);
+        return m.find() ? java.net.URLDecoder.decode(m.group(1), StandardCharsets.UTF_8) : null;
     }
 
     /** Polls an expression until it returns a string {@code wanted} accepts (bounded wait). */
-    String await(String expression, java.util.function.Predicate<String> wanted, Duration timeout) throws Exception {
+    public String await(String expression, java.util.function.Predicate<String> wanted, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = null;
         while (System.nanoTime() < deadline) {
@@ -160,7 +164,7 @@ final class Chromium implements AutoCloseable {
     }
 
     /** Takes a PNG screenshot of the viewport. */
-    byte[] screenshot() throws Exception {
+    public byte[] screenshot() throws Exception {
         String answer = call("Page.captureScreenshot", "{\"format\":\"png\"}");
         Matcher m = Pattern.compile("\"data\":\"([A-Za-z0-9+/=]+)\"").matcher(answer);
         assertTrue(m.find(), "no screenshot data");
