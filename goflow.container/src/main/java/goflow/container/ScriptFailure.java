@@ -83,7 +83,8 @@ final class ScriptFailure implements CommandSessionListener {
         try {
             framework.stop(); // returns at once; the framework stops on its own thread
         } catch (BundleException | RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "goflow.container: could not stop the framework after the script failed", e);
+            LOG.log(System.Logger.Level.ERROR,
+                    "goflow.container: could not stop the framework after the script failed", e);
         }
     }
 }
