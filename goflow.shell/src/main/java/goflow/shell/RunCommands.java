@@ -181,6 +181,12 @@ public final class RunCommands {
                             return;
                         } catch (InterruptedException e) {
                             printed[0] = n; // Ctrl-C while it was printed: the line still gets through
+                        } catch (LinePrinter.OutputClosedException e) {
+                            if (!Thread.interrupted()) {
+                                throw e;
+                            }
+                            // Ctrl-C while the line was printed, and that write failed before the wait
+                            // noticed the interrupt (a finished Future wins over the flag): interrupted
                         }
                     }
                     interrupted[0] = true;
