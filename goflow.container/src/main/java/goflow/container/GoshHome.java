@@ -33,13 +33,34 @@ final class GoshHome {
      * @throws IOException if it cannot be written
      */
     static Path prepare(String goshArgs, String goshHome) throws IOException {
-        if (goshArgs == null || !goshArgs.contains("--nointeractive") || goshHome != null) {
+        if (!hasOption(goshArgs, "--nointeractive") || goshHome != null) {
             return null;
         }
         Path home = Files.createTempDirectory("goflow-gosh");
         Files.createDirectories(home.resolve("etc"));
         Files.writeString(home.resolve("etc").resolve("gosh_profile"), PROFILE);
         return home;
+    }
+
+    /**
+     * Whether the shell's arguments hold one of the given options, as a word of their own.
+     *
+     * @param goshArgs the {@code gosh.args} property, or null
+     * @param options the spellings of the option, e.g. {@code "-s", "--noshutdown"}
+     * @return true if one of them is among the arguments
+     */
+    static boolean hasOption(String goshArgs, String... options) {
+        if (goshArgs == null) {
+            return false;
+        }
+        for (String token : goshArgs.trim().split("\\s+")) {
+            for (String option : options) {
+                if (token.equals(option)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**

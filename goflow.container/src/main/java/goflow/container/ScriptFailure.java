@@ -46,17 +46,7 @@ final class ScriptFailure implements CommandSessionListener {
      * @return true for such a script
      */
     static boolean applies(String goshArgs) {
-        if (goshArgs == null) {
-            return false;
-        }
-        boolean script = false;
-        for (String token : goshArgs.trim().split("\\s+")) {
-            if (token.equals("-s") || token.equals("--noshutdown")) {
-                return false;
-            }
-            script |= token.equals("--nointeractive");
-        }
-        return script;
+        return GoshHome.hasOption(goshArgs, "--nointeractive") && !GoshHome.hasOption(goshArgs, "-s", "--noshutdown");
     }
 
     @Override
