@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
 import goflow.api.Primitive;
-import goflow.api.inspect.Stats;
 import goflow.api.pool.WorkerPool;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
@@ -34,23 +33,6 @@ class DashboardBrowserEdgeReviewTest {
         goflow.close();
     }
 
-    /** A listed primitive of a plugin, with the figures the test gives it. */
-    private record Listed(String name, Primitive.Kind kind, Map<String, Object> figures) implements Primitive {
-        @Override
-        public Stats stats() {
-            return new Stats() {
-                @Override
-                public Map<String, Object> toMap() {
-                    return figures;
-                }
-            };
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void hostileNamesAreShownAsTextAndNeverRun() throws Exception {
         List<String> names = List.of("<img/src/onerror>", "</script><script>window.__xss++</script>",
@@ -58,11 +40,11 @@ class DashboardBrowserEdgeReviewTest {
         for (String n : names) {
             goflow.tokenBucket().name(n).rate(1).burst(1).build();
         }
-        goflow.register(new Listed("p<i>", Primitive.Kind.PIPELINE, Map.of("executions", 1L,
+        goflow.register(new PluginPrimitive("p<i>", Primitive.Kind.PIPELINE, Map.of("executions", 1L,
                 "stage.<img src=x onerror=window.__xss=4>.count", 1L))); // a plugin's stage names are not checked
         DoubleAdder nan = new DoubleAdder();
         nan.add(Double.NaN);
-        goflow.register(new Listed("nan", Primitive.Kind.CHANNEL, Map.of("load", nan, "<img/src=x/onerror=window"
+        goflow.register(new PluginPrimitive("nan", Primitive.Kind.CHANNEL, Map.of("load", nan, "<img/src=x/onerror=window"
                 + ".__xss=5>", "<img/src=x/onerror=window.__xss=6>")));
         sampler.sample();
         try (ServletServer server = new ServletServer(DashboardServletTest.servlet(sampler, Map.of()));

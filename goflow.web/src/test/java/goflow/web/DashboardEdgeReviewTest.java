@@ -12,7 +12,6 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
 import goflow.api.Primitive;
-import goflow.api.inspect.Stats;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 
@@ -27,23 +26,6 @@ class DashboardEdgeReviewTest {
         goflow.close();
     }
 
-    /** A listed primitive of a plugin, with the figures the test gives it. */
-    private record Listed(String name, Kind kind, Map<String, Object> figures) implements Primitive {
-        @Override
-        public Stats stats() {
-            return new Stats() {
-                @Override
-                public Map<String, Object> toMap() {
-                    return figures;
-                }
-            };
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void aNumberOfAnyTypeThatIsNotFiniteIsWrittenAsJsonNull() {
         DoubleAdder nan = new DoubleAdder();
@@ -54,7 +36,7 @@ class DashboardEdgeReviewTest {
         figures.put("load", nan);
         figures.put("peak", inf);
         figures.put("sent", 3L);
-        goflow.register(new Listed("odd", Primitive.Kind.CHANNEL, figures));
+        goflow.register(new PluginPrimitive("odd", Primitive.Kind.CHANNEL, figures));
         sampler.sample();
         clock.advance(Duration.ofSeconds(1));
         sampler.sample();
@@ -66,8 +48,8 @@ class DashboardEdgeReviewTest {
     @Test
     void aFigureNamedLikeAStageOrTaskPrefixAndSuffixAloneLeavesThePageAndTheChecksWorking() {
         goflow.tokenBucket().name("api").rate(1).burst(1).build();
-        goflow.register(new Listed("odd", Primitive.Kind.PIPELINE, Map.of("stage.count", 1L, "executions", 2L)));
-        goflow.register(new Listed("odd-scheduler", Primitive.Kind.SCHEDULER, Map.of("task.runs", 1L)));
+        goflow.register(new PluginPrimitive("odd", Primitive.Kind.PIPELINE, Map.of("stage.count", 1L, "executions", 2L)));
+        goflow.register(new PluginPrimitive("odd-scheduler", Primitive.Kind.SCHEDULER, Map.of("task.runs", 1L)));
         sampler.sample();
         String json = DashboardState.json(sampler, false, null);
         assertTrue(json.contains("\"name\":\"api\""), json);
