@@ -33,6 +33,10 @@ import goflow.api.InvalidConfigException;
  * not isolate ports or subdomains) gives the attacker no usable token; after a restart of the
  * servlet the page gets the new token with its next poll.
  *
+ * <p>Without {@value #ORIGINS} a change must also be addressed to an IP address or {@code localhost}:
+ * a page of another site could make its own name resolve to this server (DNS rebinding) and would
+ * then be the page's origin in the browser's eyes. A dashboard reached by a name lists it there.
+ *
  * <p>Behind a TLS-terminating reverse proxy the request reaches the servlet as {@code http} while
  * the browser's {@code Origin} is {@code https}: {@value #ORIGINS} names the origins the page is
  * served from. {@code X-Forwarded-*} and {@code Forwarded} headers are never trusted for this: any
@@ -52,6 +56,7 @@ final class Csrf {
             + " after it";
     private static final String HMAC = "HmacSHA256";
     private static final Pattern VALUE = Pattern.compile("[A-Za-z0-9_-]{43}");
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Csrf() {
@@ -155,12 +160,32 @@ final class Csrf {
             }
         } else if (host == null || !sameOrigin(origin, scheme + "://" + host)) {
             return "cross-origin request refused (Origin " + origin + " is not " + scheme + "://" + host + ")";
+        } else if (!addressedByNumber(scheme + "://" + host)) {
+            return "change sent to the host name in " + scheme + "://" + host + " refused: without " + ORIGINS
+                    + " only an address (127.0.0.1, [::1]) or localhost is trusted, since a page of any site can"
+                    + " rebind its own name to this address; list the dashboard's origin in " + ORIGINS;
         }
         if (expected == null || token == null || !MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 token.getBytes(StandardCharsets.UTF_8))) {
             return "missing or wrong " + HEADER + " (reload the dashboard page)";
         }
         return null;
+    }
+
+    /**
+     * Whether the request was addressed to an IP address or {@code localhost}, names no other site can
+     * point at this server. A name of its own could be: a page of {@code evil.example} that makes its
+     * name resolve to this server's address (DNS rebinding) is then same-origin with the dashboard in
+     * the browser's eyes, reads the token from the state and sends changes with {@code Origin} equal
+     * to {@code Host}. So without {@value #ORIGINS} a change is accepted only at such an address.
+     */
+    private static boolean addressedByNumber(String address) {
+        try {
+            String h = new URI(address).getHost();
+            return h != null && (h.equalsIgnoreCase("localhost") || h.startsWith("[") || IPV4.matcher(h).matches());
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static boolean sameOrigin(String a, String b) {

@@ -2,6 +2,7 @@ package goflow.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -343,6 +344,22 @@ class DashboardTest {
         assertTrue(Csrf.refusal("http", "127.0.0.1:8080", List.of(), "http://127.0.0.1:8080", null, null, null)
                 .contains("X-GoFlow-Token"));
         assertFalse(Csrf.newToken().equals(Csrf.newToken()));
+    }
+
+    @Test
+    void withoutConfiguredOriginsAChangeSentToAHostNameIsRefusedAgainstDnsRebinding() {
+        // evil.example's page, its name rebound to this server: same-origin in the browser's eyes
+        String rebound = Csrf.refusal("http", "evil.example:8080", List.of(), "http://evil.example:8080",
+                "same-origin", "t0k", "t0k");
+        assertNotNull(rebound);
+        assertTrue(rebound.contains("http://evil.example:8080") && rebound.contains("controls.origins"), rebound);
+        assertNull(Csrf.refusal("http", "localhost:8080", List.of(), "http://localhost:8080", "same-origin", "t0k",
+                "t0k"));
+        assertNull(Csrf.refusal("http", "[::1]:8080", List.of(), "http://[::1]:8080", null, "t0k", "t0k"));
+        assertNull(Csrf.refusal("http", "10.1.2.3", List.of(), "http://10.1.2.3", null, "t0k", "t0k"));
+        // a name the operator lists is trusted
+        assertNull(Csrf.refusal("http", "dash.example.com", List.of("http://dash.example.com"),
+                "http://dash.example.com", "same-origin", "t0k", "t0k"));
     }
 
     @Test
