@@ -17,7 +17,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /**
- * The dashboard, {@code /goflow}: the page and its two assets (served from this bundle, no CDN),
+ * The dashboard, {@code /goflow/}: the page and its two assets (served from this bundle, no CDN,
+ * linked relatively, so the page works under any context path; {@code /goflow} redirects to it),
  * {@code GET /goflow/api/state} (JSON, polled by the page every second), and, only when
  * {@code controls.enabled} is set in configuration {@value WebConfig#PID},
  * {@code POST /goflow/api/change} (form fields {@code name}, {@code field}, {@code value}) from the
@@ -64,8 +65,15 @@ public final class DashboardServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String path = req.getPathInfo() == null || req.getPathInfo().isEmpty() ? "/" : req.getPathInfo();
         secure(resp);
+        String root = req.getContextPath() + req.getServletPath();
+        if (req.getPathInfo() == null || req.getPathInfo().isEmpty()) {
+            // the page's links are relative, so it must be at ".../goflow/", wherever the context puts it
+            resp.setHeader("Location", root + "/");
+            text(resp, 302, "the dashboard is at " + root + "/");
+            return;
+        }
+        String path = req.getPathInfo();
         if (path.equals("/api/state")) {
             String json = DashboardState.json(sampler, controlsEnabled, controlsEnabled ? token(req, resp) : null);
             resp.setHeader("Cache-Control", "no-store");
@@ -74,8 +82,7 @@ public final class DashboardServlet extends HttpServlet {
         }
         String type = ASSETS.get(path);
         if (type == null) {
-            send(resp, 404, "text/plain; charset=utf-8", ("no such page: /goflow" + path + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            text(resp, 404, "no such page: " + root + path);
             return;
         }
         String file = path.equals("/") ? "index.html" : path.substring(1);

@@ -91,6 +91,26 @@ class DashboardBrowserEdgeReviewTest {
     }
 
     @Test
+    void underAContextPathThePageLoadsPollsAndChanges() throws Exception {
+        goflow.tokenBucket().name("api").rate(1).burst(1).build();
+        try (ServletServer server = new ServletServer(DashboardServletTest.servlet(sampler, Map.of("controls.enabled",
+                true)), "/ops");
+                Chromium browser = Chromium.start(1200, 900)) {
+            browser.navigate(server.base() + "/ops/goflow"); // redirected to /ops/goflow/
+            browser.await("document.getElementById('status').textContent", s -> s.startsWith("1 primitives"), WAIT);
+            assertEquals(server.base() + "/ops/goflow/", browser.eval("location.href"));
+            assertEquals(server.base() + "/ops/metrics", browser.eval("document.querySelector('nav a').href"));
+            browser.eval("(document.querySelector('[data-name=api] input[name=rate]').value = '7',"
+                    + " document.querySelector('[data-name=api] form').requestSubmit(), '')");
+            String said = browser.await("(document.querySelector('[data-name=api] .msg') || {}).textContent || ''",
+                    s -> !s.isEmpty(), WAIT);
+            assertTrue(said.contains("rate"), said);
+            assertEquals(7.0, goflow.registry().find("api", goflow.api.ratelimit.RateLimiter.class).orElseThrow()
+                    .rate().eventsPerSecond(), said);
+        }
+    }
+
+    @Test
     void hundredsOfPrimitivesAreUpdatedInPlaceAtEveryPoll() throws Exception {
         List<goflow.api.ratelimit.RateLimiter> buckets = new java.util.ArrayList<>();
         for (int i = 0; i < 600; i++) {

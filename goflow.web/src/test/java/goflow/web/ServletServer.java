@@ -33,11 +33,16 @@ final class ServletServer implements AutoCloseable {
     private final AtomicReference<DashboardServlet> servlet;
 
     ServletServer(DashboardServlet first) throws IOException {
+        this(first, "");
+    }
+
+    /** The servlet in a context at {@code contextPath} (as {@code /ops}), at {@code contextPath/goflow}. */
+    ServletServer(DashboardServlet first, String contextPath) throws IOException {
         servlet = new AtomicReference<>(first);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/goflow", exchange -> {
+        server.createContext(contextPath + "/goflow", exchange -> {
             try (exchange) {
-                serve(servlet.get(), exchange);
+                serve(servlet.get(), exchange, contextPath);
             }
         });
         server.start();
@@ -53,8 +58,8 @@ final class ServletServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    private static void serve(DashboardServlet servlet, HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().getRawPath().substring("/goflow".length());
+    private static void serve(DashboardServlet servlet, HttpExchange exchange, String contextPath) throws IOException {
+        String path = exchange.getRequestURI().getRawPath().substring((contextPath + "/goflow").length());
         byte[] body = exchange.getRequestBody().readAllBytes();
         Map<String, String> parameters = new HashMap<>();
         for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
@@ -78,7 +83,7 @@ final class ServletServer implements AutoCloseable {
                     case "getPathInfo" -> path.isEmpty() ? null : path;
                     case "getScheme" -> "http";
                     case "isSecure" -> false;
-                    case "getContextPath" -> "";
+                    case "getContextPath" -> contextPath;
                     case "getServletPath" -> "/goflow";
                     case "getRemoteAddr" -> "127.0.0.1";
                     case "getHeader" -> exchange.getRequestHeaders().getFirst((String) args[0]);

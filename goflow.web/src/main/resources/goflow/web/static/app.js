@@ -124,7 +124,7 @@
     form.addEventListener('submit', function (ev) {
       ev.preventDefault();
       var body = new URLSearchParams({ name: p.name, field: field, value: input.value });
-      fetch('/goflow/api/change', {
+      fetch('api/change', {
         method: 'POST', credentials: 'same-origin', body: body,
         headers: { 'X-GoFlow-Token': token || '' }
       }).then(function (r) {
@@ -255,7 +255,7 @@
   }
 
   function poll() {
-    fetch('/goflow/api/state', { credentials: 'same-origin', cache: 'no-store' })
+    fetch('api/state', { credentials: 'same-origin', cache: 'no-store' })
       .then(function (r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
       .then(render)
       .catch(function (e) { document.getElementById('status').textContent = 'disconnected: ' + e.message; })
