@@ -41,10 +41,15 @@ public final class ParseCsvStage implements Stage<Object, Map<String, String>> {
      * Creates the stage from its configuration.
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties: a {@code columns} written on one
+     *     line of a {@code .cfg} file is one text there, which DS would silently take as one name
+     * @throws IllegalArgumentException if {@code columns} is one text with a comma (a blank one is
+     *     the empty list)
      */
     @Activate
-    public ParseCsvStage(ParseCsvConfig config) {
-        this(config.goflow_stage_name(), List.of(config.columns()), config.delimiter());
+    public ParseCsvStage(ParseCsvConfig config, Map<String, Object> properties) {
+        this(config.goflow_stage_name(),
+                Records.names(config.goflow_stage_name(), "columns", config.columns(), properties), config.delimiter());
     }
 
     /**

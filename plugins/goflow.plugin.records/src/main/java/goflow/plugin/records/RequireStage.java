@@ -33,10 +33,15 @@ public final class RequireStage implements Stage<Object, Map<String, String>> {
      * Creates the stage from its configuration.
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties: a {@code fields} written on one
+     *     line of a {@code .cfg} file is one text there, which DS would silently take as one name
+     * @throws IllegalArgumentException if {@code fields} is one text with a comma (a blank one is
+     *     the empty list)
      */
     @Activate
-    public RequireStage(RequireConfig config) {
-        this(config.goflow_stage_name(), List.of(config.fields()));
+    public RequireStage(RequireConfig config, Map<String, Object> properties) {
+        this(config.goflow_stage_name(),
+                Records.names(config.goflow_stage_name(), "fields", config.fields(), properties));
     }
 
     /**

@@ -110,6 +110,58 @@ class RecordStagesTest {
                 e.getMessage());
     }
 
+    /** A configuration as DS hands it over: each attribute converted by DS, a String[] from a one-line value too. */
+    @SuppressWarnings("unchecked")
+    private static <A> A config(Class<A> type, String name, Map<String, Object> properties) {
+        return (A) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, m, args) -> {
+                    if (m.getName().equals("goflow_stage_name")) {
+                        return name;
+                    }
+                    Object v = properties.get(m.getName());
+                    return v == null ? m.getDefaultValue() : v instanceof String s ? new String[] {s} : v;
+                });
+    }
+
+    /**
+     * A list written on one line of a .cfg file ({@code fields = id,amount}) reaches DS as one
+     * text, which DS turns into a list of one name, {@code "id,amount"}: project then kept no field
+     * of any record, without a word, require failed every record for a field "id,amount", and
+     * parse-csv failed every line for having more fields than its one column.
+     */
+    @Test
+    void aListWrittenOnOneLineOfACfgFileIsRefusedNamingTheFormatItNeeds() throws Exception {
+        String rule = " is one text, not a list: in a .cfg file a list needs the .config format: ";
+        Map<String, Object> fields = Map.of("fields", "id, amount");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ProjectStage(config(ProjectConfig.class, "keep", fields), fields));
+        assertEquals("stage 'keep': fields 'id, amount'" + rule + "fields=[\"id\",\"amount\"]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new RequireStage(config(RequireConfig.class, "require", fields), fields));
+        assertEquals("stage 'require': fields 'id, amount'" + rule + "fields=[\"id\",\"amount\"]", e.getMessage());
+        Map<String, Object> columns = Map.of("COLUMNS", "id,amount,currency");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new ParseCsvStage(config(ParseCsvConfig.class, "csv", Map.of("columns", "id,amount,currency")),
+                        columns));
+        assertEquals("stage 'csv': columns 'id,amount,currency'" + rule + "columns=[\"id\",\"amount\",\"currency\"]",
+                e.getMessage());
+
+        // a blank line is no name at all (project keeps all, require none), not one blank name
+        Map<String, Object> blank = Map.of("fields", " ");
+        assertEquals(rec("a", "1", "b", ""), run(new ProjectStage(config(ProjectConfig.class, "p", blank), blank),
+                rec("a", "1", "b", "")));
+        assertEquals(rec("a", "1"), run(new RequireStage(config(RequireConfig.class, "r", blank), blank), rec("a", "1")));
+        // one name on one line is a list of one; a typed list may hold a name with a comma
+        Map<String, Object> one = Map.of("fields", "id");
+        assertEquals(rec("id", "7"), run(new ProjectStage(config(ProjectConfig.class, "p", one), one),
+                rec("amount", "1", "id", "7")));
+        Map<String, Object> typed = Map.of("fields", new String[] {"a,b", "c"});
+        assertEquals(List.of("a,b", "c"), new ArrayList<>(((Map<?, ?>) run(new ProjectStage(
+                config(ProjectConfig.class, "p", typed), typed), rec("c", "2", "a,b", "1"))).keySet()));
+        assertEquals(rec("c1", "7", "c2", "9"),
+                run(new ParseCsvStage(config(ParseCsvConfig.class, "csv", Map.of()), Map.of()), "7,9"));
+    }
+
     @Test
     void requireListsEveryMissingOrBlankField() throws Exception {
         RequireStage req = new RequireStage("require", List.of("id", "amount"));
