@@ -10,7 +10,9 @@ import goflow.api.pipeline.Stage;
 
 /**
  * The {@value #NAME} stage: turns a record into a {@code key=value} line, fields separated by one
- * space, in the record's order; the inverse of {@code parse-kv} for values without separators.
+ * space, in the record's order; the inverse of {@code parse-kv} for values without separators. A
+ * field without a value (null) is written {@code key=}, as an empty value, not as the text
+ * {@code null} that {@code parse-kv} would read back as a value.
  *
  * <p>Stateless, so thread-safe.
  */
@@ -33,7 +35,7 @@ public final class FormatKeyValueStage implements Stage<Object, String> {
     public String process(Context ctx, Object input) {
         StringJoiner line = new StringJoiner(" ");
         for (Map.Entry<String, String> e : Records.record(NAME, input).entrySet()) {
-            line.add(e.getKey() + "=" + e.getValue());
+            line.add(e.getKey() + "=" + (e.getValue() == null ? "" : e.getValue()));
         }
         return line.toString();
     }
