@@ -21,7 +21,8 @@ import goflow.api.pipeline.Stage;
  * opens a quoted section only at the start of a field (after white space at most): elsewhere, as
  * in {@code 5" screen}, it is an ordinary character. Fields
  * are not trimmed. A line with more fields than columns, or an unterminated quote, fails the item;
- * missing trailing fields are left out of the record.
+ * missing trailing fields are left out of the record, so an empty line (no field at all) gives an
+ * empty record, as {@code parse-kv} gives for a blank line.
  *
  * <p>Immutable after construction, so thread-safe.
  */
@@ -102,6 +103,9 @@ public final class ParseCsvStage implements Stage<Object, Map<String, String>> {
 
     private List<String> fields(String line) {
         List<String> fields = new ArrayList<>();
+        if (line.isEmpty()) {
+            return fields; // no field, rather than one empty field named after the first column
+        }
         StringBuilder field = new StringBuilder();
         boolean quoted = false;
         // the field has had a character other than white space, or a quoted section: a quote now is a character

@@ -97,6 +97,21 @@ class RecordStagesTest {
         assertEquals(rec("c1", "", "c2", "a,b"), run(csv, ",\"a,b\""));
     }
 
+    /**
+     * An empty line has no field, as parse-kv's blank line has none: it used to give a record with
+     * the first column set to the empty text ({@code {id=}}, or {@code {c1=}} without columns).
+     * A line of one empty quoted field, or of one delimiter, still has fields.
+     */
+    @Test
+    void parseCsvGivesAnEmptyLineAnEmptyRecord() throws Exception {
+        ParseCsvStage csv = new ParseCsvStage("parse-csv", List.of("id", "name"), ",");
+        assertEquals(rec(), run(csv, ""));
+        assertEquals(rec(), run(new ParseCsvStage("parse-csv", List.of(), ","), ""));
+        assertEquals(rec("id", ""), run(csv, "\"\""));
+        assertEquals(rec("id", "", "name", ""), run(csv, ","));
+        assertEquals(rec("id", " "), run(csv, " "));
+    }
+
     /** A repeated column name used to drop the earlier field silently: "1,ann,2" gave {id=2, name=ann}. */
     @Test
     void parseCsvRefusesARepeatedOrBlankColumnName() {
