@@ -29,6 +29,7 @@ public final class CounterSource implements StreamSource<Long> {
     /** The source's default name: {@value}. */
     public static final String NAME = "counter";
 
+    private final String name;
     private final long start;
     private final long count;
     private final Duration interval;
@@ -49,7 +50,8 @@ public final class CounterSource implements StreamSource<Long> {
      */
     @Activate
     public CounterSource(CounterConfig config, Map<String, Object> properties) {
-        this(Numbers.longProperty(config.goflow_source_name(), "start", properties, DEFAULT_START, Long.MIN_VALUE,
+        this(config.goflow_source_name(),
+                Numbers.longProperty(config.goflow_source_name(), "start", properties, DEFAULT_START, Long.MIN_VALUE,
                         Long.MAX_VALUE),
                 Numbers.longProperty(config.goflow_source_name(), "count", properties, 0, 0, Long.MAX_VALUE),
                 Durations.parse(config.goflow_source_name(), "interval", config.interval()));
@@ -65,13 +67,18 @@ public final class CounterSource implements StreamSource<Long> {
      *     {@link Long#MAX_VALUE}
      */
     public CounterSource(long start, long count, Duration interval) {
+        this(NAME, start, count, interval);
+    }
+
+    private CounterSource(String name, long start, long count, Duration interval) {
         if (count < 0) {
-            throw new IllegalArgumentException("source '" + NAME + "': count " + count + " must be 0 or more");
+            throw new IllegalArgumentException("source '" + name + "': count " + count + " must be 0 or more");
         }
         if (count > 0 && start > Long.MAX_VALUE - (count - 1)) {
-            throw new IllegalArgumentException("source '" + NAME + "': start " + start + " and count " + count
+            throw new IllegalArgumentException("source '" + name + "': start " + start + " and count " + count
                     + " go past the largest number " + Long.MAX_VALUE);
         }
+        this.name = name;
         this.start = start;
         this.count = count;
         this.interval = interval;
@@ -91,7 +98,7 @@ public final class CounterSource implements StreamSource<Long> {
                 try {
                     next = Math.addExact(start, emitted);
                 } catch (ArithmeticException e) {
-                    throw new ArithmeticException("source '" + NAME + "': counted up to the largest number "
+                    throw new ArithmeticException("source '" + name + "': counted up to the largest number "
                             + Long.MAX_VALUE + "; there is no next one");
                 }
                 if (emitted > 0 && !interval.isZero()) {

@@ -356,6 +356,26 @@ class SourcesTest {
         assertEquals(drain(new OrdersSource(4, 42, 17), 100), drain(new OrdersSource(orders, Map.of()), 4));
     }
 
+    /**
+     * A counter renamed by its configuration used to name itself 'counter' in the errors of its
+     * start and count and of its end, so that the log and the failed stream pointed at another
+     * configuration (or at none, when only the renamed one exists).
+     */
+    @Test
+    void aRenamedCounterNamesItselfInItsErrors() throws Exception {
+        CounterConfig ticks = config(CounterConfig.class, "ticks", "start", "count");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new CounterSource(ticks, Map.of("start", Long.MAX_VALUE - 1, "count", 3)));
+        assertEquals("source 'ticks': start 9223372036854775806 and count 3 go past the largest number "
+                + "9223372036854775807", e.getMessage());
+        try (StreamSource.Cursor<Long> c = new CounterSource(ticks, Map.of("start", Long.MAX_VALUE)).open(CTX)) {
+            assertTrue(c.tryAdvance(CTX, n -> { }));
+            ArithmeticException past = assertThrows(ArithmeticException.class, () -> c.tryAdvance(CTX, n -> { }));
+            assertEquals("source 'ticks': counted up to the largest number 9223372036854775807; there is no next one",
+                    past.getMessage());
+        }
+    }
+
     @Test
     void ordersAreReproducibleAndEveryNthLacksItsId() throws Exception {
         OrdersSource orders = new OrdersSource(5, 42, 3);
