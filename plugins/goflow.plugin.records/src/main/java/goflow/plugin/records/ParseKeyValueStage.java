@@ -16,7 +16,9 @@ import goflow.api.pipeline.Stage;
 /**
  * The {@value #NAME} stage: parses {@code "id=7 customer=ann amount=12.50"} into the ordered
  * record {@code {id=7, customer=ann, amount=12.50}}. A part without {@code =} or with an empty
- * key fails the item with an error quoting it; a repeated key keeps the last value.
+ * key fails the item with an error quoting it; a repeated key keeps the last value. A separator
+ * match still running when the context is done (a timeout, a cancel) ends with the context's
+ * exception.
  *
  * <p>Immutable after construction, so thread-safe.
  */
@@ -66,7 +68,7 @@ public final class ParseKeyValueStage implements Stage<Object, Map<String, Strin
     @Override
     public Map<String, String> process(Context ctx, Object input) {
         Map<String, String> record = new LinkedHashMap<>();
-        for (String part : separator.split(Records.line(name, input).strip())) {
+        for (String part : separator.split(Records.watched(ctx, Records.line(name, input).strip()))) {
             if (part.isEmpty()) {
                 continue;
             }

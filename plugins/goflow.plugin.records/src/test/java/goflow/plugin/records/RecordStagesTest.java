@@ -2,9 +2,11 @@ package goflow.plugin.records;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,7 +16,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
+import goflow.api.context.DeadlineExceededException;
 import goflow.api.pipeline.Stage;
 
 class RecordStagesTest {
@@ -54,6 +58,20 @@ class RecordStagesTest {
         assertEquals(List.of("id", "customer", "amount", "note"), new ArrayList<>(((Map<?, ?>) r).keySet()));
         assertEquals(rec(), run(kv, "   "));
         assertEquals(rec("empty", ""), run(kv, "empty="));
+    }
+
+    /**
+     * A separator that backtracks catastrophically ({@code ((a+)+)+b} on a long run of a's) used to
+     * keep the stage's thread matching long after the pipeline's timeout: a regular expression
+     * neither checks the context nor answers an interrupt. The match now ends when the context is
+     * done.
+     */
+    @Test
+    void parseKeyValueEndsASeparatorThatBacktracksForeverWhenTheContextIsDone() {
+        ParseKeyValueStage kv = new ParseKeyValueStage("parse-kv", "((a+)+)+b");
+        CancellableContext ctx = Context.background().withTimeout(Duration.ofMillis(100));
+        assertTimeoutPreemptively(Duration.ofSeconds(20),
+                () -> assertThrows(DeadlineExceededException.class, () -> kv.process(ctx, "k=" + "a".repeat(64) + "c")));
     }
 
     @Test

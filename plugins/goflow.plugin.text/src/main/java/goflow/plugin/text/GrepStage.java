@@ -17,7 +17,8 @@ import goflow.api.pipeline.Stage;
  * The {@value #NAME} stage, a regular expression filter: a list keeps the texts in which the
  * pattern is found; a single text passes unchanged when the pattern is found, else the item fails
  * with an error saying so (a pipeline item has exactly one output, so a filter on one text
- * rejects it).
+ * rejects it). A match still running when the context is done (a timeout, a cancel) ends with
+ * the context's exception.
  *
  * <p>Immutable after construction, so thread-safe.
  */
@@ -74,21 +75,21 @@ public final class GrepStage implements Stage<Object, Object> {
             List<String> out = new ArrayList<>();
             for (Object o : list) {
                 String s = Texts.text(name, o);
-                if (keeps(s)) {
+                if (keeps(ctx, s)) {
                     out.add(s);
                 }
             }
             return out;
         }
         String s = Texts.text(name, input);
-        if (!keeps(s)) {
+        if (!keeps(ctx, s)) {
             throw new IllegalArgumentException("stage '" + name + "': text " + (invert ? "matches" : "does not match")
                     + " /" + pattern.pattern() + "/");
         }
         return s;
     }
 
-    private boolean keeps(String s) {
-        return pattern.matcher(s).find() != invert;
+    private boolean keeps(Context ctx, String s) {
+        return pattern.matcher(Texts.watched(ctx, s)).find() != invert;
     }
 }

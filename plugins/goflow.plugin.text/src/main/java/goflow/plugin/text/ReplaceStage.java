@@ -13,7 +13,8 @@ import goflow.api.pipeline.Stage;
 
 /**
  * The {@value #NAME} stage: replaces every match of a regular expression in a text or in each
- * text of a list. By default it collapses runs of white space into one space.
+ * text of a list. By default it collapses runs of white space into one space. A match still
+ * running when the context is done (a timeout, a cancel) ends with the context's exception.
  *
  * <p>Immutable after construction, so thread-safe.
  */
@@ -84,6 +85,6 @@ public final class ReplaceStage implements Stage<Object, Object> {
 
     @Override
     public Object process(Context ctx, Object input) {
-        return Texts.map(name, input, s -> pattern.matcher(s).replaceAll(replacement));
+        return Texts.map(name, input, s -> pattern.matcher(Texts.watched(ctx, s)).replaceAll(replacement));
     }
 }

@@ -15,7 +15,8 @@ import goflow.api.pipeline.Stage;
 /**
  * The {@value #NAME} stage: splits a text into the list of its non-empty parts around a separator
  * (by default white space, giving the words). A list input is flattened: each text is split and
- * the parts concatenated.
+ * the parts concatenated. A match still running when the context is done (a timeout, a cancel)
+ * ends with the context's exception.
  *
  * <p>Immutable after construction, so thread-safe.
  */
@@ -62,16 +63,16 @@ public final class SplitStage implements Stage<Object, List<String>> {
         List<String> out = new ArrayList<>();
         if (input instanceof List<?> list) {
             for (Object o : list) {
-                split(Texts.text(name, o), out);
+                split(ctx, Texts.text(name, o), out);
             }
         } else {
-            split(Texts.text(name, input), out);
+            split(ctx, Texts.text(name, input), out);
         }
         return out;
     }
 
-    private void split(String s, List<String> out) {
-        for (String part : separator.split(s)) {
+    private void split(Context ctx, String s, List<String> out) {
+        for (String part : separator.split(Texts.watched(ctx, s))) {
             if (!part.isEmpty()) {
                 out.add(part);
             }

@@ -7,8 +7,13 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
+import goflow.api.context.Context;
+
 /** Helpers shared by the text stages. Stateless, so thread-safe. */
 final class Texts {
+    /** A regular expression reads this many characters between two checks of the context. */
+    private static final int CHECK_EVERY = 1 << 12;
+
     private Texts() {
     }
 
@@ -87,6 +92,60 @@ final class Texts {
             }
         }
         return absent;
+    }
+
+    /**
+     * Returns the text for a regular expression to read, checking the context as it is read. A
+     * regular expression neither checks a context nor answers an interrupt, and some backtrack for
+     * longer than anyone waits ({@code ((a+)+)+b} on a long run of a's): read through this, the
+     * match ends with the context's exception, once the pipeline's timeout passes or the run is
+     * cancelled, instead of keeping the stage's thread busy after it.
+     *
+     * @param ctx the context of the call
+     * @param text the text
+     * @return the same characters
+     */
+    static CharSequence watched(Context ctx, String text) {
+        return new Watched(ctx, text);
+    }
+
+    /**
+     * A text that checks a context every {@link #CHECK_EVERY} characters read. Not thread-safe:
+     * one per call, read by the calling thread.
+     */
+    private static final class Watched implements CharSequence {
+        private final Context ctx;
+        private final String text;
+        private int reads;
+
+        Watched(Context ctx, String text) {
+            this.ctx = ctx;
+            this.text = text;
+        }
+
+        @Override
+        public char charAt(int index) {
+            if (++reads == CHECK_EVERY) {
+                reads = 0;
+                ctx.throwIfDone();
+            }
+            return text.charAt(index);
+        }
+
+        @Override
+        public int length() {
+            return text.length();
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return text.substring(start, end);
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /**

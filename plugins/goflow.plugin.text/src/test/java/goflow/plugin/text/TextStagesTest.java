@@ -2,14 +2,18 @@ package goflow.plugin.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
+import goflow.api.context.DeadlineExceededException;
 import goflow.api.pipeline.Stage;
 
 class TextStagesTest {
@@ -39,6 +43,31 @@ class TextStagesTest {
         assertEquals("stage 'trim' expects a text or a list of texts, got java.lang.Integer", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> run(new LowerStage(), List.of("a", 1)));
         assertTrue(e.getMessage().contains("'lower'"), e.getMessage());
+    }
+
+    /**
+     * A configured pattern that backtracks catastrophically on some input ({@code ((a+)+)+b} on a run
+     * of a's not followed by b, which no JDK optimisation saves) used to keep the stage's thread matching long after the
+     * pipeline's timeout or a cancel, since a regular expression neither checks the context nor
+     * answers an interrupt: the execution without an executor never returned, and with one the
+     * thread went on burning a processor. The match now ends when the context is done.
+     */
+    @Test
+    void aRegularExpressionThatBacktracksForeverEndsWhenTheContextIsDone() {
+        String evil = "a".repeat(64) + "c";
+        List<Stage<?, ?>> stages = List.of(new GrepStage("grep", "((a+)+)+b", false),
+                new GrepStage("grep", "((a+)+)+b", true), new ReplaceStage("replace", "((a+)+)+b", "x"),
+                new SplitStage("split", "((a+)+)+b"));
+        for (Stage<?, ?> stage : stages) {
+            for (Object input : List.of(evil, List.of("ok", evil))) {
+                CancellableContext ctx = Context.background().withTimeout(Duration.ofMillis(100));
+                @SuppressWarnings("unchecked")
+                Stage<Object, Object> s = (Stage<Object, Object>) stage;
+                assertTimeoutPreemptively(Duration.ofSeconds(20),
+                        () -> assertThrows(DeadlineExceededException.class, () -> s.process(ctx, input)),
+                        stage.name() + " on " + (input instanceof List ? "a list" : "a text"));
+            }
+        }
     }
 
     @Test
