@@ -49,8 +49,15 @@ public final class RequireStage implements Stage<Object, Map<String, String>> {
      *
      * @param name the stage's name
      * @param fields the required fields
+     * @throws IllegalArgumentException if a field name is blank (no record could have it)
      */
     public RequireStage(String name, List<String> fields) {
+        for (int i = 0; i < fields.size(); i++) {
+            if (fields.get(i).isBlank()) {
+                throw new IllegalArgumentException("stage '" + name + "': field " + (i + 1) + " '" + fields.get(i)
+                        + "' in fields " + fields + " is blank; each must name a field");
+            }
+        }
         this.name = name;
         this.fields = List.copyOf(fields);
     }

@@ -46,8 +46,13 @@ public final class TimestampStage implements Stage<Object, Map<String, String>> 
      * @param name the stage's name
      * @param field the field that receives the time
      * @param clock the wall clock read for each record
+     * @throws IllegalArgumentException if the field is blank
      */
     public TimestampStage(String name, String field, Clock clock) {
+        if (field.isBlank()) {
+            throw new IllegalArgumentException("stage '" + name + "': field '" + field
+                    + "' is blank; it must name the field that receives the time");
+        }
         this.name = name;
         this.field = field;
         this.clock = clock;

@@ -208,6 +208,22 @@ class RecordStagesTest {
         assertEquals("stage 'require' expects a record (a Map), got java.lang.String", e.getMessage());
     }
 
+    /**
+     * A blank field name ({@code field =} in a .cfg file) used to be taken: timestamp then wrote
+     * its time under the key "" of every record (format-kv wrote "=2026-...", which parse-kv
+     * refuses), and require failed every record, since no record has a field "" that is not blank.
+     */
+    @Test
+    void timestampAndRequireRefuseABlankFieldName() {
+        Clock fixed = Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TimestampStage("stamp", " ", fixed));
+        assertEquals("stage 'stamp': field ' ' is blank; it must name the field that receives the time",
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RequireStage("require", List.of("id", "")));
+        assertEquals("stage 'require': field 2 '' in fields [id, ] is blank; each must name a field", e.getMessage());
+    }
+
     @Test
     void timestampAddsTheClockTimeWithoutTouchingTheInput() throws Exception {
         Clock fixed = Clock.fixed(Instant.parse("2026-11-28T10:00:00Z"), ZoneOffset.UTC);
