@@ -104,7 +104,7 @@ public final class LinesSource implements StreamSource<String> {
 
     private static Charset charset(String source, String name) {
         try {
-            return Charset.forName(name);
+            return Charset.forName(name.strip()); // a .cfg line keeps trailing white space
         } catch (IllegalCharsetNameException | UnsupportedCharsetException e) {
             throw new IllegalArgumentException("source '" + source + "': charset '" + name + "' is not supported", e);
         }

@@ -266,6 +266,34 @@ class SourcesTest {
                 });
     }
 
+    /**
+     * {@code charset = ISO-8859-1 } with the trailing space a .cfg line keeps used to fail the
+     * activation with "charset 'ISO-8859-1 ' is not supported", where every other text value of
+     * the plugins (numbers, flags, durations) is read without its surrounding white space.
+     */
+    @Test
+    void theCharsetIsReadWithoutSurroundingWhiteSpace(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("latin1.txt");
+        Files.write(f, "caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        LinesConfig latin1 = (LinesConfig) Proxy.newProxyInstance(LinesConfig.class.getClassLoader(),
+                new Class<?>[] {LinesConfig.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "goflow_source_name" -> "logs";
+                    case "path" -> f.toString();
+                    case "charset" -> " ISO-8859-1 ";
+                    default -> m.getDefaultValue();
+                });
+        assertEquals(List.of("caf\u00e9"), drain(new LinesSource(latin1, Map.of()), 100));
+        LinesConfig unknown = (LinesConfig) Proxy.newProxyInstance(LinesConfig.class.getClassLoader(),
+                new Class<?>[] {LinesConfig.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "goflow_source_name" -> "logs";
+                    case "charset" -> "latin-9x";
+                    default -> m.getDefaultValue();
+                });
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LinesSource(unknown, Map.of()));
+        assertEquals("source 'logs': charset 'latin-9x' is not supported", e.getMessage());
+    }
+
     @Test
     void maxLineLengthIsAWholeNumberFromOneAndAnyOtherValueIsNamedWithTheRule(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("in.txt");
