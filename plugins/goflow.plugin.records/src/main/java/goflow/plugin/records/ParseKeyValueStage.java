@@ -48,7 +48,8 @@ public final class ParseKeyValueStage implements Stage<Object, Map<String, Strin
      *
      * @param name the stage's name
      * @param separator the regular expression between pairs
-     * @throws IllegalArgumentException if the separator is invalid
+     * @throws IllegalArgumentException if the separator is invalid, or matches the empty text (it
+     *     would split between every two characters, so that no line could be parsed)
      */
     public ParseKeyValueStage(String name, String separator) {
         this.name = name;
@@ -57,6 +58,11 @@ public final class ParseKeyValueStage implements Stage<Object, Map<String, Strin
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException("stage '" + name + "': separator '" + separator
                     + "' is not a valid regular expression: " + e.getDescription(), e);
+        }
+        if (this.separator.matcher("").matches()) {
+            throw new IllegalArgumentException("stage '" + name + "': separator '" + separator + "' matches the empty "
+                    + "text, so it would split between every two characters; it must match at least one character "
+                    + "(e.g. + rather than *)");
         }
     }
 

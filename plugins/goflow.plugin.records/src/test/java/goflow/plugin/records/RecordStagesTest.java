@@ -74,6 +74,19 @@ class RecordStagesTest {
                 () -> assertThrows(DeadlineExceededException.class, () -> kv.process(ctx, "k=" + "a".repeat(64) + "c")));
     }
 
+    /**
+     * A separator that matches the empty text ({@code [\s,;&]*}, a star for a plus) splits between
+     * every two characters, so that every line failed with "'i' is not a key=value pair"; it is
+     * refused with the configuration instead, as replace refuses a replacement it cannot apply.
+     */
+    @Test
+    void parseKeyValueRefusesASeparatorThatMatchesTheEmptyText() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ParseKeyValueStage("kv", "[\\s,;&]*"));
+        assertEquals("stage 'kv': separator '[\\s,;&]*' matches the empty text, so it would split between every two "
+                + "characters; it must match at least one character (e.g. + rather than *)", e.getMessage());
+    }
+
     @Test
     void parseKeyValueRejectsPartsWithoutAKey() {
         ParseKeyValueStage kv = new ParseKeyValueStage("parse-kv", "\\s+");
