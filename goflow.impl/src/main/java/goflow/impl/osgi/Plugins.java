@@ -30,7 +30,8 @@ import goflow.impl.stream.SourceRegistry;
  * {@link StreamSource}s with {@value StreamSource#NAME_PROPERTY}, into the stage registry and
  * stream sources of every attached {@code GoFlow} (each consumer bundle's and each configured
  * pipeline's), as they come and go. When several services use one name, the first bound serves
- * until it goes away, then the next. A stage plugin whose {@code name()} throws (even an
+ * until it goes away, then the next. A service whose name property changes while it is bound
+ * moves to the new name (as if it went away and came back). A stage plugin whose {@code name()} throws (even an
  * {@code Error} other than the JVM's own) is not registered into a target, with a WARNING; the
  * other plugins and the attaching {@code GoFlow} are not affected. A name property that is an
  * array or collection of one name gives that name; one of several names (or none) is refused with
@@ -105,7 +106,7 @@ public final class Plugins {
      * @param properties its service properties
      */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            target = "(" + Stage.NAME_PROPERTY + "=*)", unbind = "unbindStage")
+            target = "(" + Stage.NAME_PROPERTY + "=*)", unbind = "unbindStage", updated = "updatedStage")
     public synchronized void bindStage(Stage<?, ?> stage, Map<String, Object> properties) {
         String name = pluginName(properties, Stage.NAME_PROPERTY, "stage", true);
         if (name == null) {
@@ -125,11 +126,11 @@ public final class Plugins {
      * @param properties its service properties
      */
     public synchronized void unbindStage(Stage<?, ?> stage, Map<String, Object> properties) {
-        String name = pluginName(properties, Stage.NAME_PROPERTY, "stage", false);
-        Deque<Stage<?, ?>> bound = name == null ? null : stages.get(name);
-        if (bound == null) {
+        String name = boundName(stages, stage, pluginName(properties, Stage.NAME_PROPERTY, "stage", false));
+        if (name == null) {
             return;
         }
+        Deque<Stage<?, ?>> bound = stages.get(name);
         boolean serving = bound.peekFirst() == stage;
         bound.remove(stage);
         if (serving) {
@@ -149,7 +150,7 @@ public final class Plugins {
      * @param properties its service properties
      */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
-            target = "(" + StreamSource.NAME_PROPERTY + "=*)", unbind = "unbindSource")
+            target = "(" + StreamSource.NAME_PROPERTY + "=*)", unbind = "unbindSource", updated = "updatedSource")
     public synchronized void bindSource(StreamSource<?> source, Map<String, Object> properties) {
         String name = pluginName(properties, StreamSource.NAME_PROPERTY, "stream source", true);
         if (name == null) {
@@ -169,11 +170,12 @@ public final class Plugins {
      * @param properties its service properties
      */
     public synchronized void unbindSource(StreamSource<?> source, Map<String, Object> properties) {
-        String name = pluginName(properties, StreamSource.NAME_PROPERTY, "stream source", false);
-        Deque<StreamSource<?>> bound = name == null ? null : sources.get(name);
-        if (bound == null) {
+        String name = boundName(sources, source,
+                pluginName(properties, StreamSource.NAME_PROPERTY, "stream source", false));
+        if (name == null) {
             return;
         }
+        Deque<StreamSource<?>> bound = sources.get(name);
         boolean serving = bound.peekFirst() == source;
         bound.remove(source);
         if (serving) {
@@ -184,6 +186,55 @@ public final class Plugins {
                 targets.keySet().forEach(t -> registerSource(t, name, bound.peekFirst()));
             }
         }
+    }
+
+    /**
+     * A stage plugin's service properties changed: if its name changed, it is unbound under the
+     * old name (the next one of that name, if any, takes over) and bound under the new one.
+     *
+     * @param stage the stage
+     * @param properties its new service properties
+     */
+    public synchronized void updatedStage(Stage<?, ?> stage, Map<String, Object> properties) {
+        String was = boundName(stages, stage, null);
+        if (was == null || !was.equals(oneName(properties.get(Stage.NAME_PROPERTY)))) {
+            unbindStage(stage, Map.of());
+            bindStage(stage, properties);
+        }
+    }
+
+    /**
+     * A stream source plugin's service properties changed: if its name changed, it is unbound
+     * under the old name (the next one of that name, if any, takes over) and bound under the new one.
+     *
+     * @param source the source
+     * @param properties its new service properties
+     */
+    public synchronized void updatedSource(StreamSource<?> source, Map<String, Object> properties) {
+        String was = boundName(sources, source, null);
+        if (was == null || !was.equals(oneName(properties.get(StreamSource.NAME_PROPERTY)))) {
+            unbindSource(source, Map.of());
+            bindSource(source, properties);
+        }
+    }
+
+    /**
+     * Returns the name a plugin is bound under: {@code named} (the name its properties give now)
+     * if it is bound under that, else the name it was bound under before its properties changed;
+     * null if it is not bound. DS passes unbind the properties the service has then, whose name
+     * may differ from the one it was bound under (or be gone: the service no longer matches the
+     * reference's target).
+     */
+    private static <T> String boundName(Map<String, Deque<T>> bound, T plugin, String named) {
+        if (named != null && bound.containsKey(named) && bound.get(named).contains(plugin)) {
+            return named;
+        }
+        for (Map.Entry<String, Deque<T>> e : bound.entrySet()) {
+            if (e.getValue().contains(plugin)) {
+                return e.getKey();
+            }
+        }
+        return null;
     }
 
     /**

@@ -208,4 +208,48 @@ class PluginsTest {
             assertTrue(a.streamSources().names().isEmpty());
         }
     }
+
+    /**
+     * A plugin service's name property changed after it was bound (ServiceRegistration.setProperties): DS calls
+     * the updated method, and passes the new properties to unbind; the plugin is never left bound under its old
+     * name, serving for a service that is gone.
+     */
+    @Test
+    void aPluginWhoseNamePropertyChangesIsRenamedAndUnboundUnderTheNameItWasBoundUnder() throws Exception {
+        Plugins plugins = new Plugins();
+        try (GoFlowImpl a = new GoFlowImpl(Clock.system(), "a")) {
+            plugins.attach(a.stages(), a.streamSources());
+            Stage<String, String> exclaim = stage("exclaim", "!");
+            Stage<String, String> waiting = stage("old", "?");
+            plugins.bindStage(exclaim, named(Stage.NAME_PROPERTY, "old"));
+            plugins.bindStage(waiting, named(Stage.NAME_PROPERTY, "old"));
+            plugins.updatedStage(exclaim, named(Stage.NAME_PROPERTY, "new"));
+            assertEquals(Set.of("old", "new"), a.stages().names());
+            assertEquals("hi!", run(a, "new", "hi"));
+            assertEquals("hi?", run(a, "old", "hi"), "the next one of the old name took over");
+            plugins.unbindStage(exclaim, named(Stage.NAME_PROPERTY, "new"));
+            plugins.unbindStage(waiting, named(Stage.NAME_PROPERTY, "old"));
+            assertEquals(Set.of(), a.stages().names());
+            assertEquals(List.of(), plugins.stageNames());
+
+            // DS without an updated call (or one that was missed): unbind comes with the properties it has now
+            Stage<String, String> renamed = stage("x", "!");
+            plugins.bindStage(renamed, named(Stage.NAME_PROPERTY, "x"));
+            plugins.unbindStage(renamed, named(Stage.NAME_PROPERTY, "y"));
+            Stage<String, String> unnamed = stage("gone", "!");
+            plugins.bindStage(unnamed, named(Stage.NAME_PROPERTY, "gone"));
+            plugins.unbindStage(unnamed, Map.of()); // the name property was removed: no longer matches the target
+            assertEquals(List.of(), plugins.stageNames(), "unbound under the name it was bound under");
+            assertEquals(Set.of(), a.stages().names());
+
+            StreamSource<Integer> source = ctx -> (c, action) -> false;
+            plugins.bindSource(source, named(StreamSource.NAME_PROPERTY, "numbers"));
+            plugins.updatedSource(source, named(StreamSource.NAME_PROPERTY, "digits"));
+            assertEquals(Set.of("digits"), new TreeSet<>(a.streamSources().names()));
+            plugins.updatedSource(source, named(StreamSource.NAME_PROPERTY, "digits")); // other properties changed
+            assertEquals(Set.of("digits"), new TreeSet<>(a.streamSources().names()));
+            plugins.unbindSource(source, Map.of()); // the name property was removed: no longer matches the target
+            assertTrue(a.streamSources().names().isEmpty());
+        }
+    }
 }
