@@ -581,6 +581,39 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aPipelineIsNotRecreatedByAnUpdateThatChangesNoneOfItsSettings() {
+        Plugins plugins = new Plugins();
+        plugins.bindStage(goflow.api.pipeline.Stage.of("upper", (String s) -> s.toUpperCase(java.util.Locale.ROOT)),
+                Map.of(goflow.api.pipeline.Stage.NAME_PROPERTY, "upper"));
+        PipelineComponent c = new PipelineComponent(context, Fakes.props(PipelineConfig.PID, "text", "stages",
+                List.of("upper"), "timeout", "PT5S"), live, plugins);
+        @SuppressWarnings("unchecked")
+        Pipeline<Object, Object> text = (Pipeline<Object, Object>) only();
+        assertEquals("X", text.execute("x").output());
+
+        // Configuration Admin delivers the same settings again (a file touched, a key only a tool reads)
+        c.modified(Fakes.props(PipelineConfig.PID, "text", "stages", List.of("upper"), "timeout", "PT5S"));
+        c.modified(Fakes.props(PipelineConfig.PID, "text", "stages", new String[] {"upper"}, "Timeout", "PT5S",
+                "felix.fileinstall.filename", "file:/deploy/goflow.pipeline-text.cfg"));
+        assertSame(text, only(), "nothing changed: the pipeline in effect and its users are left alone");
+        assertEquals("Y", text.execute("y").output());
+
+        c.modified(Fakes.props(PipelineConfig.PID, "text", "stages", List.of("upper"), "timeout", "PT6S"));
+        @SuppressWarnings("unchecked")
+        Pipeline<Object, Object> text2 = (Pipeline<Object, Object>) only();
+        assertNotSame(text, text2, "a change recreates it");
+
+        text2.close(); // by a user of its service
+        c.modified(Fakes.props(PipelineConfig.PID, "text", "stages", List.of("upper"), "timeout", "PT6S"));
+        @SuppressWarnings("unchecked")
+        Pipeline<Object, Object> text3 = (Pipeline<Object, Object>) only();
+        assertNotSame(text2, text3, "a closed pipeline is recreated by the next update, as the other kinds");
+        assertEquals("Z", text3.execute("z").output());
+        c.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
     void aDeletedOrUpdatedConfigurationNoLongerWaitsForAName() {
         TokenBucketComponent first = new TokenBucketComponent(context,
                 Fakes.props(TokenBucketConfig.PID, "a", "name", "t1"), live);
