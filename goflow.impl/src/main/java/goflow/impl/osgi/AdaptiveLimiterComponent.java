@@ -21,6 +21,7 @@ import goflow.api.ratelimit.AimdLimit;
 import goflow.api.ratelimit.ConcurrencyGate;
 import goflow.api.ratelimit.GradientLimit;
 import goflow.api.ratelimit.VegasLimit;
+import goflow.impl.GoFlowImpl;
 
 /**
  * An adaptive limiter per factory configuration {@value AdaptiveLimiterConfig#PID}: registered with
@@ -82,6 +83,11 @@ public final class AdaptiveLimiterComponent extends ConfiguredComponent<Adaptive
                 }
             }
             return b.build();
+        }
+
+        @Override
+        List<Configured.Change> live(GoFlowImpl goflow, AdaptiveLimiter l, AdaptiveLimiterConfig config) {
+            return none(goflow, l); // every setting is fixed; a limiter closed by a user of its service is recreated
         }
     };
 

@@ -13,6 +13,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 
 import goflow.api.Clock;
+import goflow.api.ClosedException;
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
@@ -483,6 +484,20 @@ final class Configured<C extends Annotation, P extends Primitive> {
          * settings are those in effect), or null if they cannot be made live. By default none.
          */
         List<Change> live(GoFlowImpl goflow, P primitive, C config) {
+            return List.of();
+        }
+
+        /**
+         * Returns no live changes, for a kind whose every setting is fixed: an update whose fixed
+         * settings and name are those in effect changes nothing, and leaves the primitive to its
+         * users; unless a user of its service closed it, which is then recreated.
+         *
+         * @throws ClosedException if {@code primitive} was closed (it left its registry)
+         */
+        final List<Change> none(GoFlowImpl goflow, P primitive) {
+            if (goflow.registry().find(primitive.name()).orElse(null) != primitive) {
+                throw new ClosedException(label + " '" + primitive.name() + "' is closed");
+            }
             return List.of();
         }
     }

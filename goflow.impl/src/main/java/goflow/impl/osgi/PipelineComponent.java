@@ -10,7 +10,6 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
-import goflow.api.ClosedException;
 import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
@@ -71,18 +70,9 @@ public final class PipelineComponent extends ConfiguredComponent<PipelineConfig,
             return b.build();
         }
 
-        /**
-         * None: every setting is fixed, so an update whose settings and name are those in effect
-         * (the same configuration delivered again) changes nothing, and does not recreate the
-         * pipeline under its users and their running executions; unless a user of its service
-         * closed it (it left its registry): then it is recreated.
-         */
         @Override
         List<Configured.Change> live(GoFlowImpl goflow, Pipeline<Object, Object> p, PipelineConfig config) {
-            if (goflow.registry().find(p.name()).orElse(null) != p) {
-                throw new ClosedException("pipeline '" + p.name() + "' is closed");
-            }
-            return List.of();
+            return none(goflow, p); // every setting is fixed: a pipeline is not recreated by an update that changes none
         }
     };
 

@@ -138,8 +138,18 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(new goflow.api.ratelimit.VegasLimit(2, 4), recreated.algorithm());
         assertTrue(recreated.stats().probing(), "vegas measures the no-load latency first");
         assertEquals(List.of("db@goflow.adaptivelimiter~db"), rows());
+        Map<String, Object> vegas = Fakes.props(pid, "db", "algorithm", "vegas", "vegasAlpha", 2.0, "vegasBeta", 4.0,
+                "maxLimit", 30);
+        c.modified(vegas);
+        assertSame(recreated, only(), "an update that changes nothing keeps the limiter and its learned limit");
+        recreated.close(); // by a user of its service
+        c.modified(vegas);
+        AdaptiveLimiter reopened = (AdaptiveLimiter) only();
+        assertNotSame(recreated, reopened, "a limiter closed by a user of its service is recreated by the next update");
+        reopened.tryAcquirePermit().orElseThrow().ignore();
+        assertEquals(List.of("db@goflow.adaptivelimiter~db"), rows());
         c.deactivate();
-        org.junit.jupiter.api.Assertions.assertThrows(goflow.api.ClosedException.class, recreated::tryAcquirePermit);
+        org.junit.jupiter.api.Assertions.assertThrows(goflow.api.ClosedException.class, reopened::tryAcquirePermit);
         assertEquals(List.of(), registered);
     }
 
