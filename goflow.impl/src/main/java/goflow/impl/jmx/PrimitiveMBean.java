@@ -127,14 +127,18 @@ public final class PrimitiveMBean implements DynamicMBean, NotificationEmitter {
     /**
      * {@inheritDoc}
      *
-     * <p>Leaves out what it cannot read: unknown names, and the statistics while {@code stats()}
-     * throws (then {@code statsError} can be read instead).
+     * <p>Leaves out what it cannot read: unknown names (null included: the MBean server passes
+     * on what a generic client sends), and the statistics while {@code stats()} throws (then
+     * {@code statsError} can be read instead).
      */
     @Override
     public AttributeList getAttributes(String[] attributes) {
         AttributeList list = new AttributeList();
         Map<String, Object> figures = figures().map;
         for (String a : attributes) {
+            if (a == null) {
+                continue; // a switch on it would throw, failing the whole read
+            }
             switch (a) {
                 case "Name":
                 case "Kind":

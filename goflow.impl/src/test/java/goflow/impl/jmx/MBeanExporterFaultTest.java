@@ -93,6 +93,21 @@ class MBeanExporterFaultTest {
     }
 
     /**
+     * A generic client (a JMX-over-HTTP bridge given a malformed request) may send a null attribute
+     * name, which the MBean server passes on: it is left out as an unknown name, as a standard
+     * MBean does, not failing the whole read.
+     */
+    @Test
+    void getAttributesLeavesOutANullName() throws Exception {
+        PrimitiveRegistry registry = new PrimitiveRegistry("bundle.a");
+        FakePrimitive.create(registry, Primitive.Kind.SCHEDULER, "s", Map.of("submitted", 1L));
+        registry.addListener(new MBeanExporter(server, p -> Operations.NONE));
+        ObjectName name = new ObjectName("goflow:type=scheduler,name=s");
+        assertEquals(Map.of("Name", "s", "submitted", 1L),
+                values(server.getAttributes(name, new String[] {"Name", null, "submitted", "nope"})));
+    }
+
+    /**
      * A primitive closed on another thread while its MBean is being registered (the close is done
      * by the operations factory, which the exporter calls just before registering) leaves no MBean
      * of a closed primitive behind.
