@@ -162,7 +162,10 @@ final class Link implements ChannelLink {
         for (BackpressureChannel<?> target : targets) {
             try {
                 target.close();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
+                // An Error too (a NoClassDefFoundError from a refreshed bundle behind the target, a
+                // checked exception thrown undeclared): escaping here, it would leave the other
+                // targets open and completion() never completed
                 LOG.log(Level.WARNING, "link '" + name + "' could not close " + target.name(), e);
             }
         }
