@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import goflow.api.InvalidConfigException;
 import goflow.api.Registration;
@@ -18,7 +19,9 @@ import goflow.impl.internal.Check;
 
 /**
  * The in-memory {@link StageRegistry} of one {@code GoFlow}. Thread-safe: a concurrent map from
- * name to stage; a registration removes its own stage only ({@code remove(name, stage)}).
+ * name to stage; a registration removes its own stage only ({@code remove(name, stage)}), and only
+ * on its first close (a one-shot flag), so that closing it again after the same stage was
+ * registered anew does not remove the new registration.
  */
 public final class StageRegistryImpl implements StageRegistry {
     private static final String COMPONENT = "stage-registry";
@@ -37,7 +40,12 @@ public final class StageRegistryImpl implements StageRegistry {
             throw new InvalidConfigException(COMPONENT, "stage", name, "is already registered",
                     "unregister the other stage first, or choose another name");
         }
-        return () -> stages.remove(name, stage);
+        AtomicBoolean open = new AtomicBoolean(true);
+        return () -> {
+            if (open.compareAndSet(true, false)) {
+                stages.remove(name, stage);
+            }
+        };
     }
 
     @Override

@@ -89,6 +89,19 @@ class StageRegistryTest {
     }
 
     @Test
+    void aRegistrationClosedAgainDoesNotRemoveALaterRegistrationOfTheSameStage() {
+        Stage<String, String> a = Stage.of("a", (String s) -> s);
+        Registration first = goflow.stages().register(a);
+        first.close();
+        Registration second = goflow.stages().register(a); // the same stage, registered again
+        first.close(); // idempotent: the first registration is gone already
+
+        assertSame(a, goflow.stages().find("a").orElse(null), "the second registration was removed by the first");
+        second.close();
+        assertTrue(goflow.stages().find("a").isEmpty());
+    }
+
+    @Test
     void anotherRegistryCanBeGiven() {
         StageRegistryImpl other = new StageRegistryImpl();
         other.register(Stage.of("id", (Object o) -> o));
