@@ -2,6 +2,7 @@ package goflow.impl.pipeline;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -110,7 +111,8 @@ final class PipelineBuilderImpl<I, O> implements PipelineBuilder<I, O> {
     @Override
     public PipelineBuilder<I, Object> stages(String... names) {
         Check.notNull(COMPONENT, "names", names);
-        return stages(stageRegistry, List.of(names));
+        // Arrays.asList, not List.of: a null name is refused below naming the field, not with a bare NPE
+        return stages(stageRegistry, Arrays.asList(names));
     }
 
     @Override

@@ -102,6 +102,18 @@ class StageRegistryTest {
     }
 
     @Test
+    void aNullNameAmongTheStageNamesIsRefusedNamingTheField() {
+        goflow.stages().register(Stage.of("trim", (String s) -> s.trim()));
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> goflow.pipeline("nulls").stages("trim", null));
+        assertEquals("stage name", e.field());
+        InvalidConfigException later = assertThrows(InvalidConfigException.class,
+                () -> goflow.pipeline("nulls2").stage("first", (String s) -> s).stages("trim", null));
+        assertEquals("stage name", later.field());
+        assertTrue(goflow.registry().primitives().isEmpty());
+    }
+
+    @Test
     void anotherRegistryCanBeGiven() {
         StageRegistryImpl other = new StageRegistryImpl();
         other.register(Stage.of("id", (Object o) -> o));
