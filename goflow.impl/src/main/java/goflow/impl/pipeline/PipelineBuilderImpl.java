@@ -168,13 +168,16 @@ final class PipelineBuilderImpl<I, O> implements PipelineBuilder<I, O> {
     @Override
     public Pipeline<I, O> build() {
         checkNotBuilt();
-        built = true;
         PrimitiveRegistry.Entry entry = registry.reserve(Primitive.Kind.PIPELINE, name);
         try {
             PipelineImpl<I, O> p = new PipelineImpl<>(entry, List.copyOf(stages),
                     stopOnError == null || stopOnError, timeout, executor, List.copyOf(listeners),
                     clock == null ? defaultClock : clock);
-            return entry.activate(p);
+            Pipeline<I, O> pipeline = entry.activate(p);
+            // only now: a build refused (the name taken, the GoFlow closed) built nothing, and the
+            // builder may try again rather than claim it has built its pipeline
+            built = true;
+            return pipeline;
         } catch (RuntimeException | Error e) {
             entry.release();
             throw e;

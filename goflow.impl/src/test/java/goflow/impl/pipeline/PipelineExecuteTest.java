@@ -329,6 +329,19 @@ class PipelineExecuteTest {
     }
 
     @Test
+    void aBuildRefusedBecauseTheNameIsTakenBuildsOnceTheNameIsFree() {
+        Pipeline<Integer, Integer> first = goflow.pipeline("taken").stage("a", (Integer i) -> i).build();
+        var builder = goflow.pipeline("taken").stage("b", (Integer i) -> i + 1);
+        assertThrows(InvalidConfigException.class, builder::build);
+        assertThrows(InvalidConfigException.class, builder::build, "still taken: the same error, not 'already built'");
+        first.close();
+
+        Pipeline<Integer, Integer> second = builder.build();
+        assertEquals(2, second.execute(1).output());
+        assertThrows(IllegalStateException.class, builder::build);
+    }
+
+    @Test
     void stageOfMakesNamedStages() throws Exception {
         Stage<String, Integer> len = Stage.of("len", String::length);
         assertEquals("len", len.name());
