@@ -202,7 +202,12 @@ public final class PrimitiveRegistry implements Registry {
                 } else {
                     l.removed(p, owner);
                 }
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (RuntimeException | Error e) {
+                // an Error too (a NoClassDefFoundError from a listener's bundle refreshed under it):
+                // escaping, it would fail the build or close that told it, after the registry changed,
+                // and leave the listeners after it untold
                 System.getLogger(PrimitiveRegistry.class.getName()).log(System.Logger.Level.WARNING,
                         "registry listener " + l + " failed for " + p.kind().label() + " '" + p.name() + "'", e);
             }
@@ -334,7 +339,8 @@ public final class PrimitiveRegistry implements Registry {
 
     /**
      * Observes primitives entering and leaving a registry. Implementations are thread-safe and
-     * quick; an exception they throw is logged and otherwise ignored.
+     * quick; an exception or error they throw (but the JVM's own, a {@link VirtualMachineError}) is
+     * logged and otherwise ignored.
      */
     public interface Listener {
         /**

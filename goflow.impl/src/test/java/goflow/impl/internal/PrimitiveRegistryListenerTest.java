@@ -251,4 +251,42 @@ class PrimitiveRegistryListenerTest {
         d.close();
         assertEquals(0, registry.primitives().size());
     }
+
+    /**
+     * A listener's Error (a NoClassDefFoundError from a bundle refreshed under it) is a listener's
+     * failure like any other: the build and the close go on, and the listeners after it are told.
+     */
+    @Test
+    void aListenerThrowingAnErrorFailsNeitherTheBuildNorTheCloseNorTheOtherListeners() {
+        PrimitiveRegistry registry = new PrimitiveRegistry("app");
+        registry.addListener(new PrimitiveRegistry.Listener() {
+            @Override
+            public void added(Primitive p, String owner) {
+                throw new NoClassDefFoundError("refreshed/Listener");
+            }
+
+            @Override
+            public void removed(Primitive p, String owner) {
+                throw new AssertionError("boom");
+            }
+        });
+        List<String> told = new CopyOnWriteArrayList<>();
+        registry.addListener(new PrimitiveRegistry.Listener() {
+            @Override
+            public void added(Primitive p, String owner) {
+                told.add("+" + p.name());
+            }
+
+            @Override
+            public void removed(Primitive p, String owner) {
+                told.add("-" + p.name());
+            }
+        });
+        PrimitiveRegistry.Entry e = registry.reserve(Primitive.Kind.WORKER_POOL, "p");
+        Dummy d = e.activate(new Dummy(e));
+        assertEquals(List.of(d), registry.primitives());
+        d.close();
+        assertEquals(List.of(), registry.primitives());
+        assertEquals(List.of("+p", "-p"), told);
+    }
 }
