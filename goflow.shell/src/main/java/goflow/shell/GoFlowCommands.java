@@ -141,6 +141,8 @@ public final class GoFlowCommands {
     /**
      * The row of the primitive of one family with that name, or the "not found" message listing
      * the names of that family (and what the name is, when it is a primitive of another family).
+     * A command goes on from the row with {@link Registry#find(PrimitiveInfo)}, never by the name
+     * alone: in an OSGi framework another bundle may have a primitive of that name, of another kind.
      */
     private Result<PrimitiveInfo> one(Primitive.Family family, String what, String name) {
         List<PrimitiveInfo> all = registry.snapshot();
@@ -229,7 +231,7 @@ public final class GoFlowCommands {
             return r.message();
         }
         String table = statisticsTable(r.value());
-        Optional<AdaptiveLimiter> adaptive = registry.find(name).filter(AdaptiveLimiter.class::isInstance)
+        Optional<AdaptiveLimiter> adaptive = registry.find(r.value()).filter(AdaptiveLimiter.class::isInstance)
                 .map(AdaptiveLimiter.class::cast);
         return adaptive.isEmpty() ? table : table + "\n" + history(adaptive.get().history());
     }
@@ -315,7 +317,7 @@ public final class GoFlowCommands {
         if (row.value() == null) {
             return row.message();
         }
-        Optional<PipelineStats> found = registry.find(name).filter(Pipeline.class::isInstance)
+        Optional<PipelineStats> found = registry.find(row.value()).filter(Pipeline.class::isInstance)
                 .map(p -> ((Pipeline<?, ?>) p).stats());
         if (found.isEmpty()) { // closed since the snapshot was taken
             return Names.notFound("pipeline", name, Optional.empty(), List.of()) + "\n";
@@ -363,7 +365,8 @@ public final class GoFlowCommands {
             return r.message();
         }
         StringBuilder sb = new StringBuilder(statisticsTable(r.value())).append('\n');
-        List<ScheduledTask> tasks = registry.find(name, Scheduler.class).map(Scheduler::tasks).orElse(List.of());
+        List<ScheduledTask> tasks = registry.find(r.value()).filter(Scheduler.class::isInstance)
+                .map(p -> ((Scheduler) p).tasks()).orElse(List.of());
         if (tasks.isEmpty()) {
             return sb.append("no scheduled tasks\n").toString();
         }
