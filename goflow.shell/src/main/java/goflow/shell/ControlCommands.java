@@ -26,7 +26,9 @@ import goflow.api.ratelimit.RateLimiter;
  * a rate that a {@code double} would turn into {@code Infinity} or {@code 0}) is refused with an
  * {@link goflow.api.InvalidConfigException} naming the command, the parameter, the value and the
  * rule, and changes nothing; a value in range that the primitive refuses fails with the
- * primitive's own message. An unknown name fails with the names that do exist.
+ * primitive's own message. An unknown name fails with the names that do exist. A name that
+ * primitives of several bundles have is the primitive of the sort the command changes (the first
+ * owner's when several are).
  *
  * <p>Thread-safe: the registry is thread-safe and so are the primitives.
  */
@@ -127,7 +129,12 @@ public final class ControlCommands {
     public String capacity(@Descriptor("the limiter's name") String name,
             @Descriptor("the new capacity: a whole number from 1 to 2147483647 for a concurrency limiter,"
                     + " to 2^52 for a leaky bucket") String capacity) {
-        Primitive p = registry.find(name).orElseThrow(() -> missing("limiter", name, ControlCommands::hasCapacity));
+        // another bundle's primitive of that name (a token bucket, a pool) may be the one find(name) gives
+        Primitive p = registry.find(name).filter(ControlCommands::hasCapacity)
+                .or(() -> registry.find(name, ConcurrencyLimiter.class))
+                .or(() -> registry.find(name, LeakyBucket.class))
+                .or(() -> registry.find(name))
+                .orElseThrow(() -> missing("limiter", name, ControlCommands::hasCapacity));
         if (p instanceof ConcurrencyLimiter) {
             ConcurrencyLimiter limiter = (ConcurrencyLimiter) p;
             int value = Args.wholeInt("goflow:capacity", "capacity", capacity, 1, Integer.MAX_VALUE, PERMITS_HINT);

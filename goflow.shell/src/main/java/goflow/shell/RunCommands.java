@@ -65,7 +65,7 @@ public final class RunCommands {
     public String run(@Descriptor("the pipeline's name") String name,
             @Descriptor("the input, passed to the first stage as a string") String input) {
         @SuppressWarnings("unchecked")
-        Pipeline<Object, ?> pipeline = registry.find(name).filter(Pipeline.class::isInstance)
+        Pipeline<Object, ?> pipeline = registry.find(name, Pipeline.class) // not another bundle's pool of that name
                 .map(p -> (Pipeline<Object, ?>) p)
                 .orElseThrow(() -> missingPipeline(name));
         PipelineResult<Object, ?> result = pipeline.execute(input);

@@ -1,5 +1,6 @@
 package goflow.shell;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.ratelimit.AimdLimit;
+import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.osgi.LiveRegistry;
@@ -63,5 +65,23 @@ class TwoOwnersTest {
         assertTrue(out.matches("(?s)statistic +value\nname +jobs\nkind +scheduler\nowner +bundle.a\n.*"
                 + "\na-report +every PT1H .*"), out);
         assertTrue(!out.contains("b-report"), out);
+    }
+
+    @Test
+    void capacityOfANameAnotherBundlesTokenBucketHasChangesTheConcurrencyLimiter() {
+        a.tokenBucket().name("x").rate(1).burst(1).build();
+        ConcurrencyLimiter limiter = b.concurrencyLimiter().name("x").capacity(8).build();
+        assertEquals(""
+                + "name  kind                 field     before  after\n"
+                + "x     concurrency-limiter  capacity       8      3\n", new ControlCommands(live).capacity("x", "3"));
+        assertEquals(3, limiter.capacity());
+    }
+
+    @Test
+    void runOfANameAnotherBundlesPoolHasRunsThePipeline() {
+        a.workerPool().name("x").workers(1).build();
+        b.pipeline("x").stage("upper", (String s) -> s.toUpperCase(java.util.Locale.ROOT)).build();
+        String out = new RunCommands(live, b).run("x", "hi");
+        assertTrue(out.matches("(?s)pipeline +result +output +duration\nx +succeeded +HI .*"), out);
     }
 }
