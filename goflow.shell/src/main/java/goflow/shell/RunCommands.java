@@ -230,14 +230,17 @@ public final class RunCommands {
      * characters, with line breaks, tabs and other control characters shown escaped as
      * {@link Table} shows a cell ({@code \n}, {@code \r}, {@code \t}, {@code \u001b} for the
      * {@code ESC} of a terminal escape sequence, which would otherwise act on the console); a
-     * failing {@code toString()} is shown, not thrown.
+     * failing {@code toString()} (an {@code Error} too, but a {@link VirtualMachineError}) is
+     * shown, not thrown.
      */
     static String show(Object element) {
         String text;
         try {
             text = String.valueOf(element);
-        } catch (RuntimeException e) {
-            return "<toString() failed: " + e + ">";
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) { // the element's, not the source's failure: the stream goes on
+            return Table.oneLine(Table.toStringFailed(e));
         }
         if (text.length() > MAX_ELEMENT_CHARS) {
             int cut = Character.isHighSurrogate(text.charAt(MAX_ELEMENT_CHARS - 1)) ? MAX_ELEMENT_CHARS - 1

@@ -14,7 +14,9 @@ import java.util.Locale;
  * exception's message, a plugin's name property) are shown escaped ({@code \n}, {@code \r},
  * {@code \t}, and a backslash, {@code u} and the hex code for the others and the Unicode line and
  * paragraph separators), so rows stay aligned and one per line; a value whose
- * {@code toString()} fails is shown as {@code <toString() failed: ...>} instead of failing the
+ * {@code toString()} fails (an exception or an {@code Error}, such as a
+ * {@code NoClassDefFoundError} when its class's bundle was refreshed away; not a
+ * {@link VirtualMachineError}) is shown as {@code <toString() failed: ...>} instead of failing the
  * command; a value longer than {@value #MAX_CELL_CHARS} characters is cut there (as
  * {@code goflow:stream} cuts an element), so that one large value (a stage's output in
  * {@code goflow:run}) does not pad every row of its column to its length.
@@ -114,14 +116,35 @@ final class Table {
         String text;
         try {
             text = formatted(v);
-        } catch (RuntimeException e) {
-            text = "<toString() failed: " + e + ">";
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) { // an Error too: e.g. its class's bundle was refreshed away
+            text = toStringFailed(e);
         }
         if (text.length() > MAX_CELL_CHARS) {
             int cut = Character.isHighSurrogate(text.charAt(MAX_CELL_CHARS - 1)) ? MAX_CELL_CHARS - 1 : MAX_CELL_CHARS;
             text = text.substring(0, cut) + "... (" + (text.length() - cut) + " more characters)";
         }
         return oneLine(text);
+    }
+
+    /**
+     * What a value whose {@code toString()} threw is shown as: {@code <toString() failed: ...>} with
+     * what it threw, or that throwable's class when it cannot be shown either.
+     *
+     * @param e what {@code toString()} threw (not a {@link VirtualMachineError})
+     * @return the text
+     */
+    static String toStringFailed(Throwable e) {
+        String failure;
+        try {
+            failure = e.toString();
+        } catch (VirtualMachineError unshown) {
+            throw unshown;
+        } catch (RuntimeException | Error unshown) {
+            failure = e.getClass().getName();
+        }
+        return "<toString() failed: " + failure + ">";
     }
 
     /**

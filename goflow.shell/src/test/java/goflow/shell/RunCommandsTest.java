@@ -102,6 +102,44 @@ class RunCommandsTest {
                 + "java.lang.IllegalStateException: no text> .*\nmake +x +<toString\\(\\) failed: .*"), out);
     }
 
+    /**
+     * An output whose class's bundle was refreshed away throws a NoClassDefFoundError from its
+     * toString(): the pipeline has run, its result is shown all the same.
+     */
+    @Test
+    void runShowsAnOutputWhoseToStringThrowsAnErrorInsteadOfLosingTheResult() {
+        Object unloadable = new Object() {
+            @Override
+            public String toString() {
+                throw new NoClassDefFoundError("plugin/Gone");
+            }
+        };
+        goflow.pipeline("gone").stage("make", (String s) -> unloadable).build();
+        String out = run.run("gone", "x");
+        assertTrue(out.matches("(?s)pipeline +result +output +duration\ngone +succeeded +<toString\\(\\) failed: "
+                + "java.lang.NoClassDefFoundError: plugin/Gone> .*\nmake +x +<toString\\(\\) failed: .*"), out);
+    }
+
+    /** A failure that cannot even be shown (its own toString() throws) is named by its class. */
+    @Test
+    void aValueWhoseToStringFailureCannotBeShownIsNamedByItsClass() {
+        Object doubly = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException() {
+                    @Override
+                    public String getMessage() {
+                        throw new AssertionError("no message either");
+                    }
+                };
+            }
+        };
+        assertTrue(Table.format(doubly).matches("<toString\\(\\) failed: goflow\\.shell\\.RunCommandsTest\\$\\S+>"),
+                Table.format(doubly));
+        assertTrue(RunCommands.show(doubly).startsWith("<toString() failed: goflow.shell.RunCommandsTest$"),
+                RunCommands.show(doubly));
+    }
+
     @Test
     void runBoundsEachValueSoThatOneLargeOutputDoesNotWidenEveryRow() {
         String document = "x".repeat(100_000);
@@ -571,6 +609,38 @@ class RunCommandsTest {
         // nor half a character where a long element is cut
         String emoji = "x".repeat(RunCommands.MAX_ELEMENT_CHARS - 1) + "\ud83d\ude00y";
         assertEquals("x".repeat(RunCommands.MAX_ELEMENT_CHARS - 1) + "... (3 more characters)", RunCommands.show(emoji));
+    }
+
+    /**
+     * An element whose toString() throws an Error (its class's bundle refreshed away) is shown as
+     * such, and the stream goes on: the source did not fail.
+     */
+    @Test
+    void anElementWhoseToStringThrowsAnErrorIsShownAndTheStreamGoesOn() {
+        Object unloadable = new Object() {
+            @Override
+            public String toString() {
+                throw new NoClassDefFoundError("plugin/Gone");
+            }
+        };
+        goflow.streamSources().register("mixed", ctx -> new StreamSource.Cursor<Object>() {
+            private final List<Object> elements = List.of("a", unloadable, "c");
+            private int next;
+
+            @Override
+            public boolean tryAdvance(Context c, Consumer<? super Object> action) {
+                if (next == elements.size()) {
+                    return false;
+                }
+                action.accept(elements.get(next++));
+                return true;
+            }
+        });
+        assertEquals(""
+                + "#  element\n"
+                + "1  a\n"
+                + "2  <toString() failed: java.lang.NoClassDefFoundError: plugin/Gone>\n"
+                + "3  c\n", stream("mixed", "10"));
     }
 
     @Test
