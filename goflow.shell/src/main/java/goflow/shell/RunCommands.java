@@ -148,7 +148,8 @@ public final class RunCommands {
      * nobody reads), a second interrupt gives the output up and the command returns. A failure of
      * the source, {@code Error}s included (except the JVM's own), is thrown as a
      * {@link GoFlowException} naming the source and how many elements were printed, with the
-     * failure as its cause. An output that fails a write (nobody reads it any more: a closed pipe, a
+     * failure as its cause and, in its message, on one line with its control characters escaped
+     * (it often quotes what the source read, and the message reaches the console). An output that fails a write (nobody reads it any more: a closed pipe, a
      * dropped remote session; Gogo's {@code PrintStream} swallows the error) ends the command at
      * once with a {@link GoFlowException} saying so, the source closed, instead of taking the rest
      * of {@code limit} elements from the source for nobody.
@@ -220,9 +221,13 @@ public final class RunCommands {
         Thread.currentThread().interrupt(); // for the caller, as the interrupt came
     }
 
+    /**
+     * The error for a source that failed. What it threw often quotes what it read, and reaches the
+     * console: it is shown on one line with its control characters escaped, as an element is.
+     */
     private static GoFlowException failed(String source, long printed, Throwable e) {
         return new GoFlowException("goflow:stream: source '" + source + "' failed after " + printed + " elements: "
-                + e, e);
+                + Table.oneLine(Table.describe(e)), e);
     }
 
     /**

@@ -136,15 +136,24 @@ final class Table {
      * @return the text
      */
     static String toStringFailed(Throwable e) {
-        String failure;
+        return "<toString() failed: " + describe(e) + ">";
+    }
+
+    /**
+     * A throwable's {@code toString()}, or its class's name when that throws (a message that
+     * cannot be built); not yet made {@link #oneLine one line}.
+     *
+     * @param e the throwable
+     * @return the text
+     */
+    static String describe(Throwable e) {
         try {
-            failure = e.toString();
+            return e.toString();
         } catch (VirtualMachineError unshown) {
             throw unshown;
         } catch (RuntimeException | Error unshown) {
-            failure = e.getClass().getName();
+            return e.getClass().getName();
         }
-        return "<toString() failed: " + failure + ">";
     }
 
     /**

@@ -590,6 +590,25 @@ class RunCommandsTest {
                 open.getMessage());
     }
 
+    /**
+     * A source's failure often quotes what it read (a malformed record, a file's name): that text
+     * reaches the console in the command's error, so its terminal escapes are shown escaped as an
+     * element's are, and the error is one line.
+     */
+    @Test
+    void aSourcesFailureIsShownWithItsControlCharactersEscaped() {
+        goflow.streamSources().register("hostile", ctx -> new StreamSource.Cursor<Object>() {
+            @Override
+            public boolean tryAdvance(Context c, Consumer<? super Object> action) {
+                throw new IllegalStateException("bad record \u001b[2J\u001b]0;pwned\u0007\nnext");
+            }
+        });
+        GoFlowException e = assertThrows(GoFlowException.class, () -> stream("hostile", "10"));
+        assertEquals("goflow:stream: source 'hostile' failed after 0 elements: java.lang.IllegalStateException:"
+                + " bad record \\u001b[2J\\u001b]0;pwned\\u0007\\nnext", e.getMessage());
+        assertTrue(e.getCause() instanceof IllegalStateException, "the failure itself is the cause, as it was");
+    }
+
     @Test
     void anUnknownSourceIsNamedWithTheSourcesThatExist() {
         goflow.streamSources().register("numbers", new Ticks(Duration.ZERO));
