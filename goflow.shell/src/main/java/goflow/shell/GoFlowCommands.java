@@ -114,18 +114,15 @@ public final class GoFlowCommands {
      */
     @Descriptor("show every statistic of one primitive")
     public String stats(@Descriptor("the primitive's name") String name) {
-        if (Usage.asked(name)) {
-            Usage.print(System.out, GoFlowCommands.class, "stats");
-            return null;
-        }
+        boolean help = usage(name, "stats");
         List<PrimitiveInfo> all = registry.snapshot();
         Optional<PrimitiveInfo> row = all.stream().filter(r -> r.name().equals(name)).findFirst();
         if (row.isEmpty()) {
             List<String> known = new ArrayList<>();
             all.forEach(r -> known.add(r.name()));
-            return Names.notFound("primitive", name, Optional.empty(), known) + "\n";
+            return help ? null : Names.notFound("primitive", name, Optional.empty(), known) + "\n";
         }
-        return statisticsTable(row.get());
+        return alsoNamed(help, row.get()) + statisticsTable(row.get());
     }
 
     /** Every figure of one primitive, one per line, after its name, kind and owner. */
@@ -136,6 +133,31 @@ public final class GoFlowCommands {
             t.row(e.getKey(), Table.format(e.getValue()));
         }
         return t.toString();
+    }
+
+    /**
+     * Prints the usage of {@code goflow:<function>} when {@code name} asks for it ({@code --help} or
+     * {@code -h}). A primitive may have that name: the command then goes on and shows it after the
+     * usage (see {@link #alsoNamed}); when none has, it returns {@code null} (the usage only).
+     *
+     * @param name the command's argument
+     * @param function the command
+     * @return whether the usage was printed
+     */
+    private static boolean usage(String name, String function) {
+        if (!Usage.asked(name)) {
+            return false;
+        }
+        Usage.print(System.out, GoFlowCommands.class, function);
+        return true;
+    }
+
+    /**
+     * After the usage ({@code help}), the line that says why a primitive's detail follows: its name
+     * is {@code --help} or {@code -h}, which no other command shows it for. Empty otherwise.
+     */
+    private static String alsoNamed(boolean help, PrimitiveInfo row) {
+        return help ? "\n'" + row.name() + "' is also the name of a " + row.kind().label() + ":\n" : "";
     }
 
     /**
@@ -196,12 +218,12 @@ public final class GoFlowCommands {
      */
     @Descriptor("show every statistic of one worker pool")
     public String pools(@Descriptor("the pool's name") String name) {
-        if (Usage.asked(name)) {
-            Usage.print(System.out, GoFlowCommands.class, "pools");
-            return null;
-        }
+        boolean help = usage(name, "pools");
         Result<PrimitiveInfo> r = one(Primitive.Family.POOL, "worker pool", name);
-        return r.value() == null ? r.message() : statisticsTable(r.value());
+        if (r.value() == null) {
+            return help ? null : r.message();
+        }
+        return alsoNamed(help, r.value()) + statisticsTable(r.value());
     }
 
     /**
@@ -222,15 +244,12 @@ public final class GoFlowCommands {
      */
     @Descriptor("show every statistic of one rate or concurrency limiter (an adaptive one: and its limit's history)")
     public String limiters(@Descriptor("the limiter's name") String name) {
-        if (Usage.asked(name)) {
-            Usage.print(System.out, GoFlowCommands.class, "limiters");
-            return null;
-        }
+        boolean help = usage(name, "limiters");
         Result<PrimitiveInfo> r = one(Primitive.Family.LIMITER, "limiter", name);
         if (r.value() == null) {
-            return r.message();
+            return help ? null : r.message();
         }
-        String table = statisticsTable(r.value());
+        String table = alsoNamed(help, r.value()) + statisticsTable(r.value());
         Optional<AdaptiveLimiter> adaptive = registry.find(r.value()).filter(AdaptiveLimiter.class::isInstance)
                 .map(AdaptiveLimiter.class::cast);
         return adaptive.isEmpty() ? table : table + "\n" + history(adaptive.get().history());
@@ -309,21 +328,18 @@ public final class GoFlowCommands {
      */
     @Descriptor("show one pipeline's statistics with a row per stage")
     public String pipelines(@Descriptor("the pipeline's name") String name) {
-        if (Usage.asked(name)) {
-            Usage.print(System.out, GoFlowCommands.class, "pipelines");
-            return null;
-        }
+        boolean help = usage(name, "pipelines");
         Result<PrimitiveInfo> row = one(Primitive.Family.PIPELINE, "pipeline", name);
         if (row.value() == null) {
-            return row.message();
+            return help ? null : row.message();
         }
         Optional<PipelineStats> found = registry.find(row.value()).filter(Pipeline.class::isInstance)
                 .map(p -> ((Pipeline<?, ?>) p).stats());
         if (found.isEmpty()) { // closed since the snapshot was taken
-            return Names.notFound("pipeline", name, Optional.empty(), List.of()) + "\n";
+            return help ? null : Names.notFound("pipeline", name, Optional.empty(), List.of()) + "\n";
         }
         PipelineStats stats = found.get();
-        StringBuilder sb = new StringBuilder();
+        StringBuilder sb = new StringBuilder(alsoNamed(help, row.value()));
         String status = status(row.value()).orElse("-");
         sb.append(Table.of("pipeline", "executions", "successes", "failures", "inFlight", "averageDuration",
                 "maxDuration", "status").row(name, stats.executions(), stats.successes(), stats.failures(),
@@ -356,15 +372,13 @@ public final class GoFlowCommands {
      */
     @Descriptor("show every statistic of one scheduler and a row per scheduled task")
     public String schedules(@Descriptor("the scheduler's name") String name) {
-        if (Usage.asked(name)) {
-            Usage.print(System.out, GoFlowCommands.class, "schedules");
-            return null;
-        }
+        boolean help = usage(name, "schedules");
         Result<PrimitiveInfo> r = one(Primitive.Family.SCHEDULER, "scheduler", name);
         if (r.value() == null) {
-            return r.message();
+            return help ? null : r.message();
         }
-        StringBuilder sb = new StringBuilder(statisticsTable(r.value())).append('\n');
+        StringBuilder sb = new StringBuilder(alsoNamed(help, r.value())).append(statisticsTable(r.value()))
+                .append('\n');
         List<ScheduledTask> tasks = registry.find(r.value()).filter(Scheduler.class::isInstance)
                 .map(p -> ((Scheduler) p).tasks()).orElse(List.of());
         if (tasks.isEmpty()) {

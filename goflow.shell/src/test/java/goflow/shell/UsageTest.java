@@ -104,6 +104,39 @@ class UsageTest {
                 e.getMessage());
     }
 
+    /**
+     * A primitive may be named {@code -h} or {@code --help}: the command still prints its usage, and
+     * then that primitive's detail, which no other command shows.
+     */
+    @Test
+    void aPrimitiveNamedLikeTheHelpOptionIsShownAfterTheUsage() {
+        goflow.tokenBucket().name("-h").rate(10).burst(5).build();
+        goflow.workerPool().name("--help").workers(1).build();
+        GoFlowCommands commands = new GoFlowCommands(goflow.registry(), p -> java.util.List.of(), goflow.streamSources());
+        String[] returned = new String[1];
+
+        String usage = capture(() -> returned[0] = commands.limiters("-h"));
+        assertTrue(usage.startsWith("goflow:limiters\n"), usage);
+        assertTrue(returned[0] != null && returned[0].matches("(?s)\n'-h' is also the name of a token-bucket:\n"
+                + "statistic +value\nname +-h\nkind +token-bucket\n.*burst +5\n.*"), returned[0]);
+
+        printed.reset();
+        usage = capture(() -> returned[0] = commands.stats("--help"));
+        assertTrue(usage.startsWith("goflow:stats\n"), usage);
+        assertTrue(returned[0] != null && returned[0].matches("(?s)\n'--help' is also the name of a worker-pool:\n"
+                + "statistic +value\nname +--help\nkind +worker-pool\n.*"), returned[0]);
+
+        printed.reset();
+        usage = capture(() -> returned[0] = commands.pools("--help"));
+        assertTrue(usage.startsWith("goflow:pools\n"), usage);
+        assertTrue(returned[0] != null && returned[0].matches("(?s).*\nname +--help\nkind +worker-pool\n.*"), returned[0]);
+
+        printed.reset();
+        usage = capture(() -> returned[0] = commands.pools("-h"));
+        assertTrue(usage.startsWith("goflow:pools\n"), usage);
+        assertNull(returned[0], "no pool is named -h: the usage only (not 'no worker pool named')");
+    }
+
     private static void invokeWithOneArgument(Object commands, String function, String arg) {
         try {
             commands.getClass().getMethod(function, String.class).invoke(commands, arg);
