@@ -48,6 +48,8 @@ import goflow.api.stream.StreamSources;
 public final class GoFlowCommands {
     /** The factory PID of pipelines composed of stage plugins by name. */
     static final String PIPELINE_PID = "goflow.pipeline";
+    /** The one figure of a primitive whose figures cannot be read: {@value}, as the registry names it. */
+    static final String STATS_ERROR = "statsError";
     private final Registry registry;
     private final PluginLister plugins;
     private final StreamSources sources;
@@ -125,11 +127,27 @@ public final class GoFlowCommands {
         return alsoNamed(help, row.get()) + statisticsTable(row.get());
     }
 
+    /**
+     * A row's figures, {@code stats().toMap()}; when that throws (a plugin's {@code Stats} that is
+     * not a record and does not override it, an Error but a {@link VirtualMachineError}), the one
+     * figure {@value #STATS_ERROR} naming the failure, as the registry lists a primitive whose
+     * {@code stats()} throws: one unreadable primitive never fails a whole command.
+     */
+    private static Map<String, Object> figures(PrimitiveInfo row) {
+        try {
+            return row.stats().toMap();
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            return Map.of(STATS_ERROR, Table.describe(e));
+        }
+    }
+
     /** Every figure of one primitive, one per line, after its name, kind and owner. */
     private static String statisticsTable(PrimitiveInfo info) {
         Table t = Table.of("statistic", "value");
         t.row("name", info.name()).row("kind", info.kind().label()).row("owner", info.owner());
-        for (Map.Entry<String, Object> e : info.stats().toMap().entrySet()) {
+        for (Map.Entry<String, Object> e : figures(info).entrySet()) {
             t.row(e.getKey(), Table.format(e.getValue()));
         }
         return t.toString();
@@ -516,7 +534,7 @@ public final class GoFlowCommands {
         Set<String> keys = new LinkedHashSet<>();
         List<Map<String, Object>> maps = new ArrayList<>();
         for (PrimitiveInfo r : rows) {
-            Map<String, Object> m = r.stats().toMap();
+            Map<String, Object> m = figures(r);
             maps.add(m);
             for (String k : m.keySet()) {
                 if (k.indexOf('.') < 0) {

@@ -160,6 +160,33 @@ class GoFlowCommandsTest {
         assertEquals("no pipeline named 'db' (it is a concurrency-limiter); known: text\n", commands.pipelines("db"));
     }
 
+    /**
+     * A plugin's Stats that is not a record and does not override toMap() (or whose toMap() throws
+     * an Error) is one unreadable primitive: it is listed with the failure as its one figure,
+     * statsError, as the registry lists one whose stats() throws, and the others are shown.
+     */
+    @Test
+    void aPrimitiveWhoseFiguresCannotBeReadIsListedWithTheFailureAndTheOthersStillShow() {
+        FixedRegistry withOdd = new FixedRegistry().add("api", Primitive.Kind.TOKEN_BUCKET, "app", map("rate", 1.0));
+        withOdd.rows.add(new PrimitiveInfo("odd", Primitive.Kind.TOKEN_BUCKET, "plugin", new Stats() { }));
+        withOdd.rows.add(new PrimitiveInfo("gone", Primitive.Kind.WORKER_POOL, "plugin", new Stats() {
+            @Override
+            public Map<String, Object> toMap() {
+                throw new NoClassDefFoundError("plugin/PoolFigures");
+            }
+        }));
+        GoFlowCommands c = new GoFlowCommands(withOdd, p -> List.of(), new SourceRegistry());
+        String all = c.stats();
+        assertTrue(all.matches("(?s)Limiters \\(2\\)\nname +kind +owner +rate +statsError\n"
+                + "api +token-bucket +app +1 +-\n"
+                + "odd +token-bucket +plugin +- +java.lang.UnsupportedOperationException: .*\n\n"
+                + "Worker pools \\(1\\)\nname +kind +owner +statsError\n"
+                + "gone +worker-pool +plugin +java.lang.NoClassDefFoundError: plugin/PoolFigures\n"), all);
+        assertTrue(c.limiters("odd").matches("(?s)statistic +value\nname +odd\n.*\n"
+                + "statsError +java.lang.UnsupportedOperationException: .*"), c.limiters("odd"));
+        assertTrue(c.pools().contains("java.lang.NoClassDefFoundError: plugin/PoolFigures"), c.pools());
+    }
+
     @Test
     void theKnownNamesAreBoundedForALargeRegistry() {
         FixedRegistry many = new FixedRegistry();
