@@ -13,7 +13,8 @@ import java.util.Locale;
  * is one line: line breaks, tabs and other control characters in a value (a stage's output, an
  * exception's message, a plugin's name property) are shown escaped ({@code \n}, {@code \r},
  * {@code \t}, and a backslash, {@code u} and the hex code for the others and the Unicode line and
- * paragraph separators), so rows stay aligned and one per line; a value whose
+ * paragraph separators), so rows stay aligned and one per line (the headers too: a plugin's
+ * figure names are the column headers of {@code goflow:stats}); a value whose
  * {@code toString()} fails (an exception or an {@code Error}, such as a
  * {@code NoClassDefFoundError} when its class's bundle was refreshed away; not a
  * {@link VirtualMachineError}) is shown as {@code <toString() failed: ...>} instead of failing the
@@ -36,11 +37,16 @@ final class Table {
     }
 
     static Table of(String... headers) {
-        return new Table(List.of(headers));
+        return of(List.of(headers));
     }
 
+    /** A table with these column headers, each shown as a cell is (a plugin's figure name may be one). */
     static Table of(List<String> headers) {
-        return new Table(List.copyOf(headers));
+        List<String> shown = new ArrayList<>();
+        for (String h : headers) {
+            shown.add(format(h));
+        }
+        return new Table(List.copyOf(shown));
     }
 
     Table row(Object... values) {

@@ -187,6 +187,21 @@ class GoFlowCommandsTest {
         assertTrue(c.pools().contains("java.lang.NoClassDefFoundError: plugin/PoolFigures"), c.pools());
     }
 
+    /**
+     * A plugin's figure names become column headers of the family tables: their control characters
+     * (a terminal escape, a line break) show escaped as a cell's do, and the table stays one line
+     * per row.
+     */
+    @Test
+    void aFigureNamedWithControlCharactersIsAHeaderOnOneLineThatDoesNothingToTheTerminal() {
+        FixedRegistry hostile = new FixedRegistry().add("api", Primitive.Kind.TOKEN_BUCKET, "app",
+                map("rate", 1.0, "x\u001b[2J\u001b]0;pwned\u0007\ny", 2L));
+        String out = new GoFlowCommands(hostile, p -> List.of(), new SourceRegistry()).limiters();
+        assertEquals(""
+                + "name  kind          owner  rate  x\\u001b[2J\\u001b]0;pwned\\u0007\\ny\n"
+                + "api   token-bucket  app       1  " + " ".repeat(32) + "2\n", out);
+    }
+
     @Test
     void theKnownNamesAreBoundedForALargeRegistry() {
         FixedRegistry many = new FixedRegistry();
