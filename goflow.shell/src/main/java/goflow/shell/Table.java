@@ -1,5 +1,7 @@
 package goflow.shell;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -114,7 +116,8 @@ final class Table {
     }
 
     /**
-     * Formats one value: durations in the largest fitting unit, decimals with two places,
+     * Formats one value: durations in the largest fitting unit, decimals with two places (two
+     * significant digits for a non-zero one that two places would show as {@code 0.00}),
      * instants to the second, null as {@code -}, anything else as its {@code toString()} on one
      * line and at most {@value #MAX_CELL_CHARS} characters (see the class comment).
      */
@@ -197,8 +200,13 @@ final class Table {
         }
         if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d)
-                    : String.format(Locale.ROOT, "%.2f", d);
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                return Long.toString((long) d);
+            }
+            if (Math.abs(d) < 0.005) { // two decimals would show 0.00: a rate of 1/600 per second is not 0
+                return new BigDecimal(d, new MathContext(2)).stripTrailingZeros().toString();
+            }
+            return String.format(Locale.ROOT, "%.2f", d);
         }
         if (v instanceof Instant) {
             return ((Instant) v).truncatedTo(ChronoUnit.SECONDS).toString();

@@ -52,6 +52,22 @@ class ControlCommandsTest {
         assertEquals(0.0, api.rate().eventsPerSecond());
     }
 
+    /**
+     * One event per ten minutes is a rate of 0.0017 per second: the change shows it, not "0.00",
+     * which reads as 0, the rate that stops admitting.
+     */
+    @Test
+    void aSmallRateIsShownAsItIsNotAsZero() {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(100).burst(200).build();
+        assertEquals(""
+                + "name  kind          field  before   after\n"
+                + "api   token-bucket  rate      100  0.0017\n", commands.rate("api", String.valueOf(1.0 / 600)));
+        assertEquals(1.0 / 600, api.rate().eventsPerSecond());
+        assertTrue(commands.rate("api", "1e-300").endsWith("  1E-300\n"), commands.rate("api", "1e-300"));
+        assertEquals("0.33", Table.format(1.0 / 3), "two decimals as before where they show the value");
+        assertEquals("-0.0017", Table.format(-1.0 / 600));
+    }
+
     @Test
     void capacityOfConcurrencyLimiterAndLeakyBucket() {
         ConcurrencyLimiter db = goflow.concurrencyLimiter().name("db").capacity(8).build();
