@@ -49,7 +49,8 @@ import goflow.metrics.Samples;
  * <p>A binder over a registry binds the primitives live at {@link #bindTo(MeterRegistry)};
  * {@link #refresh()} binds those created since and removes the meters of those closed since. A
  * primitive whose figures cannot be read ({@code toMap()} throws) is logged and left unbound, the
- * others bound as usual; the next bind or refresh tries it again. A
+ * others bound as usual; the next bind or refresh tries it again. The meters of a primitive whose
+ * figures throw when the registry publishes read NaN (the other meters are published as usual). A
  * binder bound to several meter registries keeps them alike: binding one more also refreshes the
  * others.
  *
@@ -59,6 +60,8 @@ import goflow.metrics.Samples;
 public final class GoFlowMetrics implements MeterBinder {
     private static final String APPLICATION = "application";
     private static final System.Logger LOG = System.getLogger(GoFlowMetrics.class.getName());
+    /** What {@link #read} returns for a figure that cannot be read now. */
+    private static final Object UNREADABLE = new Object();
 
     private final Supplier<List<Live>> source;
     /** Guarded by this: the meter registries bound to. */
@@ -206,7 +209,7 @@ public final class GoFlowMetrics implements MeterBinder {
                         ? Arrays.stream(WorkerPool.State.values()).map(Enum::name).toList()
                         : List.of(text);
                 for (String v : values) {
-                    out.add(Gauge.builder(metric.micrometerName(), p, x -> v.equals(read(x, key)) ? 1 : 0)
+                    out.add(Gauge.builder(metric.micrometerName(), p, x -> text(x, key, v))
                             .tags(tags.and(Samples.textLabel(figure), v)).description(metric.help()).strongReference(true)
                             .register(meters));
                 }
@@ -231,12 +234,29 @@ public final class GoFlowMetrics implements MeterBinder {
         return out;
     }
 
+    /**
+     * Reads one figure when the registry publishes, or {@link #UNREADABLE}: a primitive whose
+     * figures throw now (an exception or an Error) must not take the publication of every other
+     * meter down (Micrometer lets a function counter's exception through to the scrape); its meters
+     * read NaN, as Micrometer gives for a gauge that throws.
+     */
     private static Object read(Primitive p, String key) {
-        return p.stats().toMap().get(key);
+        try {
+            return p.stats().toMap().get(key);
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "goflow: the figure " + key + " of " + p.kind().label() + " '"
+                    + p.name() + "' cannot be read; it reads NaN", e);
+            return UNREADABLE;
+        }
     }
 
     private static double number(Primitive p, String key) {
-        Number n = Samples.number(read(p, key));
+        Number n = Samples.number(read(p, key)); // null for UNREADABLE
         return n == null ? Double.NaN : n.doubleValue();
+    }
+
+    private static double text(Primitive p, String key, String text) {
+        Object now = read(p, key);
+        return now == UNREADABLE ? Double.NaN : text.equals(now) ? 1 : 0;
     }
 }

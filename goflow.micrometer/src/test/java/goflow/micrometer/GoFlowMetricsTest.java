@@ -308,4 +308,41 @@ class GoFlowMetricsTest {
         assertEquals(samples.size(), meters.getMeters().size(), () -> "as many meters as samples: " + samples + " "
                 + meters.getMeters().stream().map(Meter::getId).toList());
     }
+
+    /**
+     * A plugin's figures that could be read at bind time and throw later (an exception or an
+     * Error) must not take the registry's publication down: its counters read NaN, as Micrometer's
+     * own gauges do, and the other primitives' meters are read as usual.
+     */
+    @Test
+    void aPrimitiveWhoseFiguresThrowAfterBindingLeavesThePublicationWorking() {
+        RateLimiter a = goflow.tokenBucket().name("a").rate(1).burst(1).build();
+        a.allow();
+        java.util.concurrent.atomic.AtomicReference<Throwable> fail = new java.util.concurrent.atomic.AtomicReference<>();
+        goflow.api.inspect.Stats stats = new goflow.api.inspect.Stats() {
+            @Override
+            public Map<String, Object> toMap() {
+                Throwable t = fail.get();
+                if (t instanceof Error e) {
+                    throw e;
+                }
+                if (t != null) {
+                    throw (RuntimeException) t;
+                }
+                return Map.of("read", 3L, "pending", 2L);
+            }
+        };
+        goflow.register(new Plugin("flaky", Primitive.Kind.STREAM_CONSUMER, stats));
+        GoFlowMetrics.of(goflow.registry()).bindTo(meters);
+        assertEquals(3.0, meters.get("goflow.stream.consumer.read").tag("name", "flaky").functionCounter().count());
+        for (Throwable t : List.of(new IllegalStateException("gone"), new AssertionError("broken"))) {
+            fail.set(t);
+            String text = org.junit.jupiter.api.Assertions.assertDoesNotThrow(meters::getMetersAsString, t::toString);
+            assertTrue(text.contains("goflow.token.bucket.allowed"), text);
+            assertTrue(Double.isNaN(meters.get("goflow.stream.consumer.read").tag("name", "flaky").functionCounter()
+                    .count()), t::toString);
+            assertEquals(1.0, meters.get("goflow.token.bucket.allowed").tag("name", "a").functionCounter().count());
+        }
+        a.close();
+    }
 }
