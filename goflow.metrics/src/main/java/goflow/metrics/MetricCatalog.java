@@ -31,6 +31,8 @@ public final class MetricCatalog {
     public static final Metric PIPELINE_MISSING_STAGES = new Metric("goflow_pipeline_missing_stages", Metric.Type.GAUGE,
             "", "Stage plugins a pipeline configured by stage names waits for (0: ready).");
 
+    /** The name suffixes of other types than a gauge, which {@link #undocumented} never ends in. */
+    private static final List<String> RESERVED_SUFFIXES = List.of("_total", "_count", "_sum", "_bucket");
     private static final String LIMITED = "Admissions that";
     /** prefix -> figure -> metric, in display order. */
     private static final Map<String, Map<String, Metric>> FAMILIES = new LinkedHashMap<>();
@@ -209,7 +211,9 @@ public final class MetricCatalog {
     /**
      * Returns the metric for a figure this catalogue does not describe: a gauge named
      * {@code goflow_<prefix>_<figure in snake case>}, every character but an ASCII letter or digit
-     * written as {@code _} (so a figure named in any language still gives a valid name).
+     * written as {@code _} (so a figure named in any language still gives a valid name), and
+     * {@code _value} appended to a name ending in a suffix a gauge must not have: {@code _total}
+     * (a counter's), {@code _count}, {@code _sum} or {@code _bucket} (a histogram's or summary's).
      *
      * @param prefix the family prefix
      * @param figure the figure's name
@@ -227,8 +231,11 @@ public final class MetricCatalog {
             }
         }
         String name = "goflow_" + prefix + "_" + snake.toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith("_total")) {
-            name = name + "_value";
+        for (String reserved : RESERVED_SUFFIXES) {
+            if (name.endsWith(reserved)) {
+                name = name + "_value";
+                break;
+            }
         }
         return new Metric(name, Metric.Type.GAUGE, "", "The figure '" + figure + "' (not described by this goflow.metrics).");
     }

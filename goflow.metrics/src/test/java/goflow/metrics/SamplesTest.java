@@ -92,4 +92,26 @@ class SamplesTest {
                 text);
         Promtool.check(text);
     }
+
+    /**
+     * A plugin's figures named as counts or sums are numbers as any other: their undocumented
+     * gauges must not end in the suffixes Prometheus reserves for histograms and summaries
+     * ({@code _count}, {@code _sum}, {@code _bucket}), which promtool refuses on a gauge.
+     */
+    @Test
+    void anUndocumentedFigureNamedLikeAHistogramSeriesGetsANamePromtoolTakes() throws Exception {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("count", 1L);
+        figures.put("errorCount", 2L);
+        figures.put("sum", 3L);
+        figures.put("latency_bucket", 4L);
+        String text = PrometheusText.toText(Samples.of(List.of(row("a", new Named(figures)))));
+        Map<String, String> values = Promtool.samples(text);
+        String labels = "{name=\"a\",kind=\"stream-consumer\",owner=\"goflow.plugin\"}";
+        assertEquals("1", values.get("goflow_stream_consumer_count_value" + labels), text);
+        assertEquals("2", values.get("goflow_stream_consumer_error_count_value" + labels), text);
+        assertEquals("3", values.get("goflow_stream_consumer_sum_value" + labels), text);
+        assertEquals("4", values.get("goflow_stream_consumer_latency_bucket_value" + labels), text);
+        Promtool.check(text);
+    }
 }
