@@ -13,7 +13,8 @@ import goflow.api.inspect.PrimitiveInfo;
  * Turns registry rows into samples: every figure of every row's {@code stats().toMap()} becomes a
  * sample of its {@link MetricCatalog} family, labelled {@code name}, {@code kind} and
  * {@code owner} (and {@code stage} for a pipeline stage's figures, which a pipeline's map holds as
- * {@code stage.<stage>.<figure>}).
+ * {@code stage.<stage>.<figure>}; a figure such as {@code stage.count}, which names no stage, is
+ * the row's own).
  *
  * <p>Values: numbers as they are, durations in seconds, instants in seconds since the epoch,
  * booleans 1 or 0; a text figure (a pool's {@code state}) becomes 1 with the text as a label named
@@ -72,9 +73,6 @@ public final class Samples {
         String prefix = MetricCatalog.prefix(row.kind());
         for (Map.Entry<String, Object> e : figures.entrySet()) {
             Figure f = Figure.of(prefix, e.getKey());
-            if (f == null) {
-                continue;
-            }
             Map<String, String> labels = labels(row);
             if (f.stage() != null) {
                 labels.put(MetricCatalog.STAGE_LABEL, f.stage());
@@ -125,15 +123,13 @@ public final class Samples {
          *
          * @param prefix the kind's prefix ({@link MetricCatalog#prefix})
          * @param key the figure's key in {@code toMap()}
-         * @return where it goes, or null for a {@code stage.} figure without a stage name (left out)
+         * @return where it goes: a figure of the kind's family unless {@code key} is
+         *     {@code stage.<stage>.<figure>} with a stage name ({@code stage.count} names no stage)
          */
         public static Figure of(String prefix, String key) {
-            if (!key.startsWith("stage.")) {
-                return new Figure(prefix, null, key);
-            }
             int dot = key.lastIndexOf('.');
-            if (dot <= "stage.".length()) {
-                return null;
+            if (!key.startsWith("stage.") || dot <= "stage.".length()) {
+                return new Figure(prefix, null, key);
             }
             return new Figure(MetricCatalog.STAGE_PREFIX, key.substring("stage.".length(), dot), key.substring(dot + 1));
         }

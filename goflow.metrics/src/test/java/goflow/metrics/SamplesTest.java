@@ -114,4 +114,25 @@ class SamplesTest {
         assertEquals("4", values.get("goflow_stream_consumer_latency_bucket_value" + labels), text);
         Promtool.check(text);
     }
+
+    /**
+     * A figure named {@code stage.count} (a plugin's pipeline: its count of stages) names no stage:
+     * it is a figure of the pipeline itself, not left out (no figure is hidden).
+     */
+    @Test
+    void aFigureNamedStageWithoutAStageNameIsWrittenAsAFigureOfItsOwn() throws Exception {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("stage.count", 2L);
+        figures.put("stage..count", 3L);
+        figures.put("stage.a.count", 4L);
+        String text = PrometheusText.toText(Samples.of(List.of(new PrimitiveInfo("p", Primitive.Kind.PIPELINE,
+                "goflow.plugin", new Named(figures)))));
+        Map<String, String> values = Promtool.samples(text);
+        String labels = "{name=\"p\",kind=\"pipeline\",owner=\"goflow.plugin\"";
+        assertEquals("2", values.get("goflow_pipeline_stage_count_value" + labels + "}"), text);
+        assertEquals("3", values.get("goflow_pipeline_stage__count_value" + labels + "}"), text);
+        assertEquals("4", values.get("goflow_pipeline_stage_calls_total" + labels + ",stage=\"a\"}"), text);
+        assertEquals(3, values.size(), text);
+        Promtool.check(text);
+    }
 }

@@ -194,9 +194,6 @@ public final class GoFlowMetrics implements MeterBinder {
         for (Map.Entry<String, Object> e : figures.entrySet()) {
             String key = e.getKey();
             Samples.Figure f = Samples.Figure.of(prefix, key);
-            if (f == null) {
-                continue; // no stage name: left out, as in the exposition
-            }
             Tags tags = Tags.of(Samples.NAME, row.name(), Samples.KIND, row.kind().label(), Samples.OWNER, row.owner());
             if (f.stage() != null) {
                 tags = tags.and(MetricCatalog.STAGE_LABEL, f.stage());

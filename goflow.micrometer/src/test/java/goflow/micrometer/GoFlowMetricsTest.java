@@ -289,7 +289,7 @@ class GoFlowMetricsTest {
     }
 
     @Test
-    void aFigureNamedStageWithoutAStageIsLeftOutAsInTheExposition() {
+    void aFigureNamedStageWithoutAStageIsAFigureOfItsOwnAsInTheExposition() {
         Map<String, Object> figures = new java.util.LinkedHashMap<>();
         figures.put("stage.x", 1L);
         figures.put("stage..count", 2L);
@@ -303,6 +303,8 @@ class GoFlowMetricsTest {
         Plugin plugin = new Plugin("src", Primitive.Kind.STREAM_CONSUMER, stats);
         GoFlowMetrics.of(plugin).bindTo(meters);
         assertEquals(3.0, meters.get("goflow.stream.consumer.read").tag("name", "src").functionCounter().count());
+        assertEquals(1.0, meters.get("goflow.stream.consumer.stage.x").tag("name", "src").gauge().value());
+        assertEquals(2.0, meters.get("goflow.stream.consumer.stage..count.value").tag("name", "src").gauge().value());
         List<Sample> samples = Samples.of(List.of(new PrimitiveInfo("src", Primitive.Kind.STREAM_CONSUMER,
                 "application", stats)));
         assertEquals(samples.size(), meters.getMeters().size(), () -> "as many meters as samples: " + samples + " "
