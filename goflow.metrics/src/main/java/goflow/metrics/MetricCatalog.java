@@ -220,6 +220,24 @@ public final class MetricCatalog {
      * @return a gauge with a help text that says the figure is undocumented
      */
     public static Metric undocumented(String prefix, String figure) {
+        String name = "goflow_" + prefix + "_" + snakeCase(figure);
+        for (String reserved : RESERVED_SUFFIXES) {
+            if (name.endsWith(reserved)) {
+                name = name + "_value";
+                break;
+            }
+        }
+        return new Metric(name, Metric.Type.GAUGE, "", "The figure '" + figure + "' (not described by this goflow.metrics).");
+    }
+
+    /**
+     * Returns a figure's name in snake case: {@code _} and the lower case letter for an ASCII
+     * capital, {@code _} for every character but an ASCII letter or digit.
+     *
+     * @param figure a figure's name
+     * @return the name, of characters {@code [a-z0-9_]} only
+     */
+    static String snakeCase(String figure) {
         StringBuilder snake = new StringBuilder();
         for (char ch : figure.toCharArray()) {
             if (ch >= 'A' && ch <= 'Z') {
@@ -230,14 +248,7 @@ public final class MetricCatalog {
                 snake.append('_');
             }
         }
-        String name = "goflow_" + prefix + "_" + snake.toString().toLowerCase(Locale.ROOT);
-        for (String reserved : RESERVED_SUFFIXES) {
-            if (name.endsWith(reserved)) {
-                name = name + "_value";
-                break;
-            }
-        }
-        return new Metric(name, Metric.Type.GAUGE, "", "The figure '" + figure + "' (not described by this goflow.metrics).");
+        return snake.toString().toLowerCase(Locale.ROOT);
     }
 
     /**

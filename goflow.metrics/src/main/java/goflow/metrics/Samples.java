@@ -18,9 +18,10 @@ import goflow.api.inspect.PrimitiveInfo;
  *
  * <p>Values: numbers as they are, durations in seconds, instants in seconds since the epoch,
  * booleans 1 or 0; a text figure (a pool's {@code state}) becomes 1 with the text as a label named
- * after the figure ({@link #textLabel}: prefixed with {@value #TEXT_LABEL_PREFIX} when the figure
- * is named like a label of the row, {@code name}, {@code kind}, {@code owner} or {@code stage}, so
- * a plugin's figure never replaces them, or like a label Prometheus reserves, {@code __name__}).
+ * after the figure ({@link #textLabel}: in snake case, prefixed with {@value #TEXT_LABEL_PREFIX}
+ * when the figure is named like a label of the row, {@code name}, {@code kind}, {@code owner} or
+ * {@code stage}, so a plugin's figure never replaces them, like a label Prometheus reserves,
+ * {@code __name__}, or like a histogram's {@code le} or a summary's {@code quantile}).
  * Figures of any other type are left out, and so is a row whose figures cannot be read (its
  * {@code toMap()} throws, e.g. a plugin's {@code Stats} that is not a record): it is logged, and
  * the other rows are written.
@@ -145,19 +146,22 @@ public final class Samples {
     }
 
     /**
-     * Returns the name of the label that carries a text figure: the figure's name, or, for a figure
-     * named like one of the labels every sample of a row has ({@link #NAME}, {@link #KIND},
-     * {@link #OWNER}, {@link MetricCatalog#STAGE_LABEL}) or like a label Prometheus reserves (starting
-     * with {@code __}, as {@code __name__}: a scrape with one is refused), the name prefixed with
-     * {@value #TEXT_LABEL_PREFIX} ({@code figure_name}), so that it does not replace that label.
+     * Returns the name of the label that carries a text figure: the figure's name in snake case, as
+     * its metric's ({@code lastError} gives {@code last_error}), or, for a figure named like one of
+     * the labels every sample of a row has ({@link #NAME}, {@link #KIND}, {@link #OWNER},
+     * {@link MetricCatalog#STAGE_LABEL}), like a label Prometheus reserves (starting with {@code __},
+     * as {@code __name__}: a scrape with one is refused) or like a histogram's or summary's label
+     * ({@code le}, {@code quantile}), that name prefixed with {@value #TEXT_LABEL_PREFIX}
+     * ({@code figure_name}), so that it does not replace that label.
      *
      * @param figure a text figure's name (without a stage's {@code stage.<stage>.})
-     * @return the label's name
+     * @return the label's name, a valid Prometheus label name
      */
     public static String textLabel(String figure) {
-        String label = PrometheusText.labelName(figure);
+        String label = PrometheusText.labelName(MetricCatalog.snakeCase(figure));
         return label.equals(NAME) || label.equals(KIND) || label.equals(OWNER) || label.equals(MetricCatalog.STAGE_LABEL)
-                || label.startsWith("__") ? TEXT_LABEL_PREFIX + figure : figure;
+                || label.startsWith("__") || label.equals("le") || label.equals("quantile")
+                ? TEXT_LABEL_PREFIX + label : label;
     }
 
     /**

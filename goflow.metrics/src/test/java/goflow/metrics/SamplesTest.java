@@ -135,4 +135,25 @@ class SamplesTest {
         assertEquals(3, values.size(), text);
         Promtool.check(text);
     }
+
+    /**
+     * A text figure's label is named as its metric is, in snake case ({@code lastError} gives
+     * {@code last_error}), and one named like a histogram's or summary's label ({@code le},
+     * {@code quantile}) is prefixed: promtool refuses a camelCase label name and those labels on a
+     * gauge.
+     */
+    @Test
+    void aTextFigureInCamelCaseOrNamedLikeAHistogramLabelGetsALabelPromtoolTakes() throws Exception {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("lastError", "timeout");
+        figures.put("le", "low");
+        figures.put("quantile", "p99");
+        String text = PrometheusText.toText(Samples.of(List.of(row("a", new Named(figures)))));
+        Map<String, String> values = Promtool.samples(text);
+        String labels = "{name=\"a\",kind=\"stream-consumer\",owner=\"goflow.plugin\",";
+        assertEquals("1", values.get("goflow_stream_consumer_last_error" + labels + "last_error=\"timeout\"}"), text);
+        assertEquals("1", values.get("goflow_stream_consumer_le" + labels + "figure_le=\"low\"}"), text);
+        assertEquals("1", values.get("goflow_stream_consumer_quantile" + labels + "figure_quantile=\"p99\"}"), text);
+        Promtool.check(text);
+    }
 }
