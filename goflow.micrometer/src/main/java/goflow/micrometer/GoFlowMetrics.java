@@ -49,10 +49,11 @@ import goflow.metrics.Samples;
  * <p>A binder over a registry binds the primitives live at {@link #bindTo(MeterRegistry)};
  * {@link #refresh()} binds those created since and removes the meters of those closed since. A
  * primitive whose figures cannot be read ({@code toMap()} throws) is logged and left unbound, the
- * others bound as usual; the next bind or refresh tries it again. The meters of a primitive whose
- * figures throw when the registry publishes read NaN (the other meters are published as usual). A
- * binder bound to several meter registries keeps them alike: binding one more also refreshes the
- * others.
+ * others bound as usual; the next bind or refresh tries it again. So is a primitive one of whose
+ * meters Micrometer refuses (it throws), in every meter registry, without a meter of it left
+ * behind. The meters of a primitive whose figures throw when the registry publishes read NaN (the
+ * other meters are published as usual). A binder bound to several meter registries keeps them
+ * alike: binding one more also refreshes the others.
  *
  * <p>Thread-safe: {@code bindTo} and {@code refresh} synchronize on this binder, which guards
  * {@code bound}; the meters' functions read the primitives, which are thread-safe.
@@ -73,6 +74,11 @@ public final class GoFlowMetrics implements MeterBinder {
      * that each is logged once, not at every refresh; removed when read or closed.
      */
     private final Set<Primitive> unreadable = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Guarded by this: the live primitives whose meters a meter registry refused at the last try,
+     * so that each is logged once; removed when bound or closed.
+     */
+    private final Set<Primitive> refused = Collections.newSetFromMap(new IdentityHashMap<>());
 
     /** A live primitive and its registry row. */
     private record Live(Primitive primitive, PrimitiveInfo row) { }
@@ -120,8 +126,8 @@ public final class GoFlowMetrics implements MeterBinder {
         for (Map.Entry<Primitive, PrimitiveInfo> e : now.entrySet()) {
             List<Meter> known = bound.get(e.getKey());
             Map<String, Object> figures = known == null ? null : figures(e.getKey(), e.getValue());
-            if (figures != null) { // bound to the other registries already
-                known.addAll(register(e.getKey(), e.getValue(), figures, meters));
+            if (figures != null && !bind(e.getKey(), e.getValue(), figures, List.of(meters), known)) {
+                bound.remove(e.getKey()); // was bound to the other registries: now unbound everywhere
             }
         }
         registries.add(meters);
@@ -154,15 +160,47 @@ public final class GoFlowMetrics implements MeterBinder {
             }
         }
         unreadable.retainAll(now.keySet());
+        refused.retainAll(now.keySet());
         for (Map.Entry<Primitive, PrimitiveInfo> e : now.entrySet()) {
             Map<String, Object> figures = bound.containsKey(e.getKey()) ? null : figures(e.getKey(), e.getValue());
-            if (figures != null) {
-                List<Meter> meters = new ArrayList<>();
-                for (MeterRegistry r : registries) {
-                    meters.addAll(register(e.getKey(), e.getValue(), figures, r));
-                }
+            List<Meter> meters = new ArrayList<>();
+            if (figures != null && bind(e.getKey(), e.getValue(), figures, registries, meters)) {
                 bound.put(e.getKey(), meters);
             }
+        }
+    }
+
+    /**
+     * Registers a primitive's meters in the meter registries {@code to}, adding them to {@code out}
+     * (which may hold its meters in {@link #registries} already); when Micrometer refuses one (it
+     * throws: e.g. a meter of another type with the same name and tags, as a plugin's figure
+     * {@code average_duration} beside its {@code averageDuration}), removes the primitive's meters
+     * (each from the registry it is in, never a registry's own meter of that id) and returns false:
+     * the primitive is left unbound, logged (once until it can be bound), and the others are bound
+     * as usual. Guarded by this.
+     */
+    private boolean bind(Primitive p, PrimitiveInfo row, Map<String, Object> figures, List<MeterRegistry> to,
+            List<Meter> out) {
+        Map<MeterRegistry, List<Meter>> added = new IdentityHashMap<>();
+        try {
+            for (MeterRegistry r : to) {
+                register(p, row, figures, r, added.computeIfAbsent(r, x -> new ArrayList<>()));
+            }
+            added.values().forEach(out::addAll);
+            refused.remove(p);
+            return true;
+        } catch (RuntimeException e) {
+            added.forEach((r, meters) -> meters.forEach(r::remove));
+            for (Meter m : out) { // bound earlier, in every registry of registries
+                registries.forEach(r -> r.remove(m));
+            }
+            out.clear();
+            if (refused.add(p)) {
+                LOG.log(System.Logger.Level.WARNING, "goflow: a meter of " + row.kind().label() + " '" + row.name()
+                        + "' (owner " + row.owner() + ") was refused; it has no meters until they can be registered"
+                        + " (said once)", e);
+            }
+            return false;
         }
     }
 
@@ -187,9 +225,9 @@ public final class GoFlowMetrics implements MeterBinder {
         }
     }
 
-    private static List<Meter> register(Primitive p, PrimitiveInfo row, Map<String, Object> figures,
-            MeterRegistry meters) {
-        List<Meter> out = new ArrayList<>();
+    /** Registers the meters of a primitive's figures in {@code meters}, adding each to {@code out} as it goes. */
+    private static void register(Primitive p, PrimitiveInfo row, Map<String, Object> figures, MeterRegistry meters,
+            List<Meter> out) {
         String prefix = MetricCatalog.prefix(row.kind());
         for (Map.Entry<String, Object> e : figures.entrySet()) {
             String key = e.getKey();
@@ -228,7 +266,6 @@ public final class GoFlowMetrics implements MeterBinder {
                         .strongReference(true).register(meters));
             }
         }
-        return out;
     }
 
     /**

@@ -347,4 +347,51 @@ class GoFlowMetricsTest {
         }
         a.close();
     }
+
+    /**
+     * A plugin's figures whose meters Micrometer refuses (here an undocumented gauge and a duration
+     * of the catalogue that share one Micrometer name, a Gauge and then a TimeGauge) leave that
+     * primitive unbound, without a meter left behind, and the other primitives bound.
+     */
+    @Test
+    void aPrimitiveWhoseMetersMicrometerRefusesIsLeftOutWithoutAMeterLeftBehind() {
+        RateLimiter a = goflow.tokenBucket().name("a").rate(1).burst(1).build();
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("executions", 1L);
+        figures.put("average_duration", 5L);
+        figures.put("averageDuration", java.time.Duration.ofSeconds(2));
+        goflow.api.inspect.Stats stats = new goflow.api.inspect.Stats() {
+            @Override
+            public Map<String, Object> toMap() {
+                return figures;
+            }
+        };
+        goflow.register(new Plugin("clash", Primitive.Kind.PIPELINE, stats));
+        RateLimiter z = goflow.tokenBucket().name("z").rate(1).burst(1).build();
+        GoFlowMetrics binder = GoFlowMetrics.of(goflow.registry());
+        binder.bindTo(meters);
+        binder.refresh();
+        for (String name : List.of("a", "z")) {
+            assertNotNull(meters.find("goflow.token.bucket.allowed").tag("name", name).meter(), name);
+        }
+        assertEquals(List.of(), meters.getMeters().stream().filter(m -> "clash".equals(m.getId().getTag("name")))
+                .map(Meter::getId).toList());
+        // a second registry holding a meter of another type under a's counter's id: a unbound in both
+        SimpleMeterRegistry second = new SimpleMeterRegistry();
+        second.gauge("goflow.token.bucket.allowed", io.micrometer.core.instrument.Tags.of("name", "a", "kind",
+                "token-bucket", "owner", "application"), 42);
+        binder.bindTo(second);
+        for (SimpleMeterRegistry r : List.of(meters, second)) {
+            assertNotNull(r.find("goflow.token.bucket.allowed").tag("name", "z").functionCounter(), "z bound");
+            assertNull(r.find("goflow.token.bucket.burst").tag("name", "a").meter(), () -> "a unbound everywhere: "
+                    + (r == meters) + " " + r.getMeters().stream().map(Meter::getId).toList());
+        }
+        assertEquals(1, second.getMeters().stream().filter(m -> "a".equals(m.getId().getTag("name"))).count(),
+                "only the registry's own meter of that id");
+        a.close();
+        z.close();
+        binder.refresh();
+        assertEquals(List.of(), meters.getMeters());
+        second.close();
+    }
 }
