@@ -277,6 +277,8 @@ public final class GoFlowMetrics implements MeterBinder {
     private static Object read(Primitive p, String key) {
         try {
             return p.stats().toMap().get(key);
+        } catch (VirtualMachineError e) {
+            throw e;
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "goflow: the figure " + key + " of " + p.kind().label() + " '"
                     + p.name() + "' cannot be read; it reads NaN", e);
