@@ -4,12 +4,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import goflow.api.Primitive;
+import goflow.metrics.MetricCatalog;
 import goflow.metrics.Samples;
 
 /**
@@ -82,16 +85,25 @@ final class DashboardState {
         }
     }
 
-    /** The stage names of a pipeline's figures, in order. */
+    /**
+     * The stage names of a pipeline's figures, in order: the stages {@code /metrics} labels, as
+     * {@link Samples.Figure#of} places each key ({@code stage.<stage>.<figure>}; a plugin's
+     * {@code stage.count} names no stage and is the primitive's own figure).
+     */
     private static List<String> stages(Map<String, Object> figures) {
-        List<String> stages = new ArrayList<>();
+        Set<String> stages = new LinkedHashSet<>();
         for (String key : figures.keySet()) {
-            // "stage.count" (a plugin's figure) starts and ends so, sharing the dot, and names no stage
-            if (key.length() >= "stage..count".length() && key.startsWith("stage.") && key.endsWith(".count")) {
-                stages.add(key.substring("stage.".length(), key.length() - ".count".length()));
+            String stage = stageOf(key);
+            if (stage != null) {
+                stages.add(stage);
             }
         }
-        return stages;
+        return List.copyOf(stages);
+    }
+
+    /** The stage a figure's key belongs to, or null when it is the primitive's own. */
+    private static String stageOf(String key) {
+        return Samples.Figure.of(MetricCatalog.STAGE_PREFIX, key).stage();
     }
 
     /** The live changes each kind takes from the dashboard. */
@@ -167,7 +179,7 @@ final class DashboardState {
         List<Object> stageRows = new ArrayList<>();
         boolean scheduler = row.info().kind() == Primitive.Kind.SCHEDULER;
         for (Map.Entry<String, Object> e : row.figures().entrySet()) { // as sampled: never a second toMap() that may fail
-            if (!e.getKey().startsWith("stage.") && !(scheduler && e.getKey().startsWith("task."))) {
+            if (stageOf(e.getKey()) == null && !(scheduler && e.getKey().startsWith("task."))) {
                 figures.add(List.of(e.getKey(), display(e.getValue())));
             }
         }

@@ -57,4 +57,21 @@ class DashboardEdgeReviewTest {
         org.apache.felix.hc.api.Result r = new SchedulerHealthCheck(sampler, Thresholds.DEFAULTS).execute();
         assertTrue(r.isOk(), r::toString);
     }
+
+    /** The card shows the figures /metrics exports as the pipeline's own, and the stages it labels. */
+    @Test
+    void aStageFigureWithoutAStageNameIsShownAsThePipelinesOwnFigureAsMetricsExportsIt() {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("executions", 2L);
+        figures.put("stage.count", 7L);
+        figures.put("stage.trim.count", 2L);
+        figures.put("stage.trim.errors", 0L);
+        figures.put("stage.a.b.count", 1L);
+        goflow.register(new PluginPrimitive("plug", Primitive.Kind.PIPELINE, figures));
+        sampler.sample();
+        String json = DashboardState.json(sampler, false, null);
+        assertTrue(json.contains("\"figures\":[[\"executions\",2],[\"stage.count\",7]]"), json);
+        assertTrue(json.contains("\"stages\":[{\"name\":\"trim\",\"count\":2,\"errors\":0,"), json);
+        assertTrue(json.contains("{\"name\":\"a.b\",\"count\":1,"), json);
+    }
 }
