@@ -85,6 +85,18 @@ final class DashboardState {
         }
     }
 
+    /** How long the charts' {@link #POINTS} samples cover, as the page's footer says it: "2 minutes". */
+    static String span(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 60_000 == 0 && ms >= 120_000) {
+            return ms / 60_000 + " minutes";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + " seconds";
+        }
+        return String.format(Locale.ROOT, "%.1f seconds", ms / 1000.0);
+    }
+
     /**
      * The stage names of a pipeline's figures, in order: the stages {@code /metrics} labels, as
      * {@link Samples.Figure#of} places each key ({@code stage.<stage>.<figure>}; a plugin's
@@ -153,6 +165,7 @@ final class DashboardState {
             times.add(frames.get(i).at().toEpochMilli());
         }
         state.put("times", times);
+        state.put("chartSpan", span(sampler.interval().multipliedBy(POINTS)));
         List<Object> primitives = new ArrayList<>();
         for (Frame.Row row : now.rows()) {
             primitives.add(primitive(sampler, row, frames, controls));

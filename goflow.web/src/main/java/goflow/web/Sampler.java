@@ -243,6 +243,11 @@ public final class Sampler {
     }
 
     /** The frames recorded, oldest first. */
+    /** The time between two samples. */
+    Duration interval() {
+        return interval;
+    }
+
     History history() {
         return history;
     }

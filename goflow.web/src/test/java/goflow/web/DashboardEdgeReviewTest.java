@@ -1,5 +1,6 @@
 package goflow.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -73,5 +74,16 @@ class DashboardEdgeReviewTest {
         assertTrue(json.contains("\"figures\":[[\"executions\",2],[\"stage.count\",7]]"), json);
         assertTrue(json.contains("\"stages\":[{\"name\":\"trim\",\"count\":2,\"errors\":0,"), json);
         assertTrue(json.contains("{\"name\":\"a.b\",\"count\":1,"), json);
+    }
+
+    /** The page's footer says how long its charts' 120 samples cover, which the interval sets. */
+    @Test
+    void theChartsSpanFollowsTheSamplingInterval() {
+        assertTrue(DashboardState.json(sampler, false, null).contains("\"chartSpan\":\"2 minutes\""));
+        Sampler slow = new Sampler(goflow.registry(), Plugins.none(), clock, Duration.ofSeconds(5), 10); // not started
+        assertTrue(DashboardState.json(slow, false, null).contains("\"chartSpan\":\"10 minutes\""));
+        assertEquals("12 seconds", DashboardState.span(Duration.ofMillis(100).multipliedBy(DashboardState.POINTS)));
+        assertEquals("1.2 seconds", DashboardState.span(Duration.ofMillis(10).multipliedBy(DashboardState.POINTS)));
+        assertEquals("90 seconds", DashboardState.span(Duration.ofMillis(750).multipliedBy(DashboardState.POINTS)));
     }
 }

@@ -231,6 +231,7 @@
   function render(state) {
     token = state.token || null;
     document.getElementById('controls-state').textContent = state.controls ? 'on' : 'off';
+    document.getElementById('chart-span').textContent = state.chartSpan;
     var seen = {};
     var counts = {};
     state.primitives.forEach(function (p) {
