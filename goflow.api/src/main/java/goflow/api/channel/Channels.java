@@ -15,7 +15,9 @@ import goflow.api.context.Context;
  * {@code goflow-channel-<link name>-<n>}) until its sources are closed and drained, its context is
  * cancelled, or it is {@link ChannelLink#close() closed}; then it closes its targets and its threads
  * stop. Sends into targets follow the targets' own {@link OverflowStrategy}, so a full
- * {@link OverflowStrategy#BLOCK BLOCK} target slows the link down (backpressure).
+ * {@link OverflowStrategy#BLOCK BLOCK} target slows the link down (backpressure). A channel may
+ * not be both a source and a target of one link (it would feed its own input, which then never
+ * drains): that call is refused with an {@link InvalidConfigException} naming the channel.
  *
  * <pre>{@code
  * Channels channels = goflow.channels();

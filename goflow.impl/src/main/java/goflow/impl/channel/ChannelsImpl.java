@@ -42,6 +42,7 @@ public final class ChannelsImpl implements Channels {
         Check.notNull(COMPONENT, "ctx", ctx);
         List<? extends BackpressureChannel<? extends T>> from = nonEmpty("sources", sources);
         Check.notNull(COMPONENT, "target", target);
+        notItsOwnInput(from, target);
         Link link = new Link("merge-" + target.name(), ctx, List.of(target));
         for (BackpressureChannel<? extends T> source : from) {
             link.add(c -> drain(c, source, v -> {
@@ -59,6 +60,7 @@ public final class ChannelsImpl implements Channels {
         Check.notNull(COMPONENT, "ctx", ctx);
         Check.notNull(COMPONENT, "source", source);
         List<? extends BackpressureChannel<? super T>> to = nonEmpty("targets", targets);
+        to.forEach(target -> notItsOwnInput(List.of(source), target));
         Link link = new Link("fanout-" + source.name(), ctx, to);
         for (BackpressureChannel<? super T> target : to) {
             link.add(c -> drain(c, source, v -> {
@@ -76,6 +78,7 @@ public final class ChannelsImpl implements Channels {
         Check.notNull(COMPONENT, "ctx", ctx);
         Check.notNull(COMPONENT, "source", source);
         List<? extends BackpressureChannel<? super T>> to = nonEmpty("targets", targets);
+        to.forEach(target -> notItsOwnInput(List.of(source), target));
         Link link = new Link("tee-" + source.name(), ctx, to);
         link.add(c -> drain(c, source, v -> {
             boolean taken = false;
@@ -95,6 +98,7 @@ public final class ChannelsImpl implements Channels {
         Check.notNull(COMPONENT, "ctx", ctx);
         Check.notNull(COMPONENT, "source", source);
         Check.notNull(COMPONENT, "target", target);
+        notItsOwnInput(List.of(source), target);
         Check.positive(COMPONENT, "maxSize", maxSize, "the largest number of values in one batch");
         long waitNanos = Durations.toNanosSaturated(Check.positive(COMPONENT, "maxWait", maxWait,
                 "how long a value waits for its batch to fill"));
@@ -147,6 +151,7 @@ public final class ChannelsImpl implements Channels {
         Check.notNull(COMPONENT, "source", source);
         Check.notNull(COMPONENT, "target", target);
         Check.notNull(COMPONENT, "fn", fn);
+        notItsOwnInput(List.of(source), target);
         Link link = new Link("pipe-" + source.name(), ctx, List.of(target));
         link.add(c -> drain(c, source, v -> {
             R r = fn.apply(v);
@@ -224,6 +229,19 @@ public final class ChannelsImpl implements Channels {
             }
         }
         return List.copyOf(channels);
+    }
+
+    /**
+     * Refuses a target that is one of the link's sources: the link would feed its own input, so
+     * that input never drains and the link never ends (a merge of a channel into itself spins).
+     */
+    private static void notItsOwnInput(List<? extends BackpressureChannel<?>> sources, BackpressureChannel<?> target) {
+        for (BackpressureChannel<?> source : sources) {
+            if (source == target) {
+                throw new InvalidConfigException(COMPONENT, "target", target.name(), "must not be a source of the same"
+                        + " link: it would feed its own input, which then never drains", "link into another channel");
+            }
+        }
     }
 
     @Override

@@ -401,4 +401,26 @@ class ChannelsTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(again.get(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
                 "the link's end wakes the waiter");
     }
+
+    /** A link into one of its own sources would never end: every kind of link refuses it, starting nothing. */
+    @Test
+    void aChannelThatIsBothASourceAndATargetOfOneLinkIsRefused() {
+        BackpressureChannel<Integer> a = ch("a", 4);
+        BackpressureChannel<Integer> b = ch("b", 4);
+        BackpressureChannel<Object> any = goflow.<Object>channel().name("any").capacity(4).build();
+        List<Runnable> calls = List.of(
+                () -> channels.pipe(bg, a, a),
+                () -> channels.pipe(bg, a, a, v -> v + 1),
+                () -> channels.merge(bg, List.of(b, a), a),
+                () -> channels.fanOut(bg, a, List.of(b, a)),
+                () -> channels.tee(bg, a, List.of(a, b)),
+                () -> channels.batch(bg, any, any, 10, Duration.ofSeconds(1)));
+        for (Runnable call : calls) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class, call::run);
+            assertEquals("target", e.field());
+            assertTrue(e.getMessage().contains("must not be a source of the same link"), e.getMessage());
+        }
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().startsWith("goflow-channel-")),
+                "no link thread started");
+    }
 }
