@@ -51,7 +51,9 @@ public interface StageRegistry {
      * that must follow stages registered, replaced or unregistered at run time (plugins being
      * installed or updated): {@code builder.stage(registry.reference("enrich"))}. While no stage
      * is registered under the name, each call fails at once with a
-     * {@link StageNotFoundException}, which becomes that stage's error; nothing waits.
+     * {@link StageNotFoundException}, which becomes that stage's error; nothing waits. The
+     * reference itself cannot be registered into this registry (under its own name it would call
+     * itself): {@link #register} refuses it with an {@link goflow.api.InvalidConfigException}.
      *
      * @param name the stage's name
      * @return a late-bound stage named {@code name}

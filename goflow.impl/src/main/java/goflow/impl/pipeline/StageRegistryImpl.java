@@ -36,6 +36,12 @@ public final class StageRegistryImpl implements StageRegistry {
     public Registration register(Stage<?, ?> stage) {
         Check.notNull(COMPONENT, "stage", stage);
         String name = Check.name(COMPONENT, stage.name());
+        if (stage instanceof Reference r && r.into(this)) {
+            // its name is its target's: registered here, each call would look itself up and recurse
+            throw new InvalidConfigException(COMPONENT, "stage", name, "is this registry's reference to '" + name
+                    + "', which registered under that same name would call itself until the stack overflows",
+                    "register the stage itself, and use the reference in pipelines");
+        }
         if (stages.putIfAbsent(name, stage) != null) {
             throw new InvalidConfigException(COMPONENT, "stage", name, "is already registered",
                     "unregister the other stage first, or choose another name");
@@ -65,28 +71,41 @@ public final class StageRegistryImpl implements StageRegistry {
 
     @Override
     public Stage<Object, Object> reference(String name) {
-        String checked = Check.name(COMPONENT, name);
-        return new Stage<>() {
-            @Override
-            public String name() {
-                return checked;
-            }
+        return new Reference(Check.name(COMPONENT, name));
+    }
 
-            @Override
-            @SuppressWarnings("unchecked")
-            public Object process(Context ctx, Object input) throws Exception {
-                Stage<Object, Object> current = (Stage<Object, Object>) stages.get(checked);
-                if (current == null) {
-                    throw new StageNotFoundException(COMPONENT, checked, names());
-                }
-                return current.process(ctx, input);
-            }
+    /** A late-bound stage of this registry: looks its name up at every call. Immutable. */
+    private final class Reference implements Stage<Object, Object> {
+        private final String target;
 
-            @Override
-            public String toString() {
-                return "StageReference[" + checked + "]";
+        Reference(String target) {
+            this.target = target;
+        }
+
+        @Override
+        public String name() {
+            return target;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Object process(Context ctx, Object input) throws Exception {
+            Stage<Object, Object> current = (Stage<Object, Object>) stages.get(target);
+            if (current == null) {
+                throw new StageNotFoundException(COMPONENT, target, names());
             }
-        };
+            return current.process(ctx, input);
+        }
+
+        /** Whether this is a reference into {@code registry}. */
+        boolean into(StageRegistryImpl registry) {
+            return StageRegistryImpl.this == registry;
+        }
+
+        @Override
+        public String toString() {
+            return "StageReference[" + target + "]";
+        }
     }
 
     @Override

@@ -140,6 +140,21 @@ class StageRegistryTest {
         assertEquals("a-v2", p.execute(" a ").output());
     }
 
+    /** A registry's reference registered into it under its own name would recurse at every call. */
+    @Test
+    void aReferenceRegisteredIntoItsOwnRegistryIsRefused() {
+        StageRegistry stages = goflow.stages();
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> stages.register(stages.reference("enrich")));
+        assertEquals("stage", e.field());
+        assertTrue(e.getMessage().contains("'enrich'") && e.getMessage().contains("call itself"), e.getMessage());
+        assertFalse(stages.find("enrich").isPresent(), "nothing registered");
+        // another registry's reference is a stage like any other here
+        StageRegistryImpl other = new StageRegistryImpl();
+        other.register(Stage.of("enrich", (String s) -> s + "!"));
+        stages.register(other.reference("enrich")).close();
+    }
+
     @Test
     void aRefusedListOfNamesAddsNoneOfItsStages() {
         goflow.stages().register(Stage.of("trim", (String s) -> s.trim()));
