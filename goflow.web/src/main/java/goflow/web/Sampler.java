@@ -242,12 +242,12 @@ public final class Sampler {
         }
     }
 
-    /** The frames recorded, oldest first. */
     /** The time between two samples. */
     Duration interval() {
         return interval;
     }
 
+    /** The frames recorded, oldest first. */
     History history() {
         return history;
     }
