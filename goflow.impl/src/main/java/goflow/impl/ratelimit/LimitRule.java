@@ -96,6 +96,10 @@ abstract class LimitRule {
         private double noLoad = Double.POSITIVE_INFINITY;
         /** Whether the probe at the start has been made (the only one: the no-load latency only goes down after it). */
         private boolean probedOnce;
+        /** A no-load latency read as 0 is being measured again; see {@link #next}. */
+        private boolean rechecking;
+        /** A probe made again read 0 too: the no-load latency is below what the clock sees, and it stands. */
+        private boolean zeroStands;
 
         Vegas(VegasLimit p) {
             this.p = p;
@@ -103,13 +107,19 @@ abstract class LimitRule {
 
         @Override
         boolean probeDue() {
-            return !probedOnce;
+            return !probedOnce || rechecking;
         }
 
         @Override
         void probed(Window w) {
             if (w.samples() > 0) {
-                noLoad = Math.min(noLoad, w.averageNanos());
+                if (rechecking) {
+                    noLoad = w.averageNanos(); // it replaces the reading of 0
+                    zeroStands = noLoad == 0;
+                    rechecking = false;
+                } else {
+                    noLoad = Math.min(noLoad, w.averageNanos());
+                }
                 probedOnce = true;
             }
         }
@@ -117,6 +127,13 @@ abstract class LimitRule {
         @Override
         double next(double limit, Window w) {
             double step = Math.max(1, Math.log10(limit));
+            if (noLoad == 0 && !zeroStands && w.averageNanos() > 0) {
+                // a no-load latency of 0 is a clock that did not see the calls (one that did not move, or a
+                // coarse one), not a backend: now that it sees them, measure it again rather than read every
+                // visible latency as a queue the size of the limit (pinned near 4 for ever)
+                rechecking = true;
+                return w.drops() > 0 ? limit - step : limit;
+            }
             if (w.samples() > 0) {
                 noLoad = Math.min(noLoad, w.averageNanos()); // the lowest window average: never raised under load
             }
@@ -161,6 +178,10 @@ abstract class LimitRule {
         /** Probe windows made for the current measurement, and the lowest average among them. */
         private int probeAttempts;
         private double attemptsMin = Double.POSITIVE_INFINITY;
+        /** A no-load latency read as 0 is being measured again; see {@link #next}. */
+        private boolean rechecking;
+        /** A probe made again read 0 too: the no-load latency is below what the clock sees, and it stands. */
+        private boolean zeroStands;
 
         Gradient(GradientLimit p) {
             this.p = p;
@@ -182,6 +203,8 @@ abstract class LimitRule {
                 // re-measured: it follows a lasting change of the backend's speed; a probe whose latencies
                 // disagree (the backend changed speed during it) is made again, up to three times
                 noLoad = w.steady() ? w.averageNanos() : attemptsMin;
+                zeroStands = noLoad == 0 && rechecking;
+                rechecking = false;
                 probedOnce = true;
                 sinceProbe = 0;
                 probeAttempts = 0;
@@ -192,6 +215,16 @@ abstract class LimitRule {
         @Override
         double next(double limit, Window w) {
             sinceProbe++;
+            if (noLoad == 0 && !zeroStands && w.averageNanos() > 0) {
+                // a no-load latency of 0 is a clock that did not see the probe's calls (one that did not move,
+                // or a coarse one), not a backend: now that it sees the latency, measure it again rather than
+                // read every visible latency as a rise over 0 (the lowest gradient: the limit pinned near 2)
+                rechecking = true;
+                sinceProbe = p.refreshWindows();
+                if (w.drops() == 0) {
+                    return limit;
+                }
+            }
             if (w.samples() > 0) {
                 if (w.averageNanos() * (1 + p.buffer()) < noLoad) {
                     // faster than "no load" allows: the backend got faster since the last probe, and a

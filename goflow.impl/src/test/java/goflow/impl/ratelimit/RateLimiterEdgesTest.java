@@ -12,10 +12,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.context.Context;
+import goflow.api.ratelimit.AdaptiveAlgorithm;
 import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.LimitChange;
 import goflow.api.ratelimit.GradientLimit;
 import goflow.api.ratelimit.Permit;
 import goflow.api.ratelimit.RateLimiter;
+import goflow.api.ratelimit.VegasLimit;
 import goflow.api.ratelimit.ZeroRateException;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
@@ -78,5 +81,63 @@ class RateLimiterEdgesTest extends NoThreadLeaks.LeakCheckedTest {
             assertTrue(limit >= 1 && limit <= 200, "limit " + limit + " outside [1, 200]");
         }
         assertEquals(0, l.inFlight());
+    }
+
+    /**
+     * A probe whose calls the clock could not see (it did not move during them: a ManualClock, a
+     * coarse clock) read a no-load latency of 0; every later window whose latency the clock could see
+     * then read as a rise over 0 (Gradient: the lowest gradient, the limit pinned near 2; Vegas: a
+     * queue as large as the limit, pinned near 4 for ever, as it never probes again), though the
+     * latency never moved. A reading of 0 is measured again once the clock sees the latency.
+     */
+    @Test
+    void aProbeTooFastForTheClockIsMeasuredAgainOnceTheClockSeesTheLatency() {
+        for (AdaptiveAlgorithm algorithm : List.of(VegasLimit.defaults(), GradientLimit.defaults())) {
+            AdaptiveLimiter l = goflow.adaptiveLimiter().name(algorithm.label()).algorithm(algorithm)
+                    .initialLimit(20).minLimit(1).maxLimit(200).window(Duration.ofMillis(100), 1).build();
+            clock.advance(Duration.ofMillis(100));
+            l.tryAcquirePermit().orElseThrow().success(); // the start's probe: the clock does not move, 0 ns
+            assertEquals(20, l.limit(), algorithm.label());
+            for (int round = 0; round < 30; round++) {
+                fillAndComplete(l, Duration.ofMillis(100)); // the same latency in every window
+            }
+            assertEquals(Duration.ofMillis(100), l.stats().noLoadLatency(), algorithm.label() + " " + l.history());
+            assertTrue(l.limit() >= 20, algorithm.label() + ": a constant latency brought the limit down to "
+                    + l.limit() + " " + l.history());
+        }
+    }
+
+    /**
+     * When the probe made again reads 0 too, the no-load latency really is below what the clock can
+     * see and a visible latency is a rise over it: the reading stands (no probe every other window),
+     * and the limit comes down.
+     */
+    @Test
+    void aSecondProbeTooFastForTheClockStands() {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(GradientLimit.defaults()).initialLimit(20)
+                .minLimit(1).maxLimit(200).window(Duration.ofMillis(100), 1).build();
+        clock.advance(Duration.ofMillis(100));
+        l.tryAcquirePermit().orElseThrow().success(); // 0 ns
+        for (int round = 0; round < 30; round++) {
+            if (l.stats().probing()) {
+                clock.advance(Duration.ofMillis(100));
+                l.tryAcquirePermit().orElseThrow().success(); // a probe's calls: 0 ns again
+            } else {
+                fillAndComplete(l, Duration.ofMillis(100)); // under load the clock sees the latency
+            }
+        }
+        long probes = l.history().stream().filter(LimitChange::probe).count();
+        assertEquals(2, probes, "the start's probe, one made again, then the reading stands: " + l.history());
+        assertTrue(l.limit() <= 5, "a latency risen from below a clock tick brings the limit down: " + l.limit());
+    }
+
+    /** Takes every permit the limit allows, lets {@code latency} pass, and completes them all. */
+    private void fillAndComplete(AdaptiveLimiter l, Duration latency) {
+        List<Permit> permits = new ArrayList<>();
+        for (var p = l.tryAcquirePermit(); p.isPresent(); p = l.tryAcquirePermit()) {
+            permits.add(p.get());
+        }
+        clock.advance(latency);
+        permits.forEach(Permit::success);
     }
 }
