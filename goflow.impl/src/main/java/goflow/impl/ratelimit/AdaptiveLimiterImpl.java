@@ -1,6 +1,7 @@
 package goflow.impl.ratelimit;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -264,10 +265,10 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
         return false;
     }
 
-    /** Guarded by lock: counts a permit and returns it. */
+    /** Guarded by lock: counts a permit and returns it (the clock, the caller's code, is read first). */
     private Permit grant(int partition) {
-        take(partition);
         long now = clock.nanoTime();
+        take(partition);
         return new AdaptivePermit(this, partition, now, now);
     }
 
@@ -303,12 +304,12 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
         for (Iterator<Waiter> it = waiters.iterator(); it.hasNext() && inFlight < limit;) {
             Waiter w = it.next();
             if (fits(w.partition)) {
-                it.remove();
-                take(w.partition);
                 if (!any) {
-                    now = clock.nanoTime();
+                    now = clock.nanoTime(); // before anything changes: the clock is the caller's code
                     any = true;
                 }
+                it.remove();
+                take(w.partition);
                 w.granted = true;
                 w.grantedAt = now;
             }
@@ -327,46 +328,55 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
      * probe.
      */
     void complete(int partition, long startNanos, long grantedNanos, Outcome outcome) {
-        long now = clock.nanoTime();
         lock.lock();
         try {
-            switch (outcome) {
-                case SUCCESS:
-                    succeeded++;
-                    break;
-                case DROPPED:
-                    dropped++;
-                    break;
-                default:
-                    ignored++;
-                    break;
-            }
-            // A call granted before the current probe says nothing of the no-load latency.
-            boolean counts = outcome != Outcome.IGNORED && !(probing && grantedNanos - probeStart < 0);
-            if (counts) {
-                if (outcome == Outcome.SUCCESS) {
-                    long latency = Math.max(0, now - startNanos);
-                    windowSamples++;
-                    windowLatencySum += latency;
-                    windowMinLatency = Math.min(windowMinLatency, latency);
-                    windowMaxLatency = Math.max(windowMaxLatency, latency);
-                } else {
-                    windowDrops++;
-                }
-                long length = now - windowStart;
-                long outcomes = windowSamples + windowDrops;
-                if (length >= windowNanos && outcomes >= minSamples || length >= maxWindowNanos) {
-                    endWindow(now);
-                }
-            }
-            release(partition);
+            record(startNanos, grantedNanos, outcome);
         } finally {
-            lock.unlock();
+            try {
+                release(partition); // whatever the clock (the caller's code) threw, the permit comes back
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Guarded by lock: counts an outcome in the totals and the window, and ends the window when due. */
+    private void record(long startNanos, long grantedNanos, Outcome outcome) {
+        long now = clock.nanoTime();
+        switch (outcome) {
+            case SUCCESS:
+                succeeded++;
+                break;
+            case DROPPED:
+                dropped++;
+                break;
+            default:
+                ignored++;
+                break;
+        }
+        // A call granted before the current probe says nothing of the no-load latency.
+        boolean counts = outcome != Outcome.IGNORED && !(probing && grantedNanos - probeStart < 0);
+        if (counts) {
+            if (outcome == Outcome.SUCCESS) {
+                long latency = Math.max(0, now - startNanos);
+                windowSamples++;
+                windowLatencySum += latency;
+                windowMinLatency = Math.min(windowMinLatency, latency);
+                windowMaxLatency = Math.max(windowMaxLatency, latency);
+            } else {
+                windowDrops++;
+            }
+            long length = now - windowStart;
+            long outcomes = windowSamples + windowDrops;
+            if (length >= windowNanos && outcomes >= minSamples || length >= maxWindowNanos) {
+                endWindow(now);
+            }
         }
     }
 
     /** Guarded by lock: the algorithm moves the limit; a new window starts. */
     private void endWindow(long now) {
+        Instant end = clock.instant(); // first: a clock that throws leaves the window as it was
         double average = windowSamples == 0 ? 0 : windowLatencySum / windowSamples;
         LimitRule.Window w = new LimitRule.Window(windowSamples, average, windowDrops, windowMaxInFlight,
                 windowMinLatency, windowMaxLatency);
@@ -385,7 +395,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
         if (windowSamples > 0) {
             lastLatency = average;
         }
-        history.addLast(new LimitChange(clock.instant(), limit, Duration.ofNanos((long) average), windowSamples,
+        history.addLast(new LimitChange(end, limit, Duration.ofNanos((long) average), windowSamples,
                 windowDrops, windowMaxInFlight, probe));
         if (history.size() > HISTORY) {
             history.removeFirst();

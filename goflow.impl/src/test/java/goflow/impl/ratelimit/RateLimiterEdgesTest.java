@@ -1,16 +1,20 @@
 package goflow.impl.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import goflow.api.Clock;
 import goflow.api.context.Context;
 import goflow.api.ratelimit.AdaptiveAlgorithm;
 import goflow.api.ratelimit.AdaptiveLimiter;
@@ -22,6 +26,7 @@ import goflow.api.ratelimit.VegasLimit;
 import goflow.api.ratelimit.ZeroRateException;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
 /** Review of the limiters at the edges: extreme rates, a clock too coarse to see a call's latency. */
@@ -139,5 +144,67 @@ class RateLimiterEdgesTest extends NoThreadLeaks.LeakCheckedTest {
         }
         clock.advance(latency);
         permits.forEach(Permit::success);
+    }
+
+    /**
+     * The limiter's clock is the caller's code (a Clock of their own, say one that only measures
+     * intervals and refuses instant()): when it throws while a permit is taken or comes back, the
+     * permit must not be lost. Before, the in-flight count went up before the grant's clock read
+     * (a permit counted that nobody holds) and the outcome's release came after the window's end
+     * (which reads instant()): each such outcome kept its permit for ever, and once the limit's worth
+     * had gone the limiter granted nothing again.
+     */
+    @Test
+    void aClockThatThrowsLosesNoPermit() throws InterruptedException {
+        AtomicBoolean failInstant = new AtomicBoolean();
+        AtomicBoolean failNanoTime = new AtomicBoolean();
+        Clock failing = new Clock() {
+            @Override
+            public long nanoTime() {
+                if (failNanoTime.get()) {
+                    throw new AssertionError("clock broken: nanoTime");
+                }
+                return clock.nanoTime();
+            }
+
+            @Override
+            public Instant instant() {
+                if (failInstant.get()) {
+                    throw new UnsupportedOperationException("this clock only measures intervals");
+                }
+                return clock.instant();
+            }
+        };
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(GradientLimit.defaults()).clock(failing)
+                .initialLimit(2).minLimit(2).maxLimit(2).window(Duration.ofMillis(100), 1).build();
+        failInstant.set(true);
+        for (int window = 0; window < 5; window++) {
+            clock.advance(Duration.ofMillis(100));
+            Permit p = l.tryAcquirePermit().orElseThrow(
+                    () -> new AssertionError("no permit with nothing held; in flight " + l.inFlight()));
+            assertThrows(UnsupportedOperationException.class, p::success, "the window's end reads instant()");
+            assertEquals(0, l.inFlight(), "the permit came back all the same");
+        }
+        failInstant.set(false);
+        failNanoTime.set(true);
+        assertThrows(AssertionError.class, l::tryAcquirePermit);
+        assertEquals(0, l.inFlight(), "a grant that failed counts no permit");
+        failNanoTime.set(false);
+        Permit a = l.tryAcquirePermit().orElseThrow();
+        Permit b = l.tryAcquirePermit().orElseThrow();
+        assertFalse(l.tryAcquirePermit().isPresent());
+        // a release whose grant to a waiter fails on the clock: the permit comes back, the lock is not kept
+        List<Permit> got = new ArrayList<>();
+        Async waiter = Async.start("waiter", () -> got.add(l.acquirePermit(background)));
+        Eventually.until(() -> l.stats().waiting() == 1);
+        failNanoTime.set(true);
+        assertThrows(AssertionError.class, a::success);
+        failNanoTime.set(false);
+        assertEquals(1, l.inFlight(), "a's permit came back; the waiter was not granted");
+        b.success(); // the lock is free: the waiter takes a freed permit
+        assertEquals(null, waiter.outcome());
+        assertEquals(1, l.inFlight());
+        got.get(0).success();
+        assertEquals(0, l.inFlight());
     }
 }
