@@ -16,6 +16,7 @@ import goflow.api.ClosedException;
 import goflow.api.Clock;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
+import goflow.api.Registration;
 import goflow.api.context.Context;
 import goflow.api.ratelimit.AdaptiveAlgorithm;
 import goflow.api.ratelimit.AdaptiveLimiter;
@@ -53,7 +54,11 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
      *
      * Probes: when the rule asks (at the start, and every so often for the gradient rule), the next
      * window runs with the limit pinned to minLimit, so that its latency is the no-load latency; the
-     * rule takes it, and the limit goes back to the estimate kept aside.
+     * rule takes it, and the limit goes back to the estimate kept aside. A probe counts only the calls
+     * granted since it began, so it waits for the calls in flight to drain below the minimum: if
+     * none of its own calls has had an outcome after 10 * minTime while the minimum is still held
+     * (a slow call, a leaked permit), a timer on the clock gives it up (probeOverdue) rather than
+     * stall every caller behind them.
      */
     private static final int HISTORY = 60;
 
@@ -86,6 +91,8 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
      * latency it measures. Guarded by lock.
      */
     private long probeStart;
+    /** The timer that gives up a probe that cannot run (see probeOverdue), or null. Guarded by lock. */
+    private Registration probeTimer;
     /** Guarded by lock. */
     private int inFlight;
     private final int[] partitionInFlight;
@@ -154,6 +161,42 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
         probing = true;
         probeStart = now;
         limit = minLimit;
+        if (maxWindowNanos < Long.MAX_VALUE) { // a window that saturated: no deadline to give up at
+            probeTimer = clock.schedule(now + maxWindowNanos, () -> probeOverdue(now));
+        }
+    }
+
+    /**
+     * The timer of the probe begun at {@code start}: if it has not had an outcome of its own call in
+     * 10 * minTime and the calls in flight still hold the minimum (calls granted before it, slow or
+     * never completed, keep its calls from starting), it is given up: the limit goes back to the
+     * estimate, the no-load latency is kept, and the waiters are served.
+     */
+    private void probeOverdue(long start) {
+        lock.lock();
+        try {
+            if (closed || !probing || probeStart != start || windowSamples + windowDrops > 0 || inFlight < limit) {
+                return;
+            }
+            long now = clock.nanoTime(); // before anything changes: the clock is the caller's code
+            probing = false;
+            probeTimer = null;
+            rule.probeGivenUp();
+            limit = (int) estimate;
+            windowStart = now;
+            windowMaxInFlight = inFlight;
+            grantWaiters();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Guarded by lock: cancels the probe's timer, if any. */
+    private void cancelProbeTimer() {
+        if (probeTimer != null) {
+            probeTimer.close();
+            probeTimer = null;
+        }
     }
 
     // ------------------------------------------------------------------------------------ permits
@@ -384,6 +427,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
         if (probing) {
             rule.probed(w); // the estimate was kept aside during the probe
             probing = false;
+            cancelProbeTimer();
         } else {
             estimate = Math.max(minLimit, Math.min(maxLimit, rule.next(estimate, w)));
         }
@@ -507,6 +551,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
                 return;
             }
             closed = true;
+            cancelProbeTimer();
             changed.signalAll();
         } finally {
             lock.unlock();

@@ -56,6 +56,13 @@ abstract class LimitRule {
     void probed(Window w) {
     }
 
+    /**
+     * A probe was given up: none of its calls could start (the calls in flight when it began held
+     * the minimum). The limit goes back to the estimate; the rule keeps its no-load latency.
+     */
+    void probeGivenUp() {
+    }
+
     static LimitRule of(AdaptiveAlgorithm algorithm) {
         if (algorithm instanceof AimdLimit a) {
             return new Aimd(a);
@@ -209,6 +216,13 @@ abstract class LimitRule {
                 sinceProbe = 0;
                 probeAttempts = 0;
                 attemptsMin = Double.POSITIVE_INFINITY;
+            }
+        }
+
+        @Override
+        void probeGivenUp() {
+            if (probedOnce) {
+                sinceProbe = 0; // try again after refreshWindows windows, not after the next one
             }
         }
 

@@ -136,6 +136,45 @@ class RateLimiterEdgesTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(l.limit() <= 5, "a latency risen from below a clock tick brings the limit down: " + l.limit());
     }
 
+    /**
+     * A probe pins the limit to minLimit and counts only the calls granted after it began, so it
+     * waits for the calls in flight to drain below the minimum. One slow call (minLimit 1, the
+     * default) held when a probe began - a straggler on a long deadline, a stream, a leaked permit -
+     * stalled every caller for as long as it ran: no permit was granted, and no window could end.
+     * A probe that has not had a call of its own within 10 x minTime is given up: the limit goes
+     * back to the estimate, and the waiters are served.
+     */
+    @Test
+    void aProbeThatSlowCallsKeepFromRunningIsGivenUpAndTheWaitersAreServed() throws InterruptedException {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(new GradientLimit(0.25, 2)).initialLimit(20)
+                .minLimit(1).maxLimit(200).window(Duration.ofMillis(100), 1).build();
+        clock.advance(Duration.ofMillis(100));
+        Permit first = l.tryAcquirePermit().orElseThrow();
+        clock.advance(Duration.ofMillis(10));
+        first.success(); // the start's probe: 10 ms
+        Permit slow = l.tryAcquirePermit().orElseThrow(); // held across the next probe
+        for (int round = 0; round < 10 && !l.stats().probing(); round++) {
+            clock.advance(Duration.ofMillis(100));
+            fillAndComplete(l, Duration.ofMillis(10));
+        }
+        assertTrue(l.stats().probing(), "a probe every 2 windows: " + l.history());
+        assertEquals(1, l.inFlight());
+        List<Permit> got = new ArrayList<>();
+        Async waiter = Async.start("waiter", () -> got.add(l.acquirePermit(background)));
+        Eventually.until(() -> l.stats().waiting() == 1);
+        clock.advance(Duration.ofMillis(1100)); // past 10 x minTime, the slow call still running
+        assertEquals(null, waiter.outcome(), "the waiter is served once the probe is given up");
+        assertFalse(l.stats().probing());
+        assertTrue(l.limit() > 1, "the limit is back to the estimate: " + l.limit());
+        assertTrue(l.tryAcquirePermit().map(p -> {
+            p.success();
+            return true;
+        }).orElse(false), "new callers are served too");
+        got.get(0).success();
+        slow.success();
+        assertEquals(0, l.inFlight());
+    }
+
     /** Takes every permit the limit allows, lets {@code latency} pass, and completes them all. */
     private void fillAndComplete(AdaptiveLimiter l, Duration latency) {
         List<Permit> permits = new ArrayList<>();
