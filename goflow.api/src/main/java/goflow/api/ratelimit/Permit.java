@@ -10,12 +10,15 @@ import org.osgi.annotation.versioning.ProviderType;
  *
  * <pre>{@code
  * try (Permit permit = limiter.acquirePermit(ctx)) {
- *     Response r = backend.call(request);
+ *     Response r;
+ *     try {
+ *         r = backend.call(request);
+ *     } catch (TimeoutException e) {
+ *         permit.dropped();                // inside the try: close() would record ignore() first
+ *         throw e;
+ *     }
  *     permit.success();                    // the latency since the acquire is a sample
  *     return r;
- * } catch (TimeoutException e) {
- *     // close() records ignore() unless an outcome was recorded: record the overload signal first
- *     throw e;
  * }
  * }</pre>
  *

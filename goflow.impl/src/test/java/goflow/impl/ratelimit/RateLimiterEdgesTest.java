@@ -175,6 +175,43 @@ class RateLimiterEdgesTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(0, l.inFlight());
     }
 
+    /**
+     * Permit's javadoc example recorded a timeout in a catch of the try-with-resources, with a
+     * comment to "record the overload signal first": the permit is out of scope there and already
+     * closed, so the timeout was recorded as ignored. The example now records it inside the try.
+     */
+    @Test
+    void permitsJavadocExampleRecordsATimeoutAsADrop() throws Exception {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(GradientLimit.defaults()).build();
+        // the old example's shape: the catch runs after close()
+        try (Permit permit = l.acquirePermit(background)) {
+            timingOut();
+            permit.success();
+        } catch (java.util.concurrent.TimeoutException e) {
+            // permit is not in scope; close() has recorded ignore()
+        }
+        assertEquals(1, l.stats().ignored());
+        assertEquals(0, l.stats().dropped());
+        // the example now
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> {
+            try (Permit permit = l.acquirePermit(background)) {
+                try {
+                    timingOut();
+                } catch (java.util.concurrent.TimeoutException e) {
+                    permit.dropped();
+                    throw e;
+                }
+                permit.success();
+            }
+        });
+        assertEquals(1, l.stats().dropped());
+        assertEquals(1, l.stats().ignored());
+    }
+
+    private static void timingOut() throws java.util.concurrent.TimeoutException {
+        throw new java.util.concurrent.TimeoutException("backend did not answer");
+    }
+
     /** Takes every permit the limit allows, lets {@code latency} pass, and completes them all. */
     private void fillAndComplete(AdaptiveLimiter l, Duration latency) {
         List<Permit> permits = new ArrayList<>();
