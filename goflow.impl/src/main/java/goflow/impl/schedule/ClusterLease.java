@@ -286,7 +286,11 @@ final class ClusterLease {
                     continue;
                 }
                 try {
-                    if (!lease.renew(ttl)) {
+                    boolean renewed = lease.renew(ttl);
+                    if (stopped) {
+                        return; // the run ended while the store answered: nothing left to renew or cancel
+                    }
+                    if (!renewed) {
                         if (ended.compareAndSet(false, true)) {
                             LOG.log(Level.WARNING, "lease " + name + " was lost during a run (fencing token "
                                     + lease.fencingToken() + "): the run is cancelled");
@@ -313,7 +317,9 @@ final class ClusterLease {
                     // an Error (a provider whose bundle went away: NoClassDefFoundError) or a checked
                     // exception thrown undeclared: nobody could renew the lease, nor cancel the run
                     // when it runs out; logged, not rethrown (this thread ends either way)
-                    if (ended.compareAndSet(false, true)) {
+                    if (stopped) {
+                        LOG.log(Level.ERROR, defect("renew", e) + " after the run ended", e);
+                    } else if (ended.compareAndSet(false, true)) {
                         LOG.log(Level.ERROR, defect("renew", e) + "; the run is cancelled", e);
                         lost(lease);
                         run.cancel();
@@ -336,6 +342,9 @@ final class ClusterLease {
             Registration previous = expiry;
             expiry = clock.schedule(deadline, () -> expire(deadline));
             previous.close();
+            if (stopped) { // stop() may have closed the previous timer, not this one
+                expiry.close();
+            }
         }
 
         /**
@@ -352,17 +361,14 @@ final class ClusterLease {
             run.cancel();
         }
 
-        /** Stops renewing, waits for the thread to end and removes the timer. */
+        /**
+         * Stops renewing and removes the timer. Does not wait for the thread: a renewal it sent may
+         * wait for the store up to the provider's timeout, and the run is recorded when its job
+         * ends, not then; the thread ends when that renewal's answer comes, and acts on it no more.
+         */
         void stop() {
             stopped = true;
             LockSupport.unpark(thread);
-            if (thread != Thread.currentThread()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
             expiry.close();
         }
     }

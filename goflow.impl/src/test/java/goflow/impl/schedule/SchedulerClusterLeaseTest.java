@@ -391,6 +391,43 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
     }
 
     /**
+     * A run whose job ends while a renewal of its lease still waits for a slow store is recorded
+     * when the job ends: the renewal's answer is not waited for (up to the store's timeout, during
+     * which the run would stay active, its next due times skipped as overlapping).
+     */
+    @Test
+    void aRunIsRecordedWhenItsJobEndsNotWhenARenewalStuckInTheStoreAnswers() throws Exception {
+        MemoryLeases.Node leasesA = store.node("a");
+        CountDownLatch renewing = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        LeaseProvider slowRenewals = (name, ttl) -> leasesA.tryAcquire(name, ttl).map(l -> new ForwardingLease(l) {
+            @Override
+            public boolean renew(Duration t) { // the store takes its whole timeout to answer
+                renewing.countDown();
+                try {
+                    answer.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.renew(t);
+            }
+        });
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).build();
+        ScheduledTask t = a.task(ctx -> {
+            clock.advance(Duration.ofSeconds(1)); // a renewal is due a third of the ttl in
+            assertTrue(renewing.await(30, TimeUnit.SECONDS));
+        }).id("stuck-renewal").oncePerCluster(slowRenewals, TTL).once(Duration.ZERO);
+        a.start();
+        try {
+            assertTrue(renewing.await(30, TimeUnit.SECONDS));
+            Eventually.await().atMost(Duration.ofSeconds(10)).until(() -> t.runCount() == 1);
+            assertEquals(RunOutcome.Status.SUCCEEDED, t.lastOutcome().orElseThrow().status());
+        } finally {
+            answer.countDown();
+        }
+    }
+
+    /**
      * A stop() still waiting for a run that ignores its context while the scheduler is started
      * again must not, when it ends, release the leases of the new start: the node is running and
      * holds them (it keeps its lease between runs; released under a run, the run is cancelled at
