@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +73,8 @@ public final class SchedulerImpl implements Scheduler {
     private static final System.Logger LOG = System.getLogger(SchedulerImpl.class.getName());
     private static final long MAX_PARK = TimeUnit.SECONDS.toNanos(1);
     private static final long WALL_SLACK = TimeUnit.MILLISECONDS.toNanos(1);
+    /** The most leases {@link #releaseLeases} releases at once. */
+    private static final int MAX_PARALLEL_RELEASES = 8;
     /**
      * The shortest period or delay of a repeating task ({@code every}, {@code withFixedDelay},
      * {@code @every}): a shorter one would keep the scheduler thread, or a worker, busy with
@@ -368,11 +372,44 @@ public final class SchedulerImpl implements Scheduler {
         entry.release();
     }
 
-    /** Releases the leases the tasks hold, so other nodes take their next runs at once. Outside the lock. */
-    private static void releaseLeases(List<TaskImpl> tasks) {
+    /**
+     * Releases the leases the tasks hold, so other nodes take their next runs at once. Outside the
+     * lock. Each release is a round trip to the store (up to the provider's timeout): the leases of
+     * many tasks are released by up to {@link #MAX_PARALLEL_RELEASES} threads at once (this one
+     * and short-lived helpers it waits for), so that a slow store does not make a stop last the
+     * sum of hundreds of round trips.
+     */
+    private void releaseLeases(List<TaskImpl> tasks) {
+        Queue<ClusterLease> held = new ConcurrentLinkedQueue<>();
         for (TaskImpl t : tasks) {
-            if (t.lease != null) {
-                t.lease.release();
+            if (t.lease != null && t.lease.holds()) {
+                held.add(t.lease);
+            }
+        }
+        Runnable releaseAll = () -> {
+            for (ClusterLease l; (l = held.poll()) != null;) {
+                l.release(); // never throws
+            }
+        };
+        List<Thread> helpers = new ArrayList<>();
+        for (int i = Math.min(held.size(), MAX_PARALLEL_RELEASES) - 1; i > 0; i--) {
+            try {
+                Thread helper = new Thread(releaseAll, "goflow-lease-release-" + name);
+                helper.setDaemon(true);
+                helper.start();
+                helpers.add(helper);
+            } catch (RuntimeException | Error e) { // no thread to be had: the ones started release the rest
+                LOG.log(Level.DEBUG, () -> "scheduler " + name + ": no thread to release leases with", e);
+                break;
+            }
+        }
+        releaseAll.run();
+        for (Thread helper : helpers) {
+            try {
+                helper.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the helpers end by themselves, each release bounded
+                return;
             }
         }
     }

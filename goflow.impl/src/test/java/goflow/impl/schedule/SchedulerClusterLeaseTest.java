@@ -428,6 +428,45 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
     }
 
     /**
+     * stop() releases the leases of many tasks at once, not one round trip to the store after
+     * another (a slow store and a few hundred tasks made a stop last minutes).
+     */
+    @Test
+    void stopReleasesTheLeasesOfManyTasksInParallelNotOneAfterAnother() throws Exception {
+        MemoryLeases.Node leasesA = store.node("a");
+        CountDownLatch inFlight = new CountDownLatch(4);
+        LeaseProvider slowReleases = (name, ttl) -> leasesA.tryAcquire(name, ttl).map(l -> new ForwardingLease(l) {
+            @Override
+            public void release() { // a slow store: answers once 4 releases are under way at once
+                inFlight.countDown();
+                try {
+                    inFlight.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                super.release();
+            }
+        });
+        Scheduler a = goflow.scheduler().name("jobs").workers(2).oncePerCluster(slowReleases, TTL).build();
+        int tasks = 12;
+        for (int i = 0; i < tasks; i++) {
+            a.task(ctx -> { }).id("t" + i).every(Duration.ofSeconds(1));
+        }
+        a.start();
+        clock.advance(Duration.ofSeconds(1));
+        settle(a);
+        for (int i = 0; i < tasks; i++) {
+            assertEquals(Optional.of("a"), store.holder("goflow/jobs/t" + i));
+        }
+        CompletableFuture<Boolean> stopping = CompletableFuture.supplyAsync(() -> a.stop());
+        assertTrue(inFlight.await(10, TimeUnit.SECONDS), "the releases were sent one after another");
+        assertTrue(stopping.get(30, TimeUnit.SECONDS));
+        for (int i = 0; i < tasks; i++) {
+            assertEquals(Optional.empty(), store.holder("goflow/jobs/t" + i));
+        }
+    }
+
+    /**
      * A stop() still waiting for a run that ignores its context while the scheduler is started
      * again must not, when it ends, release the leases of the new start: the node is running and
      * holds them (it keeps its lease between runs; released under a run, the run is cancelled at
