@@ -70,7 +70,9 @@ public interface TaskBuilder {
      * the run's context is cancelled. After the run the node keeps the lease (it is not released),
      * so it runs the next due time too while it lives: when it dies, the lease runs out and the
      * next due time after that is run by another node, within one {@code ttl}. Stopping or closing
-     * the scheduler, or cancelling the task, releases the lease. {@code ttl} must be longer than
+     * the scheduler, or cancelling the task, releases the lease; a run of the task still active
+     * then (its job ignores its context) keeps it, renewed, and releases it when it ends, so that
+     * no other node runs the task meanwhile. {@code ttl} must be longer than
      * the clock skew between the nodes, or a node whose clock lags could run a due time again.
      *
      * @param leases where the leases are kept, e.g. goflow.redis's lease provider

@@ -378,11 +378,24 @@ public final class SchedulerImpl implements Scheduler {
      * many tasks are released by up to {@link #MAX_PARALLEL_RELEASES} threads at once (this one
      * and short-lived helpers it waits for), so that a slow store does not make a stop last the
      * sum of hundreds of round trips.
+     *
+     * <p>A task with a run still active (a job that ignores its context past the stop timeout, or
+     * has not seen the cancel yet) keeps its lease: released now, another node could run the task
+     * while it still runs here. Its run releases it when it ends ({@link #releaseAfterRun}).
      */
     private void releaseLeases(List<TaskImpl> tasks) {
         Queue<ClusterLease> held = new ConcurrentLinkedQueue<>();
-        for (TaskImpl t : tasks) {
-            if (t.lease != null && t.lease.holds()) {
+        List<TaskImpl> idle = read(() -> {
+            List<TaskImpl> out = new ArrayList<>();
+            for (TaskImpl t : tasks) {
+                if (t.lease != null && t.active.isEmpty()) {
+                    out.add(t);
+                }
+            }
+            return out;
+        });
+        for (TaskImpl t : idle) {
+            if (t.lease.holds()) {
                 held.add(t.lease);
             }
         }
@@ -835,6 +848,7 @@ public final class SchedulerImpl implements Scheduler {
     void complete(TaskImpl t, CancellableContext ctx, boolean jobStarted, RunOutcome.Status status, Instant started,
             long nanos, Throwable failure) {
         Thread wake = null;
+        boolean giveBack;
         lock.lock();
         try {
             t.active.remove(ctx);
@@ -854,6 +868,7 @@ public final class SchedulerImpl implements Scheduler {
                     break;
             }
             t.last = new RunOutcome(t.runs, status, started, Duration.ofNanos(Math.max(0, nanos)), failure);
+            giveBack = releaseAfterRun(t);
             long now = clock.nanoTime();
             if (t.state == ScheduledTask.State.SCHEDULED) {
                 if (t.kind.oneShot()) {
@@ -881,6 +896,9 @@ public final class SchedulerImpl implements Scheduler {
             lock.unlock();
         }
         ctx.close();
+        if (giveBack) {
+            t.lease.release();
+        }
         if (wake != null) {
             LockSupport.unpark(wake);
         }
@@ -890,18 +908,32 @@ public final class SchedulerImpl implements Scheduler {
     }
 
     /**
+     * Whether the run of {@code t} that just ended must release the task's lease: it was the task's
+     * last active run, and the task was cancelled or the scheduler stopped (or closed) meanwhile,
+     * whose {@link #releaseLeases} left the lease to it. Not when the scheduler was started again
+     * (the lease is that start's) nor for a one-shot task done (kept for its ttl, so that a node
+     * whose clock is late does not run it again). Under the lock.
+     */
+    private boolean releaseAfterRun(TaskImpl t) {
+        return t.lease != null && t.active.isEmpty()
+                && (t.state == ScheduledTask.State.CANCELLED || life != LifeCycle.RUNNING);
+    }
+
+    /**
      * A run of a once-per-cluster task did not get the task's lease (another node holds it, or the
      * store cannot be reached): it counts as skipped, not as a run. A one-shot task is done (another
      * node runs it); a fixed-delay task is due again one delay later.
      */
     void skippedWithoutLease(TaskImpl t, CancellableContext ctx) {
         Thread wake = null;
+        boolean giveBack;
         lock.lock();
         try {
             t.active.remove(ctx);
             activeRuns--;
             t.skipped++;
             skipped++;
+            giveBack = releaseAfterRun(t);
             if (t.state == ScheduledTask.State.SCHEDULED) {
                 if (t.kind.oneShot()) {
                     t.state = ScheduledTask.State.DONE;
@@ -915,6 +947,9 @@ public final class SchedulerImpl implements Scheduler {
             lock.unlock();
         }
         ctx.close();
+        if (giveBack) {
+            t.lease.release();
+        }
         if (wake != null) {
             LockSupport.unpark(wake);
         }

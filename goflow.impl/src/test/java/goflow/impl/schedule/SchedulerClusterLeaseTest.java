@@ -466,6 +466,63 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
         }
     }
 
+    /** A job that ignores its context and interrupts until {@code mayEnd} opens; signals {@code running}. */
+    private static Job stubborn(CountDownLatch running, CountDownLatch mayEnd) {
+        return ctx -> {
+            running.countDown();
+            boolean ended = false;
+            while (!ended) {
+                try {
+                    ended = mayEnd.await(30, TimeUnit.SECONDS) || true;
+                } catch (InterruptedException e) {
+                    // ignored: the job goes on
+                }
+            }
+        };
+    }
+
+    /**
+     * A run still active when stop() gives up waiting (its job ignores its context) keeps its
+     * lease, renewed, until it ends: released at once, another node would run the task while it
+     * still runs here. It is given back when the run ends.
+     */
+    @Test
+    void aRunStillActiveAfterStopKeepsItsLeaseUntilItEndsThenGivesItBack() throws Exception {
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).oncePerCluster(store.node("a"), TTL).build();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch mayEnd = new CountDownLatch(1);
+        a.task(stubborn(running, mayEnd)).id("stubborn").every(Duration.ofSeconds(1));
+        a.start();
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(running.await(30, TimeUnit.SECONDS));
+        assertFalse(a.stop(Duration.ZERO));
+        assertEquals(Optional.of("a"), store.holder("goflow/jobs/stubborn"), "released while its job still runs");
+        for (int i = 0; i < 4; i++) { // longer than the ttl: renewed while the job runs
+            clock.advance(Duration.ofSeconds(1));
+            Eventually.until(() -> store.expiresIn("goflow/jobs/stubborn").equals(TTL));
+        }
+        assertFalse(store.node("b").tryAcquire("goflow/jobs/stubborn", TTL).isPresent());
+        mayEnd.countDown();
+        Eventually.until(() -> store.holder("goflow/jobs/stubborn").isEmpty()); // given back when the run ends
+    }
+
+    /** The same for a task cancelled while its run is active. */
+    @Test
+    void aTaskCancelledWhileItsRunIsActiveKeepsItsLeaseUntilTheRunEnds() throws Exception {
+        Scheduler a = goflow.scheduler().name("jobs").workers(1).oncePerCluster(store.node("a"), TTL).build();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch mayEnd = new CountDownLatch(1);
+        ScheduledTask t = a.task(stubborn(running, mayEnd)).id("stubborn").every(Duration.ofSeconds(1));
+        a.start();
+        clock.advance(Duration.ofSeconds(1));
+        assertTrue(running.await(30, TimeUnit.SECONDS));
+        assertTrue(t.cancel());
+        assertEquals(Optional.of("a"), store.holder("goflow/jobs/stubborn"), "released while its job still runs");
+        mayEnd.countDown();
+        Eventually.until(() -> store.holder("goflow/jobs/stubborn").isEmpty());
+        assertTrue(a.stop());
+    }
+
     /**
      * A stop() still waiting for a run that ignores its context while the scheduler is started
      * again must not, when it ends, release the leases of the new start: the node is running and
