@@ -59,7 +59,8 @@ public interface TaskBuilder {
      * same task {@link #id id}), and at each due time only the node holding its lease runs it.
      * Overrides the scheduler's {@link SchedulerBuilder#oncePerCluster default}.
      *
-     * <p>The lease is named {@code goflow/<scheduler>/<task id>}, which must have at most 255
+     * <p>The lease is named {@code goflow/<scheduler>/<task id>} ({@code %} and {@code /} in the
+     * scheduler's name written {@code %25} and {@code %2F}), which must have at most 255
      * characters, the longest name a {@link LeaseProvider} takes: scheduling a task whose id makes
      * it longer throws {@link goflow.api.InvalidConfigException}. When the task comes due, the node
      * that holds the lease renews it, any other node tries to take it; the node without it skips

@@ -54,9 +54,17 @@ final class ClusterLease {
         this.name = name(schedulerName, taskId);
     }
 
-    /** Returns the lease name of a task: {@code goflow/<scheduler>/<task id>}. */
+    /**
+     * Returns the lease name of a task: {@code goflow/<scheduler>/<task id>}, with {@code %} and
+     * {@code /} of the scheduler's name written {@code %25} and {@code %2F}: a scheduler name may
+     * have {@code /} and a task id anything, so that scheduler {@code a/b}'s task {@code c} and
+     * scheduler {@code a}'s task {@code b/c} would otherwise share one lease (the holder of one
+     * skipping the other at every due time). A name without them is unchanged.
+     */
     static String name(String schedulerName, String taskId) {
-        return "goflow/" + schedulerName + "/" + taskId;
+        String scheduler = schedulerName.indexOf('/') < 0 && schedulerName.indexOf('%') < 0 ? schedulerName
+                : schedulerName.replace("%", "%25").replace("/", "%2F");
+        return "goflow/" + scheduler + "/" + taskId;
     }
 
     /**
@@ -68,8 +76,8 @@ final class ClusterLease {
     static void checkName(String schedulerName, String taskId) {
         int length = name(schedulerName, taskId).length();
         if (length > MAX_NAME) {
-            throw new InvalidConfigException(schedulerName, "id", taskId, "makes the lease name goflow/" + schedulerName
-                    + "/<id> " + length + " characters long, more than the " + MAX_NAME + " a lease provider takes",
+            throw new InvalidConfigException(schedulerName, "id", taskId, "makes the lease name "
+                    + name(schedulerName, "<id>") + " " + length + " characters long, more than the " + MAX_NAME + " a lease provider takes",
                     "a once-per-cluster task needs a shorter id");
         }
     }

@@ -524,6 +524,32 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
     }
 
     /**
+     * Scheduler names may have '/', and task ids anything: scheduler "billing/eu" task "report" and
+     * scheduler "billing" task "eu/report" are two tasks, with two leases, both run (sharing
+     * goflow/billing/eu/report, the holder of one skipped the other at every due time).
+     */
+    @Test
+    void aSchedulerNameWithASlashDoesNotMakeTwoTasksShareOneLease() {
+        Scheduler euReport = goflow.scheduler().name("billing/eu").workers(1).oncePerCluster(store.node("a"), TTL)
+                .build();
+        Scheduler billing = goflow.scheduler().name("billing").workers(1).oncePerCluster(store.node("a"), TTL)
+                .build();
+        ScheduledTask one = euReport.task(ctx -> { }).id("report").every(Duration.ofSeconds(1));
+        ScheduledTask other = billing.task(ctx -> { }).id("eu/report").every(Duration.ofSeconds(1));
+        euReport.start();
+        billing.start();
+        for (int i = 0; i < 3; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            settle(euReport);
+            settle(billing);
+        }
+        assertEquals(3, one.runCount());
+        assertEquals(3, other.runCount(), "skipped " + other.skippedCount() + " times: its lease was the other's");
+        assertEquals(Optional.of("a"), store.holder("goflow/billing/eu/report"));
+        assertEquals(Optional.of("a"), store.holder("goflow/billing%2Feu/report"));
+    }
+
+    /**
      * A stop() still waiting for a run that ignores its context while the scheduler is started
      * again must not, when it ends, release the leases of the new start: the node is running and
      * holds them (it keeps its lease between runs; released under a run, the run is cancelled at
