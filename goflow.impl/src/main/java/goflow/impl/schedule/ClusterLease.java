@@ -300,10 +300,11 @@ final class ClusterLease {
                     }
                     if (!renewed) {
                         if (ended.compareAndSet(false, true)) {
-                            LOG.log(Level.WARNING, "lease " + name + " was lost during a run (fencing token "
-                                    + lease.fencingToken() + "): the run is cancelled");
+                            // cancelled before the log line, whose token comes from the provider too
                             lost(lease);
                             run.cancel();
+                            LOG.log(Level.WARNING, "lease " + name + " was lost during a run (fencing token "
+                                    + token() + "): the run is cancelled");
                         }
                         return;
                     }
@@ -337,6 +338,15 @@ final class ClusterLease {
                 // the next try is due an interval after this one was sent, not after its answer came:
                 // a slow answer must not push the renewals toward the end of the lease
                 lastTry = now;
+            }
+        }
+
+        /** The lease's fencing token for the log, or what the provider threw instead. */
+        private String token() {
+            try {
+                return Long.toString(lease.fencingToken());
+            } catch (Throwable e) {
+                return "unknown: " + e;
             }
         }
 

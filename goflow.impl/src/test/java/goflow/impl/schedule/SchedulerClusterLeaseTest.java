@@ -550,6 +550,27 @@ class SchedulerClusterLeaseTest extends SchedulerTestSupport {
     }
 
     /**
+     * A lease lost during a run whose {@code fencingToken()} throws (a defect of the provider) still
+     * cancels the run: the token is only for the log line.
+     */
+    @Test
+    void aRunWhoseLostLeaseThrowsFromFencingTokenIsStillCancelled() throws Exception {
+        MemoryLeases.Node leasesA = store.node("a");
+        LeaseProvider broken = (name, ttl) -> leasesA.tryAcquire(name, ttl).map(l -> new ForwardingLease(l) {
+            @Override
+            public long fencingToken() {
+                throw new IllegalStateException("token not loaded");
+            }
+        });
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch cancelled = runUntilCancelled(broken, running);
+        assertTrue(running.await(10, TimeUnit.SECONDS));
+        leasesA.forget = true;
+        clock.advance(Duration.ofSeconds(1)); // the first renewal answers "lost"
+        assertTrue(cancelled.await(10, TimeUnit.SECONDS), "the run went on without its lease");
+    }
+
+    /**
      * A stop() still waiting for a run that ignores its context while the scheduler is started
      * again must not, when it ends, release the leases of the new start: the node is running and
      * holds them (it keeps its lease between runs; released under a run, the run is cancelled at
