@@ -141,6 +141,36 @@ class RedisLeasesTest {
         }
     }
 
+    /**
+     * A try made while Redis is known to be down (refused before it is sent) does not use up the
+     * retry of an acquisition whose reply was lost: the next try once Redis answers still finds the
+     * lease it took, rather than nobody holding it for its whole time to live.
+     */
+    @Test
+    void aTryRefusedWhileRedisIsDownKeepsTheRetryOfALostAcquisition() throws Exception {
+        String name = name("cut-then-down");
+        String key = "goflow:lease:{" + name + "}";
+        try (FaultyProxy proxy = new FaultyProxy(InetAddress.getLoopbackAddress(), fleet.server.port());
+                RedisConnection conn = RedisConnection.builder().name("cut-down").uri("redis://127.0.0.1:" + proxy.port())
+                        .timeout(Duration.ofSeconds(5)).reconnectInterval(Duration.ofSeconds(3)).build()) {
+            conn.leases().tryAcquire(name("warm"), Duration.ofSeconds(30)).orElseThrow().release();
+            proxy.cutNextReply();
+            assertThrows(LeaseException.class, () -> conn.leases().tryAcquire(name, Duration.ofDays(1)));
+            assertTrue(fleet.raw.exists(key), "Redis ran the script: the lease is taken, the node does not know it");
+            LeaseException down = assertThrows(LeaseException.class,
+                    () -> conn.leases().tryAcquire(name, Duration.ofSeconds(30)));
+            assertTrue(down.getMessage().contains("down"), down.getMessage());
+            Optional<Lease> again = Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .ignoreException(LeaseException.class)
+                    .until(() -> conn.leases().tryAcquire(name, Duration.ofSeconds(30)), r -> true);
+            assertTrue(again.isPresent(), "the lease taken by the lost acquisition is held by nobody for a day");
+            again.get().release();
+            assertFalse(fleet.raw.exists(key));
+        } finally {
+            fleet.raw.del(key);
+        }
+    }
+
     @Test
     void fencingTokensKeepGrowingWhenRedisComesBackWithOlderData() {
         // a restart from a snapshot (RDB, AOF everysec) or a failover to a replica that lagged brings

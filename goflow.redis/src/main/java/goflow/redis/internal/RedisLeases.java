@@ -27,8 +27,8 @@ import goflow.api.schedule.LeaseProvider;
  * connection's hard timeout.
  *
  * <p>An acquisition whose reply was lost (cut connection, timeout: Redis may have run it) is
- * remembered by name with its attempt id, and the next {@link #tryAcquire} of that name retries
- * with the same id, which the script answers with the lease it took, if it did: the lease is this
+ * remembered by name with its attempt id, and the next {@link #tryAcquire} of that name that is
+ * sent to Redis retries with the same id, which the script answers with the lease it took, if it did: the lease is this
  * node's again at its next try, instead of held by nobody until its time to live runs out.
  *
  * <p>Thread-safe: the holder id is unique per provider instance (so two schedulers in one JVM are
@@ -109,9 +109,12 @@ final class RedisLeases implements LeaseProvider {
             reply = conn.eval(Scripts.LEASE_ACQUIRE, new String[] {key(name), key(name) + ":fence"}, attempt,
                     Long.toString(ttlMillis));
         } catch (RedisFailure e) {
-            if (e.getCause() != null) { // sent, or maybe sent: Redis may have taken the lease for this attempt
+            // sent, or maybe sent: Redis may have taken the lease for this attempt; refused before it
+            // was sent (connection closed, Redis known to be down), a retry of a lost attempt is kept
+            // for the next try: Redis may hold the lease for it still
+            if (e.getCause() != null || lost != null) {
                 unanswered(name, attempt);
-            } // else refused before it was sent (connection closed, Redis known to be down)
+            }
             throw new LeaseException("lease " + name + ": " + e.getMessage(), e);
         } catch (Error e) {
             unanswered(name, attempt);
