@@ -34,7 +34,9 @@ final class DeployFolder {
      * Creates {@code dir} with the default files if it does not exist. The files are written into
      * a temporary folder next to it, which is then renamed to {@code dir}: a start that fails
      * half-way (a missing resource, a full disk) leaves no folder behind, so the next start
-     * creates it again instead of leaving a half-written one as the user's.
+     * creates it again instead of leaving a half-written one as the user's. When the folder appears
+     * meanwhile (another container started in the same working directory made it first), that
+     * folder is left as it is and this returns false.
      *
      * @param dir the folder
      * @param loader where the default files are read from
@@ -63,6 +65,9 @@ final class DeployFolder {
                 GoshHome.delete(tmp); // the same recursive delete
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
+            }
+            if (Files.isDirectory(target)) {
+                return false; // made meanwhile by another container started in the same folder: theirs
             }
             throw e;
         }

@@ -61,6 +61,38 @@ class ContainerSetupTest {
         }
     }
 
+    /**
+     * Two containers started at once in one working directory: the other one creates the folder
+     * while this one writes its defaults. Its folder is kept, this start goes on without an error
+     * and leaves no temporary folder behind.
+     */
+    @Test
+    void aDeployFolderCreatedMeanwhileByAnotherContainerIsLeftAloneAndTheStartGoesOn(@TempDir Path dir)
+            throws Exception {
+        Path deploy = dir.resolve("deploy");
+        ClassLoader racing = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                try {
+                    if (!Files.exists(deploy)) { // the other container's rename, done while this one copies
+                        Files.createDirectories(deploy);
+                        Files.writeString(deploy.resolve("theirs.cfg"), "a=1\n");
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return super.getResourceAsStream(name);
+            }
+        };
+        assertFalse(DeployFolder.prepare(deploy, racing), "created by the other container, not by this one");
+        try (var files = Files.list(deploy)) {
+            assertEquals(List.of(deploy.resolve("theirs.cfg")), files.toList(), "the other container's folder, as it is");
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(deploy), files.toList(), "no temporary folder left next to it");
+        }
+    }
+
     @Test
     void aScriptWithoutAGoshHomeGetsATemporaryProfileThatIsDeletedAfterwards() throws Exception {
         assertNull(GoshHome.prepare(null, null), "interactive: Gogo's own profile");
