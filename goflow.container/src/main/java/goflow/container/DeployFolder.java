@@ -3,6 +3,7 @@ package goflow.container;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -41,13 +42,20 @@ final class DeployFolder {
      * @param dir the folder
      * @param loader where the default files are read from
      * @return true if the folder was created
-     * @throws IOException if it cannot be created or written
+     * @throws IOException if it cannot be created or written, or {@code dir} exists and is not a
+     *     folder (the message names the property {@value Activator#DEPLOY_DIR}, the value and the rule)
      */
     static boolean prepare(Path dir, ClassLoader loader) throws IOException {
         if (Files.isDirectory(dir)) {
             return false;
         }
         Path target = dir.toAbsolutePath();
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            // a file, or a link to no folder: the rename below would fail, or replace the link
+            throw new IOException("goflow.container: property " + Activator.DEPLOY_DIR + " = '" + dir
+                    + "' must name a folder (or a path where one can be created), but " + target
+                    + " exists and is not a folder");
+        }
         Path parent = Files.createDirectories(target.getParent());
         Path tmp = Files.createTempDirectory(parent, "." + target.getFileName() + ".");
         try {

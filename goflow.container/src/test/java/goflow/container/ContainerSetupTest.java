@@ -93,6 +93,22 @@ class ContainerSetupTest {
         }
     }
 
+    /**
+     * {@code felix.fileinstall.dir} naming a file, not a folder: the start fails with a message
+     * naming the property, the value and the rule, and the file is left as it was.
+     */
+    @Test
+    void aDeployPathThatIsAFileIsRefusedNamingThePropertyTheValueAndTheRule(@TempDir Path dir) throws Exception {
+        Path deploy = Files.writeString(dir.resolve("deploy"), "not a folder\n");
+        IOException e = assertThrows(IOException.class, () -> DeployFolder.prepare(deploy, getClass().getClassLoader()));
+        assertTrue(e.getMessage().contains(Activator.DEPLOY_DIR + " = '" + deploy + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("must name a folder"), e.getMessage());
+        assertEquals("not a folder\n", Files.readString(deploy));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(deploy), files.toList(), "no temporary folder left next to it");
+        }
+    }
+
     @Test
     void aScriptWithoutAGoshHomeGetsATemporaryProfileThatIsDeletedAfterwards() throws Exception {
         assertNull(GoshHome.prepare(null, null), "interactive: Gogo's own profile");
