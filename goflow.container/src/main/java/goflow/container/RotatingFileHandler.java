@@ -149,6 +149,8 @@ final class RotatingFileHandler extends Handler {
      * Closes the file, shifts the old files up by one (deleting the oldest) and renames the file to
      * {@code file.1}; reopens the file (new, or the same one when a step failed). Only the files
      * that exist are shifted, up to the first missing number, so a rotation costs what is there.
+     * A file deleted meanwhile (its folder removed by a clean-up) is not rotated and not reported:
+     * a new one starts.
      */
     private void rotate() {
         try {
@@ -157,6 +159,13 @@ final class RotatingFileHandler extends Handler {
             reportError(null, e, ErrorManager.CLOSE_FAILURE);
         }
         out = null;
+        if (!Files.exists(file)) {
+            // deleted under the handler (with its folder, perhaps): nothing to rotate, and no failure
+            // to report; a new file starts at the same path
+            written = 0;
+            reopen();
+            return;
+        }
         try {
             int free = 1;
             while (free < files && Files.exists(sibling("." + free))) {
@@ -176,6 +185,11 @@ final class RotatingFileHandler extends Handler {
                         + "); the log keeps writing to it, beyond goflow.log.maxBytes = " + maxBytes);
             }
         }
+        reopen();
+    }
+
+    /** Opens the file again after a rotation; leaves {@code out} null when it cannot. */
+    private void reopen() {
         try {
             out = open();
         } catch (IOException e) {

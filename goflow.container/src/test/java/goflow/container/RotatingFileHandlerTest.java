@@ -230,6 +230,44 @@ class RotatingFileHandlerTest {
     }
 
     /**
+     * A deleted log folder is no rotation failure: nothing is said about it, so the one report of a
+     * failure is left for a real one (here a folder where the oldest file goes, made later).
+     */
+    @Test
+    void aDeletedLogFolderIsNotReportedAsAFailedRotationAndALaterFailureStillIs(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("log"));
+        Path file = folder.resolve("goflow.log");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RotatingFileHandler handler = open(file, 300, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            log(handler, "r0");
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(folder);
+            for (int i = 1; i < 8; i++) {
+                log(handler, "r" + i); // rotates at r3 and r6
+            }
+            assertEquals("", err.toString(StandardCharsets.UTF_8), "nothing failed");
+            assertTrue(Files.isRegularFile(dir.resolve("log/goflow.log.1")), "rotated normally after the new start");
+
+            Files.delete(dir.resolve("log/goflow.log.1"));
+            Path obstacle = Files.createDirectories(dir.resolve("log/goflow.log.1"));
+            Files.writeString(obstacle.resolve("keep"), "a folder where the oldest file goes cannot be deleted");
+            for (int i = 8; i < 12; i++) {
+                log(handler, "r" + i);
+            }
+        } finally {
+            handler.close();
+        }
+        String said = err.toString(StandardCharsets.UTF_8);
+        assertEquals(1, said.lines().count(), said);
+        assertTrue(said.contains("cannot rotate " + file) && said.contains("goflow.log.1"), said);
+    }
+
+    /**
      * A write that fails (a full disk: the file is a link to {@code /dev/full}) loses no record: it
      * goes to the problems stream, as when the file cannot be reopened.
      */
