@@ -96,19 +96,57 @@ final class ConfigFileGuard implements ArtifactInstaller {
     }
 
     /**
-     * Registers a guard in front of the FileInstall bundle's installers.
+     * Registers a guard in front of the FileInstall bundle's installers, reporting refusals as
+     * {@code WARNING}s (see {@link #register(BundleContext, Consumer)}).
      *
      * @param context the container bundle's context
-     * @return the registration (the framework removes it when the bundle stops)
+     * @return the registration (the framework removes it when the bundle stops), or null
      */
     static ServiceRegistration<ArtifactInstaller> register(BundleContext context) {
-        String name = context.getProperty(ENCODING);
-        Charset encoding = name == null || name.isBlank() ? StandardCharsets.ISO_8859_1 : Charset.forName(name);
+        return register(context, ConfigFileGuard::warn);
+    }
+
+    /**
+     * Registers a guard in front of the FileInstall bundle's installers, unless
+     * {@value #ENCODING} names no character set this JVM knows: then {@code warn} says so (naming
+     * the property, the value and the rule) and there is no guard, since the files cannot be read
+     * as FileInstall reads them (FileInstall fails on each itself); the container starts anyway.
+     *
+     * @param context the container bundle's context
+     * @param warn where refusals, and a bad {@value #ENCODING}, are reported
+     * @return the registration (the framework removes it when the bundle stops), or null
+     */
+    static ServiceRegistration<ArtifactInstaller> register(BundleContext context, Consumer<String> warn) {
+        Optional<Charset> encoding = encoding(context.getProperty(ENCODING), warn);
+        if (encoding.isEmpty()) {
+            return null;
+        }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_RANKING, RANKING);
         props.put(Constants.SERVICE_DESCRIPTION, "goflow: refuses malformed typed .config files in the deploy folder");
-        ConfigFileGuard guard = new ConfigFileGuard(fileInstall(context), encoding, ConfigFileGuard::warn);
+        ConfigFileGuard guard = new ConfigFileGuard(fileInstall(context), encoding.get(), warn);
         return context.registerService(ArtifactInstaller.class, guard, props);
+    }
+
+    /**
+     * Reads {@value #ENCODING} as FileInstall does: unset is ISO-8859-1; the name is used as written.
+     *
+     * @param name the property's value, or null (blank is taken as unset)
+     * @param warn told when the value names no character set this JVM knows
+     * @return the encoding, or empty after the warning
+     */
+    static Optional<Charset> encoding(String name, Consumer<String> warn) {
+        if (name == null || name.isBlank()) {
+            return Optional.of(StandardCharsets.ISO_8859_1);
+        }
+        try {
+            return Optional.of(Charset.forName(name));
+        } catch (IllegalArgumentException e) { // unknown or malformed name
+            warn.accept("goflow.container: framework property " + ENCODING + " = '" + name + "' must name a character"
+                    + " set this JVM knows, such as UTF-8 or ISO-8859-1 (the default); FileInstall cannot read .config"
+                    + " files with it, and they are not checked by goflow (" + e + ")");
+            return Optional.empty();
+        }
     }
 
     private static void warn(String message) {

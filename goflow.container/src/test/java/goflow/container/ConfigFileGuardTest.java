@@ -2,10 +2,12 @@ package goflow.container;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.List;
 import org.apache.felix.fileinstall.ArtifactInstaller;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
 
 /** The guard in front of FileInstall's installer, with a recording stand-in for that installer. */
 class ConfigFileGuardTest {
@@ -58,6 +61,35 @@ class ConfigFileGuardTest {
 
     private File write(String name, String text) throws Exception {
         return Files.writeString(deploy.resolve(name), text, StandardCharsets.ISO_8859_1).toFile();
+    }
+
+    /**
+     * A {@code felix.fileinstall.configEncoding} this JVM does not know (a typo) does not fail the
+     * container bundle's start: a warning names the property, the value and the rule, and no
+     * guard is registered (FileInstall, which reads with that encoding, reports each file itself).
+     */
+    @Test
+    void anUnknownConfigEncodingIsReportedNamingThePropertyAndValueInsteadOfFailingTheStart() throws Exception {
+        for (String bad : List.of("utf8x", "not a charset!")) {
+            List<String> registered = new ArrayList<>();
+            BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {BundleContext.class}, (p, m, a) -> switch (m.getName()) {
+                        case "getProperty" -> "felix.fileinstall.configEncoding".equals(a[0]) ? bad : null;
+                        case "registerService" -> {
+                            registered.add(String.valueOf(a[0]));
+                            yield null;
+                        }
+                        default -> throw new UnsupportedOperationException(m.getName());
+                    });
+            assertNull(ConfigFileGuard.register(context, warnings::add), bad);
+            assertEquals(List.of(), registered, bad);
+            String warning = warnings.get(warnings.size() - 1);
+            assertTrue(warning.contains("felix.fileinstall.configEncoding = '" + bad + "'")
+                    && warning.contains("must name a character set"), warning);
+        }
+        assertEquals(StandardCharsets.UTF_8, ConfigFileGuard.encoding("UTF-8", warnings::add).orElseThrow());
+        assertEquals(StandardCharsets.ISO_8859_1, ConfigFileGuard.encoding(null, warnings::add).orElseThrow());
+        assertEquals(2, warnings.size(), warnings::toString);
     }
 
     @Test
