@@ -153,12 +153,14 @@ final class RotatingFileHandler extends Handler {
      * a new one starts.
      */
     private void rotate() {
-        try {
-            out.close();
-        } catch (IOException e) {
-            reportError(null, e, ErrorManager.CLOSE_FAILURE);
+        if (out != null) { // null after a failed write or reopen
+            try {
+                out.close();
+            } catch (IOException e) {
+                reportError(null, e, ErrorManager.CLOSE_FAILURE);
+            }
+            out = null;
         }
-        out = null;
         if (!Files.exists(file)) {
             // deleted under the handler (with its folder, perhaps): nothing to rotate, and no failure
             // to report; a new file starts at the same path

@@ -297,6 +297,51 @@ class RotatingFileHandlerTest {
                 () -> "every record, on the problems stream: " + said);
     }
 
+    /**
+     * The disk fills up under a file that already holds records: the record whose write fails goes
+     * to the problems stream, and the next one, which would make the file too large, rotates it
+     * instead of throwing out of {@code publish} (a log call must not fail the code that logs).
+     * The full disk is an output stream that fails, put in place of the open file.
+     */
+    @Test
+    void aRecordAfterAFailedWriteThatReachesTheLimitRotatesInsteadOfThrowing(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("goflow.log");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RotatingFileHandler handler = open(file, 300, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
+        handler.setErrorManager(new ErrorManager() {
+            @Override
+            public synchronized void error(String msg, Exception ex, int code) {
+                // the default one prints to System.err: not what this test reads
+            }
+        });
+        handler.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord record) {
+                return record.getMessage() + "\n";
+            }
+        });
+        try {
+            log(handler, "r0" + ".".repeat(97));
+            log(handler, "r1" + ".".repeat(97));
+            java.lang.reflect.Field out = RotatingFileHandler.class.getDeclaredField("out");
+            out.setAccessible(true);
+            ((java.io.OutputStream) out.get(handler)).close();
+            out.set(handler, new java.io.OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    throw new IOException("No space left on device");
+                }
+            });
+            log(handler, "r2" + ".".repeat(97)); // 200 + 100 fit, but the write fails: on the problems stream
+            log(handler, "r3" + ".".repeat(147)); // 200 + 150 > 300: rotates
+        } finally {
+            handler.close();
+        }
+        assertEquals(List.of("r0", "r1"), messages(dir.resolve("goflow.log.1")));
+        assertEquals(List.of("r3"), messages(file));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("r2"), err::toString);
+    }
+
     @Test
     void aSecondHandlerOnTheSameFileIsRefused(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("goflow.log");
