@@ -630,7 +630,8 @@ public final class RedisStreamConsumer implements Primitive {
             if (ids.isEmpty()) {
                 return 0;
             }
-            claimed.addAndGet(ids.size());
+            // claimed is counted as entries are taken on (finishClaim) or dead-lettered, not here: a claim Redis
+            // fails in the middle of leaves its entries idle, claimed again later, and would count them twice
             Map<StreamEntryID, Long> deliveries = new HashMap<>();
             for (StreamPendingEntry p : redis.xpending(stream, group, XPendingParams.xPendingParams(
                     ids.get(0), ids.get(ids.size() - 1), ids.size() * 2).consumer(consumer))) {
@@ -667,6 +668,7 @@ public final class RedisStreamConsumer implements Primitive {
                 long n = deliveries.get(id);
                 Delivery d = new Delivery(id, found.get(0).getFields().get(field), n);
                 read.incrementAndGet();
+                claimed.incrementAndGet();
                 deadLetter(d, "delivered " + n + " times without an outcome (its consumers died or stalled)", "-");
             }
             return taken;
@@ -722,6 +724,7 @@ public final class RedisStreamConsumer implements Primitive {
                 found.add(new StreamEntry(new StreamEntryID(text(idAndFields.get(0))), fields));
             }
             unfinishedClaim = Map.of();
+            claimed.addAndGet(found.size());
             for (StreamEntry e : found) {
                 accept(e, counts.get(e.getID()));
             }

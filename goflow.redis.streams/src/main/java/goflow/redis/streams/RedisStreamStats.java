@@ -11,7 +11,9 @@ import goflow.api.inspect.Stats;
  *     stream, or dead-lettered (not an entry another consumer had acknowledged first: its outcome
  *     is not written again)
  * @param claimed entries claimed after they stayed unacknowledged for the idle time (from a
- *     consumer that died or stalled, or after a failed delivery of this one)
+ *     consumer that died or stalled, or after a failed delivery of this one), each claim counted
+ *     once when it hands the entry to the pipeline or dead-letters it (a claim that Redis failed
+ *     in the middle of, taken again later, counts once)
  * @param failed deliveries that failed in the pipeline (the entry is delivered again, until the
  *     last allowed delivery)
  * @param deadLettered entries appended to the dead-letter stream and acknowledged

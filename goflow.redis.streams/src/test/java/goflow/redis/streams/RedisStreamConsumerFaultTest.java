@@ -264,6 +264,36 @@ class RedisStreamConsumerFaultTest {
         assertEquals(0, redis.xlen(key("out")));
     }
 
+    @Test
+    void theClaimedFigureCountsAnEntryOnceWhenRedisFailsInTheMiddleOfItsClaim() throws Exception {
+        // a ghost read the entry once and died
+        StreamEntryID entry = redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("data", "once"));
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        read("ghost", 1);
+        Duration claimIdle = Duration.ofSeconds(2);
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> redis.xpending(key("in"),
+                "workers", XPendingParams.xPendingParams(entry, entry, 1)).get(0).getIdleTime() > claimIdle.toMillis());
+        AtomicBoolean paused = new AtomicBoolean();
+        try (RedisStreamConsumer c = RedisStreamConsumer.builder().uri("redis://127.0.0.1:" + server.port())
+                .timeout(Duration.ofMillis(200)).reconnectInterval(Duration.ofMillis(50)).stream(key("in"))
+                .group("workers").output(key("out")).pipeline(same("claimed-once")).block(Duration.ofMillis(100))
+                .consumer("me").claimIdle(claimIdle).build()) {
+            // the first claim's follow-up fails: the entry is claimed again after claimIdle, and delivered then
+            c.afterClaim = () -> {
+                if (paused.compareAndSet(false, true)) {
+                    try (Jedis admin = new Jedis("127.0.0.1", server.port())) {
+                        admin.clientPause(1000, ClientPauseMode.ALL);
+                    }
+                }
+            };
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 1);
+            assertTrue(paused.get());
+            assertEquals(1, c.stats().claimed(), "one entry taken over from the ghost: " + logs);
+            assertEquals(1, c.stats().read());
+        }
+    }
+
     private List<StreamEntry> read(String who, int count) {
         return redis.xreadGroup("workers", who, XReadGroupParams.xReadGroupParams().count(count),
                 Map.of(key("in"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue();
