@@ -590,11 +590,13 @@ public final class RedisStreamConsumer implements Primitive {
                     XReadGroupParams.xReadGroupParams().count(want).block((int) block.toMillis()),
                     Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             if (got != null) {
+                List<Delivery> batch = new ArrayList<>();
                 for (Map.Entry<String, List<StreamEntry>> s : got) {
                     for (StreamEntry e : s.getValue()) {
-                        accept(e, 1);
+                        batch.add(delivery(e, 1));
                     }
                 }
+                accept(batch);
             }
         }
 
@@ -725,9 +727,11 @@ public final class RedisStreamConsumer implements Primitive {
             }
             unfinishedClaim = Map.of();
             claimed.addAndGet(found.size());
+            List<Delivery> taken = new ArrayList<>();
             for (StreamEntry e : found) {
-                accept(e, counts.get(e.getID()));
+                taken.add(delivery(e, counts.get(e.getID())));
             }
+            accept(taken);
             return found.size();
         }
 
@@ -747,19 +751,46 @@ public final class RedisStreamConsumer implements Primitive {
             return null;
         }
 
-        private void accept(StreamEntry e, long deliveries) {
-            read.incrementAndGet();
-            String input = e.getFields() == null ? null : e.getFields().get(field);
-            Delivery d = new Delivery(e.getID(), input, deliveries);
-            if (input == null) {
-                deadLetter(d, "the entry has no field '" + field + "'", "-");
-                return;
-            }
+        private Delivery delivery(StreamEntry e, long deliveries) {
+            return new Delivery(e.getID(), e.getFields() == null ? null : e.getFields().get(field), deliveries);
+        }
+
+        /**
+         * Counts the entries read and queues them for the run, in their order, then dead-letters
+         * those without the field. Queued first: a dead-letter write that fails throws (the read is
+         * tried again after a pause) and must not leave the rest of its batch behind, pending with
+         * a delivery counted, until a claim takes it after claimIdle. An entry whose dead-letter
+         * write failed stays pending, claimed again later.
+         */
+        private void accept(List<Delivery> deliveries) {
+            List<Delivery> unfit = new ArrayList<>();
             lock.lock();
             try {
-                fetched.addLast(d);
+                for (Delivery d : deliveries) {
+                    read.incrementAndGet();
+                    if (d.input() == null) {
+                        unfit.add(d);
+                    } else {
+                        fetched.addLast(d);
+                    }
+                }
             } finally {
                 lock.unlock();
+            }
+            RuntimeException failure = null;
+            for (Delivery d : unfit) {
+                try {
+                    deadLetter(d, "the entry has no field '" + field + "'", "-");
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(e);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
             }
         }
     }

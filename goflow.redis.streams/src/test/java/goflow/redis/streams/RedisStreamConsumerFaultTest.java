@@ -294,6 +294,24 @@ class RedisStreamConsumerFaultTest {
         }
     }
 
+    @Test
+    void aDeadLetterWriteThatFailsLeavesTheRestOfItsBatchToThePipelineNotToAClaim() throws Exception {
+        redis.set(key("in") + ":dead", "not a stream"); // every dead-letter write fails (WRONGTYPE)
+        redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("payload", "no data field"));
+        produce(key("in"), 5, "item-");
+        try (RedisStreamConsumer c = consumer(same("dead-fails")).consumer("me").claimIdle(Duration.ofMinutes(10))
+                .build()) {
+            c.start();
+            // the entries read in the same batch as the one that could not be dead-lettered are not left
+            // pending for claimIdle (10 min), each with a delivery counted that never ran
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 5);
+            assertEquals(0, c.stats().claimed());
+            assertTrue(logged("WARNING", "WRONGTYPE"), "the failed dead-letter write is logged: " + logs);
+        }
+        assertEquals(5, redis.xlen(key("out")));
+        assertEquals(1, redis.xpending(key("in"), "workers").getTotal(), "the entry that could not be dead-lettered");
+    }
+
     private List<StreamEntry> read(String who, int count) {
         return redis.xreadGroup("workers", who, XReadGroupParams.xReadGroupParams().count(count),
                 Map.of(key("in"), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY)).get(0).getValue();
