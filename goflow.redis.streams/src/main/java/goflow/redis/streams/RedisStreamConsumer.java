@@ -1,9 +1,13 @@
 package goflow.redis.streams;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -37,7 +41,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
-import redis.clients.jedis.resps.StreamEntry;
+import redis.clients.jedis.resps.StreamEntryBinary;
 import redis.clients.jedis.resps.StreamPendingEntry;
 
 /**
@@ -63,6 +67,9 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  *     failing in the middle of a claim costs the entry no delivery, even when only the reply of
  *     the command that counts it was lost (the count is set, not incremented, and the next read
  *     finishes that claim).</li>
+ * <li>An entry whose field is missing, or is not UTF-8 text (the pipeline takes a {@code String}),
+ *     is dead-lettered at once, its bytes kept as they were: it is not decoded with replacement
+ *     characters and run.</li>
  * <li>Entries of a consumer that died are claimed by the others after {@code claimIdle}.</li>
  * <li>A consumer never claims back an entry it has in flight itself (read, and not yet finished by
  *     its pipeline), however long that takes: such an entry is slow, not abandoned, and is neither
@@ -235,8 +242,64 @@ public final class RedisStreamConsumer implements Primitive {
      */
     volatile Runnable afterClaim = () -> { };
 
-    /** One entry on its way through the pipeline. */
-    private record Delivery(StreamEntryID id, String input, long deliveries) {
+    /**
+     * One entry on its way through the pipeline: {@code input} is its field's value, null when it
+     * has no such field or when the value is not UTF-8 text; {@code undecodable} is then that value's
+     * bytes (null otherwise), kept as they are for the dead-letter stream.
+     */
+    private record Delivery(StreamEntryID id, String input, byte[] undecodable, long deliveries) {
+    }
+
+    /**
+     * The delivery of an entry whose field holds {@code value} (null: no such field). The pipeline
+     * takes text: a value that is not UTF-8 is not decoded with replacement characters (the
+     * pipeline would run on mangled input and its result be written as if nothing were wrong),
+     * its bytes are kept for the dead-letter stream.
+     */
+    private static Delivery delivery(StreamEntryID id, byte[] value, long deliveries) {
+        if (value == null) {
+            return new Delivery(id, null, null, deliveries);
+        }
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString();
+            return new Delivery(id, text, null, deliveries);
+        } catch (CharacterCodingException e) {
+            return new Delivery(id, null, value, deliveries);
+        }
+    }
+
+    /** The value of this consumer's field among an entry's fields as read, or null. */
+    private byte[] fieldValue(Map<byte[], byte[]> fields) {
+        if (fields == null) {
+            return null;
+        }
+        byte[] name = field.getBytes(StandardCharsets.UTF_8);
+        for (Map.Entry<byte[], byte[]> f : fields.entrySet()) {
+            if (Arrays.equals(f.getKey(), name)) {
+                return f.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The value of this consumer's field among an entry's field-value pairs (raw reply bulks), or null. */
+    private byte[] fieldValue(List<?> pairs) {
+        if (pairs == null) {
+            return null;
+        }
+        byte[] name = field.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            if (pairs.get(i) instanceof byte[] f && Arrays.equals(f, name)) {
+                return (byte[]) pairs.get(i + 1);
+            }
+        }
+        return null;
+    }
+
+    /** A bulk string of a reply, as a Java string (an id, a field name). */
+    private static String text(Object bulk) {
+        return bulk instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(bulk);
     }
 
     RedisStreamConsumer(RedisStreamConsumerBuilder b, RedisClient own) {
@@ -586,14 +649,16 @@ public final class RedisStreamConsumer implements Primitive {
                     return;
                 }
             }
-            List<Map.Entry<String, List<StreamEntry>>> got = redis.xreadGroup(group, consumer,
+            // read as bytes: a value that is not UTF-8 is told apart, not decoded with replacement characters
+            List<Map.Entry<byte[], List<StreamEntryBinary>>> got = redis.xreadGroupBinary(
+                    group.getBytes(StandardCharsets.UTF_8), consumer.getBytes(StandardCharsets.UTF_8),
                     XReadGroupParams.xReadGroupParams().count(want).block((int) block.toMillis()),
-                    Map.of(stream, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                    Map.of(stream.getBytes(StandardCharsets.UTF_8), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             if (got != null) {
                 List<Delivery> batch = new ArrayList<>();
-                for (Map.Entry<String, List<StreamEntry>> s : got) {
-                    for (StreamEntry e : s.getValue()) {
-                        batch.add(delivery(e, 1));
+                for (Map.Entry<byte[], List<StreamEntryBinary>> s : got) {
+                    for (StreamEntryBinary e : s.getValue()) {
+                        batch.add(delivery(e.getID(), fieldValue(e.getFields()), 1));
                     }
                 }
                 accept(batch);
@@ -662,13 +727,15 @@ public final class RedisStreamConsumer implements Primitive {
                 taken = finishClaim();
             }
             for (StreamEntryID id : exhausted) {
-                List<StreamEntry> found = redis.xrange(stream, id, id, 1);
-                if (found.isEmpty() || found.get(0).getFields() == null) { // deleted from the stream while pending
+                byte[] at = id.toString().getBytes(StandardCharsets.UTF_8);
+                List<Object> found = redis.xrange(stream.getBytes(StandardCharsets.UTF_8), at, at, 1);
+                List<?> pairs = found.isEmpty() ? null : (List<?>) ((List<?>) found.get(0)).get(1);
+                if (pairs == null) { // deleted from the stream while pending
                     redis.xack(stream, group, id);
                     continue;
                 }
                 long n = deliveries.get(id);
-                Delivery d = new Delivery(id, found.get(0).getFields().get(field), n);
+                Delivery d = delivery(id, fieldValue(pairs), n);
                 read.incrementAndGet();
                 claimed.incrementAndGet();
                 deadLetter(d, "delivered " + n + " times without an outcome (its consumers died or stalled)", "-");
@@ -710,34 +777,23 @@ public final class RedisStreamConsumer implements Primitive {
             if (counts.isEmpty()) {
                 return 0;
             }
-            List<String> args = new ArrayList<>(List.of(group, consumer));
+            List<byte[]> args = new ArrayList<>(List.of(group.getBytes(StandardCharsets.UTF_8),
+                    consumer.getBytes(StandardCharsets.UTF_8)));
             counts.forEach((id, n) -> {
-                args.add(id.toString());
-                args.add(Long.toString(n));
+                args.add(id.toString().getBytes(StandardCharsets.UTF_8));
+                args.add(Long.toString(n).getBytes(StandardCharsets.UTF_8));
             });
-            List<StreamEntry> found = new ArrayList<>();
-            for (Object entry : (List<?>) redis.eval(CLAIM_COUNTED, List.of(stream), args)) {
+            List<Delivery> taken = new ArrayList<>(); // the reply as bytes: values are decoded by delivery()
+            for (Object entry : (List<?>) redis.eval(CLAIM_COUNTED.getBytes(StandardCharsets.UTF_8),
+                    List.of(stream.getBytes(StandardCharsets.UTF_8)), args)) {
                 List<?> idAndFields = (List<?>) entry;
-                List<?> pairs = (List<?>) idAndFields.get(1);
-                Map<String, String> fields = new HashMap<>();
-                for (int i = 0; i + 1 < pairs.size(); i += 2) {
-                    fields.put(text(pairs.get(i)), text(pairs.get(i + 1)));
-                }
-                found.add(new StreamEntry(new StreamEntryID(text(idAndFields.get(0))), fields));
+                StreamEntryID id = new StreamEntryID(text(idAndFields.get(0)));
+                taken.add(delivery(id, fieldValue((List<?>) idAndFields.get(1)), counts.get(id)));
             }
             unfinishedClaim = Map.of();
-            claimed.addAndGet(found.size());
-            List<Delivery> taken = new ArrayList<>();
-            for (StreamEntry e : found) {
-                taken.add(delivery(e, counts.get(e.getID())));
-            }
+            claimed.addAndGet(taken.size());
             accept(taken);
-            return found.size();
-        }
-
-        /** A bulk string of a script's reply, as a Java string. */
-        private String text(Object bulk) {
-            return bulk instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(bulk);
+            return taken.size();
         }
 
         /** How often the entry was delivered, if it is pending and owned by this consumer; else null. */
@@ -751,13 +807,10 @@ public final class RedisStreamConsumer implements Primitive {
             return null;
         }
 
-        private Delivery delivery(StreamEntry e, long deliveries) {
-            return new Delivery(e.getID(), e.getFields() == null ? null : e.getFields().get(field), deliveries);
-        }
-
         /**
          * Counts the entries read and queues them for the run, in their order, then dead-letters
-         * those without the field. Queued first: a dead-letter write that fails throws (the read is
+         * those without the field, or whose field is not UTF-8 text (at once: every delivery would
+         * be the same). Queued first: a dead-letter write that fails throws (the read is
          * tried again after a pause) and must not leave the rest of its batch behind, pending with
          * a delivery counted, until a claim takes it after claimIdle. An entry whose dead-letter
          * write failed stays pending, claimed again later.
@@ -780,7 +833,8 @@ public final class RedisStreamConsumer implements Primitive {
             RuntimeException failure = null;
             for (Delivery d : unfit) {
                 try {
-                    deadLetter(d, "the entry has no field '" + field + "'", "-");
+                    deadLetter(d, d.undecodable() != null ? "the field '" + field + "' is not valid UTF-8 text"
+                            : "the entry has no field '" + field + "'", "-");
                 } catch (RuntimeException e) {
                     if (failure == null) {
                         failure = e;
@@ -880,14 +934,20 @@ public final class RedisStreamConsumer implements Primitive {
         }
     }
 
+    /** Appends the entry to the dead-letter stream and acknowledges it; its field's value as read (bytes kept as they are). */
     private void deadLetter(Delivery d, String error, String stage) {
-        List<String> args = new ArrayList<>(List.of(group, d.id().toString(), "source", d.id().toString(),
-                "error", error, "stage", stage, "deliveries", Long.toString(d.deliveries())));
-        if (d.input() != null) {
-            args.add(field);
-            args.add(d.input());
+        List<byte[]> args = new ArrayList<>();
+        for (String a : List.of(group, d.id().toString(), "source", d.id().toString(), "error", error, "stage", stage,
+                "deliveries", Long.toString(d.deliveries()))) {
+            args.add(a.getBytes(StandardCharsets.UTF_8));
         }
-        if (Long.valueOf(1).equals(redis.eval(APPEND_AND_ACK, List.of(deadLetter, stream), args))) {
+        byte[] value = d.input() != null ? d.input().getBytes(StandardCharsets.UTF_8) : d.undecodable();
+        if (value != null) {
+            args.add(field.getBytes(StandardCharsets.UTF_8));
+            args.add(value);
+        }
+        if (Long.valueOf(1).equals(redis.eval(APPEND_AND_ACK.getBytes(StandardCharsets.UTF_8),
+                List.of(deadLetter.getBytes(StandardCharsets.UTF_8), stream.getBytes(StandardCharsets.UTF_8)), args))) {
             deadLettered.incrementAndGet();
             acknowledged.incrementAndGet();
         }

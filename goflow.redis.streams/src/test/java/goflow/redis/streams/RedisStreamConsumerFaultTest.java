@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.args.ClientPauseMode;
+import redis.clients.jedis.params.XAddParams;
 import redis.clients.jedis.params.XClaimParams;
 import redis.clients.jedis.params.XPendingParams;
 import redis.clients.jedis.params.XReadGroupParams;
@@ -310,6 +312,76 @@ class RedisStreamConsumerFaultTest {
         }
         assertEquals(5, redis.xlen(key("out")));
         assertEquals(1, redis.xpending(key("in"), "workers").getTotal(), "the entry that could not be dead-lettered");
+    }
+
+    @Test
+    void anEntryWhoseFieldIsNotUtf8IsDeadLetteredAtOnceWithItsBytesAndTheRestFlowsOn() throws Exception {
+        byte[] in = key("in").getBytes(StandardCharsets.UTF_8);
+        byte[] bad = {'o', 'k', (byte) 0xC3, (byte) 0x28, (byte) 0xFF};
+        produce(key("in"), 2, "item-");
+        redis.xadd(in, XAddParams.xAddParams(), Map.of("data".getBytes(StandardCharsets.UTF_8), bad));
+        produce(key("in"), 2, "more-");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Pipeline<String, String> p = goflow.pipeline("utf8-" + test).input(String.class).stage("same", s -> {
+            seen.add(s);
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = consumer(p).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 5);
+            assertEquals(1, c.stats().deadLettered());
+            assertEquals(0, c.stats().failed());
+            assertEquals(0, c.stats().pending());
+        }
+        assertEquals(List.of("item-0", "item-1", "more-0", "more-1"), seen, "the pipeline got no mangled text");
+        assertEquals(4, redis.xlen(key("out")));
+        List<Object> dead = redis.xrange((key("in") + ":dead").getBytes(StandardCharsets.UTF_8),
+                "-".getBytes(StandardCharsets.UTF_8), "+".getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, dead.size());
+        List<?> pairs = (List<?>) ((List<?>) dead.get(0)).get(1);
+        Map<String, byte[]> f = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            f.put(new String((byte[]) pairs.get(i), StandardCharsets.UTF_8), (byte[]) pairs.get(i + 1));
+        }
+        assertEquals("the field 'data' is not valid UTF-8 text", new String(f.get("error"), StandardCharsets.UTF_8));
+        assertEquals("-", new String(f.get("stage"), StandardCharsets.UTF_8));
+        assertTrue(java.util.Arrays.equals(bad, f.get("data")), "the entry's bytes are kept as they were");
+    }
+
+    @Test
+    void anEntryWhoseFieldIsNotUtf8ClaimedFromAConsumerThatDiedIsDeadLetteredWithItsBytes() throws Exception {
+        byte[] bad = {(byte) 0xFE, 'x', (byte) 0x80};
+        StreamEntryID entry = redis.xadd(key("in"), StreamEntryID.NEW_ENTRY, Map.of("data", "first"));
+        redis.xadd(key("in").getBytes(StandardCharsets.UTF_8), XAddParams.xAddParams(),
+                Map.of("data".getBytes(StandardCharsets.UTF_8), bad));
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        read("ghost", 2); // and died
+        Duration claimIdle = Duration.ofMillis(200);
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> redis.xpending(key("in"),
+                "workers", XPendingParams.xPendingParams(entry, entry, 1)).get(0).getIdleTime() > claimIdle.toMillis());
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Pipeline<String, String> p = goflow.pipeline("utf8-claim-" + test).input(String.class).stage("same", s -> {
+            seen.add(s);
+            return s;
+        }).build();
+        try (RedisStreamConsumer c = consumer(p).consumer("me").claimIdle(claimIdle).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 2);
+            assertEquals(1, c.stats().deadLettered());
+            assertEquals(2, c.stats().claimed());
+        }
+        assertEquals(List.of("first"), seen);
+        List<Object> dead = redis.xrange((key("in") + ":dead").getBytes(StandardCharsets.UTF_8),
+                "-".getBytes(StandardCharsets.UTF_8), "+".getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, dead.size());
+        List<?> pairs = (List<?>) ((List<?>) dead.get(0)).get(1);
+        Map<String, byte[]> f = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            f.put(new String((byte[]) pairs.get(i), StandardCharsets.UTF_8), (byte[]) pairs.get(i + 1));
+        }
+        assertEquals("the field 'data' is not valid UTF-8 text", new String(f.get("error"), StandardCharsets.UTF_8));
+        assertEquals("2", new String(f.get("deliveries"), StandardCharsets.UTF_8), "the ghost's and this claim's");
+        assertTrue(java.util.Arrays.equals(bad, f.get("data")), "the entry's bytes are kept as they were");
     }
 
     private List<StreamEntry> read(String who, int count) {
