@@ -32,7 +32,9 @@ import goflow.redis.streams.RedisStreamStats;
  * One {@link RedisStreamConsumer} per factory configuration {@value StreamConsumerConfig#PID}. The
  * consumer starts when the pipeline service named by {@code pipeline} ({@code goflow.name}) is
  * present, and stops (letting what it holds finish, 10 s at most; the rest is claimed by the
- * group) when that service goes; meanwhile {@code goflow:redisstreams} shows it waiting. A
+ * group) when that service goes; meanwhile {@code goflow:redisstreams} shows it waiting. With two
+ * pipeline services of that name it runs on one: the other going away does not stop it, and when
+ * the one it runs on goes it starts again on the other. A
  * configuration change recreates it; an invalid one is logged naming the property and creates
  * nothing. The consumer opens its own connection with the connection properties of PID
  * {@code goflow.redis} ({@code uri}, {@code user}, {@code password}, {@code timeout},
@@ -56,6 +58,10 @@ public final class StreamConsumerComponent {
     private final ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> tracker;
     /** The running consumer, or null while the pipeline is missing. Guarded by this. */
     private RedisStreamConsumer consumer;
+    /** The pipeline service the consumer runs on, or null. Guarded by this. */
+    private ServiceReference<?> runningOn;
+    /** Set by deactivate: the pipelines going away then hand nothing over. Guarded by this. */
+    private boolean deactivated;
     private String problem;
 
     /**
@@ -81,14 +87,14 @@ public final class StreamConsumerComponent {
                 public Pipeline<?, ?> addingService(ServiceReference<Pipeline<?, ?>> ref) {
                     Pipeline<?, ?> p = super.addingService(ref);
                     if (p != null) {
-                        started(p);
+                        started(ref, p);
                     }
                     return p;
                 }
 
                 @Override
                 public void removedService(ServiceReference<Pipeline<?, ?>> ref, Pipeline<?, ?> p) {
-                    stopped();
+                    stopped(ref, this);
                     super.removedService(ref, p);
                 }
             };
@@ -182,8 +188,8 @@ public final class StreamConsumerComponent {
     }
 
     @SuppressWarnings("unchecked")
-    private synchronized void started(Pipeline<?, ?> pipeline) {
-        if (consumer != null) {
+    private synchronized void started(ServiceReference<?> ref, Pipeline<?, ?> pipeline) {
+        if (consumer != null || deactivated) {
             return; // one pipeline of that name at a time
         }
         try {
@@ -196,6 +202,7 @@ public final class StreamConsumerComponent {
                 throw e;
             }
             consumer = c;
+            runningOn = ref;
             problem = null;
             LOG.log(System.Logger.Level.INFO, "goflow: " + pid + " consumes " + config.stream() + " as "
                     + c.consumer() + " of " + config.group() + " into pipeline " + config.pipeline());
@@ -221,11 +228,31 @@ public final class StreamConsumerComponent {
         return config.consumer().isEmpty() ? "redis-stream-" + Math.abs(pid.hashCode()) : config.consumer();
     }
 
+    /**
+     * A pipeline service of the name went away. Another one of that name (two bundles or
+     * configurations giving one name) is left alone: if the consumer does not run on the one that
+     * went, it goes on; if it does, it stops and starts again on one still there, if any.
+     */
+    private synchronized void stopped(ServiceReference<?> ref, ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> tracked) {
+        if (consumer != null && !ref.equals(runningOn)) {
+            return;
+        }
+        stopped();
+        ServiceReference<Pipeline<?, ?>>[] others = deactivated ? null : tracked.getServiceReferences();
+        for (int i = 0; others != null && i < others.length && consumer == null; i++) {
+            Pipeline<?, ?> other = tracked.getService(others[i]);
+            if (other != null) {
+                started(others[i], other);
+            }
+        }
+    }
+
     private synchronized void stopped() {
         if (consumer != null) {
             consumer.close(Duration.ofSeconds(10));
             consumer = null;
         }
+        runningOn = null;
         problem = "waiting for pipeline " + config.pipeline();
     }
 
@@ -233,6 +260,9 @@ public final class StreamConsumerComponent {
     @Deactivate
     public void deactivate() {
         ACTIVE.remove(pid, this);
+        synchronized (this) {
+            deactivated = true;
+        }
         if (tracker != null) {
             tracker.close();
         }

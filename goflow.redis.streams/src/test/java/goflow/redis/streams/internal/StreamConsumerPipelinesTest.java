@@ -1,0 +1,150 @@
+package goflow.redis.streams.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
+
+import goflow.api.GoFlow;
+import goflow.api.pipeline.Pipeline;
+import goflow.impl.GoFlowImpl;
+import goflow.redis.streams.RedisServer;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+
+/**
+ * A {@code goflow.redis.stream} configuration whose pipeline name matches two pipeline services
+ * (two bundles, or two configurations, giving one {@code goflow.name}): the consumer runs on one,
+ * and what happens to the other does not stop it; when the one it runs on goes, it goes on with the
+ * other. A service registry of a fake bundle context, a real redis-server.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StreamConsumerPipelinesTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private RedisServer server;
+    private RedisClient redis;
+    private final GoFlow goflow = new GoFlowImpl();
+    private final List<ServiceListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<ServiceReference<?>, Pipeline<?, ?>> services = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @BeforeAll
+    void startRedis() throws Exception {
+        server = RedisServer.start();
+        redis = server.client();
+    }
+
+    @AfterAll
+    void stopRedis() throws Exception {
+        goflow.close();
+        redis.close();
+        server.close();
+    }
+
+    private final BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {BundleContext.class}, (proxy, m, args) -> switch (m.getName()) {
+                case "createFilter" -> FrameworkUtil.createFilter((String) args[0]);
+                case "addServiceListener" -> {
+                    listeners.add((ServiceListener) args[0]);
+                    yield null;
+                }
+                case "removeServiceListener" -> {
+                    listeners.remove((ServiceListener) args[0]);
+                    yield null;
+                }
+                case "getServiceReferences" -> null; // none yet when the tracker opens
+                case "getService" -> services.get((ServiceReference<?>) args[0]);
+                case "ungetService" -> true;
+                case "equals" -> proxy == args[0];
+                case "hashCode" -> System.identityHashCode(proxy);
+                default -> throw new UnsupportedOperationException(m.getName());
+            });
+
+    private ServiceReference<?> reference(String name) {
+        return (ServiceReference<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {ServiceReference.class}, (proxy, m, args) -> switch (m.getName()) {
+                    case "getProperty" -> "goflow.name".equals(args[0]) ? name
+                            : "objectClass".equals(args[0]) ? new String[] {Pipeline.class.getName()} : null;
+                    case "equals" -> proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    case "toString" -> "pipeline service " + name;
+                    default -> throw new UnsupportedOperationException(m.getName());
+                });
+    }
+
+    private ServiceReference<?> register(Pipeline<?, ?> pipeline) {
+        ServiceReference<?> ref = reference("orders");
+        services.put(ref, pipeline);
+        listeners.forEach(l -> l.serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, ref)));
+        return ref;
+    }
+
+    private void unregister(ServiceReference<?> ref) {
+        listeners.forEach(l -> l.serviceChanged(new ServiceEvent(ServiceEvent.UNREGISTERING, ref)));
+        services.remove(ref);
+    }
+
+    private StreamConsumerConfig config(Map<String, Object> values) {
+        return (StreamConsumerConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {StreamConsumerConfig.class}, (proxy, m, args) -> {
+                    if (values.containsKey(m.getName())) {
+                        return values.get(m.getName());
+                    }
+                    return m.getDefaultValue();
+                });
+    }
+
+    private Pipeline<String, String> tagging(String tag) {
+        return goflow.pipeline("orders-" + tag).input(String.class).stage("tag", s -> tag + ":" + s).build();
+    }
+
+    @Test
+    void aSecondPipelineOfTheNameGoingAwayDoesNotStopTheConsumerAndTheFirstGoingAwayHandsItOver() {
+        String pid = "goflow.redis.stream~two-pipelines";
+        StreamConsumerConfig config = config(Map.of("uri", "redis://127.0.0.1:" + server.port(), "stream", "{p}:in",
+                "group", "workers", "output", "{p}:out", "pipeline", "orders", "block", "PT0.1S",
+                "reconnectInterval", "PT0.05S"));
+        StreamConsumerComponent c = new StreamConsumerComponent(context, config, Map.of("service.pid", pid), goflow);
+        try {
+            ServiceReference<?> first = register(tagging("first"));
+            ServiceReference<?> second = register(tagging("second"));
+            assertEquals("running", status(pid));
+            redis.xadd("{p}:in", StreamEntryID.NEW_ENTRY, Map.of("data", "a"));
+            Awaitility.await().atMost(WAIT).until(() -> redis.xlen("{p}:out") == 1);
+
+            unregister(second); // not the one the consumer runs on
+            assertEquals("running", status(pid), "the pipeline it runs on is still there");
+            redis.xadd("{p}:in", StreamEntryID.NEW_ENTRY, Map.of("data", "b"));
+            Awaitility.await().atMost(WAIT).until(() -> redis.xlen("{p}:out") == 2);
+
+            ServiceReference<?> third = register(tagging("third"));
+            unregister(first); // the one it runs on: it goes on with the one still there
+            assertEquals("running", status(pid), "a pipeline of the name is still there");
+            redis.xadd("{p}:in", StreamEntryID.NEW_ENTRY, Map.of("data", "c"));
+            Awaitility.await().atMost(WAIT).until(() -> redis.xlen("{p}:out") == 3);
+            assertEquals("third:c", redis.xrange("{p}:out", "-", "+").get(2).getFields().get("data"));
+
+            unregister(third);
+            assertEquals("waiting for pipeline orders", status(pid));
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    private static String status(String pid) {
+        return (String) StreamConsumerComponent.ACTIVE.get(pid).row().get(5);
+    }
+}
