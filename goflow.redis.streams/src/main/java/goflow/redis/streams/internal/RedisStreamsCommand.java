@@ -44,7 +44,7 @@ public final class RedisStreamsCommand {
         for (int i = 0; i < width.length; i++) {
             width[i] = HEADERS.get(i).length();
             for (List<Object> r : rows) {
-                width[i] = Math.max(width[i], String.valueOf(r.get(i)).length());
+                width[i] = Math.max(width[i], cell(r.get(i)).length());
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -57,7 +57,7 @@ public final class RedisStreamsCommand {
 
     private static void line(StringBuilder sb, List<?> cells, int[] width) {
         for (int i = 0; i < cells.size(); i++) {
-            String v = String.valueOf(cells.get(i));
+            String v = cell(cells.get(i));
             boolean number = cells.get(i) instanceof Number;
             String pad = " ".repeat(width[i] - v.length());
             sb.append(number ? pad + v : v + (i == cells.size() - 1 ? "" : pad));
@@ -66,5 +66,31 @@ public final class RedisStreamsCommand {
             }
         }
         sb.append('\n');
+    }
+
+    /**
+     * A cell's text on one line that does nothing to the terminal: line breaks, tabs and other
+     * control characters ({@code ESC} of a terminal sequence included) and the Unicode line and
+     * paragraph separators are shown escaped ({@code \n}, {@code \r}, {@code \t}, and a backslash,
+     * {@code u} and the hex code for the others), as goflow's shell tables show them.
+     */
+    static String cell(Object value) {
+        String text = String.valueOf(value);
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n') {
+                sb.append("\\n");
+            } else if (c == '\r') {
+                sb.append("\\r");
+            } else if (c == '\t') {
+                sb.append("\\t");
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 }
