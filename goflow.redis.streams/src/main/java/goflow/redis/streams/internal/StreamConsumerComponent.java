@@ -116,24 +116,64 @@ public final class StreamConsumerComponent {
      * Reads every attribute once, so that a value DS could not convert ({@code batch = many}) is
      * rejected naming the property and the value, before anything is built; DS's own failure,
      * thrown when the attribute is read, names neither and fails the component's activation.
+     * Values DS would convert to something else without a word are rejected too, as goflow.impl's
+     * configured components reject them: a list or an array of other than one value for a single
+     * value (DS takes the first), and for a whole number a number that an {@code int} does not
+     * hold exactly, a boolean or a character (DS takes {@code intValue()}: 2^32 + 1 deliveries
+     * would be 1, 2.5 would be 2, {@code true} 1).
      */
     static void checkTypes(StreamConsumerConfig config, Map<String, Object> properties) {
         for (Method m : StreamConsumerConfig.class.getDeclaredMethods()) {
             if (m.getParameterCount() != 0 || Modifier.isStatic(m.getModifiers())) {
                 continue;
             }
+            Object raw = properties.entrySet().stream().filter(p -> p.getKey().equalsIgnoreCase(m.getName()))
+                    .map(Map.Entry::getValue).findFirst().orElse(null);
+            Class<?> t = m.getReturnType();
             try {
                 m.invoke(config);
             } catch (InvocationTargetException e) {
-                Object raw = properties.entrySet().stream().filter(p -> p.getKey().equalsIgnoreCase(m.getName()))
-                        .map(Map.Entry::getValue).findFirst().orElse(null);
-                Class<?> t = m.getReturnType();
                 throw new InvalidConfigException(C, m.getName(), "password".equals(m.getName()) ? "****" : raw,
                         t == int.class || t == long.class ? "must be a whole number" : "must be a " + t.getSimpleName(),
                         "the value could not be converted: " + e.getCause().getMessage());
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
             }
+            if (raw == null) {
+                continue;
+            }
+            List<Object> items = new java.util.ArrayList<>();
+            if (raw instanceof java.util.Collection<?> c) {
+                items.addAll(c);
+            } else if (raw.getClass().isArray()) {
+                for (int i = 0; i < java.lang.reflect.Array.getLength(raw); i++) {
+                    items.add(java.lang.reflect.Array.get(raw, i));
+                }
+            } else {
+                items.add(raw);
+            }
+            if (items.size() != 1) {
+                throw new InvalidConfigException(C, m.getName(), "password".equals(m.getName()) ? "****" : items,
+                        "must be a single value, not a list of " + items.size(), "");
+            }
+            Object value = items.get(0);
+            if (t == int.class && !(value instanceof String) && !wholeInt(value)) {
+                throw new InvalidConfigException(C, m.getName(), value, "must be a whole number",
+                        "from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + "; DS would read it as another number");
+            }
+        }
+    }
+
+    /** Whether the value is a number that an int holds exactly (64, 64L, 64.0; not 2^32 + 1, 2.5, NaN, true). */
+    private static boolean wholeInt(Object value) {
+        if (!(value instanceof Number n)) {
+            return false;
+        }
+        try {
+            new java.math.BigDecimal(n.toString()).intValueExact();
+            return true;
+        } catch (NumberFormatException | ArithmeticException e) {
+            return false;
         }
     }
 

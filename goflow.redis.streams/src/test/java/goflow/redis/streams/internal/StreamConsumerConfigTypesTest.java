@@ -1,9 +1,11 @@
 package goflow.redis.streams.internal;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,29 @@ class StreamConsumerConfigTypesTest {
 
     /** The row's status of a configuration whose {@code property} DS gives as {@code value} (or fails to convert). */
     private static String status(String property, Object value) {
-        StreamConsumerConfig config = (StreamConsumerConfig) Proxy.newProxyInstance(
+        return status(property, value, String.valueOf(value));
+    }
+
+    /**
+     * The row's status of a configuration whose {@code property} is {@code raw} in Configuration
+     * Admin and {@code value} as DS converts it (Felix SCR: a number's {@code intValue()}, a list's
+     * first element).
+     */
+    private static String status(String property, Object value, Object raw) {
+        StreamConsumerConfig config = config(property, value);
+        String pid = "goflow.redis.stream~typo-" + property;
+        // no bundle context and no GoFlow: a rejected configuration must not touch them
+        StreamConsumerComponent c = new StreamConsumerComponent(null, config,
+                Map.of("service.pid", pid, property, raw), null);
+        try {
+            return (String) StreamConsumerComponent.ACTIVE.get(pid).row().get(5);
+        } finally {
+            c.deactivate();
+        }
+    }
+
+    private static StreamConsumerConfig config(String property, Object value) {
+        return (StreamConsumerConfig) Proxy.newProxyInstance(
                 StreamConsumerConfigTypesTest.class.getClassLoader(), new Class<?>[] {StreamConsumerConfig.class},
                 (proxy, m, args) -> {
                     if (m.getName().equals(property)) {
@@ -30,14 +54,28 @@ class StreamConsumerConfigTypesTest {
                     Object d = m.getDefaultValue();
                     return d != null ? d : "orders";
                 });
-        String pid = "goflow.redis.stream~typo-" + property;
-        // no bundle context and no GoFlow: a rejected configuration must not touch them
-        StreamConsumerComponent c = new StreamConsumerComponent(null, config,
-                Map.of("service.pid", pid, property, String.valueOf(value)), null);
-        try {
-            return (String) StreamConsumerComponent.ACTIVE.get(pid).row().get(5);
-        } finally {
-            c.deactivate();
+    }
+
+    @Test
+    void aNumberThatDsWouldCutToAnotherIntOrAListForOneValueIsRejectedNamingTheProperty() {
+        // Felix SCR reads a Long as its intValue(): 2^32 + 1 deliveries would silently be 1
+        assertEquals("rejected: maxDeliveries must be a whole number", status("maxDeliveries", 1, 4_294_967_297L));
+        assertEquals("rejected: batch must be a whole number", status("batch", 2, 2.5d));
+        assertEquals("rejected: batch must be a whole number", status("batch", 1, Boolean.TRUE));
+        assertEquals("rejected: maxInFlight must be a whole number", status("maxInFlight", 0, Double.NaN));
+        // and a list's first element
+        assertEquals("rejected: stream must be a single value, not a list of 2",
+                status("stream", "a", new String[] {"a", "b"}));
+        assertEquals("rejected: concurrency must be a single value, not a list of 2",
+                status("concurrency", 4, List.of(4, 8)));
+    }
+
+    @Test
+    void aWholeNumberOfAnyTypeThatAnIntHoldsOrAListOfOneIsTaken() {
+        for (Object raw : new Object[] {64, 64L, (short) 64, 64.0d, new java.math.BigDecimal("64.00"), "64",
+            List.of(64), new int[] {64}}) {
+            assertDoesNotThrow(() -> StreamConsumerComponent.checkTypes(config("batch", 64),
+                    Map.of("batch", raw)), String.valueOf(raw));
         }
     }
 
