@@ -312,7 +312,9 @@ public final class StreamConsumerComponent {
     /** One row of {@code goflow:redisstreams}. */
     synchronized List<Object> row() {
         RedisStreamStats s = consumer == null ? null : consumer.stats();
-        String status = problem != null ? problem : "running";
+        // a consumer whose pipeline was closed under it (its service still registered) stops reading: not running
+        String status = problem != null ? problem : s != null && !s.running()
+                ? "stopped: pipeline " + config.pipeline() + " cannot run (closed; see the log)" : "running";
         if (s == null) {
             return List.of(pid, config.stream(), config.group(), "-", config.pipeline(), status, "-", "-", "-", "-", "-",
                     "-", "-");

@@ -144,6 +144,27 @@ class StreamConsumerPipelinesTest {
         }
     }
 
+    @Test
+    void aConsumerWhosePipelineWasClosedUnderItIsNotShownRunning() {
+        String pid = "goflow.redis.stream~closed-pipeline";
+        StreamConsumerConfig config = config(Map.of("uri", "redis://127.0.0.1:" + server.port(), "stream", "{q}:in",
+                "group", "workers", "output", "{q}:out", "pipeline", "orders", "block", "PT0.1S",
+                "reconnectInterval", "PT0.05S"));
+        StreamConsumerComponent c = new StreamConsumerComponent(context, config, Map.of("service.pid", pid), goflow);
+        try {
+            Pipeline<String, String> p = tagging("closed");
+            ServiceReference<?> ref = register(p);
+            assertEquals("running", status(pid));
+            p.close(); // its service is still registered: the consumer stops reading, and must not say it runs
+            Awaitility.await().atMost(WAIT).until(() -> !"running".equals(status(pid)));
+            assertEquals("stopped: pipeline orders cannot run (closed; see the log)", status(pid));
+            unregister(ref);
+            assertEquals("waiting for pipeline orders", status(pid));
+        } finally {
+            c.deactivate();
+        }
+    }
+
     private static String status(String pid) {
         return (String) StreamConsumerComponent.ACTIVE.get(pid).row().get(5);
     }
