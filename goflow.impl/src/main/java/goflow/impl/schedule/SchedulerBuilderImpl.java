@@ -145,8 +145,10 @@ public final class SchedulerBuilderImpl implements SchedulerBuilder {
     @Override
     public SchedulerBuilder oncePerCluster(LeaseProvider provider, Duration ttl) {
         Check.setOnce(KIND, "oncePerCluster", leases != null, provider);
-        leases = Check.notNull(KIND, "leases", provider);
+        Check.notNull(KIND, "leases", provider);
+        // both checked before either is kept: a refused call must leave the builder as it was
         leaseTtl = TaskBuilderImpl.checkLeaseTtl(KIND, ttl);
+        leases = provider;
         return this;
     }
 

@@ -71,8 +71,10 @@ final class TaskBuilderImpl implements TaskBuilder {
     @Override
     public TaskBuilder oncePerCluster(LeaseProvider provider, Duration ttl) {
         Check.setOnce(component, "oncePerCluster", leases != null, provider);
-        leases = Check.notNull(component, "leases", provider);
+        Check.notNull(component, "leases", provider);
+        // both checked before either is kept: a refused call must leave the builder as it was
         leaseTtl = checkLeaseTtl(component, ttl);
+        leases = provider;
         return this;
     }
 
