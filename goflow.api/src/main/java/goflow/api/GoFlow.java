@@ -48,7 +48,11 @@ import goflow.api.stream.Streams;
  *
  * <p>Every primitive has a name, given through its builder or generated as {@code <kind>-<n>}
  * (for example {@code token-bucket-1}); names are unique among the live primitives of one
- * {@code GoFlow}. {@link #close()} closes every primitive this instance created.
+ * {@code GoFlow}. A name has 1 to 128 characters and none of: whitespace (Unicode spaces such as
+ * the no-break space included), control characters, invisible formatting characters (zero-width
+ * spaces, bidirectional overrides), unpaired surrogates, {@code , = : " * ?}; names appear in
+ * shell tables, JMX object names and metric labels, where such characters would make one name
+ * look like, or become, another. {@link #close()} closes every primitive this instance created.
  *
  * <p>Thread-safe.
  */

@@ -234,6 +234,78 @@ class ApiBadInputSweepTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     /**
+     * Names are shown in shell tables, JMX object names, service properties and metric labels
+     * (UTF-8): a name with invisible or unencodable characters would look like another name, or
+     * become one once encoded.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyBuilderRefusesNamesWithUnicodeSpacesInvisibleCharactersOrBrokenSurrogates() {
+        String[] hostile = {
+            "a\u00A0b", // no-break space
+            "a\u2007b", // figure space
+            "a\u202Fb", // narrow no-break space
+            "a\u200Bb", // zero-width space
+            "a\u200Db", // zero-width joiner
+            "a\u202Eb", // right-to-left override
+            "\uFEFFab", // byte-order mark
+            "a\u00ADb", // soft hyphen
+            "a\uD800b", // unpaired high surrogate
+            "a\uDC00b", // unpaired low surrogate
+            "ab\uD83D", // high surrogate at the end
+            "a\uDE00\uD83Db", // a pair the wrong way round
+        };
+        List<DynamicTest> tests = new ArrayList<>();
+        for (NameSetter n : nameSetters()) {
+            for (String name : hostile) {
+                tests.add(DynamicTest.dynamicTest(n.label + " " + show(name), () -> {
+                    try (GoFlow goflow = new GoFlowImpl(new ManualClock(), "sweep")) {
+                        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                                () -> n.set.apply(goflow).accept(name));
+                        assertEquals("name", e.field());
+                        assertEquals(name, e.value());
+                    }
+                }));
+            }
+        }
+        tests.add(DynamicTest.dynamicTest("register() refuses such a name too", () -> {
+            try (GoFlow goflow = new GoFlowImpl(new ManualClock(), "sweep")) {
+                for (String name : hostile) {
+                    InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                            () -> goflow.register(new Named(name)), show(name));
+                    assertEquals("name", e.field());
+                }
+                assertTrue(goflow.registry().primitives().isEmpty());
+            }
+        }));
+        tests.add(DynamicTest.dynamicTest("names with letters of any script and emoji stay valid", () -> {
+            try (GoFlow goflow = new GoFlowImpl(new ManualClock(), "sweep")) {
+                for (String name : new String[] {"é".repeat(128), "注文-キュー", "a\uD83D\uDE00b", "x-1_y.z",
+                        "a\\b", "a'b", "a/b"}) {
+                    assertDoesNotThrow(() -> goflow.channel().name(name).build(), show(name));
+                }
+            }
+        }));
+        return tests.stream();
+    }
+
+    /** A primitive built outside, for {@link GoFlow#register}. */
+    private record Named(String name) implements Primitive {
+        @Override
+        public Kind kind() {
+            return Kind.CHANNEL;
+        }
+
+        @Override
+        public goflow.api.inspect.Stats stats() {
+            return new goflow.api.inspect.Stats() { };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
      * A refused setter changes nothing: the same setter then takes a valid value (it was not
      * "already set"), and the builder builds what the valid value says.
      */

@@ -29,8 +29,8 @@ public interface StreamSources {
     /**
      * Lists a source under a name.
      *
-     * @param name the name: 1 to 128 characters, no whitespace, control characters or any of
-     *     {@code , = : " * ?}
+     * @param name the name: 1 to 128 characters, no whitespace (Unicode spaces included), control
+     *     or invisible formatting characters, unpaired surrogates or any of {@code , = : " * ?}
      * @param source the source
      * @return a registration whose {@code close()} removes the source again (streams already
      *     running on it are not affected)

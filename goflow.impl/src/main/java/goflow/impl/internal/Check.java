@@ -1,6 +1,7 @@
 package goflow.impl.internal;
 
 import java.time.Duration;
+import java.util.Locale;
 
 import goflow.api.InvalidConfigException;
 
@@ -129,8 +130,12 @@ public final class Check {
     }
 
     /**
-     * Validates a primitive name: non-empty, at most 128 characters, no whitespace or control
-     * characters (names appear in shell tables, JMX object names and service properties).
+     * Validates a primitive name: non-empty, at most 128 characters, no whitespace (Unicode spaces
+     * such as the no-break space included), control characters, invisible formatting characters
+     * (zero-width spaces, bidirectional overrides, byte-order marks) or unpaired surrogates. Names
+     * appear in shell tables, JMX object names, service properties and metric labels: a name with
+     * invisible characters looks like another name, and an unpaired surrogate, which UTF-8 cannot
+     * encode, becomes {@code ?} there and so could become another name.
      *
      * @param component what is being configured
      * @param name the proposed name
@@ -141,14 +146,29 @@ public final class Check {
         if (name.isEmpty() || name.length() > 128) {
             throw new InvalidConfigException(component, "name", name, "must have 1 to 128 characters", "");
         }
-        for (int i = 0; i < name.length(); i++) {
+        for (int i = 0; i < name.length(); ) {
             char c = name.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == ',' || c == '=' || c == ':'
-                    || c == '"' || c == '*' || c == '?') {
+            int cp = c;
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                cp = Character.toCodePoint(c, name.charAt(i + 1));
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidConfigException(component, "name", name,
+                        String.format(Locale.ROOT, "must not contain an unpaired surrogate (U+%04X at index %d)", (int) c, i),
+                        "it has no UTF-8 encoding and shows as '?' in metrics and logs; use letters, digits, '-', '_'"
+                                + " and '.'");
+            }
+            if (Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.isISOControl(cp) || cp == ','
+                    || cp == '=' || cp == ':' || cp == '"' || cp == '*' || cp == '?') {
                 throw new InvalidConfigException(component, "name", name,
                         "must not contain whitespace, control characters or any of , = : \" * ?",
                         "use letters, digits, '-', '_' and '.'");
             }
+            if (Character.getType(cp) == Character.FORMAT) {
+                throw new InvalidConfigException(component, "name", name,
+                        String.format(Locale.ROOT, "must not contain invisible formatting characters (U+%04X at index %d)", cp, i),
+                        "such a name looks like another one in tables and logs; use letters, digits, '-', '_' and '.'");
+            }
+            i += Character.charCount(cp);
         }
         return name;
     }
