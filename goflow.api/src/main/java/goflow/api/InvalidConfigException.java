@@ -1,6 +1,7 @@
 package goflow.api;
 
 import java.io.Serial;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,10 @@ import java.util.Objects;
  *
  * <p>The message has the form {@code "<component>: invalid <field>=<value> (<rule>) - <hint>"}, for
  * example {@code "token-bucket: invalid burst=0 (must be positive) - burst is the number of tokens
- * that can be taken at once"}.
+ * that can be taken at once"}. In a text value, control characters, line separators, invisible
+ * formatting characters and unpaired surrogates are shown as Java escapes (a name {@code "a<TAB>b"}
+ * reads <code>invalid name="a&#92;tb"</code>), so the message is one line that shows what is wrong;
+ * {@link #value()} returns the value as given.
  *
  * <p>Instances are immutable and safe to share between threads.
  */
@@ -44,9 +48,39 @@ public class InvalidConfigException extends GoFlowException {
     }
 
     private static String format(String component, String field, Object value, String rule, String hint) {
-        String shown = value instanceof CharSequence ? "\"" + value + "\"" : String.valueOf(value);
+        String shown = value instanceof CharSequence ? "\"" + visible(value.toString()) + "\"" : String.valueOf(value);
         String base = component + ": invalid " + field + "=" + shown + " (" + rule + ")";
         return hint == null || hint.isEmpty() ? base : base + " - " + hint;
+    }
+
+    /**
+     * Shows a refused text value readably: each control character, line or paragraph separator,
+     * invisible formatting character and unpaired surrogate as a Java escape (as the shell shows
+     * them: a backslash and n, r or t, or u and four hex digits), so that the message is one line,
+     * says what is wrong with the value and passes no terminal escape on to the log or shell that
+     * prints it. {@link #value()} keeps the value as given.
+     */
+    private static String visible(String s) {
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) ? i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))
+                    : Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+            int type = Character.getType(c);
+            boolean hidden = Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR || (Character.isSurrogate(c) && !paired);
+            if (hidden && out == null) {
+                out = new StringBuilder(s.length() + 16).append(s, 0, i);
+            }
+            if (hidden) {
+                out.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
+                        : String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
     }
 
     /**

@@ -288,6 +288,37 @@ class ApiBadInputSweepTest extends NoThreadLeaks.LeakCheckedTest {
         return tests.stream();
     }
 
+    /**
+     * The message shows a refused value so that it can be read: a control character, an invisible
+     * formatting character or an unpaired surrogate in it is written as a Java escape, so the
+     * message stays one line (it is logged and printed by the shell) and a terminal escape in a
+     * name does not reach the terminal; {@link InvalidConfigException#value()} keeps the value.
+     */
+    @TestFactory
+    Stream<DynamicTest> theMessageShowsInvisibleCharactersOfTheRefusedValueEscaped() {
+        String[][] cases = {
+            {"tab\t", "\"tab\\t\""},
+            {"a\nFAKE: line", "\"a\\nFAKE:"},
+            {"a\r\nb", "\"a\\r\\nb\""},
+            {"x\u001b[2J\u001b[31mred", "\"x\\u001b[2J\\u001b[31mred\""},
+            {"a\u0085b", "\"a\\u0085b\""},
+            {"a\u2028b", "\"a\\u2028b\""},
+            {"a\u200Bb", "\"a\\u200bb\""},
+            {"a\uD800b", "\"a\\ud800b\""},
+            {"a\u0000b", "\"a\\u0000b\""},
+        };
+        return Stream.of(cases).map(c -> DynamicTest.dynamicTest(show(c[0]), () -> {
+            try (GoFlow goflow = new GoFlowImpl(new ManualClock(), "sweep")) {
+                InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> goflow.channel().name(c[0]));
+                assertEquals(c[0], e.value(), "value() is the value as given");
+                assertTrue(e.getMessage().contains("invalid name=" + c[1]), e.getMessage());
+                assertTrue(e.getMessage().chars().noneMatch(ch -> Character.isISOControl(ch)
+                        || Character.getType(ch) == Character.FORMAT || Character.isSurrogate((char) ch)
+                        || ch == '\u2028' || ch == '\u2029'), e.getMessage());
+            }
+        }));
+    }
+
     /** A primitive built outside, for {@link GoFlow#register}. */
     private record Named(String name) implements Primitive {
         @Override
