@@ -25,6 +25,7 @@ import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.channel.OverflowStrategy;
+import goflow.api.context.Context;
 import goflow.api.pool.QueueFullPolicy;
 import goflow.api.ratelimit.Rate;
 import goflow.api.schedule.LeaseProvider;
@@ -177,6 +178,14 @@ class ApiBadInputSweepTest extends NoThreadLeaks.LeakCheckedTest {
         all.add(bad("pipeline listener null", "pipeline", "listener", null, g -> g.pipeline().listener(null)));
         all.add(bad("pipeline stage name with space", "pipeline", "name", "a b",
                 g -> g.pipeline().stage("a b", (String s) -> s)));
+        all.add(bad("pipeline first stage name null", "pipeline", "name", null,
+                g -> g.pipeline().stage(null, (String s) -> s)));
+        all.add(bad("pipeline later stage name null", "pipeline", "name", null,
+                g -> g.pipeline().stage("a", (String s) -> s).stage(null, s -> s)));
+        all.add(bad("pipeline first stageWithContext name null", "pipeline", "name", null,
+                g -> g.pipeline().stageWithContext(null, (Context ctx, String s) -> s)));
+        all.add(bad("pipeline later stageWithContext name null", "pipeline", "name", null,
+                g -> g.pipeline().stage("a", (String s) -> s).stageWithContext(null, (ctx, s) -> s)));
         all.add(bad("pipeline duplicate stage", "pipeline", "stage", "a",
                 g -> g.pipeline().stage("a", (String s) -> s).stage("a", s -> s)));
         // names, for every builder

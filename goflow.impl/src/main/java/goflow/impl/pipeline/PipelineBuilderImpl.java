@@ -92,12 +92,14 @@ final class PipelineBuilderImpl<I, O> implements PipelineBuilder<I, O> {
 
     @Override
     public <R> PipelineBuilder<I, R> stage(String stageName, ThrowingFunction<? super O, ? extends R> fn) {
+        Check.notNull(COMPONENT, "name", stageName); // before Stage.of, which would throw a bare NullPointerException
         Check.notNull(COMPONENT, "fn", fn);
         return add(stageName, Stage.of(stageName, (StageFunction<O, R>) (ctx, in) -> fn.apply(in)));
     }
 
     @Override
     public <R> PipelineBuilder<I, R> stageWithContext(String stageName, StageFunction<? super O, ? extends R> fn) {
+        Check.notNull(COMPONENT, "name", stageName);
         Check.notNull(COMPONENT, "fn", fn);
         return add(stageName, Stage.of(stageName, (StageFunction<O, R>) fn::apply));
     }
