@@ -42,7 +42,8 @@ public interface Channels {
      * @param sources the channels to read, at least one, no duplicates
      * @param target receives every value; closed when the link ends
      * @return the running link
-     * @throws InvalidConfigException if an argument is null or {@code sources} is empty
+     * @throws InvalidConfigException if an argument is null, {@code sources} is empty or
+     *     contains {@code target} (a link from a channel into itself)
      */
     <T> ChannelLink merge(Context ctx, List<? extends BackpressureChannel<? extends T>> sources,
             BackpressureChannel<T> target);
@@ -57,7 +58,8 @@ public interface Channels {
      * @param source the channel to read
      * @param targets the channels to feed, at least one; each is closed when the link ends
      * @return the running link
-     * @throws InvalidConfigException if an argument is null or {@code targets} is empty
+     * @throws InvalidConfigException if an argument is null, {@code targets} is empty or
+     *     contains {@code source} (a link from a channel into itself)
      */
     <T> ChannelLink fanOut(Context ctx, BackpressureChannel<? extends T> source,
             List<? extends BackpressureChannel<? super T>> targets);
@@ -71,7 +73,8 @@ public interface Channels {
      * @param source the channel to read
      * @param targets the channels to feed, at least one; each is closed when the link ends
      * @return the running link
-     * @throws InvalidConfigException if an argument is null or {@code targets} is empty
+     * @throws InvalidConfigException if an argument is null, {@code targets} is empty or
+     *     contains {@code source} (a link from a channel into itself)
      */
     <T> ChannelLink tee(Context ctx, BackpressureChannel<? extends T> source,
             List<? extends BackpressureChannel<? super T>> targets);
@@ -89,7 +92,8 @@ public interface Channels {
      * @param maxSize the largest batch, at least 1
      * @param maxWait the longest time a value waits for its batch to fill, positive
      * @return the running link
-     * @throws InvalidConfigException if an argument is null or out of range
+     * @throws InvalidConfigException if an argument is null or out of range, or
+     *     {@code target} is {@code source}
      */
     <T> ChannelLink batch(Context ctx, BackpressureChannel<? extends T> source,
             BackpressureChannel<? super List<T>> target, int maxSize, Duration maxWait);
@@ -102,7 +106,8 @@ public interface Channels {
      * @param source the channel to read
      * @param target receives the values; closed when the link ends
      * @return the running link
-     * @throws InvalidConfigException if an argument is null
+     * @throws InvalidConfigException if an argument is null or {@code target} is
+     *     {@code source}
      */
     <T> ChannelLink pipe(Context ctx, BackpressureChannel<? extends T> source, BackpressureChannel<? super T> target);
 
@@ -117,7 +122,8 @@ public interface Channels {
      * @param target receives the transformed values; closed when the link ends
      * @param fn the transformation
      * @return the running link
-     * @throws InvalidConfigException if an argument is null
+     * @throws InvalidConfigException if an argument is null or {@code target} is
+     *     {@code source}
      */
     <T, R> ChannelLink pipe(Context ctx, BackpressureChannel<? extends T> source,
             BackpressureChannel<? super R> target, Function<? super T, ? extends R> fn);
