@@ -395,6 +395,11 @@ class ApiBadInputSweepTest extends NoThreadLeaks.LeakCheckedTest {
                     assertThrows(InvalidConfigException.class, () -> b.charset(java.nio.charset.StandardCharsets.UTF_16));
                     assertNotNull(b.charset(java.nio.charset.StandardCharsets.UTF_16BE).build());
                 }),
+                new Retry("adaptive limiter window with 0 samples", g -> () -> {
+                    var b = g.adaptiveLimiter();
+                    assertThrows(InvalidConfigException.class, () -> b.window(Duration.ofSeconds(1), 0));
+                    assertNotNull(b.window(Duration.ofSeconds(1), 5).build());
+                }),
                 new Retry("scheduler workers", g -> () -> {
                     var b = g.scheduler();
                     assertThrows(InvalidConfigException.class, () -> b.workers(0));

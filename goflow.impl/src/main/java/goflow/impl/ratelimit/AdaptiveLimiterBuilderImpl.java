@@ -79,9 +79,11 @@ public final class AdaptiveLimiterBuilderImpl implements AdaptiveLimiterBuilder 
     @Override
     public AdaptiveLimiterBuilder window(Duration minTime, int minSamples) {
         Check.setOnce(C, "window", windowTime != null, minTime);
-        windowTime = Check.positive(C, "window minTime", minTime, "how long a window lasts at least");
+        // both checked before either is kept: a refused call leaves the builder as it was
+        Duration time = Check.positive(C, "window minTime", minTime, "how long a window lasts at least");
         windowSamples = (int) Check.positive(C, "window minSamples", minSamples,
                 "how many successes and drops a window needs");
+        windowTime = time;
         return this;
     }
 
