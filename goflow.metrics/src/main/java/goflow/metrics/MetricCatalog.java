@@ -227,7 +227,8 @@ public final class MetricCatalog {
                 break;
             }
         }
-        return new Metric(name, Metric.Type.GAUGE, "", "The figure '" + figure + "' (not described by this goflow.metrics).");
+        return new Metric(name, Metric.Type.GAUGE, "", "The figure '" + figure
+                + "' (not described by this goflow.metrics).");
     }
 
     /**

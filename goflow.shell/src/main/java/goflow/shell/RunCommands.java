@@ -149,8 +149,9 @@ public final class RunCommands {
      * the source, {@code Error}s included (except the JVM's own), is thrown as a
      * {@link GoFlowException} naming the source and how many elements were printed, with the
      * failure as its cause and, in its message, on one line with its control characters escaped
-     * (it often quotes what the source read, and the message reaches the console). An output that fails a write (nobody reads it any more: a closed pipe, a
-     * dropped remote session; Gogo's {@code PrintStream} swallows the error) ends the command at
+     * (it often quotes what the source read, and the message reaches the console). An output that
+     * fails a write (nobody reads it any more: a closed pipe, a dropped remote session; Gogo's
+     * {@code PrintStream} swallows the error) ends the command at
      * once with a {@link GoFlowException} saying so, the source closed, instead of taking the rest
      * of {@code limit} elements from the source for nobody.
      *

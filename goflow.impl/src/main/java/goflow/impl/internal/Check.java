@@ -153,7 +153,8 @@ public final class Check {
                 cp = Character.toCodePoint(c, name.charAt(i + 1));
             } else if (Character.isSurrogate(c)) {
                 throw new InvalidConfigException(component, "name", name,
-                        String.format(Locale.ROOT, "must not contain an unpaired surrogate (U+%04X at index %d)", (int) c, i),
+                        String.format(Locale.ROOT, "must not contain an unpaired surrogate (U+%04X at index %d)",
+                                (int) c, i),
                         "it has no UTF-8 encoding and shows as '?' in metrics and logs; use letters, digits, '-', '_'"
                                 + " and '.'");
             }
@@ -165,7 +166,8 @@ public final class Check {
             }
             if (Character.getType(cp) == Character.FORMAT) {
                 throw new InvalidConfigException(component, "name", name,
-                        String.format(Locale.ROOT, "must not contain invisible formatting characters (U+%04X at index %d)", cp, i),
+                        String.format(Locale.ROOT,
+                                "must not contain invisible formatting characters (U+%04X at index %d)", cp, i),
                         "such a name looks like another one in tables and logs; use letters, digits, '-', '_' and '.'");
             }
             i += Character.charCount(cp);

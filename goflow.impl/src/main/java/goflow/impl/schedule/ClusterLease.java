@@ -77,7 +77,8 @@ final class ClusterLease {
         int length = name(schedulerName, taskId).length();
         if (length > MAX_NAME) {
             throw new InvalidConfigException(schedulerName, "id", taskId, "makes the lease name "
-                    + name(schedulerName, "<id>") + " " + length + " characters long, more than the " + MAX_NAME + " a lease provider takes",
+                    + name(schedulerName, "<id>") + " " + length + " characters long, more than the " + MAX_NAME
+                    + " a lease provider takes",
                     "a once-per-cluster task needs a shorter id");
         }
     }

@@ -934,7 +934,10 @@ public final class RedisStreamConsumer implements Primitive {
         }
     }
 
-    /** Appends the entry to the dead-letter stream and acknowledges it; its field's value as read (bytes kept as they are). */
+    /**
+     * Appends the entry to the dead-letter stream and acknowledges it; its field's value as read
+     * (bytes kept as they are).
+     */
     private void deadLetter(Delivery d, String error, String stage) {
         List<byte[]> args = new ArrayList<>();
         for (String a : List.of(group, d.id().toString(), "source", d.id().toString(), "error", error, "stage", stage,
