@@ -199,6 +199,16 @@ class RotatingFileHandlerTest {
         assertEquals("r11", both.get(both.size() - 1));
     }
 
+    /** Deletes the log folder and its files under the handler, as a clean-up script would. */
+    private static void deleteFolder(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path p : files.toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.delete(folder);
+    }
+
     /**
      * A log folder deleted while the container runs (a clean-up script) is made again at the next
      * rotation: the log goes on in it rather than on the console for the rest of the run.
@@ -211,12 +221,7 @@ class RotatingFileHandlerTest {
         RotatingFileHandler handler = open(file, 300, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             log(handler, "r0");
-            try (Stream<Path> files = Files.list(folder)) {
-                for (Path p : files.toList()) {
-                    Files.delete(p);
-                }
-            }
-            Files.delete(folder);
+            deleteFolder(folder);
             for (int i = 1; i < 8; i++) {
                 log(handler, "r" + i);
             }
@@ -241,12 +246,7 @@ class RotatingFileHandlerTest {
         RotatingFileHandler handler = open(file, 300, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
             log(handler, "r0");
-            try (Stream<Path> files = Files.list(folder)) {
-                for (Path p : files.toList()) {
-                    Files.delete(p);
-                }
-            }
-            Files.delete(folder);
+            deleteFolder(folder);
             for (int i = 1; i < 8; i++) {
                 log(handler, "r" + i); // rotates at r3 and r6
             }

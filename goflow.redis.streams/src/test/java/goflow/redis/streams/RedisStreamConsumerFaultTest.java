@@ -169,6 +169,19 @@ class RedisStreamConsumerFaultTest {
                 .anyMatch(e -> e.getFields().get("source").equals(last.toString())), "the ghost's last entry");
     }
 
+    /** The fields of the one entry of the dead-letter stream, as bytes (a value need not be text). */
+    private Map<String, byte[]> theOneDeadLetter() {
+        List<Object> dead = redis.xrange((key("in") + ":dead").getBytes(StandardCharsets.UTF_8),
+                "-".getBytes(StandardCharsets.UTF_8), "+".getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, dead.size());
+        List<?> pairs = (List<?>) ((List<?>) dead.get(0)).get(1);
+        Map<String, byte[]> f = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < pairs.size(); i += 2) {
+            f.put(new String((byte[]) pairs.get(i), StandardCharsets.UTF_8), (byte[]) pairs.get(i + 1));
+        }
+        return f;
+    }
+
     /**
      * One entry ("once") that a consumer "ghost" of group "workers" read once and left pending (it
      * died), idle for longer than {@code claimIdle}, so that a claim takes it over.
@@ -313,14 +326,7 @@ class RedisStreamConsumerFaultTest {
         }
         assertEquals(List.of("item-0", "item-1", "more-0", "more-1"), seen, "the pipeline got no mangled text");
         assertEquals(4, redis.xlen(key("out")));
-        List<Object> dead = redis.xrange((key("in") + ":dead").getBytes(StandardCharsets.UTF_8),
-                "-".getBytes(StandardCharsets.UTF_8), "+".getBytes(StandardCharsets.UTF_8));
-        assertEquals(1, dead.size());
-        List<?> pairs = (List<?>) ((List<?>) dead.get(0)).get(1);
-        Map<String, byte[]> f = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < pairs.size(); i += 2) {
-            f.put(new String((byte[]) pairs.get(i), StandardCharsets.UTF_8), (byte[]) pairs.get(i + 1));
-        }
+        Map<String, byte[]> f = theOneDeadLetter();
         assertEquals("the field 'data' is not valid UTF-8 text", new String(f.get("error"), StandardCharsets.UTF_8));
         assertEquals("-", new String(f.get("stage"), StandardCharsets.UTF_8));
         assertTrue(java.util.Arrays.equals(bad, f.get("data")), "the entry's bytes are kept as they were");
@@ -349,14 +355,7 @@ class RedisStreamConsumerFaultTest {
             assertEquals(2, c.stats().claimed());
         }
         assertEquals(List.of("first"), seen);
-        List<Object> dead = redis.xrange((key("in") + ":dead").getBytes(StandardCharsets.UTF_8),
-                "-".getBytes(StandardCharsets.UTF_8), "+".getBytes(StandardCharsets.UTF_8));
-        assertEquals(1, dead.size());
-        List<?> pairs = (List<?>) ((List<?>) dead.get(0)).get(1);
-        Map<String, byte[]> f = new java.util.HashMap<>();
-        for (int i = 0; i + 1 < pairs.size(); i += 2) {
-            f.put(new String((byte[]) pairs.get(i), StandardCharsets.UTF_8), (byte[]) pairs.get(i + 1));
-        }
+        Map<String, byte[]> f = theOneDeadLetter();
         assertEquals("the field 'data' is not valid UTF-8 text", new String(f.get("error"), StandardCharsets.UTF_8));
         assertEquals("2", new String(f.get("deliveries"), StandardCharsets.UTF_8), "the ghost's and this claim's");
         assertTrue(java.util.Arrays.equals(bad, f.get("data")), "the entry's bytes are kept as they were");
