@@ -473,7 +473,8 @@ public final class RedisStreamConsumerBuilder {
      *
      * @return the consumer
      * @throws InvalidConfigException if a required setting is missing, the output or the dead-letter
-     *     stream is the stream read, or the name is taken in that GoFlow
+     *     stream is the stream read, the dead-letter stream is the output, or the name is taken in
+     *     that GoFlow
      */
     public RedisStreamConsumer build() {
         for (String[] required : new String[][] {{"stream", stream}, {"group", group}, {"output", output}}) {
@@ -497,6 +498,10 @@ public final class RedisStreamConsumerBuilder {
         if (deadLetter.equals(stream)) {
             throw new InvalidConfigException(C, "deadLetter", deadLetter, "must differ from the stream read",
                     "dead letters appended to the stream read would be read, fail and be appended again for ever");
+        }
+        if (deadLetter.equals(output)) {
+            throw new InvalidConfigException(C, "deadLetter", deadLetter, "must differ from the output stream",
+                    "dead letters among the results would reach the output's readers as results");
         }
         if (name == null) {
             name = consumer;

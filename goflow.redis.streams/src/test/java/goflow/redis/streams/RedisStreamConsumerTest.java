@@ -239,6 +239,18 @@ class RedisStreamConsumerTest {
         assertTrue(e.getMessage().contains("must differ from the stream read"), e.getMessage());
     }
 
+    @Test
+    void aDeadLetterStreamThatIsTheOutputIsRejectedNamingDeadLetter() {
+        // a dead letter (source, error, stage, deliveries and the input) among the results would reach
+        // the output's readers as one more result
+        Pipeline<String, String> p = goflow.pipeline("dead-out-" + test).input(String.class).stage("s", s -> s).build();
+        InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> RedisStreamConsumer.builder(redis)
+                .stream("{d}:in").group("g").output("{d}:out").deadLetter("{d}:out").pipeline(p).build());
+        assertEquals("deadLetter", e.field());
+        assertEquals("{d}:out", e.value());
+        assertTrue(e.getMessage().contains("must differ from the output stream"), e.getMessage());
+    }
+
     /** An ACL user allowed the stream commands, EVAL and the test's keys only. */
     private void aclUser(String name, String password) {
         try (Jedis admin = new Jedis("127.0.0.1", server.port())) {
