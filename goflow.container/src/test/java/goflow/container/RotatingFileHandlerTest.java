@@ -199,7 +199,19 @@ class RotatingFileHandlerTest {
         assertEquals("r11", both.get(both.size() - 1));
     }
 
-    /** Deletes the log folder and its files under the handler, as a clean-up script would. */
+    /**
+     * Logs r0, deletes the log folder and its files under the handler (as a clean-up script would),
+     * then logs r1 to r7.
+     */
+    private static void logAcrossADeletedFolder(RotatingFileHandler handler, Path folder) throws IOException {
+        log(handler, "r0");
+        deleteFolder(folder);
+        for (int i = 1; i < 8; i++) {
+            log(handler, "r" + i);
+        }
+    }
+
+    /** Deletes the log folder and its files. */
     private static void deleteFolder(Path folder) throws IOException {
         try (Stream<Path> files = Files.list(folder)) {
             for (Path p : files.toList()) {
@@ -220,11 +232,7 @@ class RotatingFileHandlerTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         RotatingFileHandler handler = open(file, 300, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            log(handler, "r0");
-            deleteFolder(folder);
-            for (int i = 1; i < 8; i++) {
-                log(handler, "r" + i);
-            }
+            logAcrossADeletedFolder(handler, folder);
         } finally {
             handler.close();
         }
@@ -245,11 +253,7 @@ class RotatingFileHandlerTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         RotatingFileHandler handler = open(file, 300, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            log(handler, "r0");
-            deleteFolder(folder);
-            for (int i = 1; i < 8; i++) {
-                log(handler, "r" + i); // rotates at r3 and r6
-            }
+            logAcrossADeletedFolder(handler, folder); // rotates at r3 and r6
             assertEquals("", err.toString(StandardCharsets.UTF_8), "nothing failed");
             assertTrue(Files.isRegularFile(dir.resolve("log/goflow.log.1")), "rotated normally after the new start");
 

@@ -22,6 +22,26 @@ import jakarta.servlet.http.HttpSession;
  * reads and writes; every session the servlet creates is counted. Not thread-safe: one test thread.
  */
 final class FakeHttp {
+    /** A blocking servlet output stream that writes into {@code bytes}. */
+    static ServletOutputStream writingTo(ByteArrayOutputStream bytes) {
+        return new ServletOutputStream() {
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void setWriteListener(WriteListener listener) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void write(int b) {
+                bytes.write(b);
+            }
+        };
+    }
+
     /** The sessions created through {@link Request#request()}'s {@code getSession(true)}. */
     final AtomicInteger sessionsCreated = new AtomicInteger();
 
@@ -89,22 +109,7 @@ final class FakeHttp {
         }
 
         HttpServletResponse response() {
-            ServletOutputStream out = new ServletOutputStream() {
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setWriteListener(WriteListener listener) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public void write(int b) {
-                    body.write(b);
-                }
-            };
+            ServletOutputStream out = writingTo(body);
             return (HttpServletResponse) Proxy.newProxyInstance(FakeHttp.class.getClassLoader(),
                     new Class<?>[] {HttpServletResponse.class}, (p, m, args) -> {
                         switch (m.getName()) {

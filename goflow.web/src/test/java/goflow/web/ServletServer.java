@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -92,22 +91,7 @@ final class ServletServer implements AutoCloseable {
                     default -> throw new UnsupportedOperationException("ServletServer: " + m.getName());
                 });
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ServletOutputStream stream = new ServletOutputStream() {
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void setWriteListener(WriteListener listener) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void write(int b) {
-                out.write(b);
-            }
-        };
+        ServletOutputStream stream = FakeHttp.writingTo(out);
         int[] status = {200};
         HttpServletResponse resp = (HttpServletResponse) Proxy.newProxyInstance(ServletServer.class.getClassLoader(),
                 new Class<?>[] {HttpServletResponse.class}, (p, m, args) -> {
