@@ -151,6 +151,11 @@ public final class RedisStreamConsumer implements Primitive {
     private final String group;
     private final String consumer;
     private final String field;
+    /** The field, stream, group and consumer names in UTF-8, as the binary commands take them (encoded once). */
+    private final byte[] fieldKey;
+    private final byte[] streamKey;
+    private final byte[] groupName;
+    private final byte[] consumerName;
     private final String output;
     private final String deadLetter;
     private final int batch;
@@ -274,9 +279,8 @@ public final class RedisStreamConsumer implements Primitive {
         if (fields == null) {
             return null;
         }
-        byte[] name = field.getBytes(StandardCharsets.UTF_8);
         for (Map.Entry<byte[], byte[]> f : fields.entrySet()) {
-            if (Arrays.equals(f.getKey(), name)) {
+            if (Arrays.equals(f.getKey(), fieldKey)) {
                 return f.getValue();
             }
         }
@@ -288,9 +292,8 @@ public final class RedisStreamConsumer implements Primitive {
         if (pairs == null) {
             return null;
         }
-        byte[] name = field.getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i + 1 < pairs.size(); i += 2) {
-            if (pairs.get(i) instanceof byte[] f && Arrays.equals(f, name)) {
+            if (pairs.get(i) instanceof byte[] f && Arrays.equals(f, fieldKey)) {
                 return (byte[]) pairs.get(i + 1);
             }
         }
@@ -312,6 +315,10 @@ public final class RedisStreamConsumer implements Primitive {
         this.group = b.group;
         this.consumer = b.consumer;
         this.field = b.field;
+        this.fieldKey = field.getBytes(StandardCharsets.UTF_8);
+        this.streamKey = stream.getBytes(StandardCharsets.UTF_8);
+        this.groupName = group.getBytes(StandardCharsets.UTF_8);
+        this.consumerName = consumer.getBytes(StandardCharsets.UTF_8);
         this.output = b.output;
         this.deadLetter = b.deadLetter;
         this.batch = b.batch;
@@ -650,10 +657,9 @@ public final class RedisStreamConsumer implements Primitive {
                 }
             }
             // read as bytes: a value that is not UTF-8 is told apart, not decoded with replacement characters
-            List<Map.Entry<byte[], List<StreamEntryBinary>>> got = redis.xreadGroupBinary(
-                    group.getBytes(StandardCharsets.UTF_8), consumer.getBytes(StandardCharsets.UTF_8),
+            List<Map.Entry<byte[], List<StreamEntryBinary>>> got = redis.xreadGroupBinary(groupName, consumerName,
                     XReadGroupParams.xReadGroupParams().count(want).block((int) block.toMillis()),
-                    Map.of(stream.getBytes(StandardCharsets.UTF_8), StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+                    Map.of(streamKey, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
             if (got != null) {
                 List<Delivery> batch = new ArrayList<>();
                 for (Map.Entry<byte[], List<StreamEntryBinary>> s : got) {
@@ -728,7 +734,7 @@ public final class RedisStreamConsumer implements Primitive {
             }
             for (StreamEntryID id : exhausted) {
                 byte[] at = id.toString().getBytes(StandardCharsets.UTF_8);
-                List<Object> found = redis.xrange(stream.getBytes(StandardCharsets.UTF_8), at, at, 1);
+                List<Object> found = redis.xrange(streamKey, at, at, 1);
                 List<?> pairs = found.isEmpty() ? null : (List<?>) ((List<?>) found.get(0)).get(1);
                 if (pairs == null) { // deleted from the stream while pending
                     redis.xack(stream, group, id);
@@ -777,15 +783,14 @@ public final class RedisStreamConsumer implements Primitive {
             if (counts.isEmpty()) {
                 return 0;
             }
-            List<byte[]> args = new ArrayList<>(List.of(group.getBytes(StandardCharsets.UTF_8),
-                    consumer.getBytes(StandardCharsets.UTF_8)));
+            List<byte[]> args = new ArrayList<>(List.of(groupName, consumerName));
             counts.forEach((id, n) -> {
                 args.add(id.toString().getBytes(StandardCharsets.UTF_8));
                 args.add(Long.toString(n).getBytes(StandardCharsets.UTF_8));
             });
             List<Delivery> taken = new ArrayList<>(); // the reply as bytes: values are decoded by delivery()
             for (Object entry : (List<?>) redis.eval(CLAIM_COUNTED.getBytes(StandardCharsets.UTF_8),
-                    List.of(stream.getBytes(StandardCharsets.UTF_8)), args)) {
+                    List.of(streamKey), args)) {
                 List<?> idAndFields = (List<?>) entry;
                 StreamEntryID id = new StreamEntryID(text(idAndFields.get(0)));
                 taken.add(delivery(id, fieldValue((List<?>) idAndFields.get(1)), counts.get(id)));
@@ -946,11 +951,11 @@ public final class RedisStreamConsumer implements Primitive {
         }
         byte[] value = d.input() != null ? d.input().getBytes(StandardCharsets.UTF_8) : d.undecodable();
         if (value != null) {
-            args.add(field.getBytes(StandardCharsets.UTF_8));
+            args.add(fieldKey);
             args.add(value);
         }
         if (Long.valueOf(1).equals(redis.eval(APPEND_AND_ACK.getBytes(StandardCharsets.UTF_8),
-                List.of(deadLetter.getBytes(StandardCharsets.UTF_8), stream.getBytes(StandardCharsets.UTF_8)), args))) {
+                List.of(deadLetter.getBytes(StandardCharsets.UTF_8), streamKey), args))) {
             deadLettered.incrementAndGet();
             acknowledged.incrementAndGet();
         }
