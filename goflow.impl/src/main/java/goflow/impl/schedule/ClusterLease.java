@@ -200,16 +200,24 @@ final class ClusterLease {
             held = null;
         }
         if (l != null) {
-            try {
-                l.release();
-            } catch (LeaseException e) {
-                LOG.log(Level.WARNING, "lease " + name + ": release failed; it runs out by itself", e);
-            } catch (Throwable e) {
-                // stop(), close() and cancel() release the leases of every task: an Error here (a
-                // provider whose bundle went away), or a checked exception thrown undeclared, must
-                // not keep the others from being released
-                LOG.log(Level.ERROR, defect("release", e) + "; it runs out by itself", e);
-            }
+            giveBack(l);
+        }
+    }
+
+    /**
+     * Releases {@code l}. Never throws: what the provider throws, an Error included, is logged (the
+     * lease runs out by itself).
+     */
+    private void giveBack(Lease l) {
+        try {
+            l.release();
+        } catch (LeaseException e) {
+            LOG.log(Level.WARNING, "lease " + name + ": release failed; it runs out by itself", e);
+        } catch (Throwable e) {
+            // stop(), close() and cancel() release the leases of every task: an Error here (a
+            // provider whose bundle went away), or a checked exception thrown undeclared, must
+            // not keep the others from being released
+            LOG.log(Level.ERROR, defect("release", e) + "; it runs out by itself", e);
         }
     }
 
@@ -268,6 +276,14 @@ final class ClusterLease {
         private volatile Registration expiry = Registration.NONE;
         /** The last renewal failure since the last success, for the log; null after a success. */
         private volatile Throwable lastFailure;
+        /**
+         * Set by {@link #expire} when it ended the run: the lease was forgotten ({@link #lost}), so
+         * nobody else gives it back, and the store may still hold it for this node (it was slow,
+         * not gone, or a renewal it answered late went through); the renewer thread releases it as
+         * it ends, after the renewal it may be waiting for, so that another node need not wait out
+         * the time to live and the provider does not count it held for ever.
+         */
+        private volatile boolean ranOut;
         private Thread thread;
 
         private Renewer(Lease lease, CancellableContext run, Clock clock, long claimSentNanos) {
@@ -277,7 +293,18 @@ final class ClusterLease {
             this.claimSentNanos = claimSentNanos;
         }
 
+        /** The renewer thread: renews until the run ends, then gives back a lease that ran out. */
         private void loop() {
+            try {
+                renewUntilEnd();
+            } finally {
+                if (ranOut) {
+                    giveBack(lease);
+                }
+            }
+        }
+
+        private void renewUntilEnd() {
             long interval = ttlNanos / 3;
             long sentOk = claimSentNanos; // when the last successful claim or renewal was sent
             long lastTry = claimSentNanos;
@@ -376,8 +403,10 @@ final class ClusterLease {
             }
             LOG.log(Level.WARNING, "lease " + name + " could not be renewed for its whole time to live: "
                     + "the run is cancelled", lastFailure);
+            ranOut = true;
             lost(lease);
             run.cancel();
+            LockSupport.unpark(thread); // a parked renewer gives the lease back now, not at its next try
         }
 
         /**

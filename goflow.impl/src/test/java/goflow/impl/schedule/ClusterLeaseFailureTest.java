@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
@@ -54,6 +55,8 @@ class ClusterLeaseFailureTest extends SchedulerTestSupport {
         volatile Throwable acquire;
         volatile Throwable renew;
         volatile Throwable release;
+        /** The calls to a lease's release(), whether or not it threw. */
+        final AtomicInteger releases = new AtomicInteger();
 
         Faulty(MemoryLeases.Node node) {
             this.node = node;
@@ -83,6 +86,7 @@ class ClusterLeaseFailureTest extends SchedulerTestSupport {
 
                 @Override
                 public void release() {
+                    releases.incrementAndGet();
                     maybeThrow(release);
                     super.release();
                 }
@@ -229,6 +233,23 @@ class ClusterLeaseFailureTest extends SchedulerTestSupport {
         assertTrue(cancelled.await(10, TimeUnit.SECONDS), "the run went on without its lease");
         assertInstanceOf(ClassCastException.class, log.records().stream()
                 .filter(r -> r.getMessage().contains("whole time to live")).findFirst().orElseThrow().getThrown());
+    }
+
+    @Test
+    void aLeaseThatRanOutDuringARunIsGivenBackNotForgotten() throws Exception {
+        // the store could not be reached for a whole ttl: the run is cancelled, and the lease, which
+        // the store may still hold for this node (it was slow, not gone), is released once the
+        // renewer ends, so another node need not wait out the ttl and the provider (goflow:redis
+        // lists what it holds) does not count it held for ever
+        Faulty leases = new Faulty(store.node("a"));
+        LongRun run = startLongRun(leases);
+        leases.renew = new LeaseException("connection refused", null);
+        clock.advance(Duration.ofSeconds(1)); // the first renewal fails
+        clock.advance(Duration.ofMillis(2100)); // 3.1 s: the lease may be gone
+        assertTrue(run.cancelled().await(10, TimeUnit.SECONDS), "the run went on without its lease");
+        Eventually.until(() -> leases.releases.get() == 1);
+        run.scheduler().stop();
+        assertEquals(1, leases.releases.get(), "released once, not again by stop()");
     }
 
     /** A leased run in progress, {@code cancelled} counted down when its context ends. */
