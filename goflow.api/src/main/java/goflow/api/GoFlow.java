@@ -54,6 +54,12 @@ import goflow.api.stream.Streams;
  * shell tables, JMX object names and metric labels, where such characters would make one name
  * look like, or become, another. {@link #close()} closes every primitive this instance created.
  *
+ * <p>A builder may be used again: each {@code build()} creates a new primitive from the builder's
+ * settings at that time, under a newly generated name when none was given; with a name given, a
+ * second {@code build()} is refused while the first primitive lives (the name is taken). A
+ * pipeline builder is the exception: it builds one pipeline (its stages are that pipeline's), and
+ * a second {@code build()} throws {@link IllegalStateException}.
+ *
  * <p>Thread-safe.
  */
 @ProviderType

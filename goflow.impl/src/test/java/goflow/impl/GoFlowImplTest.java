@@ -54,6 +54,31 @@ class GoFlowImplTest {
     }
 
     @Test
+    void aBuilderUsedAgainBuildsAnotherPrimitiveButAPipelineBuilderBuildsOnce() {
+        try (GoFlow goflow = new GoFlowImpl(new ManualClock(), "reuse")) {
+            var unnamed = goflow.tokenBucket().rate(10).burst(5);
+            var first = unnamed.build();
+            var second = unnamed.build();
+            assertNotSame(first, second, "each build() creates a primitive");
+            assertEquals(List.of("token-bucket-1", "token-bucket-2"), List.of(first.name(), second.name()));
+            assertEquals(5, second.burst(), "from the builder's settings");
+
+            var named = goflow.tokenBucket().name("orders").rate(10);
+            var orders = named.build();
+            InvalidConfigException taken = assertThrows(InvalidConfigException.class, named::build);
+            assertEquals("name", taken.field());
+            orders.close();
+            assertEquals("orders", named.build().name(), "the name is free again once its primitive is closed");
+
+            var pipeline = goflow.pipeline("p").stage("inc", (Integer i) -> i + 1);
+            pipeline.build().close();
+            IllegalStateException again = assertThrows(IllegalStateException.class, pipeline::build,
+                    "a pipeline builder builds one pipeline, even after it was closed");
+            assertTrue(again.getMessage().contains("already built"), again.getMessage());
+        }
+    }
+
+    @Test
     void invalidNamesAreRejected() {
         PrimitiveRegistry registry = new PrimitiveRegistry("test");
         for (String bad : new String[] {"", "a b", "x,y", "k=v", "a:b", "tab\t"}) {

@@ -75,6 +75,8 @@ public interface PipelineBuilder<I, O> extends PipelineOptions<PipelineBuilder<I
      * @throws goflow.api.InvalidConfigException if two stages have the same name or the
      *     pipeline's name is taken
      * @throws goflow.api.ClosedException if the {@code GoFlow} is closed
+     * @throws IllegalStateException if this builder has built its pipeline before (a pipeline
+     *     builder builds one pipeline; a build that was refused built nothing and may be retried)
      */
     Pipeline<I, O> build();
 }
