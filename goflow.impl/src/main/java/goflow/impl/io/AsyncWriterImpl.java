@@ -107,6 +107,13 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
     private int count;
     /** Clock time when the oldest pending byte was accepted. Guarded by lock. */
     private long firstPendingAt;
+    /**
+     * The {@code accepted} total the last round started writes up to ({@code -1} before the first),
+     * and when the first byte beyond it was accepted: the oldest byte still pending once that round
+     * has succeeded, whose interval runs from then, not from the round's end. Guarded by lock.
+     */
+    private long roundTarget = -1;
+    private long firstAfterRoundAt;
     /** Writers waiting for room. Guarded by lock. */
     private int waitingWriters;
     /** The largest `accepted` total a flush() waits for. Guarded by lock. */
@@ -302,8 +309,14 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
             System.arraycopy(data, off + first, buf, 0, len - first);
         }
         int before = count;
-        if (before == 0) {
-            firstPendingAt = clock.nanoTime();
+        if (before == 0 || accepted == roundTarget) {
+            long now = clock.nanoTime();
+            if (before == 0) {
+                firstPendingAt = now;
+            }
+            if (accepted == roundTarget) {
+                firstAfterRoundAt = now; // the first byte the round under way will not write
+            }
         }
         count = before + len;
         accepted += len;
@@ -609,6 +622,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                         return;
                     }
                     target = accepted;
+                    roundTarget = target;
                     closingRound = closed;
                 } finally {
                     lock.unlock();
@@ -781,7 +795,8 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                 flushes++;
             }
             if (count > 0) {
-                firstPendingAt = clock.nanoTime();
+                // all pending bytes came after the round's target: the oldest came first after it
+                firstPendingAt = firstAfterRoundAt;
             }
             progress.signalAll();
         } finally {

@@ -36,6 +36,7 @@ import goflow.api.io.WriterStats;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Async;
+import goflow.impl.testing.Eventually;
 
 /** Review of {@link AsyncWriterImpl} at its edges: interrupts left behind by user code on its thread. */
 @Timeout(60)
@@ -178,6 +179,31 @@ class WriterEdgeReviewTest {
         assertEquals("kept", out.text(), "the close wrote what the failed flush could not");
         assertEquals(new WriterStats(4, 4, 0, 0, 1, 1, 0, 64, true), w.stats());
         assertEquals(1, reported.size());
+    }
+
+    /**
+     * The flush interval bounds how long a byte waits in the buffer. A byte accepted while a slow
+     * round was writing older bytes has waited since it was accepted: once that round ends, it is
+     * written as soon as its interval is up, not a whole interval after the round ended (the timer
+     * used to restart there, so such a byte waited the round's length plus the interval).
+     */
+    @Test
+    void aByteAcceptedDuringASlowRoundWaitsNoLongerThanTheInterval() throws Exception {
+        TestStreams.Recording out = new TestStreams.Recording();
+        out.gate = new CountDownLatch(1); // the output hangs until released
+        AsyncWriter w = goflow.asyncWriter().name("late").output(out).capacity(100).flushThreshold(100)
+                .flushInterval(Duration.ofSeconds(1)).clock(clock).build();
+        w.write(bg, ascii("a"));
+        Eventually.until(() -> clock.parkedThreads() >= 1);
+        clock.advance(Duration.ofSeconds(1)); // "a" is due: the round starts and hangs in the output
+        Eventually.until(() -> out.writeCalls.get() == 1);
+        clock.advance(Duration.ofMillis(500));
+        w.write(bg, ascii("b")); // accepted during the round, at 1.5 s
+        clock.advance(Duration.ofSeconds(2)); // 3.5 s: "b" has waited 2 s, twice its interval
+        out.gate.countDown();
+        Eventually.until(() -> out.text().equals("ab")); // with no more time passing
+        assertEquals(2, w.stats().flushes());
+        w.close();
     }
 
     /** A Writer that fails its next {@code failures} writes. */
