@@ -817,8 +817,10 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
      */
     private int attempt(SinkCall call) {
         IOException last = null;
-        int attempts = 0;
-        for (int attempt = 0; attempt <= maxRetries; attempt++) {
+        // long: with maxRetries == Integer.MAX_VALUE an int counter wrapped to a negative value
+        // after 2^31 attempts, never gave up, and skipped the pause for the next 2^31
+        long attempts = 0;
+        for (long attempt = 0; attempt <= maxRetries; attempt++) {
             if (attempt > 0) {
                 if (stopRequested) {
                     break;
