@@ -171,8 +171,11 @@ public interface AsyncWriter extends Primitive {
     /**
      * Returns a view of this writer as an {@link OutputStream}, for APIs that want one (a
      * {@code PrintStream}, an encoder, a logging appender). Its {@code write} calls
-     * {@link #write(Context, byte[], int, int)} with the background context and splits data larger
-     * than the capacity into capacity-sized writes (each kept whole, in order); {@code flush} is
+     * {@link #write(Context, byte[], int, int)} with the background context and, if the writer
+     * {@link AsyncWriterBuilder#blockWhenFull(boolean) blocks when full}, splits data larger than
+     * the capacity into capacity-sized writes (each kept whole, in order); a writer that does not
+     * block refuses such data whole, as {@code write} does (its pieces would not all fit, and the
+     * output would get part of it); {@code flush} is
      * {@link #flush}; {@code close} closes this writer. goflow exceptions become {@link java.io.IOException}s
      * (their message kept, the goflow exception as the cause) and an interrupt becomes a
      * {@link java.io.InterruptedIOException} with the interrupt flag restored, whose

@@ -93,7 +93,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
     private final Clock clock;
     private final PrimitiveRegistry.Entry entry;
     private final Thread flusher;
-    private final WriterOutputStream stream = new WriterOutputStream(this);
+    private final WriterOutputStream stream;
 
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled (all) when the flusher frees room, and on close. */
@@ -173,6 +173,7 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
         this.threshold = b.threshold;
         this.intervalNanos = b.interval.toNanos();
         this.blockWhenFull = b.blockWhenFull;
+        this.stream = new WriterOutputStream(this, b.blockWhenFull);
         this.maxRetries = b.maxRetries;
         this.retryDelayNanos = b.retryDelay.toNanos();
         this.onError = b.onError;

@@ -12,9 +12,16 @@ import goflow.api.io.AsyncWriter;
 /** The {@link AsyncWriter#asOutputStream()} view. Thread-safe, as the writer it wraps. */
 final class WriterOutputStream extends OutputStream {
     private final AsyncWriter writer;
+    /**
+     * Whether the writer waits for room. Only then is a write larger than the capacity split: the
+     * pieces of a writer that does not wait would not all fit (the second finds the first still
+     * buffered), and the output would get part of the write.
+     */
+    private final boolean split;
 
-    WriterOutputStream(AsyncWriter writer) {
+    WriterOutputStream(AsyncWriter writer, boolean blockWhenFull) {
         this.writer = writer;
+        this.split = blockWhenFull;
     }
 
     @Override
@@ -27,7 +34,7 @@ final class WriterOutputStream extends OutputStream {
         Objects.checkFromIndexSize(off, len, b.length);
         int done = 0; // bytes of the pieces accepted so far: they will be written whatever happens next
         try {
-            int chunk = writer.capacity();
+            int chunk = split ? writer.capacity() : len; // unsplit, a write too large is refused whole
             do {
                 int n = Math.min(chunk, len - done);
                 writer.write(Context.background(), b, off + done, n);

@@ -256,4 +256,34 @@ class AsyncWriterOutputEdgesTest {
         w.close();
         assertEquals("0123", out.text());
     }
+
+    /**
+     * A writer that does not block cannot take a stream write larger than its capacity whole: its
+     * second piece finds the first still buffered (the output has not taken it yet) and is refused.
+     * The view used to split it all the same, so the output got the first piece of the record, and
+     * the caller an IOException that did not say so (it would retry all of it, writing that piece
+     * twice). Such a write is refused whole, as write() refuses it.
+     */
+    @Test
+    void aNonBlockingStreamViewRefusesAWriteLargerThanTheCapacityWhole() throws Exception {
+        TestStreams.Recording out = new TestStreams.Recording();
+        java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+        out.gate = gate; // the output hangs until released
+        AsyncWriter w = goflow.asyncWriter().name("nb").output(out).capacity(8).flushThreshold(8)
+                .flushInterval(Duration.ZERO).blockWhenFull(false).build();
+        java.io.OutputStream os = w.asOutputStream();
+        IOException e;
+        try {
+            e = assertThrows(IOException.class, () -> os.write(ascii("0123456789AB")));
+        } finally {
+            gate.countDown();
+        }
+        assertTrue(e.getCause() instanceof BufferFullException, e.toString());
+        assertEquals("async writer 'nb': a write of 12 bytes can never fit its buffer of 8 bytes;"
+                + " split the write or raise the capacity", e.getMessage());
+        os.write(ascii("01234567")); // a write that fits is taken
+        w.close();
+        assertEquals("01234567", out.text(), "nothing of the refused write reached the output");
+        assertEquals(new WriterStats(8, 8, 0, 0, 1, 0, 1, 8, true), w.stats());
+    }
 }
