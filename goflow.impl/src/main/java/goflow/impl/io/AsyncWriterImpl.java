@@ -215,10 +215,10 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                     return;
                 }
                 if (Thread.currentThread() == flusher) {
-                    // the error callback writing into its own writer: only this thread makes room,
-                    // so waiting for it would hang the writer (and every flush) for ever
-                    throw full(len, "this write comes from its own background thread (the error callback), "
-                            + "which alone makes room: it cannot wait");
+                    // the output or the error callback writing into its own writer: only this thread
+                    // makes room, so waiting for it would hang the writer (and every flush) for ever
+                    throw full(len, "this write comes from its own background thread (from the output or the"
+                            + " error callback, which run on it), which alone makes room: it cannot wait");
                 }
                 if (!blockWhenFull) {
                     throw full(len, "it does not block; retry later or let it block");

@@ -129,6 +129,41 @@ class AsyncWriterOutputEdgesTest {
     }
 
     /**
+     * The output runs on the background thread too (an output that logs through the writer it
+     * belongs to): its write into a full buffer is refused as the callback's is, and the refusal
+     * names the output, not only the error callback (it used to blame the callback alone).
+     */
+    @Test
+    void anOutputWritingIntoItsOwnFullWriterIsRefusedNamingTheOutput() throws Exception {
+        List<Throwable> selfWrite = new CopyOnWriteArrayList<>();
+        AsyncWriter[] self = new AsyncWriter[1];
+        TestStreams.Recording out = new TestStreams.Recording() {
+            @Override
+            void received(byte[] b, int off, int len) {
+                if (selfWrite.isEmpty()) {
+                    try {
+                        self[0].write(bg, ascii("12345678")); // the buffer still holds what is being written
+                    } catch (Throwable t) {
+                        selfWrite.add(t);
+                    }
+                }
+            }
+        };
+        AsyncWriter w = goflow.asyncWriter().name("loop").output(out).capacity(8).flushThreshold(8)
+                .flushInterval(Duration.ZERO).build();
+        self[0] = w;
+        w.write(bg, ascii("abcdefgh"));
+        w.flush(bg);
+        assertEquals(1, selfWrite.size());
+        assertTrue(selfWrite.get(0) instanceof BufferFullException, String.valueOf(selfWrite.get(0)));
+        assertEquals("async writer 'loop' is full: no room for 8 bytes (0 of 8 free) and this write comes from its"
+                + " own background thread (from the output or the error callback, which run on it), which alone"
+                + " makes room: it cannot wait", selfWrite.get(0).getMessage());
+        w.close();
+        assertEquals("abcdefgh", out.text());
+    }
+
+    /**
      * The error callback runs on the background thread, so a {@code close(Duration)} called from it
      * cannot wait for that thread to write what is buffered: once the callback returns, the writer
      * gives those bytes up. The javadoc: close(Duration) "throws WriteFailedException if any
