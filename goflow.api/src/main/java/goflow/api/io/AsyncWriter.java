@@ -127,6 +127,8 @@ public interface AsyncWriter extends Primitive {
      * @throws WriteFailedException if a flush covering these bytes failed on every attempt
      * @throws ClosedException if the writer is closed
      * @throws ContextException if {@code ctx} is done first
+     * @throws IllegalStateException if called on the writer's own background thread (from the
+     *     output or the {@link AsyncWriterBuilder#onError error callback}), which would wait for itself
      * @throws InterruptedException if the thread is interrupted while waiting
      */
     void flush(Context ctx) throws InterruptedException;

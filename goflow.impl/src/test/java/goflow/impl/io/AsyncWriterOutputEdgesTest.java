@@ -164,6 +164,36 @@ class AsyncWriterOutputEdgesTest {
     }
 
     /**
+     * A flush from the writer's own thread (here the error callback) would wait for that thread:
+     * it is refused with IllegalStateException, as flush()'s javadoc says, and the writer goes on.
+     */
+    @Test
+    void aFlushFromTheErrorCallbackIsRefusedAndTheWriterGoesOn() throws Exception {
+        TestStreams.Recording out = new TestStreams.Recording();
+        out.failNext.set(1);
+        List<Throwable> callbackFlush = new CopyOnWriteArrayList<>();
+        AsyncWriter[] self = new AsyncWriter[1];
+        AsyncWriter w = goflow.asyncWriter().name("selfflush").output(out).capacity(8).flushThreshold(8)
+                .flushInterval(Duration.ZERO).maxRetries(0).retryDelay(Duration.ZERO).onError(e -> {
+                    try {
+                        self[0].flush(bg);
+                    } catch (Throwable t) {
+                        callbackFlush.add(t);
+                    }
+                }).build();
+        self[0] = w;
+        w.write(bg, ascii("ab"));
+        assertThrows(WriteFailedException.class, () -> w.flush(bg)); // the output fails once
+        assertEquals(1, callbackFlush.size());
+        assertTrue(callbackFlush.get(0) instanceof IllegalStateException, String.valueOf(callbackFlush.get(0)));
+        assertEquals("async writer 'selfflush': flush() called from its own flusher thread",
+                callbackFlush.get(0).getMessage());
+        w.flush(bg);
+        assertEquals("ab", out.text());
+        w.close();
+    }
+
+    /**
      * The error callback runs on the background thread, so a {@code close(Duration)} called from it
      * cannot wait for that thread to write what is buffered: once the callback returns, the writer
      * gives those bytes up. The javadoc: close(Duration) "throws WriteFailedException if any
