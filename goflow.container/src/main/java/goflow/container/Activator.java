@@ -70,7 +70,7 @@ public final class Activator implements BundleActivator {
                 LOG.log(System.Logger.Level.INFO, "goflow: created " + deploy.toAbsolutePath()
                         + " with the default configuration");
             }
-            ConfigFileGuard.register(context); // malformed .config files in deploy/ are refused loudly
+            ConfigFileGuard.register(context); // malformed .config and BOM .cfg files in deploy/: refused loudly
             if (withoutShell) {
                 headless = Headless.start(context);
             }

@@ -2,6 +2,7 @@ package goflow.container;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -32,10 +33,15 @@ import org.osgi.framework.ServiceRegistration;
  * so configurations keep FileInstall's PIDs, file link ({@code felix.fileinstall.filename}) and
  * life cycle. See {@link TypedConfigFile} for what FileInstall does with a malformed file.
  *
+ * <p>A plain-properties {@code .cfg} file is checked for one fault only, a byte order mark at its
+ * start (FileInstall reads it with the same reader, so the mark becomes part of the first name and
+ * the first setting is lost under a wrong name); it is refused the same way. Anything else about
+ * a {@code .cfg} file is FileInstall's: it is passed on unread.
+ *
  * <p>It is FileInstall's standard extension point: an {@link ArtifactInstaller} service. FileInstall
  * offers each file to its installers in service-ranking order, so this one, registered with
  * {@value #RANKING}, is asked before FileInstall's {@code ConfigInstaller} (ranking 0). It claims a
- * {@code .config} file only while FileInstall's installer is there to delegate to; until then the
+ * {@code .config} or {@code .cfg} file only while FileInstall's installer is there to delegate to; until then the
  * file waits in FileInstall's queue as it would without this class.
  *
  * <p>Thread-safe: stateless; FileInstall calls it from its directory watcher threads.
@@ -44,8 +50,10 @@ final class ConfigFileGuard implements ArtifactInstaller {
     private static final System.Logger LOG = System.getLogger(ConfigFileGuard.class.getName());
     /** The service ranking that puts this installer before FileInstall's own: {@value}. */
     static final int RANKING = 1000;
-    /** The files this installer checks. */
+    /** The typed files this installer checks. */
     static final String SUFFIX = ".config";
+    /** The plain-properties files this installer checks for a byte order mark only. */
+    static final String PLAIN_SUFFIX = ".cfg";
     /** Larger files are refused without being read: {@value} bytes. */
     static final long MAX_BYTES = 1 << 20;
     /** How many problems a warning lists at most. */
@@ -123,7 +131,8 @@ final class ConfigFileGuard implements ArtifactInstaller {
         }
         Dictionary<String, Object> props = new Hashtable<>();
         props.put(Constants.SERVICE_RANKING, RANKING);
-        props.put(Constants.SERVICE_DESCRIPTION, "goflow: refuses malformed typed .config files in the deploy folder");
+        props.put(Constants.SERVICE_DESCRIPTION, "goflow: refuses malformed typed .config files, and .cfg files with a byte order mark,"
+                + " in the deploy folder");
         ConfigFileGuard guard = new ConfigFileGuard(fileInstall(context), encoding.get(), warn);
         return context.registerService(ArtifactInstaller.class, guard, props);
     }
@@ -191,7 +200,7 @@ final class ConfigFileGuard implements ArtifactInstaller {
 
     @Override
     public boolean canHandle(File artifact) {
-        if (!artifact.getName().endsWith(SUFFIX)) {
+        if (!artifact.getName().endsWith(SUFFIX) && !artifact.getName().endsWith(PLAIN_SUFFIX)) {
             return false;
         }
         try {
@@ -232,6 +241,9 @@ final class ConfigFileGuard implements ArtifactInstaller {
      * properties file (first byte {@code <}) is FileInstall's other format and is not checked.
      */
     private boolean check(File artifact) throws IOException {
+        if (artifact.getName().endsWith(PLAIN_SUFFIX)) {
+            return checkPlain(artifact);
+        }
         long size = Files.size(artifact.toPath());
         if (size > MAX_BYTES) {
             warn.accept(refused(artifact) + "\n  it has " + size + " bytes, more than the " + MAX_BYTES
@@ -255,6 +267,24 @@ final class ConfigFileGuard implements ArtifactInstaller {
         }
         warn.accept(sb.toString());
         return false;
+    }
+
+    /**
+     * Checks a {@code .cfg} file for a UTF-8 byte order mark, reading its first three bytes only;
+     * reports it and returns false if there is one.
+     */
+    private boolean checkPlain(File artifact) throws IOException {
+        byte[] start;
+        try (InputStream in = Files.newInputStream(artifact.toPath())) {
+            start = in.readNBytes(3);
+        }
+        if (start.length == 3 && (start[0] & 0xFF) == 0xEF && (start[1] & 0xFF) == 0xBB && (start[2] & 0xFF) == 0xBF) {
+            warn.accept("goflow: " + artifact.getPath() + " starts with a byte order mark, so no configuration is"
+                    + " created or changed from it (one made from an earlier version of the file stays as it was);"
+                    + " FileInstall alone would read it wrongly:\n  " + TypedConfigFile.BYTE_ORDER_MARK);
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -41,6 +41,13 @@ final class TypedConfigFile {
     /** A UTF-8 byte order mark as read in UTF-8 and in ISO-8859-1 (FileInstall's default encoding). */
     private static final List<String> BYTE_ORDER_MARKS = List.of("\uFEFF", "\u00EF\u00BB\u00BF");
 
+    /**
+     * What is wrong with a file, {@code .config} or {@code .cfg}, that starts with a byte order mark:
+     * FileInstall reads both with one reader, which keeps the mark.
+     */
+    static final Problem BYTE_ORDER_MARK = new Problem(1, "the file starts with a byte order mark (BOM), which"
+            + " FileInstall would read as part of the first name; save the file without a BOM");
+
     private TypedConfigFile() {
     }
 
@@ -82,8 +89,7 @@ final class TypedConfigFile {
         for (String bom : BYTE_ORDER_MARKS) {
             if (body.startsWith(bom)) {
                 // FileInstall keeps it: the first name would be "\u00ef\u00bb\u00bfname" or "\ufeffname", silently
-                problems.add(new Problem(1, "the file starts with a byte order mark (BOM), which FileInstall would read"
-                        + " as part of the first name; save the file without a BOM"));
+                problems.add(BYTE_ORDER_MARK);
                 body = body.substring(bom.length());
                 break;
             }

@@ -187,9 +187,50 @@ class ConfigFileGuardTest {
         assertEquals(1, warnings.size(), warnings::toString);
     }
 
+    /**
+     * FileInstall reads a {@code .cfg} file with the same reader as a {@code .config} one, so a byte
+     * order mark at its start becomes part of the first name ({@code "\u00ef\u00bb\u00bfname"}): the
+     * first setting is lost under a wrong name, silently. Only that is checked in a {@code .cfg}
+     * file; everything else, and its deletion, is FileInstall's.
+     */
+    @Test
+    void aCfgFileSavedWithAByteOrderMarkIsRefusedAndAnyOtherCfgFileGoesToFileInstallUnchanged() throws Exception {
+        byte[] text = "capacity = 3\nname = db\n".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = new byte[text.length + 3];
+        bytes[0] = (byte) 0xEF;
+        bytes[1] = (byte) 0xBB;
+        bytes[2] = (byte) 0xBF;
+        System.arraycopy(text, 0, bytes, 3, text.length);
+        File file = Files.write(deploy.resolve("goflow.concurrencylimiter-db.cfg"), bytes).toFile();
+        assertTrue(guard.canHandle(file), "the guard claims it, so that FileInstall's installer never reads it");
+        guard.install(file);
+        guard.update(file);
+        assertEquals(List.of(), calls, "no configuration with a property named \u00ef\u00bb\u00bfcapacity");
+        assertEquals(2, warnings.size(), warnings::toString);
+        for (String w : warnings) {
+            assertTrue(w.startsWith("goflow: " + file.getPath() + " starts with a byte order mark, so no configuration"
+                    + " is created or changed from it"), w);
+            assertTrue(w.endsWith("\n  line 1: the file starts with a byte order mark (BOM), which FileInstall would"
+                    + " read as part of the first name; save the file without a BOM"), w);
+        }
+        guard.uninstall(file);
+        assertEquals(List.of("uninstall " + file.getName()), calls, "deleting the file is FileInstall's");
+
+        calls.clear();
+        warnings.clear();
+        for (String plain : List.of("a = 1\n", "", "\u00ef", "name=\"untyped in a .cfg\"\nx=" + "y".repeat(
+                (int) ConfigFileGuard.MAX_BYTES) + "\n")) {
+            File cfg = write("goflow.demo.cfg", plain);
+            assertTrue(guard.canHandle(cfg));
+            guard.install(cfg);
+            guard.update(cfg);
+        }
+        assertEquals(8, calls.size(), calls::toString);
+        assertEquals(List.of(), warnings, "nothing else about a .cfg file is checked");
+    }
+
     @Test
     void otherFilesAndXmlAreNotChecked() throws Exception {
-        assertFalse(guard.canHandle(write("goflow.demo.cfg", "a = 1\n")), ".cfg files are plain properties");
         assertFalse(guard.canHandle(write("plugin.jar", "x")));
         File xml = write("goflow.demo-x.config", "<?xml version=\"1.0\"?><!DOCTYPE properties SYSTEM"
                 + " \"http://java.sun.com/dtd/properties.dtd\"><properties><entry key=\"a\">1</entry></properties>");

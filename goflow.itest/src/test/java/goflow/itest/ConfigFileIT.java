@@ -25,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code .config} file in {@code deploy/} that does not parse is refused with a warning naming the
  * file, the line and the fault, and no configuration is made from it; FileInstall 3.7.4 alone
  * would silently read such a file as plain properties (every value a string, quotes included).
+ * A plain {@code .cfg} file that starts with a byte order mark is refused the same way (FileInstall
+ * would read the mark into its first name); every other {@code .cfg} file, the demo's included,
+ * is FileInstall's as before.
  * The warnings are read from the container's log file ({@code log/goflow.log}), where its log goes.
  */
 class ConfigFileIT {
@@ -64,7 +67,7 @@ class ConfigFileIT {
     }
 
     @Test
-    void aMalformedConfigFileIsRefusedWithTheLineAndNothingIsMadeFromIt(@TempDir Path dir) throws Exception {
+    void aMalformedConfigFileOrACfgFileWithAByteOrderMarkIsRefusedWithTheLineAndNothingIsMadeFromIt(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("out.txt");
         Process p = start(dir, out);
         try (Writer shell = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
@@ -96,6 +99,26 @@ class ConfigFileIT {
             // deleted: its configuration goes
             Files.delete(file);
             sh.poll("echo (goflow:limiters odd)", s -> s.contains("no limiter named 'odd'"));
+
+            // a .cfg file saved with a byte order mark: FileInstall would name the first setting
+            // "\u00ef\u00bb\u00bfcapacity" and make limiter 'bom' with the default capacity; refused instead
+            Path cfg = dir.resolve("deploy").resolve("goflow.concurrencylimiter-bom.cfg");
+            byte[] text = "capacity = 2\nname = bom\n".getBytes(StandardCharsets.ISO_8859_1);
+            byte[] withBom = new byte[text.length + 3];
+            withBom[0] = (byte) 0xEF;
+            withBom[1] = (byte) 0xBB;
+            withBom[2] = (byte) 0xBF;
+            System.arraycopy(text, 0, withBom, 3, text.length);
+            Files.write(cfg, withBom);
+            String bomWarned = awaitOutput(log, s -> s.contains(cfg.getFileName().toString()), "a warning about " + cfg);
+            assertTrue(bomWarned.matches("(?s).*WARNING.*" + Pattern.quote(cfg.getFileName().toString())
+                    + " starts with a byte order mark.*line 1: the file starts with a byte order mark.*"), bomWarned);
+            assertTrue(sh.run("echo (goflow:limiters bom)").contains("no limiter named 'bom'"), "nothing made from it");
+            Files.write(cfg, text); // saved without the mark: FileInstall applies it as usual
+            String bom = sh.poll("echo (goflow:limiters bom)", s -> s.contains("concurrency-limiter"));
+            assertTrue(bom.matches("(?s).*\\bcapacity +2\\R.*"), bom);
+            Files.delete(cfg);
+            sh.poll("echo (goflow:limiters bom)", s -> s.contains("no limiter named 'bom'"));
             sh.send("stop 0");
         }
         assertTrue(p.waitFor(Containers.TIMEOUT_SECONDS, TimeUnit.SECONDS), () -> "container did not stop:\n" + Containers.read(out));
