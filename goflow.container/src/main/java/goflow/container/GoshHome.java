@@ -24,22 +24,58 @@ final class GoshHome {
     private GoshHome() {
     }
 
+    /** Writes the profile: {@link Files#writeString}, or a stand-in in tests. */
+    @FunctionalInterface
+    interface ProfileWriter {
+        /**
+         * Writes {@code text} to {@code profile}.
+         *
+         * @param profile the file
+         * @param text its text
+         * @throws IOException if it cannot be written
+         */
+        void write(Path profile, String text) throws IOException;
+    }
+
     /**
      * Makes the temporary home when a script is to run without a terminal and none is set.
      *
      * @param goshArgs the shell's arguments, or null
      * @param goshHome the configured home, or null
      * @return the temporary home, or null when none was needed
-     * @throws IOException if it cannot be written
+     * @throws IOException if it cannot be written (then no temporary folder is left)
      */
     static Path prepare(String goshArgs, String goshHome) throws IOException {
+        return prepare(goshArgs, goshHome, (profile, text) -> Files.writeString(profile, text));
+    }
+
+    /**
+     * Makes the temporary home when a script is to run without a terminal and none is set,
+     * writing the profile with {@code writer}; if that fails, the home is deleted.
+     *
+     * @param goshArgs the shell's arguments, or null
+     * @param goshHome the configured home, or null
+     * @param writer writes the profile
+     * @return the temporary home, or null when none was needed
+     * @throws IOException if it cannot be written (then no temporary folder is left)
+     */
+    static Path prepare(String goshArgs, String goshHome, ProfileWriter writer) throws IOException {
         if (!hasOption(goshArgs, "--nointeractive") || goshHome != null) {
             return null;
         }
         Path home = Files.createTempDirectory("goflow-gosh");
-        Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc").resolve("gosh_profile"), PROFILE);
-        return home;
+        try {
+            Files.createDirectories(home.resolve("etc"));
+            writer.write(home.resolve("etc").resolve("gosh_profile"), PROFILE);
+            return home;
+        } catch (IOException | RuntimeException | Error e) {
+            try {
+                delete(home);
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     /**

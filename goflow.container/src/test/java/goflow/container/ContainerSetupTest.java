@@ -119,4 +119,29 @@ class ContainerSetupTest {
         assertFalse(Files.exists(home));
         GoshHome.delete(home); // already gone (a cleaned /tmp): the container's stop goes on
     }
+
+    /**
+     * Writing the profile fails (a full disk, a quota) or a writer throws an Error: the temporary
+     * home made for it is deleted, not left in {@code /tmp} at every failed start.
+     */
+    @Test
+    void aTemporaryHomeWhoseProfileCannotBeWrittenIsDeleted() throws Exception {
+        List<Throwable> failures = List.of(new IOException("No space left on device"), new OutOfMemoryError("test"));
+        for (Throwable failure : failures) {
+            Path[] written = new Path[1];
+            Throwable thrown = assertThrows(failure.getClass(), () -> GoshHome.prepare("--nointeractive s.gosh", null,
+                    (profile, text) -> {
+                        written[0] = profile;
+                        Files.writeString(profile, text.substring(0, 10)); // a part, then the failure
+                        if (failure instanceof IOException io) {
+                            throw io;
+                        }
+                        throw (Error) failure;
+                    }));
+            assertEquals(failure, thrown);
+            Path home = written[0].getParent().getParent();
+            assertTrue(home.getFileName().toString().startsWith("goflow-gosh"), home::toString);
+            assertFalse(Files.exists(home), home + " is left behind");
+        }
+    }
 }
