@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.logging.ErrorManager;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -24,7 +25,12 @@ import java.util.logging.LogRecord;
  *
  * <p>While open it holds a lock on {@code file.lck} (as {@link java.util.logging.FileHandler}
  * does), so a second container in the same folder cannot rotate the file under this one: it is
- * refused.
+ * refused. The lock file goes with a deleted log folder; at each rotation the handler checks that
+ * {@code file.lck} is still the file it locked: if it is gone, it is made and locked again (so a
+ * container started later is still refused); if another handler made and locked it meanwhile (a
+ * second container started while the folder was gone), the log is that handler's: this one says so
+ * once on {@code problems}, neither rotates nor writes the file any more, writes its records to
+ * {@code problems} instead, and leaves the other's lock file at close.
  *
  * <p>If a rotation fails (a folder that cannot be written, an oldest file that cannot be deleted),
  * the records go on to the same file, the failure is printed once on {@code problems} and the
@@ -43,8 +49,14 @@ final class RotatingFileHandler extends Handler {
     private final long maxBytes;
     private final int files;
     private final PrintStream problems;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    /** The channel of the lock file (guarded by this; replaced when the lock file is made again). */
+    private FileChannel lockChannel;
+    /** The lock on {@code file.lck} (guarded by this). */
+    private FileLock lock;
+    /** The file key of the locked {@code file.lck}, or null if the file system has none (guarded by this). */
+    private Object lockKey;
+    /** Whether another handler took over the log (guarded by this); records go to problems. */
+    private boolean lost;
     /** The open file, or null while it cannot be reopened (guarded by this). */
     private OutputStream out;
     /** Bytes in the file, or written since the last failed rotation (guarded by this). */
@@ -72,19 +84,9 @@ final class RotatingFileHandler extends Handler {
         this.maxBytes = maxBytes;
         this.files = files;
         this.problems = problems;
-        Path lockFile = sibling(".lck");
-        lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock locked;
-        try {
-            locked = lockChannel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            locked = null; // held in this JVM
+        if (!tryLock()) {
+            throw new IOException(file + " is in use by another log handler (" + sibling(".lck") + " is locked)");
         }
-        if (locked == null) {
-            lockChannel.close();
-            throw new IOException(file + " is in use by another log handler (" + lockFile + " is locked)");
-        }
-        lock = locked;
         try {
             out = open();
             written = Files.size(file);
@@ -92,6 +94,75 @@ final class RotatingFileHandler extends Handler {
             release();
             throw e;
         }
+    }
+
+    /**
+     * Locks {@code file.lck}, creating it; sets the lock fields only when it succeeds.
+     *
+     * @return false if another handler holds the lock
+     * @throws IOException if it cannot be created or locked
+     */
+    private boolean tryLock() throws IOException {
+        Path lockFile = sibling(".lck");
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock locked;
+        try {
+            locked = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            locked = null; // held in this JVM
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        if (locked == null) {
+            channel.close();
+            return false;
+        }
+        lockChannel = channel;
+        lock = locked;
+        lockKey = fileKey(lockFile);
+        return true;
+    }
+
+    /** The file key (device and inode) of {@code path}, or null when it is missing or the file system has none. */
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether this handler still holds the log: {@code file.lck} is the file it locked, or was
+     * deleted (with its folder) and is now made and locked again. False when another handler has
+     * made and locked it meanwhile. When the lock file cannot be made (a folder that cannot be
+     * written), the handler goes on as before and tries again at the next rotation.
+     */
+    private boolean holdsTheLog() {
+        if (lockKey == null || lockKey.equals(fileKey(sibling(".lck")))) {
+            return true; // the same lock file (or no file keys here: nothing to tell)
+        }
+        FileLock previousLock = lock;
+        FileChannel previousChannel = lockChannel;
+        try {
+            Path folder = file.toAbsolutePath().getParent();
+            if (folder != null && !Files.isDirectory(folder)) {
+                Files.createDirectories(folder); // deleted while the container runs: made again
+            }
+            if (!tryLock()) {
+                return false;
+            }
+        } catch (IOException | RuntimeException e) {
+            return true; // not taken by another handler: go on as before (the reopen may fail too), try again later
+        }
+        try {
+            previousLock.release(); // a lock on a deleted file
+            previousChannel.close();
+        } catch (IOException e) {
+            reportError(null, e, ErrorManager.CLOSE_FAILURE);
+        }
+        return true;
     }
 
     private Path sibling(String suffix) {
@@ -118,8 +189,12 @@ final class RotatingFileHandler extends Handler {
             reportError(null, e, ErrorManager.FORMAT_FAILURE);
             return;
         }
-        if (written > 0 && written + bytes.length > maxBytes) {
+        if (!lost && written > 0 && written + bytes.length > maxBytes) {
             rotate();
+        }
+        if (lost) {
+            problems.write(bytes, 0, bytes.length); // the file is another handler's now
+            return;
         }
         if (out == null) {
             try {
@@ -160,6 +235,13 @@ final class RotatingFileHandler extends Handler {
                 reportError(null, e, ErrorManager.CLOSE_FAILURE);
             }
             out = null;
+        }
+        if (!holdsTheLog()) {
+            lost = true;
+            problems.println("goflow.container: " + sibling(".lck") + " was deleted (with the log folder?) and is now"
+                    + " locked by another log handler (a second container in this folder?), so " + file
+                    + " is its log: this one's records go here instead");
+            return;
         }
         if (!Files.exists(file)) {
             // deleted under the handler (with its folder, perhaps): nothing to rotate, and no failure
@@ -232,7 +314,9 @@ final class RotatingFileHandler extends Handler {
         try {
             lock.release();
             lockChannel.close();
-            Files.deleteIfExists(sibling(".lck"));
+            if (!lost && (lockKey == null || lockKey.equals(fileKey(sibling(".lck"))))) {
+                Files.deleteIfExists(sibling(".lck")); // only its own, not another handler's
+            }
         } catch (IOException e) {
             reportError(null, e, ErrorManager.CLOSE_FAILURE);
         }

@@ -346,6 +346,70 @@ class RotatingFileHandlerTest {
         assertTrue(err.toString(StandardCharsets.UTF_8).contains("r2"), err::toString);
     }
 
+    /**
+     * The lock file goes with a deleted log folder. When the handler makes the folder again (at its
+     * next rotation) it locks the file again, so a second container started later in the same
+     * folder is still refused rather than rotating the file under this one.
+     */
+    @Test
+    void aLogFolderMadeAgainIsLockedAgainSoASecondHandlerIsStillRefused(@TempDir Path dir) throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("log"));
+        Path file = folder.resolve("goflow.log");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RotatingFileHandler handler = open(file, 300, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            logAcrossADeletedFolder(handler, folder); // the folder is made again at r3
+            assertThrows(IOException.class, () -> open(file, 300, 1, System.err).close());
+            assertEquals("", err.toString(StandardCharsets.UTF_8));
+        } finally {
+            handler.close();
+        }
+        assertFalse(Files.exists(folder.resolve("goflow.log.lck")), "its own lock file deleted at close");
+    }
+
+    /**
+     * A second handler that took the log while the folder was gone (its lock file deleted) keeps
+     * it: the first one does not rotate the second one's file nor delete its lock file; it says so
+     * once, and its records go to the problems stream, not lost.
+     */
+    @Test
+    void aHandlerWhoseLockWasTakenOverAfterTheFolderWasDeletedLeavesTheLogToTheOther(@TempDir Path dir)
+            throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("log"));
+        Path file = folder.resolve("goflow.log");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        RotatingFileHandler first = open(file, 300, 1, new PrintStream(err, true, StandardCharsets.UTF_8));
+        RotatingFileHandler second = null;
+        try {
+            log(first, "a0");
+            log(first, "a1");
+            deleteFolder(folder);
+            Files.createDirectories(folder);
+            second = open(file, 300, 1, System.err); // the lock file was gone: a second container gets it
+            log(second, "b0");
+            for (int i = 2; i < 6; i++) {
+                log(first, "a" + i); // a3 would rotate
+            }
+            log(second, "b1");
+            assertEquals(List.of("b0", "b1"), messages(file), "the second handler's file is neither rotated nor written");
+            assertFalse(Files.exists(folder.resolve("goflow.log.1")));
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertEquals(1, said.lines().filter(l -> l.startsWith("goflow.container:")).count(), said);
+            assertTrue(said.contains("goflow.log.lck") && said.contains("another log handler"), said);
+            for (String a : List.of("a3", "a4", "a5")) { // a2 went to the deleted file, as with any Unix log
+                assertTrue(said.contains(a), () -> a + " lost: " + said);
+            }
+            first.close();
+            assertTrue(Files.exists(folder.resolve("goflow.log.lck")), "the second handler's lock file is kept");
+            assertThrows(IOException.class, () -> open(file, 300, 1, System.err).close(), "still locked by the second");
+        } finally {
+            first.close();
+            if (second != null) {
+                second.close();
+            }
+        }
+    }
+
     @Test
     void aSecondHandlerOnTheSameFileIsRefused(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("goflow.log");
