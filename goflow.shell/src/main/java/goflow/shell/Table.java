@@ -22,7 +22,9 @@ import java.util.Locale;
  * {@link VirtualMachineError}) is shown as {@code <toString() failed: ...>} instead of failing the
  * command; a value longer than {@value #MAX_CELL_CHARS} characters is cut there (as
  * {@code goflow:stream} cuts an element), so that one large value (a stage's output in
- * {@code goflow:run}) does not pad every row of its column to its length.
+ * {@code goflow:run}) does not pad every row of its column to its length. Columns are padded by
+ * the columns a cell takes on a terminal ({@link DisplayWidth}), not by its {@code char}s, so that
+ * a name in CJK, with combining accents or with an emoji lines up as well.
  *
  * <p>Not thread-safe: build, print and drop it on one thread.
  */
@@ -75,7 +77,7 @@ final class Table {
         boolean[] right = new boolean[n];
         List<List<String>> cells = new ArrayList<>();
         for (int c = 0; c < n; c++) {
-            width[c] = headers.get(c).length();
+            width[c] = DisplayWidth.of(headers.get(c));
             right[c] = true;
         }
         for (List<Object> row : rows) {
@@ -84,7 +86,7 @@ final class Table {
                 Object v = row.get(c);
                 String s = format(v);
                 line.add(s);
-                width[c] = Math.max(width[c], s.length());
+                width[c] = Math.max(width[c], DisplayWidth.of(s));
                 if (!(v instanceof Number || v instanceof Duration || "".equals(v) || "-".equals(v))) {
                     right[c] = false;
                 }
@@ -109,7 +111,7 @@ final class Table {
                 line.append("  ");
             }
             String s = cells.get(c);
-            String pad = " ".repeat(width[c] - s.length());
+            String pad = " ".repeat(width[c] - DisplayWidth.of(s));
             line.append(right[c] ? pad + s : s + pad);
         }
         sb.append(line.toString().stripTrailing()).append('\n');
