@@ -57,13 +57,39 @@ public final class RunCommands {
     /**
      * Executes a pipeline on one input and prints the result and each stage's.
      *
+     * <p>Ctrl-C (Gogo interrupts the command's thread) cancels the execution: a stage that waits
+     * fails with its {@link InterruptedException}. Gogo drops what an interrupted command returns,
+     * so then the tables (what the pipeline did until then) are printed here, by a
+     * {@link LinePrinter} so that the interrupt does not close the output, followed by
+     * {@code goflow:run: interrupted; pipeline '<name>' cancelled}; the command then returns
+     * {@code null} with the thread's interrupt flag set again. The same happens whenever the
+     * execution returns with the flag set (a stage that threw an {@code InterruptedException} of
+     * its own: the pipeline keeps it for the caller).
+     *
      * @param name the pipeline
      * @param input the input
-     * @return the result
+     * @return the result; {@code null} when it was printed because the command was interrupted
      */
     @Descriptor("execute a pipeline on one input and print its output and each stage's result")
     public String run(@Descriptor("the pipeline's name") String name,
             @Descriptor("the input, passed to the first stage as a string") String input) {
+        String shown = execute(name, input);
+        if (!Thread.currentThread().isInterrupted()) {
+            return shown;
+        }
+        // Ctrl-C: Gogo drops the return value of an interrupted command, and the thread's own write
+        // would close Gogo's interruptible output. The printer thread writes, nobody interrupts it.
+        try (LinePrinter printer = new LinePrinter(System.out, "goflow:run " + name)) {
+            // one hand-over: after a second Ctrl-C gives a stuck output up, the printer takes no more
+            printer.printlnLast(shown + "goflow:run: interrupted; pipeline '" + name + "' cancelled");
+        } catch (LinePrinter.OutputClosedException e) {
+            // nobody reads the output: the result has nowhere to go, and the command ends as interrupted
+        }
+        Thread.currentThread().interrupt(); // kept by printlnLast, but not if the printer gave up
+        return null;
+    }
+
+    private String execute(String name, String input) {
         @SuppressWarnings("unchecked")
         Pipeline<Object, ?> pipeline = registry.find(name, Pipeline.class) // not another bundle's pool of that name
                 .map(p -> (Pipeline<Object, ?>) p)
