@@ -13,6 +13,7 @@ import org.osgi.service.component.annotations.Reference;
 import goflow.api.Primitive;
 import goflow.api.inspect.Registry;
 import goflow.api.pool.WorkerPool;
+import goflow.api.ratelimit.AdaptiveLimiter;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.api.ratelimit.LeakyBucket;
 import goflow.api.ratelimit.RateLimiter;
@@ -149,8 +150,15 @@ public final class ControlCommands {
             bucket.setCapacity(value);
             return changed(p, "capacity", before, bucket.capacity());
         }
-        throw new IllegalArgumentException(p.kind().label() + " '" + name
-                + "' has no capacity: use goflow:burst for a token bucket");
+        if (p instanceof RateLimiter) {
+            throw new IllegalArgumentException(p.kind().label() + " '" + name
+                    + "' has no capacity: use goflow:burst for a token bucket");
+        }
+        if (p instanceof AdaptiveLimiter) {
+            throw new IllegalArgumentException(p.kind().label() + " '" + name
+                    + "' has no capacity: its limit adapts by itself (goflow:limiters " + name + " shows how)");
+        }
+        throw missing("limiter", name, ControlCommands::hasCapacity); // a pool, a scheduler, ...: not a limiter
     }
 
     /**

@@ -171,4 +171,18 @@ class ControlCommandsTest {
         assertEquals("no limiter named 'nope'; known: db, writes",
                 assertThrows(IllegalArgumentException.class, () -> commands.capacity("nope", "1")).getMessage());
     }
+
+    /** goflow:capacity on a pool used to say "use goflow:burst for a token bucket", which fails for a pool too. */
+    @Test
+    void capacityOfAPrimitiveThatIsNoLimiterNamesTheLimitersThatHaveOne() {
+        goflow.concurrencyLimiter().name("db").capacity(8).build();
+        goflow.leakyBucket().name("writes").leakRate(1).capacity(1).build();
+        goflow.workerPool().name("work").workers(2).build();
+        goflow.adaptiveLimiter().name("adaptive").build();
+        assertEquals("no limiter named 'work' (it is a worker-pool); known: db, writes",
+                assertThrows(IllegalArgumentException.class, () -> commands.capacity("work", "1")).getMessage());
+        assertEquals("adaptive-limiter 'adaptive' has no capacity: its limit adapts by itself (goflow:limiters"
+                + " adaptive shows how)",
+                assertThrows(IllegalArgumentException.class, () -> commands.capacity("adaptive", "1")).getMessage());
+    }
 }
