@@ -90,6 +90,30 @@ class RedisKeyedRateLimiterTest {
     }
 
     @Test
+    void keysThatDifferOnlyInALoneSurrogateAreBucketsOfTheirOwn() {
+        // UTF-8 cannot write a lone surrogate: Jedis sends '?' for it, and SHA-1 was taken of
+        // getBytes(UTF_8), which does the same, so such keys shared one bucket, with each other and
+        // with the key that has a real '?' there (a JSON "\ud800" in a client id is enough)
+        String name = name("surrogates");
+        RedisKeyedRateLimiter<String> l = fleet.nodeA.keyedRateLimiter().name(name).rate(0.001).burst(1).build();
+        String longer = "k".repeat(300);
+        for (String prefix : List.of("", longer)) {
+            List<String> keys = List.of(prefix + "a?", prefix + "a\uD800", prefix + "a\uDC00", prefix + "a\uD800\uD800",
+                    prefix + "a\uD800?");
+            for (String key : keys) {
+                assertTrue(l.allow(key), "the first token of a key of its own: " + key.substring(prefix.length())
+                        .chars().mapToObj(c -> String.format("%04x", c)).toList() + " (" + prefix.length() + " more)");
+            }
+            for (String key : keys) {
+                assertFalse(l.allow(key), "and only one");
+            }
+        }
+        assertTrue(l.allow("a\uD83D\uDE00"), "a pair is a character like any other");
+        assertTrue(fleet.raw.exists("goflow:rl:{" + name + "}:k:a\uD83D\uDE00"), "and keeps its readable key");
+        l.close();
+    }
+
+    @Test
     void awaitWaitsWhatRedisSaysThenTakesTheToken() throws Exception {
         String name = name("await");
         RedisKeyedRateLimiter<String> a = fleet.nodeA.keyedRateLimiter().name(name).rate(20).burst(1).build();

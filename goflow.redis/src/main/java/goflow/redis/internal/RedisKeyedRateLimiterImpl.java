@@ -22,8 +22,8 @@ import goflow.redis.RedisLimiterStats;
 
 /**
  * The fleet-wide keyed limiter: one bucket key per client key
- * ({@code goflow:rl:{name}:k:<key>}, or the SHA-1 of a key longer than 200 characters), all in the
- * slot of the limiter's configuration.
+ * ({@code goflow:rl:{name}:k:<key>}, or the SHA-1 of a key longer than 200 characters or with a lone
+ * surrogate), all in the slot of the limiter's configuration.
  *
  * <p>Thread-safe. {@link #states} holds the local state of keys that need one (a local lease, or
  * a local fallback bucket once Redis failed), at most {@code maxKeys}; without lease and without
@@ -95,13 +95,29 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
         return s;
     }
 
+    /**
+     * The bucket of a key name: {@code :k:<name>}; {@code :h:<SHA-1 of its UTF-8>} when longer than
+     * {@link #LONGEST_KEY}; {@code :u:<SHA-1 of its UTF-16 chars>} when it has a lone surrogate, which
+     * UTF-8 cannot write (Jedis and getBytes write {@code ?}: such names shared a bucket).
+     */
     private static String bucketSuffix(String name) {
-        if (name.length() <= LONGEST_KEY) {
+        boolean lone = hasLoneSurrogate(name);
+        if (name.length() <= LONGEST_KEY && !lone) {
             return ":k:" + name;
         }
+        byte[] bytes;
+        if (lone) {
+            bytes = new byte[name.length() * 2];
+            for (int i = 0; i < name.length(); i++) {
+                bytes[2 * i] = (byte) (name.charAt(i) >> 8);
+                bytes[2 * i + 1] = (byte) name.charAt(i);
+            }
+        } else {
+            bytes = name.getBytes(StandardCharsets.UTF_8);
+        }
         try {
-            byte[] d = MessageDigest.getInstance("SHA-1").digest(name.getBytes(StandardCharsets.UTF_8));
-            StringBuilder hex = new StringBuilder(":h:");
+            byte[] d = MessageDigest.getInstance("SHA-1").digest(bytes);
+            StringBuilder hex = new StringBuilder(lone ? ":u:" : ":h:");
             for (byte b : d) {
                 hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
             }
@@ -109,6 +125,18 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static boolean hasLoneSurrogate(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private String bucket(String name) {
