@@ -2,6 +2,7 @@ package goflow.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import goflow.api.ClosedException;
+import goflow.api.InvalidConfigException;
 import goflow.api.context.Context;
 import goflow.api.ratelimit.KeyedRateLimiterStats;
 import goflow.api.testing.ManualClock;
@@ -111,6 +114,30 @@ class RedisKeyedRateLimiterTest {
         assertTrue(l.allow("a\uD83D\uDE00"), "a pair is a character like any other");
         assertTrue(fleet.raw.exists("goflow:rl:{" + name + "}:k:a\uD83D\uDE00"), "and keeps its readable key");
         l.close();
+    }
+
+    @Test
+    void aRefusedCallTakesNoLocalStateNorEvictsAnotherKeys() {
+        // a call refused for its arguments or because the limiter is closed made room for its key's
+        // local state first: it evicted another key's (its fallback bucket or lease) at maxKeys, and
+        // a closed limiter filled its map again
+        String name = name("refused");
+        RedisKeyedRateLimiter<String> l = fleet.nodeA.keyedRateLimiter().name(name).rate(1000).burst(10)
+                .failurePolicy(FailurePolicy.LOCAL).localShare(0.5).localLease(5, Duration.ofSeconds(30)).maxKeys(1)
+                .build();
+        assertTrue(l.allow("kept")); // a lease of 5: 4 tokens this node holds for kept
+        assertEquals(1, l.size());
+        assertThrows(InvalidConfigException.class, () -> l.allow("other", -1));
+        assertThrows(InvalidConfigException.class, () -> l.await(Context.background(), "other", -1));
+        assertThrows(InvalidConfigException.class, () -> l.await(null, "other"));
+        assertEquals(0, l.stats().evicted(), "the state of kept stays: " + l.stats());
+        l.close();
+        for (int i = 0; i < 100; i++) {
+            String key = "late-" + i;
+            assertThrows(ClosedException.class, () -> l.allow(key));
+            assertThrows(ClosedException.class, () -> l.await(Context.background(), key));
+        }
+        assertEquals(0, l.size(), "a closed limiter holds no local state");
     }
 
     @Test

@@ -180,28 +180,38 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
         }
     }
 
+    /**
+     * The name of a key whose call is not refused for its arguments or a closed limiter: checked
+     * before {@link #state} makes room for the key, which may evict another key's state.
+     */
+    private String checked(K key, String operation, long tokens) {
+        String n = name(key);
+        LimiterCore.checkN(core.component, tokens);
+        core.checkOpen(operation);
+        return n;
+    }
+
     @Override
     public boolean allow(K key) {
-        String n = name(key);
-        return core.allow(state(n), bucket(n), 1);
+        return allow(key, 1);
     }
 
     @Override
     public boolean allow(K key, long tokens) {
-        String n = name(key);
+        String n = checked(key, "allow", tokens);
         return core.allow(state(n), bucket(n), tokens);
     }
 
     @Override
     public void await(Context ctx, K key) throws InterruptedException {
-        String n = name(key);
-        core.await(ctx, state(n), bucket(n), 1);
+        await(ctx, key, 1);
     }
 
     @Override
     public void await(Context ctx, K key, long tokens) throws InterruptedException {
-        String n = name(key);
-        core.await(ctx, state(n), bucket(n), tokens);
+        String n = checked(key, "await", tokens);
+        // a null context is refused by the core before it uses the state: give it none to make room for
+        core.await(ctx, ctx == null ? stateless : state(n), bucket(n), tokens);
     }
 
     @Override
