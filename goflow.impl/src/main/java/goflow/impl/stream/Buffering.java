@@ -14,10 +14,12 @@ final class Buffering {
     }
 
     /**
-     * Passes each element on the first time it is seen (by {@code equals}). Over a sorted upstream
-     * ({@link StreamNode#sortedBy()}) equal elements are neighbours, so it remembers only the
-     * current run of elements that compare equal ({@link SortedDistinct}); otherwise every element
-     * seen, in a {@code HashSet}.
+     * Passes each element on the first time it is seen (by {@code equals}). Over an upstream sorted
+     * by natural order or its reverse ({@link StreamNode#sortedBy()}) equal elements are neighbours,
+     * so it remembers only the current run of elements that compare equal ({@link SortedDistinct});
+     * otherwise every element seen, in a {@code HashSet}. Like {@code java.util.stream}, only the
+     * natural order is trusted to be consistent with {@code equals}: a comparator may order equal
+     * elements apart (sorting by time elements equal by id), and they would then be passed twice.
      */
     static final class Distinct<T> extends StreamNode<T> {
         private final StreamNode<T> up;
@@ -29,7 +31,7 @@ final class Buffering {
         @Override
         boolean forEachWhile(TerminalRun run, Downstream<? super T> sink) throws InterruptedException {
             Comparator<? super T> order = up.sortedBy();
-            if (order != null) {
+            if (order == Comparator.naturalOrder() || order == Comparator.reverseOrder()) {
                 return up.forEachWhile(run, new SortedDistinct<T>(order, sink));
             }
             Set<T> seen = new HashSet<>();

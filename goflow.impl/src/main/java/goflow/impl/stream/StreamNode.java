@@ -27,7 +27,8 @@ abstract class StreamNode<T> {
     /**
      * The order this node's elements are known to come in, like java.util.stream's SORTED flag: the
      * comparator they are sorted by, or {@code null} when nothing is known. {@code distinct()} after
-     * a sorted node compares neighbours instead of remembering every element.
+     * a node sorted by natural order (or its reverse) compares neighbours instead of remembering
+     * every element.
      *
      * @return the comparator the elements are sorted by, or {@code null}
      */

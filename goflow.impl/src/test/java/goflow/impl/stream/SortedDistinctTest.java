@@ -61,13 +61,13 @@ class SortedDistinctTest {
 
     @Test
     void aLongRunOfElementsThatCompareEqualIsDeduplicatedToo() throws InterruptedException {
-        List<String> data = new ArrayList<>();
+        // 1, 1.0, 1.00, ... and 2, 2.0, ...: two runs of 20 elements that compare equal but are not equal
+        List<BigDecimal> data = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
-            data.add("w" + (i % 50)); // all of length 2 or 3: two runs under a by-length order
+            data.add(BigDecimal.valueOf(1 + i / 20 % 2).setScale(i % 20));
         }
-        Comparator<String> byLength = Comparator.comparingInt(String::length);
-        assertEquals(data.stream().distinct().sorted(byLength).toList(),
-                goflow.stream(data).sorted(byLength).distinct().toList(ctx));
+        assertEquals(data.stream().distinct().sorted().toList(), goflow.stream(data).sorted().distinct().toList(ctx));
+        assertEquals(40, goflow.stream(data).sorted().distinct().count(ctx));
     }
 
     @Test
@@ -75,6 +75,32 @@ class SortedDistinctTest {
         List<String> data = java.util.Arrays.asList("b", null, "a", null, "b");
         assertEquals(java.util.Arrays.asList(null, "a", "b"),
                 goflow.stream(data).sorted(Comparator.nullsFirst(Comparator.<String>naturalOrder())).distinct().toList(ctx));
+    }
+
+    /** Equal by id only; sorted by when it was seen, which equal elements need not share. */
+    private record Sighting(String id, int at) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Sighting other && other.id.equals(id);
+        }
+
+        @Override
+        public int hashCode() {
+            return id.hashCode();
+        }
+    }
+
+    @Test
+    void equalElementsThatDoNotCompareEqualAreStillDroppedUnderAComparator() throws InterruptedException {
+        // a comparator need not be consistent with equals: equal elements may be far apart once sorted
+        List<Sighting> data = List.of(new Sighting("a", 3), new Sighting("b", 2), new Sighting("a", 1));
+        Comparator<Sighting> byTime = Comparator.comparingInt(Sighting::at);
+        List<Sighting> expected = data.stream().sorted(byTime).distinct().toList();
+        assertEquals(2, expected.size());
+        assertEquals(expected, goflow.stream(data).sorted(byTime).distinct().toList(ctx));
+        TreeSet<Sighting> set = new TreeSet<>(byTime);
+        set.addAll(data);
+        assertEquals(expected, goflow.stream(set).distinct().toList(ctx));
     }
 
     @Test
