@@ -141,6 +141,72 @@ class RedisKeyedRateLimiterTest {
     }
 
     @Test
+    void aChangeOfRateOrBurstKeepsTheTokensOfEachKey() {
+        // each key's TAT, a debt in time, was read at the new rate and burst: lowering 10/s to 0.01/s
+        // refilled an empty key at once, raising the burst from 10 to 100 gave an empty key 90 tokens
+        String name = name("key-rate-change");
+        RedisKeyedRateLimiter<String> a = fleet.nodeA.keyedRateLimiter().name(name).rate(10).burst(100).build();
+        RedisKeyedRateLimiter<String> b = fleet.nodeB.keyedRateLimiter().name(name).rate(10).burst(100).build();
+        assertTrue(a.allow("kim", 100));
+        assertTrue(a.allow("lou", 50));
+        assertTrue(a.allow("ned", 100));
+        a.setRate(0.01);
+        assertFalse(b.allow("kim"), "kim's empty bucket stays empty at the lower rate (tokens " + b.tokens("kim")
+                + ")");
+        assertTrue(b.tokens("kim") < 1, "tokens " + b.tokens("kim"));
+        assertTrue(b.allow("lou", 50), "lou keeps the 50 tokens he had (tokens " + b.tokens("lou") + ")");
+        assertFalse(b.allow("lou", 2), "and has no more (tokens " + b.tokens("lou") + ")");
+        assertEquals(100.0, b.tokens("max"), 1e-3, "a key not seen is a full bucket");
+        long changed = System.nanoTime();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> System.nanoTime() - changed > 300_000_000L);
+        assertTrue(b.tokens("ned") < 1, "ned's first decision 0.3 s after the change: refilled since at 0.01/s, "
+                + "not at 10/s (tokens " + b.tokens("ned") + ")");
+
+        String burstName = name("key-burst-change");
+        RedisKeyedRateLimiter<String> c = fleet.nodeA.keyedRateLimiter().name(burstName).rate(0.001).burst(10).build();
+        RedisKeyedRateLimiter<String> d = fleet.nodeB.keyedRateLimiter().name(burstName).rate(0.001).burst(10).build();
+        assertTrue(c.allow("kim", 10));
+        assertTrue(c.allow("lou", 5));
+        c.setBurst(100);
+        assertFalse(d.allow("kim"), "an empty key stays empty when the burst is raised (tokens " + d.tokens("kim")
+                + ")");
+        assertTrue(d.allow("lou", 5), "lou keeps his 5 tokens");
+        assertFalse(d.allow("lou"), "and has no more (tokens " + d.tokens("lou") + ")");
+        d.setBurst(2);
+        assertFalse(c.allow("kim"), "still empty after the burst is lowered");
+        assertEquals(2.0, c.tokens("max"), 1e-3, "a key not seen is a full bucket of the new burst");
+        for (RedisKeyedRateLimiter<String> l : List.of(a, b, c, d)) {
+            assertEquals(0, l.backendStats().failures(), l.backendStats().toString());
+            l.close();
+        }
+    }
+
+    @Test
+    void aKeyWrittenAsAPlainNumberIsReadAtTheCurrentRateAndANewOneByAPlainNumberReader() {
+        // a rolling upgrade: a key written by an earlier version holds its TAT alone; one written now
+        // must still read as that TAT to a node of the earlier version (Lua's tonumber)
+        String name = name("key-format");
+        RedisKeyedRateLimiter<String> l = fleet.nodeA.keyedRateLimiter().name(name).rate(1).burst(100).build();
+        String key = "goflow:rl:{" + name + "}:k:old";
+        // as the earlier version wrote it: 60 tokens taken at 1/s, the TAT 60 s ahead of Redis's time
+        fleet.raw.eval("local t = redis.call('TIME') redis.call('SET', KEYS[1], string.format('%.3f', "
+                + "(tonumber(t[1]) - 1735689600) * 1000000 + tonumber(t[2]) + 60000000))", 1, key);
+        assertTrue(l.allow("old", 40), "40 tokens left (tokens " + l.tokens("old") + ")");
+        assertFalse(l.allow("old", 2), "and no more (tokens " + l.tokens("old") + ")");
+        assertTrue(l.allow("new", 30));
+        String newKey = "goflow:rl:{" + name + "}:k:new";
+        // what the earlier version's script does with it: tonumber, less Redis's time (µs since 2025)
+        Object ahead = fleet.raw.eval("local t = redis.call('TIME') return string.format('%.0f', "
+                + "tonumber(redis.call('GET', KEYS[1])) - ((tonumber(t[1]) - 1735689600) * 1000000 + tonumber(t[2])))",
+                1, newKey);
+        double micros = Double.parseDouble(String.valueOf(ahead));
+        assertTrue(micros > 29_000_000 && micros <= 30_000_000, "30 tokens taken at 1/s: the TAT of "
+                + fleet.raw.get(newKey) + " is 30 s ahead to a plain-number reader, not " + micros + " µs");
+        assertEquals(0, l.backendStats().failures(), l.backendStats().toString());
+        l.close();
+    }
+
+    @Test
     void awaitWaitsWhatRedisSaysThenTakesTheToken() throws Exception {
         String name = name("await");
         RedisKeyedRateLimiter<String> a = fleet.nodeA.keyedRateLimiter().name(name).rate(20).burst(1).build();

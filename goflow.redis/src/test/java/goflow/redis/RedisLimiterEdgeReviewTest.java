@@ -70,6 +70,22 @@ class RedisLimiterEdgeReviewTest {
     }
 
     @Test
+    void aBucketWrittenAsAPlainNumberKeepsItsTokensAcrossAChangeOfRate() {
+        // a TAT written by an earlier version (no rate and burst with it) is converted from the
+        // configuration the hash held before the change, as it was before buckets carried theirs
+        String name = name("plain-tat");
+        RedisRateLimiter a = fleet.nodeA.rateLimiter().name(name).rate(10).burst(100).build();
+        assertTrue(a.allow());
+        fleet.raw.eval("local t = redis.call('TIME') redis.call('SET', KEYS[1], string.format('%.3f', "
+                + "(tonumber(t[1]) - 1735689600) * 1000000 + tonumber(t[2]) + 10000000), 'PX', 10000)", 1,
+                "goflow:rl:{" + name + "}"); // 100 tokens taken at 10/s
+        a.setRate(0.01);
+        assertFalse(a.allow(), "the empty bucket stays empty at the lower rate (tokens " + a.tokens() + ")");
+        assertEquals(0, a.backendStats().failures(), a.backendStats().toString());
+        a.close();
+    }
+
+    @Test
     void aChangeOfRateKeepsTheDebtOfAReservation() {
         // a reservation took 5 tokens the bucket did not have (tokens -5, its holder acts in 5000 s);
         // a change of rate keeps them as the local token bucket does (Go's SetLimit), and must not
