@@ -132,15 +132,21 @@ class ConfigFileGuardTest {
         assertEquals("uninstall " + file.getName(), calls.get(2), "deleting the file removes its configuration");
     }
 
-    @Test
-    void aFileSavedWithAByteOrderMarkIsRefusedInEitherEncoding() throws Exception {
-        // FileInstall reads the BOM into the first name: "\u00ef\u00bb\u00bfname" (ISO-8859-1) or "\ufeffname" (UTF-8)
-        byte[] text = "name=\"ann\"\nworkers=I\"4\"\n".getBytes(StandardCharsets.ISO_8859_1);
-        byte[] bytes = new byte[text.length + 3];
+    /** {@code text} in ISO-8859-1 after a UTF-8 byte order mark (EF BB BF). */
+    private static byte[] withByteOrderMark(String text) {
+        byte[] body = text.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] bytes = new byte[body.length + 3];
         bytes[0] = (byte) 0xEF;
         bytes[1] = (byte) 0xBB;
         bytes[2] = (byte) 0xBF;
-        System.arraycopy(text, 0, bytes, 3, text.length);
+        System.arraycopy(body, 0, bytes, 3, body.length);
+        return bytes;
+    }
+
+    @Test
+    void aFileSavedWithAByteOrderMarkIsRefusedInEitherEncoding() throws Exception {
+        // FileInstall reads the BOM into the first name: "\u00ef\u00bb\u00bfname" (ISO-8859-1) or "\ufeffname" (UTF-8)
+        byte[] bytes = withByteOrderMark("name=\"ann\"\nworkers=I\"4\"\n");
         File file = Files.write(deploy.resolve("goflow.workerpool-bom.config"), bytes).toFile();
         ConfigFileGuard utf8 = new ConfigFileGuard((f, action) -> {
             action.run(fileInstall);
@@ -195,12 +201,7 @@ class ConfigFileGuardTest {
      */
     @Test
     void aCfgFileSavedWithAByteOrderMarkIsRefusedAndAnyOtherCfgFileGoesToFileInstallUnchanged() throws Exception {
-        byte[] text = "capacity = 3\nname = db\n".getBytes(StandardCharsets.ISO_8859_1);
-        byte[] bytes = new byte[text.length + 3];
-        bytes[0] = (byte) 0xEF;
-        bytes[1] = (byte) 0xBB;
-        bytes[2] = (byte) 0xBF;
-        System.arraycopy(text, 0, bytes, 3, text.length);
+        byte[] bytes = withByteOrderMark("capacity = 3\nname = db\n");
         File file = Files.write(deploy.resolve("goflow.concurrencylimiter-db.cfg"), bytes).toFile();
         assertTrue(guard.canHandle(file), "the guard claims it, so that FileInstall's installer never reads it");
         guard.install(file);
