@@ -140,16 +140,13 @@ final class RotatingFileHandler extends Handler {
      * written), the handler goes on as before and tries again at the next rotation.
      */
     private boolean holdsTheLog() {
-        if (lockKey == null || lockKey.equals(fileKey(sibling(".lck")))) {
+        if (locksItsFile()) {
             return true; // the same lock file (or no file keys here: nothing to tell)
         }
         FileLock previousLock = lock;
         FileChannel previousChannel = lockChannel;
         try {
-            Path folder = file.toAbsolutePath().getParent();
-            if (folder != null && !Files.isDirectory(folder)) {
-                Files.createDirectories(folder); // deleted while the container runs: made again
-            }
+            makeFolder();
             if (!tryLock()) {
                 return false;
             }
@@ -169,11 +166,24 @@ final class RotatingFileHandler extends Handler {
         return file.resolveSibling(file.getFileName() + suffix);
     }
 
-    private OutputStream open() throws IOException {
+    /**
+     * Whether {@code file.lck} is still the file this handler locked: true also when the file
+     * system has no file keys (nothing to tell). False when it is gone, or another one.
+     */
+    private boolean locksItsFile() {
+        return lockKey == null || lockKey.equals(fileKey(sibling(".lck")));
+    }
+
+    /** Makes the log's folder again if it was deleted while the container runs. */
+    private void makeFolder() throws IOException {
         Path folder = file.toAbsolutePath().getParent();
         if (folder != null && !Files.isDirectory(folder)) {
-            Files.createDirectories(folder); // deleted while the container runs: made again
+            Files.createDirectories(folder);
         }
+    }
+
+    private OutputStream open() throws IOException {
+        makeFolder();
         return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     }
 
@@ -314,7 +324,7 @@ final class RotatingFileHandler extends Handler {
         try {
             lock.release();
             lockChannel.close();
-            if (!lost && (lockKey == null || lockKey.equals(fileKey(sibling(".lck"))))) {
+            if (!lost && locksItsFile()) {
                 Files.deleteIfExists(sibling(".lck")); // only its own, not another handler's
             }
         } catch (IOException e) {

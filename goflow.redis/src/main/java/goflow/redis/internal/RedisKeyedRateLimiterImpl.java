@@ -101,7 +101,7 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
      * UTF-8 cannot write (Jedis and getBytes write {@code ?}: such names shared a bucket).
      */
     private static String bucketSuffix(String name) {
-        boolean lone = hasLoneSurrogate(name);
+        boolean lone = RedisLeases.hasLoneSurrogate(name);
         if (name.length() <= LONGEST_KEY && !lone) {
             return ":k:" + name;
         }
@@ -125,18 +125,6 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static boolean hasLoneSurrogate(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private String bucket(String name) {

@@ -78,21 +78,31 @@ final class RedisLeases implements LeaseProvider {
      * {@code goflow:lease:~{<its UTF-16 chars in hex>}}.
      */
     private static String key(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean paired = Character.isHighSurrogate(c) && i + 1 < name.length()
-                    && Character.isLowSurrogate(name.charAt(i + 1));
-            if (paired) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                StringBuilder hex = new StringBuilder("goflow:lease:~{");
-                for (int j = 0; j < name.length(); j++) {
-                    hex.append(String.format("%04x", (int) name.charAt(j)));
-                }
-                return hex.append('}').toString();
+        if (hasLoneSurrogate(name)) {
+            StringBuilder hex = new StringBuilder("goflow:lease:~{");
+            for (int j = 0; j < name.length(); j++) {
+                hex.append(String.format("%04x", (int) name.charAt(j)));
             }
+            return hex.append('}').toString();
         }
         return "goflow:lease:{" + name + "}";
+    }
+
+    /**
+     * Whether {@code name} has a surrogate that is not half of a pair: UTF-8 cannot write one (Jedis
+     * and {@code getBytes} write {@code ?} instead), so two such names would share a Redis key.
+     * Also used for the keyed limiter's bucket names.
+     */
+    static boolean hasLoneSurrogate(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < name.length() && Character.isLowSurrogate(name.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
