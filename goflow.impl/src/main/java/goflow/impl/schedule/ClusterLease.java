@@ -313,6 +313,7 @@ final class ClusterLease {
                 long now = clock.nanoTime();
                 long held = ttlNanos - (now - sentOk); // how long the store keeps the lease at least
                 if (held <= 0) {
+                    ranOut = true; // whoever ends the run (this thread or the timer), the lease is given back
                     expire(expiresAt);
                     return;
                 }
@@ -401,9 +402,9 @@ final class ClusterLease {
             if (stopped || deadline != expiresAt || !ended.compareAndSet(false, true)) {
                 return;
             }
+            ranOut = true; // before anything slower: the renewer thread may be ending now, and reads it as it ends
             LOG.log(Level.WARNING, "lease " + name + " could not be renewed for its whole time to live: "
                     + "the run is cancelled", lastFailure);
-            ranOut = true;
             lost(lease);
             run.cancel();
             LockSupport.unpark(thread); // a parked renewer gives the lease back now, not at its next try
