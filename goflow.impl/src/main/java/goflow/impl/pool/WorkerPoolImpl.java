@@ -51,8 +51,8 @@ import goflow.impl.internal.Stoppable;
  * Implementation notes.
  *
  * One lock, two conditions (like ArrayBlockingQueue): a submit takes the lock once to check the
- * state and enqueue; a worker takes it once to dequeue, and when the queue is long (and the workers
- * are no more than the processors) it takes its fair share of the queue into a batch of its own
+ * state and enqueue; a worker takes it once to dequeue, and when the queue is long it takes its fair
+ * share of the queue (less when the workers are more than the processors) into a batch of its own
  * that it runs without the lock (startLocked; fairness and capacity there). There is no other
  * hand-off per task: the QueuedTask is the queue node and the future at once, and executed
  * Runnables get no context at all.
@@ -103,6 +103,16 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      */
     static final int BATCH = 16;
     private static final int BATCH_MASK = BATCH - 1;
+    /**
+     * The most tasks a worker takes in one acquisition of the lock while the workers are more than
+     * the processors. Then a worker holding a batch is often descheduled, and its batch waits for it
+     * until it runs again or another worker takes it back (STALL_NANOS): a short batch still takes
+     * the lock a quarter as often, and holds little behind a worker that is not running (measured on
+     * 2 vCPUs, 8 workers, ~10 µs tasks: 0.90-0.92× the time of no batches, and a task started after
+     * one submitted after it by 0.6 ms at the 99th percentile, 3.1 ms with batches of 16;
+     * docs/pool.md, "Performance notes").
+     */
+    static final int BATCH_ABOVE_PROCESSORS = 4;
     /**
      * A worker that has claimed nothing of its batch for this long (on the pool clock) is busy
      * with a long task or not getting the CPU: the rest of its batch goes back to the queue.
@@ -179,12 +189,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      * zero. Worker.lastEnd and Worker.waited are then unused.
      */
     private final boolean measureTaskTimes;
-    /**
-     * Batches are taken only while the workers are no more than the processors: with more, a
-     * worker holding pending items is often not running, and they wait behind it (measured on 2
-     * vCPUs, no-op tasks: 8 workers always batching took 1.20× the time per task, 2 workers
-     * batching 0.76×; docs/pool.md, "Performance notes").
-     */
+    /** Above this many workers, batches are at most BATCH_ABOVE_PROCESSORS tasks (see batchExtra). */
     private final int processors = Runtime.getRuntime().availableProcessors();
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -766,7 +771,8 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     /**
      * Starts {@code item}, just polled from the queue, as {@code w}'s next run, at the position
      * after its last one, and, when the queue is long, moves the worker's fair share of it behind
-     * (half the queue divided among the workers, at most BATCH - 1 more). The run starts here, under
+     * (batchExtra: half the queue divided among the workers, at most BATCH - 1 more, fewer above
+     * the processors). The run starts here, under
      * the lock: shutdownNow (which drains the queue and reads the workers' runs under this lock)
      * sees it RUNNING and interrupts it. A stray interrupt is cleared first, so from now on an
      * interrupt is meant for this run. No CAS: {@code w} has no pending item (its run word is DONE,
@@ -784,7 +790,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     private void startLocked(Worker w, Object item) {
         long position = w.end;
         w.batch[(int) (position - 1) & BATCH_MASK] = null; // the last run's item (nothing is pending)
-        int more = capacity == 0 || live > processors ? 0 : Math.min(BATCH - 1, queue.size() / (2 * live));
+        int more = capacity == 0 ? 0 : batchExtra(queue.size(), live, processors);
         w.batch[(int) position & BATCH_MASK] = item;
         for (int i = 1; i <= more; i++) {
             w.batch[(int) (position + i) & BATCH_MASK] = queue.pollFirst();
@@ -804,6 +810,15 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             w.looked = -1; // not looked at since this fill
             checkProgressLocked(w);
         }
+    }
+
+    /**
+     * How many queued items a worker takes behind the one it starts: its fair share of a long queue
+     * (half the queue divided among the workers), at most BATCH - 1, or BATCH_ABOVE_PROCESSORS - 1
+     * while the workers are more than the processors.
+     */
+    static int batchExtra(int queued, int workers, int processors) {
+        return Math.min(workers > processors ? BATCH_ABOVE_PROCESSORS - 1 : BATCH - 1, queued / (2 * workers));
     }
 
     /**

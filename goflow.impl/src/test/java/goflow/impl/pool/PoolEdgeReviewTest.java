@@ -3,7 +3,6 @@ package goflow.impl.pool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -186,7 +185,6 @@ class PoolEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
      */
     @Test
     void aClockThatThrowsWhileAWorkerTakesABatchKillsNoWorker() throws Exception {
-        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "batches need as many processors as workers");
         AtomicBoolean failing = new AtomicBoolean();
         Clock clock = new Clock() {
             @Override
@@ -247,7 +245,6 @@ class PoolEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
      */
     @Test
     void aShrinkStopsSurplusWorkersAfterTheirCurrentTaskEvenWithABatch() throws Exception {
-        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "batches need as many processors as workers");
         try (WorkerPool pool = goflow.workerPool().workers(2).build()) {
             CountDownLatch gatesRunning = new CountDownLatch(2);
             CountDownLatch openGates = new CountDownLatch(1);

@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import goflow.api.pool.QueueFullPolicy;
 import goflow.api.pool.RejectedException;
@@ -26,11 +28,13 @@ import goflow.impl.testing.NoThreadLeaks;
 
 /**
  * Batches: when the queue is long, a worker takes its fair share of it in one acquisition of the
- * lock (with no more workers than processors). Each test sets up the same scene: two workers held
- * at gates while a long task and many short ones are queued, then one worker released; it takes the
+ * lock (at most 4 tasks while the workers are more than the processors). The first tests set up the
+ * same scene, with two workers (as many as the processors on the machines this runs on, so batches
+ * of up to 16) and with two more workers than processors (short batches): every worker held at a
+ * gate while a long task and many short ones are queued, then one worker released; it takes the
  * long task and a batch of short ones behind it. What must hold whether or not a batch was taken: no
- * short task waits behind the long one while the other worker is free; shutdownNow returns the
- * short tasks that never started, batched or not; and the capacity counts them as queued.
+ * short task waits behind the long one while another worker is free; shutdownNow returns the short
+ * tasks that never started, batched or not; and the capacity counts them as queued.
  */
 class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
     private static final int SHORT_TASKS = 200;
@@ -41,21 +45,50 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
         goflow.close();
     }
 
-    /** Two workers, each held at its gate; returns the gates in the order the workers took them. */
-    private static Gate[] holdBothWorkers(WorkerPool pool) throws InterruptedException {
-        Gate first = new Gate();
-        Gate second = new Gate();
-        pool.submit(first.task(null));
-        pool.submit(second.task(null));
-        first.awaitStarted();
-        second.awaitStarted();
-        return new Gate[] {first, second};
+    /** The scenes' worker counts: two, and more than the processors (short batches). */
+    static int[] workerCounts() {
+        return new int[] {2, Runtime.getRuntime().availableProcessors() + 2};
+    }
+
+    /** Every worker of the pool held at its own gate; the gates in the order the tasks were submitted. */
+    private static Gate[] holdEveryWorker(WorkerPool pool, int workers) throws InterruptedException {
+        Gate[] gates = new Gate[workers];
+        for (int i = 0; i < workers; i++) {
+            gates[i] = new Gate();
+            pool.submit(gates[i].task(null));
+        }
+        for (Gate g : gates) {
+            g.awaitStarted();
+        }
+        return gates;
+    }
+
+    /** Releases every gate but the first. */
+    private static void releaseTheOthers(Gate[] gates) {
+        for (int i = 1; i < gates.length; i++) {
+            gates[i].release.countDown();
+        }
     }
 
     @Test
-    void noShortTaskWaitsBehindALongOneWhileTheOtherWorkerIsFree() throws Exception {
-        WorkerPool pool = goflow.workerPool().name("batch-long-task").workers(2).queueCapacity(1000).build();
-        Gate[] gates = holdBothWorkers(pool);
+    void batchesAreAFairShareOfALongQueueAndShortAboveTheProcessors() {
+        // workers no more than the processors: half the queue divided among them, at most 15 more
+        assertEquals(15, WorkerPoolImpl.batchExtra(1000, 2, 2));
+        assertEquals(5, WorkerPoolImpl.batchExtra(20, 2, 2));
+        assertEquals(0, WorkerPoolImpl.batchExtra(3, 2, 2), "a short queue is not batched");
+        assertEquals(15, WorkerPoolImpl.batchExtra(1000, 8, 8));
+        // more workers than processors: at most 3 more (a worker that is not running holds little)
+        assertEquals(WorkerPoolImpl.BATCH_ABOVE_PROCESSORS - 1, WorkerPoolImpl.batchExtra(1000, 8, 2));
+        assertEquals(3, WorkerPoolImpl.batchExtra(1000, 3, 2));
+        assertEquals(1, WorkerPoolImpl.batchExtra(16, 8, 2), "still a fair share of the queue");
+        assertEquals(0, WorkerPoolImpl.batchExtra(15, 8, 2));
+    }
+
+    @ParameterizedTest(name = "{0} workers")
+    @MethodSource("workerCounts")
+    void noShortTaskWaitsBehindALongOneWhileAnotherWorkerIsFree(int workers) throws Exception {
+        WorkerPool pool = goflow.workerPool().name("batch-long-task").workers(workers).queueCapacity(1000).build();
+        Gate[] gates = holdEveryWorker(pool, workers);
         LongTask longTask = new LongTask();
         pool.execute(longTask);
         AtomicInteger shortRuns = new AtomicInteger();
@@ -65,11 +98,13 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
             }
             gates[0].release.countDown(); // this worker takes the long task, and a batch behind it
             longTask.awaitStarted();
-            gates[1].release.countDown();
-            // The other worker drains the queue, then takes back what waits behind the long task.
+            releaseTheOthers(gates);
+            // The other workers drain the queue, then take back what waits behind the long task.
             Eventually.await().atMost(java.time.Duration.ofSeconds(10))
                     .untilAsserted(() -> assertEquals(SHORT_TASKS, shortRuns.get(), "short tasks run: " + pool.stats()));
-            assertEquals(1, pool.stats().busy(), "only the long task runs: " + pool.stats());
+            // A released gate's worker may finish its gate task after the others ran every short one.
+            Eventually.await().atMost(java.time.Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertEquals(1, pool.stats().busy(), "only the long task runs: " + pool.stats()));
         } finally {
             release(gates);
             longTask.release.countDown();
@@ -78,10 +113,11 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(SHORT_TASKS, shortRuns.get());
     }
 
-    @Test
-    void shutdownNowReturnsTheShortTasksNoWorkerStarted() throws Exception {
-        WorkerPool pool = goflow.workerPool().name("batch-shutdown-now").workers(2).queueCapacity(1000).build();
-        Gate[] gates = holdBothWorkers(pool);
+    @ParameterizedTest(name = "{0} workers")
+    @MethodSource("workerCounts")
+    void shutdownNowReturnsTheShortTasksNoWorkerStarted(int workers) throws Exception {
+        WorkerPool pool = goflow.workerPool().name("batch-shutdown-now").workers(workers).queueCapacity(1000).build();
+        Gate[] gates = holdEveryWorker(pool, workers);
         CountDownLatch longStarted = new CountDownLatch(1);
         CompletableFuture<TaskResult<Void>> longTask = pool.submit(ctx -> {
             longStarted.countDown();
@@ -94,7 +130,7 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
         }
         gates[0].release.countDown();
         assertTrue(longStarted.await(10, TimeUnit.SECONDS));
-        // The other worker is still held: nothing short has started, batched or queued.
+        // The other workers are still held: nothing short has started, batched or queued.
         List<Task<?>> unstarted;
         try {
             unstarted = pool.shutdownNow();
@@ -108,12 +144,13 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(0, pool.stats().queued());
     }
 
-    @Test
-    void theCapacityCountsTheTasksWaitingInABatch() throws Exception {
+    @ParameterizedTest(name = "{0} workers")
+    @MethodSource("workerCounts")
+    void theCapacityCountsTheTasksWaitingInABatch(int workers) throws Exception {
         int capacity = 40;
-        WorkerPool pool = goflow.workerPool().name("batch-capacity").workers(2).queueCapacity(capacity)
+        WorkerPool pool = goflow.workerPool().name("batch-capacity").workers(workers).queueCapacity(capacity)
                 .onQueueFull(QueueFullPolicy.REJECT).build();
-        Gate[] gates = holdBothWorkers(pool);
+        Gate[] gates = holdEveryWorker(pool, workers);
         LongTask longTask = new LongTask();
         pool.execute(longTask);
         AtomicInteger shortRuns = new AtomicInteger();
@@ -140,8 +177,7 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
 
     @Test
     void aBlockedSubmitterIsWokenWhenTheBatchDrainsTheQueueToHalf() throws Exception {
-        // One worker (batches need no more workers than processors), capacity 4: submitters blocked
-        // on a full queue are woken once it holds 2.
+        // One worker, capacity 4: submitters blocked on a full queue are woken once it holds 2.
         WorkerPool pool = goflow.workerPool().name("batch-wakes-submitter").workers(1).queueCapacity(4)
                 .onQueueFull(QueueFullPolicy.BLOCK).build();
         Gate gate = new Gate();
