@@ -3,6 +3,7 @@ package goflow.shell;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import goflow.api.InvalidConfigException;
 
@@ -10,11 +11,18 @@ import goflow.api.InvalidConfigException;
  * Parses the numeric arguments of the shell commands from the text the user typed, so that a value
  * the target type cannot hold is refused with a message naming the command, the parameter, the
  * value as typed and the rule, instead of being clamped, rounded to infinity or zero, or refused
- * by Gogo's own coercion with an unclear "Cannot coerce" message.
+ * by Gogo's own coercion with an unclear "Cannot coerce" message. Digits are ASCII only: the JDK's
+ * parsers also read other scripts' digits (Arabic-Indic, fullwidth, ...), which a terminal shows
+ * as something else than the number they become.
  *
  * <p>Stateless and thread-safe.
  */
 final class Args {
+    /** A whole number as typed: an optional sign and ASCII digits. */
+    private static final Pattern WHOLE = Pattern.compile("[+-]?[0-9]+");
+    /** A decimal number as typed: sign, ASCII digits with an optional fraction, optional exponent. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?");
+
     private Args() {
     }
 
@@ -28,16 +36,15 @@ final class Args {
      * @param max the largest value allowed
      * @param hint what the value means; empty for none
      * @return the value
-     * @throws InvalidConfigException if the text is not a whole number or is out of range
+     * @throws InvalidConfigException if the text is not a whole number in ASCII digits or is out of range
      */
     static long whole(String command, String parameter, String text, long min, long max, String hint) {
         String rule = "must be a whole number from " + min + " to " + max;
-        BigInteger value;
-        try {
-            value = new BigInteger(text == null ? "" : text.strip());
-        } catch (NumberFormatException e) {
+        String t = text == null ? "" : text.strip();
+        if (!WHOLE.matcher(t).matches()) {
             throw new InvalidConfigException(command, parameter, text, rule, hint);
         }
+        BigInteger value = new BigInteger(t);
         if (value.compareTo(BigInteger.valueOf(min)) < 0 || value.compareTo(BigInteger.valueOf(max)) > 0) {
             throw new InvalidConfigException(command, parameter, value, rule, hint);
         }
@@ -86,7 +93,10 @@ final class Args {
         String rule = "must be a number of events per second from 0 to " + Double.MAX_VALUE + ", or Infinity";
         BigDecimal value;
         try {
-            value = new BigDecimal(t);
+            if (!DECIMAL.matcher(t).matches()) {
+                throw new NumberFormatException("not ASCII decimal");
+            }
+            value = new BigDecimal(t); // also refuses an exponent beyond an int
         } catch (NumberFormatException e) {
             throw new InvalidConfigException(command, parameter, text, rule, hint);
         }

@@ -20,7 +20,7 @@ final class Names {
     }
 
     /**
-     * Formats {@code no <what> named '<name>'[ (it is a <kind>)]; known: a, b, ...}.
+     * Formats {@code no <what> named '<name>'[ (it is a/an <kind>)]; known: a, b, ...}.
      *
      * @param what the kind of thing asked for, e.g. {@code limiter}
      * @param name the name asked for
@@ -30,8 +30,13 @@ final class Names {
      */
     static String notFound(String what, String name, Optional<String> actualKind, Collection<String> known) {
         StringBuilder sb = new StringBuilder("no ").append(what).append(" named '").append(name).append('\'');
-        actualKind.ifPresent(k -> sb.append(" (it is a ").append(k).append(')'));
+        actualKind.ifPresent(k -> sb.append(" (it is ").append(article(k)).append(' ').append(k).append(')'));
         return sb.append("; known: ").append(list(known)).toString();
+    }
+
+    /** "an" before a kind label starting with a vowel letter (every label is English), else "a". */
+    static String article(String kind) {
+        return !kind.isEmpty() && "aeiou".indexOf(Character.toLowerCase(kind.charAt(0))) >= 0 ? "an" : "a";
     }
 
     /**

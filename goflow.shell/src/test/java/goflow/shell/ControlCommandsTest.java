@@ -147,6 +147,33 @@ class ControlCommandsTest {
         assertEquals(100.0, api.rate().eventsPerSecond(), "nothing changed");
     }
 
+    /**
+     * The JDK's number parsers read any script's digits: "٤" (Arabic-Indic four) or "４" (fullwidth)
+     * resized a pool to 4, and "１e2" set a rate of 100, from text a terminal shows as something else.
+     */
+    @Test
+    void digitsOtherThanAsciiAreRefused() {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(100).burst(200).build();
+        WorkerPool pool = goflow.workerPool().name("work").workers(2).build();
+        InvalidConfigException e = refused(() -> commands.resize("work", "\u0664"));
+        assertEquals("goflow:resize: invalid workers=\"\u0664\" (must be a whole number from 1 to 2147483647)"
+                + " - the number of threads running tasks", e.getMessage());
+        refused(() -> commands.resize("work", "\uFF14"));
+        refused(() -> commands.burst("api", "1\u0660"));
+        e = refused(() -> commands.rate("api", "\uFF11e2"));
+        assertTrue(e.getMessage().startsWith("goflow:rate: invalid eventsPerSecond=\"\uFF11e2\" (must be a number"),
+                e.getMessage());
+        refused(() -> commands.rate("api", "1e99999999999"));
+        assertEquals(2, pool.workers());
+        assertEquals(200, api.burst());
+        assertEquals(100.0, api.rate().eventsPerSecond());
+        // ASCII forms still accepted: a sign, a fraction without leading digits, an exponent
+        commands.resize("work", "+3");
+        assertEquals(3, pool.workers());
+        commands.rate("api", ".5e+2");
+        assertEquals(50.0, api.rate().eventsPerSecond());
+    }
+
     @Test
     void resizeAPoolLive() {
         WorkerPool pool = goflow.workerPool().name("work").workers(2).build();
@@ -170,6 +197,9 @@ class ControlCommandsTest {
                 assertThrows(IllegalArgumentException.class, () -> commands.resize("db", "1")).getMessage());
         assertEquals("no limiter named 'nope'; known: db, writes",
                 assertThrows(IllegalArgumentException.class, () -> commands.capacity("nope", "1")).getMessage());
+        goflow.adaptiveLimiter().name("adaptive").build();
+        assertEquals("no worker pool named 'adaptive' (it is an adaptive-limiter); known: none",
+                assertThrows(IllegalArgumentException.class, () -> commands.resize("adaptive", "1")).getMessage());
     }
 
     /** goflow:capacity on a pool used to say "use goflow:burst for a token bucket", which fails for a pool too. */
