@@ -73,7 +73,7 @@ public final class PoolAB {
     static final int BATCH = 2000;
     /** The suffix of a build argument whose pools are built with {@code measureTaskTimes(false)}. */
     static final String UNTIMED = "#untimed";
-    private static final int CAPACITY = 1000;
+    static final int CAPACITY = 1000;
 
     private PoolAB() {
     }
@@ -207,6 +207,29 @@ public final class PoolAB {
         }
     }
 
+    /**
+     * The executor the pools are compared with: {@code workers} threads started up front, an
+     * {@link ArrayBlockingQueue} of {@value #CAPACITY} and a handler that blocks the submitter until
+     * there is room (the pools' {@code BLOCK}); its shutdown is added to {@code toClose}.
+     */
+    static ThreadPoolExecutor blockingExecutor(int workers, List<AutoCloseable> toClose) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(CAPACITY), (r, e) -> {
+                    try {
+                        e.getQueue().put(r);
+                    } catch (InterruptedException x) {
+                        Thread.currentThread().interrupt();
+                        throw new RejectedExecutionException(x);
+                    }
+                });
+        executor.prestartAllCoreThreads();
+        toClose.add(() -> {
+            executor.shutdown();
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        });
+        return executor;
+    }
+
     /** Runs the comparison; {@code out} gets one line per tenth of the rounds and the summary. */
     static Result compare(String api, String work, int workers, int rounds, int warmUp, Path buildA, Path buildB,
             PrintStream out) throws Exception {
@@ -243,20 +266,7 @@ public final class PoolAB {
                 toClose.add(pool);
                 sides[i] = new PoolSide(pool, api.equals("submit"), cpu);
             }
-            ThreadPoolExecutor executor = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
-                    new ArrayBlockingQueue<>(CAPACITY), (r, e) -> {
-                        try {
-                            e.getQueue().put(r);
-                        } catch (InterruptedException x) {
-                            Thread.currentThread().interrupt();
-                            throw new RejectedExecutionException(x);
-                        }
-                    });
-            executor.prestartAllCoreThreads();
-            toClose.add(() -> {
-                executor.shutdown();
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            });
+            ThreadPoolExecutor executor = blockingExecutor(workers, toClose);
             sides[2] = new ExecutorSide(executor, api.equals("submit"), cpu);
 
             double[][] nanos = new double[3][rounds];

@@ -9,12 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.infra.Blackhole;
 
@@ -48,11 +45,10 @@ import goflow.api.pool.WorkerPool;
  * Arguments: workers, rounds, tasks per burst, the A and the B build, and optionally the work,
  * {@code noop} or {@code cpu10us} (the default: about 10 µs of CPU per task, as in
  * {@link WorkerPoolBench}). The pools have a queue of 1000 with {@code BLOCK} and measure task times
- * (the defaults), the executor an {@link ArrayBlockingQueue} of 1000 with a handler that blocks, as in
+ * (the defaults), the executor an {@link java.util.concurrent.ArrayBlockingQueue} of 1000 with a handler that blocks, as in
  * {@link PoolAB}. Tasks are {@code execute}d (the pool's {@code submit} has the same hand-off).
  */
 public final class PoolStartLatency {
-    private static final int CAPACITY = 1000;
     private static final double[] PERCENTILES = {50, 90, 99, 99.9, 100};
 
     private PoolStartLatency() {
@@ -177,25 +173,12 @@ public final class PoolStartLatency {
                 GoFlow goflow = (GoFlow) Class.forName("goflow.impl.GoFlowImpl", true, loader)
                         .getConstructor().newInstance();
                 toClose.add(goflow);
-                WorkerPool pool = goflow.workerPool().workers(workers).queueCapacity(CAPACITY)
+                WorkerPool pool = goflow.workerPool().workers(workers).queueCapacity(PoolAB.CAPACITY)
                         .onQueueFull(QueueFullPolicy.BLOCK).build();
                 toClose.add(pool);
                 sides[i] = new Side(i == 0 ? "A" : "B", pool, cpu, burst, rounds);
             }
-            ThreadPoolExecutor executor = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
-                    new ArrayBlockingQueue<>(CAPACITY), (r, e) -> {
-                        try {
-                            e.getQueue().put(r);
-                        } catch (InterruptedException x) {
-                            Thread.currentThread().interrupt();
-                            throw new RejectedExecutionException(x);
-                        }
-                    });
-            executor.prestartAllCoreThreads();
-            toClose.add(() -> {
-                executor.shutdown();
-                executor.awaitTermination(10, TimeUnit.SECONDS);
-            });
+            ThreadPoolExecutor executor = PoolAB.blockingExecutor(workers, toClose);
             sides[2] = new Side("executor", executor, cpu, burst, rounds);
 
             SplittableRandom random = new SplittableRandom(1);
