@@ -280,7 +280,10 @@ public final class SchedulerImpl implements Scheduler {
             LockSupport.unpark(loopThread);
         }
         boolean ended = awaitNoActiveRuns(timeout);
-        if (loopThread != null && loopThread != Thread.currentThread()) {
+        // Not while a run is still active: it may hold the scheduler thread (an executor that runs
+        // jobs on the calling thread, or whose execute() blocks), and waiting for that would outlast
+        // the timeout. The thread ends by itself when it is free (this start is over).
+        if (ended && loopThread != null && loopThread != Thread.currentThread()) {
             joinQuietly(loopThread);
         }
         // Not when start() ran again while this stop waited: the leases are that start's now
