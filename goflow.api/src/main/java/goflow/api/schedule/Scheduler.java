@@ -48,8 +48,8 @@ import goflow.api.pool.WorkerPool;
  * {@link WorkerPool#shutdownNow()} (interrupting runs that ignored their context), while a given
  * pool or executor is left alone. A one-shot run that the stop cancelled before its job started
  * runs at the next start. {@link #close()} stops, cancels
- * every task and removes the scheduler from the registry; afterwards scheduling or starting throws
- * {@link ClosedException}.
+ * every task and removes the scheduler from the registry; from the moment it begins (while it still
+ * waits for active runs too), scheduling or starting throws {@link ClosedException}.
  *
  * <p>Thread-safe. Everything a thread does before scheduling a task happens-before its runs.
  */

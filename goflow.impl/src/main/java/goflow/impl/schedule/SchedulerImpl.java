@@ -104,7 +104,10 @@ public final class SchedulerImpl implements Scheduler {
     final ReentrantLock lock = new ReentrantLock();
     // ---- guarded by lock ----
     private LifeCycle life = LifeCycle.STOPPED;
-    /** Set when close() begins, before its stop(): a start() meanwhile is refused, not left running. */
+    /**
+     * Set when close() begins, before its stop(): a start() meanwhile is refused, not left running,
+     * and so is a task scheduled meanwhile, which close() would cancel before it ever ran.
+     */
     private boolean closing;
     /** SCHEDULED tasks by id, in scheduling order. */
     private final Map<String, TaskImpl> table = new LinkedHashMap<>();
@@ -474,7 +477,8 @@ public final class SchedulerImpl implements Scheduler {
         Thread wake;
         lock.lock();
         try {
-            if (life == LifeCycle.CLOSED) {
+            if (life == LifeCycle.CLOSED || closing) {
+                // closing too: a task added while close() waits for runs would only be cancelled by it
                 throw new ClosedException("scheduler '" + name + "' is closed");
             }
             if (id != null && table.containsKey(id)) {
