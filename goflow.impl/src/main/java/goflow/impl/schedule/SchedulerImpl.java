@@ -736,6 +736,10 @@ public final class SchedulerImpl implements Scheduler {
                 lock.unlock();
             }
             if (dispatches.isEmpty()) {
+                // An interrupt pending would make every park return at once: a busy loop. Nothing
+                // interrupts this thread on purpose (stop() unparks it), but a job that an executor
+                // runs on it (executor(Runnable::run)) may leave it interrupted.
+                Thread.interrupted();
                 clock.parkNanos(this, wait);
             } else {
                 for (Dispatch d : dispatches) {

@@ -6,17 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import goflow.api.Clock;
 import goflow.api.ClosedException;
 import goflow.api.schedule.Scheduler;
 import goflow.impl.testing.Eventually;
 
-/** Edges of stopping and closing a scheduler: a stuck job, scheduling while a close is under way. */
+/**
+ * Edges of the scheduler thread and of stopping and closing: a stuck job, a job that leaves its
+ * thread interrupted, scheduling while a close is under way.
+ */
 class SchedulerStopEdgeTest extends SchedulerTestSupport {
 
     /** Waits for {@code latch}, ignoring interrupts and the run's context, as a stuck job does. */
@@ -88,6 +94,53 @@ class SchedulerStopEdgeTest extends SchedulerTestSupport {
             closed.get(30, TimeUnit.SECONDS);
         } finally {
             release.countDown();
+        }
+    }
+
+    /**
+     * A job that an executor runs on the scheduler thread leaves that thread interrupted (it
+     * restores the flag, as code that catches an InterruptedException should). An interrupted
+     * thread's park returns at once, so the scheduler thread must not park with the flag still
+     * set: it would spin, a core busy until the scheduler stops.
+     */
+    @Test
+    void aJobLeavingTheSchedulerThreadInterruptedDoesNotMakeItSpin() {
+        AtomicInteger parksAfterTheJob = new AtomicInteger();
+        AtomicInteger interruptedParks = new AtomicInteger();
+        CountDownLatch ran = new CountDownLatch(1);
+        Clock watched = new Clock() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+
+            @Override
+            public Instant instant() {
+                return clock.instant();
+            }
+
+            @Override
+            public void parkNanos(Object blocker, long nanos) {
+                if (ran.getCount() == 0 && Thread.currentThread().getName().startsWith("goflow-scheduler-")) {
+                    parksAfterTheJob.incrementAndGet();
+                    if (Thread.currentThread().isInterrupted()) {
+                        interruptedParks.incrementAndGet();
+                    }
+                }
+                clock.parkNanos(blocker, nanos);
+            }
+        };
+        Scheduler s = goflow.scheduler().clock(watched).executor(Runnable::run).build();
+        s.start();
+        s.once(Duration.ZERO, ctx -> {
+            Thread.currentThread().interrupt();
+            ran.countDown();
+        });
+        try {
+            Eventually.until(() -> parksAfterTheJob.get() >= 3);
+            assertEquals(0, interruptedParks.get(), "parks of the scheduler thread with an interrupt pending");
+        } finally {
+            s.stop();
         }
     }
 }
