@@ -37,6 +37,8 @@ public final class CronExpression implements Cron {
     private static final List<String> FIVE = List.of("minute", "hour", "day-of-month", "month", "day-of-week");
     /** A search never needs more than one 400-year Gregorian cycle (plus slack). */
     private static final int SEARCH_YEARS = 402;
+    /** The epoch second of the first wall time a {@link LocalDateTime} holds, read as UTC. */
+    private static final long FIRST_LOCAL_SECOND = LocalDateTime.MIN.toEpochSecond(ZoneOffset.UTC);
 
     private final String expression;
     private final ZoneId zone;
@@ -281,7 +283,8 @@ public final class CronExpression implements Cron {
      */
     private Instant nextAtParticularTime(Instant after) {
         ZoneRules rules = zone.getRules();
-        LocalDateTime local = LocalDateTime.ofInstant(after, zone).withNano(0).plusSeconds(1);
+        LocalDateTime local = beforeFirstLocal(after, rules) ? LocalDateTime.MIN
+                : LocalDateTime.ofInstant(after, zone).withNano(0).plusSeconds(1);
         int lastYear = local.getYear() + SEARCH_YEARS;
         while (true) {
             LocalDateTime match = nextLocal(local, null, lastYear);
@@ -304,6 +307,9 @@ public final class CronExpression implements Cron {
     private Instant nextByElapsedTime(Instant after) {
         ZoneRules rules = zone.getRules();
         Instant from = Instant.ofEpochSecond(after.getEpochSecond()).plusSeconds(1); // inclusive, whole seconds
+        if (beforeFirstLocal(from, rules)) {
+            from = LocalDateTime.MIN.toInstant(rules.getOffset(from));
+        }
         int lastYear = LocalDateTime.ofInstant(from, zone).getYear() + SEARCH_YEARS;
         while (true) {
             ZoneOffset offset = rules.getOffset(from);
@@ -319,6 +325,14 @@ public final class CronExpression implements Cron {
             }
             from = change.getInstant();
         }
+    }
+
+    /**
+     * Whether {@code instant} is before the first wall time a {@link LocalDateTime} holds in the
+     * zone ({@link Instant#MIN}, say): every fire time is then still ahead, from that first one on.
+     */
+    private static boolean beforeFirstLocal(Instant instant, ZoneRules rules) {
+        return instant.getEpochSecond() + rules.getOffset(instant).getTotalSeconds() < FIRST_LOCAL_SECOND;
     }
 
     /**

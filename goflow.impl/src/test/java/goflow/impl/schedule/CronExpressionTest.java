@@ -347,6 +347,24 @@ class CronExpressionTest {
                 + "supported range of dates", e.getMessage());
     }
 
+    /**
+     * Before the first date-time a LocalDateTime holds (Instant.MIN, say) every fire time is still
+     * ahead: next() answers with the first one, of both kinds of expression, not "no fire time".
+     */
+    @ParameterizedTest
+    @CsvSource({
+            "0 0 1 1 *, UTC, -999999999-01-01T00:00:00Z",
+            "* * * * *, UTC, -999999999-01-01T00:00:00Z",
+            "0 0 1 1 *, +18:00, -1000000000-12-31T06:00:00Z",
+            "0 0 1 1 *, -18:00, -999999999-01-01T18:00:00Z",
+            "* * * * *, Europe/Berlin, -1000000000-12-31T23:06:32Z",
+            "0 0 2 1 *, Europe/Berlin, -999999999-01-01T23:06:32Z"})
+    void beforeTheFirstLocalDateTimeTheFirstFireTimeIsNext(String expression, String zone, String first) {
+        CronExpression cron = CronExpression.parse(expression, ZoneId.of(zone));
+        assertEquals(Instant.parse(first), cron.next(Instant.MIN));
+        assertEquals(Instant.parse(first), cron.next(Instant.parse(first).minusSeconds(86_400)));
+    }
+
     @Test
     void nullArgumentsRejected() {
         InvalidConfigException e = assertThrows(InvalidConfigException.class, () -> CronExpression.parse(null, UTC));
