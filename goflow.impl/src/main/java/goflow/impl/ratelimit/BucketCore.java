@@ -42,9 +42,10 @@ final class BucketCore {
      * ZERO mode (rate 0, or a rate so small its interval overflows): `word` holds the token count as
      * a double. UNLIMITED mode: nothing is stored; every request is admitted and takes nothing.
      *
-     * A configuration change (setRate, setBurst, rebase) runs under this object's monitor: it
-     * freezes the current epoch by swapping FROZEN into its word (so every CAS still in flight on it
-     * fails), computes the tokens at that instant, and publishes a new epoch holding them. A NORMAL epoch older than
+     * A configuration change (setRate, setBurst, rebase) runs under this object's monitor: it reads
+     * the clock (before anything else: the clock may throw), freezes the current epoch by swapping
+     * FROZEN into its word (so every CAS still in flight on it fails), computes the tokens at the
+     * instant read, and publishes a new epoch holding them. A NORMAL epoch older than
      * REBASE_NANOS is rebased before a take, reserve or refund decides anything in it. A thread
      * that reads FROZEN spins until the new epoch is published, which the changer does at once.
      * Invariant: only the current epoch's word changes; a frozen word never changes again.
@@ -567,11 +568,18 @@ final class BucketCore {
         }
     }
 
-    /** Freezes the current epoch and publishes its successor. Caller holds the monitor. */
+    /**
+     * Freezes the current epoch and publishes its successor. Caller holds the monitor. The clock is
+     * the caller's code and may throw: it is read before the freeze, so that nothing can fail between
+     * the freeze and the publication (a throw in between left the epoch frozen with no successor, and
+     * every later call spun in {@link #next} for ever). A take that lands between the reading and the
+     * freeze, decided at a later time, is carried as what it is: a frontier beyond {@code now}, which
+     * the new epoch, starting at {@code now}, reaches at that later time.
+     */
     private void swap(Rate rate, long burst) {
         Epoch old = epoch;
-        long w = (long) WORD.getAndSet(old, FROZEN);
         long now = clock.nanoTime();
+        long w = (long) WORD.getAndSet(old, FROZEN);
         double tokens = old.tokensCarried(w, now);
         double frontier = old.frontier(w, now);
         if (old.mode == UNLIMITED) {
