@@ -101,7 +101,8 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
     /**
      * How many buckets the map holds; written under {@code structure}, read freely. Invariants:
      * neither {@code size} nor the map's entries ever exceed {@code maxKeys}, and both equal the
-     * table's entries whenever {@code structure} is free. The bound holds however many threads
+     * table's entries whenever {@code structure} is free (a key whose hashCode or equals changed in
+     * use gets the map rebuilt from the table, see remove). The bound holds however many threads
      * bring new keys at once because the check against {@code maxKeys} and the insertion happen in
      * one hold of {@code structure} (a check before taking it would let every thread that passed it
      * insert).
@@ -241,15 +242,60 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
         evictedFull.increment();
     }
 
-    /** Takes a bucket out of the map and the slot table (the last one fills its index). Holds structure. */
+    /**
+     * Takes a bucket out of the map and the slot table (the last one fills its index). Holds structure.
+     * A key whose hashCode or equals changed since it was inserted (a mutable key changed in use), or
+     * now throws, cannot be found to be removed: its entry stayed in the map for ever while the slot
+     * table let a new key in, so the map grew past maxKeys without bound. Then the map is rebuilt
+     * from the slot table, which is always right: O(keys held), paid only for such keys.
+     */
     private void remove(Bucket<K> b) {
-        buckets.remove(b.key, b);
+        boolean found;
+        try {
+            found = buckets.remove(b.key, b);
+        } catch (RuntimeException keyThrew) {
+            found = false;
+        }
+        removeFromTable(b);
+        if (!found) {
+            rebuildMap();
+        }
+    }
+
+    /** Takes a bucket out of the slot table only. Holds structure. */
+    private void removeFromTable(Bucket<?> b) {
         int last = size - 1;
         Bucket<?> moved = table[last];
         table[b.slot] = moved;
         moved.slot = b.slot;
         table[last] = null;
         size = last;
+    }
+
+    /**
+     * Makes the map hold exactly the slot table's buckets again, each under its key's present hash;
+     * a bucket whose key now throws, or now equals another held key, is dropped (it could not be
+     * found anyway). A lookup that misses meanwhile goes to {@link #create}, which waits for
+     * {@code structure} and finds the bucket again. Holds structure.
+     */
+    private void rebuildMap() {
+        buckets.clear();
+        for (int i = 0; i < size;) {
+            @SuppressWarnings("unchecked")
+            Bucket<K> b = (Bucket<K>) table[i];
+            boolean kept;
+            try {
+                kept = buckets.putIfAbsent(b.key, b) == null;
+            } catch (RuntimeException keyThrew) {
+                kept = false;
+            }
+            if (kept) {
+                i++;
+            } else {
+                removeFromTable(b); // the last one moves into index i: examine it next
+                evictedFull.increment();
+            }
+        }
     }
 
     /** Removes idle full buckets if a sweep is due (or forced); returns how many. */
@@ -270,7 +316,8 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
             if (now - (long) LAST.getOpaque(b) >= idleNanos && b.core.isFull()) {
                 structure.lock();
                 try {
-                    if (buckets.get(b.key) == b) {
+                    // still held: the slot table says, not the key's hashCode (which may have changed or throw)
+                    if (b.slot < size && table[b.slot] == b) {
                         remove(b);
                         evictedIdle.increment();
                         removed++;

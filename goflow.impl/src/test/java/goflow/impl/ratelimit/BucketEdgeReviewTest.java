@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import goflow.api.Clock;
+import goflow.api.ratelimit.KeyedRateLimiter;
 import goflow.api.context.Context;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.testing.ManualClock;
@@ -76,5 +77,74 @@ class BucketEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
             assertFalse(l.allow());
         });
         assertNull(use.outcome(), "the limiter works again once its clock does");
+    }
+
+    /** A key whose hash the caller changes (or makes throw) while the limiter holds it. */
+    static final class MutableKey {
+        int value;
+        boolean throwing;
+
+        MutableKey(int value) {
+            this.value = value;
+        }
+
+        @Override
+        public int hashCode() {
+            if (throwing) {
+                throw new IllegalStateException("key broken: hashCode");
+            }
+            return value;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MutableKey k && k.value == value;
+        }
+    }
+
+    /**
+     * Keys changed after use (a mutable key, against the Map contract) could not be removed from the
+     * map when evicted, while the slot table let the next key in: 1000 such keys at maxKeys = 4 left
+     * 1000 buckets in the map, memory without bound.
+     */
+    @Test
+    void keysChangedInUseDoNotGrowTheMapPastMaxKeys() {
+        KeyedRateLimiter<MutableKey> l = goflow.keyedRateLimiter().name("mutable").rate(1).burst(1).maxKeys(4)
+                .build();
+        KeyedRateLimiterImpl<MutableKey> impl = (KeyedRateLimiterImpl<MutableKey>) l;
+        for (int i = 0; i < 1000; i++) {
+            MutableKey k = new MutableKey(i);
+            assertTrue(l.allow(k));
+            k.value = -1 - i;
+            clock.advanceNanos(1);
+            assertTrue(impl.keysInMap() <= 4, "map holds " + impl.keysInMap() + " buckets after " + (i + 1) + " keys");
+        }
+        assertEquals(4, l.size());
+        // well-behaved keys still work as before
+        assertTrue(l.allow(new MutableKey(5000)));
+        assertFalse(l.allow(new MutableKey(5000)));
+        assertEquals(impl.keysInMap(), l.size());
+    }
+
+    /**
+     * A key whose hashCode starts throwing while held: the idle sweep, run during another client's
+     * call, asked the map for it and threw that key's exception out of the other client's allow().
+     */
+    @Test
+    void aKeyWhoseHashCodeThrowsDoesNotFailOtherClientsCalls() {
+        KeyedRateLimiter<MutableKey> l = goflow.keyedRateLimiter().name("throwing").rate(10).burst(1).maxKeys(4)
+                .idleTimeout(Duration.ofSeconds(1)).build();
+        MutableKey broken = new MutableKey(1);
+        assertTrue(l.allow(broken));
+        broken.throwing = true;
+        clock.advance(Duration.ofSeconds(2));
+        MutableKey other = new MutableKey(2);
+        for (int i = 0; i < 4; i++) {
+            clock.advance(Duration.ofMillis(300));
+            assertTrue(l.allow(other), "another client's call");
+        }
+        assertEquals(0, l.evictIdle(), "nothing left to sweep");
+        assertEquals(1, l.size(), "the broken key's idle bucket was evicted");
+        assertEquals(1, l.stats().evictedIdle());
     }
 }
