@@ -71,6 +71,20 @@ class RedisConnectionUriTest {
     }
 
     @Test
+    void aRefusedUriWithoutSchemeSlashesNeverShowsItsPassword() {
+        // the scheme or one of its slashes left out: no "://" to start the hidden part from
+        for (String uri : new String[] {"//user:secret@127.0.0.1:6379", "user:secret@127.0.0.1:6379",
+                "redis:/user:secret@127.0.0.1:6379", "redis//:secret@127.0.0.1:6379"}) {
+            InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                    () -> RedisConnection.builder().uri(uri), uri);
+            assertEquals("uri", e.field());
+            assertFalse(e.getMessage().contains("secret") || String.valueOf(e.value()).contains("secret"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("127.0.0.1:6379"), "the rest is shown: " + e.getMessage());
+        }
+    }
+
+    @Test
     void aPortOutOfRangeIsRefusedNamingTheUri() {
         for (String uri : new String[] {"redis://127.0.0.1:99999", "redis://127.0.0.1:0",
                 "redis://user:secret@127.0.0.1:65536"}) {
