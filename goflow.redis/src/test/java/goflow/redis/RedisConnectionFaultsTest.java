@@ -137,6 +137,55 @@ class RedisConnectionFaultsTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("deprecation") // UnifiedJedis.sendCommand: the plain way to send ACL and CLIENT KILL
+    void aPasswordChangedOnTheServerIsLoggedAsTheReasonRedisStaysDown() throws Exception {
+        fleet.raw.sendCommand(redis.clients.jedis.Protocol.Command.ACL, "SETUSER", "rotated", "on", ">old-pw-1",
+                "~*", "+@all");
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("goflow.redis.internal.ConnectionImpl");
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Formatter text = new java.util.logging.SimpleFormatter();
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(text.formatMessage(r));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(capture);
+        try (RedisConnection conn = RedisConnection.builder().name("rotated")
+                .uri("redis://rotated:old-pw-1@127.0.0.1:" + fleet.server.port()).timeout(Duration.ofSeconds(2))
+                .reconnectInterval(Duration.ofMillis(50)).build()) {
+            conn.leases().tryAcquire(name("before"), Duration.ofSeconds(30)).orElseThrow().release();
+            // the password is rotated on the server, and its connections dropped: Redis is up, and
+            // refuses this connection's every new connection from now on
+            fleet.raw.sendCommand(redis.clients.jedis.Protocol.Command.ACL, "SETUSER", "rotated", "resetpass",
+                    ">new-pw-2");
+            fleet.raw.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "USER", "rotated");
+            assertThrows(LeaseException.class, () -> conn.leases().tryAcquire(name("after"), Duration.ofSeconds(30)));
+            Awaitility.await().atMost(Duration.ofSeconds(20))
+                    .until(() -> warnings.stream().anyMatch(w -> w.contains("WRONGPASS")));
+            assertFalse(warnings.stream().anyMatch(w -> w.contains("pw-")), warnings.toString());
+            // the probe keeps failing the same way, every 50 ms: said once, not each time
+            java.time.Instant seen = conn.state().lastErrorAt();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> conn.state().lastErrorAt().isAfter(seen));
+            java.time.Instant again = conn.state().lastErrorAt();
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> conn.state().lastErrorAt().isAfter(again));
+            assertEquals(1, warnings.stream().filter(w -> w.contains("WRONGPASS")).count(), warnings.toString());
+        } finally {
+            jul.removeHandler(capture);
+        }
+    }
+
     private static long threads(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive())
                 .count();

@@ -89,6 +89,11 @@ public final class ConnectionImpl implements RedisConnection {
     private final AtomicLong nextErrorReplyWarning = new AtomicLong(System.nanoTime());
     private static final long ERROR_REPLY_WARNING_NANOS = TimeUnit.MINUTES.toNanos(1);
     private volatile boolean closed;
+    /**
+     * The last error reply the probe logged (see warnOfRefusal), so that it is said once, not every
+     * reconnect interval; written by the probe thread only (one at a time), null while none.
+     */
+    private volatile String refusal;
     /** The probe thread while Redis is down. Guarded by this. */
     private Thread probe;
 
@@ -422,6 +427,7 @@ public final class ConnectionImpl implements RedisConnection {
             try (Connection c = new Connection(hostAndPort, clientConfig)) {
                 if (c.ping()) {
                     pool.clear(); // idle connections opened before the outage are dead
+                    refusal = null;
                     synchronized (this) {
                         down = false;
                         probe = null;
@@ -435,8 +441,23 @@ public final class ConnectionImpl implements RedisConnection {
                 // other would be started (Redis is down already) and every call would fail at once for ever
                 lastError = "redis " + endpoint + " is down: " + describe(e);
                 lastErrorAt = Instant.now();
+                if (e instanceof JedisDataException && !describe(e).equals(refusal)) {
+                    warnOfRefusal(describe(e));
+                }
             }
         }
+    }
+
+    /**
+     * Logs, once per distinct reply, that Redis answers the probe but refuses the connection (a
+     * password rotated on the server, a user disabled, a database index out of range): unlike an
+     * outage it does not end by itself, and the WARNING of {@link #markDown} named only the
+     * dropped connection. Called by the probe thread only.
+     */
+    private void warnOfRefusal(String reply) {
+        refusal = reply;
+        LOG.log(Level.WARNING, "goflow: redis ''{0}'' ({1}) answers but refuses this connection: {2}; it stays "
+                + "down until the server accepts its user, password and database again", name, endpoint, reply);
     }
 
     /**
