@@ -2,8 +2,8 @@ package goflow.redis;
 
 /**
  * What a Redis limiter decides when Redis cannot answer within the connection's timeout (down,
- * slow, refusing connections, or answering with an error). Each decision taken by the policy is
- * counted in {@link RedisLimiterStats#fallbacks()}.
+ * slow, refusing connections, answering with an error or with a reply that is not the script's).
+ * Each decision taken by the policy is counted in {@link RedisLimiterStats#fallbacks()}.
  */
 public enum FailurePolicy {
     /**

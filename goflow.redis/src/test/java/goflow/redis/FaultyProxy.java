@@ -17,12 +17,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * connection is forwarded both ways as is, except the next reply after {@link #cutNextReply()}
  * (the request reached Redis, which ran it; its reply is dropped and the connection closed, as when
  * the network fails in between) or {@link #garbleNextReply()} (the reply is replaced by a bulk
- * string header of 2^31-1 bytes, which the client's reader cannot allocate: an Error in its thread).
+ * string header of 2^31-1 bytes, which the client's reader cannot allocate: an Error in its thread)
+ * or {@link #integerForNextReply()} (a reply of another type than the command's).
  *
  * <p>Thread-safe; one pump thread per direction per connection, daemon, ended by {@link #close()}.
  */
 final class FaultyProxy implements AutoCloseable {
-    private enum Fault { CUT, GARBLE }
+    private enum Fault { CUT, GARBLE, INTEGER }
 
     private final ServerSocket server;
     private final int targetPort;
@@ -52,6 +53,11 @@ final class FaultyProxy implements AutoCloseable {
         next.set(Fault.GARBLE);
     }
 
+    /** Replaces the next reply from Redis (to any client) by the integer reply {@code :1}. */
+    void integerForNextReply() {
+        next.set(Fault.INTEGER);
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -78,6 +84,11 @@ final class FaultyProxy implements AutoCloseable {
                     Fault f = replies ? next.getAndSet(null) : null;
                     if (f == Fault.CUT) {
                         return; // closes both
+                    }
+                    if (f == Fault.INTEGER) {
+                        out.write(":1\r\n".getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        continue;
                     }
                     if (f == Fault.GARBLE) {
                         out.write("$2147483647\r\n".getBytes(StandardCharsets.US_ASCII));

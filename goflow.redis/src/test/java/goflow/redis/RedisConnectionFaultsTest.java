@@ -186,6 +186,23 @@ class RedisConnectionFaultsTest {
         }
     }
 
+    @Test
+    void aReplyOfAnUnexpectedTypeIsAFailureTheLimitersPolicyDecides() throws Exception {
+        try (FaultyProxy proxy = new FaultyProxy(InetAddress.getLoopbackAddress(), fleet.server.port());
+                RedisConnection conn = RedisConnection.builder().name("odd-reply")
+                        .uri("redis://127.0.0.1:" + proxy.port()).timeout(Duration.ofSeconds(5)).poolSize(1)
+                        .reconnectInterval(Duration.ofMillis(50)).build();
+                RedisRateLimiter open = conn.rateLimiter().name(name("odd-open").replace('/', '-')).rate(1).burst(1)
+                        .failurePolicy(FailurePolicy.FAIL_OPEN).build()) {
+            assertTrue(open.allow()); // the one token
+            proxy.integerForNextReply(); // ":1" where the script answers a list
+            assertTrue(open.allow(), "FAIL_OPEN admits when the reply cannot be read");
+            assertEquals(1, open.backendStats().fallbacks(), open.backendStats().toString());
+            assertTrue(open.backendStats().lastError().contains("unexpected reply"), open.backendStats().lastError());
+            assertFalse(open.allow(), "the next reply is read as ever: the bucket is empty");
+        }
+    }
+
     private static long threads(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive())
                 .count();

@@ -146,6 +146,23 @@ final class LimiterCore {
             lastError = e.getMessage();
             throw e;
         }
+        Reply reply;
+        double rate;
+        long burst;
+        try {
+            List<?> r = (List<?>) raw;
+            rate = parseRate(text(r.get(3)));
+            burst = (long) Double.parseDouble(text(r.get(4)));
+            reply = new Reply(Long.parseLong(text(r.get(0))), waitNanos(text(r.get(1))),
+                    Double.parseDouble(text(r.get(2))), r.size() > 5 ? text(r.get(5)) : "-");
+        } catch (RuntimeException e) {
+            // not the script's reply (a proxy or a Redis look-alike in between): a failure its policy
+            // decides, as an error reply is, never a ClassCastException out of allow()
+            failures.increment();
+            lastError = "redis " + conn.endpoint() + " answered " + Scripts.GCRA.name() + " on " + bucketKey
+                    + " with an unexpected reply: " + e;
+            throw new RedisFailure(lastError, false, e);
+        }
         if (p != null) {
             synchronized (this) {
                 if (pending == p) {
@@ -153,15 +170,10 @@ final class LimiterCore {
                 }
             }
         }
-        List<?> r = (List<?>) raw;
-        double rate = parseRate(text(r.get(3)));
-        long burst = (long) Double.parseDouble(text(r.get(4)));
         Conf seen = fleet;
         if (seen.rate != rate || seen.burst != burst) {
             fleet = new Conf(rate, burst);
         }
-        Reply reply = new Reply(Long.parseLong(text(r.get(0))), waitNanos(text(r.get(1))),
-                Double.parseDouble(text(r.get(2))), r.size() > 5 ? text(r.get(5)) : "-");
         lastTokens = reply.tokens;
         return reply;
     }
