@@ -24,7 +24,8 @@ record Frame(long nanos, Instant at, List<Row> rows) {
      * One primitive at one moment.
      *
      * @param info the registry row
-     * @param figures its {@code stats().toMap()}, plus for a scheduler each task's
+     * @param figures its {@code stats().toMap()} (a value that is not a number, boolean, string,
+     *     duration or instant as its string form; none null), plus for a scheduler each task's
      *     {@code task.<id>.runs}, {@code task.<id>.failures} and {@code task.<id>.lastFailed}
      */
     record Row(PrimitiveInfo info, Map<String, Object> figures) {

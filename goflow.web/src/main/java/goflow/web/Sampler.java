@@ -1,11 +1,13 @@
 package goflow.web;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -215,6 +217,8 @@ public final class Sampler {
             Map<String, Object> figures = new LinkedHashMap<>();
             try {
                 figures.putAll(info.stats().toMap());
+                figures.replaceAll((figure, value) -> kept(value)); // a text that fails fails here, for this row
+                figures.values().removeIf(Objects::isNull); // as Stats records leave them out: not there yet
                 if (info.kind() == Primitive.Kind.SCHEDULER) {
                     registry.find(info).filter(Scheduler.class::isInstance)
                             .ifPresent(s -> tasks((Scheduler) s, figures));
@@ -231,6 +235,18 @@ public final class Sampler {
             rows.add(new Frame.Row(info, figures));
         }
         return new Frame(clock.nanoTime(), clock.instant(), rows);
+    }
+
+    /**
+     * A figure as a frame keeps it: a number, a boolean, a string, a duration or an instant as it
+     * is, anything else (a plugin's own type) as its string form, made while the figures are read,
+     * so that one whose {@code toString()} fails counts among figures that cannot be read instead of
+     * failing every later reader of the frame (the page's state, for every primitive); a null (or a
+     * null text) is then left out, as a {@code Stats} record leaves out a figure that is not there yet.
+     */
+    private static Object kept(Object value) {
+        return value == null || value instanceof Number || value instanceof Boolean || value instanceof String
+                || value instanceof Duration || value instanceof Instant ? value : String.valueOf(value);
     }
 
     private static void tasks(Scheduler scheduler, Map<String, Object> figures) {

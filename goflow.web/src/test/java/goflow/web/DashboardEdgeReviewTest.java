@@ -76,6 +76,33 @@ class DashboardEdgeReviewTest {
         assertTrue(json.contains("{\"name\":\"a.b\",\"count\":1,"), json);
     }
 
+    /** A plugin's figure whose text cannot be made: throws an Error, or is null. */
+    private record Odd(boolean fails) {
+        @Override
+        public String toString() {
+            if (fails) {
+                throw new LinkageError("odd figure");
+            }
+            return null;
+        }
+    }
+
+    @Test
+    void aFigureWhoseTextFailsOrIsNullLeavesThePageWorkingForEveryPrimitive() {
+        goflow.tokenBucket().name("api").rate(1).burst(1).build();
+        goflow.register(new PluginPrimitive("odd", Primitive.Kind.CHANNEL, Map.of("sent", 1L, "mode", new Odd(true))));
+        Map<String, Object> blank = new LinkedHashMap<>();
+        blank.put("mode", new Odd(false));
+        blank.put("last", null);
+        blank.put("sent", 2L);
+        goflow.register(new PluginPrimitive("blank", Primitive.Kind.CHANNEL, blank));
+        sampler.sample();
+        String json = DashboardState.json(sampler, false, null);
+        assertTrue(json.contains("\"name\":\"api\""), json);
+        assertTrue(json.contains("\"name\":\"odd\""), json); // listed, without the figures that cannot be read
+        assertTrue(json.contains("\"name\":\"blank\"") && json.contains("\"figures\":[[\"sent\",2]]"), json);
+    }
+
     /** The page's footer says how long its charts' 120 samples cover, which the interval sets. */
     @Test
     void theChartsSpanFollowsTheSamplingInterval() {
