@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,8 +61,10 @@ public final class Sampler {
     private final History history;
     /**
      * The keys ({@link Frame.Row#key()}) of the primitives whose figures failed to be read the last
-     * time, so each failure is logged once until the figures can be read again. Concurrent: every
-     * caller of {@link #now()} updates it.
+     * time, so each failure is logged once until the figures can be read again; a primitive no longer
+     * live is forgotten at the next frame (its successor under the name is logged anew, and a flood
+     * of short-lived ones leaves nothing behind). Concurrent: every caller of {@link #now()} updates
+     * it (a caller with an older snapshot may forget a key a newer one just added: logged twice at most).
      */
     private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
     /** Null until {@link #start()}; then the sampling thread. */
@@ -213,7 +216,9 @@ public final class Sampler {
      */
     Frame now() {
         List<Frame.Row> rows = new ArrayList<>();
+        Set<String> live = new HashSet<>();
         for (PrimitiveInfo info : registry.snapshot()) {
+            live.add(Frame.Row.key(info));
             Map<String, Object> figures = new LinkedHashMap<>();
             try {
                 figures.putAll(info.stats().toMap());
@@ -234,6 +239,7 @@ public final class Sampler {
             }
             rows.add(new Frame.Row(info, figures));
         }
+        unreadable.retainAll(live);
         return new Frame(clock.nanoTime(), clock.instant(), rows);
     }
 

@@ -103,6 +103,63 @@ class DashboardEdgeReviewTest {
         assertTrue(json.contains("\"name\":\"blank\"") && json.contains("\"figures\":[[\"sent\",2]]"), json);
     }
 
+    /** A plugin's primitive whose figures cannot be read. */
+    private record Unreadable(String name) implements Primitive {
+        @Override
+        public Kind kind() {
+            return Kind.CHANNEL;
+        }
+
+        @Override
+        public goflow.api.inspect.Stats stats() {
+            return new goflow.api.inspect.Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    throw new IllegalStateException("its plugin is gone");
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aPrimitiveWhoseFiguresCannotBeReadIsForgottenOnceClosedSoItsSuccessorIsLoggedAgain() {
+        java.util.List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Sampler.class.getName());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(capture);
+        try {
+            for (int i = 0; i < 1000; i++) { // a flood of short-lived primitives, each failing once
+                try (goflow.api.Registration r = goflow.register(new Unreadable("gone-" + i))) {
+                    sampler.sample();
+                }
+            }
+            assertEquals(1000, logged.size(), () -> "each logged once: " + logged.size());
+            sampler.sample(); // none of them is live any more
+            goflow.register(new Unreadable("gone-7")); // a new primitive under an old name, failing too
+            sampler.sample();
+            assertEquals(1001, logged.size(), "the new primitive's failure is logged, not taken for its predecessor's");
+        } finally {
+            logger.removeHandler(capture);
+        }
+    }
+
     /** The page's footer says how long its charts' 120 samples cover, which the interval sets. */
     @Test
     void theChartsSpanFollowsTheSamplingInterval() {
