@@ -53,13 +53,20 @@ final class Controls {
      *     {@code workers}
      * @param value the new value as typed
      * @return what changed: {@code <name> <field>: <before> -> <after>}
-     * @throws Refused 404 for an unknown primitive, 409 for a name that several live primitives have
-     *     (of different owners: which one the page showed is unknown), 400 for a field it has not or a
-     *     bad value
+     * @throws Refused 400 naming the parameters missing, 404 for an unknown primitive, 409 for a name
+     *     that several live primitives have (of different owners: which one the page showed is
+     *     unknown), 400 for a field it has not or a bad value
      */
     String change(String name, String field, String value) throws Refused {
         if (name == null || field == null || value == null) {
-            throw new Refused(400, "name, field and value are required");
+            List<String> missing = new ArrayList<>();
+            for (String[] p : new String[][] {{"name", name}, {"field", field}, {"value", value}}) {
+                if (p[1] == null) {
+                    missing.add(p[0]);
+                }
+            }
+            throw new Refused(400, "missing " + String.join(", ", missing) + " (the form fields name, field and value"
+                    + " are required)");
         }
         if (registry.primitives().stream().filter(p -> p.name().equals(name)).count() > 1) {
             List<String> owners = new ArrayList<>();

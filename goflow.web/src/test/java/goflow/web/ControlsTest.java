@@ -67,4 +67,16 @@ class ControlsTest {
         assertTrue(refused.getMessage().contains("'ext'") && refused.getMessage().contains("cannot be changed"),
                 refused.getMessage());
     }
+
+    @Test
+    void aMissingParameterIsNamedAndNothingChanges() {
+        RateLimiter api = a.tokenBucket().name("api").rate(10).burst(10).build();
+        Controls c = new Controls(a.registry());
+        Controls.Refused noValue = assertThrows(Controls.Refused.class, () -> c.change("api", "rate", null));
+        assertEquals(400, noValue.status());
+        assertTrue(noValue.getMessage().startsWith("missing value "), noValue.getMessage());
+        Controls.Refused noName = assertThrows(Controls.Refused.class, () -> c.change(null, null, "5"));
+        assertTrue(noName.getMessage().startsWith("missing name, field "), noName.getMessage());
+        assertEquals(10.0, api.rate().eventsPerSecond());
+    }
 }
