@@ -18,12 +18,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * (the request reached Redis, which ran it; its reply is dropped and the connection closed, as when
  * the network fails in between) or {@link #garbleNextReply()} (the reply is replaced by a bulk
  * string header of 2^31-1 bytes, which the client's reader cannot allocate: an Error in its thread)
- * or {@link #integerForNextReply()} (a reply of another type than the command's).
+ * or {@link #integerForNextReply()} / {@link #statusForNextReply()} (a reply of another type than
+ * the command's: {@code :1}, {@code +OK}).
  *
  * <p>Thread-safe; one pump thread per direction per connection, daemon, ended by {@link #close()}.
  */
 final class FaultyProxy implements AutoCloseable {
-    private enum Fault { CUT, GARBLE, INTEGER }
+    private enum Fault { CUT, GARBLE, INTEGER, STATUS }
 
     private final ServerSocket server;
     private final int targetPort;
@@ -58,6 +59,11 @@ final class FaultyProxy implements AutoCloseable {
         next.set(Fault.INTEGER);
     }
 
+    /** The next reply becomes the status {@code +OK}. */
+    void statusForNextReply() {
+        next.set(Fault.STATUS);
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
@@ -85,8 +91,8 @@ final class FaultyProxy implements AutoCloseable {
                     if (f == Fault.CUT) {
                         return; // closes both
                     }
-                    if (f == Fault.INTEGER) {
-                        out.write(":1\r\n".getBytes(StandardCharsets.US_ASCII));
+                    if (f == Fault.INTEGER || f == Fault.STATUS) {
+                        out.write((f == Fault.INTEGER ? ":1\r\n" : "+OK\r\n").getBytes(StandardCharsets.US_ASCII));
                         out.flush();
                         continue;
                     }

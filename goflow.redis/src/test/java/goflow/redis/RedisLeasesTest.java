@@ -142,6 +142,35 @@ class RedisLeasesTest {
     }
 
     /**
+     * A reply of another type than the scripts' integer (a proxy or a look-alike in between) threw
+     * ClassCastException out of tryAcquire and renew, where callers handle LeaseException; and the
+     * acquisition Redis may have made was forgotten, so nobody held the lease for its time to live.
+     */
+    @Test
+    void aReplyOfAnUnexpectedTypeIsALeaseExceptionAndTheAttemptIsKept() throws Exception {
+        String name = name("status");
+        String key = "goflow:lease:{" + name + "}";
+        try (FaultyProxy proxy = new FaultyProxy(InetAddress.getLoopbackAddress(), fleet.server.port());
+                RedisConnection conn = RedisConnection.builder().name("status").uri("redis://127.0.0.1:" + proxy.port())
+                        .timeout(Duration.ofSeconds(5)).reconnectInterval(Duration.ofMillis(50)).build()) {
+            conn.leases().tryAcquire(name("warm"), Duration.ofSeconds(30)).orElseThrow().release();
+            proxy.statusForNextReply();
+            LeaseException e = assertThrows(LeaseException.class, () -> conn.leases().tryAcquire(name, Duration.ofDays(1)));
+            assertTrue(e.getMessage().contains("unexpected reply"), e.getMessage());
+            assertTrue(fleet.raw.exists(key), "Redis ran the script: the lease is taken");
+            Lease again = conn.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow(); // the same attempt
+            proxy.statusForNextReply();
+            e = assertThrows(LeaseException.class, () -> again.renew(Duration.ofSeconds(30)));
+            assertTrue(e.getMessage().contains("unexpected reply"), e.getMessage());
+            assertTrue(again.renew(Duration.ofSeconds(30)));
+            again.release();
+            assertFalse(fleet.raw.exists(key), "released");
+        } finally {
+            fleet.raw.del(key);
+        }
+    }
+
+    /**
      * A try made while Redis is known to be down (refused before it is sent) does not use up the
      * retry of an acquisition whose reply was lost: the next try once Redis answers still finds the
      * lease it took, rather than nobody holding it for its whole time to live.

@@ -130,6 +130,13 @@ final class RedisLeases implements LeaseProvider {
             unanswered(name, attempt);
             throw e;
         }
+        if (!(reply instanceof Long)) {
+            // not the script's reply (a proxy or a look-alike in between): Redis may have run it and
+            // taken the lease for this attempt, as when a reply is lost; kept for the next try
+            unanswered(name, attempt);
+            throw new LeaseException("lease " + name + ": unexpected reply from redis " + conn.endpoint() + ": "
+                    + describeReply(reply), null);
+        }
         long token = (Long) reply;
         if (token == 0) {
             return Optional.empty();
@@ -172,6 +179,17 @@ final class RedisLeases implements LeaseProvider {
         return "redis " + conn.endpoint() + " (" + conn.name() + ")";
     }
 
+    /** A reply that is not the scripts' integer, for a message: its type and (at most 100 chars of) its text. */
+    static String describeReply(Object reply) {
+        if (reply == null) {
+            return "nil";
+        }
+        String text = reply instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : String.valueOf(reply);
+        return reply.getClass().getSimpleName() + " "
+                + (text.length() > 100 ? text.substring(0, 100) + "..." : text);
+    }
+
     @Override
     public String toString() {
         return "RedisLeases[" + describe() + ", holder " + holder + "]";
@@ -209,8 +227,12 @@ final class RedisLeases implements LeaseProvider {
                 return false;
             }
             try {
-                boolean renewed = (Long) conn.eval(Scripts.LEASE_RENEW, new String[] {key(name)}, value,
-                        Long.toString(ms)) == 1L;
+                Object reply = conn.eval(Scripts.LEASE_RENEW, new String[] {key(name)}, value, Long.toString(ms));
+                if (!(reply instanceof Long)) {
+                    throw new LeaseException("lease " + name + ": renewal failed: unexpected reply from redis "
+                            + conn.endpoint() + ": " + describeReply(reply), null);
+                }
+                boolean renewed = (Long) reply == 1L;
                 if (!renewed) {
                     held.remove(this);
                 }
