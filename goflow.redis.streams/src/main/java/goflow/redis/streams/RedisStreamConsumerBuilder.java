@@ -193,11 +193,17 @@ public final class RedisStreamConsumerBuilder {
     /**
      * Replaces the password of a URI (and anything that looks like one) by {@code ****}: all from
      * {@code ://} to the last {@code @}, since a password pasted unescaped may hold {@code @} and
-     * {@code /} (the URI is then refused, and its message must not show the rest of it), as
-     * goflow.redis's connection does.
+     * {@code /} (the URI is then refused, and its message must not show the rest of it); from the
+     * start when there is no {@code ://} before that {@code @} (the scheme or a slash left out,
+     * {@code user:secret@host}: refused too), as goflow.redis's connection does.
      */
     static String hideSecret(String uri) {
-        return uri == null ? null : uri.replaceAll("(?s)://.*@", "://****@");
+        int at = uri == null ? -1 : uri.lastIndexOf('@');
+        if (at < 0) {
+            return uri;
+        }
+        int slashes = uri.indexOf("://");
+        return (slashes >= 0 && slashes < at ? uri.substring(0, slashes + 3) : "") + "****" + uri.substring(at);
     }
 
     /** The URI the consumer's own connection goes to: the one set, or the default. */

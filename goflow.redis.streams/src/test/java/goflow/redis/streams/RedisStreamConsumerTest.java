@@ -305,8 +305,10 @@ class RedisStreamConsumerTest {
                 () -> RedisStreamConsumer.builder().uri("redis://127.0.0.1:99999"));
         assertEquals("uri", e.field());
         assertEquals("the port must be from 1 to 65535 (or left out for 6379)", e.rule());
-        // a password pasted unescaped, with '@' and '/': refused, and no part of it shown
-        for (String uri : new String[] {"redis://u:top@secret@127.0.0.1:6379", "redis://u:top/secret@127.0.0.1:6379"}) {
+        // a password pasted unescaped, with '@' and '/', or a URI without its scheme or a slash of it:
+        // refused, and no part of the password shown
+        for (String uri : new String[] {"redis://u:top@secret@127.0.0.1:6379", "redis://u:top/secret@127.0.0.1:6379",
+                "u:secret@127.0.0.1:6379", "//u:secret@127.0.0.1:6379", "redis:/u:secret@127.0.0.1:6379"}) {
             InvalidConfigException refused = assertThrows(InvalidConfigException.class,
                     () -> RedisStreamConsumer.builder().uri(uri));
             assertFalse(String.valueOf(refused.value()).contains("secret"), String.valueOf(refused.value()));
