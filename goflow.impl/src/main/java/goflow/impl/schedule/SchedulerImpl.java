@@ -743,6 +743,9 @@ public final class SchedulerImpl implements Scheduler {
                 clock.parkNanos(this, wait);
             } else {
                 for (Dispatch d : dispatches) {
+                    // likewise before each hand-off: an executor that runs the job on this thread would
+                    // start it interrupted by the job before it (nothing else interrupts this thread)
+                    Thread.interrupted();
                     submit(d);
                 }
             }

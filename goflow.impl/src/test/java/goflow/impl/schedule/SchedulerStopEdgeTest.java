@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,32 @@ class SchedulerStopEdgeTest extends SchedulerTestSupport {
             closed.get(30, TimeUnit.SECONDS);
         } finally {
             release.countDown();
+        }
+    }
+
+    /**
+     * Two jobs due together, run on the scheduler thread by a direct executor: the interrupt the first
+     * leaves on the thread must not reach the second, which would see itself interrupted (its
+     * first blocking call failing) although nobody cancelled it.
+     */
+    @Test
+    void anInterruptLeftByOneJobDoesNotReachTheNextOnTheSameThread() throws Exception {
+        Scheduler s = goflow.scheduler().executor(Runnable::run).build();
+        s.start();
+        AtomicBoolean secondSawInterrupt = new AtomicBoolean(true);
+        CountDownLatch secondRan = new CountDownLatch(1);
+        s.once(Duration.ofSeconds(1), ctx -> Thread.currentThread().interrupt());
+        s.once(Duration.ofSeconds(1), ctx -> {
+            secondSawInterrupt.set(Thread.currentThread().isInterrupted());
+            secondRan.countDown();
+        });
+        try {
+            Eventually.until(() -> clock.parkedThreads() >= 1);
+            clock.advance(Duration.ofSeconds(1));
+            assertTrue(secondRan.await(30, TimeUnit.SECONDS));
+            assertFalse(secondSawInterrupt.get(), "the second job started interrupted");
+        } finally {
+            s.stop();
         }
     }
 
