@@ -93,11 +93,12 @@ final class Args {
         String rule = "must be a number of events per second from 0 to " + Double.MAX_VALUE + ", or Infinity";
         BigDecimal value;
         try {
-            if (!DECIMAL.matcher(t).matches()) {
-                throw new NumberFormatException("not ASCII decimal");
-            }
-            value = new BigDecimal(t); // also refuses an exponent beyond an int
+            // ASCII only; BigDecimal also refuses an exponent beyond an int
+            value = DECIMAL.matcher(t).matches() ? new BigDecimal(t) : null;
         } catch (NumberFormatException e) {
+            value = null;
+        }
+        if (value == null) {
             throw new InvalidConfigException(command, parameter, text, rule, hint);
         }
         double d = value.doubleValue();

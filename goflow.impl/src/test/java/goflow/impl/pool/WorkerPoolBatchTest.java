@@ -23,6 +23,7 @@ import goflow.api.pool.TaskResult.Outcome;
 import goflow.api.pool.WorkerPool;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.pool.WorkerPoolTest.Gate;
+import goflow.impl.testing.Async;
 import goflow.impl.testing.Eventually;
 import goflow.impl.testing.NoThreadLeaks;
 
@@ -254,26 +255,11 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
         @Override
         public void run() {
             started.countDown();
-            awaitUninterruptibly(release);
+            Async.awaitIgnoringInterrupts(release);
         }
 
         void awaitStarted() throws InterruptedException {
             assertTrue(started.await(10, TimeUnit.SECONDS), "the long task did not start");
-        }
-    }
-
-    private static void awaitUninterruptibly(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }

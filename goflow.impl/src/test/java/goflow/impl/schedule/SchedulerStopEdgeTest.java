@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import goflow.api.Clock;
 import goflow.api.ClosedException;
 import goflow.api.schedule.Scheduler;
+import goflow.impl.testing.Async;
 import goflow.impl.testing.Eventually;
 
 /**
@@ -25,22 +26,6 @@ import goflow.impl.testing.Eventually;
  * thread interrupted, scheduling while a close is under way.
  */
 class SchedulerStopEdgeTest extends SchedulerTestSupport {
-
-    /** Waits for {@code latch}, ignoring interrupts and the run's context, as a stuck job does. */
-    private static void awaitIgnoringInterrupts(CountDownLatch latch) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                latch.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     /**
      * An executor that runs the job on the calling thread (the scheduler thread), with a job that
@@ -55,7 +40,7 @@ class SchedulerStopEdgeTest extends SchedulerTestSupport {
         CountDownLatch release = new CountDownLatch(1);
         s.once(Duration.ZERO, ctx -> {
             running.countDown();
-            awaitIgnoringInterrupts(release);
+            Async.awaitIgnoringInterrupts(release);
         });
         assertTrue(running.await(30, TimeUnit.SECONDS));
         try {
@@ -81,7 +66,7 @@ class SchedulerStopEdgeTest extends SchedulerTestSupport {
         CountDownLatch release = new CountDownLatch(1);
         s.once(Duration.ZERO, ctx -> {
             running.countDown();
-            awaitIgnoringInterrupts(release);
+            Async.awaitIgnoringInterrupts(release);
         });
         assertTrue(running.await(30, TimeUnit.SECONDS));
         try {

@@ -66,4 +66,25 @@ public final class Async {
         }
         throw new AssertionError("call did not fail");
     }
+
+    /**
+     * Waits for {@code latch} ignoring interrupts, as a stuck task does (a job that ignores its
+     * context and interrupts); restores the interrupt flag afterwards if one came.
+     *
+     * @param latch what to wait for
+     */
+    public static void awaitIgnoringInterrupts(java.util.concurrent.CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

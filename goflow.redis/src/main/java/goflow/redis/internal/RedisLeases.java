@@ -1,6 +1,7 @@
 package goflow.redis.internal;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -130,14 +131,13 @@ final class RedisLeases implements LeaseProvider {
             unanswered(name, attempt);
             throw e;
         }
-        if (!(reply instanceof Long)) {
+        if (!(reply instanceof Long token)) {
             // not the script's reply (a proxy or a look-alike in between): Redis may have run it and
             // taken the lease for this attempt, as when a reply is lost; kept for the next try
             unanswered(name, attempt);
             throw new LeaseException("lease " + name + ": unexpected reply from redis " + conn.endpoint() + ": "
                     + describeReply(reply), null);
         }
-        long token = (Long) reply;
         if (token == 0) {
             return Optional.empty();
         }
@@ -184,7 +184,7 @@ final class RedisLeases implements LeaseProvider {
         if (reply == null) {
             return "nil";
         }
-        String text = reply instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+        String text = reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8)
                 : String.valueOf(reply);
         return reply.getClass().getSimpleName() + " "
                 + (text.length() > 100 ? text.substring(0, 100) + "..." : text);
@@ -228,11 +228,11 @@ final class RedisLeases implements LeaseProvider {
             }
             try {
                 Object reply = conn.eval(Scripts.LEASE_RENEW, new String[] {key(name)}, value, Long.toString(ms));
-                if (!(reply instanceof Long)) {
+                if (!(reply instanceof Long answer)) {
                     throw new LeaseException("lease " + name + ": renewal failed: unexpected reply from redis "
                             + conn.endpoint() + ": " + describeReply(reply), null);
                 }
-                boolean renewed = (Long) reply == 1L;
+                boolean renewed = answer == 1L;
                 if (!renewed) {
                     held.remove(this);
                 }
