@@ -203,6 +203,32 @@ class RedisConnectionFaultsTest {
         }
     }
 
+    @Test
+    @SuppressWarnings("deprecation") // UnifiedJedis.sendCommand: the plain way to send CLIENT LIST and KILL
+    void aPooledConnectionTheServerClosedWhileIdleFailsOneCallNotAReconnectInterval() throws Exception {
+        // the reconnect interval at its most: were the dropped connection taken for an outage, Redis
+        // would be refused for a minute, far past this test's wait
+        try (RedisConnection conn = RedisConnection.builder().name("idle-drop")
+                .uri("redis://127.0.0.1:" + fleet.server.port()).timeout(Duration.ofSeconds(5)).poolSize(1)
+                .reconnectInterval(Duration.ofMinutes(1)).build();
+                RedisRateLimiter closed = conn.rateLimiter().name(name("idle-drop").replace('/', '-')).rate(1000)
+                        .burst(1000).failurePolicy(FailurePolicy.FAIL_CLOSED).build()) {
+            assertTrue(closed.allow(), closed.backendStats().toString());
+            // the server drops the idle pooled connection, as its `timeout` (or a proxy) does
+            String clients = new String((byte[]) fleet.raw.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT,
+                    "LIST"), java.nio.charset.StandardCharsets.UTF_8);
+            String addr = clients.lines().filter(l -> l.contains(" name=goflow-idle-drop ")).findFirst()
+                    .map(l -> l.replaceFirst("^.*? addr=(\\S+) .*$", "$1")).orElseThrow(() -> new AssertionError(clients));
+            fleet.raw.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "ADDR", addr);
+            assertFalse(closed.allow(), "the call on the dropped connection fails, and FAIL_CLOSED refuses it");
+            assertTrue(closed.backendStats().lastError().contains("lost the connection"),
+                    closed.backendStats().lastError());
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> conn.state().connected());
+            assertTrue(closed.allow(), "Redis answers again on a new connection: " + closed.backendStats());
+            assertEquals(0, threads("goflow-redis-idle-drop-reconnect"), "the probe ended");
+        }
+    }
+
     private static long threads(String name) {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals(name) && t.isAlive())
                 .count();

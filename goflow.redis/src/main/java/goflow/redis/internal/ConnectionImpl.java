@@ -45,8 +45,8 @@ import redis.clients.jedis.util.Pool;
  * lent {@link RedisClient}, with the hard per-call timeout and the down/probe logic.
  *
  * <p>Thread-safe. State: {@link #down} is set by the first call that fails at the connection level
- * and cleared only by the probe thread once Redis answers a PING; while it is set, calls fail at
- * once. {@link #probe} (guarded by this object's monitor) is the probe thread, alive only while
+ * and cleared only by the probe thread once Redis answers a PING (after a lost connection, the
+ * probe's first PING is at once); while it is set, calls fail at once. {@link #probe} (guarded by this object's monitor) is the probe thread, alive only while
  * Redis is down; {@link #closed} ends everything.
  */
 /*
@@ -280,8 +280,12 @@ public final class ConnectionImpl implements RedisConnection {
         } catch (JedisConnectionException e) {
             discard(c);
             boolean slow = isTimeout(e);
-            throw failed(slow ? "redis " + endpoint + " did not answer within " + timeout
-                    : "lost the connection to redis " + endpoint + ": " + describe(e), slow, e, true);
+            if (slow) {
+                throw failed("redis " + endpoint + " did not answer within " + timeout, true, e, true);
+            }
+            // the connection was lost, not Redis perhaps: a server closes connections left idle
+            // longer than its `timeout`, and so do proxies and NATs; probe on a new one at once
+            throw failed("lost the connection to redis " + endpoint + ": " + describe(e), false, e, true, true);
         } catch (JedisDataException e) {
             giveBack(c);
             String message = "redis " + endpoint + " answered " + script.name() + " on " + String.join(", ", keys)
@@ -369,6 +373,16 @@ public final class ConnectionImpl implements RedisConnection {
     }
 
     private RedisFailure failed(String message, boolean slow, Throwable cause, boolean connectionLevel) {
+        return failed(message, slow, cause, connectionLevel, false);
+    }
+
+    /**
+     * Counts a failed call and returns its exception; a failure at the connection level marks Redis
+     * down, and {@code lostConnection} (a connection that broke, rather than one that could not be
+     * opened or did not answer in time) probes at once instead of after a reconnect interval.
+     */
+    private RedisFailure failed(String message, boolean slow, Throwable cause, boolean connectionLevel,
+            boolean lostConnection) {
         failures.increment();
         if (slow) {
             timeouts.increment();
@@ -376,7 +390,7 @@ public final class ConnectionImpl implements RedisConnection {
         lastError = message;
         lastErrorAt = Instant.now();
         if (connectionLevel) {
-            markDown(message);
+            markDown(message, lostConnection);
         }
         return new RedisFailure(message, slow, cause);
     }
@@ -404,43 +418,76 @@ public final class ConnectionImpl implements RedisConnection {
 
     // ------------------------------------------------------------------ down and probe
 
-    private void markDown(String why) {
+    /**
+     * Marks Redis down and starts the probe thread. After a lost connection ({@code probeAtOnce}) the
+     * probe tries once at once, quietly: a pooled connection closed while idle (the server's
+     * {@code timeout}, a proxy, a NAT) breaks the one call that takes it, and Redis, still up, would
+     * otherwise be refused for a whole reconnect interval. Only if that first probe fails too is
+     * Redis said to be down (WARNING) and probed every reconnect interval.
+     */
+    private void markDown(String why, boolean probeAtOnce) {
         synchronized (this) {
             if (closed || down) {
                 return;
             }
             down = true;
-            probe = new Thread(this::probeLoop, "goflow-redis-" + name + "-reconnect");
+            probe = new Thread(() -> probeLoop(why, probeAtOnce), "goflow-redis-" + name + "-reconnect");
             probe.setDaemon(true);
             probe.start();
         }
+        if (!probeAtOnce) {
+            warnOfDown(why);
+        }
+    }
+
+    private void warnOfDown(String why) {
         LOG.log(Level.WARNING, "goflow: redis ''{0}'' ({1}) is down: {2}; calls fail at once (their limiters "
                 + "apply their failure policy) until it answers again", name, endpoint, why);
     }
 
-    private void probeLoop() {
+    /**
+     * The probe thread's loop: PINGs Redis on a new connection every reconnect interval (the first
+     * time at once when {@code atOnce}) until it answers or the connection closes.
+     */
+    private void probeLoop(String why, boolean atOnce) {
+        boolean first = atOnce;
         while (!closed) {
-            LockSupport.parkNanos(this, reconnectNanos);
+            if (!first) {
+                LockSupport.parkNanos(this, reconnectNanos);
+            }
             if (closed) {
                 return;
             }
+            boolean quiet = first;
+            first = false;
             try (Connection c = new Connection(hostAndPort, clientConfig)) {
                 if (c.ping()) {
-                    pool.clear(); // idle connections opened before the outage are dead
+                    pool.clear(); // idle connections opened before the outage (or the drop) are dead
                     refusal = null;
                     synchronized (this) {
                         down = false;
                         probe = null;
                     }
                     everConnected = true;
-                    LOG.log(Level.INFO, "goflow: redis ''{0}'' ({1}) answers again", name, endpoint);
+                    if (quiet) {
+                        LOG.log(Level.INFO, "goflow: redis ''{0}'' ({1}): {2}; it answers on a new connection",
+                                name, endpoint, why);
+                    } else {
+                        LOG.log(Level.INFO, "goflow: redis ''{0}'' ({1}) answers again", name, endpoint);
+                    }
                     return;
+                }
+                if (quiet) {
+                    warnOfDown(why);
                 }
             } catch (RuntimeException | Error e) {
                 // an Error too (an OutOfMemoryError while a reply is read): were this thread to end, no
                 // other would be started (Redis is down already) and every call would fail at once for ever
                 lastError = "redis " + endpoint + " is down: " + describe(e);
                 lastErrorAt = Instant.now();
+                if (quiet) {
+                    warnOfDown(why);
+                }
                 if (e instanceof JedisDataException && !describe(e).equals(refusal)) {
                     warnOfRefusal(describe(e));
                 }
