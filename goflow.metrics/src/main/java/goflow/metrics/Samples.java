@@ -1,11 +1,17 @@
 package goflow.metrics;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
 
 import goflow.api.inspect.PrimitiveInfo;
 
@@ -16,15 +22,15 @@ import goflow.api.inspect.PrimitiveInfo;
  * {@code stage.<stage>.<figure>}; a figure such as {@code stage.count}, which names no stage, is
  * the row's own).
  *
- * <p>Values: numbers as they are, durations in seconds, instants in seconds since the epoch,
+ * <p>Values: numbers as they are read when sampled ({@link #number}), durations in seconds, instants in seconds since the epoch,
  * booleans 1 or 0; a text figure (a pool's {@code state}) becomes 1 with the text as a label named
  * after the figure ({@link #textLabel}: in snake case, prefixed with {@value #TEXT_LABEL_PREFIX}
  * when the figure is named like a label of the row, {@code name}, {@code kind}, {@code owner} or
  * {@code stage}, so a plugin's figure never replaces them, like a label Prometheus reserves,
  * {@code __name__}, or like a histogram's {@code le} or a summary's {@code quantile}).
  * Figures of any other type are left out, and so is a row whose figures cannot be read (its
- * {@code toMap()} throws, e.g. a plugin's {@code Stats} that is not a record): it is logged, and
- * the other rows are written.
+ * {@code toMap()} throws, e.g. a plugin's {@code Stats} that is not a record, or a plugin's number
+ * fails when read): it is logged, and the other rows are written.
  *
  * <p>Stateless and thread-safe.
  */
@@ -57,7 +63,8 @@ public final class Samples {
     }
 
     /**
-     * Adds the samples of one row; none when its figures cannot be read (logged).
+     * Adds the samples of one row; none when its figures cannot be read (logged), or one of them:
+     * a plugin's number whose value fails when read.
      *
      * @param row a registry row
      * @param out where the samples go
@@ -71,6 +78,17 @@ public final class Samples {
                     + "' (owner " + row.owner() + ") cannot be read; it is left out of the metrics", e);
             return;
         }
+        int before = out.size();
+        try {
+            add(row, figures, out);
+        } catch (RuntimeException | Error e) { // a plugin's number that fails when read: as above
+            out.subList(before, out.size()).clear();
+            LOG.log(System.Logger.Level.WARNING, "goflow: a figure of " + row.kind().label() + " '" + row.name()
+                    + "' (owner " + row.owner() + ") cannot be read; it is left out of the metrics", e);
+        }
+    }
+
+    private static void add(PrimitiveInfo row, Map<String, Object> figures, List<Sample> out) {
         String prefix = MetricCatalog.prefix(row.kind());
         for (Map.Entry<String, Object> e : figures.entrySet()) {
             Figure f = Figure.of(prefix, e.getKey());
@@ -165,14 +183,42 @@ public final class Samples {
     }
 
     /**
-     * Converts a figure's value to a number by the rules of this class.
+     * Whether a figure's value is a number by the rules of this class ({@link #number} gives it),
+     * without reading it: a number of any type, a boolean, a duration or an instant.
+     *
+     * @param value a figure's value
+     * @return true when {@link #number} gives a number for it
+     */
+    public static boolean isNumber(Object value) {
+        return value instanceof Number || value instanceof Boolean || value instanceof Duration
+                || value instanceof Instant;
+    }
+
+    /**
+     * Converts a figure's value to a number by the rules of this class, read now: the JDK's
+     * immutable numbers as they are, any other number (a {@code LongAdder}, an {@code AtomicLong},
+     * a plugin's own type) as a {@code Long} or {@code Double} of its value at this call. So the
+     * value is read once, where the caller can catch what a plugin's number throws, and never later
+     * by whoever writes it out; and a counter read for one sample is not read again, moved on, by
+     * the next.
      *
      * @param value a figure's value
      * @return the number, or {@code null} for a value that has none
+     * @throws RuntimeException or {@link Error} what a plugin's number throws when read
      */
     public static Number number(Object value) {
         if (value instanceof Number n) {
-            return n;
+            Class<?> type = n.getClass();
+            if (n instanceof Long || n instanceof Integer || n instanceof Double || n instanceof Short
+                    || n instanceof Byte || n instanceof Float || type == BigInteger.class
+                    || type == BigDecimal.class) {
+                return n; // immutable, and their values cannot fail
+            }
+            if (type == LongAdder.class || type == AtomicLong.class || type == AtomicInteger.class
+                    || type == LongAccumulator.class) {
+                return n.longValue();
+            }
+            return n.doubleValue();
         }
         if (value instanceof Boolean b) {
             return b ? 1 : 0;

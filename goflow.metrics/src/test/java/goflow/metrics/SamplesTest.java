@@ -48,6 +48,60 @@ class SamplesTest {
         Promtool.check(text);
     }
 
+    /** A plugin's own number type, whose value fails when read. */
+    private static final class FailingNumber extends Number {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int intValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+
+        @Override
+        public long longValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+
+        @Override
+        public float floatValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+
+        @Override
+        public double doubleValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+    }
+
+    @Test
+    void aRowWithANumberThatFailsWhenReadIsLeftOutAndTheOtherRowsAreWritten() throws Exception {
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("read", 7L);
+        figures.put("lag", new FailingNumber());
+        List<Sample> samples = Samples.of(List.of(row("a", new Figures(3, 2)), row("broken", new Named(figures)),
+                row("z", new Figures(5, 4))));
+        String text = PrometheusText.toText(samples);
+        Map<String, String> values = Promtool.samples(text);
+        assertEquals("3", values.get("goflow_stream_consumer_read_total{name=\"a\",kind=\"stream-consumer\","
+                + "owner=\"goflow.plugin\"}"), text);
+        assertEquals("4", values.get("goflow_stream_consumer_acknowledged_total{name=\"z\",kind=\"stream-consumer\","
+                + "owner=\"goflow.plugin\"}"), text);
+        assertTrue(values.keySet().stream().noneMatch(k -> k.contains("broken")), text);
+        Promtool.check(text);
+    }
+
+    @Test
+    void aCounterOfTheJdksMutableTypesIsReadOnceWhenSampledAndWrittenExactly() throws Exception {
+        java.util.concurrent.atomic.LongAdder read = new java.util.concurrent.atomic.LongAdder();
+        read.add(9_007_199_254_740_993L); // 2^53 + 1: a double cannot hold it
+        List<Sample> samples = Samples.of(List.of(row("a", new Named(Map.of("read", read)))));
+        read.increment(); // after the sample: not in it
+        String text = PrometheusText.toText(samples);
+        assertTrue(text.contains("goflow_stream_consumer_read_total{name=\"a\",kind=\"stream-consumer\","
+                + "owner=\"goflow.plugin\"} 9007199254740993\n"), text);
+        Promtool.check(text);
+    }
+
     @Test
     void anUndocumentedFigureWithNonAsciiCapitalsGetsAValidMetricName() throws Exception {
         String text = PrometheusText.toText(Samples.of(List.of(row("de", new Named(Map.of("Änderungen", 7L))))));

@@ -250,7 +250,7 @@ public final class GoFlowMetrics implements MeterBinder {
                 }
                 continue;
             }
-            if (Samples.number(e.getValue()) == null) {
+            if (!Samples.isNumber(e.getValue())) {
                 continue;
             }
             if (metric.type() == Metric.Type.COUNTER) {
@@ -276,7 +276,8 @@ public final class GoFlowMetrics implements MeterBinder {
      */
     private static Object read(Primitive p, String key) {
         try {
-            return p.stats().toMap().get(key);
+            Object value = p.stats().toMap().get(key);
+            return value instanceof String ? value : Samples.number(value); // a plugin's number read here
         } catch (VirtualMachineError e) {
             throw e;
         } catch (RuntimeException | Error e) {
@@ -287,7 +288,7 @@ public final class GoFlowMetrics implements MeterBinder {
     }
 
     private static double number(Primitive p, String key) {
-        Number n = Samples.number(read(p, key)); // null for UNREADABLE
+        Number n = read(p, key) instanceof Number v ? v : null; // null for UNREADABLE
         return n == null ? Double.NaN : n.doubleValue();
     }
 

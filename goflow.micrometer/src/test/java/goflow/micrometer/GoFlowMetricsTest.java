@@ -348,6 +348,55 @@ class GoFlowMetricsTest {
         a.close();
     }
 
+    /** A plugin's own number type, whose value fails when read. */
+    private static final class FailingNumber extends Number {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int intValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+
+        @Override
+        public long longValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+
+        @Override
+        public float floatValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+
+        @Override
+        public double doubleValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+    }
+
+    @Test
+    void aPluginsNumberThatFailsWhenReadReadsNaNAndLeavesThePublicationWorking() {
+        RateLimiter a = goflow.tokenBucket().name("a").rate(1).burst(1).build();
+        a.allow();
+        Map<String, Object> figures = new java.util.LinkedHashMap<>();
+        figures.put("read", new FailingNumber()); // a counter: Micrometer lets what its function throws through
+        figures.put("lag", new FailingNumber()); // a gauge
+        figures.put("pending", 3L);
+        goflow.api.inspect.Stats stats = new goflow.api.inspect.Stats() {
+            @Override
+            public Map<String, Object> toMap() {
+                return figures;
+            }
+        };
+        goflow.register(new Plugin("odd", Primitive.Kind.STREAM_CONSUMER, stats));
+        GoFlowMetrics.of(goflow.registry()).bindTo(meters);
+        String text = org.junit.jupiter.api.Assertions.assertDoesNotThrow(meters::getMetersAsString);
+        assertTrue(text.contains("goflow.token.bucket.allowed"), text);
+        assertTrue(Double.isNaN(meters.get("goflow.stream.consumer.lag").tag("name", "odd").gauge().value()));
+        assertTrue(Double.isNaN(meters.get("goflow.stream.consumer.read").tag("name", "odd").functionCounter().count()));
+        assertEquals(3.0, meters.get("goflow.stream.consumer.pending").tag("name", "odd").gauge().value());
+        assertEquals(1.0, meters.get("goflow.token.bucket.allowed").tag("name", "a").functionCounter().count());
+    }
+
     /**
      * A plugin's figures whose meters Micrometer refuses (here an undocumented gauge and a duration
      * of the catalogue that share one Micrometer name, a Gauge and then a TimeGauge) leave that

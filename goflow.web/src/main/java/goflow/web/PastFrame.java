@@ -180,7 +180,7 @@ final class PastFrame {
                 }
                 int at = 0;
                 for (Map.Entry<String, Object> e : r.figures().entrySet()) {
-                    if (Samples.number(e.getValue()) != null) {
+                    if (Samples.isNumber(e.getValue())) {
                         if (!Integer.valueOf(at).equals(names[i].get(e.getKey()))) {
                             return false;
                         }
@@ -197,7 +197,7 @@ final class PastFrame {
         private static List<String> numeric(Frame.Row r) {
             List<String> names = new ArrayList<>(r.figures().size());
             for (Map.Entry<String, Object> e : r.figures().entrySet()) {
-                if (Samples.number(e.getValue()) != null) {
+                if (Samples.isNumber(e.getValue())) {
                     names.add(e.getKey());
                 }
             }

@@ -33,6 +33,7 @@ import goflow.api.pipeline.Pipeline;
 import goflow.api.schedule.RunOutcome;
 import goflow.api.schedule.ScheduledTask;
 import goflow.api.schedule.Scheduler;
+import goflow.metrics.Samples;
 
 /**
  * Records every live primitive's figures once per interval into a {@link History} (the
@@ -244,14 +245,18 @@ public final class Sampler {
     }
 
     /**
-     * A figure as a frame keeps it: a number, a boolean, a string, a duration or an instant as it
-     * is, anything else (a plugin's own type) as its string form, made while the figures are read,
+     * A figure as a frame keeps it: a number as its value now ({@link Samples#number}: a counter
+     * read once, not again when the frame is written), a boolean, a string, a duration or an
+     * instant as it is, anything else (a plugin's own type) as its string form, made while the figures are read,
      * so that one whose {@code toString()} fails counts among figures that cannot be read instead of
      * failing every later reader of the frame (the page's state, for every primitive); a null (or a
      * null text) is then left out, as a {@code Stats} record leaves out a figure that is not there yet.
      */
     private static Object kept(Object value) {
-        return value == null || value instanceof Number || value instanceof Boolean || value instanceof String
+        if (value instanceof Number) {
+            return Samples.number(value); // its value now: a plugin's number that fails, fails here
+        }
+        return value == null || value instanceof Boolean || value instanceof String
                 || value instanceof Duration || value instanceof Instant ? value : String.valueOf(value);
     }
 

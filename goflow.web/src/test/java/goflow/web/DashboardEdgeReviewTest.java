@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import goflow.api.GoFlow;
 import goflow.api.Primitive;
+import goflow.api.ratelimit.RateLimiter;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 
@@ -42,8 +43,9 @@ class DashboardEdgeReviewTest {
         clock.advance(Duration.ofSeconds(1));
         sampler.sample();
         String json = DashboardState.json(sampler, false, null);
-        assertTrue(json.contains("[\"load\",null],[\"peak\",null],[\"sent\",3]"), json);
-        assertTrue(!json.contains("NaN") && !json.contains("Infinity"), json);
+        // read as a Double when sampled, and shown as a Double figure is
+        assertTrue(json.contains("[\"load\",\"NaN\"],[\"peak\",\"Infinity\"],[\"sent\",3]"), json);
+        assertTrue(!json.matches("(?s).*[^\"](NaN|Infinity).*"), "valid JSON: no bare NaN or Infinity: " + json);
     }
 
     @Test
@@ -101,6 +103,50 @@ class DashboardEdgeReviewTest {
         assertTrue(json.contains("\"name\":\"api\""), json);
         assertTrue(json.contains("\"name\":\"odd\""), json); // listed, without the figures that cannot be read
         assertTrue(json.contains("\"name\":\"blank\"") && json.contains("\"figures\":[[\"sent\",2]]"), json);
+    }
+
+    /** A plugin's own number type, whose value fails when read. */
+    private static final class FailingNumber extends Number {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int intValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+
+        @Override
+        public long longValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+
+        @Override
+        public float floatValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+
+        @Override
+        public double doubleValue() {
+            throw new LinkageError("its plugin is gone");
+        }
+    }
+
+    @Test
+    void aNumberThatFailsWhenReadLeavesThePageAndTheHistoryWorkingForEveryPrimitive() {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(1).build();
+        goflow.register(new PluginPrimitive("odd", Primitive.Kind.CHANNEL,
+                Map.of("sent", 1L, "lag", new FailingNumber())));
+        sampler.sample();
+        api.allow();
+        clock.advance(Duration.ofSeconds(1));
+        sampler.sample();
+        String json = DashboardState.json(sampler, true, null);
+        assertTrue(json.contains("\"name\":\"api\""), json);
+        assertTrue(json.contains("\"name\":\"odd\""), json); // listed, without the figures that cannot be read
+        java.util.List<PastFrame> frames = sampler.history().frames();
+        assertEquals(2, frames.size());
+        PastFrame newest = frames.get(1);
+        assertEquals(1.0, newest.number(Frame.Row.key(goflow.registry().snapshot().stream()
+                .filter(r -> r.name().equals("api")).findFirst().orElseThrow()), "allowed"), json);
     }
 
     /** A plugin's primitive whose figures cannot be read. */
