@@ -164,8 +164,10 @@ public interface AsyncWriter extends Primitive {
      * @param timeout how long to wait at most; zero gives up at once unless already stopped
      * @throws WriteFailedException if any accepted byte was not written: the output kept failing,
      *     did not return in time, or the background thread failed. The message says how many bytes
-     *     and why; they were also reported to the error callback and counted as discarded. A later
-     *     call throws the same report.
+     *     and why; they were also reported to the error callback and counted as discarded. Also
+     *     when every byte reached the output but its final {@code flush()} failed on every attempt
+     *     (the output may not have them; nothing is counted as discarded). A later call throws the
+     *     same report.
      * @throws InvalidConfigException if {@code timeout} is null or negative
      */
     void close(Duration timeout);

@@ -13,7 +13,8 @@ import goflow.api.GoFlowException;
  * which gives up and discards them. Also thrown by {@link AsyncWriter#close(java.time.Duration)}
  * (and passed to the error callback) when closing left accepted bytes unwritten: the message says
  * how many and why; the cause is then the last failure, or an {@link java.io.InterruptedIOException}
- * when the output did not return in time.
+ * when the output did not return in time. {@code close(Duration)} also throws it when every byte
+ * reached the output but the output's final flush failed (its cause the last failure of that flush).
  *
  * <p>Instances are immutable and safe to share between threads.
  */

@@ -946,6 +946,12 @@ final class AsyncWriterImpl implements AsyncWriter, Stoppable {
                     lastFailureReason = why;
                 }
                 lossReport = report;
+            } else if (gaveUp && lastFailure != null && lossReport == null) {
+                // every byte reached the output, and its final flush failed: the output may not
+                // have them; reported already (callback, log), and close(Duration) throws it
+                lossReport = new WriteFailedException(prefix() + "closed with every accepted byte given to the "
+                        + "output, but its final flush failed: " + lastFailureReason,
+                        (IOException) lastFailure.getCause());
             }
             progress.signalAll();
         } finally {

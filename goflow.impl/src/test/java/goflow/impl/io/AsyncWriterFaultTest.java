@@ -385,6 +385,28 @@ class AsyncWriterFaultTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(1, reported.size(), "the failure was reported once, by the flush that gave up");
     }
 
+    /**
+     * Every byte reached the output, and its final flush failed on every attempt: the output may not
+     * have them (a file's buffer, a socket), as {@code BufferedOutputStream.close()} would say.
+     */
+    @Test
+    void closeWithATimeoutReportsAFinalFlushTheOutputKeptRefusing() throws Exception {
+        TestStreams.Recording out = new TestStreams.Recording();
+        AsyncWriter w = goflow.asyncWriter().name("unflushed").output(out).capacity(64).flushThreshold(64)
+                .flushInterval(Duration.ZERO).maxRetries(1).retryDelay(Duration.ZERO).onError(reported::add).build();
+        w.write(bg, ascii("written"));
+        out.failFlushNext.set(Integer.MAX_VALUE);
+        WriteFailedException e = assertThrows(WriteFailedException.class, () -> w.close(Duration.ofSeconds(5)));
+        assertEquals("async writer 'unflushed': closed with every accepted byte given to the output, but its "
+                + "final flush failed: writing to the output failed 2 times: injected flush failure", e.getMessage());
+        assertEquals("written", out.text());
+        assertEquals(1, reported.size(), "the failure was reported once, by the flush that gave up");
+        assertSame(reported.get(0).getCause(), e.getCause());
+        assertEquals(e.getMessage(), assertThrows(WriteFailedException.class, () -> w.close(Duration.ofSeconds(1)))
+                .getMessage(), "a later call throws the same report");
+        w.close(); // never throws
+    }
+
     @Test
     void closeOfABlockedOutputHonoursInterruption() throws Exception {
         Stuck out = new Stuck();
