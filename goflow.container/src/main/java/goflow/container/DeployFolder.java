@@ -68,7 +68,7 @@ final class DeployFolder {
                 }
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) { // an Error too: the bundle's loader failing
             try {
                 GoshHome.delete(tmp); // the same recursive delete
             } catch (IOException suppressed) {

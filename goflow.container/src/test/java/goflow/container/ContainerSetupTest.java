@@ -61,6 +61,22 @@ class ContainerSetupTest {
         }
     }
 
+    /** An Error while the defaults are read (the bundle's class loader failing) leaves nothing behind either. */
+    @Test
+    void aDeployFolderWhoseDefaultsFailWithAnErrorLeavesNoTemporaryFolder(@TempDir Path dir) throws Exception {
+        Path deploy = dir.resolve("deploy");
+        ClassLoader broken = new ClassLoader(getClass().getClassLoader()) {
+            @Override
+            public InputStream getResourceAsStream(String name) {
+                throw new NoClassDefFoundError("the bundle was refreshed");
+            }
+        };
+        assertThrows(NoClassDefFoundError.class, () -> DeployFolder.prepare(deploy, broken));
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(), files.toList(), "no temporary folder left next to it");
+        }
+    }
+
     /**
      * Two containers started at once in one working directory: the other one creates the folder
      * while this one writes its defaults. Its folder is kept, this start goes on without an error
