@@ -14,6 +14,7 @@ import goflow.api.Clock;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.context.Context;
+import goflow.api.ratelimit.BurstExceededException;
 import goflow.api.ratelimit.KeyedRateLimiter;
 import goflow.api.ratelimit.KeyedRateLimiterStats;
 import goflow.api.ratelimit.Rate;
@@ -145,7 +146,7 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
         checkKey(key);
         shared.checkN(n);
         shared.ensureOpen("allow");
-        if (n == 0 || bucket(key).core.tryTake(n)) {
+        if (n == 0 || (!neverAdmitted(n) && bucket(key).core.tryTake(n))) {
             shared.allowed.increment();
             return true;
         }
@@ -167,7 +168,20 @@ final class KeyedRateLimiterImpl<K> implements KeyedRateLimiter<K> {
         checkKey(key);
         shared.checkN(n);
         shared.ensureOpen("await");
+        if (neverAdmitted(n)) {
+            shared.denied.increment();
+            throw new BurstExceededException(shared.component, n, burst);
+        }
         BucketWait.await(bucket(key).core, shared, ctx, n);
+    }
+
+    /**
+     * Whether a request of {@code n} can never be admitted (more than the burst, at a limited rate):
+     * it is decided without its key's bucket, so that it neither creates one nor evicts another
+     * key's to make room (which would give that key a full bucket again).
+     */
+    private boolean neverAdmitted(long n) {
+        return n > burst && !rate.isUnlimited();
     }
 
     @Override

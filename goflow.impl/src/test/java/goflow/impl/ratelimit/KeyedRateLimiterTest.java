@@ -25,6 +25,7 @@ import goflow.api.context.DeadlineExceededException;
 import goflow.api.ratelimit.BurstExceededException;
 import goflow.api.ratelimit.KeyedRateLimiter;
 import goflow.api.ratelimit.KeyedRateLimiterStats;
+import goflow.api.ratelimit.Rate;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
@@ -55,6 +56,26 @@ class KeyedRateLimiterTest extends NoThreadLeaks.LeakCheckedTest {
         clock.advance(Duration.ofSeconds(1));
         assertTrue(l.allow("a"));
         assertFalse(l.allow("a"));
+    }
+
+    /**
+     * A request larger than the burst can never be admitted: it is refused (allow) or fails
+     * (await) without creating its key's bucket, so it cannot evict the bucket of a key in use.
+     */
+    @Test
+    void aRequestLargerThanTheBurstCreatesNoBucketAndEvictsNone() throws Exception {
+        KeyedRateLimiter<String> l = goflow.keyedRateLimiter().rate(1).burst(2).maxKeys(1).build();
+        assertTrue(l.allow("client", 2)); // its bucket is empty now
+        assertFalse(l.allow("other", 3));
+        assertThrows(BurstExceededException.class, () -> l.await(background, "third", 3));
+        assertEquals(1, l.size());
+        assertEquals(0, l.stats().evictedFull());
+        assertFalse(l.allow("client"), "the drained bucket was kept, not replaced by a full one");
+        assertEquals(1, l.stats().allowed());
+        assertEquals(3, l.stats().denied());
+        KeyedRateLimiter<String> unlimited = goflow.keyedRateLimiter().name("unlimited").rate(Rate.UNLIMITED)
+                .burst(2).build();
+        assertTrue(unlimited.allow("any", 3), "an unlimited rate admits everything, as a single bucket does");
     }
 
     @Test
