@@ -48,31 +48,6 @@ class SamplesTest {
         Promtool.check(text);
     }
 
-    /** A plugin's own number type, whose value fails when read. */
-    private static final class FailingNumber extends Number {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public int intValue() {
-            throw new LinkageError("its plugin is gone");
-        }
-
-        @Override
-        public long longValue() {
-            throw new LinkageError("its plugin is gone");
-        }
-
-        @Override
-        public float floatValue() {
-            throw new LinkageError("its plugin is gone");
-        }
-
-        @Override
-        public double doubleValue() {
-            throw new LinkageError("its plugin is gone");
-        }
-    }
-
     @Test
     void aRowWithANumberThatFailsWhenReadIsLeftOutAndTheOtherRowsAreWritten() throws Exception {
         Map<String, Object> figures = new java.util.LinkedHashMap<>();

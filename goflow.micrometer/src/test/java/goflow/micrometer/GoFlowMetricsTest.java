@@ -40,6 +40,7 @@ import goflow.api.schedule.Scheduler;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.osgi.LiveRegistry;
+import goflow.metrics.FailingNumber;
 import goflow.metrics.Sample;
 import goflow.metrics.Samples;
 import goflow.redis.streams.RedisStreamConsumer;
@@ -346,31 +347,6 @@ class GoFlowMetricsTest {
             assertEquals(1.0, meters.get("goflow.token.bucket.allowed").tag("name", "a").functionCounter().count());
         }
         a.close();
-    }
-
-    /** A plugin's own number type, whose value fails when read. */
-    private static final class FailingNumber extends Number {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public int intValue() {
-            throw new LinkageError("its plugin is gone");
-        }
-
-        @Override
-        public long longValue() {
-            throw new LinkageError("its plugin is gone");
-        }
-
-        @Override
-        public float floatValue() {
-            throw new LinkageError("its plugin is gone");
-        }
-
-        @Override
-        public double doubleValue() {
-            throw new LinkageError("its plugin is gone");
-        }
     }
 
     @Test

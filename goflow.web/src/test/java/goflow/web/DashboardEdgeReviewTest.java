@@ -16,6 +16,7 @@ import goflow.api.Primitive;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
+import goflow.metrics.FailingNumber;
 
 /** The dashboard's state at its edges: figures of plugins' primitives that a page could not read. */
 class DashboardEdgeReviewTest {
@@ -103,31 +104,6 @@ class DashboardEdgeReviewTest {
         assertTrue(json.contains("\"name\":\"api\""), json);
         assertTrue(json.contains("\"name\":\"odd\""), json); // listed, without the figures that cannot be read
         assertTrue(json.contains("\"name\":\"blank\"") && json.contains("\"figures\":[[\"sent\",2]]"), json);
-    }
-
-    /** A plugin's own number type, whose value fails when read. */
-    private static final class FailingNumber extends Number {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public int intValue() {
-            throw new LinkageError("its plugin is gone");
-        }
-
-        @Override
-        public long longValue() {
-            throw new LinkageError("its plugin is gone");
-        }
-
-        @Override
-        public float floatValue() {
-            throw new LinkageError("its plugin is gone");
-        }
-
-        @Override
-        public double doubleValue() {
-            throw new LinkageError("its plugin is gone");
-        }
     }
 
     @Test
