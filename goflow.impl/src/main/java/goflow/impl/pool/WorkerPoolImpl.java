@@ -1197,8 +1197,14 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         if (listener != null) {
             notifyListener(Task.of(command), result);
         } else if (result.outcome() == Outcome.FAILED || result.outcome() == Outcome.TIMED_OUT) {
-            LOG.log(Level.WARNING, "worker-pool '" + name + "': executed task " + command + " "
-                    + result.outcome().name().toLowerCase(java.util.Locale.ROOT), result.failure());
+            // The runnable's toString() is user code: a failing one must not fail the run a second
+            // time (runLeg's guard would count it again).
+            try {
+                LOG.log(Level.WARNING, "worker-pool '" + name + "': executed task " + describe(command) + " "
+                        + result.outcome().name().toLowerCase(java.util.Locale.ROOT), result.failure());
+            } catch (Throwable again) {
+                // the log itself failed; the outcome is counted
+            }
         }
     }
 
