@@ -981,6 +981,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
         Context parent = job.parent;
         if (parent.isDone()) {
+            w.waited = true; // its listener and dependent stages run here: not part of the next task
             cancelUnstarted(job, QueuedTask.contextFailure(parent));
             return;
         }

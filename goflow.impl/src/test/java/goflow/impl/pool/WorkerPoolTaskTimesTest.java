@@ -22,6 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import goflow.api.Clock;
 import goflow.api.InvalidConfigException;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.Context;
 import goflow.api.pool.PoolStats;
 import goflow.api.pool.TaskResult;
 import goflow.api.pool.TaskResult.Outcome;
@@ -255,6 +257,53 @@ class WorkerPoolTaskTimesTest extends NoThreadLeaks.LeakCheckedTest {
             second.release.countDown();
             longTask.release.countDown();
             pool.close();
+        }
+    }
+
+    /**
+     * A task whose submit context ended while it was queued is cancelled by the worker that takes
+     * it, which then completes its future: the future's dependent stages (user code) run on the
+     * worker. Their time is not part of the next task's run time (as for a task that ran): before,
+     * the next task's start was the end of the task before, and its time included theirs.
+     */
+    @Test
+    void theStagesOfATaskCancelledAtItsStartAreNotTimedAsTheNextTask() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (WorkerPool pool = goflow.workerPool().workers(1).clock(clock).build()) {
+            Gate gate = new Gate();
+            CompletableFuture<TaskResult<String>> first = pool.submit(gate.task("first"));
+            gate.awaitStarted();
+            CancellableContext ctx = Context.background(clock).withCancel();
+            CountDownLatch cancelling = new CountDownLatch(1);
+            CountDownLatch cancelledSeen = new CountDownLatch(1);
+            // Registered before the submit, so it runs first when ctx ends: it holds the task's own
+            // watch back until the worker has cancelled the task itself.
+            ctx.onDone(() -> {
+                cancelling.countDown();
+                try {
+                    cancelledSeen.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CompletableFuture<TaskResult<String>> cancelled = pool.submit(ctx, c -> "never");
+            cancelled.thenRun(() -> {
+                clock.advance(Duration.ofSeconds(5)); // a slow stage
+                cancelledSeen.countDown();
+            });
+            CompletableFuture<TaskResult<String>> next = pool.submit(c -> "next");
+            Thread canceller = new Thread(ctx::cancel, "canceller");
+            canceller.start();
+            assertTrue(cancelling.await(30, TimeUnit.SECONDS));
+            gate.release.countDown();
+            assertEquals(Outcome.CANCELLED, cancelled.get(30, TimeUnit.SECONDS).outcome());
+            TaskResult<String> r = next.get(30, TimeUnit.SECONDS);
+            assertEquals("next", r.valueOrThrow());
+            assertEquals(Duration.ZERO, r.duration(), "the next task's run time");
+            assertEquals(Duration.ZERO, first.get(30, TimeUnit.SECONDS).duration());
+            canceller.join(30_000);
+            Eventually.until(() -> pool.stats().completed() == 3);
+            assertEquals(Duration.ZERO, pool.stats().maxTaskTime(), pool.stats().toString());
         }
     }
 
