@@ -1086,13 +1086,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         // The result first, the log after: logging runs the task's toString(), which may fail too.
         try {
             w.waited = true;
-            if (item instanceof QueuedTask<?> job) {
-                job.casState(QueuedTask.RUNNING, QueuedTask.DONE);
+            if (item instanceof QueuedTask<?> job && ownsResultOfAbandoned(job)) {
                 if (!job.isDone()) {
                     w.count(Outcome.FAILED, 0);
                     deliver(job, failedResult(t, w.id)); // the listener too: it sees every result
                 }
-            } else {
+            } else if (!(item instanceof QueuedTask)) {
                 w.advance(false);
                 w.count(Outcome.FAILED, 0);
                 if (listener != null) {
@@ -1108,6 +1107,41 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         } catch (Throwable again) {
             // the log itself failed; the task's result is delivered
         }
+    }
+
+    /**
+     * Moves a job whose run failed in pool code to DONE; returns whether the worker gives its
+     * result: not if a canceller took it out of NEW first (the canceller does). A job still NEW
+     * (the failure came before its start) also drops its watch on the submit context, which
+     * would cancel it again; a started one releases its context's timer and watch.
+     */
+    private static boolean ownsResultOfAbandoned(QueuedTask<?> job) {
+        int s = job.state();
+        if (s == QueuedTask.NEW) {
+            if (!job.casState(QueuedTask.NEW, QueuedTask.DONE)) {
+                return false; // cancelled just now
+            }
+            try {
+                job.queuedWatch.close();
+            } catch (Throwable again) {
+                // the submit context's registration failed to close; the job is done all the same
+            }
+            return true;
+        }
+        if (s == QueuedTask.RUNNING || s == QueuedTask.INTERRUPTING) {
+            job.finishRun();
+            try {
+                TaskContext ctx = job.ctx;
+                if (ctx != null) {
+                    ctx.release();
+                    ctx.close();
+                }
+            } catch (Throwable again) {
+                // as above
+            }
+            return true;
+        }
+        return s == QueuedTask.DONE;
     }
 
     /** {@code item}'s toString(), or a description of its failure: a task's toString() is user code. */

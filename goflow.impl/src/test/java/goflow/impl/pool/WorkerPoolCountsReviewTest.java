@@ -1,11 +1,24 @@
 package goflow.impl.pool;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import goflow.api.Clock;
+import goflow.api.context.CancellableContext;
+import goflow.api.context.Context;
 import goflow.api.pool.PoolStats;
+import goflow.api.pool.TaskResult;
+import goflow.api.pool.TaskResult.Outcome;
 import goflow.api.pool.WorkerPool;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.NoThreadLeaks;
@@ -43,5 +56,51 @@ class WorkerPoolCountsReviewTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(1, stats.submitted(), stats.toString());
         assertEquals(1, stats.failed(), stats.toString());
         assertEquals(stats.submitted(), stats.completed(), stats.toString());
+    }
+
+    /**
+     * A task whose start fails in pool code (here the pool clock, user code, read for the task's
+     * timeout before the task starts) gets one FAILED result and is done: before, it stayed NEW,
+     * with its watch on the submit context, so cancelling that context later cancelled it a second
+     * time (a second result to the listener, counted twice) and the watch stayed on the context.
+     */
+    @Test
+    void aTaskWhoseStartFailsInPoolCodeGetsOneResult() throws Exception {
+        AtomicBoolean failing = new AtomicBoolean();
+        Clock clock = new Clock() {
+            @Override
+            public long nanoTime() {
+                if (failing.get()) {
+                    throw new IllegalStateException("test: the clock failed");
+                }
+                return System.nanoTime();
+            }
+
+            @Override
+            public Instant instant() {
+                return Instant.now();
+            }
+        };
+        List<TaskResult<?>> results = new CopyOnWriteArrayList<>();
+        WorkerPool pool = goflow.workerPool().workers(1).clock(clock).measureTaskTimes(false)
+                .taskTimeout(Duration.ofSeconds(30)).resultListener((task, result) -> results.add(result)).build();
+        CancellableContext ctx = Context.background(clock).withCancel();
+        try {
+            failing.set(true);
+            TaskResult<String> r = pool.submit(ctx, c -> "never").get(30, TimeUnit.SECONDS);
+            assertEquals(Outcome.FAILED, r.outcome(), r.toString());
+            failing.set(false);
+            ctx.cancel();
+            pool.close();
+            PoolStats stats = pool.stats();
+            assertEquals(1, results.size(), "results the listener saw: " + results);
+            assertEquals(1, stats.failed(), stats.toString());
+            assertEquals(0, stats.cancelled(), stats.toString());
+            assertEquals(stats.submitted(), stats.completed(), stats.toString());
+        } finally {
+            failing.set(false);
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(Duration.ofSeconds(30)));
+        }
     }
 }
