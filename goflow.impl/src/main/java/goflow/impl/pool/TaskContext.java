@@ -105,6 +105,14 @@ final class TaskContext implements Context {
         end(TASK_OVER);
     }
 
+    /**
+     * Whether the task made the real child context (see {@link #inner()}): then {@link #close()}
+     * ends it and runs the callbacks registered on it and on its descendants, user code.
+     */
+    boolean materialized() {
+        return inner != null;
+    }
+
     /** Cancels the context (future cancelled, shutdownNow). */
     void cancel(Throwable why) {
         end(new Ending(new CancelledException(why), why));

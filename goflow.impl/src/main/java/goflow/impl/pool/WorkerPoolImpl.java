@@ -1012,10 +1012,12 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             outcome = why == null ? Outcome.FAILED
                     : why instanceof DeadlineExceededException ? Outcome.TIMED_OUT : Outcome.CANCELLED;
         }
+        boolean callbacks = ctx.materialized(); // its close() ran the callbacks the task registered
         ctx.close();
         w.count(outcome, nanos);
-        if (listener != null || job.getNumberOfDependents() != 0) {
-            w.waited = true; // the listener and dependent stages run now: not part of the next task
+        if (callbacks || listener != null || job.getNumberOfDependents() != 0) {
+            // those callbacks, and the listener and dependent stages that run now: not part of the next task
+            w.waited = true;
         }
         deliver(job, new TaskResult<>(outcome, outcome == Outcome.SUCCEEDED ? value : null, failure,
                 Duration.ofNanos(nanos), w.id));

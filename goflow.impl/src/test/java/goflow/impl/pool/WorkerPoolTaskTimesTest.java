@@ -307,6 +307,30 @@ class WorkerPoolTaskTimesTest extends NoThreadLeaks.LeakCheckedTest {
         }
     }
 
+    /**
+     * A task's context ends when the task returns, which runs the callbacks the task registered on
+     * it (user code) on the worker: their time is not part of the next task's run time either.
+     */
+    @Test
+    void theContextCallbacksOfATaskAreNotTimedAsTheNextTask() throws Exception {
+        ManualClock clock = new ManualClock();
+        try (WorkerPool pool = goflow.workerPool().workers(1).clock(clock).build()) {
+            Gate gate = new Gate();
+            pool.submit(gate.task("gate"));
+            gate.awaitStarted();
+            CompletableFuture<TaskResult<String>> first = pool.submit(ctx -> {
+                ctx.onDone(() -> clock.advance(Duration.ofSeconds(5))); // runs when the task is over
+                return "first";
+            });
+            CompletableFuture<TaskResult<String>> next = pool.submit(ctx -> "next");
+            gate.release.countDown();
+            assertEquals(Duration.ZERO, first.get(30, TimeUnit.SECONDS).duration());
+            TaskResult<String> r = next.get(30, TimeUnit.SECONDS);
+            assertEquals("next", r.valueOrThrow());
+            assertEquals(Duration.ZERO, r.duration(), "the next task's run time");
+        }
+    }
+
     @Test
     void theSettingIsMadeOnce() {
         var builder = goflow.workerPool().measureTaskTimes(false);
