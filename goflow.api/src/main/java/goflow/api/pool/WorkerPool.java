@@ -17,7 +17,10 @@ import goflow.api.context.ContextException;
  * bounded queue. Create one with {@code goflow.workerPool()...build()}.
  *
  * <p><b>Results.</b> Every accepted task gets exactly one {@link TaskResult}: its future completes
- * normally with it (never exceptionally), and the optional {@link ResultListener} sees it first.
+ * normally with it (never exceptionally, unless the caller cancels the future itself: then, as for
+ * any {@code CompletableFuture}, it is cancelled and {@code join()} throws
+ * {@code CancellationException}), and the optional {@link ResultListener} sees it first (the
+ * {@code CANCELLED} result of a future cancelled by its caller too).
  * Exceptions and {@link Error}s thrown by a task become a failed result; the worker survives and the
  * pool keeps its size. A submission that is not accepted throws {@link RejectedException} (or the
  * submit context's {@link ContextException}) and has no result.
