@@ -20,7 +20,8 @@ import goflow.api.pool.WorkerPool;
  * }</pre>
  *
  * <p>Each setter validates its argument at once and may be called once. Defaults: an own pool of
- * 2 workers (with a queue of 256 that rejects when full), the system default zone,
+ * 2 workers (with a queue of 256; when it is full the scheduler thread waits for room, so runs
+ * due at once are delayed, not rejected), the system default zone,
  * {@link OverlapPolicy#SKIP}, a stop timeout of 30 s, at most 10000 tasks, the {@code GoFlow}'s
  * clock.
  *
