@@ -12,7 +12,7 @@ import goflow.api.InvalidConfigException;
  * validates its argument and may be called once.
  *
  * <p>Defaults: {@link GradientLimit#defaults()}, initial limit 20, minimum 1, maximum 1000, windows
- * of at least 1 s and 10 successful calls.
+ * of at least 1 s and 10 outcomes (successes and drops).
  *
  * <p>Not thread-safe: a builder belongs to one thread.
  */
