@@ -12,12 +12,14 @@ import org.osgi.service.metatype.annotations.Designate;
 
 import goflow.api.GoFlow;
 import goflow.api.Primitive;
+import goflow.api.ratelimit.ConcurrencyGate;
 import goflow.api.ratelimit.ConcurrencyLimiter;
 import goflow.impl.GoFlowImpl;
 
 /**
  * A concurrency limiter per factory configuration {@value ConcurrencyLimiterConfig#PID}:
- * registered with {@code goflow.name}; capacity changes live; a new name or fairness recreates it;
+ * registered with {@code goflow.name} as a {@link ConcurrencyLimiter} and a {@link ConcurrencyGate}
+ * (as an adaptive limiter is); capacity changes live; a new name or fairness recreates it;
  * deleting the configuration closes it.
  *
  * <p>Thread-safe: see {@link Configured}.
@@ -28,7 +30,7 @@ import goflow.impl.GoFlowImpl;
 public final class ConcurrencyLimiterComponent extends ConfiguredComponent<ConcurrencyLimiterConfig, ConcurrencyLimiter> {
     static final Configured.Kind<ConcurrencyLimiterConfig, ConcurrencyLimiter> KIND = new Configured.Kind<>(
             ConcurrencyLimiterConfig.PID, "concurrency-limiter", ConcurrencyLimiterConfig.class,
-            ConcurrencyLimiter.class, Primitive.class) {
+            ConcurrencyLimiter.class, ConcurrencyGate.class, Primitive.class) {
         @Override
         String name(ConcurrencyLimiterConfig config) {
             return config.name();

@@ -364,6 +364,9 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(List.of(), registered);
         c.modified(Fakes.props(pid, "db", "capacity", "2", "fair", "TRUE"));
         assertTrue(((ConcurrencyLimiter) only()).isFair());
+        // found by whoever asks for any gate, as an adaptive limiter is
+        assertEquals(List.of(ConcurrencyLimiter.class.getName(), goflow.api.ratelimit.ConcurrencyGate.class.getName(),
+                goflow.api.Primitive.class.getName()), registered.get(0).classes());
         c.deactivate();
     }
 
