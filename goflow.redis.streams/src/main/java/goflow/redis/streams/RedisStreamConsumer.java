@@ -1,5 +1,7 @@
 package goflow.redis.streams;
 
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -25,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
@@ -37,6 +40,7 @@ import goflow.api.pipeline.StreamingRun;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.XAutoClaimParams;
 import redis.clients.jedis.params.XPendingParams;
@@ -91,7 +95,8 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * <p>Threads: {@link #start()} starts one supervising thread, {@code goflow-redis-stream-<consumer>},
  * which starts the pipeline's streaming run (its own threads read from Redis, run the stages and
  * write the results) and starts it again after a failure of Redis while writing (entries of the
- * failed run stay pending and are claimed again). While Redis is down, reading retries every
+ * failed run stay pending and are claimed again); a write that fails on a pooled connection the
+ * server closed while idle is tried again at once on another one, the run going on. While Redis is down, reading retries every
  * {@code reconnectInterval} (a {@link #close()} ends that wait at once) and the failure is logged
  * once per outage; a group that a read finds gone ({@code NOGROUP}: Redis restarted without its
  * data, the group or stream deleted) is created again at the stream's start. A consumer whose
@@ -104,6 +109,12 @@ public final class RedisStreamConsumer implements Primitive {
     private static final System.Logger LOG = System.getLogger(RedisStreamConsumer.class.getName());
     private static final Duration MIN_INTERRUPT_BOUND = Duration.ofMillis(100);
     private static final Duration MAX_INTERRUPT_BOUND = Duration.ofSeconds(2);
+    /**
+     * How many times an outcome is written when each try fails on a connection that was lost (not
+     * a timeout, not a failed connect): the idle connections of a pool (8 in Jedis's default
+     * pool) may all have been closed together, each try discarding one.
+     */
+    private static final int LOST_CONNECTION_TRIES = 9;
     /**
      * Appends an entry to KEYS[1] and acknowledges ARGV[2] of group ARGV[1] in stream KEYS[2]: the
      * two in one step, so a result and its acknowledgement are written together or not at all;
@@ -872,8 +883,8 @@ public final class RedisStreamConsumer implements Primitive {
                 failedDelivery(d, "the result's toString() returned null", "-");
                 return;
             }
-            Object acked = redis.eval(APPEND_AND_ACK, List.of(output, stream), List.of(group, d.id().toString(),
-                    field, text, "source", d.id().toString()));
+            Object acked = onLiveConnection(() -> redis.eval(APPEND_AND_ACK, List.of(output, stream),
+                    List.of(group, d.id().toString(), field, text, "source", d.id().toString())));
             if (Long.valueOf(1).equals(acked)) { // else another consumer acknowledged it first: not written again
                 acknowledged.incrementAndGet();
             }
@@ -954,11 +965,43 @@ public final class RedisStreamConsumer implements Primitive {
             args.add(fieldKey);
             args.add(value);
         }
-        if (Long.valueOf(1).equals(redis.eval(APPEND_AND_ACK.getBytes(StandardCharsets.UTF_8),
-                List.of(deadLetter.getBytes(StandardCharsets.UTF_8), streamKey), args))) {
+        if (Long.valueOf(1).equals(onLiveConnection(() -> redis.eval(APPEND_AND_ACK.getBytes(StandardCharsets.UTF_8),
+                List.of(deadLetter.getBytes(StandardCharsets.UTF_8), streamKey), args)))) {
             deadLettered.incrementAndGet();
             acknowledged.incrementAndGet();
         }
+    }
+
+    /**
+     * Runs {@link #APPEND_AND_ACK} (a result, or a dead letter), again at once while it fails on a
+     * connection that was lost rather than on Redis: a pooled connection that the server closed
+     * while it was idle (its {@code timeout}, {@code CLIENT KILL}; a proxy or a NAT alike) breaks
+     * the one call that takes it, though Redis is up. Were that failure thrown, the run would end
+     * and every entry it held wait {@code claimIdle} for a claim, counting a delivery more. Safe to
+     * run again: the script writes nothing for an entry no longer pending, so a try whose reply
+     * was lost after it ran is not written twice (the retry returns 0, and that entry is not
+     * counted acknowledged). A timeout, a failed connect or a reply from Redis is thrown at once.
+     */
+    private static Object onLiveConnection(Supplier<Object> script) {
+        for (int tries = 1;; tries++) {
+            try {
+                return script.get();
+            } catch (JedisConnectionException e) {
+                if (tries >= LOST_CONNECTION_TRIES || !isLostConnection(e)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Whether the failure is a connection that broke in use: neither a timeout nor a failed connect. */
+    private static boolean isLostConnection(JedisConnectionException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException || t instanceof ConnectException) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -1,0 +1,161 @@
+package goflow.redis.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import goflow.api.GoFlow;
+import goflow.api.pipeline.Pipeline;
+import goflow.impl.GoFlowImpl;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.StreamEntryID;
+
+/**
+ * The consumer's own connections closed by the server (CLIENT KILL) while idle or in use, on a
+ * real redis-server of its own.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisStreamConsumerConnectionTest {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private RedisServer server;
+    private RedisClient redis;
+    private final GoFlow goflow = new GoFlowImpl();
+    private int test;
+    /** Held strongly: java.util.logging keeps loggers only weakly. */
+    private final Logger logger = Logger.getLogger(RedisStreamConsumer.class.getName());
+    /** What the consumer logged during the test, as "LEVEL message". */
+    private final List<String> logs = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logs.add(r.getLevel() + " " + r.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeAll
+    void startRedis() throws Exception {
+        server = RedisServer.start();
+        redis = server.client();
+    }
+
+    @AfterAll
+    void stopRedis() throws Exception {
+        goflow.close();
+        if (redis != null) {
+            redis.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @BeforeEach
+    void captureLogs() {
+        logs.clear();
+        logger.addHandler(capture);
+    }
+
+    @AfterEach
+    void nextKeys() {
+        logger.removeHandler(capture);
+        test++;
+    }
+
+    private String key(String what) {
+        return "{c" + test + "}:" + what;
+    }
+
+    private void produce(String stream, int n, String prefix) {
+        for (int i = 0; i < n; i++) {
+            redis.xadd(stream, StreamEntryID.NEW_ENTRY, Map.of("data", prefix + i));
+        }
+    }
+
+    /** A consumer on its own connection ({@code goflow-stream-<name>}) to the test's server. */
+    private RedisStreamConsumerBuilder consumer(String name, Pipeline<String, ?> p) {
+        return RedisStreamConsumer.builder().uri("redis://127.0.0.1:" + server.port()).consumer(name)
+                .stream(key("in")).group("workers").output(key("out")).pipeline(p).block(Duration.ofMillis(100));
+    }
+
+    /** Closes, from the server's side, every connection named {@code goflow-stream-<consumer>}; returns how many. */
+    private int killConnections(String consumer) {
+        return killConnections(consumer, false);
+    }
+
+    /**
+     * Closes, from the server's side, the connections named {@code goflow-stream-<consumer>}, or
+     * only those not blocked in a command ({@code idleOnly}: the reader blocked in XREADGROUP is spared).
+     */
+    private int killConnections(String consumer, boolean idleOnly) {
+        int killed = 0;
+        try (Jedis raw = new Jedis("127.0.0.1", server.port())) {
+            for (String line : raw.clientList().split("\n")) {
+                if (line.contains(" name=goflow-stream-" + consumer + " ")
+                        && !(idleOnly && line.contains(" flags=b "))) {
+                    String id = line.split(" ")[0].substring("id=".length());
+                    raw.sendCommand(Protocol.Command.CLIENT, "KILL", "ID", id);
+                    killed++;
+                }
+            }
+        }
+        return killed;
+    }
+
+    @Test
+    void anIdleConnectionTheServerClosedTakenByTheOutputCostsNoClaimIdleNorADelivery() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        Pipeline<String, String> gated = goflow.pipeline("out-" + test).input(String.class).stage("gated", s -> {
+            if (s.startsWith("after-")) {
+                gate.await(30, TimeUnit.SECONDS);
+            }
+            return s;
+        }).build();
+        produce(key("in"), 5, "before-");
+        String name = "out-" + test;
+        try (RedisStreamConsumer c = consumer(name, gated).claimIdle(Duration.ofMinutes(5))
+                .reconnectInterval(Duration.ofMillis(50)).block(Duration.ofSeconds(1)).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 5);
+            produce(key("in"), 3, "after-");
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().inFlight() == 3);
+            // the reader blocks in XREADGROUP on its connection; the others, idle in the pool, are closed
+            Awaitility.await().atMost(WAIT).until(() -> killConnections(name, true) > 0);
+            gate.countDown(); // the results are written on a connection taken from the pool
+            // claimIdle is 5 min: the entries of a run that ended on the dead connection would wait for it
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 8);
+            RedisStreamStats s = c.stats();
+            assertEquals(0, s.pending());
+            assertEquals(0, s.failed());
+            assertEquals(0, s.claimed());
+        }
+        assertEquals(8, redis.xlen(key("out")), "each result written once");
+        assertFalse(logs.stream().anyMatch(l -> l.contains("the pipeline run ended")), String.valueOf(logs));
+    }
+}
