@@ -96,7 +96,8 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * which starts the pipeline's streaming run (its own threads read from Redis, run the stages and
  * write the results) and starts it again after a failure of Redis while writing (entries of the
  * failed run stay pending and are claimed again); a write that fails on a pooled connection the
- * server closed while idle is tried again at once on another one, the run going on. While Redis is down, reading retries every
+ * server closed while idle is tried again at once on another one, the run going on, and so is a
+ * read (quietly: Redis is up). While Redis is down, reading retries every
  * {@code reconnectInterval} (a {@link #close()} ends that wait at once) and the failure is logged
  * once per outage; a group that a read finds gone ({@code NOGROUP}: Redis restarted without its
  * data, the group or stream deleted) is created again at the stream's start. A consumer whose
@@ -110,9 +111,9 @@ public final class RedisStreamConsumer implements Primitive {
     private static final Duration MIN_INTERRUPT_BOUND = Duration.ofMillis(100);
     private static final Duration MAX_INTERRUPT_BOUND = Duration.ofSeconds(2);
     /**
-     * How many times an outcome is written when each try fails on a connection that was lost (not
-     * a timeout, not a failed connect): the idle connections of a pool (8 in Jedis's default
-     * pool) may all have been closed together, each try discarding one.
+     * How many times an outcome is written, or a read tried at once, when each try fails on a
+     * connection that was lost (not a timeout, not a failed connect): the idle connections of a
+     * pool (8 in Jedis's default pool) may all have been closed together, each try discarding one.
      */
     private static final int LOST_CONNECTION_TRIES = 9;
     /**
@@ -540,6 +541,12 @@ public final class RedisStreamConsumer implements Primitive {
         private long lastClaim = System.nanoTime() - claimIdle.toNanos();
         private StreamEntryID claimCursor = new StreamEntryID(0, 0);
         private boolean failing;
+        /**
+         * How many reads in a row failed on a lost connection and were tried again at once (a
+         * pooled connection the server closed while idle, not Redis down); 0 after a read that
+         * succeeded or failed otherwise.
+         */
+        private int lostInARow;
 
         @Override
         public boolean hasNext() {
@@ -560,12 +567,20 @@ public final class RedisStreamConsumer implements Primitive {
                 }
                 try {
                     fill();
+                    lostInARow = 0;
                     if (failing) {
                         failing = false;
                         LOG.log(System.Logger.Level.INFO, "goflow: redis stream consumer " + consumer + " reads "
                                 + stream + " again");
                     }
                 } catch (RuntimeException e) { // Redis down or slow: retry after a pause, log once per outage
+                    if (!failing && e instanceof JedisConnectionException lost && isLostConnection(lost)
+                            && ++lostInARow < LOST_CONNECTION_TRIES) {
+                        // a connection the server closed (its timeout, CLIENT KILL, a proxy): Redis is likely up,
+                        // the read is tried again at once on another; if Redis is down, that one fails to connect
+                        continue;
+                    }
+                    lostInARow = 0;
                     if (!failing) {
                         failing = true;
                         LOG.log(System.Logger.Level.WARNING, "goflow: redis stream consumer " + consumer
@@ -994,11 +1009,19 @@ public final class RedisStreamConsumer implements Primitive {
         }
     }
 
-    /** Whether the failure is a connection that broke in use: neither a timeout nor a failed connect. */
-    private static boolean isLostConnection(JedisConnectionException e) {
+    /**
+     * Whether the failure is a connection that broke in use: neither a timeout nor a failed connect
+     * (Jedis keeps the socket's exception of a failed connect as a suppressed one, not as the cause).
+     */
+    static boolean isLostConnection(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SocketTimeoutException || t instanceof ConnectException) {
                 return false;
+            }
+            for (Throwable s : t.getSuppressed()) {
+                if (!isLostConnection(s)) {
+                    return false;
+                }
             }
         }
         return true;

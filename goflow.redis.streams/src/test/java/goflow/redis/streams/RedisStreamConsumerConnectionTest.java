@@ -2,6 +2,8 @@ package goflow.redis.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
@@ -28,6 +30,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The consumer's own connections closed by the server (CLIENT KILL) while idle or in use, on a
@@ -126,6 +129,43 @@ class RedisStreamConsumerConnectionTest {
             }
         }
         return killed;
+    }
+
+    @Test
+    void theReadersConnectionTheServerClosedIsReplacedAtOnceNotAfterAReconnectIntervalWithAWarning()
+            throws Exception {
+        Pipeline<String, String> same = goflow.pipeline("reader-" + test).input(String.class).stage("same", s -> s)
+                .build();
+        produce(key("in"), 5, "before-");
+        String name = "reader-" + test;
+        try (RedisStreamConsumer c = consumer(name, same).reconnectInterval(Duration.ofMinutes(1))
+                .block(Duration.ofSeconds(1)).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 5);
+            // every connection of the consumer: the reader's, blocked in XREADGROUP, and the idle ones
+            Awaitility.await().atMost(WAIT).until(() -> killConnections(name) > 0);
+            produce(key("in"), 5, "after-");
+            // reconnectInterval is 1 min: a reader taking the lost connection for Redis down waits it out
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 10);
+            assertEquals(0, c.stats().pending());
+        }
+        assertEquals(10, redis.xlen(key("out")));
+        assertFalse(logs.stream().anyMatch(l -> l.startsWith("WARNING")), "Redis was up: " + logs);
+    }
+
+    @Test
+    void aRefusedConnectOrATimeoutIsNotTakenForALostConnection() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = free.getLocalPort();
+        }
+        try (RedisClient nobody = RedisClient.create("127.0.0.1", closedPort)) {
+            JedisConnectionException refused = assertThrows(JedisConnectionException.class, nobody::ping);
+            assertFalse(RedisStreamConsumer.isLostConnection(refused), "a refused connect is Redis down: " + refused);
+        }
+        assertFalse(RedisStreamConsumer.isLostConnection(new JedisConnectionException(
+                new java.net.SocketTimeoutException("Read timed out"))));
+        assertTrue(RedisStreamConsumer.isLostConnection(new JedisConnectionException("Unexpected end of stream.")));
     }
 
     @Test
