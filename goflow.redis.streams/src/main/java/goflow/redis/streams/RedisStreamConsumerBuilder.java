@@ -261,7 +261,7 @@ public final class RedisStreamConsumerBuilder {
         int millis = (int) Math.max(1, t.toMillis());
         DefaultJedisClientConfig.Builder cfg = DefaultJedisClientConfig.builder().connectionTimeoutMillis(millis)
                 .socketTimeoutMillis(millis).blockingSocketTimeoutMillis(millis + (int) block.toMillis())
-                .database(database()).clientName("goflow-stream-" + consumer);
+                .database(database()).clientName(clientName(consumer));
         if ("rediss".equalsIgnoreCase(target().getScheme())) {
             cfg.sslOptions(SslOptions.defaults()); // TLS with the JVM's trust store
         }
@@ -273,6 +273,23 @@ public final class RedisStreamConsumerBuilder {
         }
         return RedisClient.builder().hostAndPort(new HostAndPort(target().getHost(), port())).clientConfig(cfg.build())
                 .build();
+    }
+
+    /**
+     * The name of the consumer's own connections ({@code CLIENT LIST}): {@code goflow-stream-<consumer>},
+     * the consumer's name percent-encoded (as UTF-8) where it has a character outside {@code '!'} to
+     * {@code '~'}, the only ones Redis (and Jedis) take in a client name; a consumer name may have any.
+     */
+    static String clientName(String consumer) {
+        StringBuilder name = new StringBuilder("goflow-stream-");
+        for (byte b : consumer.getBytes(StandardCharsets.UTF_8)) {
+            if (b >= '!' && b <= '~' && b != '%') {
+                name.append((char) b);
+            } else {
+                name.append('%').append(String.format(Locale.ROOT, "%02X", b & 0xff));
+            }
+        }
+        return name.toString();
     }
 
     /**

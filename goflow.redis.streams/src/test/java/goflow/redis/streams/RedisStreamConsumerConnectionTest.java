@@ -169,6 +169,23 @@ class RedisStreamConsumerConnectionTest {
     }
 
     @Test
+    void aConsumerNameRedisRefusesAsAClientNameStillConsumesOnItsOwnConnection() {
+        Pipeline<String, String> same = goflow.pipeline("named-" + test).input(String.class).stage("same", s -> s)
+                .build();
+        produce(key("in"), 3, "item-");
+        // a valid name in a consumer group, but CLIENT SETNAME takes only the characters '!' to '~'
+        String name = "verbraucher-\u00fc-" + test;
+        try (RedisStreamConsumer c = consumer(name, same).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 3);
+            assertEquals(name, c.consumer());
+        }
+        assertEquals(3, redis.xlen(key("out")));
+        assertEquals(name, redis.xinfoConsumers(key("in"), "workers").get(0).getName());
+        assertEquals("goflow-stream-verbraucher-%C3%BC-" + test, RedisStreamConsumerBuilder.clientName(name));
+    }
+
+    @Test
     void anIdleConnectionTheServerClosedTakenByTheOutputCostsNoClaimIdleNorADelivery() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
         Pipeline<String, String> gated = goflow.pipeline("out-" + test).input(String.class).stage("gated", s -> {
