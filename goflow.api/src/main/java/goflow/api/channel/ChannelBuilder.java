@@ -29,7 +29,8 @@ public interface ChannelBuilder<T> {
     /**
      * Sets the name shown in the registry; default {@code channel-<n>}.
      *
-     * @param name 1 to 128 characters without whitespace
+     * @param name 1 to 128 characters, by {@link goflow.api.GoFlow}'s naming rule (no whitespace, control or
+     *     invisible characters, nor {@code , = : " * ?}); unique among live primitives
      * @return this builder
      * @throws InvalidConfigException if the name is invalid or set twice
      */

@@ -33,7 +33,8 @@ public interface AsyncWriterBuilder {
     /**
      * Sets the name shown in the registry and in the thread's name; default {@code async-writer-<n>}.
      *
-     * @param name 1 to 128 characters without whitespace
+     * @param name 1 to 128 characters, by {@link goflow.api.GoFlow}'s naming rule (no whitespace, control or
+     *     invisible characters, nor {@code , = : " * ?}); unique among live primitives
      * @return this builder
      * @throws InvalidConfigException if invalid or set twice
      */

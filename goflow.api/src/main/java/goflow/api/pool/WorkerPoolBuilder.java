@@ -39,7 +39,8 @@ public interface WorkerPoolBuilder {
     /**
      * Sets the pool's unique name; generated ({@code worker-pool-<n>}) when not set.
      *
-     * @param name 1 to 128 characters, no whitespace
+     * @param name 1 to 128 characters, by {@link goflow.api.GoFlow}'s naming rule (no whitespace, control or
+     *     invisible characters, nor {@code , = : " * ?}); unique among live primitives
      * @return this builder
      */
     WorkerPoolBuilder name(String name);

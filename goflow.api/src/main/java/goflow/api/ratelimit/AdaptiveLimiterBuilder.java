@@ -22,7 +22,8 @@ public interface AdaptiveLimiterBuilder {
     /**
      * Sets the name (default: generated).
      *
-     * @param name unique among the GoFlow's primitives
+     * @param name 1 to 128 characters, by {@link goflow.api.GoFlow}'s naming rule (no whitespace, control or
+     *     invisible characters, nor {@code , = : " * ?}); unique among live primitives
      * @return this builder
      * @throws InvalidConfigException if the name is blank
      */

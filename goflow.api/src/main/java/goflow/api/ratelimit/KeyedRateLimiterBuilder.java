@@ -28,7 +28,8 @@ public interface KeyedRateLimiterBuilder {
     /**
      * Sets the name.
      *
-     * @param name 1 to 128 characters, no whitespace; unique among live primitives
+     * @param name 1 to 128 characters, by {@link goflow.api.GoFlow}'s naming rule (no whitespace, control or
+     *     invisible characters, nor {@code , = : " * ?}); unique among live primitives
      * @return this builder
      * @throws InvalidConfigException if the name is invalid or already set
      */

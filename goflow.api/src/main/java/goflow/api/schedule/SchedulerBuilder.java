@@ -33,7 +33,8 @@ public interface SchedulerBuilder {
     /**
      * Sets the scheduler's unique name; generated ({@code scheduler-<n>}) when not set.
      *
-     * @param name 1 to 128 characters, no whitespace
+     * @param name 1 to 128 characters, by {@link goflow.api.GoFlow}'s naming rule (no whitespace, control or
+     *     invisible characters, nor {@code , = : " * ?}); unique among live primitives
      * @return this builder
      */
     SchedulerBuilder name(String name);
