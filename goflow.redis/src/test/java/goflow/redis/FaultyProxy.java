@@ -10,11 +10,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A TCP proxy in front of a real redis-server, to cut the network at a chosen point: every
- * connection is forwarded both ways as is, except the next reply after {@link #cutNextReply()}
+ * connection is forwarded both ways as is, except the next reply after {@link #cutNextReply()} (or
+ * every reply after {@link #cutEveryReply()}, until {@link #heal()})
  * (the request reached Redis, which ran it; its reply is dropped and the connection closed, as when
  * the network fails in between) or {@link #garbleNextReply()} (the reply is replaced by a bulk
  * string header of 2^31-1 bytes, which the client's reader cannot allocate: an Error in its thread)
@@ -29,6 +31,10 @@ final class FaultyProxy implements AutoCloseable {
     private final ServerSocket server;
     private final int targetPort;
     private final AtomicReference<Fault> next = new AtomicReference<>();
+    /** How many of the next replies are cut. */
+    private final AtomicInteger cuts = new AtomicInteger();
+    /** Whether every reply is cut; see cutEveryReply. */
+    private volatile boolean cutAll;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
 
@@ -46,7 +52,25 @@ final class FaultyProxy implements AutoCloseable {
 
     /** Drops the next reply from Redis (to any client) and closes that connection. */
     void cutNextReply() {
-        next.set(Fault.CUT);
+        cutNextReplies(1);
+    }
+
+    /**
+     * Drops every reply from Redis (to any client) from now on, closing each one's connection, until
+     * {@link #heal()}: a call that the client sends again on a new connection fails too, and so
+     * does a probe.
+     */
+    void cutEveryReply() {
+        cutAll = true;
+    }
+
+    /** Ends {@link #cutEveryReply()}. */
+    void heal() {
+        cutAll = false;
+    }
+
+    private void cutNextReplies(int n) {
+        cuts.set(n);
     }
 
     /** Replaces the next reply from Redis (to any client) by a bulk string header of 2^31-1 bytes. */
@@ -88,6 +112,9 @@ final class FaultyProxy implements AutoCloseable {
                 OutputStream out = to.getOutputStream();
                 for (int n; (n = in.read(buf)) > 0;) {
                     Fault f = replies ? next.getAndSet(null) : null;
+                    if (f == null && replies && (cutAll || cuts.getAndUpdate(c -> Math.max(0, c - 1)) > 0)) {
+                        f = Fault.CUT;
+                    }
                     if (f == Fault.CUT) {
                         return; // closes both
                     }

@@ -95,9 +95,10 @@ class RedisConnectionFaultsTest {
                     .timeout(Duration.ofSeconds(5)).reconnectInterval(Duration.ofMillis(200)).build();
             try {
                 conn.leases().tryAcquire(name("warm"), Duration.ofSeconds(30)).orElseThrow().release();
-                proxy.cutNextReply();
+                proxy.cutEveryReply(); // the call's, that of the new connection it is sent again on, the probe's
                 assertThrows(LeaseException.class, () -> conn.leases().tryAcquire(name("cut"), Duration.ofSeconds(30)));
-                proxy.garbleNextReply(); // the probe's first connection reads it
+                proxy.heal();
+                proxy.garbleNextReply(); // the probe's next connection reads it
                 assertFalse(conn.state().connected());
                 Lease l = Awaitility.await().atMost(Duration.ofSeconds(20)).dontCatchUncaughtExceptions()
                         .ignoreException(LeaseException.class)
@@ -144,23 +145,7 @@ class RedisConnectionFaultsTest {
                 "~*", "+@all");
         java.util.logging.Logger jul = java.util.logging.Logger.getLogger("goflow.redis.internal.ConnectionImpl");
         java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-        java.util.logging.Formatter text = new java.util.logging.SimpleFormatter();
-        java.util.logging.Handler capture = new java.util.logging.Handler() {
-            @Override
-            public void publish(java.util.logging.LogRecord r) {
-                if (r.getLevel() == java.util.logging.Level.WARNING) {
-                    warnings.add(text.formatMessage(r));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        java.util.logging.Handler capture = warningsTo(warnings);
         jul.addHandler(capture);
         try (RedisConnection conn = RedisConnection.builder().name("rotated")
                 .uri("redis://rotated:old-pw-1@127.0.0.1:" + fleet.server.port()).timeout(Duration.ofSeconds(2))
@@ -180,7 +165,8 @@ class RedisConnectionFaultsTest {
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> conn.state().lastErrorAt().isAfter(seen));
             java.time.Instant again = conn.state().lastErrorAt();
             Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> conn.state().lastErrorAt().isAfter(again));
-            assertEquals(1, warnings.stream().filter(w -> w.contains("WRONGPASS")).count(), warnings.toString());
+            assertEquals(1, warnings.stream().filter(w -> w.contains("refuses this connection")).count(),
+                    warnings.toString());
         } finally {
             jul.removeHandler(capture);
         }
@@ -205,28 +191,84 @@ class RedisConnectionFaultsTest {
 
     @Test
     @SuppressWarnings("deprecation") // UnifiedJedis.sendCommand: the plain way to send CLIENT LIST and KILL
-    void aPooledConnectionTheServerClosedWhileIdleFailsOneCallNotAReconnectInterval() throws Exception {
+    void aPooledConnectionTheServerClosedWhileIdleIsReplacedAndTheCallSentAgain() throws Exception {
         // the reconnect interval at its most: were the dropped connection taken for an outage, Redis
-        // would be refused for a minute, far past this test's wait
+        // would be refused for a minute
+        java.util.List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Logger jul = java.util.logging.Logger.getLogger("goflow.redis.internal.ConnectionImpl");
+        java.util.logging.Handler capture = warningsTo(warnings);
+        jul.addHandler(capture);
         try (RedisConnection conn = RedisConnection.builder().name("idle-drop")
                 .uri("redis://127.0.0.1:" + fleet.server.port()).timeout(Duration.ofSeconds(5)).poolSize(1)
                 .reconnectInterval(Duration.ofMinutes(1)).build();
                 RedisRateLimiter closed = conn.rateLimiter().name(name("idle-drop").replace('/', '-')).rate(1000)
                         .burst(1000).failurePolicy(FailurePolicy.FAIL_CLOSED).build()) {
             assertTrue(closed.allow(), closed.backendStats().toString());
-            // the server drops the idle pooled connection, as its `timeout` (or a proxy) does
-            String clients = new String((byte[]) fleet.raw.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT,
-                    "LIST"), java.nio.charset.StandardCharsets.UTF_8);
-            String addr = clients.lines().filter(l -> l.contains(" name=goflow-idle-drop ")).findFirst()
-                    .map(l -> l.replaceFirst("^.*? addr=(\\S+) .*$", "$1")).orElseThrow(() -> new AssertionError(clients));
-            fleet.raw.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "ADDR", addr);
-            assertFalse(closed.allow(), "the call on the dropped connection fails, and FAIL_CLOSED refuses it");
-            assertTrue(closed.backendStats().lastError().contains("lost the connection"),
-                    closed.backendStats().lastError());
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> conn.state().connected());
-            assertTrue(closed.allow(), "Redis answers again on a new connection: " + closed.backendStats());
-            assertEquals(0, threads("goflow-redis-idle-drop-reconnect"), "the probe ended");
+            // the server drops the idle pooled connection, as its `timeout` (or a proxy, a NAT) does
+            fleet.raw.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT, "KILL", "ADDR", addressOf("idle-drop"));
+            assertTrue(closed.allow(), "sent again on a new connection: " + closed.backendStats());
+            assertEquals(0, closed.backendStats().fallbacks(), closed.backendStats().toString());
+            assertTrue(conn.state().connected(), conn.state().toString());
+            assertEquals(0, threads("goflow-redis-idle-drop-reconnect"), "no probe: Redis was never down");
+            assertEquals(java.util.List.of(), warnings);
+        } finally {
+            jul.removeHandler(capture);
         }
+    }
+
+    /**
+     * A refund whose connection breaks is not sent again: had Redis run it before the connection
+     * broke, it would give the reservation's tokens back twice. Redis, up all along, is probed at
+     * once rather than after a reconnect interval.
+     */
+    @Test
+    void aRefundWhoseConnectionBreaksIsNotSentAgainAndRedisIsProbedAtOnce() throws Exception {
+        String name = name("refund-cut").replace('/', '-');
+        try (FaultyProxy proxy = new FaultyProxy(InetAddress.getLoopbackAddress(), fleet.server.port());
+                RedisConnection conn = RedisConnection.builder().name("refund-cut")
+                        .uri("redis://127.0.0.1:" + proxy.port()).timeout(Duration.ofSeconds(5))
+                        .reconnectInterval(Duration.ofMinutes(1)).build();
+                RedisRateLimiter a = conn.rateLimiter().name(name).rate(0.001).burst(10).build();
+                RedisRateLimiter direct = fleet.nodeB.rateLimiter().name(name).rate(0.001).burst(10).build()) {
+            assertTrue(a.allow(10));
+            goflow.api.ratelimit.Reservation r = a.reserve(5);
+            assertTrue(r.ok());
+            assertEquals(-5, direct.tokens(), 0.01);
+            proxy.cutNextReply(); // Redis runs the refund; its reply is lost
+            r.cancel();
+            assertEquals(0, direct.tokens(), 0.01, "the 5 tokens given back once, not twice");
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> conn.state().connected());
+            assertTrue(a.allow(0));
+        }
+    }
+
+    /** The address ({@code ip:port}) of the one connection named {@code goflow-<name>}, from CLIENT LIST. */
+    @SuppressWarnings("deprecation") // UnifiedJedis.sendCommand: the plain way to send CLIENT LIST
+    private String addressOf(String name) {
+        String clients = new String((byte[]) fleet.raw.sendCommand(redis.clients.jedis.Protocol.Command.CLIENT,
+                "LIST"), java.nio.charset.StandardCharsets.UTF_8);
+        return clients.lines().filter(l -> l.contains(" name=goflow-" + name + " ")).findFirst()
+                .map(l -> l.replaceFirst("^.*? addr=(\\S+) .*$", "$1")).orElseThrow(() -> new AssertionError(clients));
+    }
+
+    private static java.util.logging.Handler warningsTo(java.util.List<String> warnings) {
+        java.util.logging.Formatter text = new java.util.logging.SimpleFormatter();
+        return new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                if (r.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(text.formatMessage(r));
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     private static long threads(String name) {

@@ -120,10 +120,11 @@ class RedisLeasesTest {
                 RedisConnection conn = RedisConnection.builder().name("cut").uri("redis://127.0.0.1:" + proxy.port())
                         .timeout(Duration.ofSeconds(5)).reconnectInterval(Duration.ofMillis(50)).build()) {
             conn.leases().tryAcquire(name("warm"), Duration.ofSeconds(30)).orElseThrow().release();
-            proxy.cutNextReply();
+            proxy.cutEveryReply(); // the call's, and that of the new connection it is sent again on
             assertThrows(LeaseException.class, () -> conn.leases().tryAcquire(name, Duration.ofDays(1)));
             assertTrue(fleet.raw.exists(key), "Redis ran the script: the lease is taken, the node does not know it");
             assertEquals(Optional.empty(), fleet.nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)));
+            proxy.heal();
             Lease again = Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreException(LeaseException.class)
                     .until(() -> conn.leases().tryAcquire(name, Duration.ofSeconds(30)), Optional::isPresent)
                     .orElseThrow(); // not "held" by nobody for a day
@@ -138,6 +139,31 @@ class RedisLeasesTest {
             Lease b = fleet.nodeB.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
             assertTrue(b.fencingToken() > again.fencingToken());
             b.release();
+        }
+    }
+
+    /**
+     * An acquisition whose reply is lost with its connection (the network failing mid-reply) is
+     * sent again on a new connection, under the same attempt id: it gets the lease it took, at once.
+     */
+    @Test
+    void anAcquisitionWhoseReplyIsLostIsSentAgainAndGetsTheLeaseItTook() throws Exception {
+        String name = name("cut-once");
+        String key = "goflow:lease:{" + name + "}";
+        try (FaultyProxy proxy = new FaultyProxy(InetAddress.getLoopbackAddress(), fleet.server.port());
+                RedisConnection conn = RedisConnection.builder().name("cut-once").uri("redis://127.0.0.1:"
+                        + proxy.port()).timeout(Duration.ofSeconds(5)).reconnectInterval(Duration.ofMinutes(1))
+                        .build()) {
+            conn.leases().tryAcquire(name("warm"), Duration.ofSeconds(30)).orElseThrow().release();
+            proxy.cutNextReply();
+            Lease l = conn.leases().tryAcquire(name, Duration.ofSeconds(30)).orElseThrow();
+            String value = fleet.raw.get(key);
+            assertTrue(value.endsWith("#" + l.fencingToken()), "the lease Redis holds is the one returned: " + value);
+            l.release();
+            assertFalse(fleet.raw.exists(key), "released");
+            assertTrue(conn.state().connected(), conn.state().toString());
+        } finally {
+            fleet.raw.del(key);
         }
     }
 
@@ -183,12 +209,13 @@ class RedisLeasesTest {
                 RedisConnection conn = RedisConnection.builder().name("cut-down").uri("redis://127.0.0.1:" + proxy.port())
                         .timeout(Duration.ofSeconds(5)).reconnectInterval(Duration.ofSeconds(3)).build()) {
             conn.leases().tryAcquire(name("warm"), Duration.ofSeconds(30)).orElseThrow().release();
-            proxy.cutNextReply();
+            proxy.cutEveryReply(); // the call's, that of the new connection it is sent again on, the probe's
             assertThrows(LeaseException.class, () -> conn.leases().tryAcquire(name, Duration.ofDays(1)));
             assertTrue(fleet.raw.exists(key), "Redis ran the script: the lease is taken, the node does not know it");
             LeaseException down = assertThrows(LeaseException.class,
                     () -> conn.leases().tryAcquire(name, Duration.ofSeconds(30)));
             assertTrue(down.getMessage().contains("down"), down.getMessage());
+            proxy.heal();
             Optional<Lease> again = Awaitility.await().atMost(Duration.ofSeconds(20))
                     .ignoreException(LeaseException.class)
                     .until(() -> conn.leases().tryAcquire(name, Duration.ofSeconds(30)), r -> true);

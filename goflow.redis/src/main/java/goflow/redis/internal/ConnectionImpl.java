@@ -57,6 +57,17 @@ import redis.clients.jedis.util.Pool;
  * the connection to the pool). Each step is bounded by the budget, and no step starts once it is
  * used up; the one exception, opening a connection, is itself bounded by the timeout. A failure at the connection level marks Redis down, so the callers after it do not
  * each pay the timeout again while Redis is away.
+ *
+ * Why a call may be sent twice: a connection that breaks in use (not a timeout) is most often one
+ * the server, a proxy or a NAT closed while it sat idle in the pool, before the call was written;
+ * Redis is up and ran nothing. The call is then sent once more on a new connection, within the
+ * same budget, and only if that fails too is Redis marked down. Rarely, the connection broke after
+ * Redis ran the script (the network failing mid-reply); the second send then runs it again, which
+ * the scripts sent with eval allow: a lease's acquisition carries its attempt id and finds the
+ * lease it took, renewal and release compare the holder's value, a change of rate or burst finds
+ * itself made, and a rate limiter's decision takes its tokens once more (one admission more
+ * counted: never fewer than were admitted). A refund would give its tokens back twice: it is sent
+ * with evalOnce, which does not send again.
  */
 public final class ConnectionImpl implements RedisConnection {
     private static final System.Logger LOG = System.getLogger(ConnectionImpl.class.getName());
@@ -229,7 +240,8 @@ public final class ConnectionImpl implements RedisConnection {
     // ------------------------------------------------------------------ calls
 
     /**
-     * Runs a script with the hard timeout.
+     * Runs a script with the hard timeout; sent once more on a new connection if the connection
+     * breaks (see the class comment): for a call that Redis may run twice.
      *
      * @param script the script
      * @param keys its keys
@@ -238,6 +250,24 @@ public final class ConnectionImpl implements RedisConnection {
      * @throws RedisFailure if Redis is down, does not answer in time or answers with an error
      */
     Object eval(Script script, String[] keys, String... args) throws RedisFailure {
+        return eval(true, script, keys, args);
+    }
+
+    /**
+     * Runs a script with the hard timeout, sent once only: for a call that must not run twice (a
+     * rate limiter's refund, which would give its tokens back twice).
+     *
+     * @param script the script
+     * @param keys its keys
+     * @param args its arguments
+     * @return the reply: a {@code Long}, {@code byte[]} or {@code List} of them
+     * @throws RedisFailure if Redis is down, does not answer in time or answers with an error
+     */
+    Object evalOnce(Script script, String[] keys, String... args) throws RedisFailure {
+        return eval(false, script, keys, args);
+    }
+
+    private Object eval(boolean resend, Script script, String[] keys, String... args) throws RedisFailure {
         long start = System.nanoTime();
         calls.increment();
         if (closed) {
@@ -248,9 +278,61 @@ public final class ConnectionImpl implements RedisConnection {
             failures.increment();
             throw new RedisFailure("redis " + endpoint + " is down (" + lastError + ")", false, null);
         }
+        for (boolean again = false;; again = true) {
+            Connection c = borrow(start, again);
+            try {
+                c.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(
+                        timeoutNanos - (System.nanoTime() - start) + 999_999)));
+                Object reply = send(c, script, keys, args);
+                giveBack(c);
+                roundTrips.record(System.nanoTime() - start);
+                everConnected = true;
+                return reply;
+            } catch (JedisConnectionException e) {
+                discard(c);
+                if (isTimeout(e)) {
+                    throw failed("redis " + endpoint + " did not answer within " + timeout, true, e, true);
+                }
+                if (resend && !again && timeoutNanos - (System.nanoTime() - start) > 0) {
+                    // The connection broke, not Redis perhaps: a server closes connections left idle
+                    // longer than its `timeout`, and so do proxies and NATs; those idle as long are
+                    // likely closed too. They are dropped and the call is sent once more, on a new
+                    // connection (see the class comment on why that is safe).
+                    pool.clear();
+                    continue;
+                }
+                throw failed("lost the connection to redis " + endpoint + ": " + describe(e), false, e, true, true);
+            } catch (JedisDataException e) {
+                giveBack(c);
+                String message = "redis " + endpoint + " answered " + script.name() + " on " + String.join(", ", keys)
+                        + " with an error: " + e.getMessage();
+                warnOfErrorReply(message);
+                throw failed(message, false, e, false);
+            } catch (RuntimeException e) {
+                discard(c);
+                throw failed("call to redis " + endpoint + " failed: " + describe(e), false, e, true);
+            } catch (Error e) {
+                // e.g. an OutOfMemoryError while a reply is read: the connection is mid-reply, and kept out
+                // of the pool it would be lost to it for good (poolSize of them and no call gets one)
+                discard(c);
+                failures.increment();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Borrows a connection with what is left of the call's budget as the pool's wait (an idle
+     * connection is taken at once; a new one is opened with the connect timeout, which is the call
+     * timeout).
+     *
+     * @param start when the call began (System.nanoTime)
+     * @param again whether this is the call's second try, after a lost connection
+     */
+    private Connection borrow(long start, boolean again) throws RedisFailure {
         Connection c;
         try {
-            c = pool.borrowObject(Duration.ofNanos(timeoutNanos));
+            c = pool.borrowObject(Duration.ofNanos(Math.max(1, timeoutNanos - (System.nanoTime() - start))));
         } catch (NoSuchElementException e) {
             throw failed("no pooled connection to redis " + endpoint + " was free within " + timeout, true, e, false);
         } catch (InterruptedException e) {
@@ -263,45 +345,14 @@ public final class ConnectionImpl implements RedisConnection {
             Thread.currentThread().interrupt();
             throw failed("interrupted while waiting for a pooled connection to redis " + endpoint, false, e, false);
         } catch (Exception e) {
-            throw failed("cannot connect to redis " + endpoint + ": " + describe(e), isTimeout(e), e, true);
+            throw failed("cannot connect to redis " + endpoint + (again ? " again after a lost connection" : "") + ": "
+                    + describe(e), isTimeout(e), e, true);
         }
-        long left = timeoutNanos - (System.nanoTime() - start);
-        if (left <= 0) {
+        if (timeoutNanos - (System.nanoTime() - start) <= 0) {
             pool.returnResource(c);
             throw failed("redis " + endpoint + " took longer than " + timeout + " to connect", true, null, true);
         }
-        try {
-            c.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
-            Object reply = send(c, script, keys, args);
-            giveBack(c);
-            roundTrips.record(System.nanoTime() - start);
-            everConnected = true;
-            return reply;
-        } catch (JedisConnectionException e) {
-            discard(c);
-            boolean slow = isTimeout(e);
-            if (slow) {
-                throw failed("redis " + endpoint + " did not answer within " + timeout, true, e, true);
-            }
-            // the connection was lost, not Redis perhaps: a server closes connections left idle
-            // longer than its `timeout`, and so do proxies and NATs; probe on a new one at once
-            throw failed("lost the connection to redis " + endpoint + ": " + describe(e), false, e, true, true);
-        } catch (JedisDataException e) {
-            giveBack(c);
-            String message = "redis " + endpoint + " answered " + script.name() + " on " + String.join(", ", keys)
-                    + " with an error: " + e.getMessage();
-            warnOfErrorReply(message);
-            throw failed(message, false, e, false);
-        } catch (RuntimeException e) {
-            discard(c);
-            throw failed("call to redis " + endpoint + " failed: " + describe(e), false, e, true);
-        } catch (Error e) {
-            // e.g. an OutOfMemoryError while a reply is read: the connection is mid-reply, and kept out
-            // of the pool it would be lost to it for good (poolSize of them and no call gets one)
-            discard(c);
-            failures.increment();
-            throw e;
-        }
+        return c;
     }
 
     /**

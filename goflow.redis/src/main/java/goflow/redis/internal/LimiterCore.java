@@ -138,9 +138,11 @@ final class LimiterCore {
         roundTrips.increment();
         Object raw;
         try {
-            raw = conn.eval(Scripts.GCRA, new String[] {bucketKey, confKey}, mode, Long.toString(n), arg3,
-                    sent.rateArg(), Long.toString(sent.burst), p != null ? p.fields : "0",
-                    CONF_TTL_MS);
+            String[] keys = {bucketKey, confKey};
+            String[] args = {mode, Long.toString(n), arg3, sent.rateArg(), Long.toString(sent.burst),
+                p != null ? p.fields : "0", CONF_TTL_MS};
+            // a refund run twice would give its tokens back twice: never sent again (ConnectionImpl)
+            raw = mode.equals("f") ? conn.evalOnce(Scripts.GCRA, keys, args) : conn.eval(Scripts.GCRA, keys, args);
         } catch (RedisFailure e) {
             failures.increment();
             lastError = e.getMessage();
