@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
+import goflow.api.ClosedException;
 import goflow.api.GoFlowException;
 import goflow.api.Primitive;
 import goflow.api.inspect.PrimitiveInfo;
@@ -55,7 +56,8 @@ final class Controls {
      * @return what changed: {@code <name> <field>: <before> -> <after>}
      * @throws Refused 400 naming the parameters missing, 404 for an unknown primitive, 409 for a name
      *     that several live primitives have (of different owners: which one the page showed is
-     *     unknown), 400 for a field it has not or a bad value
+     *     unknown) or for a primitive closed since it was looked up, 400 for a field it has not or a
+     *     bad value
      */
     String change(String name, String field, String value) throws Refused {
         if (name == null || field == null || value == null) {
@@ -132,6 +134,8 @@ final class Controls {
                     return changed(name, field, before, pool.workers());
                 }
             }
+        } catch (ClosedException e) { // closed since the lookup (its owner stopping): its state, not the request
+            throw new Refused(409, e.getMessage());
         } catch (GoFlowException | IllegalArgumentException e) {
             throw new Refused(400, e.getMessage());
         }

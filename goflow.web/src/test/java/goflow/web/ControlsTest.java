@@ -68,6 +68,46 @@ class ControlsTest {
                 refused.getMessage());
     }
 
+    /**
+     * A primitive closed between the lookup and the change (its owner stopping): a conflict with its
+     * state (409), not a bad request; the message is the primitive's own.
+     */
+    @Test
+    void aPrimitiveClosedBeforeTheChangeIsAConflict() {
+        RateLimiter api = a.tokenBucket().name("api").rate(10).burst(10).build();
+        api.close();
+        goflow.api.inspect.Registry stale = new goflow.api.inspect.Registry() { // found as the page saw it
+            @Override
+            public java.util.List<Primitive> primitives() {
+                return java.util.List.of(api);
+            }
+
+            @Override
+            public java.util.List<goflow.api.inspect.PrimitiveInfo> snapshot() {
+                return java.util.List.of();
+            }
+
+            @Override
+            public java.util.Optional<Primitive> find(String name) {
+                return java.util.Optional.of(api);
+            }
+
+            @Override
+            public java.util.Optional<Primitive> find(goflow.api.inspect.PrimitiveInfo row) {
+                return java.util.Optional.of(api);
+            }
+
+            @Override
+            public <T extends Primitive> java.util.Optional<T> find(String name, Class<T> type) {
+                return java.util.Optional.of(type.cast(api));
+            }
+        };
+        Controls.Refused refused = assertThrows(Controls.Refused.class,
+                () -> new Controls(stale).change("api", "rate", "5"));
+        assertEquals(409, refused.status());
+        assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
+    }
+
     @Test
     void aMissingParameterIsNamedAndNothingChanges() {
         RateLimiter api = a.tokenBucket().name("api").rate(10).burst(10).build();
