@@ -141,6 +141,10 @@ final class Controls {
         }
     }
 
+    /**
+     * The names of the live primitives that take changes, sorted, the first {@value #NAMES_SHOWN}
+     * of them: a framework may hold thousands, and the answer is for a person.
+     */
     private String names() {
         List<String> names = new ArrayList<>();
         for (Primitive p : registry.primitives()) {
@@ -148,8 +152,18 @@ final class Controls {
                 names.add(p.name());
             }
         }
-        return names.isEmpty() ? "none that can be changed" : String.join(", ", names);
+        if (names.isEmpty()) {
+            return "none that can be changed";
+        }
+        names.sort(null);
+        int more = names.size() - NAMES_SHOWN;
+        // as the shell lists names (goflow.shell Names.list)
+        return more > 0 ? String.join(", ", names.subList(0, NAMES_SHOWN)) + ", ... (" + more + " more)"
+                : String.join(", ", names);
     }
+
+    /** How many names a refusal for an unknown name lists at most. */
+    static final int NAMES_SHOWN = 20;
 
     private static double rate(String value) throws Refused {
         String v = value.trim();

@@ -109,6 +109,19 @@ class ControlsTest {
     }
 
     @Test
+    void anUnknownNameIsRefusedListingTheFirstLiveNamesNotThousands() {
+        for (int i = 0; i < 30; i++) {
+            a.tokenBucket().name(String.format("api-%02d", i)).rate(1).burst(1).build();
+        }
+        Controls.Refused refused = assertThrows(Controls.Refused.class,
+                () -> new Controls(a.registry()).change("nope", "rate", "5"));
+        assertEquals(404, refused.status());
+        assertTrue(refused.getMessage().startsWith("no live primitive is named 'nope'; live: api-00, api-01, "),
+                refused.getMessage());
+        assertTrue(refused.getMessage().endsWith("api-19, ... (10 more)"), refused.getMessage());
+    }
+
+    @Test
     void aMissingParameterIsNamedAndNothingChanges() {
         RateLimiter api = a.tokenBucket().name("api").rate(10).burst(10).build();
         Controls c = new Controls(a.registry());
