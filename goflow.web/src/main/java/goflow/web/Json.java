@@ -82,7 +82,9 @@ final class Json {
                 case '\t' -> sb.append("\\t");
                 case '<', '>', '&', '\u2028', '\u2029' -> sb.append(String.format("\\u%04x", (int) c));
                 default -> {
-                    if (c < 0x20) {
+                    if (c < 0x20 || Character.isSurrogate(c) && !paired(s, i)) {
+                        // a lone surrogate too: written out as UTF-8 it would become '?', and two
+                        // texts that differ only there would read the same
                         sb.append(String.format("\\u%04x", (int) c));
                     } else {
                         sb.append(c);
@@ -91,5 +93,12 @@ final class Json {
             }
         }
         sb.append('"');
+    }
+
+    /** Whether the surrogate at {@code i} is half of a pair. */
+    private static boolean paired(String s, int i) {
+        char c = s.charAt(i);
+        return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 }

@@ -50,6 +50,18 @@ class DashboardEdgeReviewTest {
     }
 
     @Test
+    void figureNamesThatDifferOnlyInALoneSurrogateStayApartInTheJson() {
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("lag\uD800", 1L);
+        figures.put("lag\uDC00", 2L);
+        figures.put("emoji\uD83D\uDE00", 3L); // a pair: written as it is
+        goflow.register(new PluginPrimitive("odd", Primitive.Kind.CHANNEL, figures));
+        sampler.sample();
+        String json = DashboardState.json(sampler, false, null);
+        assertTrue(json.contains("[\"lag\\ud800\",1],[\"lag\\udc00\",2],[\"emoji\uD83D\uDE00\",3]"), json);
+    }
+
+    @Test
     void aFigureNamedLikeAStageOrTaskPrefixAndSuffixAloneLeavesThePageAndTheChecksWorking() {
         goflow.tokenBucket().name("api").rate(1).burst(1).build();
         goflow.register(new PluginPrimitive("odd", Primitive.Kind.PIPELINE, Map.of("stage.count", 1L, "executions", 2L)));
