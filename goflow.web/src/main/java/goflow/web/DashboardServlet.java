@@ -75,7 +75,14 @@ public final class DashboardServlet extends HttpServlet {
         }
         String path = req.getPathInfo();
         if (path.equals("/api/state")) {
-            String json = DashboardState.json(sampler, controlsEnabled, controlsEnabled ? token(req, resp) : null);
+            String token = controlsEnabled ? token(req, resp) : null;
+            String json;
+            try {
+                json = sampler.read(() -> DashboardState.json(sampler, controlsEnabled, token));
+            } catch (Sampler.Busy e) {
+                text(resp, 503, "goflow.web: " + e.getMessage());
+                return;
+            }
             resp.setHeader("Cache-Control", "no-store");
             send(resp, 200, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));
             return;

@@ -23,7 +23,9 @@ import goflow.metrics.Samples;
 /**
  * {@code GET /metrics}: every live primitive's figures in the Prometheus text exposition format
  * 0.0.4 ({@link MetricCatalog} names the families), and for each pipeline configured by stage
- * names the stage plugins it waits for. Read-only; any other method is refused by the servlet.
+ * names the stage plugins it waits for. Read-only; any other method is refused by the servlet. One
+ * reading of the figures at a time ({@link Sampler#read}): while a primitive's {@code stats()} does
+ * not return, a scrape waits at most 10 s and is answered 503 saying so.
  *
  * <p>Thread-safe: stateless besides the thread-safe sampler.
  */
@@ -66,7 +68,17 @@ public final class MetricsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String text = PrometheusText.toText(samples(sampler));
+        String text;
+        try {
+            text = sampler.read(() -> PrometheusText.toText(samples(sampler)));
+        } catch (Sampler.Busy e) {
+            byte[] bytes = ("goflow.web: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
+            resp.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            resp.setContentType("text/plain; charset=utf-8");
+            resp.setContentLength(bytes.length);
+            resp.getOutputStream().write(bytes);
+            return;
+        }
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType(PrometheusText.CONTENT_TYPE);
         resp.setHeader("Cache-Control", "no-store");

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -70,6 +72,18 @@ public final class Sampler {
     private final Set<String> unreadable = ConcurrentHashMap.newKeySet();
     /** Null until {@link #start()}; then the sampling thread. */
     private volatile ScheduledExecutorService executor;
+    /**
+     * One reading of the live primitives' figures at a time: the sampler's, a scrape's, a page's
+     * ({@link #read}). A plugin whose {@code stats()} does not return then holds one thread, rather
+     * than one more per request (each scrape and each open page's poll), and the others are told.
+     */
+    private final ReentrantLock reading = new ReentrantLock();
+    /** When the reading in progress began (System.nanoTime); written by the reader under {@link #reading}. */
+    private volatile long readingSince;
+    /** How long a request waits for the reading in progress (package-private for the tests). */
+    volatile Duration readWait = READ_WAIT;
+    /** The default of {@link #readWait}: Prometheus's default scrape timeout. */
+    static final Duration READ_WAIT = Duration.ofSeconds(10);
 
     /**
      * Creates the sampler from its configuration and starts sampling.
@@ -191,9 +205,53 @@ public final class Sampler {
         }
     }
 
+    /**
+     * Reads the live primitives' figures through {@code read} (which calls {@link #now()} or reads
+     * the registry), once no other reading is in progress, waiting for one at most
+     * {@link #readWait}.
+     *
+     * @param <T> what is read
+     * @param read the reading
+     * @return what it read
+     * @throws Busy if another reading did not end within the wait (a primitive's {@code stats()}
+     *     that does not return), or the thread was interrupted while it waited
+     */
+    <T> T read(Supplier<T> read) throws Busy {
+        Duration wait = readWait;
+        boolean locked;
+        try {
+            locked = reading.tryLock(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy("interrupted while waiting for another reading of the figures to end");
+        }
+        if (!locked) {
+            throw new Busy("the figures could not be read within " + wait + ": another reading has waited "
+                    + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - readingSince)
+                    + " s for a primitive's stats() (a plugin whose stats() does not return?)");
+        }
+        try {
+            readingSince = System.nanoTime();
+            return read.get();
+        } finally {
+            reading.unlock();
+        }
+    }
+
+    /** Another reading of the figures did not end in time; see {@link #read}. */
+    static final class Busy extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Busy(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     private void sampleQuietly() {
         try {
-            sample();
+            read(this::sample);
+        } catch (Busy e) { // this sample is skipped; the next one tries again
+            LOG.log(System.Logger.Level.DEBUG, () -> "goflow.web skipped a sample: " + e.getMessage());
         } catch (RuntimeException | Error e) { // a failing primitive must not end the sampling
             LOG.log(System.Logger.Level.WARNING, "goflow.web could not sample the registry", e);
         }

@@ -88,6 +88,77 @@ class DashboardServletTest {
         return req;
     }
 
+    /** A plugin's primitive whose stats() does not return until released (a remote call that hangs). */
+    private record Hanging(String name, java.util.concurrent.CountDownLatch entered,
+            java.util.concurrent.CountDownLatch release) implements goflow.api.Primitive {
+        @Override
+        public Kind kind() {
+            return Kind.CHANNEL;
+        }
+
+        @Override
+        public goflow.api.inspect.Stats stats() {
+            entered.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new goflow.api.inspect.Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    return Map.of("sent", 1L);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * While a primitive's stats() does not return, the scrape reading it holds its thread; the
+     * next scrapes and page polls wait a bounded time and are answered 503 saying why, instead of
+     * each holding one more of the HTTP service's threads for ever.
+     */
+    @Test
+    void aPrimitiveWhoseStatsDoNotReturnHoldsOneThreadAndLaterRequestsAreAnswered503() throws Exception {
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        goflow.tokenBucket().name("api").rate(1).burst(1).build();
+        goflow.register(new Hanging("remote", entered, release));
+        sampler.readWait = Duration.ofMillis(100);
+        MetricsServlet metrics = new MetricsServlet(sampler);
+        java.util.concurrent.CompletableFuture<FakeHttp.Response> first = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    FakeHttp.Response r = new FakeHttp.Response();
+                    try {
+                        metrics.doGet(http.get("/metrics").request(), r.response());
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return r;
+                });
+        try {
+            assertTrue(entered.await(30, java.util.concurrent.TimeUnit.SECONDS));
+            FakeHttp.Response second = new FakeHttp.Response();
+            metrics.doGet(http.get("/metrics").request(), second.response());
+            assertEquals(503, second.status);
+            assertTrue(second.body().contains("a primitive's stats()"), second.body());
+            FakeHttp.Response state = get(servlet(sampler, Map.of()), http.get("/api/state"));
+            assertEquals(503, state.status);
+        } finally {
+            release.countDown();
+        }
+        FakeHttp.Response done = first.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(200, done.status);
+        assertTrue(done.body().contains("goflow_token_bucket_allowed_total{name=\"api\""), done.body());
+        FakeHttp.Response after = new FakeHttp.Response();
+        metrics.doGet(http.get("/metrics").request(), after.response());
+        assertEquals(200, after.status, "the next scrape reads as usual");
+    }
+
     @Test
     void pollingTheStateCreatesNoSessionAndTheTokenWithItsCookieIsWhatAChangeNeeds() throws Exception {
         RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(5).build();
