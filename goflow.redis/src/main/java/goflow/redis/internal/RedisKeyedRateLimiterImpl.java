@@ -58,8 +58,13 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     /** When the next idle sweep while making room is due, on the core's clock; claimed by CAS. */
     private final AtomicLong nextSweepAt;
     private final long sweepEveryNanos;
-    /** Where eviction goes on round the map; null before the first. Guarded by itself. */
-    private final Object cursorLock = new Object();
+    /**
+     * Serialises the insertion of new keys (with the room made for them), so that the map never
+     * holds more than maxKeys states: a check of the size before taking it would let every thread
+     * that passed it insert. Lookups of known keys and removals do not take it.
+     */
+    private final Object insertion = new Object();
+    /** Where eviction goes on round the map; null before the first. Guarded by {@link #insertion}. */
     private Iterator<Map.Entry<String, LimiterCore.KeyState>> cursor;
     private volatile Registration listing = Registration.NONE;
 
@@ -139,30 +144,39 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
         if (s != null) {
             return s;
         }
-        if (states.size() >= maxKeys) {
-            makeRoom();
+        synchronized (insertion) {
+            s = states.get(name);
+            if (s != null) {
+                return s;
+            }
+            if (states.size() >= maxKeys) {
+                makeRoom();
+            }
+            s = core.new KeyState();
+            states.put(name, s);
+            return s;
         }
-        return states.computeIfAbsent(name, k -> core.new KeyState());
     }
 
-    /** Evicts the idle states if a sweep is due; if it is not, or none was idle, the cursor's next state. */
+    /**
+     * Evicts the idle states if a sweep is due; if it is not, or none was idle, the cursor's next
+     * state. Holds {@link #insertion}.
+     */
     private void makeRoom() {
         long now = core.clock.nanoTime();
         long due = nextSweepAt.get();
         if (now - due >= 0 && nextSweepAt.compareAndSet(due, now + sweepEveryNanos) && evictIdle() > 0) {
             return;
         }
-        synchronized (cursorLock) {
-            for (int round = 0; round < 2; round++) { // the rest of this round, then one more from the start
-                if (cursor == null || !cursor.hasNext()) {
-                    cursor = states.entrySet().iterator();
-                }
-                while (cursor.hasNext()) {
-                    Map.Entry<String, LimiterCore.KeyState> e = cursor.next();
-                    if (states.remove(e.getKey(), e.getValue())) {
-                        evictedFull.increment();
-                        return;
-                    }
+        for (int round = 0; round < 2; round++) { // the rest of this round, then one more from the start
+            if (cursor == null || !cursor.hasNext()) {
+                cursor = states.entrySet().iterator();
+            }
+            while (cursor.hasNext()) {
+                Map.Entry<String, LimiterCore.KeyState> e = cursor.next();
+                if (states.remove(e.getKey(), e.getValue())) {
+                    evictedFull.increment();
+                    return;
                 }
             }
         }

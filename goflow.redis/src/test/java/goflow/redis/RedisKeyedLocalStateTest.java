@@ -1,0 +1,109 @@
+package goflow.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import goflow.api.Clock;
+import goflow.api.ratelimit.KeyedRateLimiterStats;
+import goflow.api.testing.ManualClock;
+
+/**
+ * The keyed limiter's local state (local leases and LOCAL fallback buckets) on a real
+ * redis-server: bounded by maxKeys when new keys arrive at once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RedisKeyedLocalStateTest {
+    @RegisterExtension
+    final RedisNodes fleet = new RedisNodes(Duration.ofSeconds(2));
+    private int test;
+
+    private String name(String what) {
+        return what + "-" + (++test);
+    }
+
+    /**
+     * A manual clock that holds the first reading of each thread in {@link #gated} until
+     * {@link #hold} says so (a barrier, a latch), to stop threads at a known point of a call.
+     */
+    private static final class GateClock implements Clock {
+        final ManualClock time = new ManualClock();
+        final Set<Thread> gated = ConcurrentHashMap.newKeySet();
+        volatile Runnable hold = () -> { };
+
+        @Override
+        public long nanoTime() {
+            if (gated.remove(Thread.currentThread())) {
+                hold.run();
+            }
+            return time.nanoTime();
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return time.instant();
+        }
+    }
+
+    @Test
+    void newKeysArrivingAtOnceStayWithinMaxKeys() throws Exception {
+        // state(name) checked size >= maxKeys, then inserted with computeIfAbsent outside any lock:
+        // every thread that passed the check before the others inserted added a key
+        int threads = 6;
+        int maxKeys = 2;
+        GateClock clock = new GateClock();
+        RedisKeyedRateLimiter<String> l = fleet.nodeA.keyedRateLimiter().name(name("at-once")).rate(1000).burst(10)
+                .localLease(5, Duration.ofSeconds(30)).maxKeys(maxKeys).clock(clock).build();
+        // each thread's first reading of the clock is its new key's lease being made: hold them all
+        // there until every one arrived (or 2 s, when they cannot all arrive: insertion is serialised)
+        CyclicBarrier together = new CyclicBarrier(threads);
+        clock.hold = () -> {
+            try {
+                together.await(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (BrokenBarrierException | TimeoutException e) {
+                // not all of them could get there: go on
+            }
+        };
+        List<Thread> started = new ArrayList<>();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            String key = "client-" + i;
+            Thread t = new Thread(() -> {
+                try {
+                    assertTrue(l.allow(key), "a new key has its burst: " + key);
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "new-key-" + i);
+            clock.gated.add(t);
+            started.add(t);
+        }
+        started.forEach(Thread::start);
+        for (Thread t : started) {
+            t.join(30_000);
+            assertFalse(t.isAlive(), t.getName() + " still runs");
+        }
+        assertEquals(List.of(), failures);
+        KeyedRateLimiterStats s = l.stats();
+        assertTrue(l.size() <= maxKeys, "local keys " + l.size() + " of at most " + maxKeys + ": " + s);
+        assertTrue(s.keys() <= maxKeys, s.toString());
+        assertEquals(threads - l.size(), s.evicted(), s.toString());
+        l.close();
+    }
+}
