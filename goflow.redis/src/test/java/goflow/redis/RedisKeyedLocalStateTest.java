@@ -2,6 +2,7 @@ package goflow.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -10,21 +11,24 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import goflow.api.Clock;
+import goflow.api.ClosedException;
 import goflow.api.ratelimit.KeyedRateLimiterStats;
 import goflow.api.testing.ManualClock;
 
 /**
  * The keyed limiter's local state (local leases and LOCAL fallback buckets) on a real
- * redis-server: bounded by maxKeys when new keys arrive at once.
+ * redis-server: bounded by maxKeys when new keys arrive at once, never left in a closed limiter.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisKeyedLocalStateTest {
@@ -105,5 +109,42 @@ class RedisKeyedLocalStateTest {
         assertTrue(s.keys() <= maxKeys, s.toString());
         assertEquals(threads - l.size(), s.evicted(), s.toString());
         l.close();
+    }
+
+    @Test
+    void aNewKeyRacingCloseLeavesNoStateInTheClosedLimiter() throws Exception {
+        // a call that passed the closed check, then made room (the clock read) while close() cleared
+        // the map, put its key's state into the closed limiter's map after the clear
+        GateClock clock = new GateClock();
+        RedisKeyedRateLimiter<String> l = fleet.nodeA.keyedRateLimiter().name(name("close-race")).rate(1000).burst(10)
+                .localLease(5, Duration.ofSeconds(30)).maxKeys(1).clock(clock).build();
+        assertTrue(l.allow("kept"));
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        clock.hold = () -> {
+            entered.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread late = new Thread(() -> {
+            try {
+                outcome.set(l.allow("late"));
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        }, "late-key");
+        clock.gated.add(late);
+        late.start();
+        assertTrue(entered.await(30, TimeUnit.SECONDS), "the new key makes room (it reads the clock)");
+        l.close();
+        release.countDown();
+        late.join(30_000);
+        assertFalse(late.isAlive());
+        assertInstanceOf(ClosedException.class, outcome.get(), String.valueOf(outcome.get()));
+        assertEquals(0, l.size(), "a closed limiter holds no local state: " + l.stats());
     }
 }

@@ -208,6 +208,11 @@ final class LimiterCore {
         }
     }
 
+    /** Whether {@link #close} was called. */
+    boolean isClosed() {
+        return closed;
+    }
+
     static void checkN(String component, long n) {
         if (n < 0) {
             throw new InvalidConfigException(component, "n", n, "must be zero or positive",

@@ -26,8 +26,8 @@ import goflow.redis.RedisLimiterStats;
  * surrogate), all in the slot of the limiter's configuration.
  *
  * <p>Thread-safe. {@link #states} holds the local state of keys that need one (a local lease, or
- * a local fallback bucket once Redis failed), at most {@code maxKeys}; without lease and without
- * the LOCAL policy no key needs local state and the map stays empty.
+ * a local fallback bucket once Redis failed), at most {@code maxKeys} and none once closed; without
+ * lease and without the LOCAL policy no key needs local state and the map stays empty.
  *
  * @param <K> the key type
  */
@@ -136,7 +136,11 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
         return core.keyPrefix + bucketSuffix(name);
     }
 
-    private LimiterCore.KeyState state(String name) {
+    /**
+     * The local state of a key name, made (and room made for it) if it has none; {@code operation}
+     * names the call in the ClosedException of a limiter closed meanwhile.
+     */
+    private LimiterCore.KeyState state(String name, String operation) {
         if (!needsState) {
             return stateless;
         }
@@ -154,6 +158,12 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
             }
             s = core.new KeyState();
             states.put(name, s);
+            if (core.isClosed()) {
+                // close() marks the limiter closed, then clears the map: this put came after the clear
+                // of its bin, which it would have left in the closed limiter
+                states.remove(name, s);
+                core.checkOpen(operation);
+            }
             return s;
         }
     }
@@ -201,7 +211,7 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     @Override
     public boolean allow(K key, long tokens) {
         String n = checked(key, "allow", tokens);
-        return core.allow(state(n), bucket(n), tokens);
+        return core.allow(state(n, "allow"), bucket(n), tokens);
     }
 
     @Override
@@ -213,7 +223,7 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     public void await(Context ctx, K key, long tokens) throws InterruptedException {
         String n = checked(key, "await", tokens);
         // a null context is refused by the core before it uses the state: give it none to make room for
-        core.await(ctx, ctx == null ? stateless : state(n), bucket(n), tokens);
+        core.await(ctx, ctx == null ? stateless : state(n, "await"), bucket(n), tokens);
     }
 
     @Override
@@ -295,7 +305,7 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     @Override
     public void close() {
         if (core.close()) {
-            states.clear();
+            states.clear(); // after closed is set: a state put after this clear sees it and is taken out
             core.conn.release(core.name, this);
             listing.close();
         }
