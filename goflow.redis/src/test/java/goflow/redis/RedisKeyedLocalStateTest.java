@@ -3,6 +3,7 @@ package goflow.redis;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -23,12 +24,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import goflow.api.Clock;
 import goflow.api.ClosedException;
+import goflow.api.context.Context;
+import goflow.api.ratelimit.BurstExceededException;
 import goflow.api.ratelimit.KeyedRateLimiterStats;
 import goflow.api.testing.ManualClock;
 
 /**
  * The keyed limiter's local state (local leases and LOCAL fallback buckets) on a real
- * redis-server: bounded by maxKeys when new keys arrive at once, never left in a closed limiter.
+ * redis-server: bounded by maxKeys when new keys arrive at once, never left in a closed limiter,
+ * and neither created nor making room for a request that can never be admitted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisKeyedLocalStateTest {
@@ -146,5 +150,41 @@ class RedisKeyedLocalStateTest {
         assertFalse(late.isAlive());
         assertInstanceOf(ClosedException.class, outcome.get(), String.valueOf(outcome.get()));
         assertEquals(0, l.size(), "a closed limiter holds no local state: " + l.stats());
+    }
+
+    @Test
+    void aRequestAboveTheBurstTakesNoLocalStateNorEvictsAnotherKeys() throws Exception {
+        // n > burst at a limited rate is never admitted, yet state(n) made room for the key first:
+        // at maxKeys it evicted another key's state (its lease's tokens, its fallback bucket)
+        RedisKeyedRateLimiter<String> l = fleet.nodeA.keyedRateLimiter().name(name("above-burst")).rate(1000)
+                .burst(10).failurePolicy(FailurePolicy.LOCAL).localShare(0.5).localLease(5, Duration.ofSeconds(30))
+                .maxKeys(1).build();
+        assertTrue(l.allow("kept")); // a lease of 5: 4 tokens this node holds for kept
+        assertFalse(l.allow("other", 11));
+        assertThrows(BurstExceededException.class, () -> l.await(Context.background(), "other", 11));
+        KeyedRateLimiterStats s = l.stats();
+        assertEquals(0, s.evicted(), "the state of kept stays: " + s);
+        assertEquals(1, l.size(), s.toString());
+        assertEquals(2, s.denied(), s.toString());
+        long trips = l.backendStats().roundTrips();
+        assertTrue(l.allow("kept"), "kept's lease still holds its tokens");
+        assertEquals(trips, l.backendStats().roundTrips(), "taken from the lease: " + l.backendStats());
+        l.close();
+    }
+
+    @Test
+    void aRequestAboveAStaleBurstIsDecidedByTheFleetsBurst() {
+        // node b raised the burst; node a has not heard of it yet: a's request above the burst it
+        // last saw is still Redis's to decide, which knows the fleet's
+        String name = name("stale-burst");
+        RedisKeyedRateLimiter<String> a = fleet.nodeA.keyedRateLimiter().name(name).rate(0.001).burst(10)
+                .localLease(5, Duration.ofSeconds(30)).maxKeys(1).build();
+        RedisKeyedRateLimiter<String> b = fleet.nodeB.keyedRateLimiter().name(name).rate(0.001).burst(10).build();
+        b.setBurst(50);
+        assertEquals(10, a.burst(), "a has not seen the change yet");
+        assertTrue(a.allow("big", 20), "20 of the fleet's burst of 50");
+        assertEquals(50, a.burst());
+        a.close();
+        b.close();
     }
 }

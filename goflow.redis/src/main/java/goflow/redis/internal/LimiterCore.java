@@ -208,6 +208,15 @@ final class LimiterCore {
         }
     }
 
+    /**
+     * Whether {@code n} tokens are more than the burst at a limited rate, as this node last saw the
+     * fleet's configuration: Redis then never grants them.
+     */
+    boolean aboveBurst(long n) {
+        Conf c = fleet;
+        return n > c.burst && !Double.isInfinite(c.rate);
+    }
+
     /** Whether {@link #close} was called. */
     boolean isClosed() {
         return closed;

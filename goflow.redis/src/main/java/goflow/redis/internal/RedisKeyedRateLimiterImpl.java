@@ -203,6 +203,14 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
         return n;
     }
 
+    /*
+     * More tokens than the burst at a limited rate are never admitted: such a call goes to Redis (which
+     * knows the fleet's burst, should this node's view be stale) with the shared stateless state, so
+     * that it neither creates local state nor evicts another key's to make room for it (which took
+     * that key's leased tokens or gave it a full fallback bucket again). Its LOCAL fallback refuses it
+     * (the local burst is a share of the burst) without the state.
+     */
+
     @Override
     public boolean allow(K key) {
         return allow(key, 1);
@@ -211,7 +219,7 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     @Override
     public boolean allow(K key, long tokens) {
         String n = checked(key, "allow", tokens);
-        return core.allow(state(n, "allow"), bucket(n), tokens);
+        return core.allow(core.aboveBurst(tokens) ? stateless : state(n, "allow"), bucket(n), tokens);
     }
 
     @Override
@@ -223,7 +231,7 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     public void await(Context ctx, K key, long tokens) throws InterruptedException {
         String n = checked(key, "await", tokens);
         // a null context is refused by the core before it uses the state: give it none to make room for
-        core.await(ctx, ctx == null ? stateless : state(n, "await"), bucket(n), tokens);
+        core.await(ctx, ctx == null || core.aboveBurst(tokens) ? stateless : state(n, "await"), bucket(n), tokens);
     }
 
     @Override
