@@ -173,6 +173,26 @@ class RedisKeyedLocalStateTest {
     }
 
     @Test
+    void aRequestThatUsesNoLocalStateTakesNoneNorEvictsAnotherKeys() throws Exception {
+        // zero tokens are admitted without a bucket, and without LOCAL only a single token uses the
+        // lease: such calls made room for a state they never used, evicting another key's lease
+        RedisKeyedRateLimiter<String> l = fleet.nodeA.keyedRateLimiter().name(name("stateless")).rate(1000)
+                .burst(10).localLease(5, Duration.ofSeconds(30)).maxKeys(1).build();
+        assertTrue(l.allow("kept")); // a lease of 5: 4 tokens this node holds for kept
+        assertTrue(l.allow("other", 0));
+        l.await(Context.background(), "other", 0);
+        assertTrue(l.allow("other", 2), "two tokens, taken in Redis");
+        l.await(Context.background(), "other", 2);
+        KeyedRateLimiterStats s = l.stats();
+        assertEquals(0, s.evicted(), "the state of kept stays: " + s);
+        assertEquals(1, l.size(), s.toString());
+        long trips = l.backendStats().roundTrips();
+        assertTrue(l.allow("kept"), "kept's lease still holds its tokens");
+        assertEquals(trips, l.backendStats().roundTrips(), "taken from the lease: " + l.backendStats());
+        l.close();
+    }
+
+    @Test
     void aRequestAboveAStaleBurstIsDecidedByTheFleetsBurst() {
         // node b raised the burst; node a has not heard of it yet: a's request above the burst it
         // last saw is still Redis's to decide, which knows the fleet's

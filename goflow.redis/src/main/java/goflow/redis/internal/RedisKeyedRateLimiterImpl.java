@@ -203,13 +203,21 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
         return n;
     }
 
-    /*
-     * More tokens than the burst at a limited rate are never admitted: such a call goes to Redis (which
-     * knows the fleet's burst, should this node's view be stale) with the shared stateless state, so
-     * that it neither creates local state nor evicts another key's to make room for it (which took
-     * that key's leased tokens or gave it a full fallback bucket again). Its LOCAL fallback refuses it
-     * (the local burst is a share of the burst) without the state.
+    /**
+     * The state a call for {@code tokens} of key name {@code n} uses: the key's own, or the shared
+     * {@link #stateless} when the call uses none, so that it neither creates local state nor evicts
+     * another key's to make room for it (which took that key's leased tokens or gave it a full
+     * fallback bucket again). Zero tokens are admitted without a bucket; without LOCAL only a single
+     * token uses the lease, more are taken in Redis. More than the burst at a limited rate are never
+     * admitted: such a call still goes to Redis (which knows the fleet's burst, should this node's
+     * view be stale), and its LOCAL fallback refuses it (the local burst is a share of the burst).
      */
+    private LimiterCore.KeyState stateFor(String n, long tokens, String operation) {
+        if (tokens == 0 || core.aboveBurst(tokens) || (core.policy != FailurePolicy.LOCAL && tokens != 1)) {
+            return stateless;
+        }
+        return state(n, operation);
+    }
 
     @Override
     public boolean allow(K key) {
@@ -219,7 +227,7 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     @Override
     public boolean allow(K key, long tokens) {
         String n = checked(key, "allow", tokens);
-        return core.allow(core.aboveBurst(tokens) ? stateless : state(n, "allow"), bucket(n), tokens);
+        return core.allow(stateFor(n, tokens, "allow"), bucket(n), tokens);
     }
 
     @Override
@@ -231,7 +239,7 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     public void await(Context ctx, K key, long tokens) throws InterruptedException {
         String n = checked(key, "await", tokens);
         // a null context is refused by the core before it uses the state: give it none to make room for
-        core.await(ctx, ctx == null || core.aboveBurst(tokens) ? stateless : state(n, "await"), bucket(n), tokens);
+        core.await(ctx, ctx == null ? stateless : stateFor(n, tokens, "await"), bucket(n), tokens);
     }
 
     @Override
