@@ -12,9 +12,10 @@ import goflow.api.ratelimit.KeyedRateLimiter;
  *
  * <p>{@link #size()}, {@link #maxKeys()} and {@link #evictIdle()} concern what this node holds
  * locally: local leases of hot keys and the buckets of the {@link FailurePolicy#LOCAL local
- * fallback}; {@link #tokens(Object)} asks Redis. When a new key needs local state while
- * {@code maxKeys} are held, the idle states are swept if a sweep is due (at most every quarter of
- * the idle timeout), and otherwise one state is evicted, idle or not, taking the held keys in turn
+ * fallback}; {@link #tokens(Object)} asks Redis (when Redis cannot answer: with LOCAL, the key's
+ * fallback bucket, full for a key that has none; otherwise the burst). When a new key needs local
+ * state while {@code maxKeys} are held, the idle states are swept if a sweep is due (at most every
+ * quarter of the idle timeout), and otherwise one state is evicted, idle or not, taking the held keys in turn
  * rather than the least recently used of a sample: a constant cost per new key, however many
  * arrive. An evicted state loses its unused leased tokens (fewer admitted, never more) or, during
  * an outage, restarts the key's fallback bucket full.

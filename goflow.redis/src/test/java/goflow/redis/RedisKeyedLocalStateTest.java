@@ -193,6 +193,31 @@ class RedisKeyedLocalStateTest {
     }
 
     @Test
+    void theTokensOfAKeyWithoutLocalStateAreNotAnotherKeysWhileRedisIsAway() throws Exception {
+        // when Redis could not answer, tokens(key) of a key with no fallback bucket gave the limiter's
+        // last reply: the tokens of whichever key Redis last decided (0 after another key's burst)
+        try (FaultyProxy proxy = new FaultyProxy(java.net.InetAddress.getLoopbackAddress(), fleet.server.port());
+                RedisConnection conn = RedisConnection.builder().name("away").uri("redis://127.0.0.1:" + proxy.port())
+                        .timeout(Duration.ofMillis(500)).build()) {
+            RedisKeyedRateLimiter<String> closed = conn.keyedRateLimiter().name(name("away-closed")).rate(0.001)
+                    .burst(10).build();
+            RedisKeyedRateLimiter<String> local = conn.keyedRateLimiter().name(name("away-local")).rate(0.001)
+                    .burst(10).failurePolicy(FailurePolicy.LOCAL).localShare(0.5).build();
+            assertTrue(closed.allow("drained", 10));
+            assertTrue(local.allow("drained", 10));
+            assertEquals(0, closed.tokens("drained"), 1e-3);
+            proxy.close();
+            assertFalse(closed.allow("drained"), "Redis is away: FAIL_CLOSED refuses");
+            assertEquals(10, closed.tokens("unseen"), 1e-6, "a key with no bucket known has the burst");
+            assertEquals(5, local.tokens("unseen"), 1e-6, "a key whose fallback bucket would start full: 10 x 0.5");
+            assertTrue(local.allow("unseen", 5), "which it does");
+            assertEquals(0, local.tokens("unseen"), 1e-3);
+            closed.close();
+            local.close();
+        }
+    }
+
+    @Test
     void aRequestAboveAStaleBurstIsDecidedByTheFleetsBurst() {
         // node b raised the burst; node a has not heard of it yet: a's request above the burst it
         // last saw is still Redis's to decide, which knows the fleet's

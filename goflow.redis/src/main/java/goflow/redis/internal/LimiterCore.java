@@ -523,16 +523,21 @@ final class LimiterCore {
         }
     }
 
-    /** Redis's tokens of a bucket; when Redis cannot answer, the local bucket's or the last known. */
-    double tokens(KeyState ks, String bucketKey) {
+    /**
+     * Redis's tokens of a bucket; when Redis cannot answer, with LOCAL the local fallback bucket's
+     * (full when {@code ks} is null: a key with no local state starts a full one), else
+     * {@code unknown} (the last known of the token bucket; the burst for a key of the keyed limiter,
+     * whose last reply was another key's).
+     */
+    double tokens(KeyState ks, String bucketKey, double unknown) {
         try {
             return call(bucketKey, "p", 0, 0).tokens;
         } catch (RedisFailure e) {
-            if (policy == FailurePolicy.LOCAL && ks != null) {
+            if (policy == FailurePolicy.LOCAL) {
                 Conf c = fleet;
-                return ks.local().tokens(clock.nanoTime(), c.rate * share, localBurst(c));
+                return ks == null ? localBurst(c) : ks.local().tokens(clock.nanoTime(), c.rate * share, localBurst(c));
             }
-            return lastTokens;
+            return unknown;
         }
     }
 

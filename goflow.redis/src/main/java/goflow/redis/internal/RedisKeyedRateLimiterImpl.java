@@ -245,7 +245,7 @@ final class RedisKeyedRateLimiterImpl<K> implements RedisKeyedRateLimiter<K> {
     @Override
     public double tokens(K key) {
         String n = name(key);
-        return core.tokens(states.get(n), bucket(n));
+        return core.tokens(states.get(n), bucket(n), core.burst());
     }
 
     @Override

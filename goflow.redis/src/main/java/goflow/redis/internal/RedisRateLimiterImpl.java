@@ -93,7 +93,7 @@ final class RedisRateLimiterImpl implements RedisRateLimiter {
 
     @Override
     public double tokens() {
-        return core.tokens(state, core.keyPrefix);
+        return core.tokens(state, core.keyPrefix, core.lastTokens());
     }
 
     @Override
