@@ -80,7 +80,10 @@ public final class RedisConnectionBuilder {
                     "the port must be from 1 to 65535 (or left out for 6379)", "for example redis://127.0.0.1:6379/0");
         }
         String path = parsed.getPath() == null ? "" : parsed.getPath();
-        if (!path.isEmpty() && !path.equals("/") && !path.substring(1).matches("\\d{1,2}")) {
+        if (!path.isEmpty() && !path.equals("/") && !path.substring(1).matches("\\d{1,9}")) {
+            // Redis numbers its databases from 0 below its `databases` setting (16 by default, up to
+            // 2^31-1): any number of up to 9 digits fits an int; one beyond the server's is refused
+            // by it at the first connection, and said so (the reconnect probe logs the refusal)
             throw new InvalidConfigException(COMPONENT, "uri", ConnectionImpl.hideSecret(value),
                     "the path must be a database number", "for example redis://127.0.0.1:6379/2");
         }

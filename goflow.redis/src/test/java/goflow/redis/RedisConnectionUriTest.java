@@ -54,6 +54,22 @@ class RedisConnectionUriTest {
         }
     }
 
+    /** Redis has as many databases as its `databases` setting says (16 by default): /150 of 200 is one. */
+    @Test
+    void aDatabaseNumberBeyondTheDefault16IsTakenWhereTheServerHasIt() throws Exception {
+        try (goflow.redis.streams.RedisServer big = goflow.redis.streams.RedisServer.startWith("--databases", "200");
+                RedisConnection c = RedisConnection.builder().name("db150").uri("redis://127.0.0.1:" + big.port()
+                        + "/150").timeout(Duration.ofSeconds(2)).build();
+                RedisRateLimiter l = c.rateLimiter().name("db150").rate(1).burst(5)
+                        .failurePolicy(FailurePolicy.FAIL_CLOSED).build()) {
+            assertTrue(l.allow(), "denied: " + l.backendStats().lastError());
+            assertTrue(c.state().connected(), c.state().toString());
+        }
+        InvalidConfigException e = assertThrows(InvalidConfigException.class,
+                () -> RedisConnection.builder().uri("redis://127.0.0.1:6379/1234567890"));
+        assertTrue(e.getMessage().contains("database number"), e.getMessage());
+    }
+
     @Test
     void aRefusedUriNeverShowsItsPasswordEvenWithAnUnescapedAtOrSlashInIt() {
         // RFC 3986 wants '@' and '/' in a password escaped; people paste them as they are, and the URI

@@ -42,19 +42,31 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /**
+     * Starts a server with settings of its own (e.g. {@code "--databases", "200"}) and waits until it
+     * answers PING.
+     *
+     * @param options redis-server options added to the command line
+     * @return the running server
+     * @throws Exception if it cannot be started or does not answer within 30 s
+     */
+    public static RedisServer startWith(String... options) throws Exception {
+        return start(RedisServer::freePort, options);
+    }
+
+    /**
      * Starts a server on the first port of {@code ports} it can bind, trying up to 5.
      *
      * @param ports the ports to try, in turn
      * @return the running server
      * @throws Exception if it cannot be started or does not answer within 30 s
      */
-    static RedisServer start(IntSupplier ports) throws Exception {
+    static RedisServer start(IntSupplier ports, String... options) throws Exception {
         // A port is free when picked but may be taken before redis-server binds it (by an outgoing
         // connection given it as its local port): then redis-server exits saying so, and another is tried.
         for (int attempt = 1;; attempt++) {
             int port = ports.getAsInt();
             Path log = Files.createTempFile("redis-" + port + "-", ".log");
-            RedisServer server = new RedisServer(port, launch(port, log), log);
+            RedisServer server = new RedisServer(port, launch(port, log, options), log);
             try {
                 server.awaitPong();
                 return server;
@@ -83,10 +95,13 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static Process launch(int port, Path log) {
+    private static Process launch(int port, Path log, String... options) {
         try {
-            return new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--daemonize", "no", "--protected-mode", "yes")
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("redis-server", "--port",
+                    Integer.toString(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize",
+                    "no", "--protected-mode", "yes"));
+            command.addAll(java.util.List.of(options));
+            return new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .directory(new File(System.getProperty("java.io.tmpdir"))).start();
         } catch (IOException e) {

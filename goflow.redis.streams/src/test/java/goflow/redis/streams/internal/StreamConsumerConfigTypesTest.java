@@ -99,6 +99,11 @@ class StreamConsumerConfigTypesTest {
         assertEquals("rejected: reconnectInterval must be an ISO-8601 duration", status("reconnectInterval", "1s"));
         assertEquals("rejected: uri must be a redis:// or rediss:// URI with a host", status("uri", "http://example"));
         assertEquals("rejected: uri the path must be a database number", status("uri", "redis://127.0.0.1:6379/x"));
+        assertEquals("rejected: uri the path must be a database number",
+                status("uri", "redis://127.0.0.1:6379/1234567890"));
+        // a server may have more databases than the default 16 (its `databases` setting)
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(
+                () -> goflow.redis.streams.RedisStreamConsumer.builder().uri("redis://127.0.0.1:6379/150"));
     }
 
     @Test
