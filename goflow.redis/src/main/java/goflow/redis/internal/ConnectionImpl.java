@@ -46,8 +46,9 @@ import redis.clients.jedis.util.Pool;
  *
  * <p>Thread-safe. State: {@link #down} is set by the first call that fails at the connection level
  * and cleared only by the probe thread once Redis answers a PING (after a lost connection, the
- * probe's first PING is at once); while it is set, calls fail at once. {@link #probe} (guarded by this object's monitor) is the probe thread, alive only while
- * Redis is down; {@link #closed} ends everything.
+ * probe's first PING is at once); while it is set, calls fail at once. {@link #probe} (guarded by
+ * this object's monitor) is the probe thread, alive only while Redis is down; {@link #closed} ends
+ * everything.
  */
 /*
  * Why the timeout holds: a call borrows a connection with the remaining budget as the pool's wait
