@@ -203,7 +203,10 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
     @ParameterizedTest(name = "{0} workers")
     @MethodSource("workerCounts")
     void theCapacityCountsTheTasksWaitingInABatch(int workers) throws Exception {
-        int capacity = 40;
+        // At least the workers: every gate may wait in the queue before its worker is idle, and a
+        // rejected gate would leave the gates submitted before it held, and close() waiting on them
+        // (processors + 2 workers reach 40 on a 38-processor machine)
+        int capacity = Math.max(40, workers);
         WorkerPool pool = goflow.workerPool().name("batch-capacity").workers(workers).queueCapacity(capacity)
                 .onQueueFull(QueueFullPolicy.REJECT).build();
         Gate[] gates = holdEveryWorker(pool, workers);
