@@ -341,9 +341,10 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
         }
         try {
             onDrop.accept(value);
-        } catch (RuntimeException | Error e) {
-            // An Error too: the send already took effect (under DROP_OLDEST the value is enqueued),
-            // so letting it escape would report a sent value as not sent.
+        } catch (Throwable e) {
+            // An Error too, and a checked exception thrown undeclared (Kotlin, Scala, Lombok's
+            // @SneakyThrows): the send already took effect (under DROP_OLDEST the value is
+            // enqueued), so letting it escape would report a sent value as not sent.
             LOG.log(Level.WARNING, "drop callback of channel '" + name + "' failed", e);
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -60,5 +61,38 @@ class ChannelCallbackErrorsTest extends NoThreadLeaks.LeakCheckedTest {
         assertFalse(newest.send(bg, 2));
         assertFalse(newest.trySend(3));
         assertEquals(2, newest.stats().dropped());
+    }
+
+    /**
+     * A drop callback that throws a checked exception past the compiler (Kotlin, Scala, Lombok's
+     * {@code @SneakyThrows}) must not fail the send either: under DROP_OLDEST the value is already
+     * enqueued, and the caller would send it again.
+     */
+    @Test
+    void aDropCallbackThrowingAnUndeclaredCheckedExceptionDoesNotFailTheSend() throws Exception {
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        BackpressureChannel<Integer> oldest = goflow.<Integer>channel().capacity(1)
+                .strategy(OverflowStrategy.DROP_OLDEST).onDrop(v -> {
+                    seen.add(v);
+                    sneakyThrow(new IOException("callback bug " + v));
+                }).build();
+        assertTrue(oldest.send(bg, 1));
+        assertTrue(oldest.send(bg, 2));   // drops 1
+        assertTrue(oldest.trySend(3));    // drops 2
+        assertEquals(List.of(1, 2), seen);
+        assertEquals(3, oldest.receive(bg));
+        assertEquals(2, oldest.stats().dropped());
+
+        BackpressureChannel<Integer> newest = goflow.<Integer>channel().capacity(1)
+                .strategy(OverflowStrategy.DROP_NEWEST).onDrop(v -> sneakyThrow(new IOException("x " + v))).build();
+        assertTrue(newest.send(bg, 1));
+        assertFalse(newest.send(bg, 2));
+        assertFalse(newest.trySend(3));
+        assertEquals(2, newest.stats().dropped());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+        throw (T) t;
     }
 }
