@@ -81,12 +81,14 @@ public final class ChannelsImpl implements Channels {
         to.forEach(target -> notItsOwnInput(List.of(source), target));
         Link link = new Link("tee-" + source.name(), ctx, to);
         link.add(c -> drain(c, source, v -> {
-            boolean taken = false;
+            // counted as soon as one target took it: a later target closed or the link stopped
+            // before it does not undo that delivery
+            boolean counted = false;
             for (BackpressureChannel<? super T> target : to) {
-                taken |= deliver(c, target, v, link);
-            }
-            if (taken) {
-                link.delivered();
+                if (deliver(c, target, v, link) && !counted) {
+                    link.delivered();
+                    counted = true;
+                }
             }
         }));
         return link.start();

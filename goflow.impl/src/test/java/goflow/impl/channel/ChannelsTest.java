@@ -262,6 +262,36 @@ class ChannelsTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(5, tee.transferred());
     }
 
+    /**
+     * A tee value that a first target took counts as transferred even when the link stops (is
+     * closed, or fails on a closed target) before a later target took it: the first target's
+     * receivers get it, so it was delivered.
+     */
+    @Test
+    void aTeeValueTakenByAFirstTargetCountsWhenTheLinkStopsBeforeTheNext() throws Exception {
+        BackpressureChannel<Integer> src = ch("src", 4);
+        BackpressureChannel<Integer> first = ch("first", 4);
+        BackpressureChannel<Integer> full = ch("full", 1);
+        full.send(bg, -1);
+        ChannelLink link = channels.tee(bg, src, List.of(first, full));
+        src.send(bg, 1);
+        Eventually.until(() -> first.size() == 1); // the link now waits for room in the full target
+        link.close();
+        assertEquals(List.of(1), drain(first));
+        assertEquals(1, link.transferred(), "delivered to the first target");
+
+        BackpressureChannel<Integer> src2 = ch("src2", 4);
+        BackpressureChannel<Integer> first2 = ch("first2", 4);
+        BackpressureChannel<Integer> closed = ch("closed", 4);
+        closed.close();
+        ChannelLink failed = channels.tee(bg, src2, List.of(first2, closed));
+        src2.send(bg, 1);
+        awaitEnd(failed);
+        assertTrue(failure(failed) instanceof ClosedException);
+        assertEquals(List.of(1), drain(first2));
+        assertEquals(1, failed.transferred(), "delivered to the first target");
+    }
+
     @Test
     void batchBySizeAndFinalPartialBatch() throws Exception {
         BackpressureChannel<Integer> src = ch("src", 100);
