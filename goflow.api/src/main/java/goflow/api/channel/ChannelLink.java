@@ -45,25 +45,29 @@ public interface ChannelLink extends AutoCloseable {
     String name();
 
     /**
-     * Returns the stage completed when the link has ended and all its threads have stopped.
+     * Returns the stage completed when the link has ended: by the last of its threads as it ends
+     * (actions added before then run on that thread), when the others have nothing left to do but
+     * end; {@link #awaitDone} and {@link #close()} wait until every thread has stopped.
      *
      * @return completes normally when the sources ended, exceptionally otherwise (see above)
      */
     CompletionStage<Void> completion();
 
     /**
-     * Returns whether the link has ended and its threads have stopped.
+     * Returns whether the link has ended: {@link #completion()} is completed and its threads have
+     * nothing left to do but end ({@link #awaitDone} waits until they have stopped).
      *
      * @return {@code true} once ended
      */
     boolean isDone();
 
     /**
-     * Waits until the link has ended.
+     * Waits until the link has ended and its threads have stopped (called from one of them, a
+     * {@link #completion()} action, say: until the others have).
      *
      * @param timeout the longest time to wait, on the clock of the link's context (as
      *     {@link #close(Duration)} waits)
-     * @return {@code true} if it ended in time
+     * @return {@code true} if it ended, and its threads stopped, in time
      * @throws InterruptedException if the thread is interrupted while waiting
      * @throws goflow.api.InvalidConfigException if {@code timeout} is null
      */

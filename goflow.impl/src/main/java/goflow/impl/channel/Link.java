@@ -189,22 +189,33 @@ final class Link implements ChannelLink {
     @Override
     public boolean awaitDone(Duration timeout) throws InterruptedException {
         Check.notNull("channel link '" + name + "'", "timeout", timeout);
-        if (done.isDone()) {
-            return true;
-        }
-        // On the context's clock, as close(Duration): a test's fake clock drives the timeout
+        // done completes on the last worker, while it and the others still finish their last lines:
+        // wait for every other worker to have ended too, then for its thread to stop
         Thread self = Thread.currentThread();
-        closers.add(self); // woken when done completes
-        try {
-            BoundedPark.End end = BoundedPark.until(done::isDone, linkCtx.clock(),
-                    Math.max(0, Durations.toNanosSaturated(timeout)), this);
+        int others = threads.size() - (threads.contains(self) ? 1 : 0);
+        if (!done.isDone() || ended.get() < others) {
+            // On the context's clock, as close(Duration): a test's fake clock drives the timeout
+            closers.add(self); // woken as each worker ends and when done completes
+            BoundedPark.End end;
+            try {
+                end = BoundedPark.until(() -> done.isDone() && ended.get() >= others, linkCtx.clock(),
+                        Math.max(0, Durations.toNanosSaturated(timeout)), this);
+            } finally {
+                closers.remove(self);
+            }
             if (end == BoundedPark.End.INTERRUPTED) {
                 throw new InterruptedException("waiting for channel link '" + name + "' to end was interrupted");
             }
-            return end == BoundedPark.End.DONE;
-        } finally {
-            closers.remove(self);
+            if (end == BoundedPark.End.TIMED_OUT) {
+                return false;
+            }
         }
+        for (Thread t : threads) {
+            if (t != self) {
+                t.join(); // it has run its last line: it ends in a moment
+            }
+        }
+        return true;
     }
 
     @Override

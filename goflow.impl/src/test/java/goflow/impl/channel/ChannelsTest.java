@@ -402,6 +402,50 @@ class ChannelsTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(link.awaitDone(Eventually.TIMEOUT));
     }
 
+    /**
+     * {@code awaitDone} returning true means the link's threads have stopped, as the docs of
+     * {@code isDone} and {@code completion} say: the completion is made by the last worker before
+     * its thread (and the others) have quite ended, so awaitDone waits for them. Here each thread
+     * takes a while to end after its worker is over; awaitDone from the completion callback (on
+     * the last worker's own thread) does not wait for itself.
+     */
+    @Test
+    void awaitDoneReturnsOnceTheLinksThreadsHaveStopped() throws Exception {
+        List<Thread> made = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ThreadFactory slowToEnd = r -> {
+            Thread t = new Thread(() -> {
+                r.run();
+                try {
+                    Thread.sleep(300); // the thread ends a while after its worker is over
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            made.add(t);
+            return t;
+        };
+        BackpressureChannel<Integer> target = ch("target", 4);
+        Link link = new Link("slow", bg, List.of(target), slowToEnd);
+        link.add(c -> { });
+        link.add(c -> { });
+        CompletableFuture<Boolean> fromCallback = new CompletableFuture<>();
+        link.completion().thenRun(() -> {
+            try {
+                fromCallback.complete(link.awaitDone(Eventually.TIMEOUT));
+            } catch (Throwable e) {
+                fromCallback.completeExceptionally(e);
+            }
+        });
+        link.start();
+        assertTrue(link.awaitDone(Eventually.TIMEOUT));
+        for (Thread t : made) {
+            assertFalse(t.isAlive(), "awaitDone returned true while " + t + " was running");
+        }
+        assertTrue(fromCallback.get(Eventually.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS),
+                "awaitDone from the completion callback does not wait for its own thread");
+        assertTrue(target.isClosed());
+    }
+
     @Test
     void awaitDoneTimesOutOnTheClockOfTheLinksContext() throws Exception {
         ManualClock clock = new ManualClock();
