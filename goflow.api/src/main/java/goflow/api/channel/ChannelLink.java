@@ -14,8 +14,9 @@ import goflow.api.context.ContextException;
  * <li>every source is closed and drained (normal end; {@link #completion()} completes normally);</li>
  * <li>its context is cancelled or {@link #close()} is called ({@link #completion()} fails with the
  *     {@link ContextException});</li>
- * <li>a target is closed underneath it, or a mapping function throws ({@link #completion()} fails
- *     with that exception).</li>
+ * <li>a target is closed underneath it, a target of strategy {@code ERROR} is full (the
+ *     {@link ChannelFullException}; that value is lost), or a mapping function throws
+ *     ({@link #completion()} fails with that exception).</li>
  * </ul>
  * <p>When it ends, for whatever reason, it closes its targets (so their receivers drain and then see
  * the end) and its threads stop; it never closes its sources. A value that was taken from a source
