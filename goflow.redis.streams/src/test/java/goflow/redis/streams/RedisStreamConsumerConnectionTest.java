@@ -8,12 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -43,24 +39,9 @@ class RedisStreamConsumerConnectionTest {
     private RedisClient redis;
     private final GoFlow goflow = new GoFlowImpl();
     private int test;
-    /** Held strongly: java.util.logging keeps loggers only weakly. */
-    private final Logger logger = Logger.getLogger(RedisStreamConsumer.class.getName());
     /** What the consumer logged during the test, as "LEVEL message". */
-    private final List<String> logs = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            logs.add(r.getLevel() + " " + r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture capture = new LogCapture(RedisStreamConsumer.class);
+    private final List<String> logs = capture.lines;
 
     @BeforeAll
     void startRedis() throws Exception {
@@ -81,13 +62,12 @@ class RedisStreamConsumerConnectionTest {
 
     @BeforeEach
     void captureLogs() {
-        logs.clear();
-        logger.addHandler(capture);
+        capture.start();
     }
 
     @AfterEach
     void nextKeys() {
-        logger.removeHandler(capture);
+        capture.stop();
         test++;
     }
 

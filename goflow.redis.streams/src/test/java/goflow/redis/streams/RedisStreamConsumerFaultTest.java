@@ -14,9 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -52,29 +49,13 @@ class RedisStreamConsumerFaultTest {
     private RedisClient redis;
     private final GoFlow goflow = new GoFlowImpl();
     private int test;
-    /** Held strongly: java.util.logging keeps loggers only weakly. */
-    private final Logger logger = Logger.getLogger(RedisStreamConsumer.class.getName());
     /** What the consumer logged during the test, as "LEVEL message". */
-    private final List<String> logs = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            logs.add(r.getLevel() + " " + r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture capture = new LogCapture(RedisStreamConsumer.class);
+    private final List<String> logs = capture.lines;
 
     @BeforeEach
     void captureLogs() {
-        logs.clear();
-        logger.addHandler(capture);
+        capture.start();
     }
 
     @BeforeAll
@@ -96,7 +77,7 @@ class RedisStreamConsumerFaultTest {
 
     @AfterEach
     void nextKeys() {
-        logger.removeHandler(capture);
+        capture.stop();
         test++;
     }
 
