@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +18,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import goflow.api.Clock;
 import goflow.api.pool.QueueFullPolicy;
 import goflow.api.pool.RejectedException;
 import goflow.api.pool.TaskResult;
@@ -27,6 +25,7 @@ import goflow.api.pool.WorkerPool;
 import goflow.api.testing.ManualClock;
 import goflow.impl.GoFlowImpl;
 import goflow.impl.testing.Eventually;
+import goflow.impl.testing.FailingClock;
 import goflow.impl.testing.NoThreadLeaks;
 
 /** Edges of the worker pool a ThreadPoolExecutor user relies on: resizing, hand-off, statistics. */
@@ -185,21 +184,8 @@ class PoolEdgeReviewTest extends NoThreadLeaks.LeakCheckedTest {
      */
     @Test
     void aClockThatThrowsWhileAWorkerTakesABatchKillsNoWorker() throws Exception {
-        AtomicBoolean failing = new AtomicBoolean();
-        Clock clock = new Clock() {
-            @Override
-            public long nanoTime() {
-                if (failing.get()) {
-                    throw new IllegalStateException("test: the clock failed");
-                }
-                return System.nanoTime();
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.now();
-            }
-        };
+        FailingClock clock = new FailingClock();
+        AtomicBoolean failing = clock.failing;
         GoFlowImpl own = new GoFlowImpl();
         WorkerPool pool = own.workerPool().workers(2).measureTaskTimes(false).clock(clock).build();
         CountDownLatch release = new CountDownLatch(1);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +12,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import goflow.api.Clock;
 import goflow.api.context.CancellableContext;
 import goflow.api.context.Context;
 import goflow.api.pool.PoolStats;
@@ -21,6 +19,7 @@ import goflow.api.pool.TaskResult;
 import goflow.api.pool.TaskResult.Outcome;
 import goflow.api.pool.WorkerPool;
 import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.FailingClock;
 import goflow.impl.testing.NoThreadLeaks;
 
 /** The pool's counts stay exact on fault paths of user code around a task. */
@@ -66,21 +65,8 @@ class WorkerPoolCountsReviewTest extends NoThreadLeaks.LeakCheckedTest {
      */
     @Test
     void aTaskWhoseStartFailsInPoolCodeGetsOneResult() throws Exception {
-        AtomicBoolean failing = new AtomicBoolean();
-        Clock clock = new Clock() {
-            @Override
-            public long nanoTime() {
-                if (failing.get()) {
-                    throw new IllegalStateException("test: the clock failed");
-                }
-                return System.nanoTime();
-            }
-
-            @Override
-            public Instant instant() {
-                return Instant.now();
-            }
-        };
+        FailingClock clock = new FailingClock();
+        AtomicBoolean failing = clock.failing;
         List<TaskResult<?>> results = new CopyOnWriteArrayList<>();
         WorkerPool pool = goflow.workerPool().workers(1).clock(clock).measureTaskTimes(false)
                 .taskTimeout(Duration.ofSeconds(30)).resultListener((task, result) -> results.add(result)).build();
