@@ -63,12 +63,15 @@ public interface StreamingRun {
     CompletableFuture<StreamingResult> completion();
 
     /**
-     * Waits for the run to end and for all its threads to terminate. Do not call it from the
-     * run's own sink or error handler: they run on a thread it waits for.
+     * Waits for the run to end and for all its threads to terminate. It cannot be called from
+     * the run's own source, stages, sink or error handler: they run on threads it waits for (a
+     * callback chained on {@link #completion()} may call it).
      *
      * @return the result
      * @throws InterruptedException if the calling thread is interrupted while waiting (the run
      *     goes on; call {@link #cancel()} to stop it)
+     * @throws IllegalStateException if called on one of the run's own threads before the run
+     *     ended; the run goes on
      */
     StreamingResult await() throws InterruptedException;
 }

@@ -560,10 +560,18 @@ final class StreamingRunImpl<I, O> implements StreamingRun {
 
     @Override
     public StreamingResult await() throws InterruptedException {
+        Thread self = Thread.currentThread();
+        // Before the end, a run thread (the source, a stage, the sink, the error handler) would wait
+        // for itself: the run hung until cancelled. (The run cannot end while this thread is in
+        // it, so the count read here stays.)
+        if (ended.getCount() != 0 && threads.contains(self)) {
+            throw new IllegalStateException("streaming run of pipeline '" + p.name + "': await() called on the run's "
+                    + "own thread " + self.getName() + " (its source, a stage, the sink or the error handler), "
+                    + "which the run waits for; use completion() to act on the result");
+        }
         ended.await();
         // The run's last thread completes the completion future, so a callback chained on it may
         // call await() on that thread: it must not wait for itself (the others have ended).
-        Thread self = Thread.currentThread();
         for (Thread t : threads) {
             if (t != self) {
                 t.join();
