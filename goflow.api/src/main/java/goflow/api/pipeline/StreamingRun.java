@@ -6,7 +6,9 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A streaming run in progress: live counts, cancellation and the final {@link StreamingResult}.
- * When the result is available, every thread of the run has ended.
+ * When {@link #await()} returns the result, every thread of the run has ended; when
+ * {@link #completion()} completes, every thread of the run has done its work, and the last one
+ * (which completes it, and runs the actions chained on it) ends after them.
  *
  * <p>Thread-safe.
  */
@@ -55,8 +57,9 @@ public interface StreamingRun {
     void cancel();
 
     /**
-     * Returns the future completed with the result once every thread of the run has ended. It
-     * always completes normally; cancelling it cancels the run.
+     * Returns the future completed with the result by the run's last thread once every thread of
+     * the run has done its work (the threads end just after; {@link #await()} waits until they
+     * have). It always completes normally; cancelling it cancels the run.
      *
      * @return the completion
      */
