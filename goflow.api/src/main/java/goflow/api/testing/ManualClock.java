@@ -31,8 +31,17 @@ public final class ManualClock implements Clock {
     private static final long SAFETY_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final Instant origin;
-    /** Nanoseconds since the origin. Guarded by {@code this}; volatile for lock-free reads. */
+    /**
+     * Nanoseconds since the origin; only ever raised. Guarded by {@code this}; volatile for
+     * lock-free reads.
+     */
     private volatile long nanos;
+    /**
+     * Where the advances made so far take the clock: the sum of their amounts. Ahead of
+     * {@code nanos} while an advance is still running timers; each advance adds to it, so
+     * concurrent and nested advances add up. Guarded by {@code this}.
+     */
+    private long target;
     /** Pending timers (closing one is O(log n), as in the system timer). Guarded by {@code this}. */
     private final TimerQueue<Timer> timers = new TimerQueue<>();
     /** Threads currently inside {@link #parkNanos}. */
@@ -65,9 +74,12 @@ public final class ManualClock implements Clock {
     /**
      * Moves time forward, runs the timers that became due in deadline order, and wakes parked
      * threads. Timers run on the calling thread, with the clock already showing each timer's
-     * deadline while it runs.
+     * deadline while it runs. Advances add up, whether made one after another, from several threads
+     * at once or from a timer action: the clock ends at the sum of all amounts, and never shows a
+     * time earlier than it has shown before.
      *
-     * @param amount how far to move; zero only runs timers that are already due
+     * @param amount how far to move; zero only runs the timers that are due (up to where an advance
+     *     still under way is taking the clock)
      * @throws IllegalArgumentException if {@code amount} is negative, or would take the monotonic
      *     time past {@link Long#MAX_VALUE} nanoseconds (about 292 years after the clock's start)
      */
@@ -76,23 +88,28 @@ public final class ManualClock implements Clock {
         if (amount.isNegative()) {
             throw new IllegalArgumentException("amount must not be negative: " + amount);
         }
-        long target;
+        long to;
         synchronized (this) {
-            long now = nanos;
+            long from = target;
             // Duration.toNanos() and the sum both overflow past Long.MAX_VALUE: refuse rather
             // than wrap the monotonic time round to a negative reading and instant() backwards.
-            if (amount.compareTo(Duration.ofNanos(Long.MAX_VALUE - now)) > 0) {
+            if (amount.compareTo(Duration.ofNanos(Long.MAX_VALUE - from)) > 0) {
                 throw new IllegalArgumentException("amount " + amount + " would take the clock's nanoTime from "
-                        + now + " past Long.MAX_VALUE (about 292 years after its start)");
+                        + from + " past Long.MAX_VALUE (about 292 years after its start)");
             }
-            target = now + amount.toNanos();
+            // from the target of the advances under way, not from nanos: starting from nanos, a
+            // concurrent or nested advance was lost, and the longer one's end undone (time went back)
+            to = from + amount.toNanos();
+            target = to;
         }
         while (true) {
             Timer due;
             synchronized (this) {
                 Timer head = timers.peek();
-                if (head == null || head.deadline - target > 0) {
-                    nanos = target;
+                if (head == null || head.deadline - to > 0) {
+                    if (to - nanos > 0) {
+                        nanos = to;
+                    }
                     break;
                 }
                 due = timers.poll();

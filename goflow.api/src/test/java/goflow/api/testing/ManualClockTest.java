@@ -92,6 +92,63 @@ class ManualClockTest {
         assertEquals(Duration.ofSeconds(2).toNanos(), clock.nanoTime());
     }
 
+    @Test
+    void anAdvanceFromATimerNeverTakesTheClockBack() {
+        ManualClock clock = new ManualClock();
+        long[] afterInner = new long[1];
+        clock.schedule(100, () -> {
+            clock.advanceNanos(500); // a timer action (or a callback it runs) advancing the clock itself
+            afterInner[0] = clock.nanoTime();
+        });
+        clock.advanceNanos(200);
+        assertTrue(clock.nanoTime() >= afterInner[0],
+                "the outer advance moved the clock back from " + afterInner[0] + " to " + clock.nanoTime());
+        assertEquals(700, clock.nanoTime(), "nested advances add up");
+    }
+
+    @Test
+    void concurrentAdvancesAddUpAndTheClockNeverGoesBack() throws Exception {
+        ManualClock clock = new ManualClock();
+        int threads = 4;
+        int rounds = 20_000;
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> advancers = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            Thread t = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int r = 0; r < rounds; r++) {
+                    clock.advanceNanos(1);
+                }
+            });
+            t.start();
+            advancers.add(t);
+        }
+        long[] backwards = new long[1];
+        Thread reader = new Thread(() -> {
+            long last = 0;
+            while (last < (long) threads * rounds && !Thread.currentThread().isInterrupted()) {
+                long now = clock.nanoTime();
+                if (now < last) {
+                    backwards[0]++;
+                }
+                last = Math.max(last, now);
+            }
+        });
+        reader.start();
+        start.countDown();
+        for (Thread t : advancers) {
+            t.join(30_000);
+        }
+        reader.interrupt();
+        reader.join(30_000);
+        assertEquals(0, backwards[0], "nanoTime() went backwards");
+        assertEquals((long) threads * rounds, clock.nanoTime(), "every advance counts");
+    }
+
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
