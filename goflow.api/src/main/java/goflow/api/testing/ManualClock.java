@@ -189,7 +189,12 @@ public final class ManualClock implements Clock {
             action.run();
         } catch (Throwable e) {
             // not only RuntimeException | Error: Kotlin or @SneakyThrows code throws checked exceptions
-            LOG.log(Level.WARNING, "ManualClock timer action failed", e);
+            try {
+                LOG.log(Level.WARNING, "ManualClock timer action failed", e);
+            } catch (Throwable unlogged) {
+                // an OutOfMemoryError, or a throwable that cannot be printed: the advance must go on,
+                // or the timers after this one would not run and the clock would stop short
+            }
         }
     }
 

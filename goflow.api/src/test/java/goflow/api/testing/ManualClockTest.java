@@ -93,6 +93,22 @@ class ManualClockTest {
     }
 
     @Test
+    void aTimerFailureThatCannotBeLoggedDoesNotStopTheAdvance() {
+        // logging what an action threw may throw in turn: an OutOfMemoryError, or a throwable that
+        // cannot be printed (here: its message throws an Error, which the logging handler lets through)
+        ManualClock clock = new ManualClock();
+        List<String> ran = new ArrayList<>();
+        clock.schedule(100, () -> {
+            throw new Unprintable();
+        });
+        clock.schedule(200, () -> ran.add("later"));
+        clock.advanceNanos(300);
+        assertEquals(List.of("later"), ran, "the timer after the failing one ran");
+        assertEquals(300, clock.nanoTime());
+        assertEquals(0, clock.pendingTimers());
+    }
+
+    @Test
     void anAdvanceFromATimerNeverTakesTheClockBack() {
         ManualClock clock = new ManualClock();
         long[] afterInner = new long[1];
@@ -152,5 +168,15 @@ class ManualClockTest {
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
+    }
+
+    /** An Error whose message cannot be read: printing it (as a logging handler does) throws. */
+    private static final class Unprintable extends Error {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public String getMessage() {
+            throw new StackOverflowError("no message");
+        }
     }
 }
