@@ -15,7 +15,7 @@ public final class CancelledException extends ContextException {
 
     /**
      * Creates the exception. Its message is {@code "context cancelled"}, followed by the cause's
-     * message (or, when it has none, its class name).
+     * message (or, when it has none or it cannot be read, its class name).
      *
      * @param cause why the context was cancelled, may be {@code null}
      */
@@ -27,7 +27,13 @@ public final class CancelledException extends ContextException {
         if (cause == null) {
             return "context cancelled";
         }
-        String why = cause.getMessage();
+        String why;
+        try {
+            why = cause.getMessage();
+        } catch (Throwable unreadable) {
+            // a message that cannot be read must not stop the cancel (this is made inside it): name the class
+            why = null;
+        }
         return "context cancelled: " + (why != null ? why : cause.getClass().getName());
     }
 

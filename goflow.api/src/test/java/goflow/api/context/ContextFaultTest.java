@@ -212,6 +212,22 @@ class ContextFaultTest {
         assertEquals("context cancelled", new CancelledException(null).getMessage());
     }
 
+    @Test
+    void aCauseWhoseMessageCannotBeReadStillCancels() {
+        // the cause is often what user code threw (a link's function, a failed stage): any throwable
+        CancellableContext ctx = Context.background(manual).withCancel();
+        CancellableContext child = ctx.withCancel();
+        Unprintable why = new Unprintable();
+        ctx.cancel(why);
+        assertTrue(ctx.isDone(), "cancel(cause) ended the context");
+        assertTrue(child.isDone(), "and its child");
+        assertEquals(Optional.of(why), ctx.cause());
+        assertEquals(Optional.of(why), child.cause());
+        CancelledException e = assertThrows(CancelledException.class, child::throwIfDone);
+        assertEquals("context cancelled: " + Unprintable.class.getName(), e.getMessage());
+        assertEquals(why, e.getCause());
+    }
+
     @SuppressWarnings("unchecked")
     static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
         throw (T) t;
