@@ -3,7 +3,9 @@ package goflow.redis.internal.osgi;
 import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Component;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import goflow.api.Primitive;
 import goflow.redis.RedisConnection;
@@ -42,22 +44,72 @@ public final class RedisCommand {
         RedisState s = c.state();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("endpoint   %s%nconnected  %s%nlastError  %s%np50        %s%np99        %s%n",
-                s.endpoint(), s.connected(), s.lastError() == null ? "-" : s.lastError(), s.p50(), s.p99()));
-        sb.append(String.format("%nlimiter%20s%14s%12s%10s%11s%n", "policy", "roundTrips", "failures", "fallbacks",
-                "admitted"));
+                oneLine(s.endpoint()), s.connected(), s.lastError() == null ? "-" : oneLine(s.lastError()), s.p50(),
+                s.p99()));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"limiter", "policy", "roundTrips", "failures", "fallbacks", "admitted"});
         for (Primitive p : c.limiters()) {
             RedisLimiterStats b = p instanceof RedisRateLimiter l ? l.backendStats()
                     : p instanceof RedisKeyedRateLimiter<?> k ? k.backendStats() : null;
             if (b != null) {
-                sb.append(String.format("%-16s%11s%14d%12d%10d%11d%n", p.name(), b.policy(), b.roundTrips(),
-                        b.failures(), b.fallbacks(), b.fallbackAllowed()));
+                rows.add(new String[] {oneLine(p.name()), String.valueOf(b.policy()), Long.toString(b.roundTrips()),
+                    Long.toString(b.failures()), Long.toString(b.fallbacks()), Long.toString(b.fallbackAllowed())});
             }
         }
+        sb.append('\n').append(table(rows));
         if (c instanceof ConnectionImpl impl) {
             List<String> held = impl.heldLeases();
             sb.append(String.format("%nleases held by this node (goflow.lease.name=redis): %d%n", held.size()));
             for (String l : held) {
-                sb.append("  ").append(l).append('\n');
+                sb.append("  ").append(oneLine(l)).append('\n');
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The rows aligned: the first column (the limiter's name) left-aligned and padded to the
+     * longest name, the others right-aligned, two spaces apart.
+     */
+    private static String table(List<String[]> rows) {
+        int[] width = new int[rows.get(0).length];
+        for (String[] r : rows) {
+            for (int i = 0; i < width.length; i++) {
+                width[i] = Math.max(width[i], r[i].codePointCount(0, r[i].length()));
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String[] r : rows) {
+            for (int i = 0; i < width.length; i++) {
+                String pad = " ".repeat(width[i] - r[i].codePointCount(0, r[i].length()));
+                sb.append(i == 0 ? r[i] + pad + "  " : i == 1 ? pad + r[i] : "  " + pad + r[i]);
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The text on one line that does nothing to the terminal: line breaks, tabs and other control
+     * characters ({@code ESC} of a terminal sequence included) and the Unicode line and paragraph
+     * separators shown escaped ({@code \n}, {@code \r}, {@code \t}, and a backslash, {@code u} and
+     * the hex code for the others), as goflow's shell tables show them. The last error quotes keys
+     * that callers of a keyed limiter choose, and what Redis answered.
+     */
+    static String oneLine(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '\n') {
+                sb.append("\\n");
+            } else if (ch == '\r') {
+                sb.append("\\r");
+            } else if (ch == '\t') {
+                sb.append("\\t");
+            } else if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+            } else {
+                sb.append(ch);
             }
         }
         return sb.toString();
