@@ -15,6 +15,10 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = RedisStreamsCommand.class, property = {"osgi.command.scope=goflow",
     "osgi.command.function=redisstreams"})
 public final class RedisStreamsCommand {
+    /** What the command does, as its help says. */
+    private static final String DESCRIPTION = "list the Redis stream consumers (factory PID goflow.redis.stream) "
+            + "with their status and figures: entries read, acknowledged, claimed from others, failed, dead-lettered, "
+            + "in flight, pending in the group";
     private static final List<String> HEADERS = List.of("configuration", "stream", "group", "consumer", "pipeline",
             "status", "read", "acked", "claimed", "failed", "deadLettered", "inFlight", "pending");
 
@@ -27,8 +31,7 @@ public final class RedisStreamsCommand {
      *
      * @return an aligned table, or a line saying there are none
      */
-    @Descriptor("list the Redis stream consumers (factory PID goflow.redis.stream) with their status and figures: "
-            + "entries read, acknowledged, claimed from others, failed, dead-lettered, in flight, pending in the group")
+    @Descriptor(DESCRIPTION)
     public String redisstreams() {
         List<List<Object>> rows = new ArrayList<>();
         StreamConsumerComponent.ACTIVE.values().forEach(c -> rows.add(c.row()));
@@ -37,6 +40,24 @@ public final class RedisStreamsCommand {
         }
         rows.sort((a, b) -> String.valueOf(a.get(0)).compareTo(String.valueOf(b.get(0))));
         return table(rows);
+    }
+
+    /**
+     * Answers {@code --help} or {@code -h} with this command's usage, as every goflow command does
+     * (Karaf's {@code help goflow:redisstreams} runs it).
+     *
+     * @param help {@code --help} or {@code -h}
+     * @return the usage
+     * @throws IllegalArgumentException for any other argument, naming it and how the command is called
+     */
+    @Descriptor("print this command's usage (--help or -h)")
+    public String redisstreams(@Descriptor("--help or -h") String help) {
+        if (!"--help".equals(help) && !"-h".equals(help)) {
+            throw new IllegalArgumentException("goflow:redisstreams does not take one argument ('" + help
+                    + "'): goflow:redisstreams; goflow:redisstreams --help tells more");
+        }
+        return "goflow:redisstreams\n    " + DESCRIPTION
+                + "\n\n    goflow:redisstreams --help (or -h) prints this\n";
     }
 
     static String table(List<List<Object>> rows) {

@@ -24,6 +24,9 @@ import goflow.redis.internal.ConnectionImpl;
  */
 @Component(service = RedisCommand.class, property = {"osgi.command.scope=goflow", "osgi.command.function=redis"})
 public final class RedisCommand {
+    /** What the command does, as its help says. */
+    private static final String DESCRIPTION = "show the Redis connection (connected, last error, round-trip "
+            + "p50/p99) and its fleet-wide limiters (failure policy, round trips, failures, fallbacks taken)";
 
     /** Creates the command (Declarative Services does). */
     public RedisCommand() {
@@ -34,8 +37,7 @@ public final class RedisCommand {
      *
      * @return the report
      */
-    @Descriptor("show the Redis connection (connected, last error, round-trip p50/p99) and its fleet-wide limiters "
-            + "(failure policy, round trips, failures, fallbacks taken)")
+    @Descriptor(DESCRIPTION)
     public String redis() {
         RedisConnection c = RedisConnectionComponent.current;
         if (c == null) {
@@ -65,6 +67,23 @@ public final class RedisCommand {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Answers {@code --help} or {@code -h} with this command's usage, as every goflow command does
+     * (Karaf's {@code help goflow:redis} runs it).
+     *
+     * @param help {@code --help} or {@code -h}
+     * @return the usage
+     * @throws IllegalArgumentException for any other argument, naming it and how the command is called
+     */
+    @Descriptor("print this command's usage (--help or -h)")
+    public String redis(@Descriptor("--help or -h") String help) {
+        if (!"--help".equals(help) && !"-h".equals(help)) {
+            throw new IllegalArgumentException("goflow:redis does not take one argument ('" + help
+                    + "'): goflow:redis; goflow:redis --help tells more");
+        }
+        return "goflow:redis\n    " + DESCRIPTION + "\n\n    goflow:redis --help (or -h) prints this\n";
     }
 
     /**
