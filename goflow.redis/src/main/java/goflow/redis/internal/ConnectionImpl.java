@@ -419,8 +419,9 @@ public final class ConnectionImpl implements RedisConnection {
         long now = System.nanoTime();
         long due = nextErrorReplyWarning.get();
         if (now - due >= 0 && nextErrorReplyWarning.compareAndSet(due, now + ERROR_REPLY_WARNING_NANOS)) {
-            LOG.log(Level.WARNING, "goflow: " + message + "; the calls on these keys fail over to their limiter's "
-                    + "failure policy until the keys hold what goflow wrote (said at most once a minute)");
+            // the keys are callers' (often taken from a request): a line break in one would forge a log line
+            LOG.log(Level.WARNING, "goflow: " + Text.oneLine(message) + "; the calls on these keys fail over to "
+                    + "their limiter's failure policy until the keys hold what goflow wrote (said at most once a minute)");
         }
     }
 

@@ -5,7 +5,6 @@ import org.osgi.service.component.annotations.Component;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import goflow.api.Primitive;
 import goflow.redis.RedisConnection;
@@ -14,6 +13,7 @@ import goflow.redis.RedisLimiterStats;
 import goflow.redis.RedisRateLimiter;
 import goflow.redis.RedisState;
 import goflow.redis.internal.ConnectionImpl;
+import goflow.redis.internal.Text;
 
 /**
  * The Gogo command {@code goflow:redis}: the configured connection's backend state (connected,
@@ -46,7 +46,7 @@ public final class RedisCommand {
         RedisState s = c.state();
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("endpoint   %s%nconnected  %s%nlastError  %s%np50        %s%np99        %s%n",
-                oneLine(s.endpoint()), s.connected(), s.lastError() == null ? "-" : oneLine(s.lastError()), s.p50(),
+                Text.oneLine(s.endpoint()), s.connected(), s.lastError() == null ? "-" : Text.oneLine(s.lastError()), s.p50(),
                 s.p99()));
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"limiter", "policy", "roundTrips", "failures", "fallbacks", "admitted"});
@@ -54,7 +54,7 @@ public final class RedisCommand {
             RedisLimiterStats b = p instanceof RedisRateLimiter l ? l.backendStats()
                     : p instanceof RedisKeyedRateLimiter<?> k ? k.backendStats() : null;
             if (b != null) {
-                rows.add(new String[] {oneLine(p.name()), String.valueOf(b.policy()), Long.toString(b.roundTrips()),
+                rows.add(new String[] {Text.oneLine(p.name()), String.valueOf(b.policy()), Long.toString(b.roundTrips()),
                     Long.toString(b.failures()), Long.toString(b.fallbacks()), Long.toString(b.fallbackAllowed())});
             }
         }
@@ -63,7 +63,7 @@ public final class RedisCommand {
             List<String> held = impl.heldLeases();
             sb.append(String.format("%nleases held by this node (goflow.lease.name=redis): %d%n", held.size()));
             for (String l : held) {
-                sb.append("  ").append(oneLine(l)).append('\n');
+                sb.append("  ").append(Text.oneLine(l)).append('\n');
             }
         }
         return sb.toString();
@@ -108,29 +108,4 @@ public final class RedisCommand {
         return sb.toString();
     }
 
-    /**
-     * The text on one line that does nothing to the terminal: line breaks, tabs and other control
-     * characters ({@code ESC} of a terminal sequence included) and the Unicode line and paragraph
-     * separators shown escaped ({@code \n}, {@code \r}, {@code \t}, and a backslash, {@code u} and
-     * the hex code for the others), as goflow's shell tables show them. The last error quotes keys
-     * that callers of a keyed limiter choose, and what Redis answered.
-     */
-    static String oneLine(String text) {
-        StringBuilder sb = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            if (ch == '\n') {
-                sb.append("\\n");
-            } else if (ch == '\r') {
-                sb.append("\\r");
-            } else if (ch == '\t') {
-                sb.append("\\t");
-            } else if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
-                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-            } else {
-                sb.append(ch);
-            }
-        }
-        return sb.toString();
-    }
 }

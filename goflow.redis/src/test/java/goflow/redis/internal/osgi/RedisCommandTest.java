@@ -41,7 +41,31 @@ class RedisCommandTest {
                     .build();
             assertTrue(longName.allow());
             raw.hset("goflow:rl:{keyed}:k:" + key, "written", "by something else");
-            assertTrue(keyed.allow(key), "FAIL_OPEN admits while the key cannot be read");
+            java.util.logging.Logger jul = java.util.logging.Logger.getLogger("goflow.redis.internal.ConnectionImpl");
+            List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.logging.Handler capture = new java.util.logging.Handler() {
+                @Override
+                public void publish(java.util.logging.LogRecord r) {
+                    logged.add(new java.util.logging.SimpleFormatter().formatMessage(r));
+                }
+
+                @Override
+                public void flush() {
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            jul.addHandler(capture);
+            try {
+                assertTrue(keyed.allow(key), "FAIL_OPEN admits while the key cannot be read");
+            } finally {
+                jul.removeHandler(capture);
+            }
+            // the WARNING quotes the key escaped: a line break in it would forge a log line
+            assertTrue(logged.stream().anyMatch(l -> l.contains("\\u001b[2J") && l.contains("x\\ny")), logged.toString());
+            assertTrue(logged.stream().noneMatch(l -> l.chars().anyMatch(Character::isISOControl)), logged.toString());
             assertTrue(String.valueOf(c.state().lastError()).contains(key), String.valueOf(c.state()));
             RedisConnectionComponent.current = c;
             String out;

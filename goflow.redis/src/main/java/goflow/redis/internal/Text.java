@@ -1,0 +1,41 @@
+package goflow.redis.internal;
+
+import java.util.Locale;
+
+/**
+ * Text from outside (a key a caller chose, what Redis answered) made safe for a terminal or a log
+ * line. Stateless.
+ */
+public final class Text {
+    private Text() {
+    }
+
+    /**
+     * The text on one line that does nothing to the terminal: line breaks, tabs and other control
+     * characters ({@code ESC} of a terminal sequence included) and the Unicode line and paragraph
+     * separators shown escaped ({@code \n}, {@code \r}, {@code \t}, and a backslash, {@code u} and
+     * the hex code for the others), as goflow's shell tables show them. The last error quotes keys
+     * that callers of a keyed limiter choose, and what Redis answered.
+     *
+     * @param text the text
+     * @return the text on one line, its control characters escaped
+     */
+    public static String oneLine(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (ch == '\n') {
+                sb.append("\\n");
+            } else if (ch == '\r') {
+                sb.append("\\r");
+            } else if (ch == '\t') {
+                sb.append("\\t");
+            } else if (Character.isISOControl(ch) || ch == '\u2028' || ch == '\u2029') {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
+            } else {
+                sb.append(ch);
+            }
+        }
+        return sb.toString();
+    }
+}
