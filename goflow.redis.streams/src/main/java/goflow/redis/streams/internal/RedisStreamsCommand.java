@@ -60,16 +60,12 @@ public final class RedisStreamsCommand {
                 + "\n\n    goflow:redisstreams --help (or -h) prints this\n";
     }
 
-    /**
-     * The rows under the headers, each column padded to its widest cell by the columns a cell takes
-     * on a terminal ({@link DisplayWidth}), so that a name in CJK or with an emoji lines up too.
-     */
     static String table(List<List<Object>> rows) {
         int[] width = new int[HEADERS.size()];
         for (int i = 0; i < width.length; i++) {
-            width[i] = DisplayWidth.of(HEADERS.get(i));
+            width[i] = HEADERS.get(i).length();
             for (List<Object> r : rows) {
-                width[i] = Math.max(width[i], DisplayWidth.of(cell(r.get(i))));
+                width[i] = Math.max(width[i], cell(r.get(i)).length());
             }
         }
         StringBuilder sb = new StringBuilder();
@@ -84,7 +80,7 @@ public final class RedisStreamsCommand {
         for (int i = 0; i < cells.size(); i++) {
             String v = cell(cells.get(i));
             boolean number = cells.get(i) instanceof Number;
-            String pad = " ".repeat(width[i] - DisplayWidth.of(v));
+            String pad = " ".repeat(width[i] - v.length());
             sb.append(number ? pad + v : v + (i == cells.size() - 1 ? "" : pad));
             if (i < cells.size() - 1) {
                 sb.append("  ");

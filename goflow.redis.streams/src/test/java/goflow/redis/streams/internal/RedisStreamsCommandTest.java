@@ -27,24 +27,4 @@ class RedisStreamsCommandTest {
                 lines[1]);
         assertEquals(lines[0].length(), lines[1].length(), "the columns stay aligned:\n" + table);
     }
-
-    @Test
-    void wideCharactersInNamesKeepTheColumnsAligned() {
-        // a stream key in CJK takes two terminal columns a character; an emoji is two chars and two columns
-        List<Object> cjk = new ArrayList<>(List.of("goflow.redis.stream~cn", "{\u8ba2\u5355}:\u8f93\u5165", "\u5b9a\u4ef7",
-                "me", "orders", "running", 1L, 2L, 3L, 4L, 5L, 6, 7L));
-        List<Object> ascii = new ArrayList<>(List.of("goflow.redis.stream~en", "{orders}:in", "pricing", "me",
-                "orders", "running", 1L, 2L, 3L, 4L, 5L, 6, 7L));
-        String table = RedisStreamsCommand.table(List.of(cjk, ascii));
-        String[] lines = table.split("\n");
-        int groupColumn = lines[0].indexOf("group");
-        // on the terminal, the group column starts at the same column on every line
-        assertEquals(groupColumn, columns(lines[1].substring(0, lines[1].indexOf("\u5b9a"))), table);
-        assertEquals(groupColumn, lines[2].indexOf("pricing"), table);
-    }
-
-    /** The terminal columns of a text of ASCII and CJK ideographs. */
-    private static int columns(String text) {
-        return text.codePoints().map(cp -> cp >= 0x4E00 && cp <= 0x9FFF ? 2 : 1).sum();
-    }
 }
