@@ -6,7 +6,6 @@ import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadFactory;
@@ -225,8 +224,6 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
      * reconcileAllLocked, which makes this exact).
      */
     private int buffered;
-    /** Guarded by lock. Batches taken so far: numbers them in the order taken (Worker.fill). */
-    private long fills;
     /** Guarded by lock. Workers waiting on notEmpty. */
     private int idle;
     /** Guarded by lock. Submitters waiting on notFull. */
@@ -487,11 +484,6 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         volatile long run;
         /** The position after the last item. Written by this worker under the lock. Position 0 is no run. */
         long end = 1;
-        /**
-         * Guarded by lock. The number of this worker's current batch (see {@code fills}): a batch
-         * taken earlier holds earlier tasks, so shutdownNow returns them first.
-         */
-        long fill;
         /** Guarded by lock. The last position counted out of {@code buffered} (see pendingEnd). */
         long counted;
         /** Guarded by lock. The run position when another worker last saw it change (-1: not since the fill). */
@@ -805,7 +797,6 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         }
         w.end = position + 1 + more;
         w.counted = position;
-        w.fill = ++fills;
         if (w.wakeSubmitters) {
             // a new batch: take arms it if its starts may wake submitters. Written only when set: a
             // volatile store at every take (a full fence, under the lock) cost 8 % of the no-op tasks'
@@ -1288,28 +1279,20 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
 
     @Override
     public List<Task<?>> shutdownNow() {
-        // In queue order; a Taken for a worker's run in progress.
         List<Object> drained = new ArrayList<>();
+        List<Object> taken = new ArrayList<>();
+        List<Worker> takers = new ArrayList<>();
+        List<Long> takenPositions = new ArrayList<>();
         lock.lock();
         try {
             if (state != State.RUNNING && state != State.SHUTTING_DOWN) {
                 return List.of();
             }
             state = State.STOPPING;
-            // The batches first (taken from the queue before what is left in it), in the order
-            // they were taken, each after its worker's run (taken before the batch behind it),
-            // claimed here so that their workers never start them; then the queue.
-            List<Worker> byFill = new ArrayList<>(workerList);
-            byFill.sort(Comparator.comparingLong(w -> w.fill));
-            for (Worker w : byFill) {
+            // The batches first (taken from the queue before what is left in it), claimed here so
+            // that their workers never start them; then the queue.
+            for (Worker w : workerList) {
                 int k = w.revoke(revoked);
-                // The worker's run in progress, read after revoking its batch: from here on the
-                // worker can only end that run (its word's position no longer moves).
-                long word = w.run;
-                Object item = w.current();
-                if (item != null && (word & PHASE_BITS) != RUN_DONE) {
-                    drained.add(new Taken(w, word >>> 3, item));
-                }
                 for (int i = 0; i < k; i++) {
                     drained.add(revoked[i]);
                     revoked[i] = null;
@@ -1318,7 +1301,18 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
             reconcileAllLocked();
             drained.addAll(queue);
             queue.clear();
-            cancelling += drained.size();
+            // Each worker's run in progress, read after revoking its batch: from here on a worker
+            // can only end that run (its word's position no longer moves).
+            for (Worker w : workerList) {
+                long word = w.run;
+                Object item = w.current();
+                if (item != null && (word & PHASE_BITS) != RUN_DONE) {
+                    taken.add(item);
+                    takers.add(w);
+                    takenPositions.add(word >>> 3);
+                }
+            }
+            cancelling += drained.size() + taken.size();
             cancellers.add(Thread.currentThread());
             notEmpty.signalAll();
             notFull.signalAll();
@@ -1329,26 +1323,21 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         try {
             CancelledException why = new CancelledException(
                     new ClosedException("worker-pool '" + name + "' was shut down now"));
-            // The runs in progress first, so that they stop before any result is delivered (a
-            // listener is user code); a run a worker had taken but not started yet stops here.
-            boolean[] stopped = new boolean[drained.size()];
-            for (int i = 0; i < stopped.length; i++) {
-                if (drained.get(i) instanceof Taken taken) {
-                    if (taken.item() instanceof QueuedTask<?> job) {
-                        stopped[i] = job.stop(why, true);
-                    } else {
-                        // A taken runnable has started (see take): interrupt it if it still runs.
-                        taken.worker().interruptRunnable(taken.position(), STOP_CANCEL);
+            // Queue order: a run a worker had taken but not started yet (its task stops here)
+            // came out of the queue before its worker's batch and before what is still queued.
+            for (int i = 0; i < taken.size(); i++) {
+                Object item = taken.get(i);
+                if (item instanceof QueuedTask<?> job) {
+                    if (job.stop(why, true)) {
+                        unstarted.add(job.task);
                     }
+                } else {
+                    // A taken runnable has started (see take): interrupt it if it still runs.
+                    takers.get(i).interruptRunnable(takenPositions.get(i), STOP_CANCEL);
                 }
             }
-            for (int i = 0; i < stopped.length; i++) {
-                Object item = drained.get(i);
-                if (item instanceof Taken taken) {
-                    if (stopped[i]) {
-                        unstarted.add(((QueuedTask<?>) taken.item()).task);
-                    }
-                } else if (item instanceof QueuedTask<?> job) {
+            for (Object item : drained) {
+                if (item instanceof QueuedTask<?> job) {
                     if (job.stop(why, true)) {
                         unstarted.add(job.task);
                     }
@@ -1357,13 +1346,9 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                 }
             }
         } finally {
-            doneCancelling(drained.size());
+            doneCancelling(drained.size() + taken.size());
         }
         return List.copyOf(unstarted);
-    }
-
-    /** A worker's run in progress when shutdownNow came: its item, at {@code position} of its batch. */
-    private record Taken(Worker worker, long position, Object item) {
     }
 
     /**

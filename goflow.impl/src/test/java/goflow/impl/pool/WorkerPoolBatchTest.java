@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -147,57 +143,6 @@ class WorkerPoolBatchTest extends NoThreadLeaks.LeakCheckedTest {
         assertTrue(pool.awaitTermination(java.time.Duration.ofSeconds(10)), "terminated: " + pool.stats());
         assertEquals(0, shortRuns.get(), "no short task ran after shutdownNow");
         assertEquals(0, pool.stats().queued());
-    }
-
-    /**
-     * shutdownNow returns the tasks that never started in queue order, also when they wait in
-     * batches: a batch taken earlier holds earlier tasks, whichever worker holds it. Before, the
-     * batches came in the order of the workers' list, so a worker started later that took its
-     * batch first had its (earlier) tasks returned after the later ones of the other.
-     */
-    @Test
-    void shutdownNowReturnsBatchedTasksInQueueOrder() throws Exception {
-        WorkerPool pool = goflow.workerPool().name("batch-order").workers(2).queueCapacity(1000).build();
-        CountDownLatch[] gates = {new CountDownLatch(1), new CountDownLatch(1)};
-        String[] holders = new String[2];
-        CountDownLatch held = new CountDownLatch(2);
-        for (int i = 0; i < 2; i++) {
-            int g = i;
-            pool.execute(() -> {
-                holders[g] = Thread.currentThread().getName();
-                held.countDown();
-                Async.awaitIgnoringInterrupts(gates[g]);
-            });
-        }
-        assertTrue(held.await(30, TimeUnit.SECONDS));
-        AtomicInteger running = new AtomicInteger();
-        Map<Task<?>, Integer> index = new IdentityHashMap<>();
-        int n = 40;
-        for (int i = 0; i < n; i++) {
-            Task<Void> t = ctx -> {
-                running.incrementAndGet();
-                new CountDownLatch(1).await(); // until interrupted
-                return null;
-            };
-            index.put(t, i);
-            pool.submit(t);
-        }
-        // The worker started last (the higher number) takes a task and a batch first, then the other.
-        int later = holders[0].compareTo(holders[1]) > 0 ? 0 : 1;
-        gates[later].countDown();
-        Eventually.until(() -> running.get() == 1);
-        gates[1 - later].countDown();
-        Eventually.until(() -> running.get() == 2);
-        List<Task<?>> unstarted = pool.shutdownNow();
-        assertEquals(n - 2, unstarted.size());
-        List<Integer> order = new ArrayList<>();
-        for (Task<?> t : unstarted) {
-            order.add(index.get(t));
-        }
-        List<Integer> sorted = new ArrayList<>(order);
-        Collections.sort(sorted);
-        assertEquals(sorted, order, "the order of the tasks shutdownNow returned");
-        assertTrue(pool.awaitTermination(java.time.Duration.ofSeconds(30)), "terminated: " + pool.stats());
     }
 
     @ParameterizedTest(name = "{0} workers")
