@@ -145,7 +145,9 @@ public interface WorkerPool extends Primitive, Executor {
      * {@link TaskResult.Outcome#CANCELLED} result, and cancels the contexts of running tasks and
      * interrupts them. Idempotent; may follow {@link #shutdown()}.
      *
-     * @return the tasks that never started, in queue order; empty on later calls
+     * @return the tasks that never started, in queue order, except that the tasks workers had
+     *     already taken from the queue in batches (when the queue is long) come first, worker by
+     *     worker; empty on later calls
      */
     List<Task<?>> shutdownNow();
 
