@@ -213,7 +213,11 @@ final class LimiterCore {
      * fleet's configuration: Redis then never grants them.
      */
     boolean aboveBurst(long n) {
-        Conf c = fleet;
+        return aboveBurst(fleet, n);
+    }
+
+    /** Whether {@code n} tokens are more than {@code c}'s burst at a limited rate. */
+    private static boolean aboveBurst(Conf c, long n) {
         return n > c.burst && !Double.isInfinite(c.rate);
     }
 
@@ -381,7 +385,7 @@ final class LimiterCore {
             if (w < 0) {
                 denied.increment();
                 Conf c = fleet;
-                if (n > c.burst && !Double.isInfinite(c.rate)) {
+                if (aboveBurst(c, n)) {
                     throw new BurstExceededException(component, n, c.burst);
                 }
                 throw new ZeroRateException(component, n, Math.max(0, lastTokens));
