@@ -68,9 +68,9 @@ public final class MetricsServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String text;
+        List<Sample> samples;
         try {
-            text = sampler.read(() -> PrometheusText.toText(samples(sampler)));
+            samples = sampler.read(() -> samples(sampler)); // values are read when sampled: formatting needs no lock
         } catch (Sampler.Busy e) {
             byte[] bytes = ("goflow.web: " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8);
             resp.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
@@ -79,6 +79,7 @@ public final class MetricsServlet extends HttpServlet {
             resp.getOutputStream().write(bytes);
             return;
         }
+        String text = PrometheusText.toText(samples);
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType(PrometheusText.CONTENT_TYPE);
         resp.setHeader("Cache-Control", "no-store");
