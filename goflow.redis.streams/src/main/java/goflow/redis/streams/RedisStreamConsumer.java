@@ -71,6 +71,11 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  *     failing in the middle of a claim costs the entry no delivery, even when only the reply of
  *     the command that counts it was lost (the count is set, not incremented, and the next read
  *     finishes that claim).</li>
+ * <li>A read whose reply is lost (Redis delivered entries, the network failed before they arrived)
+ *     costs them nothing: before reading anything else, the consumer takes back its pending
+ *     entries above the last one it received, delivered once and not in flight, and hands them to
+ *     the pipeline as that one delivery. What a consumer of the same name left pending before this
+ *     one started is not taken back.</li>
  * <li>An entry whose field is missing, or is not UTF-8 text (the pipeline takes a {@code String}),
  *     is dead-lettered at once, its bytes kept as they were: it is not decoded with replacement
  *     characters and run.</li>
@@ -116,6 +121,8 @@ public final class RedisStreamConsumer implements Primitive {
      * pool (8 in Jedis's default pool) may all have been closed together, each try discarding one.
      */
     private static final int LOST_CONNECTION_TRIES = 9;
+    /** How many pending entries one {@code XPENDING} lists when a lost reply is settled. */
+    private static final int SETTLE_PAGE = 100;
     /**
      * Appends an entry to KEYS[1] and acknowledges ARGV[2] of group ARGV[1] in stream KEYS[2]: the
      * two in one step, so a result and its acknowledgement are written together or not at all;
@@ -253,6 +260,36 @@ public final class RedisStreamConsumer implements Primitive {
     private volatile Map<StreamEntryID, Long> unfinishedClaim = Map.of();
 
     /**
+     * The highest id of an entry this consumer received from a read of new entries, or took back
+     * after such a read's reply was lost; at {@link #start()}, the highest id pending in the group
+     * then (so nothing a consumer of the same name left pending before counts as read here); the
+     * stream's start after the group was created again. Every entry of this consumer's that a read
+     * of new entries delivered without its reply arriving has a higher id and a delivery count of
+     * 1 (see {@link #uncertain}). Only the reading thread of the current run writes it after start;
+     * volatile for the hand-over between runs.
+     */
+    private volatile StreamEntryID lastRead = new StreamEntryID(0, 0);
+
+    /**
+     * Which command's reply was lost (it failed without an error reply: Redis may have run it), if
+     * any, so that what it did is settled before anything else is read ({@code Reader.settle}):
+     * a read of new entries gave this consumer entries the pipeline never saw, each counted as one
+     * delivery; a claim took entries over without counting. Only the reading thread of the current
+     * run uses it; volatile for the hand-over between runs.
+     */
+    private volatile Unsettled unsettled = Unsettled.NONE;
+
+    /** What a command whose reply was lost may have done; see {@link #unsettled}. */
+    private enum Unsettled {
+        /** Nothing is unsettled. */
+        NONE,
+        /** A read of new entries ({@code XREADGROUP ... >}) may have delivered entries to this consumer. */
+        READ,
+        /** A claim may have taken entries over for this consumer without handing them to the pipeline. */
+        CLAIM
+    }
+
+    /**
      * Test seam, not configuration: run on the reading thread right after a claim's
      * {@code XAUTOCLAIM} returned, before its follow-up commands, so that a test can make Redis
      * fail in between. Does nothing unless a test in this package sets it before start.
@@ -310,6 +347,12 @@ public final class RedisStreamConsumer implements Primitive {
             }
         }
         return null;
+    }
+
+    /** The smallest entry id above {@code id}, for a range that starts after it. */
+    private static StreamEntryID after(StreamEntryID id) {
+        return id.getSequence() == Long.MAX_VALUE // the highest a Java long holds (ids above it cannot be read here)
+                ? new StreamEntryID(id.getTime() + 1, 0) : new StreamEntryID(id.getTime(), id.getSequence() + 1);
     }
 
     /** A bulk string of a reply, as a Java string (an id, a field name). */
@@ -420,6 +463,10 @@ public final class RedisStreamConsumer implements Primitive {
             }
             try {
                 ensureGroup();
+                // entries pending with this consumer's name from before (a process that used it and
+                // died) were delivered then: never taken for entries of a read whose reply was lost
+                StreamEntryID highest = redis.xpending(stream, group).getMaxId();
+                lastRead = highest != null ? highest : new StreamEntryID(0, 0);
             } catch (RuntimeException e) {
                 throw refusedLogin(e);
             }
@@ -624,6 +671,8 @@ public final class RedisStreamConsumer implements Primitive {
         private void recreateGroup() {
             try {
                 ensureGroup();
+                lastRead = new StreamEntryID(0, 0); // nothing of this consumer's is pending in the new group
+                unsettled = Unsettled.NONE;
                 LOG.log(System.Logger.Level.WARNING, "goflow: redis stream consumer " + consumer + ": group " + group
                         + " of " + stream + " was gone (Redis restarted without its data, or it was deleted); created"
                         + " it again at the stream's start");
@@ -675,17 +724,35 @@ public final class RedisStreamConsumer implements Primitive {
             if (finishClaim() > 0) { // a claim Redis failed in the middle of: finished before anything else
                 return;
             }
+            if (settle() > 0) { // a command whose reply was lost: what it did is settled before anything else
+                return;
+            }
             long now = System.nanoTime();
             if (now - lastClaim >= claimIdle.toNanos() / 2) {
                 lastClaim = now;
-                if (claim(want) > 0) {
+                int taken;
+                try {
+                    taken = claim(want);
+                } catch (RuntimeException | Error e) {
+                    unsettled = Unsettled.CLAIM;
+                    throw e;
+                }
+                if (taken > 0) {
                     return;
                 }
             }
             // read as bytes: a value that is not UTF-8 is told apart, not decoded with replacement characters
-            List<Map.Entry<byte[], List<StreamEntryBinary>>> got = redis.xreadGroupBinary(groupName, consumerName,
-                    XReadGroupParams.xReadGroupParams().count(want).block((int) block.toMillis()),
-                    Map.of(streamKey, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+            List<Map.Entry<byte[], List<StreamEntryBinary>>> got;
+            try {
+                got = redis.xreadGroupBinary(groupName, consumerName,
+                        XReadGroupParams.xReadGroupParams().count(want).block((int) block.toMillis()),
+                        Map.of(streamKey, StreamEntryID.XREADGROUP_UNDELIVERED_ENTRY));
+            } catch (JedisDataException e) {
+                throw e; // an error reply (NOGROUP): nothing was read
+            } catch (RuntimeException | Error e) {
+                unsettled = Unsettled.READ; // the reply may be lost after Redis delivered entries
+                throw e;
+            }
             if (got != null) {
                 List<Delivery> batch = new ArrayList<>();
                 for (Map.Entry<byte[], List<StreamEntryBinary>> s : got) {
@@ -693,8 +760,69 @@ public final class RedisStreamConsumer implements Primitive {
                         batch.add(delivery(e.getID(), fieldValue(e.getFields()), 1));
                     }
                 }
+                if (!batch.isEmpty()) {
+                    lastRead = batch.get(batch.size() - 1).id(); // a read returns entries in id order
+                }
                 accept(batch);
             }
+        }
+
+        /**
+         * Settles what a command whose reply was lost did ({@link #unsettled}); returns how many
+         * entries it handed to the pipeline. Throws, keeping it unsettled for the next read, if
+         * Redis fails; settling again finds the same entries.
+         *
+         * <p>The entries to settle are this consumer's pending entries above {@link #lastRead}
+         * with a delivery count of 1, not in flight: a read of new entries delivers nothing else
+         * above it (it only ever delivers entries above every one delivered before, counted 1);
+         * claimed entries are counted 2 or more once taken on, and a claim that took entries over
+         * without counting them (its reply lost, or Redis failing before its counting step) is
+         * settled before the next read. So after a lost read they are exactly the entries that
+         * read delivered: handed to the pipeline as that delivery, counted once; after a claim,
+         * the ones it took over that a later settling of a read would mistake for read: taken on
+         * as a claim (counted, or dead-lettered when they have no delivery left). Without this, a
+         * lost read's entries waited claimIdle and were counted a delivery they never had (with
+         * {@code maxDeliveries(1)}, dead-lettered unrun).
+         */
+        private int settle() {
+            Unsettled u = unsettled;
+            if (u == Unsettled.NONE) {
+                return 0;
+            }
+            Set<StreamEntryID> ours = inFlightIds();
+            List<StreamEntryID> found = new ArrayList<>();
+            StreamEntryID from = after(lastRead);
+            for (;;) {
+                List<StreamPendingEntry> page = redis.xpending(stream, group, XPendingParams.xPendingParams(
+                        from, StreamEntryID.MAXIMUM_ID, SETTLE_PAGE).consumer(consumer));
+                for (StreamPendingEntry p : page) {
+                    if (p.getDeliveredTimes() == 1 && !ours.contains(p.getID())) {
+                        found.add(p.getID());
+                    }
+                }
+                if (page.size() < SETTLE_PAGE) {
+                    break;
+                }
+                from = after(page.get(page.size() - 1).getID());
+            }
+            int taken;
+            if (u == Unsettled.READ) {
+                Map<StreamEntryID, Long> once = new LinkedHashMap<>();
+                for (StreamEntryID id : found) {
+                    once.put(id, 1L);
+                }
+                List<Delivery> back = takeCounted(once);
+                if (!found.isEmpty()) {
+                    lastRead = found.get(found.size() - 1); // XPENDING lists in id order
+                }
+                unsettled = Unsettled.NONE;
+                accept(back);
+                taken = back.size();
+            } else {
+                taken = takeOn(found);
+                unsettled = Unsettled.NONE;
+            }
+            return taken;
         }
 
         /**
@@ -726,6 +854,16 @@ public final class RedisStreamConsumer implements Primitive {
                     ids.add(id);
                 }
             }
+            return takeOn(ids);
+        }
+
+        /**
+         * Takes on entries this consumer owns, not in flight, as a claim: each with deliveries left
+         * is counted one more and handed to the pipeline ({@link #finishClaim()}), the others are
+         * dead-lettered; returns how many were handed over. An entry no longer this consumer's is
+         * left alone.
+         */
+        private int takeOn(List<StreamEntryID> ids) {
             if (ids.isEmpty()) {
                 return 0;
             }
@@ -809,6 +947,23 @@ public final class RedisStreamConsumer implements Primitive {
             if (counts.isEmpty()) {
                 return 0;
             }
+            List<Delivery> taken = takeCounted(counts);
+            unfinishedClaim = Map.of();
+            claimed.addAndGet(taken.size());
+            accept(taken);
+            return taken.size();
+        }
+
+        /**
+         * Sets the delivery count of the given entries still pending with this consumer, in one
+         * round trip ({@link #CLAIM_COUNTED}), and returns their deliveries in that order (an entry
+         * deleted from the stream meanwhile is acknowledged, and not returned). Running it again
+         * sets the same counts.
+         */
+        private List<Delivery> takeCounted(Map<StreamEntryID, Long> counts) {
+            if (counts.isEmpty()) {
+                return List.of();
+            }
             List<byte[]> args = new ArrayList<>(List.of(groupName, consumerName));
             counts.forEach((id, n) -> {
                 args.add(id.toString().getBytes(StandardCharsets.UTF_8));
@@ -821,10 +976,7 @@ public final class RedisStreamConsumer implements Primitive {
                 StreamEntryID id = new StreamEntryID(text(idAndFields.get(0)));
                 taken.add(delivery(id, fieldValue((List<?>) idAndFields.get(1)), counts.get(id)));
             }
-            unfinishedClaim = Map.of();
-            claimed.addAndGet(taken.size());
-            accept(taken);
-            return taken.size();
+            return taken;
         }
 
         /** How often the entry was delivered, if it is pending and owned by this consumer; else null. */

@@ -727,4 +727,98 @@ class RedisStreamConsumerFaultTest {
         assertEquals(1, redis.xlen(key("out")), "the entry whose stage closed the consumer was finished");
         assertFalse(logged("WARNING", "giving up"), String.valueOf(logs));
     }
+
+    /** A consumer named {@code me} on its own connection through {@code proxy}, with one delivery per entry. */
+    private RedisStreamConsumerBuilder onceThrough(ReplyCuttingProxy proxy, Pipeline<String, ?> p) {
+        return RedisStreamConsumer.builder().uri("redis://127.0.0.1:" + proxy.port()).timeout(Duration.ofSeconds(5))
+                .reconnectInterval(Duration.ofMillis(50)).stream(key("in")).group("workers").output(key("out"))
+                .pipeline(p).block(Duration.ofMillis(100)).consumer("me").maxDeliveries(1);
+    }
+
+    private List<String> outputData() {
+        return redis.xrange(key("out"), "-", "+").stream().map(e -> e.getFields().get("data")).toList();
+    }
+
+    private List<String> deadLetterIds() {
+        return redis.xrange(key("in") + ":dead", "-", "+").stream().map(e -> e.getFields().get("source")).toList();
+    }
+
+    @Test
+    void aReadWhoseReplyIsLostHandsItsEntriesToThePipelineCountedOnce() throws Exception {
+        produce(key("in"), 3, "lost-");
+        // the first XREADGROUP reaches Redis, which delivers the three entries (counting one delivery
+        // each), and its reply never comes back
+        try (ReplyCuttingProxy proxy = new ReplyCuttingProxy(server.port(), "XREADGROUP");
+                RedisStreamConsumer c = onceThrough(proxy, same("lost-read")).claimIdle(Duration.ofSeconds(1))
+                        .build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 3);
+            assertTrue(proxy.cut(), "no reply was lost: " + logs);
+            assertEquals(0, c.stats().deadLettered(), "dead-lettered unrun, one delivery counted twice: "
+                    + redis.xrange(key("in") + ":dead", "-", "+").stream().map(e -> e.getFields()).toList());
+            assertEquals(3, c.stats().read());
+            assertEquals(0, c.stats().claimed(), "taken back as the read it was, not claimed");
+        }
+        assertEquals(List.of("lost-0", "lost-1", "lost-2"), outputData());
+    }
+
+    @Test
+    void aLostReadDoesNotTakeBackWhatAPreviousLifeOfTheConsumerLeftPending() throws Exception {
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        produce(key("in"), 1, "old-");
+        StreamEntryID old = read("me", 1).get(0).getID(); // a process named "me" read it and died
+        produce(key("in"), 1, "new-");
+        try (ReplyCuttingProxy proxy = new ReplyCuttingProxy(server.port(), "XREADGROUP");
+                RedisStreamConsumer c = onceThrough(proxy, same("previous-life")).claimIdle(Duration.ofSeconds(1))
+                        .build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 2);
+            assertTrue(proxy.cut(), "no reply was lost: " + logs);
+        }
+        assertEquals(List.of("new-0"), outputData(), "the lost read's entry ran; the old one had its one delivery");
+        assertEquals(List.of(old.toString()), deadLetterIds());
+    }
+
+    @Test
+    void aClaimThatFailedIsSettledBeforeALostReadIsSoItsEntriesAreNotTakenForTheRead() throws Exception {
+        redis.xgroupCreate(key("in"), "workers", new StreamEntryID(0, 0), true);
+        produce(key("in"), 1, "first-");
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Pipeline<String, String> holding = goflow.pipeline("settle-" + test).input(String.class).stage("hold", s -> {
+            if (s.startsWith("first-")) {
+                entered.countDown();
+                release.await(30, TimeUnit.SECONDS);
+            }
+            return s;
+        }).build();
+        AtomicBoolean failClaim = new AtomicBoolean();
+        Duration claimIdle = Duration.ofMillis(500);
+        try (ReplyCuttingProxy proxy = new ReplyCuttingProxy(server.port(), "XREADGROUP", false);
+                RedisStreamConsumer c = onceThrough(proxy, holding).claimIdle(claimIdle).maxInFlight(1).build()) {
+            // the claim after the first entry took the ghost's entry over (XAUTOCLAIM ran) and failed
+            // before counting it; the read after it loses its reply
+            c.afterClaim = () -> {
+                if (failClaim.compareAndSet(true, false)) {
+                    proxy.arm();
+                    throw new IllegalStateException("test: Redis failed after the claim's XAUTOCLAIM");
+                }
+            };
+            c.start();
+            assertTrue(entered.await(30, TimeUnit.SECONDS), "never delivered: " + logs);
+            // while the consumer is full (maxInFlight 1), a ghost reads the next entry once and dies
+            produce(key("in"), 1, "ghost-");
+            StreamEntryID ghost = read("ghost", 1).get(0).getID();
+            Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> redis.xpending(key("in"),
+                    "workers", XPendingParams.xPendingParams(ghost, ghost, 1)).get(0).getIdleTime()
+                    > claimIdle.toMillis() + 100);
+            failClaim.set(true);
+            release.countDown();
+            Awaitility.await().atMost(WAIT).until(() -> proxy.cut()
+                    && c.stats().acknowledged() == 2);
+            assertEquals(1, c.stats().deadLettered(), "the ghost's entry had its one delivery: " + logs);
+            assertEquals(List.of(ghost.toString()), deadLetterIds());
+        }
+        assertEquals(List.of("first-0"), outputData());
+    }
 }

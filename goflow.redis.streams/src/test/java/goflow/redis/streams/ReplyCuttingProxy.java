@@ -28,9 +28,20 @@ final class ReplyCuttingProxy implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     /** Set once a reply was cut: no other is. */
     private final AtomicBoolean cut = new AtomicBoolean();
+    /** Whether the next request with the trigger loses its reply; requests before {@link #arm()} pass. */
+    private final AtomicBoolean armed;
     private final Thread acceptor;
 
     ReplyCuttingProxy(int redisPort, String trigger) throws IOException {
+        this(redisPort, trigger, true);
+    }
+
+    /**
+     * A proxy that cuts the reply of the first request with {@code trigger}, or, when not
+     * {@code armed}, of the first one after {@link #arm()}.
+     */
+    ReplyCuttingProxy(int redisPort, String trigger, boolean armed) throws IOException {
+        this.armed = new AtomicBoolean(armed);
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.redisPort = redisPort;
         this.trigger = trigger.getBytes(StandardCharsets.US_ASCII);
@@ -41,6 +52,11 @@ final class ReplyCuttingProxy implements AutoCloseable {
 
     int port() {
         return listener.getLocalPort();
+    }
+
+    /** Makes the next request with the trigger lose its reply. */
+    void arm() {
+        armed.set(true);
     }
 
     /** Whether a reply was cut. */
@@ -57,7 +73,7 @@ final class ReplyCuttingProxy implements AutoCloseable {
                 sockets.add(redis);
                 AtomicBoolean cutNextReply = new AtomicBoolean();
                 pump(client, redis, "proxy-request", (chunk, n) -> {
-                    if (!cut.get() && contains(chunk, n, trigger)) {
+                    if (!cut.get() && armed.get() && contains(chunk, n, trigger)) {
                         cutNextReply.set(true);
                     }
                     return true;
