@@ -283,4 +283,44 @@ class ContextFaultTest {
             return base.schedule(deadlineNanos - offset, action);
         }
     }
+
+    /** The system clock, counting the timers asked of it. */
+    private static final class CountingClock implements Clock {
+        final java.util.concurrent.atomic.AtomicInteger timers = new java.util.concurrent.atomic.AtomicInteger();
+
+        @Override
+        public long nanoTime() {
+            return Clock.system().nanoTime();
+        }
+
+        @Override
+        public Instant instant() {
+            return Clock.system().instant();
+        }
+
+        @Override
+        public Registration schedule(long deadlineNanos, Runnable action) {
+            timers.incrementAndGet();
+            return Clock.system().schedule(deadlineNanos, action);
+        }
+    }
+
+    @Test
+    void aDeadlineAlreadyPastEndsTheContextAtOnceWithoutATimer() {
+        CountingClock clock = new CountingClock();
+        Context root = Context.background(clock);
+        List<Context> done = List.of(root.withTimeout(Duration.ZERO), root.withTimeout(Duration.ofSeconds(-5)),
+                root.withDeadline(Instant.now().minusSeconds(1)), root.withTimeout(Duration.ofSeconds(Long.MIN_VALUE)));
+        for (Context ctx : done) {
+            AtomicReference<Boolean> ran = new AtomicReference<>(false);
+            ctx.onDone(() -> ran.set(true));
+            assertTrue(ran.get(), "ended before it was returned: a callback runs at once");
+            assertInstanceOf(DeadlineExceededException.class, ctx.error().orElseThrow());
+        }
+        assertEquals(0, clock.timers.get(), "no timer (and no timer thread) for a context already done");
+        CancellableContext later = root.withTimeout(Duration.ofHours(1));
+        assertFalse(later.isDone());
+        assertEquals(1, clock.timers.get());
+        later.cancel();
+    }
 }

@@ -86,9 +86,12 @@ final class CancelNode extends AbstractContext implements CancellableContext {
             this.deadline = ownInstant;
         }
         Registration fromParent = parent.onDoneChild(this);
+        boolean ownTimer = ownDeadline && !parentFirst;
+        // a deadline already past (a zero or negative timeout) needs no timer, nor a timer thread started for it
+        boolean past = ownTimer && clock.nanoTime() - deadlineNanos >= 0;
         Registration deadlineTimer;
         try {
-            deadlineTimer = ownDeadline && !parentFirst
+            deadlineTimer = ownTimer && !past
                     ? clock.schedule(deadlineNanos, this::expire)
                     : Registration.NONE;
         } catch (RuntimeException | Error e) {
@@ -107,6 +110,8 @@ final class CancelNode extends AbstractContext implements CancellableContext {
         if (finished) {
             fromParent.close();
             deadlineTimer.close();
+        } else if (past) {
+            expire();
         }
     }
 
