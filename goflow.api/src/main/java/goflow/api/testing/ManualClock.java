@@ -81,7 +81,8 @@ public final class ManualClock implements Clock {
      * @param amount how far to move; zero only runs the timers that are due (up to where an advance
      *     still under way is taking the clock)
      * @throws IllegalArgumentException if {@code amount} is negative, or would take the monotonic
-     *     time past {@link Long#MAX_VALUE} nanoseconds (about 292 years after the clock's start)
+     *     time past {@link Long#MAX_VALUE} nanoseconds (about 292 years after the clock's start) or
+     *     the wall time past {@link Instant#MAX}
      */
     public void advance(Duration amount) {
         Objects.requireNonNull(amount, "amount");
@@ -100,6 +101,11 @@ public final class ManualClock implements Clock {
             // from the target of the advances under way, not from nanos: starting from nanos, a
             // concurrent or nested advance was lost, and the longer one's end undone (time went back)
             to = from + amount.toNanos();
+            if (Duration.between(origin, Instant.MAX).compareTo(Duration.ofNanos(to)) < 0) {
+                // refused here, not by every instant() after it
+                throw new IllegalArgumentException("amount " + amount + " would take the clock's instant() from "
+                        + origin.plusNanos(from) + " past Instant.MAX");
+            }
             target = to;
         }
         while (true) {

@@ -47,6 +47,18 @@ class ManualClockTest {
     }
 
     @Test
+    void advancingTheWallTimePastInstantMaxIsRefusedAndLeavesTheClockReadable() {
+        ManualClock clock = new ManualClock(Instant.MAX.minusSeconds(10));
+        clock.advance(Duration.ofSeconds(10)); // to Instant.MAX itself
+        assertEquals(Instant.MAX, clock.instant());
+        long before = clock.nanoTime();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> clock.advanceNanos(1));
+        assertTrue(e.getMessage().contains("past Instant.MAX"), e.getMessage());
+        assertEquals(before, clock.nanoTime());
+        assertEquals(Instant.MAX, clock.instant(), "still readable after the refused advance");
+    }
+
+    @Test
     void timersRunInDeadlineOrderWithTheClockAtTheirDeadline() {
         ManualClock clock = new ManualClock();
         List<String> log = new ArrayList<>();
