@@ -14,8 +14,8 @@ import java.util.Locale;
  * right-aligned, everything else left-aligned; columns are separated by two spaces. Every cell
  * is one line: line breaks, tabs and other control characters in a value (a stage's output, an
  * exception's message, a plugin's name property) are shown escaped ({@code \n}, {@code \r},
- * {@code \t}, and a backslash, {@code u} and the hex code for the others and the Unicode line and
- * paragraph separators), so rows stay aligned and one per line (the headers too: a plugin's
+ * {@code \t}, and a backslash, {@code u} and the hex code for the others, the Unicode line and
+ * paragraph separators and the bidirectional formatting characters), so rows stay aligned and one per line (the headers too: a plugin's
  * figure names are the column headers of {@code goflow:stats}); a value whose
  * {@code toString()} fails (an exception or an {@code Error}, such as a
  * {@code NoClassDefFoundError} when its class's bundle was refreshed away; not a
@@ -177,7 +177,7 @@ final class Table {
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             String escaped = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
-                    : Character.isISOControl(c) || c == LINE_SEPARATOR || c == PARAGRAPH_SEPARATOR
+                    : Character.isISOControl(c) || c == LINE_SEPARATOR || c == PARAGRAPH_SEPARATOR || isBidiControl(c)
                             ? String.format(Locale.ROOT, "\\u%04x", (int) c) : null;
             if (escaped != null && sb == null) {
                 sb = new StringBuilder(text.length() + 8).append(text, 0, i);
@@ -191,6 +191,16 @@ final class Table {
             }
         }
         return sb == null ? text : sb.toString();
+    }
+
+    /**
+     * Whether {@code c} is one of Unicode's bidirectional formatting characters (the embeddings,
+     * overrides and isolates, and the marks): printed raw, a right-to-left override in a name shows
+     * the rest of its row reversed, its columns included (as in "Trojan Source" attacks).
+     */
+    static boolean isBidiControl(char c) {
+        return c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069' || c == '\u200e' || c == '\u200f'
+                || c == '\u061c';
     }
 
     private static String formatted(Object v) {

@@ -202,6 +202,20 @@ class GoFlowCommandsTest {
                 + "api   token-bucket  app       1  " + " ".repeat(32) + "2\n", out);
     }
 
+    /**
+     * A right-to-left override (or any other bidirectional formatting character) in a name would
+     * show the rest of its row reversed, its columns included: escaped as a control character is.
+     */
+    @Test
+    void aNameWithBidirectionalOverridesIsShownEscapedAndTheRowKeepsItsOrder() {
+        FixedRegistry hostile = new FixedRegistry().add("api\u202egnp.exe\u202c\u2066\u200f", Primitive.Kind.TOKEN_BUCKET,
+                "app", map("rate", 1.0));
+        String out = new GoFlowCommands(hostile, p -> List.of(), new SourceRegistry()).limiters();
+        assertEquals(""
+                + "name" + " ".repeat(32) + "kind          owner  rate\n"
+                + "api\\u202egnp.exe\\u202c\\u2066\\u200f  token-bucket  app       1\n", out);
+    }
+
     @Test
     void theKnownNamesAreBoundedForALargeRegistry() {
         FixedRegistry many = new FixedRegistry();
