@@ -92,7 +92,7 @@ public final class RedisStreamsCommand {
     /**
      * A cell's text on one line that does nothing to the terminal: line breaks, tabs and other
      * control characters ({@code ESC} of a terminal sequence included) and the Unicode line and
-     * paragraph separators are shown escaped ({@code \n}, {@code \r}, {@code \t}, and a backslash,
+     * paragraph separators and the bidirectional formatting characters are shown escaped ({@code \n}, {@code \r}, {@code \t}, and a backslash,
      * {@code u} and the hex code for the others), as goflow's shell tables show them.
      */
     static String cell(Object value) {
@@ -106,7 +106,10 @@ public final class RedisStreamsCommand {
                 sb.append("\\r");
             } else if (c == '\t') {
                 sb.append("\\t");
-            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+            } else if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029' || c >= '\u202a' && c <= '\u202e'
+                    || c >= '\u2066' && c <= '\u2069' || c == '\u200e' || c == '\u200f' || c == '\u061c') {
+                // control characters, line and paragraph separators, and the bidirectional formatting
+                // characters (a right-to-left override shows the rest of the row reversed)
                 sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
             } else {
                 sb.append(c);

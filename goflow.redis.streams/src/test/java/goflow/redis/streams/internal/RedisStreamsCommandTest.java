@@ -27,4 +27,15 @@ class RedisStreamsCommandTest {
                 lines[1]);
         assertEquals(lines[0].length(), lines[1].length(), "the columns stay aligned:\n" + table);
     }
+
+    @Test
+    void aRightToLeftOverrideInANameShowsEscapedAndTheRowKeepsItsOrder() {
+        List<Object> row = new ArrayList<>(List.of("goflow.redis.stream~a", "orders\u202enI", "pricing", "me\u2066\u200f",
+                "orders:out", "running", 1L, 2L, 3L, 4L, 5L, 6, 7L));
+        String table = RedisStreamsCommand.table(List.of(row));
+        String[] lines = table.split("\n", -1);
+        assertTrue(lines[1].startsWith("goflow.redis.stream~a  orders\\u202enI  pricing  me\\u2066\\u200f  orders:out"),
+                lines[1]);
+        assertEquals(lines[0].length(), lines[1].length(), "the columns stay aligned:\n" + table);
+    }
 }
