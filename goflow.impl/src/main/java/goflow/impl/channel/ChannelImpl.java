@@ -59,7 +59,7 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
     /**
      * The ring; slots outside [head, head + count) are null. Guarded by lock. It grows up to the
      * limit as {@link GrowingRing} describes, so that a huge capacity (an unbounded channel) costs
-     * only what it holds.
+     * only what it holds, and goes back to its first size when a receive empties it.
      */
     private Object[] items;
     /** Index of the oldest value. Guarded by lock. */
@@ -309,9 +309,22 @@ final class ChannelImpl<T> implements BackpressureChannel<T> {
         T v = (T) items[head];
         items[head] = null;
         head = head + 1 == items.length ? 0 : head + 1;
-        count--;
+        if (--count == 0 && items.length > GrowingRing.PREALLOCATED_MAX) {
+            items = GrowingRing.emptied(items); // a burst's array is not kept while the channel is empty
+            head = 0;
+        }
         notFull.signal();
         return v;
+    }
+
+    /** The length of the ring's array, for tests. */
+    int slots() {
+        lock.lock();
+        try {
+            return items.length;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Requires lock. */

@@ -4,7 +4,8 @@ package goflow.impl.internal;
  * Array arithmetic for the bounded FIFO rings (channels, pipeline stage buffers) whose array is
  * allocated at their capacity only up to {@link #PREALLOCATED_MAX} slots and beyond that starts
  * there and doubles when full, so that a huge capacity ({@code Integer.MAX_VALUE}: unbounded in
- * effect) costs only what it holds. The ring's owner keeps its array, head and count under its own
+ * effect) costs only what it holds, and goes back to the first array when emptied after a
+ * burst ({@link #emptied}). The ring's owner keeps its array, head and count under its own
  * lock and calls these. Stateless.
  */
 public final class GrowingRing {
@@ -49,6 +50,18 @@ public final class GrowingRing {
     public static int index(Object[] items, int head, int offset) {
         int i = head + offset - items.length;
         return i < 0 ? i + items.length : i;
+    }
+
+    /**
+     * The array a ring that has just become empty goes on with: the first array again when its
+     * array grew beyond {@link #PREALLOCATED_MAX} (a burst is not kept in memory for the life of
+     * the ring, the ring grows again with the next one), else the same array.
+     *
+     * @param items the empty ring's array (every slot null)
+     * @return the array to keep, its head at index 0 if it is a new one
+     */
+    public static Object[] emptied(Object[] items) {
+        return items.length > PREALLOCATED_MAX ? new Object[PREALLOCATED_MAX] : items;
     }
 
     /**

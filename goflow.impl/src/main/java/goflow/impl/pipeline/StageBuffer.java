@@ -30,7 +30,8 @@ import goflow.impl.internal.GrowingRing;
  * {@code head + 1}, ... modulo {@code items.length}; a thread waits on {@code notEmpty} only when
  * {@code size == 0} and on {@code notFull} only when {@code size == capacity}. The array is
  * allocated at the capacity up to {@link GrowingRing#PREALLOCATED_MAX}; beyond, it starts there and doubles
- * when full, so that a huge capacity (an unbounded buffer) costs only what it holds.
+ * when full, so that a huge capacity (an unbounded buffer) costs only what it holds; a take that
+ * empties a grown array goes back to the first size ({@link GrowingRing#emptied}).
  */
 final class StageBuffer {
     /** Yields before a thread that finds the buffer empty (or full) parks. */
@@ -46,7 +47,7 @@ final class StageBuffer {
     }
 
     private final int capacity;
-    /** Guarded by lock. Holds the items; its length grows (doubling) up to {@code capacity}. */
+    /** Guarded by lock. Holds the items; its length grows (doubling) up to {@code capacity}, back to the first when emptied. */
     private Object[] items;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when an item is put (takers wait on it). */
@@ -65,6 +66,16 @@ final class StageBuffer {
     StageBuffer(int capacity) {
         this.capacity = GrowingRing.limit(capacity);
         this.items = GrowingRing.initial(capacity);
+    }
+
+    /** The length of the array, for tests. */
+    int slots() {
+        lock.lock();
+        try {
+            return items.length;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
@@ -110,6 +121,10 @@ final class StageBuffer {
             Object item = items[head];
             items[head] = null;
             head = head + 1 == items.length ? 0 : head + 1;
+            if (size == 1 && items.length > GrowingRing.PREALLOCATED_MAX) {
+                items = GrowingRing.emptied(items); // a burst's array is not kept while the buffer is empty
+                head = 0;
+            }
             SIZE.setOpaque(this, size - 1);
             notFull.signal(); // nothing when no putter waits
             return item;

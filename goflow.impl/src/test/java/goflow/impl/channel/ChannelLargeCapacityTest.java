@@ -76,4 +76,30 @@ class ChannelLargeCapacityTest extends NoThreadLeaks.LeakCheckedTest {
             assertEquals(Optional.of(i), ch.tryReceive());
         }
     }
+
+    @Test
+    void aBurstsArrayIsNotKeptOnceTheChannelIsEmptyAgain() throws Exception {
+        for (OverflowStrategy strategy : OverflowStrategy.values()) {
+            BackpressureChannel<Integer> ch = goflow.<Integer>channel().capacity(Integer.MAX_VALUE).strategy(strategy)
+                    .build();
+            ChannelImpl<Integer> impl = (ChannelImpl<Integer>) ch;
+            for (int i = 0; i < 20 * GrowingRing.PREALLOCATED_MAX; i++) { // a burst: five growths
+                assertTrue(ch.trySend(i));
+            }
+            assertEquals(32 * GrowingRing.PREALLOCATED_MAX, impl.slots());
+            for (int i = 0; i < 20 * GrowingRing.PREALLOCATED_MAX - 1; i++) {
+                assertEquals(Optional.of(i), ch.tryReceive());
+            }
+            assertEquals(32 * GrowingRing.PREALLOCATED_MAX, impl.slots(), "kept while a value is left");
+            assertEquals(Optional.of(20 * GrowingRing.PREALLOCATED_MAX - 1), ch.tryReceive());
+            assertEquals(GrowingRing.PREALLOCATED_MAX, impl.slots(), strategy + ": back to the first array");
+            for (int i = 0; i < 3 * GrowingRing.PREALLOCATED_MAX; i++) { // and it grows again, in order
+                assertTrue(ch.trySend(i));
+            }
+            for (int i = 0; i < 3 * GrowingRing.PREALLOCATED_MAX; i++) {
+                assertEquals(Optional.of(i), ch.tryReceive());
+            }
+            ch.close();
+        }
+    }
 }

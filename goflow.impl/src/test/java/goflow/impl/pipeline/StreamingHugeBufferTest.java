@@ -78,4 +78,25 @@ class StreamingHugeBufferTest extends NoThreadLeaks.LeakCheckedTest {
         b.put(-1);
         assertEquals(-1, b.take());
     }
+
+    @Test
+    void aBurstsArrayIsNotKeptOnceTheBufferIsEmptyAgain() throws Exception {
+        StageBuffer b = new StageBuffer(Integer.MAX_VALUE);
+        for (int i = 0; i < 20 * GrowingRing.PREALLOCATED_MAX; i++) {
+            b.put(i);
+        }
+        assertEquals(32 * GrowingRing.PREALLOCATED_MAX, b.slots());
+        for (int i = 0; i < 20 * GrowingRing.PREALLOCATED_MAX - 1; i++) {
+            assertEquals(i, b.take());
+        }
+        assertEquals(32 * GrowingRing.PREALLOCATED_MAX, b.slots(), "kept while an item is left");
+        assertEquals(20 * GrowingRing.PREALLOCATED_MAX - 1, b.take());
+        assertEquals(GrowingRing.PREALLOCATED_MAX, b.slots(), "back to the first array");
+        for (int i = 0; i < 3 * GrowingRing.PREALLOCATED_MAX; i++) {
+            b.put(i);
+        }
+        for (int i = 0; i < 3 * GrowingRing.PREALLOCATED_MAX; i++) {
+            assertEquals(i, b.take());
+        }
+    }
 }
