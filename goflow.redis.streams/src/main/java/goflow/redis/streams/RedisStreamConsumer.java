@@ -1148,8 +1148,9 @@ public final class RedisStreamConsumer implements Primitive {
      * run again: the script writes nothing for an entry no longer pending, so a try whose reply
      * was lost after it ran is not written twice (the retry returns 0, and that entry is not
      * counted acknowledged). A timeout, a failed connect or a reply from Redis is thrown at once.
+     * {@link #stats()} reads the pending count through it too, for the same reason.
      */
-    private static Object onLiveConnection(Supplier<Object> script) {
+    private static <T> T onLiveConnection(Supplier<T> script) {
         for (int tries = 1;; tries++) {
             try {
                 return script.get();
@@ -1180,7 +1181,9 @@ public final class RedisStreamConsumer implements Primitive {
     }
 
     /**
-     * Returns this consumer's figures, and the group's pending count from Redis.
+     * Returns this consumer's figures, and the group's pending count from Redis ({@code -1} when
+     * Redis cannot tell it: down, slow, or the group gone; a pooled connection the server closed
+     * while idle is replaced at once, as a write's is).
      *
      * @return a snapshot
      */
@@ -1188,7 +1191,7 @@ public final class RedisStreamConsumer implements Primitive {
     public RedisStreamStats stats() {
         long pending;
         try {
-            pending = redis.xpending(stream, group).getTotal();
+            pending = onLiveConnection(() -> redis.xpending(stream, group)).getTotal();
         } catch (RuntimeException e) {
             pending = -1;
         }

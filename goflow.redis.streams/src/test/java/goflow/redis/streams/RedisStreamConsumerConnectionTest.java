@@ -195,4 +195,24 @@ class RedisStreamConsumerConnectionTest {
         assertEquals(8, redis.xlen(key("out")), "each result written once");
         assertFalse(logs.stream().anyMatch(l -> l.contains("the pipeline run ended")), String.valueOf(logs));
     }
+    @Test
+    void statsOnAnIdleConnectionTheServerClosedShowsThePendingCountNotUnknown() throws Exception {
+        CountDownLatch gate = new CountDownLatch(1);
+        Pipeline<String, String> gated = goflow.pipeline("stats-" + test).input(String.class).stage("gated", s -> {
+            gate.await(30, TimeUnit.SECONDS);
+            return s;
+        }).build();
+        produce(key("in"), 2, "held-");
+        String name = "stats-" + test;
+        try (RedisStreamConsumer c = consumer(name, gated).claimIdle(Duration.ofMinutes(5))
+                .block(Duration.ofSeconds(1)).build()) {
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().inFlight() == 2 && c.stats().pending() == 2);
+            // the reader blocks in XREADGROUP on its connection; the idle one stats() used is closed
+            Awaitility.await().atMost(WAIT).until(() -> killConnections(name, true) > 0);
+            assertEquals(2, c.stats().pending(), "Redis is up: the pending count is known");
+            gate.countDown();
+            Awaitility.await().atMost(WAIT).until(() -> c.stats().acknowledged() == 2);
+        }
+    }
 }
