@@ -74,7 +74,7 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * <li>A read whose reply is lost (Redis delivered entries, the network failed before they arrived)
  *     costs them nothing: before reading anything else, the consumer takes back its pending
  *     entries above the last one it received, delivered once and not in flight, and hands them to
- *     the pipeline as that one delivery. What a consumer of the same name left pending before this
+ *     the pipeline as that one delivery (a {@link #close()} in the meantime does so too). What a consumer of the same name left pending before this
  *     one started is not taken back.</li>
  * <li>An entry whose field is missing, or is not UTF-8 text (the pipeline takes a {@code String}),
  *     is dead-lettered at once, its bytes kept as they were: it is not decoded with replacement
@@ -609,8 +609,11 @@ public final class RedisStreamConsumer implements Primitive {
                     next = d.input();
                     break;
                 }
-                if (stopping) {
-                    return false; // closing: no more reading
+                if (stopping) { // closing: no more reading, but what Redis already delivered is handed on too
+                    if (settleOnClose()) {
+                        continue;
+                    }
+                    return false;
                 }
                 try {
                     fill();
@@ -764,6 +767,21 @@ public final class RedisStreamConsumer implements Primitive {
                     lastRead = batch.get(batch.size() - 1).id(); // a read returns entries in id order
                 }
                 accept(batch);
+            }
+        }
+
+        /**
+         * On close: finishes a claim Redis failed in the middle of and settles a command whose reply
+         * was lost, once, as the next read would; returns whether entries were handed on. Those
+         * entries were delivered (a read or a claim counted them): left behind, they would wait
+         * {@code claimIdle} and be counted a delivery more by the consumer that claims them. If
+         * Redis fails, they are left so (pending, claimed after {@code claimIdle}).
+         */
+        private boolean settleOnClose() {
+            try {
+                return finishClaim() > 0 || settle() > 0;
+            } catch (RuntimeException e) {
+                return false;
             }
         }
 
@@ -1216,7 +1234,8 @@ public final class RedisStreamConsumer implements Primitive {
 
     /**
      * Stops reading, lets the pipeline finish (and acknowledge) the entries read within
-     * {@code grace} (those in the run, and those read and waiting to enter it), then cancels the
+     * {@code grace} (those in the run, those read and waiting to enter it, and those of a read whose
+     * reply was lost, taken back first if Redis answers), then cancels the
      * run: what it still held stays pending in Redis, and is claimed by the group's other consumers after {@code claimIdle}; removes the consumer from the registry it
      * was listed in, and closes the connection it opened ({@link #builder()}). Idempotent.
      *

@@ -821,4 +821,24 @@ class RedisStreamConsumerFaultTest {
         }
         assertEquals(List.of("first-0"), outputData());
     }
+    @Test
+    void aReadWhoseReplyTimedOutIsHandedToThePipelineEvenWhenTheConsumerIsClosedBeforeItTriesAgain()
+            throws Exception {
+        produce(key("in"), 3, "late-");
+        // the first XREADGROUP runs in Redis (the three entries delivered, one count each) and its reply
+        // never comes: the read times out, and the consumer waits reconnectInterval (1 min) to try again
+        try (ReplyCuttingProxy proxy = new ReplyCuttingProxy(server.port(), "XREADGROUP")) {
+            proxy.keepReplyBack();
+            RedisStreamConsumer c = onceThrough(proxy, same("closed-unsettled")).timeout(Duration.ofMillis(200))
+                    .reconnectInterval(Duration.ofMinutes(1)).claimIdle(Duration.ofMinutes(5)).build();
+            c.start();
+            Awaitility.await().atMost(WAIT).until(() -> logged("WARNING", "cannot read", "timed out"));
+            assertTrue(proxy.cut(), "no reply was lost: " + logs);
+            c.close(); // closed while it waits to try again
+            assertEquals(List.of("late-0", "late-1", "late-2"), outputData(),
+                    "read, and left pending for another consumer to claim as a second delivery: " + logs);
+            assertEquals(0, redis.xpending(key("in"), "workers").getTotal());
+            assertEquals(3, c.stats().read());
+        }
+    }
 }

@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A TCP proxy on 127.0.0.1 in front of a real redis-server that loses one reply: the first request
  * whose bytes contain {@code trigger} is passed on to Redis (which runs it), and when Redis's reply
  * comes, both sides of that connection are closed instead of passing it back, as when a network
- * fails between a command and its reply. Every other byte, on this and later connections, is
- * passed on unchanged.
+ * fails between a command and its reply (or, {@link #keepReplyBack()}, that reply is dropped and the
+ * connection left open, so that the client times out). Every other byte, on this and later
+ * connections, is passed on unchanged.
  *
  * <p>Thread-safe: each connection is pumped by two daemon threads; {@link #close()} closes
  * everything.
@@ -31,6 +32,8 @@ final class ReplyCuttingProxy implements AutoCloseable {
     /** Whether the next request with the trigger loses its reply; requests before {@link #arm()} pass. */
     private final AtomicBoolean armed;
     private final Thread acceptor;
+    /** Whether the lost reply is kept back rather than its connection closed; see {@link #keepReplyBack()}. */
+    private volatile boolean keepBack;
 
     ReplyCuttingProxy(int redisPort, String trigger) throws IOException {
         this(redisPort, trigger, true);
@@ -59,6 +62,14 @@ final class ReplyCuttingProxy implements AutoCloseable {
         armed.set(true);
     }
 
+    /**
+     * Makes the lost reply kept back instead: the connection stays open and the client times out
+     * waiting (Redis ran the command, as when its reply is delayed past the client's timeout).
+     */
+    void keepReplyBack() {
+        keepBack = true;
+    }
+
     /** Whether a reply was cut. */
     boolean cut() {
         return cut.get();
@@ -76,19 +87,35 @@ final class ReplyCuttingProxy implements AutoCloseable {
                     if (!cut.get() && armed.get() && contains(chunk, n, trigger)) {
                         cutNextReply.set(true);
                     }
-                    return true;
+                    return Gate.PASS;
                 });
-                pump(redis, client, "proxy-reply",
-                        (chunk, n) -> !(cutNextReply.get() && cut.compareAndSet(false, true)));
+                AtomicBoolean keptBack = new AtomicBoolean();
+                pump(redis, client, "proxy-reply", (chunk, n) -> {
+                    if (keptBack.get()) {
+                        return Gate.DROP; // the rest of a reply kept back
+                    }
+                    if (!(cutNextReply.get() && cut.compareAndSet(false, true))) {
+                        return Gate.PASS;
+                    }
+                    if (keepBack) {
+                        keptBack.set(true);
+                        return Gate.DROP;
+                    }
+                    return Gate.CLOSE;
+                });
             } catch (IOException e) {
                 return; // closed
             }
         }
     }
 
-    /** Decides, before a chunk is passed on, whether it is: false closes both sockets instead. */
+    /** Decides, before a chunk is passed on, whether it is: DROP drops it, CLOSE closes both sockets instead. */
     private interface Gate {
-        boolean pass(byte[] chunk, int n);
+        int PASS = 0;
+        int DROP = 1;
+        int CLOSE = 2;
+
+        int pass(byte[] chunk, int n);
     }
 
     private void pump(Socket from, Socket to, String name, Gate gate) {
@@ -97,8 +124,12 @@ final class ReplyCuttingProxy implements AutoCloseable {
                 byte[] buf = new byte[64 * 1024];
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    if (!gate.pass(buf, n)) {
+                    int verdict = gate.pass(buf, n);
+                    if (verdict == Gate.CLOSE) {
                         break;
+                    }
+                    if (verdict == Gate.DROP) {
+                        continue;
                     }
                     out.write(buf, 0, n);
                     out.flush();
