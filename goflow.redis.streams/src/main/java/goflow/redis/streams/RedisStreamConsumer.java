@@ -801,6 +801,14 @@ public final class RedisStreamConsumer implements Primitive {
          * as a claim (counted, or dead-lettered when they have no delivery left). Without this, a
          * lost read's entries waited claimIdle and were counted a delivery they never had (with
          * {@code maxDeliveries(1)}, dead-lettered unrun).
+         *
+         * <p>Settled once, it sees what Redis did until then: a read whose request reaches Redis
+         * only after that (held up in the network past the timeout, the settling's own round trip
+         * coming through first) delivers entries nothing takes back; they wait claimIdle and count
+         * a delivery more, as any lost read's did before. Nor can it tell this consumer's entries
+         * from those of another process using the same consumer name at the same time (the name
+         * must be unique among the group's live consumers): it would take that one's entries in
+         * flight above {@link #lastRead} and run them again (the first outcome written wins).
          */
         private int settle() {
             Unsettled u = unsettled;
