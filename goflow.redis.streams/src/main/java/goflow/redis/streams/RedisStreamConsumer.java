@@ -74,8 +74,8 @@ import redis.clients.jedis.resps.StreamPendingEntry;
  * <li>A read whose reply is lost (Redis delivered entries, the network failed before they arrived)
  *     costs them nothing: before reading anything else, the consumer takes back its pending
  *     entries above the last one it received, delivered once and not in flight, and hands them to
- *     the pipeline as that one delivery (a {@link #close()} in the meantime does so too). What a consumer of the same name left pending before this
- *     one started is not taken back.</li>
+ *     the pipeline as that one delivery (a {@link #close()} in the meantime does so too). What a
+ *     consumer of the same name left pending before this one started is not taken back.</li>
  * <li>An entry whose field is missing, or is not UTF-8 text (the pipeline takes a {@code String}),
  *     is dead-lettered at once, its bytes kept as they were: it is not decoded with replacement
  *     characters and run.</li>
@@ -1243,9 +1243,10 @@ public final class RedisStreamConsumer implements Primitive {
     /**
      * Stops reading, lets the pipeline finish (and acknowledge) the entries read within
      * {@code grace} (those in the run, those read and waiting to enter it, and those of a read whose
-     * reply was lost, taken back first if Redis answers), then cancels the
-     * run: what it still held stays pending in Redis, and is claimed by the group's other consumers after {@code claimIdle}; removes the consumer from the registry it
-     * was listed in, and closes the connection it opened ({@link #builder()}). Idempotent.
+     * reply was lost, taken back first if Redis answers), then cancels the run: what it still held
+     * stays pending in Redis, and is claimed by the group's other consumers after
+     * {@code claimIdle}; removes the consumer from the registry it was listed in, and closes the
+     * connection it opened ({@link #builder()}). Idempotent.
      *
      * <p>Called from one of the consumer's own threads (a stage of its pipeline that decides to
      * stop the consumer, say), it does not wait for itself: it stops the reading and returns at

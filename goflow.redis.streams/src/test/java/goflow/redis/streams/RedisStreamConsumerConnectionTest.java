@@ -195,6 +195,7 @@ class RedisStreamConsumerConnectionTest {
         assertEquals(8, redis.xlen(key("out")), "each result written once");
         assertFalse(logs.stream().anyMatch(l -> l.contains("the pipeline run ended")), String.valueOf(logs));
     }
+
     @Test
     void statsOnAnIdleConnectionTheServerClosedShowsThePendingCountNotUnknown() throws Exception {
         CountDownLatch gate = new CountDownLatch(1);

@@ -821,6 +821,7 @@ class RedisStreamConsumerFaultTest {
         }
         assertEquals(List.of("first-0"), outputData());
     }
+
     @Test
     void aReadWhoseReplyTimedOutIsHandedToThePipelineEvenWhenTheConsumerIsClosedBeforeItTriesAgain()
             throws Exception {

@@ -87,21 +87,21 @@ final class ReplyCuttingProxy implements AutoCloseable {
                     if (!cut.get() && armed.get() && contains(chunk, n, trigger)) {
                         cutNextReply.set(true);
                     }
-                    return Gate.PASS;
+                    return Verdict.PASS;
                 });
                 AtomicBoolean keptBack = new AtomicBoolean();
                 pump(redis, client, "proxy-reply", (chunk, n) -> {
                     if (keptBack.get()) {
-                        return Gate.DROP; // the rest of a reply kept back
+                        return Verdict.DROP; // the rest of a reply kept back
                     }
                     if (!(cutNextReply.get() && cut.compareAndSet(false, true))) {
-                        return Gate.PASS;
+                        return Verdict.PASS;
                     }
                     if (keepBack) {
                         keptBack.set(true);
-                        return Gate.DROP;
+                        return Verdict.DROP;
                     }
-                    return Gate.CLOSE;
+                    return Verdict.CLOSE;
                 });
             } catch (IOException e) {
                 return; // closed
@@ -109,13 +109,14 @@ final class ReplyCuttingProxy implements AutoCloseable {
         }
     }
 
-    /** Decides, before a chunk is passed on, whether it is: DROP drops it, CLOSE closes both sockets instead. */
-    private interface Gate {
-        int PASS = 0;
-        int DROP = 1;
-        int CLOSE = 2;
+    /** What becomes of a chunk: passed on, dropped, or both sockets closed instead. */
+    private enum Verdict {
+        PASS, DROP, CLOSE
+    }
 
-        int pass(byte[] chunk, int n);
+    /** Decides, before a chunk is passed on, what becomes of it. */
+    private interface Gate {
+        Verdict pass(byte[] chunk, int n);
     }
 
     private void pump(Socket from, Socket to, String name, Gate gate) {
@@ -124,11 +125,11 @@ final class ReplyCuttingProxy implements AutoCloseable {
                 byte[] buf = new byte[64 * 1024];
                 int n;
                 while ((n = in.read(buf)) >= 0) {
-                    int verdict = gate.pass(buf, n);
-                    if (verdict == Gate.CLOSE) {
+                    Verdict verdict = gate.pass(buf, n);
+                    if (verdict == Verdict.CLOSE) {
                         break;
                     }
-                    if (verdict == Gate.DROP) {
+                    if (verdict == Verdict.DROP) {
                         continue;
                     }
                     out.write(buf, 0, n);
