@@ -1,5 +1,6 @@
 package goflow.plugin.text;
 
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -13,8 +14,10 @@ import goflow.api.pipeline.Stage;
 
 /**
  * The {@value #NAME} stage: replaces every match of a regular expression in a text or in each
- * text of a list. By default it collapses runs of white space into one space. A match still
- * running when the context is done (a timeout, a cancel) ends with the context's exception.
+ * text of a list, never between the two halves of a surrogate pair (a pattern matching the empty
+ * text inserts the replacement between characters, not inside an emoji). By default it collapses
+ * runs of white space into one space. A match still running when the context is done (a
+ * timeout, a cancel) ends with the context's exception.
  *
  * <p>Immutable after construction, so thread-safe.
  */
@@ -85,6 +88,17 @@ public final class ReplaceStage implements Stage<Object, Object> {
 
     @Override
     public Object process(Context ctx, Object input) {
-        return Texts.map(name, input, s -> pattern.matcher(Texts.watched(ctx, s)).replaceAll(replacement));
+        return Texts.map(name, input, s -> replace(ctx, s));
+    }
+
+    private String replace(Context ctx, String s) {
+        Matcher m = pattern.matcher(Texts.watched(ctx, s));
+        StringBuilder out = new StringBuilder(s.length());
+        while (m.find()) {
+            if (Texts.boundary(s, m.start()) && Texts.boundary(s, m.end())) {
+                m.appendReplacement(out, replacement);
+            }
+        }
+        return m.appendTail(out).toString();
     }
 }

@@ -2,6 +2,7 @@ package goflow.plugin.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.osgi.service.component.annotations.Activate;
@@ -15,8 +16,9 @@ import goflow.api.pipeline.Stage;
 /**
  * The {@value #NAME} stage: splits a text into the list of its non-empty parts around a separator
  * (by default white space, giving the words). A list input is flattened: each text is split and
- * the parts concatenated. A match still running when the context is done (a timeout, a cancel)
- * ends with the context's exception.
+ * the parts concatenated. A text is never split between the two halves of a surrogate pair, so a
+ * separator matching the empty text ({@code ""}) gives its characters, an emoji as one. A match
+ * still running when the context is done (a timeout, a cancel) ends with the context's exception.
  *
  * <p>Immutable after construction, so thread-safe.
  */
@@ -72,10 +74,20 @@ public final class SplitStage implements Stage<Object, List<String>> {
     }
 
     private void split(Context ctx, String s, List<String> out) {
-        for (String part : separator.split(Texts.watched(ctx, s))) {
-            if (!part.isEmpty()) {
-                out.add(part);
+        Matcher m = separator.matcher(Texts.watched(ctx, s));
+        int from = 0;
+        while (m.find()) {
+            if (Texts.boundary(s, m.start()) && Texts.boundary(s, m.end())) {
+                add(s.substring(from, m.start()), out);
+                from = m.end();
             }
+        }
+        add(s.substring(from), out);
+    }
+
+    private static void add(String part, List<String> out) {
+        if (!part.isEmpty()) {
+            out.add(part);
         }
     }
 }

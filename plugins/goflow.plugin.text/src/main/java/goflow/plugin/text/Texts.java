@@ -149,6 +149,22 @@ final class Texts {
     }
 
     /**
+     * Tells whether a match of a regular expression may start or end at {@code index}: not between
+     * the two halves of a surrogate pair. The JDK's regular expressions read a pair as one
+     * character, but after a match of the empty text they try again one UTF-16 unit further, so
+     * that {@code ""}, {@code \s*} and the like also match inside a pair; a split or replacement
+     * there would leave two lone surrogates, which are no text (UTF-8 cannot encode them).
+     *
+     * @param text the text matched
+     * @param index a match's start or end
+     * @return false if {@code index} is between a high and a low surrogate
+     */
+    static boolean boundary(String text, int index) {
+        return index == 0 || index == text.length() || !Character.isHighSurrogate(text.charAt(index - 1))
+                || !Character.isLowSurrogate(text.charAt(index));
+    }
+
+    /**
      * Compiles a configured regular expression.
      *
      * @param stage the stage's name

@@ -167,4 +167,22 @@ class TextStagesTest {
         assertEquals(List.of(), run(words, "   "));
         assertEquals(List.of("1", "2"), run(new SplitStage("csv", "\\s*,\\s*"), "1 , 2"));
     }
+
+    /**
+     * A separator or pattern that matches the empty text ({@code ""} splits a text into its
+     * characters) used to match between the two halves of a surrogate pair as well, as the JDK's
+     * regular expressions do: an emoji came out as two lone surrogates, which have no UTF-8 form
+     * (the codec stages then refuse them) and mean nothing on their own.
+     */
+    @Test
+    void aMatchNeverFallsBetweenTheHalvesOfASurrogatePair() throws Exception {
+        String emoji = "\uD83D\uDE00"; // one character, two UTF-16 units
+        assertEquals(List.of("a", emoji, "b"), run(new SplitStage("split", ""), "a" + emoji + "b"));
+        assertEquals(List.of("a", emoji, "b"), run(new SplitStage("split", "\\s*"), "a " + emoji + "b"));
+        assertEquals(List.of(emoji, emoji), run(new SplitStage("split", ""), List.of(emoji + emoji)));
+        assertEquals("-a-" + emoji + "-b-", run(new ReplaceStage("replace", "", "-"), "a" + emoji + "b"));
+        assertEquals(List.of("<>" + emoji + "<>" + emoji + "<>"),
+                run(new ReplaceStage("replace", "x*", "<>"), List.of(emoji + emoji)));
+        assertEquals("a-b-c", run(new ReplaceStage("replace", "\\s*,\\s*", "-"), "a , b,c"), "non-empty matches as before");
+    }
 }
