@@ -43,14 +43,17 @@ public final class ParseCsvStage implements Stage<Object, Map<String, String>> {
      *
      * @param config the configuration
      * @param properties the same configuration, as raw properties: a {@code columns} written on one
-     *     line of a {@code .cfg} file is one text there, which DS would silently take as one name
+     *     line of a {@code .cfg} file is one text there, which DS would silently take as one name, and
+     *     DS would take the first value of a list given as {@code delimiter}
      * @throws IllegalArgumentException if {@code columns} is one text with a comma (a blank one is
-     *     the empty list)
+     *     the empty list), or {@code delimiter} is not one character or is a list of other than one
+     *     value
      */
     @Activate
     public ParseCsvStage(ParseCsvConfig config, Map<String, Object> properties) {
         this(config.goflow_stage_name(),
-                Records.names(config.goflow_stage_name(), "columns", config.columns(), properties), config.delimiter());
+                Records.names(config.goflow_stage_name(), "columns", config.columns(), properties),
+                Records.single(config.goflow_stage_name(), "delimiter", config.delimiter(), properties));
     }
 
     /**

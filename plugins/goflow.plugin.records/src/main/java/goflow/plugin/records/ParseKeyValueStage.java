@@ -37,10 +37,15 @@ public final class ParseKeyValueStage implements Stage<Object, Map<String, Strin
      * Creates the stage from its configuration.
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties: DS would take the first value of
+     *     a list given as {@code separator}
+     * @throws IllegalArgumentException if the separator is invalid, matches the empty text, or is a
+     *     list of other than one value
      */
     @Activate
-    public ParseKeyValueStage(ParseKeyValueConfig config) {
-        this(config.goflow_stage_name(), config.separator());
+    public ParseKeyValueStage(ParseKeyValueConfig config, Map<String, Object> properties) {
+        this(config.goflow_stage_name(),
+                Records.single(config.goflow_stage_name(), "separator", config.separator(), properties));
     }
 
     /**

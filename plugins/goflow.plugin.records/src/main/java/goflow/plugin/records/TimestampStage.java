@@ -34,10 +34,14 @@ public final class TimestampStage implements Stage<Object, Map<String, String>> 
      * Creates the stage from its configuration, with the system clock.
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties: DS would take the first value of
+     *     a list given as {@code field}
+     * @throws IllegalArgumentException if the field is blank or a list of other than one value
      */
     @Activate
-    public TimestampStage(TimestampConfig config) {
-        this(config.goflow_stage_name(), config.field(), Clock.systemUTC());
+    public TimestampStage(TimestampConfig config, Map<String, Object> properties) {
+        this(config.goflow_stage_name(),
+                Records.single(config.goflow_stage_name(), "field", config.field(), properties), Clock.systemUTC());
     }
 
     /**

@@ -273,4 +273,45 @@ class RecordStagesTest {
         assertEquals(line, run(new FormatKeyValueStage(), parsed));
         assertTrue(new FormatKeyValueStage().name().equals("format-kv"));
     }
+
+    /** A configuration as DS hands it over: an attribute given as a list is its first value, or null if empty. */
+    @SuppressWarnings("unchecked")
+    private static <A> A dsConfig(Class<A> type, Map<String, Object> properties) {
+        return (A) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, m, args) -> {
+                    Object v = properties.get(m.getName());
+                    if (v instanceof String[] array) {
+                        v = List.of(array);
+                    }
+                    if (v instanceof List<?> list) {
+                        return list.isEmpty() ? null : list.get(0);
+                    }
+                    return v == null ? m.getDefaultValue() : v;
+                });
+    }
+
+    /**
+     * DS takes the first value of a list given where one text is expected, and null for an empty
+     * list, without a word: {@code field=["received","at"]} in a .config file named the field
+     * received only, and {@code separator=[]} failed the activation with a NullPointerException
+     * naming nothing.
+     */
+    @Test
+    void aListWhereOneTextIsExpectedIsRefusedNamingTheProperty() throws Exception {
+        Map<String, Object> two = Map.of("field", List.of("received", "at"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new TimestampStage(dsConfig(TimestampConfig.class, two), two));
+        assertEquals("stage 'timestamp': field [received, at] must be one text, not a list of 2", e.getMessage());
+        Map<String, Object> none = Map.of("separator", new String[0]);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new ParseKeyValueStage(dsConfig(ParseKeyValueConfig.class, none), none));
+        assertEquals("stage 'parse-kv': separator [] must be one text, not a list of 0", e.getMessage());
+        Map<String, Object> delimiters = Map.of("Delimiter", List.of(";", ","));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new ParseCsvStage(dsConfig(ParseCsvConfig.class, delimiters), delimiters));
+        assertEquals("stage 'parse-csv': delimiter [;, ,] must be one text, not a list of 2", e.getMessage());
+        Map<String, Object> one = Map.of("delimiter", List.of(";"));
+        assertEquals(rec("c1", "a", "c2", "b"),
+                run(new ParseCsvStage(dsConfig(ParseCsvConfig.class, one), one), "a;b"), "a list of one");
+    }
 }

@@ -46,7 +46,8 @@ public final class CounterSource implements StreamSource<Long> {
      * @param properties the same configuration, as raw properties
      * @throws IllegalArgumentException naming the source, the property, the value and the rule if
      *     {@code start} is not a whole {@code long}, {@code count} not one from 0, or
-     *     {@code interval} not an ISO-8601 duration from zero
+     *     {@code interval} not an ISO-8601 duration from zero (a list of other than one value is
+     *     refused: DS would take its first)
      */
     @Activate
     public CounterSource(CounterConfig config, Map<String, Object> properties) {
@@ -54,7 +55,8 @@ public final class CounterSource implements StreamSource<Long> {
                 Numbers.longProperty(config.goflow_source_name(), "start", properties, DEFAULT_START, Long.MIN_VALUE,
                         Long.MAX_VALUE),
                 Numbers.longProperty(config.goflow_source_name(), "count", properties, 0, 0, Long.MAX_VALUE),
-                Durations.parse(config.goflow_source_name(), "interval", config.interval()));
+                Durations.parse(config.goflow_source_name(), "interval",
+                        Texts.single(config.goflow_source_name(), "interval", config.interval(), properties)));
     }
 
     /**

@@ -61,13 +61,16 @@ public final class LinesSource implements StreamSource<String> {
      * @param config the configuration
      * @param properties the same configuration, as raw properties
      * @throws IllegalArgumentException naming the source, the property, the value and the rule if
-     *     {@code charset} is not supported or {@code maxLineLength} is not a whole number from 1
+     *     {@code charset} is not supported, {@code path} or {@code charset} is a list of other than
+     *     one value (DS would take its first), or {@code maxLineLength} is not a whole number from 1
      *     to 2147483647
      */
     @Activate
     public LinesSource(LinesConfig config, Map<String, Object> properties) {
-        this(config.goflow_source_name(), Path.of(config.path()),
-                charset(config.goflow_source_name(), config.charset()),
+        this(config.goflow_source_name(),
+                Path.of(Texts.single(config.goflow_source_name(), "path", config.path(), properties)),
+                charset(config.goflow_source_name(),
+                        Texts.single(config.goflow_source_name(), "charset", config.charset(), properties)),
                 Numbers.intProperty(config.goflow_source_name(), "maxLineLength", properties,
                         DEFAULT_MAX_LINE_LENGTH, 1, Integer.MAX_VALUE));
     }

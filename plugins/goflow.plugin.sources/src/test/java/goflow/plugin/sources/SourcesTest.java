@@ -415,4 +415,45 @@ class SourcesTest {
         assertTrue(a.get(3).startsWith("id=4 "), a.get(3));
         assertEquals(a.get(1), orders.line(2));
     }
+
+    /** A configuration as DS hands it over: an attribute given as a list is its first value, or null if empty. */
+    @SuppressWarnings("unchecked")
+    private static <A> A dsConfig(Class<A> type, Map<String, Object> properties) {
+        return (A) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, m, args) -> {
+                    Object v = properties.get(m.getName());
+                    if (v instanceof String[] array) {
+                        v = List.of(array);
+                    }
+                    if (v instanceof List<?> list) {
+                        return list.isEmpty() ? null : list.get(0);
+                    }
+                    return v == null ? m.getDefaultValue() : v;
+                });
+    }
+
+    /**
+     * DS takes the first value of a list given where one text is expected, and null for an empty
+     * list, without a word: {@code path=["a.txt","b.txt"]} in a .config file read a.txt only, and
+     * {@code charset=[]} failed the activation with a NullPointerException naming nothing.
+     */
+    @Test
+    void aListWhereOneTextIsExpectedIsRefusedNamingTheProperty(@TempDir Path dir) throws Exception {
+        Path a = dir.resolve("a.txt");
+        Files.writeString(a, "from a\n");
+        Map<String, Object> two = Map.of("path", List.of(a.toString(), dir.resolve("b.txt").toString()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new LinesSource(dsConfig(LinesConfig.class, two), two));
+        assertEquals("source 'lines': path " + two.get("path") + " must be one text, not a list of 2", e.getMessage());
+        Map<String, Object> none = Map.of("Charset", new String[0]);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new LinesSource(dsConfig(LinesConfig.class, none), none));
+        assertEquals("source 'lines': charset [] must be one text, not a list of 0", e.getMessage());
+        Map<String, Object> intervals = Map.of("interval", List.of("PT1S", "PT2S"));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new CounterSource(dsConfig(CounterConfig.class, intervals), intervals));
+        assertEquals("source 'counter': interval [PT1S, PT2S] must be one text, not a list of 2", e.getMessage());
+        Map<String, Object> one = Map.of("path", List.of(a.toString()));
+        assertEquals(List.of("from a"), drain(new LinesSource(dsConfig(LinesConfig.class, one), one), 100));
+    }
 }

@@ -41,12 +41,13 @@ public final class GrepStage implements Stage<Object, Object> {
      *
      * @param config the configuration
      * @param properties the same configuration, as raw properties
-     * @throws IllegalArgumentException if the pattern is invalid, or {@code invert} is neither true
-     *     nor false
+     * @throws IllegalArgumentException if the pattern is invalid or a list of other than one value, or
+     *     {@code invert} is neither true nor false
      */
     @Activate
     public GrepStage(GrepConfig config, Map<String, Object> properties) {
-        this(config.goflow_stage_name(), config.pattern(),
+        this(config.goflow_stage_name(),
+                Texts.single(config.goflow_stage_name(), "pattern", config.pattern(), properties),
                 Texts.flag(config.goflow_stage_name(), "invert", properties, false));
     }
 

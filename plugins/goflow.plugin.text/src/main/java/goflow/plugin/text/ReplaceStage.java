@@ -1,5 +1,6 @@
 package goflow.plugin.text;
 
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -37,10 +38,16 @@ public final class ReplaceStage implements Stage<Object, Object> {
      * Creates the stage from its configuration.
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties: DS would take the first value of
+     *     a list given as {@code pattern} or {@code replacement}
+     * @throws IllegalArgumentException if the pattern is invalid, the replacement cannot be applied
+     *     to it, or either is a list of other than one value
      */
     @Activate
-    public ReplaceStage(ReplaceConfig config) {
-        this(config.goflow_stage_name(), config.pattern(), config.replacement());
+    public ReplaceStage(ReplaceConfig config, Map<String, Object> properties) {
+        this(config.goflow_stage_name(),
+                Texts.single(config.goflow_stage_name(), "pattern", config.pattern(), properties),
+                Texts.single(config.goflow_stage_name(), "replacement", config.replacement(), properties));
     }
 
     /**

@@ -2,6 +2,7 @@ package goflow.plugin.text;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,10 +38,14 @@ public final class SplitStage implements Stage<Object, List<String>> {
      * Creates the stage from its configuration.
      *
      * @param config the configuration
+     * @param properties the same configuration, as raw properties: DS would take the first value of
+     *     a list given as {@code separator}
+     * @throws IllegalArgumentException if the separator is invalid or a list of other than one value
      */
     @Activate
-    public SplitStage(SplitConfig config) {
-        this(config.goflow_stage_name(), config.separator());
+    public SplitStage(SplitConfig config, Map<String, Object> properties) {
+        this(config.goflow_stage_name(),
+                Texts.single(config.goflow_stage_name(), "separator", config.separator(), properties));
     }
 
     /**

@@ -185,4 +185,44 @@ class TextStagesTest {
                 run(new ReplaceStage("replace", "x*", "<>"), List.of(emoji + emoji)));
         assertEquals("a-b-c", run(new ReplaceStage("replace", "\\s*,\\s*", "-"), "a , b,c"), "non-empty matches as before");
     }
+
+    /** A configuration as DS hands it over: an attribute given as a list is its first value, or null if empty. */
+    @SuppressWarnings("unchecked")
+    private static <A> A dsConfig(Class<A> type, Map<String, Object> properties) {
+        return (A) java.lang.reflect.Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
+                (proxy, m, args) -> {
+                    Object v = properties.get(m.getName());
+                    if (v instanceof String[] array) {
+                        v = List.of(array);
+                    }
+                    if (v instanceof List<?> list) {
+                        return list.isEmpty() ? null : list.get(0);
+                    }
+                    return v == null ? m.getDefaultValue() : v;
+                });
+    }
+
+    /**
+     * DS takes the first value of a list given where one text is expected, and null for an empty
+     * list, without a word: {@code pattern=["err","warn"]} in a .config file grepped for err only,
+     * and {@code separator=[]} failed the activation with a NullPointerException naming nothing.
+     */
+    @Test
+    void aListWhereOneTextIsExpectedIsRefusedNamingTheProperty() throws Exception {
+        Map<String, Object> two = Map.of("pattern", List.of("err", "warn"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new GrepStage(dsConfig(GrepConfig.class, two), two));
+        assertEquals("stage 'grep': pattern [err, warn] must be one text, not a list of 2", e.getMessage());
+        Map<String, Object> replacements = Map.of("replacement", new String[] {"-", "+"});
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new ReplaceStage(dsConfig(ReplaceConfig.class, replacements), replacements));
+        assertEquals("stage 'replace': replacement [-, +] must be one text, not a list of 2", e.getMessage());
+        Map<String, Object> none = Map.of("Separator", List.of());
+        e = assertThrows(IllegalArgumentException.class, () -> new SplitStage(dsConfig(SplitConfig.class, none), none));
+        assertEquals("stage 'split': separator [] must be one text, not a list of 0", e.getMessage());
+        Map<String, Object> one = Map.of("pattern", new String[] {"err"});
+        assertEquals("an error", run(new GrepStage(dsConfig(GrepConfig.class, one), one), "an error"), "a list of one");
+        Map<String, Object> text = Map.of("separator", ",");
+        assertEquals(List.of("a", "b"), run(new SplitStage(dsConfig(SplitConfig.class, text), text), "a,b"));
+    }
 }
