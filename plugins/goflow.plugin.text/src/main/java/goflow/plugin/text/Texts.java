@@ -89,11 +89,23 @@ final class Texts {
                 if ("true".equalsIgnoreCase(text) || "false".equalsIgnoreCase(text)) {
                     return "true".equalsIgnoreCase(text);
                 }
-                throw new IllegalArgumentException("stage '" + stage + "': " + property + " "
-                        + (v instanceof String ? "'" + v + "'" : String.valueOf(v)) + " must be true or false");
+                throw new IllegalArgumentException("stage '" + stage + "': " + property + " " + shown(v)
+                        + " must be true or false");
             }
         }
         return absent;
+    }
+
+    /** A configured value as an error shows it: a text quoted, a list (an array too) with its values. */
+    private static String shown(Object v) {
+        if (v != null && v.getClass().isArray()) {
+            List<Object> values = new ArrayList<>();
+            for (int i = 0; i < Array.getLength(v); i++) {
+                values.add(Array.get(v, i));
+            }
+            return values.toString();
+        }
+        return v instanceof String ? "'" + v + "'" : String.valueOf(v);
     }
 
     /**

@@ -105,6 +105,8 @@ class TextStagesTest {
         shown.put("", "''");
         shown.put(1, "1");
         shown.put(0L, "0");
+        shown.put(new Boolean[] {true}, "[true]"); // a list, even of one flag (a .config file's [true])
+        shown.put(new String[] {"true", "false"}, "[true, false]");
         for (Map.Entry<Object, String> bad : shown.entrySet()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new GrepStage(config, Map.of("invert", bad.getKey())), bad.getValue());
