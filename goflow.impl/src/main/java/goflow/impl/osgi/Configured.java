@@ -210,6 +210,9 @@ final class Configured<C extends Annotation, P extends Primitive> {
                         + "); it is recreated");
             }
         }
+        // the names the new primitive takes: those the primitive in effect holds too are kept
+        // while it is replaced, so that no configuration waiting for them is retried (or takes one)
+        List<String> keep = new ArrayList<>();
         try {
             kind.check(config);
             if (!wanted.isEmpty()) {
@@ -228,6 +231,10 @@ final class Configured<C extends Annotation, P extends Primitive> {
                     claimedNow.stream().filter(n -> !claimed.contains(n)).forEach(n -> names.release(n, pid));
                     throw e;
                 }
+                keep.addAll(claimedNow);
+            } else if (generated != null) {
+                keep.add(generated); // taken again by tryCreate, as names.generate prefers it
+                keep.addAll(kind.helperNames(generated));
             }
         } catch (InvalidConfigException e) {
             rejected(e); // found before the primitive in effect is closed: it goes on undisturbed
@@ -235,7 +242,7 @@ final class Configured<C extends Annotation, P extends Primitive> {
         }
         C previous = inEffect;
         String previousName = requested;
-        closePrimitive();
+        closePrimitive(keep);
         if (!create(config, wanted) && previous != null) {
             create(previous, previousName);
         }
@@ -349,6 +356,15 @@ final class Configured<C extends Annotation, P extends Primitive> {
     }
 
     private void closePrimitive() {
+        closePrimitive(List.of());
+    }
+
+    /**
+     * Closes the primitive in effect and releases its names, except those in {@code keep} (held on
+     * for the primitive that replaces it, which claims them again; released by {@link #tryCreate} if
+     * that fails).
+     */
+    private void closePrimitive(List<String> keep) {
         ServiceRegistration<?> r = registration;
         registration = null;
         if (r != null) {
@@ -365,7 +381,7 @@ final class Configured<C extends Annotation, P extends Primitive> {
             goflow = null;
             primitive = null;
         }
-        claimed.forEach(n -> names.release(n, pid));
+        claimed.stream().filter(n -> !keep.contains(n)).forEach(n -> names.release(n, pid));
         claimed = List.of();
         inEffect = null;
         requested = null;

@@ -627,6 +627,36 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aHolderRecreatedUnderItsNameKeepsItAndTheConfigurationsWaitingForItAreNotRetried() {
+        SchedulerComponent holder = new SchedulerComponent(context,
+                Fakes.props(SchedulerConfig.PID, "a", "name", "jobs", "workers", 1), live);
+        TokenBucketComponent waiting = new TokenBucketComponent(context,
+                Fakes.props(TokenBucketConfig.PID, "b", "name", "jobs"), live);
+        TokenBucketComponent waitingForThePool = new TokenBucketComponent(context,
+                Fakes.props(TokenBucketConfig.PID, "c", "name", "jobs-pool"), live);
+        assertEquals(1, logged("SEVERE", "goflow.tokenbucket~b (factory goflow.tokenbucket) rejected").size(), log.toString());
+        assertEquals(1, logged("SEVERE", "goflow.tokenbucket~c (factory goflow.tokenbucket) rejected").size(), log.toString());
+        Scheduler jobs = (Scheduler) named("jobs").service();
+
+        // a change that recreates the scheduler under the same name: its names are never free meanwhile
+        holder.modified(Fakes.props(SchedulerConfig.PID, "a", "name", "jobs", "workers", 1, "zone", "UTC"));
+        assertNotSame(jobs, named("jobs").service());
+        assertEquals("goflow.scheduler~a", named("jobs").property("goflow.config.pid"));
+        assertEquals(List.of(), logged("INFO", "retried"), "nothing waiting was retried: the name was never free");
+        assertEquals(1, logged("SEVERE", "goflow.tokenbucket~b (factory goflow.tokenbucket) rejected").size(), log.toString());
+        assertEquals(1, logged("SEVERE", "goflow.tokenbucket~c (factory goflow.tokenbucket) rejected").size(), log.toString());
+
+        // they still wait, and get the names when the holder lets them go
+        holder.deactivate();
+        assertEquals("goflow.tokenbucket~b", named("jobs").property("goflow.config.pid"));
+        assertEquals("goflow.tokenbucket~c", named("jobs-pool").property("goflow.config.pid"));
+        waiting.deactivate();
+        waitingForThePool.deactivate();
+        assertEquals(List.of(), registered);
+        assertEquals(List.of(), rows());
+    }
+
+    @Test
     void aDeletedOrUpdatedConfigurationNoLongerWaitsForAName() {
         TokenBucketComponent first = new TokenBucketComponent(context,
                 Fakes.props(TokenBucketConfig.PID, "a", "name", "t1"), live);
