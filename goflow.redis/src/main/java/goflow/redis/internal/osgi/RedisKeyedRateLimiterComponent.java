@@ -61,6 +61,9 @@ public final class RedisKeyedRateLimiterComponent {
             return b.build(String::valueOf);
         }, c -> List.of(c.name(), c.failurePolicy(), c.localShare(), c.maxKeys(), c.idleTimeout(),
                 c.localLeaseTokens(), c.localLeaseMaxAge()), (l, c) -> {
+            // both values are checked (by a builder that is not built) before either is written for
+            // the fleet: a rejected burst must not leave the new rate applied
+            redis.keyedRateLimiter().rate(c.rate()).burst(c.burst());
             l.setRate(c.rate());
             l.setBurst(c.burst());
         });

@@ -57,6 +57,9 @@ public final class RedisTokenBucketComponent {
             return b.build();
         }, c -> List.of(c.name(), c.failurePolicy(), c.localShare(), c.localLeaseTokens(),
                 c.localLeaseMaxAge()), (l, c) -> {
+            // both values are checked (by a builder that is not built) before either is written for
+            // the fleet: a rejected burst must not leave the new rate applied
+            redis.rateLimiter().rate(c.rate()).burst(c.burst());
             l.setRate(c.rate());
             l.setBurst(c.burst());
         });

@@ -1,0 +1,149 @@
+package goflow.redis.internal.osgi;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+
+import goflow.api.GoFlow;
+import goflow.api.ratelimit.RateLimiter;
+import goflow.impl.GoFlowImpl;
+import goflow.redis.RedisConnection;
+import goflow.redis.streams.RedisServer;
+
+/**
+ * A configured fleet-wide limiter on a real redis-server, with a stand-in BundleContext: a rejected
+ * live change leaves the fleet's limit as it was, and a limiter a user of its service closed is
+ * recreated by the next update instead of the update failing.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConfiguredLimiterTest {
+    private final List<Object> registered = new CopyOnWriteArrayList<>();
+    private final List<String> log = new CopyOnWriteArrayList<>();
+    private final java.util.logging.Handler handler = new java.util.logging.Handler() {
+        @Override
+        public void publish(java.util.logging.LogRecord r) {
+            log.add(r.getLevel() + " " + r.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private final java.util.logging.Logger logger = java.util.logging.Logger.getLogger(ConfigValues.class.getName());
+    private RedisServer server;
+    private RedisConnection redis;
+    private GoFlow goflow;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = RedisServer.start();
+        redis = RedisConnection.builder().name("test").uri("redis://127.0.0.1:" + server.port())
+                .timeout(Duration.ofSeconds(5)).build();
+        goflow = new GoFlowImpl();
+        logger.addHandler(handler);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        logger.removeHandler(handler);
+        goflow.close();
+        redis.close();
+        server.close();
+    }
+
+    private BundleContext context() {
+        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
+                (proxy, m, args) -> {
+                    if (m.getName().equals("registerService") && args[0] instanceof String) {
+                        Object service = args[1];
+                        registered.add(service);
+                        return Proxy.newProxyInstance(getClass().getClassLoader(),
+                                new Class<?>[] {ServiceRegistration.class}, (p, rm, rargs) -> {
+                                    if (rm.getName().equals("unregister")) {
+                                        registered.remove(service);
+                                        return null;
+                                    }
+                                    throw new UnsupportedOperationException(rm.getName());
+                                });
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+    }
+
+    /** A configuration as DS hands it over: the given values, else the defaults. */
+    private static RedisTokenBucketConfig config(Map<String, Object> values) {
+        return (RedisTokenBucketConfig) Proxy.newProxyInstance(ConfiguredLimiterTest.class.getClassLoader(),
+                new Class<?>[] {RedisTokenBucketConfig.class}, (proxy, m, args) -> values.containsKey(m.getName())
+                        ? values.get(m.getName()) : m.getDefaultValue());
+    }
+
+    private static Map<String, Object> props(String pid, Object... kv) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("service.pid", pid);
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private RateLimiter only() {
+        assertEquals(1, registered.size(), registered.toString());
+        return (RateLimiter) registered.get(0);
+    }
+
+    @Test
+    void aRejectedLiveChangeLeavesTheFleetsRateAndBurstAsTheyWere() {
+        String pid = "goflow.redis.tokenbucket~partial";
+        Map<String, Object> p = props(pid, "rate", 10.0, "burst", 10L);
+        RedisTokenBucketComponent c = new RedisTokenBucketComponent(context(), config(p), p, redis, goflow);
+        RateLimiter l = only();
+        Map<String, Object> bad = props(pid, "rate", 50.0, "burst", 0L);
+        c.modified(config(bad), bad);
+        assertTrue(log.stream().anyMatch(m -> m.contains("rejected: property 'burst' = 0")), log.toString());
+        assertEquals(10.0, l.rate().eventsPerSecond(), "the rate of a rejected update is not applied");
+        assertEquals(10, l.burst());
+        try (redis.clients.jedis.RedisClient raw = server.client()) {
+            assertEquals(10.0, Double.parseDouble(raw.hget("goflow:rl:{" + l.name() + "}:conf", "rate")),
+                    "nor written for the fleet");
+        }
+        c.deactivate();
+        assertEquals(List.of(), registered);
+
+        String keyedPid = "goflow.redis.keyed~partial-keyed";
+        Map<String, Object> kp = props(keyedPid, "rate", 10.0, "burst", 10L);
+        RedisKeyedRateLimiterComponent k = new RedisKeyedRateLimiterComponent(context(), keyed(kp), kp, redis, goflow);
+        assertEquals(1, registered.size(), registered.toString());
+        goflow.api.ratelimit.KeyedRateLimiter<?> keyed = (goflow.api.ratelimit.KeyedRateLimiter<?>) registered.get(0);
+        Map<String, Object> keyedBad = props(keyedPid, "rate", 50.0, "burst", 0L);
+        k.modified(keyed(keyedBad), keyedBad);
+        assertEquals(10.0, keyed.rate().eventsPerSecond(), "the rate of a rejected update is not applied");
+        assertEquals(10, keyed.burst());
+        k.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
+    private static RedisKeyedRateLimiterConfig keyed(Map<String, Object> values) {
+        return (RedisKeyedRateLimiterConfig) Proxy.newProxyInstance(ConfiguredLimiterTest.class.getClassLoader(),
+                new Class<?>[] {RedisKeyedRateLimiterConfig.class}, (proxy, m, args) -> values.containsKey(m.getName())
+                        ? values.get(m.getName()) : m.getDefaultValue());
+    }
+}
