@@ -19,7 +19,8 @@ import goflow.api.Registration;
  * limiter PIDs: built, listed in the bundle's {@link GoFlow}, registered as a service with
  * {@code goflow.name}; a change of only the live settings (rate, burst) is applied in place for the
  * whole fleet; any other change closes it and builds it again (its state is in Redis, so nothing is
- * lost); a rejected configuration is logged at ERROR naming the property, the value and the rule,
+ * lost), as does any change to a limiter that a user of its service closed (logged as a WARNING,
+ * never thrown to DS); a rejected configuration is logged at ERROR naming the property, the value and the rule,
  * and the last valid one stays in effect.
  *
  * <p>Thread-safe: every method is synchronized (DS serializes them anyway).
@@ -28,6 +29,8 @@ import goflow.api.Registration;
  * @param <L> the limiter type
  */
 final class ConfiguredLimiter<C, L extends Primitive> {
+    /** The logger of {@link ConfigValues#rejected}, so that every outcome of a configuration is in one place. */
+    private static final System.Logger LOG = System.getLogger(ConfigValues.class.getName());
     private final BundleContext context;
     private final GoFlow goflow;
     private final String pid;
@@ -89,10 +92,16 @@ final class ConfiguredLimiter<C, L extends Primitive> {
             try {
                 live.accept(limiter, config);
                 inEffect = config;
+                return;
             } catch (InvalidConfigException e) {
                 ConfigValues.rejected(pid, factoryPid, e);
+                return;
+            } catch (RuntimeException e) {
+                // not a refused value: the limiter cannot take changes (a user of its service closed it)
+                LOG.log(System.Logger.Level.WARNING, "goflow: configuration " + pid + " (factory " + factoryPid
+                        + "): its " + component + " '" + limiter.name() + "' could not be updated live (" + e
+                        + "); it is recreated");
             }
-            return;
         }
         C previous = limiter != null ? inEffect : null;
         close();

@@ -141,6 +141,25 @@ class ConfiguredLimiterTest {
         assertEquals(List.of(), registered);
     }
 
+    @Test
+    void aLimiterClosedByAUserOfItsServiceIsRecreatedByTheNextUpdateNotThrownToDs() {
+        String pid = "goflow.redis.tokenbucket~closed";
+        Map<String, Object> p = props(pid, "rate", 10.0, "burst", 10L);
+        RedisTokenBucketComponent c = new RedisTokenBucketComponent(context(), config(p), p, redis, goflow);
+        RateLimiter closed = only();
+        closed.close(); // a bundle that got the service closes it at its own stop
+        Map<String, Object> changed = props(pid, "rate", 20.0, "burst", 10L);
+        c.modified(config(changed), changed); // a live change: threw ClosedException to DS
+        RateLimiter recreated = only();
+        assertNotSame(closed, recreated, "the closed limiter is replaced");
+        assertEquals(20.0, recreated.rate().eventsPerSecond());
+        assertTrue(recreated.allow());
+        assertTrue(log.stream().anyMatch(m -> m.startsWith("WARNING") && m.contains(pid)
+                && m.contains("could not be updated live") && m.contains("it is recreated")), log.toString());
+        c.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
     private static RedisKeyedRateLimiterConfig keyed(Map<String, Object> values) {
         return (RedisKeyedRateLimiterConfig) Proxy.newProxyInstance(ConfiguredLimiterTest.class.getClassLoader(),
                 new Class<?>[] {RedisKeyedRateLimiterConfig.class}, (proxy, m, args) -> values.containsKey(m.getName())
