@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.osgi.framework.BundleContext;
@@ -20,7 +21,9 @@ import goflow.api.Registration;
  * {@code goflow.name}; a change of only the live settings (rate, burst) is applied in place for the
  * whole fleet; any other change closes it and builds it again (its state is in Redis, so nothing is
  * lost), as does any change to a limiter that a user of its service closed (logged as a WARNING,
- * never thrown to DS); a rejected configuration is logged at ERROR naming the property, the value and the rule,
+ * never thrown to DS); a rejected configuration (found before the limiter in effect is closed,
+ * except a name another limiter of the connection holds, found by building: then the limiter of
+ * the last valid configuration is built again) is logged at ERROR naming the property, the value and the rule,
  * and the last valid one stays in effect.
  *
  * <p>Thread-safe: every method is synchronized (DS serializes them anyway).
@@ -39,6 +42,7 @@ final class ConfiguredLimiter<C, L extends Primitive> {
     private final Class<C> configType;
     private final String component;
     private final Function<C, L> build;
+    private final Consumer<C> check;
     private final Function<C, List<Object>> fixed;
     private final BiConsumer<L, C> live;
 
@@ -52,12 +56,14 @@ final class ConfiguredLimiter<C, L extends Primitive> {
      * @param configType the component property type
      * @param component the kind named in errors
      * @param build builds the limiter of a configuration (throws InvalidConfigException)
+     * @param check checks a configuration as {@code build} would, without building (no effect; throws
+     *     InvalidConfigException), before the limiter in effect is closed
      * @param fixed the settings that cannot change live
      * @param live applies the live settings (throws InvalidConfigException)
      */
     ConfiguredLimiter(BundleContext context, GoFlow goflow, String pid, String factoryPid, Class<? super L> service,
-            Class<C> configType, String component, Function<C, L> build, Function<C, List<Object>> fixed,
-            BiConsumer<L, C> live) {
+            Class<C> configType, String component, Function<C, L> build, Consumer<C> check,
+            Function<C, List<Object>> fixed, BiConsumer<L, C> live) {
         this.context = context;
         this.goflow = goflow;
         this.pid = pid;
@@ -66,6 +72,7 @@ final class ConfiguredLimiter<C, L extends Primitive> {
         this.configType = configType;
         this.component = component;
         this.build = build;
+        this.check = check;
         this.fixed = fixed;
         this.live = live;
     }
@@ -102,6 +109,12 @@ final class ConfiguredLimiter<C, L extends Primitive> {
                         + "): its " + component + " '" + limiter.name() + "' could not be updated live (" + e
                         + "); it is recreated");
             }
+        }
+        try {
+            check.accept(config); // a rejected change leaves the limiter in effect, and its users, undisturbed
+        } catch (InvalidConfigException e) {
+            ConfigValues.rejected(pid, factoryPid, e);
+            return;
         }
         C previous = limiter != null ? inEffect : null;
         close();

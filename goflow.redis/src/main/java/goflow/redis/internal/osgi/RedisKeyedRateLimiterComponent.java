@@ -2,6 +2,7 @@ package goflow.redis.internal.osgi;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -50,16 +51,19 @@ public final class RedisKeyedRateLimiterComponent {
     public RedisKeyedRateLimiterComponent(BundleContext context, RedisKeyedRateLimiterConfig config,
             Map<String, Object> properties, @Reference RedisConnection redis, @Reference GoFlow goflow) {
         String pid = String.valueOf(properties.get("service.pid"));
-        this.configured = new ConfiguredLimiter<>(context, goflow, pid, RedisKeyedRateLimiterConfig.PID,
-                KeyedRateLimiter.class, RedisKeyedRateLimiterConfig.class, COMPONENT, c -> {
+        // sets every value on a builder, which checks each as it is set; building it claims the name
+        Function<RedisKeyedRateLimiterConfig, RedisKeyedRateLimiterBuilder> configure = c -> {
             String name = c.name().isEmpty() ? ConfigValues.defaultName(pid, COMPONENT) : c.name();
             RedisKeyedRateLimiterBuilder b = redis.keyedRateLimiter().name(name).rate(c.rate())
                     .burst(c.burst()).failurePolicy(ConfigValues.policy(COMPONENT, c.failurePolicy()))
                     .localShare(c.localShare()).maxKeys(c.maxKeys())
                     .idleTimeout(ConfigValues.duration(COMPONENT, "idleTimeout", c.idleTimeout()));
             ConfigValues.localLease(COMPONENT, c.localLeaseTokens(), c.localLeaseMaxAge(), b::localLease);
-            return b.build(String::valueOf);
-        }, c -> List.of(c.name(), c.failurePolicy(), c.localShare(), c.maxKeys(), c.idleTimeout(),
+            return b;
+        };
+        this.configured = new ConfiguredLimiter<>(context, goflow, pid, RedisKeyedRateLimiterConfig.PID,
+                KeyedRateLimiter.class, RedisKeyedRateLimiterConfig.class, COMPONENT,
+                c -> configure.apply(c).build(String::valueOf), configure::apply, c -> List.of(c.name(), c.failurePolicy(), c.localShare(), c.maxKeys(), c.idleTimeout(),
                 c.localLeaseTokens(), c.localLeaseMaxAge()), (l, c) -> {
             // both values are checked (by a builder that is not built) before either is written for
             // the fleet: a rejected burst must not leave the new rate applied

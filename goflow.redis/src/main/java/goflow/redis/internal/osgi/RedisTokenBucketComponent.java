@@ -2,6 +2,7 @@ package goflow.redis.internal.osgi;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -16,6 +17,7 @@ import goflow.api.GoFlow;
 import goflow.api.ratelimit.RateLimiter;
 import goflow.redis.RedisConnection;
 import goflow.redis.RedisRateLimiter;
+import goflow.redis.RedisRateLimiterBuilder;
 
 /**
  * A fleet-wide token bucket per factory configuration {@value RedisTokenBucketConfig#PID}, on the
@@ -48,14 +50,17 @@ public final class RedisTokenBucketComponent {
     public RedisTokenBucketComponent(BundleContext context, RedisTokenBucketConfig config, Map<String, Object> properties,
             @Reference RedisConnection redis, @Reference GoFlow goflow) {
         String pid = String.valueOf(properties.get("service.pid"));
-        this.configured = new ConfiguredLimiter<>(context, goflow, pid, RedisTokenBucketConfig.PID,
-                RateLimiter.class, RedisTokenBucketConfig.class, COMPONENT, c -> {
+        // sets every value on a builder, which checks each as it is set; building it claims the name
+        Function<RedisTokenBucketConfig, RedisRateLimiterBuilder> configure = c -> {
             String name = c.name().isEmpty() ? ConfigValues.defaultName(pid, COMPONENT) : c.name();
-            var b = redis.rateLimiter().name(name).rate(c.rate()).burst(c.burst())
+            RedisRateLimiterBuilder b = redis.rateLimiter().name(name).rate(c.rate()).burst(c.burst())
                     .failurePolicy(ConfigValues.policy(COMPONENT, c.failurePolicy())).localShare(c.localShare());
             ConfigValues.localLease(COMPONENT, c.localLeaseTokens(), c.localLeaseMaxAge(), b::localLease);
-            return b.build();
-        }, c -> List.of(c.name(), c.failurePolicy(), c.localShare(), c.localLeaseTokens(),
+            return b;
+        };
+        this.configured = new ConfiguredLimiter<>(context, goflow, pid, RedisTokenBucketConfig.PID,
+                RateLimiter.class, RedisTokenBucketConfig.class, COMPONENT, c -> configure.apply(c).build(),
+                configure::apply, c -> List.of(c.name(), c.failurePolicy(), c.localShare(), c.localLeaseTokens(),
                 c.localLeaseMaxAge()), (l, c) -> {
             // both values are checked (by a builder that is not built) before either is written for
             // the fleet: a rejected burst must not leave the new rate applied

@@ -2,6 +2,7 @@ package goflow.redis.internal.osgi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Proxy;
@@ -156,6 +157,43 @@ class ConfiguredLimiterTest {
         assertTrue(recreated.allow());
         assertTrue(log.stream().anyMatch(m -> m.startsWith("WARNING") && m.contains(pid)
                 && m.contains("could not be updated live") && m.contains("it is recreated")), log.toString());
+        c.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
+    void aRejectedChangeOfAFixedSettingLeavesTheLimiterInEffectOpenForItsUsers() {
+        String pid = "goflow.redis.tokenbucket~fixed";
+        Map<String, Object> p = props(pid, "rate", 10.0, "burst", 10L);
+        RedisTokenBucketComponent c = new RedisTokenBucketComponent(context(), config(p), p, redis, goflow);
+        RateLimiter inEffect = only();
+        for (Object[] bad : new Object[][] {{"failurePolicy", "sometimes"}, {"localShare", 5.0},
+            {"localLeaseTokens", 1}, {"localLeaseMaxAge", "100ms", "localLeaseTokens", 10}, {"name", "a b"}}) {
+            Map<String, Object> changed = props(pid, "rate", 10.0, "burst", 10L);
+            for (int i = 0; i < bad.length; i += 2) {
+                changed.put((String) bad[i], bad[i + 1]);
+            }
+            log.clear();
+            c.modified(config(changed), changed);
+            assertTrue(log.stream().anyMatch(m -> m.startsWith("SEVERE") && m.contains("rejected: property '"
+                    + bad[0].toString().replace("localLeaseTokens", "localLease") )), List.of(bad) + ": " + log);
+            assertSame(inEffect, only(), List.of(bad) + ": the limiter in effect goes on");
+            assertTrue(inEffect.allow(), List.of(bad) + ": and its users can still use it");
+        }
+
+        String keyedPid = "goflow.redis.keyed~fixed-keyed";
+        Map<String, Object> kp = props(keyedPid, "rate", 10.0, "burst", 10L);
+        RedisKeyedRateLimiterComponent k = new RedisKeyedRateLimiterComponent(context(), keyed(kp), kp, redis, goflow);
+        @SuppressWarnings("unchecked")
+        goflow.api.ratelimit.KeyedRateLimiter<Object> keyed = (goflow.api.ratelimit.KeyedRateLimiter<Object>)
+                registered.stream().filter(r -> r instanceof goflow.api.ratelimit.KeyedRateLimiter).findFirst()
+                        .orElseThrow();
+        Map<String, Object> keyedBad = props(keyedPid, "rate", 10.0, "burst", 10L, "idleTimeout", "10m");
+        k.modified(keyed(keyedBad), keyedBad);
+        assertTrue(log.stream().anyMatch(m -> m.contains("rejected: property 'idleTimeout'")), log.toString());
+        assertTrue(registered.contains(keyed), "the keyed limiter in effect goes on");
+        assertTrue(keyed.allow("client-1"), "and its users can still use it");
+        k.deactivate();
         c.deactivate();
         assertEquals(List.of(), registered);
     }
