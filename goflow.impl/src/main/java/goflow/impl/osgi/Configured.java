@@ -301,7 +301,7 @@ final class Configured<C extends Annotation, P extends Primitive> {
             props.put(NAME_PROPERTY, p.name());
             props.put("goflow.kind", p.kind().label());
             props.put("goflow.config.pid", pid);
-            registration = context.registerService(kind.services, p, props);
+            registration = context.registerService(kind.services, kind.service(p), props);
             goflow = g;
             listing = l;
             attached = a;
@@ -459,6 +459,14 @@ final class Configured<C extends Annotation, P extends Primitive> {
 
         /** Builds (and starts) the primitive named {@code name} in {@code goflow}. */
         abstract P build(GoFlow goflow, C config, String name);
+
+        /**
+         * Returns the service object to register for {@code primitive}: by default the primitive,
+         * shared by every bundle.
+         */
+        Object service(P primitive) {
+            return primitive;
+        }
 
         /**
          * Returns the names of the helper primitives {@link #build} makes besides the one named

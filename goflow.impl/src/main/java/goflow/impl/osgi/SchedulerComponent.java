@@ -36,6 +36,9 @@ import goflow.impl.GoFlowImpl;
  * that is not built); deleting the configuration stops it (running jobs' contexts are cancelled)
  * and closes it.
  *
+ * <p>The service is a {@link BundleSchedulers}: each bundle gets a view of the scheduler, and the
+ * tasks a bundle scheduled are cancelled when it ungets the service (or stops).
+ *
  * <p>With {@code leases=<name>}, every task of the scheduler runs once per cluster on the leases of
  * the LeaseProvider service registered with {@code goflow.lease.name=<name>} (goflow.redis
  * registers {@code redis}), followed dynamically: while none is registered, runs are skipped.
@@ -71,6 +74,11 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
             @Override
             List<Object> fixed(SchedulerConfig config) {
                 return List.of(config.zone(), config.stopTimeout(), config.leases().trim(), config.leaseTtl());
+            }
+
+            @Override
+            Object service(Scheduler scheduler) {
+                return new BundleSchedulers(scheduler); // a bundle's tasks end when it ungets the service
             }
 
             @Override

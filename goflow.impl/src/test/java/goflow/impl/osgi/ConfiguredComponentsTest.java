@@ -657,6 +657,36 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void theTasksABundleScheduledOnAConfiguredSchedulerEndWhenTheBundleStops() throws Exception {
+        SchedulerComponent c = new SchedulerComponent(context,
+                Fakes.props(SchedulerConfig.PID, "jobs", "workers", 2), live);
+        Fakes.Registered service = named("jobs");
+        // two bundles get the service; each schedules a task, one of them running now
+        Scheduler fromB = (Scheduler) Fakes.get(service, "b");
+        Scheduler fromC = (Scheduler) Fakes.get(service, "c");
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<String> ended = new java.util.concurrent.CompletableFuture<>();
+        var running = fromB.every(java.time.Duration.ofMillis(10), ctx -> {
+            started.countDown();
+            ctx.onDone(() -> ended.complete("its context was cancelled"));
+            ended.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        });
+        var later = fromB.task(ctx -> { }).id("b-later").once(java.time.Duration.ofHours(1));
+        var others = fromC.every(java.time.Duration.ofHours(1), ctx -> { });
+        assertTrue(started.await(30, java.util.concurrent.TimeUnit.SECONDS));
+
+        Fakes.unget(service, "b", fromB); // bundle b stops
+        assertEquals("its context was cancelled", ended.get(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(goflow.api.schedule.ScheduledTask.State.CANCELLED, running.state(),
+                "no run of a stopped bundle's task starts again");
+        assertEquals(goflow.api.schedule.ScheduledTask.State.CANCELLED, later.state());
+        assertEquals(goflow.api.schedule.ScheduledTask.State.SCHEDULED, others.state(), "another bundle's task goes on");
+        assertTrue(fromC.isRunning(), "the scheduler goes on");
+        c.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
     void aDeletedOrUpdatedConfigurationNoLongerWaitsForAName() {
         TokenBucketComponent first = new TokenBucketComponent(context,
                 Fakes.props(TokenBucketConfig.PID, "a", "name", "t1"), live);

@@ -20,10 +20,13 @@ final class Fakes {
      * One service registered through a {@link #context} (removed from its list when unregistered).
      *
      * @param classes the interfaces
-     * @param service the service object
+     * @param service the service object; for a {@link org.osgi.framework.ServiceFactory}, the one it
+     *     gave a bundle named {@code test}
      * @param properties its properties
+     * @param factory the service factory registered, or null
      */
-    record Registered(List<String> classes, Object service, Dictionary<String, ?> properties) {
+    record Registered(List<String> classes, Object service, Dictionary<String, ?> properties,
+            org.osgi.framework.ServiceFactory<?> factory) {
         Object property(String key) {
             return properties.get(key);
         }
@@ -59,12 +62,58 @@ final class Fakes {
                     }
                     if (method.getName().equals("registerService") && args[0] instanceof String[]) {
                         @SuppressWarnings("unchecked")
-                        Registered r = new Registered(List.of((String[]) args[0]), args[1],
-                                (Dictionary<String, ?>) args[2]);
+                        org.osgi.framework.ServiceFactory<Object> factory = args[1]
+                                instanceof org.osgi.framework.ServiceFactory<?> f
+                                ? (org.osgi.framework.ServiceFactory<Object>) f : null;
+                        @SuppressWarnings("unchecked")
+                        Dictionary<String, ?> properties = (Dictionary<String, ?>) args[2];
+                        Registered r = new Registered(List.of((String[]) args[0]),
+                                factory == null ? args[1] : factory.getService(bundle("test"), null), properties,
+                                factory);
                         registered.add(r);
                         return registration(registered, r);
                     }
                     throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /**
+     * The service object {@code bundle} gets for a registered service: from its
+     * {@link org.osgi.framework.ServiceFactory} if it is one (as the framework asks it, once per
+     * bundle), else the service itself.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Object get(Registered r, String bundle) {
+        if (r.factory() != null) {
+            return ((org.osgi.framework.ServiceFactory) r.factory()).getService(bundle(bundle), null);
+        }
+        return r.service();
+    }
+
+    /** Gives back what {@link #get} gave {@code bundle}, as the framework does when the bundle stops. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static void unget(Registered r, String bundle, Object service) {
+        if (r.factory() != null) {
+            ((org.osgi.framework.ServiceFactory) r.factory()).ungetService(bundle(bundle), null, service);
+        }
+    }
+
+    /** A bundle that answers only its symbolic name. */
+    static Bundle bundle(String symbolicName) {
+        return (Bundle) Proxy.newProxyInstance(Fakes.class.getClassLoader(), new Class<?>[] {Bundle.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "getSymbolicName":
+                            return symbolicName;
+                        case "hashCode":
+                            return symbolicName.hashCode();
+                        case "equals":
+                            return proxy == args[0];
+                        case "toString":
+                            return symbolicName;
+                        default:
+                            throw new UnsupportedOperationException(method.getName());
+                    }
                 });
     }
 
