@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.util.tracker.ServiceTracker;
@@ -35,13 +36,15 @@ import goflow.redis.streams.RedisStreamStats;
  * group) when that service goes; meanwhile {@code goflow:redisstreams} shows it waiting. With two
  * pipeline services of that name it runs on one: the other going away does not stop it, and when
  * the one it runs on goes it starts again on the other. A
- * configuration change recreates it; an invalid one is logged naming the property and creates
- * nothing. The consumer opens its own connection with the connection properties of PID
+ * configuration change recreates it (it stops, then starts with the new configuration); an invalid
+ * one is logged naming the property and creates nothing: an invalid update leaves the consumer in
+ * effect as it was. The consumer opens its own connection with the connection properties of PID
  * {@code goflow.redis} ({@code uri}, {@code user}, {@code password}, {@code timeout},
  * {@code reconnectInterval}: same names, meaning, checks and defaults), and closes it when it
  * stops; the password is never logged or shown.
  *
- * <p>Thread-safe: the tracker's callbacks and deactivation synchronize on this component.
+ * <p>Thread-safe: the tracker's callbacks, modification and deactivation synchronize on this
+ * component (a tracker is closed outside its monitor, as its callbacks take it).
  */
 @Component(configurationPid = StreamConsumerConfig.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -53,9 +56,12 @@ public final class StreamConsumerComponent {
     static final Map<String, StreamConsumerComponent> ACTIVE = new ConcurrentHashMap<>();
 
     private final String pid;
-    private final StreamConsumerConfig config;
+    private final BundleContext context;
     private final GoFlow goflow;
-    private final ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> tracker;
+    /** The configuration in effect (the last valid one, once there is one). Guarded by this. */
+    private StreamConsumerConfig config;
+    /** Follows the pipeline services of the configuration in effect; null while there is none. Guarded by this. */
+    private ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> tracker;
     /** The running consumer, or null while the pipeline is missing. Guarded by this. */
     private RedisStreamConsumer consumer;
     /** The pipeline service the consumer runs on, or null. Guarded by this. */
@@ -76,13 +82,65 @@ public final class StreamConsumerComponent {
     public StreamConsumerComponent(BundleContext context, StreamConsumerConfig config, Map<String, Object> properties,
             @Reference GoFlow goflow) {
         this.pid = String.valueOf(properties.get("service.pid"));
-        this.config = config;
+        this.context = context;
         this.goflow = goflow;
-        ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> t = null;
+        this.config = config;
+        ACTIVE.put(pid, this);
+        ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> t = track(config, properties);
+        if (t != null) {
+            t.open();
+        }
+    }
+
+    /**
+     * Applies a changed configuration: a valid one stops the consumer (what it holds gets 10 s) and
+     * starts it again with the new configuration, as a new activation would; one that is rejected
+     * is logged naming the property and leaves the consumer in effect, if any, as it was.
+     *
+     * @param changed the new configuration
+     * @param properties its raw properties
+     */
+    @Modified
+    public void modified(StreamConsumerConfig changed, Map<String, Object> properties) {
+        ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> old;
+        synchronized (this) {
+            if (tracker != null) {
+                try {
+                    check(changed, properties);
+                } catch (InvalidConfigException e) {
+                    rejected(e); // the consumer in effect goes on
+                    return;
+                }
+            }
+            old = tracker;
+            tracker = null;
+            deactivated = true; // the old tracker's pipelines going away hand nothing over
+        }
+        if (old != null) {
+            old.close();
+        }
+        stopped();
+        ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> t;
+        synchronized (this) {
+            deactivated = false;
+            config = changed;
+            t = track(changed, properties);
+        }
+        if (t != null) {
+            t.open();
+        }
+    }
+
+    /**
+     * Checks a configuration and makes the tracker of its pipeline (not opened), the tracker in
+     * effect; or logs why it is rejected and returns null.
+     */
+    private synchronized ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> track(StreamConsumerConfig c,
+            Map<String, Object> properties) {
+        ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> t;
         try {
-            checkTypes(config, properties);
-            builder(config, p -> { }); // the builder checks every setting, naming it
-            t = new ServiceTracker<>(context, filter(context, config.pipeline()), null) {
+            check(c, properties);
+            t = new ServiceTracker<>(context, filter(context, c.pipeline()), null) {
                 @Override
                 public Pipeline<?, ?> addingService(ServiceReference<Pipeline<?, ?>> ref) {
                     Pipeline<?, ?> p = super.addingService(ref);
@@ -99,17 +157,26 @@ public final class StreamConsumerComponent {
                 }
             };
         } catch (InvalidConfigException e) {
-            LOG.log(System.Logger.Level.ERROR, "goflow: configuration " + pid + " (factory " + StreamConsumerConfig.PID
-                    + ") rejected: property '" + e.field() + "' = " + e.value() + " " + e.rule());
-            this.tracker = null;
-            this.problem = "rejected: " + e.field() + " " + e.rule();
-            ACTIVE.put(pid, this);
-            return;
+            rejected(e);
+            return null;
         }
-        this.tracker = t;
-        this.problem = "waiting for pipeline " + config.pipeline();
-        ACTIVE.put(pid, this);
-        t.open();
+        tracker = t;
+        problem = "waiting for pipeline " + c.pipeline();
+        return t;
+    }
+
+    /** Checks every value of a configuration, naming the property of the first that is refused. */
+    private static void check(StreamConsumerConfig c, Map<String, Object> properties) {
+        checkTypes(c, properties);
+        builder(c, p -> { }); // the builder checks every setting, naming it
+    }
+
+    private synchronized void rejected(InvalidConfigException e) {
+        LOG.log(System.Logger.Level.ERROR, "goflow: configuration " + pid + " (factory " + StreamConsumerConfig.PID
+                + ") rejected: property '" + e.field() + "' = " + e.value() + " " + e.rule());
+        if (tracker == null) { // none in effect; else it goes on, and so does its status
+            problem = "rejected: " + e.field() + " " + e.rule();
+        }
     }
 
     /**
@@ -300,11 +367,13 @@ public final class StreamConsumerComponent {
     @Deactivate
     public void deactivate() {
         ACTIVE.remove(pid, this);
+        ServiceTracker<Pipeline<?, ?>, Pipeline<?, ?>> t;
         synchronized (this) {
             deactivated = true;
+            t = tracker;
         }
-        if (tracker != null) {
-            tracker.close();
+        if (t != null) {
+            t.close();
         }
         stopped();
     }

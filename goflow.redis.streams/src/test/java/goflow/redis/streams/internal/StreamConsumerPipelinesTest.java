@@ -65,7 +65,8 @@ class StreamConsumerPipelinesTest {
                     listeners.remove((ServiceListener) args[0]);
                     yield null;
                 }
-                case "getServiceReferences" -> null; // none yet when the tracker opens
+                case "getServiceReferences" -> services.isEmpty() ? null // every one is a pipeline named orders
+                        : services.keySet().toArray(new ServiceReference<?>[0]);
                 case "getService" -> services.get((ServiceReference<?>) args[0]);
                 case "ungetService" -> true;
                 case "equals" -> proxy == args[0];
@@ -163,6 +164,47 @@ class StreamConsumerPipelinesTest {
         } finally {
             c.deactivate();
         }
+    }
+
+    @Test
+    void aRejectedUpdateLeavesTheConsumerRunningAndAValidOneRestartsItWithTheNewConfiguration() {
+        String pid = "goflow.redis.stream~updated";
+        Map<String, Object> values = new java.util.HashMap<>(Map.of("uri", "redis://127.0.0.1:" + server.port(),
+                "stream", "{u}:in", "group", "workers", "output", "{u}:out", "pipeline", "orders", "block", "PT0.1S",
+                "reconnectInterval", "PT0.05S"));
+        StreamConsumerComponent c = new StreamConsumerComponent(context, config(values), Map.of("service.pid", pid),
+                goflow);
+        ServiceReference<?> ref = null;
+        try {
+            ref = register(tagging("updated"));
+            assertEquals("running", status(pid));
+            redis.xadd("{u}:in", StreamEntryID.NEW_ENTRY, Map.of("data", "a"));
+            Awaitility.await().atMost(WAIT).until(() -> redis.xlen("{u}:out") == 1);
+
+            Map<String, Object> bad = new java.util.HashMap<>(values);
+            bad.put("block", "100ms");
+            c.modified(config(bad), Map.of("service.pid", pid, "block", "100ms"));
+            assertEquals("running", status(pid), "a rejected update leaves the consumer in effect");
+            redis.xadd("{u}:in", StreamEntryID.NEW_ENTRY, Map.of("data", "b"));
+            Awaitility.await().atMost(WAIT).until(() -> redis.xlen("{u}:out") == 2);
+
+            Map<String, Object> moved = new java.util.HashMap<>(values);
+            moved.put("output", "{u}:moved");
+            c.modified(config(moved), Map.of("service.pid", pid));
+            assertEquals("running", status(pid), "a valid update restarts it on the pipeline still there");
+            redis.xadd("{u}:in", StreamEntryID.NEW_ENTRY, Map.of("data", "c"));
+            Awaitility.await().atMost(WAIT).until(() -> redis.xlen("{u}:moved") == 1);
+            assertEquals(2, redis.xlen("{u}:out"));
+
+            c.modified(config(bad), Map.of("service.pid", pid, "block", "100ms"));
+            assertEquals("running", status(pid));
+        } finally {
+            c.deactivate();
+            if (ref != null) {
+                unregister(ref);
+            }
+        }
+        assertEquals(null, StreamConsumerComponent.ACTIVE.get(pid));
     }
 
     private static String status(String pid) {
