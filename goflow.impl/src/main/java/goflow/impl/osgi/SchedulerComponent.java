@@ -23,6 +23,7 @@ import goflow.api.GoFlow;
 import goflow.api.InvalidConfigException;
 import goflow.api.Primitive;
 import goflow.api.pool.WorkerPool;
+import goflow.api.pool.WorkerPoolBuilder;
 import goflow.api.schedule.LeaseProvider;
 import goflow.api.schedule.Scheduler;
 import goflow.api.schedule.SchedulerBuilder;
@@ -105,7 +106,7 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
             }
 
             private SchedulerBuilder configure(GoFlow goflow, SchedulerConfig config, String name) {
-                SchedulerBuilder b = goflow.scheduler().name(name).workers(config.workers());
+                SchedulerBuilder b = goflow.scheduler().name(name).workers(workers(config.workers()));
                 if (!config.zone().isBlank()) {
                     b.zone(zone(config.zone()));
                 }
@@ -134,7 +135,8 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
                 }
                 WorkerPool p = pool.get();
                 int old = p.workers();
-                return List.of(new Configured.Change(() -> p.setWorkers(config.workers()), () -> p.setWorkers(old)));
+                return List.of(new Configured.Change(() -> p.setWorkers(workers(config.workers())),
+                        () -> p.setWorkers(old)));
             }
         };
     }
@@ -189,6 +191,18 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
      */
     public void removeLeaseProvider(LeaseProvider provider) {
         leaseServices.remove(provider);
+    }
+
+    /**
+     * Checks the {@code workers} property, live as when the scheduler is built, with the rule of the
+     * configuration (the builder's and the pool's name remedies that a configuration does not have).
+     */
+    static int workers(int value) {
+        if (value < 1 || value > WorkerPoolBuilder.DEFAULT_MAX_WORKERS) {
+            throw new InvalidConfigException("scheduler", "workers", value,
+                    "must be from 1 to " + WorkerPoolBuilder.DEFAULT_MAX_WORKERS, "the threads of the scheduler's own pool");
+        }
+        return value;
     }
 
     static ZoneId zone(String value) {

@@ -729,6 +729,24 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aSchedulersWorkersAreRefusedWithTheSameRuleLiveAsWhenCreated() {
+        String pid = SchedulerConfig.PID;
+        SchedulerComponent created = new SchedulerComponent(context, Fakes.props(pid, "big", "workers", 20000), live);
+        SchedulerComponent c = new SchedulerComponent(context, Fakes.props(pid, "jobs", "workers", 1), live);
+        c.modified(Fakes.props(pid, "jobs", "workers", 20000));
+        String rule = "property 'workers' = 20000 must be from 1 to 10000 (the threads of the scheduler's own pool)";
+        assertEquals(1, logged("SEVERE", "goflow.scheduler~big (factory goflow.scheduler) rejected: " + rule).size(),
+                log.toString());
+        assertEquals(1, logged("SEVERE", "goflow.scheduler~jobs (factory goflow.scheduler) rejected: " + rule).size(),
+                log.toString());
+        assertEquals(List.of(), logged("SEVERE", "maxWorkers"), "a scheduler configuration has no maxWorkers");
+        assertEquals(1, live.find("jobs-pool", WorkerPool.class).orElseThrow().workers(), "the pool keeps its size");
+        created.deactivate();
+        c.deactivate();
+        assertEquals(List.of(), registered);
+    }
+
+    @Test
     void aSchedulersOwnPoolNameIsHeldToo() {
         SchedulerComponent jobs = new SchedulerComponent(context, Fakes.props(SchedulerConfig.PID, "jobs"), live);
         assertTrue(named("jobs").service() instanceof Scheduler);
