@@ -53,15 +53,29 @@ final class BundleSchedulers implements ServiceFactory<Scheduler> {
         private final Scheduler scheduler;
         /** The tasks scheduled through this view that may still run; finished ones are dropped as more come. */
         private final Set<ScheduledTask> own = ConcurrentHashMap.newKeySet();
+        /**
+         * The size of {@link #own} at which the finished tasks are next dropped: twice what was
+         * left after the last sweep (at least 64), so a bundle scheduling many tasks pays a sweep
+         * per doubling, not one per task. A race between two schedules costs at most an extra sweep.
+         */
+        private volatile int sweepAt = 64;
 
         View(Scheduler scheduler) {
             this.scheduler = scheduler;
         }
 
         private ScheduledTask own(ScheduledTask task) {
-            own.removeIf(t -> t.state() != ScheduledTask.State.SCHEDULED);
+            if (own.size() >= sweepAt) {
+                own.removeIf(t -> t.state() != ScheduledTask.State.SCHEDULED);
+                sweepAt = Math.max(64, 2 * own.size());
+            }
             own.add(task);
             return task;
+        }
+
+        /** How many tasks this view remembers, for tests. */
+        int remembered() {
+            return own.size();
         }
 
         void cancelOwn() {

@@ -687,6 +687,29 @@ class ConfiguredComponentsTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aBundleViewForgetsItsFinishedTasksAsItSchedulesMore() throws Exception {
+        SchedulerComponent c = new SchedulerComponent(context,
+                Fakes.props(SchedulerConfig.PID, "jobs", "workers", 2), live);
+        Fakes.Registered service = named("jobs");
+        BundleSchedulers.View fromB = (BundleSchedulers.View) Fakes.get(service, "b");
+        for (int round = 0; round < 10; round++) {
+            List<goflow.api.schedule.ScheduledTask> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                batch.add(fromB.once(java.time.Duration.ZERO, ctx -> { }));
+            }
+            for (goflow.api.schedule.ScheduledTask t : batch) {
+                goflow.impl.testing.Eventually.until(() -> t.state() == goflow.api.schedule.ScheduledTask.State.DONE);
+            }
+        }
+        // 1000 one-shot tasks scheduled, every one of them done: not all remembered
+        assertTrue(fromB.remembered() <= 200, "remembered " + fromB.remembered());
+        var pending = fromB.every(java.time.Duration.ofHours(1), ctx -> { });
+        Fakes.unget(service, "b", fromB);
+        assertEquals(goflow.api.schedule.ScheduledTask.State.CANCELLED, pending.state());
+        c.deactivate();
+    }
+
+    @Test
     void aDeletedOrUpdatedConfigurationNoLongerWaitsForAName() {
         TokenBucketComponent first = new TokenBucketComponent(context,
                 Fakes.props(TokenBucketConfig.PID, "a", "name", "t1"), live);
