@@ -3,6 +3,7 @@ package goflow.web;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -122,13 +123,33 @@ public final class DashboardServlet extends HttpServlet {
             return;
         }
         try {
-            String changed = controls.change(req.getParameter("name"), req.getParameter("field"),
-                    req.getParameter("value"));
+            String changed = controls.change(field(req, "name"), field(req, "field"), field(req, "value"));
             LOG.log(System.Logger.Level.INFO, "dashboard change from {0}: {1}", req.getRemoteAddr(), changed);
             text(resp, 200, changed);
         } catch (Controls.Refused e) {
             text(resp, e.status(), e.getMessage());
         }
+    }
+
+    /**
+     * A form field of a change, or null when it is missing; refused (400) when the form or the query
+     * gives it more than once: which value the page meant is unknown, so none is applied.
+     */
+    private static String field(HttpServletRequest req, String name) throws Controls.Refused {
+        String[] values = req.getParameterValues(name);
+        if (values == null || values.length == 0) {
+            return null;
+        }
+        if (values.length > 1) {
+            List<String> shown = new ArrayList<>();
+            for (int i = 0; i < Math.min(values.length, 3); i++) {
+                shown.add("'" + values[i] + "'");
+            }
+            throw new Controls.Refused(400, "invalid " + name + " given " + values.length + " times ("
+                    + String.join(", ", shown) + (values.length > 3 ? ", ..." : "") + "): each of the form fields"
+                    + " name, field and value must be given once");
+        }
+        return values[0];
     }
 
     /** The token of the request's cookie; a request without a well-formed one is given a new cookie. */

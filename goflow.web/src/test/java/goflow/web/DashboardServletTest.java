@@ -288,4 +288,29 @@ class DashboardServletTest {
             logger.setUseParentHandlers(true);
         }
     }
+
+    /**
+     * A form (or a query string) that gives a field twice is ambiguous: the servlet read the first
+     * value and changed the primitive to it, whatever the second said. It is refused naming the
+     * field, its values and the rule, and nothing changes.
+     */
+    @Test
+    void aFieldGivenTwiceIsRefusedNamingItsValuesAndNothingChanges() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(5).build();
+        goflow.tokenBucket().name("other").rate(1).burst(5).build();
+        DashboardServlet servlet = servlet(sampler, Map.of("controls.enabled", true));
+        String[] token = new String[1];
+        Cookie[] cookies = browser(servlet, token);
+        String origin = "http://127.0.0.1:8080";
+        FakeHttp.Response twice = post(servlet, change(cookies, origin, token[0]).repeat("value", "1000000"));
+        assertEquals(400, twice.status, twice.body());
+        assertEquals("invalid value given 2 times ('7', '1000000'): each of the form fields name, field and value"
+                + " must be given once\n", twice.body());
+        FakeHttp.Response names = post(servlet, change(cookies, origin, token[0]).repeat("name", "other"));
+        assertEquals(400, names.status, names.body());
+        assertTrue(names.body().startsWith("invalid name given 2 times ('api', 'other')"), names.body());
+        assertEquals(1.0, api.rate().eventsPerSecond(), "nothing changed");
+        assertEquals(200, post(servlet, change(cookies, origin, token[0])).status);
+        assertEquals(7.0, api.rate().eventsPerSecond());
+    }
 }

@@ -49,6 +49,8 @@ final class FakeHttp {
     final class Request {
         final Map<String, String> headers = new HashMap<>();
         final Map<String, String> parameters = new HashMap<>();
+        /** Values given after the one in {@link #parameters} (a field repeated in the form or the query). */
+        final Map<String, List<String>> repeated = new HashMap<>();
         final List<Cookie> cookies = new ArrayList<>();
         String scheme = "http";
         String pathInfo;
@@ -74,10 +76,26 @@ final class FakeHttp {
                         case "getRemoteAddr" -> "127.0.0.1";
                         case "getHeader" -> headers.get(((String) args[0]).toLowerCase(java.util.Locale.ROOT));
                         case "getParameter" -> parameters.get((String) args[0]);
+                        case "getParameterValues" -> values((String) args[0]);
                         case "getCookies" -> cookies.isEmpty() ? null : cookies.toArray(new Cookie[0]);
                         case "getSession" -> session(args == null || (Boolean) args[0]);
                         default -> throw new UnsupportedOperationException("FakeHttp: " + m.getName());
                     });
+        }
+
+        /** Adds one more value of a parameter, as a form or query repeating the field sends. */
+        Request repeat(String name, String value) {
+            repeated.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
+            return this;
+        }
+
+        private String[] values(String name) {
+            List<String> values = new ArrayList<>();
+            if (parameters.containsKey(name)) {
+                values.add(parameters.get(name));
+            }
+            values.addAll(repeated.getOrDefault(name, List.of()));
+            return values.isEmpty() ? null : values.toArray(new String[0]);
         }
 
         private HttpSession session(boolean create) {
