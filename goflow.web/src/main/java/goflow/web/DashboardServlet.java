@@ -40,6 +40,11 @@ public final class DashboardServlet extends HttpServlet {
             "/app.js", "text/javascript; charset=utf-8",
             "/app.css", "text/css; charset=utf-8");
 
+    /** The state the page polls (GET). */
+    private static final String STATE = "/api/state";
+    /** The live changes (POST). */
+    private static final String CHANGE = "/api/change";
+
     private final transient Sampler sampler;
     private final transient Controls controls;
     private final boolean controlsEnabled;
@@ -75,7 +80,7 @@ public final class DashboardServlet extends HttpServlet {
             return;
         }
         String path = req.getPathInfo();
-        if (path.equals("/api/state")) {
+        if (path.equals(STATE)) {
             String token = controlsEnabled ? token(req, resp) : null;
             String json;
             try {
@@ -86,6 +91,10 @@ public final class DashboardServlet extends HttpServlet {
             }
             resp.setHeader("Cache-Control", "no-store");
             send(resp, 200, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (path.equals(CHANGE)) {
+            refuseMethod(resp, "GET", root + path, "POST");
             return;
         }
         String type = ASSETS.get(path);
@@ -106,7 +115,11 @@ public final class DashboardServlet extends HttpServlet {
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         secure(resp);
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
-        if (!path.equals("/api/change")) {
+        if (!path.equals(CHANGE)) {
+            if (path.equals(STATE) || ASSETS.containsKey(path)) {
+                refuseMethod(resp, "POST", req.getContextPath() + req.getServletPath() + path, "GET, HEAD");
+                return;
+            }
             send(resp, 404, "text/plain; charset=utf-8", "no such endpoint\n".getBytes(StandardCharsets.UTF_8));
             return;
         }
@@ -176,6 +189,13 @@ public final class DashboardServlet extends HttpServlet {
             }
         }
         return null;
+    }
+
+    /** 405 for a method an endpoint does not take, with the methods it does ({@code Allow}). */
+    private static void refuseMethod(HttpServletResponse resp, String method, String path, String allowed)
+            throws IOException {
+        resp.setHeader("Allow", allowed);
+        text(resp, 405, method + " " + path + " refused: it takes " + allowed.split(",")[0] + " only");
     }
 
     private static void secure(HttpServletResponse resp) {

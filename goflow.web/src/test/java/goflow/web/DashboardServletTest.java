@@ -313,4 +313,29 @@ class DashboardServletTest {
         assertEquals(200, post(servlet, change(cookies, origin, token[0])).status);
         assertEquals(7.0, api.rate().eventsPerSecond());
     }
+
+    /**
+     * A method an endpoint does not take is 405 with the methods it takes ({@code Allow}), not 404
+     * "no such page" for an endpoint that exists; an unknown path stays 404; nothing changes.
+     */
+    @Test
+    void aMethodTheEndpointDoesNotTakeIs405NamingTheMethodsItTakes() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(5).build();
+        DashboardServlet servlet = servlet(sampler, Map.of("controls.enabled", true));
+        FakeHttp.Request getChange = http.get("/api/change");
+        getChange.parameters.putAll(Map.of("name", "api", "field", "rate", "value", "7"));
+        FakeHttp.Response got = get(servlet, getChange);
+        assertEquals(405, got.status, got.body());
+        assertEquals("POST", got.headers.get("Allow"));
+        assertEquals("GET /goflow/api/change refused: it takes POST only\n", got.body());
+        for (String path : java.util.List.of("/api/state", "/", "/app.js")) {
+            FakeHttp.Response posted = post(servlet, http.get(path).header("Host", "127.0.0.1:8080"));
+            assertEquals(405, posted.status, path + ": " + posted.body());
+            assertEquals("GET, HEAD", posted.headers.get("Allow"), path);
+            assertEquals("POST /goflow" + path + " refused: it takes GET only\n", posted.body());
+        }
+        assertEquals(404, post(servlet, http.get("/api/nope")).status);
+        assertEquals(404, get(servlet, http.get("/api/nope")).status);
+        assertEquals(1.0, api.rate().eventsPerSecond(), "nothing changed");
+    }
 }
