@@ -26,11 +26,19 @@ record Frame(long nanos, Instant at, List<Row> rows) {
      * @param info the registry row
      * @param figures its {@code stats().toMap()} (a value that is not a number, boolean, string,
      *     duration or instant as its string form; none null), plus for a scheduler each task's
-     *     {@code task.<id>.runs}, {@code task.<id>.failures} and {@code task.<id>.lastFailed}
+     *     {@code task.<id>.runs}, {@code task.<id>.failures} and {@code task.<id>.lastFailed}; empty
+     *     when they could not be read
+     * @param readable false when the figures could not be read ({@code stats()} or a figure failed):
+     *     the health checks then judge nothing of it
      */
-    record Row(PrimitiveInfo info, Map<String, Object> figures) {
+    record Row(PrimitiveInfo info, Map<String, Object> figures, boolean readable) {
         Row {
             figures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(figures)); // order kept
+        }
+
+        /** A row whose figures were read. */
+        Row(PrimitiveInfo info, Map<String, Object> figures) {
+            this(info, figures, true);
         }
 
         /** The identity of a primitive across frames: its name and owner. */

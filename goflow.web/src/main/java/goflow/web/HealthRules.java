@@ -27,7 +27,7 @@ final class HealthRules {
     /** Pools: the fraction of the queue in use now (with no queue: all workers busy). */
     static ResultLog pools(Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
-        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.WORKER_POOL))) {
+        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.WORKER_POOL), log)) {
             double capacity = r.number("queueCapacity");
             double queued = r.number("queued");
             double busy = r.number("busy");
@@ -45,7 +45,8 @@ final class HealthRules {
     static ResultLog limiters(Window w, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.TOKEN_BUCKET, Primitive.Kind.LEAKY_BUCKET,
-                Primitive.Kind.KEYED_RATE_LIMITER, Primitive.Kind.CONCURRENCY_LIMITER, Primitive.Kind.ADAPTIVE_LIMITER))) {
+                Primitive.Kind.KEYED_RATE_LIMITER, Primitive.Kind.CONCURRENCY_LIMITER, Primitive.Kind.ADAPTIVE_LIMITER),
+                log)) {
             boolean permits = r.info().kind() == Primitive.Kind.CONCURRENCY_LIMITER
                     || r.info().kind() == Primitive.Kind.ADAPTIVE_LIMITER;
             double ok = delta(w.then(), r, permits ? "acquired" : "allowed");
@@ -59,7 +60,7 @@ final class HealthRules {
     /** Pipelines: the fraction of the executions failed in the window. */
     static ResultLog pipelines(Window w, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
-        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.PIPELINE))) {
+        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.PIPELINE), log)) {
             judge(log, r, delta(w.then(), r, "executions"), delta(w.then(), r, "failures"), t.pipelineMinExecutions(),
                     t.pipelineWarn(), t.pipelineCritical(), w, "executions failed");
         }
@@ -72,7 +73,7 @@ final class HealthRules {
      */
     static ResultLog schedulers(Window w, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
-        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.SCHEDULER))) {
+        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.SCHEDULER), log)) {
             Set<String> tasks = new TreeSet<>();
             for (String figure : r.figures().keySet()) {
                 // "task.runs" (a plugin's figure) starts and ends so, sharing the dot, and names no task
@@ -109,7 +110,7 @@ final class HealthRules {
     /** Writers: failed writes and flushes in the window; any byte discarded is critical. */
     static ResultLog writers(Window w, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
-        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.ASYNC_WRITER))) {
+        for (Frame.Row r : rows(now, Set.of(Primitive.Kind.ASYNC_WRITER), log)) {
             double errors = delta(w.then(), r, "errors");
             double discarded = delta(w.then(), r, "bytesDiscarded");
             Result.Status s = discarded > 0 ? Result.Status.CRITICAL : level(errors, t.writerWarn(), t.writerCritical());
@@ -165,11 +166,21 @@ final class HealthRules {
         return d < 0 ? current : d; // a primitive re-created under the same name counts from zero again
     }
 
-    private static List<Frame.Row> rows(Frame frame, Set<Primitive.Kind> kinds) {
+    /**
+     * The rows of the family to judge; one whose figures could not be read is not judged (its
+     * figures are not there: it would be OK on nothing) but written to {@code log} at WARN, saying so.
+     */
+    private static List<Frame.Row> rows(Frame frame, Set<Primitive.Kind> kinds, ResultLog log) {
         List<Frame.Row> rows = new ArrayList<>();
         for (Frame.Row r : frame.rows()) {
-            if (kinds.contains(r.info().kind())) {
+            if (!kinds.contains(r.info().kind())) {
+                continue;
+            }
+            if (r.readable()) {
                 rows.add(r);
+            } else {
+                log.add(new ResultLog.Entry(Result.Status.WARN, r.info().kind().label() + " '" + r.info().name()
+                        + "': its figures cannot be read (see the log of goflow.web); not judged"));
             }
         }
         return rows;

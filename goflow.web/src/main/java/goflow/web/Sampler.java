@@ -54,6 +54,8 @@ public final class Sampler {
     private static final System.Logger LOG = System.getLogger(Sampler.class.getName());
     /** Owners of pipelines composed of stage plugins by configuration. */
     private static final String PIPELINE_PID = "goflow.pipeline";
+    /** The one figure of a registry row whose primitive's {@code stats()} threw ({@link Registry#snapshot()}). */
+    private static final String STATS_ERROR = "statsError";
     private static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     private static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
 
@@ -279,6 +281,7 @@ public final class Sampler {
         for (PrimitiveInfo info : registry.snapshot()) {
             live.add(Frame.Row.key(info));
             Map<String, Object> figures = new LinkedHashMap<>();
+            boolean readable = true;
             try {
                 figures.putAll(info.stats().toMap());
                 figures.replaceAll((figure, value) -> kept(value)); // a text that fails fails here, for this row
@@ -287,16 +290,18 @@ public final class Sampler {
                     registry.find(info).filter(Scheduler.class::isInstance)
                             .ifPresent(s -> tasks((Scheduler) s, figures));
                 }
+                readable = !figures.containsKey(STATS_ERROR);
                 unreadable.remove(Frame.Row.key(info));
             } catch (RuntimeException | Error e) { // one primitive's figures must not take the others' down
                 figures.clear();
+                readable = false;
                 if (unreadable.add(Frame.Row.key(info))) {
                     LOG.log(System.Logger.Level.WARNING, "goflow.web cannot read the figures of " + info.kind().label()
                             + " '" + info.name() + "' (owner " + info.owner() + "); it is shown without figures"
                             + " until they can be read", e);
                 }
             }
-            rows.add(new Frame.Row(info, figures));
+            rows.add(new Frame.Row(info, figures, readable));
         }
         unreadable.retainAll(live);
         return new Frame(clock.nanoTime(), clock.instant(), rows);

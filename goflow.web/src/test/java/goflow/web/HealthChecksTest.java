@@ -266,4 +266,56 @@ class HealthChecksTest {
         assertThrows(InvalidConfigException.class, () -> Sampler.interval("1s"));
         assertThrows(InvalidConfigException.class, () -> Sampler.interval("PT0.01S"));
     }
+
+    /**
+     * A plugin's primitive listed under a family whose figures cannot be read: its stats() throws
+     * (the registry lists it with the one figure statsError), or, for a writer, its toMap().
+     */
+    private record Unreadable(String name, Kind kind) implements Primitive {
+        @Override
+        public goflow.api.inspect.Stats stats() {
+            if (kind == Kind.ASYNC_WRITER) {
+                return new goflow.api.inspect.Stats() {
+                    @Override
+                    public Map<String, Object> toMap() {
+                        throw new IllegalStateException("figures unreachable");
+                    }
+                };
+            }
+            throw new IllegalStateException("backend unreachable");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * A primitive whose figures cannot be read is not judged healthy on figures it does not have
+     * (a pool was OK with "queue NaN/NaN (0%)", a writer OK with "0 errors and 0 bytes discarded"):
+     * its entry says its figures cannot be read, at WARN, and the others are judged as usual.
+     */
+    @Test
+    void aPrimitiveWhoseFiguresCannotBeReadWarnsSayingSoInsteadOfJudgingFiguresItHasNot() {
+        goflow.workerPool().name("fine").workers(1).build();
+        ((GoFlowImpl) goflow).register(new Unreadable("remote-pool", Primitive.Kind.WORKER_POOL));
+        ((GoFlowImpl) goflow).register(new Unreadable("remote-limiter", Primitive.Kind.TOKEN_BUCKET));
+        ((GoFlowImpl) goflow).register(new Unreadable("remote-pipeline", Primitive.Kind.PIPELINE));
+        ((GoFlowImpl) goflow).register(new Unreadable("remote-scheduler", Primitive.Kind.SCHEDULER));
+        ((GoFlowImpl) goflow).register(new Unreadable("remote-writer", Primitive.Kind.ASYNC_WRITER));
+        sampler.sample();
+        clock.advance(Duration.ofMinutes(1));
+        for (GoFlowHealthCheck check : List.of(new PoolHealthCheck(sampler, Thresholds.DEFAULTS),
+                new LimiterHealthCheck(sampler, Thresholds.DEFAULTS), new PipelineHealthCheck(sampler,
+                Thresholds.DEFAULTS), new SchedulerHealthCheck(sampler, Thresholds.DEFAULTS),
+                new WriterHealthCheck(sampler, Thresholds.DEFAULTS))) {
+            Result r = check.execute();
+            assertEquals(Result.Status.WARN, r.getStatus(), () -> text(r));
+            assertTrue(!text(r).contains("NaN"), () -> text(r));
+            assertTrue(text(r).matches("(?s).*\\n  WARN [a-z -]+ 'remote-[a-z]+': its figures cannot be read \\(see"
+                    + " the log of goflow.web\\); not judged.*"), () -> text(r));
+        }
+        Result pools = new PoolHealthCheck(sampler, Thresholds.DEFAULTS).execute();
+        assertTrue(text(pools).contains("OK worker pool 'fine': queue 0/"), () -> text(pools));
+    }
 }
