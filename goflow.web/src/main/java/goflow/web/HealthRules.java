@@ -49,8 +49,9 @@ final class HealthRules {
                 log)) {
             boolean permits = r.info().kind() == Primitive.Kind.CONCURRENCY_LIMITER
                     || r.info().kind() == Primitive.Kind.ADAPTIVE_LIMITER;
-            double ok = delta(w.then(), r, permits ? "acquired" : "allowed");
-            double refused = delta(w.then(), r, permits ? "rejected" : "denied");
+            double[] d = deltas(w.then(), r, permits ? "acquired" : "allowed", permits ? "rejected" : "denied");
+            double ok = d[0];
+            double refused = d[1];
             judge(log, r, ok + refused, refused, t.limiterMinRequests(), t.limiterWarn(), t.limiterCritical(), w,
                     "requests refused");
         }
@@ -61,7 +62,8 @@ final class HealthRules {
     static ResultLog pipelines(Window w, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.PIPELINE), log)) {
-            judge(log, r, delta(w.then(), r, "executions"), delta(w.then(), r, "failures"), t.pipelineMinExecutions(),
+            double[] d = deltas(w.then(), r, "executions", "failures");
+            judge(log, r, d[0], d[1], t.pipelineMinExecutions(),
                     t.pipelineWarn(), t.pipelineCritical(), w, "executions failed");
         }
         return orNone(log, "pipeline");
@@ -85,8 +87,9 @@ final class HealthRules {
             Result.Status worst = Result.Status.OK;
             for (String task : tasks) {
                 String p = "task." + task + ".";
-                double runs = delta(w.then(), r, p + "runs");
-                double failures = delta(w.then(), r, p + "failures");
+                double[] d = deltas(w.then(), r, p + "runs", p + "failures");
+                double runs = d[0];
+                double failures = d[1];
                 boolean lastFailed = Boolean.TRUE.equals(r.figures().get(p + "lastFailed"));
                 if (!lastFailed || failures < runs || failures == 0) {
                     continue;
@@ -111,8 +114,10 @@ final class HealthRules {
     static ResultLog writers(Window w, Frame now, Thresholds t) {
         ResultLog log = new ResultLog();
         for (Frame.Row r : rows(now, Set.of(Primitive.Kind.ASYNC_WRITER), log)) {
-            double errors = delta(w.then(), r, "errors");
-            double discarded = delta(w.then(), r, "bytesDiscarded");
+            // bytes accepted only grow: they tell a writer re-created under the same name too
+            double[] d = deltas(w.then(), r, "errors", "bytesDiscarded", "bytesAccepted");
+            double errors = d[0];
+            double discarded = d[1];
             Result.Status s = discarded > 0 ? Result.Status.CRITICAL : level(errors, t.writerWarn(), t.writerCritical());
             log.add(new ResultLog.Entry(s, String.format(Locale.ROOT, "async writer '%s': %.0f errors and %.0f bytes"
                     + " discarded %s%s", r.info().name(), errors, discarded, w.text(),
@@ -156,14 +161,24 @@ final class HealthRules {
                 ? String.format(Locale.ROOT, "%.0f%%", d * 100) : Double.toString(d));
     }
 
-    private static double delta(PastFrame then, Frame.Row now, String figure) {
-        double current = now.number(figure);
-        if (Double.isNaN(current)) {
-            return 0;
+    /**
+     * The increase of each counter since {@code then} (0 for one absent now). A primitive re-created
+     * under the same name and owner since then (a counter went down) counts every one from zero
+     * again, together: one counted from zero beside another counted from the old instance's value
+     * would judge a ratio of neither.
+     */
+    private static double[] deltas(PastFrame then, Frame.Row now, String... figures) {
+        double[] current = new double[figures.length];
+        double[] d = new double[figures.length];
+        boolean recreated = false;
+        for (int i = 0; i < figures.length; i++) {
+            double c = now.number(figures[i]);
+            current[i] = Double.isNaN(c) ? 0 : c;
+            double before = then == null || !then.has(now.key()) ? 0 : then.number(now.key(), figures[i]);
+            d[i] = current[i] - (Double.isNaN(before) ? 0 : before);
+            recreated |= d[i] < 0;
         }
-        double before = then == null || !then.has(now.key()) ? 0 : then.number(now.key(), figure);
-        double d = current - (Double.isNaN(before) ? 0 : before);
-        return d < 0 ? current : d; // a primitive re-created under the same name counts from zero again
+        return recreated ? current : d;
     }
 
     /**

@@ -318,4 +318,28 @@ class HealthChecksTest {
         Result pools = new PoolHealthCheck(sampler, Thresholds.DEFAULTS).execute();
         assertTrue(text(pools).contains("OK worker pool 'fine': queue 0/"), () -> text(pools));
     }
+
+    /**
+     * A limiter closed and re-created under the same name and owner within the window (its owner's
+     * configuration changed) counts from zero, all its figures together: judging the figure that went
+     * down from zero and the other as an increase over the old instance's gave "70 of 80 requests
+     * refused" (WARN) for a limiter that refused 120 of 130 (CRITICAL).
+     */
+    @Test
+    void aLimiterReCreatedUnderTheSameNameCountsAllItsFiguresFromZero() {
+        RateLimiter old = goflow.tokenBucket().name("api").rate(1).burst(100).build();
+        for (int i = 0; i < 150; i++) {
+            old.allow(); // 100 admitted, 50 refused
+        }
+        sampler.sample();
+        clock.advance(Duration.ofMinutes(1));
+        old.close();
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(10).build();
+        for (int i = 0; i < 130; i++) {
+            api.allow(); // 10 admitted, 120 refused: 92%
+        }
+        Result r = new LimiterHealthCheck(sampler, Thresholds.DEFAULTS).execute();
+        assertEquals(Result.Status.CRITICAL, r.getStatus(), () -> text(r));
+        assertTrue(text(r).contains("token-bucket 'api': 120 of 130 requests refused in the last PT1M"), () -> text(r));
+    }
 }
