@@ -48,7 +48,7 @@ import goflow.metrics.Samples;
  *
  * <p>A binder over a registry binds the primitives live at {@link #bindTo(MeterRegistry)};
  * {@link #refresh()} binds those created since and removes the meters of those closed since. A
- * primitive whose figures cannot be read ({@code toMap()} throws) is logged and left unbound, the
+ * primitive whose figures cannot be read ({@code stats()} or {@code toMap()} throws) is logged and left unbound, the
  * others bound as usual; the next bind or refresh tries it again. So is a primitive one of whose
  * meters Micrometer refuses (it throws), in every meter registry, without a meter of it left
  * behind. The meters of a primitive whose figures throw when the registry publishes read NaN (the
@@ -61,6 +61,11 @@ import goflow.metrics.Samples;
 public final class GoFlowMetrics implements MeterBinder {
     private static final String APPLICATION = "application";
     private static final System.Logger LOG = System.getLogger(GoFlowMetrics.class.getName());
+    /**
+     * The one figure of a registry row whose primitive's {@code stats()} threw
+     * ({@link Registry#snapshot()}).
+     */
+    private static final String STATS_ERROR = "statsError";
     /** What {@link #read} returns for a figure that cannot be read now. */
     private static final Object UNREADABLE = new Object();
 
@@ -206,13 +211,18 @@ public final class GoFlowMetrics implements MeterBinder {
 
     /**
      * The figures of a row, or null when they cannot be read (its {@code toMap()} throws, e.g. a
-     * plugin's {@code Stats} that is not a record): logged (once until they can be read again), and
+     * plugin's {@code Stats} that is not a record, or the row is the registry's {@code statsError}
+     * of a primitive whose {@code stats()} threw): logged (once until they can be read again), and
      * the primitive is left unbound (the next bind or refresh tries again), as {@link Samples}
      * leaves it out of the exposition. Guarded by this.
      */
     private Map<String, Object> figures(Primitive p, PrimitiveInfo row) {
         try {
             Map<String, Object> figures = row.stats().toMap();
+            if (figures.size() == 1 && figures.get(STATS_ERROR) instanceof String error) {
+                // the registry's row of a primitive whose stats() threw: its figures are not these
+                throw new IllegalStateException("its stats() failed: " + error);
+            }
             unreadable.remove(p);
             return figures;
         } catch (RuntimeException | Error e) { // one primitive's figures must not take the others' meters down

@@ -419,4 +419,48 @@ class GoFlowMetricsTest {
         assertEquals(List.of(), meters.getMeters());
         second.close();
     }
+
+    /** A plugin's primitive whose stats() throws while {@code down} is set (a remote backend unreachable). */
+    private record Remote(String name, java.util.concurrent.atomic.AtomicBoolean down) implements Primitive {
+        @Override
+        public Kind kind() {
+            return Kind.STREAM_CONSUMER;
+        }
+
+        @Override
+        public goflow.api.inspect.Stats stats() {
+            if (down.get()) {
+                throw new IllegalStateException("backend unreachable");
+            }
+            return new goflow.api.inspect.Stats() {
+                @Override
+                public Map<String, Object> toMap() {
+                    return Map.of("read", 3L);
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /**
+     * A primitive whose stats() throws when bound (the registry lists it with the one figure
+     * statsError) is left without meters, as one whose toMap() throws, and bound with its own
+     * figures once they can be read: it was bound with a gauge of its statsError, reading NaN, and
+     * never with its figures, whatever later refreshes found.
+     */
+    @Test
+    void aPrimitiveWhoseStatsThrowWhenBoundIsBoundWithItsFiguresOnceTheyCanBeRead() {
+        java.util.concurrent.atomic.AtomicBoolean down = new java.util.concurrent.atomic.AtomicBoolean(true);
+        goflow.register(new Remote("remote", down));
+        GoFlowMetrics binder = GoFlowMetrics.of(goflow.registry());
+        binder.bindTo(meters);
+        assertEquals(List.of(), meters.getMeters().stream().filter(m -> "remote".equals(m.getId().getTag("name")))
+                .map(m -> m.getId().getName()).toList(), "no meter of a primitive whose figures cannot be read");
+        down.set(false);
+        binder.refresh();
+        assertEquals(3.0, meters.get("goflow.stream.consumer.read").tag("name", "remote").functionCounter().count());
+    }
 }
