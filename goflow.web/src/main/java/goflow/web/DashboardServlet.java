@@ -44,6 +44,8 @@ public final class DashboardServlet extends HttpServlet {
     private static final String STATE = "/api/state";
     /** The live changes (POST). */
     private static final String CHANGE = "/api/change";
+    /** The one type of a change's body. */
+    private static final String FORM = "application/x-www-form-urlencoded";
 
     private final transient Sampler sampler;
     private final transient Controls controls;
@@ -133,6 +135,13 @@ public final class DashboardServlet extends HttpServlet {
                 req.getHeader("Sec-Fetch-Site"), expected, req.getHeader(Csrf.HEADER));
         if (refusal != null) {
             text(resp, 403, refusal);
+            return;
+        }
+        String type = req.getContentType();
+        if (type != null && !type.split(";", 2)[0].trim().equalsIgnoreCase(FORM)) {
+            // only a form's fields are parameters: JSON or multipart would be refused as missing them all
+            text(resp, 415, "Content-Type " + type + " refused: a change is a form, " + FORM + ", with the fields"
+                    + " name, field and value");
             return;
         }
         try {

@@ -338,4 +338,31 @@ class DashboardServletTest {
         assertEquals(404, get(servlet, http.get("/api/nope")).status);
         assertEquals(1.0, api.rate().eventsPerSecond(), "nothing changed");
     }
+
+    /**
+     * A change sent as JSON or multipart is not read (only a form's fields are parameters): it was
+     * refused 400 "missing name, field, value", as if the client had left them out. It is 415 naming
+     * the type sent and the one taken; a form, with or without a charset, is taken; nothing changes.
+     */
+    @Test
+    void aChangeThatIsNotAFormIs415NamingTheTypeSentAndTheOneTaken() throws Exception {
+        RateLimiter api = goflow.tokenBucket().name("api").rate(1).burst(5).build();
+        DashboardServlet servlet = servlet(sampler, Map.of("controls.enabled", true));
+        String[] token = new String[1];
+        Cookie[] cookies = browser(servlet, token);
+        String origin = "http://127.0.0.1:8080";
+        for (String type : java.util.List.of("application/json", "multipart/form-data; boundary=x", "text/plain")) {
+            FakeHttp.Request req = change(cookies, origin, token[0]).header("Content-Type", type);
+            req.parameters.clear(); // as the container gives them: a body that is not a form has none
+            FakeHttp.Response r = post(servlet, req);
+            assertEquals(415, r.status, type + ": " + r.body());
+            assertEquals("Content-Type " + type + " refused: a change is a form, application/x-www-form-urlencoded,"
+                    + " with the fields name, field and value\n", r.body());
+        }
+        assertEquals(1.0, api.rate().eventsPerSecond(), "nothing changed");
+        FakeHttp.Response form = post(servlet, change(cookies, origin, token[0]).header("Content-Type",
+                "Application/X-WWW-Form-Urlencoded;charset=UTF-8"));
+        assertEquals(200, form.status, form.body());
+        assertEquals(7.0, api.rate().eventsPerSecond());
+    }
 }

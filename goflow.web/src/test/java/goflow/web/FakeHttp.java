@@ -77,6 +77,7 @@ final class FakeHttp {
                         case "getHeader" -> headers.get(((String) args[0]).toLowerCase(java.util.Locale.ROOT));
                         case "getParameter" -> parameters.get((String) args[0]);
                         case "getParameterValues" -> values((String) args[0]);
+                        case "getContentType" -> headers.get("content-type");
                         case "getCookies" -> cookies.isEmpty() ? null : cookies.toArray(new Cookie[0]);
                         case "getSession" -> session(args == null || (Boolean) args[0]);
                         default -> throw new UnsupportedOperationException("FakeHttp: " + m.getName());

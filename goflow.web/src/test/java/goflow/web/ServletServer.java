@@ -87,6 +87,7 @@ final class ServletServer implements AutoCloseable {
                     case "getRemoteAddr" -> "127.0.0.1";
                     case "getHeader" -> exchange.getRequestHeaders().getFirst((String) args[0]);
                     case "getParameter" -> parameters.get((String) args[0]);
+                    case "getContentType" -> exchange.getRequestHeaders().getFirst("Content-Type");
                     case "getParameterValues" -> parameters.containsKey((String) args[0])
                             ? new String[] {parameters.get((String) args[0])} : null;
                     case "getCookies" -> cookies.isEmpty() ? null : cookies.toArray(new Cookie[0]);
