@@ -31,7 +31,8 @@ import goflow.impl.internal.Droppable;
  * the deadline even if the stage ignores its context: {@code PENDING → ABANDONED} before the task
  * started, or {@code RUNNING → INTERRUPTING → ABANDONED} around interrupting the task's thread;
  * the task then waits out INTERRUPTING and clears that interrupt, so it never reaches the
- * executor's next task. The
+ * executor's next task (a thread found interrupted already is not interrupted again, and its
+ * interrupt, not the pipeline's, is left alone). The
  * execution checks the context again after publishing {@link #current} (and the context's
  * callback reads {@code current} after the context is done), so a context that ends between two
  * stages is never missed. The task also reads the context after the stage returns, before it
@@ -180,6 +181,12 @@ final class Execution<I, O> {
 
         /** The thread running the stage; written before {@code state} becomes RUNNING. */
         private Thread runner;
+        /**
+         * Whether {@link #abandon} interrupted {@link #runner}: false when it found the thread
+         * interrupted already (by someone else, whose interrupt is kept). Written before
+         * {@code state} becomes ABANDONED, read after.
+         */
+        private boolean interrupted;
 
         /** Gives the call up; returns true for the one caller that ends it this way. */
         boolean abandon() {
@@ -188,7 +195,10 @@ final class Execution<I, O> {
             }
             if (state.compareAndSet(RUNNING, INTERRUPTING)) {
                 try {
-                    runner.interrupt();
+                    if (!runner.isInterrupted()) {
+                        runner.interrupt();
+                        interrupted = true;
+                    }
                 } finally {
                     state.set(ABANDONED);
                 }
@@ -236,7 +246,9 @@ final class Execution<I, O> {
             while (state.get() == INTERRUPTING) {
                 Thread.onSpinWait();
             }
-            Thread.interrupted(); // the interrupt was ours: do not leave it to the executor
+            if (interrupted) {
+                Thread.interrupted(); // the interrupt was ours: do not leave it to the executor
+            }
         }
     }
 }

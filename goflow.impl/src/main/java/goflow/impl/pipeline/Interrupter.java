@@ -15,13 +15,17 @@ import goflow.api.context.Context;
  * RUNNING (the execution thread, before a stage) → IDLE (after it) or RUNNING → INTERRUPTING →
  * INTERRUPTED (the thread ending the context, around {@code Thread.interrupt}). A stage that
  * finishes while an interrupt is in progress waits for INTERRUPTED and then clears its own
- * interrupt flag. Once the context has ended no further stage starts, so INTERRUPTED is final.
+ * interrupt flag. A thread already interrupted when the context ends (its caller's own interrupt,
+ * still pending because the stage does not look at it) is not interrupted again: the state goes
+ * to KEPT instead, and that interrupt is left for the caller. Once the context has ended no
+ * further stage starts, so INTERRUPTED and KEPT are final.
  */
 final class Interrupter implements AutoCloseable {
     private static final int IDLE = 0;
     private static final int RUNNING = 1;
     private static final int INTERRUPTING = 2;
     private static final int INTERRUPTED = 3;
+    private static final int KEPT = 4;
 
     private final AtomicInteger state = new AtomicInteger(IDLE);
     private final Thread thread = Thread.currentThread();
@@ -33,10 +37,14 @@ final class Interrupter implements AutoCloseable {
 
     private void contextEnded() {
         if (state.compareAndSet(RUNNING, INTERRUPTING)) {
+            int end = KEPT;
             try {
-                thread.interrupt();
+                if (!thread.isInterrupted()) { // else the interrupt pending is not ours to clear
+                    thread.interrupt();
+                    end = INTERRUPTED;
+                }
             } finally {
-                state.set(INTERRUPTED);
+                state.set(end);
             }
         }
     }

@@ -375,6 +375,40 @@ class PipelineConcurrencyTest extends NoThreadLeaks.LeakCheckedTest {
     }
 
     @Test
+    void aCallersOwnInterruptIsKeptWhenTheTimeoutEndsAStageThatIgnoresInterrupts() throws Exception {
+        // the stage honours its context but not interrupts: the caller's own interrupt, pending
+        // when the timeout interrupts the stage too, is the caller's, not the pipeline's to clear
+        for (boolean direct : new boolean[] {false, true}) {
+            CountDownLatch entered = new CountDownLatch(1);
+            var start = goflow.pipeline("keeps-interrupt-" + direct).timeout(Duration.ofSeconds(1));
+            if (direct) {
+                start.executor(Runnable::run); // the stage runs on the caller's thread too
+            }
+            Pipeline<String, String> p = start.stageWithContext("spin", (Context c, String s) -> {
+                entered.countDown();
+                while (!c.isDone()) {
+                    Thread.onSpinWait();
+                }
+                return s;
+            }).build();
+            AtomicReference<PipelineResult<String, String>> result = new AtomicReference<>();
+            AtomicReference<Boolean> flag = new AtomicReference<>();
+            Thread caller = new Thread(() -> {
+                Thread.currentThread().interrupt();
+                result.set(p.execute(Context.background(clock), "x"));
+                flag.set(Thread.currentThread().isInterrupted());
+            });
+            caller.start();
+            assertTrue(entered.await(10, TimeUnit.SECONDS));
+            clock.advance(Duration.ofSeconds(1));
+            caller.join(10_000);
+            assertFalse(caller.isAlive());
+            assertInstanceOf(DeadlineExceededException.class, result.get().error(), "direct=" + direct);
+            assertTrue(flag.get(), "direct=" + direct + ": the caller's own interrupt was cleared with the pipeline's");
+        }
+    }
+
+    @Test
     void withAnExecutorTheTimeoutInterruptsTheStageThreadAndClearsTheInterruptAfterwards() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         AtomicReference<Throwable> stageSaw = new AtomicReference<>();
