@@ -58,9 +58,12 @@ public interface PipelineOptions<B extends PipelineOptions<B>> {
     /**
      * Runs each stage of an execution as a task on {@code executor} (for example a goflow
      * {@code WorkerPool}); stages of one execution still run one after the other. Without it,
-     * {@link Pipeline#execute} runs the stages on the calling thread. A task the executor rejects
-     * (throws from {@code execute}) fails its stage; an executor that silently discards tasks
-     * leaves the execution waiting until its context ends, so give such pipelines a timeout.
+     * {@link Pipeline#execute} runs the stages on the calling thread. A goflow {@code WorkerPool}
+     * whose queue is full when a stage ends runs the next stage at once on the worker that ran the
+     * previous one (a worker waiting for room in its own pool could deadlock it). A task the
+     * executor rejects (throws from {@code execute}) fails its stage; an executor that silently
+     * discards tasks leaves the execution waiting until its context ends, so give such pipelines a
+     * timeout.
      *
      * @param executor the executor
      * @return this builder

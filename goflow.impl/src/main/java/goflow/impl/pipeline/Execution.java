@@ -15,10 +15,13 @@ import goflow.api.pipeline.PipelineResult;
 import goflow.api.pipeline.StageResult;
 import goflow.api.pool.WorkerPool;
 import goflow.impl.internal.Droppable;
+import goflow.impl.internal.Handoff;
 
 /**
  * One execution of a pipeline that has an executor: each stage is a task on the executor, and no
- * thread waits for a stage (the caller of {@code execute} waits only for {@link #future}).
+ * thread waits for a stage (the caller of {@code execute} waits only for {@link #future}). A worker
+ * that ends a stage never waits for room in a goflow pool's full queue either: it runs the next
+ * stage itself ({@link Handoff}).
  *
  * <p>State: the fields {@code cur}, {@code index}, {@code first}, {@code stopped} and
  * {@code results} are touched by one thread at a time — the thread that starts the execution,
@@ -84,7 +87,7 @@ final class Execution<I, O> {
             p.listeners.pipelineStart(input);
         }
         onDone = ctx.onDone(this::contextEnded);
-        next();
+        next(false);
     }
 
     void cancel(Throwable why) {
@@ -94,12 +97,18 @@ final class Execution<I, O> {
     private void contextEnded() {
         Call c = current;
         if (c != null && c.abandon()) {
-            ended(c, null, ctx.error().orElseThrow());
+            ended(c, null, ctx.error().orElseThrow(), false);
         }
     }
 
-    /** Starts the next stage, or completes. Runs on the thread that ended the previous stage. */
-    private void next() {
+    /**
+     * Starts the next stage, or completes. Runs on the thread that ended the previous stage;
+     * {@code onWorker} when that is the executor's thread that ran it. Such a thread must not wait
+     * for room in its own pool's full queue (only a worker makes room: were every worker to wait
+     * so, the pool would deadlock), so there, when a goflow pool has no room, the stage runs on
+     * this thread instead.
+     */
+    private void next(boolean onWorker) {
         if (stopped || index == p.nodes.length || ctx.isDone()) {
             if (!stopped && index < p.nodes.length && first == null) {
                 first = ctx.error().orElseThrow();
@@ -116,22 +125,30 @@ final class Execution<I, O> {
         current = c;
         if (ctx.isDone()) {
             if (c.abandon()) {
-                ended(c, null, ctx.error().orElseThrow());
+                ended(c, null, ctx.error().orElseThrow(), onWorker);
             }
             return;
         }
         try {
-            p.executor.execute(c); // a goflow WorkerPool that drops it calls c.dropped (Droppable)
+            // a goflow WorkerPool that drops it calls c.dropped (Droppable)
+            if (!onWorker || !(p.executor instanceof Handoff h)) {
+                p.executor.execute(c);
+            } else if (!h.tryExecute(c)) {
+                c.run(); // its queue is full: run the stage here, on the pool's thread
+            }
         } catch (RuntimeException | Error e) {
             if (c.abandon()) {
                 ended(c, null, new GoFlowException("pipeline '" + p.name + "': failed to submit stage '"
-                        + node.name + "' to the executor: " + e, e));
+                        + node.name + "' to the executor: " + e, e), onWorker);
             }
         }
     }
 
-    /** Records a stage call and moves on; called exactly once per call, by its winner. */
-    private void ended(Call c, Object out, Throwable err) {
+    /**
+     * Records a stage call and moves on; called exactly once per call, by its winner.
+     * {@code onWorker} when that is the executor's thread that ran the call; see {@link #next}.
+     */
+    private void ended(Call c, Object out, Throwable err, boolean onWorker) {
         long s1 = p.clock.nanoTime();
         c.node.exit(s1 - c.startNanos, err == null);
         StageResult r = new StageResult(c.node.name, c.input, out, err, start.plusNanos(c.startNanos - t0),
@@ -151,7 +168,7 @@ final class Execution<I, O> {
                 stopped = true;
             }
         }
-        next();
+        next(onWorker);
     }
 
     @SuppressWarnings("unchecked")
@@ -214,7 +231,7 @@ final class Execution<I, O> {
         @Override
         public void dropped(Throwable why) {
             if (state.compareAndSet(PENDING, ABANDONED)) {
-                ended(this, null, why instanceof CancelledException ? why : new CancelledException(why));
+                ended(this, null, why instanceof CancelledException ? why : new CancelledException(why), false);
             }
         }
 
@@ -240,7 +257,7 @@ final class Execution<I, O> {
                 out = null;
             }
             if (state.compareAndSet(RUNNING, DONE)) {
-                ended(this, err == null ? out : null, err);
+                ended(this, err == null ? out : null, err, true);
                 return;
             }
             while (state.get() == INTERRUPTING) {

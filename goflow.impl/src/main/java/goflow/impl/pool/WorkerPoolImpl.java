@@ -36,6 +36,7 @@ import goflow.impl.internal.BoundedPark;
 import goflow.impl.internal.Check;
 import goflow.impl.internal.ContextWait;
 import goflow.impl.internal.Droppable;
+import goflow.impl.internal.Handoff;
 import goflow.impl.internal.Durations;
 import goflow.impl.internal.PrimitiveRegistry;
 import goflow.impl.internal.Stoppable;
@@ -87,7 +88,7 @@ import goflow.impl.internal.Stoppable;
  * Why a worker reads the clock once per task, and where a task's time goes against a
  * ThreadPoolExecutor's: docs/pool.md, "Performance notes".
  */
-final class WorkerPoolImpl implements WorkerPool, Stoppable {
+final class WorkerPoolImpl implements WorkerPool, Stoppable, Handoff {
     private static final System.Logger LOG = System.getLogger(WorkerPool.class.getName());
     private static final int RUN_NANOS = Outcome.values().length;
     private static final int MAX_NANOS = RUN_NANOS + 1;
@@ -290,7 +291,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     public <T> CompletableFuture<TaskResult<T>> submit(Task<T> task) {
         Check.notNull(kind().label(), "task", task);
         QueuedTask<T> job = new QueuedTask<>(this, task, background);
-        enqueue(job, background);
+        enqueue(job, background, true);
         return job;
     }
 
@@ -307,7 +308,7 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
         // can start (and close) it; while the job is PENDING the watch does nothing.
         job.queuedWatch = ctx.onDone(job);
         try {
-            enqueue(job, ctx);
+            enqueue(job, ctx, true);
         } catch (RuntimeException e) {
             job.queuedWatch.close();
             throw e;
@@ -319,11 +320,20 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
     public void execute(Runnable command) {
         Check.notNull(kind().label(), "command", command);
         // A QueuedTask is also a Runnable (its context watch): never let one pass for a runnable.
-        enqueue(command instanceof QueuedTask ? (Runnable) command::run : command, background);
+        enqueue(command instanceof QueuedTask ? (Runnable) command::run : command, background, true);
     }
 
-    /** Queues {@code job}, waiting for room with BLOCK; see WorkerPool#submit for the outcomes. */
-    private void enqueue(Object item, Context ctx) {
+    @Override
+    public boolean tryExecute(Runnable command) {
+        Check.notNull(kind().label(), "command", command);
+        return enqueue(command instanceof QueuedTask ? (Runnable) command::run : command, background, false);
+    }
+
+    /**
+     * Queues {@code item}, waiting for room with BLOCK if {@code mayWait} (else returning false where
+     * it would wait); see WorkerPool#submit for the outcomes.
+     */
+    private boolean enqueue(Object item, Context ctx, boolean mayWait) {
         ContextWait wait = null;
         lock.lock();
         try {
@@ -342,13 +352,16 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable {
                     if (idle > 0) {
                         notEmpty.signal();
                     }
-                    return;
+                    return true;
                 }
                 if (onFull == QueueFullPolicy.REJECT) {
                     rejected++;
                     throw new RejectedException(RejectedException.Reason.QUEUE_FULL,
                             "worker-pool '" + name + "' queue is full (capacity " + capacity + "): task rejected",
                             null);
+                }
+                if (!mayWait) {
+                    return false;
                 }
                 if (wait == null) {
                     wait = new ContextWait(ctx, lock, notFull);

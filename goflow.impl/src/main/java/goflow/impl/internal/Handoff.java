@@ -1,0 +1,22 @@
+package goflow.impl.internal;
+
+import java.util.concurrent.Executor;
+
+/**
+ * One of goflow's own executors that can queue a runnable without waiting for room. A task that
+ * hands follow-up work to the pool it runs on must not wait for room in a full queue: only a
+ * worker makes room, and when every worker waits so, none ever will (the pool deadlocks).
+ */
+public interface Handoff extends Executor {
+
+    /**
+     * Queues {@code command} as {@link #execute} does, except that where {@code execute} would
+     * wait for room in a full queue, this returns false at once and queues nothing.
+     *
+     * @param command the work
+     * @return true if queued, false if the queue had no room
+     * @throws RuntimeException as {@link #execute} does when it refuses the command (shut down, a
+     *     full queue that rejects)
+     */
+    boolean tryExecute(Runnable command);
+}
