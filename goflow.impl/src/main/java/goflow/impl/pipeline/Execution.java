@@ -106,7 +106,8 @@ final class Execution<I, O> {
      * {@code onWorker} when that is the executor's thread that ran it. Such a thread must not wait
      * for room in its own pool's full queue (only a worker makes room: were every worker to wait
      * so, the pool would deadlock), so there, when a goflow pool has no room, the stage runs on
-     * this thread instead.
+     * this thread instead. Elsewhere (the caller, for the first stage) a goflow pool is waited for
+     * only until the execution's context ends, so that a timeout returns on time.
      */
     private void next(boolean onWorker) {
         if (stopped || index == p.nodes.length || ctx.isDone()) {
@@ -131,15 +132,20 @@ final class Execution<I, O> {
         }
         try {
             // a goflow WorkerPool that drops it calls c.dropped (Droppable)
-            if (!onWorker || !(p.executor instanceof Handoff h)) {
+            if (!(p.executor instanceof Handoff h)) {
                 p.executor.execute(c);
+            } else if (!onWorker) {
+                // waits for room until the execution's context ends (contextEnded then ends c)
+                h.execute(c, ctx);
             } else if (!h.tryExecute(c)) {
                 c.run(); // its queue is full: run the stage here, on the pool's thread
             }
         } catch (RuntimeException | Error e) {
             if (c.abandon()) {
-                ended(c, null, new GoFlowException("pipeline '" + p.name + "': failed to submit stage '"
-                        + node.name + "' to the executor: " + e, e), onWorker);
+                // a wait for room that the context ended is the context's failure, as a timeout is
+                ended(c, null, ctx.isDone() ? ctx.error().orElseThrow()
+                        : new GoFlowException("pipeline '" + p.name + "': failed to submit stage '" + node.name
+                                + "' to the executor: " + e, e), onWorker);
             }
         }
     }

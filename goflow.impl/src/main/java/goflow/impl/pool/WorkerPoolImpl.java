@@ -324,6 +324,13 @@ final class WorkerPoolImpl implements WorkerPool, Stoppable, Handoff {
     }
 
     @Override
+    public void execute(Runnable command, Context ctx) {
+        Check.notNull(kind().label(), "command", command);
+        Check.notNull(kind().label(), "ctx", ctx);
+        enqueue(command instanceof QueuedTask ? (Runnable) command::run : command, ctx, true);
+    }
+
+    @Override
     public boolean tryExecute(Runnable command) {
         Check.notNull(kind().label(), "command", command);
         return enqueue(command instanceof QueuedTask ? (Runnable) command::run : command, background, false);
