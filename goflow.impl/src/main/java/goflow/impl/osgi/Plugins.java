@@ -22,6 +22,7 @@ import goflow.api.pipeline.StageFunction;
 import goflow.api.pipeline.StageRegistry;
 import goflow.api.stream.StreamSource;
 import goflow.api.stream.StreamSources;
+import goflow.impl.pipeline.StageRegistryImpl;
 import goflow.impl.stream.SourceCounters;
 import goflow.impl.stream.SourceRegistry;
 
@@ -30,7 +31,8 @@ import goflow.impl.stream.SourceRegistry;
  * {@link StreamSource}s with {@value StreamSource#NAME_PROPERTY}, into the stage registry and
  * stream sources of every attached {@code GoFlow} (each consumer bundle's and each configured
  * pipeline's), as they come and go. When several services use one name, the first bound serves
- * until it goes away, then the next. A service whose name property changes while it is bound
+ * until it goes away, then the next (a stage takes over in one step where the target is goflow's
+ * own registry: a pipeline's late-bound reference never finds the name missing in between). A service whose name property changes while it is bound
  * moves to the new name (as if it went away and came back). A stage plugin whose {@code name()} throws (even an
  * {@code Error} other than the JVM's own) is not registered into a target, with a WARNING; the
  * other plugins and the attaching {@code GoFlow} are not affected. A name property that is an
@@ -134,11 +136,13 @@ public final class Plugins {
         boolean serving = bound.peekFirst() == stage;
         bound.remove(stage);
         if (serving) {
-            targets.values().forEach(regs -> close(regs, "stage:" + name));
             if (bound.isEmpty()) {
+                targets.values().forEach(regs -> close(regs, "stage:" + name));
                 stages.remove(name);
             } else {
-                targets.keySet().forEach(t -> registerStage(t, name, bound.peekFirst()));
+                // the next takes over in one step where it can: no moment where a pipeline's
+                // late-bound reference finds no stage of this name
+                targets.keySet().forEach(t -> takeOver(t, name, bound.peekFirst()));
             }
         }
     }
@@ -247,9 +251,30 @@ public final class Plugins {
     }
 
     private void registerStage(Target t, String name, Stage<?, ?> stage) {
+        registerStage(t, name, stage, null);
+    }
+
+    /** Registers {@code stage} in place of the stage of its name registered so far, in one step if that can be. */
+    private void takeOver(Target t, String name, Stage<?, ?> stage) {
+        Registration old = targets.get(t).get("stage:" + name);
+        if (old instanceof StageRegistryImpl.Handle h) {
+            registerStage(t, name, stage, h);
+        } else {
+            close(targets.get(t), "stage:" + name);
+            registerStage(t, name, stage);
+        }
+    }
+
+    /**
+     * Registers {@code stage} under {@code name} into {@code t}: handed over from {@code old} if
+     * given; {@code old} is closed whatever happens.
+     */
+    private void registerStage(Target t, String name, Stage<?, ?> stage, StageRegistryImpl.Handle old) {
+        boolean registered = false;
         try {
             Stage<?, ?> named = name.equals(stage.name()) ? stage : renamed(name, stage);
-            targets.get(t).put("stage:" + name, t.stages.register(named));
+            targets.get(t).put("stage:" + name, old != null ? old.handOver(named) : t.stages.register(named));
+            registered = true;
         } catch (GoFlowException e) {
             LOG.log(System.Logger.Level.WARNING, "stage plugin '" + name + "' not registered: " + e.getMessage());
         } catch (VirtualMachineError e) {
@@ -259,6 +284,10 @@ public final class Plugins {
             // not fail the attach of a consumer's GoFlow, nor the registration of the other plugins
             LOG.log(System.Logger.Level.WARNING, "stage plugin '" + name + "' not registered: its name() failed: "
                     + e, e);
+        } finally {
+            if (!registered && old != null) {
+                close(targets.get(t), "stage:" + name); // the stage that went away serves no more
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +63,56 @@ class PluginsTest {
             plugins.unbindStage(second, named(Stage.NAME_PROPERTY, "exclaim"));
             assertTrue(b.stages().find("exclaim").isEmpty());
             assertEquals(List.of(), plugins.stageNames());
+        }
+    }
+
+    @Test
+    void theNextStageOfTheSameNameTakesOverWithNoMomentWithoutAStage() throws Exception {
+        Plugins plugins = new Plugins();
+        try (GoFlowImpl a = new GoFlowImpl(Clock.system(), "a")) {
+            plugins.attach(a.stages(), a.streamSources());
+            Stage<String, String> first = stage("exclaim", "!");
+            plugins.bindStage(first, named(Stage.NAME_PROPERTY, "exclaim"));
+            // a pipeline's late-bound reference that looked the name up while the next stage
+            // takes over would fail with a StageNotFoundException: probe the registry meanwhile
+            List<Boolean> registeredDuringTakeOver = new ArrayList<>();
+            Stage<String, String> second = new Stage<>() {
+                @Override
+                public String name() {
+                    registeredDuringTakeOver.add(a.stages().find("exclaim").isPresent());
+                    return "exclaim";
+                }
+
+                @Override
+                public String process(Context ctx, String input) {
+                    return input + "?";
+                }
+            };
+            plugins.bindStage(second, named(Stage.NAME_PROPERTY, "exclaim"));
+
+            plugins.unbindStage(first, named(Stage.NAME_PROPERTY, "exclaim"));
+
+            assertEquals("hi?", run(a, "exclaim", "hi"));
+            assertFalse(registeredDuringTakeOver.isEmpty());
+            assertFalse(registeredDuringTakeOver.contains(false),
+                    "the name was not registered while the next stage took over: " + registeredDuringTakeOver);
+            // a next one whose name() fails does not take over, and the one that went away is gone
+            Stage<String, String> broken = new Stage<>() {
+                @Override
+                public String name() {
+                    throw new IllegalStateException("refreshing");
+                }
+
+                @Override
+                public String process(Context ctx, String input) {
+                    return input;
+                }
+            };
+            plugins.bindStage(broken, named(Stage.NAME_PROPERTY, "exclaim"));
+            plugins.unbindStage(second, named(Stage.NAME_PROPERTY, "exclaim"));
+            assertTrue(a.stages().find("exclaim").isEmpty(), "the stage that went away still serves");
+            assertEquals(1, log.lines().size(), log.lines().toString());
+            assertTrue(log.lines().get(0).contains("its name() failed"), log.lines().get(0));
         }
     }
 
