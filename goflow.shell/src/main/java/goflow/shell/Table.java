@@ -15,8 +15,9 @@ import java.util.Locale;
  * is one line: line breaks, tabs and other control characters in a value (a stage's output, an
  * exception's message, a plugin's name property) are shown escaped ({@code \n}, {@code \r},
  * {@code \t}, and a backslash, {@code u} and the hex code for the others, the Unicode line and
- * paragraph separators and the bidirectional formatting characters), so rows stay aligned and one per line (the headers too: a plugin's
- * figure names are the column headers of {@code goflow:stats}); a value whose
+ * paragraph separators and the bidirectional formatting characters), so rows stay aligned and
+ * one per line (the headers too: a plugin's figure names are the column headers of
+ * {@code goflow:stats}); a value whose
  * {@code toString()} fails (an exception or an {@code Error}, such as a
  * {@code NoClassDefFoundError} when its class's bundle was refreshed away; not a
  * {@link VirtualMachineError}) is shown as {@code <toString() failed: ...>} instead of failing the

@@ -42,8 +42,8 @@ public interface PipelineOptions<B extends PipelineOptions<B>> {
      * cancelled with a {@link goflow.api.context.DeadlineExceededException}, and the execution
      * ends with that error; the thread running the stage is also interrupted (and that interrupt
      * is cleared when the stage returns, so it never reaches the caller or the executor's next
-     * task; a thread interrupted already keeps that interrupt). With an {@link #executor(Executor)} the execution returns at the deadline; without
-     * one the stage runs on the caller's thread and the execution ends when the stage returns, so
+     * task; a thread interrupted already keeps that interrupt). With an
+     * {@link #executor(Executor)} the execution returns at the deadline; without one the stage runs on the caller's thread and the execution ends when the stage returns, so
      * stages should honour their context or interruption. A stage call that returns after the
      * deadline fails with the {@code DeadlineExceededException} whatever it returned (an
      * exception it threw is attached as suppressed): a timed-out execution is never a success,

@@ -32,9 +32,9 @@ import goflow.impl.stream.SourceRegistry;
  * stream sources of every attached {@code GoFlow} (each consumer bundle's and each configured
  * pipeline's), as they come and go. When several services use one name, the first bound serves
  * until it goes away, then the next (a stage takes over in one step where the target is goflow's
- * own registry: a pipeline's late-bound reference never finds the name missing in between). A service whose name property changes while it is bound
- * moves to the new name (as if it went away and came back). A stage plugin whose {@code name()} throws (even an
- * {@code Error} other than the JVM's own) is not registered into a target, with a WARNING; the
+ * own registry: a pipeline's late-bound reference never finds the name missing in between). A
+ * service whose name property changes while it is bound moves to the new name (as if it went away
+ * and came back). A stage plugin whose {@code name()} throws (even an {@code Error} other than the JVM's own) is not registered into a target, with a WARNING; the
  * other plugins and the attaching {@code GoFlow} are not affected. A name property that is an
  * array or collection of one name gives that name; one of several names (or none) is refused with
  * a WARNING and the plugin is not bound.

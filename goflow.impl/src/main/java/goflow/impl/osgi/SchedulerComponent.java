@@ -200,7 +200,8 @@ public final class SchedulerComponent extends ConfiguredComponent<SchedulerConfi
     static int workers(int value) {
         if (value < 1 || value > WorkerPoolBuilder.DEFAULT_MAX_WORKERS) {
             throw new InvalidConfigException("scheduler", "workers", value,
-                    "must be from 1 to " + WorkerPoolBuilder.DEFAULT_MAX_WORKERS, "the threads of the scheduler's own pool");
+                    "must be from 1 to " + WorkerPoolBuilder.DEFAULT_MAX_WORKERS,
+                    "the threads of the scheduler's own pool");
         }
         return value;
     }

@@ -47,7 +47,10 @@ final class StageBuffer {
     }
 
     private final int capacity;
-    /** Guarded by lock. Holds the items; its length grows (doubling) up to {@code capacity}, back to the first when emptied. */
+    /**
+     * Guarded by lock. Holds the items; its length grows (doubling) up to {@code capacity}, back to
+     * the first when emptied.
+     */
     private Object[] items;
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled when an item is put (takers wait on it). */

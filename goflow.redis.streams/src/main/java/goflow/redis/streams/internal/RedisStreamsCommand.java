@@ -91,9 +91,10 @@ public final class RedisStreamsCommand {
 
     /**
      * A cell's text on one line that does nothing to the terminal: line breaks, tabs and other
-     * control characters ({@code ESC} of a terminal sequence included) and the Unicode line and
-     * paragraph separators and the bidirectional formatting characters are shown escaped ({@code \n}, {@code \r}, {@code \t}, and a backslash,
-     * {@code u} and the hex code for the others), as goflow's shell tables show them.
+     * control characters ({@code ESC} of a terminal sequence included), the Unicode line and
+     * paragraph separators and the bidirectional formatting characters are shown escaped
+     * ({@code \n}, {@code \r}, {@code \t}, and a backslash, {@code u} and the hex code for the
+     * others), as goflow's shell tables show them.
      */
     static String cell(Object value) {
         String text = String.valueOf(value);

@@ -63,8 +63,9 @@ public final class RedisKeyedRateLimiterComponent {
         };
         this.configured = new ConfiguredLimiter<>(context, goflow, pid, RedisKeyedRateLimiterConfig.PID,
                 KeyedRateLimiter.class, RedisKeyedRateLimiterConfig.class, COMPONENT,
-                c -> configure.apply(c).build(String::valueOf), configure::apply, c -> List.of(c.name(), c.failurePolicy(), c.localShare(), c.maxKeys(), c.idleTimeout(),
-                c.localLeaseTokens(), c.localLeaseMaxAge()), (l, c) -> {
+                c -> configure.apply(c).build(String::valueOf), configure::apply,
+                c -> List.of(c.name(), c.failurePolicy(), c.localShare(), c.maxKeys(), c.idleTimeout(),
+                        c.localLeaseTokens(), c.localLeaseMaxAge()), (l, c) -> {
             // both values are checked (by a builder that is not built) before either is written for
             // the fleet: a rejected burst must not leave the new rate applied
             redis.keyedRateLimiter().rate(c.rate()).burst(c.burst());
