@@ -79,7 +79,7 @@ class PluginArchetypeIT {
         Matcher tests = Pattern.compile("(?m)^\\[INFO\\] Tests run: (\\d+), Failures: 0, Errors: 0, Skipped: 0$")
                 .matcher(build);
         assertTrue(tests.find(), build);
-        assertEquals(11, Integer.parseInt(tests.group(1)), build);
+        assertEquals(12, Integer.parseInt(tests.group(1)), build);
 
         Path jar = project.resolve("target/" + ARTIFACT + "-1.0.0.jar");
         assertIsABundleOfGoflowApiOnly(jar, stagePid, sourcePid);

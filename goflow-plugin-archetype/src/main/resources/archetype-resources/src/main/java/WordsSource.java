@@ -2,6 +2,8 @@ package ${package};
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -41,7 +43,9 @@ public final class WordsSource implements StreamSource<String> {
      * Creates the source from its configuration (Declarative Services). An invalid configuration
      * fails the activation: DS logs the error and no service is registered. {@code repeat} is read
      * from the raw properties: DS's own conversion of {@code config.repeat()} would turn 1.5 into 1
-     * and NaN into 0 (a stream without end) without a word.
+     * and NaN into 0 (a stream without end) without a word; and {@code interval} given as a list
+     * is refused, where DS would take its first value. Property names are matched without regard
+     * to case, as Configuration Admin matches them.
      *
      * @param config the configuration
      * @param properties the same configuration, as raw properties
@@ -50,9 +54,55 @@ public final class WordsSource implements StreamSource<String> {
     @Activate
     public WordsSource(WordsConfig config, Map<String, Object> properties) {
         this(config.goflow_source_name(), List.of(config.words()),
-                properties.containsKey("repeat") ? repeat(config.goflow_source_name(), properties.get("repeat"))
+                raw(properties, "repeat") != null ? repeat(config.goflow_source_name(), raw(properties, "repeat"))
                         : config.repeat(),
-                interval(config.goflow_source_name(), config.interval()));
+                interval(config.goflow_source_name(),
+                        oneText(config.goflow_source_name(), "interval", raw(properties, "interval"), config.interval())));
+    }
+
+    /**
+     * The raw value of a configuration property, its name matched without regard to case.
+     *
+     * @param properties the raw configuration properties
+     * @param property the property's name
+     * @return its value, or null when it is absent
+     */
+    static Object raw(Map<String, Object> properties, String property) {
+        for (Map.Entry<String, Object> e : properties.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(property)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Returns a configured text, refusing a list of other than one value (a {@code .config} file's
+     * {@code ["PT1S","PT2S"]}): DS would take its first value without a word.
+     *
+     * @param name the source's name, for the error
+     * @param property the property's name
+     * @param raw its raw value, or null
+     * @param converted the text as DS converted it
+     * @return {@code converted}
+     * @throws IllegalArgumentException if the raw value is a list of other than one value
+     */
+    static String oneText(String name, String property, Object raw, String converted) {
+        List<Object> values = new ArrayList<>();
+        if (raw instanceof Collection<?> c) {
+            values.addAll(c);
+        } else if (raw != null && raw.getClass().isArray()) {
+            for (int i = 0; i < java.lang.reflect.Array.getLength(raw); i++) {
+                values.add(java.lang.reflect.Array.get(raw, i));
+            }
+        } else {
+            return converted;
+        }
+        if (values.size() != 1) {
+            throw new IllegalArgumentException("source '" + name + "': " + property + " " + values
+                    + " must be one text, not a list of " + values.size());
+        }
+        return converted;
     }
 
     /**

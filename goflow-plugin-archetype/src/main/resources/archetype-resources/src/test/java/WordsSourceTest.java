@@ -91,6 +91,16 @@ class WordsSourceTest {
                 drain(fromConfiguration(Map.of("repeat", 2L)), 100));
         assertEquals(6, drain(fromConfiguration(Map.of("repeat", " 2")), 100).size(), "a .cfg file's text");
         assertEquals(3, drain(fromConfiguration(Map.of()), 100).size(), "absent: the default, 1");
+        assertEquals(6, drain(fromConfiguration(Map.of("Repeat", 2L)), 100).size(), "matched as Configuration Admin does");
+    }
+
+    @Test
+    void anIntervalGivenAsAListIsRefusedNotCutToItsFirstValue() throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> fromConfiguration(Map.of("interval", new String[] {"PT1S", "PT2S"})));
+        assertEquals("source '" + WordsSource.NAME + "': interval [PT1S, PT2S] must be one text, not a list of 2",
+                e.getMessage());
+        assertEquals(3, drain(fromConfiguration(Map.of("interval", List.of(""))), 100).size(), "a list of one is its value");
     }
 
     @Test

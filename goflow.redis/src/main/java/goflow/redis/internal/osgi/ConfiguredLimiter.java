@@ -23,8 +23,8 @@ import goflow.api.Registration;
  * lost), as does any change to a limiter that a user of its service closed (logged as a WARNING,
  * never thrown to DS); a rejected configuration (found before the limiter in effect is closed,
  * except a name another limiter of the connection holds, found by building: then the limiter of
- * the last valid configuration is built again) is logged at ERROR naming the property, the value and the rule,
- * and the last valid one stays in effect.
+ * the last valid configuration is built again) is logged at ERROR naming the property, the value
+ * and the rule, and the last valid one stays in effect.
  *
  * <p>Thread-safe: every method is synchronized (DS serializes them anyway).
  *
