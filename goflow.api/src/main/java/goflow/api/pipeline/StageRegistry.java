@@ -43,6 +43,7 @@ public interface StageRegistry {
      * @param name the stage's name
      * @return the stage
      * @throws StageNotFoundException naming the stage and the registered ones
+     * @throws goflow.api.InvalidConfigException if {@code name} is null
      */
     Stage<?, ?> get(String name);
 

@@ -2,7 +2,6 @@ package goflow.impl.pipeline;
 
 import java.util.Collections;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -110,7 +109,7 @@ public final class StageRegistryImpl implements StageRegistry {
 
     @Override
     public Stage<?, ?> get(String name) {
-        Objects.requireNonNull(name, "name");
+        Check.notNull(COMPONENT, "name", name);
         Stage<?, ?> s = stages.get(name);
         if (s == null) {
             throw new StageNotFoundException(COMPONENT, name, names());

@@ -62,6 +62,10 @@ class StageRegistryTest {
 
         StageNotFoundException direct = assertThrows(StageNotFoundException.class, () -> goflow.stages().get("x"));
         assertEquals("x", direct.stageName());
+        goflow.api.InvalidConfigException none = assertThrows(goflow.api.InvalidConfigException.class,
+                () -> goflow.stages().get(null));
+        assertEquals("name", none.field());
+        assertEquals(java.util.Optional.empty(), goflow.stages().find(null));
     }
 
     @Test
