@@ -58,7 +58,8 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
      * granted since it began, so it waits for the calls in flight to drain below the minimum: if
      * none of its own calls has had an outcome after 10 * minTime while the minimum is still held
      * (a slow call, a leaked permit), a timer on the clock gives it up (probeOverdue) rather than
-     * stall every caller behind them.
+     * stall every caller behind them; a timer that found the probe idle is armed again by the next
+     * call granted to it (armProbeTimer).
      */
     private static final int HISTORY = 60;
 
@@ -169,18 +170,24 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
     /**
      * The timer of the probe begun at {@code start}: if it has not had an outcome of its own call in
      * 10 * minTime and the calls in flight still hold the minimum (calls granted before it, slow or
-     * never completed, keep its calls from starting), it is given up: the limit goes back to the
-     * estimate, the no-load latency is kept, and the waiters are served.
+     * never completed, keep its calls from starting; or a call of its own that hangs), it is given
+     * up: the limit goes back to the estimate, the no-load latency is kept, and the waiters are
+     * served. A probe it finds idle (no outcome, the minimum not held) keeps no timer: the next call
+     * granted to it arms one (armProbeTimer), so that a call of its own that hangs cannot hold it for
+     * ever.
      */
     private void probeOverdue(long start) {
         lock.lock();
         try {
-            if (closed || !probing || probeStart != start || windowSamples + windowDrops > 0 || inFlight < limit) {
+            if (closed || !probing || probeStart != start) {
+                return;
+            }
+            probeTimer = null; // it has run
+            if (windowSamples + windowDrops > 0 || inFlight < limit) {
                 return;
             }
             long now = clock.nanoTime(); // before anything changes: the clock is the caller's code
             probing = false;
-            probeTimer = null;
             rule.probeGivenUp();
             limit = (int) estimate;
             windowStart = now;
@@ -188,6 +195,18 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
             grantWaiters();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Guarded by lock: a call is granted at {@code now} during a probe that has had no outcome and
+     * whose timer has run (it found the probe idle): a timer is armed again, before the call is
+     * counted (the clock is the caller's code).
+     */
+    private void armProbeTimer(long now) {
+        if (probing && probeTimer == null && windowSamples + windowDrops == 0 && maxWindowNanos < Long.MAX_VALUE) {
+            long start = probeStart;
+            probeTimer = clock.schedule(now + maxWindowNanos, () -> probeOverdue(start));
         }
     }
 
@@ -311,6 +330,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
     /** Guarded by lock: counts a permit and returns it (the clock, the caller's code, is read first). */
     private Permit grant(int partition) {
         long now = clock.nanoTime();
+        armProbeTimer(now);
         take(partition);
         return new AdaptivePermit(this, partition, now, now);
     }
@@ -349,6 +369,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
             if (fits(w.partition)) {
                 if (!any) {
                     now = clock.nanoTime(); // before anything changes: the clock is the caller's code
+                    armProbeTimer(now);
                     any = true;
                 }
                 it.remove();

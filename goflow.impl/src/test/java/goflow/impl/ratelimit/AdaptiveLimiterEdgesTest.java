@@ -1,0 +1,55 @@
+package goflow.impl.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import goflow.api.context.Context;
+import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.GradientLimit;
+import goflow.api.ratelimit.Permit;
+import goflow.api.testing.ManualClock;
+import goflow.impl.GoFlowImpl;
+import goflow.impl.testing.NoThreadLeaks;
+
+/** Review of the adaptive limiter at the edges: probes, permits completed late, a clock that fails. */
+class AdaptiveLimiterEdgesTest extends NoThreadLeaks.LeakCheckedTest {
+    private final ManualClock clock = new ManualClock();
+    private final GoFlowImpl goflow = new GoFlowImpl(clock, "test");
+    private final Context background = Context.background(clock);
+
+    @AfterEach
+    void close() {
+        goflow.close();
+    }
+
+    /**
+     * The probe's timer looked once, 10 x minTime after the probe began: a probe begun while the
+     * service was idle (nothing in flight then) was left on, and a call of its own that then hung
+     * (a leaked permit, a stream) held the minimum for ever: no caller was served again. A call
+     * granted to a probe whose timer has run arms another.
+     */
+    @Test
+    void aProbeWhoseOwnCallHangsAfterAnIdleStartIsGivenUpToo() {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(GradientLimit.defaults()).initialLimit(20)
+                .minLimit(1).maxLimit(200).window(Duration.ofMillis(100), 1).build();
+        assertTrue(l.stats().probing(), "the start's probe");
+        clock.advance(Duration.ofSeconds(5)); // idle through the timer: nothing held the minimum
+        assertEquals(0, clock.pendingTimers(), "an idle probe keeps no timer (no goflow-timer thread kept busy)");
+        Permit hung = l.tryAcquirePermit().orElseThrow(); // a call of the probe's own, never completed
+        assertEquals(Optional.empty(), l.tryAcquirePermit(), "the probe pins the limit to 1");
+        clock.advance(Duration.ofSeconds(5));
+        assertFalse(l.stats().probing(), "the probe held by its hung call is given up");
+        assertEquals(20, l.limit());
+        Permit next = l.tryAcquirePermit().orElseThrow();
+        next.success();
+        hung.close();
+        assertEquals(0, l.inFlight());
+    }
+}
