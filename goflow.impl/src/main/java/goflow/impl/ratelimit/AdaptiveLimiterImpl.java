@@ -453,7 +453,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
             estimate = Math.max(minLimit, Math.min(maxLimit, rule.next(estimate, w)));
         }
         limit = (int) estimate;
-        if (rule.probeDue()) {
+        if (!closed && rule.probeDue()) { // a permit completed after close: no probe, no timer left behind
             startProbe(now);
         }
         windows++;

@@ -52,4 +52,26 @@ class AdaptiveLimiterEdgesTest extends NoThreadLeaks.LeakCheckedTest {
         hung.close();
         assertEquals(0, l.inFlight());
     }
+
+    /**
+     * A permit may be completed after the limiter is closed (a call still running at close). Its
+     * outcome ended a probe window that had only drops, and the limiter began another probe: it
+     * scheduled a probe timer on the clock after close() had cancelled the last one, a timer (on
+     * the system clock, the goflow-timer thread's work) that kept the closed limiter reachable for
+     * 10 x minTime. A closed limiter now begins no probe.
+     */
+    @Test
+    void aPermitCompletedAfterCloseSchedulesNoTimer() {
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(GradientLimit.defaults()).initialLimit(20)
+                .minLimit(1).maxLimit(200).window(Duration.ofMillis(100), 1).build();
+        assertTrue(l.stats().probing(), "the start's probe");
+        Permit running = l.tryAcquirePermit().orElseThrow();
+        l.close();
+        assertEquals(0, clock.pendingTimers(), "close cancels the probe's timer");
+        clock.advance(Duration.ofMillis(100));
+        running.dropped(); // ends the probe window: no sample, so the rule asks for another probe
+        assertEquals(0, l.inFlight());
+        assertEquals(1, l.stats().dropped());
+        assertEquals(0, clock.pendingTimers(), "a closed limiter schedules nothing");
+    }
 }
