@@ -406,7 +406,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
 
     /** Guarded by lock: counts an outcome in the totals and the window, and ends the window when due. */
     private void record(long startNanos, long grantedNanos, Outcome outcome) {
-        long now = clock.nanoTime();
+        // counted before the clock (the caller's code) is read: a clock that throws loses no outcome
         switch (outcome) {
             case SUCCESS:
                 succeeded++;
@@ -421,6 +421,7 @@ final class AdaptiveLimiterImpl implements AdaptiveLimiter {
         // A call granted before the current probe says nothing of the no-load latency.
         boolean counts = outcome != Outcome.IGNORED && !(probing && grantedNanos - probeStart < 0);
         if (counts) {
+            long now = clock.nanoTime();
             if (outcome == Outcome.SUCCESS) {
                 long latency = Math.max(0, now - startNanos);
                 windowSamples++;

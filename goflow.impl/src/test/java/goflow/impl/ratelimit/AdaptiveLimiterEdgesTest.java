@@ -2,16 +2,22 @@ package goflow.impl.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import goflow.api.Clock;
 import goflow.api.context.Context;
 import goflow.api.ratelimit.AdaptiveLimiter;
+import goflow.api.ratelimit.AdaptiveLimiterStats;
+import goflow.api.ratelimit.AimdLimit;
 import goflow.api.ratelimit.GradientLimit;
 import goflow.api.ratelimit.Permit;
 import goflow.api.testing.ManualClock;
@@ -73,5 +79,47 @@ class AdaptiveLimiterEdgesTest extends NoThreadLeaks.LeakCheckedTest {
         assertEquals(0, l.inFlight());
         assertEquals(1, l.stats().dropped());
         assertEquals(0, clock.pendingTimers(), "a closed limiter schedules nothing");
+    }
+
+    /**
+     * Every permit handed out is either in flight or recorded as one outcome: acquired = succeeded +
+     * dropped + ignored + inFlight at every snapshot. When the limiter's clock (the caller's code)
+     * threw as an outcome was recorded, the permit came back but the outcome was counted nowhere:
+     * the outcome read the clock before it counted itself. It now counts first; only the window
+     * (the latency sample, its end) needs the clock.
+     */
+    @Test
+    void anOutcomeWhoseClockThrowsIsCountedAllTheSame() {
+        AtomicBoolean failNanoTime = new AtomicBoolean();
+        Clock failing = new Clock() {
+            @Override
+            public long nanoTime() {
+                if (failNanoTime.get()) {
+                    throw new AssertionError("clock broken: nanoTime");
+                }
+                return clock.nanoTime();
+            }
+
+            @Override
+            public Instant instant() {
+                return clock.instant();
+            }
+        };
+        AdaptiveLimiter l = goflow.adaptiveLimiter().algorithm(AimdLimit.defaults()).clock(failing)
+                .initialLimit(4).minLimit(1).maxLimit(8).window(Duration.ofMillis(100), 1).build();
+        Permit ok = l.tryAcquirePermit().orElseThrow();
+        Permit timedOut = l.tryAcquirePermit().orElseThrow();
+        Permit other = l.tryAcquirePermit().orElseThrow();
+        failNanoTime.set(true);
+        assertThrows(AssertionError.class, ok::success);
+        assertThrows(AssertionError.class, timedOut::dropped);
+        other.ignore(); // gives no sample: reads no clock
+        failNanoTime.set(false);
+        AdaptiveLimiterStats s = l.stats();
+        assertEquals(0, s.inFlight(), "the permits came back");
+        assertEquals(3, s.acquired());
+        assertEquals(1, s.succeeded(), s.toString());
+        assertEquals(1, s.dropped(), s.toString());
+        assertEquals(1, s.ignored(), s.toString());
     }
 }
