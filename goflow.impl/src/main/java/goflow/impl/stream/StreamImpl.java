@@ -295,7 +295,18 @@ final class StreamImpl<T> implements Stream<T> {
             R result = (R) box.value;
             return result;
         }
-        return collector.finisher().apply(box.value);
+        try {
+            return collector.finisher().apply(box.value);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            // the finisher runs after the stream closed; an undeclared checked exception arrives as
+            // in run(): an InterruptedException as is, any other as the cause of a StreamException
+            if (t instanceof InterruptedException ie) {
+                throw ie;
+            }
+            throw new StreamException("stream '" + shared.name() + "': collect failed: " + t, t);
+        }
     }
 
     @Override

@@ -91,4 +91,18 @@ class StreamSneakyCheckedExceptionTest extends NoThreadLeaks.LeakCheckedTest {
         assertSame(io, e.getCause());
         assertTrue(s.isClosed());
     }
+
+    @Test
+    void fromACollectorsFinisher() {
+        IOException io = new IOException("cannot finish");
+        Stream<Integer> s = goflow.streams().of(List.of(1, 2, 3));
+        Collector<Integer, int[], Integer> failing = Collector.<Integer, int[], Integer>of(() -> new int[1],
+                (a, t) -> a[0] += t, (a, b) -> a, a -> {
+                    throw sneaky(io);
+                });
+        StreamException e = assertThrows(StreamException.class, () -> s.collect(ctx, failing));
+        assertSame(io, e.getCause());
+        assertTrue(e.getMessage().contains("collect"), e.getMessage());
+        assertTrue(s.isClosed());
+    }
 }
