@@ -106,7 +106,7 @@ public final class SourceCounters {
             try {
                 cursor = source.open(ctx);
             } catch (Exception | Error e) {
-                failed(e);
+                failed(e, ctx);
                 throw e;
             }
             if (cursor == null) {
@@ -124,8 +124,14 @@ public final class SourceCounters {
         }
     }
 
-    private void failed(Throwable e) {
-        if (!(e instanceof ContextException || e instanceof InterruptedException)) {
+    /**
+     * Counts what an open or advance threw as a failure, unless it gave up on an interrupt or on
+     * {@code ctx} (the stream's context, done when it is cancelled or the stream stops): a
+     * {@link ContextException} of another context the source uses (its own timeout) while
+     * {@code ctx} is live fails the stream, and is a failure of the source.
+     */
+    private void failed(Throwable e, Context ctx) {
+        if (!(e instanceof InterruptedException || e instanceof ContextException && ctx.isDone())) {
             failures.increment();
         }
     }
@@ -158,7 +164,7 @@ public final class SourceCounters {
             try {
                 more = cursor.tryAdvance(ctx, this);
             } catch (Exception | Error e) {
-                failed(e);
+                failed(e, ctx);
                 throw e;
             } finally {
                 this.action = null;

@@ -158,6 +158,35 @@ class SourceStatsTest extends NoThreadLeaks.LeakCheckedTest {
         assertCounts(stats("downstream-fails"), 1, 0, 1, 0, 1);
     }
 
+    /**
+     * A source that gives up on a context of its own (a per-read or per-connect timeout) while the
+     * stream's context is live fails the stream with that exception: a failure of the source,
+     * counted as one; only giving up on the stream's own context is not.
+     */
+    @Test
+    void aSourceGivingUpOnItsOwnContextIsAFailure() {
+        CancellableContext own = ctx.withCancel();
+        own.cancel();
+        sources.register("own-timeout-read", (StreamSource<Integer>) c -> new StreamSource.Cursor<Integer>() {
+            @Override
+            public boolean tryAdvance(Context cc, Consumer<? super Integer> action) {
+                own.throwIfDone();
+                return false;
+            }
+        });
+        assertThrows(CancelledException.class, () -> goflow.streams().named("own-timeout-read", Integer.class)
+                .toList(ctx));
+        assertCounts(stats("own-timeout-read"), 1, 0, 0, 1, 1);
+
+        sources.register("own-timeout-open", (StreamSource<Integer>) c -> {
+            own.throwIfDone();
+            return null;
+        });
+        assertThrows(CancelledException.class, () -> goflow.streams().named("own-timeout-open", Integer.class)
+                .toList(ctx));
+        assertCounts(stats("own-timeout-open"), 0, 0, 0, 1, 0);
+    }
+
     /** An action kept past its call and used later is refused, naming the source and the cursor. */
     @Test
     void anElementPassedAfterTheAdvanceReturnedIsRefused() throws Exception {
