@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.HashMap;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 
 import goflow.api.GoFlow;
 import goflow.api.ratelimit.RateLimiter;
@@ -72,29 +70,12 @@ class ConfiguredLimiterTest {
     }
 
     private BundleContext context() {
-        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
-                (proxy, m, args) -> {
-                    if (m.getName().equals("registerService") && args[0] instanceof String) {
-                        Object service = args[1];
-                        registered.add(service);
-                        return Proxy.newProxyInstance(getClass().getClassLoader(),
-                                new Class<?>[] {ServiceRegistration.class}, (p, rm, rargs) -> {
-                                    if (rm.getName().equals("unregister")) {
-                                        registered.remove(service);
-                                        return null;
-                                    }
-                                    throw new UnsupportedOperationException(rm.getName());
-                                });
-                    }
-                    throw new UnsupportedOperationException(m.getName());
-                });
+        return StandIns.context(registered);
     }
 
     /** A configuration as DS hands it over: the given values, else the defaults. */
     private static RedisTokenBucketConfig config(Map<String, Object> values) {
-        return (RedisTokenBucketConfig) Proxy.newProxyInstance(ConfiguredLimiterTest.class.getClassLoader(),
-                new Class<?>[] {RedisTokenBucketConfig.class}, (proxy, m, args) -> values.containsKey(m.getName())
-                        ? values.get(m.getName()) : m.getDefaultValue());
+        return StandIns.config(RedisTokenBucketConfig.class, values);
     }
 
     private static Map<String, Object> props(String pid, Object... kv) {
@@ -199,8 +180,6 @@ class ConfiguredLimiterTest {
     }
 
     private static RedisKeyedRateLimiterConfig keyed(Map<String, Object> values) {
-        return (RedisKeyedRateLimiterConfig) Proxy.newProxyInstance(ConfiguredLimiterTest.class.getClassLoader(),
-                new Class<?>[] {RedisKeyedRateLimiterConfig.class}, (proxy, m, args) -> values.containsKey(m.getName())
-                        ? values.get(m.getName()) : m.getDefaultValue());
+        return StandIns.config(RedisKeyedRateLimiterConfig.class, values);
     }
 }

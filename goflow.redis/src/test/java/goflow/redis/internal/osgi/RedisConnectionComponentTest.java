@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +14,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 
 import goflow.api.ClosedException;
 import goflow.api.schedule.LeaseProvider;
@@ -45,29 +43,12 @@ class RedisConnectionComponentTest {
     };
 
     private BundleContext context() {
-        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
-                (proxy, m, args) -> {
-                    if (m.getName().equals("registerService") && args[0] instanceof Class) {
-                        Object service = args[1];
-                        registered.add(service);
-                        return Proxy.newProxyInstance(getClass().getClassLoader(),
-                                new Class<?>[] {ServiceRegistration.class}, (p, rm, rargs) -> {
-                                    if (rm.getName().equals("unregister")) {
-                                        registered.remove(service);
-                                        return null;
-                                    }
-                                    throw new UnsupportedOperationException(rm.getName());
-                                });
-                    }
-                    throw new UnsupportedOperationException(m.getName());
-                });
+        return StandIns.context(registered);
     }
 
     /** A configuration as DS hands it over: the given values, else the defaults. */
     private static RedisConnectionConfig config(Map<String, Object> values) {
-        return (RedisConnectionConfig) Proxy.newProxyInstance(RedisConnectionComponentTest.class.getClassLoader(),
-                new Class<?>[] {RedisConnectionConfig.class}, (proxy, m, args) -> values.containsKey(m.getName())
-                        ? values.get(m.getName()) : m.getDefaultValue());
+        return StandIns.config(RedisConnectionConfig.class, values);
     }
 
     private static Map<String, Object> props(Object... kv) {
